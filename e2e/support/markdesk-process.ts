@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type RunningMarkdesk = { url: string; dataDir: string; output: () => string; stop: () => Promise<void> };
+
+/** Starts `npm start` with a temporary data dir on a free port and waits for its URL line. */
+export async function startMarkdesk(env: Record<string, string> = {}): Promise<RunningMarkdesk> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'markdesk-e2e-'));
+  const child = spawn('npm', ['start', '--silent'], {
+    env: { ...process.env, MARKDESK_PORT: '0', MARKDESK_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Markdesk did not start in time:\n${output}`)), 120_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Markdesk is running at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Markdesk exited with ${code}:\n${output}`));
+    });
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { url, dataDir, output: () => output, stop };
+}
