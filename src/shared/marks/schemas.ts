@@ -1,0 +1,75 @@
+// zod schemas of the mark domain, worded like changeProblems so the API, the forms and the
+// domain functions say the same sentence for the same mistake.
+import { z } from 'zod';
+import { isEditableBit, LAST_BIT } from './bits';
+import { bitOutOfRangeMessage, customMarkTooLongMessage, reservedBitMessage } from './change';
+import { CUSTOM_MARK_MAX_BYTES, utf8ByteLength } from './utf8';
+
+export const CHAT_USER_ID_MAX_BYTES = 32;
+export const GROUP_ID_MAX_BYTES = 48;
+
+const bitMessage = (input: unknown): string =>
+  typeof input === 'number' ? bitOutOfRangeMessage(input) : `A bit is given by its index, a whole number from 0 to ${LAST_BIT}.`;
+
+/** An integer 0..63. */
+export const bitIndexSchema = z
+  .int({ error: (issue) => bitMessage(issue.input) })
+  .min(0, { error: (issue) => bitMessage(issue.input) })
+  .max(LAST_BIT, { error: (issue) => bitMessage(issue.input) });
+
+/** 0–3 or 32–63: the bits Markdesk may set or clear. */
+export const editableBitSchema = bitIndexSchema.refine((bit) => isEditableBit(bit), {
+  error: (issue) => reservedBitMessage(issue.input as number),
+  abort: true,
+});
+
+// A string that cannot be encoded as UTF-8 (an unpaired surrogate, e.g. from a JSON "\ud800")
+// would reach Chat as U+FFFD; refuse it instead of storing something else than was typed.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+// C0, DEL and C1 control characters: invisible in every UI, so never part of an ID.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/u;
+
+/** At most 256 UTF-8 bytes ('' = no custom mark). */
+export const customMarkSchema = z.string().superRefine((text, context) => {
+  const bytes = utf8ByteLength(text);
+  if (bytes > CUSTOM_MARK_MAX_BYTES) context.addIssue({ code: 'custom', message: customMarkTooLongMessage(bytes) });
+  if (LONE_SURROGATE.test(text)) {
+    context.addIssue({ code: 'custom', message: 'The custom mark contains a broken character (an unpaired UTF-16 surrogate).' });
+  }
+});
+
+function idSchema(what: string, maxBytes: number) {
+  return z.string().superRefine((id, context) => {
+    const bytes = utf8ByteLength(id);
+    if (bytes === 0) context.addIssue({ code: 'custom', message: `The ${what} is empty.` });
+    else if (bytes > maxBytes) {
+      context.addIssue({ code: 'custom', message: `The ${what} is ${bytes} bytes; the limit is ${maxBytes} bytes (UTF-8).` });
+    }
+    if (CONTROL_CHARACTER.test(id)) context.addIssue({ code: 'custom', message: `The ${what} contains a control character.` });
+    if (LONE_SURROGATE.test(id)) {
+      context.addIssue({ code: 'custom', message: `The ${what} contains a broken character (an unpaired UTF-16 surrogate).` });
+    }
+  });
+}
+
+/** A Chat UserID: 1..32 UTF-8 bytes, no control characters. */
+export const chatUserIdSchema = idSchema('Chat user ID', CHAT_USER_ID_MAX_BYTES);
+/** A Chat group ID: 1..48 UTF-8 bytes, no control characters. */
+export const groupIdSchema = idSchema('group ID', GROUP_ID_MAX_BYTES);
+
+export const conversationTypeSchema = z.enum(['c2c', 'group']);
+
+/** Strict: unknown keys are refused. */
+export const conversationSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('c2c'), id: chatUserIdSchema }),
+  z.strictObject({ type: z.literal('group'), id: groupIdSchema }),
+]);
+
+/** bits ascending without duplicates. Not strict: it also reads responses, which may grow fields. */
+export const markStateSchema = z.object({
+  bits: z.array(bitIndexSchema).refine((bits) => bits.every((bit, index) => index === 0 || bit > (bits[index - 1] as number)), {
+    error: 'The bits must be listed in ascending order, each once.',
+  }),
+  customMark: customMarkSchema,
+});
