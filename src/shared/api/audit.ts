@@ -1,0 +1,113 @@
+// The audit log (bff-api §4.3): filter, entries, revert, hash-chain verification.
+import { z } from 'zod';
+import { utf8ByteLength } from '../marks/utf8';
+import { bitIndexSchema, chatUserIdSchema, conversationSchema, conversationTypeSchema, markStateSchema } from '../marks/schemas';
+import { markResultStatusSchema } from './marks';
+import { isoDateTimeInputSchema, isoDateTimeSchema } from './time';
+
+export const AUDIT_PAGE_DEFAULT = 50;
+export const AUDIT_PAGE_MAX = 200;
+
+// Query strings carry empty values for unused filters (`?chatUser=&staff=`); those mean "any".
+function optionalFilter<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+}
+
+export const auditQuerySchema = z
+  .strictObject({
+    chatUser: optionalFilter(chatUserIdSchema),
+    conversationType: optionalFilter(conversationTypeSchema),
+    /** Matches either type unless conversationType is given too. */
+    conversationId: optionalFilter(
+      z.string().refine((id) => utf8ByteLength(id) <= 48, { error: 'A conversation ID is at most 48 bytes (UTF-8).' }),
+    ),
+    staff: optionalFilter(z.string().max(64)),
+    status: optionalFilter(markResultStatusSchema),
+    /** Inclusive. Any ISO-8601 date-time with Z or an offset; normalised to UTC. */
+    from: optionalFilter(isoDateTimeInputSchema),
+    /** Exclusive, so a day is [midnight, next midnight). */
+    to: optionalFilter(isoDateTimeInputSchema),
+    limit: z.preprocess(
+      (value) => (value === '' || value === undefined ? undefined : value),
+      z.coerce
+        .number()
+        .int({ error: 'limit must be a whole number.' })
+        .min(1, { error: `limit must be between 1 and ${AUDIT_PAGE_MAX}.` })
+        .max(AUDIT_PAGE_MAX, { error: `limit must be between 1 and ${AUDIT_PAGE_MAX}.` })
+        .default(AUDIT_PAGE_DEFAULT),
+    ),
+    /** Opaque: the nextCursor of the previous page. */
+    cursor: optionalFilter(z.string().min(1).max(512)),
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || query.from < query.to, {
+    error: '"from" must be earlier than "to".',
+    path: ['to'],
+  });
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+/** What a client passes in (all strings optional; limit may be a number). */
+export type AuditQueryInput = z.input<typeof auditQuerySchema>;
+
+export const auditStatusSchema = markResultStatusSchema;
+export type AuditStatus = z.infer<typeof auditStatusSchema>;
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: isoDateTimeSchema,
+  /** The staff username who made the change. */
+  staff: z.string(),
+  chatUser: z.string(),
+  conversation: conversationSchema,
+  requested: z.object({
+    setBits: z.array(bitIndexSchema),
+    clearBits: z.array(bitIndexSchema),
+    customMark: z.string().optional(),
+    expectedCustomMark: z.string().optional(),
+  }),
+  /** Null when the state could not be read (the item then failed). */
+  before: markStateSchema.nullable(),
+  after: markStateSchema.nullable(),
+  status: auditStatusSchema,
+  upstreamCode: z.int().optional(),
+  /** For failed and conflict entries: the sentence the person saw. */
+  message: z.string().optional(),
+  reason: z.string().optional(),
+  /** The x-request-id of the request that made this entry. */
+  requestId: z.string(),
+  /** Set on an entry that undid another entry. */
+  revertOf: z.string().optional(),
+  /** Set when a later entry undid this one (so the SPA hides its Undo). */
+  revertedBy: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditListResponseSchema = z.object({
+  /** Newest first. */
+  entries: z.array(auditEntrySchema),
+  /** Null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type AuditListResponse = z.infer<typeof auditListResponseSchema>;
+
+export const auditIdParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
+export type AuditIdParams = z.infer<typeof auditIdParamsSchema>;
+
+/** Optional body of POST /api/audit/:id/revert; the reason defaults to "revert of {id}" on the server. */
+export const revertRequestSchema = z.strictObject({ reason: z.string().max(500).optional() });
+export type RevertRequest = z.infer<typeof revertRequestSchema>;
+
+/** 2xx: the new entry. */
+export const revertResponseSchema = auditEntrySchema;
+export type RevertResponse = z.infer<typeof revertResponseSchema>;
+
+/** `error.details` of the 409 CONFLICT a revert answers when the conversation moved on. */
+export const revertConflictDetailsSchema = z.object({ current: markStateSchema });
+export type RevertConflictDetails = z.infer<typeof revertConflictDetailsSchema>;
+
+export const auditVerifyResponseSchema = z.object({
+  ok: z.boolean(),
+  /** Entries checked. */
+  checked: z.int().nonnegative(),
+  /** Id of the first entry whose hash does not chain; absent when ok. */
+  brokenAt: z.string().optional(),
+});
+export type AuditVerifyResponse = z.infer<typeof auditVerifyResponseSchema>;

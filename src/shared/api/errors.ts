@@ -1,0 +1,57 @@
+// The error body of every /api route (bff-api §2) and the codes it may carry.
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'CSRF_REJECTED',
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'CHAT_USER_NOT_FOUND',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'UPSTREAM_ERROR',
+  'UNAVAILABLE',
+  'INTERNAL_ERROR',
+] as const;
+
+export const errorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+/** The HTTP status each code is sent with. */
+export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CSRF_REJECTED: 403,
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  CHAT_USER_NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  UPSTREAM_ERROR: 502,
+  UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+});
+
+/** VALIDATION_FAILED details: field path (`body.items.0.customMark`) → the sentences about it. */
+export const validationDetailsSchema = z.record(z.string(), z.array(z.string()));
+export type ValidationDetails = z.infer<typeof validationDetailsSchema>;
+
+export const apiErrorSchema = z.object({
+  code: errorCodeSchema,
+  /** A sentence a support agent understands. */
+  message: z.string(),
+  /** The same value as the x-request-id header, for quoting to whoever runs the server. */
+  requestId: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+  /** Tencent's ErrorCode when the failure came from Chat. */
+  upstreamCode: z.int().optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export const errorBodySchema = z.object({ error: apiErrorSchema });
+export type ErrorBody = z.infer<typeof errorBodySchema>;

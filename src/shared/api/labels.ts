@@ -1,0 +1,62 @@
+// Names and descriptions of the custom bits 32–63 (bff-api §4 /api/mark-labels).
+import { z } from 'zod';
+import { bitFromName, CUSTOM_BITS } from '../marks/bits';
+
+export const LABEL_NAME_MAX_CHARS = 40;
+export const LABEL_DESCRIPTION_MAX_CHARS = 200;
+
+/** "32" … "63": JSON object keys are strings. */
+export const CUSTOM_BIT_KEYS = CUSTOM_BITS.map(String) as [string, ...string[]];
+export const customBitKeySchema = z.enum(CUSTOM_BIT_KEYS);
+
+// Characters are counted as code points, so an emoji counts once.
+const characters = (text: string) => [...text].length;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/u;
+
+export const labelNameSchema = z
+  .string()
+  .trim()
+  .refine((name) => name.length > 0, { error: 'Give the bit a name.', abort: true })
+  .refine((name) => characters(name) <= LABEL_NAME_MAX_CHARS, {
+    error: (issue) => `The name is ${characters(issue.input as string)} characters; the limit is ${LABEL_NAME_MAX_CHARS}.`,
+  })
+  .refine((name) => !CONTROL_CHARACTER.test(name), { error: 'The name contains a control character.' })
+  // Bulk-job CSVs may name bits by label, so a label must not read as a bit index or a standard bit.
+  .refine((name) => !/^\d+$/.test(name), { error: 'A name cannot be only digits (it would read as a bit number).' })
+  .refine((name) => bitFromName(name) === undefined, { error: (issue) => `"${String(issue.input)}" is the name of a standard bit.` });
+
+export const labelSchema = z.strictObject({
+  name: labelNameSchema,
+  /** Optional in requests (defaults to ""), always present in responses. */
+  description: z
+    .string()
+    .trim()
+    .refine((text) => characters(text) <= LABEL_DESCRIPTION_MAX_CHARS, {
+      error: (issue) => `The description is ${characters(issue.input as string)} characters; the limit is ${LABEL_DESCRIPTION_MAX_CHARS}.`,
+    })
+    .default(''),
+});
+export type Label = z.infer<typeof labelSchema>;
+
+/** Bits without a name are absent. Keys outside "32".."63" are refused. */
+export const labelMapSchema = z.partialRecord(customBitKeySchema, labelSchema).superRefine((labels, context) => {
+  // Names identify bits in bulk jobs and in the editor, so two bits may not share one (any case).
+  const seen = new Map<string, string>();
+  for (const [bit, label] of Object.entries(labels)) {
+    if (label === undefined) continue;
+    const key = label.name.toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined) {
+      context.addIssue({ code: 'custom', path: [bit, 'name'], message: `Bit ${other} is already called "${label.name}".` });
+    } else seen.set(key, bit);
+  }
+});
+export type LabelMap = z.infer<typeof labelMapSchema>;
+
+export const labelsResponseSchema = z.object({ labels: labelMapSchema });
+export type LabelsResponse = z.infer<typeof labelsResponseSchema>;
+
+/** PUT replaces all labels: a bit left out loses its name. The response is a LabelsResponse. */
+export const putLabelsRequestSchema = z.strictObject({ labels: labelMapSchema });
+export type PutLabelsRequest = z.infer<typeof putLabelsRequestSchema>;

@@ -1,0 +1,126 @@
+// POST /api/chat-users/:userId/marks (bff-api §4.2). The bit and custom-mark rules are the mark
+// domain's changeProblems, so the API, the SPA's editor and the bulk-job checker refuse the same
+// things with the same sentences.
+import { z } from 'zod';
+import { changeProblems, type ChangeProblem, type MarkChange } from '../marks/change';
+import { conversationKey } from '../marks/conversation';
+import { conversationSchema, markStateSchema } from '../marks/schemas';
+
+export const MARK_REQUEST_MAX_ITEMS = 1000;
+export const MARK_REASON_MAX_CHARS = 500;
+
+// An unpaired surrogate cannot be encoded as UTF-8; Chat would store U+FFFD instead of what was typed.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const wellFormedString = z.string().refine((text) => !LONE_SURROGATE.test(text), {
+  error: 'The text contains a broken character (an unpaired UTF-16 surrogate).',
+});
+
+// Field types only; which bits are allowed and how long a custom mark may be is checked once,
+// by changeProblems, below. 64 entries is more than any sensible list (duplicates are harmless).
+const bitListSchema = z.array(z.int()).max(64, { error: 'List at most 64 bits.' });
+
+export const markItemRequestSchema = z
+  .strictObject({
+    conversation: conversationSchema,
+    setBits: bitListSchema.optional(),
+    clearBits: bitListSchema.optional(),
+    /** Omitted = unchanged; "" = clear; else ≤256 UTF-8 bytes. */
+    customMark: wellFormedString.optional(),
+    /** When given and the current custom mark differs, the item is not written (status conflict). */
+    expectedCustomMark: wellFormedString.optional(),
+  })
+  .superRefine((item, context) => {
+    for (const problem of changeProblems(markChangeOfItem(item))) {
+      context.addIssue({ code: 'custom', message: problem.message, path: problemPath(item, problem) });
+    }
+  });
+export type MarkItemRequest = z.infer<typeof markItemRequestSchema>;
+
+function problemPath(item: { setBits?: number[]; clearBits?: number[] }, problem: ChangeProblem): (string | number)[] {
+  if (problem.code === 'CUSTOM_MARK_TOO_LONG') return ['customMark'];
+  if (problem.code === 'EMPTY_CHANGE') return [];
+  // Point at the list entry: a set-and-cleared bit is blamed on clearBits, the others where they first appear.
+  const lists = problem.code === 'BIT_SET_AND_CLEARED' ? (['clearBits'] as const) : (['setBits', 'clearBits'] as const);
+  for (const list of lists) {
+    const index = item[list]?.indexOf(problem.bit as number) ?? -1;
+    if (index >= 0) return [list, index];
+  }
+  return [];
+}
+
+/** The domain change an item asks for (absent lists are empty). */
+export function markChangeOfItem(item: { setBits?: number[]; clearBits?: number[]; customMark?: string }): MarkChange {
+  const change: MarkChange = { setBits: item.setBits ?? [], clearBits: item.clearBits ?? [] };
+  if (item.customMark !== undefined) change.customMark = item.customMark;
+  return change;
+}
+
+export const markRequestSchema = z
+  .strictObject({
+    items: z
+      .array(markItemRequestSchema)
+      .min(1, { error: 'Send at least one item.' })
+      .max(MARK_REQUEST_MAX_ITEMS, {
+        error: (issue) => `Send at most 1,000 items in one request; got ${(issue.input as unknown[]).length.toLocaleString('en-US')}. Use a bulk job for more.`,
+      }),
+    reason: z
+      .string()
+      .max(MARK_REASON_MAX_CHARS, { error: (issue) => `The reason is ${(issue.input as string).length} characters; the limit is ${MARK_REASON_MAX_CHARS}.` })
+      .optional(),
+  })
+  .superRefine((request, context) => {
+    // Decision (spec silent): one conversation twice in a request is refused. Both items would read
+    // the same "before" and the outcome would depend on the order of upstream calls.
+    const firstIndex = new Map<string, number>();
+    request.items.forEach((item, index) => {
+      const key = conversationKey(item.conversation);
+      const first = firstIndex.get(key);
+      if (first === undefined) firstIndex.set(key, index);
+      else {
+        context.addIssue({
+          code: 'custom',
+          path: ['items', index, 'conversation'],
+          message: `This conversation is already item ${first + 1}; put all its changes in one item.`,
+        });
+      }
+    });
+  });
+export type MarkRequest = z.infer<typeof markRequestSchema>;
+
+export const MARK_RESULT_STATUSES = ['applied', 'unchanged', 'conflict', 'failed'] as const;
+export const markResultStatusSchema = z.enum(MARK_RESULT_STATUSES);
+export type MarkResultStatus = z.infer<typeof markResultStatusSchema>;
+
+/** A SCREAMING_SNAKE code naming why an item failed, e.g. UPSTREAM_ERROR or GROUP_NOT_FOUND. */
+const itemErrorCodeSchema = z.string().regex(/^[A-Z][A-Z0-9_]*$/);
+
+const resultBase = { conversation: conversationSchema, auditId: z.string().min(1) };
+
+export const markResultSchema = z.discriminatedUnion('status', [
+  /** Written; `after` is what the write produced. */
+  z.object({ ...resultBase, status: z.literal('applied'), before: markStateSchema, after: markStateSchema }),
+  /** Already in the requested state; nothing was sent upstream. */
+  z.object({ ...resultBase, status: z.literal('unchanged'), before: markStateSchema, after: markStateSchema }),
+  /** expectedCustomMark did not match; nothing was written; before = after = the current state. */
+  z.object({
+    ...resultBase,
+    status: z.literal('conflict'),
+    before: markStateSchema,
+    after: markStateSchema,
+    message: z.string().optional(),
+  }),
+  /** before/after are null when the state could not be read. */
+  z.object({
+    ...resultBase,
+    status: z.literal('failed'),
+    before: markStateSchema.nullable(),
+    after: markStateSchema.nullable(),
+    code: itemErrorCodeSchema,
+    message: z.string(),
+    upstreamCode: z.int().optional(),
+  }),
+]);
+export type MarkResult = z.infer<typeof markResultSchema>;
+
+export const markResponseSchema = z.object({ results: z.array(markResultSchema) });
+export type MarkResponse = z.infer<typeof markResponseSchema>;

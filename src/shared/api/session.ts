@@ -1,0 +1,43 @@
+// Sign-in, the signed-in person, and roles (bff-api §2 Roles, §4 /api/session).
+import { z } from 'zod';
+import { isoDateTimeSchema } from './time';
+
+/** Ascending power: each role can do everything the one before it can. */
+export const ROLES = ['viewer', 'editor', 'admin'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+/** viewer reads; editor also writes marks; admin also manages staff, labels and sessions. */
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+// Login checks only sizes, not the username format: an unknown name and a wrong password must
+// look the same (401), and the caps keep an attacker from feeding megabytes into argon2.
+export const loginRequestSchema = z.strictObject({
+  username: z.string().min(1, { error: 'Enter your username.' }).max(64),
+  password: z.string().min(1, { error: 'Enter your password.' }).max(1024),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const sessionSchema = z.object({ username: z.string(), role: roleSchema });
+export type Session = z.infer<typeof sessionSchema>;
+
+// Beyond the spec: the admin's "active sessions" view. A session is named by an opaque handle,
+// never by its id (the id is the cookie's secret).
+export const activeSessionSchema = z.object({
+  handle: z.string(),
+  username: z.string(),
+  role: roleSchema,
+  createdAt: isoDateTimeSchema,
+  lastSeenAt: isoDateTimeSchema,
+  /** True for the session making this request. */
+  current: z.boolean(),
+});
+export type ActiveSession = z.infer<typeof activeSessionSchema>;
+
+export const activeSessionListResponseSchema = z.object({ sessions: z.array(activeSessionSchema) });
+export type ActiveSessionListResponse = z.infer<typeof activeSessionListResponseSchema>;
+
+export const sessionHandleParamsSchema = z.strictObject({ handle: z.string().min(1).max(128) });
+export type SessionHandleParams = z.infer<typeof sessionHandleParamsSchema>;

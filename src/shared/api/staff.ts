@@ -1,0 +1,58 @@
+// Staff accounts (bff-api §4 /api/staff). Admin only; every change revokes that person's sessions.
+import { z } from 'zod';
+import { roleSchema } from './session';
+import { isoDateTimeSchema } from './time';
+
+export const PASSWORD_MIN_CHARS = 12;
+export const PASSWORD_MAX_CHARS = 128;
+
+// Decision (spec silent): lower-case so "Admin" and "admin" cannot be two people; 2 characters
+// allows the sandbox's "pm".
+export const staffUsernameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9._-]{1,31}$/, {
+    error: 'A username is 2 to 32 characters: lower-case letters, digits, ".", "_" or "-", starting with a letter.',
+  });
+
+// Counted in code points (NIST 800-63B counts characters; an emoji is one).
+const characters = (text: string) => [...text].length;
+export const staffPasswordSchema = z
+  .string()
+  .refine((password) => characters(password) >= PASSWORD_MIN_CHARS, {
+    error: `A password has at least ${PASSWORD_MIN_CHARS} characters.`,
+  })
+  .refine((password) => characters(password) <= PASSWORD_MAX_CHARS, {
+    error: `A password has at most ${PASSWORD_MAX_CHARS} characters.`,
+  });
+
+export const createStaffRequestSchema = z
+  .strictObject({ username: staffUsernameSchema, role: roleSchema, password: staffPasswordSchema })
+  .refine((request) => !request.password.toLowerCase().includes(request.username), {
+    error: 'The password may not contain the username.',
+    path: ['password'],
+  });
+export type CreateStaffRequest = z.infer<typeof createStaffRequestSchema>;
+
+export const patchStaffRequestSchema = z
+  .strictObject({ role: roleSchema.optional(), disabled: z.boolean().optional(), password: staffPasswordSchema.optional() })
+  .refine((patch) => patch.role !== undefined || patch.disabled !== undefined || patch.password !== undefined, {
+    error: 'Change at least one of role, disabled or password.',
+  });
+export type PatchStaffRequest = z.infer<typeof patchStaffRequestSchema>;
+
+/** `:name` of PATCH /api/staff/:name. */
+export const staffParamsSchema = z.strictObject({ name: staffUsernameSchema });
+export type StaffParams = z.infer<typeof staffParamsSchema>;
+
+export const staffMemberSchema = z.object({
+  username: z.string(),
+  role: roleSchema,
+  disabled: z.boolean(),
+  createdAt: isoDateTimeSchema,
+  lastLoginAt: isoDateTimeSchema.nullable(),
+});
+export type StaffMember = z.infer<typeof staffMemberSchema>;
+
+/** GET /api/staff, ordered by username. POST answers 201 and PATCH 200 with one StaffMember. */
+export const staffListResponseSchema = z.object({ staff: z.array(staffMemberSchema) });
+export type StaffListResponse = z.infer<typeof staffListResponseSchema>;
