@@ -1,0 +1,169 @@
+// The one way the SPA talks to the BFF. Same-origin cookie session; every state-changing request
+// carries the CSRF header the BFF requires; every success is checked against the shared zod
+// contract; every failure becomes an ApiError a component can turn into a sentence + request id.
+import type { z } from 'zod';
+import { errorBodySchema } from '../../shared/api/errors';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Codes the client itself produces when there is no usable answer from the BFF. */
+export const CLIENT_ERROR_CODES = { network: 'NETWORK_ERROR', invalidResponse: 'INVALID_RESPONSE', unknown: 'UNKNOWN' } as const;
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  readonly code: string;
+  readonly requestId: string | null;
+  readonly details: Record<string, unknown> | undefined;
+  readonly upstreamCode: number | undefined;
+  /** From `Retry-After` on 429/503, in whole seconds. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    message: string;
+    requestId: string | null;
+    details?: Record<string, unknown> | undefined;
+    upstreamCode?: number | undefined;
+    retryAfterSeconds?: number | undefined;
+  }) {
+    super(init.message);
+    this.status = init.status;
+    this.code = init.code;
+    this.requestId = init.requestId;
+    this.details = init.details;
+    this.upstreamCode = init.upstreamCode;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+type UnauthenticatedHandler = () => void;
+
+let onUnauthenticated: UnauthenticatedHandler = () => {
+  window.location.assign(signInPath(currentPath()));
+};
+
+/** The app installs the handler that clears the query cache and navigates inside the router. */
+export function setUnauthenticatedHandler(handler: UnauthenticatedHandler): () => void {
+  const previous = onUnauthenticated;
+  onUnauthenticated = handler;
+  return () => {
+    onUnauthenticated = previous;
+  };
+}
+
+export function currentPath(): string {
+  return `${window.location.pathname}${window.location.search}`;
+}
+
+/** `/sign-in?next=…`; the sign-in page itself is never a `next`. */
+export function signInPath(next: string): string {
+  if (next === '' || next === '/' || next.startsWith('/sign-in')) return '/sign-in';
+  return `/sign-in?${new URLSearchParams({ next }).toString()}`;
+}
+
+const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+type BaseOptions = {
+  method?: HttpMethod;
+  /** Sent as JSON. */
+  body?: unknown;
+  signal?: AbortSignal;
+  /** false for the login call: a 401 there means "wrong password", not "session ended". */
+  redirectOnUnauthenticated?: boolean;
+};
+
+export function apiRequest<Schema extends z.ZodType>(
+  path: string,
+  options: BaseOptions & { schema: Schema },
+): Promise<z.output<Schema>>;
+export function apiRequest(path: string, options?: BaseOptions & { schema?: undefined }): Promise<void>;
+export async function apiRequest(path: string, options: BaseOptions & { schema?: z.ZodType } = {}): Promise<unknown> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (STATE_CHANGING.has(method)) headers['X-Requested-By'] = 'markdesk';
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  if (options.signal) init.signal = options.signal;
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError({ status: 0, code: CLIENT_ERROR_CODES.network, message: 'The request did not reach Markdesk.', requestId: null });
+  }
+
+  const headerRequestId = response.headers.get('x-request-id');
+  if (!response.ok) {
+    const error = await errorFromResponse(response, headerRequestId);
+    if (response.status === 401 && options.redirectOnUnauthenticated !== false) onUnauthenticated();
+    throw error;
+  }
+
+  if (!options.schema) return undefined;
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch {
+    throw invalidResponse(response.status, headerRequestId, 'The answer was not JSON.');
+  }
+  const parsed = options.schema.safeParse(json);
+  if (!parsed.success) {
+    // For whoever opens the console: which field broke the contract (no values, they may be personal data).
+    console.error(`Markdesk: ${method} ${path} answered outside the contract`, parsed.error.issues.map((issue) => issue.path.join('.')));
+    throw invalidResponse(response.status, headerRequestId, 'The answer did not match the API contract.');
+  }
+  return parsed.data;
+}
+
+function invalidResponse(status: number, requestId: string | null, message: string): ApiError {
+  return new ApiError({ status, code: CLIENT_ERROR_CODES.invalidResponse, message, requestId });
+}
+
+async function errorFromResponse(response: Response, headerRequestId: string | null): Promise<ApiError> {
+  const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  const parsed = errorBodySchema.safeParse(body);
+  if (parsed.success) {
+    const { code, message, requestId, details, upstreamCode } = parsed.data.error;
+    return new ApiError({
+      status: response.status,
+      code,
+      message,
+      requestId: requestId ?? headerRequestId,
+      details,
+      upstreamCode,
+      retryAfterSeconds,
+    });
+  }
+  return new ApiError({
+    status: response.status,
+    code: CLIENT_ERROR_CODES.unknown,
+    message: `Markdesk answered with HTTP ${response.status}.`,
+    requestId: headerRequestId,
+    retryAfterSeconds,
+  });
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}

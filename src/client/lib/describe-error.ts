@@ -1,0 +1,44 @@
+// Turns any thrown value into what a support agent reads: one sentence in their language, plus the
+// request id to quote when asking for help.
+import type { ErrorCode } from '../../shared/api/errors';
+import { chatErrorMessage } from '../../shared/chat-errors/catalogue';
+import { isApiError, type CLIENT_ERROR_CODES } from './api-client';
+import type { Language, PlainMessageKey, Translate } from './i18n/translate';
+
+export type ErrorDescription = { sentence: string; requestId: string | null };
+
+type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[keyof typeof CLIENT_ERROR_CODES];
+
+// Typed over every code of the contract: a new server code without a sentence fails the typecheck.
+const CODE_KEYS: Record<ErrorCode | ClientErrorCode, PlainMessageKey> = {
+  UNAUTHENTICATED: 'error.code.UNAUTHENTICATED',
+  FORBIDDEN: 'error.code.FORBIDDEN',
+  CSRF_REJECTED: 'error.code.CSRF_REJECTED',
+  VALIDATION_FAILED: 'error.code.VALIDATION_FAILED',
+  NOT_FOUND: 'error.code.NOT_FOUND',
+  CHAT_USER_NOT_FOUND: 'error.code.CHAT_USER_NOT_FOUND',
+  CONFLICT: 'error.code.CONFLICT',
+  PAYLOAD_TOO_LARGE: 'error.code.PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'error.code.UNSUPPORTED_MEDIA_TYPE',
+  INTERNAL_ERROR: 'error.code.INTERNAL_ERROR',
+  RATE_LIMITED: 'error.code.RATE_LIMITED',
+  UPSTREAM_ERROR: 'error.code.UPSTREAM_ERROR',
+  UNAVAILABLE: 'error.code.UNAVAILABLE',
+  NETWORK_ERROR: 'error.code.NETWORK_ERROR',
+  INVALID_RESPONSE: 'error.code.INVALID_RESPONSE',
+  UNKNOWN: 'error.code.UNKNOWN',
+};
+
+export function describeError(error: unknown, t: Translate, language: Language): ErrorDescription {
+  if (!isApiError(error)) return { sentence: t('error.code.UNKNOWN'), requestId: null };
+  const requestId = error.requestId;
+  // Tencent's own code says more than "upstream error": use the catalogue's sentence.
+  if (error.upstreamCode !== undefined) return { sentence: chatErrorMessage(error.upstreamCode, language), requestId };
+  if (error.code === 'RATE_LIMITED' && error.retryAfterSeconds !== undefined) {
+    return { sentence: t('error.code.RATE_LIMITED_WAIT', { seconds: error.retryAfterSeconds }), requestId };
+  }
+  const key = Object.hasOwn(CODE_KEYS, error.code) ? CODE_KEYS[error.code as keyof typeof CODE_KEYS] : undefined;
+  if (key) return { sentence: t(key), requestId };
+  // A code this page does not know yet: the BFF's own sentence is English; other languages get ours.
+  return { sentence: language === 'en' && error.message ? error.message : t('error.code.UNKNOWN'), requestId };
+}
