@@ -1,0 +1,90 @@
+// Per-command call limiter: never more than `limitPerSecond` calls start in ANY sliding 1-second
+// window. Fixed one-second windows would allow twice the limit across a window edge, so this
+// combines two rules:
+//  - spacing (GCRA virtual scheduling): call k is due at θk = max(θk-1 + 1000/limit, its arrival),
+//    which spreads a burst evenly instead of firing it at once; θ depends on arrivals, not on
+//    when timers actually fired, so timer lateness does not accumulate into lost throughput;
+//  - a sliding log of the last `limit` actual start times: the (limit+1)-th start waits until the
+//    oldest is a full second old. This is the hard guarantee, whatever the timers do.
+// Waiters are served first come, first served, so nobody starves.
+import { type Clock, systemClock } from './clock';
+
+const WINDOW_MS = 1000;
+
+export type SlidingWindowLimiter = {
+  readonly limitPerSecond: number;
+  /** Resolves when the caller may start one call; the start is counted at that moment. */
+  acquire(): Promise<void>;
+  /**
+   * Delays every start until at least `delayMs` from now (Chat said 60007 "too frequent"); the
+   * calls after that are spaced out again rather than released as a burst.
+   */
+  penalize(delayMs?: number): void;
+  /** Callers waiting in acquire(). */
+  pending(): number;
+};
+
+type Waiter = { arrival: number; resolve: () => void };
+
+export const DEFAULT_PENALTY_MS = 1000;
+
+export function createSlidingWindowLimiter(limitPerSecond: number, clock: Clock = systemClock): SlidingWindowLimiter {
+  if (!Number.isFinite(limitPerSecond) || limitPerSecond < 1) {
+    throw new RangeError('limitPerSecond must be a number of at least 1');
+  }
+  const capacity = Math.floor(limitPerSecond);
+  const spacingMs = WINDOW_MS / limitPerSecond;
+
+  const recentStarts: number[] = []; // actual start times, oldest first, at most `capacity`
+  const queue: Waiter[] = [];
+  let nextDue = Number.NEGATIVE_INFINITY;
+  let blockedUntil = Number.NEGATIVE_INFINITY;
+  let pumping = false;
+
+  function earliestStartFor(waiter: Waiter): { due: number; earliest: number } {
+    const due = Math.max(nextDue, waiter.arrival);
+    const windowOpensAt = recentStarts.length < capacity ? Number.NEGATIVE_INFINITY : recentStarts[0]! + WINDOW_MS;
+    return { due, earliest: Math.max(due, windowOpensAt, blockedUntil) };
+  }
+
+  async function pump(): Promise<void> {
+    pumping = true;
+    try {
+      while (queue.length > 0) {
+        const head = queue[0]!;
+        const now = clock.now();
+        const { due, earliest } = earliestStartFor(head);
+        if (earliest > now) {
+          // Whole milliseconds, rounded up: starting late is always safe, starting early is not.
+          await clock.sleep(Math.ceil(earliest - now));
+          continue;
+        }
+        queue.shift();
+        // After a penalty the schedule restarts from the end of the block, so the calls that
+        // queued up meanwhile are spaced out instead of fired together.
+        nextDue = Math.max(due, blockedUntil) + spacingMs;
+        recentStarts.push(now);
+        if (recentStarts.length > capacity) recentStarts.shift();
+        head.resolve();
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  return {
+    limitPerSecond,
+    acquire() {
+      return new Promise<void>((resolve) => {
+        queue.push({ arrival: clock.now(), resolve });
+        if (!pumping) void pump();
+      });
+    },
+    penalize(delayMs = DEFAULT_PENALTY_MS) {
+      blockedUntil = Math.max(blockedUntil, clock.now() + Math.max(0, delayMs));
+    },
+    pending() {
+      return queue.length;
+    },
+  };
+}
