@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { changeProblems } from '../marks/change';
 import { markChangeOfItem, markRequestSchema, markResponseSchema } from './marks';
 
 const group = { type: 'group', id: '@TGS#2ABC' } as const;
@@ -139,5 +141,21 @@ describe('mark response', () => {
     const failed = { conversation: group, status: 'failed', before: null, after: null, auditId: 'a' };
     expect(markResponseSchema.safeParse({ results: [failed] }).success).toBe(false);
     expect(markResponseSchema.safeParse({ results: [{ ...failed, status: 'done', code: 'X', message: 'm' }] }).success).toBe(false);
+  });
+});
+
+describe('one rule: the API refuses exactly what changeProblems refuses', () => {
+  it('for random items', () => {
+    const bits = fc.array(fc.integer({ min: -2, max: 66 }), { maxLength: 6 });
+    const itemArb = fc.record(
+      { setBits: bits, clearBits: bits, customMark: fc.oneof(fc.constant(''), fc.constantFrom('a', '한').chain((unit) => fc.integer({ min: 80, max: 260 }).map((n) => unit.repeat(n)))) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(itemArb, (fields) => {
+        const accepted = markRequestSchema.safeParse({ items: [item(fields)] }).success;
+        expect(accepted).toBe(changeProblems(markChangeOfItem(fields)).length === 0);
+      }),
+    );
   });
 });

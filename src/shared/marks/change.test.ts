@@ -223,3 +223,65 @@ describe('helpers', () => {
     expect(markStateFromTencent(undefined, undefined)).toEqual({ bits: [], customMark: '' });
   });
 });
+
+describe('toMarkItem properties', () => {
+  const conversation = fc.oneof(
+    fc.string({ minLength: 1, maxLength: 10 }).map((id) => ({ type: 'c2c' as const, id })),
+    fc.string({ minLength: 1, maxLength: 10 }).map((id) => ({ type: 'group' as const, id })),
+  );
+  const sendable = markChange.filter((change) => changeProblems(change).length === 0);
+
+  it('what Tencent does with the item equals applyChange', () => {
+    fc.assert(
+      fc.property(markState, conversation, sendable, (state, target, change) => {
+        const item = toMarkItem(target, change);
+        // Tencent's side: OptType decides which fields count.
+        const tencentChange: MarkChange = {
+          setBits: item.OptType === 2 ? [] : (item.SetMark ?? []),
+          clearBits: item.OptType === 2 ? [] : (item.ClearMark ?? []),
+        };
+        if (item.OptType !== 1) tencentChange.customMark = item.CustomMark ?? '';
+        expect(applyChange(state, tencentChange)).toEqual(applyChange(state, change));
+      }),
+    );
+  });
+
+  it('picks OptType from what the change touches and never sends empty lists', () => {
+    fc.assert(
+      fc.property(conversation, sendable, (target, change) => {
+        const item = toMarkItem(target, change);
+        const bits = change.setBits.length + change.clearBits.length > 0;
+        const custom = change.customMark !== undefined;
+        expect(item.OptType).toBe(bits && custom ? 3 : bits ? 1 : 2);
+        expect(item.SetMark?.length ?? 1).toBeGreaterThan(0);
+        expect(item.ClearMark?.length ?? 1).toBeGreaterThan(0);
+        expect('CustomMark' in item).toBe(custom);
+      }),
+    );
+  });
+
+  it('the inverse of the inverse redoes the change', () => {
+    fc.assert(
+      fc.property(markState, markChange, (before, change) => {
+        const after = applyChange(before, change);
+        const undo = inverseChange(before, change);
+        const redo = inverseChange(after, undo);
+        expect(applyChange(before, redo)).toEqual(after);
+      }),
+    );
+  });
+
+  it('an undo made from the audit entry leaves bits changed by someone else in between alone', () => {
+    fc.assert(
+      fc.property(markState, markChange, fc.uniqueArray(editableBit, { maxLength: 8 }), (before, change, othersBits) => {
+        const after = applyChange(before, change);
+        const undo = inverseChange(before, change);
+        const touchedByUndo = new Set([...undo.setBits, ...undo.clearBits]);
+        const others = othersBits.filter((bit) => !touchedByUndo.has(bit));
+        const meanwhile = applyChange(after, { setBits: others, clearBits: [] });
+        const undone = applyChange(meanwhile, undo);
+        for (const bit of others) expect(undone.bits).toContain(bit);
+      }),
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conversationKey, fromContactItem, parseConversationKey, sameConversation, toContactItem } from './conversation';
 
@@ -38,5 +39,17 @@ describe('conversation identity', () => {
     [{ Type: '1', To_Account: 'a' }],
   ])('refuses %j', (item) => {
     expect(() => fromContactItem(item as never)).toThrow(TypeError);
+  });
+});
+
+describe('conversation round trips', () => {
+  it('ContactItem and key round-trip every conversation', () => {
+    const conversation = fc.record({ type: fc.constantFrom('c2c' as const, 'group' as const), id: fc.string({ minLength: 1, maxLength: 48 }) });
+    fc.assert(
+      fc.property(conversation, (c) => {
+        expect(fromContactItem(toContactItem(c))).toEqual(c);
+        expect(parseConversationKey(conversationKey(c))).toEqual(c);
+      }),
+    );
   });
 });

@@ -132,3 +132,24 @@ describe('mask properties', () => {
     );
   });
 });
+
+describe('mask properties, continued', () => {
+  it('zero-padding to any width up to 64 reads the same value', () => {
+    fc.assert(
+      fc.property(mask64, fc.integer({ min: 1, max: 64 }), (mask, width) => {
+        const digits = formatStandardMark(mask);
+        expect(parseStandardMark(digits.padStart(Math.max(width, digits.length), '0'))).toBe(mask);
+      }),
+    );
+  });
+
+  it('the hex form has 16 digits and the same value', () => {
+    fc.assert(
+      fc.property(mask64, (mask) => {
+        const hex = maskToHex(mask);
+        expect(hex).toMatch(/^0x[0-9A-F]{16}$/);
+        expect(BigInt(hex)).toBe(mask);
+      }),
+    );
+  });
+});

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bitIndexSchema, chatUserIdSchema, conversationSchema, customMarkSchema, editableBitSchema, markStateSchema } from './schemas';
+import { utf8ByteLength } from './utf8';
 
 const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) => result.error?.issues.map((issue) => issue.message) ?? [];
 
@@ -50,5 +52,18 @@ describe('mark schemas', () => {
     expect(markStateSchema.safeParse({ bits: [3, 3], customMark: '' }).success).toBe(false);
     expect(markStateSchema.safeParse({ bits: [64], customMark: '' }).success).toBe(false);
     expect(markStateSchema.safeParse({ bits: [], customMark: 'x'.repeat(257) }).success).toBe(false);
+  });
+});
+
+describe('schema properties', () => {
+  it('customMarkSchema agrees with the byte count on both sides of 256', () => {
+    const near256 = fc
+      .tuple(fc.constantFrom('a', 'é', '한', '😀'), fc.integer({ min: 60, max: 260 }))
+      .map(([unit, count]) => unit.repeat(count));
+    fc.assert(
+      fc.property(fc.oneof(near256, fc.string({ unit: 'grapheme', maxLength: 300 })), (text) => {
+        expect(customMarkSchema.safeParse(text).success).toBe(utf8ByteLength(text) <= 256);
+      }),
+    );
   });
 });

@@ -101,3 +101,43 @@ describe('customMarkOfSelection', () => {
     expect(customMarkOfSelection([])).toEqual({ kind: 'same', value: '' });
   });
 });
+
+describe('click cycle properties', () => {
+  const triState = fc.constantFrom<TriState>('on', 'off', 'mixed');
+
+  it('returns to the original state after 3 clicks on a mixed bit, 2 on any other', () => {
+    fc.assert(
+      fc.property(triState, (original) => {
+        const clicks = original === 'mixed' ? 3 : 2;
+        let current = original;
+        const seen = new Set<TriState>();
+        for (let click = 0; click < clicks; click++) {
+          current = nextTriState(current, original);
+          seen.add(current);
+        }
+        expect(current).toBe(original);
+        expect(seen.size).toBe(clicks);
+      }),
+    );
+  });
+
+  it('a bit clicked back to where it started is not touched', () => {
+    fc.assert(
+      fc.property(fc.array(triState, { minLength: 64, maxLength: 64 }), fc.array(fc.nat({ max: 5 }), { minLength: 64, maxLength: 64 }), (original, clicks) => {
+        const current = original.map((state, bit) => {
+          let next = state;
+          for (let click = 0; click < (clicks[bit] ?? 0); click++) next = nextTriState(next, state);
+          return next;
+        });
+        for (const [bit, chosen] of touchedFromTriStates(original, current)) {
+          expect(chosen).toBe(current[bit]);
+          expect(chosen).not.toBe(original[bit]);
+        }
+        const cycle = (state: TriState) => (state === 'mixed' ? 3 : 2);
+        original.forEach((state, bit) => {
+          if ((clicks[bit] ?? 0) % cycle(state) === 0) expect(touchedFromTriStates(original, current).has(bit)).toBe(false);
+        });
+      }),
+    );
+  });
+});
