@@ -1,0 +1,204 @@
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type Compilable,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type Generated,
+  Kysely,
+  type Migration,
+  Migrator,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type SqliteDialectConfig,
+} from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrations } from './migrations';
+
+/** The database file inside MARKDESK_DATA_DIR; the server and the staff CLI both open this. */
+export const DATABASE_FILE_NAME = 'markdesk.sqlite';
+
+/** How long a connection waits for another process (server ↔ staff CLI) to release its write lock. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/** The one source of "now" for everything time-dependent; tests pass a fake. */
+export type Clock = { now(): Date };
+export const systemClock: Clock = { now: () => new Date() };
+
+export type Role = 'viewer' | 'editor' | 'admin';
+export const ROLES: readonly Role[] = ['viewer', 'editor', 'admin'];
+
+// Timestamps are stored as ISO-8601 UTC strings (Date#toISOString), which sort correctly as text.
+
+export interface StaffTable {
+  username: string;
+  role: Role;
+  password_hash: string;
+  /** 0 or 1 */
+  disabled: number;
+  created_at: string;
+  last_login_at: string | null;
+  failed_logins: number;
+  locked_until: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 hex of the session id; the id itself is never stored. */
+  id_hash: string;
+  username: string;
+  created_at: string;
+  last_seen_at: string;
+  ip: string;
+  user_agent: string;
+}
+
+export type AuditRowKind = 'intent' | 'outcome' | 'entry';
+export type AuditRowStatus = 'applied' | 'unchanged' | 'conflict' | 'failed';
+
+/**
+ * One appended row of the audit log. An `intent` row is written before an upstream write and an
+ * `outcome` row (refers_to = the intent's id) after it; an `entry` row is a one-shot entry that
+ * needed no upstream write. JSON columns hold text so the hash covers exactly what is stored.
+ */
+export interface AuditTable {
+  seq: Generated<number>;
+  id: string;
+  kind: AuditRowKind;
+  refers_to: string | null;
+  at: string;
+  staff: string | null;
+  chat_user: string | null;
+  conversation_type: 'c2c' | 'group' | null;
+  conversation_id: string | null;
+  requested_json: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  status: AuditRowStatus | null;
+  upstream_code: number | null;
+  message: string | null;
+  reason: string | null;
+  request_id: string | null;
+  revert_of: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface MarkLabelsTable {
+  bit: number;
+  name: string;
+  description: string;
+}
+
+export interface Database {
+  staff: StaffTable;
+  sessions: SessionsTable;
+  audit: AuditTable;
+  mark_labels: MarkLabelsTable;
+}
+
+export type Store = {
+  db: Kysely<Database>;
+  /** The same single connection Kysely uses; for synchronous reads and `exclusive` writes. */
+  sqlite: BetterSqlite3.Database;
+  close(): Promise<void>;
+};
+
+// Kysely's SQLite driver opens transactions with a plain (deferred) BEGIN. A deferred transaction
+// that reads and then writes fails with SQLITE_BUSY — without waiting — when another process wrote
+// in between; BEGIN IMMEDIATE takes the write lock up front, so busy_timeout applies instead.
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+// SQLite does have transactional DDL: running each migration inside BEGIN IMMEDIATE also keeps a
+// server and a staff CLI that start at the same moment from migrating the same file twice.
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class MarkdeskSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/** Opens (creating if needed) the database and brings its schema to the latest migration. */
+export async function openDatabase(options: { file: string }): Promise<Store> {
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  const sqlite = new BetterSqlite3(options.file);
+  try {
+    // busy_timeout first: the pragmas below may themselves need a lock another process holds.
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    sqlite.pragma('journal_mode = WAL');
+    // FULL, not NORMAL: an audit intent must be on disk before the upstream write it announces.
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new MarkdeskSqliteDialect({ database: sqlite }) });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return { db, sqlite, close: () => db.destroy() };
+}
+
+/** Applies pending migrations; a no-op on an up-to-date database. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async (): Promise<Record<string, Migration>> => migrations },
+  });
+  // Kysely creates its bookkeeping tables before taking any lock; a second process doing the same at
+  // the same instant can trip over that, and a retry then finds everything in place.
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (attempt >= 3) throw error instanceof Error ? error : new Error(`Database migration failed: ${String(error)}`);
+  }
+}
+
+/**
+ * Runs synchronous better-sqlite3 work while holding Kysely's connection lock, so it never lands in
+ * the middle of an open Kysely transaction (which would make it part of — and roll back with — that
+ * transaction).
+ */
+export function exclusive<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
+  return store.db.connection().execute(async () => work(store.sqlite));
+}
+
+/** `exclusive` + one BEGIN IMMEDIATE transaction around `work`. */
+export function immediateTransaction<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
+  return exclusive(store, (sqlite) => sqlite.transaction(() => work(sqlite)).immediate());
+}
+
+/** Runs a Kysely-built read synchronously on the store's connection (the query stays portable). */
+export function selectSync<R>(store: Store, query: Compilable<R>): R[] {
+  const compiled = query.compile();
+  return store.sqlite.prepare(compiled.sql).all(...(compiled.parameters as unknown[])) as R[];
+}
+
+/** Runs a Kysely-built write synchronously; only inside `exclusive`/`immediateTransaction` work. */
+export function executeSync(store: Store, query: Compilable<unknown>): BetterSqlite3.RunResult {
+  const compiled = query.compile();
+  return store.sqlite.prepare(compiled.sql).run(...(compiled.parameters as unknown[]));
+}
