@@ -1,0 +1,191 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type Clock, type Role, type Store, systemClock } from '../store/database';
+import { StaffError, normalizeUsername } from './staff';
+
+export const SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+export const SESSION_ABSOLUTE_TIMEOUT_MS = 8 * 60 * 60 * 1000;
+/**
+ * last_seen_at is written at most this often per session, so a burst of API calls from one page
+ * costs one write, not one each. A session may therefore end up to this much before 30 idle minutes.
+ */
+export const SESSION_TOUCH_INTERVAL_MS = 15 * 1000;
+/** Hex characters of the id hash the admin page sees and revokes by (64 bits: unique in practice). */
+export const SESSION_HASH_PREFIX_LENGTH = 16;
+
+const SESSION_ID_BYTES = 32;
+const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/; // 32 bytes, base64url without padding
+// Stored as given by the client; capped so a hostile header cannot bloat the table.
+const MAX_USER_AGENT_LENGTH = 512;
+const MAX_IP_LENGTH = 64;
+
+export type SessionMeta = { ip: string; userAgent: string };
+export type SessionPrincipal = { username: string; role: Role };
+export type SessionView = {
+  /** The first characters of the id's SHA-256: enough to name and revoke it, useless to log in. */
+  id: string;
+  username: string;
+  createdAt: string;
+  lastSeenAt: string;
+  ip: string;
+  userAgent: string;
+};
+
+/** SHA-256 hex: the only form in which a session id is ever stored. */
+export function hashSessionId(sessionId: string): string {
+  return createHash('sha256').update(sessionId, 'utf8').digest('hex');
+}
+
+/** The `SessionView.id` of a raw session id, e.g. to mark "this session" on the admin page. */
+export function sessionHashPrefix(sessionId: string): string {
+  return hashSessionId(sessionId).slice(0, SESSION_HASH_PREFIX_LENGTH);
+}
+
+function isExpired(createdAt: string, lastSeenAt: string, now: Date): boolean {
+  const nowMs = now.getTime();
+  return (
+    nowMs - Date.parse(lastSeenAt) >= SESSION_IDLE_TIMEOUT_MS ||
+    nowMs - Date.parse(createdAt) >= SESSION_ABSOLUTE_TIMEOUT_MS
+  );
+}
+
+/** A fresh random session (new at every login) for an enabled account; returns the id for the cookie. */
+export async function createSession(
+  store: Store,
+  username: string,
+  meta: SessionMeta,
+  clock: Clock = systemClock,
+): Promise<{ sessionId: string }> {
+  const name = normalizeUsername(username);
+  const sessionId = randomBytes(SESSION_ID_BYTES).toString('base64url');
+  const now = clock.now();
+  await store.db.transaction().execute(async (trx) => {
+    const staff = await trx
+      .selectFrom('staff')
+      .select('username')
+      .where('username', '=', name ?? '')
+      .where('disabled', '=', 0)
+      .executeTakeFirst();
+    if (!staff) throw new StaffError('NOT_FOUND', `There is no enabled staff account "${username}".`);
+    await trx
+      .insertInto('sessions')
+      .values({
+        id_hash: hashSessionId(sessionId),
+        username: staff.username,
+        created_at: now.toISOString(),
+        last_seen_at: now.toISOString(),
+        ip: meta.ip.slice(0, MAX_IP_LENGTH),
+        user_agent: meta.userAgent.slice(0, MAX_USER_AGENT_LENGTH),
+      })
+      .execute();
+  });
+  // Logins are rare; a good moment to drop sessions nobody will come back for.
+  await purgeExpiredSessions(store, clock);
+  return { sessionId };
+}
+
+/**
+ * The person behind a session id, with the role read fresh from the staff table, or null when the
+ * id is unknown, idle for 30 minutes, older than 8 hours, or its account is disabled. Expired
+ * sessions are deleted; live ones have last_seen_at moved forward.
+ */
+export async function resolveSession(
+  store: Store,
+  sessionId: string,
+  clock: Clock = systemClock,
+): Promise<SessionPrincipal | null> {
+  if (!SESSION_ID_PATTERN.test(sessionId)) return null;
+  const idHash = hashSessionId(sessionId);
+  const row = await store.db
+    .selectFrom('sessions')
+    .innerJoin('staff', 'staff.username', 'sessions.username')
+    .select(['sessions.created_at', 'sessions.last_seen_at', 'staff.username', 'staff.role', 'staff.disabled'])
+    .where('sessions.id_hash', '=', idHash)
+    .executeTakeFirst();
+  if (!row) return null;
+  const now = clock.now();
+  if (row.disabled === 1 || isExpired(row.created_at, row.last_seen_at, now)) {
+    await store.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    return null;
+  }
+  if (now.getTime() - Date.parse(row.last_seen_at) >= SESSION_TOUCH_INTERVAL_MS) {
+    const touched = await store.db
+      .updateTable('sessions')
+      .set({ last_seen_at: now.toISOString() })
+      .where('id_hash', '=', idHash)
+      .executeTakeFirst();
+    // Revoked between our read and this write (role change, logout elsewhere): it no longer counts.
+    if (touched.numUpdatedRows === 0n) return null;
+  }
+  return { username: row.username, role: row.role };
+}
+
+/** Logout. True when there was such a session. */
+export async function deleteSession(store: Store, sessionId: string): Promise<boolean> {
+  if (!SESSION_ID_PATTERN.test(sessionId)) return false;
+  const result = await store.db.deleteFrom('sessions').where('id_hash', '=', hashSessionId(sessionId)).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Ends every session of one person; returns how many there were. */
+export async function deleteSessionsOf(store: Store, username: string): Promise<number> {
+  const name = normalizeUsername(username);
+  if (name === null) return 0;
+  const result = await store.db.deleteFrom('sessions').where('username', '=', name).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Live sessions, most recently active first, for the admin page. */
+export async function listSessions(store: Store, clock: Clock = systemClock): Promise<SessionView[]> {
+  const now = clock.now().getTime();
+  const rows = await store.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('last_seen_at', '>', new Date(now - SESSION_IDLE_TIMEOUT_MS).toISOString())
+    .where('created_at', '>', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString())
+    .orderBy('last_seen_at', 'desc')
+    .orderBy('id_hash')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id_hash.slice(0, SESSION_HASH_PREFIX_LENGTH),
+    username: row.username,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
+  }));
+}
+
+/**
+ * Revokes the one session whose id hash starts with `prefix` (a `SessionView.id`). False when the
+ * prefix is malformed, shorter than SESSION_HASH_PREFIX_LENGTH, or does not name exactly one session.
+ */
+export async function revokeSessionByHashPrefix(store: Store, prefix: string): Promise<boolean> {
+  if (!/^[0-9a-f]+$/.test(prefix) || prefix.length < SESSION_HASH_PREFIX_LENGTH || prefix.length > 64) return false;
+  return store.db.transaction().execute(async (trx) => {
+    const matches = await trx
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('id_hash', '>=', prefix)
+      .where('id_hash', '<', `${prefix}g`) // 'g' sorts after every hex digit: a prefix range scan
+      .limit(2)
+      .execute();
+    if (matches.length !== 1 || !matches[0]) return false;
+    await trx.deleteFrom('sessions').where('id_hash', '=', matches[0].id_hash).execute();
+    return true;
+  });
+}
+
+/** Deletes sessions past their idle or absolute limit; returns how many. */
+export async function purgeExpiredSessions(store: Store, clock: Clock = systemClock): Promise<number> {
+  const now = clock.now().getTime();
+  const result = await store.db
+    .deleteFrom('sessions')
+    .where((eb) =>
+      eb.or([
+        eb('last_seen_at', '<=', new Date(now - SESSION_IDLE_TIMEOUT_MS).toISOString()),
+        eb('created_at', '<=', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString()),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Store } from '../store/database';
+import { createFakeClock } from '../store/fake-clock';
+import { verifyPassword } from './passwords';
+import { createSession, resolveSession } from './sessions';
+import {
+  createStaff,
+  ensureInitialStaff,
+  getStaff,
+  getStaffCredentials,
+  listStaff,
+  normalizeUsername,
+  resetPassword,
+  setDisabled,
+  setRole,
+  StaffError,
+} from './staff';
+
+const PASSWORD = 'correct horse battery';
+const meta = { ip: '203.0.113.7', userAgent: 'test' };
+const clock = createFakeClock();
+let store: Store;
+
+beforeEach(async () => {
+  store = await openDatabase({ file: ':memory:' });
+});
+afterEach(async () => {
+  await store.close();
+});
+
+async function expectStaffError(promise: Promise<unknown>, code: StaffError['code']): Promise<void> {
+  await expect(promise).rejects.toSatisfy((error) => error instanceof StaffError && error.code === code);
+}
+
+describe('usernames', () => {
+  it('are 1..64 of [a-z0-9._-], case-insensitive, stored lower-case', () => {
+    expect(normalizeUsername('Rita.Kim_2-x')).toBe('rita.kim_2-x');
+    expect(normalizeUsername('a'.repeat(64))).toBe('a'.repeat(64));
+    for (const bad of ['', 'a'.repeat(65), 'rita kim', 'rita@example', 'ríta', 'ra\u212Aa' /* Kelvin sign lower-cases to k */]) {
+      expect(normalizeUsername(bad)).toBeNull();
+    }
+  });
+});
+
+describe('staff repository', () => {
+  it('creates, gets and lists accounts without ever showing the hash', async () => {
+    const created = await createStaff(store, { username: 'Rita', role: 'editor', password: PASSWORD }, clock);
+    expect(created).toEqual({ username: 'rita', role: 'editor', disabled: false, createdAt: clock.now().toISOString(), lastLoginAt: null });
+    await createStaff(store, { username: 'admin', role: 'admin', password: PASSWORD }, clock);
+    expect(await getStaff(store, 'RITA')).toEqual(created);
+    expect(await getStaff(store, 'nobody')).toBeNull();
+    expect((await listStaff(store)).map((s) => s.username)).toEqual(['admin', 'rita']);
+    expect(JSON.stringify(await listStaff(store))).not.toContain('argon2');
+    expect(await verifyPassword((await getStaffCredentials(store, 'rita'))!.password_hash, PASSWORD)).toBe(true);
+  });
+
+  it('refuses a duplicate (in any case), a bad name, a bad role and a short password', async () => {
+    await createStaff(store, { username: 'rita', role: 'viewer', password: PASSWORD }, clock);
+    await expectStaffError(createStaff(store, { username: 'RITA', role: 'viewer', password: PASSWORD }, clock), 'ALREADY_EXISTS');
+    await expectStaffError(createStaff(store, { username: 'ri ta', role: 'viewer', password: PASSWORD }, clock), 'INVALID_USERNAME');
+    await expectStaffError(createStaff(store, { username: 'sam', role: 'owner' as 'admin', password: PASSWORD }, clock), 'INVALID_ROLE');
+    await expectStaffError(createStaff(store, { username: 'sam', role: 'viewer', password: 'short' }, clock), 'WEAK_PASSWORD');
+    await expectStaffError(setRole(store, 'nobody', 'viewer'), 'NOT_FOUND');
+  });
+
+  it('ends that person’s sessions (only theirs) on a role change, disable and password reset', async () => {
+    await createStaff(store, { username: 'admin', role: 'admin', password: PASSWORD }, clock);
+    await createStaff(store, { username: 'rita', role: 'editor', password: PASSWORD }, clock);
+    const login = async (name: string) => (await createSession(store, name, meta, clock)).sessionId;
+
+    let rita = await login('rita');
+    const admin = await login('admin');
+    expect(await resolveSession(store, rita, clock)).toEqual({ username: 'rita', role: 'editor' });
+
+    expect(await setRole(store, 'rita', 'viewer')).toMatchObject({ role: 'viewer' });
+    expect(await resolveSession(store, rita, clock)).toBeNull();
+    expect(await resolveSession(store, admin, clock)).toEqual({ username: 'admin', role: 'admin' });
+
+    rita = await login('rita');
+    expect(await setDisabled(store, 'rita', true)).toMatchObject({ disabled: true });
+    expect(await resolveSession(store, rita, clock)).toBeNull();
+    await expectStaffError(createSession(store, 'rita', meta, clock), 'NOT_FOUND');
+    await setDisabled(store, 'rita', false);
+
+    rita = await login('rita');
+    await resetPassword(store, 'rita', 'a brand new passphrase');
+    expect(await resolveSession(store, rita, clock)).toBeNull();
+    const credentials = await getStaffCredentials(store, 'rita');
+    expect(await verifyPassword(credentials!.password_hash, 'a brand new passphrase')).toBe(true);
+    expect(await resolveSession(store, admin, clock)).not.toBeNull();
+  });
+
+  it('keeps a session when the role is set to what it already is', async () => {
+    await createStaff(store, { username: 'rita', role: 'editor', password: PASSWORD }, clock);
+    const { sessionId } = await createSession(store, 'rita', meta, clock);
+    await setRole(store, 'rita', 'editor');
+    expect(await resolveSession(store, sessionId, clock)).not.toBeNull();
+  });
+
+  it('never leaves the console without an enabled admin', async () => {
+    await createStaff(store, { username: 'admin', role: 'admin', password: PASSWORD }, clock);
+    await expectStaffError(setRole(store, 'admin', 'editor'), 'LAST_ADMIN');
+    await expectStaffError(setDisabled(store, 'admin', true), 'LAST_ADMIN');
+    await createStaff(store, { username: 'second', role: 'admin', password: PASSWORD }, clock);
+    await setDisabled(store, 'admin', true);
+    await expectStaffError(setRole(store, 'second', 'viewer'), 'LAST_ADMIN');
+  });
+});
+
+describe('ensureInitialStaff', () => {
+  it('creates admin, support and pm with random passwords in sandbox mode, once', async () => {
+    const accounts = await ensureInitialStaff(store, { sandbox: true }, clock);
+    expect(accounts.map(({ username, role }) => ({ username, role }))).toEqual([
+      { username: 'admin', role: 'admin' },
+      { username: 'support', role: 'editor' },
+      { username: 'pm', role: 'viewer' },
+    ]);
+    expect(new Set(accounts.map((a) => a.password)).size).toBe(3);
+    const admin = accounts[0]!;
+    expect(await verifyPassword((await getStaffCredentials(store, 'admin'))!.password_hash, admin.password)).toBe(true);
+    expect(await ensureInitialStaff(store, { sandbox: true }, clock)).toEqual([]);
+  });
+
+  it('creates only admin in live mode, and nothing when there is staff already', async () => {
+    expect((await ensureInitialStaff(store, { sandbox: false }, clock)).map((a) => a.username)).toEqual(['admin']);
+    const other = await openDatabase({ file: ':memory:' });
+    await createStaff(other, { username: 'rita', role: 'viewer', password: PASSWORD }, clock);
+    expect(await ensureInitialStaff(other, { sandbox: true }, clock)).toEqual([]);
+    expect((await listStaff(other)).map((s) => s.username)).toEqual(['rita']);
+    await other.close();
+  });
+});

@@ -1,0 +1,245 @@
+import type { Transaction } from 'kysely';
+import { type Clock, type Database, type Role, ROLES, type StaffTable, type Store, systemClock } from '../store/database';
+import { generatePassword, hashPassword, passwordProblem } from './passwords';
+
+export type { Role } from '../store/database';
+export { ROLES } from '../store/database';
+
+/** A staff account as the rest of the server sees it — never with its password hash. */
+export type StaffView = {
+  username: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+};
+
+export type StaffErrorCode =
+  | 'INVALID_USERNAME'
+  | 'INVALID_ROLE'
+  | 'WEAK_PASSWORD'
+  | 'ALREADY_EXISTS'
+  | 'NOT_FOUND'
+  /** The change would leave no enabled admin, and nobody could manage staff from the console. */
+  | 'LAST_ADMIN';
+
+export class StaffError extends Error {
+  constructor(
+    readonly code: StaffErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StaffError';
+  }
+}
+
+export const USERNAME_MAX_LENGTH = 64;
+// Checked before lower-casing: toLowerCase maps some non-ASCII letters (the Kelvin sign K) to ASCII.
+const USERNAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function usernameProblem(raw: string): string | null {
+  return USERNAME_PATTERN.test(raw)
+    ? null
+    : `A username has 1 to ${USERNAME_MAX_LENGTH} characters, each a letter a–z, a digit, ".", "_" or "-".`;
+}
+
+/** The stored (lower-case) form of a username, or null when it is not a valid username. */
+export function normalizeUsername(raw: string): string | null {
+  return usernameProblem(raw) === null ? raw.toLowerCase() : null;
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+function requireUsername(raw: string): string {
+  const username = normalizeUsername(raw);
+  if (username === null) throw new StaffError('INVALID_USERNAME', usernameProblem(raw) ?? 'Invalid username.');
+  return username;
+}
+
+function requireRole(role: unknown): Role {
+  if (!isRole(role)) throw new StaffError('INVALID_ROLE', `The role must be one of ${ROLES.join(', ')}.`);
+  return role;
+}
+
+function requireAcceptablePassword(password: string): void {
+  const problem = passwordProblem(password);
+  if (problem !== null) throw new StaffError('WEAK_PASSWORD', problem);
+}
+
+function toView(row: Pick<StaffTable, 'username' | 'role' | 'disabled' | 'created_at' | 'last_login_at'>): StaffView {
+  return {
+    username: row.username,
+    role: row.role,
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+    lastLoginAt: row.last_login_at,
+  };
+}
+
+const VIEW_COLUMNS = ['username', 'role', 'disabled', 'created_at', 'last_login_at'] as const;
+
+export async function createStaff(
+  store: Store,
+  input: { username: string; role: Role; password: string },
+  clock: Clock = systemClock,
+): Promise<StaffView> {
+  const username = requireUsername(input.username);
+  const role = requireRole(input.role);
+  requireAcceptablePassword(input.password);
+  if (await getStaff(store, username)) throw new StaffError('ALREADY_EXISTS', `There is already a staff account "${username}".`);
+  const passwordHash = await hashPassword(input.password);
+  const row: StaffTable = {
+    username,
+    role,
+    password_hash: passwordHash,
+    disabled: 0,
+    created_at: clock.now().toISOString(),
+    last_login_at: null,
+    failed_logins: 0,
+    locked_until: null,
+  };
+  // insert-or-ignore: someone may have created the same name while we were hashing.
+  const result = await store.db.insertInto('staff').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  if (result.numInsertedOrUpdatedRows === 0n) {
+    throw new StaffError('ALREADY_EXISTS', `There is already a staff account "${username}".`);
+  }
+  return toView(row);
+}
+
+export async function listStaff(store: Store): Promise<StaffView[]> {
+  const rows = await store.db.selectFrom('staff').select(VIEW_COLUMNS).orderBy('username').execute();
+  return rows.map(toView);
+}
+
+/** The account, or null when there is none (or the name is not a valid username). */
+export async function getStaff(store: Store, username: string): Promise<StaffView | null> {
+  const normalized = normalizeUsername(username);
+  if (normalized === null) return null;
+  const row = await store.db.selectFrom('staff').select(VIEW_COLUMNS).where('username', '=', normalized).executeTakeFirst();
+  return row ? toView(row) : null;
+}
+
+/** Everything login needs, including the hash and the lockout counters; for the auth module only. */
+export async function getStaffCredentials(store: Store, username: string): Promise<StaffTable | null> {
+  const normalized = normalizeUsername(username);
+  if (normalized === null) return null;
+  return (await store.db.selectFrom('staff').selectAll().where('username', '=', normalized).executeTakeFirst()) ?? null;
+}
+
+type Trx = Transaction<Database>;
+
+async function rowOrNotFound(trx: Trx, username: string): Promise<StaffTable> {
+  const row = await trx.selectFrom('staff').selectAll().where('username', '=', username).executeTakeFirst();
+  if (!row) throw new StaffError('NOT_FOUND', `There is no staff account "${username}".`);
+  return row;
+}
+
+async function assertAnotherEnabledAdmin(trx: Trx, username: string): Promise<void> {
+  const other = await trx
+    .selectFrom('staff')
+    .select('username')
+    .where('role', '=', 'admin')
+    .where('disabled', '=', 0)
+    .where('username', '!=', username)
+    .executeTakeFirst();
+  if (!other) throw new StaffError('LAST_ADMIN', `"${username}" is the last enabled admin; make someone else admin first.`);
+}
+
+async function deleteSessionsIn(trx: Trx, username: string): Promise<void> {
+  await trx.deleteFrom('sessions').where('username', '=', username).execute();
+}
+
+/** Changes the role; when it really changes, that person's sessions end in the same transaction. */
+export async function setRole(store: Store, username: string, role: Role): Promise<StaffView> {
+  const name = requireUsername(username);
+  const newRole = requireRole(role);
+  return store.db.transaction().execute(async (trx) => {
+    const row = await rowOrNotFound(trx, name);
+    if (row.role === newRole) return toView(row);
+    if (row.role === 'admin' && row.disabled === 0) await assertAnotherEnabledAdmin(trx, name);
+    await trx.updateTable('staff').set({ role: newRole }).where('username', '=', name).execute();
+    await deleteSessionsIn(trx, name);
+    return toView({ ...row, role: newRole });
+  });
+}
+
+/** Disables or re-enables the account; its sessions end in the same transaction. */
+export async function setDisabled(store: Store, username: string, disabled: boolean): Promise<StaffView> {
+  const name = requireUsername(username);
+  return store.db.transaction().execute(async (trx) => {
+    const row = await rowOrNotFound(trx, name);
+    if (disabled && row.role === 'admin' && row.disabled === 0) await assertAnotherEnabledAdmin(trx, name);
+    const value = disabled ? 1 : 0;
+    await trx.updateTable('staff').set({ disabled: value }).where('username', '=', name).execute();
+    await deleteSessionsIn(trx, name);
+    return toView({ ...row, disabled: value });
+  });
+}
+
+/** Sets a new password, lifts any login lockout and ends that person's sessions, in one transaction. */
+export async function resetPassword(store: Store, username: string, password: string): Promise<StaffView> {
+  const name = requireUsername(username);
+  requireAcceptablePassword(password);
+  if (!(await getStaff(store, name))) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
+  const passwordHash = await hashPassword(password);
+  return store.db.transaction().execute(async (trx) => {
+    const row = await rowOrNotFound(trx, name);
+    await trx
+      .updateTable('staff')
+      .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
+      .where('username', '=', name)
+      .execute();
+    await deleteSessionsIn(trx, name);
+    return toView(row);
+  });
+}
+
+export type InitialAccount = { username: string; role: Role; password: string };
+
+/**
+ * On a database without any staff: creates `admin` (and in sandbox mode `support`, an editor, and
+ * `pm`, a viewer) with random passwords, and returns them so the caller prints them once. Returns
+ * [] when there already is staff. There is no fixed default password anywhere.
+ */
+export async function ensureInitialStaff(
+  store: Store,
+  options: { sandbox: boolean },
+  clock: Clock = systemClock,
+): Promise<InitialAccount[]> {
+  if (await hasAnyStaff(store)) return [];
+  const accounts: InitialAccount[] = [{ username: 'admin', role: 'admin', password: generatePassword() }];
+  if (options.sandbox) {
+    accounts.push({ username: 'support', role: 'editor', password: generatePassword() });
+    accounts.push({ username: 'pm', role: 'viewer', password: generatePassword() });
+  }
+  const hashes: string[] = [];
+  for (const account of accounts) hashes.push(await hashPassword(account.password));
+  const createdAt = clock.now().toISOString();
+  return store.db.transaction().execute(async (trx) => {
+    // Checked again under the write lock: a staff CLI may have added someone while we were hashing.
+    const existing = await trx.selectFrom('staff').select('username').limit(1).executeTakeFirst();
+    if (existing) return [];
+    await trx
+      .insertInto('staff')
+      .values(
+        accounts.map((account, i) => ({
+          username: account.username,
+          role: account.role,
+          password_hash: hashes[i] as string,
+          disabled: 0,
+          created_at: createdAt,
+          last_login_at: null,
+          failed_logins: 0,
+          locked_until: null,
+        })),
+      )
+      .execute();
+    return accounts;
+  });
+}
+
+async function hasAnyStaff(store: Store): Promise<boolean> {
+  return (await store.db.selectFrom('staff').select('username').limit(1).executeTakeFirst()) !== undefined;
+}
