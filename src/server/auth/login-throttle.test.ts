@@ -8,12 +8,13 @@ import {
   ipThrottleKey,
   type LoginThrottle,
 } from './login-throttle';
+import type * as Passwords from './passwords';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 import { createStaff } from './staff';
 
 // Pass-through spy: the real argon2 verify runs, and the test sees which hash each attempt used.
 vi.mock('./passwords', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('./passwords')>();
+  const actual = await importOriginal<typeof Passwords>();
   return { ...actual, verifyPassword: vi.fn(actual.verifyPassword) };
 });
 
