@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ChatClient, type ChatClientEvent, type ChatClientOptions, createChatClient } from './client';
+import {
+  type ChatClient,
+  type ChatClientEvent,
+  type ChatClientOptions,
+  classifyNetworkFailure,
+  createChatClient,
+} from './client';
 import { ChatApiError, ChatInvalidResponseError, ChatNetworkError } from './errors';
 import {
   createSteppingClock,
@@ -302,5 +308,24 @@ describe('options', () => {
     expect(fast.limiterFor('recentcontact/search_contact_group').limitPerSecond).toBe(180);
     expect(fast.limiterFor('profile/portrait_get').limitPerSecond).toBe(500);
     await fast.close();
+  });
+});
+
+describe('classifyNetworkFailure', () => {
+  it('knows which failures happened before the request could reach Chat', () => {
+    expect(classifyNetworkFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toEqual({ reason: 'ECONNREFUSED', sent: false });
+    expect(classifyNetworkFailure(Object.assign(new Error('x'), { code: 'UND_ERR_CONNECT_TIMEOUT' }))).toEqual({
+      reason: 'UND_ERR_CONNECT_TIMEOUT',
+      sent: false,
+    });
+    expect(classifyNetworkFailure(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }))).toEqual({
+      reason: 'UND_ERR_HEADERS_TIMEOUT',
+      sent: true,
+    });
+    expect(classifyNetworkFailure(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ENOTFOUND' } }))).toEqual({
+      reason: 'ENOTFOUND',
+      sent: false,
+    });
+    expect(classifyNetworkFailure(new Error('https://x/v4/a?usersig=secret'))).toEqual({ reason: 'Error', sent: true });
   });
 });

@@ -96,7 +96,11 @@ function parseBaseUrl(baseUrl: string): { origin: string; pathPrefix: string } {
   return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
 }
 
-function networkReason(error: unknown): { reason: string; sent: boolean } {
+/**
+ * A short reason for a failed HTTP exchange (the error's code, never its message, which could
+ * quote the URL) and whether the request may have reached Chat.
+ */
+export function classifyNetworkFailure(error: unknown): { reason: string; sent: boolean } {
   const code =
     typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
   const cause =
@@ -202,7 +206,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       text = await response.body.text();
     } catch (error) {
       if (closed) throw new ChatClientClosedError();
-      const { reason, sent } = networkReason(error);
+      const { reason, sent } = classifyNetworkFailure(error);
       throw new ChatNetworkError(command, reason, sent);
     }
     if (statusCode >= 500) throw new ChatNetworkError(command, `HTTP_${statusCode}`, true);
