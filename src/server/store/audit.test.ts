@@ -1,0 +1,344 @@
+import { parse } from 'csv-parse/sync';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AUDIT_CSV_COLUMNS,
+  auditCsv,
+  AuditError,
+  type AuditIntent,
+  type AuditOneShotEntry,
+  getAuditEntry,
+  neutralizeFormula,
+  queryAudit,
+  recordEntries,
+  recordEntry,
+  recordIntents,
+  recordOutcomes,
+  verifyAuditChain,
+} from './audit';
+import { openDatabase, type Store } from './database';
+import { createFakeClock, type FakeClock } from './fake-clock';
+
+let store: Store;
+let clock: FakeClock;
+beforeEach(async () => {
+  store = await openDatabase({ file: ':memory:' });
+  clock = createFakeClock('2026-11-20T08:00:00.000Z');
+});
+afterEach(async () => {
+  await store.close();
+});
+
+function intent(overrides: Partial<AuditIntent> = {}): AuditIntent {
+  return {
+    staff: 'rita',
+    chatUser: 'user0',
+    conversation: { type: 'c2c', id: 'user1' },
+    requested: { setBits: [0, 32], clearBits: [3] },
+    before: { bits: [3], customMark: '' },
+    requestId: 'req-1',
+    ...overrides,
+  };
+}
+
+function oneShot(overrides: Partial<AuditOneShotEntry> = {}): AuditOneShotEntry {
+  return { ...intent(), status: 'unchanged', after: { bits: [3], customMark: '' }, ...overrides };
+}
+
+const rowCount = () => (store.sqlite.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n;
+
+async function expectAuditError(promise: Promise<unknown> | (() => unknown), code: AuditError['code']): Promise<void> {
+  const run = typeof promise === 'function' ? Promise.resolve().then(promise) : promise;
+  await expect(run).rejects.toSatisfy((error) => error instanceof AuditError && error.code === code);
+}
+
+describe('append-only', () => {
+  it('refuses UPDATE and DELETE in the database itself', async () => {
+    const [id] = await recordIntents(store, [intent()], clock);
+    expect(() => store.sqlite.prepare(`UPDATE audit SET reason = 'edited'`).run()).toThrow('audit log is append-only');
+    expect(() => store.sqlite.prepare('DELETE FROM audit').run()).toThrow('audit log is append-only');
+    await expect(store.db.deleteFrom('audit').where('id', '=', id!).execute()).rejects.toThrow('audit log is append-only');
+    expect(rowCount()).toBe(1);
+  });
+});
+
+describe('intent and outcome', () => {
+  it('reads an intent without an outcome back as "unknown", even after a crash and reopen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'markdesk-audit-'));
+    try {
+      const file = join(dir, 'markdesk.sqlite');
+      const first = await openDatabase({ file });
+      const [id] = await recordIntents(first, [intent({ reason: 'ticket 4711' })], clock);
+      first.sqlite.close(); // the process dies before the upstream answer arrives
+      const second = await openDatabase({ file });
+      const entry = getAuditEntry(second, id!);
+      expect(entry).toMatchObject({ id, status: 'unknown', after: null, reason: 'ticket 4711', before: { bits: [3], customMark: '' } });
+      expect(queryAudit(second, { status: 'unknown', limit: 10 }).entries.map((e) => e.id)).toEqual([id]);
+      expect(verifyAuditChain(second)).toEqual({ ok: true, checked: 1 });
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('completes intents with their outcomes', async () => {
+    const ids = await recordIntents(store, [intent(), intent({ conversation: { type: 'group', id: '@TGS#2ABC' } })], clock);
+    clock.advance(1500);
+    await recordOutcomes(
+      store,
+      [
+        { entryId: ids[0]!, status: 'applied', before: { bits: [3], customMark: '' }, after: { bits: [0, 32], customMark: '' } },
+        { entryId: ids[1]!, status: 'failed', before: null, after: null, upstreamCode: 51007, message: 'The group was dismissed or does not exist' },
+      ],
+      clock,
+    );
+    expect(getAuditEntry(store, ids[0]!)).toEqual({
+      id: ids[0],
+      at: '2026-11-20T08:00:00.000Z',
+      completedAt: '2026-11-20T08:00:01.500Z',
+      staff: 'rita',
+      chatUser: 'user0',
+      conversation: { type: 'c2c', id: 'user1' },
+      requested: { setBits: [0, 32], clearBits: [3] },
+      before: { bits: [3], customMark: '' },
+      after: { bits: [0, 32], customMark: '' },
+      status: 'applied',
+      requestId: 'req-1',
+    });
+    // A null "before" in the outcome keeps what the intent knew.
+    expect(getAuditEntry(store, ids[1]!)).toMatchObject({ status: 'failed', upstreamCode: 51007, before: { bits: [3], customMark: '' }, after: null });
+  });
+
+  it('takes exactly one outcome per intent, all of a batch or none', async () => {
+    const [a, b] = await recordIntents(store, [intent(), intent()], clock);
+    const applied = { status: 'applied' as const, before: null, after: { bits: [0], customMark: '' } };
+    await expectAuditError(recordOutcomes(store, [{ entryId: a!, ...applied }, { entryId: 'no-such-id', ...applied }], clock), 'UNKNOWN_ENTRY');
+    expect(getAuditEntry(store, a!)!.status).toBe('unknown');
+    await recordOutcomes(store, [{ entryId: a!, ...applied }], clock);
+    await expectAuditError(recordOutcomes(store, [{ entryId: a!, ...applied }], clock), 'ALREADY_COMPLETED');
+    await expectAuditError(recordOutcomes(store, [{ entryId: b!, ...applied }, { entryId: b!, ...applied }], clock), 'ALREADY_COMPLETED');
+    expect(rowCount()).toBe(3);
+  });
+
+  it('records one-shot entries (unchanged, conflict) and reverts', async () => {
+    const original = await recordEntry(store, oneShot({ status: 'applied', after: { bits: [0], customMark: 'VIP' } }), clock);
+    const [conflict] = await recordEntries(store, [oneShot({ status: 'conflict', message: 'custom mark changed meanwhile' })], clock);
+    const [revert] = await recordIntents(store, [intent({ revertOf: original })], clock);
+    expect(getAuditEntry(store, original)).toMatchObject({ status: 'applied', after: { bits: [0], customMark: 'VIP' } });
+    expect(getAuditEntry(store, conflict!)).toMatchObject({ status: 'conflict', message: 'custom mark changed meanwhile' });
+    expect(queryAudit(store, { revertOf: original, limit: 5 }).entries.map((e) => e.id)).toEqual([revert]);
+    expect(getAuditEntry(store, 'no-such-id')).toBeNull();
+  });
+});
+
+describe('hash chain', () => {
+  async function someHistory(): Promise<string[]> {
+    const ids = await recordIntents(store, [intent(), intent({ chatUser: 'user9' })], clock);
+    await recordOutcomes(store, [{ entryId: ids[0]!, status: 'applied', before: null, after: { bits: [0], customMark: '' } }], clock);
+    await recordEntries(store, [oneShot({ reason: 'ticket, "quoted"\nline 2' })], clock);
+    return ids;
+  }
+  const rows = () => store.sqlite.prepare('SELECT id FROM audit ORDER BY seq').all() as { id: string }[];
+  const dropGuards = () => store.sqlite.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
+
+  it('verifies a clean chain, each row linking to the one before', async () => {
+    expect(verifyAuditChain(store)).toEqual({ ok: true, checked: 0 });
+    await someHistory();
+    expect(verifyAuditChain(store)).toEqual({ ok: true, checked: 4 });
+    const chain = store.sqlite.prepare('SELECT prev_hash, hash FROM audit ORDER BY seq').all() as { prev_hash: string; hash: string }[];
+    expect(chain[0]!.prev_hash).toBe('0'.repeat(64));
+    for (let i = 1; i < chain.length; i++) expect(chain[i]!.prev_hash).toBe(chain[i - 1]!.hash);
+  });
+
+  it('detects a row edited behind the database’s back', async () => {
+    await someHistory();
+    dropGuards();
+    const target = rows()[2]!.id;
+    store.sqlite.prepare(`UPDATE audit SET after_json = '{"bits":[1],"customMark":""}' WHERE id = ?`).run(target);
+    expect(verifyAuditChain(store)).toMatchObject({ ok: false, checked: 2, brokenAt: target });
+  });
+
+  it('detects an edit that also recomputed the row’s own hash', async () => {
+    await someHistory();
+    dropGuards();
+    const target = rows()[1]!.id;
+    store.sqlite.prepare(`UPDATE audit SET staff = 'mallory', hash = ? WHERE id = ?`).run('f'.repeat(64), target);
+    expect(verifyAuditChain(store)).toMatchObject({ ok: false, brokenAt: target });
+  });
+
+  it('detects a removed row, in the middle or at the end', async () => {
+    await someHistory();
+    dropGuards();
+    const all = rows();
+    store.sqlite.prepare('DELETE FROM audit WHERE id = ?').run(all[1]!.id);
+    expect(verifyAuditChain(store)).toMatchObject({ ok: false, checked: 1, brokenAt: all[2]!.id });
+
+    const other = await openDatabase({ file: ':memory:' });
+    const [id] = await recordIntents(other, [intent(), intent()], clock);
+    other.sqlite.exec('DROP TRIGGER audit_no_delete');
+    other.sqlite.prepare('DELETE FROM audit WHERE id != ?').run(id!);
+    expect(verifyAuditChain(other)).toMatchObject({ ok: false, checked: 1, brokenAt: 'end-of-log' });
+    await other.close();
+  });
+});
+
+describe('queryAudit', () => {
+  // 120 entries: chatUser cycles user0..user2, staff alternates, every 4th is a conflict; one
+  // second apart so time filters can cut the history.
+  async function history(): Promise<void> {
+    for (let i = 0; i < 120; i++) {
+      await recordEntry(
+        store,
+        oneShot({
+          chatUser: `user${i % 3}`,
+          staff: i % 2 === 0 ? 'rita' : 'sam',
+          status: i % 4 === 0 ? 'conflict' : 'applied',
+          conversation: { type: i % 5 === 0 ? 'group' : 'c2c', id: `peer${i % 10}` },
+          requestId: `req-${i}`,
+        }),
+        clock,
+      );
+      clock.advance(1000);
+    }
+  }
+  const numbers = (entries: { requestId: string }[]) => entries.map((e) => Number(e.requestId.slice(4)));
+  const allPages = (filter: Parameters<typeof queryAudit>[1]) => {
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = queryAudit(store, { ...filter, ...(cursor ? { cursor } : {}) });
+      expect(page.entries.length).toBeLessThanOrEqual(filter.limit);
+      seen.push(...numbers(page.entries));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return seen;
+  };
+  const expected = (keep: (i: number) => boolean) => Array.from({ length: 120 }, (_, i) => 119 - i).filter(keep);
+
+  it('pages newest first through everything, then through filtered subsets', async () => {
+    await history();
+    expect(allPages({ limit: 7 })).toEqual(expected(() => true));
+    expect(allPages({ limit: 7, chatUser: 'user1' })).toEqual(expected((i) => i % 3 === 1));
+    expect(allPages({ limit: 9, staff: 'sam', status: 'conflict' })).toEqual([]);
+    expect(allPages({ limit: 9, staff: 'rita', status: 'conflict' })).toEqual(expected((i) => i % 4 === 0));
+    expect(allPages({ limit: 5, conversationType: 'group', conversationId: 'peer0' })).toEqual(expected((i) => i % 10 === 0));
+    expect(allPages({ limit: 8, conversationType: 'c2c', conversationId: 'peer0' })).toEqual([]);
+    const from = new Date('2026-11-20T08:00:30.000Z');
+    const to = new Date('2026-11-20T08:01:00.000Z');
+    expect(allPages({ limit: 4, from, to })).toEqual(expected((i) => i >= 30 && i < 60));
+    expect(queryAudit(store, { limit: 120 }).nextCursor).toBeNull();
+  });
+
+  it('keeps its place while new entries are appended between pages', async () => {
+    await history();
+    const first = queryAudit(store, { limit: 25, chatUser: 'user0' }); // 40 match
+    await recordEntries(store, [oneShot({ chatUser: 'user0', requestId: 'req-500' }), oneShot({ chatUser: 'user0', requestId: 'req-501' })], clock);
+    const second = queryAudit(store, { limit: 25, chatUser: 'user0', cursor: first.nextCursor! });
+    expect([...numbers(first.entries), ...numbers(second.entries)]).toEqual(expected((i) => i % 3 === 0));
+    expect(second.nextCursor).toBeNull();
+    expect(numbers(queryAudit(store, { limit: 2, chatUser: 'user0' }).entries)).toEqual([501, 500]);
+  });
+
+  it('refuses a cursor it did not hand out, a bad limit and a bad time', async () => {
+    await expectAuditError(() => queryAudit(store, { limit: 10, cursor: 'bm9wZQ' }), 'INVALID_CURSOR');
+    await expectAuditError(() => queryAudit(store, { limit: 10, cursor: '../../etc' }), 'INVALID_CURSOR');
+    await expectAuditError(() => queryAudit(store, { limit: 10, cursor: null as unknown as string }), 'INVALID_CURSOR');
+    await expectAuditError(() => queryAudit(store, { limit: 0 }), 'INVALID_FILTER');
+    await expectAuditError(() => queryAudit(store, { limit: 501 }), 'INVALID_FILTER');
+    await expectAuditError(() => queryAudit(store, { limit: 10, from: new Date('nonsense') }), 'INVALID_FILTER');
+  });
+});
+
+describe('auditCsv', () => {
+  async function csvOf(filter: Parameters<typeof auditCsv>[1] = {}): Promise<string> {
+    let text = '';
+    for await (const chunk of auditCsv(store, filter)) text += chunk;
+    return text;
+  }
+
+  it('writes UTF-8 with BOM, a header row, CRLF records and RFC 4180 quoting that parses back', async () => {
+    const [id] = await recordIntents(
+      store,
+      [
+        intent({
+          conversation: { type: 'group', id: '@TGS#2ABC' },
+          requested: { setBits: [0, 32], clearBits: [3], customMark: '에스컬레이션, "urgent"' },
+          before: { bits: [3], customMark: '老客户\n第二行' },
+          reason: 'ticket 4711, second line:\r\nmore',
+        }),
+      ],
+      clock,
+    );
+    await recordOutcomes(store, [{ entryId: id!, status: 'applied', before: null, after: { bits: [0, 32], customMark: '에스컬레이션, "urgent"' } }], clock);
+    const text = await csvOf();
+    expect(text.startsWith('\uFEFFid,at,staff,chat_user,')).toBe(true);
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(text).toContain('"老客户\n第二行"');
+
+    const records = parse(text, { bom: true }) as string[][];
+    expect(records[0]).toEqual([...AUDIT_CSV_COLUMNS]);
+    expect(records).toHaveLength(2);
+    expect(Object.fromEntries(AUDIT_CSV_COLUMNS.map((column, i) => [column, records[1]![i]]))).toEqual({
+      id,
+      at: '2026-11-20T08:00:00.000Z',
+      staff: 'rita',
+      chat_user: 'user0',
+      conversation_type: 'group',
+      conversation_id: '@TGS#2ABC',
+      set_bits: '0 32',
+      clear_bits: '3',
+      custom_mark_requested: '에스컬레이션, "urgent"',
+      before_bits: '3',
+      before_custom_mark: '老客户\n第二行',
+      after_bits: '0 32',
+      after_custom_mark: '에스컬레이션, "urgent"',
+      status: 'applied',
+      upstream_code: '',
+      message: '',
+      reason: 'ticket 4711, second line:\r\nmore',
+      request_id: 'req-1',
+      revert_of: '',
+    });
+  });
+
+  it('leaves Tencent group ids alone but prefixes anything else starting with @', () => {
+    expect(neutralizeFormula('@TGS#2ABC')).toBe('@TGS#2ABC');
+    expect(neutralizeFormula('@TGS#2ABC+cmd')).toBe("'@TGS#2ABC+cmd");
+    expect(neutralizeFormula('@SUM(1+1)')).toBe("'@SUM(1+1)");
+    expect(neutralizeFormula('user-1')).toBe('user-1');
+  });
+
+  it('defuses cells a spreadsheet would run as formulas', async () => {
+    await recordEntries(
+      store,
+      [
+        oneShot({ reason: '=HYPERLINK("http://evil.example","click")', staff: '@rita', chatUser: '+user', requested: { setBits: [], clearBits: [], customMark: '-1+2' } }),
+        oneShot({ reason: '\t=1+1', status: 'failed', after: null, upstreamCode: 51013 }),
+      ],
+      clock,
+    );
+    const [, second, first] = parse(await csvOf(), { bom: true }) as string[][];
+    const cell = (record: string[] | undefined, column: (typeof AUDIT_CSV_COLUMNS)[number]) => record![AUDIT_CSV_COLUMNS.indexOf(column)];
+    expect(cell(first, 'reason')).toBe(`'=HYPERLINK("http://evil.example","click")`);
+    expect(cell(first, 'staff')).toBe("'@rita");
+    expect(cell(first, 'chat_user')).toBe("'+user");
+    expect(cell(first, 'custom_mark_requested')).toBe("'-1+2");
+    expect(cell(second, 'reason')).toBe("'\t=1+1");
+    expect(cell(second, 'upstream_code')).toBe('51013');
+  });
+
+  it('exports every matching entry across its internal pages', async () => {
+    await recordEntries(
+      store,
+      Array.from({ length: 1203 }, (_, i) => oneShot({ chatUser: i % 2 === 0 ? 'even' : 'odd', requestId: `req-${i}` })),
+      clock,
+    );
+    const records = parse(await csvOf({ chatUser: 'odd' }), { bom: true }) as string[][];
+    expect(records).toHaveLength(1 + 601);
+    const requestIds = records.slice(1).map((r) => r[AUDIT_CSV_COLUMNS.indexOf('request_id')]);
+    expect(new Set(requestIds).size).toBe(601);
+    expect(requestIds[0]).toBe('req-1201');
+  });
+});

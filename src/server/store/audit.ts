@@ -1,0 +1,530 @@
+import { stringify } from 'csv-stringify/sync';
+import type { InferResult, Selectable } from 'kysely';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  type AuditTable,
+  type Clock,
+  executeSync,
+  immediateTransaction,
+  selectSync,
+  type Store,
+  systemClock,
+} from './database';
+
+// The audit log (bff-api §4.3). Rows are only ever appended — triggers refuse UPDATE and DELETE —
+// and each carries the SHA-256 of the previous row, so an edit made behind the database's back
+// shows up in verifyAuditChain. A mark write appends an INTENT row before the upstream call and an
+// OUTCOME row after it: a crash in between leaves an intent that reads back as status 'unknown',
+// never a write without its entry.
+
+export type ConversationRef = { type: 'c2c' | 'group'; id: string };
+export type MarkState = { bits: number[]; customMark: string };
+export type RequestedChange = { setBits: number[]; clearBits: number[]; customMark?: string };
+
+export type AuditIntent = {
+  staff: string;
+  chatUser: string;
+  conversation: ConversationRef;
+  requested: RequestedChange;
+  before: MarkState | null;
+  reason?: string;
+  requestId: string;
+  revertOf?: string;
+};
+
+export type AuditFinalStatus = 'applied' | 'unchanged' | 'conflict' | 'failed';
+export type AuditStatus = AuditFinalStatus | 'unknown';
+export const AUDIT_STATUSES: readonly AuditStatus[] = ['applied', 'unchanged', 'conflict', 'failed', 'unknown'];
+
+export type AuditOutcome = {
+  /** The id recordIntents returned for the intent. */
+  entryId: string;
+  status: AuditFinalStatus;
+  /** The state read just before the write, when it is better known now than at intent time. */
+  before: MarkState | null;
+  after: MarkState | null;
+  upstreamCode?: number;
+  message?: string;
+};
+
+/** An entry written in one go, when there was no upstream write to bracket (unchanged, conflict…). */
+export type AuditOneShotEntry = AuditIntent & {
+  status: AuditFinalStatus;
+  after: MarkState | null;
+  upstreamCode?: number;
+  message?: string;
+};
+
+export type AuditEntryView = {
+  id: string;
+  /** When the entry (or its intent) was written. */
+  at: string;
+  staff: string;
+  chatUser: string;
+  conversation: ConversationRef;
+  requested: RequestedChange;
+  before: MarkState | null;
+  after: MarkState | null;
+  status: AuditStatus;
+  /** When the outcome of an intent was written. */
+  completedAt?: string;
+  upstreamCode?: number;
+  message?: string;
+  reason?: string;
+  requestId: string;
+  revertOf?: string;
+};
+
+export type AuditFilter = {
+  chatUser?: string;
+  conversationType?: 'c2c' | 'group';
+  conversationId?: string;
+  staff?: string;
+  status?: AuditStatus;
+  /** Entries that revert this entry id. */
+  revertOf?: string;
+  /** Inclusive. */
+  from?: Date;
+  /** Exclusive. */
+  to?: Date;
+  /** 1..MAX_AUDIT_PAGE_SIZE */
+  limit: number;
+  /** nextCursor of the previous page. */
+  cursor?: string;
+};
+
+export const MAX_AUDIT_PAGE_SIZE = 500;
+
+export type AuditErrorCode = 'INVALID_FILTER' | 'INVALID_CURSOR' | 'UNKNOWN_ENTRY' | 'ALREADY_COMPLETED';
+
+export class AuditError extends Error {
+  constructor(
+    readonly code: AuditErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuditError';
+  }
+}
+
+/** prev_hash of the very first row. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+type AuditRow = Selectable<AuditTable>;
+type AuditContent = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
+
+// The columns a row's hash covers, in a fixed list: a column added by a later migration must not
+// silently change the hash of rows written before it existed.
+const HASHED_COLUMNS = [
+  'id',
+  'kind',
+  'refers_to',
+  'at',
+  'staff',
+  'chat_user',
+  'conversation_type',
+  'conversation_id',
+  'requested_json',
+  'before_json',
+  'after_json',
+  'status',
+  'upstream_code',
+  'message',
+  'reason',
+  'request_id',
+  'revert_of',
+] as const satisfies readonly (keyof AuditContent)[];
+
+/** Canonical JSON of a row's content: the hashed columns in sorted key order, absent = null. */
+export function canonicalAuditContent(row: AuditContent): string {
+  const sorted: Record<string, unknown> = {};
+  for (const column of [...HASHED_COLUMNS].sort()) sorted[column] = row[column] ?? null;
+  return JSON.stringify(sorted);
+}
+
+export function chainHash(prevHash: string, row: AuditContent): string {
+  return createHash('sha256').update(prevHash).update(canonicalAuditContent(row)).digest('hex');
+}
+
+function emptyContent(): AuditContent {
+  return {
+    id: randomUUID(),
+    kind: 'entry',
+    refers_to: null,
+    at: '',
+    staff: null,
+    chat_user: null,
+    conversation_type: null,
+    conversation_id: null,
+    requested_json: null,
+    before_json: null,
+    after_json: null,
+    status: null,
+    upstream_code: null,
+    message: null,
+    reason: null,
+    request_id: null,
+    revert_of: null,
+  };
+}
+
+function markStateJson(state: MarkState | null): string | null {
+  return state === null ? null : JSON.stringify({ bits: [...state.bits], customMark: state.customMark });
+}
+
+function requestedJson(requested: RequestedChange): string {
+  return JSON.stringify({
+    setBits: [...requested.setBits],
+    clearBits: [...requested.clearBits],
+    ...(requested.customMark === undefined ? {} : { customMark: requested.customMark }),
+  });
+}
+
+function intentContent(intent: AuditIntent, at: string): AuditContent {
+  return {
+    ...emptyContent(),
+    kind: 'intent',
+    at,
+    staff: intent.staff,
+    chat_user: intent.chatUser,
+    conversation_type: intent.conversation.type,
+    conversation_id: intent.conversation.id,
+    requested_json: requestedJson(intent.requested),
+    before_json: markStateJson(intent.before),
+    reason: intent.reason ?? null,
+    request_id: intent.requestId,
+    revert_of: intent.revertOf ?? null,
+  };
+}
+
+/** Appends rows to the chain. Call only inside an IMMEDIATE transaction (immediateTransaction). */
+function appendRows(store: Store, rows: AuditContent[]): void {
+  const last = selectSync(store, store.db.selectFrom('audit').select('hash').orderBy('seq', 'desc').limit(1))[0];
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  for (const row of rows) {
+    const hash = chainHash(prevHash, row);
+    executeSync(store, store.db.insertInto('audit').values({ ...row, prev_hash: prevHash, hash }));
+    prevHash = hash;
+  }
+}
+
+/** Writes one intent row per item, in one transaction, before the upstream write. Returns their ids. */
+export async function recordIntents(store: Store, intents: AuditIntent[], clock: Clock = systemClock): Promise<string[]> {
+  if (intents.length === 0) return [];
+  const at = clock.now().toISOString();
+  const rows = intents.map((intent) => intentContent(intent, at));
+  await immediateTransaction(store, () => appendRows(store, rows));
+  return rows.map((row) => row.id);
+}
+
+/** Writes the outcome of earlier intents, in one transaction. Each intent takes exactly one outcome. */
+export async function recordOutcomes(store: Store, outcomes: AuditOutcome[], clock: Clock = systemClock): Promise<void> {
+  if (outcomes.length === 0) return;
+  const at = clock.now().toISOString();
+  const ids = outcomes.map((o) => o.entryId);
+  if (new Set(ids).size !== ids.length) throw new AuditError('ALREADY_COMPLETED', 'An intent appears twice in one batch of outcomes.');
+  await immediateTransaction(store, () => {
+    const intents = selectSync(
+      store,
+      store.db
+        .selectFrom('audit as e')
+        .leftJoin('audit as o', 'o.refers_to', 'e.id')
+        .select(['e.id', 'o.id as outcome_id'])
+        .where('e.kind', '=', 'intent')
+        .where('e.id', 'in', ids),
+    );
+    const byId = new Map(intents.map((row) => [row.id, row.outcome_id]));
+    for (const id of ids) {
+      if (!byId.has(id)) throw new AuditError('UNKNOWN_ENTRY', `There is no audit intent ${id}.`);
+      if (byId.get(id) !== null) throw new AuditError('ALREADY_COMPLETED', `Audit intent ${id} already has its outcome.`);
+    }
+    appendRows(
+      store,
+      outcomes.map((outcome) => ({
+        ...emptyContent(),
+        kind: 'outcome',
+        refers_to: outcome.entryId,
+        at,
+        before_json: markStateJson(outcome.before),
+        after_json: markStateJson(outcome.after),
+        status: outcome.status,
+        upstream_code: outcome.upstreamCode ?? null,
+        message: outcome.message ?? null,
+      })),
+    );
+  });
+}
+
+/** Appends complete entries (no upstream write to bracket), in one transaction. Returns their ids. */
+export async function recordEntries(
+  store: Store,
+  entries: AuditOneShotEntry[],
+  clock: Clock = systemClock,
+): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const at = clock.now().toISOString();
+  const rows = entries.map(
+    (entry): AuditContent => ({
+      ...intentContent(entry, at),
+      kind: 'entry',
+      after_json: markStateJson(entry.after),
+      status: entry.status,
+      upstream_code: entry.upstreamCode ?? null,
+      message: entry.message ?? null,
+    }),
+  );
+  await immediateTransaction(store, () => appendRows(store, rows));
+  return rows.map((row) => row.id);
+}
+
+export async function recordEntry(store: Store, entry: AuditOneShotEntry, clock: Clock = systemClock): Promise<string> {
+  const [id] = await recordEntries(store, [entry], clock);
+  return id as string;
+}
+
+// ---- reading ----
+
+function entriesQuery(store: Store) {
+  return store.db
+    .selectFrom('audit as e')
+    .leftJoin('audit as o', 'o.refers_to', 'e.id')
+    .select([
+      'e.seq',
+      'e.id',
+      'e.kind',
+      'e.at',
+      'e.staff',
+      'e.chat_user',
+      'e.conversation_type',
+      'e.conversation_id',
+      'e.requested_json',
+      'e.before_json',
+      'e.after_json',
+      'e.status',
+      'e.upstream_code',
+      'e.message',
+      'e.reason',
+      'e.request_id',
+      'e.revert_of',
+      'o.at as outcome_at',
+      'o.status as outcome_status',
+      'o.before_json as outcome_before_json',
+      'o.after_json as outcome_after_json',
+      'o.upstream_code as outcome_upstream_code',
+      'o.message as outcome_message',
+    ])
+    .where('e.kind', 'in', ['intent', 'entry']);
+}
+
+type EntryRow = InferResult<ReturnType<typeof entriesQuery>>[number];
+
+function toView(row: EntryRow): AuditEntryView {
+  const completed = row.kind === 'entry' || row.outcome_status !== null;
+  const status: AuditStatus = row.kind === 'entry' ? (row.status ?? 'unknown') : (row.outcome_status ?? 'unknown');
+  const beforeJson = row.outcome_before_json ?? row.before_json;
+  const afterJson = row.kind === 'entry' ? row.after_json : row.outcome_after_json;
+  const upstreamCode = row.kind === 'entry' ? row.upstream_code : row.outcome_upstream_code;
+  const message = row.kind === 'entry' ? row.message : row.outcome_message;
+  const view: AuditEntryView = {
+    id: row.id,
+    at: row.at,
+    staff: row.staff ?? '',
+    chatUser: row.chat_user ?? '',
+    conversation: { type: row.conversation_type ?? 'c2c', id: row.conversation_id ?? '' },
+    requested: JSON.parse(row.requested_json ?? '{"setBits":[],"clearBits":[]}') as RequestedChange,
+    before: beforeJson === null ? null : (JSON.parse(beforeJson) as MarkState),
+    after: afterJson === null ? null : (JSON.parse(afterJson) as MarkState),
+    status,
+    requestId: row.request_id ?? '',
+  };
+  if (row.kind === 'intent' && completed && row.outcome_at !== null) view.completedAt = row.outcome_at;
+  if (upstreamCode !== null) view.upstreamCode = upstreamCode;
+  if (message !== null) view.message = message;
+  if (row.reason !== null) view.reason = row.reason;
+  if (row.revert_of !== null) view.revertOf = row.revert_of;
+  return view;
+}
+
+const CURSOR_PREFIX = 'a1.';
+
+function encodeCursor(seq: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${seq}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: unknown): number {
+  const text = typeof cursor === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const match = /^a1\.(\d{1,15})$/.exec(text);
+  if (!match?.[1]) throw new AuditError('INVALID_CURSOR', 'The cursor is not one this server handed out.');
+  return Number(match[1]);
+}
+
+function isoOf(date: Date, field: string): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new AuditError('INVALID_FILTER', `${field} is not a valid time.`);
+  return date.toISOString();
+}
+
+function applyFilter(store: Store, filter: Omit<AuditFilter, 'limit'>) {
+  let query = entriesQuery(store);
+  if (filter.chatUser !== undefined) query = query.where('e.chat_user', '=', filter.chatUser);
+  if (filter.staff !== undefined) query = query.where('e.staff', '=', filter.staff);
+  if (filter.conversationType !== undefined) query = query.where('e.conversation_type', '=', filter.conversationType);
+  if (filter.conversationId !== undefined) query = query.where('e.conversation_id', '=', filter.conversationId);
+  if (filter.revertOf !== undefined) query = query.where('e.revert_of', '=', filter.revertOf);
+  if (filter.from !== undefined) query = query.where('e.at', '>=', isoOf(filter.from, 'from'));
+  if (filter.to !== undefined) query = query.where('e.at', '<', isoOf(filter.to, 'to'));
+  const status = filter.status;
+  if (status !== undefined) {
+    if (!AUDIT_STATUSES.includes(status)) throw new AuditError('INVALID_FILTER', `Unknown status "${String(status)}".`);
+    query =
+      status === 'unknown'
+        ? query.where('e.kind', '=', 'intent').where('o.id', 'is', null)
+        : query.where((eb) => eb(eb.fn.coalesce('o.status', 'e.status'), '=', status));
+  }
+  if (filter.cursor !== undefined) query = query.where('e.seq', '<', decodeCursor(filter.cursor));
+  return query;
+}
+
+/**
+ * One page of entries, newest first. The cursor marks a position in the append order, so entries
+ * appended while someone pages never shift, repeat or skip what the later pages show.
+ */
+export function queryAudit(store: Store, filter: AuditFilter): { entries: AuditEntryView[]; nextCursor: string | null } {
+  if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > MAX_AUDIT_PAGE_SIZE) {
+    throw new AuditError('INVALID_FILTER', `limit must be an integer from 1 to ${MAX_AUDIT_PAGE_SIZE}.`);
+  }
+  const rows = selectSync(store, applyFilter(store, filter).orderBy('e.seq', 'desc').limit(filter.limit + 1));
+  const page = rows.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return {
+    entries: page.map(toView),
+    nextCursor: rows.length > filter.limit && last ? encodeCursor(last.seq) : null,
+  };
+}
+
+/** One entry by the id recordIntents/recordEntries returned, or null. */
+export function getAuditEntry(store: Store, id: string): AuditEntryView | null {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 64) return null;
+  const row = selectSync(store, entriesQuery(store).where('e.id', '=', id))[0];
+  return row ? toView(row) : null;
+}
+
+export type AuditChainVerdict = {
+  ok: boolean;
+  /** Rows found intact, in order, before the first problem (all rows when ok). */
+  checked: number;
+  /** Id of the first row that fails, or 'end-of-log' when rows are missing after the last one. */
+  brokenAt?: string;
+  problem?: string;
+};
+
+/** Recomputes every row's hash and link, in append order. */
+export function verifyAuditChain(store: Store): AuditChainVerdict {
+  const compiled = store.db.selectFrom('audit').selectAll().orderBy('seq', 'asc').compile();
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let checked = 0;
+  for (const row of store.sqlite.prepare(compiled.sql).iterate(...(compiled.parameters as unknown[])) as Iterable<AuditRow>) {
+    const broken = (problem: string): AuditChainVerdict => ({ ok: false, checked, brokenAt: row.id, problem });
+    // AUTOINCREMENT never reuses or skips a committed seq, so a gap means a removed row.
+    if (row.seq !== expectedSeq) return broken('a row before this one is missing');
+    if (row.prev_hash !== prevHash) return broken('this row does not link to the one before it');
+    if (chainHash(prevHash, row) !== row.hash) return broken('this row was changed after it was written');
+    prevHash = row.hash;
+    expectedSeq++;
+    checked++;
+  }
+  // sqlite_sequence remembers the highest seq ever used: more than we saw means rows cut off the end.
+  const highest = store.sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit'`).get() as { seq: number } | undefined;
+  if ((highest?.seq ?? 0) > checked) {
+    return { ok: false, checked, brokenAt: 'end-of-log', problem: 'rows are missing after the last one' };
+  }
+  return { ok: true, checked };
+}
+
+// ---- CSV export ----
+
+export const AUDIT_CSV_COLUMNS = [
+  'id',
+  'at',
+  'staff',
+  'chat_user',
+  'conversation_type',
+  'conversation_id',
+  'set_bits',
+  'clear_bits',
+  'custom_mark_requested',
+  'before_bits',
+  'before_custom_mark',
+  'after_bits',
+  'after_custom_mark',
+  'status',
+  'upstream_code',
+  'message',
+  'reason',
+  'request_id',
+  'revert_of',
+] as const;
+
+const CSV_PAGE_SIZE = 500;
+const BOM = '\uFEFF';
+
+// Tencent's generated group ids start with "@TGS#". Exactly that shape (no operator, parenthesis or
+// space) cannot carry a formula, and prefixing it would make every group id in the export wrong.
+const GENERATED_GROUP_ID = /^@TGS#[A-Za-z0-9_-]+$/;
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or tab/CR, which some strip first) as a
+ * formula; a leading ' makes it text (OWASP "CSV injection").
+ */
+export function neutralizeFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) && !GENERATED_GROUP_ID.test(cell) ? `'${cell}` : cell;
+}
+
+function bitsCell(bits: number[] | undefined): string {
+  return bits ? bits.join(' ') : '';
+}
+
+function csvRecord(entry: AuditEntryView): string[] {
+  const cells = [
+    entry.id,
+    entry.at,
+    entry.staff,
+    entry.chatUser,
+    entry.conversation.type,
+    entry.conversation.id,
+    bitsCell(entry.requested.setBits),
+    bitsCell(entry.requested.clearBits),
+    entry.requested.customMark ?? '',
+    bitsCell(entry.before?.bits),
+    entry.before?.customMark ?? '',
+    bitsCell(entry.after?.bits),
+    entry.after?.customMark ?? '',
+    entry.status,
+    entry.upstreamCode === undefined ? '' : String(entry.upstreamCode),
+    entry.message ?? '',
+    entry.reason ?? '',
+    entry.requestId,
+    entry.revertOf ?? '',
+  ];
+  return cells.map(neutralizeFormula);
+}
+
+function csvLines(records: string[][]): string {
+  // RFC 4180: CRLF between records, and a field holding a line break is quoted — csv-stringify
+  // quotes a lone \n or \r only when asked to (quoted_match).
+  return stringify(records, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+}
+
+/**
+ * Every entry matching the filter as CSV (UTF-8 with BOM, header row, RFC 4180), newest first, in
+ * chunks: the first holds the BOM and the header, each further one a page of rows.
+ */
+export async function* auditCsv(store: Store, filter: Omit<AuditFilter, 'limit' | 'cursor'>): AsyncGenerator<string> {
+  yield BOM + csvLines([[...AUDIT_CSV_COLUMNS]]);
+  let cursor: string | undefined;
+  do {
+    const page = queryAudit(store, { ...filter, limit: CSV_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+    if (page.entries.length > 0) yield csvLines(page.entries.map(csvRecord));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+}
