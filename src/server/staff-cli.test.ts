@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticate, createLoginThrottle } from './auth/login-throttle';
+import { createSession, resolveSession } from './auth/sessions';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runStaffCli } from './staff-cli';
+import { DATABASE_FILE_NAME, openDatabase, type Store } from './store/database';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const tsxCli = join(projectRoot, 'node_modules/tsx/dist/cli.mjs');
+const cliScript = join(projectRoot, 'src/server/staff-cli.ts');
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+/** Runs the CLI as its own process, as `npm run staff` would, in `cwd` with `stdin` piped in. */
+function runCli(args: string[], options: { cwd: string; stdin?: string; env?: Record<string, string> }): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  if (!options.env?.MARKDESK_DATA_DIR) delete env.MARKDESK_DATA_DIR;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsxCli, cliScript, ...args], { cwd: options.cwd, env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+const ROOT_PASSWORD = 'root password with spaces';
+const RITA_PASSWORD = 'rita’s first passphrase';
+const RITA_NEW_PASSWORD = 'rita’s second passphrase';
+
+let cwd: string;
+let server: Store;
+const clock = { now: () => new Date() };
+
+beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), 'markdesk-cli-'));
+  // The data dir comes from a .env file in the working directory, as an operator would set it.
+  writeFileSync(join(cwd, '.env'), 'MARKDESK_DATA_DIR=./state\n');
+  // A "running server": the same database file, held open for the whole test.
+  server = await openDatabase({ file: join(cwd, 'state', DATABASE_FILE_NAME) });
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe('npm run staff', () => {
+  it('adds accounts from a password on stdin and lists them, without echoing any password', async () => {
+    const root = await runCli(['add', 'root', '--role', 'admin', '--password-stdin'], { cwd, stdin: `${ROOT_PASSWORD}\n` });
+    expect(root).toEqual({ code: 0, stdout: 'Created root (admin).\n', stderr: '' });
+    const rita = await runCli(['add', 'Rita', '--role=editor', '--password-stdin'], { cwd, stdin: `${RITA_PASSWORD}\r\n` });
+    expect(rita).toMatchObject({ code: 0, stdout: 'Created rita (editor).\n' });
+
+    const list = await runCli(['list'], { cwd });
+    expect(list.code).toBe(0);
+    const lines = list.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^USERNAME\s+ROLE\s+STATUS\s+CREATED\s+LAST LOGIN$/);
+    expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 3))).toEqual([
+      ['rita', 'editor', 'active'],
+      ['root', 'admin', 'active'],
+    ]);
+
+    // The running server sees them at once, and the trailing newline was not part of the password.
+    const result = await authenticate(server, createLoginThrottle(), { username: 'root', password: ROOT_PASSWORD, ip: '127.0.0.1' }, clock);
+    expect(result).toEqual({ ok: true, username: 'root', role: 'admin' });
+    for (const output of [root, rita, list]) expect(output.stdout + output.stderr).not.toMatch(/passphrase|password with/);
+  });
+
+  it('changes role, disables and resets a password, ending the person’s sessions in the running server', async () => {
+    const login = async () => (await createSession(server, 'rita', { ip: '127.0.0.1', userAgent: 'test' }, clock)).sessionId;
+
+    let session = await login();
+    expect(await runCli(['set-role', 'rita', 'viewer'], { cwd })).toMatchObject({ code: 0, stdout: expect.stringMatching(/^rita is now viewer/) });
+    expect(await resolveSession(server, session, clock)).toBeNull();
+
+    session = await login();
+    expect(await runCli(['disable', 'rita'], { cwd })).toMatchObject({ code: 0, stdout: expect.stringMatching(/^rita is disabled/) });
+    expect(await resolveSession(server, session, clock)).toBeNull();
+    expect(await runCli(['enable', 'rita'], { cwd })).toMatchObject({ code: 0 });
+
+    session = await login();
+    const reset = await runCli(['reset-password', 'rita', '--password-stdin'], { cwd, stdin: RITA_NEW_PASSWORD });
+    expect(reset).toMatchObject({ code: 0, stdout: 'Set a new password for rita; any sessions of theirs have ended.\n' });
+    expect(await resolveSession(server, session, clock)).toBeNull();
+    const result = await authenticate(server, createLoginThrottle(), { username: 'rita', password: RITA_NEW_PASSWORD, ip: '127.0.0.1' }, clock);
+    expect(result).toEqual({ ok: true, username: 'rita', role: 'viewer' });
+  });
+
+  it('fails with one clear line and exit code 1 (and 2 for usage), never repeating the password', async () => {
+    const weak = await runCli(['add', 'sam', '--role', 'viewer', '--password-stdin'], { cwd, stdin: 'hunter2\n' });
+    expect(weak).toEqual({ code: 1, stdout: '', stderr: 'error: The password must have at least 12 characters.\n' });
+    const usage = await runCli(['list', '--password=hunter2hunter2'], { cwd });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/^error: Passwords are never taken as arguments; use --password-stdin\.\nUsage: npm run staff/);
+    expect(usage.stderr).not.toContain('hunter2');
+  });
+
+  // The same entry point in-process, for the many small cases (a process each would be slow).
+  async function runInProcess(args: string[], stdin = ''): Promise<Run> {
+    let stdout = '';
+    let stderr = '';
+    const code = await runStaffCli(args, {
+      env: {},
+      cwd,
+      stdin: Readable.from([stdin]),
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('explains refused changes in one line', async () => {
+    expect(await runInProcess(['add', 'RITA', '--role', 'viewer', '--password-stdin'], RITA_PASSWORD)).toEqual({
+      code: EXIT_FAILED,
+      stdout: '',
+      stderr: 'error: There is already a staff account "rita".\n',
+    });
+    expect(await runInProcess(['disable', 'nobody'])).toEqual({ code: EXIT_FAILED, stdout: '', stderr: 'error: There is no staff account "nobody".\n' });
+    expect(await runInProcess(['add', 'bad name', '--role', 'viewer', '--password-stdin'], RITA_PASSWORD)).toMatchObject({ code: EXIT_FAILED });
+    expect(await runInProcess(['add', 'sam', '--role', 'viewer', '--password-stdin'], '')).toEqual({
+      code: EXIT_FAILED,
+      stdout: '',
+      stderr: 'error: No password arrived on standard input.\n',
+    });
+    const lastAdmin = await runInProcess(['set-role', 'root', 'editor']);
+    expect(lastAdmin.code).toBe(EXIT_FAILED);
+    expect(lastAdmin.stderr).toMatch(/^error: "root" is the last enabled admin.*\n$/);
+  });
+
+  it('answers usage mistakes with exit code 2 before reading any password', async () => {
+    const cases = [
+      [],
+      ['frobnicate'],
+      ['add', 'sam', '--password-stdin'],
+      ['add', 'sam', '--role', 'owner', '--password-stdin'],
+      ['add', 'sam', '--role', 'viewer'],
+      ['add', '--role', 'viewer', '--password-stdin'],
+      ['set-role', 'sam'],
+      ['set-role', 'sam', 'owner'],
+      ['disable', 'sam', '--password-stdin'],
+      ['list', '--secret=hunter2hunter2'],
+    ];
+    for (const args of cases) {
+      const run = await runInProcess(args, 'hunter2hunter2');
+      expect(run.code, args.join(' ')).toBe(EXIT_USAGE);
+      expect(run.stderr).toMatch(/^error: .+\nUsage: npm run staff/);
+      expect(run.stderr).not.toContain('hunter2');
+    }
+    expect(await runInProcess(['help'])).toMatchObject({ code: EXIT_OK, stdout: expect.stringContaining('reset-password NAME --password-stdin') });
+  });
+
+  it('prefers MARKDESK_DATA_DIR from the environment over .env', async () => {
+    const run = await runCli(['list'], { cwd, env: { MARKDESK_DATA_DIR: join(cwd, 'elsewhere') } });
+    expect(run).toEqual({ code: 0, stdout: 'There are no staff accounts yet.\n', stderr: '' });
+    expect(existsSync(join(cwd, 'elsewhere', DATABASE_FILE_NAME))).toBe(true);
+  });
+});
