@@ -1,28 +1,85 @@
-import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import type { DestinationStream } from 'pino';
+import type { AppDeps } from './deps';
+import { registerSessionAuth } from './http/auth';
+import { HttpError, errorHandler, sendError } from './http/errors';
+import { registerSecurity } from './http/security';
+import { registerSpa } from './http/spa';
+import { healthRoutes } from './routes/health';
+import { auditRoutes } from './routes/audit';
+import { chatUserRoutes } from './routes/chat-users';
+import { labelRoutes } from './routes/labels';
+import { sessionRoutes } from './routes/session';
+import { staffRoutes } from './routes/staff';
 
 export type AppOptions = {
+  /** A function when the origin is only known after listening (MARKDESK_PORT=0). */
+  publicOrigin: string | (() => string);
+  trustProxy?: string | false;
   /** Folder of the built SPA (dist/client); served at / when present. */
   spaDir?: string;
-  mode: 'sandbox' | 'live';
-  version: string;
+  /** Where pino writes JSON lines (tests capture them); stdout by default. */
+  logStream?: DestinationStream;
+  logLevel?: string;
 };
 
+/** JSON routes take at most 64 KB (bff-api: body limit); the CSV upload sets its own. */
+export const JSON_BODY_LIMIT = 64 * 1024;
+
 /** Builds the Fastify instance; tests use `inject`, main.ts listens. */
-export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false });
+export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: options.logLevel ?? 'info',
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      // Belt and braces: nothing below is logged by our code, and if it ever were, it is masked.
+      redact: {
+        paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', '*.secretKey', '*.usersig', '*.userSig'],
+        censor: '[redacted]',
+      },
+    },
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: options.trustProxy || false,
+    genReqId: () => randomUUID(),
+  }).withTypeProvider();
 
-  app.get('/api/health', async () => ({ status: 'ok', mode: options.mode, version: options.version }));
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
 
-  if (options.spaDir && existsSync(join(options.spaDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: options.spaDir, wildcard: false });
-    // Client-side routes: any non-API GET falls back to the SPA's index.html.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
-      return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'There is nothing at this address.' } });
-    });
-  }
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Markdesk API', version: deps.version, description: 'The backend-for-frontend of Markdesk (bff-api.md).' },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const publicOrigin = typeof options.publicOrigin === 'string' ? () => options.publicOrigin as string : options.publicOrigin;
+  await registerSecurity(app, { publicOrigin, hsts: publicOrigin().startsWith('https:') });
+  await registerSessionAuth(app, { store: deps.store, clock: deps.clock, cookie: deps.cookie });
+
+  await app.register(healthRoutes, deps);
+  await app.register(sessionRoutes, deps);
+  await app.register(chatUserRoutes, deps);
+  await app.register(auditRoutes, deps);
+  await app.register(labelRoutes, deps);
+  await app.register(staffRoutes, deps);
+
+  app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
+
+  const sendIndex = options.spaDir ? await registerSpa(app, options.spaDir) : null;
+  app.setNotFoundHandler((request, reply) => {
+    // Client-side routes (/marks?user=…) are deep links into the SPA.
+    if (sendIndex && request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/assets/')) {
+      return sendIndex(reply);
+    }
+    return sendError(reply, new HttpError('NOT_FOUND', 'There is nothing at this address.'));
+  });
   return app;
 }

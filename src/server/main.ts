@@ -1,22 +1,96 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// The composition root: configuration → database → upstream (live Chat, or the embedded
+// emulator in sandbox mode) → Chat client → HTTP server. Only this file knows the emulator.
+import { config as loadDotenv } from 'dotenv';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startEmulator } from '../emulator/server';
 import { buildApp } from './app';
+import { createLoginThrottle } from './auth/login-throttle';
+import { ensureInitialStaff } from './auth/staff';
+import { createChatClient } from './chat/client';
+import { loadConfig } from './config';
+import { sessionCookieFor } from './http/auth';
 import { ensureSpaBuilt } from './spa-build';
+import { DATABASE_FILE_NAME, openDatabase, systemClock } from './store/database';
+import { resolveUpstream } from './upstream';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
-const host = process.env.MARKDESK_HOST ?? '127.0.0.1';
-const port = Number(process.env.MARKDESK_PORT ?? 8080);
+loadDotenv({ quiet: true });
+const loaded = loadConfig(process.env);
+if (!loaded.ok) {
+  console.error('Markdesk cannot start; fix the configuration:');
+  for (const problem of loaded.problems) console.error(`  - ${problem}`);
+  process.exit(1);
+}
+const config = loaded.config;
+
+const dataDir = resolve(config.dataDir);
+mkdirSync(dataDir, { recursive: true });
+const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
 
 await ensureSpaBuilt(root, (line) => console.log(line));
-const app = await buildApp({ spaDir: join(root, 'dist/client'), mode: 'sandbox', version });
-const address = await app.listen({ host, port });
-console.log(`Markdesk is running at ${address}`);
 
+const upstream = await resolveUpstream(
+  config,
+  // Sandbox demo changes survive a restart: the emulator keeps its state beside ours.
+  ({ dbFile }) => startEmulator({ host: '127.0.0.1', port: 0, dbFile, demoData: true }),
+  join(dataDir, 'sandbox-chat.sqlite'),
+);
+const chat = createChatClient({
+  baseUrl: upstream.baseUrl,
+  sdkAppId: upstream.sdkAppId,
+  adminIdentifier: upstream.adminIdentifier,
+  secretKey: upstream.secretKey,
+  ratePerSecond: config.rateLimitPerSecond,
+});
+
+const initialAccounts = await ensureInitialStaff(store, { sandbox: upstream.mode === 'sandbox' });
+
+let listeningOrigin = config.publicOrigin;
+const app = await buildApp(
+  {
+    store,
+    chat,
+    clock: systemClock,
+    loginThrottle: createLoginThrottle(),
+    cookie: sessionCookieFor(config.publicOrigin),
+    mode: upstream.mode,
+    chatApp: { sdkAppId: upstream.sdkAppId, region: upstream.region },
+    version,
+  },
+  {
+    publicOrigin: () => listeningOrigin,
+    trustProxy: config.trustProxy,
+    spaDir: join(root, 'dist/client'),
+  },
+);
+const address = await app.listen({ host: config.host, port: config.port });
+// With MARKDESK_PORT=0 the port is known only now; an explicit public origin always wins.
+if (!process.env.MARKDESK_PUBLIC_ORIGIN && config.port === 0) listeningOrigin = address;
+
+if (initialAccounts.length > 0) {
+  console.log('\nFirst start: these staff accounts were created. The passwords are shown only this once:');
+  for (const account of initialAccounts) console.log(`  ${account.username.padEnd(8)} (${account.role.padEnd(6)})  password: ${account.password}`);
+  console.log('Change them with: npm run staff -- reset-password NAME --password-stdin\n');
+}
+console.log(upstream.mode === 'sandbox' ? 'Mode: sandbox (embedded Chat emulator with demo data)' : `Mode: live (SDKAppID ${upstream.sdkAppId}, ${upstream.baseUrl})`);
+console.log(`Markdesk is running at ${listeningOrigin}`);
+
+let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    void app.close().then(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    // Graceful: stop accepting, let in-flight requests finish, then release upstream and database.
+    void (async () => {
+      await app.close();
+      await chat.close();
+      await upstream.close();
+      await store.close();
+      process.exit(0);
+    })();
   });
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { utf8ByteLength } from '../marks/utf8';
 import { bitIndexSchema, chatUserIdSchema, conversationSchema, conversationTypeSchema, markStateSchema } from '../marks/schemas';
-import { markResultStatusSchema } from './marks';
+import { MARK_RESULT_STATUSES } from './marks';
 import { isoDateTimeInputSchema, isoDateTimeSchema } from './time';
 
 export const AUDIT_PAGE_DEFAULT = 50;
@@ -13,6 +13,10 @@ function optionalFilter<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 }
 
+// 'unknown': the write was started but its outcome never recorded (the server stopped mid-write).
+export const auditStatusSchema = z.enum([...MARK_RESULT_STATUSES, 'unknown']);
+export type AuditStatus = z.infer<typeof auditStatusSchema>;
+
 export const auditQuerySchema = z
   .strictObject({
     chatUser: optionalFilter(chatUserIdSchema),
@@ -22,7 +26,7 @@ export const auditQuerySchema = z
       z.string().refine((id) => utf8ByteLength(id) <= 48, { error: 'A conversation ID is at most 48 bytes (UTF-8).' }),
     ),
     staff: optionalFilter(z.string().max(64)),
-    status: optionalFilter(markResultStatusSchema),
+    status: optionalFilter(auditStatusSchema),
     /** Inclusive. Any ISO-8601 date-time with Z or an offset; normalised to UTC. */
     from: optionalFilter(isoDateTimeInputSchema),
     /** Exclusive, so a day is [midnight, next midnight). */
@@ -47,8 +51,6 @@ export type AuditQuery = z.infer<typeof auditQuerySchema>;
 /** What a client passes in (all strings optional; limit may be a number). */
 export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 
-export const auditStatusSchema = markResultStatusSchema;
-export type AuditStatus = z.infer<typeof auditStatusSchema>;
 
 export const auditEntrySchema = z.object({
   id: z.string(),

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('defaults to sandbox mode on 127.0.0.1:8080 with ./data', () => {
+    const result = loadConfig({});
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        host: '127.0.0.1',
+        port: 8080,
+        dataDir: './data',
+        publicOrigin: 'http://127.0.0.1:8080',
+        trustProxy: false,
+        rateLimitPerSecond: 180,
+        chat: null,
+      },
+    });
+  });
+
+  it('reads live mode with a region and an override URL', () => {
+    const result = loadConfig({
+      CHAT_SDKAPPID: '1400123456',
+      CHAT_SECRET_KEY: 'top-secret',
+      CHAT_REGION: 'seoul',
+      CHAT_API_BASE_URL: 'http://127.0.0.1:9000/',
+      MARKDESK_PUBLIC_ORIGIN: 'https://markdesk.example.com',
+    });
+    expect(result.ok && result.config.chat).toEqual({
+      sdkAppId: 1400123456,
+      secretKey: 'top-secret',
+      adminIdentifier: 'administrator',
+      region: 'seoul',
+      baseUrlOverride: 'http://127.0.0.1:9000',
+    });
+    expect(result.ok && result.config.publicOrigin).toBe('https://markdesk.example.com');
+  });
+
+  it('names every problem on its own line and never echoes a secret', () => {
+    const secret = 'sk-do-not-print-me';
+    const result = loadConfig({
+      MARKDESK_PORT: 'eighty',
+      CHAT_REGION: 'mars',
+      CHAT_RATE_LIMIT_PER_SECOND: '500',
+      CHAT_SECRET_KEY: secret,
+      CHAT_SDKAPPID: secret,
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((line) => line.split(' ')[0])).toEqual(
+      expect.arrayContaining(['MARKDESK_PORT', 'CHAT_REGION', 'CHAT_RATE_LIMIT_PER_SECOND', 'CHAT_SDKAPPID']),
+    );
+    expect(result.problems.join('\n')).not.toContain(secret);
+  });
+
+  it('requires the secret key with an SDKAppID', () => {
+    const result = loadConfig({ CHAT_SDKAPPID: '1400000000' });
+    expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^CHAT_SECRET_KEY is required/)] });
+  });
+
+  it('refuses a public origin with a path', () => {
+    const result = loadConfig({ MARKDESK_PUBLIC_ORIGIN: 'https://example.com/markdesk' });
+    expect(result.ok).toBe(false);
+  });
+});

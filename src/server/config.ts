@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { CHAT_REGIONS, type ChatRegion } from './chat/regions';
+
+const CHAT_REGION_NAMES = Object.keys(CHAT_REGIONS) as [ChatRegion, ...ChatRegion[]];
+
+export type ChatConfig = {
+  sdkAppId: number;
+  secretKey: string;
+  adminIdentifier: string;
+  region: ChatRegion;
+  /** From CHAT_API_BASE_URL, else null (the region's domain is used). */
+  baseUrlOverride: string | null;
+};
+
+export type Config = {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** The origin browsers use; state-changing requests with another Origin are refused. */
+  publicOrigin: string;
+  /** Fastify trustProxy value; false unless MARKDESK_TRUST_PROXY names proxies. */
+  trustProxy: string | false;
+  rateLimitPerSecond: number;
+  /** null → sandbox mode (embedded emulator with fresh random credentials). */
+  chat: ChatConfig | null;
+};
+
+const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalText = z.preprocess(emptyToUndefined, z.string().trim().optional());
+
+const envSchema = z.object({
+  MARKDESK_HOST: z.preprocess(emptyToUndefined, z.string().trim().default('127.0.0.1')),
+  MARKDESK_PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number from 0 to 65535' })
+      .int('must be a whole number from 0 to 65535')
+      .min(0, 'must be a whole number from 0 to 65535')
+      .max(65535, 'must be a whole number from 0 to 65535')
+      .default(8080),
+  ),
+  MARKDESK_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  MARKDESK_PUBLIC_ORIGIN: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ message: 'must be an origin such as https://markdesk.example.com' })
+      .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin only (scheme, host and port, no path)')
+      .optional(),
+  ),
+  MARKDESK_TRUST_PROXY: optionalText,
+  CHAT_SDKAPPID: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be your Chat app’s numeric SDKAppID' }).int('must be your Chat app’s numeric SDKAppID').positive('must be your Chat app’s numeric SDKAppID').optional(),
+  ),
+  CHAT_SECRET_KEY: optionalText,
+  CHAT_ADMIN_IDENTIFIER: z.preprocess(emptyToUndefined, z.string().trim().max(32, 'must be at most 32 bytes').default('administrator')),
+  CHAT_REGION: z.preprocess(
+    emptyToUndefined,
+    z.enum(CHAT_REGION_NAMES, { message: `must be one of ${CHAT_REGION_NAMES.join(', ')}` }).default('singapore'),
+  ),
+  CHAT_API_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ message: 'must be a URL such as https://adminapisgp.im.qcloud.com' })
+      .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must start with https:// (or http:// for a local test server)')
+      .optional(),
+  ),
+  CHAT_RATE_LIMIT_PER_SECOND: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number from 1 to 200 (Tencent’s ceiling)' })
+      .int('must be a whole number from 1 to 200 (Tencent’s ceiling)')
+      .min(1, 'must be a whole number from 1 to 200 (Tencent’s ceiling)')
+      .max(200, 'must be a whole number from 1 to 200 (Tencent’s ceiling)')
+      .default(180),
+  ),
+});
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/**
+ * Reads the configuration from the environment. Each problem is one line naming the variable;
+ * values are never echoed, so a mistyped secret cannot end up in a terminal or a log.
+ */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0])} ${issue.message}.`);
+    return { ok: false, problems };
+  }
+  const e = parsed.data;
+  if (e.CHAT_SDKAPPID !== undefined && !e.CHAT_SECRET_KEY) {
+    problems.push('CHAT_SECRET_KEY is required when CHAT_SDKAPPID is set (find it in the Chat console under Basic Configuration).');
+  }
+  if (e.CHAT_SDKAPPID === undefined && e.CHAT_SECRET_KEY) {
+    problems.push('CHAT_SDKAPPID must be set when CHAT_SECRET_KEY is set (without it Markdesk runs its sandbox).');
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  const hostForUrl = e.MARKDESK_HOST.includes(':') ? `[${e.MARKDESK_HOST}]` : e.MARKDESK_HOST;
+  const config: Config = {
+    host: e.MARKDESK_HOST,
+    port: e.MARKDESK_PORT,
+    dataDir: e.MARKDESK_DATA_DIR,
+    publicOrigin: e.MARKDESK_PUBLIC_ORIGIN?.replace(/\/$/, '') ?? `http://${hostForUrl}:${e.MARKDESK_PORT}`,
+    trustProxy: e.MARKDESK_TRUST_PROXY ?? false,
+    rateLimitPerSecond: e.CHAT_RATE_LIMIT_PER_SECOND,
+    chat:
+      e.CHAT_SDKAPPID === undefined
+        ? null
+        : {
+            sdkAppId: e.CHAT_SDKAPPID,
+            secretKey: e.CHAT_SECRET_KEY ?? '',
+            adminIdentifier: e.CHAT_ADMIN_IDENTIFIER,
+            region: e.CHAT_REGION,
+            baseUrlOverride: e.CHAT_API_BASE_URL?.replace(/\/$/, '') ?? null,
+          },
+  };
+  return { ok: true, config };
+}

@@ -1,0 +1,18 @@
+import type { LoginThrottle } from './auth/login-throttle';
+import type { ChatClient } from './chat/client';
+import type { ChatRegion } from './chat/regions';
+import type { SessionCookie } from './http/auth';
+import type { Clock, Store } from './store/database';
+
+/** Everything the routes need, built once in main.ts (or by a test). */
+export type AppDeps = {
+  store: Store;
+  chat: ChatClient;
+  clock: Clock;
+  loginThrottle: LoginThrottle;
+  cookie: SessionCookie;
+  mode: 'sandbox' | 'live';
+  /** What the top bar shows; neither is a secret. */
+  chatApp: { sdkAppId: number | null; region: ChatRegion | null };
+  version: string;
+};

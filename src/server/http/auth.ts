@@ -1,0 +1,67 @@
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { roleAtLeast, type Role } from '../../shared/api/session';
+import { SESSION_ABSOLUTE_TIMEOUT_MS, resolveSession, type SessionPrincipal } from '../auth/sessions';
+import type { Clock, Store } from '../store/database';
+import { HttpError } from './errors';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in person (role read fresh from the database), or null. */
+    staff: SessionPrincipal | null;
+    /** The raw session id from the cookie, for logout. */
+    sessionId: string | null;
+  }
+}
+
+export type SessionCookie = { name: string; secure: boolean };
+
+/**
+ * bff-api §2: HttpOnly, SameSite=Strict, Path=/, no Domain, Secure whenever the browser will
+ * accept it (https, or http on localhost/127.0.0.1), and then the `__Host-` prefix, which makes
+ * the browser refuse any cookie of that name set by a subdomain or without Secure.
+ */
+export function sessionCookieFor(publicOrigin: string): SessionCookie {
+  const url = new URL(publicOrigin);
+  const secure = url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return { name: secure ? '__Host-markdesk_session' : 'markdesk_session', secure };
+}
+
+export function setSessionCookie(reply: FastifyReply, cookieSpec: SessionCookie, sessionId: string) {
+  reply.setCookie(cookieSpec.name, sessionId, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: cookieSpec.secure,
+    path: '/',
+    maxAge: SESSION_ABSOLUTE_TIMEOUT_MS / 1000,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply, cookieSpec: SessionCookie) {
+  reply.clearCookie(cookieSpec.name, { httpOnly: true, sameSite: 'strict', secure: cookieSpec.secure, path: '/' });
+}
+
+/** Resolves the session cookie on every /api request. */
+export async function registerSessionAuth(app: FastifyInstance, deps: { store: Store; clock: Clock; cookie: SessionCookie }) {
+  await app.register(cookie);
+  app.decorateRequest('staff', null);
+  app.decorateRequest('sessionId', null);
+  app.addHook('preHandler', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const sessionId = request.cookies[deps.cookie.name];
+    if (!sessionId) return;
+    request.sessionId = sessionId;
+    request.staff = await resolveSession(deps.store, sessionId, deps.clock);
+  });
+}
+
+/** Route guard: 401 without a live session, 403 (logged as authz_fail) below the needed role. */
+export function requireRole(needed: Role): preHandlerAsyncHookHandler {
+  return async function guard(request: FastifyRequest) {
+    if (!request.staff) throw new HttpError('UNAUTHENTICATED', 'Please sign in.');
+    if (!roleAtLeast(request.staff.role, needed)) {
+      request.log.warn({ event: 'authz_fail', staff: request.staff.username, role: request.staff.role, needed, route: request.routeOptions.url }, 'role too low');
+      throw new HttpError('FORBIDDEN', `This needs the ${needed} role; you are signed in as ${request.staff.role}.`);
+    }
+  };
+}

@@ -1,0 +1,127 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Readable } from 'node:stream';
+import {
+  auditIdParamsSchema,
+  auditListResponseSchema,
+  auditQuerySchema,
+  auditVerifyResponseSchema,
+  revertRequestSchema,
+  revertResponseSchema,
+  type AuditEntry,
+  type AuditQuery,
+} from '../../shared/api/audit';
+import { inverseChange, sameMarkState } from '../../shared/marks/change';
+import { conversationKey, toContactItem } from '../../shared/marks/conversation';
+import { bitsFromMask } from '../../shared/marks/mask';
+import { searchContactGroup } from '../chat/helpers';
+import type { AppDeps } from '../deps';
+import { requireRole } from '../http/auth';
+import { HttpError } from '../http/errors';
+import { writeMarks } from '../services/mark-writer';
+import { upstreamHttpError } from '../services/upstream-errors';
+import { AuditError, auditCsv, getAuditEntry, queryAudit, verifyAuditChain, type AuditEntryView, type AuditFilter } from '../store/audit';
+
+function filterOf(query: AuditQuery): Omit<AuditFilter, 'limit' | 'cursor'> {
+  return {
+    ...(query.chatUser ? { chatUser: query.chatUser } : {}),
+    ...(query.conversationType ? { conversationType: query.conversationType } : {}),
+    ...(query.conversationId ? { conversationId: query.conversationId } : {}),
+    ...(query.staff ? { staff: query.staff } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.from ? { from: new Date(query.from) } : {}),
+    ...(query.to ? { to: new Date(query.to) } : {}),
+  };
+}
+
+export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  /** The API view of an entry, with the id of the entry that undid it (so the SPA hides Undo). */
+  const present = (entry: AuditEntryView): AuditEntry => {
+    const revertedBy = queryAudit(deps.store, { revertOf: entry.id, status: 'applied', limit: 1 }).entries[0]?.id;
+    const { completedAt: _completedAt, ...view } = entry;
+    return { ...view, ...(revertedBy ? { revertedBy } : {}) };
+  };
+
+  app.get(
+    '/api/audit',
+    { preHandler: requireRole('viewer'), schema: { querystring: auditQuerySchema, response: { 200: auditListResponseSchema } } },
+    async (request) => {
+      try {
+        const page = queryAudit(deps.store, {
+          ...filterOf(request.query),
+          limit: request.query.limit,
+          ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+        });
+        return { entries: page.entries.map(present), nextCursor: page.nextCursor };
+      } catch (error) {
+        if (error instanceof AuditError) throw new HttpError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page.');
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/api/audit/export.csv',
+    { preHandler: requireRole('viewer'), schema: { querystring: auditQuerySchema, produces: ['text/csv'] } },
+    async (request, reply) => {
+      const stamp = deps.clock.now().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="markdesk-audit-${stamp}.csv"`)
+        .send(Readable.from(auditCsv(deps.store, filterOf(request.query))));
+    },
+  );
+
+  app.get('/api/audit/verify', { preHandler: requireRole('admin'), schema: { response: { 200: auditVerifyResponseSchema } } }, async () => {
+    const verdict = verifyAuditChain(deps.store);
+    return { ok: verdict.ok, checked: verdict.checked, ...(verdict.brokenAt ? { brokenAt: verdict.brokenAt } : {}) };
+  });
+
+  app.post(
+    '/api/audit/:id/revert',
+    {
+      preHandler: requireRole('editor'),
+      schema: { params: auditIdParamsSchema, body: revertRequestSchema.optional(), response: { 201: revertResponseSchema } },
+    },
+    async (request, reply) => {
+      const entry = getAuditEntry(deps.store, request.params.id);
+      if (!entry) throw new HttpError('NOT_FOUND', 'There is no such audit entry.');
+      if (entry.status !== 'applied' || !entry.before || !entry.after) {
+        throw new HttpError('CONFLICT', 'Only an applied change can be undone.');
+      }
+      // Undo only from the state this entry left behind: anything else would overwrite a later change.
+      let current;
+      try {
+        const { items } = await searchContactGroup(deps.chat, entry.chatUser, [toContactItem(entry.conversation)]);
+        const marks = items.find((m) => conversationKey(m.conversation) === conversationKey(entry.conversation));
+        current = { bits: marks ? bitsFromMask(marks.mask) : [], customMark: marks?.customMark ?? '' };
+      } catch (error) {
+        throw upstreamHttpError(error);
+      }
+      if (!sameMarkState(current, entry.after)) {
+        throw new HttpError('CONFLICT', 'The conversation has changed since this entry; undoing it would overwrite that later change.', {
+          details: { current },
+        });
+      }
+      const [result] = await writeMarks(
+        deps,
+        {
+          staff: request.staff!.username,
+          chatUser: entry.chatUser,
+          requestId: request.id,
+          reason: request.body?.reason ?? `undo of ${entry.id}`,
+          revertOf: entry.id,
+        },
+        [{ conversation: entry.conversation, change: inverseChange(entry.before, entry.requested), expectedCustomMark: entry.after.customMark }],
+      );
+      if (!result) throw new Error('writeMarks returned no result');
+      if (result.status === 'conflict') {
+        throw new HttpError('CONFLICT', 'The conversation changed while undoing; nothing was written.', { details: { current: result.before } });
+      }
+      if (result.status === 'failed') {
+        throw new HttpError('UPSTREAM_ERROR', result.message, result.upstreamCode !== undefined ? { upstreamCode: result.upstreamCode } : {});
+      }
+      request.log.info({ event: 'sensitive_update', staff: request.staff!.username, chatUser: entry.chatUser, revertOf: entry.id }, 'change undone');
+      return reply.code(201).send(present(getAuditEntry(deps.store, result.auditId)!));
+    },
+  );
+};

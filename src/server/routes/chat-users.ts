@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { chatUserParamsSchema, chatUserResponseSchema, conversationsResponseSchema } from '../../shared/api/chat-users';
+import { markChangeOfItem, markRequestSchema, markResponseSchema } from '../../shared/api/marks';
+import { accountCheck } from '../chat/helpers';
+import type { AppDeps } from '../deps';
+import { requireRole } from '../http/auth';
+import { HttpError } from '../http/errors';
+import { NameCache, loadConversations } from '../services/conversations';
+import { writeMarks } from '../services/mark-writer';
+import { upstreamHttpError } from '../services/upstream-errors';
+
+async function isImported(deps: AppDeps, userId: string): Promise<boolean> {
+  try {
+    const [result] = await accountCheck(deps.chat, [userId]);
+    return result?.imported ?? false;
+  } catch (error) {
+    throw upstreamHttpError(error);
+  }
+}
+
+const notImported = (userId: string) =>
+  new HttpError('CHAT_USER_NOT_FOUND', `The Chat user "${userId}" has not been imported into Chat. Check the ID.`);
+
+export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const names = new NameCache(deps.clock);
+
+  app.get(
+    '/api/chat-users/:userId',
+    { preHandler: requireRole('viewer'), schema: { params: chatUserParamsSchema, response: { 200: chatUserResponseSchema } } },
+    async (request) => ({ userId: request.params.userId, imported: await isImported(deps, request.params.userId) }),
+  );
+
+  app.get(
+    '/api/chat-users/:userId/conversations',
+    { preHandler: requireRole('viewer'), schema: { params: chatUserParamsSchema, response: { 200: conversationsResponseSchema } } },
+    async (request) => {
+      const { userId } = request.params;
+      if (!(await isImported(deps, userId))) throw notImported(userId);
+      try {
+        return await loadConversations(deps.chat, names, userId);
+      } catch (error) {
+        throw upstreamHttpError(error);
+      }
+    },
+  );
+
+  app.post(
+    '/api/chat-users/:userId/marks',
+    {
+      preHandler: requireRole('editor'),
+      schema: { params: chatUserParamsSchema, body: markRequestSchema, response: { 200: markResponseSchema } },
+    },
+    async (request) => {
+      const { userId } = request.params;
+      const staff = request.staff!.username;
+      const results = await writeMarks(
+        deps,
+        { staff, chatUser: userId, requestId: request.id, ...(request.body.reason ? { reason: request.body.reason } : {}) },
+        request.body.items.map((item) => ({
+          conversation: item.conversation,
+          change: markChangeOfItem(item),
+          ...(item.expectedCustomMark !== undefined ? { expectedCustomMark: item.expectedCustomMark } : {}),
+        })),
+      );
+      const counts = Object.fromEntries(['applied', 'unchanged', 'conflict', 'failed'].map((s) => [s, results.filter((r) => r.status === s).length]));
+      request.log.info({ event: 'sensitive_update', staff, chatUser: userId, items: results.length, ...counts }, 'conversation marks changed');
+      return { results };
+    },
+  );
+};

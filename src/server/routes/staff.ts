@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { activeSessionListResponseSchema, sessionHandleParamsSchema } from '../../shared/api/session';
+import { createStaffRequestSchema, patchStaffRequestSchema, staffListResponseSchema, staffMemberSchema, staffParamsSchema } from '../../shared/api/staff';
+import { hashSessionId, listSessions, revokeSessionByHashPrefix } from '../auth/sessions';
+import { StaffError, createStaff, getStaff, listStaff, resetPassword, setDisabled, setRole } from '../auth/staff';
+import type { AppDeps } from '../deps';
+import { requireRole } from '../http/auth';
+import { HttpError } from '../http/errors';
+
+function staffHttpError(error: unknown): never {
+  if (!(error instanceof StaffError)) throw error;
+  switch (error.code) {
+    case 'NOT_FOUND':
+      throw new HttpError('NOT_FOUND', error.message);
+    case 'ALREADY_EXISTS':
+    case 'LAST_ADMIN':
+      throw new HttpError('CONFLICT', error.message);
+    default:
+      throw new HttpError('VALIDATION_FAILED', error.message);
+  }
+}
+
+export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const admin = requireRole('admin');
+
+  app.get('/api/staff', { preHandler: admin, schema: { response: { 200: staffListResponseSchema } } }, async () => ({
+    staff: await listStaff(deps.store),
+  }));
+
+  app.post('/api/staff', { preHandler: admin, schema: { body: createStaffRequestSchema, response: { 201: staffMemberSchema } } }, async (request, reply) => {
+    try {
+      const created = await createStaff(deps.store, request.body, deps.clock);
+      request.log.info({ event: 'user_created', staff: request.staff!.username, target: created.username, role: created.role }, 'staff account created');
+      return reply.code(201).send(created);
+    } catch (error) {
+      staffHttpError(error);
+    }
+  });
+
+  // Every change here also ends the person's sessions (in the same transaction, in auth/staff).
+  app.patch('/api/staff/:name', { preHandler: admin, schema: { params: staffParamsSchema, body: patchStaffRequestSchema, response: { 200: staffMemberSchema } } }, async (request) => {
+    const { name } = request.params;
+    const { role, disabled, password } = request.body;
+    try {
+      if (!(await getStaff(deps.store, name))) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
+      if (role !== undefined) await setRole(deps.store, name, role);
+      if (disabled !== undefined) await setDisabled(deps.store, name, disabled);
+      if (password !== undefined) await resetPassword(deps.store, name, password);
+      request.log.info({ event: 'user_updated', staff: request.staff!.username, target: name, role, disabled, passwordReset: password !== undefined }, 'staff account changed');
+      return (await getStaff(deps.store, name))!;
+    } catch (error) {
+      staffHttpError(error);
+    }
+  });
+
+  app.get('/api/sessions', { preHandler: admin, schema: { response: { 200: activeSessionListResponseSchema } } }, async (request) => {
+    const current = request.sessionId ? hashSessionId(request.sessionId) : '';
+    const staff = new Map((await listStaff(deps.store)).map((member) => [member.username, member.role]));
+    const sessions = await listSessions(deps.store, deps.clock);
+    return {
+      sessions: sessions.map((session) => ({
+        handle: session.id,
+        username: session.username,
+        role: staff.get(session.username) ?? 'viewer',
+        createdAt: session.createdAt,
+        lastSeenAt: session.lastSeenAt,
+        current: current.startsWith(session.id),
+      })),
+    };
+  });
+
+  app.delete('/api/sessions/:handle', { preHandler: admin, schema: { params: sessionHandleParamsSchema } }, async (request, reply) => {
+    if (!(await revokeSessionByHashPrefix(deps.store, request.params.handle))) throw new HttpError('NOT_FOUND', 'There is no such session.');
+    request.log.info({ event: 'session_revoked', staff: request.staff!.username }, 'session revoked');
+    return reply.code(204).send();
+  });
+};

@@ -1,0 +1,120 @@
+import type { ConversationEntry, ConversationsResponse } from '../../shared/api/chat-users';
+import { isoFromUnixSeconds } from '../../shared/api/time';
+import { conversationKey, type Conversation } from '../../shared/marks/conversation';
+import { bitsFromMask } from '../../shared/marks/mask';
+import type { ChatClient } from '../chat/client';
+import { getAllContactGroups, getFullRecentList, groupInfos, portraitNicknames } from '../chat/helpers';
+import type { Clock } from '../store/database';
+
+/** Nicknames and group names change rarely; a short cache spares Chat's budget on reloads. */
+export const NAME_CACHE_TTL_MS = 60_000;
+const NAME_CACHE_MAX_ENTRIES = 20_000;
+
+export class NameCache {
+  readonly #entries = new Map<string, { name: string | null; expiresAt: number }>();
+  constructor(private readonly clock: Clock) {}
+
+  get(key: string): string | null | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.clock.now().getTime()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry.name;
+  }
+
+  set(key: string, name: string | null): void {
+    if (this.#entries.size >= NAME_CACHE_MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(key, { name, expiresAt: this.clock.now().getTime() + NAME_CACHE_TTL_MS });
+  }
+}
+
+async function namesOf(chat: Pick<ChatClient, 'call'>, cache: NameCache, conversations: Conversation[]): Promise<Map<string, string | null>> {
+  const names = new Map<string, string | null>();
+  const missingUsers: string[] = [];
+  const missingGroups: string[] = [];
+  for (const conversation of conversations) {
+    const key = conversationKey(conversation);
+    const cached = cache.get(key);
+    if (cached !== undefined) names.set(key, cached);
+    else if (conversation.type === 'c2c') missingUsers.push(conversation.id);
+    else missingGroups.push(conversation.id);
+  }
+  const [nicknames, groups] = await Promise.all([
+    missingUsers.length > 0 ? portraitNicknames(chat, missingUsers) : new Map<string, string>(),
+    missingGroups.length > 0 ? groupInfos(chat, missingGroups) : new Map(),
+  ]);
+  for (const id of missingUsers) {
+    const key = conversationKey({ type: 'c2c', id });
+    const name = nicknames.get(id) ?? null;
+    cache.set(key, name);
+    names.set(key, name);
+  }
+  for (const id of missingGroups) {
+    const key = conversationKey({ type: 'group', id });
+    const info = groups.get(id);
+    const name = info && info.errorCode === 0 && info.name ? info.name : null;
+    cache.set(key, name);
+    names.set(key, name);
+  }
+  return names;
+}
+
+/**
+ * bff-api §4.1: the recent list (every page) ∪ every marked or grouped conversation (every
+ * page), so a marked conversation that fell out of the recent list still shows. Pinned first,
+ * then by last message, newest first; conversations without messages last.
+ */
+export async function loadConversations(chat: Pick<ChatClient, 'call'>, cache: NameCache, userId: string): Promise<ConversationsResponse> {
+  const [recent, marked] = await Promise.all([getFullRecentList(chat, userId), getAllContactGroups(chat, userId)]);
+  const entries = new Map<string, ConversationEntry>();
+  for (const session of recent) {
+    entries.set(conversationKey(session.conversation), {
+      conversation: session.conversation,
+      name: null,
+      pinned: session.pinned,
+      lastMessageAt: isoFromUnixSeconds(session.msgTime),
+      inRecentList: true,
+      bits: [],
+      customMark: '',
+      groupIds: [],
+      markUpdatedAt: null,
+    });
+  }
+  for (const marks of marked.items) {
+    const key = conversationKey(marks.conversation);
+    const base = entries.get(key) ?? {
+      conversation: marks.conversation,
+      name: null,
+      pinned: false,
+      lastMessageAt: null,
+      inRecentList: false,
+      bits: [],
+      customMark: '',
+      groupIds: [],
+      markUpdatedAt: null,
+    };
+    entries.set(key, {
+      ...base,
+      bits: bitsFromMask(marks.mask),
+      customMark: marks.customMark,
+      groupIds: [...marks.groupIds].sort((a, b) => a - b),
+      markUpdatedAt: isoFromUnixSeconds(marks.timestamp),
+    });
+  }
+  const conversations = [...entries.values()];
+  const names = await namesOf(chat, cache, conversations.map((entry) => entry.conversation));
+  for (const entry of conversations) entry.name = names.get(conversationKey(entry.conversation)) ?? null;
+  conversations.sort(
+    (a, b) =>
+      Number(b.pinned) - Number(a.pinned) ||
+      (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? '') ||
+      conversationKey(a.conversation).localeCompare(conversationKey(b.conversation)),
+  );
+  return {
+    userId,
+    conversations,
+    groups: marked.groups.map((group) => ({ id: group.GroupId, name: group.GroupName })).sort((a, b) => a.id - b.id),
+  };
+}
