@@ -108,13 +108,18 @@ export async function writeMarks(deps: MarkWriterDeps, context: MarkWriteContext
     toWrite.map(({ index }) => toMarkItem(items[index]!.conversation, items[index]!.change)),
   );
 
-  // Read back what Chat now holds: the true `after` (including others' concurrent bits), and the
-  // answer to writes whose response was lost on the network.
+  // A write whose answer was lost on the network (after retries) may or may not have landed:
+  // read those back and let Chat's state decide. Confirmed writes need no read: `after` is the
+  // delta applied to the `before` just read, which keeps search_contact_group at one call per
+  // write and inside its 200/s budget.
+  const unsettled = toWrite.filter((_, n) => writeResults[n]!.resultCode === CHAT_NETWORK_ERROR_CODE && writeResults[n]!.sent);
   let after: Map<string, MarkState> | null = null;
-  try {
-    after = await readStates(deps, context.chatUser, toWrite.map(({ index }) => items[index]!.conversation));
-  } catch (error) {
-    if (!isChatError(error)) throw error;
+  if (unsettled.length > 0) {
+    try {
+      after = await readStates(deps, context.chatUser, unsettled.map(({ index }) => items[index]!.conversation));
+    } catch (error) {
+      if (!isChatError(error)) throw error;
+    }
   }
 
   const outcomes = toWrite.map(({ index, state }, n) => {
@@ -124,7 +129,7 @@ export async function writeMarks(deps: MarkWriterDeps, context: MarkWriteContext
     // A network failure after retries: Chat may or may not have applied the delta; the read-back decides.
     const lostAnswer = written.resultCode === CHAT_NETWORK_ERROR_CODE && written.sent && readBack !== null && showsChange(readBack, item.change);
     if (written.resultCode === 0 || lostAnswer) {
-      const afterState = readBack ?? applyChange(state, item.change);
+      const afterState = applyChange(state, item.change);
       return { index, outcome: { entryId: intentIds[n]!, status: 'applied' as const, before: state, after: afterState } };
     }
     const message = chatErrorMessage(written.resultCode, 'en');
