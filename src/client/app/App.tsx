@@ -1,17 +1,39 @@
-import CssBaseline from '@mui/material/CssBaseline';
-import Container from '@mui/material/Container';
-import Typography from '@mui/material/Typography';
+import type { QueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { setUnauthenticatedHandler, signInPath } from '../lib/session-expiry';
+import type { Language } from '../lib/i18n/translate';
+import { createQueryClient } from '../lib/query-client';
+import { AppProviders } from './AppProviders';
+import { appRoutes } from './routes';
 
-export function App() {
+export type AppRouter = ReturnType<typeof createBrowserRouter>;
+
+/** When the session ends (any 401 but the login's): forget cached data and go to sign-in, then back. */
+export function installSessionExpiryHandler(router: AppRouter, queryClient: QueryClient): () => void {
+  return setUnauthenticatedHandler(() => {
+    const { pathname, search } = router.state.location;
+    if (pathname === '/sign-in') return;
+    queryClient.clear();
+    void router.navigate(signInPath(`${pathname}${search}`), { replace: true });
+  });
+}
+
+export function App({
+  createRouter = () => createBrowserRouter(appRoutes),
+  queryClient: givenQueryClient,
+  language,
+}: {
+  createRouter?: () => AppRouter;
+  queryClient?: QueryClient;
+  language?: Language;
+}) {
+  const [queryClient] = useState(() => givenQueryClient ?? createQueryClient());
+  const [router] = useState(createRouter);
+  useEffect(() => installSessionExpiryHandler(router, queryClient), [router, queryClient]);
   return (
-    <>
-      <CssBaseline />
-      <Container component="main" sx={{ py: 6 }}>
-        <Typography variant="h4" component="h1">
-          Markdesk
-        </Typography>
-        <Typography>Conversation marks for Tencent Cloud Chat.</Typography>
-      </Container>
-    </>
+    <AppProviders queryClient={queryClient} language={language}>
+      <RouterProvider router={router} />
+    </AppProviders>
   );
 }

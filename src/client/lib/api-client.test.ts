@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionSchema } from '../../shared/api/session';
 import { apiError, installFakeApi, json } from '../test/fake-api';
-import { ApiError, apiRequest, parseRetryAfter, setUnauthenticatedHandler, signInPath } from './api-client';
+import { ApiError } from './api-error';
+import { apiRequest, parseRetryAfter } from './api-client';
+import { setUnauthenticatedHandler, signInPath } from './session-expiry';
 
 afterEach(() => vi.unstubAllGlobals());
 

@@ -3,69 +3,10 @@
 // contract; every failure becomes an ApiError a component can turn into a sentence + request id.
 import type { z } from 'zod';
 import { errorBodySchema } from '../../shared/api/errors';
+import { ApiError, CLIENT_ERROR_CODES } from './api-error';
+import { notifyUnauthenticated } from './session-expiry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** Codes the client itself produces when there is no usable answer from the BFF. */
-export const CLIENT_ERROR_CODES = { network: 'NETWORK_ERROR', invalidResponse: 'INVALID_RESPONSE', unknown: 'UNKNOWN' } as const;
-
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-  readonly status: number;
-  readonly code: string;
-  readonly requestId: string | null;
-  readonly details: Record<string, unknown> | undefined;
-  readonly upstreamCode: number | undefined;
-  /** From `Retry-After` on 429/503, in whole seconds. */
-  readonly retryAfterSeconds: number | undefined;
-
-  constructor(init: {
-    status: number;
-    code: string;
-    message: string;
-    requestId: string | null;
-    details?: Record<string, unknown> | undefined;
-    upstreamCode?: number | undefined;
-    retryAfterSeconds?: number | undefined;
-  }) {
-    super(init.message);
-    this.status = init.status;
-    this.code = init.code;
-    this.requestId = init.requestId;
-    this.details = init.details;
-    this.upstreamCode = init.upstreamCode;
-    this.retryAfterSeconds = init.retryAfterSeconds;
-  }
-}
-
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError;
-}
-
-type UnauthenticatedHandler = () => void;
-
-let onUnauthenticated: UnauthenticatedHandler = () => {
-  window.location.assign(signInPath(currentPath()));
-};
-
-/** The app installs the handler that clears the query cache and navigates inside the router. */
-export function setUnauthenticatedHandler(handler: UnauthenticatedHandler): () => void {
-  const previous = onUnauthenticated;
-  onUnauthenticated = handler;
-  return () => {
-    onUnauthenticated = previous;
-  };
-}
-
-export function currentPath(): string {
-  return `${window.location.pathname}${window.location.search}`;
-}
-
-/** `/sign-in?next=…`; the sign-in page itself is never a `next`. */
-export function signInPath(next: string): string {
-  if (next === '' || next === '/' || next.startsWith('/sign-in')) return '/sign-in';
-  return `/sign-in?${new URLSearchParams({ next }).toString()}`;
-}
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -105,7 +46,7 @@ export async function apiRequest(path: string, options: BaseOptions & { schema?:
   const headerRequestId = response.headers.get('x-request-id');
   if (!response.ok) {
     const error = await errorFromResponse(response, headerRequestId);
-    if (response.status === 401 && options.redirectOnUnauthenticated !== false) onUnauthenticated();
+    if (response.status === 401 && options.redirectOnUnauthenticated !== false) notifyUnauthenticated();
     throw error;
   }
 

@@ -2,7 +2,7 @@
 // request id to quote when asking for help.
 import type { ErrorCode } from '../../shared/api/errors';
 import { chatErrorMessage } from '../../shared/chat-errors/catalogue';
-import { isApiError, type CLIENT_ERROR_CODES } from './api-client';
+import { isApiError, type CLIENT_ERROR_CODES } from './api-error';
 import type { Language, PlainMessageKey, Translate } from './i18n/translate';
 
 export type ErrorDescription = { sentence: string; requestId: string | null };
@@ -31,14 +31,18 @@ const CODE_KEYS: Record<ErrorCode | ClientErrorCode, PlainMessageKey> = {
 
 export function describeError(error: unknown, t: Translate, language: Language): ErrorDescription {
   if (!isApiError(error)) return { sentence: t('error.code.UNKNOWN'), requestId: null };
-  const requestId = error.requestId;
-  // Tencent's own code says more than "upstream error": use the catalogue's sentence.
-  if (error.upstreamCode !== undefined) return { sentence: chatErrorMessage(error.upstreamCode, language), requestId };
-  if (error.code === 'RATE_LIMITED' && error.retryAfterSeconds !== undefined) {
-    return { sentence: t('error.code.RATE_LIMITED_WAIT', { seconds: error.retryAfterSeconds }), requestId };
+  if (error.code === 'RATE_LIMITED' && error.retryAfterSeconds !== undefined && error.upstreamCode === undefined) {
+    return { sentence: t('error.code.RATE_LIMITED_WAIT', { seconds: error.retryAfterSeconds }), requestId: error.requestId };
   }
-  const key = Object.hasOwn(CODE_KEYS, error.code) ? CODE_KEYS[error.code as keyof typeof CODE_KEYS] : undefined;
-  if (key) return { sentence: t(key), requestId };
-  // A code this page does not know yet: the BFF's own sentence is English; other languages get ours.
-  return { sentence: language === 'en' && error.message ? error.message : t('error.code.UNKNOWN'), requestId };
+  return { sentence: describeFailure(error, t, language), requestId: error.requestId };
+}
+
+/** The sentence for a failure code (a whole request's, or one mark item's), preferring Tencent's own code. */
+export function describeFailure(failure: { code: string; message: string; upstreamCode?: number | undefined }, t: Translate, language: Language): string {
+  // Tencent's code says more than "upstream error": use the catalogue's sentence.
+  if (failure.upstreamCode !== undefined) return chatErrorMessage(failure.upstreamCode, language);
+  const key = Object.hasOwn(CODE_KEYS, failure.code) ? CODE_KEYS[failure.code as keyof typeof CODE_KEYS] : undefined;
+  if (key) return t(key);
+  // A code this page does not know: the BFF's own sentence is English; other languages get ours.
+  return language === 'en' && failure.message ? failure.message : t('error.code.UNKNOWN');
 }

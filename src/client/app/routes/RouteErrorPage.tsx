@@ -1,0 +1,37 @@
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { isRouteErrorResponse, useRouteError } from 'react-router';
+import { RequestId } from '../../components/ErrorNotice';
+import { isApiError } from '../../lib/api-error';
+import { useT } from '../../lib/i18n/I18nProvider';
+import { useDescribeError } from '../../lib/use-describe-error';
+import { NotFoundPage } from './NotFoundPage';
+
+/** The error boundary of every route: a sentence, the request id when there is one, and a way on. */
+export function RouteErrorPage() {
+  const error = useRouteError();
+  const t = useT();
+  const describeError = useDescribeError();
+  if (isRouteErrorResponse(error) && error.status === 404) return <NotFoundPage />;
+  // An API error says what happened; anything else is a bug in this page (or a stale deploy).
+  const { sentence, requestId } = isApiError(error) ? describeError(error) : { sentence: t('error.pageCrashed'), requestId: null };
+  return (
+    <Paper variant="outlined" role="alert" sx={{ p: 4, maxWidth: 640, m: 2 }}>
+      <Typography variant="h5" component="h1" gutterBottom>
+        {t('error.title')}
+      </Typography>
+      <Typography>{sentence}</Typography>
+      {requestId ? <RequestId requestId={requestId} /> : null}
+      <Typography color="text.secondary" sx={{ mt: 1 }}>
+        {t('error.quoteRequestId')}
+      </Typography>
+      <Stack direction="row" spacing={1} sx={{ mt: 3 }}>
+        <Button variant="contained" onClick={() => window.location.reload()}>
+          {t('error.reload')}
+        </Button>
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,71 @@
+import Box from '@mui/material/Box';
+import Paper from '@mui/material/Paper';
+import { Suspense } from 'react';
+import { Outlet } from 'react-router';
+import { roleAtLeast, type Session } from '../../../shared/api/session';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { PageSkeleton } from '../../components/PageSkeleton';
+import { ToastProvider } from '../../components/ToastProvider';
+import { useSession } from '../../features/auth/api/get-session';
+import { SessionContext } from '../../features/auth/session-context';
+import { isApiError } from '../../lib/api-error';
+import { useT } from '../../lib/i18n/I18nProvider';
+import { NavList } from './NavList';
+import { ShellSkeleton } from './ShellSkeleton';
+import { TopBar } from './TopBar';
+
+/** The signed-in frame: top bar, navigation, and the page. Nothing renders before the session is known. */
+export default function AppShell() {
+  const session = useSession();
+  if (session.isSuccess) return <SignedInShell session={session.data} />;
+  // A 401 is already on its way to the sign-in page (api-client); keep the skeleton until then.
+  if (session.isError && !(isApiError(session.error) && session.error.status === 401)) {
+    return (
+      <Box component="main" id="main" sx={{ p: 4, maxWidth: 720, mx: 'auto' }}>
+        <ErrorNotice error={session.error} onRetry={() => void session.refetch()} />
+      </Box>
+    );
+  }
+  return <ShellSkeleton />;
+}
+
+function SignedInShell({ session }: { session: Session }) {
+  const t = useT();
+  return (
+    // Toasts belong to the signed-in app only; the sign-in page has none.
+    <SessionContext.Provider value={session}>
+      <ToastProvider>
+      <Box component="a" href="#main" sx={skipLinkStyle}>
+        {t('app.skipToContent')}
+      </Box>
+      <TopBar session={session} />
+      <Box sx={{ display: 'flex', flexDirection: { xs: 'column', md: 'row' }, minHeight: 'calc(100vh - 64px)' }}>
+        <Paper
+          component="nav"
+          aria-label={t('nav.label')}
+          square
+          elevation={0}
+          sx={{ width: { md: 200 }, flexShrink: 0, p: 1, borderRight: { md: 1 }, borderBottom: { xs: 1, md: 0 }, borderColor: 'divider' }}
+        >
+          <NavList isAdmin={roleAtLeast(session.role, 'admin')} />
+        </Paper>
+        <Box component="main" id="main" tabIndex={-1} sx={{ flexGrow: 1, minWidth: 0, p: { xs: 2, md: 3 }, outline: 'none' }}>
+          <Suspense fallback={<PageSkeleton />}>
+            <Outlet />
+          </Suspense>
+        </Box>
+      </Box>
+      </ToastProvider>
+    </SessionContext.Provider>
+  );
+}
+
+const skipLinkStyle = {
+  position: 'absolute',
+  left: 8,
+  top: -48,
+  zIndex: 2000,
+  p: 1,
+  bgcolor: 'background.paper',
+  '&:focus': { top: 8 },
+} as const;

@@ -1,0 +1,46 @@
+import BookmarksOutlined from '@mui/icons-material/BookmarksOutlined';
+import HistoryOutlined from '@mui/icons-material/HistoryOutlined';
+import PlaylistAddCheckOutlined from '@mui/icons-material/PlaylistAddCheckOutlined';
+import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
+import VisibilityOutlined from '@mui/icons-material/VisibilityOutlined';
+import List from '@mui/material/List';
+import ListItemButton from '@mui/material/ListItemButton';
+import ListItemIcon from '@mui/material/ListItemIcon';
+import ListItemText from '@mui/material/ListItemText';
+import type { ComponentType } from 'react';
+import { NavLink } from 'react-router';
+import { useT } from '../../lib/i18n/I18nProvider';
+import type { PlainMessageKey } from '../../lib/i18n/translate';
+
+type NavEntry = { to: string; label: PlainMessageKey; Icon: ComponentType; adminOnly?: boolean };
+
+const ENTRIES: readonly NavEntry[] = [
+  { to: '/marks', label: 'nav.marks', Icon: BookmarksOutlined },
+  { to: '/inspect', label: 'nav.inspect', Icon: VisibilityOutlined },
+  { to: '/history', label: 'nav.history', Icon: HistoryOutlined },
+  { to: '/bulk', label: 'nav.bulk', Icon: PlaylistAddCheckOutlined },
+  { to: '/settings', label: 'nav.settings', Icon: SettingsOutlined, adminOnly: true },
+];
+
+/** Links named exactly Marks, Inspect, History, Bulk and (admins only) Settings. */
+export function NavList({ isAdmin }: { isAdmin: boolean }) {
+  const t = useT();
+  return (
+    <List component="ul" disablePadding sx={{ display: 'flex', flexDirection: { xs: 'row', md: 'column' }, flexWrap: 'wrap', gap: 0.5 }}>
+      {ENTRIES.filter((entry) => isAdmin || !entry.adminOnly).map(({ to, label, Icon }) => (
+        <li key={to}>
+          <ListItemButton
+            component={NavLink}
+            to={to}
+            sx={{ borderRadius: 1, '&.active': { bgcolor: 'action.selected', fontWeight: 600 } }}
+          >
+            <ListItemIcon sx={{ minWidth: 36 }} aria-hidden>
+              <Icon />
+            </ListItemIcon>
+            <ListItemText primary={t(label)} />
+          </ListItemButton>
+        </li>
+      ))}
+    </List>
+  );
+}

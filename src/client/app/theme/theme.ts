@@ -1,0 +1,27 @@
+import { createTheme, type Theme } from '@mui/material/styles';
+import type { ThemeMode } from '../../lib/theme-mode';
+
+export function createAppTheme(mode: ThemeMode): Theme {
+  const base = createTheme({ palette: { mode } });
+  const focusRing = {
+    outline: `2px solid ${base.palette.mode === 'dark' ? base.palette.primary.light : base.palette.primary.dark}`,
+    outlineOffset: 2,
+  };
+  return createTheme(base, {
+    components: {
+      MuiCssBaseline: {
+        styleOverrides: {
+          // Keyboard users must always see where they are (ui.md: "focus visible").
+          ':focus-visible': focusRing,
+          'a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, [tabindex]:focus-visible': focusRing,
+        },
+      },
+      MuiButtonBase: {
+        defaultProps: { disableRipple: false },
+        styleOverrides: { root: { '&.Mui-focusVisible': focusRing } },
+      },
+      // MUI's checkbox is a span around the real input; the ring goes on the span.
+      MuiCheckbox: { styleOverrides: { root: { '&.Mui-focusVisible': focusRing } } },
+    },
+  });
+}

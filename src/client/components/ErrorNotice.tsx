@@ -1,0 +1,37 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Button from '@mui/material/Button';
+import Typography from '@mui/material/Typography';
+import { useT } from '../lib/i18n/I18nProvider';
+import { useDescribeError } from '../lib/use-describe-error';
+
+/** Every error the person sees: a sentence they understand, and the request id to quote. */
+export function ErrorNotice({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
+  const t = useT();
+  const { sentence, requestId } = useDescribeError()(error);
+  return (
+    <Alert
+      severity="error"
+      action={
+        onRetry ? (
+          <Button color="inherit" size="small" onClick={onRetry}>
+            {t('error.retry')}
+          </Button>
+        ) : undefined
+      }
+    >
+      {title ? <AlertTitle>{title}</AlertTitle> : null}
+      {sentence}
+      {requestId ? <RequestId requestId={requestId} /> : null}
+    </Alert>
+  );
+}
+
+export function RequestId({ requestId }: { requestId: string }) {
+  const t = useT();
+  return (
+    <Typography variant="body2" component="span" sx={{ display: 'block', mt: 0.5, fontFamily: 'monospace', userSelect: 'all' }}>
+      {t('error.requestId', { requestId })}
+    </Typography>
+  );
+}

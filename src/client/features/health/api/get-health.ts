@@ -1,0 +1,24 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { healthResponseSchema, type HealthResponse } from '../../../../shared/api/health';
+import { apiRequest } from '../../../lib/api-client';
+
+export const healthKeys = {
+  all: ['health'] as const,
+};
+
+/** GET /api/health: sandbox or live, and which Chat app, for the top bar. */
+export function getHealth(signal?: AbortSignal): Promise<HealthResponse> {
+  return apiRequest('/api/health', { schema: healthResponseSchema, signal });
+}
+
+export function healthQueryOptions() {
+  return queryOptions({
+    queryKey: healthKeys.all,
+    queryFn: ({ signal }) => getHealth(signal),
+    staleTime: 10 * 60_000,
+  });
+}
+
+export function useHealth() {
+  return useQuery(healthQueryOptions());
+}

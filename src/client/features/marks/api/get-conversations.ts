@@ -1,0 +1,16 @@
+import { queryOptions } from '@tanstack/react-query';
+import { conversationsResponseSchema, type ConversationsResponse } from '../../../../shared/api/chat-users';
+import { apiRequest } from '../../../lib/api-client';
+import { marksKeys } from './keys';
+
+/** GET /api/chat-users/:userId/conversations: recent list ∪ every marked or grouped conversation. */
+export function getConversations(userId: string, signal?: AbortSignal): Promise<ConversationsResponse> {
+  return apiRequest(`/api/chat-users/${encodeURIComponent(userId)}/conversations`, { schema: conversationsResponseSchema, signal });
+}
+
+export function conversationsQueryOptions(userId: string) {
+  return queryOptions({
+    queryKey: marksKeys.conversations(userId),
+    queryFn: ({ signal }) => getConversations(userId, signal),
+  });
+}

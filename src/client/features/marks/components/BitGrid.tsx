@@ -1,0 +1,101 @@
+import ExpandLess from '@mui/icons-material/ExpandLess';
+import ExpandMore from '@mui/icons-material/ExpandMore';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Collapse from '@mui/material/Collapse';
+import Typography from '@mui/material/Typography';
+import { memo, useId, useState, type ReactNode } from 'react';
+import type { Control } from 'react-hook-form';
+import { CUSTOM_BITS, RESERVED_BITS, STANDARD_BIT_INDEXES } from '../../../../shared/marks/bits';
+import type { TriState } from '../../../../shared/marks/tristate';
+import { useT } from '../../../lib/i18n/I18nProvider';
+import { RenderProbe } from '../../../lib/render-probe';
+import { readPreference, writePreference } from '../../../lib/storage';
+import type { BitLabeler } from '../model/bit-labels';
+import type { EditorValues } from '../model/editor-state';
+import { BitCheckbox } from './BitCheckbox';
+
+type BitGridProps = { control: Control<EditorValues>; original: readonly TriState[]; labeler: BitLabeler; disabled: boolean };
+
+const RESERVED_HIDDEN_PREFERENCE = 'reservedBitsHidden';
+
+/** The 64 bits in three groups: Standard (0–3), Reserved for Chat (4–31, locked), Custom (32–63). */
+export const BitGrid = memo(function BitGrid({ control, original, labeler, disabled }: BitGridProps) {
+  const t = useT();
+  const reservedId = useId();
+  const [reservedShown, setReservedShown] = useState(() => readPreference(RESERVED_HIDDEN_PREFERENCE) !== 'true');
+
+  const renderBits = (bits: readonly number[], locked: boolean) =>
+    bits.map((bit) => (
+      <RenderProbe key={bit} id={`bit-${bit}`}>
+        <BitCheckbox
+          control={control}
+          bit={bit}
+          original={original[bit] as TriState}
+          label={labeler.label(bit)}
+          accessibleName={labeler.accessibleName(bit)}
+          description={labeler.description(bit)}
+          disabled={disabled}
+          locked={locked}
+        />
+      </RenderProbe>
+    ));
+
+  const toggleReserved = () => {
+    setReservedShown(!reservedShown);
+    writePreference(RESERVED_HIDDEN_PREFERENCE, String(reservedShown));
+  };
+
+  return (
+    <Box>
+      <BitGroup legend={t('editor.groupStandard')} columns={2}>
+        {renderBits(STANDARD_BIT_INDEXES, false)}
+      </BitGroup>
+      <Box component="fieldset" sx={fieldsetStyle}>
+        <Box component="legend" sx={legendStyle}>
+          {t('editor.groupReserved')}
+        </Box>
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
+          <Typography variant="body2" color="text.secondary" sx={{ flexGrow: 1 }}>
+            {t('editor.reservedNote')}
+          </Typography>
+          <Button
+            size="small"
+            onClick={toggleReserved}
+            aria-expanded={reservedShown}
+            aria-controls={reservedId}
+            endIcon={reservedShown ? <ExpandLess /> : <ExpandMore />}
+          >
+            {reservedShown ? t('editor.hideReserved') : t('editor.showReserved')}
+          </Button>
+        </Box>
+        <Collapse in={reservedShown} id={reservedId} unmountOnExit>
+          <Box sx={gridStyle(4)}>{renderBits(RESERVED_BITS, true)}</Box>
+        </Collapse>
+      </Box>
+      <BitGroup legend={t('editor.groupCustom')} columns={2}>
+        {renderBits(CUSTOM_BITS, false)}
+      </BitGroup>
+    </Box>
+  );
+});
+
+function BitGroup({ legend, columns, children }: { legend: string; columns: number; children: ReactNode }) {
+  return (
+    <Box component="fieldset" sx={fieldsetStyle}>
+      <Box component="legend" sx={legendStyle}>
+        {legend}
+      </Box>
+      <Box sx={gridStyle(columns)}>{children}</Box>
+    </Box>
+  );
+}
+
+const fieldsetStyle = { border: 1, borderColor: 'divider', borderRadius: 1, px: 1.5, pb: 1, pt: 0.5, mb: 1.5, minWidth: 0 } as const;
+const legendStyle = { px: 0.5, typography: 'subtitle2' } as const;
+const gridStyle = (columns: number) =>
+  ({
+    display: 'grid',
+    gridTemplateColumns: { xs: 'repeat(2, minmax(0, 1fr))', sm: `repeat(${Math.max(columns, 2)}, minmax(0, 1fr))` },
+    columnGap: 1,
+  }) as const;

@@ -1,0 +1,267 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import type { MarkItemRequest, MarkResult } from '../../../../shared/api/marks';
+import type { MarkChange } from '../../../../shared/marks/change';
+import { conversationKey, type Conversation } from '../../../../shared/marks/conversation';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { PageSkeleton } from '../../../components/PageSkeleton';
+import { useToast } from '../../../components/ToastProvider';
+import { isApiError } from '../../../lib/api-error';
+import { useT } from '../../../lib/i18n/I18nProvider';
+import { useDescribeError } from '../../../lib/use-describe-error';
+import { useHasRole } from '../../auth/session-context';
+import { chatUserQueryOptions } from '../api/get-chat-user';
+import { conversationsQueryOptions } from '../api/get-conversations';
+import { useSaveMarks } from '../api/save-marks';
+import { useBitLabeler } from '../hooks/use-bit-labeler';
+import { rememberChatUser } from '../hooks/use-recent-chat-users';
+import { compareConversations, matchesFilters, type ConversationFilters as Filters } from '../model/filters';
+import { applySelectionClick } from '../model/selection';
+import { AddConversationForm, type AddOutcome } from './AddConversationForm';
+import { ConversationFilters } from './ConversationFilters';
+import { ConversationList } from './ConversationList';
+import { MarkEditor, type SaveRequest, type SelectedConversation } from './MarkEditor';
+import { countByStatus, SaveResults } from './SaveResults';
+
+type WorkspaceProps = { userId: string; filters: Filters; onFiltersChange: (change: Partial<Filters>) => void };
+
+/** The one change applied to one conversation; `expectedCustomMark` guards a custom-mark edit against a concurrent one. */
+export function markItem(conversation: Conversation, currentCustomMark: string, change: MarkChange): MarkItemRequest {
+  const item: MarkItemRequest = { conversation };
+  if (change.setBits.length > 0) item.setBits = change.setBits;
+  if (change.clearBits.length > 0) item.clearBits = change.clearBits;
+  if (change.customMark !== undefined) {
+    item.customMark = change.customMark;
+    item.expectedCustomMark = currentCustomMark;
+  }
+  return item;
+}
+
+function addedEntry(conversation: Conversation): ConversationEntry {
+  return { conversation, name: null, pinned: false, lastMessageAt: null, inRecentList: false, bits: [], customMark: '', groupIds: [], markUpdatedAt: null };
+}
+
+export function ChatUserWorkspace({ userId, filters, onFiltersChange }: WorkspaceProps) {
+  const t = useT();
+  const chatUser = useQuery(chatUserQueryOptions(userId));
+  const imported = chatUser.data?.imported === true;
+  const conversations = useQuery({ ...conversationsQueryOptions(userId), enabled: imported });
+
+  useEffect(() => {
+    if (imported) rememberChatUser(userId);
+  }, [imported, userId]);
+
+  if (chatUser.isPending) return <PageSkeleton rows={8} />;
+  if (chatUser.isError) return <ErrorNotice error={chatUser.error} onRetry={() => void chatUser.refetch()} />;
+  const notImported =
+    !imported || (conversations.isError && isApiError(conversations.error) && conversations.error.code === 'CHAT_USER_NOT_FOUND');
+  if (notImported) {
+    return (
+      <Alert severity="warning" role="alert">
+        <AlertTitle>{t('marks.notImportedTitle')}</AlertTitle>
+        {t('marks.notImported', { userId })}
+      </Alert>
+    );
+  }
+  if (conversations.isPending) return <PageSkeleton rows={8} />;
+  if (conversations.isError) return <ErrorNotice error={conversations.error} onRetry={() => void conversations.refetch()} />;
+  return (
+    <LoadedWorkspace
+      userId={userId}
+      entries={conversations.data.conversations}
+      dataVersion={conversations.dataUpdatedAt}
+      refetch={async () => (await conversations.refetch()).data?.conversations}
+      filters={filters}
+      onFiltersChange={onFiltersChange}
+    />
+  );
+}
+
+type LoadedWorkspaceProps = WorkspaceProps & {
+  entries: readonly ConversationEntry[];
+  dataVersion: number;
+  refetch: () => Promise<readonly ConversationEntry[] | undefined>;
+};
+
+type LastSave = { change: MarkChange; reason: string; results: MarkResult[] };
+
+function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFiltersChange }: LoadedWorkspaceProps) {
+  const t = useT();
+  const toast = useToast();
+  const describeError = useDescribeError();
+  const labeler = useBitLabeler();
+  const canEdit = useHasRole('editor');
+  const save = useSaveMarks(userId);
+
+  const [added, setAdded] = useState<ConversationEntry[]>([]);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const [selectionVersion, setSelectionVersion] = useState(0);
+  const [lastSave, setLastSave] = useState<LastSave | null>(null);
+  const anchor = useRef<number | null>(null);
+
+  const serverKeys = useMemo(() => new Set(entries.map((entry) => conversationKey(entry.conversation))), [entries]);
+  // A conversation added by hand that the server now lists (e.g. after marking it) is the server's.
+  const pendingAdded = useMemo(() => added.filter((entry) => !serverKeys.has(conversationKey(entry.conversation))), [added, serverKeys]);
+  const addedKeys = useMemo(() => new Set(pendingAdded.map((entry) => conversationKey(entry.conversation))), [pendingAdded]);
+  const allEntries = useMemo(() => [...pendingAdded, ...entries].sort(compareConversations), [pendingAdded, entries]);
+  const rows = useMemo(() => allEntries.filter((entry) => matchesFilters(entry, filters)), [allEntries, filters]);
+  const rowKeys = useMemo(() => rows.map((entry) => conversationKey(entry.conversation)), [rows]);
+
+  const selectedEntries = useMemo(() => allEntries.filter((entry) => selected.has(conversationKey(entry.conversation))), [allEntries, selected]);
+  const selectedForEditor = useMemo<SelectedConversation[]>(
+    () => selectedEntries.map((entry) => ({ conversation: entry.conversation, state: { bits: entry.bits, customMark: entry.customMark } })),
+    [selectedEntries],
+  );
+
+  const changeSelection = useCallback((next: ReadonlySet<string>) => {
+    setSelected(next);
+    setSelectionVersion((version) => version + 1);
+  }, []);
+
+  // Stable across renders, so memoised rows do not re-render when another row is clicked.
+  const latest = useRef({ selected, rowKeys });
+  useLayoutEffect(() => {
+    latest.current = { selected, rowKeys };
+  }, [selected, rowKeys]);
+  const onToggle = useCallback(
+    (index: number, shiftKey: boolean) => {
+      const result = applySelectionClick(latest.current.selected, latest.current.rowKeys, anchor.current, { index, shiftKey });
+      anchor.current = result.anchor;
+      changeSelection(result.selected);
+    },
+    [changeSelection],
+  );
+
+  const onAdd = (conversation: Conversation): AddOutcome => {
+    const key = conversationKey(conversation);
+    const exists = allEntries.some((entry) => conversationKey(entry.conversation) === key);
+    if (!exists) setAdded((current) => [addedEntry(conversation), ...current]);
+    changeSelection(new Set(selected).add(key));
+    return exists ? 'exists' : 'added';
+  };
+
+  const send = (items: MarkItemRequest[], change: MarkChange, reason: string, merge: (results: MarkResult[]) => MarkResult[]) => {
+    save.mutate(
+      { items, ...(reason === '' ? {} : { reason }) },
+      {
+        onSuccess: (results) => {
+          const merged = merge(results);
+          setLastSave({ change, reason, results: merged });
+          const counts = countByStatus(merged);
+          if (counts.conflict + counts.failed === 0) toast({ severity: 'success', message: t('results.saved', counts) });
+          else toast({ severity: 'warning', message: t('results.needsAttention') });
+        },
+        onError: (error) => {
+          const { sentence, requestId } = describeError(error);
+          toast({ severity: 'error', message: sentence, requestId });
+        },
+      },
+    );
+  };
+
+  const onSave = ({ change, reason }: SaveRequest) => {
+    const items = selectedEntries.map((entry) => markItem(entry.conversation, entry.customMark, change));
+    send(items, change, reason, (results) => results);
+  };
+
+  // Conflicts: read the current state again, then send the same change against what is there now.
+  const onReapply = async () => {
+    if (!lastSave) return;
+    const conflicts = lastSave.results.filter((result) => result.status === 'conflict');
+    const fresh = await refetch();
+    const freshByKey = new Map((fresh ?? []).map((entry) => [conversationKey(entry.conversation), entry]));
+    const items = conflicts.map((result) => {
+      const current = freshByKey.get(conversationKey(result.conversation));
+      return markItem(result.conversation, current?.customMark ?? result.after.customMark, lastSave.change);
+    });
+    if (items.length === 0) return;
+    send(items, lastSave.change, lastSave.reason, (results) => {
+      const byKey = new Map(results.map((result) => [conversationKey(result.conversation), result]));
+      return lastSave.results.map((result) => byKey.get(conversationKey(result.conversation)) ?? result);
+    });
+  };
+
+  return (
+    <Box>
+      {canEdit ? null : (
+        <Alert severity="info" sx={{ mb: 2 }}>
+          {t('marks.readOnly')}
+        </Alert>
+      )}
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 3fr) minmax(360px, 2fr)' }, alignItems: 'start' }}>
+        <Box component="section" aria-labelledby="conversations-title" sx={{ minWidth: 0 }}>
+          <Typography variant="h6" component="h2" id="conversations-title" sx={{ mb: 1, overflowWrap: 'anywhere' }}>
+            {t('marks.userHeading', { userId })}
+          </Typography>
+          <ConversationFilters filters={filters} onChange={onFiltersChange} labeler={labeler} />
+          <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 1 }}>
+            <Typography variant="body2" role="status">
+              {t('list.count', { shown: rows.length, total: allEntries.length })} · {t('list.selectedCount', { count: selected.size })}
+            </Typography>
+            <Box sx={{ flexGrow: 1 }} />
+            <Button size="small" onClick={() => changeSelection(new Set([...selected, ...rowKeys]))} disabled={rows.length === 0}>
+              {t('list.selectAllMatching', { count: rows.length })}
+            </Button>
+            <Button size="small" onClick={() => changeSelection(new Set())} disabled={selected.size === 0}>
+              {t('list.clearSelection')}
+            </Button>
+          </Stack>
+          {rows.length > 0 ? (
+            <ConversationList
+              label={t('list.label', { userId })}
+              rows={rows}
+              selected={selected}
+              addedKeys={addedKeys}
+              onToggle={onToggle}
+              labeler={labeler}
+            />
+          ) : (
+            <Paper variant="outlined" sx={{ p: 3, textAlign: 'center' }}>
+              <Typography color="text.secondary">{allEntries.length === 0 ? t('list.empty') : t('list.noMatch')}</Typography>
+            </Paper>
+          )}
+          <Typography variant="caption" color="text.secondary">
+            {t('list.rangeHint')}
+          </Typography>
+          {canEdit ? <AddConversationForm onAdd={onAdd} /> : null}
+        </Box>
+        <Box sx={{ minWidth: 0, position: { lg: 'sticky' }, top: { lg: 88 } }}>
+          {selectedForEditor.length > 0 ? (
+            <MarkEditor
+              key={`${selectionVersion}:${dataVersion}`}
+              selected={selectedForEditor}
+              labeler={labeler}
+              canEdit={canEdit}
+              saving={save.isPending}
+              onSave={onSave}
+            />
+          ) : (
+            <Paper variant="outlined" sx={{ p: 3 }}>
+              <Typography variant="h6" component="h2" gutterBottom>
+                {t('editor.title')}
+              </Typography>
+              <Typography color="text.secondary">{t('editor.nothingSelected')}</Typography>
+            </Paper>
+          )}
+          {lastSave ? (
+            <SaveResults
+              results={lastSave.results}
+              onReapply={() => void onReapply()}
+              reapplying={save.isPending}
+              canEdit={canEdit}
+              onDismiss={() => setLastSave(null)}
+            />
+          ) : null}
+        </Box>
+      </Box>
+    </Box>
+  );
+}

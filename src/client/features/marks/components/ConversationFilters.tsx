@@ -1,0 +1,92 @@
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import { useRef, useState } from 'react';
+import { EDITABLE_BITS } from '../../../../shared/marks/bits';
+import { useT } from '../../../lib/i18n/I18nProvider';
+import type { BitLabeler } from '../model/bit-labels';
+import type { ConversationFilters as Filters } from '../model/filters';
+
+const ANY = 'any';
+
+type ConversationFiltersProps = {
+  filters: Filters;
+  onChange: (change: Partial<Filters>) => void;
+  labeler: BitLabeler;
+};
+
+/** Text, type and bit filters. The text filter applies only outside IME composition. */
+export function ConversationFilters({ filters, onChange, labeler }: ConversationFiltersProps) {
+  const t = useT();
+  const [text, setText] = useState(filters.q);
+  const [appliedQ, setAppliedQ] = useState(filters.q);
+  const composing = useRef(false);
+  // A shared link may filter on a reserved bit: keep it selectable so the filter stays visible.
+  const bitOptions = filters.bit === null || EDITABLE_BITS.includes(filters.bit) ? EDITABLE_BITS : [...EDITABLE_BITS, filters.bit].sort((a, b) => a - b);
+
+  // Back/forward or a shared link changed the filter: show it.
+  if (filters.q !== appliedQ) {
+    setAppliedQ(filters.q);
+    setText(filters.q);
+  }
+
+  const apply = (value: string) => {
+    setAppliedQ(value);
+    onChange({ q: value });
+  };
+
+  return (
+    <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1.5} sx={{ mb: 1.5 }}>
+      <TextField
+        id="conversation-filter"
+        size="small"
+        label={t('list.filter')}
+        placeholder={t('list.filterHelp')}
+        type="search"
+        value={text}
+        onChange={(event) => {
+          setText(event.target.value);
+          if (!composing.current && !(event.nativeEvent as InputEvent).isComposing) apply(event.target.value);
+        }}
+        onCompositionStart={() => {
+          composing.current = true;
+        }}
+        onCompositionEnd={(event) => {
+          composing.current = false;
+          // Composition events bubble from the input to the field's root: read the input itself.
+          apply((event.target as HTMLInputElement).value);
+        }}
+        sx={{ flexGrow: 1 }}
+      />
+      <TextField
+        id="conversation-type-filter"
+        select
+        size="small"
+        label={t('list.typeFilter')}
+        value={filters.type ?? ANY}
+        onChange={(event) => onChange({ type: event.target.value === 'c2c' || event.target.value === 'group' ? event.target.value : null })}
+        sx={{ minWidth: 150 }}
+      >
+        <MenuItem value={ANY}>{t('list.typeAll')}</MenuItem>
+        <MenuItem value="c2c">{t('type.c2c')}</MenuItem>
+        <MenuItem value="group">{t('type.group')}</MenuItem>
+      </TextField>
+      <TextField
+        id="conversation-bit-filter"
+        select
+        size="small"
+        label={t('list.bitFilter')}
+        value={filters.bit === null ? ANY : String(filters.bit)}
+        onChange={(event) => onChange({ bit: event.target.value === ANY ? null : Number(event.target.value) })}
+        sx={{ minWidth: 200 }}
+      >
+        <MenuItem value={ANY}>{t('list.bitAny')}</MenuItem>
+        {bitOptions.map((bit) => (
+          <MenuItem key={bit} value={String(bit)}>
+            {labeler.accessibleName(bit)}
+          </MenuItem>
+        ))}
+      </TextField>
+    </Stack>
+  );
+}

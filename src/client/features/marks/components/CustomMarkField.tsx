@@ -1,0 +1,82 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import { memo } from 'react';
+import { useController, type Control } from 'react-hook-form';
+import { customMarkSchema } from '../../../../shared/marks/schemas';
+import type { CustomMarkOfSelection } from '../../../../shared/marks/tristate';
+import { isCustomMarkTooLong, utf8ByteLength } from '../../../../shared/marks/utf8';
+import { useT } from '../../../lib/i18n/I18nProvider';
+import type { EditorValues } from '../model/editor-state';
+
+type CustomMarkFieldProps = { control: Control<EditorValues>; original: CustomMarkOfSelection; disabled: boolean };
+
+/**
+ * The custom mark with its live UTF-8 byte counter (`한국어` is 9 bytes). The counter, the error and
+ * the Save button all use the domain's utf8ByteLength / customMarkSchema, so they cannot disagree.
+ */
+export const CustomMarkField = memo(function CustomMarkField({ control, original, disabled }: CustomMarkFieldProps) {
+  const t = useT();
+  const { field: valueField } = useController({ control, name: 'customMark' });
+  const { field: editedField } = useController({ control, name: 'customMarkEdited' });
+  const value = valueField.value;
+  const mixed = original.kind === 'mixed';
+  const untouchedMixed = mixed && !editedField.value;
+  const changed = mixed ? editedField.value : value !== original.value;
+
+  const bytes = utf8ByteLength(value);
+  const tooLong = isCustomMarkTooLong(value);
+  const invalid = !customMarkSchema.safeParse(value).success;
+  const message = tooLong ? t('editor.customMarkTooLong') : invalid ? t('editor.customMarkBroken') : untouchedMixed ? t('editor.customMarkMixedHelp') : '';
+
+  const setValue = (next: string) => {
+    valueField.onChange(next);
+    if (mixed) editedField.onChange(true);
+  };
+  const leaveUnchanged = () => {
+    valueField.onChange(original.kind === 'same' ? original.value : '');
+    editedField.onChange(false);
+  };
+
+  return (
+    <Box>
+      <TextField
+        fullWidth
+        multiline
+        maxRows={4}
+        id="custom-mark"
+        label={t('editor.customMark')}
+        name={valueField.name}
+        value={value}
+        onChange={(event) => setValue(event.target.value)}
+        onBlur={valueField.onBlur}
+        inputRef={valueField.ref}
+        disabled={disabled}
+        placeholder={untouchedMixed ? t('editor.customMarkMixed') : undefined}
+        error={invalid}
+        slotProps={{ inputLabel: untouchedMixed ? { shrink: true } : undefined }}
+        helperText={
+          <Box component="span" sx={{ display: 'flex', justifyContent: 'space-between', gap: 2 }}>
+            <span>{message}</span>
+            <Box component="span" sx={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }} data-testid="custom-mark-bytes">
+              {t('editor.customMarkBytes', { bytes })}
+            </Box>
+          </Box>
+        }
+      />
+      {disabled ? null : (
+        <Stack direction="row" spacing={1} sx={{ mt: 0.5 }}>
+          <Button size="small" onClick={() => setValue('')} disabled={value === '' && !untouchedMixed}>
+            {t('editor.clearCustomMark')}
+          </Button>
+          {changed ? (
+            <Button size="small" onClick={leaveUnchanged}>
+              {t('editor.keepCustomMark')}
+            </Button>
+          ) : null}
+        </Stack>
+      )}
+    </Box>
+  );
+});

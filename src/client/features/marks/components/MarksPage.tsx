@@ -1,0 +1,37 @@
+import Typography from '@mui/material/Typography';
+import Box from '@mui/material/Box';
+import { useT } from '../../../lib/i18n/I18nProvider';
+import { useMarksLocation } from '../hooks/use-marks-location';
+import { ChatUserField } from './ChatUserField';
+import { ChatUserWorkspace } from './ChatUserWorkspace';
+
+/** Marks (home): `/marks?user=minji.kim&type=group&bit=32&q=text`. */
+export default function MarksPage() {
+  const t = useT();
+  const [location, updateLocation] = useMarksLocation();
+
+  return (
+    <Box>
+      <Typography variant="h4" component="h1" gutterBottom>
+        {t('marks.title')}
+      </Typography>
+      <Typography color="text.secondary" sx={{ mb: 2 }}>
+        {t('marks.intro')}
+      </Typography>
+      <ChatUserField userId={location.user} onLoad={(user) => updateLocation({ user, q: '', type: null, bit: null })} />
+      <Box sx={{ mt: 3 }}>
+        {location.user ? (
+          // Keyed by user: selection, added conversations and results belong to one chat user.
+          <ChatUserWorkspace
+            key={location.user}
+            userId={location.user}
+            filters={location}
+            onFiltersChange={(change) => updateLocation(change, { replace: true })}
+          />
+        ) : (
+          <Typography color="text.secondary">{t('marks.start')}</Typography>
+        )}
+      </Box>
+    </Box>
+  );
+}

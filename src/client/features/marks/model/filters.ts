@@ -1,0 +1,48 @@
+// The list's filters live in the address bar (`?user=…&type=group&bit=32&q=text`) so a link can be shared.
+import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import { isValidBitIndex } from '../../../../shared/marks/bits';
+import type { ConversationType } from '../../../../shared/marks/conversation';
+
+export type ConversationFilters = { q: string; type: ConversationType | null; bit: number | null };
+
+export type MarksLocation = ConversationFilters & { user: string | null };
+
+export function parseMarksLocation(params: URLSearchParams): MarksLocation {
+  const user = params.get('user')?.trim() || null;
+  const type = params.get('type');
+  const bitText = params.get('bit');
+  const bit = bitText !== null && /^\d{1,2}$/.test(bitText) ? Number(bitText) : null;
+  return {
+    user,
+    q: params.get('q') ?? '',
+    type: type === 'c2c' || type === 'group' ? type : null,
+    bit: bit !== null && isValidBitIndex(bit) ? bit : null,
+  };
+}
+
+/** Empty filters are left out, so a plain `/marks?user=x` stays short. */
+export function marksSearchParams(location: MarksLocation): URLSearchParams {
+  const params = new URLSearchParams();
+  if (location.user) params.set('user', location.user);
+  if (location.type) params.set('type', location.type);
+  if (location.bit !== null) params.set('bit', String(location.bit));
+  if (location.q !== '') params.set('q', location.q);
+  return params;
+}
+
+export function matchesFilters(entry: ConversationEntry, filters: ConversationFilters): boolean {
+  if (filters.type !== null && entry.conversation.type !== filters.type) return false;
+  if (filters.bit !== null && !entry.bits.includes(filters.bit)) return false;
+  const needle = filters.q.trim().toLocaleLowerCase();
+  if (needle === '') return true;
+  return [entry.conversation.id, entry.name ?? '', entry.customMark].some((text) => text.toLocaleLowerCase().includes(needle));
+}
+
+/** Pinned first (as the app shows them), then the most recent message, then by ID for a stable order. */
+export function compareConversations(a: ConversationEntry, b: ConversationEntry): number {
+  if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
+  const aTime = a.lastMessageAt ?? '';
+  const bTime = b.lastMessageAt ?? '';
+  if (aTime !== bTime) return aTime < bTime ? 1 : -1;
+  return a.conversation.id < b.conversation.id ? -1 : a.conversation.id > b.conversation.id ? 1 : 0;
+}
