@@ -16,7 +16,9 @@ import {
   recordEntry,
   recordIntents,
   recordOutcomes,
+  timeOrderedId,
   verifyAuditChain,
+  verifyAuditChainAsync,
 } from './audit';
 import { openDatabase, type Store } from './database';
 import { createFakeClock, type FakeClock } from './fake-clock';
@@ -133,6 +135,18 @@ describe('intent and outcome', () => {
   });
 });
 
+describe('entry ids', () => {
+  it('are UUIDv7: unique, and ordered by the time they carry', () => {
+    const early = Array.from({ length: 300 }, () => timeOrderedId(new Date('2026-11-20T08:00:00.000Z')));
+    const late = timeOrderedId(new Date('2026-11-20T08:00:00.001Z'));
+    expect(new Set(early).size).toBe(300);
+    for (const id of early) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(id < late).toBe(true);
+    }
+  });
+});
+
 describe('hash chain', () => {
   async function someHistory(): Promise<string[]> {
     const ids = await recordIntents(store, [intent(), intent({ chatUser: 'user9' })], clock);
@@ -158,6 +172,17 @@ describe('hash chain', () => {
     const target = rows()[2]!.id;
     store.sqlite.prepare(`UPDATE audit SET after_json = '{"bits":[1],"customMark":""}' WHERE id = ?`).run(target);
     expect(verifyAuditChain(store)).toMatchObject({ ok: false, checked: 2, brokenAt: target });
+    expect(await verifyAuditChainAsync(store, { chunkRows: 1 })).toMatchObject({ ok: false, checked: 2, brokenAt: target });
+  });
+
+  it('verifies in chunks while other work appends, and still sees a tampered end', async () => {
+    await someHistory();
+    const walking = verifyAuditChainAsync(store, { chunkRows: 1 });
+    await recordEntries(store, [oneShot(), oneShot()], clock); // lands between chunks
+    expect(await walking).toEqual({ ok: true, checked: 6 });
+    dropGuards();
+    store.sqlite.prepare('DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)').run();
+    expect(await verifyAuditChainAsync(store, { chunkRows: 2 })).toMatchObject({ ok: false, checked: 5, brokenAt: 'end-of-log' });
   });
 
   it('detects an edit that also recomputed the row’s own hash', async () => {

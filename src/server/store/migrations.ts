@@ -36,8 +36,7 @@ const initial: Migration = {
       .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
       .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind IN ('intent', 'outcome', 'entry')`))
-      // An intent has at most one outcome: the unique index makes a second one impossible.
-      .addColumn('refers_to', 'text', (c) => c.unique().references('audit.id'))
+      .addColumn('refers_to', 'text', (c) => c.references('audit.id'))
       .addColumn('at', 'text', (c) => c.notNull())
       .addColumn('staff', 'text')
       .addColumn('chat_user', 'text')
@@ -61,15 +60,19 @@ const initial: Migration = {
             OR (kind = 'entry' AND refers_to IS NULL AND status IS NOT NULL AND staff IS NOT NULL)`,
       )
       .execute();
-    // The history page filters by one of these and pages newest first (by seq).
-    await db.schema.createIndex('audit_by_chat_user').on('audit').columns(['chat_user', 'seq']).execute();
-    await db.schema.createIndex('audit_by_staff').on('audit').columns(['staff', 'seq']).execute();
+    // An intent has at most one outcome: the unique index makes a second one impossible.
+    await db.schema.createIndex('audit_outcome_of').on('audit').column('refers_to').unique().where('refers_to', 'is not', null).execute();
+    // The history page filters by one of these and pages newest first (by seq). Partial indexes:
+    // outcome rows carry none of these columns, and bulk jobs append one per mark.
+    await db.schema.createIndex('audit_by_chat_user').on('audit').columns(['chat_user', 'seq']).where('chat_user', 'is not', null).execute();
+    await db.schema.createIndex('audit_by_staff').on('audit').columns(['staff', 'seq']).where('staff', 'is not', null).execute();
     await db.schema
       .createIndex('audit_by_conversation')
       .on('audit')
       .columns(['conversation_id', 'conversation_type', 'seq'])
+      .where('conversation_id', 'is not', null)
       .execute();
-    await db.schema.createIndex('audit_by_revert_of').on('audit').column('revert_of').execute();
+    await db.schema.createIndex('audit_by_revert_of').on('audit').column('revert_of').where('revert_of', 'is not', null).execute();
     await sql`CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
               BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END`.execute(db);
     await sql`CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
