@@ -180,7 +180,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 /**
  * Runs synchronous better-sqlite3 work while holding Kysely's connection lock, so it never lands in
  * the middle of an open Kysely transaction (which would make it part of — and roll back with — that
- * transaction).
+ * transaction). Never call it (or recordIntents, replaceLabels … which use it) from inside a
+ * `db.transaction()` callback: it would wait for the lock that very transaction holds.
  */
 export function exclusive<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
   return store.db.connection().execute(async () => work(store.sqlite));
