@@ -193,11 +193,11 @@ export class EmulatorStore {
         'INSERT OR IGNORE INTO group_member (group_id, user_id, role, join_time) VALUES (?, ?, ?, ?)',
       ),
       isMember: db.prepare('SELECT 1 FROM group_member WHERE group_id = ? AND user_id = ?'),
-      members: db.prepare('SELECT group_id, user_id, role, join_time FROM group_member WHERE group_id = ? ORDER BY join_time, user_id'),
+      members: db.prepare('SELECT group_id, user_id, role, join_time FROM group_member WHERE group_id = ? ORDER BY join_time, rowid'),
       memberCount: db.prepare('SELECT COUNT(*) AS n FROM group_member WHERE group_id = ?'),
       groupsOfMember: db.prepare(
         `SELECT g.*, m.join_time AS member_join_time FROM group_member m JOIN chat_group g ON g.group_id = m.group_id
-         WHERE m.user_id = ? AND g.dismissed_at IS NULL ORDER BY m.join_time, g.group_id`,
+         WHERE m.user_id = ? AND g.dismissed_at IS NULL ORDER BY m.join_time, m.rowid`,
       ),
       touchRecent: db.prepare(
         `INSERT INTO recent_contact (owner, conv_type, peer, msg_time, pinned) VALUES (?, ?, ?, ?, 0)
