@@ -6,7 +6,7 @@ import type { DestinationStream } from 'pino';
 import type { AppDeps } from './deps';
 import { registerSessionAuth } from './http/auth';
 import { HttpError, errorHandler, sendError } from './http/errors';
-import { registerSecurity } from './http/security';
+import { isApiRequest, registerSecurity } from './http/security';
 import { registerSpa } from './http/spa';
 import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
@@ -76,7 +76,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   const sendIndex = options.spaDir ? await registerSpa(app, options.spaDir) : null;
   app.setNotFoundHandler((request, reply) => {
     // Client-side routes (/marks?user=…) are deep links into the SPA.
-    if (sendIndex && request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/assets/')) {
+    if (sendIndex && request.method === 'GET' && !isApiRequest(request) && !request.url.startsWith('/assets/')) {
       return sendIndex(reply);
     }
     return sendError(reply, new HttpError('NOT_FOUND', 'There is nothing at this address.'));

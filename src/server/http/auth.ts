@@ -1,5 +1,5 @@
 import cookie from '@fastify/cookie';
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { roleAtLeast, type Role } from '../../shared/api/session';
 import { SESSION_ABSOLUTE_TIMEOUT_MS, resolveSession, type SessionPrincipal } from '../auth/sessions';
 import type { Clock, Store } from '../store/database';
@@ -41,13 +41,18 @@ export function clearSessionCookie(reply: FastifyReply, cookieSpec: SessionCooki
   reply.clearCookie(cookieSpec.name, { httpOnly: true, sameSite: 'strict', secure: cookieSpec.secure, path: '/' });
 }
 
-/** Resolves the session cookie on every /api request. */
+/**
+ * Resolves the session cookie of every request that reached a route, as soon as it arrives: the
+ * route guards (also onRequest) then answer 401/403 before the body is read or validated, so a
+ * caller without the role learns nothing about what the route accepts.
+ */
 export async function registerSessionAuth(app: FastifyInstance, deps: { store: Store; clock: Clock; cookie: SessionCookie }) {
   await app.register(cookie);
   app.decorateRequest('staff', null);
   app.decorateRequest('sessionId', null);
-  app.addHook('preHandler', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+  app.addHook('onRequest', async (request) => {
+    // Keyed on the matched route, not the raw URL: "/%61pi/…" reaches the /api routes too.
+    if (request.routeOptions.url === undefined) return;
     const sessionId = request.cookies[deps.cookie.name];
     if (!sessionId) return;
     request.sessionId = sessionId;
@@ -55,10 +60,13 @@ export async function registerSessionAuth(app: FastifyInstance, deps: { store: S
   });
 }
 
-/** Route guard: 401 without a live session, 403 (logged as authz_fail) below the needed role. */
-export function requireRole(needed: Role): preHandlerAsyncHookHandler {
+/**
+ * Route guard, for a route's `onRequest`: 401 without a live session, 403 (logged as authz_fail)
+ * below the needed role.
+ */
+export function requireRole(needed: Role): onRequestAsyncHookHandler {
   return async function guard(request: FastifyRequest) {
-    if (!request.staff) throw new HttpError('UNAUTHENTICATED', 'Please sign in.');
+    if (!request.staff) throw new HttpError('UNAUTHENTICATED', 'You are not signed in, or your session has ended. Please sign in.');
     if (!roleAtLeast(request.staff.role, needed)) {
       request.log.warn({ event: 'authz_fail', staff: request.staff.username, role: request.staff.role, needed, route: request.routeOptions.url }, 'role too low');
       throw new HttpError('FORBIDDEN', `This needs the ${needed} role; you are signed in as ${request.staff.role}.`);

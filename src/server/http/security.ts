@@ -4,6 +4,26 @@ import { HttpError } from './errors';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/**
+ * True for a path under /api. Percent-escapes are decoded first, as the router decodes them:
+ * "/%61pi/session" reaches the /api/session route and must be treated as the API it is.
+ */
+export function isApiPath(url: string): boolean {
+  const rawPath = url.split('?')[0] ?? '';
+  let path = rawPath;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    // A malformed escape: judge the raw path.
+  }
+  return path === '/api' || path.startsWith('/api/');
+}
+
+/** True when the request reached an /api route or asks for an /api path that has none. */
+export function isApiRequest(request: FastifyRequest): boolean {
+  return isApiPath(request.routeOptions.url ?? request.url);
+}
+
 export type CsrfOptions = {
   publicOrigin: () => string;
   /** Routes (method + routerPath) whose body is not JSON, e.g. the CSV upload. */
@@ -63,9 +83,10 @@ export async function registerSecurity(app: FastifyInstance, options: CsrfOption
     crossOriginEmbedderPolicy: false,
   });
 
-  // onRequest, before any body is parsed: Fastify would otherwise happily parse text/plain.
+  // onRequest, before any body is parsed: Fastify would otherwise happily parse text/plain. Every
+  // state-changing request, whatever its path: only the API takes any, and an encoded path
+  // ("/%61pi/session") must not slip past.
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!request.url.startsWith('/api/')) return;
     const rejection = csrfCheck(request, options);
     if (rejection) {
       request.log.warn({ event: 'authz_fail', reason: rejection.code, route: request.routeOptions.url }, 'state-changing request refused');
@@ -74,7 +95,7 @@ export async function registerSecurity(app: FastifyInstance, options: CsrfOption
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (isApiRequest(request)) reply.header('cache-control', 'no-store');
     return payload;
   });
 }

@@ -43,7 +43,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
 
   app.get(
     '/api/audit',
-    { preHandler: requireRole('viewer'), schema: { querystring: auditQuerySchema, response: { 200: auditListResponseSchema } } },
+    { onRequest: requireRole('viewer'), schema: { querystring: auditQuerySchema, response: { 200: auditListResponseSchema } } },
     async (request) => {
       try {
         const page = queryAudit(deps.store, {
@@ -61,7 +61,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
 
   app.get(
     '/api/audit/export.csv',
-    { preHandler: requireRole('viewer'), schema: { querystring: auditQuerySchema, produces: ['text/csv'] } },
+    { onRequest: requireRole('viewer'), schema: { querystring: auditQuerySchema, produces: ['text/csv'] } },
     async (request, reply) => {
       const stamp = deps.clock.now().toISOString().slice(0, 19).replace(/[:T]/g, '-');
       return reply
@@ -71,7 +71,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     },
   );
 
-  app.get('/api/audit/verify', { preHandler: requireRole('admin'), schema: { response: { 200: auditVerifyResponseSchema } } }, async () => {
+  app.get('/api/audit/verify', { onRequest: requireRole('admin'), schema: { response: { 200: auditVerifyResponseSchema } } }, async () => {
     const verdict = verifyAuditChain(deps.store);
     return { ok: verdict.ok, checked: verdict.checked, ...(verdict.brokenAt ? { brokenAt: verdict.brokenAt } : {}) };
   });
@@ -79,7 +79,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   app.post(
     '/api/audit/:id/revert',
     {
-      preHandler: requireRole('editor'),
+      onRequest: requireRole('editor'),
       schema: { params: auditIdParamsSchema, body: revertRequestSchema.optional(), response: { 201: revertResponseSchema } },
     },
     async (request, reply) => {

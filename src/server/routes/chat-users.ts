@@ -26,13 +26,13 @@ export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
 
   app.get(
     '/api/chat-users/:userId',
-    { preHandler: requireRole('viewer'), schema: { params: chatUserParamsSchema, response: { 200: chatUserResponseSchema } } },
+    { onRequest: requireRole('viewer'), schema: { params: chatUserParamsSchema, response: { 200: chatUserResponseSchema } } },
     async (request) => ({ userId: request.params.userId, imported: await isImported(deps, request.params.userId) }),
   );
 
   app.get(
     '/api/chat-users/:userId/conversations',
-    { preHandler: requireRole('viewer'), schema: { params: chatUserParamsSchema, response: { 200: conversationsResponseSchema } } },
+    { onRequest: requireRole('viewer'), schema: { params: chatUserParamsSchema, response: { 200: conversationsResponseSchema } } },
     async (request) => {
       const { userId } = request.params;
       if (!(await isImported(deps, userId))) throw notImported(userId);
@@ -47,7 +47,7 @@ export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   app.post(
     '/api/chat-users/:userId/marks',
     {
-      preHandler: requireRole('editor'),
+      onRequest: requireRole('editor'),
       schema: { params: chatUserParamsSchema, body: markRequestSchema, response: { 200: markResponseSchema } },
     },
     async (request) => {

@@ -6,13 +6,13 @@ import { HttpError } from '../http/errors';
 import { LabelError, getLabels, replaceLabels } from '../store/labels';
 
 export const labelRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  app.get('/api/mark-labels', { preHandler: requireRole('viewer'), schema: { response: { 200: labelsResponseSchema } } }, async () => ({
+  app.get('/api/mark-labels', { onRequest: requireRole('viewer'), schema: { response: { 200: labelsResponseSchema } } }, async () => ({
     labels: getLabels(deps.store),
   }));
 
   app.put(
     '/api/mark-labels',
-    { preHandler: requireRole('admin'), schema: { body: putLabelsRequestSchema, response: { 200: labelsResponseSchema } } },
+    { onRequest: requireRole('admin'), schema: { body: putLabelsRequestSchema, response: { 200: labelsResponseSchema } } },
     async (request) => {
       try {
         const labels = await replaceLabels(deps.store, request.body.labels as Record<string, { name: string; description: string }>);

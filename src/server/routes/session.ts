@@ -32,7 +32,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
   );
 
-  app.get('/api/session', { preHandler: requireRole('viewer'), schema: { response: { 200: sessionSchema } } }, async (request) => {
+  app.get('/api/session', { onRequest: requireRole('viewer'), schema: { response: { 200: sessionSchema } } }, async (request) => {
     const staff = request.staff!;
     return { username: staff.username, role: staff.role };
   });

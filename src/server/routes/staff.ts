@@ -23,11 +23,11 @@ function staffHttpError(error: unknown): never {
 export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const admin = requireRole('admin');
 
-  app.get('/api/staff', { preHandler: admin, schema: { response: { 200: staffListResponseSchema } } }, async () => ({
+  app.get('/api/staff', { onRequest: admin, schema: { response: { 200: staffListResponseSchema } } }, async () => ({
     staff: await listStaff(deps.store),
   }));
 
-  app.post('/api/staff', { preHandler: admin, schema: { body: createStaffRequestSchema, response: { 201: staffMemberSchema } } }, async (request, reply) => {
+  app.post('/api/staff', { onRequest: admin, schema: { body: createStaffRequestSchema, response: { 201: staffMemberSchema } } }, async (request, reply) => {
     try {
       const created = await createStaff(deps.store, request.body, deps.clock);
       request.log.info({ event: 'user_created', staff: request.staff!.username, target: created.username, role: created.role }, 'staff account created');
@@ -38,7 +38,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   });
 
   // Every change here also ends the person's sessions (in the same transaction, in auth/staff).
-  app.patch('/api/staff/:name', { preHandler: admin, schema: { params: staffParamsSchema, body: patchStaffRequestSchema, response: { 200: staffMemberSchema } } }, async (request) => {
+  app.patch('/api/staff/:name', { onRequest: admin, schema: { params: staffParamsSchema, body: patchStaffRequestSchema, response: { 200: staffMemberSchema } } }, async (request) => {
     const { name } = request.params;
     const { role, disabled, password } = request.body;
     try {
@@ -53,7 +53,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     }
   });
 
-  app.get('/api/sessions', { preHandler: admin, schema: { response: { 200: activeSessionListResponseSchema } } }, async (request) => {
+  app.get('/api/sessions', { onRequest: admin, schema: { response: { 200: activeSessionListResponseSchema } } }, async (request) => {
     const current = request.sessionId ? hashSessionId(request.sessionId) : '';
     const staff = new Map((await listStaff(deps.store)).map((member) => [member.username, member.role]));
     const sessions = await listSessions(deps.store, deps.clock);
@@ -69,7 +69,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     };
   });
 
-  app.delete('/api/sessions/:handle', { preHandler: admin, schema: { params: sessionHandleParamsSchema } }, async (request, reply) => {
+  app.delete('/api/sessions/:handle', { onRequest: admin, schema: { params: sessionHandleParamsSchema } }, async (request, reply) => {
     if (!(await revokeSessionByHashPrefix(deps.store, request.params.handle))) throw new HttpError('NOT_FOUND', 'There is no such session.');
     request.log.info({ event: 'session_revoked', staff: request.staff!.username }, 'session revoked');
     return reply.code(204).send();

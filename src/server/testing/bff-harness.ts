@@ -2,14 +2,19 @@
 // HTTP to a fresh emulator — the same wiring as sandbox mode, with a clock the test can move.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Writable } from 'node:stream';
+import type { EmulatorStats } from '../../emulator/stats';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server';
+import { chatCaller, expectOk, type ChatCaller } from '../../emulator/test-support';
 import type { Role } from '../../shared/api/session';
 import { buildApp } from '../app';
 import { createLoginThrottle } from '../auth/login-throttle';
+import { createSession } from '../auth/sessions';
 import { createStaff } from '../auth/staff';
 import { createChatClient, type ChatClient } from '../chat/client';
+import type { Clock as ChatClock } from '../chat/clock';
 import { sessionCookieFor } from '../http/auth';
 import { openDatabase, type Store } from '../store/database';
+import { findLeaks, type Leak } from './leak-scan';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8080';
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -23,22 +28,85 @@ export function movableClock(start = Date.parse('2026-11-28T09:00:00Z')): Movabl
   return { now: () => new Date(now), advance: (ms) => void (now += ms) };
 }
 
+/** One request the test sent through `inject` and what came back, for the leak scan. */
+export type Exchange = { method: string; url: string; statusCode: number; headers: Record<string, unknown>; body: string };
+
+export type TestBffOptions = {
+  emulator?: EmulatorOptions;
+  rateLimitPerSecond?: number;
+  /** MARKDESK_PUBLIC_ORIGIN; TEST_ORIGIN by default. */
+  publicOrigin?: string;
+  /** A folder with an index.html to serve as the SPA. */
+  spaDir?: string;
+  /** The Chat client's clock (UserSig signing, limiter, back-off); the system clock by default. */
+  chatClock?: ChatClock;
+  userSigTtlSeconds?: number;
+};
+
 export type TestBff = {
   app: FastifyInstance;
   emulator: RunningEmulator;
   store: Store;
   chat: ChatClient;
   clock: MovableClock;
+  /** The public origin the app was built with. */
+  origin: string;
+  /** SAME_ORIGIN_WRITE for this app's origin. */
+  writeHeaders: Record<string, string>;
   /** Every JSON log line the app wrote. */
   logs: string[];
-  /** Signs in as `viewer`, `editor` or `admin` (accounts named after their role) and returns the Cookie header. */
+  /** Every request sent through `inject`, with its response. */
+  exchanges: Exchange[];
+  /** Signs in as `viewer`, `editor` or `admin` (accounts named after their role) and returns the Cookie header. Cached. */
   signIn(role: Role): Promise<string>;
+  /** A fresh POST /api/session; `cookie` is the new Cookie header when one was set. */
+  login(
+    username: string,
+    password?: string,
+    options?: { remoteAddress?: string; cookie?: string },
+  ): Promise<{ response: LightMyRequestResponse; cookie: string | null }>;
+  /** A session made directly in the store (no password check, so no argon2 time): the Cookie header. */
+  sessionCookie(username: string): Promise<string>;
+  /** Creates a staff account directly in the store (password TEST_PASSWORD unless given). */
+  addStaff(username: string, role: Role, password?: string): Promise<void>;
   inject(options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Tencent's REST API of the emulator, called directly (not through the BFF's client). */
+  tencent: ChatCaller;
+  /** Imports Chat accounts through account_import. */
+  importUsers(...userIds: string[]): Promise<void>;
+  /** Replaces the emulator's fault settings (`{}` turns them off). */
+  setFaults(settings: Record<string, unknown>): Promise<void>;
+  emulatorStats(): Promise<EmulatorStats>;
+  clearEmulatorStats(): Promise<void>;
+  /** Every secret that showed up in a response (other than the cookie being set) or a log line. */
+  leaks(extraSecrets?: Record<string, string>): Leak[];
   close(): Promise<void>;
 };
 
-export async function startTestBff(options: { emulator?: EmulatorOptions; rateLimitPerSecond?: number } = {}): Promise<TestBff> {
+async function emulatorControl(emulator: RunningEmulator, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${emulator.url}/__emulator/${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  const json: unknown = await response.json();
+  if (response.status !== 200) throw new Error(`emulator ${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** The value of the session cookie a response sets, or null. */
+export function sessionIdSetBy(response: LightMyRequestResponse): string | null {
+  const header = response.headers['set-cookie'];
+  const lines = Array.isArray(header) ? header : header === undefined ? [] : [String(header)];
+  for (const line of lines) {
+    const value = /^[^=]+=([^;]*)/.exec(line)?.[1];
+    if (value) return value;
+  }
+  return null;
+}
+
+export async function startTestBff(options: TestBffOptions = {}): Promise<TestBff> {
   const clock = movableClock();
+  const origin = options.publicOrigin ?? TEST_ORIGIN;
   const emulator = await startEmulator({ demoData: false, faults: true, ...options.emulator });
   const store = await openDatabase({ file: ':memory:' });
   const chat = createChatClient({
@@ -47,10 +115,16 @@ export async function startTestBff(options: { emulator?: EmulatorOptions; rateLi
     adminIdentifier: emulator.adminIdentifier,
     secretKey: emulator.secretKey,
     ratePerSecond: options.rateLimitPerSecond ?? 180,
+    ...(options.chatClock ? { clock: options.chatClock } : {}),
+    ...(options.userSigTtlSeconds ? { userSigTtlSeconds: options.userSigTtlSeconds } : {}),
   });
-  for (const role of ['viewer', 'editor', 'admin'] as const) {
-    await createStaff(store, { username: role, role, password: TEST_PASSWORD }, clock);
-  }
+  const passwords = new Set([TEST_PASSWORD]);
+  const addStaff = async (username: string, role: Role, password = TEST_PASSWORD) => {
+    passwords.add(password);
+    await createStaff(store, { username, role, password }, clock);
+  };
+  for (const role of ['viewer', 'editor', 'admin'] as const) await addStaff(role, role);
+
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, done) {
@@ -64,36 +138,97 @@ export async function startTestBff(options: { emulator?: EmulatorOptions; rateLi
       chat,
       clock,
       loginThrottle: createLoginThrottle(),
-      cookie: sessionCookieFor(TEST_ORIGIN),
+      cookie: sessionCookieFor(origin),
       mode: 'sandbox',
       chatApp: { sdkAppId: emulator.sdkAppId, region: null },
       version: 'test',
     },
-    { publicOrigin: TEST_ORIGIN, logStream },
+    { publicOrigin: origin, logStream, ...(options.spaDir ? { spaDir: options.spaDir } : {}) },
   );
+
+  const exchanges: Exchange[] = [];
+  const sessionIds = new Set<string>();
+  const inject = async (injectOptions: InjectOptions) => {
+    const response = await app.inject(injectOptions);
+    const sessionId = sessionIdSetBy(response);
+    if (sessionId) sessionIds.add(sessionId);
+    exchanges.push({
+      method: injectOptions.method ?? 'GET',
+      url: String(injectOptions.url ?? injectOptions.path ?? ''),
+      statusCode: response.statusCode,
+      headers: { ...response.headers },
+      body: response.body,
+    });
+    return response;
+  };
+  const writeHeaders = { 'x-requested-by': 'markdesk', origin, 'sec-fetch-site': 'same-origin' };
+  const login: TestBff['login'] = async (username, password = TEST_PASSWORD, loginOptions = {}) => {
+    passwords.add(password);
+    const response = await inject({
+      method: 'POST',
+      url: '/api/session',
+      headers: { ...writeHeaders, ...(loginOptions.cookie ? { cookie: loginOptions.cookie } : {}) },
+      payload: { username, password },
+      ...(loginOptions.remoteAddress ? { remoteAddress: loginOptions.remoteAddress } : {}),
+    });
+    const sessionId = sessionIdSetBy(response);
+    return { response, cookie: sessionId ? `${sessionCookieFor(origin).name}=${sessionId}` : null };
+  };
+
   const cookies = new Map<Role, string>();
+  const tencent = chatCaller(emulator);
   return {
     app,
     emulator,
     store,
     chat,
     clock,
+    origin,
+    writeHeaders,
     logs,
-    inject: (injectOptions) => app.inject(injectOptions),
+    exchanges,
+    inject,
+    login,
+    addStaff,
+    async sessionCookie(username) {
+      const { sessionId } = await createSession(store, username, { ip: '127.0.0.1', userAgent: 'test' }, clock);
+      sessionIds.add(sessionId);
+      return `${sessionCookieFor(origin).name}=${sessionId}`;
+    },
+    tencent,
     async signIn(role) {
       const cached = cookies.get(role);
       if (cached) return cached;
-      const response = await app.inject({
-        method: 'POST',
-        url: '/api/session',
-        headers: SAME_ORIGIN_WRITE,
-        payload: { username: role, password: TEST_PASSWORD },
-      });
-      if (response.statusCode !== 200) throw new Error(`sign-in as ${role} failed: ${response.statusCode} ${response.body}`);
-      const setCookie = String(response.headers['set-cookie']);
-      const cookie = setCookie.split(';')[0]!;
+      // A separate address, so sign-ins never count against a throttling test's own.
+      const { response, cookie } = await login(role, TEST_PASSWORD, { remoteAddress: '127.0.0.250' });
+      if (response.statusCode !== 200 || !cookie) throw new Error(`sign-in as ${role} failed: ${response.statusCode} ${response.body}`);
       cookies.set(role, cookie);
       return cookie;
+    },
+    async importUsers(...userIds) {
+      for (const userId of userIds) expectOk(await tencent('im_open_login_svc/account_import', { UserID: userId }));
+    },
+    async setFaults(settings) {
+      await emulatorControl(emulator, 'POST', 'faults', settings);
+    },
+    emulatorStats: async () => (await emulatorControl(emulator, 'GET', 'stats')) as EmulatorStats,
+    async clearEmulatorStats() {
+      await emulatorControl(emulator, 'DELETE', 'stats');
+    },
+    leaks(extraSecrets = {}) {
+      const secrets: Record<string, string> = { 'the secret key': emulator.secretKey, ...extraSecrets };
+      [...passwords].forEach((password, index) => (secrets[`password #${index + 1}`] = password));
+      [...sessionIds].forEach((sessionId, index) => (secrets[`session id #${index + 1}`] = sessionId));
+      return findLeaks({
+        secrets,
+        responses: exchanges.map((exchange) => ({
+          where: `${exchange.method} ${exchange.url} → ${exchange.statusCode}`,
+          // The one place a session id belongs: the Set-Cookie header that hands it out.
+          headers: Object.fromEntries(Object.entries(exchange.headers).filter(([name]) => name !== 'set-cookie')),
+          body: exchange.body,
+        })),
+        logs,
+      });
     },
     async close() {
       await app.close();

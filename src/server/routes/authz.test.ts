@@ -1,0 +1,208 @@
+// bff-api §2 Roles and §4's role column: every route × {anonymous, viewer, editor, admin}.
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/api/session';
+import { startTestBff, type TestBff } from '../testing/bff-harness';
+
+type Caller = 'anonymous' | Role;
+const CALLERS: Caller[] = ['anonymous', 'viewer', 'editor', 'admin'];
+
+type RouteCase = {
+  name: string;
+  /** The lowest role allowed; 'anonymous' = anyone. */
+  needs: Caller;
+  /** The status an allowed caller gets with this request. */
+  allowedStatus: number;
+  request: (caller: Caller) => InjectOptions;
+  /** True when the request ends the caller's session (then each caller gets a throwaway one). */
+  endsSession?: boolean;
+};
+
+let bff: TestBff;
+const cookies = new Map<Caller, string>();
+let write: Record<string, string>;
+let staffCounter = 0;
+
+const ROUTES: RouteCase[] = [
+  { name: 'GET /api/session', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/session' }) },
+  {
+    name: 'POST /api/session',
+    needs: 'anonymous',
+    allowedStatus: 200,
+    endsSession: true,
+    request: () => ({ method: 'POST', url: '/api/session', headers: write, payload: { username: 'viewer', password: 'correct horse battery staple' } }),
+  },
+  { name: 'DELETE /api/session', needs: 'anonymous', allowedStatus: 204, endsSession: true, request: () => ({ method: 'DELETE', url: '/api/session', headers: write }) },
+  { name: 'GET /api/health', needs: 'anonymous', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/health' }) },
+  { name: 'GET /api/ready', needs: 'anonymous', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/ready' }) },
+  { name: 'GET /api/chat-users/:userId', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/chat-users/alice' }) },
+  {
+    name: 'GET /api/chat-users/:userId/conversations',
+    needs: 'viewer',
+    allowedStatus: 200,
+    request: () => ({ method: 'GET', url: '/api/chat-users/alice/conversations' }),
+  },
+  {
+    name: 'POST /api/chat-users/:userId/marks',
+    needs: 'editor',
+    allowedStatus: 200,
+    request: (caller) => ({
+      method: 'POST',
+      url: '/api/chat-users/alice/marks',
+      headers: write,
+      payload: { items: [{ conversation: { type: 'c2c', id: `peer-of-${caller}` }, setBits: [0] }] },
+    }),
+  },
+  { name: 'GET /api/audit', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/audit' }) },
+  { name: 'GET /api/audit/export.csv', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/audit/export.csv' }) },
+  {
+    name: 'POST /api/audit/:id/revert',
+    needs: 'editor',
+    // An id that names no entry: allowed callers get as far as looking it up.
+    allowedStatus: 404,
+    request: () => ({ method: 'POST', url: '/api/audit/00000000-0000-4000-8000-000000000000/revert', headers: write, payload: {} }),
+  },
+  { name: 'GET /api/audit/verify', needs: 'admin', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/audit/verify' }) },
+  { name: 'GET /api/mark-labels', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/mark-labels' }) },
+  {
+    name: 'PUT /api/mark-labels',
+    needs: 'admin',
+    allowedStatus: 200,
+    request: () => ({ method: 'PUT', url: '/api/mark-labels', headers: write, payload: { labels: { '32': { name: 'VIP' } } } }),
+  },
+  { name: 'GET /api/staff', needs: 'admin', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/staff' }) },
+  {
+    name: 'POST /api/staff',
+    needs: 'admin',
+    allowedStatus: 201,
+    request: () => ({
+      method: 'POST',
+      url: '/api/staff',
+      headers: write,
+      payload: { username: `new.person${++staffCounter}`, role: 'viewer', password: 'a long enough secret phrase' },
+    }),
+  },
+  {
+    name: 'PATCH /api/staff/:name',
+    needs: 'admin',
+    allowedStatus: 200,
+    request: () => ({ method: 'PATCH', url: '/api/staff/target', headers: write, payload: { disabled: false } }),
+  },
+  { name: 'GET /api/sessions', needs: 'admin', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/sessions' }) },
+  {
+    name: 'DELETE /api/sessions/:handle',
+    needs: 'admin',
+    // A handle that names no session.
+    allowedStatus: 404,
+    request: () => ({ method: 'DELETE', url: '/api/sessions/0000000000000000', headers: write }),
+  },
+  { name: 'GET /api/docs', needs: 'anonymous', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/docs' }) },
+];
+
+const RANK: Record<Caller, number> = { anonymous: 0, viewer: 1, editor: 2, admin: 3 };
+
+function expectedStatus(route: RouteCase, caller: Caller): number {
+  if (RANK[caller] >= RANK[route.needs]) return route.allowedStatus;
+  return caller === 'anonymous' ? 401 : 403;
+}
+
+const authzFailLines = () => bff.logs.filter((line) => (JSON.parse(line) as { event?: string }).event === 'authz_fail').length;
+
+beforeAll(async () => {
+  bff = await startTestBff();
+  write = bff.writeHeaders;
+  await bff.importUsers('alice');
+  await bff.addStaff('target', 'viewer');
+  for (const role of ['viewer', 'editor', 'admin'] as const) cookies.set(role, await bff.sessionCookie(role));
+});
+afterAll(() => bff.close());
+
+describe('every route × every role', () => {
+  const table = ROUTES.flatMap((route) => CALLERS.map((caller) => ({ route, caller, expected: expectedStatus(route, caller) })));
+
+  it.each(table.map((row) => [row.route.name, row.caller, row.expected, row] as const))('%s as %s → %i', async (_name, caller, expected, row) => {
+    const cookie = caller === 'anonymous' ? undefined : row.route.endsSession ? await bff.sessionCookie(caller) : cookies.get(caller);
+    const options = row.route.request(caller);
+    const before = authzFailLines();
+    const response = await bff.inject({ ...options, headers: { ...(options.headers ?? {}), ...(cookie ? { cookie } : {}) } });
+    expect(response.statusCode, response.body).toBe(expected);
+    if (expected === 401) expect(response.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    if (expected === 403) {
+      expect(response.json()).toMatchObject({ error: { code: 'FORBIDDEN', message: expect.stringContaining(row.route.needs) } });
+      expect(authzFailLines()).toBe(before + 1);
+    }
+  });
+
+  it('covers every route the app has', async () => {
+    await bff.app.ready();
+    const documented = new Set(ROUTES.map((route) => route.name));
+    const registered = registeredRoutes(bff.app.printRoutes({ commonPrefix: false }));
+    expect(registered.length).toBeGreaterThanOrEqual(ROUTES.length);
+    // Bulk jobs (§4.4) have their own tests; the check below still holds them to "sign in first".
+    for (const route of registered.filter((name) => !name.includes(' /api/jobs'))) {
+      expect(documented, `${route} has no row in the table`).toContain(route);
+    }
+  });
+
+  it('answers 401 to an anonymous caller on every route that is not public, whatever the body', async () => {
+    await bff.app.ready();
+    const publicRoutes = new Set(ROUTES.filter((route) => route.needs === 'anonymous').map((route) => route.name));
+    const guarded = registeredRoutes(bff.app.printRoutes({ commonPrefix: false })).filter((name) => !publicRoutes.has(name));
+    for (const route of guarded) {
+      const [method, path] = route.split(' ') as [InjectOptions['method'], string];
+      const response = await bff.inject({ method, url: path.replace(/:\w+/g, 'x'), headers: write });
+      expect(response.statusCode, route).toBe(401);
+    }
+  });
+});
+
+/**
+ * "METHOD /path" of every route in Fastify's printRoutes tree, where each line is a path segment
+ * appended to its parent's ("├── /api/staff (GET, POST)" then "│   └── /:name (PATCH)").
+ */
+function registeredRoutes(tree: string): string[] {
+  const routes: string[] = [];
+  const prefixes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^((?:[│ ] {3})*)[├└]── (\S+)(?: \(([^)]+)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    const path = (prefixes[depth - 1] ?? '') + match[2]!;
+    prefixes[depth] = path;
+    prefixes.length = depth + 1;
+    for (const method of match[3]?.split(', ') ?? []) if (method !== 'HEAD') routes.push(`${method} ${path}`);
+  }
+  return routes;
+}
+
+describe('authentication comes before validation', () => {
+  const invalidMarks = { method: 'POST' as const, url: '/api/chat-users/alice/marks', payload: { items: [], nonsense: true } };
+
+  it('an anonymous caller with a malformed body gets 401, not a list of what is wrong with it', async () => {
+    const response = await bff.inject({ ...invalidMarks, headers: write });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).not.toHaveProperty('error.details');
+  });
+
+  it('a viewer with a malformed body gets 403', async () => {
+    const response = await bff.inject({ ...invalidMarks, headers: { ...write, cookie: cookies.get('viewer')! } });
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('an anonymous caller with an over-long path parameter gets 401', async () => {
+    const response = await bff.inject({ method: 'GET', url: `/api/chat-users/${'x'.repeat(40)}/conversations` });
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('a disabled person’s session counts as anonymous', async () => {
+    await bff.addStaff('leaver', 'admin');
+    const cookie = await bff.sessionCookie('leaver');
+    bff.store.sqlite.prepare(`UPDATE staff SET disabled = 1 WHERE username = 'leaver'`).run();
+    const response = await bff.inject({ method: 'GET', url: '/api/staff', headers: { cookie } });
+    expect(response.statusCode).toBe(401);
+  });
+});
+
+it('never sends or logs a secret', () => {
+  expect(bff.leaks()).toEqual([]);
+});
