@@ -98,6 +98,7 @@ describe('injected errors', () => {
 describe('connection resets', () => {
   it('drops the connection, sometimes before and sometimes after the write happened', async () => {
     await control('faults', 'POST', { resetRate: 1, seed: 3 });
+    await control('stats', 'DELETE');
     const peers = Array.from({ length: 24 }, (_, index) => `reset-peer-${index}`);
     for (const peerId of peers) {
       await expect(
@@ -108,6 +109,9 @@ describe('connection resets', () => {
       ).rejects.toThrow();
     }
     await control('faults', 'POST', {});
+    expect((await control('stats')).body.commands).toEqual({
+      'recentcontact/mark_contact': { calls: 24, ok: 0, failed: 24, errorCodes: { reset: 24 } },
+    });
     const search = expectOk(
       await call('recentcontact/search_contact_group', {
         From_Account: 'victim',

@@ -19,7 +19,6 @@ export type FaultDecision = {
   /** 'before': dropped unprocessed; 'after': processed (state changed), answer lost. */
   reset: 'none' | 'before' | 'after';
   errorCode: number | undefined;
-  latencyMs: number;
 };
 
 export class FaultConfigError extends Error {
@@ -70,10 +69,13 @@ function parseErrorRate(value: unknown): Record<string, number> {
 export class FaultInjector {
   private current: FaultSettings;
   private random: Random;
+  // Latency has its own dice, so the error/reset sequence of a seed does not depend on it.
+  private latencyRandom: Random;
 
   constructor(private readonly baseLatency: LatencySetting) {
     this.current = { errorRate: {}, latencyMs: baseLatency, resetRate: 0, seed: DEFAULT_SEED };
     this.random = createRandom(DEFAULT_SEED);
+    this.latencyRandom = createRandom(DEFAULT_SEED);
   }
 
   /** Replaces the whole configuration (absent fields take their defaults) and reseeds the dice. */
@@ -92,6 +94,7 @@ export class FaultInjector {
     };
     this.current = settings;
     this.random = createRandom(seed);
+    this.latencyRandom = createRandom(seed ^ 0x5bd1e995);
     return this.settings();
   }
 
@@ -99,15 +102,18 @@ export class FaultInjector {
     return structuredClone(this.current);
   }
 
-  /** Only latency, no dice: what a call gets when fault injection is off. */
-  baseLatencyMs(): number {
-    return this.drawLatency(this.baseLatency);
+  /** The wait before a /v4 answer: the configured latency (the start option until configured). */
+  latencyMs(): number {
+    const setting = this.current.latencyMs;
+    if (typeof setting === 'number') return setting;
+    return setting.min === setting.max ? setting.min : this.latencyRandom.int(setting.min, setting.max);
   }
 
+  /** Rolls the dice for one call that passed every check. */
   decide(): FaultDecision {
-    const { resetRate, errorRate, latencyMs } = this.current;
+    const { resetRate, errorRate } = this.current;
     if (resetRate > 0 && this.random.chance(resetRate)) {
-      return { reset: this.random.chance(0.5) ? 'before' : 'after', errorCode: undefined, latencyMs: 0 };
+      return { reset: this.random.chance(0.5) ? 'before' : 'after', errorCode: undefined };
     }
     let errorCode: number | undefined;
     const entries = Object.entries(errorRate);
@@ -121,11 +127,6 @@ export class FaultInjector {
         roll -= rate;
       }
     }
-    return { reset: 'none', errorCode, latencyMs: this.drawLatency(latencyMs) };
-  }
-
-  private drawLatency(setting: LatencySetting): number {
-    if (typeof setting === 'number') return setting;
-    return setting.min === setting.max ? setting.min : this.random.int(setting.min, setting.max);
+    return { reset: 'none', errorCode };
   }
 }

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { authenticate } from './auth';
 import { systemClock, unixSeconds, type Clock } from './clock';
-import type { CommandContext, Edition } from './commands/context';
+import type { CommandHandler, Edition } from './commands/context';
 import { findCommand } from './commands/registry';
 import { seedDemoData } from './demo/demo-data';
 import { FaultConfigError, FaultInjector, type FaultDecision } from './faults';
@@ -154,7 +154,9 @@ function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
-type RestOutcome = { envelope: JsonObject | undefined; reset: FaultDecision['reset']; latencyMs: number };
+type RestOutcome = { envelope: JsonObject; reset: 'none' } | { envelope: undefined; reset: 'before' | 'after' };
+
+const NO_FAULT: FaultDecision = { reset: 'none', errorCode: undefined };
 
 /** One emulated Chat app: its state, its limits and its HTTP handling. */
 class ChatEmulator {
@@ -194,20 +196,25 @@ class ChatEmulator {
 
   private async handleRest(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const requestId = newRequestId();
+    // Drawn first, so every /v4 answer (errors included) takes the configured time.
+    const latencyMs = this.faults.latencyMs();
     let outcome: RestOutcome;
     try {
       const body = await readBody(request);
       outcome = this.processRest(request.method ?? '', url, body, requestId);
     } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
-      const envelope = failureEnvelope(CODES.httpParse, 'HTTP parse error: request body is too large', requestId);
-      outcome = { envelope, reset: 'none', latencyMs: this.faults.baseLatencyMs() };
+      if (!(error instanceof BodyTooLargeError)) {
+        // The client went away mid-request: nobody to answer.
+        request.socket.destroy();
+        return;
+      }
+      outcome = { envelope: failureEnvelope(CODES.httpParse, 'HTTP parse error: request body is too large', requestId), reset: 'none' };
     }
-    if (outcome.reset !== 'none' || !outcome.envelope) {
+    if (outcome.reset !== 'none') {
       request.socket.destroy();
       return;
     }
-    await delay(outcome.latencyMs);
+    await delay(latencyMs);
     sendJson(response, 200, outcome.envelope);
   }
 
@@ -217,54 +224,56 @@ class ChatEmulator {
     const commandKey = match ? `${match[1]}/${match[2]}` : undefined;
     const command = commandKey === undefined ? undefined : findCommand(commandKey);
     const statsKey = command ? commandKey : undefined;
-    let latencyMs = this.faults.baseLatencyMs();
-    const fail = (code: number, info: string): RestOutcome => {
-      this.stats.record(statsKey, code);
-      return { envelope: failureEnvelope(code, info, requestId), reset: 'none', latencyMs };
+    const answer = (envelope: JsonObject): RestOutcome => {
+      this.stats.record(statsKey, envelope.ErrorCode as number);
+      return { envelope, reset: 'none' };
     };
+    const fail = (code: number, info: string = errorInfo(code)): RestOutcome => answer(failureEnvelope(code, info, requestId));
     try {
       if (method !== 'POST') return fail(CODES.httpParse, 'HTTP parse error: only POST is supported');
       if (!match) return fail(CODES.httpParse, 'HTTP parse error: the URL must be /v4/{service}/{command}');
       const now = unixSeconds(this.options.clock);
       authenticate(url.searchParams, this.options, now);
       const body = parseBody(rawBody);
-      if (!command || commandKey === undefined) return fail(CODES.unknownCommand, errorInfo(CODES.unknownCommand));
+      if (!command || commandKey === undefined) return fail(CODES.unknownCommand);
       if (this.options.rateLimits && !this.limiter.tryAcquire(commandKey, command.callsPerSecond, this.options.clock.nowMs())) {
-        return fail(CODES.rateLimited, errorInfo(CODES.rateLimited));
+        return fail(CODES.rateLimited);
       }
-      if (this.options.faults) {
-        const decision = this.faults.decide();
-        latencyMs = decision.latencyMs;
-        if (decision.reset === 'before') {
-          this.stats.record(statsKey, CODES.networkTimeout);
-          return { envelope: undefined, reset: 'before', latencyMs: 0 };
-        }
-        if (decision.errorCode !== undefined) return fail(decision.errorCode, errorInfo(decision.errorCode));
-        if (decision.reset === 'after') {
-          this.runCommand(command.handler, body, now);
-          this.stats.record(statsKey, CODES.networkTimeout);
-          return { envelope: undefined, reset: 'after', latencyMs: 0 };
-        }
+      const decision = this.options.faults ? this.faults.decide() : NO_FAULT;
+      if (decision.reset === 'before') {
+        this.stats.record(statsKey, 'reset');
+        return { envelope: undefined, reset: 'before' };
       }
-      const fields = this.runCommand(command.handler, body, now);
-      this.stats.record(statsKey, 0);
-      return { envelope: successEnvelope(fields, requestId), reset: 'none', latencyMs };
+      if (decision.errorCode !== undefined) return fail(decision.errorCode);
+      const envelope = this.runCommand(command.handler, body, now, requestId);
+      if (decision.reset === 'after') {
+        // The command ran (its writes stand); only the answer is lost.
+        this.stats.record(statsKey, 'reset');
+        return { envelope: undefined, reset: 'after' };
+      }
+      return answer(envelope);
     } catch (error) {
       if (error instanceof ChatRequestError) return fail(error.code, error.info);
-      // A bug in the emulator: answer like Tencent's internal error, and say why on stderr.
-      console.error('emulator: internal error', error);
-      return fail(CODES.internalError, errorInfo(CODES.internalError));
+      throw error;
     }
   }
 
-  private runCommand(handler: (body: JsonObject, context: CommandContext) => JsonObject, body: JsonObject, now: number): JsonObject {
-    return handler(body, {
-      store: this.store,
-      now,
-      edition: this.options.edition,
-      pageSize: this.options.pageSize,
-      adminIdentifier: this.options.adminIdentifier,
-    });
+  private runCommand(handler: CommandHandler, body: JsonObject, now: number, requestId: string): JsonObject {
+    try {
+      const fields = handler(body, {
+        store: this.store,
+        now,
+        edition: this.options.edition,
+        pageSize: this.options.pageSize,
+        adminIdentifier: this.options.adminIdentifier,
+      });
+      return successEnvelope(fields, requestId);
+    } catch (error) {
+      if (error instanceof ChatRequestError) return failureEnvelope(error.code, error.info, requestId);
+      // A bug in the emulator: answer like Tencent's internal error, and say why on stderr.
+      console.error('emulator: internal error', error);
+      return failureEnvelope(CODES.internalError, errorInfo(CODES.internalError), requestId);
+    }
   }
 
   private async handleControl(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {

@@ -83,7 +83,7 @@ function createGroup(body: JsonObject, context: CommandContext): JsonObject {
   const owner = optionalString(body, 'Owner_Account', INVALID);
   const customId = optionalString(body, 'GroupId', INVALID);
   const members = memberAccounts(requireArray(body, 'MemberList', INVALID, { min: 0, max: MAX_CREATE_MEMBERS }), 'MemberList');
-  const unknown = [owner ?? context.adminIdentifier, ...members].find((account) => !store.hasAccount(account));
+  const unknown = [...(owner === undefined ? [] : [owner]), ...members].find((account) => !store.hasAccount(account));
   if (unknown !== undefined) throw new ChatRequestError(CODES.groupAccountNotFound, `account ${unknown} has not been imported`);
   if (customId !== undefined) {
     const problem = customGroupIdProblem(customId, type);
