@@ -31,16 +31,20 @@ export async function registerSpa(app: FastifyInstance, spaDir: string): Promise
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(withNonces(indexHtml, nonces));
   };
 
-  await app.register(fastifyStatic, {
-    root: spaDir,
-    index: false,
-    wildcard: false,
-    // index.html is only ever sent with this response's nonces (sendIndex).
-    allowedPath: (pathName) => pathName !== '/index.html',
-    // Hashed file names under /assets never change: cache them for a year.
-    setHeaders: (res, path) => {
-      if (path.includes(`${join(spaDir, 'assets')}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-    },
+  await app.register(async (files) => {
+    // Hashed file names under /assets never change: cache them for a year. (@fastify/static's
+    // setHeaders cannot do this: its own Cache-Control is applied after it.)
+    files.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode === 200 && request.url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      return payload;
+    });
+    await files.register(fastifyStatic, {
+      root: spaDir,
+      index: false,
+      wildcard: false,
+      // index.html is only ever sent with this response's nonces (sendIndex).
+      allowedPath: (pathName) => pathName !== '/index.html',
+    });
   });
   app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
   return sendIndex;
