@@ -65,7 +65,7 @@ export default tseslint.config(
           paths: [iconBarrel],
           patterns: [
             {
-              group: ['**/server/**', '!**/server/chat/usersig', '!**/server/chat/usersig.js', '**/client/**'],
+              regex: '/(server/(?!chat/usersig$)|client/)',
               message: 'The emulator imports shared/ (and the UserSig module), never the BFF or the SPA.',
             },
           ],

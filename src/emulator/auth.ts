@@ -2,7 +2,6 @@
 // parameters, then the UserSig, then the App admin rule.
 // The one allowed crossing into server/ (see eslint.config.js). Its negated pattern cannot re-include
 // a file below an excluded folder (gitignore semantics), hence the directive.
-// eslint-disable-next-line no-restricted-imports -- the UserSig module is shared with the emulator by design
 import { verifyUserSig, type UserSigFailure } from '../server/chat/usersig';
 import { ChatRequestError, CODES, errorInfo } from './protocol';
 

@@ -1,6 +1,5 @@
 // Helpers for tests that talk to the emulator like an outside program: signed URLs, POSTs, a
 // controllable clock. Not used by the emulator itself.
-// eslint-disable-next-line no-restricted-imports -- tests sign like the BFF does, with the shared UserSig module
 import { generateUserSig } from '../server/chat/usersig';
 import type { Clock } from './clock';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './server';
