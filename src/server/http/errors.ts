@@ -29,25 +29,60 @@ export function sendError(reply: FastifyReply, error: HttpError) {
   });
 }
 
-/** `{ "items.0.customMark": ["The custom mark is 300 bytes; …"] }` from zod issues. */
-function validationDetails(error: FastifyError): Record<string, string[]> {
+/**
+ * `{ "body.items.0.customMark": ["The custom mark is 300 bytes; …"] }` from the validation issues
+ * (fastify-type-provider-zod gives each issue's path as a JSON-pointer instancePath). An unknown
+ * key is reported under its own name, so the person sees which field to remove.
+ */
+export function validationDetails(error: Pick<FastifyError, 'validation' | 'validationContext'>): Record<string, string[]> {
   const details: Record<string, string[]> = {};
   const where = error.validationContext ?? 'body';
   for (const issue of error.validation ?? []) {
-    const params = issue.params as { issue?: { path?: PropertyKey[]; message?: string } } | undefined;
-    const path = params?.issue?.path ?? [];
-    const field = [where, ...path.map(String)].join('.');
-    (details[field] ??= []).push(params?.issue?.message ?? issue.message ?? 'is not valid');
+    const segments = (issue.instancePath ?? '').split('/').filter((segment) => segment !== '');
+    const unknownKeys = issue.keyword === 'unrecognized_keys' ? ((issue.params as { keys?: unknown }).keys as string[] | undefined) : undefined;
+    if (unknownKeys && unknownKeys.length > 0) {
+      for (const key of unknownKeys) {
+        (details[[where, ...segments, key].join('.')] ??= []).push(`"${key}" is not a field this request takes; remove it.`);
+      }
+      continue;
+    }
+    (details[[where, ...segments].join('.')] ??= []).push(issue.message ?? 'is not valid');
   }
   return details;
+}
+
+/** "item 3, customMark" for body.items.2.customMark: how a support agent finds the field. */
+function fieldLabel(field: string): string {
+  const parts = field.split('.');
+  const [where, ...path] = parts;
+  if (path.length === 0) return where === 'body' ? 'the request body' : `the ${where}`;
+  const words: string[] = [];
+  for (let i = 0; i < path.length; i++) {
+    const next = path[i + 1];
+    if (next !== undefined && /^\d+$/.test(next) && path[i] === 'items') {
+      words.push(`item ${Number(next) + 1}`);
+      i++;
+    } else words.push(path[i]!);
+  }
+  return words.join(', ');
+}
+
+/** One sentence for the whole refusal: the problem itself when there is one, else the first and a count. */
+function validationMessage(details: Record<string, string[]>): string {
+  const problems = Object.entries(details).flatMap(([field, messages]) => messages.map((message) => `${fieldLabel(field)}: ${message}`));
+  if (problems.length === 0) return 'Some fields are not valid; see details.';
+  if (problems.length === 1) return problems[0]!;
+  return `${problems.length} problems, the first — ${problems[0]} (see details for all).`;
 }
 
 /** Maps every error to the body of bff-api §2; never a stack trace, URL or secret. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof HttpError) return sendError(reply, error);
   if (hasZodFastifySchemaValidationErrors(error)) {
-    request.log.info({ event: 'input_validation_fail', route: request.routeOptions.url }, 'request failed validation');
-    return sendError(reply, new HttpError('VALIDATION_FAILED', 'Some fields are not valid; see details.', { details: validationDetails(error) }));
+    const details = validationDetails(error);
+    // Field names only: the values may be anything, including what should never be logged.
+    request.log.info({ event: 'input_validation_fail', route: request.routeOptions.url, fields: Object.keys(details) }, 'request failed validation');
+    return sendError(reply, new HttpError('VALIDATION_FAILED', validationMessage(details), { details }));
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -21,6 +21,13 @@ async function isImported(deps: AppDeps, userId: string): Promise<boolean> {
 const notImported = (userId: string) =>
   new HttpError('CHAT_USER_NOT_FOUND', `The Chat user "${userId}" has not been imported into Chat. Check the ID.`);
 
+/**
+ * A mark request may carry 1,000 items (bff-api §4.2), each with an ID of up to 48 bytes, up to
+ * 36 bits per list and two custom marks of up to 256 bytes (JSON-escaped, up to six times that):
+ * far more than the 64 KB every other JSON route takes.
+ */
+export const MARK_REQUEST_BODY_LIMIT = 4 * 1024 * 1024;
+
 export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const names = new NameCache(deps.clock);
 
@@ -48,6 +55,7 @@ export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/chat-users/:userId/marks',
     {
       onRequest: requireRole('editor'),
+      bodyLimit: MARK_REQUEST_BODY_LIMIT,
       schema: { params: chatUserParamsSchema, body: markRequestSchema, response: { 200: markResponseSchema } },
     },
     async (request) => {
@@ -61,7 +69,11 @@ export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
           change: markChangeOfItem(item),
           ...(item.expectedCustomMark !== undefined ? { expectedCustomMark: item.expectedCustomMark } : {}),
         })),
-      );
+      ).catch((error: unknown) => {
+        // The same sentence as the reads give, naming the ID the person typed.
+        if (error instanceof HttpError && error.code === 'CHAT_USER_NOT_FOUND') throw notImported(userId);
+        throw error;
+      });
       const counts = Object.fromEntries(['applied', 'unchanged', 'conflict', 'failed'].map((s) => [s, results.filter((r) => r.status === s).length]));
       request.log.info({ event: 'sensitive_update', staff, chatUser: userId, items: results.length, ...counts }, 'conversation marks changed');
       return { results };

@@ -8,7 +8,7 @@ import { isChatError } from '../chat/errors';
 import { markContact, searchContactGroup, type ContactMarks } from '../chat/helpers';
 import { recordEntries, recordIntents, recordOutcomes, type AuditIntent } from '../store/audit';
 import type { Clock, Store } from '../store/database';
-import { CHAT_USER_NOT_IMPORTED, itemErrorCode, upstreamHttpError } from './upstream-errors';
+import { CHAT_USER_NOT_IMPORTED, EDITION_NOT_ALLOWED, itemErrorCode, upstreamHttpError } from './upstream-errors';
 
 export type MarkWriteItem = { conversation: Conversation; change: MarkChange; expectedCustomMark?: string };
 export type MarkWriteContext = { staff: string; chatUser: string; requestId: string; reason?: string; revertOf?: string };
@@ -107,6 +107,13 @@ export async function writeMarks(deps: MarkWriterDeps, context: MarkWriteContext
     context.chatUser,
     toWrite.map(({ index }) => toMarkItem(items[index]!.conversation, items[index]!.change)),
   );
+  // On an edition without standard marks Chat refuses a whole call that touches any (51013),
+  // custom-mark-only items in it included; those work on every edition, so send them again alone.
+  const customOnly = writeResults.flatMap((result, n) => (result.resultCode === EDITION_NOT_ALLOWED && result.item.OptType === 2 ? [n] : []));
+  if (customOnly.length > 0) {
+    const retried = await markContact(deps.chat, context.chatUser, customOnly.map((n) => writeResults[n]!.item));
+    customOnly.forEach((n, k) => (writeResults[n] = retried[k]!));
+  }
 
   // A write whose answer was lost on the network (after retries) may or may not have landed:
   // read those back and let Chat's state decide. Confirmed writes need no read: `after` is the

@@ -4,6 +4,8 @@ import { HttpError } from '../http/errors';
 
 /** Chat's "this UserID has not been imported". */
 export const CHAT_USER_NOT_IMPORTED = 50001;
+/** Chat's "this edition does not allow standard marks or conversation groups". */
+export const EDITION_NOT_ALLOWED = 51013;
 
 /** The SCREAMING_SNAKE code of a failed item, from Chat's code. */
 export function itemErrorCode(upstreamCode: number): string {
@@ -16,7 +18,7 @@ export function itemErrorCode(upstreamCode: number): string {
       return 'GROUP_NOT_FOUND';
     case 51008:
       return 'MARK_LIMIT_REACHED';
-    case 51013:
+    case EDITION_NOT_ALLOWED:
       return 'EDITION_NOT_SUPPORTED';
     case CHAT_NETWORK_ERROR_CODE:
       return 'UPSTREAM_UNREACHABLE';

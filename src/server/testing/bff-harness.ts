@@ -10,8 +10,8 @@ import { buildApp } from '../app';
 import { createLoginThrottle } from '../auth/login-throttle';
 import { createSession } from '../auth/sessions';
 import { createStaff } from '../auth/staff';
-import { createChatClient, type ChatClient } from '../chat/client';
-import type { Clock as ChatClock } from '../chat/clock';
+import { createChatClient, type ChatClient, type ChatClientEvent } from '../chat/client';
+import type { ChatCommand } from '../chat/commands';
 import { sessionCookieFor } from '../http/auth';
 import { openDatabase, type Store } from '../store/database';
 import { findLeaks, type Leak } from './leak-scan';
@@ -38,9 +38,20 @@ export type TestBffOptions = {
   publicOrigin?: string;
   /** A folder with an index.html to serve as the SPA. */
   spaDir?: string;
-  /** The Chat client's clock (UserSig signing, limiter, back-off); the system clock by default. */
-  chatClock?: ChatClock;
   userSigTtlSeconds?: number;
+};
+
+/**
+ * Points where a test can step in between the BFF and Chat, to make an upstream failure happen at
+ * one exact call (e.g. "the first attempt of each mark write fails") instead of by chance.
+ */
+export type ChatHooks = {
+  /** Before the BFF's client starts a call (before its limiter and retries). */
+  beforeCall?: (command: ChatCommand) => void | Promise<void>;
+  /** After every attempt the client makes (its own report, synchronous). */
+  afterAttempt?: (event: ChatClientEvent) => void;
+  /** Before the client waits (limiter spacing, back-off) — i.e. before any retry. */
+  beforeWait?: (ms: number) => void | Promise<void>;
 };
 
 export type TestBff = {
@@ -55,6 +66,10 @@ export type TestBff = {
   writeHeaders: Record<string, string>;
   /** Every JSON log line the app wrote. */
   logs: string[];
+  /** Set fields to step in between the BFF's Chat client and the emulator. */
+  chatHooks: ChatHooks;
+  /** Moves the clocks of the BFF's Chat client and of the emulator ahead of real time (ms). */
+  skewClocks(offsets: { chatMs?: number; emulatorMs?: number }): void;
   /** Every request sent through `inject`, with its response. */
   exchanges: Exchange[];
   /** Signs in as `viewer`, `editor` or `admin` (accounts named after their role) and returns the Cookie header. Cached. */
@@ -107,17 +122,39 @@ export function sessionIdSetBy(response: LightMyRequestResponse): string | null 
 export async function startTestBff(options: TestBffOptions = {}): Promise<TestBff> {
   const clock = movableClock();
   const origin = options.publicOrigin ?? TEST_ORIGIN;
-  const emulator = await startEmulator({ demoData: false, faults: true, ...options.emulator });
+  // Real time plus an offset the test may move: UserSig expiry needs both sides' clocks.
+  const offsets = { chatMs: 0, emulatorMs: 0 };
+  const emulator = await startEmulator({
+    demoData: false,
+    faults: true,
+    clock: { nowMs: () => Date.now() + offsets.emulatorMs },
+    ...options.emulator,
+  });
   const store = await openDatabase({ file: ':memory:' });
-  const chat = createChatClient({
+  const chatHooks: ChatHooks = {};
+  const client = createChatClient({
     baseUrl: emulator.url,
     sdkAppId: emulator.sdkAppId,
     adminIdentifier: emulator.adminIdentifier,
     secretKey: emulator.secretKey,
     ratePerSecond: options.rateLimitPerSecond ?? 180,
-    ...(options.chatClock ? { clock: options.chatClock } : {}),
+    clock: {
+      now: () => Date.now() + offsets.chatMs,
+      sleep: async (ms) => {
+        await chatHooks.beforeWait?.(ms);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      },
+    },
+    onEvent: (event) => chatHooks.afterAttempt?.(event),
     ...(options.userSigTtlSeconds ? { userSigTtlSeconds: options.userSigTtlSeconds } : {}),
   });
+  const chat: ChatClient = {
+    ...client,
+    async call(command, body) {
+      await chatHooks.beforeCall?.(command);
+      return client.call(command, body);
+    },
+  };
   const passwords = new Set([TEST_PASSWORD]);
   const addStaff = async (username: string, role: Role, password = TEST_PASSWORD) => {
     passwords.add(password);
@@ -186,6 +223,11 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
     origin,
     writeHeaders,
     logs,
+    chatHooks,
+    skewClocks(next) {
+      if (next.chatMs !== undefined) offsets.chatMs = next.chatMs;
+      if (next.emulatorMs !== undefined) offsets.emulatorMs = next.emulatorMs;
+    },
     exchanges,
     inject,
     login,
