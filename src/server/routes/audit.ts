@@ -80,7 +80,8 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     '/api/audit/:id/revert',
     {
       onRequest: requireRole('editor'),
-      schema: { params: auditIdParamsSchema, body: revertRequestSchema.optional(), response: { 201: revertResponseSchema } },
+      // No body at all is the usual request (Fastify then hands over null).
+      schema: { params: auditIdParamsSchema, body: revertRequestSchema.nullish(), response: { 201: revertResponseSchema } },
     },
     async (request, reply) => {
       const entry = getAuditEntry(deps.store, request.params.id);
