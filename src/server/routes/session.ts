@@ -40,7 +40,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.delete('/api/session', async (request, reply) => {
     if (request.sessionId) await deleteSession(deps.store, request.sessionId);
     clearSessionCookie(reply, deps.cookie);
-    if (request.staff) request.log.info({ event: 'authn_logout', staff: request.staff.username }, 'signed out');
+    // OWASP logging vocabulary: a session ending is session_expired with its reason.
+    if (request.staff) request.log.info({ event: 'session_expired', reason: 'logout', staff: request.staff.username }, 'signed out');
     return reply.code(204).send();
   });
 };

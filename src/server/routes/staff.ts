@@ -42,11 +42,15 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     const { name } = request.params;
     const { role, disabled, password } = request.body;
     try {
-      if (!(await getStaff(deps.store, name))) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
+      const previous = await getStaff(deps.store, name);
+      if (!previous) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
       if (role !== undefined) await setRole(deps.store, name, role);
       if (disabled !== undefined) await setDisabled(deps.store, name, disabled);
       if (password !== undefined) await resetPassword(deps.store, name, password);
       request.log.info({ event: 'user_updated', staff: request.staff!.username, target: name, role, disabled, passwordReset: password !== undefined }, 'staff account changed');
+      if (role !== undefined && role !== previous.role) {
+        request.log.info({ event: 'authz_change', staff: request.staff!.username, target: name, from: previous.role, to: role }, 'staff role changed');
+      }
       return (await getStaff(deps.store, name))!;
     } catch (error) {
       staffHttpError(error);
@@ -71,7 +75,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
 
   app.delete('/api/sessions/:handle', { onRequest: admin, schema: { params: sessionHandleParamsSchema } }, async (request, reply) => {
     if (!(await revokeSessionByHashPrefix(deps.store, request.params.handle))) throw new HttpError('NOT_FOUND', 'There is no such session.');
-    request.log.info({ event: 'session_revoked', staff: request.staff!.username }, 'session revoked');
+    request.log.info({ event: 'session_expired', reason: 'revoked', staff: request.staff!.username, handle: request.params.handle }, 'session revoked');
     return reply.code(204).send();
   });
 };
