@@ -39,6 +39,8 @@ export type TestBffOptions = {
   /** A folder with an index.html to serve as the SPA. */
   spaDir?: string;
   userSigTtlSeconds?: number;
+  /** pino level of the app's log (info by default). */
+  logLevel?: string;
 };
 
 /**
@@ -180,7 +182,7 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
       chatApp: { sdkAppId: emulator.sdkAppId, region: null },
       version: 'test',
     },
-    { publicOrigin: origin, logStream, ...(options.spaDir ? { spaDir: options.spaDir } : {}) },
+    { publicOrigin: origin, logStream, ...(options.spaDir ? { spaDir: options.spaDir } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}) },
   );
 
   const exchanges: Exchange[] = [];
