@@ -1,8 +1,5 @@
 import LockOutlined from '@mui/icons-material/LockOutlined';
-import Box from '@mui/material/Box';
 import Checkbox from '@mui/material/Checkbox';
-import FormControlLabel from '@mui/material/FormControlLabel';
-import Typography from '@mui/material/Typography';
 import { memo, useCallback } from 'react';
 import { useController, type Control } from 'react-hook-form';
 import { nextTriState, type TriState } from '../../../../shared/marks/tristate';
@@ -23,9 +20,12 @@ type BitCheckboxProps = {
 
 /**
  * One bit of the grid. It subscribes to its own field only, so a click re-renders this checkbox and
- * the summary, not the 63 others.
+ * the summary, not the 63 others. Its label is plain markup styled once by the grid (BitGrid's
+ * `bitCellStyles`): 64 MUI labels and typographies would cost a styled-component render each.
  */
 export const BitCheckbox = memo(function BitCheckbox({ control, bit, original, label, accessibleName, description, disabled, locked = false }: BitCheckboxProps) {
+  // No onBlur wiring: the form never uses "touched" state, and reporting blur would re-render this
+  // checkbox every time focus moves on.
   const { field } = useController({ control, name: bitFieldName(bit) });
   const value = field.value as TriState;
   const { onChange } = field;
@@ -39,30 +39,22 @@ export const BitCheckbox = memo(function BitCheckbox({ control, bit, original, l
   );
 
   return (
-    <FormControlLabel
-      disabled={disabled || locked}
-      sx={{ m: 0, alignItems: 'center', minWidth: 0 }}
-      control={
-        <Checkbox
-          size="small"
-          checked={value === 'on'}
-          indeterminate={value === 'mixed'}
-          onChange={() => onChange(nextTriState(value, original))}
-          onBlur={field.onBlur}
-          slotProps={{ input: { 'aria-label': accessibleName, name: field.name, ref: setIndeterminate } }}
-        />
-      }
-      label={
-        <Box component="span" sx={{ display: 'flex', alignItems: 'center', gap: 0.5, minWidth: 0 }} title={description}>
-          {locked ? <LockOutlined sx={{ fontSize: 14 }} aria-hidden /> : null}
-          <Typography component="span" variant="body2" noWrap>
-            {label}
-          </Typography>
-          <Typography component="span" variant="caption" color="text.secondary" aria-hidden>
-            {bit}
-          </Typography>
-        </Box>
-      }
-    />
+    <label className="bit-cell" data-disabled={disabled || locked ? '' : undefined} title={description}>
+      <Checkbox
+        size="small"
+        // No ripple on 64 small boxes: it costs a re-render per pointer move; focus shows as an outline (theme).
+        disableRipple
+        checked={value === 'on'}
+        indeterminate={value === 'mixed'}
+        disabled={disabled || locked}
+        onChange={() => onChange(nextTriState(value, original))}
+        slotProps={{ input: { 'aria-label': accessibleName, name: field.name, ref: setIndeterminate } }}
+      />
+      {locked ? <LockOutlined className="bit-lock" aria-hidden /> : null}
+      <span className="bit-label">{label}</span>
+      <span className="bit-index" aria-hidden>
+        {bit}
+      </span>
+    </label>
   );
 });

@@ -47,7 +47,7 @@ export const BitGrid = memo(function BitGrid({ control, original, labeler, disab
   };
 
   return (
-    <Box>
+    <Box sx={bitCellStyles}>
       <BitGroup legend={t('editor.groupStandard')} columns={2}>
         {renderBits(STANDARD_BIT_INDEXES, false)}
       </BitGroup>
@@ -90,6 +90,15 @@ function BitGroup({ legend, columns, children }: { legend: string; columns: numb
     </Box>
   );
 }
+
+/** Styles of every BitCheckbox, written once for the grid instead of once per checkbox. */
+const bitCellStyles = {
+  '& .bit-cell': { display: 'flex', alignItems: 'center', gap: 0.5, minWidth: 0, cursor: 'pointer', typography: 'body2' },
+  '& .bit-cell[data-disabled]': { cursor: 'default', color: 'text.disabled' },
+  '& .bit-label': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 },
+  '& .bit-index': { typography: 'caption', color: 'text.secondary' },
+  '& .bit-lock': { fontSize: 14, flexShrink: 0 },
+} as const;
 
 const fieldsetStyle = { border: 1, borderColor: 'divider', borderRadius: 1, px: 1.5, pb: 1, pt: 0.5, mb: 1.5, minWidth: 0 } as const;
 const legendStyle = { px: 0.5, typography: 'subtitle2' } as const;

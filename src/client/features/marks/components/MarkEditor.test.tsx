@@ -1,0 +1,232 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { ProfilerOnRenderCallback } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import type { MarkState } from '../../../../shared/marks/change';
+import { createTranslator } from '../../../lib/i18n/translate';
+import { RenderProbeContext } from '../../../lib/render-probe';
+import { renderWithProviders } from '../../../test/render';
+import { createBitLabeler } from '../model/bit-labels';
+import { MarkEditor, type SaveRequest } from './MarkEditor';
+
+const labels = { '32': { name: 'VIP', description: 'Paying customer' } };
+
+function renderEditor(states: MarkState[], options: { canEdit?: boolean; language?: 'en' | 'ko'; onRender?: ProfilerOnRenderCallback } = {}) {
+  const onSave = vi.fn<(request: SaveRequest) => void>();
+  const labeler = createBitLabeler(createTranslator(options.language ?? 'en'), labels);
+  const selected = states.map((state, index) => ({ conversation: { type: 'c2c' as const, id: `user${index + 1}` }, state }));
+  const editor = <MarkEditor selected={selected} labeler={labeler} canEdit={options.canEdit ?? true} saving={false} onSave={onSave} />;
+  renderWithProviders(options.onRender ? <RenderProbeContext.Provider value={options.onRender}>{editor}</RenderProbeContext.Provider> : editor, {
+    language: options.language ?? 'en',
+  });
+  return { onSave, user: userEvent.setup({ delay: null }) };
+}
+
+// By aria-label: role queries compute the accessible name of all 64 boxes each time, which is slow in
+// jsdom. The first test checks the same names through roles.
+const checkbox = (name: string) => screen.getByLabelText(name, { selector: 'input[type="checkbox"]' });
+const hex = () => screen.getByTestId('mark-hex').textContent;
+const preview = () => screen.getByTestId('mark-preview').textContent;
+const saveButton = () => screen.getByRole('button', { name: 'Save marks' });
+
+describe('the 64-bit grid', { timeout: 60_000 }, () => {
+  it('has one checkbox per bit, named `{label} (bit N)`, with reserved bits locked', () => {
+    renderEditor([{ bits: [0, 3, 17, 32], customMark: '' }]);
+    const names = screen.getAllByRole('checkbox').map((box) => box.getAttribute('aria-label'));
+    expect(names).toHaveLength(64);
+    expect(screen.getByRole('checkbox', { name: 'VIP (bit 32)' })).toBeChecked();
+    expect(names.slice(0, 6)).toEqual(['Favourite (bit 0)', 'Unread (bit 1)', 'Collapsed (bit 2)', 'Hidden (bit 3)', 'Reserved (bit 4)', 'Reserved (bit 5)']);
+    expect(checkbox('Favourite (bit 0)')).toBeChecked();
+    expect(checkbox('Unread (bit 1)')).not.toBeChecked();
+    expect(checkbox('Collapsed (bit 2)')).toBeEnabled();
+    expect(checkbox('Hidden (bit 3)')).toBeChecked();
+    expect(checkbox('Reserved (bit 17)')).toBeChecked();
+    expect(checkbox('Reserved (bit 17)')).toBeDisabled();
+    for (let bit = 4; bit <= 31; bit++) expect(checkbox(`Reserved (bit ${bit})`)).toBeDisabled();
+    expect(checkbox('VIP (bit 32)')).toBeChecked();
+    expect(checkbox('Custom bit 40 (bit 40)')).toBeEnabled();
+    expect(checkbox('Custom bit 63 (bit 63)')).toBeInTheDocument();
+  });
+
+  it('groups the bits and lets the reserved group be folded away', async () => {
+    const { user } = renderEditor([{ bits: [], customMark: '' }]);
+    for (const legend of ['Standard', 'Reserved for Chat', 'Custom']) expect(screen.getByRole('group', { name: legend })).toBeInTheDocument();
+    expect(within(screen.getByRole('group', { name: 'Standard' })).getAllByRole('checkbox')).toHaveLength(4);
+    expect(within(screen.getByRole('group', { name: 'Custom' })).getAllByRole('checkbox')).toHaveLength(32);
+    await user.click(screen.getByRole('button', { name: 'Hide reserved bits' }));
+    expect(screen.getByRole('button', { name: 'Show reserved bits' })).toHaveAttribute('aria-expanded', 'false');
+    await vi.waitFor(() => expect(screen.queryByRole('checkbox', { name: 'Reserved (bit 17)' })).toBeNull());
+  });
+
+  it('shows the value as hex and updates it as boxes change', async () => {
+    const { user } = renderEditor([{ bits: [0, 3, 32], customMark: '' }]);
+    expect(hex()).toBe('0x0000000100000009');
+    await user.click(checkbox('Unread (bit 1)'));
+    expect(hex()).toBe('0x000000010000000B');
+    await user.click(checkbox('VIP (bit 32)'));
+    expect(hex()).toBe('0x000000000000000B');
+  });
+
+  it('shows mixed bits as indeterminate and cycles on → off → mixed (untouched)', async () => {
+    const { user } = renderEditor([
+      { bits: [0, 3], customMark: '' },
+      { bits: [0], customMark: '' },
+    ]);
+    const hidden = checkbox('Hidden (bit 3)');
+    expect(hidden).toBePartiallyChecked();
+    expect(checkbox('Favourite (bit 0)')).toBeChecked();
+    expect(saveButton()).toBeDisabled();
+
+    await user.click(hidden);
+    expect(hidden).toBeChecked();
+    expect(preview()).toBe('Set: Hidden');
+    await user.click(hidden);
+    expect(hidden).not.toBeChecked();
+    expect(hidden).not.toBePartiallyChecked();
+    expect(preview()).toBe('Clear: Hidden');
+    await user.click(hidden);
+    expect(hidden).toBePartiallyChecked();
+    expect(preview()).toBe('Nothing to save yet: change a bit or the custom mark.');
+    expect(saveButton()).toBeDisabled();
+  });
+
+  it('toggles a bit that was the same everywhere, and can be driven by the keyboard', async () => {
+    const { user } = renderEditor([
+      { bits: [0], customMark: '' },
+      { bits: [0], customMark: '' },
+    ]);
+    checkbox('Favourite (bit 0)').focus();
+    await user.keyboard(' ');
+    expect(checkbox('Favourite (bit 0)')).not.toBeChecked();
+    await user.keyboard(' ');
+    expect(checkbox('Favourite (bit 0)')).toBeChecked();
+    expect(saveButton()).toBeDisabled();
+  });
+});
+
+describe('the custom mark', { timeout: 60_000 }, () => {
+  const counter = () => screen.getByTestId('custom-mark-bytes').textContent;
+  const field = () => screen.getByRole('textbox', { name: 'Custom mark' });
+
+  it('counts UTF-8 bytes: 한국어 is 9, an emoji 4', async () => {
+    const { user } = renderEditor([{ bits: [], customMark: '' }]);
+    expect(counter()).toBe('0 / 256 bytes');
+    await user.type(field(), '한국어');
+    expect(counter()).toBe('9 / 256 bytes');
+    expect(screen.getByText('9 / 256 bytes')).toBeInTheDocument();
+    await user.clear(field());
+    await user.type(field(), '😀');
+    expect(counter()).toBe('4 / 256 bytes');
+  });
+
+  it('accepts exactly 256 bytes and refuses 257 (error shown, Save disabled)', async () => {
+    const { user } = renderEditor([{ bits: [], customMark: '' }]);
+    await user.click(field());
+    await user.paste('a'.repeat(256));
+    expect(counter()).toBe('256 / 256 bytes');
+    expect(field()).toHaveAttribute('aria-invalid', 'false');
+    expect(saveButton()).toBeEnabled();
+    await user.type(field(), 'b');
+    expect(counter()).toBe('257 / 256 bytes');
+    expect(field()).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByText(/Too long: at most 256 bytes/)).toBeInTheDocument();
+    expect(saveButton()).toBeDisabled();
+  });
+
+  it('shows (mixed) and leaves differing custom marks alone unless edited', async () => {
+    const { user, onSave } = renderEditor([
+      { bits: [], customMark: 'VIP' },
+      { bits: [], customMark: '' },
+    ]);
+    expect(field()).toHaveAttribute('placeholder', '(mixed)');
+    expect(field()).toHaveValue('');
+    expect(saveButton()).toBeDisabled();
+    await user.click(checkbox('Favourite (bit 0)'));
+    await user.click(saveButton());
+    expect(onSave).toHaveBeenLastCalledWith({ change: { setBits: [0], clearBits: [] }, reason: '' });
+
+    await user.click(screen.getByRole('button', { name: 'Clear custom mark' }));
+    expect(preview()).toBe('Set: Favourite · Custom mark → cleared');
+    await user.click(screen.getByRole('button', { name: 'Leave custom mark unchanged' }));
+    expect(preview()).toBe('Set: Favourite');
+  });
+
+  it('clears a shared custom mark with the Clear action', async () => {
+    const { user, onSave } = renderEditor([{ bits: [], customMark: 'escalated' }]);
+    expect(field()).toHaveValue('escalated');
+    await user.click(screen.getByRole('button', { name: 'Clear custom mark' }));
+    expect(field()).toHaveValue('');
+    await user.type(screen.getByRole('textbox', { name: 'Reason' }), 'ticket 4711');
+    await user.click(saveButton());
+    expect(onSave).toHaveBeenCalledWith({ change: { setBits: [], clearBits: [], customMark: '' }, reason: 'ticket 4711' });
+  });
+});
+
+describe('preview and save', { timeout: 60_000 }, () => {
+  it('previews exactly what will be sent and saves only the touched bits', async () => {
+    const { user, onSave } = renderEditor([{ bits: [3, 40], customMark: '' }]);
+    expect(saveButton()).toBeDisabled();
+    await user.click(checkbox('Favourite (bit 0)'));
+    await user.click(checkbox('VIP (bit 32)'));
+    await user.click(checkbox('Hidden (bit 3)'));
+    await user.type(screen.getByRole('textbox', { name: 'Custom mark' }), 'escalated');
+    expect(preview()).toBe("Set: Favourite, VIP (bit 32) · Clear: Hidden · Custom mark → 'escalated'");
+    expect(screen.getByText('For user1.')).toBeInTheDocument();
+    await user.click(saveButton());
+    expect(onSave).toHaveBeenCalledWith({ change: { setBits: [0, 32], clearBits: [3], customMark: 'escalated' }, reason: '' });
+  });
+
+  it('is read-only for viewers: everything disabled, no Save', () => {
+    renderEditor([{ bits: [0], customMark: 'VIP' }], { canEdit: false });
+    expect(screen.getByText('Read-only: the viewer role cannot change marks.')).toBeInTheDocument();
+    expect(checkbox('Favourite (bit 0)')).toBeDisabled();
+    expect(checkbox('VIP (bit 32)')).toBeDisabled();
+    expect(screen.getByRole('textbox', { name: 'Custom mark' })).toBeDisabled();
+    expect(screen.queryByRole('button', { name: 'Save marks' })).toBeNull();
+    expect(screen.queryByRole('textbox', { name: 'Reason' })).toBeNull();
+  });
+
+  it('translates everything in Korean', () => {
+    renderEditor([{ bits: [0], customMark: '' }], { language: 'ko' });
+    expect(checkbox('즐겨찾기 (비트 0)')).toBeChecked();
+    expect(checkbox('예약됨 (비트 17)')).toBeDisabled();
+    expect(screen.getByRole('button', { name: '마크 저장' })).toBeDisabled();
+    expect(screen.getByTestId('custom-mark-bytes')).toHaveTextContent('0 / 256바이트');
+  });
+});
+
+describe('re-render isolation (measured with React Profiler)', { timeout: 60_000 }, () => {
+  it('a click on one bit re-renders that checkbox and the summary only', async () => {
+    const rendered = new Set<string>();
+    const onRender: ProfilerOnRenderCallback = (id) => rendered.add(id);
+    const { user } = renderEditor(
+      [
+        { bits: [0, 3], customMark: 'a' },
+        { bits: [0], customMark: 'b' },
+      ],
+      { onRender },
+    );
+    // The first mount renders everything: the probes are live.
+    expect(rendered).toContain('bit-63');
+    expect(rendered).toContain('editor-header');
+
+    rendered.clear();
+    await user.click(checkbox('Unread (bit 1)'));
+    expect(checkbox('Unread (bit 1)')).toBeChecked();
+    expect([...rendered].sort()).toEqual(['bit-1', 'summary']);
+
+    // The pointer and the focus leave bit 1 for bit 32: bit 1 must still not re-render.
+    rendered.clear();
+    await user.click(checkbox('VIP (bit 32)'));
+    expect([...rendered].sort()).toEqual(['bit-32', 'summary']);
+
+    rendered.clear();
+    await user.click(checkbox('VIP (bit 32)'));
+    expect(checkbox('VIP (bit 32)')).not.toBeChecked();
+    expect([...rendered].sort()).toEqual(['bit-32', 'summary']);
+
+    rendered.clear();
+    await user.type(screen.getByRole('textbox', { name: 'Custom mark' }), 'x');
+    expect([...rendered].sort()).toEqual(['custom-mark', 'summary']);
+  });
+});

@@ -1,0 +1,262 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import type { MarkRequest, MarkResult } from '../../../../shared/api/marks';
+import type { Role } from '../../../../shared/api/session';
+import { applyChange } from '../../../../shared/marks/change';
+import { conversationKey } from '../../../../shared/marks/conversation';
+import { installFakeApi, json, type RecordedRequest } from '../../../test/fake-api';
+import { entry, sandboxHealth, session } from '../../../test/fixtures';
+import { renderApp } from '../../../test/render';
+import { resetRecentChatUsersCache } from '../hooks/use-recent-chat-users';
+
+/** A small stateful BFF: the conversations of `user0`, marks applied on POST like the real delta write. */
+function fakeMarksApi(options: { role?: Role; conversations?: ConversationEntry[]; resultFor?: (item: MarkRequest['items'][number]) => MarkResult | undefined } = {}) {
+  const state = new Map(
+    (
+      options.conversations ?? [
+        entry('user1', { name: 'Minji Kim', bits: [0, 33], customMark: 'VIP', lastMessageAt: '2026-11-20T08:00:00Z' }),
+        entry('@TGS#2ABC', { conversation: { type: 'group', id: '@TGS#2ABC' }, name: 'Customers', bits: [0, 3], lastMessageAt: '2026-11-19T08:00:00Z' }),
+        entry('user2', { name: 'Wei Zhang', lastMessageAt: '2026-11-18T08:00:00Z' }),
+        entry('user3', { name: '김철수', lastMessageAt: '2026-11-17T08:00:00Z' }),
+      ]
+    ).map((row) => [conversationKey(row.conversation), row]),
+  );
+  const api = installFakeApi({
+    'GET /api/session': session(options.role ?? 'editor'),
+    'GET /api/health': sandboxHealth,
+    'GET /api/mark-labels': json({ labels: { '32': { name: 'VIP', description: 'Paying customer' } } }),
+    'GET /api/chat-users/:userId': (request) => json({ userId: request.params.userId, imported: request.params.userId === 'user0' }),
+    'GET /api/chat-users/:userId/conversations': () => json({ userId: 'user0', conversations: [...state.values()], groups: [] }),
+    'POST /api/chat-users/:userId/marks': (request: RecordedRequest) => {
+      const body = request.body as MarkRequest;
+      const results = body.items.map((item): MarkResult => {
+        const special = options.resultFor?.(item);
+        if (special) return special;
+        const key = conversationKey(item.conversation);
+        const current = state.get(key) ?? entry(item.conversation.id, { conversation: item.conversation, lastMessageAt: null });
+        const before = { bits: current.bits, customMark: current.customMark };
+        if (item.expectedCustomMark !== undefined && item.expectedCustomMark !== current.customMark) {
+          return { conversation: item.conversation, status: 'conflict', before, after: before, auditId: `a-${key}` };
+        }
+        const change = { setBits: item.setBits ?? [], clearBits: item.clearBits ?? [], ...(item.customMark === undefined ? {} : { customMark: item.customMark }) };
+        const after = applyChange(before, change);
+        state.set(key, { ...current, ...after });
+        const unchanged = after.customMark === before.customMark && after.bits.join() === before.bits.join();
+        return { conversation: item.conversation, status: unchanged ? 'unchanged' : 'applied', before, after, auditId: `a-${key}` };
+      });
+      return json({ results });
+    },
+  });
+  return { api, state };
+}
+
+// By aria-label rather than role: with the 64-box editor on the page, role queries are slow in jsdom.
+const rowCheckbox = (id: string) => screen.getByLabelText(`Select ${id}`, { selector: 'input[type="checkbox"]' });
+const bitBox = (name: string) => screen.getByLabelText(name, { selector: 'input[type="checkbox"]' });
+const textField = (label: string) => screen.getByLabelText(label, { selector: 'input, textarea' });
+const posts = (api: ReturnType<typeof fakeMarksApi>['api']) => api.requests.filter((request) => request.method === 'POST');
+
+beforeEach(() => resetRecentChatUsersCache());
+
+describe('Marks page: loading a chat user', { timeout: 60_000 }, () => {
+  it('loads on Enter, shows the conversations and remembers the user', async () => {
+    const { api } = fakeMarksApi();
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderApp('/marks');
+    await user.type(await screen.findByRole('textbox', { name: 'Chat user ID' }), 'user0{Enter}');
+    expect(await screen.findByLabelText('Select user1', { selector: 'input' })).toBeInTheDocument();
+    expect(router.state.location.search).toBe('?user=user0');
+    const table = screen.getByRole('table', { name: 'Conversations of user0' });
+    expect(within(table).getByText('Minji Kim')).toBeInTheDocument();
+    expect(within(table).getByText('Customers')).toBeInTheDocument();
+    expect(within(table).getAllByText('Group')).toHaveLength(1);
+    // Chips name the bits: a standard bit by name, a labelled custom bit by its label.
+    expect(within(table).getAllByText('Favourite').length).toBeGreaterThan(0);
+    expect(within(table).getByTitle('Custom bit 33 (bit 33)')).toBeInTheDocument();
+    const order = api.requests.filter((request) => request.path.startsWith('/api/chat-users')).map((request) => request.path);
+    expect(order.slice(0, 2)).toEqual(['/api/chat-users/user0', '/api/chat-users/user0/conversations']);
+    expect(JSON.parse(window.localStorage.getItem('markdesk.recentChatUsers') ?? '[]')).toEqual(['user0']);
+  });
+
+  it('never loads on the Enter that confirms an IME composition', async () => {
+    const { api } = fakeMarksApi();
+    const { router } = renderApp('/marks');
+    const field = await screen.findByRole('textbox', { name: 'Chat user ID' });
+    fireEvent.change(field, { target: { value: '사용자' } });
+    fireEvent.keyDown(field, { key: 'Enter', isComposing: true });
+    fireEvent.keyDown(field, { key: 'Enter', keyCode: 229 });
+    expect(router.state.location.search).toBe('');
+    expect(api.requests.some((request) => request.path.startsWith('/api/chat-users'))).toBe(false);
+  });
+
+  it('says clearly when the chat user is not imported', async () => {
+    const { api } = fakeMarksApi();
+    renderApp('/marks?user=ghost');
+    expect(await screen.findByRole('alert')).toHaveTextContent('“ghost” is not an account in this Chat app (not imported).');
+    expect(api.requests.some((request) => request.path === '/api/chat-users/ghost/conversations')).toBe(false);
+  });
+});
+
+describe('Marks page: list, filters and selection', { timeout: 60_000 }, () => {
+  it('filters by type, bit and text from a shared link, and selects all matching', async () => {
+    fakeMarksApi();
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0&type=c2c&bit=0');
+    expect(await screen.findByLabelText('Select user1', { selector: 'input' })).toBeInTheDocument();
+    expect(screen.queryByRole('checkbox', { name: 'Select @TGS#2ABC' })).toBeNull();
+    expect(screen.queryByRole('checkbox', { name: 'Select user2' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Select all 1 matching' }));
+    expect(rowCheckbox('user1')).toBeChecked();
+    expect(screen.getByText(/1 selected/)).toBeInTheDocument();
+  });
+
+  it('keeps the text filter in the address bar, but not in the middle of an IME composition', async () => {
+    fakeMarksApi();
+    const { router } = renderApp('/marks?user=user0');
+    const filter = await screen.findByRole('searchbox', { name: 'Filter conversations' });
+    fireEvent.compositionStart(filter);
+    fireEvent.change(filter, { target: { value: '김' } });
+    expect(router.state.location.search).toBe('?user=user0');
+    expect(screen.getByRole('checkbox', { name: 'Select user2' })).toBeInTheDocument();
+    fireEvent.compositionEnd(filter, { data: '김' });
+    await waitFor(() => expect(router.state.location.search).toBe('?user=user0&q=%EA%B9%80'));
+    expect(screen.getByRole('checkbox', { name: 'Select user3' })).toBeInTheDocument();
+    expect(screen.queryByRole('checkbox', { name: 'Select user2' })).toBeNull();
+  });
+
+  it('selects a range with shift-click', async () => {
+    fakeMarksApi();
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
+    await user.keyboard('{Shift>}');
+    await user.click(rowCheckbox('user3'));
+    await user.keyboard('{/Shift}');
+    for (const id of ['user1', '@TGS#2ABC', 'user2', 'user3']) expect(rowCheckbox(id)).toBeChecked();
+    expect(screen.getByText(/4 selected/)).toBeInTheDocument();
+  });
+
+  it('keeps 2,000 conversations virtualised: only a screenful of rows is in the page', async () => {
+    const many = Array.from({ length: 2000 }, (_, index) => entry(`u${String(index).padStart(4, '0')}`, { lastMessageAt: null }));
+    fakeMarksApi({ conversations: many });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    expect(await screen.findByRole('checkbox', { name: 'Select u0000' })).toBeInTheDocument();
+    const table = screen.getByRole('table');
+    expect(table).toHaveAttribute('aria-rowcount', '2001');
+    expect(within(table).getAllByRole('row').length).toBeLessThan(40);
+    await user.click(screen.getByRole('button', { name: 'Select all 2000 matching' }));
+    expect(screen.getByText(/2000 selected/)).toBeInTheDocument();
+  });
+
+  it('adds a conversation that is not in the list, and selects it', async () => {
+    fakeMarksApi();
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await screen.findByLabelText('Select user1', { selector: 'input' });
+    await user.type(textField('Conversation ID'), 'newfriend');
+    await user.click(screen.getByText('Add conversation', { selector: 'button' }));
+    expect(await screen.findByLabelText('Select newfriend', { selector: 'input' })).toBeChecked();
+    expect(screen.getByText('newfriend was added to the list and selected.')).toBeInTheDocument();
+    await user.type(textField('Conversation ID'), 'x'.repeat(33));
+    await user.click(screen.getByText('Add conversation', { selector: 'button' }));
+    expect(screen.getByText('Too long: this ID is 33 bytes; the limit is 32 bytes.')).toBeInTheDocument();
+  });
+});
+
+describe('Marks page: saving', { timeout: 60_000 }, () => {
+  it('sends the one touched change to every selected conversation, shows results, refetches and keeps the selection', async () => {
+    const { api } = fakeMarksApi();
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
+    await user.click(rowCheckbox('@TGS#2ABC'));
+    expect(bitBox('Favourite (bit 0)')).toBeChecked();
+    expect(bitBox('Hidden (bit 3)')).toBePartiallyChecked();
+    await user.click(bitBox('Hidden (bit 3)'));
+    await user.click(bitBox('Hidden (bit 3)'));
+    await user.click(bitBox('VIP (bit 32)'));
+    await user.type(textField('Reason'), 'ticket 4711');
+    expect(screen.getByTestId('mark-preview')).toHaveTextContent('Set: VIP (bit 32) · Clear: Hidden');
+    await user.click(screen.getByText('Save marks', { selector: 'button' }));
+
+    expect(await screen.findByText('Result of the last save', { selector: 'h2' })).toBeInTheDocument();
+    const [post] = posts(api);
+    expect(post?.path).toBe('/api/chat-users/user0/marks');
+    expect(post?.headers.get('X-Requested-By')).toBe('markdesk');
+    expect(post?.body).toEqual({
+      items: [
+        { conversation: { type: 'c2c', id: 'user1' }, setBits: [32], clearBits: [3] },
+        { conversation: { type: 'group', id: '@TGS#2ABC' }, setBits: [32], clearBits: [3] },
+      ],
+      reason: 'ticket 4711',
+    });
+    expect(screen.getByText('2 applied · 0 unchanged · 0 conflicts · 0 failed')).toBeInTheDocument();
+    await waitFor(() => expect(api.requests.filter((request) => request.path === '/api/chat-users/user0/conversations')).toHaveLength(2));
+    // Selection kept, editor re-initialised from the new server state.
+    expect(rowCheckbox('user1')).toBeChecked();
+    expect(rowCheckbox('@TGS#2ABC')).toBeChecked();
+    await waitFor(() => expect(bitBox('VIP (bit 32)')).toBeChecked());
+    expect(bitBox('Hidden (bit 3)')).not.toBeChecked();
+    expect(screen.getByText('Save marks', { selector: 'button' })).toBeDisabled();
+  });
+
+  it('guards a custom-mark edit with the value each conversation had, and re-applies after a conflict', async () => {
+    const { api, state } = fakeMarksApi();
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
+    await user.click(rowCheckbox('user2'));
+    expect(textField('Custom mark')).toHaveAttribute('placeholder', '(mixed)');
+    await user.type(textField('Custom mark'), '에스컬레이션');
+    expect(screen.getByTestId('custom-mark-bytes')).toHaveTextContent('18 / 256 bytes');
+
+    // Someone else changes user1's custom mark meanwhile.
+    state.set('c2c:user1', { ...(state.get('c2c:user1') as ConversationEntry), customMark: 'VIP+' });
+    await user.click(screen.getByText('Save marks', { selector: 'button' }));
+    expect(await screen.findByText('1 applied · 0 unchanged · 1 conflicts · 0 failed')).toBeInTheDocument();
+    expect(posts(api)[0]?.body).toMatchObject({
+      items: [
+        { conversation: { type: 'c2c', id: 'user1' }, customMark: '에스컬레이션', expectedCustomMark: 'VIP' },
+        { conversation: { type: 'c2c', id: 'user2' }, customMark: '에스컬레이션', expectedCustomMark: '' },
+      ],
+    });
+    expect(screen.getByText(/changed by someone else since you loaded it \(now ‘VIP\+’\)/)).toBeInTheDocument();
+
+    await user.click(screen.getByText('Reload and re-apply', { selector: 'button' }));
+    expect(await screen.findByText('2 applied · 0 unchanged · 0 conflicts · 0 failed')).toBeInTheDocument();
+    expect(posts(api)[1]?.body).toEqual({ items: [{ conversation: { type: 'c2c', id: 'user1' }, customMark: '에스컬레이션', expectedCustomMark: 'VIP+' }] });
+    expect(state.get('c2c:user1')?.customMark).toBe('에스컬레이션');
+  });
+
+  it('explains a failed item with the Chat error sentence', async () => {
+    fakeMarksApi({
+      resultFor: (item) =>
+        item.conversation.type === 'group'
+          ? { conversation: item.conversation, status: 'failed', before: null, after: null, code: 'UPSTREAM_ERROR', message: 'x', upstreamCode: 51007, auditId: 'a1' }
+          : undefined,
+    });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByLabelText('Select @TGS#2ABC', { selector: 'input' }));
+    await user.click(bitBox('Unread (bit 1)'));
+    await user.click(screen.getByText('Save marks', { selector: 'button' }));
+    expect(await screen.findByText('0 applied · 0 unchanged · 0 conflicts · 1 failed')).toBeInTheDocument();
+    const failed = document.querySelector('[data-status="failed"]') as HTMLElement;
+    expect(within(failed).getByText('Failed')).toBeInTheDocument();
+    expect(failed.textContent).toMatch(/group/i);
+  });
+
+  it('is read-only for viewers', async () => {
+    fakeMarksApi({ role: 'viewer' });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
+    expect(screen.getByText('You have the viewer role: you can see marks but not change them.')).toBeInTheDocument();
+    expect(bitBox('Favourite (bit 0)')).toBeDisabled();
+    expect(screen.queryByText('Save marks', { selector: 'button' })).toBeNull();
+    expect(screen.queryByLabelText('Conversation ID')).toBeNull();
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { createTranslator } from '../../../lib/i18n/translate';
+import { entry } from '../../../test/fixtures';
+import { createBitLabeler } from './bit-labels';
+import { bitsRecord, changeFromEditor, editorBaseline, initialEditorValues, resultingValue } from './editor-state';
+import { compareConversations, marksSearchParams, matchesFilters, parseMarksLocation } from './filters';
+import { describeChange } from './preview';
+import { applySelectionClick } from './selection';
+
+const t = createTranslator('en');
+const labeler = createBitLabeler(t, { '32': { name: 'VIP', description: 'Paying customer' } });
+
+describe('bit labels', () => {
+  it('names every group as the spec says', () => {
+    expect([0, 1, 2, 3].map(labeler.accessibleName)).toEqual(['Favourite (bit 0)', 'Unread (bit 1)', 'Collapsed (bit 2)', 'Hidden (bit 3)']);
+    expect(labeler.accessibleName(17)).toBe('Reserved (bit 17)');
+    expect(labeler.accessibleName(32)).toBe('VIP (bit 32)');
+    expect(labeler.accessibleName(40)).toBe('Custom bit 40 (bit 40)');
+    expect(labeler.description(32)).toBe('Paying customer');
+    expect(labeler.description(40)).toBeUndefined();
+  });
+
+  it('translates standard names but never an admin-given label', () => {
+    const korean = createBitLabeler(createTranslator('ko'), { '32': { name: 'VIP', description: '' } });
+    expect(korean.accessibleName(0)).toBe('즐겨찾기 (비트 0)');
+    expect(korean.label(32)).toBe('VIP');
+  });
+});
+
+describe('preview sentence', () => {
+  it('reads exactly what will be sent', () => {
+    expect(describeChange({ setBits: [0, 32], clearBits: [3], customMark: 'escalated' }, labeler, t)).toBe(
+      "Set: Favourite, VIP (bit 32) · Clear: Hidden · Custom mark → 'escalated'",
+    );
+    expect(describeChange({ setBits: [], clearBits: [40], customMark: '' }, labeler, t)).toBe('Clear: Custom bit 40 (bit 40) · Custom mark → cleared');
+    expect(describeChange({ setBits: [], clearBits: [] }, labeler, t)).toBeNull();
+  });
+});
+
+describe('editor state', () => {
+  const states = [
+    { bits: [0, 3], customMark: 'a' },
+    { bits: [0], customMark: 'b' },
+  ];
+  const baseline = editorBaseline(states);
+
+  it('starts from the selection: on for all, mixed for some, custom mark mixed', () => {
+    expect(baseline.triStates[0]).toBe('on');
+    expect(baseline.triStates[3]).toBe('mixed');
+    expect(baseline.triStates[1]).toBe('off');
+    expect(baseline.customMark).toEqual({ kind: 'mixed' });
+    expect(initialEditorValues(baseline).customMark).toBe('');
+  });
+
+  it('sends only the touched bits, and the custom mark only when edited', () => {
+    const values = initialEditorValues(baseline);
+    expect(changeFromEditor(values, baseline)).toEqual({ setBits: [], clearBits: [] });
+    const bits = { ...values.bits, b3: 'on' as const, b32: 'on' as const, b0: 'off' as const };
+    expect(changeFromEditor({ ...values, bits }, baseline)).toEqual({ setBits: [3, 32], clearBits: [0] });
+    expect(changeFromEditor({ ...values, customMark: '', customMarkEdited: true }, baseline)).toEqual({ setBits: [], clearBits: [], customMark: '' });
+  });
+
+  it('treats a same custom mark typed back to its value as untouched', () => {
+    const single = editorBaseline([{ bits: [], customMark: 'VIP' }]);
+    const values = initialEditorValues(single);
+    expect(values.customMark).toBe('VIP');
+    expect(changeFromEditor({ ...values, customMark: 'VIP' }, single).customMark).toBeUndefined();
+    expect(changeFromEditor({ ...values, customMark: 'VIP2' }, single).customMark).toBe('VIP2');
+  });
+
+  it('shows one hex when all end up equal, else what is set and cleared', () => {
+    expect(resultingValue([{ bits: [0, 3, 32], customMark: '' }], { setBits: [], clearBits: [] })).toMatchObject({ kind: 'same', hex: '0x0000000100000009' });
+    expect(resultingValue(states, { setBits: [3], clearBits: [] })).toMatchObject({ kind: 'same', hex: '0x0000000000000009' });
+    expect(resultingValue(states, { setBits: [32], clearBits: [0] })).toEqual({ kind: 'mixed', setHex: '0x0000000100000000', clearHex: '0x0000000000000001' });
+  });
+
+  it('keys one field per bit', () => {
+    expect(Object.keys(bitsRecord(baseline.triStates))).toHaveLength(64);
+  });
+});
+
+describe('selection', () => {
+  const keys = ['a', 'b', 'c', 'd', 'e'];
+  it('toggles one row and remembers it as the anchor', () => {
+    const first = applySelectionClick(new Set(), keys, null, { index: 1, shiftKey: false });
+    expect([...first.selected]).toEqual(['b']);
+    expect(first.anchor).toBe(1);
+  });
+
+  it('shift-click selects the range from the anchor, in either direction', () => {
+    const down = applySelectionClick(new Set(['b']), keys, 1, { index: 3, shiftKey: true });
+    expect([...down.selected].sort()).toEqual(['b', 'c', 'd']);
+    const up = applySelectionClick(new Set(), keys, 4, { index: 2, shiftKey: true });
+    expect([...up.selected].sort()).toEqual(['c', 'd', 'e']);
+  });
+
+  it('shift-click on a selected row clears the range', () => {
+    const result = applySelectionClick(new Set(keys), keys, 0, { index: 2, shiftKey: true });
+    expect([...result.selected].sort()).toEqual(['d', 'e']);
+  });
+});
+
+describe('filters in the address bar', () => {
+  it('round-trips the shareable URL and ignores nonsense', () => {
+    const location = parseMarksLocation(new URLSearchParams('user=minji.kim&type=group&bit=32&q=text'));
+    expect(location).toEqual({ user: 'minji.kim', type: 'group', bit: 32, q: 'text' });
+    expect(marksSearchParams(location).toString()).toBe('user=minji.kim&type=group&bit=32&q=text');
+    expect(parseMarksLocation(new URLSearchParams('type=channel&bit=99'))).toEqual({ user: null, type: null, bit: null, q: '' });
+  });
+
+  it('matches type, bit and text in name, ID or custom mark', () => {
+    const row = entry('user1', { name: 'Minji Kim', bits: [0, 33], customMark: '에스컬레이션' });
+    expect(matchesFilters(row, { q: 'minji', type: 'c2c', bit: 33 })).toBe(true);
+    expect(matchesFilters(row, { q: '에스컬', type: null, bit: null })).toBe(true);
+    expect(matchesFilters(row, { q: '', type: 'group', bit: null })).toBe(false);
+    expect(matchesFilters(row, { q: '', type: null, bit: 3 })).toBe(false);
+  });
+
+  it('orders pinned first, then by latest message', () => {
+    const rows = [entry('old', { lastMessageAt: '2026-01-01T00:00:00Z' }), entry('new', { lastMessageAt: '2026-11-01T00:00:00Z' }), entry('pin', { pinned: true, lastMessageAt: null })];
+    expect(rows.sort(compareConversations).map((row) => row.conversation.id)).toEqual(['pin', 'new', 'old']);
+  });
+});
