@@ -11,6 +11,7 @@ import { registerSpa } from './http/spa';
 import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { chatUserRoutes } from './routes/chat-users';
+import { JOB_UPLOAD_ROUTE, jobRoutes } from './routes/jobs';
 import { labelRoutes } from './routes/labels';
 import { sessionRoutes } from './routes/session';
 import { staffRoutes } from './routes/staff';
@@ -52,6 +53,17 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Graceful shutdown: close() waits for every connection to end. Idle keep-alive ones are closed
+  // at once; one busy with a request would stay open after its answer (for the 72 s keep-alive),
+  // so answers sent while closing tell the client to hang up.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -61,7 +73,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   });
 
   const publicOrigin = typeof options.publicOrigin === 'string' ? () => options.publicOrigin as string : options.publicOrigin;
-  await registerSecurity(app, { publicOrigin, hsts: publicOrigin().startsWith('https:') });
+  await registerSecurity(app, { publicOrigin, hsts: publicOrigin().startsWith('https:'), nonJsonBodyRoutes: new Set([JOB_UPLOAD_ROUTE]) });
   await registerSessionAuth(app, { store: deps.store, clock: deps.clock, cookie: deps.cookie });
 
   await app.register(healthRoutes, deps);
@@ -70,6 +82,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(auditRoutes, deps);
   await app.register(labelRoutes, deps);
   await app.register(staffRoutes, deps);
+  await app.register(jobRoutes, deps);
 
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
 
