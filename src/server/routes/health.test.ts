@@ -1,0 +1,62 @@
+// bff-api §4 GET /api/health (liveness) and GET /api/ready (database and upstream usable).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBff, type TestBff } from '../testing/bff-harness';
+
+let bff: TestBff;
+beforeAll(async () => {
+  bff = await startTestBff();
+});
+afterAll(() => bff.close());
+
+const ready = () => bff.inject({ method: 'GET', url: '/api/ready' });
+const accountChecks = async () => (await bff.emulatorStats()).commands['im_open_login_svc/account_check']?.calls ?? 0;
+
+describe('GET /api/health', () => {
+  it('answers without a session: status, mode and version, and no secret about the Chat app', async () => {
+    const response = await bff.inject({ method: 'GET', url: '/api/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'ok', mode: 'sandbox', version: 'test' });
+    // In sandbox mode the SDKAppID is the emulator's random one; it is not shown.
+    expect(response.json()).toMatchObject({ chat: { sdkAppId: null } });
+  });
+});
+
+describe('GET /api/ready', () => {
+  it('is 200 when the database and Chat answer, and reuses that answer for a few seconds', async () => {
+    await bff.clearEmulatorStats();
+    const first = await ready();
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ ready: true, checks: { database: true, upstream: true } });
+    await ready();
+    expect(await accountChecks()).toBe(1);
+  });
+
+  it('is 503 naming the upstream when Chat refuses', async () => {
+    bff.clock.advance(10_000);
+    await bff.setFaults({ errorRate: { 70009: 1 } });
+    try {
+      const response = await ready();
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ ready: false, checks: { database: true, upstream: false } });
+    } finally {
+      await bff.setFaults({});
+    }
+  });
+
+  it('is 503 naming the database when it cannot be read', async () => {
+    bff.clock.advance(10_000);
+    const prepare = bff.store.sqlite.prepare.bind(bff.store.sqlite);
+    bff.store.sqlite.prepare = (() => {
+      throw new Error('SQLITE_IOERR: disk I/O error');
+    }) as typeof bff.store.sqlite.prepare;
+    try {
+      const response = await ready();
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ ready: false, checks: { database: false, upstream: true } });
+    } finally {
+      bff.store.sqlite.prepare = prepare;
+    }
+    bff.clock.advance(10_000);
+    expect((await ready()).statusCode).toBe(200);
+  });
+});
