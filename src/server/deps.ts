@@ -2,6 +2,7 @@ import type { LoginThrottle } from './auth/login-throttle';
 import type { ChatClient } from './chat/client';
 import type { ChatRegion } from './chat/regions';
 import type { SessionCookie } from './http/auth';
+import type { JobRunner } from './jobs/runner';
 import type { Clock, Store } from './store/database';
 
 /** Everything the routes need, built once in main.ts (or by a test). */
@@ -15,4 +16,6 @@ export type AppDeps = {
   /** What the top bar shows; neither is a secret. */
   chatApp: { sdkAppId: number | null; region: ChatRegion | null };
   version: string;
+  /** Runs bulk jobs; main.ts passes its own (resumed at start). Without one the job routes make theirs. */
+  jobs?: JobRunner;
 };

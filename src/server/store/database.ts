@@ -92,11 +92,59 @@ export interface MarkLabelsTable {
   description: string;
 }
 
+/** 'uploading' is internal: the file is still being read (never shown; removed if the server dies). */
+export type JobTableState = 'uploading' | 'checked' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+export interface JobsTable {
+  seq: Generated<number>;
+  id: string;
+  state: JobTableState;
+  created_by: string;
+  created_at: string;
+  started_by: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  /** Data rows in the file. */
+  total_rows: number;
+  /** Rows that passed the check. */
+  valid_rows: number;
+  applied: number;
+  unchanged: number;
+  conflicts: number;
+  failed: number;
+  cancelled: number;
+  message: string | null;
+}
+
+export type JobRowTableStatus = 'invalid' | 'pending' | 'claimed' | 'applied' | 'unchanged' | 'conflict' | 'failed' | 'cancelled';
+
+export interface JobRowsTable {
+  job_id: string;
+  /** Line of the file where the row starts (the header is line 1). */
+  line: number;
+  /** The seven input fields as written, in JOB_CSV_COLUMNS order (JSON array). */
+  input_json: string;
+  status: JobRowTableStatus;
+  chat_user: string | null;
+  conversation_type: 'c2c' | 'group' | null;
+  conversation_id: string | null;
+  /** The checked MarkChange (JSON), bit names already resolved. */
+  change_json: string | null;
+  /** The row's audit entry, once it is known to exist. */
+  audit_id: string | null;
+  /** Times the row went back to pending after a transient upstream failure. */
+  attempts: Generated<number>;
+  upstream_code: number | null;
+  message: string | null;
+}
+
 export interface Database {
   staff: StaffTable;
   sessions: SessionsTable;
   audit: AuditTable;
   mark_labels: MarkLabelsTable;
+  jobs: JobsTable;
+  job_rows: JobRowsTable;
 }
 
 export type Store = {

@@ -4,6 +4,11 @@ import { bitIndexSchema, conversationSchema } from '../marks/schemas';
 import { isoDateTimeSchema } from './time';
 
 export const JOB_MAX_ROWS = 100_000;
+/**
+ * Largest upload accepted. 100,000 rows of typical IDs and marks are 5–20 MB; this leaves room for
+ * long CJK custom marks and labels without letting one request fill the disk.
+ */
+export const JOB_UPLOAD_MAX_BYTES = 32 * 1024 * 1024;
 /** The header row a job CSV must start with (column order as listed). */
 export const JOB_CSV_COLUMNS = [
   'chat_user',
@@ -16,6 +21,14 @@ export const JOB_CSV_COLUMNS = [
 ] as const;
 /** results.csv: the input columns, then these. */
 export const JOB_RESULT_COLUMNS = [...JOB_CSV_COLUMNS, 'status', 'upstream_code', 'message'] as const;
+
+/**
+ * `status` of a row in results.csv: what happened to it (`applied` … `failed` as for single marks),
+ * `invalid` (refused by the check, `message` says why), `pending` (not done yet) or `cancelled`
+ * (the job was cancelled before the row was sent).
+ */
+export const JOB_ROW_STATUSES = ['applied', 'unchanged', 'conflict', 'failed', 'invalid', 'pending', 'cancelled'] as const;
+export type JobRowStatus = (typeof JOB_ROW_STATUSES)[number];
 
 /** Preview rows shown before a job is started, and invalid rows listed, at most. */
 export const JOB_PREVIEW_ROWS = 20;
@@ -75,8 +88,22 @@ export const jobStatusSchema = z.object({
   etaSeconds: z.number().nonnegative().nullable(),
   createdBy: z.string(),
   createdAt: isoDateTimeSchema,
+  /** Data rows in the file and those the check refused (rows − invalid = total). */
+  rows: z.int().nonnegative().optional(),
+  invalid: z.int().nonnegative().optional(),
+  /** Who started it (their name is on each row's audit entry), and when. */
+  startedBy: z.string().optional(),
+  startedAt: isoDateTimeSchema.optional(),
+  /** When it reached done, cancelled or failed. */
+  finishedAt: isoDateTimeSchema.optional(),
+  /** Why a job stopped (state failed); a person can fix the cause and resume it. */
+  message: z.string().optional(),
 });
 export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+/** GET /api/jobs?limit= (1..500, default 100). */
+export const jobListQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export type JobListQuery = z.infer<typeof jobListQuerySchema>;
 
 /** GET /api/jobs, newest first. */
 export const jobListResponseSchema = z.object({ jobs: z.array(jobStatusSchema) });

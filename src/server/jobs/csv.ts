@@ -1,0 +1,302 @@
+// Reading a bulk-job CSV (bff-api §4.4): UTF-8 (BOM allowed), a header row, RFC 4180 quoting, one
+// mark change per row. The file is streamed through csv-parse and checked row by row, so a
+// 100,000-row upload is never held in memory. The bit and custom-mark rules are the mark domain's
+// changeProblems and the IDs are checked by the shared zod schemas: a row is refused for exactly
+// what POST …/marks would refuse, in the same words.
+import { parse, type CsvError } from 'csv-parse';
+import { finished, Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { JOB_CSV_COLUMNS, JOB_MAX_ROWS, JOB_UPLOAD_MAX_BYTES } from '../../shared/api/jobs';
+import { bitFromName } from '../../shared/marks/bits';
+import { changeProblems, normalizeChange, type MarkChange } from '../../shared/marks/change';
+import type { Conversation } from '../../shared/marks/conversation';
+import { chatUserIdSchema, conversationTypeSchema, groupIdSchema } from '../../shared/marks/schemas';
+import type { MarkLabels } from '../store/labels';
+
+export type JobCsvColumn = (typeof JOB_CSV_COLUMNS)[number];
+
+/** One data row: the fields as written (JOB_CSV_COLUMNS order) and what the check made of them. */
+export type CheckedRow = { line: number; input: string[] } & (
+  | { ok: true; chatUser: string; conversation: Conversation; change: MarkChange }
+  | { ok: false; error: string }
+);
+
+export type JobFileProblem = 'NOT_UTF8' | 'NO_HEADER' | 'BAD_HEADER' | 'BAD_CSV' | 'TOO_MANY_ROWS' | 'TOO_LARGE';
+
+/** The file as a whole cannot be used (nothing of it is kept). */
+export class JobFileError extends Error {
+  override readonly name = 'JobFileError';
+  constructor(
+    readonly problem: JobFileProblem,
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+const HEADER_HELP = `The first line must be the header ${JOB_CSV_COLUMNS.join(',')}.`;
+
+/** Longest row accepted (characters); far above any valid row, it stops a runaway quoted field early. */
+const MAX_RECORD_CHARS = 64 * 1024;
+
+// ---- bit names --------------------------------------------------------------------------------
+
+/** How set_bits/clear_bits words map to bits: standard names, custom labels (any case), numbers. */
+export type BitNames = { labels: Map<string, number>; longestLabelWords: number };
+
+const normalizeWords = (text: string) => text.trim().split(/\s+/).join(' ').toLowerCase();
+
+export function bitNamesFrom(labels: MarkLabels): BitNames {
+  const byName = new Map<string, number>();
+  let longestLabelWords = 1;
+  for (const [bit, label] of Object.entries(labels)) {
+    const name = normalizeWords(label.name);
+    if (name === '') continue;
+    byName.set(name, Number(bit));
+    longestLabelWords = Math.max(longestLabelWords, name.split(' ').length);
+  }
+  return { labels: byName, longestLabelWords };
+}
+
+const NUMBER = /^[+-]?\d+(?:\.\d+)?$/;
+
+/**
+ * The bits a set_bits/clear_bits field names. Words are separated by spaces; a label may itself
+ * contain spaces ("VIP customer"), so at each position the longest run of words that is a label
+ * wins. Numbers are returned as they are, even out of range: changeProblems judges them.
+ */
+export function parseBitList(field: string, names: BitNames): { bits: number[]; unknown: string[] } {
+  const words = field.trim() === '' ? [] : field.trim().split(/\s+/);
+  const bits: number[] = [];
+  const unknown: string[] = [];
+  for (let start = 0; start < words.length; ) {
+    const word = words[start]!;
+    if (NUMBER.test(word)) {
+      bits.push(Number(word));
+      start++;
+      continue;
+    }
+    let matched = false;
+    for (let end = Math.min(words.length, start + names.longestLabelWords); end > start; end--) {
+      const candidate = words.slice(start, end).join(' ').toLowerCase();
+      const bit = end === start + 1 ? (bitFromName(candidate) ?? names.labels.get(candidate)) : names.labels.get(candidate);
+      if (bit !== undefined) {
+        bits.push(bit);
+        start = end;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) {
+      unknown.push(word);
+      start++;
+    }
+  }
+  return { bits, unknown };
+}
+
+// ---- one row ----------------------------------------------------------------------------------
+
+const firstMessage = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
+  result.success ? null : (result.error?.issues.map((issue) => issue.message).join(' ') ?? 'is not valid.');
+
+/** Checks one data row whose fields are already in JOB_CSV_COLUMNS order. */
+export function checkRow(line: number, input: string[], names: BitNames): CheckedRow {
+  const [chatUser = '', typeField = '', conversationId = '', setField = '', clearField = '', customMark = '', clearCustomField = ''] = input;
+  const errors: string[] = [];
+
+  const userProblem = firstMessage(chatUserIdSchema.safeParse(chatUser));
+  if (userProblem) errors.push(`chat_user: ${userProblem}`);
+
+  const type = typeField.trim().toLowerCase();
+  let conversation: Conversation | null = null;
+  if (!conversationTypeSchema.safeParse(type).success) {
+    errors.push(`conversation_type: "${typeField}" is not a conversation type; use c2c or group.`);
+  } else {
+    const idProblem = firstMessage((type === 'c2c' ? chatUserIdSchema : groupIdSchema).safeParse(conversationId));
+    if (idProblem) errors.push(`conversation_id: ${idProblem}`);
+    else conversation = { type: type as Conversation['type'], id: conversationId };
+  }
+
+  const setBits = parseBitList(setField, names);
+  const clearBits = parseBitList(clearField, names);
+  for (const [column, parsed] of [['set_bits', setBits], ['clear_bits', clearBits]] as const) {
+    for (const word of parsed.unknown) {
+      errors.push(`${column}: "${word}" is not a bit; use 0–3, 32–63, favourite, unread, collapsed, hidden or the label of a custom bit.`);
+    }
+  }
+
+  const clearCustom = clearCustomField.trim().toLowerCase();
+  if (clearCustom !== '' && clearCustom !== 'true' && clearCustom !== 'false') {
+    errors.push(`clear_custom_mark: "${clearCustomField}" must be true, false or empty.`);
+  }
+  if (clearCustom === 'true' && customMark !== '') {
+    errors.push('Give a custom_mark or clear_custom_mark=true, not both.');
+  }
+
+  const change: MarkChange = { setBits: setBits.bits, clearBits: clearBits.bits };
+  if (customMark !== '') change.customMark = customMark;
+  else if (clearCustom === 'true') change.customMark = '';
+  // An unknown word already explains an otherwise empty list; "nothing to save" would only confuse.
+  const unknownWords = setBits.unknown.length + clearBits.unknown.length > 0;
+  for (const problem of changeProblems(change)) {
+    if (problem.code === 'EMPTY_CHANGE' && unknownWords) continue;
+    errors.push(problem.message);
+  }
+
+  if (errors.length > 0 || !conversation) return { line, input, ok: false, error: errors.join(' ') };
+  return { line, input, ok: true, chatUser, conversation, change: normalizeChange(change) };
+}
+
+// ---- the file ---------------------------------------------------------------------------------
+
+/** Decodes UTF-8 strictly (a file saved as CP949 or GBK is refused, not garbled); drops a BOM. */
+function utf8Decoder(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const fail = () => new JobFileError('NOT_UTF8', 'The file is not UTF-8 text. Save it as "CSV UTF-8" and upload it again.');
+  return new Transform({
+    readableObjectMode: false,
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        const text = decoder.decode(chunk, { stream: true });
+        done(null, text);
+      } catch {
+        done(fail());
+      }
+    },
+    flush(done) {
+      try {
+        done(null, decoder.decode());
+      } catch {
+        done(fail());
+      }
+    },
+  });
+}
+
+/** Refuses the upload as soon as it passes `maxBytes`, whatever Content-Length said. */
+function byteLimit(maxBytes: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > maxBytes) done(tooLarge(maxBytes));
+      else done(null, chunk);
+    },
+  });
+}
+
+export function tooLarge(maxBytes: number): JobFileError {
+  return new JobFileError('TOO_LARGE', `The file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB; split it into smaller files.`);
+}
+
+function csvSyntaxError(error: CsvError, recordStartLine: number): JobFileError {
+  const errorLine = typeof error.lines === 'number' ? error.lines : recordStartLine;
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new JobFileError('BAD_CSV', `Line ${recordStartLine}: a quoted field is never closed (a " is missing).`, recordStartLine);
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return new JobFileError(
+        'BAD_CSV',
+        `Line ${errorLine}: a quoted field has text after its closing quote; inside quotes, write " as "".`,
+        errorLine,
+      );
+    case 'CSV_MAX_RECORD_SIZE':
+      return new JobFileError('BAD_CSV', `Line ${recordStartLine}: the row is longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters.`, recordStartLine);
+    default:
+      return new JobFileError('BAD_CSV', `Line ${errorLine}: this is not valid CSV (${error.code}).`, errorLine);
+  }
+}
+
+/** Where each column of the file sits, from its header; throws BAD_HEADER naming what is wrong. */
+export function columnOrder(header: string[]): number[] {
+  const names = header.map((name) => name.trim().toLowerCase());
+  const problems: string[] = [];
+  const unknown = names.filter((name) => !(JOB_CSV_COLUMNS as readonly string[]).includes(name));
+  const missing = JOB_CSV_COLUMNS.filter((column) => !names.includes(column));
+  const repeated = JOB_CSV_COLUMNS.filter((column) => names.indexOf(column) !== names.lastIndexOf(column));
+  if (missing.length > 0) problems.push(`missing ${missing.join(', ')}`);
+  if (unknown.length > 0) problems.push(`unknown ${unknown.map((name) => `"${name}"`).join(', ')}`);
+  if (repeated.length > 0) problems.push(`repeated ${repeated.join(', ')}`);
+  if (problems.length > 0) {
+    throw new JobFileError('BAD_HEADER', `The header is wrong (${problems.join('; ')}). ${HEADER_HELP}`, 1);
+  }
+  return JOB_CSV_COLUMNS.map((column) => names.indexOf(column));
+}
+
+export type ReadJobCsvOptions = { names: BitNames; maxRows?: number; maxBytes?: number };
+
+/**
+ * The checked data rows of an uploaded file, in file order. Throws JobFileError when the file as a
+ * whole is unusable: not UTF-8, no or wrong header, broken quoting (everything after it would be
+ * guesswork), more than `maxRows` rows or more than `maxBytes` bytes.
+ */
+export async function* readJobCsv(body: Readable, options: ReadJobCsvOptions): AsyncGenerator<CheckedRow> {
+  const maxRows = options.maxRows ?? JOB_MAX_ROWS;
+  // Line numbers are worked out as csv-parse goes (not when the iterator gets to a record), so an
+  // error can name the line of the record that was being read.
+  let lastEndLine = 0;
+  let emptyLinesSeen = 0;
+  const parser = parse({
+    relax_column_count: true,
+    skip_empty_lines: true,
+    // Excel writes CRLF, others LF; a quoted field may hold either.
+    record_delimiter: ['\r\n', '\n', '\r'],
+    max_record_size: MAX_RECORD_CHARS,
+    on_record: (fields: string[], context) => {
+      // context.lines is where the record ends; it starts after the previous one and any blank lines.
+      const line = lastEndLine + 1 + (context.empty_lines - emptyLinesSeen);
+      lastEndLine = context.lines;
+      emptyLinesSeen = context.empty_lines;
+      return { fields, line } as unknown as string[];
+    },
+  });
+  const limit = byteLimit(options.maxBytes ?? JOB_UPLOAD_MAX_BYTES);
+  // Piped by hand, not through pipeline(): when the file is refused half-way the request must stay
+  // open for the answer; the caller closes the connection after it instead.
+  body.pipe(limit);
+  const stopWatching = finished(body, { writable: false }, (error) => {
+    if (error) limit.destroy(error);
+  });
+  const flowing = pipeline(limit, utf8Decoder(), parser);
+  // The iterator below sees the same error; this only keeps it from being reported as unhandled.
+  flowing.catch(() => {});
+
+  let order: number[] | null = null;
+  let rows = 0;
+  try {
+    for await (const { fields, line } of parser as AsyncIterable<{ fields: string[]; line: number }>) {
+      if (order === null) {
+        order = columnOrder(fields);
+        continue;
+      }
+      if (++rows > maxRows) {
+        throw new JobFileError(
+          'TOO_MANY_ROWS',
+          `The file has more than ${maxRows.toLocaleString('en-US')} rows; split it into files of at most ${maxRows.toLocaleString('en-US')} rows.`,
+        );
+      }
+      const input = order.map((index) => fields[index] ?? '');
+      if (fields.length !== order.length) {
+        yield { line, input, ok: false, error: `The row has ${fields.length} fields; the header has ${order.length}.` };
+      } else {
+        yield checkRow(line, input, options.names);
+      }
+    }
+    await flowing;
+  } catch (error) {
+    if (error instanceof JobFileError) throw error;
+    if (isCsvError(error)) throw csvSyntaxError(error, lastEndLine + 1);
+    throw error;
+  } finally {
+    stopWatching();
+    body.unpipe(limit);
+  }
+  if (order === null) throw new JobFileError('NO_HEADER', `The file is empty. ${HEADER_HELP}`, 1);
+}
+
+function isCsvError(error: unknown): error is CsvError {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('CSV_');
+}

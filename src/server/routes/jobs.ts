@@ -1,0 +1,125 @@
+// Bulk jobs (bff-api §4.4): upload a CSV, check it, then start/pause/resume/cancel it and watch it
+// by polling GET /api/jobs/:id (the SPA polls about once a second while a job runs).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import {
+  JOB_UPLOAD_MAX_BYTES,
+  jobCheckedResponseSchema,
+  jobIdParamsSchema,
+  jobListQuerySchema,
+  jobListResponseSchema,
+  jobStatusSchema,
+} from '../../shared/api/jobs';
+import type { AppDeps } from '../deps';
+import { requireRole } from '../http/auth';
+import { HttpError } from '../http/errors';
+import { bitNamesFrom, JobFileError, readJobCsv, tooLarge } from '../jobs/csv';
+import { createJobRunner, JobControlError } from '../jobs/runner';
+import { getJob, jobResultsCsv, storeCheckedJob } from '../jobs/store';
+import { getLabels } from '../store/labels';
+
+/** The one route whose body is CSV, not JSON (for the CSRF rule's content-type check). */
+export const JOB_UPLOAD_ROUTE = 'POST /api/jobs';
+
+/** Control requests carry no body, or an empty JSON object. */
+const emptyBodySchema = z.strictObject({}).nullish();
+
+function controlError(error: unknown): never {
+  if (error instanceof JobControlError) throw new HttpError(error.code, error.message);
+  throw error;
+}
+
+function fileError(error: JobFileError): HttpError {
+  if (error.problem === 'TOO_LARGE' || error.problem === 'TOO_MANY_ROWS') return new HttpError('PAYLOAD_TOO_LARGE', error.message);
+  if (error.problem === 'NOT_UTF8') return new HttpError('VALIDATION_FAILED', error.message, { details: { file: [error.message] } });
+  return new HttpError('VALIDATION_FAILED', error.message, { details: { [error.line === undefined ? 'file' : `line.${error.line}`]: [error.message] } });
+}
+
+async function upload(deps: AppDeps, request: FastifyRequest, reply: FastifyReply) {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'text/csv') throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as CSV (Content-Type: text/csv).');
+  if (Number(request.headers['content-length'] ?? 0) > JOB_UPLOAD_MAX_BYTES) {
+    void reply.header('connection', 'close');
+    throw new HttpError('PAYLOAD_TOO_LARGE', tooLarge(JOB_UPLOAD_MAX_BYTES).message);
+  }
+  const body = request.body instanceof Readable ? request.body : Readable.from([]);
+  try {
+    const checked = await storeCheckedJob(
+      deps.store,
+      { createdBy: request.staff!.username, clock: deps.clock },
+      readJobCsv(body, { names: bitNamesFrom(getLabels(deps.store)) }),
+    );
+    request.log.info({ event: 'job_checked', job: checked.jobId, rows: checked.rows, valid: checked.valid }, 'bulk job file checked');
+    return reply.code(201).send(checked);
+  } catch (error) {
+    if (!(error instanceof JobFileError)) throw error;
+    // The rest of a refused upload is not read: close the connection after answering.
+    if (!request.raw.complete) void reply.header('connection', 'close');
+    request.log.info({ event: 'input_validation_fail', route: JOB_UPLOAD_ROUTE, problem: error.problem }, 'bulk job file refused');
+    throw fileError(error);
+  }
+}
+
+export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const runner = deps.jobs ?? createJobRunner({ store: deps.store, chat: deps.chat, clock: deps.clock });
+  runner.setLog(app.log.child({ module: 'jobs' }));
+  // Stop taking new lines and let the calls in flight finish before the Chat client closes.
+  app.addHook('onClose', async () => runner.stop());
+
+  // Scoped to this plugin: the upload reads its body itself, as a stream, under its own limit.
+  // Any other type reaches the handler too, which answers 415 with the right sentence.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  app.post(
+    '/api/jobs',
+    { onRequest: requireRole('editor'), schema: { consumes: ['text/csv'], response: { 201: jobCheckedResponseSchema } } },
+    async (request, reply) => upload(deps, request, reply),
+  );
+
+  app.get(
+    '/api/jobs',
+    { onRequest: requireRole('viewer'), schema: { querystring: jobListQuerySchema, response: { 200: jobListResponseSchema } } },
+    async (request) => ({ jobs: runner.list(request.query.limit) }),
+  );
+
+  app.get(
+    '/api/jobs/:id',
+    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, response: { 200: jobStatusSchema } } },
+    async (request) => {
+      const status = runner.status(request.params.id);
+      if (!status) throw new HttpError('NOT_FOUND', 'There is no such job.');
+      return status;
+    },
+  );
+
+  app.get(
+    '/api/jobs/:id/results.csv',
+    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, produces: ['text/csv'] } },
+    async (request, reply) => {
+      const job = getJob(deps.store, request.params.id);
+      if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="markdesk-job-${job.id}-results.csv"`)
+        .send(Readable.from(jobResultsCsv(deps.store, job.id)));
+    },
+  );
+
+  const control = (action: 'start' | 'pause' | 'resume' | 'cancel') =>
+    app.post(
+      `/api/jobs/:id/${action}`,
+      { onRequest: requireRole('editor'), schema: { params: jobIdParamsSchema, body: emptyBodySchema, response: { 200: jobStatusSchema } } },
+      async (request) => {
+        const { id } = request.params;
+        try {
+          return action === 'start' ? await runner.start(id, request.staff!.username) : await runner[action](id);
+        } catch (error) {
+          return controlError(error);
+        }
+      },
+    );
+  for (const action of ['start', 'pause', 'resume', 'cancel'] as const) control(action);
+};
