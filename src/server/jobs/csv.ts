@@ -60,6 +60,7 @@ export function bitNamesFrom(labels: MarkLabels): BitNames {
 }
 
 const NUMBER = /^[+-]?\d+(?:\.\d+)?$/;
+const LINE_BREAKS = /\r\n|\r|\n/g;
 
 /**
  * The bits a set_bits/clear_bits field names. Words are separated by spaces; a label may itself
@@ -191,21 +192,16 @@ export function tooLarge(maxBytes: number): JobFileError {
   return new JobFileError('TOO_LARGE', `The file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB; split it into smaller files.`);
 }
 
-function csvSyntaxError(error: CsvError, recordStartLine: number): JobFileError {
-  const errorLine = typeof error.lines === 'number' ? error.lines : recordStartLine;
+function csvSyntaxError(error: CsvError, line: number): JobFileError {
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return new JobFileError('BAD_CSV', `Line ${recordStartLine}: a quoted field is never closed (a " is missing).`, recordStartLine);
+      return new JobFileError('BAD_CSV', `Line ${line}: a quoted field is never closed (a " is missing).`, line);
     case 'CSV_INVALID_CLOSING_QUOTE':
-      return new JobFileError(
-        'BAD_CSV',
-        `Line ${errorLine}: a quoted field has text after its closing quote; inside quotes, write " as "".`,
-        errorLine,
-      );
+      return new JobFileError('BAD_CSV', `Line ${line}: a quoted field has text after its closing quote; inside quotes, write " as "".`, line);
     case 'CSV_MAX_RECORD_SIZE':
-      return new JobFileError('BAD_CSV', `Line ${recordStartLine}: the row is longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters.`, recordStartLine);
+      return new JobFileError('BAD_CSV', `Line ${line}: the row is longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters.`, line);
     default:
-      return new JobFileError('BAD_CSV', `Line ${errorLine}: this is not valid CSV (${error.code}).`, errorLine);
+      return new JobFileError('BAD_CSV', `Line ${line}: this is not valid CSV (${error.code}).`, line);
   }
 }
 
@@ -235,7 +231,8 @@ export type ReadJobCsvOptions = { names: BitNames; maxRows?: number; maxBytes?: 
 export async function* readJobCsv(body: Readable, options: ReadJobCsvOptions): AsyncGenerator<CheckedRow> {
   const maxRows = options.maxRows ?? JOB_MAX_ROWS;
   // Line numbers are worked out as csv-parse goes (not when the iterator gets to a record), so an
-  // error can name the line of the record that was being read.
+  // error can name the line of the record being read. csv-parse's own count takes a CRLF inside
+  // quotes for two lines, so a record's span is counted here from its fields.
   let lastEndLine = 0;
   let emptyLinesSeen = 0;
   const parser = parse({
@@ -245,9 +242,10 @@ export async function* readJobCsv(body: Readable, options: ReadJobCsvOptions): A
     record_delimiter: ['\r\n', '\n', '\r'],
     max_record_size: MAX_RECORD_CHARS,
     on_record: (fields: string[], context) => {
-      // context.lines is where the record ends; it starts after the previous one and any blank lines.
       const line = lastEndLine + 1 + (context.empty_lines - emptyLinesSeen);
-      lastEndLine = context.lines;
+      let breaks = 0;
+      for (const field of fields) breaks += field.match(LINE_BREAKS)?.length ?? 0;
+      lastEndLine = line + breaks;
       emptyLinesSeen = context.empty_lines;
       return { fields, line } as unknown as string[];
     },

@@ -1,0 +1,221 @@
+// The job runner on its own (small chunks and batches, one reader and one writer so that a job
+// lasts long enough to be paused), against the emulator.
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { toMarkItem } from '../../shared/marks/change';
+import type { ChatClient } from '../chat/client';
+import type { ChatCommand, RequestOf } from '../chat/commands';
+import { recordIntents, recordOutcomes } from '../store/audit';
+import { startTestBff, type TestBff } from '../testing/bff-harness';
+import { bitNamesFrom, readJobCsv } from './csv';
+import { createJobRunner, jobLineRequestId, jobReason, type JobRunner, type JobRunnerOptions } from './runner';
+import { claimChunk, getJob, storeCheckedJob, transitionJob } from './store';
+import { csvOf, jobAuditEntries, plannedRows, upstreamStates, type PlannedRow } from './testing';
+
+let bff: TestBff;
+/** conversation ids of every item the runner sent in mark_contact calls, in order. */
+let sent: string[];
+let recordingChat: Pick<ChatClient, 'call' | 'limiterFor'>;
+
+beforeAll(async () => {
+  bff = await startTestBff();
+  recordingChat = {
+    async call<C extends ChatCommand>(command: C, body: RequestOf<C>) {
+      if (command === 'recentcontact/mark_contact') {
+        for (const item of (body as RequestOf<'recentcontact/mark_contact'>).MarkItem) {
+          sent.push('To_Account' in item.ContactItem ? item.ContactItem.To_Account : item.ContactItem.ToGroupId);
+        }
+      }
+      return bff.chat.call(command, body);
+    },
+    limiterFor: (command) => bff.chat.limiterFor(command),
+  };
+});
+afterAll(() => bff.close());
+beforeEach(async () => {
+  sent = [];
+  await bff.setFaults({});
+});
+
+function runner(options: Partial<JobRunnerOptions> = {}): JobRunner {
+  return createJobRunner({
+    store: bff.store,
+    chat: recordingChat,
+    clock: bff.clock,
+    readConcurrency: 1,
+    writeConcurrency: 1,
+    readChunkRows: 10,
+    writeBatchRows: 5,
+    retryDelayMs: { base: 5, max: 20 },
+    ...options,
+  });
+}
+
+async function newJob(rows: PlannedRow[]): Promise<string> {
+  await bff.importUsers(...new Set(rows.map((row) => row.chatUser)));
+  const checked = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock }, readJobCsv(Readable.from([csvOf(rows)]), { names: bitNamesFrom({}) }));
+  return checked.jobId;
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function expectAllApplied(jobId: string, rows: PlannedRow[]): Promise<void> {
+  const states = await upstreamStates(bff.chat, rows);
+  for (const row of rows) {
+    expect(states.get(`${row.chatUser}/${row.conversation.id}`), row.conversation.id).toEqual({ bits: row.setBits, customMark: row.customMark ?? '' });
+  }
+  const entries = jobAuditEntries(bff.store, jobId);
+  expect(entries).toHaveLength(rows.length);
+  expect(new Set(entries.map((entry) => entry.requestId)).size).toBe(rows.length);
+  expect(entries.every((entry) => entry.status === 'applied')).toBe(true);
+}
+
+describe('pause, resume, cancel', () => {
+  it('a paused job stops sending, keeps what it did, and finishes on resume without repeating a row', async () => {
+    const rows = plannedRows(['pause.a', 'pause.b'], 30, [2, 34]);
+    const jobId = await newJob(rows);
+    const jobs = runner();
+    await bff.setFaults({ latencyMs: 30 });
+
+    await jobs.start(jobId, 'editor');
+    await until(() => jobs.status(jobId)!.done >= 10);
+    expect((await jobs.pause(jobId)).state).toBe('paused');
+    await jobs.whenIdle(jobId);
+    const paused = jobs.status(jobId)!;
+    expect(paused.state).toBe('paused');
+    expect(paused.done).toBeLessThan(60);
+    const sentWhilePaused = sent.length;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(sent.length).toBe(sentWhilePaused);
+    expect(jobs.status(jobId)!.done).toBe(paused.done);
+
+    expect((await jobs.resume(jobId)).state).toBe('running');
+    await jobs.whenIdle(jobId);
+    expect(jobs.status(jobId)).toMatchObject({ state: 'done', done: 60, applied: 60 });
+    expect(sent).toHaveLength(60);
+    expect(new Set(sent).size).toBe(60);
+    await expectAllApplied(jobId, rows);
+  });
+
+  it('a cancelled job finishes what is in flight, sends nothing more and marks the rest cancelled', async () => {
+    const rows = plannedRows(['cancel.a'], 60, [3]);
+    const jobId = await newJob(rows);
+    const jobs = runner();
+    await bff.setFaults({ latencyMs: 30 });
+
+    await jobs.start(jobId, 'editor');
+    await until(() => jobs.status(jobId)!.done >= 10);
+    expect((await jobs.cancel(jobId)).state).toBe('cancelled');
+    await jobs.whenIdle(jobId);
+    const job = getJob(bff.store, jobId)!;
+    expect(job.state).toBe('cancelled');
+    expect(job.finishedAt).not.toBeNull();
+    expect(job.applied).toBeLessThan(60);
+    expect(job.applied + job.cancelled).toBe(60);
+    const sentAtEnd = sent.length;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(sent.length).toBe(sentAtEnd);
+    expect(sent).toHaveLength(job.applied);
+    expect(jobAuditEntries(bff.store, jobId)).toHaveLength(job.applied);
+  });
+});
+
+describe('failures', () => {
+  it('a configuration error stops the job (failed, with the reason); after the fix, resume finishes it', async () => {
+    const rows = plannedRows(['config.a'], 12, [0]);
+    const jobId = await newJob(rows);
+    const jobs = runner();
+    // 50003: "the request needs App admin permission" — nothing a retry fixes.
+    await bff.setFaults({ errorRate: { '50003': 1 } });
+    await jobs.start(jobId, 'editor');
+    await jobs.whenIdle(jobId);
+    const failed = jobs.status(jobId)!;
+    expect(failed).toMatchObject({ state: 'failed', done: 0 });
+    expect(failed.message).toMatch(/Chat refused to read marks: .*\(code 50003\)/);
+
+    await bff.setFaults({});
+    await jobs.resume(jobId);
+    await jobs.whenIdle(jobId);
+    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 12 });
+    await expectAllApplied(jobId, rows);
+  });
+
+  it('Chat busy for too long stops the job instead of failing its rows; resume tries again', async () => {
+    const rows = plannedRows(['busy.a'], 8, [1]);
+    const jobId = await newJob(rows);
+    const jobs = runner({ maxRowAttempts: 3 });
+    await bff.setFaults({ errorRate: { '50004': 1 } });
+    await jobs.start(jobId, 'editor');
+    await jobs.whenIdle(jobId);
+    const stopped = jobs.status(jobId)!;
+    expect(stopped).toMatchObject({ state: 'failed', failed: 0, done: 0 });
+    expect(stopped.message).toContain('after 3 attempts');
+
+    await bff.setFaults({});
+    await jobs.resume(jobId);
+    await jobs.whenIdle(jobId);
+    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 8, failed: 0 });
+    await expectAllApplied(jobId, rows);
+  });
+
+  it('rows of a chat user that is not imported fail, each on record, and the others go on', async () => {
+    await bff.importUsers('known.user');
+    const rows: PlannedRow[] = [
+      { chatUser: 'known.user', conversation: { type: 'c2c', id: 'k1' }, setBits: [0] },
+      { chatUser: 'ghost.user', conversation: { type: 'c2c', id: 'g1' }, setBits: [0] },
+      { chatUser: 'ghost.user', conversation: { type: 'c2c', id: 'g2' }, setBits: [0] },
+    ];
+    const checked = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock }, readJobCsv(Readable.from([csvOf(rows)]), { names: bitNamesFrom({}) }));
+    const jobs = runner();
+    await jobs.start(checked.jobId, 'editor');
+    await jobs.whenIdle(checked.jobId);
+    expect(jobs.status(checked.jobId)).toMatchObject({ state: 'done', applied: 1, failed: 2 });
+    const entries = jobAuditEntries(bff.store, checked.jobId);
+    expect(entries.filter((entry) => entry.status === 'failed').map((entry) => entry.upstreamCode)).toEqual([50001, 50001]);
+  });
+});
+
+describe('taking over after a crash', () => {
+  it('settles each claimed line from the audit log: finished ones copied, landed writes confirmed, the rest sent — one entry per line', async () => {
+    const rows = plannedRows(['crash.a'], 4, [0, 33], 'after crash');
+    const jobId = await newJob(rows);
+    await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
+    // What a process that died mid-job leaves behind: all four lines claimed, and …
+    const chunk = (await claimChunk(bff.store, jobId, 10, false))!;
+    const [none, landed, lost, finished] = chunk.rows;
+    const intent = (line: typeof none) => ({
+      staff: 'editor',
+      chatUser: 'crash.a',
+      conversation: line!.conversation,
+      requested: line!.change,
+      before: { bits: [], customMark: '' },
+      requestId: jobLineRequestId(jobId, line!.line),
+      reason: jobReason(jobId),
+    });
+    // … line 2: no audit entry yet (never sent);
+    // line 3: an intent, and the write reached Chat before the crash;
+    // line 4: an intent, the write never arrived;
+    // line 5: intent and outcome recorded, the line itself not yet marked done.
+    const [landedId, , finishedId] = await recordIntents(bff.store, [intent(landed), intent(lost), intent(finished)], bff.clock);
+    for (const line of [landed!, finished!]) {
+      await bff.chat.call('recentcontact/mark_contact', { From_Account: 'crash.a', MarkItem: [toMarkItem(line.conversation, line.change)] });
+    }
+    await recordOutcomes(bff.store, [{ entryId: finishedId!, status: 'applied', before: null, after: { bits: [0, 33], customMark: 'after crash' } }], bff.clock);
+
+    const jobs = runner();
+    await jobs.resumeInterrupted();
+    await jobs.whenIdle(jobId);
+    expect(jobs.status(jobId)).toMatchObject({ state: 'done', done: 4, applied: 4 });
+    // Only the line without an entry and the one whose write was lost went out again.
+    expect(sent.sort()).toEqual([none!.conversation.id, lost!.conversation.id].sort());
+    await expectAllApplied(jobId, rows);
+    const entries = jobAuditEntries(bff.store, jobId);
+    expect(entries.find((entry) => entry.id === landedId)).toMatchObject({ status: 'applied', before: { bits: [], customMark: '' } });
+  });
+});
