@@ -45,18 +45,21 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: options.trustProxy || false,
     genReqId: () => randomUUID(),
+    // Answered by our onRequest hook instead, in the error shape of bff-api §2.
+    return503OnClosing: false,
   }).withTypeProvider();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // Graceful shutdown: close() waits for every connection to end. Idle keep-alive ones are closed
+  // at once; one busy with a request would stay open after its answer (for the 72 s keep-alive),
+  // so answers sent while closing tell the client to hang up, and a request that still arrives on
+  // such a connection gets a proper 503 (Fastify's own would lack our headers and error shape).
+  let closing = false;
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  // Graceful shutdown: close() waits for every connection to end. Idle keep-alive ones are closed
-  // at once; one busy with a request would stay open after its answer (for the 72 s keep-alive),
-  // so answers sent while closing tell the client to hang up.
-  let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
@@ -74,6 +77,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
 
   const publicOrigin = typeof options.publicOrigin === 'string' ? () => options.publicOrigin as string : options.publicOrigin;
   await registerSecurity(app, { publicOrigin, hsts: publicOrigin().startsWith('https:'), nonJsonBodyRoutes: new Set([JOB_UPLOAD_ROUTE]) });
+  // After the security headers are set, before anything else is done for the request.
+  app.addHook('onRequest', async () => {
+    if (closing) throw new HttpError('UNAVAILABLE', 'Markdesk is shutting down; try again in a moment.');
+  });
   await registerSessionAuth(app, { store: deps.store, clock: deps.clock, cookie: deps.cookie });
 
   await app.register(healthRoutes, deps);

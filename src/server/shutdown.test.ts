@@ -2,6 +2,7 @@
 // process (main.ts) does the same on SIGTERM and exits 0.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,6 +33,36 @@ describe('app.close()', () => {
       expect(await response.body.json()).toEqual({ userId: 'alice', imported: true });
       await closing;
       await expect(request(`${address}/api/health`)).rejects.toThrow();
+    } finally {
+      await bff.close();
+    }
+  });
+
+  it('answers a request that still arrives while closing with 503 UNAVAILABLE in the usual shape', async () => {
+    const bff = await startTestBff();
+    try {
+      const address = new URL(await bff.app.listen({ host: '127.0.0.1', port: 0 }));
+      const socket = connect(Number(address.port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      let raw = '';
+      socket.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      const socketClosed = new Promise((resolve) => socket.once('close', resolve));
+      // Half a request: the connection is busy, so close() does not reap it as idle…
+      socket.write('GET /api/health HTTP/1.1\r\nHost: markdesk\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const closing = bff.app.close();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // …and the rest of it arrives once closing has begun.
+      socket.write('\r\n');
+      await socketClosed;
+      await closing;
+      const [head = '', body = ''] = raw.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 503 /);
+      expect(head.toLowerCase()).toContain('connection: close');
+      const requestId = /x-request-id: (\S+)/i.exec(head)?.[1];
+      expect(requestId).toBeDefined();
+      expect(head.toLowerCase()).toContain('x-content-type-options: nosniff');
+      expect(JSON.parse(body)).toEqual({ error: { code: 'UNAVAILABLE', message: expect.stringContaining('shutting down'), requestId } });
     } finally {
       await bff.close();
     }
