@@ -200,7 +200,9 @@ describe('revert', () => {
     // The undone entry now says so (the SPA hides its Undo), and a second undo is refused.
     const undone = (await audit('chatUser=sora&conversationId=r1')).entries.find((e) => e.id === original.auditId);
     expect(undone?.revertedBy).toBe(entry.id);
-    expect((await revert(original.auditId)).statusCode).toBe(409);
+    const again = await revert(original.auditId);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: { code: 'CONFLICT', message: 'This change has already been undone.', details: { revertedBy: entry.id } } });
   });
 
   it('answers 409 CONFLICT with the current state when the conversation changed since, writing nothing', async () => {
@@ -226,7 +228,7 @@ describe('revert', () => {
       const [entry] = (await audit(`chatUser=mina&status=${status}&limit=1`)).entries;
       const response = await revert(entry!.id);
       expect(response.statusCode, status).toBe(409);
-      expect(response.json(), status).toMatchObject({ error: { code: 'CONFLICT' } });
+      expect(response.json(), status).toMatchObject({ error: { code: 'CONFLICT', message: expect.stringContaining(`"${status}"`), details: { status } } });
     }
     expect((await revert('00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
   });

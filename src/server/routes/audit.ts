@@ -87,7 +87,13 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       const entry = getAuditEntry(deps.store, request.params.id);
       if (!entry) throw new HttpError('NOT_FOUND', 'There is no such audit entry.');
       if (entry.status !== 'applied' || !entry.before || !entry.after) {
-        throw new HttpError('CONFLICT', 'Only an applied change can be undone.');
+        throw new HttpError('CONFLICT', `Only an applied change can be undone; this entry is "${entry.status}", so it changed nothing.`, {
+          details: { status: entry.status },
+        });
+      }
+      const revertedBy = queryAudit(deps.store, { revertOf: entry.id, status: 'applied', limit: 1 }).entries[0]?.id;
+      if (revertedBy) {
+        throw new HttpError('CONFLICT', 'This change has already been undone.', { details: { revertedBy } });
       }
       // Undo only from the state this entry left behind: anything else would overwrite a later change.
       let current;
