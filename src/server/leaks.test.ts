@@ -48,6 +48,11 @@ describe('a run through every path that touches a secret', () => {
     await bff.inject({ method: 'GET', url: '/api/session', headers: { cookie: cookie! } });
   });
 
+  it('refuses a viewer’s write', async () => {
+    const response = await bff.inject({ method: 'POST', url: '/api/chat-users/alice/marks', headers: { ...bff.writeHeaders, cookie: await bff.signIn('viewer') }, payload: marks });
+    expect(response.statusCode).toBe(403);
+  });
+
   it('reads and writes', async () => {
     expect((await request('GET', '/api/chat-users/alice/conversations')).statusCode).toBe(200);
     expect((await request('POST', '/api/chat-users/alice/marks', marks)).statusCode).toBe(200);
@@ -97,5 +102,13 @@ describe('a run through every path that touches a secret', () => {
   it('sent and logged none of it', () => {
     expect(bff.logs.length).toBeGreaterThan(50);
     expect(bff.leaks()).toEqual([]);
+  });
+
+  it('logged every security event as a JSON line with the request id', () => {
+    const events = bff.logs.map((line) => JSON.parse(line) as { event?: string; reqId?: string }).filter((line) => line.event !== undefined);
+    expect(new Set(events.map((line) => line.event))).toEqual(
+      new Set(['authn_login_success', 'authn_login_fail', 'session_expired', 'authz_fail', 'sensitive_update']),
+    );
+    for (const line of events) expect(line.reqId, JSON.stringify(line)).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
