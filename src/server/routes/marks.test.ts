@@ -327,14 +327,16 @@ describe('upstream faults survived with exactly one effective write', () => {
   });
 
   it('70001 (the UserSig expired just before the write: sign anew, send again)', async () => {
-    // One read so the client holds a UserSig; then, right before the first write, Chat's clock
-    // passes its expiry (TTL 60 s) while ours says it is only 25 s old, too young to renew.
+    // The client renews its UserSig (TTL 60 s here) at half-life. Our clock jumps 30 s so the next
+    // call signs a fresh one, at a known time T; right before the first write our clock says T+15 s
+    // (too young to renew) while Chat's says T+70 s (expired). A sig signed anew then is valid.
+    bff.skewClocks({ chatMs: 30_000 });
     await bff.inject({ method: 'GET', url: '/api/chat-users/faulty', headers: { cookie: editor } });
     let skewed = false;
     bff.chatHooks.beforeCall = (command) => {
       if (command !== 'recentcontact/mark_contact' || skewed) return;
       skewed = true;
-      bff.skewClocks({ chatMs: 25_000, emulatorMs: 70_000 });
+      bff.skewClocks({ chatMs: 45_000, emulatorMs: 100_000 });
     };
     const results = await writeThrough(36);
     await expectWrittenOnce(results, 36, 70001);
