@@ -29,11 +29,10 @@ describe('App shell', () => {
       'GET /api/session': session('admin', 'admin'),
       'GET /api/health': json({ status: 'ok', mode: 'live', version: '1', chat: { sdkAppId: 1400000001, region: 'seoul' } }),
     });
-    renderApp('/settings');
+    renderApp('/bulk');
     const nav = await navigation();
     expect(within(nav).getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/settings');
     expect(await screen.findByText('Live · 1400000001 · seoul')).toBeInTheDocument();
-    expect(await screen.findByRole('heading', { name: 'Settings is coming soon' })).toBeInTheDocument();
   });
 
   it('tells a non-admin that Settings is for administrators', async () => {
@@ -86,22 +85,22 @@ describe('App shell', () => {
 
   it('shows coming-soon pages inside the shell', async () => {
     installFakeApi({ 'GET /api/session': session(), 'GET /api/health': sandboxHealth });
-    renderApp('/history');
-    expect(await screen.findByRole('heading', { name: 'History is coming soon' })).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'History' })).toHaveAttribute('aria-current', 'page');
+    renderApp('/bulk');
+    expect(await screen.findByRole('heading', { name: 'Bulk is coming soon' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Bulk' })).toHaveAttribute('aria-current', 'page');
   });
 
   it('renders in Korean, and switches language and theme from the top bar', async () => {
     installFakeApi({ 'GET /api/session': session(), 'GET /api/health': sandboxHealth, 'GET /api/mark-labels': noLabels });
     const user = userEvent.setup();
-    renderApp('/inspect', { language: 'ko' });
+    renderApp('/bulk', { language: 'ko' });
     const nav = await screen.findByRole('navigation', { name: '페이지' });
     expect(within(nav).getByRole('link', { name: '마크' })).toBeInTheDocument();
     expect(await screen.findByText('샌드박스')).toBeInTheDocument();
-    expect(screen.getByRole('heading', { name: '효과 보기 페이지는 준비 중입니다' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: '일괄 작업 페이지는 준비 중입니다' })).toBeInTheDocument();
 
     await user.selectOptions(screen.getByRole('combobox', { name: '언어' }), 'en');
-    expect(await screen.findByRole('heading', { name: 'Inspect is coming soon' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Bulk is coming soon' })).toBeInTheDocument();
     expect(window.localStorage.getItem('markdesk.language')).toBe('en');
     expect(document.documentElement.lang).toBe('en');
 

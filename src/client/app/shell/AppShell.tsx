@@ -1,8 +1,8 @@
 import Box from '@mui/material/Box';
 import Paper from '@mui/material/Paper';
-import { Suspense } from 'react';
+import { Suspense, useMemo } from 'react';
 import { Outlet } from 'react-router';
-import { roleAtLeast, type Session } from '../../../shared/api/session';
+import { roleAtLeast, ROLES, type Role, type Session } from '../../../shared/api/session';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageSkeleton } from '../../components/PageSkeleton';
 import { ToastProvider } from '../../components/ToastProvider';
@@ -31,9 +31,13 @@ export default function AppShell() {
 
 function SignedInShell({ session }: { session: Session }) {
   const t = useT();
+  const signedIn = useMemo(
+    () => ({ session, roleAtLeast: Object.fromEntries(ROLES.map((role) => [role, roleAtLeast(session.role, role)])) as Record<Role, boolean> }),
+    [session],
+  );
   return (
     // Toasts belong to the signed-in app only; the sign-in page has none.
-    <SessionContext.Provider value={session}>
+    <SessionContext.Provider value={signedIn}>
       <ToastProvider>
       <Box component="a" href="#main" sx={skipLinkStyle}>
         {t('app.skipToContent')}
@@ -47,7 +51,7 @@ function SignedInShell({ session }: { session: Session }) {
           elevation={0}
           sx={{ width: { md: 200 }, flexShrink: 0, p: 1, borderRight: { md: 1 }, borderBottom: { xs: 1, md: 0 }, borderColor: 'divider' }}
         >
-          <NavList isAdmin={roleAtLeast(session.role, 'admin')} />
+          <NavList isAdmin={signedIn.roleAtLeast.admin} />
         </Paper>
         <Box component="main" id="main" tabIndex={-1} sx={{ flexGrow: 1, minWidth: 0, p: { xs: 2, md: 3 }, outline: 'none' }}>
           <Suspense fallback={<PageSkeleton />}>

@@ -26,6 +26,6 @@ export function ModeBadge() {
   const sandbox = health.data.mode === 'sandbox';
   return (
     // A native title, not MUI's Tooltip (which would pull Popper into the first download).
-    <Chip size="small" color={sandbox ? 'info' : 'error'} label={modeLabel(health.data, t)} title={sandbox ? t('topBar.sandboxHint') : t('topBar.liveHint')} />
+    <Chip size="small" color={sandbox ? 'primary' : 'error'} label={modeLabel(health.data, t)} title={sandbox ? t('topBar.sandboxHint') : t('topBar.liveHint')} />
   );
 }

@@ -1,15 +1,27 @@
+// The signed-in person, provided by the app shell once GET /api/session has answered. Only types
+// come from the shared contract here: the route guards that read this context sit in the first
+// download, and the contract's module would bring the whole validator along.
 import { createContext, useContext } from 'react';
-import { roleAtLeast, type Role, type Session } from '../../../shared/api/session';
+import type { Role, Session } from '../../../shared/api/session';
 
-/** The signed-in person, provided by the app shell once GET /api/session has answered. */
-export const SessionContext = createContext<Session | null>(null);
+export type SignedInContext = {
+  session: Session;
+  /** `roleAtLeast(session.role, role)` for every role, computed by the shell with the shared rule. */
+  roleAtLeast: Readonly<Record<Role, boolean>>;
+};
+
+export const SessionContext = createContext<SignedInContext | null>(null);
+
+function useSignedIn(): SignedInContext {
+  const signedIn = useContext(SessionContext);
+  if (!signedIn) throw new Error('The signed-in session is only available inside the app shell.');
+  return signedIn;
+}
 
 export function useCurrentSession(): Session {
-  const session = useContext(SessionContext);
-  if (!session) throw new Error('useCurrentSession is only available inside the signed-in app shell.');
-  return session;
+  return useSignedIn().session;
 }
 
 export function useHasRole(needed: Role): boolean {
-  return roleAtLeast(useCurrentSession().role, needed);
+  return useSignedIn().roleAtLeast[needed];
 }

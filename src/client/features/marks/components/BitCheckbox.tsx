@@ -39,7 +39,7 @@ export const BitCheckbox = memo(function BitCheckbox({ control, bit, original, l
   );
 
   return (
-    <label className="bit-cell" data-disabled={disabled || locked ? '' : undefined} title={description}>
+    <label className="bit-cell" data-disabled={disabled || locked ? '' : undefined} data-locked={locked ? '' : undefined} title={description}>
       <Checkbox
         size="small"
         // No ripple on 64 small boxes: it costs a re-render per pointer move; focus shows as an outline (theme).

@@ -48,7 +48,7 @@ export const BitGrid = memo(function BitGrid({ control, original, labeler, disab
 
   return (
     <Box sx={bitCellStyles}>
-      <BitGroup legend={t('editor.groupStandard')} columns={2}>
+      <BitGroup legend={t('editor.groupStandard')} minColumnWidth={140}>
         {renderBits(STANDARD_BIT_INDEXES, false)}
       </BitGroup>
       <Box component="fieldset" sx={fieldsetStyle}>
@@ -70,23 +70,23 @@ export const BitGrid = memo(function BitGrid({ control, original, labeler, disab
           </Button>
         </Box>
         <Collapse in={reservedShown} id={reservedId} unmountOnExit>
-          <Box sx={gridStyle(4)}>{renderBits(RESERVED_BITS, true)}</Box>
+          <Box sx={gridStyle(72)}>{renderBits(RESERVED_BITS, true)}</Box>
         </Collapse>
       </Box>
-      <BitGroup legend={t('editor.groupCustom')} columns={2}>
+      <BitGroup legend={t('editor.groupCustom')} minColumnWidth={170}>
         {renderBits(CUSTOM_BITS, false)}
       </BitGroup>
     </Box>
   );
 });
 
-function BitGroup({ legend, columns, children }: { legend: string; columns: number; children: ReactNode }) {
+function BitGroup({ legend, minColumnWidth, children }: { legend: string; minColumnWidth: number; children: ReactNode }) {
   return (
     <Box component="fieldset" sx={fieldsetStyle}>
       <Box component="legend" sx={legendStyle}>
         {legend}
       </Box>
-      <Box sx={gridStyle(columns)}>{children}</Box>
+      <Box sx={gridStyle(minColumnWidth)}>{children}</Box>
     </Box>
   );
 }
@@ -98,13 +98,12 @@ const bitCellStyles = {
   '& .bit-label': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 },
   '& .bit-index': { typography: 'caption', color: 'text.secondary' },
   '& .bit-lock': { fontSize: 14, flexShrink: 0 },
+  // 28 times "Reserved" says nothing: a locked box shows its lock and number (its accessible name stays "Reserved (bit N)").
+  '& .bit-cell[data-locked] .bit-label': { display: 'none' },
 } as const;
 
 const fieldsetStyle = { border: 1, borderColor: 'divider', borderRadius: 1, px: 1.5, pb: 1, pt: 0.5, mb: 1.5, minWidth: 0 } as const;
 const legendStyle = { px: 0.5, typography: 'subtitle2' } as const;
-const gridStyle = (columns: number) =>
-  ({
-    display: 'grid',
-    gridTemplateColumns: { xs: 'repeat(2, minmax(0, 1fr))', sm: `repeat(${Math.max(columns, 2)}, minmax(0, 1fr))` },
-    columnGap: 1,
-  }) as const;
+// As many columns as the editor's width allows, whatever the page layout around it.
+const gridStyle = (minColumnWidth: number) =>
+  ({ display: 'grid', gridTemplateColumns: `repeat(auto-fill, minmax(${minColumnWidth}px, 1fr))`, columnGap: 1 }) as const;

@@ -196,7 +196,7 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
           {t('marks.readOnly')}
         </Alert>
       )}
-      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 3fr) minmax(360px, 2fr)' }, alignItems: 'start' }}>
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', xl: 'minmax(0, 1fr) minmax(480px, 560px)' }, alignItems: 'start' }}>
         <Box component="section" aria-labelledby="conversations-title" sx={{ minWidth: 0 }}>
           <Typography variant="h6" component="h2" id="conversations-title" sx={{ mb: 1, overflowWrap: 'anywhere' }}>
             {t('marks.userHeading', { userId })}
@@ -233,7 +233,7 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
           </Typography>
           {canEdit ? <AddConversationForm onAdd={onAdd} /> : null}
         </Box>
-        <Box sx={{ minWidth: 0, position: { lg: 'sticky' }, top: { lg: 88 } }}>
+        <Box sx={{ minWidth: 0 }}>
           {selectedForEditor.length > 0 ? (
             <MarkEditor
               key={`${selectionVersion}:${dataVersion}`}

@@ -55,8 +55,9 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
         <Box role="rowgroup">
           <Box role="row" aria-rowindex={1} sx={{ display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', px: 1, py: 0.75, borderBottom: 1, borderColor: 'divider', bgcolor: 'action.hover' }}>
             {headers.map((header, index) => (
-              <Typography key={header} role="columnheader" variant="caption" sx={{ fontWeight: 600, px: 0.5, ...(index === 0 ? visuallyHiddenText : {}) }}>
-                {header}
+              <Typography key={header} role="columnheader" variant="caption" sx={{ fontWeight: 600, px: 0.5 }}>
+                {/* The checkbox column keeps its grid cell; only its name is visually hidden. */}
+                {index === 0 ? <Box component="span" sx={visuallyHiddenText}>{header}</Box> : header}
               </Typography>
             ))}
           </Box>
