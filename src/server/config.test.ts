@@ -58,6 +58,12 @@ describe('loadConfig', () => {
     expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^CHAT_SECRET_KEY is required/)] });
   });
 
+  it('asks for the public origin when listening on every address', () => {
+    expect(loadConfig({ MARKDESK_HOST: '0.0.0.0' })).toEqual({ ok: false, problems: [expect.stringMatching(/^MARKDESK_PUBLIC_ORIGIN is required/)] });
+    const withOrigin = loadConfig({ MARKDESK_HOST: '0.0.0.0', MARKDESK_PUBLIC_ORIGIN: 'https://markdesk.example.com' });
+    expect(withOrigin.ok && withOrigin.config.publicOrigin).toBe('https://markdesk.example.com');
+  });
+
   it('refuses a public origin with a path', () => {
     const result = loadConfig({ MARKDESK_PUBLIC_ORIGIN: 'https://example.com/markdesk' });
     expect(result.ok).toBe(false);

@@ -96,6 +96,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   if (e.CHAT_SDKAPPID === undefined && e.CHAT_SECRET_KEY) {
     problems.push('CHAT_SDKAPPID must be set when CHAT_SECRET_KEY is set (without it Markdesk runs its sandbox).');
   }
+  // Listening on every address, the origin browsers use cannot be guessed, and every write would
+  // fail the Origin check: better to say so at start than to refuse every save later.
+  if (['0.0.0.0', '::', '[::]'].includes(e.MARKDESK_HOST) && !e.MARKDESK_PUBLIC_ORIGIN) {
+    problems.push(`MARKDESK_PUBLIC_ORIGIN is required when MARKDESK_HOST is ${e.MARKDESK_HOST} (every address): set it to the address people open, e.g. https://markdesk.example.com.`);
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   const hostForUrl = e.MARKDESK_HOST.includes(':') ? `[${e.MARKDESK_HOST}]` : e.MARKDESK_HOST;
