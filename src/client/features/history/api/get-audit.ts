@@ -1,0 +1,22 @@
+import { infiniteQueryOptions } from '@tanstack/react-query';
+import { AUDIT_PAGE_DEFAULT, auditListResponseSchema, type AuditListResponse } from '../../../../shared/api/audit';
+import { apiRequest } from '../../../lib/api-client';
+import { auditQueryString, type HistoryFilters } from '../model/filters';
+import { historyKeys } from './keys';
+
+/** GET /api/audit: one page of entries, newest first, and the cursor of the next page (null on the last). */
+export function getAuditPage(filters: HistoryFilters, page: { limit: number; cursor: string | null }, signal?: AbortSignal): Promise<AuditListResponse> {
+  return apiRequest(`/api/audit?${auditQueryString(filters, page)}`, { schema: auditListResponseSchema, signal });
+}
+
+/** Cursor paging: each "Load more" fetches the page after the last one loaded. */
+export function auditEntriesQueryOptions(filters: HistoryFilters, pageSize: number = AUDIT_PAGE_DEFAULT) {
+  return infiniteQueryOptions({
+    queryKey: historyKeys.list(filters, pageSize),
+    queryFn: ({ pageParam, signal }) => getAuditPage(filters, { limit: pageSize, cursor: pageParam }, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (lastPage) => lastPage.nextCursor,
+    // The log grows with every change anyone makes: show what is there now when the page opens.
+    staleTime: 0,
+  });
+}

@@ -1,0 +1,99 @@
+import Download from '@mui/icons-material/Download';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import type { AuditEntry } from '../../../../shared/api/audit';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { PageSkeleton } from '../../../components/PageSkeleton';
+import { useT } from '../../../lib/i18n/I18nProvider';
+import { useHasRole } from '../../auth/session-context';
+import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
+import { auditEntriesQueryOptions } from '../api/get-audit';
+import { auditExportHref, historySearchParams, isDateRangeInverted, parseHistoryFilters, type HistoryFilters } from '../model/filters';
+import { AuditEntryCard } from './AuditEntryCard';
+import { HistoryFilterBar } from './HistoryFilterBar';
+import { UndoDialog } from './UndoDialog';
+
+/** History (audit log): `/history?chatUser=…&conversationType=…&conversationId=…&staff=…&status=…&from=…&to=…`. */
+export default function HistoryPage() {
+  const t = useT();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const filters = useMemo(() => parseHistoryFilters(searchParams), [searchParams]);
+  const inverted = isDateRangeInverted(filters);
+
+  return (
+    <Box>
+      <Typography variant="h4" component="h1" gutterBottom>
+        {t('history.title')}
+      </Typography>
+      <Typography color="text.secondary" sx={{ mb: 2 }}>
+        {t('history.intro')}
+      </Typography>
+      <HistoryFilterBar filters={filters} onApply={(next) => setSearchParams(historySearchParams(next))} />
+      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 2 }}>
+        <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>
+          {t('history.entries')}
+        </Typography>
+        {/* A plain link: the browser downloads with the session cookie, streaming every matching row. */}
+        <Button component="a" href={auditExportHref(filters)} download variant="outlined" startIcon={<Download />}>
+          {t('history.exportCsv')}
+        </Button>
+      </Stack>
+      {inverted ? (
+        <Alert severity="warning">{t('history.invertedRange')}</Alert>
+      ) : (
+        <AuditEntries filters={filters} />
+      )}
+    </Box>
+  );
+}
+
+function AuditEntries({ filters }: { filters: HistoryFilters }) {
+  const t = useT();
+  const labeler = useBitLabeler();
+  const canEdit = useHasRole('editor');
+  const query = useInfiniteQuery(auditEntriesQueryOptions(filters));
+  const [undoing, setUndoing] = useState<AuditEntry | null>(null);
+  const onUndo = useCallback((entry: AuditEntry) => setUndoing(entry), []);
+  const entries = useMemo(() => query.data?.pages.flatMap((page) => page.entries) ?? [], [query.data]);
+
+  if (query.isPending) return <PageSkeleton rows={6} />;
+  // A failed "Load more" keeps the pages already loaded (below); only a failed first page replaces them.
+  if (query.isError && !query.data) return <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />;
+  if (entries.length === 0) {
+    return (
+      <Paper variant="outlined" sx={{ p: 3, textAlign: 'center' }}>
+        <Typography color="text.secondary">{t('history.empty')}</Typography>
+      </Paper>
+    );
+  }
+  return (
+    <Box>
+      <Typography variant="body2" role="status" sx={{ mb: 1 }}>
+        {query.hasNextPage ? t('history.countMore', { count: entries.length }) : t('history.count', { count: entries.length })}
+      </Typography>
+      <Stack component="ol" spacing={1.5} aria-label={t('history.entries')} sx={{ listStyle: 'none', p: 0, m: 0 }}>
+        {entries.map((entry) => (
+          <li key={entry.id}>
+            <AuditEntryCard entry={entry} labeler={labeler} canEdit={canEdit} onUndo={onUndo} />
+          </li>
+        ))}
+      </Stack>
+      {query.hasNextPage ? (
+        <Box sx={{ textAlign: 'center', mt: 2 }}>
+          <Button variant="outlined" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>
+            {t('history.loadMore')}
+          </Button>
+        </Box>
+      ) : null}
+      {query.isFetchNextPageError ? <ErrorNotice error={query.error} onRetry={() => void query.fetchNextPage()} /> : null}
+      {undoing ? <UndoDialog entry={undoing} labeler={labeler} onClose={() => setUndoing(null)} /> : null}
+    </Box>
+  );
+}

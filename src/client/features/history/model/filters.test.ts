@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { auditQuerySchema } from '../../../../shared/api/audit';
+import { auditExportHref, auditQueryOf, conversationHistoryHref, historySearchParams, isDateRangeInverted, parseHistoryFilters, startOfDay } from './filters';
+
+describe('history filters', () => {
+  it('round-trips through the address bar and drops what is not a filter value', () => {
+    const params = new URLSearchParams('chatUser=%20minji.kim%20&conversationType=group&conversationId=@TGS%232ABC&staff=support&status=conflict&from=2026-11-01&to=2026-02-31&cursor=x');
+    const filters = parseHistoryFilters(params);
+    expect(filters).toEqual({ chatUser: 'minji.kim', conversationType: 'group', conversationId: '@TGS#2ABC', staff: 'support', status: 'conflict', from: '2026-11-01', to: '' });
+    expect(historySearchParams(filters).toString()).toBe('chatUser=minji.kim&conversationType=group&conversationId=%40TGS%232ABC&staff=support&status=conflict&from=2026-11-01');
+    expect(parseHistoryFilters(new URLSearchParams('conversationType=dm&status=gone'))).toMatchObject({ conversationType: null, status: null });
+  });
+
+  it('turns days into the instants the API filters on, which the contract accepts', () => {
+    const query = auditQueryOf({ ...parseHistoryFilters(new URLSearchParams()), from: '2026-11-30', to: '2026-11-30' });
+    expect(query).toEqual({ from: new Date(2026, 10, 30).toISOString(), to: new Date(2026, 11, 1).toISOString() });
+    expect(auditQuerySchema.safeParse(query).success).toBe(true);
+    expect(startOfDay('2026-13-01')).toBeNull();
+  });
+
+  it('knows an inverted range, and builds the export and per-conversation links', () => {
+    const filters = parseHistoryFilters(new URLSearchParams('from=2026-11-20&to=2026-11-19'));
+    expect(isDateRangeInverted(filters)).toBe(true);
+    expect(auditExportHref(parseHistoryFilters(new URLSearchParams('staff=support')))).toBe('/api/audit/export.csv?staff=support');
+    expect(conversationHistoryHref('olivia.brown', { type: 'group', id: '@TGS#2ABC' })).toBe(
+      '/history?chatUser=olivia.brown&conversationType=group&conversationId=%40TGS%232ABC',
+    );
+  });
+});
