@@ -1,0 +1,130 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import { readMarksDraft } from '../../marks/model/draft';
+import { installFakeApi, json } from '../../../test/fake-api';
+import { entry, sandboxHealth, session } from '../../../test/fixtures';
+import { renderApp } from '../../../test/render';
+
+const CONVERSATIONS: ConversationEntry[] = [
+  entry('pinned.peer', { name: 'Pinned Peer', pinned: true, lastMessageAt: '2026-11-10T08:00:00Z' }),
+  entry('hidden.peer', { name: 'Hidden Peer', bits: [3], lastMessageAt: '2026-11-20T08:00:00Z' }),
+  entry('folded.peer', { name: 'Folded Peer', bits: [2, 32], lastMessageAt: '2026-11-19T08:00:00Z' }),
+  // Hidden beats collapsed: gone, not folded.
+  entry('both.peer', { name: 'Both Peer', bits: [2, 3], lastMessageAt: '2026-11-18T08:00:00Z' }),
+  entry('starred.peer', { name: 'Starred Peer', bits: [0, 1], lastMessageAt: '2026-11-17T08:00:00Z' }),
+  entry('old.peer', { name: 'Old Peer', bits: [0], inRecentList: false, lastMessageAt: null }),
+];
+
+function fakeInspectApi(conversations: ConversationEntry[] = CONVERSATIONS) {
+  return installFakeApi({
+    'GET /api/session': session('editor'),
+    'GET /api/health': sandboxHealth,
+    'GET /api/mark-labels': json({ labels: { '32': { name: 'VIP', description: '' } } }),
+    'GET /api/chat-users/:userId': (request) => json({ userId: request.params.userId, imported: request.params.userId === 'user0' }),
+    'GET /api/chat-users/:userId/conversations': json({ userId: 'user0', conversations, groups: [] }),
+  });
+}
+
+const raw = () => screen.getByRole('region', { name: 'All conversations' });
+const app = () => screen.getByRole('region', { name: 'As the app shows it' });
+const appOrder = () =>
+  within(app())
+    .getAllByRole('listitem')
+    .map((item) => item.getAttribute('data-conversation') ?? 'folded');
+
+describe('Inspect page', { timeout: 60_000 }, () => {
+  it('shows every conversation beside the list as the app shows it, with the folded row that opens', async () => {
+    fakeInspectApi();
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderApp('/inspect');
+    await user.type(await screen.findByRole('textbox', { name: 'Chat user ID' }), 'user0{Enter}');
+    await screen.findByRole('region', { name: 'All conversations' });
+    expect(router.state.location.search).toBe('?user=user0');
+
+    for (const id of ['pinned.peer', 'hidden.peer', 'folded.peer', 'both.peer', 'starred.peer', 'old.peer']) expect(within(raw()).getByText(id)).toBeInTheDocument();
+    expect(await within(raw()).findByTitle('VIP (bit 32)')).toBeInTheDocument();
+    const inApp = (id: string) => within(within(raw()).getByText(id).closest('[role="row"]') as HTMLElement).getAllByRole('cell').at(-1);
+    expect(inApp('pinned.peer')).toHaveTextContent('Shown');
+    expect(inApp('hidden.peer')).toHaveTextContent('Hidden');
+    expect(inApp('both.peer')).toHaveTextContent('Hidden');
+    expect(inApp('folded.peer')).toHaveTextContent('Folded');
+    expect(inApp('old.peer')).toHaveTextContent('Not listed');
+
+    // Pinned first, then by last message; the folded row sits by its newest message; hidden and unlisted gone.
+    expect(appOrder()).toEqual(['c2c:pinned.peer', 'folded', 'c2c:starred.peer']);
+    const folded = within(app()).getByRole('button', { name: 'Folded conversations (1)' });
+    expect(folded).toHaveTextContent(/^Folded conversations \(1\)$/);
+    expect(folded).toHaveAttribute('aria-expanded', 'false');
+    const starred = within(app()).getByText('starred.peer').closest('[role="listitem"]') as HTMLElement;
+    expect(within(starred).getByTitle('Favourite')).toBeInTheDocument();
+    expect(within(starred).getByRole('img', { name: 'Marked unread' })).toBeInTheDocument();
+    expect(within(starred).queryByText(/\d+ unread/)).toBeNull();
+
+    await user.click(folded);
+    expect(folded).toHaveAttribute('aria-expanded', 'true');
+    expect(appOrder()).toEqual(['c2c:pinned.peer', 'folded', 'c2c:folded.peer', 'c2c:starred.peer']);
+
+    expect(screen.getByText('6 conversations · 2 shown in the app · 1 folded · 2 hidden · 1 not in the recent list')).toBeInTheDocument();
+    const counts = screen.getByRole('region', { name: 'Conversations per bit' });
+    const countOf = (bit: number) => counts.querySelector(`[data-bit="${bit}"]`)?.textContent;
+    expect(countOf(3)).toBe('Hidden2');
+    expect(countOf(32)).toBe('VIP (bit 32)1');
+  });
+
+  it('previews a what-if without sending anything, and carries it to the editor', async () => {
+    const api = fakeInspectApi();
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderApp('/inspect?user=user0');
+    await screen.findByRole('region', { name: 'All conversations' });
+    await user.click(screen.getByRole('switch', { name: 'What-if mode' }));
+    expect(screen.getByText('Preview only — not saved')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('checkbox', { name: 'Choose hidden.peer for what-if' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Choose starred.peer for what-if' }));
+    const hiddenBit = screen.getByRole('checkbox', { name: 'Hidden (bit 3)' });
+    expect(hiddenBit).toHaveAttribute('data-indeterminate', 'true');
+    // Mixed → on → off: clear Hidden on both; collapse them both.
+    await user.click(hiddenBit);
+    await user.click(hiddenBit);
+    await user.click(screen.getByRole('checkbox', { name: 'Collapsed (bit 2)' }));
+    expect(screen.getByTestId('what-if-change')).toHaveTextContent('Set: Collapsed · Clear: Hidden');
+
+    expect(within(app()).getByText('What-if preview, not saved')).toBeInTheDocument();
+    expect(appOrder()).toEqual(['c2c:pinned.peer', 'folded']);
+    expect(within(app()).getByRole('button', { name: 'Folded conversations (3)' })).toBeInTheDocument();
+    const counts = screen.getByRole('region', { name: 'Conversations per bit' });
+    expect(counts.querySelector('[data-bit="2"]')?.textContent).toBe('Collapsed4(+2)');
+
+    // Nothing was written: no request but reads.
+    expect(api.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+
+    await user.click(screen.getByRole('button', { name: 'Open in editor' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/marks'));
+    expect(router.state.location.search).toBe('?user=user0');
+    expect(readMarksDraft(router.state.location.state)).toEqual({
+      conversations: [
+        { type: 'c2c', id: 'hidden.peer' },
+        { type: 'c2c', id: 'starred.peer' },
+      ],
+      setBits: [2],
+      clearBits: [3],
+    });
+    expect(api.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+  });
+
+  it('renders only a screenful of rows for a user with 1,500 conversations', async () => {
+    const many = Array.from({ length: 1500 }, (_, index) =>
+      // Every third one collapsed, and those the newest: the folded row comes first.
+      entry(`customer.${String(index).padStart(4, '0')}`, { bits: index % 3 === 0 ? [2] : [], lastMessageAt: `2026-11-${index % 3 === 0 ? '02' : '01'}T00:${String(index % 60).padStart(2, '0')}:00Z` }),
+    );
+    fakeInspectApi(many);
+    renderApp('/inspect?user=user0');
+    const table = await within(await screen.findByRole('region', { name: 'All conversations' })).findByRole('table');
+    expect(table).toHaveAttribute('aria-rowcount', '1501');
+    expect(within(table).getAllByRole('row').length).toBeLessThan(40);
+    expect(within(app()).getByRole('button', { name: 'Folded conversations (500)' })).toBeInTheDocument();
+    expect(within(app()).getAllByRole('listitem').length).toBeLessThan(40);
+  });
+});

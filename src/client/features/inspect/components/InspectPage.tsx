@@ -1,0 +1,180 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Paper from '@mui/material/Paper';
+import Switch from '@mui/material/Switch';
+import Typography from '@mui/material/Typography';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import { countsPerBit, deriveAppView } from '../../../../shared/marks/app-view';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { PageSkeleton } from '../../../components/PageSkeleton';
+import { isApiError } from '../../../lib/api-error';
+import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
+import { chatUserQueryOptions } from '../../marks/api/get-chat-user';
+import { conversationsQueryOptions } from '../../marks/api/get-conversations';
+import { ChatUserField } from '../../marks/components/ChatUserField';
+import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
+import { rememberChatUser } from '../../marks/hooks/use-recent-chat-users';
+import { compareConversations } from '../../marks/model/filters';
+import { appPresenceByKey, type AppPresence } from '../model/app-presence';
+import { applyWhatIf, EMPTY_WHAT_IF, hasWhatIfChange, type WhatIf } from '../model/what-if';
+import { AppViewList } from './AppViewList';
+import { BitCounts } from './BitCounts';
+import { RawConversationList } from './RawConversationList';
+import { WhatIfPanel } from './WhatIfPanel';
+
+/** Inspect (mark effects): `/inspect?user=olivia.brown`. Reads only; the what-if never writes. */
+export default function InspectPage() {
+  const t = useT();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const userId = searchParams.get('user')?.trim() || null;
+
+  return (
+    <Box>
+      <Typography variant="h4" component="h1" gutterBottom>
+        {t('inspect.title')}
+      </Typography>
+      <Typography color="text.secondary" sx={{ mb: 2 }}>
+        {t('inspect.intro')}
+      </Typography>
+      <ChatUserField userId={userId} onLoad={(user) => setSearchParams({ user })} />
+      <Box sx={{ mt: 3 }}>
+        {userId ? (
+          // Keyed by user: the what-if belongs to one chat user's conversations.
+          <InspectWorkspace key={userId} userId={userId} />
+        ) : (
+          <Typography color="text.secondary">{t('inspect.start')}</Typography>
+        )}
+      </Box>
+    </Box>
+  );
+}
+
+function InspectWorkspace({ userId }: { userId: string }) {
+  const t = useT();
+  const chatUser = useQuery(chatUserQueryOptions(userId));
+  const imported = chatUser.data?.imported === true;
+  const conversations = useQuery({ ...conversationsQueryOptions(userId), enabled: imported });
+
+  useEffect(() => {
+    if (imported) rememberChatUser(userId);
+  }, [imported, userId]);
+
+  if (chatUser.isPending) return <PageSkeleton rows={8} />;
+  if (chatUser.isError) return <ErrorNotice error={chatUser.error} onRetry={() => void chatUser.refetch()} />;
+  if (!imported || (conversations.isError && isApiError(conversations.error) && conversations.error.code === 'CHAT_USER_NOT_FOUND')) {
+    return (
+      <Alert severity="warning" role="alert">
+        <AlertTitle>{t('marks.notImportedTitle')}</AlertTitle>
+        {t('marks.notImported', { userId })}
+      </Alert>
+    );
+  }
+  if (conversations.isPending) return <PageSkeleton rows={8} />;
+  if (conversations.isError) return <ErrorNotice error={conversations.error} onRetry={() => void conversations.refetch()} />;
+  return <LoadedInspect userId={userId} entries={conversations.data.conversations} />;
+}
+
+function LoadedInspect({ userId, entries }: { userId: string; entries: readonly ConversationEntry[] }) {
+  const t = useT();
+  const format = useFormat();
+  const labeler = useBitLabeler();
+  const [whatIfMode, setWhatIfMode] = useState(false);
+  const [whatIf, setWhatIf] = useState<WhatIf>(EMPTY_WHAT_IF);
+
+  const sorted = useMemo(() => [...entries].sort(compareConversations), [entries]);
+  const preview = useMemo(() => applyWhatIf(sorted, whatIfMode ? whatIf : EMPTY_WHAT_IF), [sorted, whatIfMode, whatIf]);
+  const appRows = useMemo(() => deriveAppView(preview), [preview]);
+  const presence = useMemo(() => appPresenceByKey(preview, appRows), [preview, appRows]);
+  const counts = useMemo(() => countsPerBit(preview), [preview]);
+  const savedCounts = useMemo(() => countsPerBit(entries), [entries]);
+  const tally = useMemo(() => {
+    const byPresence: Record<AppPresence, number> = { shown: 0, folded: 0, hidden: 0, notListed: 0 };
+    for (const where of presence.values()) byPresence[where]++;
+    return byPresence;
+  }, [presence]);
+  const previewing = whatIfMode && hasWhatIfChange(whatIf);
+
+  const onChoose = useCallback(
+    (key: string) =>
+      setWhatIf((current) => {
+        const chosen = new Set(current.chosen);
+        if (chosen.has(key)) chosen.delete(key);
+        else chosen.add(key);
+        return { ...current, chosen };
+      }),
+    [],
+  );
+
+  return (
+    <Box>
+      <Typography variant="body2" role="status" sx={{ mb: 2 }}>
+        {t('inspect.summary', {
+          total: format.number(entries.length),
+          shown: format.number(tally.shown),
+          folded: format.number(tally.folded),
+          hidden: format.number(tally.hidden),
+          notListed: format.number(tally.notListed),
+        })}
+      </Typography>
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 1fr) minmax(0, 1fr)' }, alignItems: 'start', mb: 2 }}>
+        <Paper component="section" variant="outlined" aria-labelledby="bit-counts-title" sx={{ p: 2 }}>
+          <Typography variant="h6" component="h2" id="bit-counts-title" gutterBottom>
+            {t('inspect.countsTitle')}
+          </Typography>
+          <BitCounts counts={counts} savedCounts={savedCounts} labeler={labeler} />
+        </Paper>
+        <Paper component="section" variant="outlined" aria-labelledby="what-if-title" sx={{ p: 2 }}>
+          <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap', mb: 1 }}>
+            <Typography variant="h6" component="h2" id="what-if-title" sx={{ flexGrow: 1 }}>
+              {t('inspect.whatIfTitle')}
+            </Typography>
+            <FormControlLabel
+              control={
+                <Switch
+                  checked={whatIfMode}
+                  onChange={(event) => {
+                    setWhatIfMode(event.target.checked);
+                    if (!event.target.checked) setWhatIf(EMPTY_WHAT_IF);
+                  }}
+                />
+              }
+              label={t('inspect.whatIfMode')}
+            />
+          </Box>
+          {whatIfMode ? (
+            <WhatIfPanel userId={userId} entries={sorted} whatIf={whatIf} onChange={setWhatIf} labeler={labeler} />
+          ) : (
+            <Typography variant="body2" color="text.secondary">
+              {t('inspect.whatIfIntro')}
+            </Typography>
+          )}
+        </Paper>
+      </Box>
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 3fr) minmax(320px, 2fr)' }, alignItems: 'start' }}>
+        <Box component="section" aria-label={t('inspect.rawRegion')} sx={{ minWidth: 0 }}>
+          <Typography variant="h6" component="h2" sx={{ mb: 1 }}>
+            {t('inspect.rawRegion')}
+          </Typography>
+          <RawConversationList entries={preview} presence={presence} labeler={labeler} choosing={whatIfMode} chosen={whatIf.chosen} onChoose={onChoose} />
+        </Box>
+        <Box component="section" aria-label={t('inspect.appRegion')} sx={{ minWidth: 0 }}>
+          <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap', mb: 1 }}>
+            <Typography variant="h6" component="h2">
+              {t('inspect.appRegion')}
+            </Typography>
+            {previewing ? <Chip size="small" label={t('inspect.whatIfPreview')} sx={{ bgcolor: 'warning.light', color: 'common.black', fontWeight: 600 }} /> : null}
+          </Box>
+          <Paper variant="outlined" sx={{ borderRadius: 3, overflow: 'hidden', ...(previewing ? { borderColor: 'warning.main', borderWidth: 2 } : {}) }}>
+            <AppViewList rows={appRows} />
+          </Paper>
+        </Box>
+      </Box>
+    </Box>
+  );
+}
