@@ -3,6 +3,7 @@ import { Navigate, type RouteObject } from 'react-router';
 import { ShellSkeleton } from './shell/ShellSkeleton';
 import { ComingSoonPage } from './routes/ComingSoonPage';
 import { NotFoundPage } from './routes/NotFoundPage';
+import { RequireAdmin } from './routes/RequireAdmin';
 import { RouteErrorPage } from './routes/RouteErrorPage';
 
 // Route-level code splitting: the sign-in page, the signed-in frame and each page are their own
@@ -10,7 +11,9 @@ import { RouteErrorPage } from './routes/RouteErrorPage';
 const AppShell = lazy(() => import('./shell/AppShell'));
 const SignInPage = lazy(() => import('../features/auth/components/SignInPage'));
 const MarksPage = lazy(() => import('../features/marks/components/MarksPage'));
-const SettingsPage = lazy(() => import('./routes/SettingsPage'));
+const InspectPage = lazy(() => import('../features/inspect/components/InspectPage'));
+const HistoryPage = lazy(() => import('../features/history/components/HistoryPage'));
+const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'));
 
 /**
  * The address bar carries page, chat user and filters, so a link can be shared:
@@ -33,10 +36,18 @@ export const appRoutes: RouteObject[] = [
         children: [
           { index: true, element: <Navigate to="/marks" replace /> },
           { path: 'marks', element: <MarksPage /> },
-          { path: 'inspect', element: <ComingSoonPage page="nav.inspect" /> },
-          { path: 'history', element: <ComingSoonPage page="nav.history" /> },
+          { path: 'inspect', element: <InspectPage /> },
+          { path: 'history', element: <HistoryPage /> },
           { path: 'bulk', element: <ComingSoonPage page="nav.bulk" /> },
-          { path: 'settings', element: <SettingsPage /> },
+          // Checked before the chunk loads: others get the "administrators only" page, not its code.
+          {
+            path: 'settings',
+            element: (
+              <RequireAdmin>
+                <SettingsPage />
+              </RequireAdmin>
+            ),
+          },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -1,0 +1,168 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import type { LabelMap } from '../../../../shared/api/labels';
+import type { Role } from '../../../../shared/api/session';
+import type { CreateStaffRequest, StaffMember } from '../../../../shared/api/staff';
+import { apiError, installFakeApi, json, type RecordedRequest } from '../../../test/fake-api';
+import { sandboxHealth, session } from '../../../test/fixtures';
+import { renderApp } from '../../../test/render';
+
+function member(username: string, role: Role, overrides: Partial<StaffMember> = {}): StaffMember {
+  return { username, role, disabled: false, createdAt: '2026-11-01T00:00:00Z', lastLoginAt: null, ...overrides };
+}
+
+function fakeSettingsApi(role: Role = 'admin') {
+  let labels: LabelMap = { '32': { name: 'VIP', description: 'Paying customer' } };
+  const staff = [member('admin', 'admin'), member('pm', 'viewer'), member('support', 'editor')];
+  const api = installFakeApi({
+    'GET /api/session': session(role, role === 'admin' ? 'admin' : 'pm'),
+    'GET /api/health': sandboxHealth,
+    'GET /api/mark-labels': () => json({ labels }),
+    'PUT /api/mark-labels': (request) => {
+      labels = (request.body as { labels: LabelMap }).labels;
+      return json({ labels });
+    },
+    'GET /api/staff': () => json({ staff }),
+    'POST /api/staff': (request) => {
+      const body = request.body as CreateStaffRequest;
+      if (staff.some((existing) => existing.username === body.username)) return apiError(409, 'CONFLICT', 'exists');
+      const created = member(body.username, body.role);
+      staff.push(created);
+      return json(created, 201);
+    },
+    'PATCH /api/staff/:name': (request) => {
+      const index = staff.findIndex((existing) => existing.username === request.params.name);
+      staff[index] = { ...(staff[index] as StaffMember), ...(request.body as Partial<StaffMember>) };
+      return json(staff[index]);
+    },
+    'GET /api/sessions': json({
+      sessions: [
+        { handle: 'h-admin', username: 'admin', role: 'admin', createdAt: '2026-11-21T08:00:00Z', lastSeenAt: '2026-11-21T09:00:00Z', current: true },
+        { handle: 'h-support', username: 'support', role: 'editor', createdAt: '2026-11-21T07:00:00Z', lastSeenAt: '2026-11-21T09:00:00Z', current: false },
+      ],
+    }),
+    'DELETE /api/sessions/:handle': { status: 204 },
+    'GET /api/audit/verify': json({ ok: true, checked: 1234 }),
+  });
+  return api;
+}
+
+// By label rather than role: with 64 fields on the page, role queries are slow in jsdom.
+const field = (label: string) => screen.getByLabelText(label, { selector: 'input' });
+const writes = (api: ReturnType<typeof installFakeApi>) => api.requests.filter((request) => request.method !== 'GET');
+
+describe('Settings page', { timeout: 60_000 }, () => {
+  it('is absent for others: no nav link, an "administrators only" page, and no admin calls', async () => {
+    const api = fakeSettingsApi('viewer');
+    renderApp('/settings');
+    expect(await screen.findByRole('heading', { name: 'Administrators only' })).toBeInTheDocument();
+    const nav = screen.getByRole('navigation', { name: 'Pages' });
+    expect(within(nav).queryByRole('link', { name: 'Settings' })).toBeNull();
+    expect(api.requests.filter((request) => /\/api\/(staff|sessions|audit\/verify)/.test(request.path))).toEqual([]);
+  });
+
+  it('saves custom bit names with one PUT and reloads the labels every page uses', async () => {
+    const api = fakeSettingsApi();
+    const user = userEvent.setup({ delay: null });
+    renderApp('/settings');
+    const name33 = await screen.findByLabelText('Name of bit 33', { selector: 'input' });
+    expect(field('Name of bit 32')).toHaveValue('VIP');
+    expect(field('Description of bit 32')).toHaveValue('Paying customer');
+    await user.type(name33, 'Escalated');
+    await user.type(field('Description of bit 33'), 'Handed to tier 2');
+    const labelReads = api.requests.filter((request) => request.path === '/api/mark-labels' && request.method === 'GET').length;
+    await user.click(screen.getByRole('button', { name: 'Save names' }));
+
+    expect(await screen.findByText('Names saved. They show everywhere from now on.')).toBeInTheDocument();
+    const [put] = writes(api);
+    expect(put?.method).toBe('PUT');
+    expect(put?.headers.get('X-Requested-By')).toBe('markdesk');
+    expect(put?.body).toEqual({
+      labels: { '32': { name: 'VIP', description: 'Paying customer' }, '33': { name: 'Escalated', description: 'Handed to tier 2' } },
+    });
+    await waitFor(() => expect(api.requests.filter((request) => request.path === '/api/mark-labels' && request.method === 'GET').length).toBe(labelReads + 1));
+    expect(field('Name of bit 33')).toHaveValue('Escalated');
+  });
+
+  it('refuses names the contract refuses, beside the field, in the person’s words', async () => {
+    const api = fakeSettingsApi();
+    const user = userEvent.setup({ delay: null });
+    renderApp('/settings');
+    await user.type(await screen.findByLabelText('Name of bit 34', { selector: 'input' }), 'hidden');
+    await user.type(field('Name of bit 35'), 'vip');
+    await user.type(field('Description of bit 36'), 'no name');
+    await user.click(screen.getByRole('button', { name: 'Save names' }));
+    expect(await screen.findByText('“hidden” is the name of a standard bit.')).toBeInTheDocument();
+    expect(screen.getByText('Give the bit a name, or clear its description.')).toBeInTheDocument();
+    await user.clear(field('Name of bit 34'));
+    await user.clear(field('Description of bit 36'));
+    await user.click(screen.getByRole('button', { name: 'Save names' }));
+    expect(await screen.findByText('Bit 32 already has this name.')).toBeInTheDocument();
+    expect(writes(api)).toEqual([]);
+  });
+
+  it('creates a staff account with a generated password and shows it once', async () => {
+    const api = fakeSettingsApi();
+    const user = userEvent.setup({ delay: null });
+    renderApp('/settings?tab=staff');
+    expect(await screen.findByRole('cell', { name: 'support' })).toBeInTheDocument();
+    await user.type(screen.getByRole('textbox', { name: 'Username' }), 'newbie');
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+
+    const dialog = await screen.findByRole('dialog', { name: 'Password of newbie' });
+    const post = writes(api)[0] as RecordedRequest;
+    const body = post.body as CreateStaffRequest;
+    expect(post.path).toBe('/api/staff');
+    expect(body).toMatchObject({ username: 'newbie', role: 'editor' });
+    expect(body.password).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(within(dialog).getByTestId('generated-password')).toHaveTextContent(body.password);
+
+    const writeText = vi.fn(async () => undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await user.click(within(dialog).getByRole('button', { name: 'Copy password' }));
+    expect(writeText).toHaveBeenCalledWith(body.password);
+    expect(await within(dialog).findByText('Copied to the clipboard.')).toBeInTheDocument();
+
+    await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.queryByText(body.password)).toBeNull();
+    expect(await screen.findByRole('cell', { name: 'newbie' })).toBeInTheDocument();
+  });
+
+  it('checks a typed password before sending, changes roles and ends sessions', async () => {
+    const api = fakeSettingsApi();
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderApp('/settings?tab=staff');
+    await user.type(await screen.findByRole('textbox', { name: 'Username' }), 'typist');
+    await user.click(screen.getByRole('radio', { name: 'Type one' }));
+    await user.type(screen.getByLabelText('New password'), 'short');
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByText('Use at least 12 characters.')).toBeInTheDocument();
+    expect(writes(api)).toEqual([]);
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Role of pm' }), 'editor');
+    expect(await screen.findByText('pm is now editor.')).toBeInTheDocument();
+    expect(writes(api)[0]).toMatchObject({ method: 'PATCH', path: '/api/staff/pm', body: { role: 'editor' } });
+
+    await user.click(screen.getByRole('tab', { name: 'Active sessions' }));
+    expect(router.state.location.search).toBe('?tab=sessions');
+    await user.click(await screen.findByRole('button', { name: /^End session of support/ }));
+    await waitFor(() => expect(writes(api)[1]).toMatchObject({ method: 'DELETE', path: '/api/sessions/h-support' }));
+    // Ending one's own session asks first.
+    await user.click(screen.getByRole('button', { name: /^End session of admin/ }));
+    const confirm = await screen.findByRole('dialog', { name: 'End your own session?' });
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(writes(api)).toHaveLength(2);
+  });
+
+  it('shows the audit chain verdict and verifies again on demand', async () => {
+    const api = fakeSettingsApi();
+    const user = userEvent.setup({ delay: null });
+    renderApp('/settings?tab=audit');
+    expect(await screen.findByText('The audit log is intact')).toBeInTheDocument();
+    expect(screen.getByText(/1,234 entries checked/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Verify now' }));
+    await waitFor(() => expect(api.requests.filter((request) => request.path === '/api/audit/verify')).toHaveLength(2));
+  });
+});

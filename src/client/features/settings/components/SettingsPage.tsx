@@ -1,0 +1,63 @@
+import Box from '@mui/material/Box';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
+import Typography from '@mui/material/Typography';
+import { useSearchParams } from 'react-router';
+import { useT } from '../../../lib/i18n/I18nProvider';
+import type { PlainMessageKey } from '../../../lib/i18n/translate';
+import { AuditChainSection } from './AuditChainSection';
+import { LabelsSection } from './LabelsSection';
+import { SessionsSection } from './SessionsSection';
+import { StaffSection } from './StaffSection';
+
+const TABS = ['labels', 'staff', 'sessions', 'audit'] as const;
+type SettingsTab = (typeof TABS)[number];
+
+const TAB_LABEL: Record<SettingsTab, PlainMessageKey> = {
+  labels: 'settings.tab.labels',
+  staff: 'settings.tab.staff',
+  sessions: 'settings.tab.sessions',
+  audit: 'settings.tab.audit',
+};
+
+function isTab(value: string | null): value is SettingsTab {
+  return (TABS as readonly (string | null)[]).includes(value);
+}
+
+/** Settings (admins only; the route checks): `/settings?tab=labels|staff|sessions|audit`. */
+export default function SettingsPage() {
+  const t = useT();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const requested = searchParams.get('tab');
+  const tab: SettingsTab = isTab(requested) ? requested : 'labels';
+
+  return (
+    <Box>
+      <Typography variant="h4" component="h1" gutterBottom>
+        {t('settings.title')}
+      </Typography>
+      <Typography color="text.secondary" sx={{ mb: 2 }}>
+        {t('settings.intro')}
+      </Typography>
+      <Tabs
+        value={tab}
+        onChange={(_event, next: SettingsTab) => setSearchParams(next === 'labels' ? {} : { tab: next }, { replace: true })}
+        aria-label={t('settings.tabs')}
+        variant="scrollable"
+        allowScrollButtonsMobile
+        sx={{ borderBottom: 1, borderColor: 'divider', mb: 2 }}
+      >
+        {TABS.map((value) => (
+          // Only the open panel exists: aria-controls may name only an element on the page.
+          <Tab key={value} value={value} label={t(TAB_LABEL[value])} id={`settings-tab-${value}`} aria-controls={value === tab ? `settings-panel-${value}` : undefined} />
+        ))}
+      </Tabs>
+      <Box role="tabpanel" id={`settings-panel-${tab}`} aria-labelledby={`settings-tab-${tab}`}>
+        {tab === 'labels' ? <LabelsSection /> : null}
+        {tab === 'staff' ? <StaffSection /> : null}
+        {tab === 'sessions' ? <SessionsSection /> : null}
+        {tab === 'audit' ? <AuditChainSection /> : null}
+      </Box>
+    </Box>
+  );
+}
