@@ -44,7 +44,7 @@ function runner(options: Partial<JobRunnerOptions> = {}): JobRunner {
     clock: bff.clock,
     readConcurrency: 1,
     writeConcurrency: 1,
-    readChunkRows: 10,
+    chunkRows: 10,
     writeBatchRows: 5,
     retryDelayMs: { base: 5, max: 20 },
     ...options,

@@ -1,10 +1,14 @@
 // Runs bulk jobs against Chat at the upstream rate ceiling (bff-api §4.4).
 //
-// A job's pending lines are taken a chunk at a time — up to 300 lines of one chat user, the most
-// one search_contact_group reads — and flow through a two-stage pipeline:
-//   readers: claim a chunk → read every `before` (one search call) → settle the lines that need no
-//            write (unchanged) → hand the rest on in batches of ≤100;
-//   writers: audit intent → mark_contact → audit outcome → line final.
+// A job's pending lines are taken a chunk at a time — up to 900 lines of one chat user — and flow
+// through a two-stage pipeline:
+//   readers: claim a chunk → read every `before` (search_contact_group, ≤300 per call, in parallel)
+//            → settle the lines that need no write (unchanged) → audit intents of the rest, in one
+//            transaction → hand them on in batches of ≤100;
+//   writers: mark_contact → audit outcome → line final.
+// Outcomes and final line states are committed in groups (every few dozen milliseconds) rather
+// than per call: a commit costs far more than a row, and a line whose outcome was not committed
+// yet when the process died is settled from Chat's state on restart, like any open intent.
 // Reads and writes have their own per-command limiters in the Chat client, so reads run ahead on
 // their own budget while enough writes wait at the mark_contact limiter to keep it busy. Each line
 // gets exactly the semantics of an interactive mark (services/mark-writer): one audit entry, the
@@ -20,7 +24,7 @@
 // pending and slow the runner down instead of failing them; configuration errors stop the job
 // (state failed) so that someone can fix the cause and resume it.
 import { chatErrorInfo, chatErrorMessage, isTransientChatErrorClass } from '../../shared/chat-errors/catalogue';
-import { applyChange, isNoopChange, toMarkItem, type MarkState } from '../../shared/marks/change';
+import { applyChange, sameMarkState, toMarkItem, type MarkState } from '../../shared/marks/change';
 import { conversationKey, toContactItem } from '../../shared/marks/conversation';
 import { bitsFromMask } from '../../shared/marks/mask';
 import { ChatClientClosedError, type ChatClient } from '../chat/client';
@@ -61,7 +65,7 @@ export type JobRunnerOptions = {
   /** Timestamps of jobs and audit entries. Pacing uses real time. */
   clock: Clock;
   log?: JobLog;
-  /** Chunks being read at once (default 8). */
+  /** Chunks being read at once (default 4: 12 search calls, plenty for 200 writes/s). */
   readConcurrency?: number;
   /**
    * mark_contact calls in flight at once (default 32): enough to keep a 200 calls/s limiter busy
@@ -69,8 +73,8 @@ export type JobRunnerOptions = {
    * a fraction of a second.
    */
   writeConcurrency?: number;
-  /** Lines per chunk, ≤300 (search_contact_group's maximum, the default). */
-  readChunkRows?: number;
+  /** Lines claimed at once (one chat user's), ≤900 (default); read 300 per call. */
+  chunkRows?: number;
   /** Lines per mark_contact call, ≤100 (Tencent's maximum, the default). */
   writeBatchRows?: number;
   /** A line that fails transiently this many times stops the job (default 8). */
@@ -118,6 +122,10 @@ export function jobReason(jobId: string): string {
 }
 
 const STATS_WINDOW_MS = 5000;
+const MAX_CHUNK_ROWS = 3 * SEARCH_CONTACT_GROUP_MAX_ITEMS;
+/** Outcomes and line results wait at most this long, or until this many have gathered, to be committed. */
+const FLUSH_AFTER_MS = 100;
+const FLUSH_ROWS = 2000;
 const EMPTY_STATE: MarkState = { bits: [], customMark: '' };
 const silentLog: JobLog = { info() {}, warn() {}, error() {} };
 
@@ -134,6 +142,12 @@ function verdictFor(code: number, whole: boolean): Verdict {
 }
 
 const isFrequencyCode = (code: number) => chatErrorInfo(code).class === 'back-off';
+
+function splitInto<T>(items: readonly T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let start = 0; start < items.length; start += size) parts.push(items.slice(start, start + size));
+  return parts;
+}
 
 /** A bounded hand-over between readers and writers; push waits while it is full. */
 class BatchQueue<T> {
@@ -170,7 +184,8 @@ class BatchQueue<T> {
 
 type StopReason = 'control' | 'shutdown' | 'halt';
 
-type WriteLine = WorkRow & { before: MarkState };
+/** A line to write, with the state read before and the state the write will produce. */
+type WriteLine = WorkRow & { before: MarkState; after: MarkState };
 type Batch = { chatUser: string; lines: WriteLine[]; chunk: ChunkTracker };
 type ChunkTracker = { remaining: number };
 
@@ -187,6 +202,10 @@ class Execution {
   private readonly lineTimes: { at: number; lines: number }[] = [];
   private readonly startedAtMs = Date.now();
   private readonly queue: BatchQueue<Batch>;
+  private pendingOutcomes: AuditOutcome[] = [];
+  private pendingResults: RowResult[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
   private staff = '';
   readonly finished: Promise<void>;
 
@@ -196,7 +215,8 @@ class Execution {
     mode: 'run' | 'finish',
   ) {
     this.mode = mode;
-    this.queue = new BatchQueue(runner.writeConcurrency);
+    // Batches read and waiting for a writer; few, since they hold memory and the writers are fed anyway.
+    this.queue = new BatchQueue(Math.max(1, Math.ceil(runner.writeConcurrency / 2)));
     this.finished = this.run();
   }
 
@@ -249,6 +269,7 @@ class Execution {
     await Promise.all(readers);
     this.queue.close();
     await Promise.all(writers);
+    await this.flush();
     await this.conclude();
   }
 
@@ -331,7 +352,7 @@ class Execution {
         await this.changed(wait);
         continue;
       }
-      const chunk = await claimChunk(this.store, this.jobId, this.runner.readChunkRows, this.mode === 'finish');
+      const chunk = await claimChunk(this.store, this.jobId, this.runner.chunkRows, this.mode === 'finish');
       if (!chunk) {
         // Nothing pending now; lines in flight may still come back (transient failures).
         if (this.outstandingChunks === 0) return;
@@ -359,15 +380,17 @@ class Execution {
   }
 
   private async readChunk(chunk: ClaimedChunk, tracker: ChunkTracker): Promise<void> {
-    let states: Map<string, MarkState>;
-    try {
-      const { items } = await searchContactGroup(this.runner.chat, chunk.chatUser, chunk.rows.map((row) => toContactItem(row.conversation)), {
-        concurrency: 1,
-      });
-      states = new Map(items.map((marks) => [conversationKey(marks.conversation), { bits: bitsFromMask(marks.mask), customMark: marks.customMark }]));
-    } catch (error) {
-      if (!isChatError(error)) throw error;
-      await this.readFailed(chunk, error.code);
+    const states = new Map<string, MarkState>();
+    const reads = await Promise.allSettled(
+      splitInto(chunk.rows, SEARCH_CONTACT_GROUP_MAX_ITEMS).map(async (part) => {
+        const { items } = await searchContactGroup(this.runner.chat, chunk.chatUser, part.map((row) => toContactItem(row.conversation)), { concurrency: 1 });
+        for (const marks of items) states.set(conversationKey(marks.conversation), { bits: bitsFromMask(marks.mask), customMark: marks.customMark });
+      }),
+    );
+    const failure = reads.find((read) => read.status === 'rejected');
+    if (failure) {
+      if (!isChatError(failure.reason)) throw failure.reason;
+      await this.readFailed(chunk, failure.reason.code);
       return;
     }
     this.succeeded();
@@ -377,8 +400,9 @@ class Execution {
     const toWrite: WriteLine[] = [];
     for (const row of chunk.rows) {
       const state = states.get(conversationKey(row.conversation)) ?? EMPTY_STATE;
-      if (isNoopChange(state, row.change)) (row.auditId === null ? unchanged : confirmed).push({ row, state });
-      else toWrite.push({ ...row, before: state });
+      const after = applyChange(state, row.change);
+      if (sameMarkState(state, after)) (row.auditId === null ? unchanged : confirmed).push({ row, state });
+      else toWrite.push({ ...row, before: state, after });
     }
 
     // Already in the requested state: a fresh line is `unchanged` (nothing sent); a line whose
@@ -388,19 +412,27 @@ class Execution {
       unchanged.map(({ row, state }) => ({ ...this.intentOf(chunk.chatUser, row, state), status: 'unchanged' as const, after: state })),
       this.runner.clock,
     );
-    await recordOutcomes(
-      this.store,
+    this.record(
       confirmed.map(({ row, state }): AuditOutcome => ({ entryId: row.auditId!, status: 'applied', before: null, after: state })),
+      [
+        ...unchanged.map(({ row }, index): RowResult => ({ line: row.line, status: 'unchanged', auditId: unchangedIds[index]! })),
+        ...confirmed.map(({ row }): RowResult => ({ line: row.line, status: 'applied', auditId: row.auditId! })),
+      ],
+    );
+
+    // The intents are durable before anything is sent: a crash leaves open intents, never a write
+    // without one. One transaction for the whole chunk.
+    const fresh = toWrite.filter((line) => line.auditId === null);
+    const ids = await recordIntents(
+      this.store,
+      fresh.map((line) => this.intentOf(chunk.chatUser, line, line.before)),
       this.runner.clock,
     );
-    await this.finishLines([
-      ...unchanged.map(({ row }, index): RowResult => ({ line: row.line, status: 'unchanged', auditId: unchangedIds[index]! })),
-      ...confirmed.map(({ row }): RowResult => ({ line: row.line, status: 'applied', auditId: row.auditId! })),
-    ]);
+    fresh.forEach((line, index) => (line.auditId = ids[index]!));
 
-    for (let start = 0; start < toWrite.length; start += this.runner.writeBatchRows) {
+    for (const lines of splitInto(toWrite, this.runner.writeBatchRows)) {
       tracker.remaining++;
-      await this.queue.push({ chatUser: chunk.chatUser, lines: toWrite.slice(start, start + this.runner.writeBatchRows), chunk: tracker });
+      await this.queue.push({ chatUser: chunk.chatUser, lines, chunk: tracker });
     }
   }
 
@@ -425,15 +457,13 @@ class Execution {
       fresh.map((row) => ({ ...this.intentOf(chunk.chatUser, row, null), status: 'failed' as const, after: null, upstreamCode: code, message })),
       this.runner.clock,
     );
-    await recordOutcomes(
-      this.store,
+    this.record(
       open.map((row): AuditOutcome => ({ entryId: row.auditId!, status: 'failed', before: null, after: null, upstreamCode: code, message })),
-      this.runner.clock,
+      [
+        ...fresh.map((row, index): RowResult => ({ line: row.line, status: 'failed', auditId: freshIds[index]!, upstreamCode: code, message })),
+        ...open.map((row): RowResult => ({ line: row.line, status: 'failed', auditId: row.auditId!, upstreamCode: code, message })),
+      ],
     );
-    await this.finishLines([
-      ...fresh.map((row, index): RowResult => ({ line: row.line, status: 'failed', auditId: freshIds[index]!, upstreamCode: code, message })),
-      ...open.map((row): RowResult => ({ line: row.line, status: 'failed', auditId: row.auditId!, upstreamCode: code, message })),
-    ]);
   }
 
   // ---- writers ----
@@ -454,15 +484,6 @@ class Execution {
   }
 
   private async write(batch: Batch): Promise<void> {
-    const fresh = batch.lines.filter((line) => line.auditId === null);
-    // The intent is durable before anything is sent: a crash leaves an open intent, never a write without one.
-    const ids = await recordIntents(
-      this.store,
-      fresh.map((line) => this.intentOf(batch.chatUser, line, line.before)),
-      this.runner.clock,
-    );
-    fresh.forEach((line, index) => (line.auditId = ids[index]!));
-
     const codes = await this.sendMarks(batch);
     const results: RowResult[] = [];
     const outcomes: AuditOutcome[] = [];
@@ -472,7 +493,7 @@ class Execution {
       const { code, whole } = codes[index]!;
       const verdict = verdictFor(code, whole);
       if (verdict === 'applied') {
-        outcomes.push({ entryId: line.auditId!, status: 'applied', before: line.before, after: applyChange(line.before, line.change) });
+        outcomes.push({ entryId: line.auditId!, status: 'applied', before: line.before, after: line.after });
         results.push({ line: line.line, status: 'applied', auditId: line.auditId! });
       } else if (verdict === 'failed') {
         const message = chatErrorMessage(code, 'en');
@@ -486,12 +507,12 @@ class Execution {
         }
       }
     });
-    await recordOutcomes(this.store, outcomes, this.runner.clock);
-    await this.finishLines(results);
+    this.record(outcomes, results);
     if (retry.length === 0) {
       this.succeeded();
       return;
     }
+    // The intents stay open: the next attempt reads the state again and settles them.
     if (this.stopReason === 'halt') await requeueRows(this.store, this.jobId, retry, false);
     else {
       if (isFrequencyCode(retryCode)) this.runner.chat.limiterFor('recentcontact/mark_contact').penalize(1000);
@@ -527,11 +548,32 @@ class Execution {
     };
   }
 
-  private async finishLines(results: RowResult[]): Promise<void> {
-    if (results.length === 0) return;
-    await finishRows(this.store, this.jobId, results);
-    this.lineTimes.push({ at: Date.now(), lines: results.length });
-    this.trim(Date.now());
+  /**
+   * Outcomes and final line states, committed together with others shortly (group commit). Until
+   * then a line is `claimed` with an open intent, which a restart settles from Chat's state.
+   */
+  private record(outcomes: AuditOutcome[], results: RowResult[]): void {
+    if (outcomes.length === 0 && results.length === 0) return;
+    for (const outcome of outcomes) this.pendingOutcomes.push(outcome);
+    for (const result of results) this.pendingResults.push(result);
+    if (this.pendingResults.length >= FLUSH_ROWS) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
+  }
+
+  private flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const outcomes = this.pendingOutcomes.splice(0);
+    const results = this.pendingResults.splice(0);
+    this.flushing = this.flushing
+      .then(async () => {
+        await recordOutcomes(this.store, outcomes, this.runner.clock);
+        await finishRows(this.store, this.jobId, results);
+        if (results.length > 0) this.lineTimes.push({ at: Date.now(), lines: results.length });
+        this.trim(Date.now());
+      })
+      .catch((error: unknown) => this.unexpected(error));
+    return this.flushing;
   }
 
   /** Lines back to pending after a transient failure; the runner pauses a little, longer each time. */
@@ -567,7 +609,7 @@ type RunnerCore = {
   log: JobLog;
   readConcurrency: number;
   writeConcurrency: number;
-  readChunkRows: number;
+  chunkRows: number;
   writeBatchRows: number;
   maxRowAttempts: number;
   retryDelayMs: { base: number; max: number };
@@ -585,9 +627,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     chat: options.chat,
     clock: options.clock,
     log: options.log ?? silentLog,
-    readConcurrency: positive(options.readConcurrency, 8, 64, 'readConcurrency'),
+    readConcurrency: positive(options.readConcurrency, 4, 64, 'readConcurrency'),
     writeConcurrency: positive(options.writeConcurrency, 32, 256, 'writeConcurrency'),
-    readChunkRows: positive(options.readChunkRows, SEARCH_CONTACT_GROUP_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS, 'readChunkRows'),
+    chunkRows: positive(options.chunkRows, MAX_CHUNK_ROWS, MAX_CHUNK_ROWS, 'chunkRows'),
     writeBatchRows: positive(options.writeBatchRows, MARK_CONTACT_MAX_ITEMS, MARK_CONTACT_MAX_ITEMS, 'writeBatchRows'),
     maxRowAttempts: positive(options.maxRowAttempts, 8, 1000, 'maxRowAttempts'),
     retryDelayMs: options.retryDelayMs ?? { base: 250, max: 10_000 },

@@ -141,6 +141,10 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
        WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND audit_id IS NOT NULL ORDER BY line LIMIT ?`,
     ),
     setStatus: sqlite.prepare<[JobRowTableStatus, string, number]>(`UPDATE job_rows SET status = ? WHERE job_id = ? AND line = ?`),
+    claimUpTo: sqlite.prepare<[string, string, number]>(
+      // Through the pending index: the primary key would walk every earlier line of the job.
+      `UPDATE job_rows INDEXED BY job_rows_pending SET status = 'claimed' WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND line <= ?`,
+    ),
     finishRow: sqlite.prepare<[JobRowTableStatus, string, number | null, string | null, string, number]>(
       `UPDATE job_rows SET status = ?, audit_id = ?, upstream_code = ?, message = ? WHERE job_id = ? AND line = ?`,
     ),
@@ -355,7 +359,9 @@ export async function claimChunk(store: Store, jobId: string, maxRows: number, o
     const first = (onlyWithIntent ? s.firstPendingUserWithIntent : s.firstPendingUser).get(jobId);
     if (!first) return null;
     const rows = (onlyWithIntent ? s.pendingRowsOfUserWithIntent : s.pendingRowsOfUser).all(jobId, first.chat_user, maxRows);
-    for (const row of rows) s.setStatus.run('claimed', jobId, row.line);
+    // The first pending lines of the user in line order: exactly those up to the last one taken.
+    if (onlyWithIntent) for (const row of rows) s.setStatus.run('claimed', jobId, row.line);
+    else s.claimUpTo.run(jobId, first.chat_user, rows[rows.length - 1]!.line);
     return { chatUser: first.chat_user, rows: rows.map(workRowFrom) };
   });
 }

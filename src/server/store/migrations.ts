@@ -131,8 +131,9 @@ const jobs: Migration = {
       PRIMARY KEY (job_id, line),
       CHECK (status = 'invalid' OR (chat_user IS NOT NULL AND conversation_type IS NOT NULL AND conversation_id IS NOT NULL AND change_json IS NOT NULL))
     ) WITHOUT ROWID`.execute(db);
-    // The runner takes the next pending lines of one chat user at a time.
-    await db.schema.createIndex('job_rows_by_status').on('job_rows').columns(['job_id', 'status', 'chat_user', 'line']).execute();
+    // The runner takes the next pending lines of one chat user at a time. Partial: a line leaves the
+    // index when it is claimed, and finishing it (claimed → applied …) touches no index at all.
+    await sql`CREATE INDEX job_rows_pending ON job_rows (job_id, chat_user, line) WHERE status = 'pending'`.execute(db);
   },
 };
 

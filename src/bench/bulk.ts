@@ -1,0 +1,347 @@
+// bff-api §7, bulk marking: a job run through the BFF against the emulator enforcing Tencent's
+// 200 calls/s per command with 20 ms latency; marks per second achieved ÷ (configured calls/s ×
+// 100 items per call). The emulator runs in its own process (its CPU would otherwise be counted
+// against the BFF's one event loop), the BFF in this one with an on-disk database, as in
+// production. A second child process runs a 100,000-row job alone and samples its RSS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Writable } from 'node:stream';
+import type { JobCheckedResponse, JobStatus } from '../shared/api/jobs';
+import { buildApp } from '../server/app';
+import { createLoginThrottle } from '../server/auth/login-throttle';
+import { createSession } from '../server/auth/sessions';
+import { createStaff } from '../server/auth/staff';
+import { createChatClient, type ChatClient } from '../server/chat/client';
+import { sessionCookieFor } from '../server/http/auth';
+import { createJobRunner } from '../server/jobs/runner';
+import { JOB_CSV_HEADER } from '../server/jobs/testing';
+import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../server/store/database';
+
+const root = join(import.meta.dirname, '../..');
+const ORIGIN = 'http://127.0.0.1:8080';
+const WRITE_HEADERS = { 'x-requested-by': 'markdesk', origin: ORIGIN, 'sec-fetch-site': 'same-origin' };
+/** Tencent's per-call maximum of mark_contact. */
+const ITEMS_PER_CALL = 100;
+/** Tencent's cap of marked conversations per user: each bench user gets at most this many rows. */
+const ROWS_PER_USER = 1000;
+
+export type EmulatorProcess = {
+  url: string;
+  sdkAppId: number;
+  adminIdentifier: string;
+  secretKey: string;
+  /** CPU seconds the emulator process has used so far (Linux /proc; NaN elsewhere). */
+  cpuSeconds(): number;
+  close(): Promise<void>;
+};
+
+/** user + system CPU seconds of a process, from /proc/{pid}/stat (clock ticks of 1/100 s). */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The emulator CLI in a child process: rate limits on, the given latency, stats enabled. */
+export async function startEmulatorProcess(latencyMs: number): Promise<EmulatorProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href,
+      join(root, 'src/emulator/cli.ts'),
+      '--port',
+      '0',
+      '--no-demo-data',
+      '--faults',
+      '--latency-ms',
+      String(latencyMs),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!/Secret key: (\S+)/.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the emulator did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return {
+    url: /listening on (\S+)/.exec(output)![1]!,
+    sdkAppId: Number(/SDKAppID: (\d+)/.exec(output)![1]),
+    adminIdentifier: /Admin identifier: (\S+)/.exec(output)![1]!,
+    secretKey: /Secret key: (\S+)/.exec(output)![1]!,
+    cpuSeconds: () => processCpuSeconds(child.pid),
+    close: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+export type BenchBff = {
+  store: Store;
+  chat: ChatClient;
+  inject: (options: { method: 'GET' | 'POST'; url: string; payload?: string; csv?: boolean }) => Promise<{ statusCode: number; body: string }>;
+  /** Listens on a loopback port; the headers a signed-in SPA sends with a write. */
+  listen(): Promise<{ url: string; headers: Record<string, string> }>;
+  close(): Promise<void>;
+};
+
+/** The BFF as main.ts wires it (database file, job runner, client with 64 connections), driven by inject. */
+export async function startBenchBff(emulator: Omit<EmulatorProcess, 'close'>, callsPerSecond: number, dataDir: string): Promise<BenchBff> {
+  const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+  const chat = createChatClient({
+    baseUrl: emulator.url,
+    sdkAppId: emulator.sdkAppId,
+    adminIdentifier: emulator.adminIdentifier,
+    secretKey: emulator.secretKey,
+    ratePerSecond: callsPerSecond,
+    connections: 64,
+  });
+  const jobs = createJobRunner({ store, chat, clock: systemClock });
+  await createStaff(store, { username: 'bench', role: 'editor', password: 'a bench password of no value' });
+  const { sessionId } = await createSession(store, 'bench', { ip: '127.0.0.1', userAgent: 'bench' });
+  const cookie = `${sessionCookieFor(ORIGIN).name}=${sessionId}`;
+  const app = await buildApp(
+    {
+      store,
+      chat,
+      clock: systemClock,
+      loginThrottle: createLoginThrottle(),
+      cookie: sessionCookieFor(ORIGIN),
+      mode: 'live',
+      chatApp: { sdkAppId: emulator.sdkAppId, region: null },
+      version: 'bench',
+      jobs,
+    },
+    { publicOrigin: ORIGIN, logLevel: 'warn', logStream: new Writable({ write: (_chunk, _encoding, done) => done() }) },
+  );
+  return {
+    store,
+    chat,
+    async inject({ method, url, payload, csv }) {
+      const response = await app.inject({
+        method,
+        url,
+        headers: { ...WRITE_HEADERS, cookie, ...(csv ? { 'content-type': 'text/csv' } : {}) },
+        ...(payload !== undefined ? { payload } : {}),
+      });
+      return { statusCode: response.statusCode, body: response.body };
+    },
+    async listen() {
+      return { url: await app.listen({ host: '127.0.0.1', port: 0 }), headers: { ...WRITE_HEADERS, cookie } };
+    },
+    async close() {
+      await app.close();
+      await chat.close();
+      await store.close();
+    },
+  };
+}
+
+/** Imports `users` chat accounts (100 per call). */
+export async function importUsers(chat: ChatClient, users: readonly string[]): Promise<void> {
+  for (let start = 0; start < users.length; start += 100) {
+    const response = await chat.call('im_open_login_svc/multiaccount_import', { Accounts: users.slice(start, start + 100) });
+    if (response.FailAccounts.length > 0) throw new Error(`could not import ${response.FailAccounts.join(', ')}`);
+  }
+}
+
+/** A job file of `rows` lines, `ROWS_PER_USER` per user, each setting bits 0 and 32 and a custom mark. */
+export async function writeBenchCsv(file: string, rows: number, userPrefix: string): Promise<string[]> {
+  const users = Array.from({ length: Math.ceil(rows / ROWS_PER_USER) }, (_, u) => `${userPrefix}.${u}`);
+  const out = createWriteStream(file);
+  out.write(`${JOB_CSV_HEADER}\r\n`);
+  for (let i = 0; i < rows; i++) {
+    const line = `${users[Math.floor(i / ROWS_PER_USER)]},c2c,customer.${i % ROWS_PER_USER},favourite 32,,"VIP, 우선",\r\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return users;
+}
+
+/** Uploads (unless given a checked job), starts and waits for a job; how long it ran (start → done). */
+export async function runJob(bff: BenchBff, csv: string | JobCheckedResponse): Promise<{ seconds: number; status: JobStatus }> {
+  let jobId: string;
+  if (typeof csv === 'string') {
+    const upload = await bff.inject({ method: 'POST', url: '/api/jobs', payload: csv, csv: true });
+    if (upload.statusCode !== 201) throw new Error(`upload failed: ${upload.statusCode} ${upload.body}`);
+    jobId = (JSON.parse(upload.body) as JobCheckedResponse).jobId;
+  } else {
+    jobId = csv.jobId;
+  }
+  const startedAt = performance.now();
+  const start = await bff.inject({ method: 'POST', url: `/api/jobs/${jobId}/start` });
+  if (start.statusCode !== 200) throw new Error(`start failed: ${start.statusCode} ${start.body}`);
+  for (;;) {
+    const status = JSON.parse((await bff.inject({ method: 'GET', url: `/api/jobs/${jobId}` })).body) as JobStatus;
+    if (status.state !== 'running') return { seconds: (performance.now() - startedAt) / 1000, status };
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Rows of a finished job that failed because Chat said "too frequent" (must be none). */
+function rateLimitFailures(store: Store, jobId: string): number {
+  const row = store.sqlite
+    .prepare(`SELECT COUNT(*) AS n FROM job_rows WHERE job_id = ? AND status = 'failed' AND upstream_code IN (60007, 60011, 60018, 60019)`)
+    .get(jobId) as { n: number };
+  return row.n;
+}
+
+async function emulatorErrorCount(emulator: EmulatorProcess, code: string): Promise<number> {
+  const response = await fetch(`${emulator.url}/__emulator/stats`);
+  const stats = (await response.json()) as { commands: Record<string, { errorCodes: Record<string, number> }> };
+  return Object.values(stats.commands).reduce((sum, command) => sum + (command.errorCodes[code] ?? 0), 0);
+}
+
+export type BulkThroughputReport = {
+  rows: number;
+  callsPerSecond: number;
+  upstreamLatencyMs: number;
+  seconds: number;
+  marksPerSecond: number;
+  /** marksPerSecond ÷ (callsPerSecond × 100). */
+  ratio: number;
+  failedForRateLimits: number;
+  /** 60007 answers the emulator gave (the client retried them). */
+  rateLimitAnswers: number;
+  /** CPU time per row while the job ran: this process (the BFF) and the emulator's. */
+  bffCpuMicrosPerRow: number;
+  emulatorCpuMicrosPerRow: number;
+  result: JobStatus;
+};
+
+export async function measureBulkThroughput(
+  emulator: EmulatorProcess,
+  options: { rows?: number; callsPerSecond?: number; upstreamLatencyMs: number },
+): Promise<BulkThroughputReport> {
+  const rows = options.rows ?? 20_000;
+  const callsPerSecond = options.callsPerSecond ?? 200;
+  const dir = mkdtempSync(join(tmpdir(), 'markdesk-bench-bulk-'));
+  const bff = await startBenchBff(emulator, callsPerSecond, dir);
+  try {
+    const file = join(dir, 'job.csv');
+    const users = await writeBenchCsv(file, rows, `bench.${Date.now()}`);
+    await importUsers(bff.chat, users);
+    const csv = readFileSync(file, 'utf8');
+    const upload = await bff.inject({ method: 'POST', url: '/api/jobs', payload: csv, csv: true });
+    if (upload.statusCode !== 201) throw new Error(`upload failed: ${upload.statusCode} ${upload.body}`);
+    const before60007 = await emulatorErrorCount(emulator, '60007');
+    const cpuBefore = process.cpuUsage();
+    const emulatorCpuBefore = emulator.cpuSeconds();
+    const { seconds, status } = await runJob(bff, JSON.parse(upload.body) as JobCheckedResponse);
+    const cpu = process.cpuUsage(cpuBefore);
+    const emulatorCpu = emulator.cpuSeconds() - emulatorCpuBefore;
+    if (status.state !== 'done' || status.done !== rows) throw new Error(`the job did not finish: ${JSON.stringify(status)}`);
+    const marksPerSecond = rows / seconds;
+    return {
+      rows,
+      callsPerSecond,
+      upstreamLatencyMs: options.upstreamLatencyMs,
+      seconds,
+      marksPerSecond,
+      ratio: marksPerSecond / (callsPerSecond * ITEMS_PER_CALL),
+      failedForRateLimits: rateLimitFailures(bff.store, status.jobId),
+      rateLimitAnswers: (await emulatorErrorCount(emulator, '60007')) - before60007,
+      bffCpuMicrosPerRow: (cpu.user + cpu.system) / rows,
+      emulatorCpuMicrosPerRow: (emulatorCpu * 1e6) / rows,
+      result: status,
+    };
+  } finally {
+    await bff.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export type DirectCeilingReport = { rows: number; seconds: number; marksPerSecond: number; ratio: number };
+
+/**
+ * The same emulator driven directly by a Chat client with the same limiter: mark_contact calls of
+ * 100 items, 32 at a time, no BFF. What the upstream side of this machine absorbs — the ceiling the
+ * BFF's figure is to be read against.
+ */
+export async function measureDirectCeiling(emulator: EmulatorProcess, options: { rows?: number; callsPerSecond?: number } = {}): Promise<DirectCeilingReport> {
+  const rows = options.rows ?? 20_000;
+  const callsPerSecond = options.callsPerSecond ?? 200;
+  const chat = createChatClient({
+    baseUrl: emulator.url,
+    sdkAppId: emulator.sdkAppId,
+    adminIdentifier: emulator.adminIdentifier,
+    secretKey: emulator.secretKey,
+    ratePerSecond: callsPerSecond,
+    connections: 64,
+  });
+  try {
+    const users = Array.from({ length: Math.ceil(rows / ROWS_PER_USER) }, (_, u) => `direct.${Date.now()}.${u}`);
+    await importUsers(chat, users);
+    const calls = Array.from({ length: rows / ITEMS_PER_CALL }, (_, call) => call);
+    let next = 0;
+    const startedAt = performance.now();
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < calls.length) {
+          const call = next++;
+          const first = call * ITEMS_PER_CALL;
+          const response = await chat.call('recentcontact/mark_contact', {
+            From_Account: users[Math.floor(first / ROWS_PER_USER)]!,
+            MarkItem: Array.from({ length: ITEMS_PER_CALL }, (_, i) => ({
+              OptType: 3 as const,
+              ContactItem: { Type: 1 as const, To_Account: `customer.${(first + i) % ROWS_PER_USER}` },
+              SetMark: [0, 32],
+              CustomMark: 'VIP, 우선',
+            })),
+          });
+          if (response.ResultItem.some((item) => item.ResultCode !== 0)) throw new Error('a direct write failed');
+        }
+      }),
+    );
+    const seconds = (performance.now() - startedAt) / 1000;
+    return { rows, seconds, marksPerSecond: rows / seconds, ratio: rows / seconds / (callsPerSecond * ITEMS_PER_CALL) };
+  } finally {
+    await chat.close();
+  }
+}
+
+export type BulkMemoryReport = {
+  rows: number;
+  csvBytes: number;
+  /** RSS of the idle server (after a small warm-up job and a GC), and its peak during upload and run. */
+  baselineRssBytes: number;
+  peakRssBytes: number;
+  /** Heap in use after the job and a GC, minus before: what the job kept. */
+  liveHeapGrowthBytes: number;
+  seconds: number;
+  state: string;
+};
+
+/** Runs bulk-memory-child.ts (a 100,000-row job, nothing else in that process) and reads its report. */
+export async function measureBulkMemory(emulator: EmulatorProcess, options: { rows?: number; callsPerSecond?: number } = {}): Promise<BulkMemoryReport> {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, join(import.meta.dirname, 'bulk-memory-child.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      BENCH_EMULATOR: JSON.stringify({ url: emulator.url, sdkAppId: emulator.sdkAppId, adminIdentifier: emulator.adminIdentifier, secretKey: emulator.secretKey }),
+      BENCH_ROWS: String(options.rows ?? 100_000),
+      BENCH_CALLS_PER_SECOND: String(options.callsPerSecond ?? 200),
+    },
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = output.split('\n').find((text) => text.startsWith('{'));
+  if (code !== 0 || !line) throw new Error(`the memory run failed (exit ${code}):\n${output}`);
+  return JSON.parse(line) as BulkMemoryReport;
+}
