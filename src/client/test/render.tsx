@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { createMemoryRouter } from 'react-router';
+import { createMemoryRouter, type InitialEntry } from 'react-router';
 import { App } from '../app/App';
 import { AppProviders } from '../app/AppProviders';
 import { appRoutes } from '../app/routes';
@@ -12,8 +12,8 @@ export function createTestQueryClient(): QueryClient {
   return new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity }, mutations: { retry: false } } });
 }
 
-/** The whole app, real routes, in a memory router starting at `path`. */
-export function renderApp(path: string, options: { language?: Language } = {}) {
+/** The whole app, real routes, in a memory router starting at `path` (a string, or a location with state). */
+export function renderApp(path: InitialEntry, options: { language?: Language } = {}) {
   const queryClient = createTestQueryClient();
   const router = createMemoryRouter(appRoutes, { initialEntries: [path] });
   const view = render(<App createRouter={() => router} queryClient={queryClient} language={options.language ?? 'en'} />);

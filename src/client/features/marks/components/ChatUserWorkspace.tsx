@@ -7,6 +7,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import type { MarkItemRequest, MarkResult } from '../../../../shared/api/marks';
 import type { MarkChange } from '../../../../shared/marks/change';
@@ -15,7 +16,7 @@ import { ErrorNotice } from '../../../components/ErrorNotice';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useToast } from '../../../components/ToastProvider';
 import { isApiError } from '../../../lib/api-error';
-import { useT } from '../../../lib/i18n/I18nProvider';
+import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
 import { useHasRole } from '../../auth/session-context';
 import { chatUserQueryOptions } from '../api/get-chat-user';
@@ -23,6 +24,7 @@ import { conversationsQueryOptions } from '../api/get-conversations';
 import { useSaveMarks } from '../api/save-marks';
 import { useBitLabeler } from '../hooks/use-bit-labeler';
 import { rememberChatUser } from '../hooks/use-recent-chat-users';
+import { readMarksDraft, type MarksDraft } from '../model/draft';
 import { compareConversations, matchesFilters, type ConversationFilters as Filters } from '../model/filters';
 import { applySelectionClick } from '../model/selection';
 import { AddConversationForm, type AddOutcome } from './AddConversationForm';
@@ -95,15 +97,28 @@ type LastSave = { change: MarkChange; reason: string; results: MarkResult[] };
 
 function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFiltersChange }: LoadedWorkspaceProps) {
   const t = useT();
+  const format = useFormat();
   const toast = useToast();
   const describeError = useDescribeError();
   const labeler = useBitLabeler();
   const canEdit = useHasRole('editor');
   const save = useSaveMarks(userId);
 
-  const [added, setAdded] = useState<ConversationEntry[]>([]);
-  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  // A change prepared on another page (Inspect's what-if) arrives in the router state: its
+  // conversations start selected and its bits ticked; nothing is sent until Save marks.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [draft, setDraft] = useState<MarksDraft | null>(() => readMarksDraft(location.state));
+  const [added, setAdded] = useState<ConversationEntry[]>(() =>
+    (draft?.conversations ?? []).filter((conversation) => !entries.some((entry) => conversationKey(entry.conversation) === conversationKey(conversation))).map(addedEntry),
+  );
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set((draft?.conversations ?? []).map(conversationKey)));
   const [selectionVersion, setSelectionVersion] = useState(0);
+
+  useEffect(() => {
+    // Consumed: a reload or a Back must not tick the same bits again.
+    if (readMarksDraft(location.state) !== null) void navigate({ search: location.search }, { replace: true, state: null });
+  }, [location.state, location.search, navigate]);
   const [lastSave, setLastSave] = useState<LastSave | null>(null);
   const anchor = useRef<number | null>(null);
 
@@ -122,6 +137,7 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
   );
 
   const changeSelection = useCallback((next: ReadonlySet<string>) => {
+    setDraft(null);
     setSelected(next);
     setSelectionVersion((version) => version + 1);
   }, []);
@@ -168,6 +184,7 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
   };
 
   const onSave = ({ change, reason }: SaveRequest) => {
+    setDraft(null);
     const items = selectedEntries.map((entry) => markItem(entry.conversation, entry.customMark, change));
     send(items, change, reason, (results) => results);
   };
@@ -204,11 +221,12 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
           <ConversationFilters filters={filters} onChange={onFiltersChange} labeler={labeler} />
           <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 1 }}>
             <Typography variant="body2" role="status">
-              {t('list.count', { shown: rows.length, total: allEntries.length })} · {t('list.selectedCount', { count: selected.size })}
+              {t('list.count', { shown: format.number(rows.length), total: format.number(allEntries.length) })} ·{' '}
+              {t('list.selectedCount', { count: format.number(selected.size) })}
             </Typography>
             <Box sx={{ flexGrow: 1 }} />
             <Button size="small" onClick={() => changeSelection(new Set([...selected, ...rowKeys]))} disabled={rows.length === 0}>
-              {t('list.selectAllMatching', { count: rows.length })}
+              {t('list.selectAllMatching', { count: format.number(rows.length) })}
             </Button>
             <Button size="small" onClick={() => changeSelection(new Set())} disabled={selected.size === 0}>
               {t('list.clearSelection')}
@@ -242,6 +260,7 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
               canEdit={canEdit}
               saving={save.isPending}
               onSave={onSave}
+              initialChange={draft ?? undefined}
             />
           ) : (
             <Paper variant="outlined" sx={{ p: 3 }}>

@@ -27,17 +27,19 @@ type MarkEditorProps = {
   canEdit: boolean;
   saving: boolean;
   onSave: (request: SaveRequest) => void;
+  /** Bits to tick when the editor opens (a change prepared elsewhere); the baseline stays the server state. */
+  initialChange?: { setBits: readonly number[]; clearBits: readonly number[] } | undefined;
 };
 
 /**
  * The editor for the selected conversations: 64-bit grid, custom mark, reason, preview and Save.
  * It never watches the whole form itself; each field subscribes to its own value.
  */
-export function MarkEditor({ selected, labeler, canEdit, saving, onSave }: MarkEditorProps) {
+export function MarkEditor({ selected, labeler, canEdit, saving, onSave, initialChange }: MarkEditorProps) {
   const t = useT();
   const states = useMemo(() => selected.map((item) => item.state), [selected]);
   const baseline = useMemo(() => editorBaseline(states), [states]);
-  const { control, handleSubmit, register } = useForm<EditorValues>({ defaultValues: initialEditorValues(baseline) });
+  const { control, handleSubmit, register } = useForm<EditorValues>({ defaultValues: initialEditorValues(baseline, canEdit ? initialChange : undefined) });
   const readOnly = !canEdit;
   const singleId = selected.length === 1 ? (selected[0] as SelectedConversation).conversation.id : null;
 

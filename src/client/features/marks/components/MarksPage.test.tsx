@@ -147,8 +147,8 @@ describe('Marks page: list, filters and selection', { timeout: 60_000 }, () => {
     const table = screen.getByRole('table');
     expect(table).toHaveAttribute('aria-rowcount', '2001');
     expect(within(table).getAllByRole('row').length).toBeLessThan(40);
-    await user.click(screen.getByRole('button', { name: 'Select all 2000 matching' }));
-    expect(screen.getByText(/2000 selected/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Select all 2,000 matching' }));
+    expect(screen.getByText(/2,000 selected/)).toBeInTheDocument();
   });
 
   it('adds a conversation that is not in the list, and selects it', async () => {
@@ -247,6 +247,25 @@ describe('Marks page: saving', { timeout: 60_000 }, () => {
     const failed = document.querySelector('[data-status="failed"]') as HTMLElement;
     expect(within(failed).getByText('Failed')).toBeInTheDocument();
     expect(failed.textContent).toMatch(/group/i);
+  });
+
+  it('opens a change prepared elsewhere (router state): conversations selected, bits ticked, nothing sent yet', async () => {
+    const { api } = fakeMarksApi();
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderApp({
+      pathname: '/marks',
+      search: '?user=user0',
+      state: { marksDraft: { conversations: [{ type: 'c2c', id: 'user1' }, { type: 'c2c', id: 'brand.new' }], setBits: [1], clearBits: [0] } },
+    });
+    expect(await screen.findByLabelText('Select brand.new', { selector: 'input' })).toBeChecked();
+    expect(rowCheckbox('user1')).toBeChecked();
+    expect(bitBox('Unread (bit 1)')).toBeChecked();
+    expect(bitBox('Favourite (bit 0)')).not.toBeChecked();
+    expect(screen.getByTestId('mark-preview')).toHaveTextContent('Set: Unread · Clear: Favourite');
+    expect(posts(api)).toHaveLength(0);
+    await waitFor(() => expect(router.state.location.state).toBeNull());
+    await user.click(screen.getByText('Save marks', { selector: 'button' }));
+    expect(await screen.findByText('2 applied · 0 unchanged · 0 conflicts · 0 failed')).toBeInTheDocument();
   });
 
   it('is read-only for viewers', async () => {

@@ -10,7 +10,7 @@ import {
   type CustomMarkOfSelection,
   type TriState,
 } from '../../../../shared/marks/tristate';
-import { BIT_COUNT } from '../../../../shared/marks/bits';
+import { BIT_COUNT, isEditableBit } from '../../../../shared/marks/bits';
 
 /** `b0` … `b63`: one form field per bit, so one checkbox can change without re-rendering the others. */
 export type BitFieldName = `bits.b${number}`;
@@ -33,9 +33,13 @@ export function editorBaseline(states: readonly MarkState[]): EditorBaseline {
   return { triStates: selectionTriStates(states), customMark: customMarkOfSelection(states) };
 }
 
-export function initialEditorValues(baseline: EditorBaseline): EditorValues {
+/** `prepared`: bits already chosen elsewhere (set → on, clear → off), shown as touched. Only editable bits are taken. */
+export function initialEditorValues(baseline: EditorBaseline, prepared?: { setBits: readonly number[]; clearBits: readonly number[] }): EditorValues {
+  const triStates = [...baseline.triStates];
+  for (const bit of prepared?.setBits ?? []) if (isEditableBit(bit)) triStates[bit] = 'on';
+  for (const bit of prepared?.clearBits ?? []) if (isEditableBit(bit)) triStates[bit] = 'off';
   return {
-    bits: bitsRecord(baseline.triStates),
+    bits: bitsRecord(triStates),
     customMark: baseline.customMark.kind === 'same' ? baseline.customMark.value : '',
     customMarkEdited: false,
     reason: '',
