@@ -266,7 +266,7 @@ export async function measureBulkThroughput(
   }
 }
 
-export type DirectCeilingReport = { rows: number; seconds: number; marksPerSecond: number; ratio: number };
+export type DirectCeilingReport = { rows: number; seconds: number; marksPerSecond: number; ratio: number; rateLimitAnswers: number };
 
 /**
  * The same emulator driven directly by a Chat client with the same limiter: mark_contact calls of
@@ -289,6 +289,7 @@ export async function measureDirectCeiling(emulator: EmulatorProcess, options: {
     await importUsers(chat, users);
     const calls = Array.from({ length: rows / ITEMS_PER_CALL }, (_, call) => call);
     let next = 0;
+    const before60007 = await emulatorErrorCount(emulator, '60007');
     const startedAt = performance.now();
     await Promise.all(
       Array.from({ length: 32 }, async () => {
@@ -309,7 +310,13 @@ export async function measureDirectCeiling(emulator: EmulatorProcess, options: {
       }),
     );
     const seconds = (performance.now() - startedAt) / 1000;
-    return { rows, seconds, marksPerSecond: rows / seconds, ratio: rows / seconds / (callsPerSecond * ITEMS_PER_CALL) };
+    return {
+      rows,
+      seconds,
+      marksPerSecond: rows / seconds,
+      ratio: rows / seconds / (callsPerSecond * ITEMS_PER_CALL),
+      rateLimitAnswers: (await emulatorErrorCount(emulator, '60007')) - before60007,
+    };
   } finally {
     await chat.close();
   }

@@ -85,6 +85,11 @@ describe('pause, resume, cancel', () => {
 
     await jobs.start(jobId, 'editor');
     await until(() => jobs.status(jobId)!.done >= 10);
+    // While it runs, the status carries the recent call rate and an estimate of the time left.
+    const running = jobs.status(jobId)!;
+    expect(running.state).toBe('running');
+    expect(running.callsPerSecond).toBeGreaterThan(0);
+    expect(running.etaSeconds).toBeGreaterThan(0);
     expect((await jobs.pause(jobId)).state).toBe('paused');
     await jobs.whenIdle(jobId);
     const paused = jobs.status(jobId)!;

@@ -255,6 +255,11 @@ describe('control', () => {
     const { jobId } = await checkedJob(bff, jobCsv('ctl.user,c2c,p1,0,,,', 'ctl.user,c2c,p2,0,,,', 'ctl.user,c2c,p3,nonsense,,,'));
     expect((await controlJob(bff, jobId, 'pause')).json().error).toMatchObject({ code: 'CONFLICT', message: 'The job is checked; only a running job can be paused.' });
     expect((await controlJob(bff, jobId, 'resume')).statusCode).toBe(409);
+    // An empty JSON object is as good as no body.
+    const withEmptyObject = await bff.inject({ method: 'POST', url: `/api/jobs/${jobId}/pause`, headers: { ...bff.writeHeaders, cookie: await bff.signIn('editor') }, payload: {} });
+    expect(withEmptyObject.statusCode).toBe(409);
+    const withFields = await bff.inject({ method: 'POST', url: `/api/jobs/${jobId}/cancel`, headers: { ...bff.writeHeaders, cookie: await bff.signIn('editor') }, payload: { force: true } });
+    expect(withFields.statusCode).toBe(400);
     const cancelled = await controlJob(bff, jobId, 'cancel');
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json().state).toBe('cancelled');
