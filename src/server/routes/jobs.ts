@@ -38,25 +38,22 @@ function fileError(error: JobFileError): HttpError {
 }
 
 async function upload(deps: AppDeps, request: FastifyRequest, reply: FastifyReply) {
-  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'text/csv') throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as CSV (Content-Type: text/csv).');
-  if (Number(request.headers['content-length'] ?? 0) > JOB_UPLOAD_MAX_BYTES) {
-    void reply.header('connection', 'close');
-    throw new HttpError('PAYLOAD_TOO_LARGE', tooLarge(JOB_UPLOAD_MAX_BYTES).message);
-  }
-  const body = request.body instanceof Readable ? request.body : Readable.from([]);
   try {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'text/csv') throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as CSV (Content-Type: text/csv).');
+    if (Number(request.headers['content-length'] ?? 0) > JOB_UPLOAD_MAX_BYTES) throw fileError(tooLarge(JOB_UPLOAD_MAX_BYTES));
+    const body = request.body instanceof Readable ? request.body : Readable.from([]);
     const checked = await storeCheckedJob(
       deps.store,
       { createdBy: request.staff!.username, clock: deps.clock },
       readJobCsv(body, { names: bitNamesFrom(getLabels(deps.store)) }),
     );
     request.log.info({ event: 'job_checked', job: checked.jobId, rows: checked.rows, valid: checked.valid }, 'bulk job file checked');
-    return reply.code(201).send(checked);
+    return await reply.code(201).send(checked);
   } catch (error) {
-    if (!(error instanceof JobFileError)) throw error;
-    // The rest of a refused upload is not read: close the connection after answering.
+    // What is left of a refused upload is not read: the connection closes after the answer.
     if (!request.raw.complete) void reply.header('connection', 'close');
+    if (!(error instanceof JobFileError)) throw error;
     request.log.info({ event: 'input_validation_fail', route: JOB_UPLOAD_ROUTE, problem: error.problem }, 'bulk job file refused');
     throw fileError(error);
   }
