@@ -3,7 +3,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type RunningMarkdesk = { url: string; dataDir: string; output: () => string; stop: () => Promise<void> };
+export type StaffCredentials = Record<string, { role: string; password: string }>;
+export type RunningMarkdesk = {
+  url: string;
+  dataDir: string;
+  /** The accounts the first start created, with the passwords it printed once. */
+  staff: StaffCredentials;
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+/** Reads the "  admin    (admin )  password: …" lines a first start prints. */
+export function printedStaff(output: string): StaffCredentials {
+  const staff: StaffCredentials = {};
+  for (const match of output.matchAll(/^\s+(\S+)\s+\((\w+)\s*\)\s+password: (\S+)$/gm)) {
+    staff[match[1]!] = { role: match[2]!, password: match[3]! };
+  }
+  return staff;
+}
 
 /** Starts `npm start` with a temporary data dir on a free port and waits for its URL line. */
 export async function startMarkdesk(env: Record<string, string> = {}): Promise<RunningMarkdesk> {
@@ -39,5 +56,5 @@ export async function startMarkdesk(env: Record<string, string> = {}): Promise<R
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, dataDir, output: () => output, stop };
+  return { url, dataDir, staff: printedStaff(output), output: () => output, stop };
 }
