@@ -60,7 +60,7 @@ test('a multi-selection shows mixed bits as indeterminate and sends only the tou
   await page.getByRole('checkbox', { name: `Select ${withoutFavourite.conversation.id}` }).check();
 
   const favourite = page.getByRole('checkbox', { name: 'Favourite (bit 0)' });
-  expect(await favourite.evaluate((el: HTMLInputElement) => el.indeterminate)).toBe(true);
+  expect(await favourite.evaluate((el) => (el as unknown as { indeterminate: boolean }).indeterminate)).toBe(true);
   await page.getByRole('checkbox', { name: /\(bit 32\)$/ }).check();
   await page.getByLabel('Custom mark').fill('escalated');
   await snap(page, '04-mixed-selection');
