@@ -16,6 +16,8 @@ let bff: TestBff;
 /** conversation ids of every item the runner sent in mark_contact calls, in order. */
 let sent: string[];
 let recordingChat: Pick<ChatClient, 'call' | 'limiterFor'>;
+/** Commands whose limiter the runner itself slowed down. */
+let penalized: string[];
 
 beforeAll(async () => {
   bff = await startTestBff();
@@ -28,12 +30,23 @@ beforeAll(async () => {
       }
       return bff.chat.call(command, body);
     },
-    limiterFor: (command) => bff.chat.limiterFor(command),
+    limiterFor: (command) => {
+      const limiter = bff.chat.limiterFor(command);
+      return {
+        ...limiter,
+        limitPerSecond: limiter.limitPerSecond,
+        penalize(delayMs?: number) {
+          penalized.push(command);
+          limiter.penalize(delayMs);
+        },
+      };
+    },
   };
 });
 afterAll(() => bff.close());
 beforeEach(async () => {
   sent = [];
+  penalized = [];
   await bff.setFaults({});
 });
 
@@ -166,6 +179,21 @@ describe('failures', () => {
     await jobs.resume(jobId);
     await jobs.whenIdle(jobId);
     expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 8, failed: 0 });
+    await expectAllApplied(jobId, rows);
+  });
+
+  it('"too frequent" (60007) beyond the client’s own retries slows the limiter down and the rows wait, never fail', async () => {
+    const rows = plannedRows(['busy.b'], 6, [2]);
+    const jobId = await newJob(rows);
+    const jobs = runner();
+    await bff.setFaults({ errorRate: { '60007': 1 } });
+    await jobs.start(jobId, 'editor');
+    await until(() => penalized.length > 0);
+    expect(penalized[0]).toBe('recentcontact/search_contact_group');
+    expect(jobs.status(jobId)).toMatchObject({ state: 'running', failed: 0 });
+    await bff.setFaults({});
+    await jobs.whenIdle(jobId);
+    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 6, failed: 0 });
     await expectAllApplied(jobId, rows);
   });
 
