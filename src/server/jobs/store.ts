@@ -18,7 +18,7 @@ import {
 import type { MarkChange } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
 import { neutralizeFormula } from '../store/audit';
-import { immediateTransaction, type Clock, type JobRowTableStatus, type JobTableState, type Store } from '../store/database';
+import { immediateTransaction, type Clock, type JobRowTableStatus, type JobTableState, type JobsTable, type Store } from '../store/database';
 import type { CheckedRow } from './csv';
 
 /** Rows written per transaction while a file is read. */
@@ -43,23 +43,8 @@ export type JobRecord = {
   message: string | null;
 };
 
-type JobRow = {
-  id: string;
-  state: JobTableState;
-  created_by: string;
-  created_at: string;
-  started_by: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  total_rows: number;
-  valid_rows: number;
-  applied: number;
-  unchanged: number;
-  conflicts: number;
-  failed: number;
-  cancelled: number;
-  message: string | null;
-};
+/** A jobs table row as read by JOB_COLUMNS. */
+type JobRow = Omit<JobsTable, 'seq'>;
 
 const toRecord = (row: JobRow): JobRecord => ({
   id: row.id,
