@@ -26,7 +26,7 @@ export function BitCounts({ counts, savedCounts, labeler }: BitCountsProps) {
         const count = counts[bit] ?? 0;
         const delta = count - (savedCounts[bit] ?? 0);
         return (
-          <Box component="li" key={bit} data-bit={bit} sx={{ display: 'grid', gridTemplateColumns: 'minmax(96px, 180px) minmax(0, 1fr) max-content', gap: 1, alignItems: 'center' }}>
+          <Box component="li" key={bit} data-bit={bit} sx={{ display: 'grid', gridTemplateColumns: 'minmax(96px, 180px) minmax(0, 1fr) 88px', gap: 1, alignItems: 'center' }}>
             <Typography variant="body2" noWrap title={labeler.accessibleName(bit)}>
               {labeler.shortName(bit)}
             </Typography>

@@ -24,6 +24,7 @@ function fakeInspectApi(conversations: ConversationEntry[] = CONVERSATIONS) {
     'GET /api/mark-labels': json({ labels: { '32': { name: 'VIP', description: '' } } }),
     'GET /api/chat-users/:userId': (request) => json({ userId: request.params.userId, imported: request.params.userId === 'user0' }),
     'GET /api/chat-users/:userId/conversations': json({ userId: 'user0', conversations, groups: [] }),
+    'GET /api/audit': json({ entries: [], nextCursor: null }),
   });
 }
 
@@ -112,6 +113,21 @@ describe('Inspect page', { timeout: 60_000 }, () => {
       clearBits: [3],
     });
     expect(api.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+
+    // The Marks page starts from it: both selected, Collapsed ticked, Hidden cleared, nothing saved.
+    expect(await screen.findByText(/^Opened from Inspect’s what-if: 2 conversations selected/)).toBeInTheDocument();
+    const box = (label: string) => screen.getByLabelText(label, { selector: 'input[type="checkbox"]' });
+    expect(box('Select hidden.peer')).toBeChecked();
+    expect(box('Select starred.peer')).toBeChecked();
+    expect(box('Collapsed (bit 2)')).toBeChecked();
+    expect(box('Hidden (bit 3)')).not.toBeChecked();
+    expect(api.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+
+    // With one conversation selected, its history is one link away.
+    await user.click(box('Select starred.peer'));
+    await user.click(screen.getByRole('link', { name: 'History of this conversation' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/history'));
+    expect(router.state.location.search).toBe('?chatUser=user0&conversationType=c2c&conversationId=hidden.peer');
   });
 
   it('renders only a screenful of rows for a user with 1,500 conversations', async () => {

@@ -1,15 +1,18 @@
+import FolderOutlined from '@mui/icons-material/FolderOutlined';
 import Groups from '@mui/icons-material/Groups';
 import Person from '@mui/icons-material/Person';
 import PushPin from '@mui/icons-material/PushPin';
+import Visibility from '@mui/icons-material/Visibility';
+import VisibilityOff from '@mui/icons-material/VisibilityOff';
 import Box from '@mui/material/Box';
 import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
-import { memo } from 'react';
+import { memo, type ReactElement } from 'react';
+import { bitGroup } from '../../../../shared/marks/bits';
 import { conversationKey } from '../../../../shared/marks/conversation';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../../lib/i18n/translate';
-import { MarkChips } from '../../marks/components/MarkChips';
 import type { BitLabeler } from '../../marks/model/bit-labels';
 import type { AppPresence } from '../model/app-presence';
 import type { PreviewEntry } from '../model/what-if';
@@ -24,8 +27,13 @@ const PRESENCE_LABEL: Record<AppPresence, PlainMessageKey> = {
   hidden: 'inspect.presence.hidden',
   notListed: 'inspect.presence.notListed',
 };
-// Colours whose text keeps a 4.5:1 contrast on an outlined chip in both themes.
-const PRESENCE_COLOR = { shown: 'success', folded: 'default', hidden: 'error', notListed: 'default' } as const;
+// An icon, not a colour, tells them apart: coloured chip text loses its contrast on a chosen row.
+const PRESENCE_ICON: Record<AppPresence, ReactElement | undefined> = {
+  shown: <Visibility />,
+  folded: <FolderOutlined />,
+  hidden: <VisibilityOff />,
+  notListed: undefined,
+};
 
 type RawConversationListProps = {
   entries: readonly PreviewEntry[];
@@ -54,8 +62,15 @@ export function RawConversationList({ entries, presence, labeler, choosing, chos
         <Box role="rowgroup">
           <Box role="row" aria-rowindex={1} sx={{ display: 'grid', gridTemplateColumns: columns, alignItems: 'center', px: 1, py: 0.75, borderBottom: 1, borderColor: 'divider', bgcolor: 'action.hover' }}>
             {headers.map((header, index) => (
-              <Typography key={header} role="columnheader" variant="caption" sx={{ fontWeight: 600, px: 0.5, ...(choosing && index === 0 ? visuallyHiddenText : {}) }}>
-                {header}
+              <Typography key={header} role="columnheader" variant="caption" sx={{ fontWeight: 600, px: 0.5 }}>
+                {/* The checkbox column keeps its grid cell; only its name is for screen readers. */}
+                {choosing && index === 0 ? (
+                  <Box component="span" sx={visuallyHiddenText}>
+                    {header}
+                  </Box>
+                ) : (
+                  header
+                )}
               </Typography>
             ))}
           </Box>
@@ -112,7 +127,8 @@ const RawRow = memo(function RawRow({ entry, index, presence, labeler, columns, 
       aria-rowindex={index + 2}
       data-conversation={key}
       sx={{
-        height: RAW_ROW_HEIGHT,
+        minHeight: RAW_ROW_HEIGHT,
+        py: 0.5,
         display: 'grid',
         gridTemplateColumns: columns,
         alignItems: 'center',
@@ -158,7 +174,7 @@ const RawRow = memo(function RawRow({ entry, index, presence, labeler, columns, 
         )}
       </Box>
       <Box role="cell" sx={{ minWidth: 0, px: 0.5 }}>
-        <MarkChips bits={entry.bits} labeler={labeler} />
+        <BitChips bits={entry.bits} labeler={labeler} />
         {entry.customMark !== '' ? (
           <Typography variant="caption" noWrap component="div" title={entry.customMark}>
             {t('history.quoted', { value: entry.customMark })}
@@ -166,7 +182,7 @@ const RawRow = memo(function RawRow({ entry, index, presence, labeler, columns, 
         ) : null}
       </Box>
       <Box role="cell" sx={{ px: 0.5 }}>
-        <Chip size="small" variant="outlined" color={PRESENCE_COLOR[presence]} label={t(PRESENCE_LABEL[presence])} />
+        <Chip size="small" variant={presence === 'shown' ? 'filled' : 'outlined'} icon={PRESENCE_ICON[presence]} label={t(PRESENCE_LABEL[presence])} />
         {entry.whatIfChanged ? (
           <Typography variant="caption" component="div" sx={{ fontWeight: 600, mt: 0.25 }}>
             {t('inspect.whatIfChangedRow')}
@@ -176,5 +192,24 @@ const RawRow = memo(function RawRow({ entry, index, presence, labeler, columns, 
     </Box>
   );
 });
+
+/** Every set bit, wrapping: this list is where all of them are seen at once. */
+function BitChips({ bits, labeler }: { bits: readonly number[]; labeler: BitLabeler }) {
+  return (
+    <Box component="span" sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
+      {bits.map((bit) => (
+        <Chip
+          key={bit}
+          size="small"
+          variant={bitGroup(bit) === 'standard' ? 'filled' : 'outlined'}
+          color={bitGroup(bit) === 'custom' ? 'secondary' : 'default'}
+          label={labeler.shortName(bit)}
+          title={labeler.accessibleName(bit)}
+          sx={{ maxWidth: '100%' }}
+        />
+      ))}
+    </Box>
+  );
+}
 
 const visuallyHiddenText = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;

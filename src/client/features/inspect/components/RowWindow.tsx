@@ -1,5 +1,5 @@
 import Box from '@mui/material/Box';
-import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { measureElement, observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useRef, type ReactNode } from 'react';
 
 /** Up to this many rows are all rendered (find-in-page works); longer lists render only what is visible. */
@@ -8,6 +8,7 @@ export const PLAIN_ROWS_MAX = 200;
 type RowWindowProps = {
   count: number;
   maxHeight: number;
+  /** The usual height of a row, before it is measured. */
   rowHeight: (index: number) => number;
   rowKey: (index: number) => string;
   renderRow: (index: number) => ReactNode;
@@ -16,14 +17,15 @@ type RowWindowProps = {
   label?: string;
 };
 
-/** A scrolling box of fixed-height rows; a list as long as heavy.user's 1,500 conversations is virtualised. */
+/** A scrolling box of rows; a list as long as heavy.user's 1,500 conversations is virtualised. */
 export function RowWindow(props: RowWindowProps) {
   return props.count <= PLAIN_ROWS_MAX ? <PlainRows {...props} /> : <VirtualRows {...props} />;
 }
 
 function PlainRows({ count, maxHeight, rowKey, renderRow, role, label }: RowWindowProps) {
   return (
-    <Box role={role} aria-label={label} sx={{ overflowY: 'auto', maxHeight }}>
+    // Focusable, so the rows scroll with the keyboard even when they hold no control.
+    <Box role={role} aria-label={label} tabIndex={0} sx={{ overflowY: 'auto', maxHeight }}>
       {Array.from({ length: count }, (_, index) => (
         <Box key={rowKey(index)} role="none">
           {renderRow(index)}
@@ -50,13 +52,16 @@ function VirtualRows({ count, maxHeight, rowHeight, rowKey, renderRow, role, lab
     overscan: 8,
     getItemKey: rowKey,
     observeElementRect: observeRectWithFallback(maxHeight),
+    // An element not laid out (or in a test DOM) measures 0: keep the estimate instead.
+    measureElement: (element, entry, instance) => measureElement(element, entry, instance) || rowHeight(instance.indexFromElement(element)),
   });
   return (
-    <Box ref={scrollRef} role={role} aria-label={label} sx={{ overflowY: 'auto', position: 'relative' }} style={{ height: maxHeight }}>
+    <Box ref={scrollRef} role={role} aria-label={label} tabIndex={0} sx={{ overflowY: 'auto', position: 'relative' }} style={{ height: maxHeight }}>
       {/* Sizes and offsets through `style`: as sx they would mint a CSS class per scroll position. */}
       <Box role="presentation" sx={{ position: 'relative' }} style={{ height: virtualizer.getTotalSize() }}>
+        {/* Rows are measured once drawn: a conversation with many bits wraps onto a second line. */}
         {virtualizer.getVirtualItems().map((item) => (
-          <Box key={item.key} role="none" sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
+          <Box key={item.key} ref={virtualizer.measureElement} data-index={item.index} role="none" sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} style={{ transform: `translateY(${item.start}px)` }}>
             {renderRow(item.index)}
           </Box>
         ))}

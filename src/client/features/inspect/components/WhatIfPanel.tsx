@@ -69,11 +69,8 @@ export function WhatIfPanel({ userId, entries, whatIf, onChange, labeler }: What
           />
         }
         label={
-          <Typography variant="body2" noWrap component="span" sx={whatIf.touched.has(bit) ? { fontWeight: 700 } : undefined}>
-            {labeler.label(bit)}
-            <Box component="span" sx={{ color: 'text.secondary', ml: 0.5 }}>
-              {bit}
-            </Box>
+          <Typography variant="body2" noWrap component="span" title={labeler.accessibleName(bit)} sx={whatIf.touched.has(bit) ? { fontWeight: 700 } : undefined}>
+            {labeler.shortName(bit)}
           </Typography>
         }
       />

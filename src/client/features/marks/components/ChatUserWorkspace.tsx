@@ -2,12 +2,13 @@ import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { Link as RouterLink, useLocation, useNavigate } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import type { MarkItemRequest, MarkResult } from '../../../../shared/api/marks';
 import type { MarkChange } from '../../../../shared/marks/change';
@@ -19,6 +20,7 @@ import { isApiError } from '../../../lib/api-error';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
 import { useHasRole } from '../../auth/session-context';
+import { conversationHistoryHref } from '../../history/model/filters';
 import { chatUserQueryOptions } from '../api/get-chat-user';
 import { conversationsQueryOptions } from '../api/get-conversations';
 import { useSaveMarks } from '../api/save-marks';
@@ -213,6 +215,11 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
           {t('marks.readOnly')}
         </Alert>
       )}
+      {draft ? (
+        <Alert severity="info" sx={{ mb: 2 }}>
+          {t('marks.draftFromInspect', { count: format.number(draft.conversations.length) })}
+        </Alert>
+      ) : null}
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', xl: 'minmax(0, 1fr) minmax(480px, 560px)' }, alignItems: 'start' }}>
         <Box component="section" aria-labelledby="conversations-title" sx={{ minWidth: 0 }}>
           <Typography variant="h6" component="h2" id="conversations-title" sx={{ mb: 1, overflowWrap: 'anywhere' }}>
@@ -270,6 +277,11 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
               <Typography color="text.secondary">{t('editor.nothingSelected')}</Typography>
             </Paper>
           )}
+          {selectedEntries.length === 1 ? (
+            <Link component={RouterLink} to={conversationHistoryHref(userId, (selectedEntries[0] as ConversationEntry).conversation)} variant="body2" sx={{ display: 'inline-block', mt: 1 }}>
+              {t('marks.historyOfConversation')}
+            </Link>
+          ) : null}
           {lastSave ? (
             <SaveResults
               results={lastSave.results}
