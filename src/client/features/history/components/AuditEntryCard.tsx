@@ -79,7 +79,7 @@ export const AuditEntryCard = memo(function AuditEntryCard({ entry, labeler, can
         </time>{' '}
         · {t('history.by', { staff: entry.staff })}
       </Typography>
-      <Box component="dl" sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: 'max-content minmax(0, 1fr)' }, columnGap: 2, rowGap: 0.75, my: 1.5 }}>
+      <Box component="dl" sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '9rem minmax(0, 1fr)' }, columnGap: 2, rowGap: 0.75, my: 1.5 }}>
         <Field label={t('history.marks')}>
           {before === null && after === null ? (
             <Typography component="span" variant="body2" color="text.secondary">

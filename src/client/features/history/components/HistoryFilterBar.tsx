@@ -58,61 +58,57 @@ export function HistoryFilterBar({ filters, onApply }: HistoryFilterBarProps) {
   );
 
   return (
-    <Box
-      component="form"
-      role="search"
-      aria-label={t('history.filters')}
-      onSubmit={submit}
-      sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', sm: 'repeat(2, minmax(0, 1fr))', lg: 'repeat(4, minmax(0, 1fr))' }, mb: 2 }}
-    >
-      {text('chatUser', t('history.filterChatUser'))}
-      <TextField
-        select
-        size="small"
-        label={t('history.filterConversationType')}
-        value={draft.conversationType ?? ANY}
-        onChange={(event) => change({ conversationType: event.target.value === 'c2c' || event.target.value === 'group' ? event.target.value : null }, true)}
-      >
-        <MenuItem value={ANY}>{t('history.anyType')}</MenuItem>
-        <MenuItem value="c2c">{t('type.c2c')}</MenuItem>
-        <MenuItem value="group">{t('type.group')}</MenuItem>
-      </TextField>
-      {text('conversationId', t('history.filterConversationId'))}
-      {text('staff', t('history.filterStaff'))}
-      <TextField
-        select
-        size="small"
-        label={t('history.filterStatus')}
-        value={draft.status ?? ANY}
-        onChange={(event) => {
-          const status = auditStatusSchema.safeParse(event.target.value);
-          change({ status: status.success ? status.data : null }, true);
-        }}
-      >
-        <MenuItem value={ANY}>{t('history.anyStatus')}</MenuItem>
-        {STATUSES.map((status: AuditStatus) => (
-          <MenuItem key={status} value={status}>
-            {t(STATUS_LABEL[status])}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
-        size="small"
-        type="date"
-        label={t('history.filterFrom')}
-        value={draft.from}
-        onChange={(event) => change({ from: event.target.value }, isSettledDay(event.target.value))}
-        slotProps={{ inputLabel: { shrink: true } }}
-      />
-      <TextField
-        size="small"
-        type="date"
-        label={t('history.filterTo')}
-        value={draft.to}
-        onChange={(event) => change({ to: event.target.value }, isSettledDay(event.target.value))}
-        slotProps={{ inputLabel: { shrink: true } }}
-      />
-      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center' }}>
+    <Box component="form" role="search" aria-label={t('history.filters')} onSubmit={submit} sx={{ mb: 2 }}>
+      <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', sm: 'repeat(2, minmax(0, 1fr))', lg: 'repeat(4, minmax(0, 1fr))' }, mb: 1.5 }}>
+        {text('chatUser', t('history.filterChatUser'))}
+        <TextField
+          select
+          size="small"
+          label={t('history.filterConversationType')}
+          value={draft.conversationType ?? ANY}
+          onChange={(event) => change({ conversationType: event.target.value === 'c2c' || event.target.value === 'group' ? event.target.value : null }, true)}
+        >
+          <MenuItem value={ANY}>{t('history.anyType')}</MenuItem>
+          <MenuItem value="c2c">{t('type.c2c')}</MenuItem>
+          <MenuItem value="group">{t('type.group')}</MenuItem>
+        </TextField>
+        {text('conversationId', t('history.filterConversationId'))}
+        {text('staff', t('history.filterStaff'))}
+        <TextField
+          select
+          size="small"
+          label={t('history.filterStatus')}
+          value={draft.status ?? ANY}
+          onChange={(event) => {
+            const status = auditStatusSchema.safeParse(event.target.value);
+            change({ status: status.success ? status.data : null }, true);
+          }}
+        >
+          <MenuItem value={ANY}>{t('history.anyStatus')}</MenuItem>
+          {STATUSES.map((status: AuditStatus) => (
+            <MenuItem key={status} value={status}>
+              {t(STATUS_LABEL[status])}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField
+          size="small"
+          type="date"
+          label={t('history.filterFrom')}
+          value={draft.from}
+          onChange={(event) => change({ from: event.target.value }, isSettledDay(event.target.value))}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
+        <TextField
+          size="small"
+          type="date"
+          label={t('history.filterTo')}
+          value={draft.to}
+          onChange={(event) => change({ to: event.target.value }, isSettledDay(event.target.value))}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
+      </Box>
+      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
         <Button type="submit" variant="contained">
           {t('history.applyFilters')}
         </Button>

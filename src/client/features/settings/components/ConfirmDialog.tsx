@@ -19,7 +19,7 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose }:
         <Button onClick={onClose}>{t('history.cancel')}</Button>
         <Button
           variant="contained"
-          color="warning"
+          color="error"
           onClick={() => {
             onConfirm();
             onClose();

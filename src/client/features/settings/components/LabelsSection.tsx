@@ -20,17 +20,22 @@ import { labelFieldName, labelFormValues, labelsFromForm, type LabelFormValues }
 
 /** Names and descriptions of the custom bits 32–63, used wherever bits are shown. */
 export function LabelsSection() {
+  const t = useT();
+  const toast = useToast();
   const labels = useQuery(markLabelsQueryOptions());
+  // Here, not in the form: a save remounts the form, and a mutation's callbacks die with its component.
+  const save = useSaveMarkLabels();
+  const onSave = (request: { labels: LabelMap }) => save.mutate(request, { onSuccess: () => toast({ severity: 'success', message: t('settings.labels.saved') }) });
   if (labels.isPending) return <PageSkeleton rows={8} />;
   if (labels.isError) return <ErrorNotice error={labels.error} onRetry={() => void labels.refetch()} />;
   // Mounted with the server's labels as initial values; a save replaces them and remounts the form.
-  return <LabelsForm key={labels.dataUpdatedAt} labels={labels.data.labels} />;
+  return <LabelsForm key={labels.dataUpdatedAt} labels={labels.data.labels} saving={save.isPending} saveError={save.error} onSave={onSave} />;
 }
 
-function LabelsForm({ labels }: { labels: LabelMap }) {
+type LabelsFormProps = { labels: LabelMap; saving: boolean; saveError: Error | null; onSave: (request: { labels: LabelMap }) => void };
+
+function LabelsForm({ labels, saving, saveError, onSave }: LabelsFormProps) {
   const t = useT();
-  const toast = useToast();
-  const save = useSaveMarkLabels();
   // The form itself subscribes to nothing: each row reads its own errors, the buttons the dirty state,
   // so a keystroke or an error re-renders one row, not 64 fields.
   const { register, handleSubmit, setError, control, reset } = useForm<LabelFormValues>({ defaultValues: labelFormValues(labels) });
@@ -41,7 +46,7 @@ function LabelsForm({ labels }: { labels: LabelMap }) {
       outcome.problems.forEach((problem, index) => setError(labelFieldName(problem.bit, problem.field), { message: problem.message }, { shouldFocus: index === 0 }));
       return;
     }
-    save.mutate({ labels: outcome.labels }, { onSuccess: () => toast({ severity: 'success', message: t('settings.labels.saved') }) });
+    onSave({ labels: outcome.labels });
   });
 
   return (
@@ -57,12 +62,12 @@ function LabelsForm({ labels }: { labels: LabelMap }) {
           <LabelRow key={bit} bit={bit} register={register} control={control} />
         ))}
       </Box>
-      {save.isError ? (
+      {saveError ? (
         <Box sx={{ mt: 2 }}>
-          <ErrorNotice error={save.error} />
+          <ErrorNotice error={saveError} />
         </Box>
       ) : null}
-      <SaveBar control={control} saving={save.isPending} onDiscard={() => reset()} />
+      <SaveBar control={control} saving={saving} onDiscard={() => reset()} />
     </Paper>
   );
 }
@@ -71,7 +76,8 @@ function SaveBar({ control, saving, onDiscard }: { control: Control<LabelFormVal
   const t = useT();
   const { isDirty } = useFormState({ control });
   return (
-    <Stack direction="row" spacing={1} sx={{ mt: 2, position: 'sticky', bottom: 0, bgcolor: 'background.paper', py: 1 }}>
+    // Sticky at the bottom of the window while the 32 rows scroll; above the fields' floating labels.
+    <Stack direction="row" spacing={1} sx={{ mt: 2, position: 'sticky', bottom: 0, zIndex: 2, bgcolor: 'background.paper', borderTop: 1, borderColor: 'divider', py: 1 }}>
       <Button type="submit" variant="contained" startIcon={<Save />} loading={saving} disabled={!isDirty}>
         {t('settings.labels.save')}
       </Button>

@@ -79,7 +79,7 @@ export function SessionsSection() {
                 <TableCell>
                   <Button
                     size="small"
-                    color="warning"
+                    color="error"
                     disabled={revoke.isPending}
                     aria-label={t('settings.sessions.revokeNamed', { username: session.username, time: format.dateTime(session.createdAt) })}
                     onClick={() => (session.current ? setConfirmingOwn(session) : end(session))}
