@@ -1,4 +1,5 @@
 import Box from '@mui/material/Box';
+import { visuallyHidden } from './visually-hidden';
 import Skeleton from '@mui/material/Skeleton';
 import { useT } from '../lib/i18n/I18nProvider';
 
@@ -19,14 +20,3 @@ export function PageSkeleton({ rows = 6 }: { rows?: number }) {
   );
 }
 
-export const visuallyHidden = {
-  border: 0,
-  clip: 'rect(0 0 0 0)',
-  height: '1px',
-  margin: '-1px',
-  overflow: 'hidden',
-  padding: 0,
-  position: 'absolute',
-  whiteSpace: 'nowrap',
-  width: '1px',
-} as const;

@@ -12,6 +12,7 @@ import { conversationKey } from '../../../../shared/marks/conversation';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../model/bit-labels';
 import { MarkChips } from './MarkChips';
+import { visuallyHidden } from '../../../components/visually-hidden';
 
 export const ROW_HEIGHT = 56;
 const LIST_HEIGHT = 480;
@@ -57,7 +58,7 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
             {headers.map((header, index) => (
               <Typography key={header} role="columnheader" variant="caption" sx={{ fontWeight: 600, px: 0.5 }}>
                 {/* The checkbox column keeps its grid cell; only its name is visually hidden. */}
-                {index === 0 ? <Box component="span" sx={visuallyHiddenText}>{header}</Box> : header}
+                {index === 0 ? <Box component="span" sx={visuallyHidden}>{header}</Box> : header}
               </Typography>
             ))}
           </Box>
@@ -176,4 +177,3 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
   );
 });
 
-const visuallyHiddenText = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
