@@ -1,7 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 import { ShellSkeleton } from './shell/ShellSkeleton';
-import { ComingSoonPage } from './routes/ComingSoonPage';
 import { NotFoundPage } from './routes/NotFoundPage';
 import { RequireAdmin } from './routes/RequireAdmin';
 import { RouteErrorPage } from './routes/RouteErrorPage';
@@ -14,6 +13,7 @@ const MarksPage = lazy(() => import('../features/marks/components/MarksPage'));
 const InspectPage = lazy(() => import('../features/inspect/components/InspectPage'));
 const HistoryPage = lazy(() => import('../features/history/components/HistoryPage'));
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'));
+const BulkPage = lazy(() => import('../features/bulk/components/BulkPage'));
 
 /**
  * The address bar carries page, chat user and filters, so a link can be shared:
@@ -38,7 +38,7 @@ export const appRoutes: RouteObject[] = [
           { path: 'marks', element: <MarksPage /> },
           { path: 'inspect', element: <InspectPage /> },
           { path: 'history', element: <HistoryPage /> },
-          { path: 'bulk', element: <ComingSoonPage page="nav.bulk" /> },
+          { path: 'bulk', element: <BulkPage /> },
           // Checked before the chunk loads: others get the "administrators only" page, not its code.
           {
             path: 'settings',

@@ -10,14 +10,22 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** A body that is not JSON (the bulk-job CSV upload), sent as it is under its own Content-Type. */
+export type RawBody = { content: Blob | string; contentType: string };
+
 type BaseOptions = {
   method?: HttpMethod;
-  /** Sent as JSON. */
-  body?: unknown;
   signal?: AbortSignal;
   /** false for the login call: a 401 there means "wrong password", not "session ended". */
   redirectOnUnauthenticated?: boolean;
-};
+} & (
+  | {
+      /** Sent as JSON. */
+      body?: unknown;
+      rawBody?: undefined;
+    }
+  | { body?: undefined; rawBody: RawBody }
+);
 
 export function apiRequest<Schema extends z.ZodType>(
   path: string,
@@ -29,7 +37,10 @@ export async function apiRequest(path: string, options: BaseOptions & { schema?:
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (STATE_CHANGING.has(method)) headers['X-Requested-By'] = 'markdesk';
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
-  if (options.body !== undefined) {
+  if (options.rawBody !== undefined) {
+    headers['Content-Type'] = options.rawBody.contentType;
+    init.body = options.rawBody.content;
+  } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }

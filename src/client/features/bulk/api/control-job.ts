@@ -1,0 +1,24 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { jobStatusSchema, type JobStatus } from '../../../../shared/api/jobs';
+import { apiRequest } from '../../../lib/api-client';
+import type { JobAction } from '../model/job-state';
+import { bulkKeys } from './keys';
+
+/**
+ * POST /api/jobs/:id/start · /pause · /resume · /cancel (an empty JSON object) → the job's status.
+ * One endpoint per action on the server, one shape: 409 CONFLICT when the job's state does not allow it.
+ */
+export function controlJob(jobId: string, action: JobAction): Promise<JobStatus> {
+  return apiRequest(`/api/jobs/${encodeURIComponent(jobId)}/${action}`, { method: 'POST', body: {}, schema: jobStatusSchema });
+}
+
+export function useControlJob(jobId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (action: JobAction) => controlJob(jobId, action),
+    onSuccess: (status) => queryClient.setQueryData(bulkKeys.job(jobId), status),
+    // A refused action means the job moved on (someone else paused it, it finished): show what it is now.
+    onSettled: () =>
+      Promise.all([queryClient.invalidateQueries({ queryKey: bulkKeys.job(jobId) }), queryClient.invalidateQueries({ queryKey: bulkKeys.jobs() })]),
+  });
+}

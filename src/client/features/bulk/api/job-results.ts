@@ -1,0 +1,7 @@
+/**
+ * GET /api/jobs/:id/results.csv: the input columns plus status, upstream_code and message per row.
+ * A plain link, so the browser streams the download with the session cookie.
+ */
+export function jobResultsHref(jobId: string): string {
+  return `/api/jobs/${encodeURIComponent(jobId)}/results.csv`;
+}

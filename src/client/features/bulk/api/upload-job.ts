@@ -1,0 +1,29 @@
+import { queryOptions, skipToken, useMutation, useQueryClient } from '@tanstack/react-query';
+import { jobCheckedResponseSchema, type JobCheckedResponse } from '../../../../shared/api/jobs';
+import { apiRequest } from '../../../lib/api-client';
+import { bulkKeys } from './keys';
+
+/**
+ * POST /api/jobs with the file as the body (text/csv, the one upload that is not JSON): the BFF
+ * checks every row and keeps the job as `checked`; nothing is written to Chat yet.
+ */
+export function uploadJobCsv(file: Blob, signal?: AbortSignal): Promise<JobCheckedResponse> {
+  return apiRequest('/api/jobs', { method: 'POST', rawBody: { content: file, contentType: 'text/csv' }, schema: jobCheckedResponseSchema, signal });
+}
+
+export function useUploadJob() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (file: Blob) => uploadJobCsv(file),
+    onSuccess: (checked) => {
+      // Only this answer lists the refused lines and the preview: keep it for as long as the page lives.
+      queryClient.setQueryData(bulkKeys.check(checked.jobId), checked);
+      return queryClient.invalidateQueries({ queryKey: bulkKeys.jobs() });
+    },
+  });
+}
+
+/** The upload's answer, read from the cache (it cannot be fetched again): undefined for a job checked elsewhere. */
+export function jobCheckQueryOptions(jobId: string) {
+  return queryOptions<JobCheckedResponse>({ queryKey: bulkKeys.check(jobId), queryFn: skipToken, staleTime: Infinity, gcTime: Infinity });
+}

@@ -1,0 +1,102 @@
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { useQuery } from '@tanstack/react-query';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { PageSkeleton } from '../../../components/PageSkeleton';
+import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
+import { jobsQueryOptions } from '../api/get-jobs';
+import { JobStateChip } from './JobStateChip';
+import { shortJobId } from './JobPanel';
+
+/** The latest jobs, newest first, each one a click away from its progress and results. */
+export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | null; onOpen: (jobId: string) => void }) {
+  const t = useT();
+  const format = useFormat();
+  const jobs = useQuery(jobsQueryOptions());
+
+  return (
+    <section aria-labelledby="bulk-recent-title">
+      <Typography variant="h6" component="h2" id="bulk-recent-title" sx={{ mb: 1 }}>
+        {t('bulk.recentTitle')}
+      </Typography>
+      {jobs.isPending ? (
+        <PageSkeleton rows={3} />
+      ) : jobs.isError ? (
+        <ErrorNotice error={jobs.error} onRetry={() => void jobs.refetch()} />
+      ) : jobs.data.jobs.length === 0 ? (
+        <Paper variant="outlined" sx={{ p: 3, textAlign: 'center' }}>
+          <Typography color="text.secondary">{t('bulk.recentEmpty')}</Typography>
+        </Paper>
+      ) : (
+        <TableContainer component={Paper} variant="outlined">
+          <Table size="small" aria-labelledby="bulk-recent-title">
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('bulk.col.job')}</TableCell>
+                <TableCell>{t('bulk.col.state')}</TableCell>
+                <TableCell>{t('bulk.col.rowsDone')}</TableCell>
+                <TableCell>{t('bulk.col.outcome')}</TableCell>
+                <TableCell>{t('bulk.col.by')}</TableCell>
+                <TableCell>{t('bulk.col.created')}</TableCell>
+                <TableCell>
+                  <Typography component="span" sx={visuallyHiddenText}>
+                    {t('bulk.col.open')}
+                  </Typography>
+                </TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {jobs.data.jobs.map((job) => {
+                const current = job.jobId === currentJobId;
+                return (
+                  <TableRow key={job.jobId} selected={current} aria-current={current ? 'true' : undefined}>
+                    <TableCell sx={{ fontFamily: 'monospace' }}>{shortJobId(job.jobId)}</TableCell>
+                    <TableCell>
+                      <JobStateChip status={job} />
+                    </TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{t('bulk.doneOfTotal', { done: format.number(job.done), total: format.number(job.total) })}</TableCell>
+                    <TableCell>
+                      {t('bulk.outcome', {
+                        applied: format.number(job.applied),
+                        unchanged: format.number(job.unchanged),
+                        conflicts: format.number(job.conflicts),
+                        failed: format.number(job.failed),
+                      })}
+                    </TableCell>
+                    <TableCell>{job.startedBy && job.startedBy !== job.createdBy ? t('bulk.byTwo', { createdBy: job.createdBy, startedBy: job.startedBy }) : job.createdBy}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                      <time dateTime={job.createdAt} title={format.dateTime(job.createdAt)}>
+                        {format.relativeTime(job.createdAt)}
+                      </time>
+                    </TableCell>
+                    <TableCell>
+                      <Button size="small" onClick={() => onOpen(job.jobId)} disabled={current} aria-label={current ? undefined : t('bulk.openJob', { id: shortJobId(job.jobId) })}>
+                        {current ? t('bulk.shown') : t('bulk.open')}
+                      </Button>
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+    </section>
+  );
+}
+
+const visuallyHiddenText = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
