@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import {
   AUDIT_CSV_COLUMNS,
   auditCsv,
   AuditError,
+  canonicalAuditContent,
   type AuditIntent,
   type AuditOneShotEntry,
   getAuditEntry,
@@ -144,6 +146,21 @@ describe('entry ids', () => {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(id < late).toBe(true);
     }
+  });
+});
+
+describe('canonical content', () => {
+  it('is exactly the JSON of the hashed columns in sorted key order (the text rows were hashed over since the first)', () => {
+    const columns = ['id', 'kind', 'refers_to', 'at', 'staff', 'chat_user', 'conversation_type', 'conversation_id', 'requested_json', 'before_json', 'after_json', 'status', 'upstream_code', 'message', 'reason', 'request_id', 'revert_of'];
+    const value = fc.oneof(fc.constant(null), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.integer());
+    fc.assert(
+      fc.property(fc.tuple(...columns.map(() => value)), fc.string(), (values, extra) => {
+        const row = Object.fromEntries(columns.map((column, index) => [column, values[index]])) as unknown as Parameters<typeof canonicalAuditContent>[0];
+        const sorted = Object.fromEntries([...columns].sort().map((column) => [column, (row as Record<string, unknown>)[column] ?? null]));
+        // Columns outside the hashed list (seq, hash …) never count.
+        expect(canonicalAuditContent({ ...row, extra } as typeof row)).toBe(JSON.stringify(sorted));
+      }),
+    );
   });
 });
 

@@ -137,56 +137,46 @@ const HASHED_COLUMNS = [
 
 const SORTED_HASHED_COLUMNS = [...HASHED_COLUMNS].sort();
 
-/** Canonical JSON of a row's content: the hashed columns in sorted key order, absent = null. */
+// `{"after_json":` … `,"at":` …: what JSON.stringify writes before each value of the sorted object.
+const CANONICAL_KEY_PREFIXES = SORTED_HASHED_COLUMNS.map((column, index) => `${index === 0 ? '{' : ','}${JSON.stringify(column)}:`);
+
+/**
+ * Canonical JSON of a row's content: the hashed columns in sorted key order, absent = null — the
+ * text JSON.stringify gives for such an object, written out directly (no object per row; bulk
+ * jobs hash two rows per mark).
+ */
 export function canonicalAuditContent(row: AuditContent): string {
-  const sorted: Record<string, unknown> = {};
-  for (const column of SORTED_HASHED_COLUMNS) sorted[column] = row[column] ?? null;
-  return JSON.stringify(sorted);
+  let text = '';
+  for (let index = 0; index < SORTED_HASHED_COLUMNS.length; index++) {
+    const value = row[SORTED_HASHED_COLUMNS[index]!];
+    text += CANONICAL_KEY_PREFIXES[index]! + (value === null || value === undefined ? 'null' : JSON.stringify(value));
+  }
+  return `${text}}`;
 }
 
 export function chainHash(prevHash: string, row: AuditContent): string {
-  return createHash('sha256').update(prevHash).update(canonicalAuditContent(row)).digest('hex');
+  return createHash('sha256').update(prevHash + canonicalAuditContent(row)).digest('hex');
 }
 
 // Entry ids are UUIDv7: random, but starting with the time, so each new id lands at the end of the
 // id index instead of at a random page of it (half the cost of an append with random v4 ids).
-const entropyPool = Buffer.alloc(16 * 256);
-let entropyOffset = entropyPool.length;
+// Random hex digits drawn 16 ids' worth at a time (no Buffer per id).
+const ENTROPY_IDS = 256;
+let entropyHex = '';
+let entropyOffset = 0;
+const HEX_PER_ID = 20; // 80 random bits: 12 + 62 of them are used
 
 export function timeOrderedId(at: Date): string {
-  if (entropyOffset === entropyPool.length) {
-    randomFillSync(entropyPool);
+  if (entropyOffset === entropyHex.length) {
+    entropyHex = randomFillSync(Buffer.alloc((ENTROPY_IDS * HEX_PER_ID) / 2)).toString('hex');
     entropyOffset = 0;
   }
-  const bytes = Buffer.from(entropyPool.subarray(entropyOffset, entropyOffset + 16));
-  entropyOffset += 16;
-  bytes.writeUIntBE(Math.max(0, at.getTime()), 0, 6);
-  bytes[6] = 0x70 | (bytes[6]! & 0x0f); // version 7
-  bytes[8] = 0x80 | (bytes[8]! & 0x3f); // RFC 9562 variant
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function emptyContent(at: Date): AuditContent {
-  return {
-    id: timeOrderedId(at),
-    kind: 'entry',
-    refers_to: null,
-    at: at.toISOString(),
-    staff: null,
-    chat_user: null,
-    conversation_type: null,
-    conversation_id: null,
-    requested_json: null,
-    before_json: null,
-    after_json: null,
-    status: null,
-    upstream_code: null,
-    message: null,
-    reason: null,
-    request_id: null,
-    revert_of: null,
-  };
+  const random = entropyHex.slice(entropyOffset, entropyOffset + HEX_PER_ID);
+  entropyOffset += HEX_PER_ID;
+  const time = Math.max(0, at.getTime()).toString(16).padStart(12, '0').slice(-12);
+  // version 7 in the 13th digit; the RFC 9562 variant (binary 10) in the top bits of the 17th.
+  const variant = ((parseInt(random[3]!, 16) & 0x3) | 0x8).toString(16);
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(7, 19)}`;
 }
 
 function markStateJson(state: MarkState | null): string | null {
@@ -201,25 +191,60 @@ function requestedJson(requested: RequestedChange): string {
   });
 }
 
+// Rows are written out in full rather than spread over a template: bulk jobs build two per mark.
 function intentContent(intent: AuditIntent, at: Date): AuditContent {
   return {
-    ...emptyContent(at),
+    id: timeOrderedId(at),
     kind: 'intent',
+    refers_to: null,
+    at: at.toISOString(),
     staff: intent.staff,
     chat_user: intent.chatUser,
     conversation_type: intent.conversation.type,
     conversation_id: intent.conversation.id,
     requested_json: requestedJson(intent.requested),
     before_json: markStateJson(intent.before),
+    after_json: null,
+    status: null,
+    upstream_code: null,
+    message: null,
     reason: intent.reason ?? null,
     request_id: intent.requestId,
     revert_of: intent.revertOf ?? null,
   };
 }
 
-// Bulk jobs append two rows per mark at the upstream rate, so the two statements of an append are
+function outcomeContent(outcome: AuditOutcome, at: Date): AuditContent {
+  return {
+    id: timeOrderedId(at),
+    kind: 'outcome',
+    refers_to: outcome.entryId,
+    at: at.toISOString(),
+    staff: null,
+    chat_user: null,
+    conversation_type: null,
+    conversation_id: null,
+    requested_json: null,
+    before_json: markStateJson(outcome.before),
+    after_json: markStateJson(outcome.after),
+    status: outcome.status,
+    upstream_code: outcome.upstreamCode ?? null,
+    message: outcome.message ?? null,
+    reason: null,
+    request_id: null,
+    revert_of: null,
+  };
+}
+
+// Bulk jobs append two rows per mark at the upstream rate, so the statements of an append are
 // prepared once per connection instead of being built and parsed for every row.
-type AppendStatements = { lastHash: BetterSqlite3.Statement<[], { hash: string }>; insert: BetterSqlite3.Statement<[AuditContent & { prev_hash: string; hash: string }]> };
+type AppendStatements = {
+  lastHash: BetterSqlite3.Statement<[], { hash: string }>;
+  /** HASHED_COLUMNS' values in order, then prev_hash and hash (positional: no object per row). */
+  insert: BetterSqlite3.Statement<unknown[]>;
+  /** Whether an id is an intent, and whether it already has its outcome (through audit_outcome_of). */
+  intentState: BetterSqlite3.Statement<[string], { kind: AuditRow['kind']; completed: 0 | 1 }>;
+};
 const appendStatements = new WeakMap<BetterSqlite3.Database, AppendStatements>();
 
 function statementsFor(sqlite: BetterSqlite3.Database): AppendStatements {
@@ -228,7 +253,10 @@ function statementsFor(sqlite: BetterSqlite3.Database): AppendStatements {
     const columns = [...HASHED_COLUMNS, 'prev_hash', 'hash'];
     statements = {
       lastHash: sqlite.prepare('SELECT hash FROM audit ORDER BY seq DESC LIMIT 1'),
-      insert: sqlite.prepare(`INSERT INTO audit (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`),
+      insert: sqlite.prepare(`INSERT INTO audit (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`),
+      intentState: sqlite.prepare(
+        `SELECT kind, EXISTS (SELECT 1 FROM audit AS o WHERE o.refers_to = e.id AND o.refers_to IS NOT NULL) AS completed FROM audit AS e WHERE e.id = ?`,
+      ),
     };
     appendStatements.set(sqlite, statements);
   }
@@ -239,9 +267,13 @@ function statementsFor(sqlite: BetterSqlite3.Database): AppendStatements {
 function appendRows(store: Store, rows: AuditContent[]): void {
   const statements = statementsFor(store.sqlite);
   let prevHash = statements.lastHash.get()?.hash ?? GENESIS_HASH;
+  const values: unknown[] = new Array(HASHED_COLUMNS.length + 2);
   for (const row of rows) {
     const hash = chainHash(prevHash, row);
-    statements.insert.run({ ...row, prev_hash: prevHash, hash });
+    for (let index = 0; index < HASHED_COLUMNS.length; index++) values[index] = row[HASHED_COLUMNS[index]!] ?? null;
+    values[HASHED_COLUMNS.length] = prevHash;
+    values[HASHED_COLUMNS.length + 1] = hash;
+    statements.insert.run(values);
     prevHash = hash;
   }
 }
@@ -250,8 +282,13 @@ function appendRows(store: Store, rows: AuditContent[]): void {
 export async function recordIntents(store: Store, intents: AuditIntent[], clock: Clock = systemClock): Promise<string[]> {
   if (intents.length === 0) return [];
   const at = clock.now();
+  return immediateTransaction(store, () => appendIntents(store, intents, at));
+}
+
+/** recordIntents' work, for a caller that commits it with its own writes: only inside an IMMEDIATE transaction. */
+export function appendIntents(store: Store, intents: readonly AuditIntent[], at: Date): string[] {
   const rows = intents.map((intent) => intentContent(intent, at));
-  await immediateTransaction(store, () => appendRows(store, rows));
+  appendRows(store, rows);
   return rows.map((row) => row.id);
 }
 
@@ -259,37 +296,27 @@ export async function recordIntents(store: Store, intents: AuditIntent[], clock:
 export async function recordOutcomes(store: Store, outcomes: AuditOutcome[], clock: Clock = systemClock): Promise<void> {
   if (outcomes.length === 0) return;
   const at = clock.now();
-  const ids = outcomes.map((o) => o.entryId);
-  if (new Set(ids).size !== ids.length) throw new AuditError('ALREADY_COMPLETED', 'An intent appears twice in one batch of outcomes.');
-  await immediateTransaction(store, () => {
-    const intents = selectSync(
-      store,
-      store.db
-        .selectFrom('audit as e')
-        .leftJoin('audit as o', 'o.refers_to', 'e.id')
-        .select(['e.id', 'o.id as outcome_id'])
-        .where('e.kind', '=', 'intent')
-        .where('e.id', 'in', ids),
-    );
-    const byId = new Map(intents.map((row) => [row.id, row.outcome_id]));
-    for (const id of ids) {
-      if (!byId.has(id)) throw new AuditError('UNKNOWN_ENTRY', `There is no audit intent ${id}.`);
-      if (byId.get(id) !== null) throw new AuditError('ALREADY_COMPLETED', `Audit intent ${id} already has its outcome.`);
-    }
-    appendRows(
-      store,
-      outcomes.map((outcome) => ({
-        ...emptyContent(at),
-        kind: 'outcome',
-        refers_to: outcome.entryId,
-        before_json: markStateJson(outcome.before),
-        after_json: markStateJson(outcome.after),
-        status: outcome.status,
-        upstream_code: outcome.upstreamCode ?? null,
-        message: outcome.message ?? null,
-      })),
-    );
-  });
+  await immediateTransaction(store, () => appendOutcomes(store, outcomes, at));
+}
+
+/**
+ * recordOutcomes' work, for a caller that commits it together with its own writes: call only inside
+ * an IMMEDIATE transaction (immediateTransaction). Throws AuditError, rolling that transaction back.
+ */
+export function appendOutcomes(store: Store, outcomes: readonly AuditOutcome[], at: Date): void {
+  if (outcomes.length === 0) return;
+  const ids = new Set(outcomes.map((outcome) => outcome.entryId));
+  if (ids.size !== outcomes.length) throw new AuditError('ALREADY_COMPLETED', 'An intent appears twice in one batch of outcomes.');
+  const { intentState } = statementsFor(store.sqlite);
+  for (const id of ids) {
+    const state = intentState.get(id);
+    if (state?.kind !== 'intent') throw new AuditError('UNKNOWN_ENTRY', `There is no audit intent ${id}.`);
+    if (state.completed) throw new AuditError('ALREADY_COMPLETED', `Audit intent ${id} already has its outcome.`);
+  }
+  appendRows(
+    store,
+    outcomes.map((outcome) => outcomeContent(outcome, at)),
+  );
 }
 
 /** Appends complete entries (no upstream write to bracket), in one transaction. Returns their ids. */
@@ -300,17 +327,21 @@ export async function recordEntries(
 ): Promise<string[]> {
   if (entries.length === 0) return [];
   const at = clock.now();
-  const rows = entries.map(
-    (entry): AuditContent => ({
-      ...intentContent(entry, at),
-      kind: 'entry',
-      after_json: markStateJson(entry.after),
-      status: entry.status,
-      upstream_code: entry.upstreamCode ?? null,
-      message: entry.message ?? null,
-    }),
-  );
-  await immediateTransaction(store, () => appendRows(store, rows));
+  return immediateTransaction(store, () => appendEntries(store, entries, at));
+}
+
+/** recordEntries' work, for a caller that commits it with its own writes: only inside an IMMEDIATE transaction. */
+export function appendEntries(store: Store, entries: readonly AuditOneShotEntry[], at: Date): string[] {
+  const rows = entries.map((entry): AuditContent => {
+    const row = intentContent(entry, at);
+    row.kind = 'entry';
+    row.after_json = markStateJson(entry.after);
+    row.status = entry.status;
+    row.upstream_code = entry.upstreamCode ?? null;
+    row.message = entry.message ?? null;
+    return row;
+  });
+  appendRows(store, rows);
   return rows.map((row) => row.id);
 }
 

@@ -39,9 +39,15 @@ export function maskFromBits(bits: Iterable<number>): bigint {
 /** The set bits, ascending. Throws RangeError unless 0 ≤ mask < 2^64. */
 export function bitsFromMask(mask: bigint): number[] {
   assertMask(mask);
+  // Two 32-bit halves as Numbers (each exact), then plain integer bit tests: a BigInt shift per bit
+  // allocates, and bulk jobs decode a mask per row.
   const bits: number[] = [];
-  for (let bit = 0; bit < BIT_COUNT; bit++) {
-    if ((mask >> BigInt(bit)) & 1n) bits.push(bit);
+  const halves = [Number(mask & 0xffffffffn), Number(mask >> 32n)];
+  for (let half = 0; half < 2; half++) {
+    let word = halves[half]!;
+    for (let bit = 0; word !== 0; bit++, word = Math.floor(word / 2)) {
+      if (word % 2 === 1) bits.push(half * 32 + bit);
+    }
   }
   return bits;
 }
