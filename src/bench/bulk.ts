@@ -228,7 +228,7 @@ export async function measureBulkThroughput(
   emulator: EmulatorProcess,
   options: { rows?: number; callsPerSecond?: number; upstreamLatencyMs: number },
 ): Promise<BulkThroughputReport> {
-  const rows = options.rows ?? 20_000;
+  const rows = options.rows ?? 60_000;
   const callsPerSecond = options.callsPerSecond ?? 200;
   const dir = mkdtempSync(join(tmpdir(), 'markdesk-bench-bulk-'));
   const bff = await startBenchBff(emulator, callsPerSecond, dir);
@@ -274,7 +274,7 @@ export type DirectCeilingReport = { rows: number; seconds: number; marksPerSecon
  * BFF's figure is to be read against.
  */
 export async function measureDirectCeiling(emulator: EmulatorProcess, options: { rows?: number; callsPerSecond?: number } = {}): Promise<DirectCeilingReport> {
-  const rows = options.rows ?? 20_000;
+  const rows = options.rows ?? 60_000;
   const callsPerSecond = options.callsPerSecond ?? 200;
   const chat = createChatClient({
     baseUrl: emulator.url,
