@@ -86,7 +86,7 @@ function Avatar({ letter, group }: { letter: string; group: boolean }) {
   return (
     <Box
       aria-hidden
-      sx={{ width: 40, height: 40, flexShrink: 0, borderRadius: '50%', display: 'grid', placeItems: 'center', bgcolor: group ? 'primary.main' : 'secondary.main', color: 'common.white', fontWeight: 600 }}
+      sx={{ width: 40, height: 40, flexShrink: 0, borderRadius: '50%', display: 'grid', placeItems: 'center', bgcolor: group ? 'primary.main' : 'secondary.main', color: group ? 'primary.contrastText' : 'secondary.contrastText', fontWeight: 600 }}
     >
       {group ? <Groups fontSize="small" /> : letter}
     </Box>
