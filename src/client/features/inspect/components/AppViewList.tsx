@@ -13,6 +13,7 @@ import { conversationKey } from '../../../../shared/marks/conversation';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { PreviewEntry } from '../model/what-if';
 import { RowWindow } from './RowWindow';
+import { visuallyHidden } from '../../../components/visually-hidden';
 
 const ROW_HEIGHT = 60;
 const LIST_HEIGHT = 560;
@@ -129,7 +130,7 @@ function ConversationRow({ row, inFolder }: { row: AppViewConversation<PreviewEn
         </Typography>
         <Typography variant="caption" color="text.secondary" noWrap component="div" sx={{ fontFamily: 'monospace' }}>
           {entry.conversation.id}
-          {inFolder ? <Box component="span" sx={visuallyHiddenText}>{` · ${t('inspect.inFolder')}`}</Box> : null}
+          {inFolder ? <Box component="span" sx={visuallyHidden}>{` · ${t('inspect.inFolder')}`}</Box> : null}
           {entry.whatIfChanged ? ` · ${t('inspect.whatIfChangedRow')}` : ''}
         </Typography>
       </Box>
@@ -164,4 +165,3 @@ function FoldedRow({ row, open, onToggle }: { row: AppViewFolded<PreviewEntry>; 
   );
 }
 
-const visuallyHiddenText = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;

@@ -17,6 +17,7 @@ import type { BitLabeler } from '../../marks/model/bit-labels';
 import type { AppPresence } from '../model/app-presence';
 import type { PreviewEntry } from '../model/what-if';
 import { RowWindow } from './RowWindow';
+import { visuallyHidden } from '../../../components/visually-hidden';
 
 export const RAW_ROW_HEIGHT = 64;
 const LIST_HEIGHT = 560;
@@ -65,7 +66,7 @@ export function RawConversationList({ entries, presence, labeler, choosing, chos
               <Typography key={header} role="columnheader" variant="caption" sx={{ fontWeight: 600, px: 0.5 }}>
                 {/* The checkbox column keeps its grid cell; only its name is for screen readers. */}
                 {choosing && index === 0 ? (
-                  <Box component="span" sx={visuallyHiddenText}>
+                  <Box component="span" sx={visuallyHidden}>
                     {header}
                   </Box>
                 ) : (
@@ -212,4 +213,3 @@ function BitChips({ bits, labeler }: { bits: readonly number[]; labeler: BitLabe
   );
 }
 
-const visuallyHiddenText = { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' } as const;
