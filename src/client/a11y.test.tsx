@@ -45,10 +45,10 @@ describe('accessibility (axe)', { timeout: 60_000 }, () => {
     expect(await seriousViolations()).toEqual([]);
   });
 
-  it('coming-soon page inside the shell, in Korean', async () => {
-    installFakeApi({ 'GET /api/session': session('admin'), 'GET /api/health': sandboxHealth });
-    renderApp('/bulk', { language: 'ko' });
-    await screen.findByRole('heading', { name: '일괄 작업 페이지는 준비 중입니다' });
+  it('a page inside the shell, in Korean', async () => {
+    installFakeApi({ 'GET /api/session': session('viewer', 'pm'), 'GET /api/health': sandboxHealth });
+    renderApp('/settings', { language: 'ko' });
+    await screen.findByRole('heading', { name: '관리자 전용' });
     expect(await seriousViolations()).toEqual([]);
   });
 });

@@ -29,7 +29,7 @@ describe('App shell', () => {
       'GET /api/session': session('admin', 'admin'),
       'GET /api/health': json({ status: 'ok', mode: 'live', version: '1', chat: { sdkAppId: 1400000001, region: 'seoul' } }),
     });
-    renderApp('/bulk');
+    renderApp('/marks');
     const nav = await navigation();
     expect(within(nav).getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/settings');
     expect(await screen.findByText('Live · 1400000001 · seoul')).toBeInTheDocument();
@@ -83,24 +83,25 @@ describe('App shell', () => {
     expect(screen.getByText('Request ID: req-abc')).toBeInTheDocument();
   });
 
-  it('shows coming-soon pages inside the shell', async () => {
-    installFakeApi({ 'GET /api/session': session(), 'GET /api/health': sandboxHealth });
-    renderApp('/bulk');
-    expect(await screen.findByRole('heading', { name: 'Bulk is coming soon' })).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'Bulk' })).toHaveAttribute('aria-current', 'page');
+  it('marks the current page in the navigation', async () => {
+    installFakeApi({ 'GET /api/session': session(), 'GET /api/health': sandboxHealth, 'GET /api/mark-labels': noLabels });
+    renderApp('/marks');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Marks' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Marks' })).toHaveAttribute('aria-current', 'page');
+    expect(screen.getByRole('link', { name: 'Bulk' })).not.toHaveAttribute('aria-current');
   });
 
   it('renders in Korean, and switches language and theme from the top bar', async () => {
-    installFakeApi({ 'GET /api/session': session(), 'GET /api/health': sandboxHealth, 'GET /api/mark-labels': noLabels });
+    installFakeApi({ 'GET /api/session': session('viewer', 'pm'), 'GET /api/health': sandboxHealth, 'GET /api/mark-labels': noLabels });
     const user = userEvent.setup();
-    renderApp('/bulk', { language: 'ko' });
+    renderApp('/settings', { language: 'ko' });
     const nav = await screen.findByRole('navigation', { name: '페이지' });
     expect(within(nav).getByRole('link', { name: '마크' })).toBeInTheDocument();
     expect(await screen.findByText('샌드박스')).toBeInTheDocument();
-    expect(await screen.findByRole('heading', { name: '일괄 작업 페이지는 준비 중입니다' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: '관리자 전용' })).toBeInTheDocument();
 
     await user.selectOptions(screen.getByRole('combobox', { name: '언어' }), 'en');
-    expect(await screen.findByRole('heading', { name: 'Bulk is coming soon' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Administrators only' })).toBeInTheDocument();
     expect(window.localStorage.getItem('markdesk.language')).toBe('en');
     expect(document.documentElement.lang).toBe('en');
 
@@ -110,9 +111,9 @@ describe('App shell', () => {
   });
 
   it('signs out and returns to the sign-in page', async () => {
-    const api = installFakeApi({ 'GET /api/session': session(), 'GET /api/health': sandboxHealth, 'DELETE /api/session': { status: 204 } });
+    const api = installFakeApi({ 'GET /api/session': session('viewer', 'pm'), 'GET /api/health': sandboxHealth, 'DELETE /api/session': { status: 204 } });
     const user = userEvent.setup();
-    const { router } = renderApp('/bulk');
+    const { router } = renderApp('/settings');
     await user.click(await screen.findByRole('button', { name: 'Sign out' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/sign-in'));
     expect(api.last('DELETE', '/api/session')?.headers.get('X-Requested-By')).toBe('markdesk');
