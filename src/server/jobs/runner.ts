@@ -30,14 +30,15 @@ import { bitsFromMask } from '../../shared/marks/mask';
 import { ChatClientClosedError, type ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
 import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS, searchContactGroup } from '../chat/helpers';
-import { getAuditEntry, queryAudit, recordEntries, recordIntents, recordOutcomes, type AuditIntent, type AuditOutcome } from '../store/audit';
-import type { Clock, Store } from '../store/database';
+import { appendEntries, appendIntents, appendOutcomes, getAuditEntry, queryAudit, recordEntries, type AuditIntent, type AuditOutcome } from '../store/audit';
+import { immediateTransaction, type Clock, type Store } from '../store/database';
 import {
   cancelPendingRows,
   claimChunk,
   claimedRows,
   deleteUnfinishedUploads,
   finishRows,
+  finishRowsInTransaction,
   getJob,
   jobIdsInState,
   listJobs,
@@ -406,28 +407,33 @@ class Execution {
     }
 
     // Already in the requested state: a fresh line is `unchanged` (nothing sent); a line whose
-    // intent is open had its write land before the answer was lost, so it is `applied`.
-    const unchangedIds = await recordEntries(
-      this.store,
-      unchanged.map(({ row, state }) => ({ ...this.intentOf(chunk.chatUser, row, state), status: 'unchanged' as const, after: state })),
-      this.runner.clock,
-    );
-    this.record(
-      confirmed.map(({ row, state }): AuditOutcome => ({ entryId: row.auditId!, status: 'applied', before: null, after: state })),
-      [
+    // intent is open had its write land before the answer was lost, so it is `applied`. Those lines
+    // are final now. The intents of the lines to write are durable before anything is sent: a
+    // crash leaves open intents, never a write without one. All of it in one transaction.
+    const fresh = toWrite.filter((line) => line.auditId === null);
+    const at = this.runner.clock.now();
+    const ids = await immediateTransaction(this.store, () => {
+      const unchangedIds = appendEntries(
+        this.store,
+        unchanged.map(({ row, state }) => ({ ...this.intentOf(chunk.chatUser, row, state), status: 'unchanged' as const, after: state })),
+        at,
+      );
+      appendOutcomes(
+        this.store,
+        confirmed.map(({ row, state }): AuditOutcome => ({ entryId: row.auditId!, status: 'applied', before: null, after: state })),
+        at,
+      );
+      finishRowsInTransaction(this.store, this.jobId, [
         ...unchanged.map(({ row }, index): RowResult => ({ line: row.line, status: 'unchanged', auditId: unchangedIds[index]! })),
         ...confirmed.map(({ row }): RowResult => ({ line: row.line, status: 'applied', auditId: row.auditId! })),
-      ],
-    );
-
-    // The intents are durable before anything is sent: a crash leaves open intents, never a write
-    // without one. One transaction for the whole chunk.
-    const fresh = toWrite.filter((line) => line.auditId === null);
-    const ids = await recordIntents(
-      this.store,
-      fresh.map((line) => this.intentOf(chunk.chatUser, line, line.before)),
-      this.runner.clock,
-    );
+      ]);
+      return appendIntents(
+        this.store,
+        fresh.map((line) => this.intentOf(chunk.chatUser, line, line.before)),
+        at,
+      );
+    });
+    this.linesDone(unchanged.length + confirmed.length);
     fresh.forEach((line, index) => (line.auditId = ids[index]!));
 
     for (const lines of splitInto(toWrite, this.runner.writeBatchRows)) {
@@ -567,13 +573,21 @@ class Execution {
     const results = this.pendingResults.splice(0);
     this.flushing = this.flushing
       .then(async () => {
-        await recordOutcomes(this.store, outcomes, this.runner.clock);
-        await finishRows(this.store, this.jobId, results);
-        if (results.length > 0) this.lineTimes.push({ at: Date.now(), lines: results.length });
-        this.trim(Date.now());
+        if (outcomes.length === 0 && results.length === 0) return;
+        const at = this.runner.clock.now();
+        await immediateTransaction(this.store, () => {
+          appendOutcomes(this.store, outcomes, at);
+          finishRowsInTransaction(this.store, this.jobId, results);
+        });
+        this.linesDone(results.length);
       })
       .catch((error: unknown) => this.unexpected(error));
     return this.flushing;
+  }
+
+  private linesDone(lines: number): void {
+    if (lines > 0) this.lineTimes.push({ at: Date.now(), lines });
+    this.trim(Date.now());
   }
 
   /** Lines back to pending after a transient failure; the runner pauses a little, longer each time. */

@@ -118,11 +118,13 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
       `SELECT chat_user FROM job_rows WHERE job_id = ? AND status = 'pending' AND audit_id IS NOT NULL ORDER BY chat_user, line LIMIT 1`,
     ),
     pendingRowsOfUser: sqlite.prepare<[string, string, number], ClaimRow>(
-      `SELECT line, conversation_type, conversation_id, change_json, audit_id FROM job_rows
+      // Through the pending index too: left to itself the planner walks the primary key from the
+      // job's first line, past every line already done — a cost that grows with the job (quadratic).
+      `SELECT line, conversation_type, conversation_id, change_json, audit_id FROM job_rows INDEXED BY job_rows_pending
        WHERE job_id = ? AND status = 'pending' AND chat_user = ? ORDER BY line LIMIT ?`,
     ),
     pendingRowsOfUserWithIntent: sqlite.prepare<[string, string, number], ClaimRow>(
-      `SELECT line, conversation_type, conversation_id, change_json, audit_id FROM job_rows
+      `SELECT line, conversation_type, conversation_id, change_json, audit_id FROM job_rows INDEXED BY job_rows_pending
        WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND audit_id IS NOT NULL ORDER BY line LIMIT ?`,
     ),
     setStatus: sqlite.prepare<[JobRowTableStatus, string, number]>(`UPDATE job_rows SET status = ? WHERE job_id = ? AND line = ?`),
@@ -354,13 +356,19 @@ export async function claimChunk(store: Store, jobId: string, maxRows: number, o
 /** Records final results of lines and adds them to the job's counters, in one transaction. */
 export async function finishRows(store: Store, jobId: string, results: readonly RowResult[]): Promise<void> {
   if (results.length === 0) return;
+  await immediateTransaction(store, () => finishRowsInTransaction(store, jobId, results));
+}
+
+/** finishRows' work, for a caller that commits it with the lines' audit rows: only inside an IMMEDIATE transaction. */
+export function finishRowsInTransaction(store: Store, jobId: string, results: readonly RowResult[]): void {
+  if (results.length === 0) return;
   const s = statements(store);
   const counts = { applied: 0, unchanged: 0, conflict: 0, failed: 0 };
-  for (const result of results) counts[result.status]++;
-  await immediateTransaction(store, () => {
-    for (const r of results) s.finishRow.run(r.status, r.auditId, r.upstreamCode ?? null, r.message ?? null, jobId, r.line);
-    s.addCounts.run(counts.applied, counts.unchanged, counts.conflict, counts.failed, jobId);
-  });
+  for (const r of results) {
+    counts[r.status]++;
+    s.finishRow.run(r.status, r.auditId, r.upstreamCode ?? null, r.message ?? null, jobId, r.line);
+  }
+  s.addCounts.run(counts.applied, counts.unchanged, counts.conflict, counts.failed, jobId);
 }
 
 /**
