@@ -118,7 +118,7 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     expect(within(first as HTMLElement).getByText('Favourite, VIP (bit 32)')).toBeInTheDocument();
     expect(within(first as HTMLElement).getByText('Hidden')).toBeInTheDocument();
     expect(within(first as HTMLElement).getByText('‘에스컬레이션’')).toBeInTheDocument();
-    expect(within(second as HTMLElement).getByText('Group @TGS#2ABC')).toBeInTheDocument();
+    expect(within(second as HTMLElement).getByRole('cell', { name: 'Group @TGS#2ABC' })).toBeInTheDocument();
     expect(within(second as HTMLElement).getByText('unchanged')).toBeInTheDocument();
     expect(router.state.location.search).toBe('?job=job-aaaa1111');
   });
@@ -184,6 +184,7 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     const { api, jobs } = fakeBulkApi({ jobs: [jobStatus('job-run00002', { state: 'running', total: 4, done: 1, applied: 1 })] });
     renderApp('/bulk?job=job-run00002');
     expect(await screen.findByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '25');
+    expect(screen.getByTestId('job-rate')).toHaveTextContent('Sending the first calls…');
     jobs.set('job-run00002', jobStatus('job-run00002', { state: 'done', total: 4, done: 4, applied: 4, finishedAt: '2026-11-21T09:40:00Z' }));
     expect(await screen.findByRole('link', { name: 'Download results' })).toBeInTheDocument();
     expect(screen.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '100');

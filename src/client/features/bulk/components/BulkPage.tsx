@@ -61,7 +61,7 @@ export default function BulkPage() {
           {t('bulk.viewerNote')}
         </Alert>
       )}
-      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: canEdit ? 'minmax(0, 1fr) minmax(0, 1.25fr)' : 'minmax(0, 1fr)' }, alignItems: 'start', mb: 3 }}>
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: canEdit ? 'minmax(0, 1fr) minmax(0, 1.6fr)' : 'minmax(0, 1fr)' }, alignItems: 'start', mb: 3 }}>
         {canEdit ? <UploadCard key={uploadCardVersion} preparedFile={preparedFile} onFileChosen={onFileChosen} onChecked={openJob} /> : null}
         {jobId === null ? <NoJobPanel canEdit={canEdit} /> : <JobPanel key={jobId} jobId={jobId} canEdit={canEdit} onStarted={onStarted} />}
       </Box>

@@ -119,13 +119,18 @@ function Preview({ rows, valid, labeler }: { rows: readonly JobPreviewRow[]; val
             {rows.map((row) => (
               <TableRow key={row.line}>
                 <TableCell>{format.number(row.line)}</TableCell>
-                <TableCell sx={{ overflowWrap: 'anywhere' }}>{row.chatUser}</TableCell>
-                <TableCell sx={{ overflowWrap: 'anywhere' }}>
-                  {t(row.conversation.type === 'group' ? 'type.group' : 'type.c2c')} {row.conversation.id}
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>{row.chatUser}</TableCell>
+                <TableCell>
+                  <Box component="span" sx={{ display: 'block', color: 'text.secondary', fontSize: '0.75rem' }}>
+                    {t(row.conversation.type === 'group' ? 'type.group' : 'type.c2c')}
+                  </Box>
+                  <Box component="span" sx={{ whiteSpace: 'nowrap' }}>
+                    {row.conversation.id}
+                  </Box>
                 </TableCell>
-                <TableCell>{bits(row.setBits)}</TableCell>
-                <TableCell>{bits(row.clearBits)}</TableCell>
-                <TableCell sx={{ overflowWrap: 'anywhere' }}>
+                <TableCell sx={{ minWidth: '8em' }}>{bits(row.setBits)}</TableCell>
+                <TableCell sx={{ minWidth: '6em' }}>{bits(row.clearBits)}</TableCell>
+                <TableCell sx={{ minWidth: '8em', overflowWrap: 'break-word' }}>
                   {row.customMark === undefined ? (
                     <Typography component="span" variant="body2" color="text.secondary">
                       {t('bulk.customMarkUnchanged')}

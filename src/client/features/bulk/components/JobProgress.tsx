@@ -31,11 +31,23 @@ export function JobProgress({ status }: { status: JobStatus }) {
         </Typography>
         {status.state === 'running' ? (
           <Typography variant="body2" color="text.secondary" data-testid="job-rate">
-            {t('bulk.rate', { rate: formatRate(status.callsPerSecond, language) })} ·{' '}
-            {status.etaSeconds === null ? t('bulk.etaUnknown') : t('bulk.eta', { duration: formatDuration(status.etaSeconds, language) })}
+            {/* No call has come back yet in the server's window (just started or resumed). */}
+            {status.callsPerSecond === 0 && status.etaSeconds === null ? (
+              t('bulk.rateStarting')
+            ) : (
+              <>
+                {t('bulk.rate', { rate: formatRate(status.callsPerSecond, language) })} ·{' '}
+                {status.etaSeconds === null ? t('bulk.etaUnknown') : t('bulk.eta', { duration: formatDuration(status.etaSeconds, language) })}
+              </>
+            )}
           </Typography>
         ) : null}
       </Box>
+      {status.invalid ? (
+        <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
+          {t('bulk.invalidSkipped', { invalid: format.number(status.invalid) })}
+        </Typography>
+      ) : null}
       <Box component="dl" sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(110px, 1fr))', gap: 1, m: 0, mt: 1.5 }}>
         {COUNTS.map(({ key, label }) => (
           <Box key={key} sx={{ p: 1, borderRadius: 1, bgcolor: 'action.hover' }}>

@@ -92,10 +92,11 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
   );
 }
 
+// Pixel sizes as strings: in sx a bare 1 means 100 %.
 const visuallyHiddenText = {
   position: 'absolute',
-  width: 1,
-  height: 1,
+  width: '1px',
+  height: '1px',
   overflow: 'hidden',
   clip: 'rect(0 0 0 0)',
   whiteSpace: 'nowrap',

@@ -20,6 +20,8 @@ import { isApiError } from '../../../lib/api-error';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
 import { useHasRole } from '../../auth/session-context';
+import { BulkEditAllButton } from '../../bulk/components/BulkEditAllButton';
+import { createChangeStore } from '../../bulk/model/change-store';
 import { conversationHistoryHref } from '../../history/model/filters';
 import { chatUserQueryOptions } from '../api/get-chat-user';
 import { conversationsQueryOptions } from '../api/get-conversations';
@@ -123,6 +125,8 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
   }, [location.state, location.search, navigate]);
   const [lastSave, setLastSave] = useState<LastSave | null>(null);
   const anchor = useRef<number | null>(null);
+  // The editor's change, for "Bulk edit all N matching" (only that button re-renders as it changes).
+  const [editorChange] = useState(createChangeStore);
 
   const serverKeys = useMemo(() => new Set(entries.map((entry) => conversationKey(entry.conversation))), [entries]);
   // A conversation added by hand that the server now lists (e.g. after marking it) is the server's.
@@ -235,6 +239,7 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
             <Button size="small" onClick={() => changeSelection(new Set([...selected, ...rowKeys]))} disabled={rows.length === 0}>
               {t('list.selectAllMatching', { count: format.number(rows.length) })}
             </Button>
+            {canEdit ? <BulkEditAllButton userId={userId} rows={rows} editorChange={editorChange} /> : null}
             <Button size="small" onClick={() => changeSelection(new Set())} disabled={selected.size === 0}>
               {t('list.clearSelection')}
             </Button>
@@ -268,6 +273,7 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
               saving={save.isPending}
               onSave={onSave}
               initialChange={draft ?? undefined}
+              onChangeDraft={editorChange.set}
             />
           ) : (
             <Paper variant="outlined" sx={{ p: 3 }}>

@@ -2,7 +2,7 @@ import Save from '@mui/icons-material/Save';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useWatch, type Control } from 'react-hook-form';
 import { changeProblems, isNoopChange, type MarkChange, type MarkState } from '../../../../shared/marks/change';
 import { customMarkSchema } from '../../../../shared/marks/schemas';
@@ -20,6 +20,8 @@ type EditorSummaryProps = {
   saving: boolean;
   /** Shown as "For {id}." when one conversation is selected. */
   singleId: string | null;
+  /** Told the change as it is edited, and null when the editor closes (the Bulk edit button reads it). */
+  onChangeDraft?: ((change: MarkChange | null) => void) | undefined;
 };
 
 /** Whether Save may send `change`: something would change, and the domain finds nothing wrong with it. */
@@ -30,7 +32,7 @@ export function canSaveChange(states: readonly MarkState[], change: MarkChange):
 }
 
 /** The live part of the editor: the resulting hex value, the sentence of what will be sent, and Save. */
-export function EditorSummary({ control, baseline, states, labeler, canEdit, saving, singleId }: EditorSummaryProps) {
+export function EditorSummary({ control, baseline, states, labeler, canEdit, saving, singleId, onChangeDraft }: EditorSummaryProps) {
   const t = useT();
   const [bits, customMark, customMarkEdited] = useWatch({ control, name: ['bits', 'customMark', 'customMarkEdited'] });
   const change = useMemo(() => changeFromEditor({ bits, customMark, customMarkEdited }, baseline), [bits, customMark, customMarkEdited, baseline]);
@@ -38,6 +40,10 @@ export function EditorSummary({ control, baseline, states, labeler, canEdit, sav
   // The bits only: an over-long custom mark must not hide the value while the person fixes it.
   const value = useMemo(() => resultingValue(states, { setBits: change.setBits, clearBits: change.clearBits }), [states, change]);
   const sentence = describeChange(change, labeler, t);
+  useEffect(() => {
+    onChangeDraft?.(change);
+  }, [onChangeDraft, change]);
+  useEffect(() => () => onChangeDraft?.(null), [onChangeDraft]);
 
   return (
     <Box>

@@ -29,13 +29,15 @@ type MarkEditorProps = {
   onSave: (request: SaveRequest) => void;
   /** Bits to tick when the editor opens (a change prepared elsewhere); the baseline stays the server state. */
   initialChange?: { setBits: readonly number[]; clearBits: readonly number[] } | undefined;
+  /** Told the change as it is edited (see EditorSummary). */
+  onChangeDraft?: ((change: MarkChange | null) => void) | undefined;
 };
 
 /**
  * The editor for the selected conversations: 64-bit grid, custom mark, reason, preview and Save.
  * It never watches the whole form itself; each field subscribes to its own value.
  */
-export function MarkEditor({ selected, labeler, canEdit, saving, onSave, initialChange }: MarkEditorProps) {
+export function MarkEditor({ selected, labeler, canEdit, saving, onSave, initialChange, onChangeDraft }: MarkEditorProps) {
   const t = useT();
   const states = useMemo(() => selected.map((item) => item.state), [selected]);
   const baseline = useMemo(() => editorBaseline(states), [states]);
@@ -81,6 +83,7 @@ export function MarkEditor({ selected, labeler, canEdit, saving, onSave, initial
             canEdit={canEdit}
             saving={saving}
             singleId={singleId}
+            onChangeDraft={onChangeDraft}
           />
         </RenderProbe>
       </Box>
