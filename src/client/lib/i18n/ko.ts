@@ -418,7 +418,7 @@ export const ko: Record<MessageKey, string> = {
   'bulk.state.cancelled': '취소됨',
   'bulk.state.cancelling': '취소하는 중',
   'bulk.state.failed': '오류로 멈춤',
-  'bulk.checkSummary': '{rows}행 · 유효 {valid} · 오류 {invalid}',
+  'bulk.checkSummary': '전체 {rows}행 · 유효 {valid} · 오류 {invalid}',
   'bulk.allValid': '모든 행이 유효합니다.',
   'bulk.noValidRows': '보낼 수 있는 행이 없습니다. 파일을 고친 뒤 다시 검사하세요.',
   'bulk.checkDetailsGone': '건너뛸 줄 목록은 검사 직후에만 표시됩니다. 보려면 파일을 다시 검사하세요.',

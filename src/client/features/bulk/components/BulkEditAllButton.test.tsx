@@ -70,7 +70,7 @@ describe('Bulk edit all N matching (Marks page)', { timeout: 60_000 }, () => {
 
     await waitFor(() => expect(router.state.location.pathname).toBe('/bulk'));
     // The Bulk page's chunk is transformed on first use: give it time on a busy machine.
-    expect(await screen.findByText('3 rows · 3 valid · 0 invalid', {}, { timeout: 20_000 })).toBeInTheDocument();
+    expect(await screen.findByText('Rows: 3 · valid: 3 · invalid: 0', {}, { timeout: 20_000 })).toBeInTheDocument();
     const [, init] = api.fetch.mock.calls.find(([input, options]) => String(input) === '/api/jobs' && options?.method === 'POST') as [string, RequestInit];
     const file = init.body as File;
     expect(file.name).toBe(preparedFileName('user0', 3));

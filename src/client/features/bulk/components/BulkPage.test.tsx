@@ -102,7 +102,7 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     expect(screen.getByText(`marks.csv · ${file.size} bytes`)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Check file' }));
 
-    expect(await screen.findByText('3 rows · 2 valid · 1 invalid')).toBeInTheDocument();
+    expect(await screen.findByText('Rows: 3 · valid: 2 · invalid: 1')).toBeInTheDocument();
     const upload = api.last('POST', '/api/jobs');
     expect(upload?.headers.get('Content-Type')).toBe('text/csv');
     expect(upload?.headers.get('X-Requested-By')).toBe('markdesk');
@@ -132,16 +132,16 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     expect(screen.getByRole('button', { name: 'Start' })).toBeDisabled();
 
     await user.click(screen.getByRole('button', { name: 'Check file' }));
-    expect(await screen.findByText('1 rows · 0 valid · 1 invalid')).toBeInTheDocument();
+    expect(await screen.findByText('Rows: 1 · valid: 0 · invalid: 1')).toBeInTheDocument();
     expect(screen.getByText('No row can be sent. Fix the file and check it again.')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Start' })).toBeDisabled();
 
     // A new file replaces the checked job that was never started.
     await user.upload(await fileInput(), csvFile(['olivia.brown,c2c,liam.smith,0,,,'], 'fixed.csv'));
-    await waitFor(() => expect(screen.queryByText('1 rows · 0 valid · 1 invalid')).toBeNull());
+    await waitFor(() => expect(screen.queryByText('Rows: 1 · valid: 0 · invalid: 1')).toBeNull());
     expect(screen.getByRole('button', { name: 'Start' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Check file' }));
-    expect(await screen.findByText('3 rows · 2 valid · 1 invalid')).toBeInTheDocument();
+    expect(await screen.findByText('Rows: 3 · valid: 2 · invalid: 1')).toBeInTheDocument();
     const start = screen.getByRole('button', { name: 'Start' });
     await waitFor(() => expect(start).toBeEnabled());
 
@@ -203,7 +203,7 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     await user.click(await screen.findByRole('button', { name: 'Resume' }));
     await user.click(await screen.findByRole('button', { name: 'Cancel' }));
     const dialog = await screen.findByRole('dialog', { name: 'Cancel this job?' });
-    expect(within(dialog).getByText(/The remaining 6 rows will not be sent/)).toBeInTheDocument();
+    expect(within(dialog).getByText(/Rows not sent yet \(6\) will never be sent/)).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Keep the job' }));
     expect(api.requests.some((request) => request.path.endsWith('/cancel'))).toBe(false);
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
@@ -265,7 +265,7 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     const { api } = fakeBulkApi({ checks: [checkedWithOneBadLine] });
     const text = `${HEADER}\r\nolivia.brown,c2c,liam.smith,0,,,\r\n`;
     const { router } = renderApp({ pathname: '/bulk', state: bulkFileState({ name: 'markdesk-olivia.brown.csv', text }) });
-    expect(await screen.findByText('3 rows · 2 valid · 1 invalid')).toBeInTheDocument();
+    expect(await screen.findByText('Rows: 3 · valid: 2 · invalid: 1')).toBeInTheDocument();
     expect(screen.getByText(/markdesk-olivia\.brown\.csv/)).toBeInTheDocument();
     expect(api.requests.filter((request) => request.method === 'POST' && request.path === '/api/jobs')).toHaveLength(1);
     const [, init] = api.fetch.mock.calls.find(([input]) => String(input) === '/api/jobs') as [string, RequestInit];
