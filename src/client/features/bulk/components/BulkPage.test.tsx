@@ -185,6 +185,11 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     renderApp('/bulk?job=job-run00002');
     expect(await screen.findByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '25');
     expect(screen.getByTestId('job-rate')).toHaveTextContent('Sending the first calls…');
+    jobs.set('job-run00002', jobStatus('job-run00002', { state: 'running', total: 4, done: 3, applied: 3, callsPerSecond: 3, etaSeconds: 1 }));
+    await waitFor(() => expect(screen.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '75'));
+    // The list's row of the job in view moves with the panel, not only when the list is fetched again.
+    const row = within(await screen.findByRole('table', { name: 'Recent jobs' })).getByRole('row', { current: true });
+    expect(row).toHaveTextContent('3 / 4');
     jobs.set('job-run00002', jobStatus('job-run00002', { state: 'done', total: 4, done: 4, applied: 4, finishedAt: '2026-11-21T09:40:00Z' }));
     expect(await screen.findByRole('link', { name: 'Download results' })).toBeInTheDocument();
     expect(screen.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '100');

@@ -11,6 +11,7 @@ import { useQuery } from '@tanstack/react-query';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
+import { jobQueryOptions } from '../api/get-job';
 import { jobsQueryOptions } from '../api/get-jobs';
 import { JobStateChip } from './JobStateChip';
 import { shortJobId } from './JobPanel';
@@ -20,6 +21,8 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
   const t = useT();
   const format = useFormat();
   const jobs = useQuery(jobsQueryOptions());
+  // The job in view is polled every second; the list only every few: show its row as fresh as the panel.
+  const current = useQuery({ ...jobQueryOptions(currentJobId ?? ''), enabled: currentJobId !== null });
 
   return (
     <section aria-labelledby="bulk-recent-title">
@@ -53,10 +56,11 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
               </TableRow>
             </TableHead>
             <TableBody>
-              {jobs.data.jobs.map((job) => {
-                const current = job.jobId === currentJobId;
+              {jobs.data.jobs.map((listed) => {
+                const isCurrent = listed.jobId === currentJobId;
+                const job = isCurrent && current.data ? current.data : listed;
                 return (
-                  <TableRow key={job.jobId} selected={current} aria-current={current ? 'true' : undefined}>
+                  <TableRow key={job.jobId} selected={isCurrent} aria-current={isCurrent ? 'true' : undefined}>
                     <TableCell sx={{ fontFamily: 'monospace' }}>{shortJobId(job.jobId)}</TableCell>
                     <TableCell>
                       <JobStateChip status={job} />
@@ -77,8 +81,8 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
                       </time>
                     </TableCell>
                     <TableCell>
-                      <Button size="small" onClick={() => onOpen(job.jobId)} disabled={current} aria-label={current ? undefined : t('bulk.openJob', { id: shortJobId(job.jobId) })}>
-                        {current ? t('bulk.shown') : t('bulk.open')}
+                      <Button size="small" onClick={() => onOpen(job.jobId)} disabled={isCurrent} aria-label={isCurrent ? undefined : t('bulk.openJob', { id: shortJobId(job.jobId) })}>
+                        {isCurrent ? t('bulk.shown') : t('bulk.open')}
                       </Button>
                     </TableCell>
                   </TableRow>
