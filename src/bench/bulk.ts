@@ -50,8 +50,8 @@ function processCpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** The emulator CLI in a child process: rate limits on, the given latency, stats enabled. */
-export async function startEmulatorProcess(latencyMs: number): Promise<EmulatorProcess> {
+/** The emulator CLI in a child process: the given latency, stats enabled, rate limits on unless turned off. */
+export async function startEmulatorProcess(latencyMs: number, options: { rateLimits?: boolean } = {}): Promise<EmulatorProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -64,6 +64,7 @@ export async function startEmulatorProcess(latencyMs: number): Promise<EmulatorP
       '--faults',
       '--latency-ms',
       String(latencyMs),
+      ...(options.rateLimits === false ? ['--no-rate-limits'] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

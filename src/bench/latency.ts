@@ -1,30 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
-import { toContactItem } from '../shared/marks/conversation';
 import { toMarkItem } from '../shared/marks/change';
+import { toContactItem } from '../shared/marks/conversation';
 import { markContact, searchContactGroup } from '../server/chat/helpers';
-import { SAME_ORIGIN_WRITE, startTestBff } from '../server/testing/bff-harness';
+import { importUsers, startBenchBff, startEmulatorProcess } from './bulk';
 import { fixedRate, quantile } from './stats';
 
-export type LatencyReport = { requests: number; ratePerSecond: number; upstreamLatencyMs: number; direct: { p50: number; p99: number }; bff: { p50: number; p99: number } };
+export type LatencyReport = {
+  requests: number;
+  ratePerSecond: number;
+  upstreamLatencyMs: number;
+  direct: { p50: number; p99: number };
+  bff: { p50: number; p99: number };
+};
 
 /**
  * bff-api §7: what the BFF adds to `POST …/marks` (one item) at a fixed 200 req/s against an
- * upstream answering in 20 ms. "Direct" makes the same upstream calls the BFF makes (read the
- * before state, write the delta) straight through the Chat client, so the difference is the
- * BFF's own cost: HTTP, session, validation and the audit log's two appends.
+ * upstream answering in 20 ms (the emulator in its own process). "Direct" makes the same upstream
+ * calls the BFF makes (read the before state, write the delta) straight through the Chat client,
+ * so the difference is the BFF's own cost: HTTP, session, validation and the audit log's appends.
+ * 200 requests/s each needing one search and one write is exactly Tencent's 200 calls/s per
+ * command; at 100 % utilisation any jitter queues without bound and the figure would measure the
+ * queue, not the BFF. So the ceilings are lifted on both paths alike (emulator limits off, client
+ * limiter at 1,000/s); the bulk benchmark is the one that measures the ceiling.
  */
 export async function measureLatencyOverhead(options: { requests?: number; ratePerSecond?: number; upstreamLatencyMs?: number } = {}): Promise<LatencyReport> {
-  const requests = options.requests ?? 500;
+  const requests = options.requests ?? 1000;
   const ratePerSecond = options.ratePerSecond ?? 200;
   const upstreamLatencyMs = options.upstreamLatencyMs ?? 20;
-  // 200 requests/s each needing one search and one write is exactly Tencent's 200 calls/s per
-  // command: at 100 % utilisation any jitter queues without bound and the figure would measure
-  // the queue, not the BFF. So the ceilings are lifted on both paths alike (emulator limits off,
-  // client limiter at 1,000/s); the bulk benchmark is the one that measures the ceiling.
-  const bff = await startTestBff({ emulator: { latencyMs: upstreamLatencyMs, rateLimits: false }, rateLimitPerSecond: 1000 });
+  const emulator = await startEmulatorProcess(upstreamLatencyMs, { rateLimits: false });
+  const dataDir = mkdtempSync(join(tmpdir(), 'markdesk-bench-latency-'));
+  const bff = await startBenchBff(emulator, 1000, dataDir);
   try {
     const peers = Array.from({ length: requests }, (_, i) => `peer.${i}`);
-    for (const user of ['bench.bff', 'bench.direct']) await bff.chat.call('im_open_login_svc/account_import', { UserID: user });
+    await importUsers(bff.chat, ['bench.bff', 'bench.direct']);
 
     let next = 0;
     const direct = await fixedRate(ratePerSecond, requests, async () => {
@@ -34,14 +45,13 @@ export async function measureLatencyOverhead(options: { requests?: number; rateP
       if (result?.resultCode !== 0) throw new Error(`direct write failed: ${result?.resultCode}`);
     });
 
-    const address = await bff.app.listen({ host: '127.0.0.1', port: 0 });
-    const cookie = await bff.signIn('editor');
+    const { url, headers } = await bff.listen();
     next = 0;
     const viaBff = await fixedRate(ratePerSecond, requests, async () => {
       const conversation = { type: 'c2c' as const, id: peers[next++]! };
-      const response = await request(`${address}/api/chat-users/bench.bff/marks`, {
+      const response = await request(`${url}/api/chat-users/bench.bff/marks`, {
         method: 'POST',
-        headers: { ...SAME_ORIGIN_WRITE, cookie, 'content-type': 'application/json' },
+        headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify({ items: [{ conversation, setBits: [32] }] }),
       });
       const body = (await response.body.json()) as { results?: { status: string }[] };
@@ -56,5 +66,7 @@ export async function measureLatencyOverhead(options: { requests?: number; rateP
     };
   } finally {
     await bff.close();
+    await emulator.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }

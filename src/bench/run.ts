@@ -16,12 +16,16 @@ const report = (line: string) => {
 
 report(`Markdesk benchmarks — ${new Date().toISOString()} — node ${process.version}`);
 
-const latency = await measureLatencyOverhead();
-report(
-  `latency added by the BFF on POST …/marks (1 item), ${latency.requests} requests at ${latency.ratePerSecond} req/s, upstream ${latency.upstreamLatencyMs} ms:` +
-    ` p50 ${ms(latency.bff.p50 - latency.direct.p50)} (BFF ${ms(latency.bff.p50)} vs direct ${ms(latency.direct.p50)}),` +
-    ` p99 ${ms(latency.bff.p99 - latency.direct.p99)} (BFF ${ms(latency.bff.p99)} vs direct ${ms(latency.direct.p99)})`,
-);
+// At the spec's 200 req/s and, for reference, at half of it: on a small machine the first can
+// measure the machine's saturation more than the BFF, and the pair shows which.
+for (const ratePerSecond of [200, 100]) {
+  const latency = await measureLatencyOverhead({ ratePerSecond });
+  report(
+    `latency added by the BFF on POST …/marks (1 item), ${latency.requests} requests at ${latency.ratePerSecond} req/s, upstream ${latency.upstreamLatencyMs} ms:` +
+      ` p50 ${ms(latency.bff.p50 - latency.direct.p50)} (BFF ${ms(latency.bff.p50)} vs direct ${ms(latency.direct.p50)}),` +
+      ` p99 ${ms(latency.bff.p99 - latency.direct.p99)} (BFF ${ms(latency.bff.p99)} vs direct ${ms(latency.direct.p99)})`,
+  );
+}
 
 // Bulk jobs: the emulator in its own process, enforcing 200 calls/s per command, 20 ms latency.
 // 60,000 rows, the size the goal names: with fewer, the limiter's first second and the last calls'
