@@ -1,7 +1,8 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 // The SPA is built into dist/client and served by the BFF (src/server) on the same origin.
+// `test` holds Vitest's two projects: node code (shared, server, emulator) and the SPA under jsdom.
 export default defineConfig({
   plugins: [react()],
   build: {
@@ -12,5 +13,27 @@ export default defineConfig({
   server: {
     // `npm run dev`: Vite serves the SPA and forwards /api to a running BFF.
     proxy: { '/api': process.env.MARKDESK_DEV_API ?? 'http://127.0.0.1:8080' },
+  },
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['src/{shared,server,emulator,bench}/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'client',
+          environment: 'jsdom',
+          include: ['src/client/**/*.test.{ts,tsx}'],
+          setupFiles: ['src/client/test-setup.ts'],
+          testTimeout: 20_000,
+        },
+      },
+    ],
   },
 });

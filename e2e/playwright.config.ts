@@ -4,15 +4,15 @@ import { defineConfig } from '@playwright/test';
 const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? '/usr/bin/chromium';
 
 export default defineConfig({
-  testDir: 'e2e',
-  outputDir: 'test-results/e2e',
+  testDir: '.',
+  outputDir: '../test-results/e2e',
   fullyParallel: false,
   workers: 1,
   retries: 0,
   forbidOnly: true,
   timeout: 60_000,
   reporter: [['list']],
-  globalSetup: './e2e/global-setup.ts',
+  globalSetup: './global-setup.ts',
   use: {
     baseURL: process.env.MARKDESK_E2E_URL,
     headless: true,
