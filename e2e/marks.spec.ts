@@ -26,7 +26,7 @@ test('the printed password signs in, and one conversation gets exactly the bits 
   await page.goto('/');
   await snap(page, '01-sign-in');
   expect(await seriousAxeViolations(page)).toEqual([]);
-  await signIn(page, 'support', printedPassword('support'));
+  await signIn(page, 'support', printedPassword('support'), { viaForm: true });
   await expect(page.getByText('Sandbox')).toBeVisible();
 
   await loadChatUser(page, 'olivia.brown');

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Cookie, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import type { StaffCredentials } from './markdesk-process';
 
@@ -19,12 +19,30 @@ export function addStaffWithCli(username: string, role: 'viewer' | 'editor' | 'a
   if (result.status !== 0) throw new Error(`staff CLI failed (${result.status}): ${result.stderr}`);
 }
 
-export async function signIn(page: Page, username: string, password: string): Promise<void> {
+/**
+ * Session cookies per username, reused across tests: the server allows 10 sign-in attempts a
+ * minute from one address (as it should), and the whole suite signs in from 127.0.0.1.
+ */
+const signedIn = new Map<string, Cookie[]>();
+
+/** Signs in through the form, or reuses this person's live session unless `viaForm` is set. */
+export async function signIn(page: Page, username: string, password: string, options: { viaForm?: boolean } = {}): Promise<void> {
+  const cookies = signedIn.get(username);
+  if (cookies && !options.viaForm) {
+    await page.context().addCookies(cookies);
+    if ((await page.request.get('/api/session')).ok()) {
+      await page.goto('/');
+      await expect(page.getByLabel('Chat user ID')).toBeVisible();
+      return;
+    }
+    await page.context().clearCookies();
+  }
   await page.goto('/');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByLabel('Chat user ID')).toBeVisible();
+  signedIn.set(username, await page.context().cookies());
 }
 
 /** Saves a screenshot under test-results/screenshots for people to look at. */
