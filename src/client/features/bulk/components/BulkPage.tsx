@@ -1,6 +1,5 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
@@ -12,6 +11,7 @@ import { fileFromPrepared, readBulkFile } from '../model/bulk-file-state';
 import { JobPanel, NoJobPanel } from './JobPanel';
 import { RecentJobs } from './RecentJobs';
 import { UploadCard } from './UploadCard';
+import { PageHeader } from '../../../components/PageHeader';
 
 /** Bulk: `/bulk?job=<id>`. Upload and check a CSV file, start it, follow it, download its results. */
 export default function BulkPage() {
@@ -50,12 +50,7 @@ export default function BulkPage() {
 
   return (
     <Box>
-      <Typography variant="h4" component="h1" gutterBottom>
-        {t('bulk.title')}
-      </Typography>
-      <Typography color="text.secondary" sx={{ mb: 2 }}>
-        {t('bulk.intro')}
-      </Typography>
+      <PageHeader title={t('bulk.title')} intro={t('bulk.intro')} />
       {canEdit ? null : (
         <Alert severity="info" sx={{ mb: 2 }}>
           {t('bulk.viewerNote')}

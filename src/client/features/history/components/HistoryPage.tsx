@@ -19,6 +19,7 @@ import { auditExportHref, historySearchParams, isDateRangeInverted, parseHistory
 import { AuditEntryCard } from './AuditEntryCard';
 import { HistoryFilterBar } from './HistoryFilterBar';
 import { UndoDialog } from './UndoDialog';
+import { PageHeader } from '../../../components/PageHeader';
 
 /** History (audit log): `/history?chatUser=…&conversationType=…&conversationId=…&staff=…&status=…&from=…&to=…`. */
 export default function HistoryPage() {
@@ -29,12 +30,7 @@ export default function HistoryPage() {
 
   return (
     <Box>
-      <Typography variant="h4" component="h1" gutterBottom>
-        {t('history.title')}
-      </Typography>
-      <Typography color="text.secondary" sx={{ mb: 2 }}>
-        {t('history.intro')}
-      </Typography>
+      <PageHeader title={t('history.title')} intro={t('history.intro')} />
       <HistoryFilterBar filters={filters} onApply={(next) => setSearchParams(historySearchParams(next))} />
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 2 }}>
         <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>

@@ -1,25 +1,17 @@
-import Alert from '@mui/material/Alert';
-import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Paper from '@mui/material/Paper';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
-import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { countsPerBit, deriveAppView } from '../../../../shared/marks/app-view';
-import { ErrorNotice } from '../../../components/ErrorNotice';
-import { PageSkeleton } from '../../../components/PageSkeleton';
-import { isApiError } from '../../../lib/api-error';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import { chatUserQueryOptions } from '../../marks/api/get-chat-user';
-import { conversationsQueryOptions } from '../../marks/api/get-conversations';
+import { ChatUserConversations } from '../../marks/components/ChatUserConversations';
 import { ChatUserField } from '../../marks/components/ChatUserField';
 import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
-import { rememberChatUser } from '../../marks/hooks/use-recent-chat-users';
 import { compareConversations } from '../../marks/model/filters';
 import { appPresenceByKey, type AppPresence } from '../model/app-presence';
 import { applyWhatIf, EMPTY_WHAT_IF, hasWhatIfChange, type WhatIf } from '../model/what-if';
@@ -27,6 +19,7 @@ import { AppViewList } from './AppViewList';
 import { BitCounts } from './BitCounts';
 import { RawConversationList } from './RawConversationList';
 import { WhatIfPanel } from './WhatIfPanel';
+import { PageHeader } from '../../../components/PageHeader';
 
 /** Inspect (mark effects): `/inspect?user=olivia.brown`. Reads only; the what-if never writes. */
 export default function InspectPage() {
@@ -36,12 +29,7 @@ export default function InspectPage() {
 
   return (
     <Box>
-      <Typography variant="h4" component="h1" gutterBottom>
-        {t('inspect.title')}
-      </Typography>
-      <Typography color="text.secondary" sx={{ mb: 2 }}>
-        {t('inspect.intro')}
-      </Typography>
+      <PageHeader title={t('inspect.title')} intro={t('inspect.intro')} />
       <ChatUserField userId={userId} onLoad={(user) => setSearchParams({ user })} />
       <Box sx={{ mt: 3 }}>
         {userId ? (
@@ -56,28 +44,7 @@ export default function InspectPage() {
 }
 
 function InspectWorkspace({ userId }: { userId: string }) {
-  const t = useT();
-  const chatUser = useQuery(chatUserQueryOptions(userId));
-  const imported = chatUser.data?.imported === true;
-  const conversations = useQuery({ ...conversationsQueryOptions(userId), enabled: imported });
-
-  useEffect(() => {
-    if (imported) rememberChatUser(userId);
-  }, [imported, userId]);
-
-  if (chatUser.isPending) return <PageSkeleton rows={8} />;
-  if (chatUser.isError) return <ErrorNotice error={chatUser.error} onRetry={() => void chatUser.refetch()} />;
-  if (!imported || (conversations.isError && isApiError(conversations.error) && conversations.error.code === 'CHAT_USER_NOT_FOUND')) {
-    return (
-      <Alert severity="warning" role="alert">
-        <AlertTitle>{t('marks.notImportedTitle')}</AlertTitle>
-        {t('marks.notImported', { userId })}
-      </Alert>
-    );
-  }
-  if (conversations.isPending) return <PageSkeleton rows={8} />;
-  if (conversations.isError) return <ErrorNotice error={conversations.error} onRetry={() => void conversations.refetch()} />;
-  return <LoadedInspect userId={userId} entries={conversations.data.conversations} />;
+  return <ChatUserConversations userId={userId}>{({ entries }) => <LoadedInspect userId={userId} entries={entries} />}</ChatUserConversations>;
 }
 
 function LoadedInspect({ userId, entries }: { userId: string; entries: readonly ConversationEntry[] }) {

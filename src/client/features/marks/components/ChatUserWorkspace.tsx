@@ -1,37 +1,30 @@
 import Alert from '@mui/material/Alert';
-import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link as RouterLink, useLocation, useNavigate } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import type { MarkItemRequest, MarkResult } from '../../../../shared/api/marks';
 import type { MarkChange } from '../../../../shared/marks/change';
 import { conversationKey, type Conversation } from '../../../../shared/marks/conversation';
-import { ErrorNotice } from '../../../components/ErrorNotice';
-import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useToast } from '../../../components/ToastProvider';
-import { isApiError } from '../../../lib/api-error';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
 import { useHasRole } from '../../auth/session-context';
 import { BulkEditAllButton } from '../../bulk/components/BulkEditAllButton';
 import { createChangeStore } from '../../bulk/model/change-store';
 import { conversationHistoryHref } from '../../history/model/filters';
-import { chatUserQueryOptions } from '../api/get-chat-user';
-import { conversationsQueryOptions } from '../api/get-conversations';
 import { useSaveMarks } from '../api/save-marks';
 import { useBitLabeler } from '../hooks/use-bit-labeler';
-import { rememberChatUser } from '../hooks/use-recent-chat-users';
 import { readMarksDraft, type MarksDraft } from '../model/draft';
 import { compareConversations, matchesFilters, type ConversationFilters as Filters } from '../model/filters';
 import { applySelectionClick } from '../model/selection';
 import { AddConversationForm, type AddOutcome } from './AddConversationForm';
+import { ChatUserConversations } from './ChatUserConversations';
 import { ConversationFilters } from './ConversationFilters';
 import { ConversationList } from './ConversationList';
 import { MarkEditor, type SaveRequest, type SelectedConversation } from './MarkEditor';
@@ -56,38 +49,19 @@ function addedEntry(conversation: Conversation): ConversationEntry {
 }
 
 export function ChatUserWorkspace({ userId, filters, onFiltersChange }: WorkspaceProps) {
-  const t = useT();
-  const chatUser = useQuery(chatUserQueryOptions(userId));
-  const imported = chatUser.data?.imported === true;
-  const conversations = useQuery({ ...conversationsQueryOptions(userId), enabled: imported });
-
-  useEffect(() => {
-    if (imported) rememberChatUser(userId);
-  }, [imported, userId]);
-
-  if (chatUser.isPending) return <PageSkeleton rows={8} />;
-  if (chatUser.isError) return <ErrorNotice error={chatUser.error} onRetry={() => void chatUser.refetch()} />;
-  const notImported =
-    !imported || (conversations.isError && isApiError(conversations.error) && conversations.error.code === 'CHAT_USER_NOT_FOUND');
-  if (notImported) {
-    return (
-      <Alert severity="warning" role="alert">
-        <AlertTitle>{t('marks.notImportedTitle')}</AlertTitle>
-        {t('marks.notImported', { userId })}
-      </Alert>
-    );
-  }
-  if (conversations.isPending) return <PageSkeleton rows={8} />;
-  if (conversations.isError) return <ErrorNotice error={conversations.error} onRetry={() => void conversations.refetch()} />;
   return (
-    <LoadedWorkspace
-      userId={userId}
-      entries={conversations.data.conversations}
-      dataVersion={conversations.dataUpdatedAt}
-      refetch={async () => (await conversations.refetch()).data?.conversations}
-      filters={filters}
-      onFiltersChange={onFiltersChange}
-    />
+    <ChatUserConversations userId={userId}>
+      {({ entries, dataVersion, refetch }) => (
+        <LoadedWorkspace
+          userId={userId}
+          entries={entries}
+          dataVersion={dataVersion}
+          refetch={refetch}
+          filters={filters}
+          onFiltersChange={onFiltersChange}
+        />
+      )}
+    </ChatUserConversations>
   );
 }
 

@@ -4,6 +4,7 @@ import { useT } from '../../../lib/i18n/I18nProvider';
 import { useMarksLocation } from '../hooks/use-marks-location';
 import { ChatUserField } from './ChatUserField';
 import { ChatUserWorkspace } from './ChatUserWorkspace';
+import { PageHeader } from '../../../components/PageHeader';
 
 /** Marks (home): `/marks?user=minji.kim&type=group&bit=32&q=text`. */
 export default function MarksPage() {
@@ -12,12 +13,7 @@ export default function MarksPage() {
 
   return (
     <Box>
-      <Typography variant="h4" component="h1" gutterBottom>
-        {t('marks.title')}
-      </Typography>
-      <Typography color="text.secondary" sx={{ mb: 2 }}>
-        {t('marks.intro')}
-      </Typography>
+      <PageHeader title={t('marks.title')} intro={t('marks.intro')} />
       <ChatUserField userId={location.user} onLoad={(user) => updateLocation({ user, q: '', type: null, bit: null })} />
       <Box sx={{ mt: 3 }}>
         {location.user ? (

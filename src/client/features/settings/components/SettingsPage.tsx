@@ -1,7 +1,6 @@
 import Box from '@mui/material/Box';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
-import Typography from '@mui/material/Typography';
 import { useSearchParams } from 'react-router';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../../lib/i18n/translate';
@@ -9,6 +8,7 @@ import { AuditChainSection } from './AuditChainSection';
 import { LabelsSection } from './LabelsSection';
 import { SessionsSection } from './SessionsSection';
 import { StaffSection } from './StaffSection';
+import { PageHeader } from '../../../components/PageHeader';
 
 const TABS = ['labels', 'staff', 'sessions', 'audit'] as const;
 type SettingsTab = (typeof TABS)[number];
@@ -33,12 +33,7 @@ export default function SettingsPage() {
 
   return (
     <Box>
-      <Typography variant="h4" component="h1" gutterBottom>
-        {t('settings.title')}
-      </Typography>
-      <Typography color="text.secondary" sx={{ mb: 2 }}>
-        {t('settings.intro')}
-      </Typography>
+      <PageHeader title={t('settings.title')} intro={t('settings.intro')} />
       <Tabs
         value={tab}
         onChange={(_event, next: SettingsTab) => setSearchParams(next === 'labels' ? {} : { tab: next }, { replace: true })}

@@ -1,0 +1,54 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, type ReactNode } from 'react';
+import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { PageSkeleton } from '../../../components/PageSkeleton';
+import { isApiError } from '../../../lib/api-error';
+import { useT } from '../../../lib/i18n/I18nProvider';
+import { chatUserQueryOptions } from '../api/get-chat-user';
+import { conversationsQueryOptions } from '../api/get-conversations';
+import { rememberChatUser } from '../hooks/use-recent-chat-users';
+
+export type LoadedConversations = {
+  entries: ConversationEntry[];
+  /** Changes whenever the list is refetched. */
+  dataVersion: number;
+  refetch: () => Promise<ConversationEntry[] | undefined>;
+};
+
+/**
+ * Loads a chat user for a page (Marks, Inspect): checks the user is imported, then fetches the
+ * conversations; skeletons, errors and "not imported" are shown here, the page gets the list.
+ */
+export function ChatUserConversations({ userId, children }: { userId: string; children: (loaded: LoadedConversations) => ReactNode }) {
+  const t = useT();
+  const chatUser = useQuery(chatUserQueryOptions(userId));
+  const imported = chatUser.data?.imported === true;
+  const conversations = useQuery({ ...conversationsQueryOptions(userId), enabled: imported });
+
+  useEffect(() => {
+    if (imported) rememberChatUser(userId);
+  }, [imported, userId]);
+
+  if (chatUser.isPending) return <PageSkeleton rows={8} />;
+  if (chatUser.isError) return <ErrorNotice error={chatUser.error} onRetry={() => void chatUser.refetch()} />;
+  const notImported =
+    !imported || (conversations.isError && isApiError(conversations.error) && conversations.error.code === 'CHAT_USER_NOT_FOUND');
+  if (notImported) {
+    return (
+      <Alert severity="warning" role="alert">
+        <AlertTitle>{t('marks.notImportedTitle')}</AlertTitle>
+        {t('marks.notImported', { userId })}
+      </Alert>
+    );
+  }
+  if (conversations.isPending) return <PageSkeleton rows={8} />;
+  if (conversations.isError) return <ErrorNotice error={conversations.error} onRetry={() => void conversations.refetch()} />;
+  return children({
+    entries: conversations.data.conversations,
+    dataVersion: conversations.dataUpdatedAt,
+    refetch: async () => (await conversations.refetch()).data?.conversations,
+  });
+}
