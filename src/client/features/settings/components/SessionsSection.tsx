@@ -17,7 +17,7 @@ import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
 import { sessionsQueryOptions, useRevokeSession } from '../api/sessions';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 
 /** Every signed-in session, with a way to end it (ending one's own signs one out). */
 export function SessionsSection() {

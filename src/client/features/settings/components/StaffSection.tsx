@@ -34,7 +34,7 @@ import { useCreateStaff, usePatchStaff } from '../api/change-staff';
 import { staffQueryOptions } from '../api/get-staff';
 import { generateStaffPassword } from '../model/password';
 import { newStaffProblems, resetPasswordProblem, type StaffFieldProblems } from '../model/staff-form';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { PasswordChoice, type PasswordMode } from './PasswordChoice';
 import { PasswordOnceDialog } from './PasswordOnceDialog';
 

@@ -4,10 +4,20 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import { useT } from '../../../lib/i18n/I18nProvider';
+import { useT } from '../lib/i18n/I18nProvider';
 
-/** A yes/no question before something that cannot be taken back (ending one's own session, say). */
-export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose }: { title: string; body: string; confirmLabel: string; onConfirm: () => void; onClose: () => void }) {
+type ConfirmDialogProps = {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  /** The safe choice, focused first; "Cancel" unless given. */
+  cancelLabel?: string;
+  onConfirm: () => void;
+  onClose: () => void;
+};
+
+/** A yes/no question before something that cannot be taken back (ending a session, cancelling a job). */
+export function ConfirmDialog({ title, body, confirmLabel, cancelLabel, onConfirm, onClose }: ConfirmDialogProps) {
   const t = useT();
   return (
     <Dialog open onClose={onClose} aria-labelledby="confirm-title" aria-describedby="confirm-body">
@@ -16,7 +26,9 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onClose }:
         <DialogContentText id="confirm-body">{body}</DialogContentText>
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose}>{t('history.cancel')}</Button>
+        <Button onClick={onClose} autoFocus>
+          {cancelLabel ?? t('history.cancel')}
+        </Button>
         <Button
           variant="contained"
           color="error"
