@@ -100,10 +100,9 @@ export type BenchBff = {
   close(): Promise<void>;
 };
 
-/** The BFF as main.ts wires it (database file, job runner, client with 64 connections), driven by inject. */
-export async function startBenchBff(emulator: Omit<EmulatorProcess, 'close'>, callsPerSecond: number, dataDir: string): Promise<BenchBff> {
-  const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
-  const chat = createChatClient({
+/** A Chat client on the emulator process, with main.ts's 64 connections. */
+function benchChatClient(emulator: Omit<EmulatorProcess, 'close'>, callsPerSecond: number): ChatClient {
+  return createChatClient({
     baseUrl: emulator.url,
     sdkAppId: emulator.sdkAppId,
     adminIdentifier: emulator.adminIdentifier,
@@ -111,6 +110,12 @@ export async function startBenchBff(emulator: Omit<EmulatorProcess, 'close'>, ca
     ratePerSecond: callsPerSecond,
     connections: 64,
   });
+}
+
+/** The BFF as main.ts wires it (database file, job runner, client with 64 connections), driven by inject. */
+export async function startBenchBff(emulator: Omit<EmulatorProcess, 'close'>, callsPerSecond: number, dataDir: string): Promise<BenchBff> {
+  const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+  const chat = benchChatClient(emulator, callsPerSecond);
   const jobs = createJobRunner({ store, chat, clock: systemClock });
   await createStaff(store, { username: 'bench', role: 'editor', password: 'a bench password of no value' });
   const { sessionId } = await createSession(store, 'bench', { ip: '127.0.0.1', userAgent: 'bench' });
@@ -277,14 +282,7 @@ export type DirectCeilingReport = { rows: number; seconds: number; marksPerSecon
 export async function measureDirectCeiling(emulator: EmulatorProcess, options: { rows?: number; callsPerSecond?: number } = {}): Promise<DirectCeilingReport> {
   const rows = options.rows ?? 60_000;
   const callsPerSecond = options.callsPerSecond ?? 200;
-  const chat = createChatClient({
-    baseUrl: emulator.url,
-    sdkAppId: emulator.sdkAppId,
-    adminIdentifier: emulator.adminIdentifier,
-    secretKey: emulator.secretKey,
-    ratePerSecond: callsPerSecond,
-    connections: 64,
-  });
+  const chat = benchChatClient(emulator, callsPerSecond);
   try {
     const users = Array.from({ length: Math.ceil(rows / ROWS_PER_USER) }, (_, u) => `direct.${Date.now()}.${u}`);
     await importUsers(chat, users);

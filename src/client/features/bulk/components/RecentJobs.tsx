@@ -15,6 +15,7 @@ import { jobQueryOptions } from '../api/get-job';
 import { jobsQueryOptions } from '../api/get-jobs';
 import { JobStateChip } from './JobStateChip';
 import { shortJobId } from './JobPanel';
+import { visuallyHidden } from '../../../components/visually-hidden';
 
 /** The latest jobs, newest first, each one a click away from its progress and results. */
 export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | null; onOpen: (jobId: string) => void }) {
@@ -49,7 +50,7 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
                 <TableCell>{t('bulk.col.by')}</TableCell>
                 <TableCell>{t('bulk.col.created')}</TableCell>
                 <TableCell>
-                  <Typography component="span" sx={visuallyHiddenText}>
+                  <Typography component="span" sx={visuallyHidden}>
                     {t('bulk.col.open')}
                   </Typography>
                 </TableCell>
@@ -95,13 +96,3 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
     </section>
   );
 }
-
-// Pixel sizes as strings: in sx a bare 1 means 100 %.
-const visuallyHiddenText = {
-  position: 'absolute',
-  width: '1px',
-  height: '1px',
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-} as const;
