@@ -38,9 +38,12 @@ describe('command registry', () => {
     expect(isIdempotentCommand('group_open_http_svc/create_group')).toBe(false);
   });
 
-  it('caps each command at 90 % of a documented ceiling', () => {
+  it('takes the configured rate, or 90 % of a documented ceiling that is lower than it', () => {
     expect(commandRateLimit('im_open_login_svc/account_check', 180)).toBe(90);
     expect(commandRateLimit('recentcontact/get_list', 180)).toBe(180);
+    expect(commandRateLimit('recentcontact/mark_contact', 200)).toBe(200);
+    expect(commandRateLimit('recentcontact/mark_contact', 201)).toBe(180);
+    expect(commandRateLimit('im_open_login_svc/account_check', 100)).toBe(100);
     expect(commandRateLimit('recentcontact/get_list', 1000)).toBe(180);
     expect(commandRateLimit('profile/portrait_get', 1000)).toBe(1000);
     expect(commandRateLimit('im_open_login_svc/account_check', 20)).toBe(20);

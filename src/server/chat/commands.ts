@@ -332,13 +332,14 @@ export function isIdempotentCommand(command: ChatCommand): boolean {
 }
 
 /**
- * Calls per second Markdesk allows itself for a command: the configured rate, but never more than
- * 90 % of a documented ceiling (account_check: 100/s → 90/s), keeping headroom for clock skew
- * and other callers of the same app.
+ * Calls per second Markdesk allows itself for a command (bff-api §3, CHAT_RATE_LIMIT_PER_SECOND):
+ * the configured rate, unless the command's documented ceiling is lower than that — then 90 % of
+ * that ceiling (account_check: 100/s → 90/s), headroom the operator did not get to choose. A rate
+ * configured at or under a ceiling is taken as given: 200 for mark_contact means 200.
  */
 export function commandRateLimit(command: ChatCommand, configuredPerSecond: number): number {
   const documented = documentedCallsPerSecond(command);
-  return documented === undefined ? configuredPerSecond : Math.min(configuredPerSecond, Math.floor(documented * 0.9));
+  return documented !== undefined && documented < configuredPerSecond ? Math.floor(documented * 0.9) : configuredPerSecond;
 }
 
 /** Parses a response body of `command`; throws the zod error when the shape is wrong. */

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from './clock';
-import { createSlidingWindowLimiter } from './rate-limiter';
+import { createSlidingWindowLimiter, DEFAULT_ARRIVAL_MARGIN_MS } from './rate-limiter';
+
+/** The limiter's own window: a second plus the margin for calls delayed unequally on the way. */
+const WINDOW_MS = 1000 + DEFAULT_ARRIVAL_MARGIN_MS;
 
 // Fake timers: systemClock reads Date.now() and sleeps with setTimeout, both faked here, so every
 // figure below is fake time and nothing depends on how fast the machine is.
@@ -24,8 +27,8 @@ function busiestSecond(starts: readonly number[]): number {
   return busiest;
 }
 
-async function burst(limit: number, calls: number) {
-  const limiter = createSlidingWindowLimiter(limit, systemClock);
+async function burst(limit: number, calls: number, arrivalMarginMs = DEFAULT_ARRIVAL_MARGIN_MS) {
+  const limiter = createSlidingWindowLimiter(limit, systemClock, arrivalMarginMs);
   const t0 = Date.now();
   const starts: number[] = [];
   const order: number[] = [];
@@ -49,17 +52,42 @@ describe('sliding-window limiter', () => {
     expect(busiestSecond(starts)).toBeLessThanOrEqual(limit);
     // First come, first served.
     expect(order).toEqual(Array.from({ length: 1000 }, (_, index) => index));
-    // Does not starve: done in about 1000/limit seconds of fake time (the first call starts at once).
-    const ideal = (999 * 1000) / limit;
+    // Does not starve: done in about 1000/limit windows of fake time (the first call starts at once).
+    const ideal = (999 * WINDOW_MS) / limit;
     expect(starts.at(-1)!).toBeGreaterThanOrEqual(ideal - 1);
-    expect(starts.at(-1)!).toBeLessThanOrEqual(ideal + 1000 / limit + 2);
+    expect(starts.at(-1)!).toBeLessThanOrEqual(ideal + WINDOW_MS / limit + 2);
   });
 
   it('spaces calls rather than firing a burst at a window edge', async () => {
     const { starts } = await burst(100, 300);
     const gaps = starts.slice(1).map((start, index) => start - starts[index]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(9);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(11);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(12);
+  });
+
+  it('keeps every second of ARRIVALS under the limit when each call is delayed on its way by up to the margin', async () => {
+    const delaysWithin = (margin: number) => fc.array(fc.integer({ min: 0, max: margin }), { minLength: 1 });
+    const scenario = fc.integer({ min: 1, max: 60 }).chain((margin) => fc.tuple(fc.integer({ min: 2, max: 250 }), fc.constant(margin), delaysWithin(margin)));
+    await fc.assert(
+      fc.asyncProperty(scenario, async ([limit, margin, delays]) => {
+        vi.setSystemTime(Date.UTC(2025, 0, 1));
+        const { starts } = await burst(limit, limit * 3, margin);
+        const arrivals = starts.map((start, index) => start + delays[index % delays.length]!);
+        expect(busiestSecond(arrivals)).toBeLessThanOrEqual(limit);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('without a margin, runs at exactly the limit per second', async () => {
+    const limiter = createSlidingWindowLimiter(200, systemClock, 0);
+    const t0 = Date.now();
+    const starts: number[] = [];
+    const done = Promise.all(Array.from({ length: 601 }, () => limiter.acquire().then(() => starts.push(Date.now() - t0))));
+    await vi.runAllTimersAsync();
+    await done;
+    expect(starts.at(-1)).toBe(3000);
+    expect(busiestSecond(starts)).toBe(200);
   });
 
   it('starts an idle call at once', async () => {
@@ -109,6 +137,7 @@ describe('sliding-window limiter', () => {
   it('refuses a limit below 1 call per second', () => {
     expect(() => createSlidingWindowLimiter(0, systemClock)).toThrow(RangeError);
     expect(() => createSlidingWindowLimiter(Number.NaN, systemClock)).toThrow(RangeError);
+    expect(() => createSlidingWindowLimiter(10, systemClock, -1)).toThrow(RangeError);
   });
 
   it('holds for random arrival patterns: never over the limit, in order, never idle without cause', async () => {
@@ -143,14 +172,14 @@ describe('sliding-window limiter', () => {
 
         const starts = calls.map((call) => call.start);
         expect(busiestSecond(starts)).toBeLessThanOrEqual(Math.floor(limit));
-        const spacing = 1000 / limit;
+        const spacing = WINDOW_MS / limit;
         calls.forEach((call, index) => {
           expect(call.start).toBeGreaterThanOrEqual(call.arrival);
           if (index === 0) return;
           expect(call.start).toBeGreaterThanOrEqual(calls[index - 1]!.start);
           // Liveness: a call waits only for its arrival, the spacing after the previous start,
           // or the oldest start of a full window to age out.
-          const windowBound = index >= limit ? calls[index - Math.floor(limit)]!.start + 1000 : 0;
+          const windowBound = index >= limit ? calls[index - Math.floor(limit)]!.start + WINDOW_MS : 0;
           const bound = Math.max(call.arrival, calls[index - 1]!.start + spacing, windowBound);
           expect(call.start).toBeLessThanOrEqual(Math.ceil(bound) + 1);
         });
