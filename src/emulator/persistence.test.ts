@@ -1,4 +1,5 @@
 // State in a SQLite file survives a restart; demo data goes only into an empty database.
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,22 @@ describe('a database file', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('counts marked conversations toward the 1,000 cap in a file written before the count was kept', async () => {
+    const dbFile = join(directory, 'older.sqlite');
+    const first = await startTestEmulator({ dbFile, demoData: true });
+    await first.close();
+    // What a file from before mark_count looks like: the marks, no count, no triggers.
+    const raw = new Database(dbFile);
+    raw.exec('DROP TRIGGER mark_count_on_insert; DROP TRIGGER mark_count_on_delete; DROP TABLE mark_count');
+    raw.close();
+
+    const second = await startTestEmulator({ dbFile });
+    const items = Array.from({ length: 11 }, (_, index) => ({ OptType: 1, ContactItem: { Type: 1, To_Account: `after-upgrade-${index}` }, SetMark: [0] }));
+    const response = expectOk(await chatCaller(second)('recentcontact/mark_contact', { From_Account: DEMO_HEAVY_USER, MarkItem: items }));
+    await second.close();
+    expect((response.ResultItem as { ResultCode: number }[]).map((item) => item.ResultCode)).toEqual([...Array(10).fill(0), 51008]);
   });
 
   it('gets demo data once: a restart neither duplicates nor resets it', async () => {

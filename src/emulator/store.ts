@@ -82,6 +82,15 @@ CREATE TABLE IF NOT EXISTS conversation_mark (
   updated_at INTEGER NOT NULL,
   UNIQUE (owner, conv_type, peer)
 );
+-- Marked or grouped conversations per owner, kept by triggers: the 1,000 cap is checked for every
+-- new item of a mark_contact call, and counting an owner's rows each time costs up to 1,000 steps.
+CREATE TABLE IF NOT EXISTS mark_count (owner TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS mark_count_on_insert AFTER INSERT ON conversation_mark BEGIN
+  INSERT INTO mark_count (owner, n) VALUES (NEW.owner, 1) ON CONFLICT (owner) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS mark_count_on_delete AFTER DELETE ON conversation_mark BEGIN
+  UPDATE mark_count SET n = n - 1 WHERE owner = OLD.owner;
+END;
 CREATE TABLE IF NOT EXISTS contact_group (
   owner TEXT NOT NULL,
   group_id INTEGER NOT NULL,
@@ -163,6 +172,8 @@ export class EmulatorStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    // Recounted at every open: a file from before mark_count existed gets its counts here.
+    this.db.exec('DELETE FROM mark_count; INSERT INTO mark_count (owner, n) SELECT owner, COUNT(*) FROM conversation_mark GROUP BY owner');
     this.statements = this.prepare();
     if (this.getMeta('schema_version') === undefined) this.setMeta('schema_version', SCHEMA_VERSION);
   }
@@ -211,7 +222,7 @@ export class EmulatorStore {
       getMark: db.prepare(
         'SELECT conv_type, peer, standard_mark_hex, custom_mark, updated_at FROM conversation_mark WHERE owner = ? AND conv_type = ? AND peer = ?',
       ),
-      markCount: db.prepare('SELECT COUNT(*) AS n FROM conversation_mark WHERE owner = ?'),
+      markCount: db.prepare('SELECT n FROM mark_count WHERE owner = ?'),
       upsertMark: db.prepare(
         `INSERT INTO conversation_mark (owner, conv_type, peer, standard_mark_hex, custom_mark, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (owner, conv_type, peer) DO UPDATE SET standard_mark_hex = excluded.standard_mark_hex,
@@ -257,6 +268,7 @@ export class EmulatorStore {
   clearAll(): void {
     this.transaction(() => {
       for (const table of STATE_TABLES) this.db.exec(`DELETE FROM ${table}`);
+      this.db.exec('DELETE FROM mark_count');
       this.db.exec("DELETE FROM sqlite_sequence WHERE name = 'conversation_mark'");
       this.setMeta('schema_version', SCHEMA_VERSION);
     });
@@ -398,7 +410,7 @@ export class EmulatorStore {
   }
 
   markCount(owner: string): number {
-    return (this.statements.markCount.get(owner) as { n: number }).n;
+    return (this.statements.markCount.get(owner) as { n: number } | undefined)?.n ?? 0;
   }
 
   /** Inserting appends at the end of the paging order; updating keeps the position. */
