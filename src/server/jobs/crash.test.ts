@@ -20,6 +20,7 @@ import { createStaff } from '../auth/staff';
 import { createChatClient } from '../chat/client';
 import { verifyAuditChain } from '../store/audit';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database';
+import { announcedWrites } from './store';
 import { csvOf, jobAuditEntries, plannedRows, upstreamStates } from './testing';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -159,17 +160,21 @@ describe('a bulk job and a crashing BFF', () => {
     // What the dead process had confirmed, as its database says.
     const afterCrash = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
     const lineStates = afterCrash.sqlite
-      .prepare(`SELECT chat_user || '/' || conversation_id AS key, status FROM job_rows WHERE job_id = ?`)
-      .all(checked.jobId) as { key: string; status: string }[];
-    const openIntents = jobAuditEntries(afterCrash, checked.jobId).filter((entry) => entry.status === 'unknown').length;
+      .prepare(`SELECT line, chat_user || '/' || conversation_id AS key, status FROM job_rows WHERE job_id = ?`)
+      .all(checked.jobId) as { line: number; key: string; status: string }[];
+    const afterCrashPending = lineStates.filter((line) => line.status === 'pending').map((line) => line.line);
+    const inFlight = announcedWrites(afterCrash, checked.jobId).flatMap((write) => write.lines.map(({ line }) => line));
+    const entriesAtCrash = jobAuditEntries(afterCrash, checked.jobId).length;
     await afterCrash.close();
     const confirmed = lineStates.filter((line) => line.status === 'applied').map((line) => line.key);
     expect(confirmed.length).toBeGreaterThanOrEqual(600);
     expect(confirmed.length).toBeLessThan(3000);
-    // The kill caught lines in flight: claimed, their intents possibly written, their writes possibly landed.
-    expect(lineStates.some((line) => line.status === 'claimed')).toBe(true);
-    // … among them rows whose audit intent was written but whose outcome is unknown.
-    expect(openIntents).toBeGreaterThan(0);
+    // One entry per settled line, none for the rest.
+    expect(entriesAtCrash).toBe(confirmed.length);
+    // The kill caught calls in flight: announced, their writes possibly landed, their lines still pending.
+    expect(inFlight.length).toBeGreaterThan(0);
+    const pendingLines = new Set(afterCrashPending);
+    for (const line of inFlight) expect(pendingLines.has(line), `line ${line}`).toBe(true);
 
     const second = await startBff(env, dir);
     cleanups.push(() => void second.child.kill('SIGKILL'));

@@ -5,11 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toMarkItem } from '../../shared/marks/change';
 import type { ChatClient } from '../chat/client';
 import type { ChatCommand, RequestOf } from '../chat/commands';
-import { recordIntents, recordOutcomes } from '../store/audit';
+import { recordEntry } from '../store/audit';
+import { immediateTransaction } from '../store/database';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { bitNamesFrom, readJobCsv } from './csv';
 import { createJobRunner, jobLineRequestId, jobReason, type JobRunner, type JobRunnerOptions } from './runner';
-import { claimChunk, getJob, storeCheckedJob, transitionJob } from './store';
+import { announcedWrites, announceWriteInTransaction, finishRowsInTransaction, getJob, nextPendingChunk, storeCheckedJob, transitionJob } from './store';
 import { csvOf, jobAuditEntries, plannedRows, upstreamStates, type PlannedRow } from './testing';
 
 let bff: TestBff;
@@ -215,40 +216,60 @@ describe('failures', () => {
 });
 
 describe('taking over after a crash', () => {
-  it('settles each claimed line from the audit log: finished ones copied, landed writes confirmed, the rest sent — one entry per line', async () => {
+  it('settles the calls announced before a crash from Chat’s state: landed writes recorded, the rest sent — one entry per line', async () => {
     const rows = plannedRows(['crash.a'], 4, [0, 33], 'after crash');
     const jobId = await newJob(rows);
     await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
-    // What a process that died mid-job leaves behind: all four lines claimed, and …
-    const chunk = (await claimChunk(bff.store, jobId, 10, false))!;
-    const [none, landed, lost, finished] = chunk.rows;
-    const intent = (line: typeof none) => ({
-      staff: 'editor',
-      chatUser: 'crash.a',
-      conversation: line!.conversation,
-      requested: line!.change,
-      before: { bits: [], customMark: '' },
-      requestId: jobLineRequestId(jobId, line!.line),
-      reason: jobReason(jobId),
-    });
-    // … line 2: no audit entry yet (never sent);
-    // line 3: an intent, and the write reached Chat before the crash;
-    // line 4: an intent, the write never arrived;
-    // line 5: intent and outcome recorded, the line itself not yet marked done.
-    const [landedId, , finishedId] = await recordIntents(bff.store, [intent(landed), intent(lost), intent(finished)], bff.clock);
-    for (const line of [landed!, finished!]) {
+    // What a process that died mid-job leaves behind: four pending lines, and …
+    const [untouched, landed, lost, settled] = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
+    const empty = { bits: [], customMark: '' };
+    // … line 2: never announced (never sent);
+    // line 3: announced, and the write reached Chat before the crash;
+    // line 4: announced, the write never arrived;
+    // line 5: announced, written and settled — entry and final state committed (the announcement
+    // of a call with a line still to try again outlives it).
+    await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, 'crash.a', [landed!, lost!, settled!].map(({ line }) => ({ line, before: empty }))));
+    for (const line of [landed!, settled!]) {
       await bff.chat.call('recentcontact/mark_contact', { From_Account: 'crash.a', MarkItem: [toMarkItem(line.conversation, line.change)] });
     }
-    await recordOutcomes(bff.store, [{ entryId: finishedId!, status: 'applied', before: null, after: { bits: [0, 33], customMark: 'after crash' } }], bff.clock);
+    const after = { bits: [0, 33], customMark: 'after crash' };
+    const settledEntry = await recordEntry(
+      bff.store,
+      { staff: 'editor', chatUser: 'crash.a', conversation: settled!.conversation, requested: settled!.change, before: empty, after, status: 'applied', requestId: jobLineRequestId(jobId, settled!.line), reason: jobReason(jobId) },
+      bff.clock,
+    );
+    await immediateTransaction(bff.store, () => finishRowsInTransaction(bff.store, jobId, [{ line: settled!.line, status: 'applied', auditId: settledEntry }]));
 
     const jobs = runner();
     await jobs.resumeInterrupted();
     await jobs.whenIdle(jobId);
     expect(jobs.status(jobId)).toMatchObject({ state: 'done', done: 4, applied: 4 });
-    // Only the line without an entry and the one whose write was lost went out again.
-    expect(sent.sort()).toEqual([none!.conversation.id, lost!.conversation.id].sort());
+    // Only the line never announced and the one whose write was lost went out again.
+    expect(sent.sort()).toEqual([untouched!.conversation.id, lost!.conversation.id].sort());
     await expectAllApplied(jobId, rows);
     const entries = jobAuditEntries(bff.store, jobId);
-    expect(entries.find((entry) => entry.id === landedId)).toMatchObject({ status: 'applied', before: { bits: [], customMark: '' } });
+    expect(entries.find((entry) => entry.requestId === jobLineRequestId(jobId, landed!.line))).toMatchObject({ status: 'applied', before: empty, after });
+    expect(announcedWrites(bff.store, jobId)).toEqual([]);
+  });
+
+  it('a job cancelled while writes were in flight records the ones that landed and sends nothing', async () => {
+    const rows = plannedRows(['crash.b'], 3, [34]);
+    const jobId = await newJob(rows);
+    await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
+    const [landed, lost] = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
+    const empty = { bits: [], customMark: '' };
+    await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, 'crash.b', [landed!, lost!].map(({ line }) => ({ line, before: empty }))));
+    await bff.chat.call('recentcontact/mark_contact', { From_Account: 'crash.b', MarkItem: [toMarkItem(landed!.conversation, landed!.change)] });
+    await transitionJob(bff.store, jobId, ['running'], 'cancelled', { finishedAt: null });
+
+    const jobs = runner();
+    await jobs.resumeInterrupted();
+    await jobs.whenIdle(jobId);
+    expect(sent).toEqual([]);
+    const job = getJob(bff.store, jobId)!;
+    expect(job).toMatchObject({ state: 'cancelled', applied: 1, cancelled: 2 });
+    expect(job.finishedAt).not.toBeNull();
+    expect(jobAuditEntries(bff.store, jobId).map((entry) => [entry.requestId, entry.status])).toEqual([[jobLineRequestId(jobId, landed!.line), 'applied']]);
+    expect(announcedWrites(bff.store, jobId)).toEqual([]);
   });
 });

@@ -1,28 +1,29 @@
 // Runs bulk jobs against Chat at the upstream rate ceiling (bff-api §4.4).
 //
-// A job's pending lines are taken a chunk at a time — up to 900 lines of one chat user — and flow
-// through a two-stage pipeline:
-//   readers: claim a chunk → read every `before` (search_contact_group, ≤300 per call, in parallel)
-//            → settle the lines that need no write (unchanged) → audit intents of the rest, in one
-//            transaction → hand them on in batches of ≤100;
-//   writers: mark_contact → audit outcome → line final.
-// Outcomes and final line states are committed in groups (every few dozen milliseconds) rather
-// than per call: a commit costs far more than a row, and a line whose outcome was not committed
-// yet when the process died is settled from Chat's state on restart, like any open intent.
+// A job's pending lines are taken a chunk at a time — up to 900 lines of one chat user, in
+// (chat user, line) order — and flow through a two-stage pipeline:
+//   readers: take a chunk → read every `before` (search_contact_group, ≤300 per call, in parallel)
+//            → settle the lines that need no write (unchanged) and announce the calls about to be
+//            sent (job_writes), in one transaction → hand them on in batches of ≤100;
+//   writers: mark_contact → each line's one audit entry and final state.
+// Taking lines writes nothing: the runner remembers how far it got, and lines that must be tried
+// again wait in memory. Entries and final line states are committed in groups (every few dozen
+// milliseconds) rather than per call — a commit costs far more than a row — together with the
+// deletion of the announcements they settle.
 // Reads and writes have their own per-command limiters in the Chat client, so reads run ahead on
 // their own budget while enough writes wait at the mark_contact limiter to keep it busy. Each line
-// gets exactly the semantics of an interactive mark (services/mark-writer): one audit entry, the
-// intent durable before the write is sent, unchanged lines not sent, reason `bulk job {id}`.
+// gets the semantics of an interactive mark (services/mark-writer): one audit entry with the state
+// read before and the state written, unchanged lines not sent, reason `bulk job {id}`.
 //
-// Restarts: a line is `claimed` while the runner holds it. After a crash, claimed lines are looked
-// up in the audit log by their request id (job:{id}:line:{n}): no entry → never sent, take it
-// again; a finished entry → copy its result; an intent without outcome → the write may or may not
-// have landed. Writes are deltas, so such a line is simply read again: if Chat already shows the
-// change it is recorded as applied, else it is sent again — under the same audit entry.
+// Restarts: a line is final or pending in the database; nothing in between. An announcement still
+// there names a call whose answer was lost: it may or may not have landed. Writes are deltas, so
+// each of its lines is read again: if Chat shows exactly what the write would have produced, the
+// line is recorded as applied (from the `before` announced); otherwise it stays pending and goes
+// through the pipeline again — read, and sent if still needed.
 //
-// Transient failures (Chat busy, 60007 after the client's own retries, network) put lines back to
-// pending and slow the runner down instead of failing them; configuration errors stop the job
-// (state failed) so that someone can fix the cause and resume it.
+// Transient failures (Chat busy, 60007 after the client's own retries, network) put lines back in
+// line and slow the runner down instead of failing them; configuration errors stop the job (state
+// failed) so that someone can fix the cause and resume it.
 import { chatErrorInfo, chatErrorMessage, isTransientChatErrorClass } from '../../shared/chat-errors/catalogue';
 import { applyChange, sameMarkState, toMarkItem, type MarkState } from '../../shared/marks/change';
 import { conversationKey, toContactItem } from '../../shared/marks/conversation';
@@ -30,20 +31,21 @@ import { bitsFromMask } from '../../shared/marks/mask';
 import { ChatClientClosedError, type ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
 import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS, searchContactGroup } from '../chat/helpers';
-import { appendEntries, appendIntents, appendOutcomes, getAuditEntry, queryAudit, recordEntries, type AuditIntent, type AuditOutcome } from '../store/audit';
+import { appendEntries, type AuditOneShotEntry } from '../store/audit';
 import { immediateTransaction, type Clock, type Store } from '../store/database';
 import {
+  announcedWrites,
+  announceWriteInTransaction,
   cancelPendingRows,
-  claimChunk,
-  claimedRows,
   deleteUnfinishedUploads,
-  finishRows,
   finishRowsInTransaction,
+  forgetJobWrites,
+  forgetWritesInTransaction,
   getJob,
   jobIdsInState,
   listJobs,
-  requeueRows,
-  resetAttempts,
+  nextPendingChunk,
+  pendingLine,
   toJobStatus,
   transitionJob,
   type ClaimedChunk,
@@ -187,8 +189,10 @@ type StopReason = 'control' | 'shutdown' | 'halt';
 
 /** A line to write, with the state read before and the state the write will produce. */
 type WriteLine = WorkRow & { before: MarkState; after: MarkState };
-type Batch = { chatUser: string; lines: WriteLine[]; chunk: ChunkTracker };
+type Batch = { chatUser: string; lines: WriteLine[]; announcement: number; chunk: ChunkTracker };
 type ChunkTracker = { remaining: number };
+/** A settled line waiting for the next group commit: its audit entry says how it ended. */
+type SettledLine = { line: number; entry: AuditOneShotEntry };
 
 /** One run of one job, from taking its first chunk to having nothing in flight. */
 class Execution {
@@ -203,8 +207,14 @@ class Execution {
   private readonly lineTimes: { at: number; lines: number }[] = [];
   private readonly startedAtMs = Date.now();
   private readonly queue: BatchQueue<Batch>;
-  private pendingOutcomes: AuditOutcome[] = [];
-  private pendingResults: RowResult[] = [];
+  /** Where taking pending lines from the database goes on: the last line taken. */
+  private takenUpTo: { chatUser: string; line: number } | null = null;
+  /** Lines taken before and to be tried again (transient failures), by chat user. */
+  private readonly retry = new Map<string, WorkRow[]>();
+  /** Transient failures per line in this run; too many stop the job. */
+  private readonly attempts = new Map<number, number>();
+  private pendingLines: SettledLine[] = [];
+  private pendingForgotten: number[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private staff = '';
@@ -264,13 +274,15 @@ class Execution {
     const job = getJob(this.store, this.jobId);
     if (!job) return;
     this.staff = job.startedBy ?? job.createdBy;
-    await this.recoverClaimedLines();
-    const readers = Array.from({ length: this.runner.readConcurrency }, () => this.reader());
-    const writers = Array.from({ length: this.runner.writeConcurrency }, () => this.writer());
-    await Promise.all(readers);
-    this.queue.close();
-    await Promise.all(writers);
-    await this.flush();
+    if (!(await this.settleAnnouncedWrites())) return;
+    if (this.mode === 'run') {
+      const readers = Array.from({ length: this.runner.readConcurrency }, () => this.reader());
+      const writers = Array.from({ length: this.runner.writeConcurrency }, () => this.writer());
+      await Promise.all(readers);
+      this.queue.close();
+      await Promise.all(writers);
+      await this.flush();
+    }
     await this.conclude();
   }
 
@@ -285,6 +297,7 @@ class Execution {
     if (this.stopReason !== null) return;
     if (this.mode === 'run') {
       if (await transitionJob(this.store, this.jobId, ['running'], 'done', { finishedAt: now })) {
+        await forgetJobWrites(this.store, this.jobId);
         const job = getJob(this.store, this.jobId)!;
         this.runner.log.info(
           { event: 'sensitive_update', job: this.jobId, staff: this.staff, applied: job.applied, unchanged: job.unchanged, failed: job.failed },
@@ -293,54 +306,51 @@ class Execution {
       }
     } else if (getJob(this.store, this.jobId)?.state === 'cancelled') {
       await cancelPendingRows(this.store, this.jobId, now);
+      await forgetJobWrites(this.store, this.jobId);
     }
   }
 
-  // ---- recovery after a crash ----
+  // ---- after a crash ----
 
-  private async recoverClaimedLines(): Promise<void> {
-    const orphans = claimedRows(this.store, this.jobId);
-    if (orphans.length === 0) return;
-    const finished: RowResult[] = [];
-    const back: { line: number; auditId: string | null }[] = [];
-    for (const row of orphans) {
-      const entry = row.auditId !== null ? getAuditEntry(this.store, row.auditId) : this.findAuditEntry(row.chatUser, row);
-      if (entry === null) back.push({ line: row.line, auditId: null });
-      else if (entry.status === 'unknown') back.push({ line: row.line, auditId: entry.id });
-      else {
-        finished.push({
-          line: row.line,
-          status: entry.status,
-          auditId: entry.id,
-          ...(entry.upstreamCode !== undefined ? { upstreamCode: entry.upstreamCode } : {}),
-          ...(entry.message !== undefined && entry.status === 'failed' ? { message: entry.message } : {}),
-        });
+  /**
+   * Settles the calls announced by an earlier run whose answers never came (it stopped or crashed
+   * meanwhile): a line whose write shows in Chat is applied; the others stay pending. False when
+   * Chat could not be read (the run stops; the announcements stay for the next one).
+   */
+  private async settleAnnouncedWrites(): Promise<boolean> {
+    const announced = announcedWrites(this.store, this.jobId);
+    if (announced.length === 0) return true;
+    // The latest announcement of a line has the latest `before`.
+    const befores = new Map<number, MarkState>();
+    for (const write of announced) for (const { line, before } of write.lines) befores.set(line, before);
+    const byUser = new Map<string, (WorkRow & { before: MarkState })[]>();
+    for (const [line, before] of befores) {
+      const row = pendingLine(this.store, this.jobId, line);
+      if (row) byUser.set(row.chatUser, [...(byUser.get(row.chatUser) ?? []), { ...row, before }]);
+    }
+    let landed = 0;
+    try {
+      for (const [chatUser, rows] of byUser) {
+        const states = await this.readStates(chatUser, rows);
+        for (const row of rows) {
+          const after = applyChange(row.before, row.change);
+          if (sameMarkState(row.before, after) || !sameMarkState(states.get(conversationKey(row.conversation)) ?? EMPTY_STATE, after)) continue;
+          this.settle({ line: row.line, entry: { ...this.entryBase(chatUser, row, row.before), status: 'applied', after } });
+          landed++;
+        }
       }
+    } catch (error) {
+      if (!isChatError(error)) throw error;
+      const message = `Chat could not be read to settle the writes in flight when the server stopped: ${chatErrorMessage(error.code, 'en')} (code ${error.code}). Resume the job to try again.`;
+      if (this.mode === 'run') this.stop('halt', message);
+      else this.runner.log.warn({ event: 'job_recovery_failed', job: this.jobId, code: error.code }, 'bulk job: writes in flight not settled yet');
+      if (this.mode === 'run') await this.conclude();
+      return false;
     }
-    await finishRows(this.store, this.jobId, finished);
-    await requeueRows(this.store, this.jobId, back, false);
-    this.runner.log.info(
-      { event: 'job_recovered', job: this.jobId, lines: orphans.length, alreadyFinished: finished.length, openIntents: back.filter((b) => b.auditId).length },
-      'bulk job lines taken over after a restart',
-    );
-  }
-
-  /** The audit entry written for a line, found through its conversation (indexed) and request id. */
-  private findAuditEntry(chatUser: string, row: WorkRow) {
-    const requestId = jobLineRequestId(this.jobId, row.line);
-    let cursor: string | undefined;
-    do {
-      const page = queryAudit(this.store, {
-        conversationType: row.conversation.type,
-        conversationId: row.conversation.id,
-        limit: 500,
-        ...(cursor !== undefined ? { cursor } : {}),
-      });
-      const entry = page.entries.find((candidate) => candidate.requestId === requestId && candidate.chatUser === chatUser);
-      if (entry) return entry;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor !== undefined);
-    return null;
+    this.pendingForgotten.push(...announced.map((write) => write.id));
+    await this.flush();
+    this.runner.log.info({ event: 'job_recovered', job: this.jobId, lines: befores.size, landed }, 'bulk job: writes in flight when the server stopped settled');
+    return true;
   }
 
   // ---- readers ----
@@ -353,9 +363,9 @@ class Execution {
         await this.changed(wait);
         continue;
       }
-      const chunk = await claimChunk(this.store, this.jobId, this.runner.chunkRows, this.mode === 'finish');
+      const chunk = this.takeChunk();
       if (!chunk) {
-        // Nothing pending now; lines in flight may still come back (transient failures).
+        // Nothing to take now; lines in flight may still come back (transient failures).
         if (this.outstandingChunks === 0) return;
         await this.changed(1000);
         continue;
@@ -365,111 +375,100 @@ class Execution {
       try {
         await this.readChunk(chunk, tracker);
       } catch (error) {
-        // The lines stay claimed; the next run settles them from the audit log.
+        // The lines stay pending in the database; the next run takes them again.
         this.unexpected(error);
       } finally {
-        this.settle(tracker);
+        this.release(tracker);
       }
     }
   }
 
-  private settle(tracker: ChunkTracker): void {
+  /** Lines to try again first, then the next pending lines in the database. */
+  private takeChunk(): ClaimedChunk | null {
+    for (const [chatUser, rows] of this.retry) {
+      const taken = rows.splice(0, this.runner.chunkRows);
+      if (rows.length === 0) this.retry.delete(chatUser);
+      return { chatUser, rows: taken };
+    }
+    const chunk = nextPendingChunk(this.store, this.jobId, this.takenUpTo, this.runner.chunkRows);
+    if (chunk) this.takenUpTo = { chatUser: chunk.chatUser, line: chunk.rows[chunk.rows.length - 1]!.line };
+    return chunk;
+  }
+
+  private release(tracker: ChunkTracker): void {
     if (--tracker.remaining === 0) {
       this.outstandingChunks--;
       this.notify();
     }
   }
 
-  private async readChunk(chunk: ClaimedChunk, tracker: ChunkTracker): Promise<void> {
+  /** The current marks of the chunk's conversations, ≤300 per search_contact_group call, in parallel. */
+  private async readStates(chatUser: string, rows: readonly WorkRow[]): Promise<Map<string, MarkState>> {
     const states = new Map<string, MarkState>();
     const reads = await Promise.allSettled(
-      splitInto(chunk.rows, SEARCH_CONTACT_GROUP_MAX_ITEMS).map(async (part) => {
-        const { items } = await searchContactGroup(this.runner.chat, chunk.chatUser, part.map((row) => toContactItem(row.conversation)), { concurrency: 1 });
+      splitInto(rows, SEARCH_CONTACT_GROUP_MAX_ITEMS).map(async (part) => {
+        const { items } = await searchContactGroup(this.runner.chat, chatUser, part.map((row) => toContactItem(row.conversation)), { concurrency: 1 });
         for (const marks of items) states.set(conversationKey(marks.conversation), { bits: bitsFromMask(marks.mask), customMark: marks.customMark });
       }),
     );
     const failure = reads.find((read) => read.status === 'rejected');
-    if (failure) {
-      if (!isChatError(failure.reason)) throw failure.reason;
-      await this.readFailed(chunk, failure.reason.code);
+    if (failure) throw failure.reason;
+    return states;
+  }
+
+  private async readChunk(chunk: ClaimedChunk, tracker: ChunkTracker): Promise<void> {
+    let states: Map<string, MarkState>;
+    try {
+      states = await this.readStates(chunk.chatUser, chunk.rows);
+    } catch (error) {
+      if (!isChatError(error)) throw error;
+      this.readFailed(chunk, error.code);
       return;
     }
     this.succeeded();
 
-    const unchanged: { row: WorkRow; state: MarkState }[] = [];
-    const confirmed: { row: WorkRow; state: MarkState }[] = [];
+    const unchanged: SettledLine[] = [];
     const toWrite: WriteLine[] = [];
     for (const row of chunk.rows) {
-      const state = states.get(conversationKey(row.conversation)) ?? EMPTY_STATE;
-      const after = applyChange(state, row.change);
-      if (sameMarkState(state, after)) (row.auditId === null ? unchanged : confirmed).push({ row, state });
-      else toWrite.push({ ...row, before: state, after });
+      const before = states.get(conversationKey(row.conversation)) ?? EMPTY_STATE;
+      const after = applyChange(before, row.change);
+      if (sameMarkState(before, after)) unchanged.push({ line: row.line, entry: { ...this.entryBase(chunk.chatUser, row, before), status: 'unchanged', after } });
+      else toWrite.push({ ...row, before, after });
     }
 
-    // Already in the requested state: a fresh line is `unchanged` (nothing sent); a line whose
-    // intent is open had its write land before the answer was lost, so it is `applied`. Those lines
-    // are final now. The intents of the lines to write are durable before anything is sent: a
-    // crash leaves open intents, never a write without one. All of it in one transaction.
-    const fresh = toWrite.filter((line) => line.auditId === null);
+    // Already in the requested state: nothing is sent, the line is `unchanged` and final now. The
+    // calls to make are announced before anything is sent: a crash leaves their announcements,
+    // never a write nobody knows about. All of it in one transaction.
+    const batches = splitInto(toWrite, this.runner.writeBatchRows);
     const at = this.runner.clock.now();
-    const ids = await immediateTransaction(this.store, () => {
-      const unchangedIds = appendEntries(
-        this.store,
-        unchanged.map(({ row, state }) => ({ ...this.intentOf(chunk.chatUser, row, state), status: 'unchanged' as const, after: state })),
-        at,
-      );
-      appendOutcomes(
-        this.store,
-        confirmed.map(({ row, state }): AuditOutcome => ({ entryId: row.auditId!, status: 'applied', before: null, after: state })),
-        at,
-      );
-      finishRowsInTransaction(this.store, this.jobId, [
-        ...unchanged.map(({ row }, index): RowResult => ({ line: row.line, status: 'unchanged', auditId: unchangedIds[index]! })),
-        ...confirmed.map(({ row }): RowResult => ({ line: row.line, status: 'applied', auditId: row.auditId! })),
-      ]);
-      return appendIntents(
-        this.store,
-        fresh.map((line) => this.intentOf(chunk.chatUser, line, line.before)),
-        at,
-      );
+    const announcements = await immediateTransaction(this.store, () => {
+      this.commitSettled(unchanged, at);
+      return batches.map((lines) => announceWriteInTransaction(this.store, this.jobId, chunk.chatUser, lines));
     });
-    this.linesDone(unchanged.length + confirmed.length);
-    fresh.forEach((line, index) => (line.auditId = ids[index]!));
+    this.linesDone(unchanged.length);
 
-    for (const lines of splitInto(toWrite, this.runner.writeBatchRows)) {
+    for (const [index, lines] of batches.entries()) {
       tracker.remaining++;
-      await this.queue.push({ chatUser: chunk.chatUser, lines, chunk: tracker });
+      await this.queue.push({ chatUser: chunk.chatUser, lines, announcement: announcements[index]!, chunk: tracker });
     }
   }
 
-  private async readFailed(chunk: ClaimedChunk, code: number): Promise<void> {
+  private readFailed(chunk: ClaimedChunk, code: number): void {
     const verdict = verdictFor(code, true);
     if (verdict === 'retry') {
       if (isFrequencyCode(code)) this.runner.chat.limiterFor('recentcontact/search_contact_group').penalize(1000);
-      await this.retryLater(chunk.rows, code);
+      this.retryLater(chunk.chatUser, chunk.rows, code);
       return;
     }
     if (verdict === 'halt') {
       this.stop('halt', `Chat refused to read marks: ${chatErrorMessage(code, 'en')} (code ${code}). Fix the cause, then resume the job.`);
-      await requeueRows(this.store, this.jobId, chunk.rows, false);
       return;
     }
     // E.g. 50001: the chat user is not imported. Every line of the chunk fails, each on record.
     const message = chatErrorMessage(code, 'en');
-    const fresh = chunk.rows.filter((row) => row.auditId === null);
-    const open = chunk.rows.filter((row) => row.auditId !== null);
-    const freshIds = await recordEntries(
-      this.store,
-      fresh.map((row) => ({ ...this.intentOf(chunk.chatUser, row, null), status: 'failed' as const, after: null, upstreamCode: code, message })),
-      this.runner.clock,
-    );
-    this.record(
-      open.map((row): AuditOutcome => ({ entryId: row.auditId!, status: 'failed', before: null, after: null, upstreamCode: code, message })),
-      [
-        ...fresh.map((row, index): RowResult => ({ line: row.line, status: 'failed', auditId: freshIds[index]!, upstreamCode: code, message })),
-        ...open.map((row): RowResult => ({ line: row.line, status: 'failed', auditId: row.auditId!, upstreamCode: code, message })),
-      ],
-    );
+    for (const row of chunk.rows) {
+      this.settle({ line: row.line, entry: { ...this.entryBase(chunk.chatUser, row, null), status: 'failed', after: null, upstreamCode: code, message } });
+    }
   }
 
   // ---- writers ----
@@ -479,32 +478,27 @@ class Execution {
       const batch = await this.queue.take();
       if (!batch) return;
       try {
-        if (this.stopReason === 'halt') await requeueRows(this.store, this.jobId, batch.lines, false);
-        else await this.write(batch);
+        // Halted: not sent. The announcement stays; the next run reads the lines again.
+        if (this.stopReason !== 'halt') await this.write(batch);
       } catch (error) {
         this.unexpected(error);
       } finally {
-        this.settle(batch.chunk);
+        this.release(batch.chunk);
       }
     }
   }
 
   private async write(batch: Batch): Promise<void> {
     const codes = await this.sendMarks(batch);
-    const results: RowResult[] = [];
-    const outcomes: AuditOutcome[] = [];
     const retry: WriteLine[] = [];
     let retryCode = 0;
     batch.lines.forEach((line, index) => {
       const { code, whole } = codes[index]!;
       const verdict = verdictFor(code, whole);
-      if (verdict === 'applied') {
-        outcomes.push({ entryId: line.auditId!, status: 'applied', before: line.before, after: line.after });
-        results.push({ line: line.line, status: 'applied', auditId: line.auditId! });
-      } else if (verdict === 'failed') {
-        const message = chatErrorMessage(code, 'en');
-        outcomes.push({ entryId: line.auditId!, status: 'failed', before: line.before, after: line.before, upstreamCode: code, message });
-        results.push({ line: line.line, status: 'failed', auditId: line.auditId!, upstreamCode: code, message });
+      const base = this.entryBase(batch.chatUser, line, line.before);
+      if (verdict === 'applied') this.settle({ line: line.line, entry: { ...base, status: 'applied', after: line.after } });
+      else if (verdict === 'failed') {
+        this.settle({ line: line.line, entry: { ...base, status: 'failed', after: line.before, upstreamCode: code, message: chatErrorMessage(code, 'en') } });
       } else {
         retry.push(line);
         retryCode = code;
@@ -513,17 +507,20 @@ class Execution {
         }
       }
     });
-    this.record(outcomes, results);
     if (retry.length === 0) {
+      // Every line of the call is settled: its announcement goes with their entries. One with lines
+      // to try again stays — those writes may have landed unseen — until the job is over.
+      this.pendingForgotten.push(batch.announcement);
       this.succeeded();
       return;
     }
-    // The intents stay open: the next attempt reads the state again and settles them.
-    if (this.stopReason === 'halt') await requeueRows(this.store, this.jobId, retry, false);
-    else {
-      if (isFrequencyCode(retryCode)) this.runner.chat.limiterFor('recentcontact/mark_contact').penalize(1000);
-      await this.retryLater(retry, retryCode);
-    }
+    if (this.stopReason === 'halt') return;
+    if (isFrequencyCode(retryCode)) this.runner.chat.limiterFor('recentcontact/mark_contact').penalize(1000);
+    this.retryLater(
+      batch.chatUser,
+      retry.map(({ line, conversation, change }) => ({ line, conversation, change })),
+      retryCode,
+    );
   }
 
   /** One mark_contact call; the code per line and whether the whole call failed with it. */
@@ -542,7 +539,7 @@ class Execution {
 
   // ---- shared steps ----
 
-  private intentOf(chatUser: string, row: WorkRow, before: MarkState | null): AuditIntent {
+  private entryBase(chatUser: string, row: WorkRow, before: MarkState | null) {
     return {
       staff: this.staff,
       chatUser,
@@ -555,31 +552,51 @@ class Execution {
   }
 
   /**
-   * Outcomes and final line states, committed together with others shortly (group commit). Until
-   * then a line is `claimed` with an open intent, which a restart settles from Chat's state.
+   * A line's entry and final state, committed together with others shortly (group commit). Until
+   * then the line is pending in the database and its call's announcement is still there, which a
+   * restart settles from Chat's state.
    */
-  private record(outcomes: AuditOutcome[], results: RowResult[]): void {
-    if (outcomes.length === 0 && results.length === 0) return;
-    for (const outcome of outcomes) this.pendingOutcomes.push(outcome);
-    for (const result of results) this.pendingResults.push(result);
-    if (this.pendingResults.length >= FLUSH_ROWS) void this.flush();
+  private settle(line: SettledLine): void {
+    this.pendingLines.push(line);
+    if (this.pendingLines.length >= FLUSH_ROWS) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
+  }
+
+  /** Appends the lines' audit entries and records their final states; only inside an IMMEDIATE transaction. */
+  private commitSettled(lines: readonly SettledLine[], at: Date): void {
+    if (lines.length === 0) return;
+    const ids = appendEntries(
+      this.store,
+      lines.map((line) => line.entry),
+      at,
+    );
+    finishRowsInTransaction(
+      this.store,
+      this.jobId,
+      lines.map(({ line, entry }, index): RowResult => ({
+        line,
+        status: entry.status,
+        auditId: ids[index]!,
+        ...(entry.upstreamCode !== undefined ? { upstreamCode: entry.upstreamCode } : {}),
+        ...(entry.message !== undefined ? { message: entry.message } : {}),
+      })),
+    );
   }
 
   private flush(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    const outcomes = this.pendingOutcomes.splice(0);
-    const results = this.pendingResults.splice(0);
+    const lines = this.pendingLines.splice(0);
+    const forgotten = this.pendingForgotten.splice(0);
     this.flushing = this.flushing
       .then(async () => {
-        if (outcomes.length === 0 && results.length === 0) return;
+        if (lines.length === 0 && forgotten.length === 0) return;
         const at = this.runner.clock.now();
         await immediateTransaction(this.store, () => {
-          appendOutcomes(this.store, outcomes, at);
-          finishRowsInTransaction(this.store, this.jobId, results);
+          this.commitSettled(lines, at);
+          forgetWritesInTransaction(this.store, forgotten);
         });
-        this.linesDone(results.length);
+        this.linesDone(lines.length);
       })
       .catch((error: unknown) => this.unexpected(error));
     return this.flushing;
@@ -590,16 +607,22 @@ class Execution {
     this.trim(Date.now());
   }
 
-  /** Lines back to pending after a transient failure; the runner pauses a little, longer each time. */
-  private async retryLater(rows: readonly WorkRow[], code: number): Promise<void> {
-    const attempts = await requeueRows(this.store, this.jobId, rows, true);
+  /** Lines back in line after a transient failure; the runner pauses a little, longer each time. */
+  private retryLater(chatUser: string, rows: readonly WorkRow[], code: number): void {
+    let highest = 0;
+    for (const row of rows) {
+      const attempts = (this.attempts.get(row.line) ?? 0) + 1;
+      this.attempts.set(row.line, attempts);
+      highest = Math.max(highest, attempts);
+    }
+    this.retry.set(chatUser, [...(this.retry.get(chatUser) ?? []), ...rows]);
     this.consecutiveFailures++;
     const { base, max } = this.runner.retryDelayMs;
     this.claimNotBefore = Math.max(this.claimNotBefore, Date.now() + Math.min(max, base * 2 ** (this.consecutiveFailures - 1)));
-    if (attempts >= this.runner.maxRowAttempts) {
+    if (highest >= this.runner.maxRowAttempts) {
       this.stop(
         'halt',
-        `Chat kept failing (${chatErrorMessage(code, 'en')}, code ${code}); the job stopped after ${attempts} attempts at the same rows. Resume it to try again.`,
+        `Chat kept failing (${chatErrorMessage(code, 'en')}, code ${code}); the job stopped after ${highest} attempts at the same rows. Resume it to try again.`,
       );
     }
   }
@@ -712,7 +735,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
     async resume(jobId) {
       const job = requireJob(jobId);
-      if (job.state === 'failed') await resetAttempts(store, jobId);
       if (!(await transitionJob(store, jobId, ['paused', 'failed'], 'running', { finishedAt: null, message: null }))) {
         throw conflict(job, 'resumed', 'paused or failed');
       }

@@ -15,7 +15,7 @@ import {
   type JobState,
   type JobStatus,
 } from '../../shared/api/jobs';
-import type { MarkChange } from '../../shared/marks/change';
+import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
 import { neutralizeFormula } from '../store/audit';
 import { immediateTransaction, type Clock, type JobRowTableStatus, type JobTableState, type JobsTable, type Store } from '../store/database';
@@ -69,11 +69,14 @@ export type WorkRow = {
   line: number;
   conversation: Conversation;
   change: MarkChange;
-  /** Set when the line's audit entry already exists (an intent whose outcome is not known yet). */
-  auditId: string | null;
 };
 
+/** Pending lines of one chat user, in line order. */
 export type ClaimedChunk = { chatUser: string; rows: WorkRow[] };
+
+/** A line of an announced mark_contact call, with the state read just before it was sent. */
+export type AnnouncedLine = { line: number; before: MarkState };
+export type AnnouncedWrite = { id: number; chatUser: string; lines: AnnouncedLine[] };
 
 /** A line's final result. */
 export type RowResult = {
@@ -111,38 +114,24 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
     job: sqlite.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ? AND state != 'uploading'`),
     jobs: sqlite.prepare<[number], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE state != 'uploading' ORDER BY seq DESC LIMIT ?`),
     jobIdsInState: sqlite.prepare<[string], { id: string; finished_at: string | null }>(`SELECT id, finished_at FROM jobs WHERE state = ? ORDER BY seq`),
-    firstPendingUser: sqlite.prepare<[string], { chat_user: string }>(
-      `SELECT chat_user FROM job_rows WHERE job_id = ? AND status = 'pending' ORDER BY chat_user, line LIMIT 1`,
+    pendingAfter: sqlite.prepare<[string, string, number, number], ClaimRow & { chat_user: string }>(
+      // Through the pending index: the primary key would walk every line of the job already done.
+      `SELECT chat_user, line, conversation_type, conversation_id, change_json FROM job_rows INDEXED BY job_rows_pending
+       WHERE job_id = ? AND status = 'pending' AND (chat_user, line) > (?, ?) ORDER BY chat_user, line LIMIT ?`,
     ),
-    firstPendingUserWithIntent: sqlite.prepare<[string], { chat_user: string }>(
-      `SELECT chat_user FROM job_rows WHERE job_id = ? AND status = 'pending' AND audit_id IS NOT NULL ORDER BY chat_user, line LIMIT 1`,
-    ),
-    pendingRowsOfUser: sqlite.prepare<[string, string, number], ClaimRow>(
-      // Through the pending index too: left to itself the planner walks the primary key from the
-      // job's first line, past every line already done — a cost that grows with the job (quadratic).
-      `SELECT line, conversation_type, conversation_id, change_json, audit_id FROM job_rows INDEXED BY job_rows_pending
-       WHERE job_id = ? AND status = 'pending' AND chat_user = ? ORDER BY line LIMIT ?`,
-    ),
-    pendingRowsOfUserWithIntent: sqlite.prepare<[string, string, number], ClaimRow>(
-      `SELECT line, conversation_type, conversation_id, change_json, audit_id FROM job_rows INDEXED BY job_rows_pending
-       WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND audit_id IS NOT NULL ORDER BY line LIMIT ?`,
-    ),
-    setStatus: sqlite.prepare<[JobRowTableStatus, string, number]>(`UPDATE job_rows SET status = ? WHERE job_id = ? AND line = ?`),
-    claimUpTo: sqlite.prepare<[string, string, number]>(
-      // Through the pending index: the primary key would walk every earlier line of the job.
-      `UPDATE job_rows INDEXED BY job_rows_pending SET status = 'claimed' WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND line <= ?`,
+    pendingLine: sqlite.prepare<[string, number], ClaimRow & { chat_user: string }>(
+      `SELECT chat_user, line, conversation_type, conversation_id, change_json FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`,
     ),
     finishRow: sqlite.prepare<[JobRowTableStatus, string, number | null, string | null, string, number]>(
       `UPDATE job_rows SET status = ?, audit_id = ?, upstream_code = ?, message = ? WHERE job_id = ? AND line = ?`,
     ),
-    requeueRow: sqlite.prepare<[string | null, number, string, number], { attempts: number }>(
-      `UPDATE job_rows SET status = 'pending', audit_id = ?, attempts = attempts + ? WHERE job_id = ? AND line = ? RETURNING attempts`,
+    announceWrite: sqlite.prepare<[string, string, string]>(`INSERT INTO job_writes (job_id, chat_user, lines_json) VALUES (?, ?, ?)`),
+    announcedWrites: sqlite.prepare<[string], { id: number; chat_user: string; lines_json: string }>(
+      `SELECT id, chat_user, lines_json FROM job_writes WHERE job_id = ? ORDER BY id`,
     ),
+    forgetWrite: sqlite.prepare<[number]>(`DELETE FROM job_writes WHERE id = ?`),
     addCounts: sqlite.prepare<[number, number, number, number, string]>(
       `UPDATE jobs SET applied = applied + ?, unchanged = unchanged + ?, conflicts = conflicts + ?, failed = failed + ? WHERE id = ?`,
-    ),
-    claimedRows: sqlite.prepare<[string], ClaimRow & { chat_user: string }>(
-      `SELECT line, chat_user, conversation_type, conversation_id, change_json, audit_id FROM job_rows WHERE job_id = ? AND status = 'claimed' ORDER BY line`,
     ),
     resultsPage: sqlite.prepare<[string, number, number], { line: number; input_json: string; status: JobRowTableStatus; upstream_code: number | null; message: string | null }>(
       `SELECT line, input_json, status, upstream_code, message FROM job_rows WHERE job_id = ? AND line > ? ORDER BY line LIMIT ?`,
@@ -150,7 +139,7 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
   };
 }
 
-type ClaimRow = { line: number; conversation_type: 'c2c' | 'group'; conversation_id: string; change_json: string; audit_id: string | null };
+type ClaimRow = { line: number; conversation_type: 'c2c' | 'group'; conversation_id: string; change_json: string };
 type Statements = ReturnType<typeof prepareStatements>;
 const statementCache = new WeakMap<BetterSqlite3.Database, Statements>();
 
@@ -167,7 +156,6 @@ const workRowFrom = (row: ClaimRow): WorkRow => ({
   line: row.line,
   conversation: { type: row.conversation_type, id: row.conversation_id },
   change: JSON.parse(row.change_json) as MarkChange,
-  auditId: row.audit_id,
 });
 
 // ---- upload -----------------------------------------------------------------------------------
@@ -240,7 +228,7 @@ export async function storeCheckedJob(
         .all(jobId, JOB_INVALID_ROWS_LISTED);
       const preview = sqlite
         .prepare<[string, number], { line: number } & ClaimRow & { chat_user: string }>(
-          `SELECT line, chat_user, conversation_type, conversation_id, change_json, audit_id FROM job_rows
+          `SELECT line, chat_user, conversation_type, conversation_id, change_json FROM job_rows
            WHERE job_id = ? AND status = 'pending' ORDER BY line LIMIT ?`,
         )
         .all(jobId, JOB_PREVIEW_ROWS)
@@ -336,21 +324,46 @@ export async function transitionJob(store: Store, jobId: string, from: readonly 
 // ---- the runner's steps -------------------------------------------------------------------------
 
 /**
- * Takes up to `maxRows` pending lines of one chat user (the first in order) and marks them
- * claimed. With `onlyWithIntent`, only lines whose audit intent already exists (a cancelled job
- * still settles those). Null when there is nothing left to take.
+ * Up to `maxRows` pending lines of one chat user: the first pending lines after `after` in
+ * (chat user, line) order. The runner keeps what it has taken in memory and moves `after` on, so
+ * taking lines writes nothing. Null when no pending line comes after `after`.
  */
-export async function claimChunk(store: Store, jobId: string, maxRows: number, onlyWithIntent: boolean): Promise<ClaimedChunk | null> {
-  const s = statements(store);
-  return immediateTransaction(store, () => {
-    const first = (onlyWithIntent ? s.firstPendingUserWithIntent : s.firstPendingUser).get(jobId);
-    if (!first) return null;
-    const rows = (onlyWithIntent ? s.pendingRowsOfUserWithIntent : s.pendingRowsOfUser).all(jobId, first.chat_user, maxRows);
-    // The first pending lines of the user in line order: exactly those up to the last one taken.
-    if (onlyWithIntent) for (const row of rows) s.setStatus.run('claimed', jobId, row.line);
-    else s.claimUpTo.run(jobId, first.chat_user, rows[rows.length - 1]!.line);
-    return { chatUser: first.chat_user, rows: rows.map(workRowFrom) };
-  });
+export function nextPendingChunk(store: Store, jobId: string, after: { chatUser: string; line: number } | null, maxRows: number): ClaimedChunk | null {
+  const rows = statements(store).pendingAfter.all(jobId, after?.chatUser ?? '', after?.line ?? 0, maxRows);
+  const chatUser = rows[0]?.chat_user;
+  if (chatUser === undefined) return null;
+  const own = rows.filter((row) => row.chat_user === chatUser);
+  return { chatUser, rows: own.map(workRowFrom) };
+}
+
+/** The line if it is still pending (with its chat user), else null. */
+export function pendingLine(store: Store, jobId: string, line: number): (WorkRow & { chatUser: string }) | null {
+  const row = statements(store).pendingLine.get(jobId, line);
+  return row ? { ...workRowFrom(row), chatUser: row.chat_user } : null;
+}
+
+/** Records a mark_contact call about to be sent; only inside an IMMEDIATE transaction. Returns its id. */
+export function announceWriteInTransaction(store: Store, jobId: string, chatUser: string, lines: readonly AnnouncedLine[]): number {
+  const json = JSON.stringify(lines.map(({ line, before }) => ({ line, before: { bits: before.bits, customMark: before.customMark } })));
+  return Number(statements(store).announceWrite.run(jobId, chatUser, json).lastInsertRowid);
+}
+
+/** The calls announced and not yet settled, oldest first: after a crash, those whose answers were lost. */
+export function announcedWrites(store: Store, jobId: string): AnnouncedWrite[] {
+  return statements(store)
+    .announcedWrites.all(jobId)
+    .map((row) => ({ id: row.id, chatUser: row.chat_user, lines: JSON.parse(row.lines_json) as AnnouncedLine[] }));
+}
+
+/** Deletes every announced call of a job that has nothing in flight any more (done or cancelled). */
+export async function forgetJobWrites(store: Store, jobId: string): Promise<void> {
+  await immediateTransaction(store, (sqlite) => sqlite.prepare(`DELETE FROM job_writes WHERE job_id = ?`).run(jobId));
+}
+
+/** Deletes announced calls whose lines are settled; only inside an IMMEDIATE transaction. */
+export function forgetWritesInTransaction(store: Store, ids: readonly number[]): void {
+  const { forgetWrite } = statements(store);
+  for (const id of ids) forgetWrite.run(id);
 }
 
 /** Records final results of lines and adds them to the job's counters, in one transaction. */
@@ -371,27 +384,6 @@ export function finishRowsInTransaction(store: Store, jobId: string, results: re
   s.addCounts.run(counts.applied, counts.unchanged, counts.conflict, counts.failed, jobId);
 }
 
-/**
- * Puts lines back to pending (keeping an audit intent that was written for them). With
- * `countAttempt`, each line's attempt counter goes up; returns the highest count among them.
- */
-export async function requeueRows(store: Store, jobId: string, rows: readonly { line: number; auditId: string | null }[], countAttempt: boolean): Promise<number> {
-  if (rows.length === 0) return 0;
-  const s = statements(store);
-  return immediateTransaction(store, () => {
-    let highest = 0;
-    for (const row of rows) highest = Math.max(highest, s.requeueRow.get(row.auditId, countAttempt ? 1 : 0, jobId, row.line)?.attempts ?? 0);
-    return highest;
-  });
-}
-
-/** Lines a previous process claimed and never finished (it stopped or crashed meanwhile). */
-export function claimedRows(store: Store, jobId: string): (WorkRow & { chatUser: string })[] {
-  return statements(store)
-    .claimedRows.all(jobId)
-    .map((row) => ({ ...workRowFrom(row), chatUser: row.chat_user }));
-}
-
 /** Every line still pending becomes cancelled; the job's finish time is set. */
 export async function cancelPendingRows(store: Store, jobId: string, finishedAt: string): Promise<void> {
   await immediateTransaction(store, (sqlite) => {
@@ -400,10 +392,6 @@ export async function cancelPendingRows(store: Store, jobId: string, finishedAt:
       .run(jobId);
     sqlite.prepare(`UPDATE jobs SET cancelled = cancelled + ?, finished_at = ? WHERE id = ?`).run(changes, finishedAt, jobId);
   });
-}
-
-export async function resetAttempts(store: Store, jobId: string): Promise<void> {
-  await immediateTransaction(store, (sqlite) => sqlite.prepare(`UPDATE job_rows SET attempts = 0 WHERE job_id = ? AND attempts > 0`).run(jobId));
 }
 
 // ---- results.csv ------------------------------------------------------------------------------

@@ -116,6 +116,7 @@ export interface JobsTable {
   message: string | null;
 }
 
+/** `claimed` only in databases from before 0003_job_writes, which turns it back into `pending`. */
 export type JobRowTableStatus = 'invalid' | 'pending' | 'claimed' | 'applied' | 'unchanged' | 'conflict' | 'failed' | 'cancelled';
 
 export interface JobRowsTable {
@@ -130,12 +131,21 @@ export interface JobRowsTable {
   conversation_id: string | null;
   /** The checked MarkChange (JSON), bit names already resolved. */
   change_json: string | null;
-  /** The row's audit entry, once it is known to exist. */
+  /** The row's audit entry, set with its final status. */
   audit_id: string | null;
-  /** Times the row went back to pending after a transient upstream failure. */
+  /** Unused since 0003_job_writes (attempts are counted in memory, per run). */
   attempts: Generated<number>;
   upstream_code: number | null;
   message: string | null;
+}
+
+/** One mark_contact call of a bulk job, recorded before it is sent and deleted once its lines are settled. */
+export interface JobWritesTable {
+  id: Generated<number>;
+  job_id: string;
+  chat_user: string;
+  /** [{line, before: {bits, customMark}}] (JSON), the call's lines and the state read before each. */
+  lines_json: string;
 }
 
 export interface Database {
@@ -145,6 +155,7 @@ export interface Database {
   mark_labels: MarkLabelsTable;
   jobs: JobsTable;
   job_rows: JobRowsTable;
+  job_writes: JobWritesTable;
 }
 
 export type Store = {
