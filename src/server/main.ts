@@ -11,6 +11,7 @@ import { ensureInitialStaff } from './auth/staff';
 import { createChatClient } from './chat/client';
 import { loadConfig } from './config';
 import { sessionCookieFor } from './http/auth';
+import { workerLedger } from './jobs/ledger';
 import { createJobRunner } from './jobs/runner';
 import { ensureSpaBuilt } from './spa-build';
 import { DATABASE_FILE_NAME, openDatabase, systemClock } from './store/database';
@@ -51,7 +52,9 @@ const chat = createChatClient({
   // A bulk job keeps ~30 writes and ~8 reads in flight to fill 200 calls/s when Chat answers in 100 ms.
   connections: 64,
 });
-const jobs = createJobRunner({ store, chat, clock: systemClock });
+// Bulk jobs commit their audit entries on a worker thread with its own connection (jobs/ledger.ts).
+const ledger = workerLedger(join(dataDir, DATABASE_FILE_NAME));
+const jobs = createJobRunner({ store, chat, clock: systemClock, ledger });
 
 const initialAccounts = await ensureInitialStaff(store, { sandbox: upstream.mode === 'sandbox' });
 
@@ -96,6 +99,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // Graceful: stop accepting, let in-flight requests finish, then release upstream and database.
     void (async () => {
       await jobs.stop();
+      await ledger.close();
       await app.close();
       await chat.close();
       await upstream.close();

@@ -9,7 +9,8 @@ import { recordEntry } from '../store/audit';
 import { immediateTransaction } from '../store/database';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { bitNamesFrom, readJobCsv } from './csv';
-import { createJobRunner, jobLineRequestId, jobReason, type JobRunner, type JobRunnerOptions } from './runner';
+import { jobLineRequestId, jobReason } from './ledger';
+import { createJobRunner, type JobRunner, type JobRunnerOptions } from './runner';
 import { announcedWrites, announceWriteInTransaction, finishRowsInTransaction, getJob, nextPendingChunk, storeCheckedJob, transitionJob } from './store';
 import { csvOf, jobAuditEntries, plannedRows, upstreamStates, type PlannedRow } from './testing';
 
@@ -233,12 +234,12 @@ describe('taking over after a crash', () => {
       await bff.chat.call('recentcontact/mark_contact', { From_Account: 'crash.a', MarkItem: [toMarkItem(line.conversation, line.change)] });
     }
     const after = { bits: [0, 33], customMark: 'after crash' };
-    const settledEntry = await recordEntry(
+    await recordEntry(
       bff.store,
       { staff: 'editor', chatUser: 'crash.a', conversation: settled!.conversation, requested: settled!.change, before: empty, after, status: 'applied', requestId: jobLineRequestId(jobId, settled!.line), reason: jobReason(jobId) },
       bff.clock,
     );
-    await immediateTransaction(bff.store, () => finishRowsInTransaction(bff.store, jobId, [{ line: settled!.line, status: 'applied', auditId: settledEntry }]));
+    await immediateTransaction(bff.store, () => finishRowsInTransaction(bff.store, jobId, [{ line: settled!.line, status: 'applied' }]));
 
     const jobs = runner();
     await jobs.resumeInterrupted();

@@ -31,16 +31,13 @@ import { bitsFromMask } from '../../shared/marks/mask';
 import { ChatClientClosedError, type ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
 import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS, searchContactGroup } from '../chat/helpers';
-import { appendEntries, type AuditOneShotEntry } from '../store/audit';
-import { immediateTransaction, type Clock, type Store } from '../store/database';
+import type { Clock, Store } from '../store/database';
+import { inlineLedger, type JobLedger, type LedgerCommit, type SettledLine } from './ledger';
 import {
   announcedWrites,
-  announceWriteInTransaction,
   cancelPendingRows,
   deleteUnfinishedUploads,
-  finishRowsInTransaction,
   forgetJobWrites,
-  forgetWritesInTransaction,
   getJob,
   jobIdsInState,
   listJobs,
@@ -50,7 +47,6 @@ import {
   transitionJob,
   type ClaimedChunk,
   type JobRecord,
-  type RowResult,
   type WorkRow,
 } from './store';
 import type { JobStatus } from '../../shared/api/jobs';
@@ -67,6 +63,8 @@ export type JobRunnerOptions = {
   chat: Pick<ChatClient, 'call' | 'limiterFor'>;
   /** Timestamps of jobs and audit entries. Pacing uses real time. */
   clock: Clock;
+  /** Where lines' entries and states are committed (default: on the store's own connection). */
+  ledger?: JobLedger;
   log?: JobLog;
   /** Chunks being read at once (default 4: 12 search calls, plenty for 200 writes/s). */
   readConcurrency?: number;
@@ -115,14 +113,6 @@ export type JobRunner = {
   setLog(log: JobLog): void;
 };
 
-/** The request id on each line's audit entry; also how a restart finds that entry again. */
-export function jobLineRequestId(jobId: string, line: number): string {
-  return `job:${jobId}:line:${line}`;
-}
-
-export function jobReason(jobId: string): string {
-  return `bulk job ${jobId}`;
-}
 
 const STATS_WINDOW_MS = 5000;
 const MAX_CHUNK_ROWS = 3 * SEARCH_CONTACT_GROUP_MAX_ITEMS;
@@ -191,8 +181,22 @@ type StopReason = 'control' | 'shutdown' | 'halt';
 type WriteLine = WorkRow & { before: MarkState; after: MarkState };
 type Batch = { chatUser: string; lines: WriteLine[]; announcement: number; chunk: ChunkTracker };
 type ChunkTracker = { remaining: number };
-/** A settled line waiting for the next group commit: its audit entry says how it ended. */
-type SettledLine = { line: number; entry: AuditOneShotEntry };
+
+/** A line's outcome as its audit entry and final state will record it. */
+function settledLine(
+  chatUser: string,
+  row: WorkRow,
+  before: MarkState | null,
+  status: SettledLine['status'],
+  after: MarkState | null,
+  upstreamCode?: number,
+  message?: string,
+): SettledLine {
+  const line: SettledLine = { line: row.line, chatUser, conversation: row.conversation, change: row.change, before, after, status };
+  if (upstreamCode !== undefined) line.upstreamCode = upstreamCode;
+  if (message !== undefined) line.message = message;
+  return line;
+}
 
 /** One run of one job, from taking its first chunk to having nothing in flight. */
 class Execution {
@@ -335,7 +339,7 @@ class Execution {
         for (const row of rows) {
           const after = applyChange(row.before, row.change);
           if (sameMarkState(row.before, after) || !sameMarkState(states.get(conversationKey(row.conversation)) ?? EMPTY_STATE, after)) continue;
-          this.settle({ line: row.line, entry: { ...this.entryBase(chatUser, row, row.before), status: 'applied', after } });
+          this.settle(settledLine(chatUser, row, row.before, 'applied', after));
           landed++;
         }
       }
@@ -432,7 +436,7 @@ class Execution {
     for (const row of chunk.rows) {
       const before = states.get(conversationKey(row.conversation)) ?? EMPTY_STATE;
       const after = applyChange(before, row.change);
-      if (sameMarkState(before, after)) unchanged.push({ line: row.line, entry: { ...this.entryBase(chunk.chatUser, row, before), status: 'unchanged', after } });
+      if (sameMarkState(before, after)) unchanged.push(settledLine(chunk.chatUser, row, before, 'unchanged', after));
       else toWrite.push({ ...row, before, after });
     }
 
@@ -440,11 +444,11 @@ class Execution {
     // calls to make are announced before anything is sent: a crash leaves their announcements,
     // never a write nobody knows about. All of it in one transaction.
     const batches = splitInto(toWrite, this.runner.writeBatchRows);
-    const at = this.runner.clock.now();
-    const announcements = await immediateTransaction(this.store, () => {
-      this.commitSettled(unchanged, at);
-      return batches.map((lines) => announceWriteInTransaction(this.store, this.jobId, chunk.chatUser, lines));
-    });
+    const announcements = await this.commit(
+      unchanged,
+      batches.map((lines) => ({ chatUser: chunk.chatUser, lines: lines.map(({ line, before }) => ({ line, before })) })),
+      [],
+    );
     this.linesDone(unchanged.length);
 
     for (const [index, lines] of batches.entries()) {
@@ -466,9 +470,7 @@ class Execution {
     }
     // E.g. 50001: the chat user is not imported. Every line of the chunk fails, each on record.
     const message = chatErrorMessage(code, 'en');
-    for (const row of chunk.rows) {
-      this.settle({ line: row.line, entry: { ...this.entryBase(chunk.chatUser, row, null), status: 'failed', after: null, upstreamCode: code, message } });
-    }
+    for (const row of chunk.rows) this.settle(settledLine(chunk.chatUser, row, null, 'failed', null, code, message));
   }
 
   // ---- writers ----
@@ -495,11 +497,9 @@ class Execution {
     batch.lines.forEach((line, index) => {
       const { code, whole } = codes[index]!;
       const verdict = verdictFor(code, whole);
-      const base = this.entryBase(batch.chatUser, line, line.before);
-      if (verdict === 'applied') this.settle({ line: line.line, entry: { ...base, status: 'applied', after: line.after } });
-      else if (verdict === 'failed') {
-        this.settle({ line: line.line, entry: { ...base, status: 'failed', after: line.before, upstreamCode: code, message: chatErrorMessage(code, 'en') } });
-      } else {
+      if (verdict === 'applied') this.settle(settledLine(batch.chatUser, line, line.before, 'applied', line.after));
+      else if (verdict === 'failed') this.settle(settledLine(batch.chatUser, line, line.before, 'failed', line.before, code, chatErrorMessage(code, 'en')));
+      else {
         retry.push(line);
         retryCode = code;
         if (verdict === 'halt') {
@@ -539,18 +539,6 @@ class Execution {
 
   // ---- shared steps ----
 
-  private entryBase(chatUser: string, row: WorkRow, before: MarkState | null) {
-    return {
-      staff: this.staff,
-      chatUser,
-      conversation: row.conversation,
-      requested: row.change,
-      before,
-      requestId: jobLineRequestId(this.jobId, row.line),
-      reason: jobReason(this.jobId),
-    };
-  }
-
   /**
    * A line's entry and final state, committed together with others shortly (group commit). Until
    * then the line is pending in the database and its call's announcement is still there, which a
@@ -562,25 +550,9 @@ class Execution {
     else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
   }
 
-  /** Appends the lines' audit entries and records their final states; only inside an IMMEDIATE transaction. */
-  private commitSettled(lines: readonly SettledLine[], at: Date): void {
-    if (lines.length === 0) return;
-    const ids = appendEntries(
-      this.store,
-      lines.map((line) => line.entry),
-      at,
-    );
-    finishRowsInTransaction(
-      this.store,
-      this.jobId,
-      lines.map(({ line, entry }, index): RowResult => ({
-        line,
-        status: entry.status,
-        auditId: ids[index]!,
-        ...(entry.upstreamCode !== undefined ? { upstreamCode: entry.upstreamCode } : {}),
-        ...(entry.message !== undefined ? { message: entry.message } : {}),
-      })),
-    );
+  /** One transaction: settled lines, announcements of calls about to be sent, announcements settled. */
+  private commit(settled: SettledLine[], announce: LedgerCommit['announce'], forget: number[]): Promise<number[]> {
+    return this.runner.ledger.commit({ jobId: this.jobId, staff: this.staff, at: this.runner.clock.now().toISOString(), settled, announce, forget });
   }
 
   private flush(): Promise<void> {
@@ -591,11 +563,7 @@ class Execution {
     this.flushing = this.flushing
       .then(async () => {
         if (lines.length === 0 && forgotten.length === 0) return;
-        const at = this.runner.clock.now();
-        await immediateTransaction(this.store, () => {
-          this.commitSettled(lines, at);
-          forgetWritesInTransaction(this.store, forgotten);
-        });
+        await this.commit(lines, [], forgotten);
         this.linesDone(lines.length);
       })
       .catch((error: unknown) => this.unexpected(error));
@@ -641,6 +609,7 @@ class Execution {
 
 type RunnerCore = {
   store: Store;
+  ledger: JobLedger;
   chat: Pick<ChatClient, 'call' | 'limiterFor'>;
   clock: Clock;
   log: JobLog;
@@ -661,6 +630,7 @@ function positive(value: number | undefined, fallback: number, max: number, name
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const core: RunnerCore = {
     store: options.store,
+    ledger: options.ledger ?? inlineLedger(options.store),
     chat: options.chat,
     clock: options.clock,
     log: options.log ?? silentLog,

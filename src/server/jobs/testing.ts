@@ -9,7 +9,7 @@ import { searchContactGroup } from '../chat/helpers';
 import type { TestBff } from '../testing/bff-harness';
 import { queryAudit, type AuditEntryView } from '../store/audit';
 import type { Store } from '../store/database';
-import { jobReason } from './runner';
+import { jobReason } from './ledger';
 
 export const JOB_CSV_HEADER = JOB_CSV_COLUMNS.join(',');
 

@@ -2,7 +2,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_RESULT_COLUMNS, type JobCheckedResponse, type JobStatus } from '../../shared/api/jobs';
-import { jobLineRequestId, jobReason } from '../jobs/runner';
+import { jobLineRequestId, jobReason } from '../jobs/ledger';
 import {
   checkedJob,
   controlJob,

@@ -1,0 +1,20 @@
+// The worker thread of workerLedger (ledger.ts): its own connection to the database file, one
+// IMMEDIATE transaction per commit, answers in the order the commits came.
+import { parentPort, workerData } from 'node:worker_threads';
+import { immediateTransaction, openDatabase } from '../store/database';
+import { applyLedgerCommit, type LedgerCommit, type LedgerReply } from './ledger';
+
+const port = parentPort!;
+const store = await openDatabase({ file: (workerData as { databaseFile: string }).databaseFile });
+
+port.on('message', (message: { id: number; commit: LedgerCommit } | 'close') => {
+  if (message === 'close') {
+    void store.close().then(() => process.exit(0));
+    return;
+  }
+  const { id, commit } = message;
+  immediateTransaction(store, () => applyLedgerCommit(store, commit)).then(
+    (ids) => port.postMessage({ id, ids } satisfies LedgerReply),
+    (error: unknown) => port.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies LedgerReply),
+  );
+});
