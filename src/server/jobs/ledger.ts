@@ -138,6 +138,8 @@ export function workerLedger(databaseFile: string): JobLedger {
     async close() {
       if (failure) return;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // Held until the worker has closed the database and gone.
+      worker.ref();
       worker.postMessage('close');
       await exited;
     },

@@ -74,7 +74,7 @@ export type JobRunnerOptions = {
    * a fraction of a second.
    */
   writeConcurrency?: number;
-  /** Lines claimed at once (one chat user's), ≤900 (default); read 300 per call. */
+  /** Lines taken at once (one chat user's), ≤900 (default); read 300 per call. */
   chunkRows?: number;
   /** Lines per mark_contact call, ≤100 (Tencent's maximum, the default). */
   writeBatchRows?: number;
@@ -113,10 +113,9 @@ export type JobRunner = {
   setLog(log: JobLog): void;
 };
 
-
 const STATS_WINDOW_MS = 5000;
 const MAX_CHUNK_ROWS = 3 * SEARCH_CONTACT_GROUP_MAX_ITEMS;
-/** Outcomes and line results wait at most this long, or until this many have gathered, to be committed. */
+/** Settled lines wait at most this long, or until this many have gathered, to be committed. */
 const FLUSH_AFTER_MS = 100;
 const FLUSH_ROWS = 2000;
 const EMPTY_STATE: MarkState = { bits: [], customMark: '' };

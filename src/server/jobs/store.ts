@@ -113,10 +113,14 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
     job: sqlite.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ? AND state != 'uploading'`),
     jobs: sqlite.prepare<[number], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE state != 'uploading' ORDER BY seq DESC LIMIT ?`),
     jobIdsInState: sqlite.prepare<[string], { id: string; finished_at: string | null }>(`SELECT id, finished_at FROM jobs WHERE state = ? ORDER BY seq`),
-    pendingAfter: sqlite.prepare<[string, string, number, number], ClaimRow & { chat_user: string }>(
+    pendingAfter: sqlite.prepare<[{ job: string; user: string; line: number; limit: number }], ClaimRow & { chat_user: string }>(
+      // The pending lines after (user, line) of the first chat user that has any, in line order.
       // Through the pending index: the primary key would walk every line of the job already done.
       `SELECT chat_user, line, conversation_type, conversation_id, change_json FROM job_rows INDEXED BY job_rows_pending
-       WHERE job_id = ? AND status = 'pending' AND (chat_user, line) > (?, ?) ORDER BY chat_user, line LIMIT ?`,
+       WHERE job_id = @job AND status = 'pending' AND (chat_user, line) > (@user, @line)
+         AND chat_user = (SELECT chat_user FROM job_rows INDEXED BY job_rows_pending
+                          WHERE job_id = @job AND status = 'pending' AND (chat_user, line) > (@user, @line) ORDER BY chat_user, line LIMIT 1)
+       ORDER BY chat_user, line LIMIT @limit`,
     ),
     pendingLine: sqlite.prepare<[string, number], ClaimRow & { chat_user: string }>(
       `SELECT chat_user, line, conversation_type, conversation_id, change_json FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`,
@@ -331,11 +335,9 @@ export async function transitionJob(store: Store, jobId: string, from: readonly 
  * taking lines writes nothing. Null when no pending line comes after `after`.
  */
 export function nextPendingChunk(store: Store, jobId: string, after: { chatUser: string; line: number } | null, maxRows: number): ClaimedChunk | null {
-  const rows = statements(store).pendingAfter.all(jobId, after?.chatUser ?? '', after?.line ?? 0, maxRows);
+  const rows = statements(store).pendingAfter.all({ job: jobId, user: after?.chatUser ?? '', line: after?.line ?? 0, limit: maxRows });
   const chatUser = rows[0]?.chat_user;
-  if (chatUser === undefined) return null;
-  const own = rows.filter((row) => row.chat_user === chatUser);
-  return { chatUser, rows: own.map(workRowFrom) };
+  return chatUser === undefined ? null : { chatUser, rows: rows.map(workRowFrom) };
 }
 
 /** The line if it is still pending (with its chat user), else null. */
