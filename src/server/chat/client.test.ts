@@ -3,6 +3,7 @@ import {
   type ChatClient,
   type ChatClientEvent,
   type ChatClientOptions,
+  ChatCallAbortedError,
   classifyNetworkFailure,
   createChatClient,
 } from './client';
@@ -248,6 +249,20 @@ describe('retries', () => {
     const { server, client } = await setup((_request, index) => (index === 0 ? { status: 502, rawBody: 'bad gateway' } : ok()));
     await client.call('im_open_login_svc/account_import', { UserID: 'u' });
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('gives a call up, sending nothing more, once its signal is aborted before a (re)send', async () => {
+    const controller = new AbortController();
+    const { server, client } = await setup(() => {
+      // Aborted while the first attempt is with Chat: its answer (busy) still comes back, no retry goes out.
+      controller.abort();
+      return fail(50004, 'internal');
+    });
+    const body = { From_Account: 'u', MarkItem: [{ OptType: 1 as const, ContactItem: { Type: 1 as const, To_Account: 'p' }, SetMark: [0] }] };
+    await expect(client.call('recentcontact/mark_contact', body, { signal: controller.signal })).rejects.toBeInstanceOf(ChatCallAbortedError);
+    expect(server.requests).toHaveLength(1);
+    await expect(client.call('recentcontact/mark_contact', body, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(ChatCallAbortedError);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('does not resend a non-idempotent command whose outcome is unknown', async () => {

@@ -52,8 +52,16 @@ export type ChatClientOptions = {
   connections?: number;
 };
 
+export type ChatCallOptions = {
+  /**
+   * Aborted before the request is sent (while it waits for the rate limiter or a retry), the call
+   * is given up with ChatCallAbortedError. A request already sent is always seen through.
+   */
+  signal?: AbortSignal;
+};
+
 export type ChatClient = {
-  call<C extends ChatCommand>(command: C, body: RequestOf<C>): Promise<ResponseOf<C>>;
+  call<C extends ChatCommand>(command: C, body: RequestOf<C>, options?: ChatCallOptions): Promise<ResponseOf<C>>;
   /** The limiter of one command, e.g. for a bulk runner that wants to slow down further. */
   limiterFor(command: ChatCommand): SlidingWindowLimiter;
   close(): Promise<void>;
@@ -79,6 +87,14 @@ export class ChatClientClosedError extends Error {
   override readonly name = 'ChatClientClosedError';
   constructor() {
     super('The Chat client has been closed.');
+  }
+}
+
+/** The call's signal was aborted before its request was sent: nothing reached Chat (this time). */
+export class ChatCallAbortedError extends Error {
+  override readonly name = 'ChatCallAbortedError';
+  constructor() {
+    super('The Chat call was given up before it was sent.');
   }
 }
 
@@ -220,7 +236,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     return readEnvelope(command, json, secrets);
   }
 
-  async function call<C extends ChatCommand>(command: C, body: RequestOf<C>): Promise<ResponseOf<C>> {
+  async function call<C extends ChatCommand>(command: C, body: RequestOf<C>, options: ChatCallOptions = {}): Promise<ResponseOf<C>> {
     if (!isChatCommand(command)) throw new TypeError('Unknown Chat command');
     const limiter = limiterFor(command);
     const idempotent = isIdempotentCommand(command);
@@ -228,7 +244,14 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     let resigned = false;
     for (let attempt = 1; ; attempt++) {
       if (closed) throw new ChatClientClosedError();
-      await limiter.acquire();
+      const { signal } = options;
+      try {
+        await limiter.acquire(signal);
+      } catch (error) {
+        if (signal?.aborted) throw new ChatCallAbortedError();
+        throw error;
+      }
+      if (signal?.aborted) throw new ChatCallAbortedError();
       const startedAt = clock.now();
       try {
         const response = await sendOnce(command, body);

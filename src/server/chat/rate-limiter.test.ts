@@ -134,6 +134,29 @@ describe('sliding-window limiter', () => {
     );
   });
 
+  it('gives up a waiting place when its signal is aborted; the others keep their order and spacing', async () => {
+    const limiter = createSlidingWindowLimiter(10, systemClock, 0);
+    const t0 = Date.now();
+    const events: string[] = [];
+    const controller = new AbortController();
+    await limiter.acquire();
+    const waiting = [
+      limiter.acquire().then(() => events.push(`a at ${Date.now() - t0}`)),
+      limiter.acquire(controller.signal).then(
+        () => events.push('b started'),
+        (reason: Error) => events.push(`b gave up: ${reason.name}`),
+      ),
+      limiter.acquire().then(() => events.push(`c at ${Date.now() - t0}`)),
+    ];
+    expect(limiter.pending()).toBe(3);
+    controller.abort();
+    await vi.runAllTimersAsync();
+    await Promise.all(waiting);
+    expect(events).toEqual(['b gave up: AbortError', 'a at 100', 'c at 200']);
+    expect(limiter.pending()).toBe(0);
+    await expect(limiter.acquire(AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('refuses a limit below 1 call per second', () => {
     expect(() => createSlidingWindowLimiter(0, systemClock)).toThrow(RangeError);
     expect(() => createSlidingWindowLimiter(Number.NaN, systemClock)).toThrow(RangeError);

@@ -19,8 +19,11 @@ export const DEFAULT_ARRIVAL_MARGIN_MS = 40;
 
 export type SlidingWindowLimiter = {
   readonly limitPerSecond: number;
-  /** Resolves when the caller may start one call; the start is counted at that moment. */
-  acquire(): Promise<void>;
+  /**
+   * Resolves when the caller may start one call; the start is counted at that moment. Aborting
+   * `signal` while waiting gives the place up (rejects with the signal's reason).
+   */
+  acquire(signal?: AbortSignal): Promise<void>;
   /**
    * Delays every start until at least `delayMs` from now (Chat said 60007 "too frequent"); the
    * calls after that are spaced out again rather than released as a burst.
@@ -86,9 +89,27 @@ export function createSlidingWindowLimiter(
 
   return {
     limitPerSecond,
-    acquire() {
-      return new Promise<void>((resolve) => {
-        queue.push({ arrival: clock.now(), resolve });
+    acquire(signal) {
+      return new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        const giveUp = () => {
+          const index = queue.indexOf(waiter);
+          if (index < 0) return;
+          queue.splice(index, 1);
+          reject(signal!.reason);
+        };
+        const waiter: Waiter = {
+          arrival: clock.now(),
+          resolve: () => {
+            signal?.removeEventListener('abort', giveUp);
+            resolve();
+          },
+        };
+        signal?.addEventListener('abort', giveUp, { once: true });
+        queue.push(waiter);
         if (!pumping) void pump();
       });
     },

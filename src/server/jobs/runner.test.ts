@@ -3,8 +3,10 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toMarkItem } from '../../shared/marks/change';
-import type { ChatClient } from '../chat/client';
+import { ChatCallAbortedError, type ChatCallOptions, type ChatClient } from '../chat/client';
 import type { ChatCommand, RequestOf } from '../chat/commands';
+import { createSlidingWindowLimiter } from '../chat/rate-limiter';
+import { systemClock } from '../chat/clock';
 import { recordEntry } from '../store/audit';
 import { immediateTransaction } from '../store/database';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
@@ -24,13 +26,21 @@ let penalized: string[];
 beforeAll(async () => {
   bff = await startTestBff();
   recordingChat = {
-    async call<C extends ChatCommand>(command: C, body: RequestOf<C>) {
-      if (command === 'recentcontact/mark_contact') {
-        for (const item of (body as RequestOf<'recentcontact/mark_contact'>).MarkItem) {
-          sent.push('To_Account' in item.ContactItem ? item.ContactItem.To_Account : item.ContactItem.ToGroupId);
+    async call<C extends ChatCommand>(command: C, body: RequestOf<C>, options?: ChatCallOptions) {
+      let givenUp = false;
+      try {
+        return await bff.chat.call(command, body, options);
+      } catch (error) {
+        givenUp = error instanceof ChatCallAbortedError;
+        throw error;
+      } finally {
+        // Only calls that went out: one given up before it was sent never reached Chat.
+        if (command === 'recentcontact/mark_contact' && !givenUp) {
+          for (const item of (body as RequestOf<'recentcontact/mark_contact'>).MarkItem) {
+            sent.push('To_Account' in item.ContactItem ? item.ContactItem.To_Account : item.ContactItem.ToGroupId);
+          }
         }
       }
-      return bff.chat.call(command, body);
     },
     limiterFor: (command) => {
       const limiter = bff.chat.limiterFor(command);
@@ -105,12 +115,14 @@ describe('pause, resume, cancel', () => {
     expect(running.state).toBe('running');
     expect(running.callsPerSecond).toBeGreaterThan(0);
     expect(running.etaSeconds).toBeGreaterThan(0);
-    expect((await jobs.pause(jobId)).state).toBe('paused');
+    const answer = await jobs.pause(jobId);
+    expect(answer.state).toBe('paused');
+    const sentWhilePaused = sent.length;
     await jobs.whenIdle(jobId);
     const paused = jobs.status(jobId)!;
-    expect(paused.state).toBe('paused');
+    // The answer already had the count the job stopped at.
+    expect(paused).toMatchObject({ state: 'paused', done: answer.done });
     expect(paused.done).toBeLessThan(60);
-    const sentWhilePaused = sent.length;
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(sent.length).toBe(sentWhilePaused);
     expect(jobs.status(jobId)!.done).toBe(paused.done);
@@ -121,6 +133,48 @@ describe('pause, resume, cancel', () => {
     expect(sent).toHaveLength(60);
     expect(new Set(sent).size).toBe(60);
     await expectAllApplied(jobId, rows);
+  });
+
+  it('pausing gives up the calls still waiting for the rate limiter: only those already sent land', async () => {
+    const rows = plannedRows(['pause.queue'], 80, [3, 35]);
+    const jobId = await newJob(rows);
+    // mark_contact at 20 calls/s, eight writers: most calls of a batch of them wait their turn.
+    const slowWrites = createSlidingWindowLimiter(20, systemClock, 0);
+    const entered: number[] = [];
+    const jobs = runner({
+      writeConcurrency: 8,
+      chunkRows: 40,
+      chat: {
+        ...recordingChat,
+        async call(command, body, options) {
+          if (command === 'recentcontact/mark_contact') {
+            entered.push(Date.now());
+            await slowWrites.acquire(options?.signal).catch(() => {
+              throw new ChatCallAbortedError();
+            });
+          }
+          return recordingChat.call(command, body, options);
+        },
+      },
+    });
+    await jobs.start(jobId, 'editor');
+    await until(() => sent.length >= 10);
+    const sentBeforePause = sent.length;
+    const answer = await jobs.pause(jobId);
+    expect(slowWrites.pending()).toBe(0);
+    // Calls were waiting (entered, not sent); at most the one already past the limiter went out.
+    expect(entered.length * 5).toBeGreaterThan(sent.length);
+    expect(sent.length - sentBeforePause).toBeLessThanOrEqual(5);
+    // Nothing more goes out, and every line that did is on record in the answer.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answer).toMatchObject({ state: 'paused', applied: sent.length, done: sent.length });
+    expect(sent.length).toBeLessThan(80);
+
+    await jobs.resume(jobId);
+    await jobs.whenIdle(jobId);
+    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 80 });
+    expect(new Set(sent).size).toBe(80);
+    expect(sent).toHaveLength(80);
   });
 
   it('a cancelled job finishes what is in flight, sends nothing more and marks the rest cancelled', async () => {

@@ -28,7 +28,7 @@ import { chatErrorInfo, chatErrorMessage, isTransientChatErrorClass } from '../.
 import { applyChange, sameMarkState, toMarkItem, type MarkState } from '../../shared/marks/change';
 import { conversationKey, toContactItem } from '../../shared/marks/conversation';
 import { bitsFromMask } from '../../shared/marks/mask';
-import { ChatClientClosedError, type ChatClient } from '../chat/client';
+import { ChatCallAbortedError, ChatClientClosedError, type ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
 import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS, searchContactGroup } from '../chat/helpers';
 import type { Clock, Store } from '../store/database';
@@ -118,6 +118,8 @@ const MAX_CHUNK_ROWS = 3 * SEARCH_CONTACT_GROUP_MAX_ITEMS;
 /** Settled lines wait at most this long, or until this many have gathered, to be committed. */
 const FLUSH_AFTER_MS = 100;
 const FLUSH_ROWS = 2000;
+/** Longest a pause or cancel request waits for the lines in flight to settle before it answers. */
+const CONTROL_SETTLE_MAX_MS = 5000;
 const EMPTY_STATE: MarkState = { bits: [], customMark: '' };
 const silentLog: JobLog = { info() {}, warn() {}, error() {} };
 
@@ -221,6 +223,8 @@ class Execution {
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private staff = '';
+  /** Aborted when the run stops: mark_contact calls not sent yet are given up. */
+  private readonly stopping = new AbortController();
   readonly finished: Promise<void>;
 
   constructor(
@@ -237,6 +241,7 @@ class Execution {
   stop(reason: StopReason, message?: string): void {
     if (this.stopReason === null || reason === 'halt') this.stopReason = reason;
     if (reason === 'halt' && message !== undefined && this.haltMessage === null) this.haltMessage = message;
+    this.stopping.abort();
     this.notify();
   }
 
@@ -479,8 +484,9 @@ class Execution {
       const batch = await this.queue.take();
       if (!batch) return;
       try {
-        // Halted: not sent. The announcement stays; the next run reads the lines again.
-        if (this.stopReason !== 'halt') await this.write(batch);
+        // Stopped (paused, cancelled, halted, shutting down): not sent. The announcement stays and
+        // the lines pending; the next run reads them again.
+        if (this.stopReason === null) await this.write(batch);
       } catch (error) {
         this.unexpected(error);
       } finally {
@@ -491,6 +497,8 @@ class Execution {
 
   private async write(batch: Batch): Promise<void> {
     const codes = await this.sendMarks(batch);
+    // Given up before it was sent: as if it had been left in the queue.
+    if (codes === null) return;
     const retry: WriteLine[] = [];
     let retryCode = 0;
     batch.lines.forEach((line, index) => {
@@ -522,16 +530,21 @@ class Execution {
     );
   }
 
-  /** One mark_contact call; the code per line and whether the whole call failed with it. */
-  private async sendMarks(batch: Batch): Promise<{ code: number; whole: boolean }[]> {
+  /**
+   * One mark_contact call; the code per line and whether the whole call failed with it. Null when
+   * the run stopped before the call could be sent.
+   */
+  private async sendMarks(batch: Batch): Promise<{ code: number; whole: boolean }[] | null> {
     const items = batch.lines.map((line) => toMarkItem(line.conversation, line.change));
-    this.callTimes.push(Date.now());
     try {
-      const response = await this.runner.chat.call('recentcontact/mark_contact', { From_Account: batch.chatUser, MarkItem: items });
+      const response = await this.runner.chat.call('recentcontact/mark_contact', { From_Account: batch.chatUser, MarkItem: items }, { signal: this.stopping.signal });
+      this.callTimes.push(Date.now());
       if (response.ResultItem.length !== items.length) return items.map(() => ({ code: -2, whole: true }));
       return response.ResultItem.map((result) => ({ code: result.ResultCode, whole: false }));
     } catch (error) {
+      if (error instanceof ChatCallAbortedError) return null;
       if (!isChatError(error)) throw error;
+      this.callTimes.push(Date.now());
       return items.map(() => ({ code: error.code, whole: true }));
     }
   }
@@ -673,6 +686,25 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     return job;
   }
 
+  async function whenIdle(jobId: string): Promise<void> {
+    for (let execution = executions.get(jobId); execution; execution = executions.get(jobId)) {
+      await execution.finished.catch(() => {});
+      // The .finally above may start a follow-up run in the same turn; look again.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /**
+   * After pause or cancel: what was in flight settles (calls already sent are seen through, the rest
+   * given up), so the answer shows the counts the job stopped at — within a bound, if Chat is slow.
+   */
+  async function settled(jobId: string): Promise<JobStatus> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([whenIdle(jobId), new Promise((resolve) => (timer = setTimeout(resolve, CONTROL_SETTLE_MAX_MS)))]);
+    clearTimeout(timer);
+    return current(jobId);
+  }
+
   const conflict = (job: JobRecord, action: string, allowed: string) =>
     new JobControlError('CONFLICT', `The job is ${job.state}; only a ${allowed} job can be ${action}.`);
 
@@ -700,7 +732,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const job = requireJob(jobId);
       if (!(await transitionJob(store, jobId, ['running'], 'paused'))) throw conflict(job, 'paused', 'running');
       executions.get(jobId)?.stop('control');
-      return current(jobId);
+      return settled(jobId);
     },
     async resume(jobId) {
       const job = requireJob(jobId);
@@ -718,7 +750,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       core.log.info({ event: 'sensitive_update', job: jobId, action: 'cancel' }, 'bulk job cancelled');
       executions.get(jobId)?.stop('control');
       ensureExecution(jobId);
-      return current(jobId);
+      return settled(jobId);
     },
     async resumeInterrupted() {
       stopping = false;
@@ -726,13 +758,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       for (const { id } of jobIdsInState(store, 'running')) ensureExecution(id);
       for (const { id, finishedAt } of jobIdsInState(store, 'cancelled')) if (finishedAt === null) ensureExecution(id);
     },
-    async whenIdle(jobId) {
-      for (let execution = executions.get(jobId); execution; execution = executions.get(jobId)) {
-        await execution.finished.catch(() => {});
-        // The .finally above may start a follow-up run in the same turn; look again.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    },
+    whenIdle,
     async stop(stopOptions = {}) {
       stopping = true;
       const running = [...executions.values()];
