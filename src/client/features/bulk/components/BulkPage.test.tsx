@@ -217,7 +217,7 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     expect(api.requests.filter((request) => request.method === 'POST').map((request) => request.path.split('/').at(-1))).toEqual(['pause', 'resume', 'cancel']);
   });
 
-  it('lets a viewer follow jobs and open one, without upload or controls', async () => {
+  it('lets a viewer follow jobs — the running one in view at once — and open another, without upload or controls', async () => {
     fakeBulkApi({
       role: 'viewer',
       jobs: [
@@ -234,11 +234,17 @@ describe('Bulk page', { timeout: 60_000 }, () => {
 
     const list = await screen.findByRole('table', { name: 'Recent jobs' });
     expect(within(list).getByText('ops, started by support')).toBeInTheDocument();
-    await user.click(within(list).getByRole('button', { name: 'Open job job-new0' }));
-    expect(router.state.location.search).toBe('?job=job-new00001');
+    // The rows the check refused are part of a job's outcome.
+    expect(within(list).getAllByText(/0 failed · 1 refused by the check/)).toHaveLength(2);
+    // No job in the address: the running one is shown.
+    await waitFor(() => expect(router.state.location.search).toBe('?job=job-new00001'));
     expect(await screen.findByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '50');
     for (const name of ['Start', 'Pause', 'Resume', 'Cancel']) expect(screen.queryByRole('button', { name })).toBeNull();
     expect(screen.getByRole('link', { name: 'Download partial results' })).toBeInTheDocument();
+
+    await user.click(within(list).getByRole('button', { name: 'Open job job-old0' }));
+    expect(router.state.location.search).toBe('?job=job-old00001');
+    expect(await screen.findByRole('link', { name: 'Download results' })).toBeInTheDocument();
   });
 
   it('offers the template as a download with the header and both example rows', async () => {

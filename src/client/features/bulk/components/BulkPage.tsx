@@ -1,11 +1,12 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import type { JobStatus } from '../../../../shared/api/jobs';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { useHasRole } from '../../auth/session-context';
+import { jobsQueryOptions } from '../api/get-jobs';
 import { bulkKeys } from '../api/keys';
 import { fileFromPrepared, readBulkFile } from '../model/bulk-file-state';
 import { JobPanel, NoJobPanel } from './JobPanel';
@@ -21,6 +22,13 @@ export default function BulkPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const jobId = searchParams.get('job');
   const openJob = useCallback((id: string | null) => setSearchParams(id === null ? {} : { job: id }), [setSearchParams]);
+
+  // Coming back to the page while a job runs (or waits paused), that job is the one in view.
+  const jobs = useQuery(jobsQueryOptions());
+  const activeJobId = jobs.data?.jobs.find((job) => job.state === 'running' || job.state === 'paused')?.jobId;
+  useEffect(() => {
+    if (jobId === null && activeJobId !== undefined) setSearchParams({ job: activeJobId }, { replace: true });
+  }, [jobId, activeJobId, setSearchParams]);
 
   // A file built on the Marks page arrives in the router state; it is taken once, so a reload or a
   // Back does not upload it again.

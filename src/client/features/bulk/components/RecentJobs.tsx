@@ -8,6 +8,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
@@ -17,6 +18,18 @@ import { JobStateChip } from './JobStateChip';
 import { shortJobId } from './JobPanel';
 import { visuallyHidden } from '../../../components/visually-hidden';
 
+const RELATIVE_TIME_REFRESH_MS = 15_000;
+
+/** The current time, renewed every `intervalMs`. */
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
 /** The latest jobs, newest first, each one a click away from its progress and results. */
 export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | null; onOpen: (jobId: string) => void }) {
   const t = useT();
@@ -24,6 +37,8 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
   const jobs = useQuery(jobsQueryOptions());
   // The job in view is polled every second; the list only every few: show its row as fresh as the panel.
   const current = useQuery({ ...jobQueryOptions(currentJobId ?? ''), enabled: currentJobId !== null });
+  // "2 minutes ago" moves on even while no job is running (and the list is not polled).
+  const now = useNow(RELATIVE_TIME_REFRESH_MS);
 
   return (
     <section aria-labelledby="bulk-recent-title">
@@ -74,11 +89,12 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
                         conflicts: format.number(job.conflicts),
                         failed: format.number(job.failed),
                       })}
+                      {job.invalid ? ` · ${t('bulk.outcomeInvalid', { invalid: format.number(job.invalid) })}` : null}
                     </TableCell>
                     <TableCell>{job.startedBy && job.startedBy !== job.createdBy ? t('bulk.byTwo', { createdBy: job.createdBy, startedBy: job.startedBy }) : job.createdBy}</TableCell>
                     <TableCell sx={{ whiteSpace: 'nowrap' }}>
                       <time dateTime={job.createdAt} title={format.dateTime(job.createdAt)}>
-                        {format.relativeTime(job.createdAt)}
+                        {format.relativeTime(job.createdAt, now)}
                       </time>
                     </TableCell>
                     <TableCell>

@@ -165,6 +165,13 @@ describe('History page', { timeout: 60_000 }, () => {
     expect(screen.getByText('3 entries')).toBeInTheDocument();
   });
 
+  it('counts a single entry in the singular', async () => {
+    fakeHistoryApi({ entries: [auditEntry('only')] });
+    renderApp('/history');
+    expect(await screen.findAllByRole('article')).toHaveLength(1);
+    expect(screen.getByText('1 entry')).toBeInTheDocument();
+  });
+
   it('undoes an applied entry after confirmation and then offers no second undo', async () => {
     const { api } = fakeHistoryApi();
     const user = userEvent.setup({ delay: null });

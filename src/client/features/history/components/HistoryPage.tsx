@@ -72,7 +72,7 @@ function AuditEntries({ filters }: { filters: HistoryFilters }) {
   return (
     <Box>
       <Typography variant="body2" role="status" sx={{ mb: 1 }}>
-        {query.hasNextPage ? t('history.countMore', { count: entries.length }) : t('history.count', { count: entries.length })}
+        {query.hasNextPage ? t('history.countMore', { count: entries.length }) : entries.length === 1 ? t('history.countOne') : t('history.count', { count: entries.length })}
       </Typography>
       <Stack component="ol" spacing={1.5} aria-label={t('history.entries')} sx={{ listStyle: 'none', p: 0, m: 0 }}>
         {entries.map((entry) => (
