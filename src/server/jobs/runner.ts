@@ -24,6 +24,7 @@
 // Transient failures (Chat busy, 60007 after the client's own retries, network) put lines back in
 // line and slow the runner down instead of failing them; configuration errors stop the job (state
 // failed) so that someone can fix the cause and resume it.
+import { setMaxListeners } from 'node:events';
 import { chatErrorInfo, chatErrorMessage, isTransientChatErrorClass } from '../../shared/chat-errors/catalogue';
 import { applyChange, sameMarkState, toMarkItem, type MarkState } from '../../shared/marks/change';
 import { conversationKey, toContactItem } from '../../shared/marks/conversation';
@@ -233,6 +234,8 @@ class Execution {
     mode: 'run' | 'finish',
   ) {
     this.mode = mode;
+    // Every writer waiting at the limiter listens to it: dozens of listeners are expected, not a leak.
+    setMaxListeners(0, this.stopping.signal);
     // Batches read and waiting for a writer; few, since they hold memory and the writers are fed anyway.
     this.queue = new BatchQueue(Math.max(1, Math.ceil(runner.writeConcurrency / 2)));
     this.finished = this.run();
@@ -398,7 +401,10 @@ class Execution {
       if (rows.length === 0) this.retry.delete(chatUser);
       return { chatUser, rows: taken };
     }
-    const chunk = nextPendingChunk(this.store, this.jobId, this.takenUpTo, this.runner.chunkRows);
+    // The first chunk is one call's worth: the first write leaves as soon as its lines are read,
+    // instead of after the reads of several full chunks.
+    const rows = this.takenUpTo === null ? Math.min(this.runner.chunkRows, this.runner.writeBatchRows) : this.runner.chunkRows;
+    const chunk = nextPendingChunk(this.store, this.jobId, this.takenUpTo, rows);
     if (chunk) this.takenUpTo = { chatUser: chunk.chatUser, line: chunk.rows[chunk.rows.length - 1]!.line };
     return chunk;
   }
