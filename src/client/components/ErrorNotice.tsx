@@ -2,18 +2,26 @@ import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
+import { ApiError } from '../lib/api-error';
 import { useT } from '../lib/i18n/I18nProvider';
 import { useDescribeError } from '../lib/use-describe-error';
 
-/** Every error the person sees: a sentence they understand, and the request id to quote. */
+/** Answers that the same request cannot change by being sent again. */
+const FINAL_STATUSES = new Set([400, 403, 404, 409, 413, 415, 422]);
+
+/**
+ * Every error the person sees: a sentence they understand, and the request id to quote. "Try
+ * again" is offered only where trying again can help (not for a job that does not exist).
+ */
 export function ErrorNotice({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
   const t = useT();
   const { sentence, requestId } = useDescribeError()(error);
+  const retryable = !(error instanceof ApiError && FINAL_STATUSES.has(error.status));
   return (
     <Alert
       severity="error"
       action={
-        onRetry ? (
+        onRetry && retryable ? (
           <Button color="inherit" size="small" onClick={onRetry}>
             {t('error.retry')}
           </Button>
