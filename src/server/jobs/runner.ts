@@ -352,7 +352,7 @@ class Execution {
       }
     } catch (error) {
       if (!isChatError(error)) throw error;
-      const message = `Chat could not be read to settle the writes in flight when the server stopped: ${chatErrorMessage(error.code, 'en')} (code ${error.code}). Resume the job to try again.`;
+      const message = `Chat could not be read to settle the calls the previous run left unanswered: ${chatErrorMessage(error.code, 'en')} (code ${error.code}). Resume the job to try again.`;
       if (this.mode === 'run') this.stop('halt', message);
       else this.runner.log.warn({ event: 'job_recovery_failed', job: this.jobId, code: error.code }, 'bulk job: writes in flight not settled yet');
       if (this.mode === 'run') await this.conclude();
@@ -360,7 +360,7 @@ class Execution {
     }
     this.pendingForgotten.push(...announced.map((write) => write.id));
     await this.flush();
-    this.runner.log.info({ event: 'job_recovered', job: this.jobId, lines: befores.size, landed }, 'bulk job: writes in flight when the server stopped settled');
+    this.runner.log.info({ event: 'job_recovered', job: this.jobId, lines: befores.size, landed }, 'bulk job: calls whose answers the previous run did not see settled from Chat’s state');
     return true;
   }
 

@@ -459,7 +459,7 @@ export const ko: Record<MessageKey, string> = {
   'bulk.eta': '약 {duration} 남음',
   'bulk.etaUnknown': '남은 시간을 계산하는 중…',
   'bulk.rateStarting': '첫 호출을 보내는 중…',
-  'bulk.invalidSkipped': '파일에서 오류가 있는 {invalid}줄은 건너뜁니다. 이유는 결과 파일에 있습니다.',
+  'bulk.invalidSkipped': '건너뛴 오류 줄: {invalid}. 이유는 결과 파일에 있습니다.',
   'bulk.count.applied': '적용됨',
   'bulk.count.unchanged': '변경 없음',
   'bulk.count.conflicts': '충돌',

@@ -247,6 +247,13 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     expect(await screen.findByRole('link', { name: 'Download results' })).toBeInTheDocument();
   });
 
+  it('never dates a job in the future: one created after the list’s clock last moved reads "now"', async () => {
+    fakeBulkApi({ jobs: [jobStatus('job-new00002', { state: 'done', total: 1, done: 1, applied: 1, createdAt: new Date(Date.now() + 3000).toISOString() })] });
+    renderApp('/bulk');
+    const list = await screen.findByRole('table', { name: 'Recent jobs' });
+    expect(within(list).getByText('now')).toBeInTheDocument();
+  });
+
   it('offers the template as a download with the header and both example rows', async () => {
     fakeBulkApi();
     renderApp('/bulk');

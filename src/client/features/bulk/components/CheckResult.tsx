@@ -71,7 +71,7 @@ function InvalidLines({ check, invalid }: { check: JobCheckedResponse; invalid: 
       >
         {check.invalid.map((row) => (
           <Box component="li" key={row.line} sx={{ py: 0.5, display: 'flex', gap: 1, alignItems: 'baseline' }}>
-            <Typography component="span" variant="body2" sx={{ fontWeight: 600, whiteSpace: 'nowrap', minWidth: '5.5em' }}>
+            <Typography component="span" variant="body2" sx={{ fontWeight: 600, whiteSpace: 'nowrap', minWidth: '5.5em', flexShrink: 0 }}>
               {t('bulk.invalidLine', { line: format.number(row.line) })}
             </Typography>
             <Typography component="span" variant="body2" sx={{ overflowWrap: 'anywhere' }}>

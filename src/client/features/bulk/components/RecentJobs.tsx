@@ -37,7 +37,8 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
   const jobs = useQuery(jobsQueryOptions());
   // The job in view is polled every second; the list only every few: show its row as fresh as the panel.
   const current = useQuery({ ...jobQueryOptions(currentJobId ?? ''), enabled: currentJobId !== null });
-  // "2 minutes ago" moves on even while no job is running (and the list is not polled).
+  // "2 minutes ago" moves on even while no job is running (and the list is not polled). A job
+  // newer than this clock reads "now", never "in 3 seconds".
   const now = useNow(RELATIVE_TIME_REFRESH_MS);
 
   return (
@@ -94,7 +95,7 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
                     <TableCell>{job.startedBy && job.startedBy !== job.createdBy ? t('bulk.byTwo', { createdBy: job.createdBy, startedBy: job.startedBy }) : job.createdBy}</TableCell>
                     <TableCell sx={{ whiteSpace: 'nowrap' }}>
                       <time dateTime={job.createdAt} title={format.dateTime(job.createdAt)}>
-                        {format.relativeTime(job.createdAt, now)}
+                        {format.relativeTime(job.createdAt, Math.max(now, Date.parse(job.createdAt)))}
                       </time>
                     </TableCell>
                     <TableCell>
