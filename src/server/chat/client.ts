@@ -54,8 +54,9 @@ export type ChatClientOptions = {
 
 export type ChatCallOptions = {
   /**
-   * Aborted before the request is sent (while it waits for the rate limiter or a retry), the call
-   * is given up with ChatCallAbortedError. A request already sent is always seen through.
+   * Aborted before an attempt is sent (while it waits for the rate limiter; a back-off pause runs
+   * to its end first), the call is given up with ChatCallAbortedError. An attempt already sent is
+   * always seen through.
    */
   signal?: AbortSignal;
 };
@@ -90,7 +91,11 @@ export class ChatClientClosedError extends Error {
   }
 }
 
-/** The call's signal was aborted before its request was sent: nothing reached Chat (this time). */
+/**
+ * The call's signal was aborted before an attempt was sent. That attempt never reached Chat; an
+ * earlier attempt of the same call, whose answer was a failure, may have — the caller must allow
+ * for that (a bulk job keeps the call's announcement and reads the lines again).
+ */
 export class ChatCallAbortedError extends Error {
   override readonly name = 'ChatCallAbortedError';
   constructor() {

@@ -1,6 +1,6 @@
 // The two hosts of a job's commits record the same thing: on the caller's connection, and on a
 // worker thread with its own connection to the database file.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -85,15 +85,20 @@ describe.each(hosts)('a job ledger %s', (_name, open) => {
 });
 
 describe('a job ledger on a worker thread', () => {
-  it('fails every commit, with the reason, when the worker cannot open the database', async () => {
+  it('fails the commits of a worker that died, and starts a new worker for the next one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'markdesk-ledger-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    // A directory where the database file should be.
-    const ledger = workerLedger(dir);
+    // A directory where the database file should be: the worker cannot open it and stops.
+    const file = join(dir, DATABASE_FILE_NAME);
+    mkdirSync(file);
+    const ledger = workerLedger(file);
     cleanups.push(() => ledger.close());
     const commit = { jobId: 'j', staff: 'editor', at: new Date().toISOString(), settled: [], announce: [], forget: [] };
     await expect(ledger.commit(commit)).rejects.toThrow();
     await expect(ledger.commit(commit)).rejects.toThrow();
+    // Once the cause is gone, the next commit goes through on a new worker.
+    rmSync(file, { recursive: true });
+    expect(await ledger.commit(commit)).toEqual([]);
   });
 });
 

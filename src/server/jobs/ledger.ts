@@ -6,7 +6,9 @@
 // Why a worker: at Tencent's ceiling a job settles 20,000 lines a second, and each line's entry —
 // canonical JSON, SHA-256 chained to the previous one, five indexes — plus its line update and the
 // commits cost the event loop more than the Chat calls themselves. On the worker they run beside
-// the Chat traffic instead of between it, and a commit of thousands of rows never stalls a request.
+// the Chat traffic instead of between it. SQLite still takes one writer at a time: a write on the
+// main connection (a session touch, an interactive mark) waits for a commit in progress, which
+// group commits keep to a few dozen milliseconds.
 import { Worker } from 'node:worker_threads';
 import type { Conversation } from '../../shared/marks/conversation';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
@@ -95,39 +97,48 @@ export function inlineLedger(store: Store): JobLedger {
 /** What the worker thread answers for each commit, in order. */
 export type LedgerReply = { id: number; ids: number[] } | { id: number; error: string };
 
+/** One worker thread and the commits it still owes an answer. */
+type LedgerThread = { worker: Worker; waiting: Map<number, { resolve: (ids: number[]) => void; reject: (error: Error) => void }>; gone: boolean };
+
 /**
  * Commits on a worker thread with its own connection to the database file (WAL: the two
- * connections take turns writing; readers never wait). If the worker fails, every commit after
- * that fails too, and the job stops with Markdesk's "unexpected error" message.
+ * connections take turns writing; readers never wait). If the worker dies, the commits it owed
+ * fail — the job stops with Markdesk's "unexpected error" message — and the next commit starts a
+ * new worker, so resuming the job works without a restart of the server.
  */
 export function workerLedger(databaseFile: string): JobLedger {
-  const worker = startLedgerWorker(databaseFile);
-  const waiting = new Map<number, { resolve: (ids: number[]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
-  let failure: Error | null = null;
-  const failAll = (error: Error) => {
-    failure ??= error;
-    for (const { reject } of waiting.values()) reject(failure);
-    waiting.clear();
-    worker.unref();
-  };
-  // Referenced only while a commit is in flight: an idle ledger must not keep a stopping process alive.
-  const settle = (id: number) => {
-    const pending = waiting.get(id);
-    waiting.delete(id);
-    if (waiting.size === 0) worker.unref();
-    return pending;
-  };
-  worker.on('message', (reply: LedgerReply) => {
-    const pending = settle(reply.id);
-    if ('error' in reply) pending?.reject(new Error(`the job ledger could not commit: ${reply.error}`));
-    else pending?.resolve(reply.ids);
-  });
-  worker.on('error', (error) => failAll(error));
-  worker.on('exit', (code) => failAll(new Error(`the job ledger worker stopped (exit code ${code})`)));
+  let closing = false;
+  let thread: LedgerThread | null = null;
+
+  function start(): LedgerThread {
+    const current: LedgerThread = { worker: startLedgerWorker(databaseFile), waiting: new Map(), gone: false };
+    const { worker, waiting } = current;
+    const failAll = (error: Error) => {
+      current.gone = true;
+      for (const { reject } of waiting.values()) reject(error);
+      waiting.clear();
+      worker.unref();
+    };
+    worker.on('message', (reply: LedgerReply) => {
+      const pending = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      // Referenced only while a commit is in flight (or the ledger is closing): an idle ledger
+      // must not keep a stopping process alive.
+      if (waiting.size === 0 && !closing) worker.unref();
+      if ('error' in reply) pending?.reject(new Error(`the job ledger could not commit: ${reply.error}`));
+      else pending?.resolve(reply.ids);
+    });
+    worker.on('error', (error) => failAll(error));
+    worker.on('exit', (code) => failAll(new Error(`the job ledger worker stopped (exit code ${code})`)));
+    return current;
+  }
+
   return {
     commit(commit) {
-      if (failure) return Promise.reject(failure);
+      if (closing) return Promise.reject(new Error('the job ledger is closed'));
+      if (thread === null || thread.gone) thread = start();
+      const { worker, waiting } = thread;
       const id = nextId++;
       return new Promise((resolve, reject) => {
         if (waiting.size === 0) worker.ref();
@@ -136,7 +147,9 @@ export function workerLedger(databaseFile: string): JobLedger {
       });
     },
     async close() {
-      if (failure) return;
+      closing = true;
+      if (thread === null || thread.gone) return;
+      const { worker } = thread;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       // Held until the worker has closed the database and gone.
       worker.ref();

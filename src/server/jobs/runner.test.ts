@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toMarkItem } from '../../shared/marks/change';
 import { ChatCallAbortedError, type ChatCallOptions, type ChatClient } from '../chat/client';
+import { ChatNetworkError } from '../chat/errors';
 import type { ChatCommand, RequestOf } from '../chat/commands';
 import { createSlidingWindowLimiter } from '../chat/rate-limiter';
 import { systemClock } from '../chat/clock';
@@ -141,6 +142,7 @@ describe('pause, resume, cancel', () => {
     // mark_contact at 20 calls/s, eight writers: most calls of a batch of them wait their turn.
     const slowWrites = createSlidingWindowLimiter(20, systemClock, 0);
     const entered: number[] = [];
+    let passedLimiter = 0;
     const jobs = runner({
       writeConcurrency: 8,
       chunkRows: 40,
@@ -152,6 +154,7 @@ describe('pause, resume, cancel', () => {
             await slowWrites.acquire(options?.signal).catch(() => {
               throw new ChatCallAbortedError();
             });
+            passedLimiter++;
           }
           return recordingChat.call(command, body, options);
         },
@@ -159,12 +162,13 @@ describe('pause, resume, cancel', () => {
     });
     await jobs.start(jobId, 'editor');
     await until(() => sent.length >= 10);
-    const sentBeforePause = sent.length;
+    const passedBeforePause = passedLimiter;
     const answer = await jobs.pause(jobId);
     expect(slowWrites.pending()).toBe(0);
-    // Calls were waiting (entered, not sent); at most the one already past the limiter went out.
+    // Calls were waiting (entered, not sent); only those already past the limiter went out.
     expect(entered.length * 5).toBeGreaterThan(sent.length);
-    expect(sent.length - sentBeforePause).toBeLessThanOrEqual(5);
+    expect(passedLimiter).toBe(passedBeforePause);
+    expect(sent).toHaveLength(passedBeforePause * 5);
     // Nothing more goes out, and every line that did is on record in the answer.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(answer).toMatchObject({ state: 'paused', applied: sent.length, done: sent.length });
@@ -253,6 +257,28 @@ describe('failures', () => {
     await expectAllApplied(jobId, rows);
   });
 
+  it('a write whose answer was lost, and which landed, is recorded as applied from the state read before it', async () => {
+    const rows = plannedRows(['lost.answer'], 3, [0, 36], 'gone missing');
+    const jobId = await newJob(rows);
+    let answersLost = 0;
+    const jobs = runner({
+      chat: {
+        ...recordingChat,
+        async call(command, body, options) {
+          const response = await recordingChat.call(command, body, options);
+          // The first mark_contact reaches Chat and is applied; its answer never comes back.
+          if (command === 'recentcontact/mark_contact' && answersLost++ === 0) throw new ChatNetworkError(command, 'ECONNRESET', true);
+          return response;
+        },
+      },
+    });
+    await jobs.start(jobId, 'editor');
+    await jobs.whenIdle(jobId);
+    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 3, unchanged: 0 });
+    await expectAllApplied(jobId, rows);
+    for (const entry of jobAuditEntries(bff.store, jobId)) expect(entry.before).toEqual({ bits: [], customMark: '' });
+  });
+
   it('rows of a chat user that is not imported fail, each on record, and the others go on', async () => {
     await bff.importUsers('known.user');
     const rows: PlannedRow[] = [
@@ -326,5 +352,70 @@ describe('taking over after a crash', () => {
     expect(job.finishedAt).not.toBeNull();
     expect(jobAuditEntries(bff.store, jobId).map((entry) => [entry.requestId, entry.status])).toEqual([[jobLineRequestId(jobId, landed!.line), 'applied']]);
     expect(announcedWrites(bff.store, jobId)).toEqual([]);
+  });
+  it('a cancelled job whose unanswered calls cannot be settled yet is tried again later — not in a loop — and then finished', async () => {
+    const rows = plannedRows(['recover.c'], 2, [37]);
+    const jobId = await newJob(rows);
+    await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
+    const pending = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
+    await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, 'recover.c', pending.map(({ line }) => ({ line, before: { bits: [], customMark: '' } }))));
+    await transitionJob(bff.store, jobId, ['running'], 'cancelled', { finishedAt: null });
+    let readsFail = true;
+    let reads = 0;
+    const jobs = runner({
+      retryDelayMs: { base: 5, max: 100 },
+      chat: {
+        ...recordingChat,
+        async call(command, body, options) {
+          if (command === 'recentcontact/search_contact_group') {
+            reads++;
+            if (readsFail) throw new ChatNetworkError(command, 'ECONNREFUSED', false);
+          }
+          return recordingChat.call(command, body, options);
+        },
+      },
+    });
+    const startedAt = Date.now();
+    await jobs.resumeInterrupted();
+    await until(() => reads >= 3);
+    // Three attempts took at least two retry delays: no tight loop.
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(190);
+    expect(getJob(bff.store, jobId)).toMatchObject({ state: 'cancelled', finishedAt: null });
+
+    readsFail = false;
+    await until(() => getJob(bff.store, jobId)!.finishedAt !== null);
+    expect(getJob(bff.store, jobId)).toMatchObject({ state: 'cancelled', cancelled: 2, applied: 0 });
+    expect(announcedWrites(bff.store, jobId)).toEqual([]);
+    expect(sent).toEqual([]);
+    await jobs.stop();
+  });
+
+  it('a running job whose unanswered calls cannot be settled stops with the reason, and resume settles them', async () => {
+    const rows = plannedRows(['recover.r'], 2, [38]);
+    const jobId = await newJob(rows);
+    await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
+    const pending = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
+    await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, 'recover.r', pending.map(({ line }) => ({ line, before: { bits: [], customMark: '' } }))));
+    let readsFail = true;
+    const jobs = runner({
+      chat: {
+        ...recordingChat,
+        async call(command, body, options) {
+          if (command === 'recentcontact/search_contact_group' && readsFail) throw new ChatNetworkError(command, 'ECONNREFUSED', false);
+          return recordingChat.call(command, body, options);
+        },
+      },
+    });
+    await jobs.resumeInterrupted();
+    await jobs.whenIdle(jobId);
+    const stopped = jobs.status(jobId)!;
+    expect(stopped).toMatchObject({ state: 'failed', done: 0 });
+    expect(stopped.message).toContain('Chat could not be read to settle the calls the previous run left unanswered');
+
+    readsFail = false;
+    await jobs.resume(jobId);
+    await jobs.whenIdle(jobId);
+    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 2 });
+    await expectAllApplied(jobId, rows);
   });
 });

@@ -7,9 +7,11 @@
 //            sent (job_writes), in one transaction → hand them on in batches of ≤100;
 //   writers: mark_contact → each line's one audit entry and final state.
 // Taking lines writes nothing: the runner remembers how far it got, and lines that must be tried
-// again wait in memory. Entries and final line states are committed in groups (every few dozen
-// milliseconds) rather than per call — a commit costs far more than a row — together with the
-// deletion of the announcements they settle.
+// again wait in memory. Entries and final line states are committed in groups (every 100 ms or
+// 2,000 lines) rather than per call — a commit costs far more than a row — together with the
+// deletion of the announcements they settle. The commits run on the job ledger (ledger.ts).
+// A line tried again after an answer that never came keeps the state read before that call: if
+// Chat shows the call's result when the line is read again, it landed and the line is applied.
 // Reads and writes have their own per-command limiters in the Chat client, so reads run ahead on
 // their own budget while enough writes wait at the mark_contact limiter to keep it busy. Each line
 // gets the semantics of an interactive mark (services/mark-writer): one audit entry with the state
@@ -46,7 +48,7 @@ import {
   pendingLine,
   toJobStatus,
   transitionJob,
-  type ClaimedChunk,
+  type PendingChunk,
   type JobRecord,
   type WorkRow,
 } from './store';
@@ -81,7 +83,10 @@ export type JobRunnerOptions = {
   writeBatchRows?: number;
   /** A line that fails transiently this many times stops the job (default 8). */
   maxRowAttempts?: number;
-  /** Pause after a transient failure, doubled while they continue (default 250 ms … 10 s). */
+  /**
+   * Pause after a transient failure, doubled while they continue (default 250 ms … 10 s); a
+   * cancelled job whose unanswered calls could not be settled is tried again after the longest.
+   */
   retryDelayMs?: { base: number; max: number };
 };
 
@@ -207,7 +212,7 @@ class Execution {
   private haltMessage: string | null = null;
   private outstandingChunks = 0;
   private changeWaiters: (() => void)[] = [];
-  private claimNotBefore = 0;
+  private takeNotBefore = 0;
   private consecutiveFailures = 0;
   private readonly callTimes: number[] = [];
   private readonly lineTimes: { at: number; lines: number }[] = [];
@@ -221,6 +226,10 @@ class Execution {
   private readonly attempts = new Map<number, number>();
   private pendingLines: SettledLine[] = [];
   private pendingForgotten: number[] = [];
+  /** A commit failed in this run: from then on no announcement is deleted. */
+  private commitFailed = false;
+  /** Set when the run could not finish its work for now and should be tried again this much later. */
+  retryAfterMs: number | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private staff = '';
@@ -285,7 +294,18 @@ class Execution {
     const job = getJob(this.store, this.jobId);
     if (!job) return;
     this.staff = job.startedBy ?? job.createdBy;
-    if (!(await this.settleAnnouncedWrites())) return;
+    let settled: boolean;
+    try {
+      settled = await this.settleAnnouncedWrites();
+    } catch (error) {
+      this.unexpected(error);
+      if (this.mode === 'finish') this.retryAfterMs = this.runner.retryDelayMs.max;
+      settled = false;
+    }
+    if (!settled) {
+      if (this.mode === 'run') await this.conclude();
+      return;
+    }
     if (this.mode === 'run') {
       const readers = Array.from({ length: this.runner.readConcurrency }, () => this.reader());
       const writers = Array.from({ length: this.runner.writeConcurrency }, () => this.writer());
@@ -334,34 +354,52 @@ class Execution {
     // The latest announcement of a line has the latest `before`.
     const befores = new Map<number, MarkState>();
     for (const write of announced) for (const { line, before } of write.lines) befores.set(line, before);
-    const byUser = new Map<string, (WorkRow & { before: MarkState })[]>();
-    for (const [line, before] of befores) {
+    const byUser = new Map<string, WorkRow[]>();
+    for (const [line, sentBefore] of befores) {
       const row = pendingLine(this.store, this.jobId, line);
-      if (row) byUser.set(row.chatUser, [...(byUser.get(row.chatUser) ?? []), { ...row, before }]);
+      if (row) byUser.set(row.chatUser, [...(byUser.get(row.chatUser) ?? []), { line, conversation: row.conversation, change: row.change, sentBefore }]);
     }
     let landed = 0;
-    try {
-      for (const [chatUser, rows] of byUser) {
-        const states = await this.readStates(chatUser, rows);
-        for (const row of rows) {
-          const after = applyChange(row.before, row.change);
-          if (sameMarkState(row.before, after) || !sameMarkState(states.get(conversationKey(row.conversation)) ?? EMPTY_STATE, after)) continue;
-          this.settle(settledLine(chatUser, row, row.before, 'applied', after));
-          landed++;
-        }
+    for (const [chatUser, rows] of byUser) {
+      let states: Map<string, MarkState>;
+      try {
+        states = await this.readStates(chatUser, rows);
+      } catch (error) {
+        if (!isChatError(error)) throw error;
+        // Chat does not know the user (e.g. 50001): nothing of its can have landed. Its lines stay
+        // pending and fail on record when they are read again (or are cancelled).
+        if (verdictFor(error.code, true) === 'failed') continue;
+        this.recoveryFailed(`Chat could not be read to settle the calls the previous run left unanswered: ${chatErrorMessage(error.code, 'en')} (code ${error.code}). Resume the job to try again.`);
+        return false;
       }
-    } catch (error) {
-      if (!isChatError(error)) throw error;
-      const message = `Chat could not be read to settle the calls the previous run left unanswered: ${chatErrorMessage(error.code, 'en')} (code ${error.code}). Resume the job to try again.`;
-      if (this.mode === 'run') this.stop('halt', message);
-      else this.runner.log.warn({ event: 'job_recovery_failed', job: this.jobId, code: error.code }, 'bulk job: writes in flight not settled yet');
-      if (this.mode === 'run') await this.conclude();
-      return false;
+      const settled = rows.map((row) => this.landedLine(chatUser, row, states)).filter((line): line is SettledLine => line !== null);
+      this.settle(settled);
+      landed += settled.length;
     }
-    this.pendingForgotten.push(...announced.map((write) => write.id));
+    this.settle([], announced.map((write) => write.id));
     await this.flush();
     this.runner.log.info({ event: 'job_recovered', job: this.jobId, lines: befores.size, landed }, 'bulk job: calls whose answers the previous run did not see settled from Chat’s state');
     return true;
+  }
+
+  /**
+   * A line whose earlier call may have landed unseen (sentBefore: the state read before it): if
+   * Chat shows exactly what that call would have produced, the line is applied, from that state.
+   */
+  private landedLine(chatUser: string, row: WorkRow, states: Map<string, MarkState>): SettledLine | null {
+    if (row.sentBefore === undefined) return null;
+    const after = applyChange(row.sentBefore, row.change);
+    if (sameMarkState(row.sentBefore, after) || !sameMarkState(states.get(conversationKey(row.conversation)) ?? EMPTY_STATE, after)) return null;
+    return settledLine(chatUser, row, row.sentBefore, 'applied', after);
+  }
+
+  /** Settling a previous run's calls failed: a run stops (resume tries again); finishing a cancel is tried again later. */
+  private recoveryFailed(message: string): void {
+    if (this.mode === 'run') this.stop('halt', message);
+    else {
+      this.runner.log.warn({ event: 'job_recovery_failed', job: this.jobId, reason: message }, 'bulk job: calls left unanswered not settled yet');
+      this.retryAfterMs = this.runner.retryDelayMs.max;
+    }
   }
 
   // ---- readers ----
@@ -369,7 +407,7 @@ class Execution {
   private async reader(): Promise<void> {
     for (;;) {
       if (this.stopReason !== null) return;
-      const wait = this.claimNotBefore - Date.now();
+      const wait = this.takeNotBefore - Date.now();
       if (wait > 0) {
         await this.changed(wait);
         continue;
@@ -395,7 +433,7 @@ class Execution {
   }
 
   /** Lines to try again first, then the next pending lines in the database. */
-  private takeChunk(): ClaimedChunk | null {
+  private takeChunk(): PendingChunk | null {
     for (const [chatUser, rows] of this.retry) {
       const taken = rows.splice(0, this.runner.chunkRows);
       if (rows.length === 0) this.retry.delete(chatUser);
@@ -430,7 +468,7 @@ class Execution {
     return states;
   }
 
-  private async readChunk(chunk: ClaimedChunk, tracker: ChunkTracker): Promise<void> {
+  private async readChunk(chunk: PendingChunk, tracker: ChunkTracker): Promise<void> {
     let states: Map<string, MarkState>;
     try {
       states = await this.readStates(chunk.chatUser, chunk.rows);
@@ -441,25 +479,32 @@ class Execution {
     }
     this.succeeded();
 
-    const unchanged: SettledLine[] = [];
+    const final: SettledLine[] = [];
     const toWrite: WriteLine[] = [];
     for (const row of chunk.rows) {
+      // A line tried before whose call may have landed unseen (its answer lost).
+      const landed = this.landedLine(chunk.chatUser, row, states);
+      if (landed) {
+        final.push(landed);
+        continue;
+      }
       const before = states.get(conversationKey(row.conversation)) ?? EMPTY_STATE;
       const after = applyChange(before, row.change);
-      if (sameMarkState(before, after)) unchanged.push(settledLine(chunk.chatUser, row, before, 'unchanged', after));
-      else toWrite.push({ ...row, before, after });
+      if (sameMarkState(before, after)) final.push(settledLine(chunk.chatUser, row, before, 'unchanged', after));
+      else toWrite.push({ line: row.line, conversation: row.conversation, change: row.change, before, after });
     }
 
     // Already in the requested state: nothing is sent, the line is `unchanged` and final now. The
     // calls to make are announced before anything is sent: a crash leaves their announcements,
-    // never a write nobody knows about. All of it in one transaction.
-    const batches = splitInto(toWrite, this.runner.writeBatchRows);
+    // never a write nobody knows about. All of it in one transaction. A run that stopped meanwhile
+    // announces nothing: its lines stay pending.
+    const batches = this.stopReason === null ? splitInto(toWrite, this.runner.writeBatchRows) : [];
     const announcements = await this.commit(
-      unchanged,
+      final,
       batches.map((lines) => ({ chatUser: chunk.chatUser, lines: lines.map(({ line, before }) => ({ line, before })) })),
       [],
     );
-    this.linesDone(unchanged.length);
+    this.linesDone(final.length);
 
     for (const [index, lines] of batches.entries()) {
       tracker.remaining++;
@@ -467,7 +512,7 @@ class Execution {
     }
   }
 
-  private readFailed(chunk: ClaimedChunk, code: number): void {
+  private readFailed(chunk: PendingChunk, code: number): void {
     const verdict = verdictFor(code, true);
     if (verdict === 'retry') {
       if (isFrequencyCode(code)) this.runner.chat.limiterFor('recentcontact/search_contact_group').penalize(1000);
@@ -480,7 +525,7 @@ class Execution {
     }
     // E.g. 50001: the chat user is not imported. Every line of the chunk fails, each on record.
     const message = chatErrorMessage(code, 'en');
-    for (const row of chunk.rows) this.settle(settledLine(chunk.chatUser, row, null, 'failed', null, code, message));
+    this.settle(chunk.rows.map((row) => settledLine(chunk.chatUser, row, null, 'failed', null, code, message)));
   }
 
   // ---- writers ----
@@ -505,13 +550,14 @@ class Execution {
     const codes = await this.sendMarks(batch);
     // Given up before it was sent: as if it had been left in the queue.
     if (codes === null) return;
+    const settled: SettledLine[] = [];
     const retry: WriteLine[] = [];
     let retryCode = 0;
     batch.lines.forEach((line, index) => {
       const { code, whole } = codes[index]!;
       const verdict = verdictFor(code, whole);
-      if (verdict === 'applied') this.settle(settledLine(batch.chatUser, line, line.before, 'applied', line.after));
-      else if (verdict === 'failed') this.settle(settledLine(batch.chatUser, line, line.before, 'failed', line.before, code, chatErrorMessage(code, 'en')));
+      if (verdict === 'applied') settled.push(settledLine(batch.chatUser, line, line.before, 'applied', line.after));
+      else if (verdict === 'failed') settled.push(settledLine(batch.chatUser, line, line.before, 'failed', line.before, code, chatErrorMessage(code, 'en')));
       else {
         retry.push(line);
         retryCode = code;
@@ -523,15 +569,17 @@ class Execution {
     if (retry.length === 0) {
       // Every line of the call is settled: its announcement goes with their entries. One with lines
       // to try again stays — those writes may have landed unseen — until the job is over.
-      this.pendingForgotten.push(batch.announcement);
+      this.settle(settled, [batch.announcement]);
       this.succeeded();
       return;
     }
+    this.settle(settled);
     if (this.stopReason === 'halt') return;
     if (isFrequencyCode(retryCode)) this.runner.chat.limiterFor('recentcontact/mark_contact').penalize(1000);
+    // Tried again with the state read before this call: if it landed unseen, the next read shows it.
     this.retryLater(
       batch.chatUser,
-      retry.map(({ line, conversation, change }) => ({ line, conversation, change })),
+      retry.map(({ line, conversation, change, before }) => ({ line, conversation, change, sentBefore: before })),
       retryCode,
     );
   }
@@ -558,12 +606,16 @@ class Execution {
   // ---- shared steps ----
 
   /**
-   * A line's entry and final state, committed together with others shortly (group commit). Until
-   * then the line is pending in the database and its call's announcement is still there, which a
-   * restart settles from Chat's state.
+   * Lines' entries and final states, committed together with others shortly (group commit), and
+   * with them the deletion of the announcements they settle: both go into the same commit. Until
+   * then the lines are pending in the database and their calls' announcements are still there,
+   * which a restart settles from Chat's state.
    */
-  private settle(line: SettledLine): void {
-    this.pendingLines.push(line);
+  private settle(lines: readonly SettledLine[], forget: readonly number[] = []): void {
+    if (lines.length === 0 && forget.length === 0) return;
+    for (const line of lines) this.pendingLines.push(line);
+    // After a failed commit the lines it held are pending again: their announcements must stay.
+    if (!this.commitFailed) for (const id of forget) this.pendingForgotten.push(id);
     if (this.pendingLines.length >= FLUSH_ROWS) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
   }
@@ -581,10 +633,13 @@ class Execution {
     this.flushing = this.flushing
       .then(async () => {
         if (lines.length === 0 && forgotten.length === 0) return;
-        await this.commit(lines, [], forgotten);
+        await this.commit(lines, [], this.commitFailed ? [] : forgotten);
         this.linesDone(lines.length);
       })
-      .catch((error: unknown) => this.unexpected(error));
+      .catch((error: unknown) => {
+        this.commitFailed = true;
+        this.unexpected(error);
+      });
     return this.flushing;
   }
 
@@ -604,7 +659,7 @@ class Execution {
     this.retry.set(chatUser, [...(this.retry.get(chatUser) ?? []), ...rows]);
     this.consecutiveFailures++;
     const { base, max } = this.runner.retryDelayMs;
-    this.claimNotBefore = Math.max(this.claimNotBefore, Date.now() + Math.min(max, base * 2 ** (this.consecutiveFailures - 1)));
+    this.takeNotBefore = Math.max(this.takeNotBefore, Date.now() + Math.min(max, base * 2 ** (this.consecutiveFailures - 1)));
     if (highest >= this.runner.maxRowAttempts) {
       this.stop(
         'halt',
@@ -663,9 +718,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const executions = new Map<string, Execution>();
   let stopping = false;
 
+  /** Jobs whose state a control request changed while a run of theirs was still draining. */
+  const changedWhileRunning = new Set<string>();
+  const retryTimers = new Map<string, NodeJS.Timeout>();
+
   /** Starts what the job's state calls for, unless something is already running for it. */
   function ensureExecution(jobId: string): void {
-    if (stopping || executions.has(jobId)) return;
+    if (stopping) return;
+    if (executions.has(jobId)) {
+      changedWhileRunning.add(jobId);
+      return;
+    }
+    clearTimeout(retryTimers.get(jobId));
+    retryTimers.delete(jobId);
     const job = getJob(store, jobId);
     const mode = job?.state === 'running' ? 'run' : job?.state === 'cancelled' && job.finishedAt === null ? 'finish' : null;
     if (!mode) return;
@@ -675,8 +740,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       .catch((error: unknown) => core.log.error({ err: error, job: jobId }, 'bulk job run failed'))
       .finally(() => {
         executions.delete(jobId);
-        // A control request may have changed what the job should do while this run drained.
-        ensureExecution(jobId);
+        // Only a change of state starts the next run at once; a run that could not finish its work
+        // for now is tried again later — never in a loop.
+        if (changedWhileRunning.delete(jobId)) ensureExecution(jobId);
+        else if (execution.retryAfterMs !== null && !stopping) {
+          const timer = setTimeout(() => ensureExecution(jobId), execution.retryAfterMs);
+          timer.unref();
+          retryTimers.set(jobId, timer);
+        }
       });
   }
 
@@ -767,6 +838,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     whenIdle,
     async stop(stopOptions = {}) {
       stopping = true;
+      for (const timer of retryTimers.values()) clearTimeout(timer);
+      retryTimers.clear();
       const running = [...executions.values()];
       for (const execution of running) execution.stop('shutdown');
       const drained = Promise.all(running.map((execution) => execution.finished.catch(() => {})));

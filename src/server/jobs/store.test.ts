@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { immediateTransaction, openDatabase, systemClock } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
-import { finishRowsInTransaction, nextPendingChunk, storeCheckedJob, type ClaimedChunk } from './store';
+import { finishRowsInTransaction, nextPendingChunk, storeCheckedJob, type PendingChunk } from './store';
 import { csvOf, plannedRows } from './testing';
 
 describe('taking pending lines', () => {
@@ -17,7 +17,7 @@ describe('taking pending lines', () => {
 
     const taken: { user: string; lines: number[] }[] = [];
     let after: { chatUser: string; line: number } | null = null;
-    for (let chunk: ClaimedChunk | null; (chunk = nextPendingChunk(store, jobId, after, 3)); ) {
+    for (let chunk: PendingChunk | null; (chunk = nextPendingChunk(store, jobId, after, 3)); ) {
       taken.push({ user: chunk.chatUser, lines: chunk.rows.map((row) => row.line) });
       after = { chatUser: chunk.chatUser, line: chunk.rows.at(-1)!.line };
     }

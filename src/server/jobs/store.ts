@@ -11,7 +11,6 @@ import {
   JOB_RESULT_COLUMNS,
   type JobCheckedResponse,
   type JobPreviewRow,
-  type JobRowStatus,
   type JobState,
   type JobStatus,
 } from '../../shared/api/jobs';
@@ -69,10 +68,12 @@ export type WorkRow = {
   line: number;
   conversation: Conversation;
   change: MarkChange;
+  /** The state read before a call of this line whose answer never came: it may have landed. */
+  sentBefore?: MarkState;
 };
 
 /** Pending lines of one chat user, in line order. */
-export type ClaimedChunk = { chatUser: string; rows: WorkRow[] };
+export type PendingChunk = { chatUser: string; rows: WorkRow[] };
 
 /** A line of an announced mark_contact call, with the state read just before it was sent. */
 export type AnnouncedLine = { line: number; before: MarkState };
@@ -126,7 +127,7 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
       `SELECT chat_user, line, conversation_type, conversation_id, change_json FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`,
     ),
     finishRow: sqlite.prepare<[JobRowTableStatus, number | null, string | null, string, number]>(
-      `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND line = ?`,
+      `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND line = ? AND status = 'pending'`,
     ),
     finishRun: sqlite.prepare<[JobRowTableStatus, string, number, number]>(
       `UPDATE job_rows SET status = ? WHERE job_id = ? AND line BETWEEN ? AND ? AND status = 'pending'`,
@@ -334,7 +335,7 @@ export async function transitionJob(store: Store, jobId: string, from: readonly 
  * (chat user, line) order. The runner keeps what it has taken in memory and moves `after` on, so
  * taking lines writes nothing. Null when no pending line comes after `after`.
  */
-export function nextPendingChunk(store: Store, jobId: string, after: { chatUser: string; line: number } | null, maxRows: number): ClaimedChunk | null {
+export function nextPendingChunk(store: Store, jobId: string, after: { chatUser: string; line: number } | null, maxRows: number): PendingChunk | null {
   const rows = statements(store).pendingAfter.all({ job: jobId, user: after?.chatUser ?? '', line: after?.line ?? 0, limit: maxRows });
   const chatUser = rows[0]?.chat_user;
   return chatUser === undefined ? null : { chatUser, rows: rows.map(workRowFrom) };
@@ -388,9 +389,12 @@ export function finishRowsInTransaction(store: Store, jobId: string, results: re
     if (plain(first)) {
       while (end + 1 < sorted.length && sorted[end + 1]!.line === sorted[end]!.line + 1 && sorted[end + 1]!.status === first.status && plain(sorted[end + 1]!)) end++;
     }
-    if (end > start) s.finishRun.run(first.status, jobId, first.line, sorted[end]!.line);
-    else s.finishRow.run(first.status, first.upstreamCode ?? null, first.message ?? null, jobId, first.line);
-    counts[first.status] += end - start + 1;
+    // Only pending lines change, and the counters count what changed: a line is counted once.
+    const { changes } =
+      end > start
+        ? s.finishRun.run(first.status, jobId, first.line, sorted[end]!.line)
+        : s.finishRow.run(first.status, first.upstreamCode ?? null, first.message ?? null, jobId, first.line);
+    counts[first.status] += changes;
     start = end + 1;
   }
   s.addCounts.run(counts.applied, counts.unchanged, counts.conflict, counts.failed, jobId);
@@ -409,10 +413,6 @@ export async function cancelPendingRows(store: Store, jobId: string, finishedAt:
 // ---- results.csv ------------------------------------------------------------------------------
 
 const BOM = '\uFEFF';
-
-function resultStatus(status: JobRowTableStatus): JobRowStatus {
-  return status === 'claimed' ? 'pending' : status;
-}
 
 function csvLines(records: string[][]): string {
   // RFC 4180: CRLF between records; a field holding a line break is quoted.
@@ -437,7 +437,7 @@ export async function* jobResultsCsv(store: Store, jobId: string): AsyncGenerato
         const input = JSON.parse(row.input_json) as string[];
         return [
           ...JOB_CSV_COLUMNS.map((_, index) => neutralizeFormula(input[index] ?? '')),
-          resultStatus(row.status),
+          row.status,
           row.upstream_code === null ? '' : String(row.upstream_code),
           neutralizeFormula(row.message ?? ''),
         ];

@@ -116,8 +116,7 @@ export interface JobsTable {
   message: string | null;
 }
 
-/** `claimed` only in databases from before 0003_job_writes, which turns it back into `pending`. */
-export type JobRowTableStatus = 'invalid' | 'pending' | 'claimed' | 'applied' | 'unchanged' | 'conflict' | 'failed' | 'cancelled';
+export type JobRowTableStatus = 'invalid' | 'pending' | 'applied' | 'unchanged' | 'conflict' | 'failed' | 'cancelled';
 
 export interface JobRowsTable {
   job_id: string;

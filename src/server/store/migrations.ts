@@ -141,8 +141,10 @@ const jobs: Migration = {
 // lines) naming its lines and the state read before each. It replaces a `claimed` status and an
 // audit intent per line — each line now gets its one audit entry once its outcome is known — and
 // is deleted with the commit that records those outcomes. Whatever is left after a crash names the
-// calls whose answers were lost. Lines left `claimed` by the earlier scheme go back to pending:
-// writes are deltas, so reading and sending them again is safe.
+// calls whose answers were lost. Lines left `claimed` by the earlier scheme (a job interrupted
+// under it) go back to pending: writes are deltas, so reading and sending them again is safe. Their
+// open intents stay in the log as `unknown` (the log is append-only) and each such line gets its
+// entry when it is settled.
 const jobWrites: Migration = {
   async up(db: AnyDb) {
     await sql`CREATE TABLE job_writes (
