@@ -296,6 +296,16 @@ describe('failures', () => {
   });
 });
 
+/** What a process that died mid-job can leave: a running job whose lines' call was announced, nothing sent. */
+async function interruptedJob(chatUser: string, lines: number, setBits: number[]): Promise<{ jobId: string; rows: PlannedRow[] }> {
+  const rows = plannedRows([chatUser], lines, setBits);
+  const jobId = await newJob(rows);
+  await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
+  const pending = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
+  await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, chatUser, pending.map(({ line }) => ({ line, before: { bits: [], customMark: '' } }))));
+  return { jobId, rows };
+}
+
 describe('taking over after a crash', () => {
   it('settles the calls announced before a crash from Chat’s state: landed writes recorded, the rest sent — one entry per line', async () => {
     const rows = plannedRows(['crash.a'], 4, [0, 33], 'after crash');
@@ -353,12 +363,9 @@ describe('taking over after a crash', () => {
     expect(jobAuditEntries(bff.store, jobId).map((entry) => [entry.requestId, entry.status])).toEqual([[jobLineRequestId(jobId, landed!.line), 'applied']]);
     expect(announcedWrites(bff.store, jobId)).toEqual([]);
   });
+
   it('a cancelled job whose unanswered calls cannot be settled yet is tried again later — not in a loop — and then finished', async () => {
-    const rows = plannedRows(['recover.c'], 2, [37]);
-    const jobId = await newJob(rows);
-    await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
-    const pending = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
-    await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, 'recover.c', pending.map(({ line }) => ({ line, before: { bits: [], customMark: '' } }))));
+    const { jobId } = await interruptedJob('recover.c', 2, [37]);
     await transitionJob(bff.store, jobId, ['running'], 'cancelled', { finishedAt: null });
     let readsFail = true;
     let reads = 0;
@@ -391,11 +398,7 @@ describe('taking over after a crash', () => {
   });
 
   it('a running job whose unanswered calls cannot be settled stops with the reason, and resume settles them', async () => {
-    const rows = plannedRows(['recover.r'], 2, [38]);
-    const jobId = await newJob(rows);
-    await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
-    const pending = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
-    await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, 'recover.r', pending.map(({ line }) => ({ line, before: { bits: [], customMark: '' } }))));
+    const { jobId, rows } = await interruptedJob('recover.r', 2, [38]);
     let readsFail = true;
     const jobs = runner({
       chat: {
