@@ -1,4 +1,5 @@
 import type { ConversationEntry } from '../../shared/api/chat-users';
+import type { JobStatus } from '../../shared/api/jobs';
 import type { Role } from '../../shared/api/session';
 import { apiError, json, type FakeResponse } from './fake-api';
 
@@ -25,4 +26,35 @@ export function entry(id: string, overrides: Partial<ConversationEntry> = {}): C
     markUpdatedAt: null,
     ...overrides,
   };
+}
+
+/** A job's status as GET /api/jobs/:id answers it: checked, two valid rows of three, unless overridden. */
+export function jobStatus(jobId: string, overrides: Partial<JobStatus> = {}): JobStatus {
+  return {
+    jobId,
+    state: 'checked',
+    total: 2,
+    done: 0,
+    applied: 0,
+    unchanged: 0,
+    conflicts: 0,
+    failed: 0,
+    callsPerSecond: 0,
+    etaSeconds: null,
+    createdBy: 'support',
+    createdAt: '2026-11-21T09:30:00Z',
+    rows: 3,
+    invalid: 1,
+    ...overrides,
+  };
+}
+
+/** The text of a downloaded Blob. */
+export function readBlob(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as string);
+    reader.onerror = () => reject(reader.error as Error);
+    reader.readAsText(blob);
+  });
 }

@@ -4,18 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { JOB_CSV_COLUMNS, type JobCheckedResponse } from '../../../../shared/api/jobs';
 import type { Role } from '../../../../shared/api/session';
 import { installFakeApi, json } from '../../../test/fake-api';
-import { entry, sandboxHealth, session } from '../../../test/fixtures';
+import { entry, jobStatus, readBlob, sandboxHealth, session } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render';
 import { preparedFileName } from './BulkEditAllButton';
-
-function readBlob(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result as string);
-    reader.onerror = () => reject(reader.error as Error);
-    reader.readAsText(blob);
-  });
-}
 
 const checked: JobCheckedResponse = { jobId: 'job-from-marks', state: 'checked', rows: 3, valid: 3, invalid: [], preview: [] };
 
@@ -37,20 +28,7 @@ function fakeApi(role: Role = 'editor') {
     }),
     'POST /api/jobs': json(checked, 201),
     'GET /api/jobs': json({ jobs: [] }),
-    'GET /api/jobs/:id': json({
-      jobId: checked.jobId,
-      state: 'checked',
-      total: 3,
-      done: 0,
-      applied: 0,
-      unchanged: 0,
-      conflicts: 0,
-      failed: 0,
-      callsPerSecond: 0,
-      etaSeconds: null,
-      createdBy: 'support',
-      createdAt: '2026-11-21T09:30:00Z',
-    }),
+    'GET /api/jobs/:id': json(jobStatus(checked.jobId, { total: 3, rows: 3, invalid: 0 })),
   });
 }
 

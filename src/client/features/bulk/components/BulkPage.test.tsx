@@ -4,29 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { JOB_CSV_COLUMNS, type JobCheckedResponse, type JobStatus } from '../../../../shared/api/jobs';
 import type { Role } from '../../../../shared/api/session';
 import { apiError, installFakeApi, json, type FakeResponse } from '../../../test/fake-api';
-import { sandboxHealth, session } from '../../../test/fixtures';
+import { jobStatus, readBlob, sandboxHealth, session } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render';
 import { bulkFileState } from '../model/bulk-file-state';
-
-function jobStatus(jobId: string, overrides: Partial<JobStatus> = {}): JobStatus {
-  return {
-    jobId,
-    state: 'checked',
-    total: 2,
-    done: 0,
-    applied: 0,
-    unchanged: 0,
-    conflicts: 0,
-    failed: 0,
-    callsPerSecond: 0,
-    etaSeconds: null,
-    createdBy: 'support',
-    createdAt: '2026-11-21T09:30:00Z',
-    rows: 3,
-    invalid: 1,
-    ...overrides,
-  };
-}
 
 const HEADER = JOB_CSV_COLUMNS.join(',');
 
@@ -79,15 +59,6 @@ function fakeBulkApi(options: { role?: Role; checks?: (JobCheckedResponse | Fake
     },
   });
   return { api, jobs };
-}
-
-function readBlob(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(reader.result as string);
-    reader.onerror = () => reject(reader.error as Error);
-    reader.readAsText(blob);
-  });
 }
 
 const fileInput = () => screen.findByLabelText('CSV file', { selector: 'input[type="file"]' });
