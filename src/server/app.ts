@@ -15,6 +15,7 @@ import { JOB_UPLOAD_ROUTE, jobRoutes } from './routes/jobs';
 import { labelRoutes } from './routes/labels';
 import { sessionRoutes } from './routes/session';
 import { staffRoutes } from './routes/staff';
+import { scheduleReconcile } from './services/reconcile';
 
 export type AppOptions = {
   /** A function when the origin is only known after listening (MARKDESK_PORT=0). */
@@ -25,6 +26,8 @@ export type AppOptions = {
   /** Where pino writes JSON lines (tests capture them); stdout by default. */
   logStream?: DestinationStream;
   logLevel?: string;
+  /** Settle audit entries left 'unknown' at start and then this often (off when unset; tests run it themselves). */
+  reconcileEveryMs?: number;
 };
 
 /** JSON routes take at most 64 KB (bff-api: body limit); the CSV upload sets its own. */
@@ -90,6 +93,15 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(labelRoutes, deps);
   await app.register(staffRoutes, deps);
   await app.register(jobRoutes, deps);
+
+  const reconcileEveryMs = options.reconcileEveryMs;
+  if (reconcileEveryMs !== undefined) {
+    let reconciler: { stop(): Promise<void> } | null = null;
+    app.addHook('onReady', async () => {
+      reconciler = scheduleReconcile(deps, app.log.child({ module: 'reconcile' }), reconcileEveryMs);
+    });
+    app.addHook('onClose', async () => reconciler?.stop());
+  }
 
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
 

@@ -75,6 +75,8 @@ const app = await buildApp(
     publicOrigin: () => listeningOrigin,
     trustProxy: config.trustProxy,
     spaDir: join(root, 'dist/client'),
+    // Interactive writes a crash left 'unknown' are settled from Chat at start, then every 5 minutes.
+    reconcileEveryMs: 5 * 60_000,
   },
 );
 const address = await app.listen({ host: config.host, port: config.port });

@@ -14,8 +14,14 @@
 // Chat shows the call's result when the line is read again, it landed and the line is applied.
 // Reads and writes have their own per-command limiters in the Chat client, so reads run ahead on
 // their own budget while enough writes wait at the mark_contact limiter to keep it busy. Each line
-// gets the semantics of an interactive mark (services/mark-writer): one audit entry with the state
-// read before and the state written, unchanged lines not sent, reason `bulk job {id}`.
+// gets the semantics of an interactive mark, through the same write path (services/mark-writer:
+// the mark_contact call and its edition fallback; services/write-policy: what a code means, whether
+// a lost answer landed): one audit entry with the state read before and the state written,
+// unchanged lines not sent, reason `bulk job {id}`.
+//
+// Serialisation: each mark_contact call holds its Chat user's lock shared (services/chat-user-locks):
+// calls of bulk jobs may overlap, an interactive save or an Undo of that user may not. When one of
+// those wrote the user after a chunk was read, the call's lines are read again inside the lock first.
 //
 // Restarts: a line is final or pending in the database; nothing in between. An announcement still
 // there names a call whose answer was lost: it may or may not have landed. Writes are deltas, so
@@ -27,13 +33,15 @@
 // line and slow the runner down instead of failing them; configuration errors stop the job (state
 // failed) so that someone can fix the cause and resume it.
 import { setMaxListeners } from 'node:events';
-import { chatErrorInfo, chatErrorMessage, isTransientChatErrorClass } from '../../shared/chat-errors/catalogue';
+import { chatErrorInfo, chatErrorMessage } from '../../shared/chat-errors/catalogue';
 import { applyChange, sameMarkState, toMarkItem, type MarkState } from '../../shared/marks/change';
-import { conversationKey, toContactItem } from '../../shared/marks/conversation';
-import { bitsFromMask } from '../../shared/marks/mask';
-import { ChatCallAbortedError, ChatClientClosedError, type ChatClient } from '../chat/client';
+import { conversationKey } from '../../shared/marks/conversation';
+import { ChatClientClosedError, type ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
-import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS, searchContactGroup } from '../chat/helpers';
+import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS } from '../chat/helpers';
+import { chatUserLocks, type ChatUserLocks } from '../services/chat-user-locks';
+import { EMPTY_MARK_STATE, readMarkStates, sendMarkCall } from '../services/mark-writer';
+import { landed, verdictFor } from '../services/write-policy';
 import type { Clock, Store } from '../store/database';
 import { inlineLedger, type JobLedger, type LedgerCommit, type SettledLine } from './ledger';
 import {
@@ -126,20 +134,7 @@ const FLUSH_AFTER_MS = 100;
 const FLUSH_ROWS = 2000;
 /** Longest a pause or cancel request waits for the lines in flight to settle before it answers. */
 const CONTROL_SETTLE_MAX_MS = 5000;
-const EMPTY_STATE: MarkState = { bits: [], customMark: '' };
 const silentLog: JobLog = { info() {}, warn() {}, error() {} };
-
-type Verdict = 'applied' | 'retry' | 'failed' | 'halt';
-
-/** What a Chat code means for the lines it answered. `whole`: the whole call failed with it. */
-function verdictFor(code: number, whole: boolean): Verdict {
-  if (code === 0) return 'applied';
-  const errorClass = chatErrorInfo(code).class;
-  if (isTransientChatErrorClass(errorClass)) return 'retry';
-  // 51013 (edition) is about what the line asks for: custom-mark-only lines still work.
-  if (errorClass === 'caller' || code === 51013 || !whole) return 'failed';
-  return 'halt';
-}
 
 const isFrequencyCode = (code: number) => chatErrorInfo(code).class === 'back-off';
 
@@ -186,7 +181,8 @@ type StopReason = 'control' | 'shutdown' | 'halt';
 
 /** A line to write, with the state read before and the state the write will produce. */
 type WriteLine = WorkRow & { before: MarkState; after: MarkState };
-type Batch = { chatUser: string; lines: WriteLine[]; announcement: number; chunk: ChunkTracker };
+/** `readMark`: the point in the user's write history the lines' states were read at (ChatUserLocks.mark). */
+type Batch = { chatUser: string; lines: WriteLine[]; announcement: number; chunk: ChunkTracker; readMark: number };
 type ChunkTracker = { remaining: number };
 
 /** A line's outcome as its audit entry and final state will record it. */
@@ -388,9 +384,8 @@ class Execution {
    */
   private landedLine(chatUser: string, row: WorkRow, states: Map<string, MarkState>): SettledLine | null {
     if (row.sentBefore === undefined) return null;
-    const after = applyChange(row.sentBefore, row.change);
-    if (sameMarkState(row.sentBefore, after) || !sameMarkState(states.get(conversationKey(row.conversation)) ?? EMPTY_STATE, after)) return null;
-    return settledLine(chatUser, row, row.sentBefore, 'applied', after);
+    if (!landed(row.sentBefore, row.change, states.get(conversationKey(row.conversation)) ?? EMPTY_MARK_STATE)) return null;
+    return settledLine(chatUser, row, row.sentBefore, 'applied', applyChange(row.sentBefore, row.change));
   }
 
   /** Settling a previous run's calls failed: a run stops (resume tries again); finishing a cancel is tried again later. */
@@ -454,21 +449,13 @@ class Execution {
     }
   }
 
-  /** The current marks of the chunk's conversations, ≤300 per search_contact_group call, in parallel. */
-  private async readStates(chatUser: string, rows: readonly WorkRow[]): Promise<Map<string, MarkState>> {
-    const states = new Map<string, MarkState>();
-    const reads = await Promise.allSettled(
-      splitInto(rows, SEARCH_CONTACT_GROUP_MAX_ITEMS).map(async (part) => {
-        const { items } = await searchContactGroup(this.runner.chat, chatUser, part.map((row) => toContactItem(row.conversation)), { concurrency: 1 });
-        for (const marks of items) states.set(conversationKey(marks.conversation), { bits: bitsFromMask(marks.mask), customMark: marks.customMark });
-      }),
-    );
-    const failure = reads.find((read) => read.status === 'rejected');
-    if (failure) throw failure.reason;
-    return states;
+  /** The current marks of the chunk's conversations, ≤300 per search_contact_group call. */
+  private readStates(chatUser: string, rows: readonly WorkRow[]): Promise<Map<string, MarkState>> {
+    return readMarkStates(this.runner.chat, chatUser, rows.map((row) => row.conversation), { concurrency: 3 });
   }
 
   private async readChunk(chunk: PendingChunk, tracker: ChunkTracker): Promise<void> {
+    const readMark = this.runner.locks.mark();
     let states: Map<string, MarkState>;
     try {
       states = await this.readStates(chunk.chatUser, chunk.rows);
@@ -488,7 +475,7 @@ class Execution {
         final.push(landed);
         continue;
       }
-      const before = states.get(conversationKey(row.conversation)) ?? EMPTY_STATE;
+      const before = states.get(conversationKey(row.conversation)) ?? EMPTY_MARK_STATE;
       const after = applyChange(before, row.change);
       if (sameMarkState(before, after)) final.push(settledLine(chunk.chatUser, row, before, 'unchanged', after));
       else toWrite.push({ line: row.line, conversation: row.conversation, change: row.change, before, after });
@@ -508,13 +495,13 @@ class Execution {
 
     for (const [index, lines] of batches.entries()) {
       tracker.remaining++;
-      await this.queue.push({ chatUser: chunk.chatUser, lines, announcement: announcements[index]!, chunk: tracker });
+      await this.queue.push({ chatUser: chunk.chatUser, lines, announcement: announcements[index]!, chunk: tracker, readMark });
     }
   }
 
   private readFailed(chunk: PendingChunk, code: number): void {
     const verdict = verdictFor(code, true);
-    if (verdict === 'retry') {
+    if (verdict === 'transient') {
       if (isFrequencyCode(code)) this.runner.chat.limiterFor('recentcontact/search_contact_group').penalize(1000);
       this.retryLater(chunk.chatUser, chunk.rows, code);
       return;
@@ -547,13 +534,14 @@ class Execution {
   }
 
   private async write(batch: Batch): Promise<void> {
-    const codes = await this.sendMarks(batch);
+    // Calls of bulk jobs to one user may overlap; an interactive save or an Undo of that user may not.
+    const sent = await this.runner.locks.shared(batch.chatUser, () => this.sendLocked(batch));
     // Given up before it was sent: as if it had been left in the queue.
-    if (codes === null) return;
-    const settled: SettledLine[] = [];
+    if (sent === null) return;
+    const { lines, codes, settled } = sent;
     const retry: WriteLine[] = [];
     let retryCode = 0;
-    batch.lines.forEach((line, index) => {
+    lines.forEach((line, index) => {
       const { code, whole } = codes[index]!;
       const verdict = verdictFor(code, whole);
       if (verdict === 'applied') settled.push(settledLine(batch.chatUser, line, line.before, 'applied', line.after));
@@ -585,22 +573,35 @@ class Execution {
   }
 
   /**
-   * One mark_contact call; the code per line and whether the whole call failed with it. Null when
-   * the run stopped before the call could be sent.
+   * Inside the user's lock: when an interactive save or an Undo wrote the user since the batch's
+   * lines were read, they are read again first (and those now in the requested state are settled
+   * unchanged); then the one mark_contact call. Null when the run stopped before it was sent.
    */
-  private async sendMarks(batch: Batch): Promise<{ code: number; whole: boolean }[] | null> {
-    const items = batch.lines.map((line) => toMarkItem(line.conversation, line.change));
-    try {
-      const response = await this.runner.chat.call('recentcontact/mark_contact', { From_Account: batch.chatUser, MarkItem: items }, { signal: this.stopping.signal });
-      this.callTimes.push(Date.now());
-      if (response.ResultItem.length !== items.length) return items.map(() => ({ code: -2, whole: true }));
-      return response.ResultItem.map((result) => ({ code: result.ResultCode, whole: false }));
-    } catch (error) {
-      if (error instanceof ChatCallAbortedError) return null;
-      if (!isChatError(error)) throw error;
-      this.callTimes.push(Date.now());
-      return items.map(() => ({ code: error.code, whole: true }));
+  private async sendLocked(batch: Batch): Promise<{ lines: WriteLine[]; codes: { code: number; whole: boolean }[]; settled: SettledLine[] } | null> {
+    let lines = batch.lines;
+    const settled: SettledLine[] = [];
+    if (this.runner.locks.exclusiveWritesSince(batch.chatUser, batch.readMark)) {
+      let states: Map<string, MarkState>;
+      try {
+        states = await this.readStates(batch.chatUser, lines);
+      } catch (error) {
+        if (!isChatError(error)) throw error;
+        return { lines, codes: lines.map(() => ({ code: error.code, whole: true })), settled };
+      }
+      lines = [];
+      for (const line of batch.lines) {
+        const before = states.get(conversationKey(line.conversation)) ?? EMPTY_MARK_STATE;
+        const after = applyChange(before, line.change);
+        if (sameMarkState(before, after)) settled.push(settledLine(batch.chatUser, line, before, 'unchanged', after));
+        else lines.push({ ...line, before, after });
+      }
+      if (lines.length === 0) return { lines, codes: [], settled };
     }
+    const items = lines.map((line) => toMarkItem(line.conversation, line.change));
+    const codes = await sendMarkCall(this.runner.chat, batch.chatUser, items, this.stopping.signal);
+    if (codes === null) return null;
+    this.callTimes.push(Date.now());
+    return { lines, codes, settled };
   }
 
   // ---- shared steps ----
@@ -682,6 +683,7 @@ class Execution {
 
 type RunnerCore = {
   store: Store;
+  locks: ChatUserLocks;
   ledger: JobLedger;
   chat: Pick<ChatClient, 'call' | 'limiterFor'>;
   clock: Clock;
@@ -703,6 +705,7 @@ function positive(value: number | undefined, fallback: number, max: number, name
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const core: RunnerCore = {
     store: options.store,
+    locks: chatUserLocks(options.store),
     ledger: options.ledger ?? inlineLedger(options.store),
     chat: options.chat,
     clock: options.clock,

@@ -10,14 +10,10 @@ import {
   type AuditEntry,
   type AuditQuery,
 } from '../../shared/api/audit';
-import { inverseChange, sameMarkState } from '../../shared/marks/change';
-import { conversationKey, toContactItem } from '../../shared/marks/conversation';
-import { bitsFromMask } from '../../shared/marks/mask';
-import { searchContactGroup } from '../chat/helpers';
 import type { AppDeps } from '../deps';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
-import { writeMarks } from '../services/mark-writer';
+import { revertEntry, revertedBy } from '../services/revert';
 import { upstreamHttpError } from '../services/upstream-errors';
 import { AuditError, auditCsv, getAuditEntry, queryAudit, verifyAuditChain, type AuditEntryView, type AuditFilter } from '../store/audit';
 
@@ -36,9 +32,9 @@ function filterOf(query: AuditQuery): Omit<AuditFilter, 'limit' | 'cursor'> {
 export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   /** The API view of an entry, with the id of the entry that undid it (so the SPA hides Undo). */
   const present = (entry: AuditEntryView): AuditEntry => {
-    const revertedBy = queryAudit(deps.store, { revertOf: entry.id, status: 'applied', limit: 1 }).entries[0]?.id;
+    const undoneBy = revertedBy(deps.store, entry.id);
     const { completedAt: _completedAt, ...view } = entry;
-    return { ...view, ...(revertedBy ? { revertedBy } : {}) };
+    return { ...view, ...(undoneBy ? { revertedBy: undoneBy } : {}) };
   };
 
   app.get(
@@ -84,51 +80,34 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       schema: { params: auditIdParamsSchema, body: revertRequestSchema.nullish(), response: { 201: revertResponseSchema } },
     },
     async (request, reply) => {
-      const entry = getAuditEntry(deps.store, request.params.id);
-      if (!entry) throw new HttpError('NOT_FOUND', 'There is no such audit entry.');
-      if (entry.status !== 'applied' || !entry.before || !entry.after) {
-        throw new HttpError('CONFLICT', `Only an applied change can be undone; this entry is "${entry.status}", so it changed nothing.`, {
-          details: { status: entry.status },
-        });
-      }
-      const revertedBy = queryAudit(deps.store, { revertOf: entry.id, status: 'applied', limit: 1 }).entries[0]?.id;
-      if (revertedBy) {
-        throw new HttpError('CONFLICT', 'This change has already been undone.', { details: { revertedBy } });
-      }
-      // Undo only from the state this entry left behind: anything else would overwrite a later change.
-      let current;
-      try {
-        const { items } = await searchContactGroup(deps.chat, entry.chatUser, [toContactItem(entry.conversation)]);
-        const marks = items.find((m) => conversationKey(m.conversation) === conversationKey(entry.conversation));
-        current = { bits: marks ? bitsFromMask(marks.mask) : [], customMark: marks?.customMark ?? '' };
-      } catch (error) {
+      const staff = request.staff!.username;
+      const reason = request.body?.reason;
+      const outcome = await revertEntry(deps, { staff, requestId: request.id, ...(reason ? { reason } : {}) }, request.params.id).catch((error: unknown) => {
         throw upstreamHttpError(error);
+      });
+      switch (outcome.status) {
+        case 'not-found':
+          throw new HttpError('NOT_FOUND', 'There is no such audit entry.');
+        case 'not-undoable':
+          throw new HttpError('CONFLICT', `Only an applied change can be undone; this entry is "${outcome.entryStatus}", so it changed nothing.`, {
+            details: { status: outcome.entryStatus },
+          });
+        case 'already-undone':
+          throw new HttpError('CONFLICT', 'This change has already been undone.', { details: { revertedBy: outcome.revertedBy } });
+        case 'moved-on':
+          throw new HttpError('CONFLICT', 'The conversation has changed since this entry; undoing it would overwrite that later change.', {
+            details: { current: outcome.current },
+          });
+        case 'failed': {
+          const { message, upstreamCode } = outcome.result;
+          throw new HttpError('UPSTREAM_ERROR', message, upstreamCode !== undefined ? { upstreamCode } : {});
+        }
+        case 'applied':
+          break;
       }
-      if (!sameMarkState(current, entry.after)) {
-        throw new HttpError('CONFLICT', 'The conversation has changed since this entry; undoing it would overwrite that later change.', {
-          details: { current },
-        });
-      }
-      const [result] = await writeMarks(
-        deps,
-        {
-          staff: request.staff!.username,
-          chatUser: entry.chatUser,
-          requestId: request.id,
-          reason: request.body?.reason ?? `undo of ${entry.id}`,
-          revertOf: entry.id,
-        },
-        [{ conversation: entry.conversation, change: inverseChange(entry.before, entry.requested), expectedCustomMark: entry.after.customMark }],
-      );
-      if (!result) throw new Error('writeMarks returned no result');
-      if (result.status === 'conflict') {
-        throw new HttpError('CONFLICT', 'The conversation changed while undoing; nothing was written.', { details: { current: result.before } });
-      }
-      if (result.status === 'failed') {
-        throw new HttpError('UPSTREAM_ERROR', result.message, result.upstreamCode !== undefined ? { upstreamCode: result.upstreamCode } : {});
-      }
-      request.log.info({ event: 'sensitive_update', staff: request.staff!.username, chatUser: entry.chatUser, revertOf: entry.id }, 'change undone');
-      return reply.code(201).send(present(getAuditEntry(deps.store, result.auditId)!));
+      const entry = getAuditEntry(deps.store, outcome.auditId)!;
+      request.log.info({ event: 'sensitive_update', staff: request.staff!.username, chatUser: entry.chatUser, revertOf: request.params.id }, 'change undone');
+      return reply.code(201).send(present(entry));
     },
   );
 };

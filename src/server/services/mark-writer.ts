@@ -1,167 +1,230 @@
+// The one mark-write service. Interactive saves, Undo (revert.ts) and bulk jobs (jobs/runner.ts)
+// all write through it: the decision per item, the mark_contact call with its edition fallback and
+// the reading of a lost answer are written once, in write-policy.ts and here.
+//
+// An interactive save holds the Chat user's lock alone (chat-user-locks.ts) from the read of the
+// current state to the record of the outcome, so a guarded item is compared with a state nobody
+// can change through Markdesk before its write.
 import type { MarkResult } from '../../shared/api/marks';
 import { CHAT_NETWORK_ERROR_CODE, chatErrorMessage } from '../../shared/chat-errors/catalogue';
-import { applyChange, isNoopChange, toMarkItem, type MarkChange, type MarkState } from '../../shared/marks/change';
+import { applyChange, toMarkItem, type MarkChange, type MarkState, type TencentMarkItem } from '../../shared/marks/change';
 import { conversationKey, toContactItem, type Conversation } from '../../shared/marks/conversation';
 import { bitsFromMask } from '../../shared/marks/mask';
-import type { ChatClient } from '../chat/client';
-import { isChatError } from '../chat/errors';
-import { markContact, searchContactGroup, type ContactMarks } from '../chat/helpers';
-import { recordEntries, recordIntents, recordOutcomes, type AuditIntent } from '../store/audit';
+import { ChatCallAbortedError, type ChatClient } from '../chat/client';
+import { ChatInvalidResponseError, isChatError } from '../chat/errors';
+import { MARK_CONTACT_MAX_ITEMS, searchContactGroup, type ContactMarks } from '../chat/helpers';
+import { recordEntries, recordIntents, recordOutcomes, type AuditIntent, type AuditOneShotEntry, type AuditOutcome } from '../store/audit';
 import type { Clock, Store } from '../store/database';
-import { CHAT_USER_NOT_IMPORTED, EDITION_NOT_ALLOWED, itemErrorCode, upstreamHttpError } from './upstream-errors';
+import { chatUserLocks } from './chat-user-locks';
+import { CHAT_USER_NOT_IMPORTED, itemErrorCode, upstreamHttpError } from './upstream-errors';
+import { decideItem, landed, verdictFor, worthResendingAlone } from './write-policy';
 
 export type MarkWriteItem = { conversation: Conversation; change: MarkChange; expectedCustomMark?: string };
 export type MarkWriteContext = { staff: string; chatUser: string; requestId: string; reason?: string; revertOf?: string };
 export type MarkWriterDeps = { store: Store; chat: Pick<ChatClient, 'call'>; clock: Clock };
 
+export const EMPTY_MARK_STATE: MarkState = { bits: [], customMark: '' };
 const stateOf = (marks: ContactMarks): MarkState => ({ bits: bitsFromMask(marks.mask), customMark: marks.customMark });
 
-/** True when `state` shows every effect of `change` (used to settle writes whose answer was lost). */
-function showsChange(state: MarkState, change: MarkChange): boolean {
-  const on = new Set(state.bits);
-  return (
-    change.setBits.every((bit) => on.has(bit)) &&
-    change.clearBits.every((bit) => !on.has(bit)) &&
-    (change.customMark === undefined || change.customMark === state.customMark)
-  );
-}
-
-async function readStates(deps: MarkWriterDeps, chatUser: string, conversations: Conversation[]): Promise<Map<string, MarkState>> {
-  const { items } = await searchContactGroup(deps.chat, chatUser, conversations.map(toContactItem));
+/** The current marks of some of a user's conversations (≤300 per search_contact_group call), by conversation key. */
+export async function readMarkStates(
+  chat: Pick<ChatClient, 'call'>,
+  chatUser: string,
+  conversations: readonly Conversation[],
+  options: { concurrency?: number } = {},
+): Promise<Map<string, MarkState>> {
+  const { items } = await searchContactGroup(chat, chatUser, conversations.map(toContactItem), options);
   return new Map(items.map((marks) => [conversationKey(marks.conversation), stateOf(marks)]));
 }
 
+/** Chat's answer for one item of a mark_contact call. */
+export type SentItem = {
+  /** 0 = applied; else the item's ResultCode or the code that failed the whole call. */
+  code: number;
+  /** The whole call failed with `code`. */
+  whole: boolean;
+};
+
+async function callOnce(chat: Pick<ChatClient, 'call'>, chatUser: string, items: readonly TencentMarkItem[], signal?: AbortSignal): Promise<SentItem[] | null> {
+  try {
+    const response = await chat.call('recentcontact/mark_contact', { From_Account: chatUser, MarkItem: [...items] }, signal ? { signal } : {});
+    if (response.ResultItem.length !== items.length) {
+      throw new ChatInvalidResponseError('recentcontact/mark_contact', `${response.ResultItem.length} results for ${items.length} items`);
+    }
+    return response.ResultItem.map((result) => ({ code: result.ResultCode, whole: false }));
+  } catch (error) {
+    if (error instanceof ChatCallAbortedError) return null;
+    if (!isChatError(error)) throw error;
+    return items.map(() => ({ code: error.code, whole: true }));
+  }
+}
+
 /**
- * One mark request, as bff-api §4.2 describes it: read every `before` from Chat, settle
- * conflicts and no-ops without writing, write the rest as deltas (≤100 per call) between an
- * audit intent and its outcome, read the result back, and answer one result per item in
- * request order. Deltas mean two people changing different bits of a conversation both win.
+ * One mark_contact call (≤100 items), with the edition fallback: items Chat refused only because
+ * the call also touched standard marks (51013) are sent again on their own. Null when the call was
+ * given up (signal) before it was sent.
  */
-export async function writeMarks(deps: MarkWriterDeps, context: MarkWriteContext, items: MarkWriteItem[]): Promise<MarkResult[]> {
-  const auditBase = (item: MarkWriteItem): AuditIntent => ({
+export async function sendMarkCall(
+  chat: Pick<ChatClient, 'call'>,
+  chatUser: string,
+  items: readonly TencentMarkItem[],
+  signal?: AbortSignal,
+): Promise<SentItem[] | null> {
+  const answers = await callOnce(chat, chatUser, items, signal);
+  if (!answers) return null;
+  const again = items.flatMap((item, n) => (worthResendingAlone(item, answers[n]!.code) ? [n] : []));
+  if (again.length > 0 && again.length < items.length) {
+    const retried = await callOnce(chat, chatUser, again.map((n) => items[n]!), signal);
+    if (retried) again.forEach((n, k) => (answers[n] = retried[k]!));
+  }
+  return answers;
+}
+
+/**
+ * Several mark_contact calls of ≤100 items, in order. After a whole call fails for a reason that is
+ * not about its content (configuration, network after retries, still throttled), the rest are not
+ * sent (`sent: false`): they would fail the same way, and repeated signature failures can lock the
+ * app out (70050).
+ */
+async function sendMarkCalls(chat: Pick<ChatClient, 'call'>, chatUser: string, items: readonly TencentMarkItem[]): Promise<(SentItem & { sent: boolean })[]> {
+  const answers: (SentItem & { sent: boolean })[] = [];
+  let stoppedBy: number | null = null;
+  for (let start = 0; start < items.length; start += MARK_CONTACT_MAX_ITEMS) {
+    const batch = items.slice(start, start + MARK_CONTACT_MAX_ITEMS);
+    if (stoppedBy !== null) {
+      for (let n = 0; n < batch.length; n++) answers.push({ code: stoppedBy, whole: true, sent: false });
+      continue;
+    }
+    const sent = (await sendMarkCall(chat, chatUser, batch))!;
+    for (const answer of sent) answers.push({ ...answer, sent: true });
+    const first = sent[0];
+    if (first?.whole && first.code !== 0 && verdictFor(first.code, true) !== 'failed') stoppedBy = first.code;
+  }
+  return answers;
+}
+
+/** One mark request: the user's lock is held alone from the read of `before` to the record of the outcome. */
+export function writeMarks(deps: MarkWriterDeps, context: MarkWriteContext, items: MarkWriteItem[]): Promise<MarkResult[]> {
+  return chatUserLocks(deps.store).exclusive(context.chatUser, () => writeMarksLocked(deps, context, items));
+}
+
+function auditIntent(context: MarkWriteContext, item: MarkWriteItem, before: MarkState | null): AuditIntent {
+  return {
     staff: context.staff,
     chatUser: context.chatUser,
     conversation: item.conversation,
     requested: item.change,
-    before: null,
+    before,
     requestId: context.requestId,
     ...(context.reason !== undefined ? { reason: context.reason } : {}),
     ...(context.revertOf !== undefined ? { revertOf: context.revertOf } : {}),
-  });
+  };
+}
 
+const CONFLICT_MESSAGE = 'The custom mark was changed by someone else since it was loaded.';
+
+/**
+ * writeMarks' work; only while holding the user's lock alone. `known`: states already read inside
+ * this same hold (Undo reads before deciding); the others are read here. Read every `before`, settle
+ * conflicts and no-ops without writing, write the rest as deltas between an audit intent and its
+ * outcome, and answer one result per item in request order. Deltas mean two people changing
+ * different bits of a conversation both win.
+ */
+export async function writeMarksLocked(
+  deps: MarkWriterDeps,
+  context: MarkWriteContext,
+  items: MarkWriteItem[],
+  known?: Map<string, MarkState>,
+): Promise<MarkResult[]> {
   let before: Map<string, MarkState>;
   try {
-    before = await readStates(deps, context.chatUser, items.map((item) => item.conversation));
+    before = known ?? (await readMarkStates(deps.chat, context.chatUser, items.map((item) => item.conversation)));
   } catch (error) {
-    // Nothing was written; the attempt is still on record, then the person gets one clear error.
-    const httpError = upstreamHttpError(error);
-    const upstreamCode = httpError.extra.upstreamCode;
-    const auditIds = await recordEntries(
-      deps.store,
-      items.map((item) => ({ ...auditBase(item), status: 'failed' as const, after: null, message: httpError.message, ...(upstreamCode !== undefined ? { upstreamCode } : {}) })),
-      deps.clock,
-    );
-    if (upstreamCode === CHAT_USER_NOT_IMPORTED) throw httpError;
-    return items.map((item, index) => ({
-      conversation: item.conversation,
-      status: 'failed' as const,
-      before: null,
-      after: null,
-      auditId: auditIds[index]!,
-      code: itemErrorCode(upstreamCode ?? CHAT_NETWORK_ERROR_CODE),
-      message: httpError.message,
-      ...(upstreamCode !== undefined ? { upstreamCode } : {}),
-    }));
+    return failedRead(deps, context, items, error);
   }
 
   const results = new Array<MarkResult>(items.length);
-  const settled: { index: number; entry: Parameters<typeof recordEntries>[1][number] }[] = [];
+  const settled: { index: number; entry: AuditOneShotEntry }[] = [];
   const toWrite: { index: number; state: MarkState }[] = [];
   items.forEach((item, index) => {
-    const state = before.get(conversationKey(item.conversation)) ?? { bits: [], customMark: '' };
-    if (item.expectedCustomMark !== undefined && item.expectedCustomMark !== state.customMark) {
-      settled.push({ index, entry: { ...auditBase(item), before: state, status: 'conflict', after: state, message: 'The custom mark was changed by someone else since it was loaded.' } });
-    } else if (isNoopChange(state, item.change)) {
-      settled.push({ index, entry: { ...auditBase(item), before: state, status: 'unchanged', after: state } });
-    } else {
-      toWrite.push({ index, state });
+    const state = before.get(conversationKey(item.conversation)) ?? EMPTY_MARK_STATE;
+    const decision = decideItem(state, item.change, item.expectedCustomMark !== undefined ? { expectedCustomMark: item.expectedCustomMark } : {});
+    if (decision === 'write') toWrite.push({ index, state });
+    else {
+      const message = decision === 'conflict' ? { message: CONFLICT_MESSAGE } : {};
+      settled.push({ index, entry: { ...auditIntent(context, item, state), status: decision, after: state, ...message } });
     }
   });
-
   const settledIds = await recordEntries(deps.store, settled.map((s) => s.entry), deps.clock);
   settled.forEach(({ index, entry }, n) => {
-    const auditId = settledIds[n]!;
     const state = entry.before!;
-    results[index] =
-      entry.status === 'conflict'
-        ? { conversation: items[index]!.conversation, status: 'conflict', before: state, after: state, auditId, message: entry.message! }
-        : { conversation: items[index]!.conversation, status: 'unchanged', before: state, after: state, auditId };
+    const common = { conversation: items[index]!.conversation, before: state, after: state, auditId: settledIds[n]! };
+    results[index] = entry.status === 'conflict' ? { ...common, status: 'conflict', message: entry.message! } : { ...common, status: 'unchanged' };
   });
   if (toWrite.length === 0) return results;
 
-  // The intent is durable before anything is sent: a crash can leave an 'unknown' entry, never
-  // a write without one.
-  const intentIds = await recordIntents(deps.store, toWrite.map(({ index, state }) => ({ ...auditBase(items[index]!), before: state })), deps.clock);
-  const writeResults = await markContact(
+  // The intent is durable before anything is sent: a crash can leave an 'unknown' entry (settled
+  // later by reconcile.ts), never a write without one.
+  const intentIds = await recordIntents(deps.store, toWrite.map(({ index, state }) => auditIntent(context, items[index]!, state)), deps.clock);
+  const answers = await sendMarkCalls(
     deps.chat,
     context.chatUser,
     toWrite.map(({ index }) => toMarkItem(items[index]!.conversation, items[index]!.change)),
   );
-  // On an edition without standard marks Chat refuses a whole call that touches any (51013),
-  // custom-mark-only items in it included; those work on every edition, so send them again alone.
-  const customOnly = writeResults.flatMap((result, n) => (result.resultCode === EDITION_NOT_ALLOWED && result.item.OptType === 2 ? [n] : []));
-  if (customOnly.length > 0) {
-    const retried = await markContact(deps.chat, context.chatUser, customOnly.map((n) => writeResults[n]!.item));
-    customOnly.forEach((n, k) => (writeResults[n] = retried[k]!));
-  }
 
-  // A write whose answer was lost on the network (after retries) may or may not have landed:
-  // read those back and let Chat's state decide. Confirmed writes need no read: `after` is the
-  // delta applied to the `before` just read, which keeps search_contact_group at one call per
-  // write and inside its 200/s budget.
-  const unsettled = toWrite.filter((_, n) => writeResults[n]!.resultCode === CHAT_NETWORK_ERROR_CODE && writeResults[n]!.sent);
-  let after: Map<string, MarkState> | null = null;
-  if (unsettled.length > 0) {
-    try {
-      after = await readStates(deps, context.chatUser, unsettled.map(({ index }) => items[index]!.conversation));
-    } catch (error) {
+  // A write whose answer was lost on the network (after retries) may or may not have landed: read
+  // those back and let Chat's state decide. Confirmed writes need no read: `after` is the delta
+  // applied to the `before` just read, under the lock.
+  const lost = toWrite.filter((_, n) => answers[n]!.code === CHAT_NETWORK_ERROR_CODE && answers[n]!.sent);
+  let readBack: Map<string, MarkState> | null = null;
+  if (lost.length > 0) {
+    readBack = await readMarkStates(deps.chat, context.chatUser, lost.map(({ index }) => items[index]!.conversation)).catch((error: unknown) => {
       if (!isChatError(error)) throw error;
-    }
+      return null;
+    });
   }
 
-  const outcomes = toWrite.map(({ index, state }, n) => {
+  const outcomes: AuditOutcome[] = toWrite.map(({ index, state }, n) => {
     const item = items[index]!;
-    const written = writeResults[n]!;
-    const readBack = after?.get(conversationKey(item.conversation)) ?? null;
-    // A network failure after retries: Chat may or may not have applied the delta; the read-back decides.
-    const lostAnswer = written.resultCode === CHAT_NETWORK_ERROR_CODE && written.sent && readBack !== null && showsChange(readBack, item.change);
-    if (written.resultCode === 0 || lostAnswer) {
-      const afterState = applyChange(state, item.change);
-      return { index, outcome: { entryId: intentIds[n]!, status: 'applied' as const, before: state, after: afterState } };
+    const { code, sent } = answers[n]!;
+    const now = readBack?.get(conversationKey(item.conversation));
+    if (code === 0 || (code === CHAT_NETWORK_ERROR_CODE && sent && now !== undefined && landed(state, item.change, now))) {
+      return { entryId: intentIds[n]!, status: 'applied', before: state, after: applyChange(state, item.change) };
     }
-    const message = chatErrorMessage(written.resultCode, 'en');
-    return {
-      index,
-      outcome: { entryId: intentIds[n]!, status: 'failed' as const, before: state, after: readBack ?? state, upstreamCode: written.resultCode, message },
-    };
+    return { entryId: intentIds[n]!, status: 'failed', before: state, after: now ?? state, upstreamCode: code, message: chatErrorMessage(code, 'en') };
   });
-  await recordOutcomes(deps.store, outcomes.map((o) => o.outcome), deps.clock);
+  await recordOutcomes(deps.store, outcomes, deps.clock);
 
-  for (const { index, outcome } of outcomes) {
-    const conversation = items[index]!.conversation;
+  toWrite.forEach(({ index }, n) => {
+    const outcome = outcomes[n]!;
+    const common = { conversation: items[index]!.conversation, before: outcome.before!, after: outcome.after!, auditId: outcome.entryId };
     results[index] =
       outcome.status === 'applied'
-        ? { conversation, status: 'applied', before: outcome.before, after: outcome.after, auditId: outcome.entryId }
-        : {
-            conversation,
-            status: 'failed',
-            before: outcome.before,
-            after: outcome.after,
-            auditId: outcome.entryId,
-            code: itemErrorCode(outcome.upstreamCode!),
-            message: outcome.message!,
-            upstreamCode: outcome.upstreamCode!,
-          };
-  }
+        ? { ...common, status: 'applied' }
+        : { ...common, status: 'failed', code: itemErrorCode(outcome.upstreamCode!), message: outcome.message!, upstreamCode: outcome.upstreamCode! };
+  });
   return results;
+}
+
+/** Nothing was written; the attempt is still on record, then the person gets one clear error. */
+async function failedRead(deps: MarkWriterDeps, context: MarkWriteContext, items: MarkWriteItem[], error: unknown): Promise<MarkResult[]> {
+  const httpError = upstreamHttpError(error);
+  const upstreamCode = httpError.extra.upstreamCode;
+  const code = upstreamCode !== undefined ? { upstreamCode } : {};
+  const auditIds = await recordEntries(
+    deps.store,
+    items.map((item) => ({ ...auditIntent(context, item, null), status: 'failed' as const, after: null, message: httpError.message, ...code })),
+    deps.clock,
+  );
+  if (upstreamCode === CHAT_USER_NOT_IMPORTED) throw httpError;
+  return items.map((item, index) => ({
+    conversation: item.conversation,
+    status: 'failed' as const,
+    before: null,
+    after: null,
+    auditId: auditIds[index]!,
+    code: itemErrorCode(upstreamCode ?? CHAT_NETWORK_ERROR_CODE),
+    message: httpError.message,
+    ...code,
+  }));
 }

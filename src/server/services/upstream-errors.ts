@@ -1,11 +1,10 @@
 import { CHAT_NETWORK_ERROR_CODE, chatErrorMessage } from '../../shared/chat-errors/catalogue';
 import { isChatError } from '../chat/errors';
 import { HttpError } from '../http/errors';
+import { EDITION_NOT_ALLOWED } from './write-policy';
 
 /** Chat's "this UserID has not been imported". */
 export const CHAT_USER_NOT_IMPORTED = 50001;
-/** Chat's "this edition does not allow standard marks or conversation groups". */
-export const EDITION_NOT_ALLOWED = 51013;
 
 /** The SCREAMING_SNAKE code of a failed item, from Chat's code. */
 export function itemErrorCode(upstreamCode: number): string {

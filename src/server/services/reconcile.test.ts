@@ -1,0 +1,133 @@
+// Interactive audit entries a crash left 'unknown' are read back from Chat and settled: applied
+// (then undoable) or not applied, with a follow-up entry each — in-process, and after a real
+// SIGKILL in the middle of a 300-item save.
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../emulator/server';
+import { chatCaller, expectOk, importAccounts } from '../../emulator/test-support';
+import type { AuditEntry, AuditListResponse } from '../../shared/api/audit';
+import { createStaff } from '../auth/staff';
+import { getAuditEntry, queryAudit, recordIntents, verifyAuditChain } from '../store/audit';
+import { DATABASE_FILE_NAME, openDatabase } from '../store/database';
+import { startTestBff, type TestBff } from '../testing/bff-harness';
+import { CHILD_PASSWORD, childApi, childEnv, recordingProxy, signInChild, startChildBff } from '../testing/child-bff';
+import { LANDED_MESSAGE, NOT_LANDED_MESSAGE, reconcileUnknownEntries } from './reconcile';
+
+describe('reconcileUnknownEntries', () => {
+  let bff: TestBff;
+  beforeAll(async () => {
+    bff = await startTestBff();
+    await bff.importUsers('rec.alice', 'rec.ghost');
+  });
+  afterAll(() => bff.close());
+
+  const intent = (chatUser: string, id: string, customMark: string) => ({
+    staff: 'editor',
+    chatUser,
+    conversation: { type: 'c2c' as const, id },
+    requested: { setBits: [0], clearBits: [], customMark },
+    before: { bits: [], customMark: '' },
+    requestId: `req-${id}`,
+    reason: 'ticket 7',
+  });
+
+  it('settles each entry from what Chat shows; an applied one can then be undone', async () => {
+    const [landedId, lostId] = await recordIntents(bff.store, [intent('rec.alice', 'p1', 'x'), intent('rec.alice', 'p2', 'y')], bff.clock);
+    // The first write reached Chat before "the crash"; the second never did.
+    expectOk(
+      await bff.tencent('recentcontact/mark_contact', {
+        From_Account: 'rec.alice',
+        MarkItem: [{ OptType: 3, ContactItem: { Type: 1, To_Account: 'p1' }, SetMark: [0], CustomMark: 'x' }],
+      }),
+    );
+    expect(getAuditEntry(bff.store, landedId!)?.status).toBe('unknown');
+
+    expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 1, notApplied: 1, left: 0 });
+    expect(getAuditEntry(bff.store, landedId!)).toMatchObject({ status: 'applied', after: { bits: [0], customMark: 'x' }, message: LANDED_MESSAGE });
+    expect(getAuditEntry(bff.store, lostId!)).toMatchObject({ status: 'failed', after: { bits: [], customMark: '' }, message: NOT_LANDED_MESSAGE });
+    expect(queryAudit(bff.store, { status: 'unknown', limit: 10 }).entries).toEqual([]);
+
+    const editor = await bff.signIn('editor');
+    const undo = await bff.inject({ method: 'POST', url: `/api/audit/${landedId}/revert`, headers: { ...bff.writeHeaders, cookie: editor } });
+    expect(undo.statusCode, undo.body).toBe(201);
+    // Nothing is left to settle, and a second run changes nothing.
+    expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 0, notApplied: 0, left: 0 });
+    expect(verifyAuditChain(bff.store).ok).toBe(true);
+  });
+
+  it('leaves entries for later while Chat cannot be read, and settles those of a user Chat does not know', async () => {
+    const [waiting] = await recordIntents(bff.store, [intent('rec.alice', 'p3', 'z')], bff.clock);
+    const [unknownUser] = await recordIntents(bff.store, [intent('rec.nobody', 'p4', 'z')], bff.clock);
+    bff.chatHooks.beforeCall = (command) => {
+      if (command === 'recentcontact/search_contact_group') return bff.setFaults({ errorRate: { 50004: 1 } });
+    };
+    try {
+      expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 0, notApplied: 0, left: 2 });
+      expect(getAuditEntry(bff.store, waiting!)?.status).toBe('unknown');
+    } finally {
+      delete bff.chatHooks.beforeCall;
+      await bff.setFaults({});
+    }
+    expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 0, notApplied: 2, left: 0 });
+    expect(getAuditEntry(bff.store, waiting!)?.status).toBe('failed');
+    expect(getAuditEntry(bff.store, unknownUser!)?.status).toBe('failed');
+  });
+});
+
+describe('a save interrupted by SIGKILL', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('is settled at the next start: the 100 items Chat took are applied and undoable, the other 200 not applied', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'markdesk-save-crash-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const emulator = await startEmulator({ dbFile: join(dir, 'chat.sqlite'), demoData: false });
+    cleanups.push(() => emulator.close());
+    const proxy = await recordingProxy(emulator.url);
+    cleanups.push(() => proxy.close());
+    await importAccounts(chatCaller(emulator), ['crash.alice']);
+
+    const dataDir = join(dir, 'data');
+    const setup = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+    await createStaff(setup, { username: 'support', role: 'editor', password: CHILD_PASSWORD });
+    await setup.close();
+    const env = childEnv(emulator, dataDir, proxy.url);
+
+    const first = await startChildBff(env, dir);
+    cleanups.push(() => void first.child.kill('SIGKILL'));
+    const session = await signInChild(first);
+    // The first call of 100 items goes through; the second is held at the proxy and the BFF killed.
+    const held = proxy.holdMarkContact(2);
+    const items = Array.from({ length: 300 }, (_, n) => ({ conversation: { type: 'c2c', id: `peer${n}` }, setBits: [1], customMark: `m${n}` }));
+    const save = childApi(first, session, 'POST', '/api/chat-users/crash.alice/marks', { items, reason: 'ticket 4711' }).catch(() => null);
+    await held.arrived();
+    first.child.kill('SIGKILL');
+    await once(first.child, 'exit');
+    expect(await save).toBeNull();
+    expect(proxy.landed.size).toBe(100);
+
+    const second = await startChildBff(env, dir);
+    cleanups.push(() => void second.child.kill('SIGKILL'));
+    const again = await signInChild(second);
+    // Reconciliation runs at start; wait until it has settled everything (polling the API, no fixed sleep).
+    const entriesWith = async (status: string) =>
+      (await childApi<AuditListResponse>(second, again, 'GET', `/api/audit?chatUser=crash.alice&status=${status}&limit=200`)).entries;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline && (await entriesWith('unknown')).length > 0; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const applied = await entriesWith('applied');
+    expect(applied).toHaveLength(100);
+    expect(await entriesWith('failed')).toHaveLength(200);
+    expect(new Set(applied.map((entry) => entry.conversation.id))).toEqual(new Set([...proxy.landed.keys()].map((key) => key.split('/')[1])));
+    const undone = await childApi<AuditEntry>(second, again, 'POST', `/api/audit/${applied[0]!.id}/revert`);
+    expect(undone).toMatchObject({ status: 'applied', revertOf: applied[0]!.id });
+
+    second.child.kill('SIGTERM');
+    await once(second.child, 'exit');
+  });
+});
