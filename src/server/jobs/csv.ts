@@ -11,13 +11,14 @@ import { bitFromName } from '../../shared/marks/bits';
 import { changeProblems, normalizeChange, type MarkChange } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
 import { chatUserIdSchema, conversationTypeSchema, groupIdSchema } from '../../shared/marks/schemas';
+import type { WriteGuard } from '../services/write-policy';
 import type { MarkLabels } from '../store/labels';
 
 export type JobCsvColumn = (typeof JOB_CSV_COLUMNS)[number];
 
 /** One data row: the fields as written (JOB_CSV_COLUMNS order) and what the check made of them. */
 export type CheckedRow = { line: number; input: string[] } & (
-  | { ok: true; chatUser: string; conversation: Conversation; change: MarkChange }
+  | { ok: true; chatUser: string; conversation: Conversation; change: MarkChange; guard?: WriteGuard }
   | { ok: false; error: string }
 );
 

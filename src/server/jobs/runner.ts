@@ -34,14 +34,14 @@
 // failed) so that someone can fix the cause and resume it.
 import { setMaxListeners } from 'node:events';
 import { chatErrorInfo, chatErrorMessage } from '../../shared/chat-errors/catalogue';
-import { applyChange, sameMarkState, toMarkItem, type MarkState } from '../../shared/marks/change';
+import { applyChange, toMarkItem, type MarkState } from '../../shared/marks/change';
 import { conversationKey } from '../../shared/marks/conversation';
 import { ChatClientClosedError, type ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
 import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS } from '../chat/helpers';
 import { chatUserLocks, type ChatUserLocks } from '../services/chat-user-locks';
 import { EMPTY_MARK_STATE, readMarkStates, sendMarkCall } from '../services/mark-writer';
-import { landed, verdictFor } from '../services/write-policy';
+import { decideItem, landed, verdictFor } from '../services/write-policy';
 import type { Clock, Store } from '../store/database';
 import { inlineLedger, type JobLedger, type LedgerCommit, type SettledLine } from './ledger';
 import {
@@ -199,6 +199,18 @@ function settledLine(
   if (upstreamCode !== undefined) line.upstreamCode = upstreamCode;
   if (message !== undefined) line.message = message;
   return line;
+}
+
+const GUARD_CONFLICT_MESSAGE = 'Not written: the conversation is not in the state this line requires.';
+
+/** A line on the state just read: settled now (unchanged, or conflict with its guard), or to write. */
+function decideLine(chatUser: string, row: WorkRow, states: Map<string, MarkState>): SettledLine | WriteLine {
+  const before = states.get(conversationKey(row.conversation)) ?? EMPTY_MARK_STATE;
+  const decision = decideItem(before, row.change, row.guard);
+  if (decision === 'conflict') return settledLine(chatUser, row, before, 'conflict', before, undefined, GUARD_CONFLICT_MESSAGE);
+  const after = applyChange(before, row.change);
+  if (decision === 'unchanged') return settledLine(chatUser, row, before, 'unchanged', after);
+  return { line: row.line, conversation: row.conversation, change: row.change, ...(row.guard ? { guard: row.guard } : {}), before, after };
 }
 
 /** One run of one job, from taking its first chunk to having nothing in flight. */
@@ -475,10 +487,9 @@ class Execution {
         final.push(landed);
         continue;
       }
-      const before = states.get(conversationKey(row.conversation)) ?? EMPTY_MARK_STATE;
-      const after = applyChange(before, row.change);
-      if (sameMarkState(before, after)) final.push(settledLine(chunk.chatUser, row, before, 'unchanged', after));
-      else toWrite.push({ line: row.line, conversation: row.conversation, change: row.change, before, after });
+      const decided = decideLine(chunk.chatUser, row, states);
+      if ('status' in decided) final.push(decided);
+      else toWrite.push(decided);
     }
 
     // Already in the requested state: nothing is sent, the line is `unchanged` and final now. The
@@ -567,7 +578,7 @@ class Execution {
     // Tried again with the state read before this call: if it landed unseen, the next read shows it.
     this.retryLater(
       batch.chatUser,
-      retry.map(({ line, conversation, change, before }) => ({ line, conversation, change, sentBefore: before })),
+      retry.map(({ before, after: _after, ...row }) => ({ ...row, sentBefore: before })),
       retryCode,
     );
   }
@@ -590,10 +601,9 @@ class Execution {
       }
       lines = [];
       for (const line of batch.lines) {
-        const before = states.get(conversationKey(line.conversation)) ?? EMPTY_MARK_STATE;
-        const after = applyChange(before, line.change);
-        if (sameMarkState(before, after)) settled.push(settledLine(batch.chatUser, line, before, 'unchanged', after));
-        else lines.push({ ...line, before, after });
+        const decided = decideLine(batch.chatUser, line, states);
+        if ('status' in decided) settled.push(decided);
+        else lines.push(decided);
       }
       if (lines.length === 0) return { lines, codes: [], settled };
     }

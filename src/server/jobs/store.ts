@@ -18,6 +18,7 @@ import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
 import { neutralizeFormula } from '../store/audit';
 import { immediateTransaction, type Clock, type JobRowTableStatus, type JobTableState, type JobsTable, type Store } from '../store/database';
+import type { WriteGuard } from '../services/write-policy';
 import type { CheckedRow } from './csv';
 
 /** Rows written per transaction while a file is read. */
@@ -68,6 +69,8 @@ export type WorkRow = {
   line: number;
   conversation: Conversation;
   change: MarkChange;
+  /** What must hold for the line to be written (checked on the state read before its write). */
+  guard?: WriteGuard;
   /** The state read before a call of this line whose answer never came: it may have landed. */
   sentBefore?: MarkState;
 };
@@ -104,12 +107,13 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
           conversation_type: string | null;
           conversation_id: string | null;
           change_json: string | null;
+          guard_json: string | null;
           message: string | null;
         },
       ]
     >(
-      `INSERT INTO job_rows (job_id, line, input_json, status, chat_user, conversation_type, conversation_id, change_json, message)
-       VALUES (@job_id, @line, @input_json, @status, @chat_user, @conversation_type, @conversation_id, @change_json, @message)`,
+      `INSERT INTO job_rows (job_id, line, input_json, status, chat_user, conversation_type, conversation_id, change_json, guard_json, message)
+       VALUES (@job_id, @line, @input_json, @status, @chat_user, @conversation_type, @conversation_id, @change_json, @guard_json, @message)`,
     ),
     job: sqlite.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ? AND state != 'uploading'`),
     jobs: sqlite.prepare<[number], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE state != 'uploading' ORDER BY seq DESC LIMIT ?`),
@@ -117,14 +121,14 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
     pendingAfter: sqlite.prepare<[{ job: string; user: string; line: number; limit: number }], ClaimRow & { chat_user: string }>(
       // The pending lines after (user, line) of the first chat user that has any, in line order.
       // Through the pending index: the primary key would walk every line of the job already done.
-      `SELECT chat_user, line, conversation_type, conversation_id, change_json FROM job_rows INDEXED BY job_rows_pending
+      `SELECT chat_user, line, conversation_type, conversation_id, change_json, guard_json FROM job_rows INDEXED BY job_rows_pending
        WHERE job_id = @job AND status = 'pending' AND (chat_user, line) > (@user, @line)
          AND chat_user = (SELECT chat_user FROM job_rows INDEXED BY job_rows_pending
                           WHERE job_id = @job AND status = 'pending' AND (chat_user, line) > (@user, @line) ORDER BY chat_user, line LIMIT 1)
        ORDER BY chat_user, line LIMIT @limit`,
     ),
     pendingLine: sqlite.prepare<[string, number], ClaimRow & { chat_user: string }>(
-      `SELECT chat_user, line, conversation_type, conversation_id, change_json FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`,
+      `SELECT chat_user, line, conversation_type, conversation_id, change_json, guard_json FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`,
     ),
     finishRow: sqlite.prepare<[JobRowTableStatus, number | null, string | null, string, number]>(
       `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND line = ? AND status = 'pending'`,
@@ -146,7 +150,7 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
   };
 }
 
-type ClaimRow = { line: number; conversation_type: 'c2c' | 'group'; conversation_id: string; change_json: string };
+type ClaimRow = { line: number; conversation_type: 'c2c' | 'group'; conversation_id: string; change_json: string; guard_json: string | null };
 type Statements = ReturnType<typeof prepareStatements>;
 const statementCache = new WeakMap<BetterSqlite3.Database, Statements>();
 
@@ -163,6 +167,7 @@ const workRowFrom = (row: ClaimRow): WorkRow => ({
   line: row.line,
   conversation: { type: row.conversation_type, id: row.conversation_id },
   change: JSON.parse(row.change_json) as MarkChange,
+  ...(row.guard_json === null ? {} : { guard: JSON.parse(row.guard_json) as WriteGuard }),
 });
 
 // ---- upload -----------------------------------------------------------------------------------
@@ -198,6 +203,7 @@ export async function storeCheckedJob(
             conversation_type: row.ok ? row.conversation.type : null,
             conversation_id: row.ok ? row.conversation.id : null,
             change_json: row.ok ? JSON.stringify(row.change) : null,
+            guard_json: row.ok && row.guard ? JSON.stringify(row.guard) : null,
             message: row.ok ? null : row.error,
           });
         }
@@ -235,7 +241,7 @@ export async function storeCheckedJob(
         .all(jobId, JOB_INVALID_ROWS_LISTED);
       const preview = sqlite
         .prepare<[string, number], { line: number } & ClaimRow & { chat_user: string }>(
-          `SELECT line, chat_user, conversation_type, conversation_id, change_json FROM job_rows
+          `SELECT line, chat_user, conversation_type, conversation_id, change_json, guard_json FROM job_rows
            WHERE job_id = ? AND status = 'pending' ORDER BY line LIMIT ?`,
         )
         .all(jobId, JOB_PREVIEW_ROWS)

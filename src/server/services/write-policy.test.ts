@@ -21,8 +21,18 @@ describe('decideItem', () => {
     ['guard fails', state([], 'E2'), change([], [], 'E1'), 'E0', 'conflict'],
     ['guard fails even when the change would be a no-op', state([0], 'X'), change([0]), '', 'conflict'],
     ['guard on the empty mark', state([], ''), change([], [], 'E1'), '', 'write'],
-  ] as const)('%s → %s', (_name, current, requested, expectedCustomMark, decision) => {
+  ] as const)('%s', (_name, current, requested, expectedCustomMark, decision) => {
     expect(decideItem(current, requested, expectedCustomMark === undefined ? {} : { expectedCustomMark })).toBe(decision);
+  });
+
+  it.each([
+    ['still in the expected state', state([0], 'a'), { expectedState: state([0], 'a') }, 'write'],
+    ['moved on from the expected state', state([0, 1], 'a'), { expectedState: state([0], 'a') }, 'conflict'],
+    ['custom mark only if empty: it is empty', state([]), { customMarkOnlyIfEmpty: true }, 'write'],
+    ['custom mark only if empty: another one is set', state([], 'other'), { customMarkOnlyIfEmpty: true }, 'conflict'],
+    ['custom mark only if empty: the same one is set', state([], 'new'), { customMarkOnlyIfEmpty: true }, 'write'],
+  ] as const)('%s', (_name, current, guard, decision) => {
+    expect(decideItem(current, change([3], [], 'new'), guard)).toBe(decision);
   });
 });
 
@@ -62,7 +72,7 @@ describe('landed (a write whose answer was lost)', () => {
     ['the custom mark is there', state([], 'a'), change([], [], 'b'), state([], 'b'), true],
     ['the custom mark is not', state([], 'a'), change([], [], 'b'), state([], 'a'), false],
     ['a no-op never counts as landed', state([0]), change([0]), state([0]), false],
-  ] as const)('%s → %s', (_name, before, requested, now, expected) => {
+  ] as const)('%s', (_name, before, requested, now, expected) => {
     expect(landed(before, requested, now)).toBe(expected);
   });
 

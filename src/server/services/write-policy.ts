@@ -2,7 +2,7 @@
 // an item given the state read just before, what Chat's answer means for it, and whether a write
 // whose answer was lost landed. Pure functions, table-tested in write-policy.test.ts.
 import { chatErrorInfo, isTransientChatErrorClass } from '../../shared/chat-errors/catalogue';
-import { isNoopChange, type MarkChange, type MarkState, type TencentMarkItem } from '../../shared/marks/change';
+import { isNoopChange, sameMarkState, type MarkChange, type MarkState, type TencentMarkItem } from '../../shared/marks/change';
 
 /** Chat's "this edition does not allow standard marks or conversation groups". */
 export const EDITION_NOT_ALLOWED = 51013;
@@ -17,11 +17,17 @@ export type ItemDecision =
 export type WriteGuard = {
   /** The custom mark the person saw; another value now means someone else changed it. */
   expectedCustomMark?: string;
+  /** The whole state the conversation must still be in (a rollback writes only where its job left it). */
+  expectedState?: MarkState;
+  /** Write the custom mark only where none is set now (bulk column custom_mark_only_if_empty). */
+  customMarkOnlyIfEmpty?: boolean;
 };
 
 /** What to do with one item, decided on the state read inside the user's write lock. */
 export function decideItem(current: MarkState, change: MarkChange, guard: WriteGuard = {}): ItemDecision {
   if (guard.expectedCustomMark !== undefined && guard.expectedCustomMark !== current.customMark) return 'conflict';
+  if (guard.expectedState !== undefined && !sameMarkState(guard.expectedState, current)) return 'conflict';
+  if (guard.customMarkOnlyIfEmpty && change.customMark !== undefined && current.customMark !== '' && current.customMark !== change.customMark) return 'conflict';
   return isNoopChange(current, change) ? 'unchanged' : 'write';
 }
 

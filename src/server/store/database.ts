@@ -136,6 +136,8 @@ export interface JobRowsTable {
   attempts: Generated<number>;
   upstream_code: number | null;
   message: string | null;
+  /** The line's WriteGuard (JSON), when it has one. */
+  guard_json: string | null;
 }
 
 /** One mark_contact call of a bulk job, recorded before it is sent and deleted once its lines are settled. */

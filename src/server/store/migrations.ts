@@ -158,8 +158,17 @@ const jobWrites: Migration = {
   },
 };
 
+// A bulk line's write guard (JSON, null for none): the state it must still be in (rollback jobs),
+// or "custom mark only where none is set". Checked on the state read just before the line's write.
+const jobRowGuards: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('job_rows').addColumn('guard_json', 'text').execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_jobs': jobs,
   '0003_job_writes': jobWrites,
+  '0007_job_row_guards': jobRowGuards,
 };
