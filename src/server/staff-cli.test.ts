@@ -135,6 +135,49 @@ describe('npm run staff', () => {
     expect(lastAdmin.stderr).toMatch(/^error: "root" is the last enabled admin.*\n$/);
   });
 
+  it('refuses a name or password it could not store exactly, and a password that is not UTF-8', async () => {
+    const unstorable = (subject: string) =>
+      `error: ${subject} contains a character that cannot be stored (an invisible control character or a broken emoji half). Remove it.\n`;
+    expect(await runInProcess(['add', 'sam\u0007', '--role', 'viewer', '--password-stdin'], RITA_PASSWORD)).toEqual({
+      code: EXIT_FAILED,
+      stdout: '',
+      stderr: unstorable('The username'),
+    });
+    // An arrow key typed into the password: the escape sequence would have become part of it.
+    expect(await runInProcess(['add', 'sam', '--role', 'viewer', '--password-stdin'], 'correct horse\u001b[D battery')).toEqual({
+      code: EXIT_FAILED,
+      stdout: '',
+      stderr: unstorable('The password'),
+    });
+    let stderr = '';
+    const code = await runStaffCli(['add', 'sam', '--role', 'viewer', '--password-stdin'], {
+      env: {},
+      cwd,
+      // "correct horse " then a byte that starts no UTF-8 character: it must not become U+FFFD.
+      stdin: Readable.from([Buffer.from('correct horse '), Buffer.from([0xff]), Buffer.from(' battery')]),
+      stdout: { write: () => true },
+      stderr: { write: (text: string) => (stderr += text) },
+    });
+    expect({ code, stderr }).toEqual({ code: EXIT_FAILED, stderr: 'error: The password on standard input is not UTF-8 text.\n' });
+    expect((await runInProcess(['list'])).stdout).not.toMatch(/^sam\b/m);
+  });
+
+  it('joins a character split between two chunks of standard input', async () => {
+    const password = '비밀번호 correct horse';
+    const bytes = Buffer.from(password);
+    const code = await runStaffCli(['add', 'split', '--role', 'viewer', '--password-stdin'], {
+      env: {},
+      cwd,
+      // The first Hangul syllable (3 bytes) is cut after its first byte.
+      stdin: Readable.from([bytes.subarray(0, 1), bytes.subarray(1)]),
+      stdout: { write: () => true },
+      stderr: { write: () => true },
+    });
+    expect(code).toBe(EXIT_OK);
+    const result = await authenticate(server, createLoginThrottle(), { username: 'split', password, ip: '127.0.0.1' }, clock);
+    expect(result).toMatchObject({ ok: true, username: 'split' });
+  });
+
   it('answers usage mistakes with exit code 2 before reading any password', async () => {
     const cases = [
       [],

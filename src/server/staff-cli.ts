@@ -96,10 +96,29 @@ function expectRole(value: string | undefined): Role {
   return value;
 }
 
+const NOT_UTF8 = 'The password on standard input is not UTF-8 text.';
+
+// One strict decoder for the whole input: a character split between two chunks is joined, and bytes
+// that are not UTF-8 are refused instead of becoming U+FFFD (a password other than the one typed).
+function utf8Reader(): { decode(chunk: Buffer | string, final?: boolean): string } {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return {
+    decode(chunk, final = false) {
+      if (typeof chunk === 'string') return chunk;
+      try {
+        return decoder.decode(chunk, { stream: !final });
+      } catch {
+        throw new StaffError('WEAK_PASSWORD', NOT_UTF8);
+      }
+    },
+  };
+}
+
 async function readAll(stream: Input): Promise<string> {
+  const reader = utf8Reader();
   let text = '';
-  for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-  return text;
+  for await (const chunk of stream) text += reader.decode(chunk as Buffer | string);
+  return text + reader.decode(Buffer.alloc(0), true);
 }
 
 /** Reads one line from a terminal with echo off (raw mode); Ctrl-C / Ctrl-D abandon it. */
@@ -108,6 +127,7 @@ function readHidden(stdin: Input, stderr: StaffCliIo['stderr'], prompt: string):
     stderr.write(prompt);
     stdin.setRawMode?.(true);
     stdin.resume();
+    const reader = utf8Reader();
     let typed = '';
     const finish = (error?: Error) => {
       stdin.removeListener('data', onData);
@@ -118,7 +138,13 @@ function readHidden(stdin: Input, stderr: StaffCliIo['stderr'], prompt: string):
       else resolvePromise(typed);
     };
     const onData = (chunk: Buffer | string) => {
-      for (const char of chunk.toString()) {
+      let text: string;
+      try {
+        text = reader.decode(chunk);
+      } catch (error) {
+        return finish(error as Error);
+      }
+      for (const char of text) {
         if (char === '\r' || char === '\n') return finish();
         if (char === '\u0003' || char === '\u0004') return finish(new Error('Cancelled.'));
         if (char === '\u007f' || char === '\b') typed = [...typed].slice(0, -1).join('');

@@ -44,6 +44,14 @@ describe('passwordProblem', () => {
     expect(passwordProblem('비밀번호비밀번호비밀번호')).toBeNull();
     expect(passwordProblem('🔑'.repeat(128))).toBeNull();
   });
+
+  it('refuses what cannot be hashed as typed (a broken emoji half) or typed again (a control character)', () => {
+    const sentence = 'The password contains a character that cannot be stored (an invisible control character or a broken emoji half). Remove it.';
+    expect(passwordProblem('correct horse \ud83d battery')).toBe(sentence);
+    expect(passwordProblem('correct horse\u001b[A battery')).toBe(sentence);
+    expect(passwordProblem('correct horse \u0085 battery')).toBe(sentence);
+    expect(passwordProblem('correct horse 🔑 \ufffd battery')).toBeNull();
+  });
 });
 
 describe('generatePassword', () => {

@@ -1,5 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { randomInt } from 'node:crypto';
+import { isStorableText, unstorableTextMessage } from '../../shared/text/storable';
 
 /** argon2id with OWASP's first recommended setting: 19 MiB memory, 2 passes, 1 lane. */
 export const ARGON2_OPTIONS = {
@@ -33,8 +34,13 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-/** Why a new password is refused, or null. Length only (NIST SP 800-63B): no composition rules. */
+/**
+ * Why a new password is refused, or null. Length only (NIST SP 800-63B): no composition rules. A
+ * broken emoji half is refused because argon2 would hash it as U+FFFD, and a control character
+ * because nobody could type it again at sign-in.
+ */
 export function passwordProblem(password: string): string | null {
+  if (!isStorableText(password)) return unstorableTextMessage('The password');
   // Count code points, not UTF-16 units, so "🔑" is one character as a person sees it.
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) return `The password must have at least ${PASSWORD_MIN_LENGTH} characters.`;

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { type Clock, type Database, type Role, ROLES, type StaffTable, type Store, systemClock } from '../store/database';
+import { isStorableText, unstorableTextMessage } from '../../shared/text/storable';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
 
 export type { Role } from '../store/database';
@@ -38,6 +39,8 @@ export const USERNAME_MAX_LENGTH = 64;
 const USERNAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function usernameProblem(raw: string): string | null {
+  // Named first: the pattern's sentence would not tell anyone about a character they cannot see.
+  if (!isStorableText(raw)) return unstorableTextMessage('The username');
   return USERNAME_PATTERN.test(raw)
     ? null
     : `A username has 1 to ${USERNAME_MAX_LENGTH} characters, each a letter a–z, a digit, ".", "_" or "-".`;

@@ -30,6 +30,8 @@ async function refusal(file: string | Buffer, options: { maxRows?: number; maxBy
   throw new Error('the file was accepted');
 }
 
+const UNSTORABLE_CELL = 'This cell contains a character that cannot be stored (an invisible control character or a broken emoji half). Remove it.';
+
 const only = async (line: string) => (await read(jobCsv(line)))[0]!;
 const errorOf = async (line: string) => {
   const row = await only(line);
@@ -50,9 +52,17 @@ describe('the file', () => {
   });
 
   it('follows RFC 4180 quoting: commas, doubled quotes and line breaks inside a field; line numbers stay those of the file', async () => {
-    const rows = await read(jobCsv('alice,c2c,bob,,,"Line one, still one\r\n""two""\nthree",', 'alice,c2c,carol,0,,,'));
-    expect(rows[0]).toMatchObject({ line: 2, ok: true, change: { setBits: [], clearBits: [], customMark: 'Line one, still one\r\n"two"\nthree' } });
-    expect(rows[1]).toMatchObject({ line: 5, ok: true });
+    const rows = await read(jobCsv('alice,c2c,bob,,,"Line one, still ""one""",', 'alice,c2c,dave,,,"Line one\r\n""two""\nthree",', 'alice,c2c,carol,0,,,'));
+    expect(rows[0]).toMatchObject({ line: 2, ok: true, change: { setBits: [], clearBits: [], customMark: 'Line one, still "one"' } });
+    // A line break inside quotes is read as part of its field, but it is a control character: no
+    // custom mark may hold one, so the row is refused naming the column.
+    expect(rows[1]).toMatchObject({
+      line: 3,
+      ok: false,
+      input: ['alice', 'c2c', 'dave', '', '', 'Line one\r\n"two"\nthree', ''],
+      error: `custom_mark: ${UNSTORABLE_CELL}`,
+    });
+    expect(rows[2]).toMatchObject({ line: 6, ok: true });
   });
 
   it('keeps CJK custom marks whole even when a character is split between chunks, and counts their bytes', async () => {
@@ -150,8 +160,25 @@ describe('a row', () => {
     expect(await errorOf('alice,c2c,,0,,,')).toBe('conversation_id: The Chat user ID is empty.');
     expect(await only(`alice,group,@TGS#${'G'.repeat(43)},0,,,`)).toMatchObject({ ok: true });
     expect(await errorOf(`alice,group,@TGS#${'G'.repeat(44)},0,,,`)).toBe('conversation_id: The group ID is 49 bytes; the limit is 48 bytes (UTF-8).');
-    expect(await errorOf('"ali\tce",c2c,bob,0,,,')).toBe('chat_user: The Chat user ID contains a control character.');
+    expect(await errorOf('"ali\tce",c2c,bob,0,,,')).toBe(`chat_user: ${UNSTORABLE_CELL}`);
     expect(await only(' GROUP ,group,@TGS#1,0,,,')).toMatchObject({ ok: true, chatUser: ' GROUP ' });
+  });
+
+  it('refuses a control character in any cell, naming the column and quoting nothing back', async () => {
+    expect(await errorOf('alice,c2c,bob,0,,"VIP\u0007",')).toBe(`custom_mark: ${UNSTORABLE_CELL}`);
+    expect(await errorOf('alice,c2c,bob,0,,"C1 \u0085 next line",')).toBe(`custom_mark: ${UNSTORABLE_CELL}`);
+    expect(await errorOf('alice,c2c,"bo\u007fb",0,,,')).toBe(`conversation_id: ${UNSTORABLE_CELL}`);
+    expect(await errorOf('alice,"c2c\u0000",bob,0,,,')).toBe(`conversation_type: ${UNSTORABLE_CELL}`);
+    // A tab no longer separates bits; an otherwise empty change is not also called "nothing to save".
+    expect(await errorOf('alice,c2c,bob,"0\t1",,,')).toBe(`set_bits: ${UNSTORABLE_CELL}`);
+    expect(await errorOf('alice,c2c,bob,,"\u001b[A",,')).toBe(`clear_bits: ${UNSTORABLE_CELL}`);
+    expect(await errorOf('alice,c2c,bob,,,,"true\u0001"')).toBe(`clear_custom_mark: ${UNSTORABLE_CELL}`);
+    // The other cells are still checked.
+    const both = await errorOf('alice,c2c,bob,gold,,"a\u0007",');
+    expect(both).toContain(`custom_mark: ${UNSTORABLE_CELL}`);
+    expect(both).toContain('set_bits: "gold" is not a bit');
+    // What is storable goes through untouched: astral, Korean, Chinese, combining marks, U+FFFD.
+    expect(await only('alice,c2c,bob,,,"😀 한국어 中文 e\u0301 \ufffd",')).toMatchObject({ ok: true, change: { customMark: '😀 한국어 中文 e\u0301 \ufffd' } });
   });
 
   it('lists every problem of a row at once', async () => {

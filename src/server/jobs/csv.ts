@@ -11,6 +11,7 @@ import { bitFromName } from '../../shared/marks/bits';
 import { changeProblems, normalizeChange, type MarkChange } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
 import { chatUserIdSchema, conversationTypeSchema, groupIdSchema } from '../../shared/marks/schemas';
+import { isStorableText, unstorableTextMessage } from '../../shared/text/storable';
 import type { WriteGuard } from '../services/write-policy';
 import type { MarkLabels } from '../store/labels';
 
@@ -103,19 +104,36 @@ export function parseBitList(field: string, names: BitNames): { bits: number[]; 
 const firstMessage = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
   result.success ? null : (result.error?.issues.map((issue) => issue.message).join(' ') ?? 'is not valid.');
 
-/** Checks one data row whose fields are already in JOB_CSV_COLUMNS order. */
+/**
+ * Checks one data row whose fields are already in JOB_CSV_COLUMNS order. A cell holding a control
+ * character (a file cannot hold a broken emoji half: it is read as strict UTF-8) is named by its
+ * column and read no further, so no other sentence quotes the invisible character back; the other
+ * cells are still checked, so every problem of the row is listed at once.
+ */
 export function checkRow(line: number, input: string[], names: BitNames): CheckedRow {
-  const [chatUser = '', typeField = '', conversationId = '', setField = '', clearField = '', customMark = '', clearCustomField = ''] = input;
   const errors: string[] = [];
+  const unstorable = new Set<JobCsvColumn>();
+  const cells = JOB_CSV_COLUMNS.map((column, index) => {
+    const cell = input[index] ?? '';
+    if (isStorableText(cell)) return cell;
+    unstorable.add(column);
+    errors.push(`${column}: ${unstorableTextMessage('This cell')}`);
+    return '';
+  });
+  const [chatUser = '', typeField = '', conversationId = '', setField = '', clearField = '', customMark = '', clearCustomField = ''] = cells;
 
-  const userProblem = firstMessage(chatUserIdSchema.safeParse(chatUser));
-  if (userProblem) errors.push(`chat_user: ${userProblem}`);
+  if (!unstorable.has('chat_user')) {
+    const userProblem = firstMessage(chatUserIdSchema.safeParse(chatUser));
+    if (userProblem) errors.push(`chat_user: ${userProblem}`);
+  }
 
   const type = typeField.trim().toLowerCase();
   let conversation: Conversation | null = null;
-  if (!conversationTypeSchema.safeParse(type).success) {
+  if (unstorable.has('conversation_type')) {
+    // Already reported; the conversation_id cannot be judged without its type.
+  } else if (!conversationTypeSchema.safeParse(type).success) {
     errors.push(`conversation_type: "${typeField}" is not a conversation type; use c2c or group.`);
-  } else {
+  } else if (!unstorable.has('conversation_id')) {
     const idProblem = firstMessage((type === 'c2c' ? chatUserIdSchema : groupIdSchema).safeParse(conversationId));
     if (idProblem) errors.push(`conversation_id: ${idProblem}`);
     else conversation = { type: type as Conversation['type'], id: conversationId };
@@ -140,10 +158,11 @@ export function checkRow(line: number, input: string[], names: BitNames): Checke
   const change: MarkChange = { setBits: setBits.bits, clearBits: clearBits.bits };
   if (customMark !== '') change.customMark = customMark;
   else if (clearCustom === 'true') change.customMark = '';
-  // An unknown word already explains an otherwise empty list; "nothing to save" would only confuse.
-  const unknownWords = setBits.unknown.length + clearBits.unknown.length > 0;
+  // An unknown word or an unreadable cell already explains an otherwise empty change; "nothing to
+  // save" would only confuse.
+  const explained = setBits.unknown.length + clearBits.unknown.length > 0 || unstorable.size > 0;
   for (const problem of changeProblems(change)) {
-    if (problem.code === 'EMPTY_CHANGE' && unknownWords) continue;
+    if (problem.code === 'EMPTY_CHANGE' && explained) continue;
     errors.push(problem.message);
   }
 

@@ -53,7 +53,7 @@ describe('entries', () => {
     bff.clock.advance(STEP);
     const { response, results } = await mark('mina', {
       items: [
-        { conversation: c2c('p1'), setBits: [0, 32], customMark: 'VIP, "gold"\nline two' },
+        { conversation: c2c('p1'), setBits: [0, 32], customMark: 'VIP, "gold" · line two' },
         { conversation: c2c('p2'), setBits: [1] },
         { conversation: c2c('p3'), customMark: 'x', expectedCustomMark: 'stale' },
         { conversation: { type: 'group', id: dismissedGroup }, setBits: [0] },
@@ -72,9 +72,9 @@ describe('entries', () => {
       staff: 'editor',
       chatUser: 'mina',
       conversation: c2c('p1'),
-      requested: { setBits: [0, 32], clearBits: [], customMark: 'VIP, "gold"\nline two' },
+      requested: { setBits: [0, 32], clearBits: [], customMark: 'VIP, "gold" · line two' },
       before: { bits: [], customMark: '' },
-      after: { bits: [0, 32], customMark: 'VIP, "gold"\nline two' },
+      after: { bits: [0, 32], customMark: 'VIP, "gold" · line two' },
       status: 'applied',
       reason: 'ticket 4711',
       requestId,
@@ -159,8 +159,9 @@ describe('CSV export', () => {
     expect(header).toBe(
       'id,at,staff,chat_user,conversation_type,conversation_id,set_bits,clear_bits,custom_mark_requested,before_bits,before_custom_mark,after_bits,after_custom_mark,status,upstream_code,message,reason,request_id,revert_of',
     );
-    // The custom mark with a comma, quotes and a line break is one quoted field.
-    expect(text).toContain('"VIP, ""gold""\nline two"');
+    // The custom mark with a comma and quotes is one quoted field. (A request cannot carry a line
+    // break; one Chat already holds is exported quoted too, see the store's tests.)
+    expect(text).toContain('"VIP, ""gold"" · line two"');
     // Only mina's entries: 1 + 4 from the first tests.
     const records = text.split('\r\n').filter((line) => /^[0-9a-f-]{36},/.test(line));
     expect(records).toHaveLength(5);

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { utf8ByteLength } from '../marks/utf8';
 import { bitIndexSchema, chatUserIdSchema, conversationSchema, conversationTypeSchema, markStateSchema } from '../marks/schemas';
-import { MARK_RESULT_STATUSES } from './marks';
+import { storableText } from '../text/storable';
+import { MARK_RESULT_STATUSES, markReasonSchema } from './marks';
 import { isoDateTimeInputSchema, isoDateTimeSchema } from './time';
 
 export const AUDIT_PAGE_DEFAULT = 50;
@@ -23,9 +24,9 @@ export const auditQuerySchema = z
     conversationType: optionalFilter(conversationTypeSchema),
     /** Matches either type unless conversationType is given too. */
     conversationId: optionalFilter(
-      z.string().refine((id) => utf8ByteLength(id) <= 48, { error: 'A conversation ID is at most 48 bytes (UTF-8).' }),
+      storableText('The conversation ID').refine((id) => utf8ByteLength(id) <= 48, { error: 'A conversation ID is at most 48 bytes (UTF-8).' }),
     ),
-    staff: optionalFilter(z.string().max(64)),
+    staff: optionalFilter(storableText('The staff name').max(64)),
     status: optionalFilter(auditStatusSchema),
     /** Inclusive. Any ISO-8601 date-time with Z or an offset; normalised to UTC. */
     from: optionalFilter(isoDateTimeInputSchema),
@@ -94,7 +95,7 @@ export const auditIdParamsSchema = z.strictObject({ id: z.string().min(1).max(64
 export type AuditIdParams = z.infer<typeof auditIdParamsSchema>;
 
 /** Optional body of POST /api/audit/:id/revert; the reason defaults to "revert of {id}" on the server. */
-export const revertRequestSchema = z.strictObject({ reason: z.string().max(500).optional() });
+export const revertRequestSchema = z.strictObject({ reason: markReasonSchema.optional() });
 export type RevertRequest = z.infer<typeof revertRequestSchema>;
 
 /** 2xx: the new entry. */

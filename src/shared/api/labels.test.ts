@@ -38,6 +38,22 @@ describe('mark labels', () => {
     expect(put({ '32': { name: 'a\tb' } }).success).toBe(false);
   });
 
+  it('refuses a name or description that cannot be stored exactly, naming the field', () => {
+    const unstorable = (subject: string) =>
+      `${subject} contains a character that cannot be stored (an invisible control character or a broken emoji half). Remove it.`;
+    const issuesOf = (labels: unknown) => put(labels).error?.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    expect(issuesOf({ '32': { name: 'VIP \ud800' } })).toEqual([{ path: 'labels.32.name', message: unstorable('The name') }]);
+    expect(issuesOf({ '33': { name: 'ok', description: 'two\nlines' } })).toEqual([{ path: 'labels.33.description', message: unstorable('The description') }]);
+    expect(issuesOf({ '34': { name: 'ok', description: 'half \udc00 emoji' } })?.[0]?.path).toBe('labels.34.description');
+    // Checked before trimming: a tab at the end is refused, not dropped.
+    expect(issuesOf({ '35': { name: 'VIP\t' } })).toEqual([{ path: 'labels.35.name', message: unstorable('The name') }]);
+    expect(put({ '36': { name: '에스컬레이션 😀', description: 'e\u0301 中文 \ufffd' } }).success).toBe(true);
+  });
+
+  it('reads stored labels as they are, even one a later rule would refuse', () => {
+    expect(labelsResponseSchema.parse({ labels: { '40': { name: 'Old', description: 'made\u0007before' } } }).labels['40']?.description).toBe('made\u0007before');
+  });
+
   it('refuses unknown keys', () => {
     expect(put({ '32': { name: 'VIP', colour: 'red' } }).success).toBe(false);
     expect(putLabelsRequestSchema.safeParse({ labels: {}, replace: true }).success).toBe(false);

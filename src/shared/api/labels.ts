@@ -1,6 +1,7 @@
 // Names and descriptions of the custom bits 32–63 (bff-api §4 /api/mark-labels).
 import { z } from 'zod';
 import { bitFromName, CUSTOM_BITS } from '../marks/bits';
+import { storableText } from '../text/storable';
 
 export const LABEL_NAME_MAX_CHARS = 40;
 export const LABEL_DESCRIPTION_MAX_CHARS = 200;
@@ -9,19 +10,16 @@ export const LABEL_DESCRIPTION_MAX_CHARS = 200;
 export const CUSTOM_BIT_KEYS = CUSTOM_BITS.map(String) as [string, ...string[]];
 export const customBitKeySchema = z.enum(CUSTOM_BIT_KEYS);
 
-// Characters are counted as code points, so an emoji counts once.
+// Characters are counted as code points, so an emoji counts once. Unstorable characters are
+// refused before trimming, so a tab or line break at either end is refused too, not dropped silently.
 const characters = (text: string) => [...text].length;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/u;
 
-export const labelNameSchema = z
-  .string()
+export const labelNameSchema = storableText('The name')
   .trim()
   .refine((name) => name.length > 0, { error: 'Give the bit a name.', abort: true })
   .refine((name) => characters(name) <= LABEL_NAME_MAX_CHARS, {
     error: (issue) => `The name is ${characters(issue.input as string)} characters; the limit is ${LABEL_NAME_MAX_CHARS}.`,
   })
-  .refine((name) => !CONTROL_CHARACTER.test(name), { error: 'The name contains a control character.' })
   // Bulk-job CSVs may name bits by label, so a label must not read as a bit index or a standard bit.
   .refine((name) => !/^\d+$/.test(name), { error: 'A name cannot be only digits (it would read as a bit number).' })
   .refine((name) => bitFromName(name) === undefined, { error: (issue) => `"${String(issue.input)}" is the name of a standard bit.` });
@@ -29,8 +27,7 @@ export const labelNameSchema = z
 export const labelSchema = z.strictObject({
   name: labelNameSchema,
   /** Optional in requests (defaults to ""), always present in responses. */
-  description: z
-    .string()
+  description: storableText('The description')
     .trim()
     .refine((text) => characters(text) <= LABEL_DESCRIPTION_MAX_CHARS, {
       error: (issue) => `The description is ${characters(issue.input as string)} characters; the limit is ${LABEL_DESCRIPTION_MAX_CHARS}.`,
@@ -54,7 +51,10 @@ export const labelMapSchema = z.partialRecord(customBitKeySchema, labelSchema).s
 });
 export type LabelMap = z.infer<typeof labelMapSchema>;
 
-export const labelsResponseSchema = z.object({ labels: labelMapSchema });
+// A response carries what is stored, which may predate a rule added later (a description with a
+// control character, say): it is read as it is, so one old label cannot break every page.
+const storedLabelSchema = z.object({ name: z.string(), description: z.string() });
+export const labelsResponseSchema = z.object({ labels: z.partialRecord(customBitKeySchema, storedLabelSchema) });
 export type LabelsResponse = z.infer<typeof labelsResponseSchema>;
 
 /** PUT replaces all labels: a bit left out loses its name. The response is a LabelsResponse. */

@@ -103,6 +103,26 @@ describe('mark request (bff-api §4.2)', () => {
     expect(issues({ items: [item({ customMark: 'a\uD800' })] })[0]?.path).toBe('items.0.customMark');
   });
 
+  it('refuses a reason or custom mark that cannot be stored exactly, naming the field', () => {
+    const unstorable = (subject: string) =>
+      `${subject} contains a character that cannot be stored (an invisible control character or a broken emoji half). Remove it.`;
+    expect(issues({ items: [item({ setBits: [0] })], reason: 'ticket \ud800 42' })).toEqual([{ path: 'reason', message: unstorable('The reason') }]);
+    expect(issues({ items: [item({ setBits: [0] })], reason: 'line\nbreak' })).toEqual([{ path: 'reason', message: unstorable('The reason') }]);
+    expect(issues({ items: [item({ customMark: 'bell\u0007' })] })).toEqual([{ path: 'items.0.customMark', message: unstorable('The custom mark') }]);
+    expect(issues({ items: [item({ customMark: 'C1\u0085' })] })[0]?.path).toBe('items.0.customMark');
+    expect(issues({ items: [item({ setBits: [0] })], reason: '티켓 😀 e\u0301 中文 \ufffd' })).toEqual([]);
+  });
+
+  it('compares expectedCustomMark with what Chat holds: control characters allowed, a broken emoji half not', () => {
+    expect(issues({ items: [item({ customMark: 'new', expectedCustomMark: 'old\u0007' })] })).toEqual([]);
+    expect(issues({ items: [item({ customMark: 'new', expectedCustomMark: 'old\udc00' })] })).toEqual([
+      {
+        path: 'items.0.expectedCustomMark',
+        message: 'The expected custom mark contains a broken emoji half (an unpaired surrogate) that cannot be stored. Remove it.',
+      },
+    ]);
+  });
+
   it('reports every problem of every item at once', () => {
     const found = issues({ items: [item({ setBits: [17] }, 0), item({}, 1), item({ customMark: 'x'.repeat(300) }, 2)] });
     expect(found.map((issue) => issue.path)).toEqual(['items.0.setBits.0', 'items.1', 'items.2.customMark']);

@@ -5,14 +5,20 @@ import { z } from 'zod';
 import { changeProblems, type ChangeProblem, type MarkChange } from '../marks/change';
 import { conversationKey } from '../marks/conversation';
 import { conversationSchema, markStateSchema } from '../marks/schemas';
+import { storableText } from '../text/storable';
 
 export const MARK_REQUEST_MAX_ITEMS = 1000;
 export const MARK_REASON_MAX_CHARS = 500;
 
-// An unpaired surrogate cannot be encoded as UTF-8; Chat would store U+FFFD instead of what was typed.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-const wellFormedString = z.string().refine((text) => !LONE_SURROGATE.test(text), {
-  error: 'The text contains a broken character (an unpaired UTF-16 surrogate).',
+/**
+ * A custom mark Markdesk is asked to write: storable text (its length in UTF-8 bytes is checked with
+ * the other change rules, by changeProblems).
+ */
+export const customMarkRequestSchema = storableText('The custom mark');
+
+/** The reason of a change (kept in the audit log): storable text of at most 500 characters. */
+export const markReasonSchema = storableText('The reason').max(MARK_REASON_MAX_CHARS, {
+  error: (issue) => `The reason is ${(issue.input as string).length} characters; the limit is ${MARK_REASON_MAX_CHARS}.`,
 });
 
 // Field types only; which bits are allowed and how long a custom mark may be is checked once,
@@ -25,9 +31,13 @@ export const markItemRequestSchema = z
     setBits: bitListSchema.optional(),
     clearBits: bitListSchema.optional(),
     /** Omitted = unchanged; "" = clear; else ≤256 UTF-8 bytes. */
-    customMark: wellFormedString.optional(),
-    /** When given and the current custom mark differs, the item is not written (status conflict). */
-    expectedCustomMark: wellFormedString.optional(),
+    customMark: customMarkRequestSchema.optional(),
+    /**
+     * When given and the current custom mark differs, the item is not written (status conflict). It
+     * is compared with what Chat holds, which may contain control characters: only a broken emoji
+     * half is refused.
+     */
+    expectedCustomMark: storableText('The expected custom mark', { allowControlCharacters: true }).optional(),
   })
   .superRefine((item, context) => {
     for (const problem of changeProblems(markChangeOfItem(item))) {
@@ -63,10 +73,7 @@ export const markRequestSchema = z
       .max(MARK_REQUEST_MAX_ITEMS, {
         error: (issue) => `Send at most 1,000 items in one request; got ${(issue.input as unknown[]).length.toLocaleString('en-US')}. Use a bulk job for more.`,
       }),
-    reason: z
-      .string()
-      .max(MARK_REASON_MAX_CHARS, { error: (issue) => `The reason is ${(issue.input as string).length} characters; the limit is ${MARK_REASON_MAX_CHARS}.` })
-      .optional(),
+    reason: markReasonSchema.optional(),
   })
   .superRefine((request, context) => {
     // Decision (spec silent): one conversation twice in a request is refused. Both items would read

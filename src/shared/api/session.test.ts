@@ -21,6 +21,14 @@ describe('login and session', () => {
     expect(loginRequestSchema.safeParse({ username: 'admin', password: 'p'.repeat(1025) }).success).toBe(false);
   });
 
+  it('refuses a username that cannot be stored exactly, and a password with a broken emoji half', () => {
+    expect(loginRequestSchema.safeParse({ username: 'ad\u0000min', password: 'x' }).error?.issues[0]?.path).toEqual(['username']);
+    expect(loginRequestSchema.safeParse({ username: 'admin\ud800', password: 'x' }).error?.issues[0]?.path).toEqual(['username']);
+    expect(loginRequestSchema.safeParse({ username: 'admin', password: 'x\udfff' }).error?.issues[0]?.path).toEqual(['password']);
+    // A password made before control characters were refused still signs in.
+    expect(loginRequestSchema.safeParse({ username: 'admin', password: 'tab\there' }).success).toBe(true);
+  });
+
   it('describes the signed-in person', () => {
     expect(sessionSchema.parse({ username: 'support', role: 'editor' })).toEqual({ username: 'support', role: 'editor' });
     expect(sessionSchema.safeParse({ username: 'support', role: 'root' }).success).toBe(false);

@@ -1,5 +1,6 @@
 // Sign-in, the signed-in person, and roles (bff-api §2 Roles, §4 /api/session).
 import { z } from 'zod';
+import { storableText } from '../text/storable';
 import { isoDateTimeSchema } from './time';
 
 /** Ascending power: each role can do everything the one before it can. */
@@ -12,11 +13,14 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }
 
-// Login checks only sizes, not the username format: an unknown name and a wrong password must
-// look the same (401), and the caps keep an attacker from feeding megabytes into argon2.
+// Login checks only sizes and storable text, not the username format: an unknown name and a wrong
+// password must look the same (401), and the caps keep an attacker from feeding megabytes into
+// argon2. A username that cannot be stored exactly never reaches the database. The password may hold
+// control characters (accounts made before they were refused still sign in), but not a broken emoji
+// half, which argon2 would see as U+FFFD.
 export const loginRequestSchema = z.strictObject({
-  username: z.string().min(1, { error: 'Enter your username.' }).max(64),
-  password: z.string().min(1, { error: 'Enter your password.' }).max(1024),
+  username: storableText('The username').min(1, { error: 'Enter your username.' }).max(64),
+  password: storableText('The password', { allowControlCharacters: true }).min(1, { error: 'Enter your password.' }).max(1024),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 

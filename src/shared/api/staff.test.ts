@@ -20,6 +20,19 @@ describe('staff', () => {
     }
   });
 
+  it('refuses a username or password that cannot be stored exactly, saying so first', () => {
+    const ok = { username: 'support', role: 'editor', password: 'correct horse battery' };
+    const first = (request: unknown) => createStaffRequestSchema.safeParse(request).error?.issues[0];
+    expect(first({ ...ok, username: 'sup\u0007port' })).toMatchObject({
+      path: ['username'],
+      message: 'The username contains a character that cannot be stored (an invisible control character or a broken emoji half). Remove it.',
+    });
+    expect(first({ ...ok, username: 'sup\ud800' })?.path).toEqual(['username']);
+    expect(first({ ...ok, password: 'correct horse \ud83d battery' })).toMatchObject({ path: ['password'], message: expect.stringMatching(/^The password contains a character that cannot be stored/) });
+    expect(patchStaffRequestSchema.safeParse({ password: 'correct\thorse battery' }).success).toBe(false);
+    expect(createStaffRequestSchema.safeParse({ ...ok, password: 'correct horse 🔑 배터리' }).success).toBe(true);
+  });
+
   it('refuses a password containing the username', () => {
     const result = createStaffRequestSchema.safeParse({ username: 'support', role: 'viewer', password: 'Support-2026-pass' });
     expect(result.error?.issues[0]?.path).toEqual(['password']);

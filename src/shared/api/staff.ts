@@ -1,5 +1,6 @@
 // Staff accounts (bff-api §4 /api/staff). Admin only; every change revokes that person's sessions.
 import { z } from 'zod';
+import { storableText } from '../text/storable';
 import { roleSchema } from './session';
 import { isoDateTimeSchema } from './time';
 
@@ -7,17 +8,18 @@ export const PASSWORD_MIN_CHARS = 12;
 export const PASSWORD_MAX_CHARS = 128;
 
 // Decision (spec silent): lower-case so "Admin" and "admin" cannot be two people; 2 characters
-// allows the sandbox's "pm".
-export const staffUsernameSchema = z
-  .string()
+// allows the sandbox's "pm". An unstorable character is named as such first: the pattern's sentence
+// would not tell the person about a character they cannot see.
+export const staffUsernameSchema = storableText('The username')
   .regex(/^[a-z][a-z0-9._-]{1,31}$/, {
     error: 'A username is 2 to 32 characters: lower-case letters, digits, ".", "_" or "-", starting with a letter.',
   });
 
 // Counted in code points (NIST 800-63B counts characters; an emoji is one).
 const characters = (text: string) => [...text].length;
-export const staffPasswordSchema = z
-  .string()
+// A broken emoji half would be hashed as U+FFFD (two different passwords would be one); a control
+// character cannot be typed again at sign-in.
+export const staffPasswordSchema = storableText('The password')
   .refine((password) => characters(password) >= PASSWORD_MIN_CHARS, {
     error: `A password has at least ${PASSWORD_MIN_CHARS} characters.`,
   })

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isEditableBit, LAST_BIT } from './bits';
 import { bitOutOfRangeMessage, customMarkTooLongMessage, reservedBitMessage } from './change';
+import { hasControlCharacter, hasLoneSurrogate } from '../text/storable';
 import { CUSTOM_MARK_MAX_BYTES, utf8ByteLength } from './utf8';
 
 export const CHAT_USER_ID_MAX_BYTES = 32;
@@ -23,18 +24,15 @@ export const editableBitSchema = bitIndexSchema.refine((bit) => isEditableBit(bi
   abort: true,
 });
 
-// A string that cannot be encoded as UTF-8 (an unpaired surrogate, e.g. from a JSON "\ud800")
-// would reach Chat as U+FFFD; refuse it instead of storing something else than was typed.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-// C0, DEL and C1 control characters: invisible in every UI, so never part of an ID.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/u;
-
-/** At most 256 UTF-8 bytes ('' = no custom mark). */
+/**
+ * A custom mark as Chat holds it: at most 256 UTF-8 bytes ('' = no custom mark), no unpaired
+ * surrogate (it would reach Chat as U+FFFD). Control characters are allowed here because Chat may
+ * hold them; what Markdesk itself writes is checked by the request's stricter storableText.
+ */
 export const customMarkSchema = z.string().superRefine((text, context) => {
   const bytes = utf8ByteLength(text);
   if (bytes > CUSTOM_MARK_MAX_BYTES) context.addIssue({ code: 'custom', message: customMarkTooLongMessage(bytes) });
-  if (LONE_SURROGATE.test(text)) {
+  if (hasLoneSurrogate(text)) {
     context.addIssue({ code: 'custom', message: 'The custom mark contains a broken character (an unpaired UTF-16 surrogate).' });
   }
 });
@@ -46,8 +44,9 @@ function idSchema(what: string, maxBytes: number) {
     else if (bytes > maxBytes) {
       context.addIssue({ code: 'custom', message: `The ${what} is ${bytes} bytes; the limit is ${maxBytes} bytes (UTF-8).` });
     }
-    if (CONTROL_CHARACTER.test(id)) context.addIssue({ code: 'custom', message: `The ${what} contains a control character.` });
-    if (LONE_SURROGATE.test(id)) {
+    // Invisible in every UI, so never part of an ID.
+    if (hasControlCharacter(id)) context.addIssue({ code: 'custom', message: `The ${what} contains a control character.` });
+    if (hasLoneSurrogate(id)) {
       context.addIssue({ code: 'custom', message: `The ${what} contains a broken character (an unpaired UTF-16 surrogate).` });
     }
   });

@@ -157,7 +157,7 @@ export const en = {
   'editor.customMark': 'Custom mark',
   'editor.customMarkBytes': '{bytes} / 256 bytes',
   'editor.customMarkTooLong': 'Too long: at most 256 bytes (a Korean letter takes 3 bytes, most emoji 4).',
-  'editor.customMarkBroken': 'This text contains a broken character. Delete it and type it again.',
+  'text.unstorable': 'This contains a character that cannot be stored (an invisible control character or a broken emoji half). Remove it.',
   'editor.customMarkMixed': '(mixed)',
   'editor.customMarkMixedHelp': 'The selected conversations have different custom marks. They stay as they are unless you type here.',
   'editor.clearCustomMark': 'Clear custom mark',

@@ -156,7 +156,7 @@ export const ko: Record<MessageKey, string> = {
   'editor.customMark': '사용자 지정 마크',
   'editor.customMarkBytes': '{bytes} / 256바이트',
   'editor.customMarkTooLong': '너무 깁니다. 최대 256바이트까지 가능합니다(한글 한 글자는 3바이트, 대부분의 이모지는 4바이트).',
-  'editor.customMarkBroken': '깨진 문자가 들어 있습니다. 지우고 다시 입력하세요.',
+  'text.unstorable': '저장할 수 없는 문자(보이지 않는 제어 문자나 깨진 이모지 조각)가 들어 있습니다. 지워 주세요.',
   'editor.customMarkMixed': '(혼합)',
   'editor.customMarkMixedHelp': '선택한 대화들의 사용자 지정 마크가 서로 다릅니다. 여기에 입력하지 않으면 그대로 유지됩니다.',
   'editor.clearCustomMark': '사용자 지정 마크 지우기',

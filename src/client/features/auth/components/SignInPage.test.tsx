@@ -25,6 +25,20 @@ describe('Sign in', () => {
     expect(api.requests).toHaveLength(0);
   });
 
+  it('names a character that cannot be stored in the username, without calling the server', async () => {
+    const api = installFakeApi({});
+    renderApp('/sign-in');
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('textbox', { name: 'Username' }));
+    await user.paste('admin\u0007');
+    await user.type(screen.getByLabelText('Password'), 'secret');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(
+      await screen.findByText('This contains a character that cannot be stored (an invisible control character or a broken emoji half). Remove it.'),
+    ).toBeInTheDocument();
+    expect(api.requests).toHaveLength(0);
+  });
+
   it('says the same generic sentence for any refused sign-in', async () => {
     installFakeApi({ 'POST /api/session': unauthenticated });
     const { router } = renderApp('/sign-in');

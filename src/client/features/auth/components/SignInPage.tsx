@@ -54,8 +54,11 @@ export default function SignInPage() {
   });
 
   const failure = signIn.isError ? signInErrorSentence(signIn.error, t) : null;
-  const usernameError = errors.username ? t('signIn.usernameRequired') : undefined;
-  const passwordError = errors.password ? t('signIn.passwordRequired') : undefined;
+  // A custom issue is the shared rule against characters that cannot be stored; the others are sizes.
+  const fieldError = (error: { type: string } | undefined, required: 'signIn.usernameRequired' | 'signIn.passwordRequired') =>
+    error === undefined ? undefined : error.type === 'custom' ? t('text.unstorable') : t(required);
+  const usernameError = fieldError(errors.username, 'signIn.usernameRequired');
+  const passwordError = fieldError(errors.password, 'signIn.passwordRequired');
 
   return (
     <Box component="main" id="main" sx={{ minHeight: '100vh', display: 'grid', placeItems: 'center', p: 2 }}>

@@ -3,6 +3,7 @@
 // matching" button) render again.
 import { useSyncExternalStore } from 'react';
 import { changeProblems, type MarkChange } from '../../../../shared/marks/change';
+import { customMarkRequestSchema } from '../../../../shared/api/marks';
 import { customMarkSchema } from '../../../../shared/marks/schemas';
 
 export type ChangeStore = {
@@ -35,5 +36,6 @@ export function useStoredChange(store: ChangeStore): MarkChange | null {
 /** A change a job row can carry: something to do, nothing the mark rules refuse. */
 export function isSendableChange(change: MarkChange | null): change is MarkChange {
   if (change === null || changeProblems(change).length > 0) return false;
-  return change.customMark === undefined || customMarkSchema.safeParse(change.customMark).success;
+  if (change.customMark === undefined) return true;
+  return customMarkSchema.safeParse(change.customMark).success && customMarkRequestSchema.safeParse(change.customMark).success;
 }

@@ -11,7 +11,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { AuditEntry } from '../../../../shared/api/audit';
-import { MARK_REASON_MAX_CHARS } from '../../../../shared/api/marks';
+import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
 import { inverseChange } from '../../../../shared/marks/change';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { useToast } from '../../../components/ToastProvider';
@@ -32,6 +32,8 @@ export function UndoDialog({ entry, labeler, onClose }: UndoDialogProps) {
   const toast = useToast();
   const revert = useRevertAuditEntry();
   const [reason, setReason] = useState('');
+  // The request's own rule; the input already stops at the length limit.
+  const reasonProblem = markReasonSchema.safeParse(reason.trim()).success ? null : t('text.unstorable');
   const conflict = revertConflictOf(revert.error);
   const inverse =
     entry.before !== null
@@ -94,7 +96,8 @@ export function UndoDialog({ entry, labeler, onClose }: UndoDialogProps) {
         ) : (
           <TextField
             label={t('history.undoReason')}
-            helperText={t('history.undoReasonHelp', { id: entry.id })}
+            helperText={reasonProblem ?? t('history.undoReasonHelp', { id: entry.id })}
+            error={reasonProblem !== null}
             value={reason}
             onChange={(event) => setReason(event.target.value)}
             fullWidth
@@ -108,7 +111,7 @@ export function UndoDialog({ entry, labeler, onClose }: UndoDialogProps) {
           {conflict ? t('history.close') : t('history.cancel')}
         </Button>
         {conflict ? null : (
-          <Button variant="contained" onClick={confirm} loading={revert.isPending}>
+          <Button variant="contained" onClick={confirm} loading={revert.isPending} disabled={reasonProblem !== null}>
             {t('history.confirmUndo')}
           </Button>
         )}

@@ -4,6 +4,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { memo } from 'react';
 import { useController, type Control } from 'react-hook-form';
+import { customMarkRequestSchema } from '../../../../shared/api/marks';
 import { customMarkSchema } from '../../../../shared/marks/schemas';
 import type { CustomMarkOfSelection } from '../../../../shared/marks/tristate';
 import { isCustomMarkTooLong, utf8ByteLength } from '../../../../shared/marks/utf8';
@@ -27,8 +28,10 @@ export const CustomMarkField = memo(function CustomMarkField({ control, original
 
   const bytes = utf8ByteLength(value);
   const tooLong = isCustomMarkTooLong(value);
-  const invalid = !customMarkSchema.safeParse(value).success;
-  const message = tooLong ? t('editor.customMarkTooLong') : invalid ? t('editor.customMarkBroken') : untouchedMixed ? t('editor.customMarkMixedHelp') : '';
+  // What Chat holds is shown as it is (it may hold a control character); what is typed must be
+  // text the request accepts.
+  const invalid = !customMarkSchema.safeParse(value).success || (changed && !customMarkRequestSchema.safeParse(value).success);
+  const message = tooLong ? t('editor.customMarkTooLong') : invalid ? t('text.unstorable') : untouchedMixed ? t('editor.customMarkMixedHelp') : '';
 
   const setValue = (next: string) => {
     valueField.onChange(next);

@@ -5,6 +5,7 @@ import Typography from '@mui/material/Typography';
 import { useEffect, useMemo } from 'react';
 import { useWatch, type Control } from 'react-hook-form';
 import { changeProblems, isNoopChange, type MarkChange, type MarkState } from '../../../../shared/marks/change';
+import { customMarkRequestSchema } from '../../../../shared/api/marks';
 import { customMarkSchema } from '../../../../shared/marks/schemas';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../model/bit-labels';
@@ -27,7 +28,9 @@ type EditorSummaryProps = {
 /** Whether Save may send `change`: something would change, and the domain finds nothing wrong with it. */
 export function canSaveChange(states: readonly MarkState[], change: MarkChange): boolean {
   if (changeProblems(change).length > 0) return false;
-  if (change.customMark !== undefined && !customMarkSchema.safeParse(change.customMark).success) return false;
+  if (change.customMark !== undefined) {
+    if (!customMarkSchema.safeParse(change.customMark).success || !customMarkRequestSchema.safeParse(change.customMark).success) return false;
+  }
   return !states.every((state) => isNoopChange(state, change));
 }
 

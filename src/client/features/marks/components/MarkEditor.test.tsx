@@ -176,6 +176,36 @@ describe('preview and save', { timeout: 60_000 }, () => {
     expect(onSave).toHaveBeenCalledWith({ change: { setBits: [0, 32], clearBits: [3], customMark: 'escalated' }, reason: '' });
   });
 
+  it('refuses a custom mark or reason that cannot be stored, inline, and does not save it', async () => {
+    const unstorable = 'This contains a character that cannot be stored (an invisible control character or a broken emoji half). Remove it.';
+    const customMark = () => screen.getByRole('textbox', { name: 'Custom mark' });
+    const { user, onSave } = renderEditor([{ bits: [], customMark: 'bell\u0007' }]);
+    // What Chat holds is shown as it is, without blame.
+    expect(customMark()).toHaveAttribute('aria-invalid', 'false');
+    await user.click(checkbox('Favourite (bit 0)'));
+
+    await user.clear(customMark());
+    await user.paste('VIP\u0007');
+    expect(customMark()).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByText(unstorable)).toBeInTheDocument();
+    expect(saveButton()).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Leave custom mark unchanged' }));
+    expect(saveButton()).toBeEnabled();
+
+    const reason = screen.getByRole('textbox', { name: 'Reason' });
+    await user.click(reason);
+    await user.paste('ticket \ud800 42');
+    await user.click(saveButton());
+    expect(await screen.findByText(unstorable)).toBeInTheDocument();
+    expect(reason).toHaveAttribute('aria-invalid', 'true');
+    expect(onSave).not.toHaveBeenCalled();
+
+    await user.clear(reason);
+    await user.type(reason, 'ticket 42 😀');
+    await user.click(saveButton());
+    expect(onSave).toHaveBeenCalledWith({ change: { setBits: [0], clearBits: [] }, reason: 'ticket 42 😀' });
+  });
+
   it('is read-only for viewers: everything disabled, no Save', () => {
     renderEditor([{ bits: [0], customMark: 'VIP' }], { canEdit: false });
     expect(screen.getByText('Read-only: the viewer role cannot change marks.')).toBeInTheDocument();

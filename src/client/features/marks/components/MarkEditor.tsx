@@ -4,8 +4,8 @@ import Paper from '@mui/material/Paper';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMemo } from 'react';
-import { useForm } from 'react-hook-form';
-import { MARK_REASON_MAX_CHARS } from '../../../../shared/api/marks';
+import { useForm, useFormState, type Control, type UseFormRegister } from 'react-hook-form';
+import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
 import type { MarkChange, MarkState } from '../../../../shared/marks/change';
 import type { Conversation } from '../../../../shared/marks/conversation';
 import { useT } from '../../../lib/i18n/I18nProvider';
@@ -38,7 +38,6 @@ type MarkEditorProps = {
  * It never watches the whole form itself; each field subscribes to its own value.
  */
 export function MarkEditor({ selected, labeler, canEdit, saving, onSave, initialChange, onChangeDraft }: MarkEditorProps) {
-  const t = useT();
   const states = useMemo(() => selected.map((item) => item.state), [selected]);
   const baseline = useMemo(() => editorBaseline(states), [states]);
   const { control, handleSubmit, register } = useForm<EditorValues>({ defaultValues: initialEditorValues(baseline, canEdit ? initialChange : undefined) });
@@ -62,17 +61,7 @@ export function MarkEditor({ selected, labeler, canEdit, saving, onSave, initial
           <CustomMarkField control={control} original={baseline.customMark} disabled={readOnly} />
         </RenderProbe>
       </Box>
-      {canEdit ? (
-        <TextField
-          {...register('reason')}
-          id="mark-reason"
-          label={t('editor.reason')}
-          helperText={t('editor.reasonHelp')}
-          fullWidth
-          sx={{ mt: 2 }}
-          slotProps={{ htmlInput: { maxLength: MARK_REASON_MAX_CHARS } }}
-        />
-      ) : null}
+      {canEdit ? <ReasonField control={control} register={register} /> : null}
       <Box sx={{ mt: 2 }}>
         <RenderProbe id="summary">
           <EditorSummary
@@ -88,6 +77,29 @@ export function MarkEditor({ selected, labeler, canEdit, saving, onSave, initial
         </RenderProbe>
       </Box>
     </Paper>
+  );
+}
+
+/**
+ * The reason, checked with the request's own schema when Save is pressed (the input already stops at
+ * the length limit, so what it can refuse is a character that cannot be stored). It subscribes to its
+ * own error only, so typing here does not re-render the grid.
+ */
+function ReasonField({ control, register }: { control: Control<EditorValues>; register: UseFormRegister<EditorValues> }) {
+  const t = useT();
+  const { errors } = useFormState({ control, name: 'reason' });
+  const problem = errors.reason?.message;
+  return (
+    <TextField
+      {...register('reason', { validate: (reason) => markReasonSchema.safeParse(reason.trim()).success || t('text.unstorable') })}
+      id="mark-reason"
+      label={t('editor.reason')}
+      error={problem !== undefined}
+      helperText={problem ?? t('editor.reasonHelp')}
+      fullWidth
+      sx={{ mt: 2 }}
+      slotProps={{ htmlInput: { maxLength: MARK_REASON_MAX_CHARS } }}
+    />
   );
 }
 

@@ -3,6 +3,7 @@
 // refusal into a sentence in the person's language.
 import { LABEL_DESCRIPTION_MAX_CHARS, LABEL_NAME_MAX_CHARS, labelMapSchema, labelNameSchema, labelSchema, type LabelMap } from '../../../../shared/api/labels';
 import { bitFromName, CUSTOM_BITS } from '../../../../shared/marks/bits';
+import { isStorableText } from '../../../../shared/text/storable';
 import type { Translate } from '../../../lib/i18n/translate';
 
 export type LabelFields = { name: string; description: string };
@@ -26,6 +27,7 @@ export type LabelFormProblem = { bit: number; field: keyof LabelFields; message:
 const characters = (text: string) => [...text].length;
 
 function nameSentence(name: string, t: Translate): string {
+  if (!isStorableText(name)) return t('text.unstorable');
   const trimmed = name.trim();
   if (characters(trimmed) > LABEL_NAME_MAX_CHARS) return t('settings.labels.nameTooLong', { count: characters(trimmed), max: LABEL_NAME_MAX_CHARS });
   if (/^\d+$/.test(trimmed)) return t('settings.labels.nameDigits');
@@ -52,7 +54,10 @@ export function labelsFromForm(values: LabelFormValues, t: Translate): { labels:
     }
     const label = labelSchema.safeParse({ name: fields.name, description: fields.description });
     if (!label.success) {
-      problems.push({ bit, field: 'description', message: t('settings.labels.descriptionTooLong', { count: characters(fields.description.trim()), max: LABEL_DESCRIPTION_MAX_CHARS }) });
+      const message = isStorableText(fields.description)
+        ? t('settings.labels.descriptionTooLong', { count: characters(fields.description.trim()), max: LABEL_DESCRIPTION_MAX_CHARS })
+        : t('text.unstorable');
+      problems.push({ bit, field: 'description', message });
       continue;
     }
     labels[String(bit)] = label.data;

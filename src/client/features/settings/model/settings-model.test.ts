@@ -43,6 +43,28 @@ describe('staff form problems', () => {
   });
 });
 
+describe('text that cannot be stored', () => {
+  const unstorable = t('text.unstorable');
+
+  it('is named as such in the staff form, for the username and the password', () => {
+    expect(newStaffProblems({ username: 'sam\u0007', role: 'viewer', password: 'correct horse battery' }, t)).toEqual({ username: unstorable });
+    expect(newStaffProblems({ username: 'sam', role: 'viewer', password: 'correct horse \ud800 battery' }, t)).toEqual({ password: unstorable });
+    expect(resetPasswordProblem('sam', 'correct\thorse battery', t)).toBe(unstorable);
+  });
+
+  it('is named as such beside a label name or description', () => {
+    const values = labelFormValues(undefined);
+    values.labels.b32 = { name: 'VIP \ud800', description: '' };
+    values.labels.b33 = { name: 'Refund', description: 'two\nlines' };
+    expect(labelsFromForm(values, t)).toEqual({
+      problems: [
+        { bit: 32, field: 'name', message: unstorable },
+        { bit: 33, field: 'description', message: unstorable },
+      ],
+    });
+  });
+});
+
 describe('labels form', () => {
   it('sends named bits only, trimmed, and explains refusals per field', () => {
     const values = labelFormValues({ '32': { name: 'VIP', description: '' } });
