@@ -19,7 +19,7 @@ export type JobCsvColumn = (typeof JOB_CSV_COLUMNS)[number];
 
 /** One data row: the fields as written (JOB_CSV_COLUMNS order) and what the check made of them. */
 export type CheckedRow = { line: number; input: string[] } & (
-  | { ok: true; chatUser: string; conversation: Conversation; change: MarkChange; guard?: WriteGuard }
+  | { ok: true; chatUser: string; conversation: Conversation; change: MarkChange; guard?: WriteGuard; revertOf?: string }
   | { ok: false; error: string }
 );
 

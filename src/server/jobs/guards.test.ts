@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => bff.close());
 
 async function* rows(): AsyncGenerator<CheckedRow> {
-  const row = (line: number, id: string, change: MarkChange, guard: WriteGuard): CheckedRow => ({
+  const row = (line: number, id: string, change: MarkChange, guard: WriteGuard, revertOf?: string): CheckedRow => ({
     line,
     input: [],
     ok: true,
@@ -36,8 +36,9 @@ async function* rows(): AsyncGenerator<CheckedRow> {
     conversation: { type: 'c2c', id },
     change,
     guard,
+    ...(revertOf ? { revertOf } : {}),
   });
-  yield row(2, 'kept', { setBits: [], clearBits: [0], customMark: '' }, { expectedState: { bits: [0], customMark: 'old' } });
+  yield row(2, 'kept', { setBits: [], clearBits: [0], customMark: '' }, { expectedState: { bits: [0], customMark: 'old' } }, 'the-entry-it-undoes');
   yield row(3, 'moved', { setBits: [], clearBits: [0], customMark: '' }, { expectedState: { bits: [0], customMark: 'old' } });
   yield row(4, 'taken', { setBits: [], clearBits: [], customMark: 'mine' }, { customMarkOnlyIfEmpty: true });
   yield row(5, 'empty', { setBits: [], clearBits: [], customMark: 'mine' }, { customMarkOnlyIfEmpty: true });
@@ -52,7 +53,7 @@ describe('guarded bulk lines', () => {
     await jobs.whenIdle(jobId);
     expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 2, conflicts: 2 });
     const byId = new Map(jobAuditEntries(bff.store, jobId).map((entry) => [entry.conversation.id, entry]));
-    expect(byId.get('kept')).toMatchObject({ status: 'applied', after: { bits: [], customMark: '' } });
+    expect(byId.get('kept')).toMatchObject({ status: 'applied', after: { bits: [], customMark: '' }, revertOf: 'the-entry-it-undoes' });
     expect(byId.get('moved')).toMatchObject({ status: 'conflict', before: { bits: [0, 1], customMark: 'old' } });
     expect(byId.get('taken')).toMatchObject({ status: 'conflict', before: { customMark: 'someone else' } });
     expect(byId.get('empty')).toMatchObject({ status: 'applied', after: { customMark: 'mine' } });

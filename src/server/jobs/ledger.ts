@@ -29,6 +29,8 @@ export function jobReason(jobId: string): string {
 export type SettledLine = {
   line: number;
   chatUser: string;
+  /** The audit entry this line undid (rollback jobs). */
+  revertOf?: string;
   conversation: Conversation;
   change: MarkChange;
   before: MarkState | null;
@@ -69,6 +71,7 @@ export function applyLedgerCommit(store: Store, commit: LedgerCommit): number[] 
         status: line.status,
         requestId: jobLineRequestId(jobId, line.line),
         reason,
+        ...(line.revertOf !== undefined ? { revertOf: line.revertOf } : {}),
         ...(line.upstreamCode !== undefined ? { upstreamCode: line.upstreamCode } : {}),
         ...(line.message !== undefined ? { message: line.message } : {}),
       })),

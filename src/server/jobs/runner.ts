@@ -196,6 +196,7 @@ function settledLine(
   message?: string,
 ): SettledLine {
   const line: SettledLine = { line: row.line, chatUser, conversation: row.conversation, change: row.change, before, after, status };
+  if (row.revertOf !== undefined) line.revertOf = row.revertOf;
   if (upstreamCode !== undefined) line.upstreamCode = upstreamCode;
   if (message !== undefined) line.message = message;
   return line;
@@ -210,7 +211,8 @@ function decideLine(chatUser: string, row: WorkRow, states: Map<string, MarkStat
   if (decision === 'conflict') return settledLine(chatUser, row, before, 'conflict', before, undefined, GUARD_CONFLICT_MESSAGE);
   const after = applyChange(before, row.change);
   if (decision === 'unchanged') return settledLine(chatUser, row, before, 'unchanged', after);
-  return { line: row.line, conversation: row.conversation, change: row.change, ...(row.guard ? { guard: row.guard } : {}), before, after };
+  const { sentBefore: _sentBefore, ...line } = row;
+  return { ...line, before, after };
 }
 
 /** One run of one job, from taking its first chunk to having nothing in flight. */

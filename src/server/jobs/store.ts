@@ -71,6 +71,8 @@ export type WorkRow = {
   change: MarkChange;
   /** What must hold for the line to be written (checked on the state read before its write). */
   guard?: WriteGuard;
+  /** The audit entry this line undoes (rollback jobs); its own entry points to it. */
+  revertOf?: string;
   /** The state read before a call of this line whose answer never came: it may have landed. */
   sentBefore?: MarkState;
 };
@@ -108,12 +110,13 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
           conversation_id: string | null;
           change_json: string | null;
           guard_json: string | null;
+          revert_of: string | null;
           message: string | null;
         },
       ]
     >(
-      `INSERT INTO job_rows (job_id, line, input_json, status, chat_user, conversation_type, conversation_id, change_json, guard_json, message)
-       VALUES (@job_id, @line, @input_json, @status, @chat_user, @conversation_type, @conversation_id, @change_json, @guard_json, @message)`,
+      `INSERT INTO job_rows (job_id, line, input_json, status, chat_user, conversation_type, conversation_id, change_json, guard_json, revert_of, message)
+       VALUES (@job_id, @line, @input_json, @status, @chat_user, @conversation_type, @conversation_id, @change_json, @guard_json, @revert_of, @message)`,
     ),
     job: sqlite.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ? AND state != 'uploading'`),
     jobs: sqlite.prepare<[number], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE state != 'uploading' ORDER BY seq DESC LIMIT ?`),
@@ -121,14 +124,14 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
     pendingAfter: sqlite.prepare<[{ job: string; user: string; line: number; limit: number }], ClaimRow & { chat_user: string }>(
       // The pending lines after (user, line) of the first chat user that has any, in line order.
       // Through the pending index: the primary key would walk every line of the job already done.
-      `SELECT chat_user, line, conversation_type, conversation_id, change_json, guard_json FROM job_rows INDEXED BY job_rows_pending
+      `SELECT chat_user, line, conversation_type, conversation_id, change_json, guard_json, revert_of FROM job_rows INDEXED BY job_rows_pending
        WHERE job_id = @job AND status = 'pending' AND (chat_user, line) > (@user, @line)
          AND chat_user = (SELECT chat_user FROM job_rows INDEXED BY job_rows_pending
                           WHERE job_id = @job AND status = 'pending' AND (chat_user, line) > (@user, @line) ORDER BY chat_user, line LIMIT 1)
        ORDER BY chat_user, line LIMIT @limit`,
     ),
     pendingLine: sqlite.prepare<[string, number], ClaimRow & { chat_user: string }>(
-      `SELECT chat_user, line, conversation_type, conversation_id, change_json, guard_json FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`,
+      `SELECT chat_user, line, conversation_type, conversation_id, change_json, guard_json, revert_of FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`,
     ),
     finishRow: sqlite.prepare<[JobRowTableStatus, number | null, string | null, string, number]>(
       `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND line = ? AND status = 'pending'`,
@@ -150,7 +153,7 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
   };
 }
 
-type ClaimRow = { line: number; conversation_type: 'c2c' | 'group'; conversation_id: string; change_json: string; guard_json: string | null };
+type ClaimRow = { line: number; conversation_type: 'c2c' | 'group'; conversation_id: string; change_json: string; guard_json: string | null; revert_of: string | null };
 type Statements = ReturnType<typeof prepareStatements>;
 const statementCache = new WeakMap<BetterSqlite3.Database, Statements>();
 
@@ -168,6 +171,7 @@ const workRowFrom = (row: ClaimRow): WorkRow => ({
   conversation: { type: row.conversation_type, id: row.conversation_id },
   change: JSON.parse(row.change_json) as MarkChange,
   ...(row.guard_json === null ? {} : { guard: JSON.parse(row.guard_json) as WriteGuard }),
+  ...(row.revert_of === null ? {} : { revertOf: row.revert_of }),
 });
 
 // ---- upload -----------------------------------------------------------------------------------
@@ -204,6 +208,7 @@ export async function storeCheckedJob(
             conversation_id: row.ok ? row.conversation.id : null,
             change_json: row.ok ? JSON.stringify(row.change) : null,
             guard_json: row.ok && row.guard ? JSON.stringify(row.guard) : null,
+            revert_of: row.ok ? (row.revertOf ?? null) : null,
             message: row.ok ? null : row.error,
           });
         }
@@ -241,7 +246,7 @@ export async function storeCheckedJob(
         .all(jobId, JOB_INVALID_ROWS_LISTED);
       const preview = sqlite
         .prepare<[string, number], { line: number } & ClaimRow & { chat_user: string }>(
-          `SELECT line, chat_user, conversation_type, conversation_id, change_json, guard_json FROM job_rows
+          `SELECT line, chat_user, conversation_type, conversation_id, change_json, guard_json, revert_of FROM job_rows
            WHERE job_id = ? AND status = 'pending' ORDER BY line LIMIT ?`,
         )
         .all(jobId, JOB_PREVIEW_ROWS)

@@ -138,6 +138,8 @@ export interface JobRowsTable {
   message: string | null;
   /** The line's WriteGuard (JSON), when it has one. */
   guard_json: string | null;
+  /** The audit entry this line undoes (a rollback job's lines). */
+  revert_of: string | null;
 }
 
 /** One mark_contact call of a bulk job, recorded before it is sent and deleted once its lines are settled. */
