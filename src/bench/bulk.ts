@@ -15,7 +15,7 @@ import { buildApp } from '../server/app';
 import { createLoginThrottle } from '../server/auth/login-throttle';
 import { createSession } from '../server/auth/sessions';
 import { createStaff } from '../server/auth/staff';
-import { createChatClient, type ChatClient } from '../server/chat/client';
+import { createChatClient, type ChatClient, type ChatClientEvent } from '../server/chat/client';
 import { sessionCookieFor } from '../server/http/auth';
 import { workerLedger } from '../server/jobs/ledger';
 import { createJobRunner } from '../server/jobs/runner';
@@ -29,7 +29,6 @@ const WRITE_HEADERS = { 'x-requested-by': 'markdesk', origin: ORIGIN, 'sec-fetch
 const ITEMS_PER_CALL = 100;
 /** Tencent's cap of marked conversations per user: each bench user gets at most this many rows. */
 const ROWS_PER_USER = 1000;
-const WARM_UP_ROWS = 6000;
 
 export type EmulatorProcess = {
   url: string;
@@ -103,8 +102,9 @@ export type BenchBff = {
 };
 
 /** A Chat client on the emulator process, with main.ts's 64 connections. */
-function benchChatClient(emulator: Omit<EmulatorProcess, 'close'>, callsPerSecond: number): ChatClient {
+function benchChatClient(emulator: Omit<EmulatorProcess, 'close'>, callsPerSecond: number, onEvent?: (event: ChatClientEvent) => void): ChatClient {
   return createChatClient({
+    ...(onEvent ? { onEvent } : {}),
     baseUrl: emulator.url,
     sdkAppId: emulator.sdkAppId,
     adminIdentifier: emulator.adminIdentifier,
@@ -115,9 +115,14 @@ function benchChatClient(emulator: Omit<EmulatorProcess, 'close'>, callsPerSecon
 }
 
 /** The BFF as main.ts wires it (database file, job runner with its ledger worker, client with 64 connections), driven by inject. */
-export async function startBenchBff(emulator: Omit<EmulatorProcess, 'close'>, callsPerSecond: number, dataDir: string): Promise<BenchBff> {
+export async function startBenchBff(
+  emulator: Omit<EmulatorProcess, 'close'>,
+  callsPerSecond: number,
+  dataDir: string,
+  onChatEvent?: (event: ChatClientEvent) => void,
+): Promise<BenchBff> {
   const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
-  const chat = benchChatClient(emulator, callsPerSecond);
+  const chat = benchChatClient(emulator, callsPerSecond, onChatEvent);
   const ledger = workerLedger(join(dataDir, DATABASE_FILE_NAME));
   const jobs = createJobRunner({ store, chat, clock: systemClock, ledger });
   await createStaff(store, { username: 'bench', role: 'editor', password: 'a bench password of no value' });
@@ -170,12 +175,38 @@ export async function importUsers(chat: ChatClient, users: readonly string[]): P
   }
 }
 
+/**
+ * How the rows of a bench file are ordered. `grouped`: each user's rows together (the favourable
+ * case); `random`: shuffled (a file as people export and edit them — the case the goal is about).
+ */
+export type RowOrder = 'grouped' | 'random';
+
+/** A small seeded generator (mulberry32): the same shuffle in every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** A job file of `rows` lines, `ROWS_PER_USER` per user, each setting bits 0 and 32 and a custom mark. */
-export async function writeBenchCsv(file: string, rows: number, userPrefix: string): Promise<string[]> {
+export async function writeBenchCsv(file: string, rows: number, userPrefix: string, order: RowOrder = 'grouped'): Promise<string[]> {
   const users = Array.from({ length: Math.ceil(rows / ROWS_PER_USER) }, (_, u) => `${userPrefix}.${u}`);
+  const indexes = Array.from({ length: rows }, (_, i) => i);
+  if (order === 'random') {
+    const random = seededRandom(rows);
+    for (let i = indexes.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [indexes[i], indexes[j]] = [indexes[j]!, indexes[i]!];
+    }
+  }
   const out = createWriteStream(file);
   out.write(`${JOB_CSV_HEADER}\r\n`);
-  for (let i = 0; i < rows; i++) {
+  for (const i of indexes) {
     const line = `${users[Math.floor(i / ROWS_PER_USER)]},c2c,customer.${i % ROWS_PER_USER},favourite 32,,"VIP, 우선",\r\n`;
     if (!out.write(line)) await once(out, 'drain');
   }
@@ -185,7 +216,7 @@ export async function writeBenchCsv(file: string, rows: number, userPrefix: stri
 }
 
 /** Uploads (unless given a checked job), starts and waits for a job; how long it ran (start → done). */
-export async function runJob(bff: BenchBff, csv: string | JobCheckedResponse): Promise<{ seconds: number; status: JobStatus }> {
+export async function runJob(bff: BenchBff, csv: string | JobCheckedResponse): Promise<{ seconds: number; status: JobStatus; startedAt: number }> {
   let jobId: string;
   if (typeof csv === 'string') {
     const upload = await bff.inject({ method: 'POST', url: '/api/jobs', payload: csv, csv: true });
@@ -199,7 +230,7 @@ export async function runJob(bff: BenchBff, csv: string | JobCheckedResponse): P
   if (start.statusCode !== 200) throw new Error(`start failed: ${start.statusCode} ${start.body}`);
   for (;;) {
     const status = JSON.parse((await bff.inject({ method: 'GET', url: `/api/jobs/${jobId}` })).body) as JobStatus;
-    if (status.state !== 'running') return { seconds: (performance.now() - startedAt) / 1000, status };
+    if (status.state !== 'running') return { seconds: (performance.now() - startedAt) / 1000, status, startedAt };
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -220,12 +251,15 @@ async function emulatorErrorCount(emulator: EmulatorProcess, code: string): Prom
 
 export type BulkThroughputReport = {
   rows: number;
+  order: RowOrder;
   callsPerSecond: number;
   upstreamLatencyMs: number;
   seconds: number;
   marksPerSecond: number;
   /** marksPerSecond ÷ (callsPerSecond × 100). */
   ratio: number;
+  /** From POST …/start to the first mark_contact leaving the BFF. */
+  firstWriteMs: number;
   failedForRateLimits: number;
   /** 60007 answers the emulator gave (the client retried them). */
   rateLimitAnswers: number;
@@ -235,23 +269,24 @@ export type BulkThroughputReport = {
   result: JobStatus;
 };
 
+/**
+ * A job of `rows` rows in the given order, on a freshly started BFF (no warm-up job: the first
+ * seconds of a server are part of what a person meets), timed from Start until the job reads done.
+ */
 export async function measureBulkThroughput(
   emulator: EmulatorProcess,
-  options: { rows?: number; callsPerSecond?: number; upstreamLatencyMs: number },
+  options: { rows?: number; callsPerSecond?: number; upstreamLatencyMs: number; order: RowOrder },
 ): Promise<BulkThroughputReport> {
-  const rows = options.rows ?? 60_000;
+  const rows = options.rows ?? 100_000;
   const callsPerSecond = options.callsPerSecond ?? 200;
   const dir = mkdtempSync(join(tmpdir(), 'markdesk-bench-bulk-'));
-  const bff = await startBenchBff(emulator, callsPerSecond, dir);
+  let firstWriteAt = Number.NaN;
+  const bff = await startBenchBff(emulator, callsPerSecond, dir, (event) => {
+    if (event.command === 'recentcontact/mark_contact' && Number.isNaN(firstWriteAt)) firstWriteAt = performance.now() - event.durationMs;
+  });
   try {
-    // A first, small job warms the code paths up (JIT, the ledger worker, connections): the figure
-    // is about a server that has run before, not about its first seconds.
-    const warmUpFile = join(dir, 'warm-up.csv');
-    await importUsers(bff.chat, await writeBenchCsv(warmUpFile, WARM_UP_ROWS, `warm-up.${Date.now()}`));
-    await runJob(bff, readFileSync(warmUpFile, 'utf8'));
-
     const file = join(dir, 'job.csv');
-    const users = await writeBenchCsv(file, rows, `bench.${Date.now()}`);
+    const users = await writeBenchCsv(file, rows, `bench.${options.order}.${Date.now()}`, options.order);
     await importUsers(bff.chat, users);
     const csv = readFileSync(file, 'utf8');
     const upload = await bff.inject({ method: 'POST', url: '/api/jobs', payload: csv, csv: true });
@@ -259,18 +294,21 @@ export async function measureBulkThroughput(
     const before60007 = await emulatorErrorCount(emulator, '60007');
     const cpuBefore = process.cpuUsage();
     const emulatorCpuBefore = emulator.cpuSeconds();
-    const { seconds, status } = await runJob(bff, JSON.parse(upload.body) as JobCheckedResponse);
+    firstWriteAt = Number.NaN;
+    const { seconds, status, startedAt } = await runJob(bff, JSON.parse(upload.body) as JobCheckedResponse);
     const cpu = process.cpuUsage(cpuBefore);
     const emulatorCpu = emulator.cpuSeconds() - emulatorCpuBefore;
     if (status.state !== 'done' || status.done !== rows) throw new Error(`the job did not finish: ${JSON.stringify(status)}`);
     const marksPerSecond = rows / seconds;
     return {
       rows,
+      order: options.order,
       callsPerSecond,
       upstreamLatencyMs: options.upstreamLatencyMs,
       seconds,
       marksPerSecond,
       ratio: marksPerSecond / (callsPerSecond * ITEMS_PER_CALL),
+      firstWriteMs: firstWriteAt - startedAt,
       failedForRateLimits: rateLimitFailures(bff.store, status.jobId),
       rateLimitAnswers: (await emulatorErrorCount(emulator, '60007')) - before60007,
       bffCpuMicrosPerRow: (cpu.user + cpu.system) / rows,

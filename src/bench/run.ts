@@ -28,25 +28,30 @@ for (const ratePerSecond of [200, 100]) {
 }
 
 // Bulk jobs: the emulator in its own process, enforcing 200 calls/s per command, 20 ms latency.
-// 60,000 rows, the size the goal names: with fewer, the limiter's first second and the last calls'
-// tail weigh on the ratio by themselves.
-const BULK_ROWS = 60_000;
+// 100,000 rows over 100 users, each run on a freshly started BFF. The goal is about random row order
+// (a file as people export and edit it); grouped order (each user's rows together) is printed beside it.
+const BULK_ROWS = 100_000;
 const load = () => `load average ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`;
 const bulkEmulator = await startEmulatorProcess(20);
 try {
   const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  const bulk = await measureBulkThroughput(bulkEmulator, { rows: BULK_ROWS, callsPerSecond: 200, upstreamLatencyMs: 20 });
-  report(
-    `bulk marking through the BFF, ${bulk.rows.toLocaleString('en-US')} rows, limiter ${bulk.callsPerSecond} calls/s, emulator enforcing 200 calls/s with ${bulk.upstreamLatencyMs} ms latency:` +
-      ` ${Math.round(bulk.marksPerSecond).toLocaleString('en-US')} marks/s ÷ (${bulk.callsPerSecond} calls/s × 100) = ${bulk.ratio.toFixed(2)} (goal ≥ 0.90);` +
-      ` rows failed for rate limits: ${bulk.failedForRateLimits} (60007 answers retried: ${bulk.rateLimitAnswers});` +
-      ` CPU per row: BFF ${bulk.bffCpuMicrosPerRow.toFixed(0)} µs, emulator ${bulk.emulatorCpuMicrosPerRow.toFixed(0)} µs; ${load()}`,
-  );
+  const ratios: Record<string, number> = {};
+  for (const order of ['random', 'grouped'] as const) {
+    const bulk = await measureBulkThroughput(bulkEmulator, { rows: BULK_ROWS, callsPerSecond: 200, upstreamLatencyMs: 20, order });
+    ratios[order] = bulk.ratio;
+    report(
+      `bulk marking through the BFF, ${bulk.rows.toLocaleString('en-US')} rows in ${order} order, fresh server, limiter ${bulk.callsPerSecond} calls/s, emulator enforcing 200 calls/s with ${bulk.upstreamLatencyMs} ms latency:` +
+        ` ${Math.round(bulk.marksPerSecond).toLocaleString('en-US')} marks/s ÷ (${bulk.callsPerSecond} calls/s × 100) = ${bulk.ratio.toFixed(2)}${order === 'random' ? ' (goal ≥ 0.90)' : ''};` +
+        ` first mark_contact ${bulk.firstWriteMs.toFixed(0)} ms after Start (goal ≤ 250 ms);` +
+        ` rows failed for rate limits: ${bulk.failedForRateLimits} (60007 answers retried: ${bulk.rateLimitAnswers});` +
+        ` CPU per row: BFF ${bulk.bffCpuMicrosPerRow.toFixed(0)} µs, emulator ${bulk.emulatorCpuMicrosPerRow.toFixed(0)} µs; ${load()}`,
+    );
+  }
   const direct = await measureDirectCeiling(bulkEmulator, { rows: BULK_ROWS, callsPerSecond: 200 });
   report(
     `same emulator written directly, ${direct.rows.toLocaleString('en-US')} rows (no BFF, no audit, same limiter, 60007 answers retried: ${direct.rateLimitAnswers}):` +
       ` ${Math.round(direct.marksPerSecond).toLocaleString('en-US')} marks/s ÷ 20,000 = ${direct.ratio.toFixed(2)};` +
-      ` the BFF reaches ${(bulk.ratio / direct.ratio).toFixed(2)} of it; ${load()}`,
+      ` the BFF reaches ${(ratios.random! / direct.ratio).toFixed(2)} of it in random order (goal ≥ 0.95), ${(ratios.grouped! / direct.ratio).toFixed(2)} grouped; ${load()}`,
   );
   const memory = await measureBulkMemory(bulkEmulator, { rows: 100_000, callsPerSecond: 200 });
   report(

@@ -40,6 +40,23 @@ export type SettledLine = {
   message?: string;
 };
 
+/** A line's outcome as its audit entry and final state will record it. */
+export function settledLine(
+  chatUser: string,
+  row: { line: number; conversation: Conversation; change: MarkChange; revertOf?: string },
+  before: MarkState | null,
+  status: SettledLine['status'],
+  after: MarkState | null,
+  upstreamCode?: number,
+  message?: string,
+): SettledLine {
+  const line: SettledLine = { line: row.line, chatUser, conversation: row.conversation, change: row.change, before, after, status };
+  if (row.revertOf !== undefined) line.revertOf = row.revertOf;
+  if (upstreamCode !== undefined) line.upstreamCode = upstreamCode;
+  if (message !== undefined) line.message = message;
+  return line;
+}
+
 /** What one transaction records for a job. */
 export type LedgerCommit = {
   jobId: string;

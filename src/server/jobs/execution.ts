@@ -1,0 +1,434 @@
+// One run of one bulk job, from taking its first lines to having nothing in flight.
+//
+// Pending lines are taken a chunk at a time — up to 900 lines of one chat user, in (chat user,
+// line) order — and flow through a two-stage pipeline:
+//   readers: take a chunk → read every `before` (search_contact_group, ≤300 per call) → settle the
+//            lines that need no write (unchanged, or conflict with their guard) and announce the
+//            calls about to be sent (job_writes), in one commit → hand them on in batches of ≤100;
+//   writers: mark_contact, holding the chat user's lock shared → each line's one audit entry and
+//            final state, committed in groups (group-committer.ts).
+// Taking lines writes nothing: the run remembers how far it got, and lines to try again (transient
+// failures) wait in memory. Reads and writes have their own per-command limiters in the Chat
+// client, so reads run ahead on their own budget while enough writes wait at the mark_contact
+// limiter to keep it busy. Each line goes through the one write path (services/mark-writer: the
+// call and its edition fallback; services/write-policy: the decision, what a code means, whether a
+// lost answer landed).
+//
+// Serialisation: a mark_contact call holds its Chat user's lock shared (services/chat-user-locks):
+// calls of bulk jobs may overlap, an interactive save or an Undo of that user may not. When one of
+// those wrote the user after a chunk was read, the call's lines are read again inside the lock.
+//
+// Transient failures (Chat busy, 60007 after the client's own retries, network) put lines back in
+// line and slow the run down (back-off.ts) instead of failing them; configuration errors stop the
+// job (state failed) so that someone can fix the cause and resume it.
+import { setMaxListeners } from 'node:events';
+import { chatErrorInfo, chatErrorMessage } from '../../shared/chat-errors/catalogue';
+import { applyChange, toMarkItem, type MarkState } from '../../shared/marks/change';
+import { conversationKey } from '../../shared/marks/conversation';
+import { ChatClientClosedError, type ChatClient } from '../chat/client';
+import { isChatError } from '../chat/errors';
+import type { ChatUserLocks } from '../services/chat-user-locks';
+import { EMPTY_MARK_STATE, readMarkStates, sendMarkCall } from '../services/mark-writer';
+import { decideItem, verdictFor } from '../services/write-policy';
+import type { Clock, Store } from '../store/database';
+import { BackOff } from './back-off';
+import { BatchQueue } from './batch-queue';
+import { GroupCommitter } from './group-committer';
+import { transition } from './job-states';
+import { settledLine, type JobLedger, type LedgerCommit, type SettledLine } from './ledger';
+import { landedLine, settleAnnouncedWrites } from './recovery';
+import { forgetJobWrites, getJob, nextPendingChunk, type PendingChunk, type WorkRow } from './store';
+import { ThroughputMeter } from './throughput-meter';
+
+/** What the runner logs through (a pino/Fastify logger fits). */
+export type JobLog = {
+  info(object: Record<string, unknown>, message: string): void;
+  warn(object: Record<string, unknown>, message: string): void;
+  error(object: Record<string, unknown>, message: string): void;
+};
+
+/** What every run of the runner shares. */
+export type RunnerCore = {
+  store: Store;
+  locks: ChatUserLocks;
+  ledger: JobLedger;
+  chat: Pick<ChatClient, 'call' | 'limiterFor'>;
+  clock: Clock;
+  log: JobLog;
+  readConcurrency: number;
+  writeConcurrency: number;
+  chunkRows: number;
+  writeBatchRows: number;
+  maxRowAttempts: number;
+  retryDelayMs: { base: number; max: number };
+};
+
+/** Settled lines wait at most this long, or until this many have gathered, to be committed. */
+const FLUSH_AFTER_MS = 100;
+const FLUSH_ROWS = 2000;
+const GUARD_CONFLICT_MESSAGE = 'Not written: the conversation is not in the state this line requires.';
+
+const isFrequencyCode = (code: number) => chatErrorInfo(code).class === 'back-off';
+
+function splitInto<T>(items: readonly T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let start = 0; start < items.length; start += size) parts.push(items.slice(start, start + size));
+  return parts;
+}
+
+type StopReason = 'control' | 'shutdown' | 'halt';
+
+/** A line to write, with the state read before and the state the write will produce. */
+type WriteLine = WorkRow & { before: MarkState; after: MarkState };
+/** `readMark`: the point in the user's write history the lines' states were read at (ChatUserLocks.mark). */
+type Batch = { chatUser: string; lines: WriteLine[]; announcement: number; chunk: ChunkTracker; readMark: number };
+type ChunkTracker = { remaining: number };
+
+/** A line on the state just read: settled now (unchanged, or conflict with its guard), or to write. */
+function decideLine(chatUser: string, row: WorkRow, states: Map<string, MarkState>): SettledLine | WriteLine {
+  const before = states.get(conversationKey(row.conversation)) ?? EMPTY_MARK_STATE;
+  const decision = decideItem(before, row.change, row.guard);
+  if (decision === 'conflict') return settledLine(chatUser, row, before, 'conflict', before, undefined, GUARD_CONFLICT_MESSAGE);
+  const after = applyChange(before, row.change);
+  if (decision === 'unchanged') return settledLine(chatUser, row, before, 'unchanged', after);
+  const { sentBefore: _sentBefore, ...line } = row;
+  return { ...line, before, after };
+}
+
+export class Execution {
+  private stopReason: StopReason | null = null;
+  private haltMessage: string | null = null;
+  private outstandingChunks = 0;
+  private changeWaiters: (() => void)[] = [];
+  private readonly meter = new ThroughputMeter(() => Date.now());
+  private readonly backOff: BackOff;
+  private readonly committer: GroupCommitter;
+  private readonly queue: BatchQueue<Batch>;
+  /** Where taking pending lines from the database goes on: the last line taken. */
+  private takenUpTo: { chatUser: string; line: number } | null = null;
+  /** Lines taken before and to be tried again (transient failures), by chat user. */
+  private readonly retry = new Map<string, WorkRow[]>();
+  private staff = '';
+  /** Aborted when the run stops: mark_contact calls not sent yet are given up. */
+  private readonly stopping = new AbortController();
+  readonly finished: Promise<void>;
+
+  constructor(
+    private readonly runner: RunnerCore,
+    readonly jobId: string,
+  ) {
+    // Every writer waiting at the limiter listens to it: dozens of listeners are expected, not a leak.
+    setMaxListeners(0, this.stopping.signal);
+    // Batches read and waiting for a writer; few, since they hold memory and the writers are fed anyway.
+    this.queue = new BatchQueue(Math.max(1, Math.ceil(runner.writeConcurrency / 2)));
+    this.backOff = new BackOff({ ...runner.retryDelayMs, maxAttempts: runner.maxRowAttempts }, () => Date.now());
+    this.committer = new GroupCommitter({
+      commit: async (settled, forget) => void (await this.commit(settled, [], forget)),
+      afterMs: FLUSH_AFTER_MS,
+      maxLines: FLUSH_ROWS,
+      onCommitted: (lines) => this.meter.lines(lines),
+      onError: (error) => this.unexpected(error),
+    });
+    this.finished = this.run();
+  }
+
+  stop(reason: StopReason, message?: string): void {
+    if (this.stopReason === null || reason === 'halt') this.stopReason = reason;
+    if (reason === 'halt' && message !== undefined && this.haltMessage === null) this.haltMessage = message;
+    this.stopping.abort();
+    this.notify();
+  }
+
+  live(remainingLines: number) {
+    return this.meter.live(remainingLines);
+  }
+
+  private notify(): void {
+    for (const wake of this.changeWaiters.splice(0)) wake();
+  }
+
+  private changed(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.changeWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private get store(): Store {
+    return this.runner.store;
+  }
+
+  private async run(): Promise<void> {
+    const job = getJob(this.store, this.jobId);
+    if (!job) return;
+    this.staff = job.startedBy ?? job.createdBy;
+    try {
+      const recovery = await settleAnnouncedWrites(this.store, this.jobId, (chatUser, rows) => this.readStates(chatUser, rows));
+      if (!recovery.ok) this.stop('halt', recovery.message);
+      else if (recovery.forget.length > 0) {
+        this.committer.add(recovery.settled, recovery.forget);
+        await this.committer.flush();
+        const landed = recovery.settled.length;
+        this.runner.log.info({ event: 'job_recovered', job: this.jobId, lines: recovery.lines, landed }, 'bulk job: calls whose answers the previous run did not see settled from Chat’s state');
+      }
+    } catch (error) {
+      this.unexpected(error);
+    }
+    if (this.stopReason === null) {
+      const readers = Array.from({ length: this.runner.readConcurrency }, () => this.reader());
+      const writers = Array.from({ length: this.runner.writeConcurrency }, () => this.writer());
+      await Promise.all(readers);
+      this.queue.close();
+      await Promise.all(writers);
+      await this.committer.flush();
+    }
+    await this.conclude();
+  }
+
+  /** After the pipeline has drained: record how the job ended, if it did. */
+  private async conclude(): Promise<void> {
+    const now = this.runner.clock.now().toISOString();
+    if (this.stopReason === 'halt') {
+      await transition(this.store, this.jobId, 'fail', { finishedAt: now, message: this.haltMessage ?? 'The job stopped.' });
+      this.runner.log.warn({ event: 'job_failed', job: this.jobId, reason: this.haltMessage }, 'bulk job stopped');
+      return;
+    }
+    if (this.stopReason !== null) return;
+    if (await transition(this.store, this.jobId, 'finish', { finishedAt: now })) {
+      await forgetJobWrites(this.store, this.jobId);
+      const job = getJob(this.store, this.jobId)!;
+      this.runner.log.info(
+        { event: 'sensitive_update', job: this.jobId, staff: this.staff, applied: job.applied, unchanged: job.unchanged, failed: job.failed },
+        'bulk job done',
+      );
+    }
+  }
+
+  // ---- readers ----
+
+  private async reader(): Promise<void> {
+    for (;;) {
+      if (this.stopReason !== null) return;
+      const wait = this.backOff.waitMs();
+      if (wait > 0) {
+        await this.changed(wait);
+        continue;
+      }
+      const chunk = this.takeChunk();
+      if (!chunk) {
+        // Nothing to take now; lines in flight may still come back (transient failures).
+        if (this.outstandingChunks === 0) return;
+        await this.changed(1000);
+        continue;
+      }
+      this.outstandingChunks++;
+      const tracker: ChunkTracker = { remaining: 1 };
+      try {
+        await this.readChunk(chunk, tracker);
+      } catch (error) {
+        // The lines stay pending in the database; the next run takes them again.
+        this.unexpected(error);
+      } finally {
+        this.release(tracker);
+      }
+    }
+  }
+
+  /** Lines to try again first, then the next pending lines in the database. */
+  private takeChunk(): PendingChunk | null {
+    for (const [chatUser, rows] of this.retry) {
+      const taken = rows.splice(0, this.runner.chunkRows);
+      if (rows.length === 0) this.retry.delete(chatUser);
+      return { chatUser, rows: taken };
+    }
+    // The first chunk is one call's worth: the first write leaves as soon as its lines are read,
+    // instead of after the reads of several full chunks.
+    const rows = this.takenUpTo === null ? Math.min(this.runner.chunkRows, this.runner.writeBatchRows) : this.runner.chunkRows;
+    const chunk = nextPendingChunk(this.store, this.jobId, this.takenUpTo, rows);
+    if (chunk) this.takenUpTo = { chatUser: chunk.chatUser, line: chunk.rows[chunk.rows.length - 1]!.line };
+    return chunk;
+  }
+
+  private release(tracker: ChunkTracker): void {
+    if (--tracker.remaining === 0) {
+      this.outstandingChunks--;
+      this.notify();
+    }
+  }
+
+  /** The current marks of the lines' conversations, ≤300 per search_contact_group call. */
+  private readStates(chatUser: string, rows: readonly WorkRow[]): Promise<Map<string, MarkState>> {
+    return readMarkStates(this.runner.chat, chatUser, rows.map((row) => row.conversation), { concurrency: 3 });
+  }
+
+  private async readChunk(chunk: PendingChunk, tracker: ChunkTracker): Promise<void> {
+    const readMark = this.runner.locks.mark();
+    let states: Map<string, MarkState>;
+    try {
+      states = await this.readStates(chunk.chatUser, chunk.rows);
+    } catch (error) {
+      if (!isChatError(error)) throw error;
+      this.readFailed(chunk, error.code);
+      return;
+    }
+    this.backOff.succeeded();
+
+    const final: SettledLine[] = [];
+    const toWrite: WriteLine[] = [];
+    for (const row of chunk.rows) {
+      // A line tried before whose call may have landed unseen (its answer lost).
+      const decided = landedLine(chunk.chatUser, row, states) ?? decideLine(chunk.chatUser, row, states);
+      if ('status' in decided) final.push(decided);
+      else toWrite.push(decided);
+    }
+
+    // Lines that need no write are final now. The calls to make are announced before anything is
+    // sent: a crash leaves their announcements, never a write nobody knows about. All of it in one
+    // commit. A run that stopped meanwhile announces nothing: its lines stay pending.
+    const batches = this.stopReason === null ? splitInto(toWrite, this.runner.writeBatchRows) : [];
+    const announcements = await this.commit(
+      final,
+      batches.map((lines) => ({ chatUser: chunk.chatUser, lines: lines.map(({ line, before }) => ({ line, before })) })),
+      [],
+    );
+    this.meter.lines(final.length);
+
+    for (const [index, lines] of batches.entries()) {
+      tracker.remaining++;
+      await this.queue.push({ chatUser: chunk.chatUser, lines, announcement: announcements[index]!, chunk: tracker, readMark });
+    }
+  }
+
+  private readFailed(chunk: PendingChunk, code: number): void {
+    const verdict = verdictFor(code, true);
+    if (verdict === 'transient') {
+      if (isFrequencyCode(code)) this.runner.chat.limiterFor('recentcontact/search_contact_group').penalize(1000);
+      this.retryLater(chunk.chatUser, chunk.rows, code);
+      return;
+    }
+    if (verdict === 'halt') {
+      this.stop('halt', `Chat refused to read marks: ${chatErrorMessage(code, 'en')} (code ${code}). Fix the cause, then resume the job.`);
+      return;
+    }
+    // E.g. 50001: the chat user is not imported. Every line of the chunk fails, each on record.
+    const message = chatErrorMessage(code, 'en');
+    this.committer.add(chunk.rows.map((row) => settledLine(chunk.chatUser, row, null, 'failed', null, code, message)));
+  }
+
+  // ---- writers ----
+
+  private async writer(): Promise<void> {
+    for (;;) {
+      const batch = await this.queue.take();
+      if (!batch) return;
+      try {
+        // Stopped (paused, cancelled, halted, shutting down): not sent. The announcement stays and
+        // the lines pending; the next run reads them again.
+        if (this.stopReason === null) await this.write(batch);
+      } catch (error) {
+        this.unexpected(error);
+      } finally {
+        this.release(batch.chunk);
+      }
+    }
+  }
+
+  private async write(batch: Batch): Promise<void> {
+    // Calls of bulk jobs to one user may overlap; an interactive save or an Undo of that user may not.
+    const sent = await this.runner.locks.shared(batch.chatUser, () => this.sendLocked(batch));
+    // Given up before it was sent: as if it had been left in the queue.
+    if (sent === null) return;
+    const { lines, codes, settled } = sent;
+    const retry: WriteLine[] = [];
+    let retryCode = 0;
+    lines.forEach((line, index) => {
+      const { code, whole } = codes[index]!;
+      const verdict = verdictFor(code, whole);
+      if (verdict === 'applied') settled.push(settledLine(batch.chatUser, line, line.before, 'applied', line.after));
+      else if (verdict === 'failed') settled.push(settledLine(batch.chatUser, line, line.before, 'failed', line.before, code, chatErrorMessage(code, 'en')));
+      else {
+        retry.push(line);
+        retryCode = code;
+        if (verdict === 'halt') {
+          this.stop('halt', `Chat refused to write marks: ${chatErrorMessage(code, 'en')} (code ${code}). Fix the cause, then resume the job.`);
+        }
+      }
+    });
+    if (retry.length === 0) {
+      // Every line of the call is settled: its announcement goes with their entries. One with lines
+      // to try again stays — those writes may have landed unseen — until the job is over.
+      this.committer.add(settled, [batch.announcement]);
+      this.backOff.succeeded();
+      return;
+    }
+    this.committer.add(settled);
+    if (this.stopReason === 'halt') return;
+    if (isFrequencyCode(retryCode)) this.runner.chat.limiterFor('recentcontact/mark_contact').penalize(1000);
+    // Tried again with the state read before this call: if it landed unseen, the next read shows it.
+    this.retryLater(
+      batch.chatUser,
+      retry.map(({ before, after: _after, ...row }) => ({ ...row, sentBefore: before })),
+      retryCode,
+    );
+  }
+
+  /**
+   * Inside the user's lock: when an interactive save or an Undo wrote the user since the batch's
+   * lines were read, they are read again first (and decided again); then the one mark_contact call.
+   * Null when the run stopped before it was sent.
+   */
+  private async sendLocked(batch: Batch): Promise<{ lines: WriteLine[]; codes: { code: number; whole: boolean }[]; settled: SettledLine[] } | null> {
+    let lines = batch.lines;
+    const settled: SettledLine[] = [];
+    if (this.runner.locks.exclusiveWritesSince(batch.chatUser, batch.readMark)) {
+      let states: Map<string, MarkState>;
+      try {
+        states = await this.readStates(batch.chatUser, lines);
+      } catch (error) {
+        if (!isChatError(error)) throw error;
+        return { lines, codes: lines.map(() => ({ code: error.code, whole: true })), settled };
+      }
+      lines = [];
+      for (const line of batch.lines) {
+        const decided = decideLine(batch.chatUser, line, states);
+        if ('status' in decided) settled.push(decided);
+        else lines.push(decided);
+      }
+      if (lines.length === 0) return { lines, codes: [], settled };
+    }
+    const items = lines.map((line) => toMarkItem(line.conversation, line.change));
+    const codes = await sendMarkCall(this.runner.chat, batch.chatUser, items, this.stopping.signal);
+    if (codes === null) return null;
+    this.meter.call();
+    return { lines, codes, settled };
+  }
+
+  // ---- shared steps ----
+
+  /** One transaction: settled lines, announcements of calls about to be sent, announcements settled. */
+  private commit(settled: SettledLine[], announce: LedgerCommit['announce'], forget: number[]): Promise<number[]> {
+    return this.runner.ledger.commit({ jobId: this.jobId, staff: this.staff, at: this.runner.clock.now().toISOString(), settled, announce, forget });
+  }
+
+  /** Lines back in line after a transient failure; the run pauses a little, longer each time. */
+  private retryLater(chatUser: string, rows: readonly WorkRow[], code: number): void {
+    this.retry.set(chatUser, [...(this.retry.get(chatUser) ?? []), ...rows]);
+    const { attempts, exhausted } = this.backOff.failed(rows.map((row) => row.line));
+    if (exhausted) {
+      this.stop(
+        'halt',
+        `Chat kept failing (${chatErrorMessage(code, 'en')}, code ${code}); the job stopped after ${attempts} attempts at the same rows. Resume it to try again.`,
+      );
+    }
+  }
+
+  private unexpected(error: unknown): void {
+    // The server is shutting down under us: the job goes on at the next start.
+    if (error instanceof ChatClientClosedError) return this.stop('shutdown');
+    this.runner.log.error({ err: error, job: this.jobId }, 'bulk job step failed');
+    this.stop('halt', 'Markdesk hit an unexpected error while running the job. Resume it to try again; if it stops again, tell whoever runs the server.');
+  }
+}
