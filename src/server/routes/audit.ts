@@ -127,7 +127,13 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
             action: 'chain_verified',
             ip: request.ip,
             userAgent: request.headers['user-agent'] ?? '',
-            details: { ok: verdict.ok, checked: verdict.checked, problems: verdict.breakCount, repaired: verdict.repaired },
+            details: {
+              ok: verdict.ok && truncated !== true,
+              checked: verdict.checked,
+              problems: verdict.breakCount,
+              repaired: verdict.repaired,
+              ...(truncated === undefined ? {} : { truncated }),
+            },
           },
           deps.clock,
         );

@@ -37,6 +37,11 @@ export class AdminActivityError extends Error {
   }
 }
 
+/** Where a request came from, as admin activity records it. */
+export function seenFrom(request: { ip: string; headers: { 'user-agent'?: string | undefined } }): { ip: string; userAgent: string } {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' };
+}
+
 /** Appends the entry; only inside an IMMEDIATE transaction. Returns its id. */
 export function appendAdminActivity(store: Store, activity: AdminActivity, at: Date): string {
   const row = blankContent(timeOrderedId(at), 'admin', at.toISOString());
