@@ -13,6 +13,7 @@ describe('loadConfig', () => {
         publicOrigin: 'http://127.0.0.1:8080',
         trustProxy: false,
         rateLimitPerSecond: 180,
+        auditKey: null,
         chat: null,
       },
     });
@@ -67,5 +68,13 @@ describe('loadConfig', () => {
   it('refuses a public origin with a path', () => {
     const result = loadConfig({ MARKDESK_PUBLIC_ORIGIN: 'https://example.com/markdesk' });
     expect(result.ok).toBe(false);
+  });
+
+  it('takes an audit key of at least 32 characters and never echoes a short one', () => {
+    const key = 'k'.repeat(40);
+    expect(loadConfig({ MARKDESK_AUDIT_KEY: key })).toMatchObject({ ok: true, config: { auditKey: key } });
+    const result = loadConfig({ MARKDESK_AUDIT_KEY: 'short-secret' });
+    expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^MARKDESK_AUDIT_KEY must be at least 32 characters/)] });
+    expect(JSON.stringify(result)).not.toContain('short-secret');
   });
 });

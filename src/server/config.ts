@@ -21,6 +21,8 @@ export type Config = {
   /** Fastify trustProxy value; false unless MARKDESK_TRUST_PROXY names proxies. */
   trustProxy: string | false;
   rateLimitPerSecond: number;
+  /** MARKDESK_AUDIT_KEY: the audit chain's HMAC key; null → the key file in the data directory. Never logged. */
+  auditKey: string | null;
   /** null → sandbox mode (embedded emulator with fresh random credentials). */
   chat: ChatConfig | null;
 };
@@ -48,6 +50,10 @@ const envSchema = z.object({
       .optional(),
   ),
   MARKDESK_TRUST_PROXY: optionalText,
+  MARKDESK_AUDIT_KEY: z.preprocess(
+    emptyToUndefined,
+    z.string().trim().min(32, 'must be at least 32 characters (for example 64 hex digits from `openssl rand -hex 32`)').optional(),
+  ),
   CHAT_SDKAPPID: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ message: 'must be your Chat app’s numeric SDKAppID' }).int('must be your Chat app’s numeric SDKAppID').positive('must be your Chat app’s numeric SDKAppID').optional(),
@@ -111,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     publicOrigin: e.MARKDESK_PUBLIC_ORIGIN?.replace(/\/$/, '') ?? `http://${hostForUrl}:${e.MARKDESK_PORT}`,
     trustProxy: e.MARKDESK_TRUST_PROXY ?? false,
     rateLimitPerSecond: e.CHAT_RATE_LIMIT_PER_SECOND,
+    auditKey: e.MARKDESK_AUDIT_KEY ?? null,
     chat:
       e.CHAT_SDKAPPID === undefined
         ? null

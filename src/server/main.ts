@@ -14,6 +14,8 @@ import { sessionCookieFor } from './http/auth';
 import { workerLedger } from './jobs/ledger';
 import { createJobRunner } from './jobs/runner';
 import { ensureSpaBuilt } from './spa-build';
+import { createHeadAnchor } from './store/audit-head';
+import { auditKeyCreatedMessage, resolveAuditKey } from './store/audit-key';
 import { DATABASE_FILE_NAME, openDatabase, systemClock } from './store/database';
 import { resolveUpstream } from './upstream';
 
@@ -31,7 +33,10 @@ const config = loaded.config;
 
 const dataDir = resolve(config.dataDir);
 mkdirSync(dataDir, { recursive: true });
-const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+// The audit chain's key: MARKDESK_AUDIT_KEY, else a key file generated in the data directory.
+const auditKey = resolveAuditKey({ dataDir, configured: config.auditKey });
+if (auditKey.created) console.log(auditKeyCreatedMessage(auditKey.created));
+const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME), auditKey: auditKey.key });
 
 // MARKDESK_SKIP_SPA_BUILD=1: serve dist/client as it is (or no SPA) instead of building it first;
 // for tests that start this file as a child process and only need the API.
@@ -53,7 +58,7 @@ const chat = createChatClient({
   connections: 64,
 });
 // Bulk jobs commit their audit entries on a worker thread with its own connection (jobs/ledger.ts).
-const ledger = workerLedger(join(dataDir, DATABASE_FILE_NAME));
+const ledger = workerLedger(join(dataDir, DATABASE_FILE_NAME), auditKey.key);
 const jobs = createJobRunner({ store, chat, clock: systemClock, ledger });
 
 const initialAccounts = await ensureInitialStaff(store, { sandbox: upstream.mode === 'sandbox' });
@@ -79,6 +84,9 @@ const app = await buildApp(
     reconcileEveryMs: 5 * 60_000,
   },
 );
+// The chain's head goes to the log, outside the database (audit-head.ts).
+const headAnchor = createHeadAnchor({ store, clock: systemClock, log: (fields, message) => app.log.info(fields, message) });
+headAnchor.start();
 const address = await app.listen({ host: config.host, port: config.port });
 // With MARKDESK_PORT=0 the port is known only now; an explicit public origin always wins.
 if (!process.env.MARKDESK_PUBLIC_ORIGIN && config.port === 0) listeningOrigin = address;
@@ -103,6 +111,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       await jobs.stop();
       await ledger.close();
       await app.close();
+      headAnchor.stop();
+      headAnchor.flush();
       await chat.close();
       await upstream.close();
       await store.close();

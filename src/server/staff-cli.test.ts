@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, createLoginThrottle } from './auth/login-throttle';
 import { createSession, resolveSession } from './auth/sessions';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runStaffCli } from './staff-cli';
+import { queryAdminActivity } from './store/admin-activity';
+import { verifyAuditChain } from './store/audit';
 import { DATABASE_FILE_NAME, openDatabase, type Store } from './store/database';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -202,7 +204,22 @@ describe('npm run staff', () => {
 
   it('prefers MARKDESK_DATA_DIR from the environment over .env', async () => {
     const run = await runCli(['list'], { cwd, env: { MARKDESK_DATA_DIR: join(cwd, 'elsewhere') } });
-    expect(run).toEqual({ code: 0, stdout: 'There are no staff accounts yet.\n', stderr: '' });
+    // A fresh data directory also gets its audit key, and the CLI says to keep a copy.
+    expect(run).toEqual({ code: 0, stdout: 'There are no staff accounts yet.\n', stderr: expect.stringMatching(/^Generated the audit log key in .*Keep a copy/) });
     expect(existsSync(join(cwd, 'elsewhere', DATABASE_FILE_NAME))).toBe(true);
+  });
+
+  it('records its changes as admin activity in the server’s keyed chain', async () => {
+    const env = { MARKDESK_DATA_DIR: join(cwd, 'chain'), MARKDESK_AUDIT_KEY: 'x'.repeat(40) };
+    expect((await runCli(['add', 'olga', '--role', 'editor', '--password-stdin'], { cwd, env, stdin: 'correct horse battery staple\n' })).code).toBe(0);
+    expect((await runCli(['set-role', 'olga', 'viewer'], { cwd, env })).code).toBe(0);
+    const store = await openDatabase({ file: join(cwd, 'chain', DATABASE_FILE_NAME), auditKey: Buffer.from('x'.repeat(40)) });
+    const { entries } = queryAdminActivity(store, { limit: 10 });
+    expect(entries.map((entry) => [entry.action, entry.target, entry.staff.startsWith('cli')])).toEqual([
+      ['role_changed', 'olga', true],
+      ['staff_created', 'olga', true],
+    ]);
+    expect(verifyAuditChain(store)).toMatchObject({ ok: true, checked: 2 });
+    await store.close();
   });
 });

@@ -3,9 +3,12 @@
 // sessions from the database on every request, so a change here takes effect at once.
 import { parse as parseDotenv } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isRole, ROLES, StaffError, createStaff, listStaff, resetPassword, setDisabled, setRole } from './auth/staff';
+import { recordAdminActivity, type AdminActivity } from './store/admin-activity';
+import { auditKeyCreatedMessage, resolveAuditKey } from './store/audit-key';
 import { DATABASE_FILE_NAME, openDatabase, type Role, type Store } from './store/database';
 
 export const USAGE = `Usage: npm run staff -- <command>
@@ -34,12 +37,25 @@ export const EXIT_USAGE = 2;
 
 class UsageError extends Error {}
 
+/** A setting from the environment, else from ./.env (as the server reads them). */
+function setting(env: Record<string, string | undefined>, cwd: string, name: string): string | undefined {
+  const envFile = join(cwd, '.env');
+  const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile))[name] : undefined;
+  return [env[name], fromFile].find((value) => value !== undefined && value.trim() !== '')?.trim();
+}
+
 /** MARKDESK_DATA_DIR from the environment, else from ./.env, else ./data — resolved against cwd. */
 export function resolveDataDir(env: Record<string, string | undefined>, cwd: string): string {
-  const envFile = join(cwd, '.env');
-  const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile)).MARKDESK_DATA_DIR : undefined;
-  const configured = [env.MARKDESK_DATA_DIR, fromFile].find((value) => value !== undefined && value !== '');
-  return resolve(cwd, configured ?? './data');
+  return resolve(cwd, setting(env, cwd, 'MARKDESK_DATA_DIR') ?? './data');
+}
+
+/** Who the admin activity names for a change made here: the OS user, or "cli". */
+function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
 }
 
 type Parsed = { command: string; positionals: string[]; role?: string; passwordStdin: boolean };
@@ -176,10 +192,13 @@ async function execute(parsed: Parsed, store: Store, password: string | undefine
   const out = (line: string): void => {
     io.stdout.write(`${line}\n`);
   };
+  // Changes made here go into the same admin activity as the console's.
+  const record = (activity: Omit<AdminActivity, 'staff'>) => recordAdminActivity(store, { staff: cliActor(), ...activity });
   switch (parsed.command) {
     case 'add': {
       const [name] = parsed.positionals as [string];
       const staff = await createStaff(store, { username: name, role: expectRole(parsed.role), password: password as string });
+      await record({ action: 'staff_created', target: staff.username, details: { role: staff.role } });
       out(`Created ${staff.username} (${staff.role}).`);
       return;
     }
@@ -199,7 +218,9 @@ async function execute(parsed: Parsed, store: Store, password: string | undefine
     }
     case 'set-role': {
       const [name, role] = parsed.positionals as [string, string];
+      const before = (await listStaff(store)).find((member) => member.username === name.toLowerCase());
       const staff = await setRole(store, name, expectRole(role));
+      if (before && before.role !== staff.role) await record({ action: 'role_changed', target: staff.username, details: { from: before.role, to: staff.role } });
       out(`${staff.username} is now ${staff.role}; any sessions of theirs have ended.`);
       return;
     }
@@ -207,12 +228,14 @@ async function execute(parsed: Parsed, store: Store, password: string | undefine
     case 'enable': {
       const [name] = parsed.positionals as [string];
       const staff = await setDisabled(store, name, parsed.command === 'disable');
+      await record({ action: staff.disabled ? 'staff_disabled' : 'staff_enabled', target: staff.username });
       out(`${staff.username} is ${staff.disabled ? 'disabled' : 'enabled'}; any sessions of theirs have ended.`);
       return;
     }
     case 'reset-password': {
       const [name] = parsed.positionals as [string];
       const staff = await resetPassword(store, name, password as string);
+      await record({ action: 'password_reset', target: staff.username });
       out(`Set a new password for ${staff.username}; any sessions of theirs have ended.`);
       return;
     }
@@ -236,8 +259,11 @@ export async function runStaffCli(args: string[], io: StaffCliIo): Promise<numbe
   let store: Store | undefined;
   try {
     const password = COMMANDS[parsed.command]?.password ? await readPassword(io) : undefined;
-    const file = join(resolveDataDir(io.env, io.cwd), DATABASE_FILE_NAME);
-    store = await openDatabase({ file });
+    const dataDir = resolveDataDir(io.env, io.cwd);
+    // The same audit key as the server's: MARKDESK_AUDIT_KEY, else the data directory's key file.
+    const auditKey = resolveAuditKey({ dataDir, configured: setting(io.env, io.cwd, 'MARKDESK_AUDIT_KEY') ?? null });
+    if (auditKey.created) io.stderr.write(`${auditKeyCreatedMessage(auditKey.created)}\n`);
+    store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME), auditKey: auditKey.key });
     await execute(parsed, store, password, io);
     return EXIT_OK;
   } catch (error) {

@@ -5,7 +5,8 @@ import { immediateTransaction, openDatabase } from '../store/database';
 import { applyLedgerCommit, type LedgerCommit, type LedgerReply } from './ledger';
 
 const port = parentPort!;
-const store = await openDatabase({ file: (workerData as { databaseFile: string }).databaseFile });
+const { databaseFile, auditKey } = workerData as { databaseFile: string; auditKey?: Uint8Array };
+const store = await openDatabase({ file: databaseFile, ...(auditKey ? { auditKey: Buffer.from(auditKey) } : {}) });
 
 port.on('message', (message: { id: number; commit: LedgerCommit } | 'close') => {
   if (message === 'close') {

@@ -126,13 +126,13 @@ type LedgerThread = { worker: Worker; waiting: Map<number, { resolve: (ids: numb
  * fail — the job stops with Markdesk's "unexpected error" message — and the next commit starts a
  * new worker, so resuming the job works without a restart of the server.
  */
-export function workerLedger(databaseFile: string): JobLedger {
+export function workerLedger(databaseFile: string, auditKey?: Buffer): JobLedger {
   let nextId = 0;
   let closing = false;
   let thread: LedgerThread | null = null;
 
   function start(): LedgerThread {
-    const current: LedgerThread = { worker: startLedgerWorker(databaseFile), waiting: new Map(), gone: false };
+    const current: LedgerThread = { worker: startLedgerWorker(databaseFile, auditKey), waiting: new Map(), gone: false };
     const { worker, waiting } = current;
     const failAll = (error: Error) => {
       current.gone = true;
@@ -181,13 +181,14 @@ export function workerLedger(databaseFile: string): JobLedger {
 
 /**
  * The worker runs ledger-worker.ts. Markdesk runs from its TypeScript sources through tsx, whose
- * loader a worker thread does not inherit: the thread registers it first.
+ * loader a worker thread does not inherit: the thread registers it first. The audit key goes
+ * along: the worker appends to the same keyed chain (without one it reads the data directory's).
  */
-function startLedgerWorker(databaseFile: string): Worker {
+function startLedgerWorker(databaseFile: string, auditKey?: Buffer): Worker {
   const entry = new URL('./ledger-worker.ts', import.meta.url).href;
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: { databaseFile } });
+  const worker = new Worker(bootstrap, { eval: true, workerData: { databaseFile, auditKey } });
   worker.unref();
   return worker;
 }

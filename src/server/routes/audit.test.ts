@@ -261,8 +261,9 @@ describe('the hash chain', () => {
     bff.store.sqlite.prepare(`UPDATE audit SET reason = 'edited' WHERE id = ?`).run(victim!.id);
     const broken = await bff.inject({ method: 'GET', url: '/api/audit/verify', headers: { cookie: admin } });
     expect(broken.statusCode).toBe(200);
-    expect(broken.json()).toMatchObject({ ok: false, brokenAt: victim!.id });
-    expect((broken.json() as { checked: number }).checked).toBeLessThan(verdict.checked);
+    // The check goes on past the break: every row is counted, the edited one is the one break.
+    expect(broken.json()).toMatchObject({ ok: false, brokenAt: victim!.id, breaks: [{ at: victim!.id, problem: 'changed' }], breakCount: 1 });
+    expect((broken.json() as { checked: number }).checked).toBeGreaterThan(verdict.checked);
   });
 });
 

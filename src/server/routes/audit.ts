@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
+import { roleAtLeast } from '../../shared/api/session';
 import {
+  auditAnyListResponseSchema,
   auditIdParamsSchema,
-  auditListResponseSchema,
   auditQuerySchema,
+  auditVerifyProgressSchema,
+  auditVerifyQuerySchema,
   auditVerifyResponseSchema,
   revertRequestSchema,
   revertResponseSchema,
@@ -15,7 +18,11 @@ import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { revertEntry, revertedBy } from '../services/revert';
 import { upstreamHttpError } from '../services/upstream-errors';
-import { AuditError, auditCsv, getAuditEntry, queryAudit, verifyAuditChain, type AuditEntryView, type AuditFilter } from '../store/audit';
+import { createVerifyRunner } from '../services/audit-verify-runner';
+import { AdminActivityError, adminActivityCsv, queryAdminActivity, recordAdminActivity, type AdminActivityFilter } from '../store/admin-activity';
+import { AuditError, auditCsv, getAuditEntry, queryAudit, type AuditEntryView, type AuditFilter } from '../store/audit';
+import { reachesHead } from '../store/audit-verify';
+import type { FastifyRequest } from 'fastify';
 
 function filterOf(query: AuditQuery): Omit<AuditFilter, 'limit' | 'cursor'> {
   return {
@@ -29,19 +36,48 @@ function filterOf(query: AuditQuery): Omit<AuditFilter, 'limit' | 'cursor'> {
   };
 }
 
+function adminFilterOf(query: AuditQuery): Omit<AdminActivityFilter, 'limit' | 'cursor'> {
+  return {
+    ...(query.staff ? { staff: query.staff } : {}),
+    ...(query.action ? { action: query.action } : {}),
+    ...(query.from ? { from: new Date(query.from) } : {}),
+    ...(query.to ? { to: new Date(query.to) } : {}),
+  };
+}
+
+/** Admin activity is for admins only: the mark history is open to every role. */
+function requireAdminFor(query: AuditQuery, request: FastifyRequest): boolean {
+  if (query.kind !== 'admin') return false;
+  const staff = request.staff!;
+  if (!roleAtLeast(staff.role, 'admin')) {
+    request.log.warn({ event: 'authz_fail', staff: staff.username, role: staff.role, needed: 'admin', route: request.routeOptions.url }, 'role too low');
+    throw new HttpError('FORBIDDEN', `Admin activity needs the admin role; you are signed in as ${staff.role}.`);
+  }
+  return true;
+}
+
 export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const verifier = createVerifyRunner(deps.store, deps.auditVerify);
+
   /** The API view of an entry, with the id of the entry that undid it (so the SPA hides Undo). */
   const present = (entry: AuditEntryView): AuditEntry => {
     const undoneBy = revertedBy(deps.store, entry.id);
     const { completedAt: _completedAt, ...view } = entry;
-    return { ...view, ...(undoneBy ? { revertedBy: undoneBy } : {}) };
+    return { kind: 'mark', ...view, ...(undoneBy ? { revertedBy: undoneBy } : {}) };
   };
 
   app.get(
     '/api/audit',
-    { onRequest: requireRole('viewer'), schema: { querystring: auditQuerySchema, response: { 200: auditListResponseSchema } } },
+    { onRequest: requireRole('viewer'), schema: { querystring: auditQuerySchema, response: { 200: auditAnyListResponseSchema } } },
     async (request) => {
       try {
+        if (requireAdminFor(request.query, request)) {
+          return queryAdminActivity(deps.store, {
+            ...adminFilterOf(request.query),
+            limit: request.query.limit,
+            ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+          });
+        }
         const page = queryAudit(deps.store, {
           ...filterOf(request.query),
           limit: request.query.limit,
@@ -49,7 +85,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         });
         return { entries: page.entries.map(present), nextCursor: page.nextCursor };
       } catch (error) {
-        if (error instanceof AuditError) throw new HttpError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page.');
+        if (error instanceof AuditError || error instanceof AdminActivityError) throw new HttpError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page.');
         throw error;
       }
     },
@@ -59,18 +95,62 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     '/api/audit/export.csv',
     { onRequest: requireRole('viewer'), schema: { querystring: auditQuerySchema, produces: ['text/csv'] } },
     async (request, reply) => {
+      const admin = requireAdminFor(request.query, request);
       const stamp = deps.clock.now().toISOString().slice(0, 19).replace(/[:T]/g, '-');
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="markdesk-audit-${stamp}.csv"`)
-        .send(Readable.from(auditCsv(deps.store, filterOf(request.query))));
+        .header('content-disposition', `attachment; filename="markdesk-${admin ? 'admin-activity' : 'audit'}-${stamp}.csv"`)
+        .send(Readable.from(admin ? adminActivityCsv(deps.store, adminFilterOf(request.query)) : auditCsv(deps.store, filterOf(request.query))));
     },
   );
 
-  app.get('/api/audit/verify', { onRequest: requireRole('admin'), schema: { response: { 200: auditVerifyResponseSchema } } }, async () => {
-    const verdict = verifyAuditChain(deps.store);
-    return { ok: verdict.ok, checked: verdict.checked, ...(verdict.brokenAt ? { brokenAt: verdict.brokenAt } : {}) };
-  });
+  // The check walks the whole log in time-budgeted slices (other requests are answered between
+  // them); callers arriving while it runs share it. With expectHead it also says whether the log
+  // still reaches a head logged earlier (an audit_head line), which no edit inside the file can fake.
+  app.get(
+    '/api/audit/verify',
+    { onRequest: requireRole('admin'), schema: { querystring: auditVerifyQuerySchema, response: { 200: auditVerifyResponseSchema } } },
+    async (request) => {
+      const { verdict: running, started } = verifier.run();
+      const verdict = await running;
+      const expectHead = request.query.expectHead;
+      const truncated = expectHead === undefined ? undefined : !reachesHead(deps.store, expectHead);
+      if (started) {
+        await recordAdminActivity(
+          deps.store,
+          {
+            staff: request.staff!.username,
+            action: 'chain_verified',
+            ip: request.ip,
+            userAgent: request.headers['user-agent'] ?? '',
+            details: {
+              ok: verdict.ok && truncated !== true,
+              checked: verdict.checked,
+              problems: verdict.breakCount,
+              repaired: verdict.repaired,
+              ...(truncated === undefined ? {} : { truncated }),
+            },
+          },
+          deps.clock,
+        );
+      }
+      const brokenAt = verdict.brokenAt ?? (truncated ? 'end-of-log' : undefined);
+      return {
+        ok: verdict.ok && truncated !== true,
+        checked: verdict.checked,
+        ...(brokenAt ? { brokenAt } : {}),
+        ...(truncated === undefined ? {} : { truncated }),
+        breaks: verdict.breaks.map(({ at, problem }) => ({ at, problem })),
+        breakCount: verdict.breakCount,
+        repaired: verdict.repaired,
+        head: verdict.head,
+      };
+    },
+  );
+
+  app.get('/api/audit/verify/progress', { onRequest: requireRole('admin'), schema: { response: { 200: auditVerifyProgressSchema } } }, async () =>
+    verifier.progress(),
+  );
 
   app.post(
     '/api/audit/:id/revert',

@@ -63,6 +63,7 @@ const ROUTES: RouteCase[] = [
     request: () => ({ method: 'POST', url: '/api/audit/00000000-0000-4000-8000-000000000000/revert', headers: write, payload: {} }),
   },
   { name: 'GET /api/audit/verify', needs: 'admin', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/audit/verify' }) },
+  { name: 'GET /api/audit/verify/progress', needs: 'admin', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/audit/verify/progress' }) },
   { name: 'GET /api/mark-labels', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/mark-labels' }) },
   {
     name: 'PUT /api/mark-labels',

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { activeSessionListResponseSchema, sessionHandleParamsSchema } from '../../shared/api/session';
 import { createStaffRequestSchema, patchStaffRequestSchema, staffListResponseSchema, staffMemberSchema, staffParamsSchema } from '../../shared/api/staff';
@@ -6,6 +7,7 @@ import { StaffError, createStaff, getStaff, listStaff, resetPassword, setDisable
 import type { AppDeps } from '../deps';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
+import { recordAdminActivity, seenFrom, type AdminActivity } from '../store/admin-activity';
 
 function staffHttpError(error: unknown): never {
   if (!(error instanceof StaffError)) throw error;
@@ -22,6 +24,8 @@ function staffHttpError(error: unknown): never {
 
 export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const admin = requireRole('admin');
+  const record = (request: FastifyRequest, activity: Omit<AdminActivity, 'staff' | 'ip' | 'userAgent'>) =>
+    recordAdminActivity(deps.store, { staff: request.staff!.username, ...seenFrom(request), ...activity }, deps.clock);
 
   app.get('/api/staff', { onRequest: admin, schema: { response: { 200: staffListResponseSchema } } }, async () => ({
     staff: await listStaff(deps.store),
@@ -31,6 +35,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     try {
       const created = await createStaff(deps.store, request.body, deps.clock);
       request.log.info({ event: 'user_created', staff: request.staff!.username, target: created.username, role: created.role }, 'staff account created');
+      await record(request, { action: 'staff_created', target: created.username, details: { role: created.role } });
       return reply.code(201).send(created);
     } catch (error) {
       staffHttpError(error);
@@ -50,7 +55,10 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       request.log.info({ event: 'user_updated', staff: request.staff!.username, target: name, role, disabled, passwordReset: password !== undefined }, 'staff account changed');
       if (role !== undefined && role !== previous.role) {
         request.log.info({ event: 'authz_change', staff: request.staff!.username, target: name, from: previous.role, to: role }, 'staff role changed');
+        await record(request, { action: 'role_changed', target: previous.username, details: { from: previous.role, to: role } });
       }
+      if (disabled !== undefined && disabled !== previous.disabled) await record(request, { action: disabled ? 'staff_disabled' : 'staff_enabled', target: previous.username });
+      if (password !== undefined) await record(request, { action: 'password_reset', target: previous.username });
       return (await getStaff(deps.store, name))!;
     } catch (error) {
       staffHttpError(error);
@@ -74,8 +82,11 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   });
 
   app.delete('/api/sessions/:handle', { onRequest: admin, schema: { params: sessionHandleParamsSchema } }, async (request, reply) => {
-    if (!(await revokeSessionByHashPrefix(deps.store, request.params.handle))) throw new HttpError('NOT_FOUND', 'There is no such session.');
-    request.log.info({ event: 'session_expired', reason: 'revoked', staff: request.staff!.username, handle: request.params.handle }, 'session revoked');
+    const { handle } = request.params;
+    const owner = (await listSessions(deps.store, deps.clock)).find((session) => session.id === handle)?.username;
+    if (!(await revokeSessionByHashPrefix(deps.store, handle))) throw new HttpError('NOT_FOUND', 'There is no such session.');
+    request.log.info({ event: 'session_expired', reason: 'revoked', staff: request.staff!.username, handle }, 'session revoked');
+    await record(request, { action: 'session_ended', ...(owner ? { target: owner } : {}), details: { session: handle } });
     return reply.code(204).send();
   });
 };

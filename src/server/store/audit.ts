@@ -1,9 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
-import type { InferResult, Selectable } from 'kysely';
-import { createHash, randomFillSync } from 'node:crypto';
+import type { InferResult } from 'kysely';
+import { appendChainRows, timeOrderedId, type AuditContent, type AuditRow } from './audit-chain';
 import {
-  type AuditTable,
   type Clock,
   immediateTransaction,
   selectSync,
@@ -11,9 +10,9 @@ import {
   systemClock,
 } from './database';
 
-// The audit log (bff-api §4.3). Rows are only ever appended — triggers refuse UPDATE and DELETE —
-// and each carries the SHA-256 of the previous row, so an edit made behind the database's back
-// shows up in verifyAuditChain. A mark write appends an INTENT row before the upstream call and an
+// The audit log of mark changes. Rows are only ever appended — triggers refuse UPDATE and DELETE —
+// and each is chained to the previous one under the audit key (audit-chain.ts), so an edit made
+// behind the database's back shows up in the chain check (audit-verify.ts). A mark write appends an INTENT row before the upstream call and an
 // OUTCOME row after it: a crash in between leaves an intent that reads back as status 'unknown',
 // never a write without its entry.
 
@@ -107,77 +106,8 @@ export class AuditError extends Error {
   }
 }
 
-/** prev_hash of the very first row. */
-export const GENESIS_HASH = '0'.repeat(64);
-
-type AuditRow = Selectable<AuditTable>;
-type AuditContent = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
-
-// The columns a row's hash covers, in a fixed list: a column added by a later migration must not
-// silently change the hash of rows written before it existed.
-const HASHED_COLUMNS = [
-  'id',
-  'kind',
-  'refers_to',
-  'at',
-  'staff',
-  'chat_user',
-  'conversation_type',
-  'conversation_id',
-  'requested_json',
-  'before_json',
-  'after_json',
-  'status',
-  'upstream_code',
-  'message',
-  'reason',
-  'request_id',
-  'revert_of',
-] as const satisfies readonly (keyof AuditContent)[];
-
-const SORTED_HASHED_COLUMNS = [...HASHED_COLUMNS].sort();
-
-// `{"after_json":` … `,"at":` …: what JSON.stringify writes before each value of the sorted object.
-const CANONICAL_KEY_PREFIXES = SORTED_HASHED_COLUMNS.map((column, index) => `${index === 0 ? '{' : ','}${JSON.stringify(column)}:`);
-
-/**
- * Canonical JSON of a row's content: the hashed columns in sorted key order, absent = null — the
- * text JSON.stringify gives for such an object, written out directly (no object per row; bulk
- * jobs hash two rows per mark).
- */
-export function canonicalAuditContent(row: AuditContent): string {
-  let text = '';
-  for (let index = 0; index < SORTED_HASHED_COLUMNS.length; index++) {
-    const value = row[SORTED_HASHED_COLUMNS[index]!];
-    text += CANONICAL_KEY_PREFIXES[index]! + (value === null || value === undefined ? 'null' : JSON.stringify(value));
-  }
-  return `${text}}`;
-}
-
-export function chainHash(prevHash: string, row: AuditContent): string {
-  return createHash('sha256').update(prevHash + canonicalAuditContent(row)).digest('hex');
-}
-
-// Entry ids are UUIDv7: random, but starting with the time, so each new id lands at the end of the
-// id index instead of at a random page of it (half the cost of an append with random v4 ids).
-// Random hex digits drawn 16 ids' worth at a time (no Buffer per id).
-const ENTROPY_IDS = 256;
-let entropyHex = '';
-let entropyOffset = 0;
-const HEX_PER_ID = 20; // 80 random bits: 12 + 62 of them are used
-
-export function timeOrderedId(at: Date): string {
-  if (entropyOffset === entropyHex.length) {
-    entropyHex = randomFillSync(Buffer.alloc((ENTROPY_IDS * HEX_PER_ID) / 2)).toString('hex');
-    entropyOffset = 0;
-  }
-  const random = entropyHex.slice(entropyOffset, entropyOffset + HEX_PER_ID);
-  entropyOffset += HEX_PER_ID;
-  const time = Math.max(0, at.getTime()).toString(16).padStart(12, '0').slice(-12);
-  // version 7 in the 13th digit; the RFC 9562 variant (binary 10) in the top bits of the 17th.
-  const variant = ((parseInt(random[3]!, 16) & 0x3) | 0x8).toString(16);
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(7, 19)}`;
-}
+export { canonicalAuditContent, chainHash, GENESIS_HASH, timeOrderedId } from './audit-chain';
+export { verifyAuditChain, verifyAuditChainAsync, type AuditChainVerdict } from './audit-verify';
 
 function markStateJson(state: MarkState | null): string | null {
   return state === null ? null : JSON.stringify({ bits: [...state.bits], customMark: state.customMark });
@@ -211,6 +141,11 @@ function intentContent(intent: AuditIntent, at: Date): AuditContent {
     reason: intent.reason ?? null,
     request_id: intent.requestId,
     revert_of: intent.revertOf ?? null,
+    action: null,
+    target: null,
+    ip: null,
+    user_agent: null,
+    details_json: null,
   };
 }
 
@@ -233,49 +168,33 @@ function outcomeContent(outcome: AuditOutcome, at: Date): AuditContent {
     reason: null,
     request_id: null,
     revert_of: null,
+    action: null,
+    target: null,
+    ip: null,
+    user_agent: null,
+    details_json: null,
   };
 }
 
-// Bulk jobs append two rows per mark at the upstream rate, so the statements of an append are
-// prepared once per connection instead of being built and parsed for every row.
-type AppendStatements = {
-  lastHash: BetterSqlite3.Statement<[], { hash: string }>;
-  /** HASHED_COLUMNS' values in order, then prev_hash and hash (positional: no object per row). */
-  insert: BetterSqlite3.Statement<unknown[]>;
-  /** Whether an id is an intent, and whether it already has its outcome (through audit_outcome_of). */
-  intentState: BetterSqlite3.Statement<[string], { kind: AuditRow['kind']; completed: 0 | 1 }>;
-};
-const appendStatements = new WeakMap<BetterSqlite3.Database, AppendStatements>();
+// Whether an id is an intent, and whether it already has its outcome (through audit_outcome_of);
+// prepared once per connection.
+type IntentStateStatement = BetterSqlite3.Statement<[string], { kind: AuditRow['kind']; completed: 0 | 1 }>;
+const intentStatements = new WeakMap<BetterSqlite3.Database, IntentStateStatement>();
 
-function statementsFor(sqlite: BetterSqlite3.Database): AppendStatements {
-  let statements = appendStatements.get(sqlite);
-  if (!statements) {
-    const columns = [...HASHED_COLUMNS, 'prev_hash', 'hash'];
-    statements = {
-      lastHash: sqlite.prepare('SELECT hash FROM audit ORDER BY seq DESC LIMIT 1'),
-      insert: sqlite.prepare(`INSERT INTO audit (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`),
-      intentState: sqlite.prepare(
-        `SELECT kind, EXISTS (SELECT 1 FROM audit AS o WHERE o.refers_to = e.id AND o.refers_to IS NOT NULL) AS completed FROM audit AS e WHERE e.id = ?`,
-      ),
-    };
-    appendStatements.set(sqlite, statements);
+function statementsFor(sqlite: BetterSqlite3.Database): { intentState: IntentStateStatement } {
+  let intentState = intentStatements.get(sqlite);
+  if (!intentState) {
+    intentState = sqlite.prepare(
+      `SELECT kind, EXISTS (SELECT 1 FROM audit AS o WHERE o.refers_to = e.id AND o.refers_to IS NOT NULL) AS completed FROM audit AS e WHERE e.id = ?`,
+    );
+    intentStatements.set(sqlite, intentState);
   }
-  return statements;
+  return { intentState };
 }
 
 /** Appends rows to the chain. Call only inside an IMMEDIATE transaction (immediateTransaction). */
 function appendRows(store: Store, rows: AuditContent[]): void {
-  const statements = statementsFor(store.sqlite);
-  let prevHash = statements.lastHash.get()?.hash ?? GENESIS_HASH;
-  const values: unknown[] = new Array(HASHED_COLUMNS.length + 2);
-  for (const row of rows) {
-    const hash = chainHash(prevHash, row);
-    for (let index = 0; index < HASHED_COLUMNS.length; index++) values[index] = row[HASHED_COLUMNS[index]!] ?? null;
-    values[HASHED_COLUMNS.length] = prevHash;
-    values[HASHED_COLUMNS.length + 1] = hash;
-    statements.insert.run(values);
-    prevHash = hash;
-  }
+  appendChainRows(store, rows);
 }
 
 /** Writes one intent row per item, in one transaction, before the upstream write. Returns their ids. */
@@ -474,68 +393,6 @@ export function getAuditEntry(store: Store, id: string): AuditEntryView | null {
   if (typeof id !== 'string' || id.length === 0 || id.length > 64) return null;
   const row = selectSync(store, entriesQuery(store).where('e.id', '=', id))[0];
   return row ? toView(row) : null;
-}
-
-export type AuditChainVerdict = {
-  ok: boolean;
-  /** Rows found intact, in order, before the first problem (all rows when ok). */
-  checked: number;
-  /** Id of the first row that fails, or 'end-of-log' when rows are missing after the last one. */
-  brokenAt?: string;
-  problem?: string;
-};
-
-type ChainWalk = { prevHash: string; lastSeq: number; checked: number };
-const VERIFY_CHUNK_ROWS = 5_000;
-
-/**
- * Checks the next chunk of rows (by seq, so no statement stays open between chunks); a verdict when
- * the walk is over. The final chunk and the end-of-log check run in one synchronous step, so an
- * append cannot slip in between them.
- */
-function verifyChunk(store: Store, walk: ChainWalk, maxRows: number): AuditChainVerdict | null {
-  const rows = selectSync(store, store.db.selectFrom('audit').selectAll().where('seq', '>', walk.lastSeq).orderBy('seq', 'asc').limit(maxRows));
-  for (const row of rows) {
-    const broken = (problem: string): AuditChainVerdict => ({ ok: false, checked: walk.checked, brokenAt: row.id, problem });
-    // AUTOINCREMENT never reuses or skips a committed seq, so a gap means a removed row.
-    if (row.seq !== walk.lastSeq + 1) return broken('a row before this one is missing');
-    if (row.prev_hash !== walk.prevHash) return broken('this row does not link to the one before it');
-    if (chainHash(walk.prevHash, row) !== row.hash) return broken('this row was changed after it was written');
-    walk.prevHash = row.hash;
-    walk.lastSeq = row.seq;
-    walk.checked++;
-  }
-  if (rows.length === maxRows) return null;
-  // sqlite_sequence remembers the highest seq ever used: more than we saw means rows cut off the end.
-  const highest = store.sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit'`).get() as { seq: number } | undefined;
-  if ((highest?.seq ?? 0) > walk.lastSeq) {
-    return { ok: false, checked: walk.checked, brokenAt: 'end-of-log', problem: 'rows are missing after the last one' };
-  }
-  return { ok: true, checked: walk.checked };
-}
-
-const startWalk = (): ChainWalk => ({ prevHash: GENESIS_HASH, lastSeq: 0, checked: 0 });
-
-/**
- * Recomputes every row's hash and link, in append order, in one go. It holds the event loop for
- * about 12 µs per row; on a large log prefer verifyAuditChainAsync.
- */
-export function verifyAuditChain(store: Store): AuditChainVerdict {
-  const walk = startWalk();
-  for (;;) {
-    const verdict = verifyChunk(store, walk, VERIFY_CHUNK_ROWS);
-    if (verdict) return verdict;
-  }
-}
-
-/** verifyAuditChain in chunks, letting other requests run between them. */
-export async function verifyAuditChainAsync(store: Store, options: { chunkRows?: number } = {}): Promise<AuditChainVerdict> {
-  const walk = startWalk();
-  for (;;) {
-    const verdict = verifyChunk(store, walk, options.chunkRows ?? VERIFY_CHUNK_ROWS);
-    if (verdict) return verdict;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 // ---- CSV export ----

@@ -14,8 +14,11 @@ import {
   SqliteDriver,
   type SqliteDialectConfig,
 } from 'kysely';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { openKeyedChain } from './audit-repair';
+import { resolveAuditKey } from './audit-key';
 import { migrations } from './migrations';
 
 /** The database file inside MARKDESK_DATA_DIR; the server and the staff CLI both open this. */
@@ -55,13 +58,15 @@ export interface SessionsTable {
   user_agent: string;
 }
 
-export type AuditRowKind = 'intent' | 'outcome' | 'entry';
+export type AuditRowKind = 'intent' | 'outcome' | 'entry' | 'admin' | 'repair';
 export type AuditRowStatus = 'applied' | 'unchanged' | 'conflict' | 'failed';
 
 /**
  * One appended row of the audit log. An `intent` row is written before an upstream write and an
  * `outcome` row (refers_to = the intent's id) after it; an `entry` row is a one-shot entry that
- * needed no upstream write. JSON columns hold text so the hash covers exactly what is stored.
+ * needed no upstream write; an `admin` row is staff activity (action, target, ip, user_agent,
+ * details_json) and a `repair` row vouches, under the audit key, for an old row whose text SQLite
+ * could not store exactly. JSON columns hold text so the hash covers exactly what is stored.
  */
 export interface AuditTable {
   seq: Generated<number>;
@@ -84,6 +89,18 @@ export interface AuditTable {
   revert_of: string | null;
   prev_hash: string;
   hash: string;
+  action: string | null;
+  target: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details_json: string | null;
+}
+
+/** One row: the seq from which audit rows carry an HMAC, with a MAC of that seq under the audit key. */
+export interface AuditChainTable {
+  id: number;
+  keyed_from: number;
+  mac: string;
 }
 
 export interface MarkLabelsTable {
@@ -155,6 +172,7 @@ export interface Database {
   staff: StaffTable;
   sessions: SessionsTable;
   audit: AuditTable;
+  audit_chain: AuditChainTable;
   mark_labels: MarkLabelsTable;
   jobs: JobsTable;
   job_rows: JobRowsTable;
@@ -165,6 +183,8 @@ export type Store = {
   db: Kysely<Database>;
   /** The same single connection Kysely uses; for synchronous reads and `exclusive` writes. */
   sqlite: BetterSqlite3.Database;
+  /** The HMAC key of the audit chain; kept outside the database, never logged or sent. */
+  auditKey: Buffer;
   close(): Promise<void>;
 };
 
@@ -199,8 +219,12 @@ class MarkdeskSqliteDialect extends SqliteDialect {
   }
 }
 
-/** Opens (creating if needed) the database and brings its schema to the latest migration. */
-export async function openDatabase(options: { file: string }): Promise<Store> {
+/**
+ * Opens (creating if needed) the database and brings its schema to the latest migration. The audit
+ * key is the one given, else (for a file) the key file beside the database (created when there is
+ * none yet), else (in memory) a random one. Refuses a key that does not match the chain's record.
+ */
+export async function openDatabase(options: { file: string; auditKey?: Buffer }): Promise<Store> {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
   const sqlite = new BetterSqlite3(options.file);
   try {
@@ -217,11 +241,15 @@ export async function openDatabase(options: { file: string }): Promise<Store> {
   const db = new Kysely<Database>({ dialect: new MarkdeskSqliteDialect({ database: sqlite }) });
   try {
     await migrateToLatest(db);
+    const auditKey =
+      options.auditKey ?? (options.file === ':memory:' ? randomBytes(32) : resolveAuditKey({ dataDir: dirname(options.file) }).key);
+    const store: Store = { db, sqlite, auditKey, close: () => db.destroy() };
+    await exclusive(store, () => openKeyedChain(store));
+    return store;
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return { db, sqlite, close: () => db.destroy() };
 }
 
 /** Applies pending migrations; a no-op on an up-to-date database. */

@@ -7,6 +7,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 import { chatCaller, expectOk, type ChatCaller } from '../../emulator/test-support';
 import type { Role } from '../../shared/api/session';
 import { buildApp } from '../app';
+import type { AppDeps } from '../deps';
 import { createLoginThrottle } from '../auth/login-throttle';
 import { createSession } from '../auth/sessions';
 import { createStaff } from '../auth/staff';
@@ -41,6 +42,8 @@ export type TestBffOptions = {
   userSigTtlSeconds?: number;
   /** pino level of the app's log (info by default). */
   logLevel?: string;
+  /** How the audit chain check slices its work (AppDeps.auditVerify). */
+  auditVerify?: AppDeps['auditVerify'];
 };
 
 /**
@@ -181,6 +184,7 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
       mode: 'sandbox',
       chatApp: { sdkAppId: emulator.sdkAppId, region: null },
       version: 'test',
+      ...(options.auditVerify ? { auditVerify: options.auditVerify } : {}),
     },
     { publicOrigin: origin, logStream, ...(options.spaDir ? { spaDir: options.spaDir } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}) },
   );

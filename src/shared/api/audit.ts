@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { utf8ByteLength } from '../marks/utf8';
 import { bitIndexSchema, chatUserIdSchema, conversationSchema, conversationTypeSchema, markStateSchema } from '../marks/schemas';
 import { storableText } from '../text/storable';
+import { adminActionSchema, adminActivityListResponseSchema, auditKindSchema } from './admin-activity';
 import { MARK_RESULT_STATUSES, markReasonSchema } from './marks';
 import { isoDateTimeInputSchema, isoDateTimeSchema } from './time';
 
@@ -20,6 +21,10 @@ export type AuditStatus = z.infer<typeof auditStatusSchema>;
 
 export const auditQuerySchema = z
   .strictObject({
+    /** mark (default): mark entries; admin: admin activity (admins only). */
+    kind: optionalFilter(auditKindSchema),
+    /** With kind=admin: one action only. */
+    action: optionalFilter(adminActionSchema),
     chatUser: optionalFilter(chatUserIdSchema),
     conversationType: optionalFilter(conversationTypeSchema),
     /** Matches either type unless conversationType is given too. */
@@ -47,6 +52,10 @@ export const auditQuerySchema = z
   .refine((query) => query.from === undefined || query.to === undefined || query.from < query.to, {
     error: '"from" must be earlier than "to".',
     path: ['to'],
+  })
+  .refine((query) => query.action === undefined || query.kind === 'admin', {
+    error: 'An action filter needs kind=admin.',
+    path: ['action'],
   });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 /** What a client passes in (all strings optional; limit may be a number). */
@@ -54,6 +63,8 @@ export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 
 
 export const auditEntrySchema = z.object({
+  /** Always 'mark' from the server; admin activity has its own shape (admin-activity.ts). */
+  kind: z.literal('mark').optional(),
   id: z.string(),
   at: isoDateTimeSchema,
   /** The staff username who made the change. */
@@ -91,6 +102,9 @@ export const auditListResponseSchema = z.object({
 });
 export type AuditListResponse = z.infer<typeof auditListResponseSchema>;
 
+/** What GET /api/audit answers: mark entries, or admin activity with kind=admin. */
+export const auditAnyListResponseSchema = z.union([auditListResponseSchema, adminActivityListResponseSchema]);
+
 export const auditIdParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
 export type AuditIdParams = z.infer<typeof auditIdParamsSchema>;
 
@@ -106,11 +120,54 @@ export type RevertResponse = z.infer<typeof revertResponseSchema>;
 export const revertConflictDetailsSchema = z.object({ current: markStateSchema });
 export type RevertConflictDetails = z.infer<typeof revertConflictDetailsSchema>;
 
+/** `?expectHead=SEQ:HASH`: a head from an `audit_head` log line the chain must still reach. */
+export const auditVerifyQuerySchema = z.strictObject({
+  expectHead: optionalFilter(
+    z
+      .string()
+      .regex(/^[1-9]\d{0,14}:[0-9a-f]{64}$/, { error: 'expectHead is SEQ:HASH as an audit_head log line gives them (a number, a colon, 64 hex digits).' })
+      .transform((text) => {
+        const [seq, hash] = text.split(':') as [string, string];
+        return { seq: Number(seq), hash };
+      }),
+  ),
+});
+export type AuditVerifyQuery = z.infer<typeof auditVerifyQuerySchema>;
+
+/**
+ * missing-before: entries before this one were removed; unlinked: it does not link to the one
+ * before; changed: it was changed after it was written; missing-after: entries were cut off the
+ * end; start-record: the record of where signed entries begin is missing or was changed.
+ */
+export const chainProblemSchema = z.enum(['missing-before', 'unlinked', 'changed', 'missing-after', 'start-record']);
+export type ChainProblem = z.infer<typeof chainProblemSchema>;
+
+export const chainHeadSchema = z.object({ seq: z.int().positive(), hash: z.string() });
+
 export const auditVerifyResponseSchema = z.object({
   ok: z.boolean(),
   /** Entries checked. */
   checked: z.int().nonnegative(),
-  /** Id of the first entry whose hash does not chain; absent when ok. */
+  /** Id of the first entry that fails ('end-of-log', 'chain-start' for the log itself); absent when ok. */
   brokenAt: z.string().optional(),
+  /** With expectHead: true when the log no longer reaches that head (entries were cut off the end). */
+  truncated: z.boolean().optional(),
+  /** Every problem found (the check goes on past the first), at most 50. */
+  breaks: z.array(z.object({ at: z.string(), problem: chainProblemSchema })).optional(),
+  /** How many problems there are in all. */
+  breakCount: z.int().nonnegative().optional(),
+  /** Old entries accepted on the word of a signed repair entry (text the database could not store exactly). */
+  repaired: z.int().nonnegative().optional(),
+  /** The newest entry checked: compare it with the audit_head lines of the server log. */
+  head: chainHeadSchema.nullable().optional(),
 });
 export type AuditVerifyResponse = z.infer<typeof auditVerifyResponseSchema>;
+
+/** GET /api/audit/verify/progress: the check in progress, if any (one at a time, shared by everyone asking). */
+export const auditVerifyProgressSchema = z.object({
+  running: z.boolean(),
+  checked: z.int().nonnegative(),
+  /** Entries to check, as far as known when the check started (grows if entries are appended meanwhile). */
+  total: z.int().nonnegative(),
+});
+export type AuditVerifyProgress = z.infer<typeof auditVerifyProgressSchema>;

@@ -4,4 +4,6 @@ export const settingsKeys = {
   staff: () => [...settingsKeys.all, 'staff'] as const,
   sessions: () => [...settingsKeys.all, 'sessions'] as const,
   auditChain: () => [...settingsKeys.all, 'audit-chain'] as const,
+  auditChainProgress: () => [...settingsKeys.all, 'audit-chain-progress'] as const,
+  adminActivity: () => [...settingsKeys.all, 'admin-activity'] as const,
 };

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import { auditVerifyResponseSchema, type AuditVerifyResponse } from '../../../../shared/api/audit';
+import { auditVerifyProgressSchema, auditVerifyResponseSchema, type AuditVerifyResponse } from '../../../../shared/api/audit';
 import { apiRequest } from '../../../lib/api-client';
 import { settingsKeys } from './keys';
 
@@ -10,4 +10,18 @@ export function verifyAuditChain(signal?: AbortSignal): Promise<AuditVerifyRespo
 
 export function auditChainQueryOptions() {
   return queryOptions({ queryKey: settingsKeys.auditChain(), queryFn: ({ signal }) => verifyAuditChain(signal), staleTime: 0 });
+}
+
+/** How often the progress of a running check is asked for. */
+const PROGRESS_POLL_MS = 500;
+
+/** GET /api/audit/verify/progress, polled while a check runs (the check is shared by everyone asking). */
+export function auditChainProgressQueryOptions(running: boolean) {
+  return queryOptions({
+    queryKey: settingsKeys.auditChainProgress(),
+    queryFn: ({ signal }) => apiRequest('/api/audit/verify/progress', { schema: auditVerifyProgressSchema, signal }),
+    enabled: running,
+    refetchInterval: running ? PROGRESS_POLL_MS : false,
+    staleTime: 0,
+  });
 }

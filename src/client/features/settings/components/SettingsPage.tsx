@@ -4,19 +4,21 @@ import Tabs from '@mui/material/Tabs';
 import { useSearchParams } from 'react-router';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../../lib/i18n/translate';
+import { AdminActivitySection } from './AdminActivitySection';
 import { AuditChainSection } from './AuditChainSection';
 import { LabelsSection } from './LabelsSection';
 import { SessionsSection } from './SessionsSection';
 import { StaffSection } from './StaffSection';
 import { PageHeader } from '../../../components/PageHeader';
 
-const TABS = ['labels', 'staff', 'sessions', 'audit'] as const;
+const TABS = ['labels', 'staff', 'sessions', 'activity', 'audit'] as const;
 type SettingsTab = (typeof TABS)[number];
 
 const TAB_LABEL: Record<SettingsTab, PlainMessageKey> = {
   labels: 'settings.tab.labels',
   staff: 'settings.tab.staff',
   sessions: 'settings.tab.sessions',
+  activity: 'settings.tab.activity',
   audit: 'settings.tab.audit',
 };
 
@@ -24,7 +26,7 @@ function isTab(value: string | null): value is SettingsTab {
   return (TABS as readonly (string | null)[]).includes(value);
 }
 
-/** Settings (admins only; the route checks): `/settings?tab=labels|staff|sessions|audit`. */
+/** Settings (admins only; the route checks): `/settings?tab=labels|staff|sessions|activity|audit`. */
 export default function SettingsPage() {
   const t = useT();
   const [searchParams, setSearchParams] = useSearchParams();
@@ -51,6 +53,7 @@ export default function SettingsPage() {
         {tab === 'labels' ? <LabelsSection /> : null}
         {tab === 'staff' ? <StaffSection /> : null}
         {tab === 'sessions' ? <SessionsSection /> : null}
+        {tab === 'activity' ? <AdminActivitySection /> : null}
         {tab === 'audit' ? <AuditChainSection /> : null}
       </Box>
     </Box>

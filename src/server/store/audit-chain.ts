@@ -1,0 +1,191 @@
+// How audit rows are chained. Each row stores the hash of the row before it (prev_hash) and its own
+// hash over prev_hash + its canonical content. Rows written before the keyed chain existed carry a
+// plain SHA-256 and stay exactly as they are; every later row carries an HMAC-SHA-256 under the
+// audit key (audit-key.ts), so rewriting a row and recomputing the hashes after it needs the key.
+// The first keyed row's MAC covers the last plain hash, so rewriting the old rows breaks that link.
+// Where keyed rows begin is recorded once in audit_chain, with a MAC of that seq: without the key
+// nobody can move the boundary to pass keyed rows off as old plain ones.
+import { createHash, createHmac, randomFillSync } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { AuditTable, Store } from './database';
+
+export type AuditRow = Selectable<AuditTable>;
+export type AuditContent = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
+
+/** prev_hash of the very first row. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+// The columns a plain (pre-key) row's hash covers, in a fixed list: a column added later must not
+// change the hash of rows written before it existed.
+export const HASHED_COLUMNS = [
+  'id',
+  'kind',
+  'refers_to',
+  'at',
+  'staff',
+  'chat_user',
+  'conversation_type',
+  'conversation_id',
+  'requested_json',
+  'before_json',
+  'after_json',
+  'status',
+  'upstream_code',
+  'message',
+  'reason',
+  'request_id',
+  'revert_of',
+] as const satisfies readonly (keyof AuditContent)[];
+
+/** What a keyed row's MAC covers: the plain list and the columns admin and repair rows added. */
+export const KEYED_COLUMNS = [...HASHED_COLUMNS, 'action', 'target', 'ip', 'user_agent', 'details_json'] as const satisfies readonly (keyof AuditContent)[];
+
+type Canonical = { columns: readonly (keyof AuditContent)[]; prefixes: string[] };
+
+function canonicalForm(columns: readonly (keyof AuditContent)[]): Canonical {
+  const sorted = [...columns].sort();
+  // `{"after_json":` … `,"at":` …: what JSON.stringify writes before each value of the sorted object.
+  return { columns: sorted, prefixes: sorted.map((column, index) => `${index === 0 ? '{' : ','}${JSON.stringify(column)}:`) };
+}
+
+const PLAIN = canonicalForm(HASHED_COLUMNS);
+const KEYED = canonicalForm(KEYED_COLUMNS);
+
+function canonical(form: Canonical, row: AuditContent): string {
+  let text = '';
+  for (let index = 0; index < form.columns.length; index++) {
+    const value = row[form.columns[index]!];
+    text += form.prefixes[index]! + (value === null || value === undefined ? 'null' : JSON.stringify(value));
+  }
+  return `${text}}`;
+}
+
+/**
+ * Canonical JSON of a plain row's content: the hashed columns in sorted key order, absent = null —
+ * the text JSON.stringify gives for such an object, written out directly (no object per row).
+ */
+export function canonicalAuditContent(row: AuditContent): string {
+  return canonical(PLAIN, row);
+}
+
+/** The plain SHA-256 link of rows written before the keyed chain. */
+export function chainHash(prevHash: string, row: AuditContent): string {
+  return createHash('sha256').update(prevHash + canonical(PLAIN, row)).digest('hex');
+}
+
+/** The HMAC-SHA-256 link of every row since. */
+export function keyedChainHash(key: Buffer, prevHash: string, row: AuditContent): string {
+  return createHmac('sha256', key).update(prevHash + canonical(KEYED, row)).digest('hex');
+}
+
+// SQLite stores text as UTF-8, which cannot hold a lone UTF-16 surrogate: it is stored as U+FFFD.
+// A keyed row is hashed over the text as it will be stored, so it always re-hashes exactly.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function storableText(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+// Entry ids are UUIDv7: random, but starting with the time, so each new id lands at the end of the
+// id index instead of at a random page of it. Random hex digits are drawn many ids at a time.
+const ENTROPY_IDS = 256;
+let entropyHex = '';
+let entropyOffset = 0;
+const HEX_PER_ID = 20; // 80 random bits: 12 + 62 of them are used
+
+export function timeOrderedId(at: Date): string {
+  if (entropyOffset === entropyHex.length) {
+    entropyHex = randomFillSync(Buffer.alloc((ENTROPY_IDS * HEX_PER_ID) / 2)).toString('hex');
+    entropyOffset = 0;
+  }
+  const random = entropyHex.slice(entropyOffset, entropyOffset + HEX_PER_ID);
+  entropyOffset += HEX_PER_ID;
+  const time = Math.max(0, at.getTime()).toString(16).padStart(12, '0').slice(-12);
+  // version 7 in the 13th digit; the RFC 9562 variant (binary 10) in the top bits of the 17th.
+  const variant = ((parseInt(random[3]!, 16) & 0x3) | 0x8).toString(16);
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(7, 19)}`;
+}
+
+/** An empty row content; callers fill in what their kind of row carries. */
+export function blankContent(id: string, kind: AuditContent['kind'], at: string): AuditContent {
+  return {
+    id,
+    kind,
+    refers_to: null,
+    at,
+    staff: null,
+    chat_user: null,
+    conversation_type: null,
+    conversation_id: null,
+    requested_json: null,
+    before_json: null,
+    after_json: null,
+    status: null,
+    upstream_code: null,
+    message: null,
+    reason: null,
+    request_id: null,
+    revert_of: null,
+    action: null,
+    target: null,
+    ip: null,
+    user_agent: null,
+    details_json: null,
+  };
+}
+
+// Bulk jobs append a row per mark at the upstream rate: the statements are prepared once per connection.
+type AppendStatements = {
+  lastHash: BetterSqlite3.Statement<[], { hash: string }>;
+  /** KEYED_COLUMNS' values in order, then prev_hash and hash (positional: no object per row). */
+  insert: BetterSqlite3.Statement<unknown[]>;
+};
+const appendStatements = new WeakMap<BetterSqlite3.Database, AppendStatements>();
+
+function statementsFor(sqlite: BetterSqlite3.Database): AppendStatements {
+  let statements = appendStatements.get(sqlite);
+  if (!statements) {
+    const columns = [...KEYED_COLUMNS, 'prev_hash', 'hash'];
+    statements = {
+      lastHash: sqlite.prepare('SELECT hash FROM audit ORDER BY seq DESC LIMIT 1'),
+      insert: sqlite.prepare(`INSERT INTO audit (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`),
+    };
+    appendStatements.set(sqlite, statements);
+  }
+  return statements;
+}
+
+/** Appends keyed rows to the chain. Call only inside an IMMEDIATE transaction. */
+export function appendChainRows(store: Store, rows: readonly AuditContent[]): void {
+  const statements = statementsFor(store.sqlite);
+  let prevHash = statements.lastHash.get()?.hash ?? GENESIS_HASH;
+  const values: unknown[] = new Array(KEYED_COLUMNS.length + 2);
+  for (const row of rows) {
+    for (let index = 0; index < KEYED_COLUMNS.length; index++) {
+      const column = KEYED_COLUMNS[index]!;
+      const value = row[column];
+      if (typeof value === 'string' && LONE_SURROGATE.test(value)) (row as Record<string, unknown>)[column] = storableText(value);
+      LONE_SURROGATE.lastIndex = 0;
+      values[index] = row[column] ?? null;
+    }
+    const hash = keyedChainHash(store.auditKey, prevHash, row);
+    values[KEYED_COLUMNS.length] = prevHash;
+    values[KEYED_COLUMNS.length + 1] = hash;
+    statements.insert.run(values);
+    prevHash = hash;
+  }
+}
+
+// ---- where the keyed rows start ----
+
+export function keyedStartMac(key: Buffer, keyedFrom: number): string {
+  return createHmac('sha256', key).update(`markdesk audit chain: keyed from seq ${keyedFrom}`).digest('hex');
+}
+
+/** The seq of the first keyed row, when its record is there and carries a valid MAC; else null. */
+export function readKeyedStart(store: Store): number | null {
+  const record = store.sqlite.prepare('SELECT keyed_from, mac FROM audit_chain WHERE id = 1').get() as { keyed_from: number; mac: string } | undefined;
+  if (!record || keyedStartMac(store.auditKey, record.keyed_from) !== record.mac) return null;
+  return record.keyed_from;
+}

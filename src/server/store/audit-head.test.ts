@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { recordEntries, type AuditOneShotEntry } from './audit';
+import { createHeadAnchor } from './audit-head';
+import { openDatabase } from './database';
+import { createFakeClock } from './fake-clock';
+
+const entry = (i: number): AuditOneShotEntry => ({
+  staff: 'rita',
+  chatUser: 'user0',
+  conversation: { type: 'c2c', id: 'user1' },
+  requested: { setBits: [0], clearBits: [] },
+  before: null,
+  after: null,
+  status: 'failed',
+  requestId: `r${i}`,
+});
+
+describe('head anchoring', () => {
+  it('logs every 1,000th row, the head after 10 minutes when it moved, and the head at shutdown', async () => {
+    const store = await openDatabase({ file: ':memory:' });
+    const clock = createFakeClock();
+    const logged: number[] = [];
+    const hashes = new Map<number, string>();
+    await recordEntries(store, [entry(0)], clock);
+    const anchor = createHeadAnchor({ store, clock, everyEntries: 10, everyMs: 600_000, log: ({ seq, hash }) => (logged.push(seq), hashes.set(seq, hash)) });
+    expect(logged).toEqual([1]); // at start
+
+    await recordEntries(store, Array.from({ length: 24 }, (_, i) => entry(i)), clock); // up to seq 25
+    anchor.check();
+    expect(logged).toEqual([1, 10, 20]);
+    clock.advance(599_999);
+    anchor.check();
+    expect(logged).toEqual([1, 10, 20]);
+    clock.advance(1);
+    anchor.check();
+    expect(logged).toEqual([1, 10, 20, 25]);
+    clock.advance(600_000);
+    anchor.check(); // the head did not move: nothing
+    expect(logged).toEqual([1, 10, 20, 25]);
+    await recordEntries(store, [entry(99)], clock);
+    anchor.flush();
+    expect(logged).toEqual([1, 10, 20, 25, 26]);
+    const row = store.sqlite.prepare('SELECT hash FROM audit WHERE seq = 20').get() as { hash: string };
+    expect(hashes.get(20)).toBe(row.hash);
+    await store.close();
+  });
+});

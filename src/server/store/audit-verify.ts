@@ -1,0 +1,208 @@
+// The chain check. It walks every row in append order and recomputes its link: plain SHA-256 below
+// the recorded start of the keyed chain, HMAC-SHA-256 under the audit key from there on. It does not
+// stop at the first problem: each row is checked against what is stored before it, so one edit is
+// one break and a later edit is reported too. It runs in slices of a time budget with the event
+// loop free between them, so other requests keep being answered on a large log.
+import { chainHash, keyedChainHash, readKeyedStart, type AuditRow } from './audit-chain';
+import { repairHolds, type RepairDetails } from './audit-repair';
+import type { Store } from './database';
+
+/**
+ * missing-before: rows before this one were removed; unlinked: its prev_hash is not the hash of the
+ * row before; changed: its content no longer gives its hash; missing-after: rows were cut off the
+ * end; start-record: the record of where keyed rows begin is missing or was changed.
+ */
+export const CHAIN_PROBLEMS = ['missing-before', 'unlinked', 'changed', 'missing-after', 'start-record'] as const;
+export type ChainProblem = (typeof CHAIN_PROBLEMS)[number];
+export type ChainBreak = { at: string; seq?: number; problem: ChainProblem };
+
+export type AuditChainVerdict = {
+  ok: boolean;
+  /** Rows checked. */
+  checked: number;
+  /** Where the first problem is: a row id, 'end-of-log', or 'chain-start' (the keyed start record). */
+  brokenAt?: string;
+  problem?: ChainProblem;
+  /** The problems found, in log order, at most MAX_REPORTED_BREAKS of them. */
+  breaks: ChainBreak[];
+  /** How many problems there are in all. */
+  breakCount: number;
+  /** Old rows accepted because a keyed repair entry vouches for them (audit-repair.ts). */
+  repaired: number;
+  /** The last row checked. */
+  head: { seq: number; hash: string } | null;
+};
+
+export type ChainProgress = { checked: number; total: number };
+
+export const MAX_REPORTED_BREAKS = 50;
+/** Time a slice may hold the event loop; well under what a person notices. */
+export const VERIFY_SLICE_BUDGET_MS = 25;
+const CHUNK_ROWS = 2_000;
+
+export type VerifyOptions = {
+  /** Milliseconds per slice (VERIFY_SLICE_BUDGET_MS). A slice ends once this much time is used. */
+  budgetMs?: number;
+  /** The time source for the budget (performance.now); tests pass their own. */
+  now?: () => number;
+  /** Rows read per query. */
+  chunkRows?: number;
+  /** Runs between slices (setImmediate by default). */
+  pause?: () => Promise<void>;
+  onProgress?: (progress: ChainProgress) => void;
+};
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** One walk over the chain, advanced a slice at a time. */
+export class ChainWalk {
+  private readonly keyedFrom: number;
+  private readonly repairs = new Map<string, { details: RepairDetails; repairSeq: number }>();
+  /** Rows accepted on the word of a repair row not yet reached: repair seq → rows. */
+  private readonly pending = new Map<number, AuditRow[]>();
+  private readonly breaks: ChainBreak[] = [];
+  private breakCount = 0;
+  private repaired = 0;
+  private prevHash = '0'.repeat(64);
+  private lastSeq = 0;
+  private checked = 0;
+  private buffer: AuditRow[] = [];
+  private finished = false;
+  private total: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: VerifyOptions = {},
+  ) {
+    const start = readKeyedStart(store);
+    if (start === null) this.report({ at: 'chain-start', problem: 'start-record' });
+    // Without a trustworthy start, every row must carry a valid MAC.
+    this.keyedFrom = start ?? 1;
+    for (const row of store.sqlite.prepare(`SELECT seq, details_json FROM audit WHERE kind = 'repair' ORDER BY seq`).all() as { seq: number; details_json: string }[]) {
+      try {
+        const details = JSON.parse(row.details_json) as RepairDetails;
+        if (typeof details.id === 'string') this.repairs.set(details.id, { details, repairSeq: row.seq });
+      } catch {
+        // A repair row that is not JSON vouches for nothing (and fails its own MAC if it was edited).
+      }
+    }
+    this.total = this.highestSeq();
+  }
+
+  progress(): ChainProgress {
+    return { checked: this.checked, total: Math.max(this.total, this.checked) };
+  }
+
+  private highestSeq(): number {
+    const row = this.store.sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit'`).get() as { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
+  private report(problem: ChainBreak): void {
+    this.breakCount++;
+    if (this.breaks.length < MAX_REPORTED_BREAKS) this.breaks.push(problem);
+  }
+
+  private check(row: AuditRow): void {
+    const broken = (problem: ChainProblem) => this.report({ at: row.id, seq: row.seq, problem });
+    const keyed = row.seq >= this.keyedFrom;
+    const expected = keyed ? keyedChainHash(this.store.auditKey, row.prev_hash, row) : chainHash(row.prev_hash, row);
+    // AUTOINCREMENT never reuses or skips a committed seq, so a gap means removed rows.
+    if (row.seq !== this.lastSeq + 1) broken('missing-before');
+    else if (row.prev_hash !== this.prevHash) broken('unlinked');
+    else if (expected !== row.hash) {
+      const repair = keyed ? undefined : this.repairs.get(row.id);
+      if (repair && repair.repairSeq > row.seq && repairHolds(row, repair.details)) {
+        this.pending.set(repair.repairSeq, [...(this.pending.get(repair.repairSeq) ?? []), row]);
+      } else broken('changed');
+    }
+    // A repair row vouches for its rows only when it is intact itself.
+    const vouched = this.pending.get(row.seq);
+    if (vouched) {
+      this.pending.delete(row.seq);
+      const intact = row.kind === 'repair' && expected === row.hash && row.prev_hash === this.prevHash;
+      if (intact) this.repaired += vouched.length;
+      else for (const target of vouched) this.report({ at: target.id, seq: target.seq, problem: 'changed' });
+    }
+    this.prevHash = row.hash;
+    this.lastSeq = row.seq;
+    this.checked++;
+  }
+
+  /** Checks rows until the budget is used or the log ends; true once the walk is over. */
+  step(): boolean {
+    if (this.finished) return true;
+    const now = this.options.now ?? (() => performance.now());
+    const budget = this.options.budgetMs ?? VERIFY_SLICE_BUDGET_MS;
+    const started = now();
+    for (;;) {
+      if (this.buffer.length === 0) {
+        this.buffer = this.store.sqlite
+          .prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?')
+          .all(this.lastSeq, this.options.chunkRows ?? CHUNK_ROWS) as AuditRow[];
+        // The last read and the end-of-log check happen in one synchronous step: no append between.
+        if (this.buffer.length === 0) return this.finish();
+      }
+      this.check(this.buffer.shift()!);
+      if (now() - started >= budget) return false;
+    }
+  }
+
+  private finish(): true {
+    // sqlite_sequence remembers the highest seq ever used: more than we saw means rows cut off the end.
+    if (this.highestSeq() > this.lastSeq) this.report({ at: 'end-of-log', problem: 'missing-after' });
+    for (const rows of this.pending.values()) {
+      for (const row of rows) this.report({ at: row.id, seq: row.seq, problem: 'changed' });
+    }
+    this.pending.clear();
+    this.breaks.sort((a, b) => (a.seq ?? (a.at === 'chain-start' ? 0 : Infinity)) - (b.seq ?? (b.at === 'chain-start' ? 0 : Infinity)));
+    this.finished = true;
+    return true;
+  }
+
+  verdict(): AuditChainVerdict {
+    const first = this.breaks[0];
+    return {
+      ok: this.breakCount === 0,
+      checked: this.checked,
+      ...(first ? { brokenAt: first.at, problem: first.problem } : {}),
+      breaks: [...this.breaks],
+      breakCount: this.breakCount,
+      repaired: this.repaired,
+      head: this.lastSeq === 0 ? null : { seq: this.lastSeq, hash: this.prevHash },
+    };
+  }
+}
+
+/** The whole check in one go, holding the event loop throughout; for tests and small logs. */
+export function verifyAuditChain(store: Store): AuditChainVerdict {
+  const walk = new ChainWalk(store, { budgetMs: Infinity });
+  while (!walk.step());
+  return walk.verdict();
+}
+
+/** The check in time-budgeted slices, letting other work run between them. */
+export async function verifyAuditChainAsync(store: Store, options: VerifyOptions = {}): Promise<AuditChainVerdict> {
+  const walk = new ChainWalk(store, options);
+  while (!walk.step()) {
+    options.onProgress?.(walk.progress());
+    await (options.pause ?? nextTurn)();
+  }
+  options.onProgress?.(walk.progress());
+  return walk.verdict();
+}
+
+/**
+ * Whether the log still reaches a head logged earlier (`{seq, hash}` of an audit_head line):
+ * false when there is no row at that seq any more or it has another hash — rows were cut off the
+ * end, even if sqlite_sequence was lowered to hide it.
+ */
+export function reachesHead(store: Store, head: { seq: number; hash: string }): boolean {
+  const row = store.sqlite.prepare('SELECT hash FROM audit WHERE seq = ?').get(head.seq) as { hash: string } | undefined;
+  return row?.hash === head.hash;
+}
+
+/** The newest row's seq and hash, or null on an empty log. */
+export function chainHead(store: Store): { seq: number; hash: string } | null {
+  return (store.sqlite.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ?? null;
+}
