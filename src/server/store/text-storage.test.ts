@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storableString } from '../../shared/text/storable-arbitraries';
 import { isStorableText } from '../../shared/text/storable';
-import { chainHash, recordEntries } from './audit';
+import { recordEntries } from './audit';
+import { keyedChainHash } from './audit-chain';
 import { openDatabase, type Store } from './database';
 import { createFakeClock } from './fake-clock';
 import { getLabels, replaceLabels } from './labels';
@@ -21,7 +22,7 @@ afterEach(async () => {
 // Guarded by the predicate itself, so the property covers exactly what the API lets in.
 const accepted = storableString.filter(isStorableText);
 
-type RawAuditRow = Parameters<typeof chainHash>[1] & { prev_hash: string; hash: string };
+type RawAuditRow = Parameters<typeof keyedChainHash>[2] & { prev_hash: string; hash: string };
 
 describe('storable text at the storage level', () => {
   it('an audit entry holds its reason, custom mark and message exactly, and its raw row re-hashes to the stored hash', async () => {
@@ -53,7 +54,7 @@ describe('storable text at the storage level', () => {
         expect(JSON.parse(row.requested_json as string)).toMatchObject({ customMark });
         expect(JSON.parse(row.after_json as string)).toMatchObject({ customMark });
         const { prev_hash: prevHash, hash, ...content } = row;
-        expect(chainHash(prevHash, content)).toBe(hash);
+        expect(keyedChainHash(store.auditKey, prevHash, content)).toBe(hash);
       }),
     );
   });
