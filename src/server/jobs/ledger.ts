@@ -103,6 +103,8 @@ export function applyLedgerCommit(store: Store, commit: LedgerCommit): number[] 
 export type JobLedger = {
   /** Resolves once the commit is durable, with the ids of the announcements it made. */
   commit(commit: LedgerCommit): Promise<number[]>;
+  /** Gets ready for commits soon (a job is being uploaded or started), so the first one does not wait for a thread to start. */
+  warm(): void;
   close(): Promise<void>;
 };
 
@@ -110,6 +112,7 @@ export type JobLedger = {
 export function inlineLedger(store: Store): JobLedger {
   return {
     commit: (commit) => immediateTransaction(store, () => applyLedgerCommit(store, commit)),
+    warm() {},
     close: async () => {},
   };
 }
@@ -120,16 +123,42 @@ export type LedgerReply = { id: number; ids: number[] } | { id: number; error: s
 /** One worker thread and the commits it still owes an answer. */
 type LedgerThread = { worker: Worker; waiting: Map<number, { resolve: (ids: number[]) => void; reject: (error: Error) => void }>; gone: boolean };
 
+/** A worker with nothing to commit for this long is retired (it holds a V8 heap of its own); the next commit starts another. */
+const IDLE_RETIRE_MS = 60_000;
+
 /**
  * Commits on a worker thread with its own connection to the database file (WAL: the two
  * connections take turns writing; readers never wait). If the worker dies, the commits it owed
  * fail — the job stops with Markdesk's "unexpected error" message — and the next commit starts a
- * new worker, so resuming the job works without a restart of the server.
+ * new worker, so resuming the job works without a restart of the server. The worker runs only
+ * while jobs need it: it is started when a job is uploaded or started (warm) and retired after a
+ * minute without commits.
  */
 export function workerLedger(databaseFile: string, auditKey?: Buffer): JobLedger {
   let nextId = 0;
   let closing = false;
   let thread: LedgerThread | null = null;
+  let idleTimer: NodeJS.Timeout | null = null;
+
+  function retireWhenIdle(current: LedgerThread): void {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      idleTimer = null;
+      if (closing || thread !== current || current.waiting.size > 0) return;
+      thread = null;
+      current.gone = true;
+      current.worker.postMessage('close');
+    }, IDLE_RETIRE_MS);
+    idleTimer.unref();
+  }
+
+  function running(): LedgerThread {
+    if (thread === null || thread.gone) {
+      thread = start();
+      retireWhenIdle(thread);
+    }
+    return thread;
+  }
 
   function start(): LedgerThread {
     const current: LedgerThread = { worker: startLedgerWorker(databaseFile, auditKey), waiting: new Map(), gone: false };
@@ -145,7 +174,10 @@ export function workerLedger(databaseFile: string, auditKey?: Buffer): JobLedger
       waiting.delete(reply.id);
       // Referenced only while a commit is in flight (or the ledger is closing): an idle ledger
       // must not keep a stopping process alive.
-      if (waiting.size === 0 && !closing) worker.unref();
+      if (waiting.size === 0 && !closing) {
+        worker.unref();
+        retireWhenIdle(current);
+      }
       if ('error' in reply) pending?.reject(new Error(`the job ledger could not commit: ${reply.error}`));
       else pending?.resolve(reply.ids);
     });
@@ -157,8 +189,7 @@ export function workerLedger(databaseFile: string, auditKey?: Buffer): JobLedger
   return {
     commit(commit) {
       if (closing) return Promise.reject(new Error('the job ledger is closed'));
-      if (thread === null || thread.gone) thread = start();
-      const { worker, waiting } = thread;
+      const { worker, waiting } = running();
       const id = nextId++;
       return new Promise((resolve, reject) => {
         if (waiting.size === 0) worker.ref();
@@ -166,8 +197,12 @@ export function workerLedger(databaseFile: string, auditKey?: Buffer): JobLedger
         worker.postMessage({ id, commit });
       });
     },
+    warm() {
+      if (!closing) running();
+    },
     async close() {
       closing = true;
+      if (idleTimer) clearTimeout(idleTimer);
       if (thread === null || thread.gone) return;
       const { worker } = thread;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -69,6 +69,8 @@ export type JobRunner = {
   /** Goes on with a paused job, or tries a failed one again. */
   resume(jobId: string): Promise<JobStatus>;
   cancel(jobId: string): Promise<JobStatus>;
+  /** A job is about to be checked or started: get the ledger ready, so its first write does not wait for it. */
+  warm(): void;
   /** At server start: drops unfinished uploads, goes on with running jobs, settles cancelled ones. */
   resumeInterrupted(): Promise<void>;
   /** Resolves once no work is going on for the job (tests, shutdown). */
@@ -236,7 +238,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     list(limit) {
       return listJobs(store, limit).map(statusOf);
     },
+    warm() {
+      core.ledger.warm();
+    },
     async start(jobId, staff) {
+      core.ledger.warm();
       const job = await control(jobId, 'start', 'started', { startedBy: staff, startedAt: core.clock.now().toISOString() });
       core.log.info({ event: 'sensitive_update', job: jobId, staff, rows: job.validRows }, 'bulk job started');
       ensureWork(jobId);

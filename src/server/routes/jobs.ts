@@ -73,7 +73,11 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/api/jobs',
     { onRequest: requireRole('editor'), schema: { consumes: ['text/csv'], response: { 201: jobCheckedResponseSchema } } },
-    async (request, reply) => upload(deps, request, reply),
+    async (request, reply) => {
+      // A job is on its way: the ledger's thread starts while the file is read, not at Start.
+      runner.warm();
+      return upload(deps, request, reply);
+    },
   );
 
   app.get(
