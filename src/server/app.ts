@@ -8,6 +8,7 @@ import { registerSessionAuth } from './http/auth';
 import { HttpError, errorHandler, sendError } from './http/errors';
 import { isApiRequest, registerSecurity } from './http/security';
 import { registerSpa } from './http/spa';
+import { DEFAULT_HTTP_TIMEOUTS, registerBodyDeadline, serverTimeoutOptions, type HttpTimeouts } from './http/timeouts';
 import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { chatUserRoutes } from './routes/chat-users';
@@ -25,6 +26,8 @@ export type AppOptions = {
   /** Where pino writes JSON lines (tests capture them); stdout by default. */
   logStream?: DestinationStream;
   logLevel?: string;
+  /** How long clients may take to send requests (http/timeouts.ts); tests shorten them. */
+  timeouts?: Partial<HttpTimeouts>;
 };
 
 /** JSON routes take at most 64 KB (bff-api: body limit); the CSV upload sets its own. */
@@ -32,7 +35,9 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 
 /** Builds the Fastify instance; tests use `inject`, main.ts listens. */
 export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
+    ...serverTimeoutOptions(timeouts),
     logger: {
       level: options.logLevel ?? 'info',
       ...(options.logStream ? { stream: options.logStream } : {}),
@@ -52,6 +57,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // First of all hooks, so that a body is timed even when the request is refused before it is read.
+  registerBodyDeadline(app, { bodyMs: timeouts.bodyMs, longUploadRoutes: new Set([JOB_UPLOAD_ROUTE]) });
   // Graceful shutdown: close() waits for every connection to end. Idle keep-alive ones are closed
   // at once; one busy with a request would stay open after its answer (for the 72 s keep-alive),
   // so answers sent while closing tell the client to hang up, and a request that still arrives on

@@ -6,7 +6,7 @@ import type { EmulatorStats } from '../../emulator/stats';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server';
 import { chatCaller, expectOk, type ChatCaller } from '../../emulator/test-support';
 import type { Role } from '../../shared/api/session';
-import { buildApp } from '../app';
+import { buildApp, type AppOptions } from '../app';
 import { createLoginThrottle } from '../auth/login-throttle';
 import { createSession } from '../auth/sessions';
 import { createStaff } from '../auth/staff';
@@ -41,6 +41,8 @@ export type TestBffOptions = {
   userSigTtlSeconds?: number;
   /** pino level of the app's log (info by default). */
   logLevel?: string;
+  /** Shorter request timeouts for a test that trickles a request over a real socket. */
+  timeouts?: AppOptions['timeouts'];
 };
 
 /**
@@ -182,7 +184,7 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
       chatApp: { sdkAppId: emulator.sdkAppId, region: null },
       version: 'test',
     },
-    { publicOrigin: origin, logStream, ...(options.spaDir ? { spaDir: options.spaDir } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}) },
+    { publicOrigin: origin, logStream, ...(options.spaDir ? { spaDir: options.spaDir } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}), ...(options.timeouts ? { timeouts: options.timeouts } : {}) },
   );
 
   const exchanges: Exchange[] = [];
