@@ -4,7 +4,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import type { AppDeps } from './deps';
-import { registerSessionAuth } from './http/auth';
+import { registerSessionAuth, requireRole } from './http/auth';
 import { HttpError, errorHandler, sendError } from './http/errors';
 import { isApiRequest, registerSecurity } from './http/security';
 import { registerSpa } from './http/spa';
@@ -77,7 +77,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Markdesk API', version: deps.version, description: 'The backend-for-frontend of Markdesk (bff-api.md).' },
+      info: { title: 'Markdesk API', version: deps.version, description: 'The backend-for-frontend of Markdesk.' },
     },
     transform: jsonSchemaTransform,
   });
@@ -98,7 +98,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(staffRoutes, deps);
   await app.register(jobRoutes, deps);
 
-  app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
+  // Staff only: the document maps every route, parameter and error of the API and names the
+  // version running — a head start for someone probing from outside, and of no use to anyone
+  // who cannot sign in. A signed-in browser opens it as it is (the session cookie goes along).
+  app.get('/api/docs', { onRequest: requireRole('viewer'), schema: { hide: true } }, async () => app.swagger());
 
   const sendIndex = options.spaDir ? await registerSpa(app, options.spaDir) : null;
   app.setNotFoundHandler((request, reply) => {
