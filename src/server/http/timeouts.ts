@@ -2,6 +2,7 @@
 // signed in or not — could hold connections open for ever by sending a byte now and then.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 
 export type HttpTimeouts = {
   /** Node's headersTimeout: the request line and headers must all arrive within this. */
@@ -69,7 +70,8 @@ function disarm(raw: IncomingMessage): void {
 export function registerBodyDeadline(app: FastifyInstance, options: { bodyMs: number; longUploadRoutes: ReadonlySet<string> }): void {
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const raw = request.raw;
-    if (raw.complete) return;
+    // An injected request (tests) has no connection to close.
+    if (raw.complete || !(raw.socket instanceof Socket)) return;
     const timer = setTimeout(() => {
       deadlines.delete(raw);
       if (raw.complete || raw.socket.destroyed) return;
