@@ -92,3 +92,11 @@ describe('request timeouts', () => {
     upload.socket.destroy();
   });
 });
+
+describe('the log of cut-off connections', () => {
+  it('has no error lines or stack traces, only the one warning per connection cut', () => {
+    const lines = bff.logs.map((line) => JSON.parse(line) as { level: number; event?: string; err?: unknown });
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+    expect(bff.logs.filter((line) => line.includes('"stack"'))).toEqual([]);
+  });
+});
