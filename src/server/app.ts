@@ -4,10 +4,11 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import type { AppDeps } from './deps';
-import { registerSessionAuth } from './http/auth';
+import { registerSessionAuth, requireRole } from './http/auth';
 import { HttpError, errorHandler, sendError } from './http/errors';
 import { isApiRequest, registerSecurity } from './http/security';
 import { registerSpa } from './http/spa';
+import { DEFAULT_HTTP_TIMEOUTS, registerBodyDeadline, serverTimeoutOptions, type HttpTimeouts } from './http/timeouts';
 import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { chatUserRoutes } from './routes/chat-users';
@@ -28,6 +29,8 @@ export type AppOptions = {
   logLevel?: string;
   /** Settle audit entries left 'unknown' at start and then this often (off when unset; tests run it themselves). */
   reconcileEveryMs?: number;
+  /** How long clients may take to send requests (http/timeouts.ts); tests shorten them. */
+  timeouts?: Partial<HttpTimeouts>;
 };
 
 /** JSON routes take at most 64 KB (bff-api: body limit); the CSV upload sets its own. */
@@ -35,7 +38,9 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 
 /** Builds the Fastify instance; tests use `inject`, main.ts listens. */
 export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
+    ...serverTimeoutOptions(timeouts),
     logger: {
       level: options.logLevel ?? 'info',
       ...(options.logStream ? { stream: options.logStream } : {}),
@@ -55,6 +60,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // First of all hooks, so that a body is timed even when the request is refused before it is read.
+  registerBodyDeadline(app, { bodyMs: timeouts.bodyMs, longUploadRoutes: new Set([JOB_UPLOAD_ROUTE]) });
   // Graceful shutdown: close() waits for every connection to end. Idle keep-alive ones are closed
   // at once; one busy with a request would stay open after its answer (for the 72 s keep-alive),
   // so answers sent while closing tell the client to hang up, and a request that still arrives on
@@ -73,7 +80,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Markdesk API', version: deps.version, description: 'The backend-for-frontend of Markdesk (bff-api.md).' },
+      info: { title: 'Markdesk API', version: deps.version, description: 'The backend-for-frontend of Markdesk.' },
     },
     transform: jsonSchemaTransform,
   });
@@ -103,7 +110,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     app.addHook('onClose', async () => reconciler?.stop());
   }
 
-  app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
+  // Staff only: the document maps every route, parameter and error of the API and names the
+  // version running — a head start for someone probing from outside, and of no use to anyone
+  // who cannot sign in. A signed-in browser opens it as it is (the session cookie goes along).
+  app.get('/api/docs', { onRequest: requireRole('viewer'), schema: { hide: true } }, async () => app.swagger());
 
   const sendIndex = options.spaDir ? await registerSpa(app, options.spaDir) : null;
   app.setNotFoundHandler((request, reply) => {

@@ -10,6 +10,7 @@ import { createLoginThrottle } from './auth/login-throttle';
 import { ensureInitialStaff } from './auth/staff';
 import { createChatClient } from './chat/client';
 import { loadConfig } from './config';
+import { claimDataDir } from './data-dir';
 import { sessionCookieFor } from './http/auth';
 import { workerLedger } from './jobs/ledger';
 import { createJobRunner } from './jobs/runner';
@@ -33,6 +34,12 @@ const config = loaded.config;
 
 const dataDir = resolve(config.dataDir);
 mkdirSync(dataDir, { recursive: true });
+// Before anything is opened or started: a directory of another Chat app (or of the sandbox) is refused.
+const claim = claimDataDir(dataDir, config.chat ? { mode: 'live', sdkAppId: config.chat.sdkAppId } : { mode: 'sandbox' });
+if (!claim.ok) {
+  console.error(`Markdesk cannot start. ${claim.message}`);
+  process.exit(1);
+}
 // The audit chain's key: MARKDESK_AUDIT_KEY, else a key file generated in the data directory.
 const auditKey = resolveAuditKey({ dataDir, configured: config.auditKey });
 if (auditKey.created) console.log(auditKeyCreatedMessage(auditKey.created));

@@ -122,7 +122,7 @@ describe('per-account throttling', () => {
 });
 
 describe('per-address throttling', () => {
-  it('allows 10 attempts per sliding minute per address, then says when to retry', async () => {
+  it('allows 10 failed attempts per sliding minute per address, then says when to retry', async () => {
     throttle = createLoginThrottle();
     for (let i = 0; i < 10; i++) {
       expect(await attempt(`user${i}`, 'wrong password!!', '192.0.2.1')).toEqual({ ok: false, reason: 'invalid' });
@@ -133,8 +133,32 @@ describe('per-address throttling', () => {
     expect(await attempt('rita', PASSWORD, '192.0.2.2')).toMatchObject({ ok: true });
     clock.advance(10 * SECOND); // the first attempt leaves the window
     expect(await attempt('rita', PASSWORD, '192.0.2.1')).toMatchObject({ ok: true });
+    // The success gave its place back; one more failure fills the window again.
+    expect(await attempt('rita', PASSWORD, '192.0.2.1')).toMatchObject({ ok: true });
+    expect(await attempt('user10', 'wrong password!!', '192.0.2.1')).toEqual({ ok: false, reason: 'invalid' });
     expect(await attempt('rita', PASSWORD, '192.0.2.1')).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 5 });
-    expect(vi.mocked(verifyPassword)).toHaveBeenCalledTimes(12); // refused attempts cost no hash
+    expect(vi.mocked(verifyPassword)).toHaveBeenCalledTimes(14); // refused attempts cost no hash
+  });
+
+  it('does not count successful sign-ins: eleven people behind one address all get in within a minute', async () => {
+    throttle = createLoginThrottle();
+    for (let i = 0; i < 11; i++) {
+      expect(await attempt('rita', PASSWORD, '192.0.2.7'), `sign-in ${i + 1}`).toMatchObject({ ok: true });
+      clock.advance(SECOND);
+    }
+    for (let i = 0; i < 10; i++) expect(await attempt(`user${i}`, 'wrong password!!', '192.0.2.7')).toEqual({ ok: false, reason: 'invalid' });
+    expect(await attempt('rita', PASSWORD, '192.0.2.7')).toMatchObject({ ok: false, reason: 'throttled' });
+  });
+
+  it('holds a place for an attempt whose password is still being checked, so parallel guesses cannot overrun the window', () => {
+    const small = createLoginThrottle({ ipAttemptsPerWindow: 2 });
+    const now = clock.now();
+    const first = small.takeIpAttempt('192.0.2.8', now);
+    const second = small.takeIpAttempt('192.0.2.8', now);
+    expect([first.allowed, second.allowed]).toEqual([true, true]);
+    expect(small.takeIpAttempt('192.0.2.8', now).allowed).toBe(false);
+    if (first.allowed) first.succeeded();
+    expect(small.takeIpAttempt('192.0.2.8', now).allowed).toBe(true);
   });
 
   it('counts IPv6 clients by their /64 and IPv4-mapped addresses as IPv4', () => {

@@ -3,6 +3,7 @@ import { type Clock, type Role, type Store, systemClock } from '../store/databas
 import { DUMMY_HASH, verifyPassword } from './passwords';
 import { getStaffCredentials, normalizeUsername } from './staff';
 
+/** Failed sign-ins one address may make per sliding window; successes do not count. */
 export const IP_ATTEMPTS_PER_WINDOW = 10;
 export const IP_WINDOW_MS = 60 * 1000;
 /** Consecutive failures an account is allowed before each further one costs a growing wait. */
@@ -39,7 +40,8 @@ export function ipThrottleKey(ip: string): string {
     .join(':')}::/64`;
 }
 
-type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** An allowed attempt holds a place in its address's window until `succeeded()` gives it back. */
+type Verdict = { allowed: true; succeeded: () => void } | { allowed: false; retryAfterSeconds: number };
 
 function secondsUntil(untilMs: number, nowMs: number): number {
   return Math.max(1, Math.ceil((untilMs - nowMs) / 1000));
@@ -66,7 +68,7 @@ class BoundedMap<V> {
 }
 
 /**
- * In-memory login throttling: a sliding window per client address, and the same failure/delay
+ * In-memory login throttling: a sliding window of failed sign-ins per client address, and the same failure/delay
  * bookkeeping as staff.failed_logins/locked_until for names that have no account — so that being
  * throttled does not reveal whether an account exists. Times come from the caller's clock.
  */
@@ -83,7 +85,13 @@ export class LoginThrottle {
     this.#unknownNames = new BoundedMap(options.maxTrackedKeys ?? MAX_TRACKED_KEYS);
   }
 
-  /** Counts one login attempt from `ip`, unless its window is already full (refusals do not count). */
+  /**
+   * Counts one login attempt from `ip`, unless its window is already full (refusals do not count).
+   * Only failures should stay counted: many people behind one office NAT all signing in at nine
+   * must not lock each other out, so a successful attempt gives its place back (`succeeded`). The
+   * place is taken before the password is checked, so a burst of parallel guesses cannot all pass
+   * the check before any of them has failed.
+   */
   takeIpAttempt(ip: string, now: Date): Verdict {
     const key = ipThrottleKey(ip);
     const nowMs = now.getTime();
@@ -94,7 +102,14 @@ export class LoginThrottle {
     }
     recent.push(nowMs);
     this.#attemptsByIp.set(key, recent);
-    return { allowed: true };
+    return {
+      allowed: true,
+      succeeded: () => {
+        const held = this.#attemptsByIp.get(key);
+        const index = held?.indexOf(nowMs) ?? -1;
+        if (held && index >= 0) held.splice(index, 1);
+      },
+    };
   }
 
   /** Seconds to wait before `username` (a name without an account) may be tried again, or null. */
@@ -120,7 +135,8 @@ export type AuthenticationResult =
 /**
  * Checks a login. Unknown user, wrong password and disabled account all answer 'invalid', each
  * after one argon2 verify (against DUMMY_HASH for an unknown user), and all count as a failure
- * toward the account delay. 'throttled' comes with retryAfterSeconds. Success resets the counter.
+ * toward the account delay and the address's window. 'throttled' comes with retryAfterSeconds.
+ * Success resets the account's counter and does not use up the address's budget.
  */
 export async function authenticate(
   store: Store,
@@ -155,6 +171,7 @@ export async function authenticate(
       .set({ failed_logins: 0, locked_until: null, last_login_at: after.toISOString() })
       .where('username', '=', staff.username)
       .execute();
+    ipVerdict.succeeded();
     return { ok: true, username: staff.username, role: staff.role };
   }
   await store.db.transaction().execute(async (trx) => {

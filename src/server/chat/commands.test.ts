@@ -93,7 +93,7 @@ describe('response schemas', () => {
       ErrorInfo: '',
       ErrorDisplay: '',
     });
-    expect(list.SessionItem[1]!.GroupId).toBe('id3');
+    expect(list.SessionItem[1]).toMatchObject({ GroupId: 'id3' });
   });
 
   it('are strict about the fields Markdesk reads', () => {

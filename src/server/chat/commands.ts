@@ -149,7 +149,8 @@ export const CHAT_COMMAND_DEFINITIONS = {
   },
   'recentcontact/get_contact_group': {
     response: responseSchema({
-      ContactItem: list(contactMarkItemSchema),
+      // Read row by row (chat/rows.ts), so that one odd row does not fail the whole list.
+      ContactItem: list(z.unknown()),
       GroupItem: list(groupItemSchema),
       CompleteFlag: z.number().int(),
       NextStartIndex: z.number().int().default(0),
@@ -185,16 +186,8 @@ export const CHAT_COMMAND_DEFINITIONS = {
   },
   'recentcontact/get_list': {
     response: responseSchema({
-      SessionItem: list(
-        z.looseObject({
-          Type: z.number().int(),
-          To_Account: z.string().optional(),
-          // GroupId here, not ToGroupId
-          GroupId: z.string().optional(),
-          MsgTime: z.number().default(0),
-          TopFlag: z.number().int().default(0),
-        }),
-      ),
+      // Read row by row (chat/rows.ts), so that one odd row does not fail the whole list.
+      SessionItem: list(z.unknown()),
       CompleteFlag: z.number().int(),
       TimeStamp: z.number().default(0),
       StartIndex: z.number().default(0),

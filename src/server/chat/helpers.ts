@@ -12,6 +12,7 @@ import { parseStandardMark } from '../../shared/marks/mask';
 import type { ChatClient } from './client';
 import type { ChatCommand, ContactGroupItem, ContactMarkItem } from './commands';
 import { ChatApiError, ChatInvalidResponseError, isChatError } from './errors';
+import { createOddRows, type OddRows, readMarkRow, readSessionRow, type RowReading } from './rows';
 
 /** Per-call limits published by Tencent. */
 export const MARK_CONTACT_MAX_ITEMS = 100;
@@ -192,12 +193,29 @@ export async function searchContactGroup(
   return { items: batches.flat(), groups: [...groups.values()] };
 }
 
-/** Every marked or grouped conversation of the user and their conversation groups, all pages. */
+/** Keeps a row that could be read (noting its warnings) and counts one that could not. */
+function keepReadable<Row extends { conversation: Conversation }>(reading: RowReading<Row>, odd: OddRows): Row | undefined {
+  if (!reading.ok) {
+    odd.skipped.set(reading.reason, (odd.skipped.get(reading.reason) ?? 0) + 1);
+    return undefined;
+  }
+  if (reading.warnings.length > 0) {
+    const key = conversationKey(reading.row.conversation);
+    odd.doubtful.set(key, [...new Set([...(odd.doubtful.get(key) ?? []), ...reading.warnings])]);
+  }
+  return reading.row;
+}
+
+/**
+ * Every marked or grouped conversation of the user and their conversation groups, all pages. A row
+ * that cannot be read is left out and counted in `options.odd` (see chat/rows.ts).
+ */
 export async function getAllContactGroups(
   client: ChatCaller,
   fromAccount: string,
-  options: { maxPages?: number } = {},
+  options: { maxPages?: number; odd?: OddRows } = {},
 ): Promise<ContactGroupsResult> {
+  const odd = options.odd ?? createOddRows();
   const command = 'recentcontact/get_contact_group';
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const items = new Map<string, ContactMarks>();
@@ -206,9 +224,9 @@ export async function getAllContactGroups(
   for (let page = 1; ; page++) {
     const response = await client.call(command, { From_Account: fromAccount, StartIndex: startIndex });
     for (const raw of response.ContactItem) {
-      const marks = contactMarksFrom(command, raw);
+      const row = keepReadable(readMarkRow(raw), odd);
       // A conversation changed while paging may show up twice; the later page is the newer read.
-      items.set(conversationKey(marks.conversation), marks);
+      if (row) items.set(conversationKey(row.conversation), { ...row, resultCode: 0 });
     }
     addGroups(groups, response.GroupItem);
     if (response.CompleteFlag === 1) break;
@@ -227,20 +245,24 @@ export async function getAllContactGroups(
 export type RecentSession = {
   conversation: Conversation;
   contact: ContactItem;
-  /** Unix seconds of the last message. */
-  msgTime: number;
+  /** Unix seconds of the last message; undefined when none (or none that makes sense). */
+  msgTime: number | undefined;
   pinned: boolean;
 };
 
 /** Tencent's example value: the flags that ask for pinned conversations and the other usual fields. */
 export const DEFAULT_GET_LIST_ASSIST_FLAGS = 15;
 
-/** The user's whole conversation list, walking get_list's four cursors until CompleteFlag is 1. */
+/**
+ * The user's whole conversation list, walking get_list's four cursors until CompleteFlag is 1. A
+ * row that cannot be read is left out and counted in `options.odd` (see chat/rows.ts).
+ */
 export async function getFullRecentList(
   client: ChatCaller,
   fromAccount: string,
-  options: { assistFlags?: number; maxPages?: number } = {},
+  options: { assistFlags?: number; maxPages?: number; odd?: OddRows } = {},
 ): Promise<RecentSession[]> {
+  const odd = options.odd ?? createOddRows();
   const command = 'recentcontact/get_list';
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const sessions = new Map<string, RecentSession>();
@@ -252,16 +274,8 @@ export async function getFullRecentList(
       AssistFlags: options.assistFlags ?? DEFAULT_GET_LIST_ASSIST_FLAGS,
     });
     for (const raw of response.SessionItem) {
-      // get_list spells the group ID "GroupId".
-      const conversation = conversationFrom(command, { Type: raw.Type, To_Account: raw.To_Account, ToGroupId: raw.GroupId });
-      const key = conversationKey(conversation);
-      if (sessions.has(key)) continue;
-      sessions.set(key, {
-        conversation,
-        contact: toContactItem(conversation),
-        msgTime: raw.MsgTime,
-        pinned: raw.TopFlag === 1,
-      });
+      const row = keepReadable(readSessionRow(raw), odd);
+      if (row && !sessions.has(conversationKey(row.conversation))) sessions.set(conversationKey(row.conversation), row);
     }
     if (response.CompleteFlag === 1) break;
     const next = {

@@ -194,6 +194,24 @@ describe('headers of every response', () => {
     }
   });
 
+  it('forbids framing in both headers alike: X-Frame-Options DENY agrees with frame-ancestors none', async () => {
+    for (const url of ['/', '/api/health', '/api/nothing-here', '/assets/x.js']) {
+      const response = await bff.inject({ method: 'GET', url });
+      expect(response.headers['x-frame-options'], url).toBe('DENY');
+      expect(String(response.headers['content-security-policy']), url).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it('switches off the powerful browser features the console never uses', async () => {
+    for (const url of ['/', '/api/health', '/api/nothing-here']) {
+      const policy = String(await bff.inject({ method: 'GET', url }).then((response) => response.headers['permissions-policy']));
+      const features = Object.fromEntries(policy.split(',').map((part) => part.trim().split('=') as [string, string]));
+      for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'serial', 'hid', 'bluetooth', 'display-capture']) {
+        expect(features[feature], `${url}: ${feature}`).toBe('()');
+      }
+    }
+  });
+
   it('sends HSTS when the public origin is https', async () => {
     const secure = await startTestBff({ publicOrigin: 'https://markdesk.example.com' });
     try {

@@ -97,7 +97,7 @@ const ROUTES: RouteCase[] = [
     allowedStatus: 404,
     request: () => ({ method: 'DELETE', url: '/api/sessions/0000000000000000', headers: write }),
   },
-  { name: 'GET /api/docs', needs: 'anonymous', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/docs' }) },
+  { name: 'GET /api/docs', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/docs' }) },
 ];
 
 const RANK: Record<Caller, number> = { anonymous: 0, viewer: 1, editor: 2, admin: 3 };

@@ -1,7 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { chatUserParamsSchema, chatUserResponseSchema, conversationsResponseSchema } from '../../shared/api/chat-users';
 import { markChangeOfItem, markRequestSchema, markResponseSchema } from '../../shared/api/marks';
 import { accountCheck } from '../chat/helpers';
+import { countSkipped, createOddRows, type OddRows } from '../chat/rows';
 import type { AppDeps } from '../deps';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
@@ -16,6 +18,16 @@ async function isImported(deps: AppDeps, userId: string): Promise<boolean> {
   } catch (error) {
     throw upstreamHttpError(error);
   }
+}
+
+/** Once per request, with conversation keys and reasons only: nothing else of the user's data. */
+function logOddRows(request: FastifyRequest, userId: string, odd: OddRows): void {
+  if (odd.skipped.size === 0 && odd.doubtful.size === 0) return;
+  const doubtful = [...odd.doubtful].slice(0, 20).map(([conversation, warnings]) => ({ conversation, warnings }));
+  request.log.warn(
+    { event: 'upstream_odd_rows', chatUser: userId, skipped: countSkipped(odd), skippedReasons: Object.fromEntries(odd.skipped), doubtfulCount: odd.doubtful.size, doubtful },
+    'some conversation rows from Chat were odd: left out or listed with a warning',
+  );
 }
 
 const notImported = (userId: string) =>
@@ -43,10 +55,13 @@ export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (request) => {
       const { userId } = request.params;
       if (!(await isImported(deps, userId))) throw notImported(userId);
+      const odd = createOddRows();
       try {
-        return await loadConversations(deps.chat, names, userId);
+        return await loadConversations(deps.chat, names, userId, odd);
       } catch (error) {
         throw upstreamHttpError(error);
+      } finally {
+        logOddRows(request, userId, odd);
       }
     },
   );

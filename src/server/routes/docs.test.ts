@@ -13,7 +13,7 @@ let doc: OpenApi;
 
 beforeAll(async () => {
   bff = await startTestBff();
-  const response = await bff.inject({ method: 'GET', url: '/api/docs' });
+  const response = await bff.inject({ method: 'GET', url: '/api/docs', headers: { cookie: await bff.signIn('viewer') } });
   expect(response.statusCode).toBe(200);
   expect(response.headers['content-type']).toMatch(/^application\/json/);
   doc = JSON.parse(response.body) as OpenApi;
@@ -43,6 +43,12 @@ const ROUTES: [string, string][] = [
 ];
 
 describe('GET /api/docs', () => {
+  it('is for signed-in staff only', async () => {
+    const response = await bff.inject({ method: 'GET', url: '/api/docs' });
+    expect(response.statusCode).toBe(401);
+    expect(response.body).not.toContain('/api/chat-users');
+  });
+
   it('is an OpenAPI 3.x document with the app’s version', () => {
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
     expect(doc.info).toMatchObject({ title: expect.any(String), version: 'test' });

@@ -203,6 +203,19 @@ describe('login throttling', () => {
     expect((await bff.login('viewer', TEST_PASSWORD, { remoteAddress: address })).response.statusCode).toBe(200);
   });
 
+  it('lets eleven people behind one office address all sign in within a minute, and still throttles failures there', async () => {
+    const office = freshAddress();
+    for (let person = 1; person <= IP_ATTEMPTS_PER_WINDOW + 1; person++) {
+      await bff.addStaff(`colleague${person}`, 'viewer');
+      const { response } = await bff.login(`colleague${person}`, TEST_PASSWORD, { remoteAddress: office });
+      expect(response.statusCode, `colleague ${person}`).toBe(200);
+    }
+    for (let attempt = 1; attempt <= IP_ATTEMPTS_PER_WINDOW; attempt++) {
+      expect((await bff.login(`stranger-o${attempt}`, 'guess guess guess', { remoteAddress: office })).response.statusCode).toBe(401);
+    }
+    expect((await bff.login('colleague1', TEST_PASSWORD, { remoteAddress: office })).response.statusCode).toBe(429);
+  });
+
   it(`delays an account after ${ACCOUNT_FREE_FAILURES} failures in a row, from any address`, async () => {
     await bff.addStaff('targeted', 'viewer');
     for (let attempt = 1; attempt <= ACCOUNT_FREE_FAILURES; attempt++) {

@@ -4,6 +4,7 @@ import { conversationKey, type Conversation } from '../../shared/marks/conversat
 import { bitsFromMask } from '../../shared/marks/mask';
 import type { ChatClient } from '../chat/client';
 import { getAllContactGroups, getFullRecentList, groupInfos, portraitNicknames } from '../chat/helpers';
+import { countSkipped, createOddRows, type OddRows } from '../chat/rows';
 import type { Clock } from '../store/database';
 
 /** Nicknames and group names change rarely; a short cache spares Chat's budget on reloads. */
@@ -62,12 +63,18 @@ async function namesOf(chat: Pick<ChatClient, 'call'>, cache: NameCache, convers
 }
 
 /**
- * bff-api §4.1: the recent list (every page) ∪ every marked or grouped conversation (every
- * page), so a marked conversation that fell out of the recent list still shows. Pinned first,
- * then by last message, newest first; conversations without messages last.
+ * The recent list (every page) ∪ every marked or grouped conversation (every page), so a marked
+ * conversation that fell out of the recent list still shows. Pinned first, then by last message,
+ * newest first; conversations without messages last. Rows Chat sent that could not be read are
+ * counted in `skipped` (and in `odd`, for the log); doubtful ones carry their warnings.
  */
-export async function loadConversations(chat: Pick<ChatClient, 'call'>, cache: NameCache, userId: string): Promise<ConversationsResponse> {
-  const [recent, marked] = await Promise.all([getFullRecentList(chat, userId), getAllContactGroups(chat, userId)]);
+export async function loadConversations(
+  chat: Pick<ChatClient, 'call'>,
+  cache: NameCache,
+  userId: string,
+  odd: OddRows = createOddRows(),
+): Promise<ConversationsResponse> {
+  const [recent, marked] = await Promise.all([getFullRecentList(chat, userId, { odd }), getAllContactGroups(chat, userId, { odd })]);
   const entries = new Map<string, ConversationEntry>();
   for (const session of recent) {
     entries.set(conversationKey(session.conversation), {
@@ -104,7 +111,13 @@ export async function loadConversations(chat: Pick<ChatClient, 'call'>, cache: N
     });
   }
   const conversations = [...entries.values()];
-  const names = await namesOf(chat, cache, conversations.map((entry) => entry.conversation));
+  for (const entry of conversations) {
+    const warnings = odd.doubtful.get(conversationKey(entry.conversation));
+    if (warnings) entry.warnings = warnings;
+  }
+  // An ID over Chat's limit would only make the name lookup fail for its whole batch.
+  const lookUp = conversations.filter((entry) => !entry.warnings?.includes('id-too-long')).map((entry) => entry.conversation);
+  const names = await namesOf(chat, cache, lookUp);
   for (const entry of conversations) entry.name = names.get(conversationKey(entry.conversation)) ?? null;
   conversations.sort(
     (a, b) =>
@@ -116,5 +129,6 @@ export async function loadConversations(chat: Pick<ChatClient, 'call'>, cache: N
     userId,
     conversations,
     groups: marked.groups.map((group) => ({ id: group.GroupId, name: group.GroupName })).sort((a, b) => a.id - b.id),
+    skipped: countSkipped(odd),
   };
 }

@@ -6,7 +6,7 @@ import type { EmulatorStats } from '../../emulator/stats';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server';
 import { chatCaller, expectOk, type ChatCaller } from '../../emulator/test-support';
 import type { Role } from '../../shared/api/session';
-import { buildApp } from '../app';
+import { buildApp, type AppOptions } from '../app';
 import type { AppDeps } from '../deps';
 import { createLoginThrottle } from '../auth/login-throttle';
 import { createSession } from '../auth/sessions';
@@ -44,6 +44,8 @@ export type TestBffOptions = {
   logLevel?: string;
   /** How the audit chain check slices its work (AppDeps.auditVerify). */
   auditVerify?: AppDeps['auditVerify'];
+  /** Shorter request timeouts for a test that trickles a request over a real socket. */
+  timeouts?: AppOptions['timeouts'];
 };
 
 /**
@@ -186,7 +188,7 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
       version: 'test',
       ...(options.auditVerify ? { auditVerify: options.auditVerify } : {}),
     },
-    { publicOrigin: origin, logStream, ...(options.spaDir ? { spaDir: options.spaDir } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}) },
+    { publicOrigin: origin, logStream, ...(options.spaDir ? { spaDir: options.spaDir } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}), ...(options.timeouts ? { timeouts: options.timeouts } : {}) },
   );
 
   const exchanges: Exchange[] = [];

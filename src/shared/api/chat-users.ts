@@ -1,6 +1,6 @@
 // A Chat user and their conversations (bff-api §4 /api/chat-users, §4.1).
 import { z } from 'zod';
-import { bitIndexSchema, chatUserIdSchema, conversationSchema } from '../marks/schemas';
+import { bitIndexSchema, chatUserIdSchema, conversationTypeSchema } from '../marks/schemas';
 import { isoDateTimeSchema } from './time';
 
 /** `:userId` path parameter: a Chat UserID, 1..32 UTF-8 bytes, no control characters. */
@@ -16,8 +16,25 @@ const sortedBitsSchema = z
     error: 'The bits must be listed in ascending order, each once.',
   });
 
+/**
+ * What was doubtful about a row Chat sent: a time sent in milliseconds instead of seconds (shown
+ * converted), a time that makes no sense (shown as unknown), an ID longer than Chat allows (shown,
+ * but read-only: Chat would refuse a write to it).
+ */
+export const conversationWarningSchema = z.enum(['time-in-milliseconds', 'time-unreadable', 'id-too-long']);
+export type ConversationWarning = z.infer<typeof conversationWarningSchema>;
+
+/** True for a row the console shows but must not write to. */
+export function isReadOnlyEntry(entry: { warnings?: readonly ConversationWarning[] | undefined }): boolean {
+  return entry.warnings?.includes('id-too-long') === true;
+}
+
 export const conversationEntrySchema = z.object({
-  conversation: conversationSchema,
+  /**
+   * As Chat listed it. Not held to Chat's ID limits: a row with an over-long ID is still listed
+   * (read-only, with the 'id-too-long' warning) rather than failing the whole list.
+   */
+  conversation: z.strictObject({ type: conversationTypeSchema, id: z.string().min(1) }),
   /** The peer's nickname or the group's name when known. */
   name: z.string().nullable(),
   pinned: z.boolean(),
@@ -30,6 +47,8 @@ export const conversationEntrySchema = z.object({
   groupIds: z.array(z.int()),
   /** Null when the conversation has no mark or group data. */
   markUpdatedAt: isoDateTimeSchema.nullable(),
+  /** Absent or empty when Chat's row was as documented. */
+  warnings: z.array(conversationWarningSchema).optional(),
 });
 export type ConversationEntry = z.infer<typeof conversationEntrySchema>;
 
@@ -40,5 +59,7 @@ export const conversationsResponseSchema = z.object({
   userId: z.string(),
   conversations: z.array(conversationEntrySchema),
   groups: z.array(conversationGroupSchema),
+  /** Rows of Chat's lists that could not be read at all and are not in `conversations`. */
+  skipped: z.int().min(0).optional(),
 });
 export type ConversationsResponse = z.infer<typeof conversationsResponseSchema>;

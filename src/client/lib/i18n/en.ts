@@ -88,6 +88,8 @@ export const en = {
   'marks.start': 'Enter a Chat user ID to see their conversations and marks.',
   'marks.notImportedTitle': 'Not imported',
   'marks.notImported': '“{userId}” is not an account in this Chat app (not imported). Check the spelling, or import the account in Chat first.',
+  'marks.skippedOne': 'One conversation could not be read from Chat and is not shown.',
+  'marks.skippedMany': '{count} conversations could not be read from Chat and are not shown.',
   'marks.readOnly': 'You have the viewer role: you can see marks but not change them.',
   'marks.userHeading': 'Conversations of {userId}',
 
@@ -115,6 +117,8 @@ export const en = {
   'list.noMessage': 'No messages',
   'list.noName': 'No name',
   'list.notRecent': 'Not in recent list',
+  'list.readOnly': 'read-only',
+  'list.readOnlyId': 'This ID is longer than Chat allows, so Chat would refuse any change to it: its marks can be seen here but not changed.',
   'list.added': 'Added by you',
   'list.noMatch': 'No conversation matches these filters.',
   'list.empty': 'This Chat user has no conversations yet. Add one by type and ID below.',

@@ -87,6 +87,8 @@ export const ko: Record<MessageKey, string> = {
   'marks.start': 'Chat 사용자 ID를 입력하면 대화와 마크를 볼 수 있습니다.',
   'marks.notImportedTitle': '가져오지 않은 계정',
   'marks.notImported': '“{userId}”은(는) 이 Chat 앱의 계정이 아닙니다(가져오지 않음). 철자를 확인하거나 먼저 Chat에서 계정을 가져오세요.',
+  'marks.skippedOne': '대화 1개를 Chat에서 읽을 수 없어 표시하지 않습니다.',
+  'marks.skippedMany': '대화 {count}개를 Chat에서 읽을 수 없어 표시하지 않습니다.',
   'marks.readOnly': '뷰어 역할이므로 마크를 볼 수는 있지만 변경할 수는 없습니다.',
   'marks.userHeading': '{userId}의 대화',
 
@@ -114,6 +116,8 @@ export const ko: Record<MessageKey, string> = {
   'list.noMessage': '메시지 없음',
   'list.noName': '이름 없음',
   'list.notRecent': '최근 대화 목록에 없음',
+  'list.readOnly': '읽기 전용',
+  'list.readOnlyId': '이 ID는 Chat이 허용하는 길이보다 길어 Chat이 변경을 거부합니다. 여기서 마크를 볼 수는 있지만 변경할 수는 없습니다.',
   'list.added': '직접 추가함',
   'list.noMatch': '이 조건에 맞는 대화가 없습니다.',
   'list.empty': '이 Chat 사용자에게는 아직 대화가 없습니다. 아래에서 유형과 ID로 추가하세요.',

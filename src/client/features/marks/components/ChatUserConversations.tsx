@@ -13,6 +13,8 @@ import { rememberChatUser } from '../hooks/use-recent-chat-users';
 
 export type LoadedConversations = {
   entries: ConversationEntry[];
+  /** Rows Chat sent that could not be read and are not in `entries`. */
+  skipped: number;
   /** Changes whenever the list is refetched. */
   dataVersion: number;
   refetch: () => Promise<ConversationEntry[] | undefined>;
@@ -46,9 +48,20 @@ export function ChatUserConversations({ userId, children }: { userId: string; ch
   }
   if (conversations.isPending) return <PageSkeleton rows={8} />;
   if (conversations.isError) return <ErrorNotice error={conversations.error} onRetry={() => void conversations.refetch()} />;
-  return children({
-    entries: conversations.data.conversations,
-    dataVersion: conversations.dataUpdatedAt,
-    refetch: async () => (await conversations.refetch()).data?.conversations,
-  });
+  const skipped = conversations.data.skipped ?? 0;
+  return (
+    <>
+      {skipped > 0 ? (
+        <Alert severity="info" sx={{ mb: 2 }}>
+          {skipped === 1 ? t('marks.skippedOne') : t('marks.skippedMany', { count: skipped })}
+        </Alert>
+      ) : null}
+      {children({
+        entries: conversations.data.conversations,
+        skipped,
+        dataVersion: conversations.dataUpdatedAt,
+        refetch: async () => (await conversations.refetch()).data?.conversations,
+      })}
+    </>
+  );
 }

@@ -7,7 +7,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link as RouterLink, useLocation, useNavigate } from 'react-router';
-import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/chat-users';
 import type { MarkItemRequest, MarkResult } from '../../../../shared/api/marks';
 import type { MarkChange } from '../../../../shared/marks/change';
 import { conversationKey, type Conversation } from '../../../../shared/marks/conversation';
@@ -109,18 +109,28 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
   const allEntries = useMemo(() => [...pendingAdded, ...entries].sort(compareConversations), [pendingAdded, entries]);
   const rows = useMemo(() => allEntries.filter((entry) => matchesFilters(entry, filters)), [allEntries, filters]);
   const rowKeys = useMemo(() => rows.map((entry) => conversationKey(entry.conversation)), [rows]);
+  const writableRows = useMemo(() => rows.filter((entry) => !isReadOnlyEntry(entry)), [rows]);
 
-  const selectedEntries = useMemo(() => allEntries.filter((entry) => selected.has(conversationKey(entry.conversation))), [allEntries, selected]);
+  const selectedEntries = useMemo(
+    () => allEntries.filter((entry) => selected.has(conversationKey(entry.conversation)) && !isReadOnlyEntry(entry)),
+    [allEntries, selected],
+  );
   const selectedForEditor = useMemo<SelectedConversation[]>(
     () => selectedEntries.map((entry) => ({ conversation: entry.conversation, state: { bits: entry.bits, customMark: entry.customMark } })),
     [selectedEntries],
   );
 
-  const changeSelection = useCallback((next: ReadonlySet<string>) => {
-    setDraft(null);
-    setSelected(next);
-    setSelectionVersion((version) => version + 1);
-  }, []);
+  // Rows Chat would refuse writes to (an ID over its limit) are never selected, whichever way
+  // the selection is made (click, shift-click range, select all, a prepared draft).
+  const readOnlyKeys = useMemo(() => new Set(allEntries.filter(isReadOnlyEntry).map((entry) => conversationKey(entry.conversation))), [allEntries]);
+  const changeSelection = useCallback(
+    (next: ReadonlySet<string>) => {
+      setDraft(null);
+      setSelected(readOnlyKeys.size === 0 ? next : new Set([...next].filter((key) => !readOnlyKeys.has(key))));
+      setSelectionVersion((version) => version + 1);
+    },
+    [readOnlyKeys],
+  );
 
   // Stable across renders, so memoised rows do not re-render when another row is clicked.
   const latest = useRef({ selected, rowKeys });
@@ -213,7 +223,7 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
             <Button size="small" onClick={() => changeSelection(new Set([...selected, ...rowKeys]))} disabled={rows.length === 0}>
               {t('list.selectAllMatching', { count: format.number(rows.length) })}
             </Button>
-            {canEdit ? <BulkEditAllButton userId={userId} rows={rows} editorChange={editorChange} /> : null}
+            {canEdit ? <BulkEditAllButton userId={userId} rows={writableRows} editorChange={editorChange} /> : null}
             <Button size="small" onClick={() => changeSelection(new Set())} disabled={selected.size === 0}>
               {t('list.clearSelection')}
             </Button>

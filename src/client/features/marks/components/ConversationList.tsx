@@ -7,7 +7,7 @@ import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useRef, type ChangeEvent } from 'react';
-import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/chat-users';
 import { conversationKey } from '../../../../shared/marks/conversation';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../model/bit-labels';
@@ -109,6 +109,7 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
   const t = useT();
   const format = useFormat();
   const { conversation } = entry;
+  const readOnly = isReadOnlyEntry(entry);
 
   // React reports a checkbox's change from its click, so the native event carries the Shift key.
   const onChange = useCallback((event: ChangeEvent<HTMLInputElement>) => onToggle(index, (event.nativeEvent as MouseEvent).shiftKey === true), [onToggle, index]);
@@ -134,8 +135,15 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
       }}
       style={{ transform: `translateY(${top}px)` }}
     >
-      <Box role="cell">
-        <Checkbox size="small" checked={selected} onChange={onChange} slotProps={{ input: { 'aria-label': t('list.selectRow', { id: conversation.id }) } }} />
+      {/* A read-only row (an ID over Chat's limit) cannot be selected; the cell says why on hover. */}
+      <Box role="cell" title={readOnly ? t('list.readOnlyId') : undefined}>
+        <Checkbox
+          size="small"
+          checked={selected}
+          onChange={onChange}
+          disabled={readOnly}
+          slotProps={{ input: { 'aria-label': readOnly ? `${t('list.selectRow', { id: conversation.id })}: ${t('list.readOnlyId')}` : t('list.selectRow', { id: conversation.id }) } }}
+        />
       </Box>
       <Box role="cell" sx={{ display: 'flex', alignItems: 'center', gap: 0.5, px: 0.5 }}>
         {conversation.type === 'group' ? <Groups fontSize="small" color="action" aria-hidden /> : <Person fontSize="small" color="action" aria-hidden />}
@@ -146,9 +154,17 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
           {entry.name ?? t('list.noName')}
           {added ? <Chip component="span" size="small" label={t('list.added')} sx={{ ml: 1, height: 18 }} /> : null}
         </Typography>
-        <Typography variant="caption" color="text.secondary" noWrap component="div" sx={{ fontFamily: 'monospace' }} title={entry.inRecentList ? undefined : t('list.notRecent')}>
+        <Typography
+          variant="caption"
+          color="text.secondary"
+          noWrap
+          component="div"
+          sx={{ fontFamily: 'monospace' }}
+          title={readOnly ? t('list.readOnlyId') : entry.inRecentList ? undefined : t('list.notRecent')}
+        >
           {conversation.id}
           {entry.inRecentList || added ? '' : ` · ${t('list.notRecent')}`}
+          {readOnly ? ` · ${t('list.readOnly')}` : ''}
         </Typography>
       </Box>
       <Box role="cell" sx={{ px: 0.5 }}>

@@ -12,7 +12,9 @@ import { renderApp } from '../../../test/render';
 import { resetRecentChatUsersCache } from '../hooks/use-recent-chat-users';
 
 /** A small stateful BFF: the conversations of `user0`, marks applied on POST like the real delta write. */
-function fakeMarksApi(options: { role?: Role; conversations?: ConversationEntry[]; resultFor?: (item: MarkRequest['items'][number]) => MarkResult | undefined } = {}) {
+function fakeMarksApi(
+  options: { role?: Role; conversations?: ConversationEntry[]; skipped?: number; resultFor?: (item: MarkRequest['items'][number]) => MarkResult | undefined } = {},
+) {
   const state = new Map(
     (
       options.conversations ?? [
@@ -28,7 +30,8 @@ function fakeMarksApi(options: { role?: Role; conversations?: ConversationEntry[
     'GET /api/health': sandboxHealth,
     'GET /api/mark-labels': json({ labels: { '32': { name: 'VIP', description: 'Paying customer' } } }),
     'GET /api/chat-users/:userId': (request) => json({ userId: request.params.userId, imported: request.params.userId === 'user0' }),
-    'GET /api/chat-users/:userId/conversations': () => json({ userId: 'user0', conversations: [...state.values()], groups: [] }),
+    'GET /api/chat-users/:userId/conversations': () =>
+      json({ userId: 'user0', conversations: [...state.values()], groups: [], ...(options.skipped === undefined ? {} : { skipped: options.skipped }) }),
     'POST /api/chat-users/:userId/marks': (request: RecordedRequest) => {
       const body = request.body as MarkRequest;
       const results = body.items.map((item): MarkResult => {
@@ -163,6 +166,38 @@ describe('Marks page: list, filters and selection', { timeout: 60_000 }, () => {
     await user.type(textField('Conversation ID'), 'x'.repeat(33));
     await user.click(screen.getByText('Add conversation', { selector: 'button' }));
     expect(screen.getByText('Too long: this ID is 33 bytes; the limit is 32 bytes.')).toBeInTheDocument();
+  });
+});
+
+describe('Marks page: rows Chat sent oddly', { timeout: 60_000 }, () => {
+  const longId = 'u'.repeat(40);
+
+  it('says how many conversations could not be read and are not shown', async () => {
+    fakeMarksApi({ skipped: 2 });
+    renderApp('/marks?user=user0');
+    expect(await screen.findByText('2 conversations could not be read from Chat and are not shown.')).toBeInTheDocument();
+  });
+
+  it('shows no such notice when nothing was left out', async () => {
+    fakeMarksApi({ skipped: 0 });
+    renderApp('/marks?user=user0');
+    await screen.findByLabelText('Select user1', { selector: 'input' });
+    expect(screen.queryByText(/could not be read from Chat/)).not.toBeInTheDocument();
+  });
+
+  it('lists a conversation whose ID is over Chat’s limit as read-only: it cannot be selected, not even by Select all', async () => {
+    fakeMarksApi({
+      conversations: [entry('user1', { name: 'Minji Kim' }), entry(longId, { warnings: ['id-too-long'], lastMessageAt: '2026-11-19T08:00:00Z' })],
+    });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    const readOnly = await screen.findByLabelText(/^Select u{40}: This ID is longer than Chat allows/, { selector: 'input[type="checkbox"]' });
+    expect(readOnly).toBeDisabled();
+    expect(screen.getByText(/· read-only/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Select all 2 matching' }));
+    expect(screen.getByText(/· 1 selected$/)).toBeInTheDocument();
+    expect(rowCheckbox('user1')).toBeChecked();
+    expect(readOnly).not.toBeChecked();
   });
 });
 
