@@ -157,13 +157,14 @@ describe('envelope and errors', () => {
 
   it('rejects a body that is not JSON, and fields of the wrong type, as invalid responses', async () => {
     const { client } = await setup((_request, index) =>
-      index === 0 ? { status: 200, rawBody: '<html>' } : ok({ ContactItem: [{ Type: 1, To_Account: 'a', StandardMark: 101 }], CompleteFlag: 1 }),
+      index === 0 ? { status: 200, rawBody: '<html>' } : ok({ ContactResultItem: [{ Type: 1, To_Account: 'a', StandardMark: 101 }], GroupItem: [] }),
     );
-    const call = () => client.call('recentcontact/get_contact_group', { From_Account: 'u', StartIndex: 0 });
+    // (get_list and get_contact_group rows are read one by one, tolerantly, in chat/rows.ts.)
+    const call = () => client.call('recentcontact/search_contact_group', { From_Account: 'u', ContactItem: [{ Type: 1, To_Account: 'a' }] });
     await expect(call()).rejects.toBeInstanceOf(ChatInvalidResponseError);
     const error = (await call().catch((e: unknown) => e)) as ChatInvalidResponseError;
     expect(error).toBeInstanceOf(ChatInvalidResponseError);
-    expect(error.problem).toContain('ContactItem.0.StandardMark');
+    expect(error.problem).toContain('ContactResultItem.0.StandardMark');
     expect(error).toMatchObject({ code: -2, class: 'bug' });
   });
 
