@@ -65,6 +65,8 @@ export const en = {
   'error.code.NOT_FOUND': 'What you asked for could not be found.',
   'error.code.CHAT_USER_NOT_FOUND': 'This Chat user does not exist in the Chat app (not imported).',
   'error.code.CONFLICT': 'Someone changed this in the meantime. Reload and try again.',
+  'error.code.PRECONDITION_FAILED': 'Someone else saved a change after you loaded this, so yours was not saved. Load the latest version, check it and save again.',
+  'error.code.PRECONDITION_REQUIRED': 'This save did not say which version it was based on. Reload the page and try again.',
   'error.code.PAYLOAD_TOO_LARGE': 'That is too much to send at once.',
   'error.code.RATE_LIMITED': 'Too many requests right now. Wait a moment and try again.',
   'error.code.RATE_LIMITED_WAIT': 'Too many requests right now. Try again in {seconds} seconds.',

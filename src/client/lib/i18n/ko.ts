@@ -64,6 +64,8 @@ export const ko: Record<MessageKey, string> = {
   'error.code.NOT_FOUND': '요청한 항목을 찾을 수 없습니다.',
   'error.code.CHAT_USER_NOT_FOUND': '이 Chat 사용자는 Chat 앱에 없습니다(가져오지 않음).',
   'error.code.CONFLICT': '그 사이에 다른 사람이 이 항목을 변경했습니다. 새로 고친 뒤 다시 시도하세요.',
+  'error.code.PRECONDITION_FAILED': '불러온 뒤에 다른 사람이 변경 사항을 저장해서 내 변경은 저장되지 않았습니다. 최신 버전을 불러와 확인한 뒤 다시 저장하세요.',
+  'error.code.PRECONDITION_REQUIRED': '이 저장 요청에는 어떤 버전을 바탕으로 했는지가 없습니다. 페이지를 새로 고친 뒤 다시 시도하세요.',
   'error.code.PAYLOAD_TOO_LARGE': '한 번에 보내기에는 너무 많습니다.',
   'error.code.RATE_LIMITED': '지금은 요청이 너무 많습니다. 잠시 기다린 뒤 다시 시도하세요.',
   'error.code.RATE_LIMITED_WAIT': '지금은 요청이 너무 많습니다. {seconds}초 후에 다시 시도하세요.',
