@@ -31,13 +31,18 @@ export function LabelsSection() {
     if (labels.isError) return <ErrorNotice error={labels.error} onRetry={() => void labels.refetch()} />;
     return <PageSkeleton rows={8} />;
   }
-  return <LabelsForm latest={labels.data} reload={async () => (await labels.refetch()).data} />;
+  const reload = async () => {
+    const result = await labels.refetch();
+    if (result.error) throw result.error;
+    return result.data;
+  };
+  return <LabelsForm latest={labels.data} reload={reload} />;
 }
 
 type LabelsFormProps = {
   /** The labels as this browser last heard of them (background reads, the 412 of a save). */
   latest: MarkLabelsVersion;
-  /** Reads the labels again and answers them (undefined when that failed). */
+  /** Reads the labels again and answers them; throws when that failed. */
   reload: () => Promise<MarkLabelsVersion | undefined>;
 };
 
@@ -51,6 +56,7 @@ function LabelsForm({ latest, reload }: LabelsFormProps) {
   // After loading someone else's version over the admin's edits: the bits they changed.
   const [theirChanges, setTheirChanges] = useState<Record<number, TheirChange> | null>(null);
   const [reloading, setReloading] = useState(false);
+  const [reloadError, setReloadError] = useState<Error | null>(null);
   // The form itself subscribes to nothing: each row reads its own errors, the buttons the dirty state,
   // so a keystroke or an error re-renders one row, not 64 fields.
   const { register, handleSubmit, setError, control, reset, getValues, setValue } = useForm<LabelFormValues>({ defaultValues: labelFormValues(base.labels) });
@@ -59,6 +65,7 @@ function LabelsForm({ latest, reload }: LabelsFormProps) {
     (next: MarkLabelsVersion) => {
       setBase(next);
       setTheirChanges(null);
+      setReloadError(null);
       reset(labelFormValues(next.labels));
     },
     [reset],
@@ -66,6 +73,7 @@ function LabelsForm({ latest, reload }: LabelsFormProps) {
 
   const loadTheirs = async () => {
     setReloading(true);
+    setReloadError(null);
     try {
       const current = await reload();
       if (!current) return;
@@ -76,12 +84,14 @@ function LabelsForm({ latest, reload }: LabelsFormProps) {
       reset(labelFormValues(current.labels));
       reset(merge.values, { keepDefaultValues: true });
       save.reset();
+    } catch (error) {
+      setReloadError(error instanceof Error ? error : new Error(String(error)));
     } finally {
       setReloading(false);
     }
   };
 
-  const useTheirs = useCallback(
+  const takeTheirs = useCallback(
     (bit: number) => {
       const theirs = theirChanges?.[bit]?.theirs ?? null;
       setValue(labelFieldName(bit, 'name'), theirs?.name ?? '', { shouldDirty: true });
@@ -97,6 +107,7 @@ function LabelsForm({ latest, reload }: LabelsFormProps) {
       outcome.problems.forEach((problem, index) => setError(labelFieldName(problem.bit, problem.field), { message: problem.message }, { shouldFocus: index === 0 }));
       return;
     }
+    setReloadError(null);
     save.mutate(
       { labels: outcome.labels, etag: base.etag },
       {
@@ -111,7 +122,7 @@ function LabelsForm({ latest, reload }: LabelsFormProps) {
   const someone = t('settings.labels.someone');
   const changedBy = base.updatedBy ?? someone;
   // A refusal because someone saved first is explained by the version notice, not as an error.
-  const saveError = save.error && labelsConflict(save.error) === null ? save.error : null;
+  const saveError = reloadError ?? (save.error && labelsConflict(save.error) === null ? save.error : null);
 
   return (
     <Paper component="form" variant="outlined" noValidate onSubmit={submit} aria-labelledby="labels-title" sx={{ p: 2 }}>
@@ -136,7 +147,7 @@ function LabelsForm({ latest, reload }: LabelsFormProps) {
       ) : null}
       <Box role="list" sx={{ display: 'grid', gap: 1 }}>
         {CUSTOM_BITS.map((bit) => (
-          <LabelRow key={bit} bit={bit} register={register} control={control} change={theirChanges?.[bit]} changedBy={changedBy} onUseTheirs={useTheirs} />
+          <LabelRow key={bit} bit={bit} register={register} control={control} change={theirChanges?.[bit]} changedBy={changedBy} onUseTheirs={takeTheirs} />
         ))}
       </Box>
       {saveError ? (
