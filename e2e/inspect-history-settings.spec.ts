@@ -288,7 +288,9 @@ test('an admin names bit 32; the editor and History use the name; a generated pa
   } finally {
     const admin = await page.request.post('/api/session', { headers: CSRF, data: { username: 'admin', password: printedPassword('admin') } });
     expect(admin.ok()).toBe(true);
-    const restored = await page.request.put('/api/mark-labels', { headers: CSRF, data: original });
+    // A save names the version it replaces: the one read just now.
+    const current = await page.request.get('/api/mark-labels');
+    const restored = await page.request.put('/api/mark-labels', { headers: { ...CSRF, 'If-Match': current.headers()['etag']! }, data: { labels: original.labels } });
     expect(restored.ok()).toBe(true);
   }
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sessionSchema } from '../../shared/api/session';
 import { apiError, installFakeApi, json } from '../test/fake-api';
 import { ApiError } from './api-error';
-import { apiRequest, parseRetryAfter } from './api-client';
+import { apiRequest, apiRequestWithHeaders, parseRetryAfter } from './api-client';
 import { setUnauthenticatedHandler, signInPath } from './session-expiry';
 
 afterEach(() => vi.unstubAllGlobals());
@@ -30,6 +30,15 @@ describe('apiRequest', () => {
     expect(post?.body).toEqual({ a: 1 });
     expect(del?.headers.get('Content-Type')).toBeNull();
     for (const request of api.requests) expect(request.credentials).toBe('same-origin');
+  });
+
+  it('sends extra headers (If-Match) and can hand back the response headers (ETag)', async () => {
+    const api = installFakeApi({ 'PUT /api/things': json({ username: 'support', role: 'editor' }, 200, { etag: '"v2-x"' }) });
+    const answer = await apiRequestWithHeaders('/api/things', { method: 'PUT', body: {}, headers: { 'If-Match': '"v1-x"' }, schema: sessionSchema });
+    expect(answer.data).toEqual({ username: 'support', role: 'editor' });
+    expect(answer.headers.get('ETag')).toBe('"v2-x"');
+    expect(api.requests[0]?.headers.get('If-Match')).toBe('"v1-x"');
+    expect(api.requests[0]?.headers.get('X-Requested-By')).toBe('markdesk');
   });
 
   it('validates a successful answer against the shared schema', async () => {

@@ -16,6 +16,8 @@ export type RawBody = { content: Blob | string; contentType: string };
 type BaseOptions = {
   method?: HttpMethod;
   signal?: AbortSignal;
+  /** Extra request headers, e.g. `If-Match` with the ETag a save is based on. */
+  headers?: Readonly<Record<string, string>>;
   /** false for the login call: a 401 there means "wrong password", not "session ended". */
   redirectOnUnauthenticated?: boolean;
 } & (
@@ -33,8 +35,20 @@ export function apiRequest<Schema extends z.ZodType>(
 ): Promise<z.output<Schema>>;
 export function apiRequest(path: string, options?: BaseOptions & { schema?: undefined }): Promise<void>;
 export async function apiRequest(path: string, options: BaseOptions & { schema?: z.ZodType } = {}): Promise<unknown> {
+  return (await exchange(path, options)).data;
+}
+
+/** apiRequest that also hands back the response headers (an `ETag`, for one). */
+export function apiRequestWithHeaders<Schema extends z.ZodType>(
+  path: string,
+  options: BaseOptions & { schema: Schema },
+): Promise<{ data: z.output<Schema>; headers: Headers }> {
+  return exchange(path, options) as Promise<{ data: z.output<Schema>; headers: Headers }>;
+}
+
+async function exchange(path: string, options: BaseOptions & { schema?: z.ZodType }): Promise<{ data: unknown; headers: Headers }> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   if (STATE_CHANGING.has(method)) headers['X-Requested-By'] = 'markdesk';
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (options.rawBody !== undefined) {
@@ -61,7 +75,7 @@ export async function apiRequest(path: string, options: BaseOptions & { schema?:
     throw error;
   }
 
-  if (!options.schema) return undefined;
+  if (!options.schema) return { data: undefined, headers: response.headers };
   let json: unknown;
   try {
     json = await response.json();
@@ -74,7 +88,7 @@ export async function apiRequest(path: string, options: BaseOptions & { schema?:
     console.error(`Markdesk: ${method} ${path} answered outside the contract`, parsed.error.issues.map((issue) => issue.path.join('.')));
     throw invalidResponse(response.status, headerRequestId, 'The answer did not match the API contract.');
   }
-  return parsed.data;
+  return { data: parsed.data, headers: response.headers };
 }
 
 function invalidResponse(status: number, requestId: string | null, message: string): ApiError {

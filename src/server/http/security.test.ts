@@ -53,7 +53,7 @@ describe('CSRF rule (state-changing requests, login included)', () => {
   const labels = (headers: Record<string, string>): InjectOptions => ({
     method: 'PUT',
     url: '/api/mark-labels',
-    headers: { cookie: adminCookie, ...headers },
+    headers: { cookie: adminCookie, 'if-match': '*', ...headers },
     payload: { labels: {} },
   });
 

@@ -1,4 +1,4 @@
-// bff-api §4: mark labels (round trip, validation), staff accounts (create, list, change) and
+// Mark labels (round trip, validation), staff accounts (create, list, change) and
 // active sessions (list, revoke) through HTTP.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,18 +21,25 @@ beforeAll(async () => {
 afterAll(() => bff.close());
 
 describe('mark labels', () => {
-  const put = (labels: unknown) => asAdmin({ method: 'PUT', url: '/api/mark-labels', payload: { labels } as object });
+  // Each save is based on the version read just before it, as the console does.
+  const currentEtag = async () => String((await bff.inject({ method: 'GET', url: '/api/mark-labels', headers: { cookie: admin } })).headers.etag);
+  const put = async (labels: unknown) =>
+    asAdmin({ method: 'PUT', url: '/api/mark-labels', headers: { 'if-match': await currentEtag() }, payload: { labels } as object });
 
   it('round-trips: PUT replaces all labels, GET (any signed-in role) returns them trimmed, description defaulting to ""', async () => {
     const response = await put({ '32': { name: '  VIP ', description: 'paying customer' }, '63': { name: '에스컬레이션' } });
     expect(response.statusCode, response.body).toBe(200);
-    const expected = { labels: { '32': { name: 'VIP', description: 'paying customer' }, '63': { name: '에스컬레이션', description: '' } } };
+    const expected = {
+      labels: { '32': { name: 'VIP', description: 'paying customer' }, '63': { name: '에스컬레이션', description: '' } },
+      updatedBy: 'admin',
+      updatedAt: bff.clock.now().toISOString(),
+    };
     expect(response.json()).toEqual(expected);
     const read = await bff.inject({ method: 'GET', url: '/api/mark-labels', headers: { cookie: await bff.signIn('viewer') } });
     expect(read.json()).toEqual(expected);
 
-    expect((await put({ '40': { name: 'Refund' } })).json()).toEqual({ labels: { '40': { name: 'Refund', description: '' } } });
-    expect((await put({})).json()).toEqual({ labels: {} });
+    expect((await put({ '40': { name: 'Refund' } })).json()).toMatchObject({ labels: { '40': { name: 'Refund', description: '' } } });
+    expect((await put({})).json()).toMatchObject({ labels: {} });
   });
 
   it('refuses what would make a label unusable, naming the field, and keeps the old labels', async () => {
@@ -54,10 +61,10 @@ describe('mark labels', () => {
       expect(response.statusCode, JSON.stringify(labels)).toBe(400);
       expect(detailsOf(response), JSON.stringify(labels)).toContain(field);
     }
-    const unknownTop = await asAdmin({ method: 'PUT', url: '/api/mark-labels', payload: { labels: {}, replace: true } });
+    const unknownTop = await asAdmin({ method: 'PUT', url: '/api/mark-labels', headers: { 'if-match': '*' }, payload: { labels: {}, replace: true } });
     expect(detailsOf(unknownTop)).toEqual(['body.replace']);
     const read = await bff.inject({ method: 'GET', url: '/api/mark-labels', headers: { cookie: admin } });
-    expect(read.json()).toEqual({ labels: { '32': { name: 'Keep me', description: '' } } });
+    expect(read.json()).toMatchObject({ labels: { '32': { name: 'Keep me', description: '' } } });
   });
 });
 

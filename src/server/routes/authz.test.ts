@@ -69,7 +69,7 @@ const ROUTES: RouteCase[] = [
     name: 'PUT /api/mark-labels',
     needs: 'admin',
     allowedStatus: 200,
-    request: () => ({ method: 'PUT', url: '/api/mark-labels', headers: write, payload: { labels: { '32': { name: 'VIP' } } } }),
+    request: () => ({ method: 'PUT', url: '/api/mark-labels', headers: { ...write, 'if-match': '*' }, payload: { labels: { '32': { name: 'VIP' } } } }),
   },
   { name: 'GET /api/staff', needs: 'admin', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/staff' }) },
   {

@@ -109,6 +109,16 @@ export interface MarkLabelsTable {
   description: string;
 }
 
+/** The single row (id 1) naming the current version of the labels and who saved it, when. */
+export interface MarkLabelsVersionTable {
+  id: number;
+  /** Goes up by one with every successful replace of the labels. */
+  version: number;
+  /** Staff username of the last save; null before the first save (or for a save by no one in particular). */
+  updated_by: string | null;
+  updated_at: string | null;
+}
+
 /** 'uploading' is internal: the file is still being read (never shown; removed if the server dies). */
 export type JobTableState = 'uploading' | 'checked' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
 
@@ -174,6 +184,7 @@ export interface Database {
   audit: AuditTable;
   audit_chain: AuditChainTable;
   mark_labels: MarkLabelsTable;
+  mark_labels_version: MarkLabelsVersionTable;
   jobs: JobsTable;
   job_rows: JobRowsTable;
   job_writes: JobWritesTable;

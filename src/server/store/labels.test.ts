@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase, type Store } from './database';
-import { getLabels, LabelError, labelProblems, replaceLabels } from './labels';
+import { migrations } from './migrations';
+import { getLabels, getLabelsVersion, LabelError, labelProblems, replaceLabels, saveLabels } from './labels';
 
 let store: Store;
 beforeEach(async () => {
@@ -51,5 +54,61 @@ describe('mark labels', () => {
   it('is guarded by the database too', () => {
     expect(() => store.sqlite.prepare(`INSERT INTO mark_labels (bit, name) VALUES (31, 'x')`).run()).toThrow(/CHECK/);
     expect(() => store.sqlite.prepare(`INSERT INTO mark_labels (bit, name) VALUES (32, ?)`).run('x'.repeat(41))).toThrow(/CHECK/);
+  });
+});
+
+describe('label versions (compare-and-swap)', () => {
+  const at = new Date('2026-11-28T09:00:00.000Z');
+
+  it('starts at version 0 with nobody named, and every replace moves the version and its tag on', async () => {
+    const empty = getLabelsVersion(store);
+    expect(empty).toMatchObject({ labels: {}, version: 0, updatedBy: null, updatedAt: null });
+    const first = await saveLabels(store, { '32': { name: 'VIP' } }, { expected: [empty.etag], by: 'admin', at });
+    expect(first).toMatchObject({ saved: true, current: { version: 1, updatedBy: 'admin', updatedAt: at.toISOString() } });
+    expect(first.current.etag).not.toBe(empty.etag);
+    // The same labels saved again are still a new version.
+    const same = await saveLabels(store, { '32': { name: 'VIP' } }, { expected: [first.current.etag], by: 'ops', at });
+    expect(same.current.version).toBe(2);
+    expect(same.current.etag).not.toBe(first.current.etag);
+    expect(getLabelsVersion(store)).toEqual(same.current);
+  });
+
+  it('refuses a save based on another version, changing nothing and handing back the current one', async () => {
+    const loaded = getLabelsVersion(store);
+    const theirs = await saveLabels(store, { '51': { name: 'Theirs' } }, { expected: [loaded.etag], by: 'b', at });
+    const mine = await saveLabels(store, { '50': { name: 'Mine' } }, { expected: [loaded.etag], by: 'a', at });
+    expect(mine).toEqual({ saved: false, current: theirs.current });
+    expect(getLabelsVersion(store)).toEqual(theirs.current);
+    const forced = await saveLabels(store, { '50': { name: 'Mine' } }, { expected: '*', by: 'a', at });
+    expect(forced).toMatchObject({ saved: true, current: { labels: { '50': { name: 'Mine', description: '' } }, updatedBy: 'a' } });
+  });
+
+  it('lets exactly one of two saves from the same version through, whatever order they run in', async () => {
+    const { etag } = getLabelsVersion(store);
+    const results = await Promise.all([
+      saveLabels(store, { '50': { name: 'A' } }, { expected: [etag], by: 'a', at }),
+      saveLabels(store, { '51': { name: 'B' } }, { expected: [etag], by: 'b', at }),
+    ]);
+    expect(results.map((result) => result.saved).sort()).toEqual([false, true]);
+    expect(getLabelsVersion(store)).toEqual(results.find((result) => result.saved)!.current);
+  });
+
+  it('does not move the version when the labels cannot be stored', async () => {
+    const before = getLabelsVersion(store);
+    await expect(saveLabels(store, { '32': { name: '' } }, { expected: '*', by: 'a', at })).rejects.toBeInstanceOf(LabelError);
+    expect(getLabelsVersion(store)).toEqual(before);
+  });
+
+  it('gives a database that had labels before versions existed version 1', async () => {
+    const sqlite = new BetterSqlite3(':memory:');
+    const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const upTo = (last: string) =>
+      new Migrator({ db, provider: { getMigrations: async () => Object.fromEntries(Object.entries(migrations).filter(([name]) => name <= last)) } });
+    await upTo('0003_job_writes').migrateToLatest();
+    sqlite.prepare(`INSERT INTO mark_labels (bit, name) VALUES (32, 'Old')`).run();
+    const { error } = await upTo('0005_label_versions').migrateToLatest();
+    expect(error).toBeUndefined();
+    expect(sqlite.prepare('SELECT version, updated_by, updated_at FROM mark_labels_version').all()).toEqual([{ version: 1, updated_by: null, updated_at: null }]);
+    await db.destroy();
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { executeSync, immediateTransaction, selectSync, type Store } from './database';
 
 // Names for the custom mark bits 32..63 (bits 0..3 are Tencent's standard marks and named by the
@@ -64,8 +65,49 @@ export function getLabels(store: Store): MarkLabels {
   return labels;
 }
 
-/** Replaces all labels at once (bits left out lose theirs); names and descriptions are trimmed. */
-export async function replaceLabels(store: Store, labels: MarkLabelsInput): Promise<MarkLabels> {
+/** The labels as one version: what a reader saw, and the validator a save must name to replace them. */
+export type LabelsVersion = {
+  labels: MarkLabels;
+  version: number;
+  /** Strong entity tag, quotes included: `"v7-…"`. */
+  etag: string;
+  updatedBy: string | null;
+  updatedAt: string | null;
+};
+
+/**
+ * The entity tag of a version: the version number, plus a digest of the labels so that a database
+ * started afresh (its version counting from 0 again) never hands out a tag an old browser tab
+ * still holds for different labels.
+ */
+export function labelsEtag(version: number, labels: MarkLabels): string {
+  const digest = createHash('sha256').update(JSON.stringify(Object.entries(labels))).digest('base64url').slice(0, 16);
+  return `"v${version}-${digest}"`;
+}
+
+export function getLabelsVersion(store: Store): LabelsVersion {
+  const labels = getLabels(store);
+  const [row] = selectSync(store, store.db.selectFrom('mark_labels_version').select(['version', 'updated_by', 'updated_at']).where('id', '=', 1));
+  const version = row?.version ?? 0;
+  return { labels, version, etag: labelsEtag(version, labels), updatedBy: row?.updated_by ?? null, updatedAt: row?.updated_at ?? null };
+}
+
+/** What a save must be based on: any version (`*`), or one of these entity tags (compared strongly). */
+export type LabelsPrecondition = '*' | readonly string[];
+
+export type SaveLabelsResult = { saved: true; current: LabelsVersion } | { saved: false; current: LabelsVersion };
+
+/**
+ * Replaces all labels at once (bits left out lose theirs; names and descriptions are trimmed) when
+ * the current version is the one the save names. The comparison and the replace run in one
+ * IMMEDIATE transaction, so of two saves based on the same version exactly one succeeds; the other
+ * gets the labels as they are now. Refuses a set that cannot be stored with a LabelError.
+ */
+export async function saveLabels(
+  store: Store,
+  labels: MarkLabelsInput,
+  options: { expected: LabelsPrecondition; by: string | null; at: Date },
+): Promise<SaveLabelsResult> {
   const problems = labelProblems(labels);
   if (problems) throw new LabelError('Some labels cannot be stored.', problems);
   const rows = Object.entries(labels).map(([key, label]) => ({
@@ -73,10 +115,28 @@ export async function replaceLabels(store: Store, labels: MarkLabelsInput): Prom
     name: label.name.trim(),
     description: (label.description ?? '').trim(),
   }));
-  // One synchronous transaction: getLabels (synchronous too) never sees the table half replaced.
-  await immediateTransaction(store, () => {
+  // Synchronous inside the transaction: nothing else runs between the comparison and the replace,
+  // and getLabels (synchronous too) never sees the table half replaced.
+  return immediateTransaction(store, (): SaveLabelsResult => {
+    const current = getLabelsVersion(store);
+    if (options.expected !== '*' && !options.expected.includes(current.etag)) return { saved: false, current };
     executeSync(store, store.db.deleteFrom('mark_labels'));
     if (rows.length > 0) executeSync(store, store.db.insertInto('mark_labels').values(rows));
+    executeSync(
+      store,
+      store.db
+        .insertInto('mark_labels_version')
+        .values({ id: 1, version: current.version + 1, updated_by: options.by, updated_at: options.at.toISOString() })
+        .onConflict((conflict) =>
+          conflict.column('id').doUpdateSet({ version: current.version + 1, updated_by: options.by, updated_at: options.at.toISOString() }),
+        ),
+    );
+    return { saved: true, current: getLabelsVersion(store) };
   });
-  return getLabels(store);
+}
+
+/** Replaces all labels whatever the current version (for tools and tests; the HTTP route always compares). */
+export async function replaceLabels(store: Store, labels: MarkLabelsInput, by: string | null = null, at: Date = new Date()): Promise<MarkLabels> {
+  const result = await saveLabels(store, labels, { expected: '*', by, at });
+  return result.current.labels;
 }

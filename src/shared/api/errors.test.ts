@@ -25,6 +25,8 @@ describe('error body (bff-api §2)', () => {
       VALIDATION_FAILED: 400,
       NOT_FOUND: 404,
       CONFLICT: 409,
+      PRECONDITION_FAILED: 412,
+      PRECONDITION_REQUIRED: 428,
       RATE_LIMITED: 429,
       UPSTREAM_ERROR: 502,
       UNAVAILABLE: 503,

@@ -1,7 +1,8 @@
-// Names and descriptions of the custom bits 32–63 (bff-api §4 /api/mark-labels).
+// Names and descriptions of the custom bits 32–63 (GET and PUT /api/mark-labels).
 import { z } from 'zod';
 import { bitFromName, CUSTOM_BITS } from '../marks/bits';
 import { storableText } from '../text/storable';
+import { isoDateTimeSchema } from './time';
 
 export const LABEL_NAME_MAX_CHARS = 40;
 export const LABEL_DESCRIPTION_MAX_CHARS = 200;
@@ -51,11 +52,27 @@ export const labelMapSchema = z.partialRecord(customBitKeySchema, labelSchema).s
 });
 export type LabelMap = z.infer<typeof labelMapSchema>;
 
+/** Who saved the current labels (staff username) and when; both null while they were never changed. */
+const lastChangeShape = {
+  updatedBy: z.string().nullable().default(null),
+  updatedAt: isoDateTimeSchema.nullable().default(null),
+};
+
+/**
+ * GET and PUT answer this, with the version's entity tag in the `ETag` header. A PUT must send that
+ * tag back in `If-Match` (or `*` for "whatever is there now"): without it the answer is 428
+ * PRECONDITION_REQUIRED; when the labels changed since, 412 PRECONDITION_FAILED with
+ * LabelsConflictDetails in `error.details`, and nothing is saved.
+ */
 // A response carries what is stored, which may predate a rule added later (a description with a
 // control character, say): it is read as it is, so one old label cannot break every page.
 const storedLabelSchema = z.object({ name: z.string(), description: z.string() });
-export const labelsResponseSchema = z.object({ labels: z.partialRecord(customBitKeySchema, storedLabelSchema) });
+export const labelsResponseSchema = z.object({ labels: z.partialRecord(customBitKeySchema, storedLabelSchema), ...lastChangeShape });
 export type LabelsResponse = z.infer<typeof labelsResponseSchema>;
+
+/** `error.details` of a 412 PRECONDITION_FAILED: the labels as they are now, their ETag, who and when. */
+export const labelsConflictDetailsSchema = z.object({ labels: labelMapSchema, etag: z.string(), ...lastChangeShape });
+export type LabelsConflictDetails = z.infer<typeof labelsConflictDetailsSchema>;
 
 /** PUT replaces all labels: a bit left out loses its name. The response is a LabelsResponse. */
 export const putLabelsRequestSchema = z.strictObject({ labels: labelMapSchema });

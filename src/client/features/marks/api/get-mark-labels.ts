@@ -1,17 +1,26 @@
 import { queryOptions } from '@tanstack/react-query';
 import { labelsResponseSchema, type LabelsResponse } from '../../../../shared/api/labels';
-import { apiRequest } from '../../../lib/api-client';
+import { apiRequestWithHeaders } from '../../../lib/api-client';
 import { marksKeys } from './keys';
 
-/** GET /api/mark-labels → names admins gave bits 32–63. */
-export function getMarkLabels(signal?: AbortSignal): Promise<LabelsResponse> {
-  return apiRequest('/api/mark-labels', { schema: labelsResponseSchema, signal });
+/** The labels with the ETag of their version (what a save must send back in If-Match); null if none came. */
+export type MarkLabelsVersion = LabelsResponse & { etag: string | null };
+
+/** GET /api/mark-labels → names admins gave bits 32–63, who changed them last, and their ETag. */
+export async function getMarkLabels(signal?: AbortSignal): Promise<MarkLabelsVersion> {
+  const { data, headers } = await apiRequestWithHeaders('/api/mark-labels', { schema: labelsResponseSchema, signal });
+  return { ...data, etag: headers.get('ETag') };
 }
+
+/** How long another admin's new names may take to show in an open tab: on focus, and at least every minute. */
+export const LABELS_REFRESH_MS = 60_000;
 
 export function markLabelsQueryOptions() {
   return queryOptions({
     queryKey: marksKeys.labels(),
     queryFn: ({ signal }) => getMarkLabels(signal),
-    staleTime: 5 * 60_000,
+    staleTime: LABELS_REFRESH_MS,
+    refetchInterval: LABELS_REFRESH_MS,
+    refetchOnWindowFocus: true,
   });
 }

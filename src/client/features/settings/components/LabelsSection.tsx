@@ -1,44 +1,105 @@
 import Save from '@mui/icons-material/Save';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
-import { memo } from 'react';
-import { useForm, useFormState, type Control, type UseFormRegister } from 'react-hook-form';
-import type { LabelMap } from '../../../../shared/api/labels';
+import { useCallback, useState } from 'react';
+import { useForm, useFormState, type Control } from 'react-hook-form';
 import { CUSTOM_BITS } from '../../../../shared/marks/bits';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useToast } from '../../../components/ToastProvider';
-import { useT } from '../../../lib/i18n/I18nProvider';
-import { markLabelsQueryOptions } from '../../marks/api/get-mark-labels';
-import { useSaveMarkLabels } from '../api/save-mark-labels';
+import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
+import { markLabelsQueryOptions, type MarkLabelsVersion } from '../../marks/api/get-mark-labels';
+import { labelsConflict, useSaveMarkLabels } from '../api/save-mark-labels';
 import { labelFieldName, labelFormValues, labelsFromForm, type LabelFormValues } from '../model/label-form';
+import { mergeLabelEdits, type TheirChange } from '../model/label-merge';
+import { LabelRow } from './LabelRow';
+import { LabelsVersionNotice } from './LabelsVersionNotice';
 
 /** Names and descriptions of the custom bits 32–63, used wherever bits are shown. */
 export function LabelsSection() {
-  const t = useT();
-  const toast = useToast();
-  const labels = useQuery(markLabelsQueryOptions());
-  // Here, not in the form: a save remounts the form, and a mutation's callbacks die with its component.
-  const save = useSaveMarkLabels();
-  const onSave = (request: { labels: LabelMap }) => save.mutate(request, { onSuccess: () => toast({ severity: 'success', message: t('settings.labels.saved') }) });
-  if (labels.isPending) return <PageSkeleton rows={8} />;
-  if (labels.isError) return <ErrorNotice error={labels.error} onRetry={() => void labels.refetch()} />;
-  // Mounted with the server's labels as initial values; a save replaces them and remounts the form.
-  return <LabelsForm key={labels.dataUpdatedAt} labels={labels.data.labels} saving={save.isPending} saveError={save.error} onSave={onSave} />;
+  // Always read afresh when Settings opens: editing a cached copy would only end in a refusal.
+  const labels = useQuery({ ...markLabelsQueryOptions(), refetchOnMount: 'always' });
+  // Once the fresh read arrived the form stays, whatever later background reads bring or fail with.
+  const [ready, setReady] = useState(false);
+  if (!ready && labels.isFetchedAfterMount && labels.isSuccess) setReady(true);
+  if (!ready || labels.data === undefined) {
+    if (labels.isError) return <ErrorNotice error={labels.error} onRetry={() => void labels.refetch()} />;
+    return <PageSkeleton rows={8} />;
+  }
+  const reload = async () => {
+    const result = await labels.refetch();
+    if (result.error) throw result.error;
+    return result.data;
+  };
+  return <LabelsForm latest={labels.data} reload={reload} />;
 }
 
-type LabelsFormProps = { labels: LabelMap; saving: boolean; saveError: Error | null; onSave: (request: { labels: LabelMap }) => void };
+type LabelsFormProps = {
+  /** The labels as this browser last heard of them (background reads, the 412 of a save). */
+  latest: MarkLabelsVersion;
+  /** Reads the labels again and answers them; throws when that failed. */
+  reload: () => Promise<MarkLabelsVersion | undefined>;
+};
 
-function LabelsForm({ labels, saving, saveError, onSave }: LabelsFormProps) {
+function LabelsForm({ latest, reload }: LabelsFormProps) {
   const t = useT();
+  const format = useFormat();
+  const toast = useToast();
+  const save = useSaveMarkLabels();
+  // The version the form's unchanged values come from: the one a save names in If-Match.
+  const [base, setBase] = useState(latest);
+  // After loading someone else's version over the admin's edits: the bits they changed.
+  const [theirChanges, setTheirChanges] = useState<Record<number, TheirChange> | null>(null);
+  const [reloading, setReloading] = useState(false);
+  const [reloadError, setReloadError] = useState<Error | null>(null);
   // The form itself subscribes to nothing: each row reads its own errors, the buttons the dirty state,
   // so a keystroke or an error re-renders one row, not 64 fields.
-  const { register, handleSubmit, setError, control, reset } = useForm<LabelFormValues>({ defaultValues: labelFormValues(labels) });
+  const { register, handleSubmit, setError, control, reset, getValues, setValue } = useForm<LabelFormValues>({ defaultValues: labelFormValues(base.labels) });
+
+  const adopt = useCallback(
+    (next: MarkLabelsVersion) => {
+      setBase(next);
+      setTheirChanges(null);
+      setReloadError(null);
+      reset(labelFormValues(next.labels));
+    },
+    [reset],
+  );
+
+  const loadTheirs = async () => {
+    setReloading(true);
+    setReloadError(null);
+    try {
+      const current = await reload();
+      if (!current) return;
+      const merge = mergeLabelEdits(getValues(), base.labels, current.labels);
+      setBase(current);
+      setTheirChanges(merge.changes);
+      // Their version becomes what "Discard" returns to; the fields keep the admin's edits on top.
+      reset(labelFormValues(current.labels));
+      reset(merge.values, { keepDefaultValues: true });
+      save.reset();
+    } catch (error) {
+      setReloadError(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      setReloading(false);
+    }
+  };
+
+  const takeTheirs = useCallback(
+    (bit: number) => {
+      const theirs = theirChanges?.[bit]?.theirs ?? null;
+      setValue(labelFieldName(bit, 'name'), theirs?.name ?? '', { shouldDirty: true });
+      setValue(labelFieldName(bit, 'description'), theirs?.description ?? '', { shouldDirty: true });
+      setTheirChanges((changes) => (changes && changes[bit] ? { ...changes, [bit]: { ...changes[bit], clash: false } } : changes));
+    },
+    [setValue, theirChanges],
+  );
 
   const submit = handleSubmit((values) => {
     const outcome = labelsFromForm(values, t);
@@ -46,20 +107,47 @@ function LabelsForm({ labels, saving, saveError, onSave }: LabelsFormProps) {
       outcome.problems.forEach((problem, index) => setError(labelFieldName(problem.bit, problem.field), { message: problem.message }, { shouldFocus: index === 0 }));
       return;
     }
-    onSave({ labels: outcome.labels });
+    setReloadError(null);
+    save.mutate(
+      { labels: outcome.labels, etag: base.etag },
+      {
+        onSuccess: (saved) => {
+          adopt(saved);
+          toast({ severity: 'success', message: t('settings.labels.saved') });
+        },
+      },
+    );
   });
+
+  const someone = t('settings.labels.someone');
+  const changedBy = base.updatedBy ?? someone;
+  // A refusal because someone saved first is explained by the version notice, not as an error.
+  const saveError = reloadError ?? (save.error && labelsConflict(save.error) === null ? save.error : null);
 
   return (
     <Paper component="form" variant="outlined" noValidate onSubmit={submit} aria-labelledby="labels-title" sx={{ p: 2 }}>
       <Typography variant="h6" component="h2" id="labels-title">
         {t('settings.labels.title')}
       </Typography>
-      <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+      <Typography variant="body2" color="text.secondary">
         {t('settings.labels.intro')}
       </Typography>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }} data-testid="labels-last-changed">
+        {base.updatedAt === null
+          ? t('settings.labels.neverChanged')
+          : base.updatedBy === null
+            ? t('settings.labels.lastChangedAt', { when: format.dateTime(base.updatedAt) })
+            : t('settings.labels.lastChanged', { who: base.updatedBy, when: format.dateTime(base.updatedAt) })}
+      </Typography>
+      <LabelsVersionNotice control={control} base={base} latest={latest} reloading={reloading} saving={save.isPending} onAdopt={adopt} onLoadTheirs={() => void loadTheirs()} />
+      {theirChanges ? (
+        <Alert severity="info" sx={{ mb: 2 }}>
+          {t('settings.labels.merged', { who: changedBy })}
+        </Alert>
+      ) : null}
       <Box role="list" sx={{ display: 'grid', gap: 1 }}>
         {CUSTOM_BITS.map((bit) => (
-          <LabelRow key={bit} bit={bit} register={register} control={control} />
+          <LabelRow key={bit} bit={bit} register={register} control={control} change={theirChanges?.[bit]} changedBy={changedBy} onUseTheirs={takeTheirs} />
         ))}
       </Box>
       {saveError ? (
@@ -67,7 +155,7 @@ function LabelsForm({ labels, saving, saveError, onSave }: LabelsFormProps) {
           <ErrorNotice error={saveError} />
         </Box>
       ) : null}
-      <SaveBar control={control} saving={saving} onDiscard={() => reset()} />
+      <SaveBar control={control} saving={save.isPending} onDiscard={() => reset()} />
     </Paper>
   );
 }
@@ -87,33 +175,3 @@ function SaveBar({ control, saving, onDiscard }: { control: Control<LabelFormVal
     </Stack>
   );
 }
-
-const LabelRow = memo(function LabelRow({ bit, register, control }: { bit: number; register: UseFormRegister<LabelFormValues>; control: Control<LabelFormValues> }) {
-  const t = useT();
-  const { errors } = useFormState({ control, name: [labelFieldName(bit, 'name'), labelFieldName(bit, 'description')] });
-  const fieldErrors = errors.labels?.[`b${bit}`];
-  return (
-    <Box role="listitem" sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '72px minmax(0, 1fr) minmax(0, 2fr)' }, gap: 1, alignItems: 'start' }}>
-      <Typography variant="body2" sx={{ fontFamily: 'monospace', pt: { md: 1 } }}>
-        {t('settings.labels.bit', { bit })}
-      </Typography>
-      <TextField
-        {...register(labelFieldName(bit, 'name'))}
-        size="small"
-        label={t('settings.labels.name', { bit })}
-        placeholder={t('bit.custom', { bit })}
-        error={fieldErrors?.name !== undefined}
-        helperText={fieldErrors?.name?.message}
-        autoComplete="off"
-      />
-      <TextField
-        {...register(labelFieldName(bit, 'description'))}
-        size="small"
-        label={t('settings.labels.description', { bit })}
-        error={fieldErrors?.description !== undefined}
-        helperText={fieldErrors?.description?.message}
-        autoComplete="off"
-      />
-    </Box>
-  );
-});

@@ -12,17 +12,33 @@ function member(username: string, role: Role, overrides: Partial<StaffMember> = 
   return { username, role, disabled: false, createdAt: '2026-11-01T00:00:00Z', lastLoginAt: null, ...overrides };
 }
 
-function fakeSettingsApi(role: Role = 'admin') {
-  let labels: LabelMap = { '32': { name: 'VIP', description: 'Paying customer' } };
+/** The labels on the fake server, versioned like the real one: a save must name the current ETag. */
+function fakeLabelStore() {
+  const state = { labels: { '32': { name: 'VIP', description: 'Paying customer' } } as LabelMap, version: 1, updatedBy: 'admin' as string | null, updatedAt: '2026-11-20T08:00:00Z' };
+  const etag = () => `"v${state.version}"`;
+  const body = () => ({ labels: state.labels, updatedBy: state.updatedBy, updatedAt: state.updatedAt });
+  const replace = (labels: LabelMap, by: string) => {
+    Object.assign(state, { labels, version: state.version + 1, updatedBy: by, updatedAt: '2026-11-21T09:30:00Z' });
+  };
+  const routes = {
+    'GET /api/mark-labels': () => json(body(), 200, { etag: etag() }),
+    'PUT /api/mark-labels': (request: RecordedRequest) => {
+      const ifMatch = request.headers.get('If-Match');
+      if (ifMatch === null) return apiError(428, 'PRECONDITION_REQUIRED', 'Send If-Match.');
+      if (ifMatch !== etag()) return apiError(412, 'PRECONDITION_FAILED', 'Changed since.', { details: { ...body(), etag: etag() } });
+      replace((request.body as { labels: LabelMap }).labels, 'admin');
+      return json(body(), 200, { etag: etag() });
+    },
+  };
+  return { state, routes, replace };
+}
+
+function fakeSettingsApi(role: Role = 'admin', labelStore = fakeLabelStore()) {
   const staff = [member('admin', 'admin'), member('pm', 'viewer'), member('support', 'editor')];
   const api = installFakeApi({
     'GET /api/session': session(role, role === 'admin' ? 'admin' : 'pm'),
     'GET /api/health': sandboxHealth,
-    'GET /api/mark-labels': () => json({ labels }),
-    'PUT /api/mark-labels': (request) => {
-      labels = (request.body as { labels: LabelMap }).labels;
-      return json({ labels });
-    },
+    ...labelStore.routes,
     'GET /api/staff': () => json({ staff }),
     'POST /api/staff': (request) => {
       const body = request.body as CreateStaffRequest;
@@ -51,6 +67,11 @@ function fakeSettingsApi(role: Role = 'admin') {
 // By label rather than role: with 64 fields on the page, role queries are slow in jsdom.
 const field = (label: string) => screen.getByLabelText(label, { selector: 'input' });
 const writes = (api: ReturnType<typeof installFakeApi>) => api.requests.filter((request) => request.method !== 'GET');
+/** Replaces a field's text in one input event (typing 64-field forms key by key is slow in jsdom). */
+async function fill(user: ReturnType<typeof userEvent.setup>, input: HTMLElement, text: string) {
+  await user.clear(input);
+  await user.paste(text);
+}
 
 describe('Settings page', { timeout: 60_000 }, () => {
   it('is absent for others: no nav link, an "administrators only" page, and no admin calls', async () => {
@@ -78,11 +99,90 @@ describe('Settings page', { timeout: 60_000 }, () => {
     const [put] = writes(api);
     expect(put?.method).toBe('PUT');
     expect(put?.headers.get('X-Requested-By')).toBe('markdesk');
+    expect(put?.headers.get('If-Match')).toBe('"v1"');
     expect(put?.body).toEqual({
       labels: { '32': { name: 'VIP', description: 'Paying customer' }, '33': { name: 'Escalated', description: 'Handed to tier 2' } },
     });
     await waitFor(() => expect(api.requests.filter((request) => request.path === '/api/mark-labels' && request.method === 'GET').length).toBe(labelReads + 1));
     expect(field('Name of bit 33')).toHaveValue('Escalated');
+  });
+
+  it('opens on a fresh read, not on the copy another page cached, and says who changed the names last', async () => {
+    const labelStore = fakeLabelStore();
+    const api = fakeSettingsApi('admin', labelStore);
+    const user = userEvent.setup({ delay: null });
+    const { queryClient } = renderApp('/');
+    await screen.findByRole('link', { name: 'Settings' });
+    // What another page read a moment ago: young enough that it would normally be used as it is.
+    queryClient.setQueryData(['marks', 'labels'], { labels: labelStore.state.labels, updatedBy: 'admin', updatedAt: labelStore.state.updatedAt, etag: '"v1"' });
+    labelStore.replace({ '40': { name: 'Fresh', description: '' } }, 'second.admin');
+    const reads = api.requests.filter((request) => request.path === '/api/mark-labels').length;
+    await user.click(screen.getByRole('link', { name: 'Settings' }));
+    expect(await screen.findByLabelText('Name of bit 40', { selector: 'input' })).toHaveValue('Fresh');
+    expect(field('Name of bit 32')).toHaveValue('');
+    expect(api.requests.filter((request) => request.path === '/api/mark-labels').length).toBe(reads + 1);
+    expect(screen.getByTestId('labels-last-changed')).toHaveTextContent(/^Last changed by second\.admin, .+2026/);
+  });
+
+  it('when someone else saved first: says so, loads their names under the admin’s edits, and saves again on their version', { timeout: 120_000 }, async () => {
+    const labelStore = fakeLabelStore();
+    const api = fakeSettingsApi('admin', labelStore);
+    const user = userEvent.setup({ delay: null });
+    renderApp('/settings');
+    await fill(user, await screen.findByLabelText('Name of bit 32', { selector: 'input' }), 'Platinum');
+    await fill(user, field('Name of bit 50'), 'Mine');
+    // Meanwhile, in another browser: a new bit 51 and another name for bit 32.
+    labelStore.replace({ '32': { name: 'Gold', description: 'Paying customer' }, '51': { name: 'Theirs', description: 'Saved first' } }, 'second.admin');
+
+    await user.click(screen.getByRole('button', { name: 'Save names' }));
+    const notice = await screen.findByText(/second\.admin saved other names after you opened this page, so your changes are not saved yet\./);
+    expect(writes(api)[0]?.headers.get('If-Match')).toBe('"v1"');
+    expect(screen.queryByText('Names saved. They show everywhere from now on.')).toBeNull();
+    // Nothing the admin typed is lost while they decide.
+    expect(field('Name of bit 32')).toHaveValue('Platinum');
+    expect(field('Name of bit 50')).toHaveValue('Mine');
+
+    await user.click(within(notice.closest('[role="alert"]') as HTMLElement).getByRole('button', { name: 'Load their names' }));
+    expect(await screen.findByText(/The names second\.admin saved are loaded, with your edits kept on top/)).toBeInTheDocument();
+    expect(field('Name of bit 32')).toHaveValue('Platinum');
+    expect(field('Name of bit 50')).toHaveValue('Mine');
+    expect(field('Name of bit 51')).toHaveValue('Theirs');
+    expect(field('Description of bit 51')).toHaveValue('Saved first');
+    expect(screen.getByTestId('their-change-32')).toHaveTextContent('second.admin saved “Gold” — Paying customer You changed this bit too');
+    expect(screen.getByTestId('their-change-51')).toHaveTextContent('second.admin saved “Theirs” — Saved first');
+    expect(within(screen.getByTestId('their-change-51')).queryByRole('button')).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Save names' }));
+    expect(await screen.findByText('Names saved. They show everywhere from now on.')).toBeInTheDocument();
+    const [, second] = writes(api);
+    expect(second?.headers.get('If-Match')).toBe('"v2"');
+    expect(second?.body).toEqual({
+      labels: {
+        '32': { name: 'Platinum', description: 'Paying customer' },
+        '50': { name: 'Mine', description: '' },
+        '51': { name: 'Theirs', description: 'Saved first' },
+      },
+    });
+    expect(labelStore.state.version).toBe(3);
+    await waitFor(() => expect(screen.queryByTestId('their-change-32')).toBeNull());
+    expect(screen.getByTestId('labels-last-changed')).toHaveTextContent(/^Last changed by admin, /);
+  });
+
+  it('can take the other admin’s version of a bit both changed', { timeout: 120_000 }, async () => {
+    const labelStore = fakeLabelStore();
+    const api = fakeSettingsApi('admin', labelStore);
+    const user = userEvent.setup({ delay: null });
+    renderApp('/settings');
+    await fill(user, await screen.findByLabelText('Name of bit 32', { selector: 'input' }), 'Platinum');
+    labelStore.replace({ '32': { name: 'Gold', description: '' } }, 'second.admin');
+    await user.click(screen.getByRole('button', { name: 'Save names' }));
+    await user.click(await screen.findByRole('button', { name: 'Load their names' }));
+    await user.click(await screen.findByRole('button', { name: 'Use theirs for bit 32' }));
+    expect(field('Name of bit 32')).toHaveValue('Gold');
+    expect(field('Description of bit 32')).toHaveValue('');
+    // Their version is now exactly what the form holds: nothing left to save.
+    expect(screen.getByRole('button', { name: 'Save names' })).toBeDisabled();
+    expect(writes(api)).toHaveLength(1);
   });
 
   it('refuses names the contract refuses, beside the field, in the person’s words', async () => {
