@@ -1,7 +1,7 @@
 // `npm run bench`: every figure is a ratio or a difference measured side by side in this run.
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ensureSpaBuilt } from '../server/spa-build';
+import { spawnSync } from 'node:child_process';
 import { measureBulkMemory, measureBulkThroughput, measureDirectCeiling, startEmulatorProcess } from './bulk';
 import { initialJavaScriptGzipBytes } from './bundle-size';
 import { measureLatencyOverhead } from './latency';
@@ -59,6 +59,6 @@ try {
   await bulkEmulator.close();
 }
 
-await ensureSpaBuilt(root, () => {});
+if (spawnSync(process.execPath, [join(root, 'scripts/ensure-built.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('the build failed');
 const bundle = initialJavaScriptGzipBytes(join(root, 'dist/client'));
 report(`initial SPA JavaScript: ${(bundle.bytes / 1024).toFixed(1)} KB gzip (goal ≤ 200 KB: ${(bundle.bytes / 1024 / 200).toFixed(2)} of the budget) in ${bundle.files.length} file(s)`);

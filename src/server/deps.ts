@@ -3,6 +3,7 @@ import type { ChatClient } from './chat/client';
 import type { ChatRegion } from './chat/regions';
 import type { SessionCookie } from './http/auth';
 import type { JobRunner } from './jobs/runner';
+import type { Readiness } from './readiness';
 import type { Clock, Store } from './store/database';
 
 /** Everything the routes need, built once in main.ts (or by a test). */
@@ -18,4 +19,6 @@ export type AppDeps = {
   version: string;
   /** Runs bulk jobs; main.ts passes its own (resumed at start). Without one the job routes make theirs. */
   jobs?: JobRunner;
+  /** Background readiness checks; main.ts passes its own (fed by the Chat client). Without one the app makes its own. */
+  readiness?: Readiness;
 };
