@@ -1,10 +1,11 @@
 // `npm run bench`: every figure is a ratio or a difference measured side by side in this run.
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { ensureSpaBuilt } from '../server/spa-build';
+import { spawnSync } from 'node:child_process';
 import { measureBulkMemory, measureBulkThroughput, measureDirectCeiling, startEmulatorProcess } from './bulk';
 import { initialJavaScriptGzipBytes } from './bundle-size';
 import { measureLatencyOverhead } from './latency';
+import { measureRuntime } from './runtime';
 import { ms } from './stats';
 
 const root = join(import.meta.dirname, '../..');
@@ -13,6 +14,9 @@ const report = (line: string) => {
   lines.push(line);
   console.log(line);
 };
+
+// The built server (plain node): build it first if it is missing or stale.
+if (spawnSync(process.execPath, [join(root, 'scripts/ensure-built.mjs')], { stdio: 'inherit' }).status !== 0) throw new Error('the build failed');
 
 report(`Markdesk benchmarks — ${new Date().toISOString()} — node ${process.version}`);
 
@@ -64,6 +68,21 @@ try {
   await bulkEmulator.close();
 }
 
-await ensureSpaBuilt(root, () => {});
 const bundle = initialJavaScriptGzipBytes(join(root, 'dist/client'));
 report(`initial SPA JavaScript: ${(bundle.bytes / 1024).toFixed(1)} KB gzip (goal ≤ 200 KB: ${(bundle.bytes / 1024 / 200).toFixed(2)} of the budget) in ${bundle.files.length} file(s)`);
+
+// Idle memory and start-up of the built server, 60 s after start with no traffic. Live mode talks
+// to an emulator in its own process (not counted); sandbox mode carries the emulator inside.
+const runtimeEmulator = await startEmulatorProcess(0);
+try {
+  const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(0)} MB`;
+  for (const [upstream, goalMb] of [[runtimeEmulator, 100], [null, 130]] as const) {
+    const run = await measureRuntime({ upstream, port: 18_000 + Math.floor(Math.random() * 1000) });
+    report(
+      `built server, ${run.mode} mode: RSS ${mb(run.idleRssBytes)} after ${run.idleSeconds} s idle (goal ≤ ${goalMb} MB: ${(run.idleRssBytes / (goalMb * 1024 * 1024)).toFixed(2)} of it);` +
+        ` start-up to the first 200 on /api/health ${ms(run.startupMs)} (goal ≤ 1.5 s)`,
+    );
+  }
+} finally {
+  await runtimeEmulator.close();
+}

@@ -1,14 +1,17 @@
-import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import type { AppDeps } from './deps';
-import { registerSessionAuth, requireRole } from './http/auth';
+import { registerSessionAuth } from './http/auth';
+import { registerDocs } from './http/docs';
 import { HttpError, errorHandler, sendError } from './http/errors';
 import { isApiRequest, registerSecurity } from './http/security';
 import { registerSpa } from './http/spa';
 import { DEFAULT_HTTP_TIMEOUTS, registerBodyDeadline, serverTimeoutOptions, type HttpTimeouts } from './http/timeouts';
+import type { Metrics } from './metrics/metrics';
+import { registerMetrics } from './metrics/routes';
+import { createReadiness, type Readiness } from './readiness';
 import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { chatUserRoutes } from './routes/chat-users';
@@ -31,7 +34,18 @@ export type AppOptions = {
   reconcileEveryMs?: number;
   /** How long clients may take to send requests (http/timeouts.ts); tests shorten them. */
   timeouts?: Partial<HttpTimeouts>;
+  /** GET /metrics with this bearer token (MARKDESK_METRICS_TOKEN); without it /metrics is 404. */
+  metrics?: { metrics: Metrics; token: string } | null;
+  /** Readiness is checked in the background this often (main.ts: 15 s); unset, on demand (tests). */
+  readyCheckEveryMs?: number;
 };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The background readiness checks behind GET /api/ready (tests run one on demand). */
+    readiness: Readiness;
+  }
+}
 
 /** JSON routes take at most 64 KB (bff-api: body limit); the CSV upload sets its own. */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -78,12 +92,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     return payload;
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Markdesk API', version: deps.version, description: 'The backend-for-frontend of Markdesk.' },
-    },
-    transform: jsonSchemaTransform,
-  });
+  // Before any route: both watch every route registered after them.
+  registerDocs(app, { version: deps.version });
+  registerMetrics(app, options.metrics ?? null);
 
   const publicOrigin = typeof options.publicOrigin === 'string' ? () => options.publicOrigin as string : options.publicOrigin;
   await registerSecurity(app, { publicOrigin, hsts: publicOrigin().startsWith('https:'), nonJsonBodyRoutes: new Set([JOB_UPLOAD_ROUTE]) });
@@ -93,7 +104,13 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   });
   await registerSessionAuth(app, { store: deps.store, clock: deps.clock, cookie: deps.cookie });
 
-  await app.register(healthRoutes, deps);
+  // Checked in the background when main.ts asks for it; tests without it check on demand.
+  const readiness = deps.readiness ?? createReadiness({ store: deps.store, chat: deps.chat, now: () => deps.clock.now().getTime() });
+  app.decorate('readiness', readiness);
+  const readyCheckEveryMs = options.readyCheckEveryMs;
+  if (readyCheckEveryMs !== undefined) app.addHook('onReady', async () => readiness.start(app.log.child({ module: 'readiness' }), readyCheckEveryMs));
+  app.addHook('onClose', async () => readiness.stop());
+  await app.register(healthRoutes, { ...deps, readiness });
   await app.register(sessionRoutes, deps);
   await app.register(chatUserRoutes, deps);
   await app.register(auditRoutes, deps);
@@ -109,11 +126,6 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     });
     app.addHook('onClose', async () => reconciler?.stop());
   }
-
-  // Staff only: the document maps every route, parameter and error of the API and names the
-  // version running — a head start for someone probing from outside, and of no use to anyone
-  // who cannot sign in. A signed-in browser opens it as it is (the session cookie goes along).
-  app.get('/api/docs', { onRequest: requireRole('viewer'), schema: { hide: true } }, async () => app.swagger());
 
   const sendIndex = options.spaDir ? await registerSpa(app, options.spaDir) : null;
   app.setNotFoundHandler((request, reply) => {

@@ -15,8 +15,18 @@ describe('loadConfig', () => {
         rateLimitPerSecond: 180,
         auditKey: null,
         chat: null,
+        metricsToken: null,
+        shutdownTimeoutMs: 25_000,
       },
     });
+  });
+
+  it('reads the metrics token and the shutdown deadline, and refuses a short token without echoing it', () => {
+    const result = loadConfig({ MARKDESK_METRICS_TOKEN: 'a-long-random-metrics-token', MARKDESK_SHUTDOWN_TIMEOUT_SECONDS: '40' });
+    expect(result.ok && [result.config.metricsToken, result.config.shutdownTimeoutMs]).toEqual(['a-long-random-metrics-token', 40_000]);
+    const short = loadConfig({ MARKDESK_METRICS_TOKEN: 'short-one' });
+    expect(short).toEqual({ ok: false, problems: [expect.stringMatching(/^MARKDESK_METRICS_TOKEN must be at least 16 characters/)] });
+    expect(JSON.stringify(short)).not.toContain('short-one');
   });
 
   it('reads live mode with a region and an override URL', () => {

@@ -25,6 +25,10 @@ export type Config = {
   auditKey: string | null;
   /** null → sandbox mode (embedded emulator with fresh random credentials). */
   chat: ChatConfig | null;
+  /** Bearer token of GET /metrics; null → no metrics endpoint. */
+  metricsToken: string | null;
+  /** SIGTERM: how long in-flight requests and a running job's calls may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
 };
 
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -80,6 +84,16 @@ const envSchema = z.object({
       .max(200, 'must be a whole number from 1 to 200 (Tencent’s ceiling)')
       .default(180),
   ),
+  MARKDESK_METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().trim().min(16, 'must be at least 16 characters (a random token)').optional()),
+  MARKDESK_SHUTDOWN_TIMEOUT_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number of seconds from 1 to 600' })
+      .int('must be a whole number of seconds from 1 to 600')
+      .min(1, 'must be a whole number of seconds from 1 to 600')
+      .max(600, 'must be a whole number of seconds from 1 to 600')
+      .default(25),
+  ),
 });
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -128,6 +142,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
             region: e.CHAT_REGION,
             baseUrlOverride: e.CHAT_API_BASE_URL?.replace(/\/$/, '') ?? null,
           },
+    metricsToken: e.MARKDESK_METRICS_TOKEN ?? null,
+    shutdownTimeoutMs: e.MARKDESK_SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
   return { ok: true, config };
 }

@@ -4,6 +4,7 @@ import type { ChatRegion } from './chat/regions';
 import type { SessionCookie } from './http/auth';
 import type { JobRunner } from './jobs/runner';
 import type { VerifyOptions } from './store/audit-verify';
+import type { Readiness } from './readiness';
 import type { Clock, Store } from './store/database';
 
 /** Everything the routes need, built once in main.ts (or by a test). */
@@ -21,4 +22,6 @@ export type AppDeps = {
   jobs?: JobRunner;
   /** How the audit chain check slices its work (tests pass a budget, time source or pause of their own). */
   auditVerify?: Omit<VerifyOptions, 'onProgress'>;
+  /** Background readiness checks; main.ts passes its own (fed by the Chat client). Without one the app makes its own. */
+  readiness?: Readiness;
 };

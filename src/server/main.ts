@@ -12,11 +12,12 @@ import { createChatClient } from './chat/client';
 import { loadConfig } from './config';
 import { claimDataDir } from './data-dir';
 import { sessionCookieFor } from './http/auth';
-import { workerLedger } from './jobs/ledger';
+import { workerLedger, type JobLedger } from './jobs/ledger';
 import { createJobRunner } from './jobs/runner';
-import { ensureSpaBuilt } from './spa-build';
 import { createHeadAnchor } from './store/audit-head';
 import { auditKeyCreatedMessage, resolveAuditKey } from './store/audit-key';
+import { createMetrics } from './metrics/metrics';
+import { createReadiness, READINESS_CHECK_EVERY_MS, type Readiness } from './readiness';
 import { DATABASE_FILE_NAME, openDatabase, systemClock } from './store/database';
 import { resolveUpstream } from './upstream';
 
@@ -45,9 +46,12 @@ const auditKey = resolveAuditKey({ dataDir, configured: config.auditKey });
 if (auditKey.created) console.log(auditKeyCreatedMessage(auditKey.created));
 const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME), auditKey: auditKey.key });
 
-// MARKDESK_SKIP_SPA_BUILD=1: serve dist/client as it is (or no SPA) instead of building it first;
-// for tests that start this file as a child process and only need the API.
-if (process.env.MARKDESK_SKIP_SPA_BUILD !== '1') await ensureSpaBuilt(root, (line) => console.log(line));
+// The SPA is served from dist/client as it is: `npm start` (scripts/start.mjs) builds it before
+// starting this process when it is missing or stale; no bundler ever runs inside the server.
+// Metrics exist only when someone may read them.
+let chatForMetrics: ReturnType<typeof createChatClient> | null = null;
+const metrics = config.metricsToken ? createMetrics({ store, chat: () => chatForMetrics }) : null;
+let readiness: Readiness | null = null;
 
 const upstream = await resolveUpstream(
   config,
@@ -63,9 +67,27 @@ const chat = createChatClient({
   ratePerSecond: config.rateLimitPerSecond,
   // A bulk job keeps ~30 writes and ~8 reads in flight to fill 200 calls/s when Chat answers in 100 ms.
   connections: 64,
+  onEvent: (event) => {
+    metrics?.observeChat(event);
+    // A failure of real traffic that looks like an outage checks readiness at once.
+    readiness?.noteChatEvent(event);
+  },
 });
+chatForMetrics = chat;
+readiness = createReadiness({ store, chat });
 // Bulk jobs commit their audit entries on a worker thread with its own connection (jobs/ledger.ts).
-const ledger = workerLedger(join(dataDir, DATABASE_FILE_NAME), auditKey.key);
+const workerCommits = workerLedger(join(dataDir, DATABASE_FILE_NAME), auditKey.key);
+const ledger: JobLedger = metrics
+  ? {
+      commit: async (commit) => {
+        const ids = await workerCommits.commit(commit);
+        metrics.observeLedgerCommit(commit);
+        return ids;
+      },
+      warm: () => workerCommits.warm(),
+      close: () => workerCommits.close(),
+    }
+  : workerCommits;
 const jobs = createJobRunner({ store, chat, clock: systemClock, ledger });
 
 const initialAccounts = await ensureInitialStaff(store, { sandbox: upstream.mode === 'sandbox' });
@@ -82,6 +104,7 @@ const app = await buildApp(
     chatApp: { sdkAppId: upstream.sdkAppId, region: upstream.region },
     version,
     jobs,
+    readiness,
   },
   {
     publicOrigin: () => listeningOrigin,
@@ -89,6 +112,8 @@ const app = await buildApp(
     spaDir: join(root, 'dist/client'),
     // Interactive writes a crash left 'unknown' are settled from Chat at start, then every 5 minutes.
     reconcileEveryMs: 5 * 60_000,
+    readyCheckEveryMs: READINESS_CHECK_EVERY_MS,
+    metrics: metrics && config.metricsToken ? { metrics, token: config.metricsToken } : null,
   },
 );
 // The chain's head goes to the log, outside the database (audit-head.ts).
@@ -108,22 +133,39 @@ console.log(`Markdesk is running at ${listeningOrigin}`);
 // Jobs that were running when the server stopped (or crashed) go on.
 await jobs.resumeInterrupted();
 
+// Graceful shutdown, in this order, under one deadline:
+//  1. stop taking new work — the server stops listening and answers a request that still arrives
+//     with 503, the job runner sends no new lines — while what is in flight finishes: requests
+//     get their answers, a job's calls already sent are seen through and their outcomes handed
+//     to the ledger. The Chat client, the upstream and the ledger stay open for them meanwhile;
+//  2. flush the ledger: the job's last commits are durable, its state stays 'running', so the
+//     next start resumes it;
+//  3. release the Chat client, the upstream (sandbox emulator) and the database.
+// Past the deadline the process exits anyway (code 1): whatever a job had in flight is recorded
+// in its call announcements, and the next start settles it without writing anything twice.
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;
-    // Graceful: stop accepting, let in-flight requests finish, then release upstream and database.
+    console.log(`${signal}: Markdesk is stopping; requests and bulk job calls in flight finish first.`);
+    const seconds = config.shutdownTimeoutMs / 1000;
+    setTimeout(() => {
+      console.error(`Markdesk did not stop within ${seconds} s; exiting anyway (a running job goes on at the next start).`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     void (async () => {
-      await jobs.stop();
+      await Promise.all([app.close(), jobs.stop({ timeoutMs: config.shutdownTimeoutMs })]);
       await ledger.close();
-      await app.close();
       headAnchor.stop();
       headAnchor.flush();
       await chat.close();
       await upstream.close();
       await store.close();
       process.exit(0);
-    })();
+    })().catch(() => {
+      console.error('Markdesk could not stop cleanly; exiting (a running job goes on at the next start).');
+      process.exit(1);
+    });
   });
 }

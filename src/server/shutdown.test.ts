@@ -72,7 +72,7 @@ describe('app.close()', () => {
 describe('main.ts', () => {
   it('on SIGTERM answers the request in flight and exits 0', { timeout: 60_000 }, async () => {
     // Its own data directory as working directory too: no .env of the checkout is read, so this
-    // is sandbox mode. The SPA build main.ts would start is replaced by a no-op (no-spa-build.mjs).
+    // is sandbox mode.
     const dataDir = mkdtempSync(join(tmpdir(), 'markdesk-main-'));
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CHAT_|MARKDESK_)/.test(name)));
     const child = spawn(
@@ -80,8 +80,6 @@ describe('main.ts', () => {
       [
         '--import',
         pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href,
-        '--import',
-        pathToFileURL(join(root, 'src/server/testing/no-spa-build.mjs')).href,
         join(root, 'src/server/main.ts'),
       ],
       { cwd: dataDir, env: { ...env, MARKDESK_PORT: '0', MARKDESK_HOST: '127.0.0.1', MARKDESK_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },

@@ -135,7 +135,7 @@ describe('envelope and errors', () => {
     expect(error).toBeInstanceOf(ChatApiError);
     expect(error).toMatchObject({ code: 70009, class: 'configuration', command: 'recentcontact/get_contact_group', info: 'sig check failed' });
     expect(server.requests).toHaveLength(1);
-    expect(events).toEqual([{ command: 'recentcontact/get_contact_group', attempt: 1, durationMs: expect.any(Number), errorCode: 70009 }]);
+    expect(events).toEqual([{ command: 'recentcontact/get_contact_group', attempt: 1, durationMs: expect.any(Number), waitedMs: expect.any(Number), errorCode: 70009 }]);
   });
 
   it('never lets the UserSig, the secret or the query into error messages', async () => {
@@ -295,7 +295,7 @@ describe('retries', () => {
     expect(error.requestMayHaveBeenSent).toBe(false);
     expect(error.message).not.toContain('usersig');
     expect(events).toHaveLength(3);
-    for (const event of events) expect(Object.keys(event).sort()).toEqual(['attempt', 'command', 'durationMs', 'errorCode']);
+    for (const event of events) expect(Object.keys(event).sort()).toEqual(['attempt', 'command', 'durationMs', 'errorCode', 'waitedMs']);
   });
 });
 

@@ -25,6 +25,8 @@ export type ChatClientEvent = {
   /** 1 for the first attempt of a call. */
   attempt: number;
   durationMs: number;
+  /** How long the attempt waited for the command's rate limiter before it was sent. */
+  waitedMs?: number;
   /** Set when the attempt failed: the Chat ErrorCode, or a catalogue pseudo-code (-1 network, -2 bad response). */
   errorCode?: number;
 };
@@ -250,6 +252,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     for (let attempt = 1; ; attempt++) {
       if (closed) throw new ChatClientClosedError();
       const { signal } = options;
+      const waitFrom = clock.now();
       try {
         await limiter.acquire(signal);
       } catch (error) {
@@ -260,11 +263,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       const startedAt = clock.now();
       try {
         const response = await sendOnce(command, body);
-        emit({ command, attempt, durationMs: clock.now() - startedAt });
+        emit({ command, attempt, durationMs: clock.now() - startedAt, waitedMs: startedAt - waitFrom });
         return response;
       } catch (error) {
         if (!isChatError(error)) throw error;
-        emit({ command, attempt, durationMs: clock.now() - startedAt, errorCode: error.code });
+        emit({ command, attempt, durationMs: clock.now() - startedAt, waitedMs: startedAt - waitFrom, errorCode: error.code });
         const action = retryActionFor(error, idempotent);
         if (action === 'regenerate-sig' && !resigned) {
           // Chat thinks our UserSig expired (clock skew, or a long-lived process): sign anew, once.

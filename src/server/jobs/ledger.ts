@@ -215,15 +215,18 @@ export function workerLedger(databaseFile: string, auditKey?: Buffer): JobLedger
 }
 
 /**
- * The worker runs ledger-worker.ts. Markdesk runs from its TypeScript sources through tsx, whose
- * loader a worker thread does not inherit: the thread registers it first. The audit key goes
- * along: the worker appends to the same keyed chain (without one it reads the data directory's).
+ * The worker thread's own module, next to this one: `ledger-worker.mjs` in the build (dist/server,
+ * plain node), and under tsx or Vitest (this module is `ledger.ts`) a small bootstrap file that
+ * registers tsx's loader — which a worker thread does not inherit — and then runs ledger-worker.ts.
  */
+export function ledgerWorkerUrl(moduleUrl: string = import.meta.url): URL {
+  const fromSource = new URL(moduleUrl).pathname.endsWith('.ts');
+  return new URL(fromSource ? './ledger-worker-source.mjs' : './ledger-worker.mjs', moduleUrl);
+}
+
 function startLedgerWorker(databaseFile: string, auditKey?: Buffer): Worker {
-  const entry = new URL('./ledger-worker.ts', import.meta.url).href;
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: { databaseFile, auditKey } });
+  // The audit key goes along: the worker appends to the same keyed chain (without one it reads the data directory's).
+  const worker = new Worker(ledgerWorkerUrl(), { workerData: { databaseFile, auditKey } });
   worker.unref();
   return worker;
 }

@@ -22,41 +22,45 @@ describe('GET /api/health', () => {
 });
 
 describe('GET /api/ready', () => {
-  it('is 200 when the database and Chat answer, and reuses that answer for a few seconds', async () => {
+  it('is 200 when the database and Chat answer, and answers from the last check without calling Chat', async () => {
+    await bff.app.readiness.checkNow();
     await bff.clearEmulatorStats();
     const first = await ready();
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ ready: true, checks: { database: true, upstream: true } });
+    expect(first.json()).toEqual({ ready: true, checks: { database: true, upstream: true }, problem: null, reason: null, checkedAt: expect.any(String) });
     await ready();
-    expect(await accountChecks()).toBe(1);
+    expect(await accountChecks()).toBe(0);
   });
 
-  it('is 503 naming the upstream when Chat refuses', async () => {
-    bff.clock.advance(10_000);
+  it('is 503 with the reason in words when Chat refuses the credentials', async () => {
     await bff.setFaults({ errorRate: { 70009: 1 } });
     try {
+      await bff.app.readiness.checkNow();
       const response = await ready();
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toEqual({ ready: false, checks: { database: true, upstream: false } });
+      expect(response.json()).toMatchObject({ ready: false, checks: { database: true, upstream: false }, problem: 'chat-credentials', reason: expect.stringMatching(/credentials/) });
     } finally {
       await bff.setFaults({});
     }
+    await bff.app.readiness.checkNow();
+    expect((await ready()).statusCode).toBe(200);
   });
 
   it('is 503 naming the database when it cannot be read', async () => {
-    bff.clock.advance(10_000);
     const prepare = bff.store.sqlite.prepare.bind(bff.store.sqlite);
     bff.store.sqlite.prepare = (() => {
       throw new Error('SQLITE_IOERR: disk I/O error');
     }) as typeof bff.store.sqlite.prepare;
     try {
-      const response = await ready();
-      expect(response.statusCode).toBe(503);
-      expect(response.json()).toEqual({ ready: false, checks: { database: false, upstream: true } });
+      await bff.app.readiness.checkNow();
     } finally {
       bff.store.sqlite.prepare = prepare;
     }
-    bff.clock.advance(10_000);
+    const response = await ready();
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ ready: false, checks: { database: false, upstream: true }, problem: 'database' });
+    expect(response.body).not.toContain('SQLITE_IOERR');
+    await bff.app.readiness.checkNow();
     expect((await ready()).statusCode).toBe(200);
   });
 });

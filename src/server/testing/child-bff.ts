@@ -44,7 +44,6 @@ export function childEnv(emulator: RunningEmulator, dataDir: string, chatUrl: st
     MARKDESK_PORT: '0',
     MARKDESK_HOST: '127.0.0.1',
     MARKDESK_DATA_DIR: dataDir,
-    MARKDESK_SKIP_SPA_BUILD: '1',
     CHAT_SDKAPPID: String(emulator.sdkAppId),
     CHAT_SECRET_KEY: emulator.secretKey,
     CHAT_API_BASE_URL: chatUrl,

@@ -17,10 +17,20 @@ export const healthResponseSchema = z.object({
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
-// The spec only fixes the status codes (200 / 503); this body says which dependency failed,
-// without any detail that could leak configuration.
+/** Why Markdesk is not ready: each has a sentence for everyone and a hint for admins in the SPA. */
+export const readinessProblemSchema = z.enum(['database', 'chat-unreachable', 'chat-credentials']);
+export type ReadinessProblem = z.infer<typeof readinessProblemSchema>;
+
+// 200 when ready, 503 when not. The body says which dependency failed and why in one sentence,
+// without any detail that could leak configuration (no address, no key, no SDKAppID).
 export const readyResponseSchema = z.object({
   ready: z.boolean(),
   checks: z.object({ database: z.boolean(), upstream: z.boolean() }),
+  /** null while ready. */
+  problem: readinessProblemSchema.nullable(),
+  /** The problem in one English sentence (for probes and logs); null while ready. */
+  reason: z.string().nullable(),
+  /** ISO time of the last background check. */
+  checkedAt: z.string(),
 });
 export type ReadyResponse = z.infer<typeof readyResponseSchema>;

@@ -8,6 +8,7 @@ import { PageSkeleton } from '../../components/PageSkeleton';
 import { ToastProvider } from '../../components/ToastProvider';
 import { useSession } from '../../features/auth/api/get-session';
 import { SessionContext } from '../../features/auth/session-context';
+import { ReadinessBanner } from '../../features/health/ReadinessBanner';
 import { isApiError } from '../../lib/api-error';
 import { useT } from '../../lib/i18n/I18nProvider';
 import { NavList } from './NavList';
@@ -43,6 +44,7 @@ function SignedInShell({ session }: { session: Session }) {
         {t('app.skipToContent')}
       </Box>
       <TopBar session={session} />
+      <ReadinessBanner isAdmin={signedIn.roleAtLeast.admin} />
       <Box sx={{ display: 'flex', flexDirection: { xs: 'column', md: 'row' }, minHeight: 'calc(100vh - 64px)' }}>
         <Paper
           component="nav"

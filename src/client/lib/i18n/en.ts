@@ -25,6 +25,12 @@ export const en = {
   'topBar.switchToDark': 'Switch to dark theme',
   'topBar.switchToLight': 'Switch to light theme',
   'topBar.signOut': 'Sign out',
+  'ready.banner.database': 'Markdesk cannot use its database. Saving and viewing history may fail until this is fixed.',
+  'ready.banner.chat-unreachable': 'Markdesk cannot reach Chat right now. Marks cannot be read or saved until the connection is back.',
+  'ready.banner.chat-credentials': 'Chat is refusing Markdesk’s sign-in. Marks cannot be read or saved until this is fixed.',
+  'ready.adminHint.database': 'Check the server’s disk space and the permissions of MARKDESK_DATA_DIR, then the server log.',
+  'ready.adminHint.chat-unreachable': 'Check the server’s network and DNS, CHAT_REGION or CHAT_API_BASE_URL, and Tencent Cloud’s status page.',
+  'ready.adminHint.chat-credentials': 'Check CHAT_SDKAPPID, CHAT_SECRET_KEY and that CHAT_ADMIN_IDENTIFIER is an App admin in the Chat console.',
   'topBar.signOutFailed': 'Signing out did not complete. Close the browser to be sure.',
 
   'role.viewer': 'viewer',

@@ -24,6 +24,12 @@ export const ko: Record<MessageKey, string> = {
   'topBar.switchToDark': '어두운 테마로 전환',
   'topBar.switchToLight': '밝은 테마로 전환',
   'topBar.signOut': '로그아웃',
+  'ready.banner.database': 'Markdesk가 데이터베이스를 사용할 수 없습니다. 문제가 해결될 때까지 저장과 기록 보기가 실패할 수 있습니다.',
+  'ready.banner.chat-unreachable': '지금 Markdesk가 Chat에 연결할 수 없습니다. 연결이 돌아올 때까지 마크를 읽거나 저장할 수 없습니다.',
+  'ready.banner.chat-credentials': 'Chat이 Markdesk의 인증을 거부하고 있습니다. 문제가 해결될 때까지 마크를 읽거나 저장할 수 없습니다.',
+  'ready.adminHint.database': '서버의 디스크 공간과 MARKDESK_DATA_DIR 권한을 확인한 뒤 서버 로그를 확인하세요.',
+  'ready.adminHint.chat-unreachable': '서버의 네트워크와 DNS, CHAT_REGION 또는 CHAT_API_BASE_URL, Tencent Cloud 상태 페이지를 확인하세요.',
+  'ready.adminHint.chat-credentials': 'CHAT_SDKAPPID, CHAT_SECRET_KEY, 그리고 CHAT_ADMIN_IDENTIFIER가 Chat 콘솔에서 App 관리자인지 확인하세요.',
   'topBar.signOutFailed': '로그아웃이 완료되지 않았습니다. 확실히 하려면 브라우저를 닫으세요.',
 
   'role.viewer': '뷰어',

@@ -1,0 +1,49 @@
+// `npm run build [-- --server-only | --client-only]`: bundles the server, its ledger worker and the
+// CLIs with esbuild into dist/server/*.mjs (plain ES modules that `node` runs as they are), then
+// the SPA with Vite into dist/client. Packages with native code or files loaded at run time stay
+// in node_modules; the rest of the server is bundled, so a start parses one file instead of
+// hundreds and needs no TypeScript loader.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, SERVER_ENTRIES } from './build-config.mjs';
+
+const args = new Set(process.argv.slice(2));
+const server = !args.has('--client-only');
+const client = !args.has('--server-only');
+
+// Kept out of the bundle: native addons, pino (its transports and thread-stream load files by
+// path on worker threads) and the build tools themselves (never loaded by the server).
+const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', 'pino', 'pino-*', 'thread-stream', 'esbuild', 'vite', 'tsx'];
+
+if (server) {
+  const started = Date.now();
+  rmSync(join(root, 'dist/server'), { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: SERVER_ENTRIES,
+    outdir: 'dist/server',
+    // One flat folder: a module finds its neighbours (the ledger worker) next to import.meta.url.
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    external: EXTERNAL,
+    // Some bundled packages are CommonJS and call require(); give them one in ESM output.
+    banner: { js: "import { createRequire as __markdeskCreateRequire } from 'node:module'; const require = __markdeskCreateRequire(import.meta.url);" },
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  console.log(`Built the server into dist/server in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+if (client) {
+  const started = Date.now();
+  const vite = await import('vite');
+  await vite.build({ root, logLevel: 'warn', configFile: join(root, 'vite.config.ts') });
+  console.log(`Built the browser app into dist/client in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}

@@ -1,0 +1,18 @@
+// `npm start`: runs the built server (dist/server/main.mjs) with plain node, building it first
+// when it is missing or older than its sources, so `npm ci && npm start` stays one command.
+//
+// The build runs in a child process that has exited before the server starts: esbuild and Vite
+// never live in the server's memory. Then this process becomes the server by importing the
+// bundle (node has no exec()): one process and no supervisor in between, so signals (SIGTERM
+// from npm, systemd or a container runtime) reach the server's own handlers directly and its
+// exit code is the process's. A deployment may skip this script: `node dist/server/main.mjs`.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { root, SERVER_OUTPUT } from './build-config.mjs';
+import { ensureBuilt } from './ensure-built.mjs';
+
+if (!ensureBuilt()) {
+  console.error('Markdesk cannot start: the build failed (see above).');
+  process.exit(1);
+}
+await import(pathToFileURL(join(root, SERVER_OUTPUT)).href);

@@ -1,0 +1,123 @@
+// SIGTERM under load: 50 requests and a bulk job in flight. Every request gets an answer (2xx, or
+// 503 once the server is closing), the job's call already sent is seen through and recorded, the
+// process exits 0, and the next start finishes the job — nothing written twice, nothing unaudited.
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../emulator/server';
+import { chatCaller, importAccounts } from '../emulator/test-support';
+import type { JobCheckedResponse, JobStatus } from '../shared/api/jobs';
+import { createStaff } from './auth/staff';
+import { announcedWrites, getJob } from './jobs/store';
+import { csvOf, jobAuditEntries, plannedRows } from './jobs/testing';
+import { verifyAuditChain } from './store/audit';
+import { DATABASE_FILE_NAME, openDatabase } from './store/database';
+import { CHILD_PASSWORD, childApi, childEnv, recordingProxy, signInChild, startChildBff, type ChildBff } from './testing/child-bff';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Resolves once `pattern` (global) matches `count` times in the child's output. */
+async function outputMatches(bff: ChildBff, pattern: RegExp, count: number): Promise<void> {
+  while ((bff.output().match(pattern) ?? []).length < count) {
+    if (bff.child.exitCode !== null) throw new Error(`the BFF exited:\n${bff.output()}`);
+    await once(bff.child.stdout!, 'data');
+  }
+}
+
+describe('SIGTERM under load', () => {
+  it('answers every request, sees the job’s call in flight through, exits 0, and the job resumes', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'markdesk-sigterm-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const emulator = await startEmulator({ dbFile: join(dir, 'chat.sqlite'), demoData: false, latencyMs: 20 });
+    cleanups.push(() => emulator.close());
+    const proxy = await recordingProxy(emulator.url);
+    cleanups.push(() => proxy.close());
+
+    const users = Array.from({ length: 10 }, (_, i) => `term.user.${i}`);
+    await importAccounts(chatCaller(emulator), users);
+    const rows = plannedRows(users, 300, [1, 40], 'graceful');
+    const dataDir = join(dir, 'data');
+    const setup = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+    await createStaff(setup, { username: 'support', role: 'editor', password: CHILD_PASSWORD });
+    await setup.close();
+    // 20 calls/s per command: the job takes a while, and 50 account checks queue for ~2.5 s.
+    const env = childEnv(emulator, dataDir, proxy.url, { CHAT_RATE_LIMIT_PER_SECOND: '20' });
+
+    const first = await startChildBff(env, dir);
+    cleanups.push(() => void first.child.kill('SIGKILL'));
+    const session = await signInChild(first);
+    const checked = await childApi<JobCheckedResponse>(first, session, 'POST', '/api/jobs', csvOf(rows));
+    // The job's third mark_contact call is held before it reaches Chat.
+    const held = proxy.holdMarkContact(3);
+    await childApi<JobStatus>(first, session, 'POST', `/api/jobs/${checked.jobId}/start`);
+    await held.arrived();
+
+    const answers = Array.from({ length: 50 }, (_, i) =>
+      request(`${first.url}/api/chat-users/${users[i % users.length]}`, { headers: session.headers }).then(
+        async (response) => ({ status: response.statusCode, body: await response.body.text() }),
+        (error: unknown) => ({ status: 0, body: String(error) }),
+      ),
+    );
+    // All 50 have reached the server (most wait for the rate limiter)…
+    await outputMatches(first, /"url":"\/api\/chat-users\/term\.user\.\d+"[^\n]*"msg":"incoming request"/g, 50);
+    // …when the signal arrives; the held call goes on only once the server is stopping.
+    first.child.kill('SIGTERM');
+    await outputMatches(first, /Markdesk is stopping/g, 1);
+    held.release();
+    const [exitCode] = (await once(first.child, 'exit')) as [number | null];
+    expect(exitCode, first.output()).toBe(0);
+    const results = await Promise.all(answers);
+    for (const result of results) expect([200, 503], result.body).toContain(result.status);
+    expect(results.filter((result) => result.status === 200).length).toBeGreaterThan(0);
+
+    // Stopped cleanly: still running (to resume), no call whose answer was lost, one entry per settled line.
+    const stopped = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+    const settledAtStop = (stopped.sqlite.prepare(`SELECT count(*) AS n FROM job_rows WHERE job_id = ? AND status <> 'pending'`).get(checked.jobId) as { n: number }).n;
+    expect(getJob(stopped, checked.jobId)?.state).toBe('running');
+    // Calls still announced were given up before they were sent (waiting for the limiter when
+    // the stop came): none of their lines reached Chat, so the next run sends them once.
+    const keyOf = stopped.sqlite.prepare(`SELECT chat_user || '/' || conversation_id AS key FROM job_rows WHERE job_id = ? AND line = ?`);
+    for (const write of announcedWrites(stopped, checked.jobId)) {
+      for (const { line } of write.lines) {
+        const { key } = keyOf.get(checked.jobId, line) as { key: string };
+        expect(proxy.landed.get(key), key).toBeUndefined();
+      }
+    }
+    expect(settledAtStop).toBeGreaterThan(0);
+    expect(settledAtStop).toBeLessThan(3000);
+    expect(jobAuditEntries(stopped, checked.jobId)).toHaveLength(settledAtStop);
+    await stopped.close();
+
+    const second = await startChildBff(env, dir);
+    cleanups.push(() => void second.child.kill('SIGKILL'));
+    const again = await signInChild(second);
+    let final: JobStatus;
+    for (;;) {
+      final = await childApi<JobStatus>(second, again, 'GET', `/api/jobs/${checked.jobId}`);
+      if (final.state !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(final).toMatchObject({ state: 'done', total: 3000, applied: 3000, failed: 0 });
+    second.child.kill('SIGTERM');
+    expect((await once(second.child, 'exit'))[0]).toBe(0);
+
+    // A graceful stop loses no answer: every row reached Chat exactly once.
+    expect(proxy.landed.size).toBe(3000);
+    expect(Math.max(...proxy.landed.values())).toBe(1);
+    const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+    try {
+      const entries = jobAuditEntries(store, checked.jobId);
+      expect(entries).toHaveLength(3000);
+      expect(new Set(entries.map((entry) => entry.requestId)).size).toBe(3000);
+      expect(verifyAuditChain(store).ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});
