@@ -57,8 +57,6 @@ function startMain(env: Record<string, string>): Run {
     [
       '--import',
       pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href,
-      '--import',
-      pathToFileURL(join(root, 'src/server/testing/no-spa-build.mjs')).href,
       join(root, 'src/server/main.ts'),
     ],
     { cwd: dataDir, env: { ...inherited, MARKDESK_PORT: '0', MARKDESK_HOST: '127.0.0.1', MARKDESK_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },

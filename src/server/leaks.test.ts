@@ -81,7 +81,7 @@ describe('a run through every path that touches a secret', () => {
     bff.clock.advance(60_000);
     const ready = await bff.inject({ method: 'GET', url: '/api/ready' });
     expect(ready.statusCode).toBe(503);
-    expect(ready.json()).toEqual({ ready: false, checks: { database: true, upstream: false } });
+    expect(ready.json()).toMatchObject({ ready: false, checks: { database: true, upstream: false }, problem: 'chat-unreachable' });
     await bff.setFaults({});
     for (const exchange of bff.exchanges) expect(exchange.body).not.toContain(bff.emulator.url);
   });

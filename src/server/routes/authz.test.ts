@@ -35,6 +35,8 @@ const ROUTES: RouteCase[] = [
   { name: 'DELETE /api/session', needs: 'anonymous', allowedStatus: 204, endsSession: true, request: () => ({ method: 'DELETE', url: '/api/session', headers: write }) },
   { name: 'GET /api/health', needs: 'anonymous', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/health' }) },
   { name: 'GET /api/ready', needs: 'anonymous', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/ready' }) },
+  // Guarded by its own bearer token (MARKDESK_METRICS_TOKEN), not a session; without the token set it is 404 for everyone.
+  { name: 'GET /metrics', needs: 'anonymous', allowedStatus: 404, request: () => ({ method: 'GET', url: '/metrics' }) },
   { name: 'GET /api/chat-users/:userId', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/chat-users/alice' }) },
   {
     name: 'GET /api/chat-users/:userId/conversations',

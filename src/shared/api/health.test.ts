@@ -12,6 +12,7 @@ describe('health', () => {
   });
 
   it('reads readiness', () => {
-    expect(readyResponseSchema.parse({ ready: false, checks: { database: true, upstream: false } }).ready).toBe(false);
+    const answer = { ready: false, checks: { database: true, upstream: false }, problem: 'chat-unreachable', reason: 'Chat cannot be reached.', checkedAt: '2026-12-06T06:00:00.000Z' };
+    expect(readyResponseSchema.parse(answer).ready).toBe(false);
   });
 });
