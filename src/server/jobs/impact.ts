@@ -14,6 +14,7 @@ import {
 } from '../../shared/api/jobs';
 import { applyChange, type MarkChange, type MarkState } from '../../shared/marks/change';
 import { conversationKey, type Conversation } from '../../shared/marks/conversation';
+import { bitsFromMask } from '../../shared/marks/mask';
 import type { ChatClient } from '../chat/client';
 import { ACCOUNT_CHECK_MAX_ITEMS, accountCheck, getAllContactGroups } from '../chat/helpers';
 import { EMPTY_MARK_STATE, readMarkStates } from '../services/mark-writer';
@@ -33,7 +34,7 @@ export type ImpactOptions = {
 /** What the check stores for a line: the state found and, for the cap, the user's marked conversations before the file. */
 export type ImpactFound = MarkState & { markedConversations?: number };
 
-const DEFAULTS: Required<ImpactOptions> = { pageRows: 900, usersAtOnce: 2, readsPerUser: 3 };
+const DEFAULTS: Required<ImpactOptions> = { pageRows: 900, usersAtOnce: 4, readsPerUser: 2 };
 
 /** A conversation counts against Chat's cap when it has any standard-mark bit or a custom mark. */
 export const isMarked = (state: MarkState) => state.bits.length > 0 || state.customMark !== '';
@@ -51,6 +52,11 @@ function prepare(store: Store) {
     lines: sqlite.prepare<[string, string, number, number], LineRow>(
       `SELECT line, conversation_type, conversation_id, change_json, guard_json FROM job_rows INDEXED BY job_rows_pending
        WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND line > ? ORDER BY line LIMIT ?`,
+    ),
+    // A line that sets a bit or a non-empty custom mark may add a marked conversation.
+    mayMark: sqlite.prepare<[string, string], { found: number }>(
+      `SELECT EXISTS (SELECT 1 FROM job_rows INDEXED BY job_rows_pending WHERE job_id = ? AND status = 'pending' AND chat_user = ?
+         AND (json_array_length(change_json, '$.setBits') > 0 OR COALESCE(json_extract(change_json, '$.customMark'), '') != '')) AS found`,
     ),
     insert: sqlite.prepare<[string, string, number, string | null]>(`INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json) VALUES (?, ?, ?, ?)`),
     notImported: sqlite.prepare<[string, string]>(
@@ -84,22 +90,32 @@ export function lineImpact(current: MarkState, change: MarkChange, guard: WriteG
 }
 
 /**
- * Checks one imported user's lines. The cap rule: the user's marked conversations are counted (all
- * pages of get_contact_group) only once a line would mark a conversation that is unmarked now, so
- * users whose lines add nothing cost no extra read. Lines that add a marked conversation are taken
- * in line order; those beyond the cap are flagged. Lines that unmark a conversation are not
- * credited: a job runs its lines in no fixed order, so the slot may not be free in time.
+ * Checks one imported user's lines. When a line of the user may add a marked conversation (it sets
+ * a bit or a custom mark), the user's marked conversations are read whole (all pages of
+ * get_contact_group, at most about 1,000 under Chat's cap): that gives both their count and the
+ * current state of every line (a conversation it does not list has no marks), with no
+ * search_contact_group at all. Otherwise (lines that only clear) the lines' conversations are read
+ * with search_contact_group, 300 per call, and the cap cannot be passed. Lines that add a marked
+ * conversation are taken in line order; those beyond the cap are flagged. Lines that unmark a
+ * conversation are not credited: a job runs its lines in no fixed order, so the slot may not be
+ * free in time.
  */
 async function checkUser(deps: ImpactDeps, s: Statements, jobId: string, chatUser: string, options: Required<ImpactOptions>): Promise<void> {
-  let marked: number | null = null;
-  let markedBefore = 0;
+  let all: Map<string, MarkState> | null = null;
+  let marked = 0;
+  if (s.mayMark.get(jobId, chatUser)!.found === 1) {
+    const { items } = await getAllContactGroups(deps.chat, chatUser);
+    all = new Map(items.map((item) => [conversationKey(item.conversation), { bits: bitsFromMask(item.mask), customMark: item.customMark }]));
+    marked = [...all.values()].filter(isMarked).length;
+  }
+  const markedBefore = marked;
   let after = 0;
   for (;;) {
     const rows = s.lines.all(jobId, chatUser, after, options.pageRows);
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.line;
     const conversations = rows.map((row): Conversation => ({ type: row.conversation_type, id: row.conversation_id }) as Conversation);
-    const states = await readMarkStates(deps.chat, chatUser, conversations, { concurrency: options.readsPerUser });
+    const states = all ?? (await readMarkStates(deps.chat, chatUser, conversations, { concurrency: options.readsPerUser }));
     const findings: Finding[] = [];
     for (const [n, row] of rows.entries()) {
       const current = states.get(conversationKey(conversations[n]!)) ?? EMPTY_MARK_STATE;
@@ -107,11 +123,6 @@ async function checkUser(deps: ImpactDeps, s: Statements, jobId: string, chatUse
       const impact = lineImpact(current, JSON.parse(row.change_json) as MarkChange, guard);
       if (impact.kind) findings.push({ kind: impact.kind, line: row.line, found: current });
       if (!impact.newlyMarked) continue;
-      if (marked === null) {
-        const { items } = await getAllContactGroups(deps.chat, chatUser);
-        marked = items.filter((item) => item.mask !== 0n || item.customMark !== '').length;
-        markedBefore = marked;
-      }
       marked++;
       if (marked > MARKED_CONVERSATIONS_CAP) findings.push({ kind: 'wouldExceedCap', line: row.line, found: { ...current, markedConversations: markedBefore } });
     }

@@ -11,7 +11,7 @@ import { startTestBff, type TestBff } from '../testing/bff-harness';
 let bff: TestBff;
 beforeAll(async () => {
   bff = await startTestBff();
-  await bff.importUsers('imp.alice', 'imp.full', 'rb.alice', 'rt.alice');
+  await bff.importUsers('imp.alice', 'imp.full', 'imp.clear', 'rb.alice', 'rt.alice');
   expectOk(
     await bff.tencent('recentcontact/mark_contact', {
       From_Account: 'imp.alice',
@@ -65,13 +65,14 @@ describe('the check against Chat', () => {
         'imp.full,c2c,full.3,0,,,,', // already marked: adds nothing
         'nobody.here,c2c,x,0,,,,',
         'imp.alice,c2c,bad,0,,,,maybe',
+        'imp.clear,c2c,plain,,0,,,', // only clears (read with search_contact_group): already so
       ),
     );
     expect(response.statusCode, response.body).toBe(201);
     const checked = response.json<JobCheckedResponse>();
     expect(checked.impact).toEqual({
       overwritesCustomMark: 1,
-      alreadyInState: 1,
+      alreadyInState: 2,
       wouldExceedCap: 1,
       notImported: 1,
       examples: [{ line: 2, chatUser: 'imp.alice', conversation: { type: 'c2c', id: 'over' }, from: 'old', to: 'new' }],
@@ -84,7 +85,11 @@ describe('the check against Chat', () => {
     const over = await csvRecords(url('overwritesCustomMark'));
     expect(over[0]).toEqual([...HEADER.split(','), 'line', 'current_bits', 'current_custom_mark', 'note']);
     expect(over.slice(1).map((r) => [r[2], r[5], r[8], r[9], r[10]])).toEqual([['over', 'new', '2', '', 'old']]);
-    expect((await csvRecords(url('alreadyInState'))).slice(1).map((r) => [r[2], r[9]])).toEqual([['same', '0']]);
+    expect((await csvRecords(url('alreadyInState'))).slice(1).map((r) => [r[2], r[9]])).toEqual([
+      ['same', '0'],
+      ['plain', ''],
+    ]);
+    expect(stats.commands['recentcontact/search_contact_group']?.calls).toBe(1);
     const cap = (await csvRecords(url('wouldExceedCap'))).slice(1);
     expect(cap.map((r) => r[2])).toEqual(['new.2']);
     expect(cap[0]![11]).toContain('999 marked conversations');
