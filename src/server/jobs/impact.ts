@@ -1,9 +1,9 @@
 // The check of a job against Chat, before anything is written: what each valid line would do to
 // the conversation as it is now. It reads the job's lines back from the database one chat user at
 // a time, a page at a time, so a 100,000-line job is never in memory at once; it asks Chat whether
-// the users are imported (account_check, 100 per call) and reads the current marks
-// (search_contact_group, 300 per call) with a few calls in flight, through the one Chat client
-// whose limiter keeps them within Tencent's rate. What it finds is stored per line (job_checks), so
+// the users are imported (account_check, 100 per call) and reads the current marks (see checkUser)
+// with a few calls in flight, through the one Chat client whose limiter keeps them within
+// Tencent's rate. What it finds is stored per line (job_checks), so
 // the impact CSVs can be served later.
 import {
   JOB_IMPACT_EXAMPLES,

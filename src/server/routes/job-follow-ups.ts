@@ -12,7 +12,7 @@ import { HttpError } from '../http/errors';
 import { countRows, retryRows, rollbackRows } from '../jobs/derived';
 import { checkJobImpact, jobImpact } from '../jobs/impact';
 import { jobImpactCsv, jobInvalidCsv, reasonCounts } from '../jobs/reports';
-import type { JobRunner } from '../jobs/runner';
+import { JobControlError, type JobRunner } from '../jobs/runner';
 import { getJob, storeCheckedJob, type JobRecord } from '../jobs/store';
 import { isChatError } from '../chat/errors';
 
@@ -90,7 +90,10 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
           { createdBy: staff, clock: deps.clock, kind: 'rollback', sourceJobId: job.id },
           rollbackRows(deps.store, job.id),
         );
-        await runner.start(rollback.jobId, staff);
+        await runner.start(rollback.jobId, staff).catch((error: unknown) => {
+          if (error instanceof JobControlError) throw new HttpError(error.code, error.message);
+          throw error;
+        });
         request.log.info({ event: 'sensitive_update', job: rollback.jobId, of: job.id, staff, rows: rollback.valid }, 'bulk job rollback started');
         return await reply.code(201).send({ jobId: rollback.jobId });
       } finally {
