@@ -39,8 +39,8 @@ async function seriousAxeViolations(page: Page) {
     .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`).join(', ')}`);
 }
 
-test('a CSV job: checked with its bad line named, started, followed to 100 %, results downloaded, marks written upstream', async ({ page }) => {
-  test.setTimeout(120_000);
+test('a CSV job: checked against Chat with its bad line named, started, followed to 100 %, results downloaded, marks written upstream, rolled back', async ({ page }) => {
+  test.setTimeout(180_000);
   await signIn(page, 'support', printedPassword('support'));
 
   // The targets exist and start without the bits this job sets.
@@ -82,6 +82,14 @@ test('a CSV job: checked with its bad line named, started, followed to 100 %, re
   await expect(preview.getByRole('row')).toHaveCount(6);
   await expect(preview.getByRole('row').nth(2)).toContainText('‘벌크, 테스트’');
   await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();
+  // The check read Chat: every customer is imported, and the counts come with their CSVs.
+  const impact = page.getByRole('region', { name: 'What the valid rows would do now' });
+  await expect(impact).toContainText('Chat user not imported, the row will fail: 0');
+  await expect(impact).toContainText('Would take their Chat user past 1,000 marked conversations: 0');
+  await expect(page.getByRole('region', { name: 'Refused lines by reason' })).toContainText('1 × conversation_type: "dm" is not a conversation type');
+  const [refusedCsv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download refused lines (CSV)' }).click()]);
+  const refused = parse(readFileSync(await refusedCsv.path()), { bom: true, columns: true }) as Record<string, string>[];
+  expect(refused.map((row) => [row.chat_user, row.conversation_type, row.line])).toEqual([[CUSTOMERS[2], 'dm', '4']]);
   await look(page, 'bulk-02-checked');
   expect(await seriousAxeViolations(page)).toEqual([]);
   const jobId = new URL(page.url()).searchParams.get('job');
@@ -93,7 +101,11 @@ test('a CSV job: checked with its bad line named, started, followed to 100 %, re
     expect(row?.bits).toEqual(before.get(customer)!.bits);
   }
 
+  // One line was refused: Start asks first, naming what is skipped and what is sent.
   await page.getByRole('button', { name: 'Start' }).click();
+  const confirmStart = page.getByRole('dialog', { name: 'Start with 1 refused lines?' });
+  await expect(confirmStart).toContainText('sends the other 5 rows');
+  await confirmStart.getByRole('button', { name: 'Start 5 rows' }).click();
   const progress = page.getByRole('progressbar', { name: 'Job progress' });
   await expect(progress).toBeVisible();
   await expect(progress).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 });
@@ -132,6 +144,20 @@ test('a CSV job: checked with its bad line named, started, followed to 100 %, re
   await expect(listed).toContainText('Done');
   await expect(listed).toContainText('5 applied · 0 unchanged · 0 conflicts · 0 failed');
   await expect(listed).toContainText('support');
+
+  // Roll back: after confirming, a new job writes the inverse and every conversation is as before.
+  await page.getByRole('button', { name: 'Roll back job' }).click();
+  const confirmRollback = page.getByRole('dialog', { name: `Roll back job ${jobId!.slice(0, 8)}?` });
+  await confirmRollback.getByRole('button', { name: 'Roll back 5 changes' }).click();
+  await expect(page.getByTestId('job-origin')).toHaveText(`Rollback of job ${jobId!.slice(0, 8)}`);
+  await expect(page.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 });
+  await expect(page.getByTestId('job-count-applied')).toHaveText('5');
+  await look(page, 'bulk-03b-rolled-back');
+  for (const customer of CUSTOMERS) {
+    const old = before.get(customer)!;
+    const row = (await conversationsOf(page.request, customer)).find((c) => c.conversation.type === 'c2c' && c.conversation.id === PEER)!;
+    expect({ bits: row.bits, customMark: row.customMark }, customer).toEqual({ bits: old.bits, customMark: old.customMark });
+  }
 });
 
 test('"Bulk edit all N matching" on Marks builds the file, the Bulk page checks it, and the job writes every matching conversation', async ({ page }) => {
@@ -173,7 +199,8 @@ test('a long job can be paused, resumed and cancelled (after confirming); its pa
   await page.goto('/bulk');
   await page.getByLabel('CSV file').setInputFiles({ name: 'thousand.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('button', { name: 'Check file' }).click();
-  await expect(page.getByText('Rows: 1,000 · valid: 1,000 · invalid: 0')).toBeVisible();
+  // The check reads each of the 1,000 users' marks from Chat at the rate limit: seconds.
+  await expect(page.getByText('Rows: 1,000 · valid: 1,000 · invalid: 0')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Start' }).click();
 
   const progress = page.getByRole('progressbar', { name: 'Job progress' });

@@ -6,7 +6,7 @@
 import { parse, type CsvError } from 'csv-parse';
 import { finished, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { JOB_CSV_COLUMNS, JOB_MAX_ROWS, JOB_UPLOAD_MAX_BYTES } from '../../shared/api/jobs';
+import { JOB_CSV_COLUMNS, JOB_CSV_OPTIONAL_COLUMNS, JOB_MAX_ROWS, JOB_UPLOAD_MAX_BYTES } from '../../shared/api/jobs';
 import { bitFromName } from '../../shared/marks/bits';
 import { changeProblems, normalizeChange, type MarkChange } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
@@ -15,9 +15,11 @@ import { isStorableText, unstorableTextMessage } from '../../shared/text/storabl
 import type { WriteGuard } from '../services/write-policy';
 import type { MarkLabels } from '../store/labels';
 
-export type JobCsvColumn = (typeof JOB_CSV_COLUMNS)[number];
+export type JobCsvColumn = (typeof JOB_CSV_COLUMNS)[number] | (typeof JOB_CSV_OPTIONAL_COLUMNS)[number];
+/** The columns a row's input holds, in order: the required ones, then the optional ones ('' when absent). */
+export const JOB_INPUT_COLUMNS: readonly JobCsvColumn[] = [...JOB_CSV_COLUMNS, ...JOB_CSV_OPTIONAL_COLUMNS];
 
-/** One data row: the fields as written (JOB_CSV_COLUMNS order) and what the check made of them. */
+/** One data row: the fields as written (JOB_INPUT_COLUMNS order) and what the check made of them. */
 export type CheckedRow = { line: number; input: string[] } & (
   | { ok: true; chatUser: string; conversation: Conversation; change: MarkChange; guard?: WriteGuard; revertOf?: string }
   | { ok: false; error: string }
@@ -113,14 +115,15 @@ const firstMessage = (result: { success: boolean; error?: { issues: { message: s
 export function checkRow(line: number, input: string[], names: BitNames): CheckedRow {
   const errors: string[] = [];
   const unstorable = new Set<JobCsvColumn>();
-  const cells = JOB_CSV_COLUMNS.map((column, index) => {
+  const cells = JOB_INPUT_COLUMNS.map((column, index) => {
     const cell = input[index] ?? '';
     if (isStorableText(cell)) return cell;
     unstorable.add(column);
     errors.push(`${column}: ${unstorableTextMessage('This cell')}`);
     return '';
   });
-  const [chatUser = '', typeField = '', conversationId = '', setField = '', clearField = '', customMark = '', clearCustomField = ''] = cells;
+  const [chatUser = '', typeField = '', conversationId = '', setField = '', clearField = '', customMark = '', clearCustomField = '', onlyIfEmptyField = ''] =
+    cells;
 
   if (!unstorable.has('chat_user')) {
     const userProblem = firstMessage(chatUserIdSchema.safeParse(chatUser));
@@ -155,6 +158,13 @@ export function checkRow(line: number, input: string[], names: BitNames): Checke
     errors.push('Give a custom_mark or clear_custom_mark=true, not both.');
   }
 
+  const onlyIfEmpty = onlyIfEmptyField.trim().toLowerCase();
+  if (onlyIfEmpty !== '' && onlyIfEmpty !== 'true' && onlyIfEmpty !== 'false') {
+    errors.push(`custom_mark_only_if_empty: "${onlyIfEmptyField}" must be true, false or empty.`);
+  } else if (onlyIfEmpty === 'true' && customMark === '') {
+    errors.push('custom_mark_only_if_empty=true needs a custom_mark to write.');
+  }
+
   const change: MarkChange = { setBits: setBits.bits, clearBits: clearBits.bits };
   if (customMark !== '') change.customMark = customMark;
   else if (clearCustom === 'true') change.customMark = '';
@@ -167,7 +177,8 @@ export function checkRow(line: number, input: string[], names: BitNames): Checke
   }
 
   if (errors.length > 0 || !conversation) return { line, input, ok: false, error: errors.join(' ') };
-  return { line, input, ok: true, chatUser, conversation, change: normalizeChange(change) };
+  const guard = onlyIfEmpty === 'true' ? { guard: { customMarkOnlyIfEmpty: true } } : {};
+  return { line, input, ok: true, chatUser, conversation, change: normalizeChange(change), ...guard };
 }
 
 // ---- the file ---------------------------------------------------------------------------------
@@ -225,20 +236,23 @@ function csvSyntaxError(error: CsvError, line: number): JobFileError {
   }
 }
 
-/** Where each column of the file sits, from its header; throws BAD_HEADER naming what is wrong. */
+/**
+ * Where each column of JOB_INPUT_COLUMNS sits in the file, from its header (-1 for an optional
+ * column the file does not have); throws BAD_HEADER naming what is wrong.
+ */
 export function columnOrder(header: string[]): number[] {
   const names = header.map((name) => name.trim().toLowerCase());
   const problems: string[] = [];
-  const unknown = names.filter((name) => !(JOB_CSV_COLUMNS as readonly string[]).includes(name));
+  const unknown = names.filter((name) => !(JOB_INPUT_COLUMNS as readonly string[]).includes(name));
   const missing = JOB_CSV_COLUMNS.filter((column) => !names.includes(column));
-  const repeated = JOB_CSV_COLUMNS.filter((column) => names.indexOf(column) !== names.lastIndexOf(column));
+  const repeated = JOB_INPUT_COLUMNS.filter((column) => names.indexOf(column) !== names.lastIndexOf(column));
   if (missing.length > 0) problems.push(`missing ${missing.join(', ')}`);
   if (unknown.length > 0) problems.push(`unknown ${unknown.map((name) => `"${name}"`).join(', ')}`);
   if (repeated.length > 0) problems.push(`repeated ${repeated.join(', ')}`);
   if (problems.length > 0) {
     throw new JobFileError('BAD_HEADER', `The header is wrong (${problems.join('; ')}). ${HEADER_HELP}`, 1);
   }
-  return JOB_CSV_COLUMNS.map((column) => names.indexOf(column));
+  return JOB_INPUT_COLUMNS.map((column) => names.indexOf(column));
 }
 
 export type ReadJobCsvOptions = { names: BitNames; maxRows?: number; maxBytes?: number };
@@ -282,11 +296,13 @@ export async function* readJobCsv(body: Readable, options: ReadJobCsvOptions): A
   flowing.catch(() => {});
 
   let order: number[] | null = null;
+  let headerFields = 0;
   let rows = 0;
   try {
     for await (const { fields, line } of parser as AsyncIterable<{ fields: string[]; line: number }>) {
       if (order === null) {
         order = columnOrder(fields);
+        headerFields = fields.length;
         continue;
       }
       if (++rows > maxRows) {
@@ -295,9 +311,10 @@ export async function* readJobCsv(body: Readable, options: ReadJobCsvOptions): A
           `The file has more than ${maxRows.toLocaleString('en-US')} rows; split it into files of at most ${maxRows.toLocaleString('en-US')} rows.`,
         );
       }
-      const input = order.map((index) => fields[index] ?? '');
-      if (fields.length !== order.length) {
-        yield { line, input, ok: false, error: `The row has ${fields.length} fields; the header has ${order.length}.` };
+      // An optional column the file does not have is left out (they come last, so the others keep their place).
+      const input = order.flatMap((index) => (index < 0 ? [] : [fields[index] ?? '']));
+      if (fields.length !== headerFields) {
+        yield { line, input, ok: false, error: `The row has ${fields.length} fields; the header has ${headerFields}.` };
       } else {
         yield checkRow(line, input, options.names);
       }

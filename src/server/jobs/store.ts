@@ -41,10 +41,15 @@ export type JobRecord = {
   failed: number;
   cancelled: number;
   message: string | null;
+  kind: JobKind;
+  sourceJobId: string | null;
 };
 
+/** Where a job came from: an uploaded file, the rollback of a job, or the failed rows of a job. */
+export type JobKind = 'upload' | 'rollback' | 'retry';
+
 /** A jobs table row as read by JOB_COLUMNS. */
-type JobRow = Omit<JobsTable, 'seq'>;
+type JobRow = Omit<JobsTable, 'seq' | 'kind' | 'impact_checked_at'> & { kind: JobKind };
 
 const toRecord = (row: JobRow): JobRecord => ({
   id: row.id,
@@ -62,6 +67,8 @@ const toRecord = (row: JobRow): JobRecord => ({
   failed: row.failed,
   cancelled: row.cancelled,
   message: row.message,
+  kind: row.kind,
+  sourceJobId: row.source_job_id,
 });
 
 /** A pending line as the runner works on it. */
@@ -93,11 +100,13 @@ export type RowResult = {
 };
 
 const JOB_COLUMNS =
-  'id, state, created_by, created_at, started_by, started_at, finished_at, total_rows, valid_rows, applied, unchanged, conflicts, failed, cancelled, message';
+  'id, state, created_by, created_at, started_by, started_at, finished_at, total_rows, valid_rows, applied, unchanged, conflicts, failed, cancelled, message, kind, source_job_id';
 
 function prepareStatements(sqlite: BetterSqlite3.Database) {
   return {
-    insertJob: sqlite.prepare<[string, string, string]>(`INSERT INTO jobs (id, state, created_by, created_at) VALUES (?, 'uploading', ?, ?)`),
+    insertJob: sqlite.prepare<[string, string, string, JobKind, string | null]>(
+      `INSERT INTO jobs (id, state, created_by, created_at, kind, source_job_id) VALUES (?, 'uploading', ?, ?, ?, ?)`,
+    ),
     insertRow: sqlite.prepare<
       [
         {
@@ -185,12 +194,12 @@ const workRowFrom = (row: ClaimRow): WorkRow => ({
  */
 export async function storeCheckedJob(
   store: Store,
-  context: { createdBy: string; clock: Clock },
+  context: { createdBy: string; clock: Clock; kind?: JobKind; sourceJobId?: string },
   rows: AsyncIterable<CheckedRow>,
 ): Promise<JobCheckedResponse> {
   const s = statements(store);
   const jobId = randomUUID();
-  await immediateTransaction(store, () => s.insertJob.run(jobId, context.createdBy, context.clock.now().toISOString()));
+  await immediateTransaction(store, () => s.insertJob.run(jobId, context.createdBy, context.clock.now().toISOString(), context.kind ?? 'upload', context.sourceJobId ?? null));
   try {
     let batch: CheckedRow[] = [];
     const flush = async () => {
@@ -313,6 +322,8 @@ export function toJobStatus(job: JobRecord, live: { callsPerSecond: number; etaS
   if (job.startedAt !== null) status.startedAt = job.startedAt;
   if (job.finishedAt !== null) status.finishedAt = job.finishedAt;
   if (job.message !== null) status.message = job.message;
+  status.kind = job.kind;
+  if (job.sourceJobId !== null) status.sourceJobId = job.sourceJobId;
   return status;
 }
 
@@ -423,9 +434,9 @@ export async function cancelPendingRows(store: Store, jobId: string, finishedAt:
 
 // ---- results.csv ------------------------------------------------------------------------------
 
-const BOM = '\uFEFF';
+export const BOM = '\uFEFF';
 
-function csvLines(records: string[][]): string {
+export function csvLines(records: string[][]): string {
   // RFC 4180: CRLF between records; a field holding a line break is quoted.
   return stringify(records, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }

@@ -47,7 +47,7 @@ describe('admin activity', () => {
     const other = sessions.sessions.find((session) => session.username === 'viewer' && !session.current)!;
     expect((await bff.inject({ method: 'DELETE', url: `/api/sessions/${other.handle}`, headers: write })).statusCode).toBe(204);
     expect(nina).not.toBeNull();
-    expect((await bff.inject({ method: 'PUT', url: '/api/mark-labels', headers: write, payload: { labels: { 32: { name: 'VIP', description: '' } } }, ...{ headers: { ...write, 'if-match': '*' } } })).statusCode).toBe(200);
+    expect((await bff.inject({ method: 'PUT', url: '/api/mark-labels', headers: { ...write, 'if-match': '*' }, payload: { labels: { 32: { name: 'VIP', description: '' } } } })).statusCode).toBe(200);
 
     const entries = await activity();
     const actions = entries.map((entry) => `${entry.action} ${entry.staff}${entry.target ? ` → ${entry.target}` : ''}`);

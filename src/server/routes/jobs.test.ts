@@ -69,7 +69,9 @@ describe('POST /api/jobs (check)', () => {
       { line: 8, chatUser: 'alice', conversation: { type: 'c2c', id: 'frank' }, setBits: [], clearBits: [], customMark: '' },
     ]);
     expect(await markCalls()).toBe(0);
-    expect((await bff.emulatorStats()).requests).toBe(0);
+    // The check only reads: alice is not imported, so one account_check and nothing else.
+    expect(Object.keys((await bff.emulatorStats()).commands)).toEqual(['im_open_login_svc/account_check']);
+    expect(checked.impact).toMatchObject({ notImported: 3, overwritesCustomMark: 0 });
     expect(await jobStatus(bff, checked.jobId)).toMatchObject({ state: 'checked', total: 3, done: 0, rows: 8, invalid: 5, createdBy: 'editor' });
   });
 

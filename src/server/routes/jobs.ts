@@ -19,6 +19,7 @@ import { bitNamesFrom, JobFileError, readJobCsv, tooLarge } from '../jobs/csv';
 import { createJobRunner, JobControlError } from '../jobs/runner';
 import { getJob, jobResultsCsv, storeCheckedJob } from '../jobs/store';
 import { getLabels } from '../store/labels';
+import { checkImpactQuietly, registerJobFollowUps } from './job-follow-ups';
 
 /** The one route whose body is CSV, not JSON (for the CSRF rule's content-type check). */
 export const JOB_UPLOAD_ROUTE = 'POST /api/jobs';
@@ -48,8 +49,10 @@ async function upload(deps: AppDeps, request: FastifyRequest, reply: FastifyRepl
       { createdBy: request.staff!.username, clock: deps.clock },
       readJobCsv(body, { names: bitNamesFrom(getLabels(deps.store)) }),
     );
+    // Then what the valid rows would do to the conversations as they are now, read from Chat.
+    const impact = await checkImpactQuietly(deps, checked.jobId, request.log);
     request.log.info({ event: 'job_checked', job: checked.jobId, rows: checked.rows, valid: checked.valid }, 'bulk job file checked');
-    return await reply.code(201).send(checked);
+    return await reply.code(201).send({ ...checked, ...impact });
   } catch (error) {
     // What is left of a refused upload is not read: the connection closes after the answer.
     if (!request.raw.complete) void reply.header('connection', 'close');
@@ -123,4 +126,5 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     );
   for (const action of ['start', 'pause', 'resume', 'cancel'] as const) control(action);
+  registerJobFollowUps(app, deps, runner);
 };

@@ -141,9 +141,21 @@ export interface JobsTable {
   failed: number;
   cancelled: number;
   message: string | null;
+  kind: Generated<'upload' | 'rollback' | 'retry'>;
+  source_job_id: string | null;
+  /** When the check read the rows' current state in Chat (null: not read, or the read failed). */
+  impact_checked_at: string | null;
 }
 
 export type JobRowTableStatus = 'invalid' | 'pending' | 'applied' | 'unchanged' | 'conflict' | 'failed' | 'cancelled';
+
+/** A line that falls under an impact kind of its job's check, with the state found (JSON). */
+export interface JobChecksTable {
+  job_id: string;
+  kind: 'overwritesCustomMark' | 'alreadyInState' | 'wouldExceedCap' | 'notImported';
+  line: number;
+  found_json: string | null;
+}
 
 export interface JobRowsTable {
   job_id: string;
@@ -188,6 +200,7 @@ export interface Database {
   jobs: JobsTable;
   job_rows: JobRowsTable;
   job_writes: JobWritesTable;
+  job_checks: JobChecksTable;
 }
 
 export type Store = {

@@ -19,6 +19,11 @@ export const JOB_CSV_COLUMNS = [
   'custom_mark',
   'clear_custom_mark',
 ] as const;
+/**
+ * Columns a job CSV may add after the required ones. `custom_mark_only_if_empty` = true: the row's
+ * custom mark is written only where the conversation has none now; elsewhere the row ends conflict.
+ */
+export const JOB_CSV_OPTIONAL_COLUMNS = ['custom_mark_only_if_empty'] as const;
 /** results.csv: the input columns, then these. */
 export const JOB_RESULT_COLUMNS = [...JOB_CSV_COLUMNS, 'status', 'upstream_code', 'message'] as const;
 
@@ -57,6 +62,41 @@ export type JobPreviewRow = z.infer<typeof jobPreviewRowSchema>;
 export const jobInvalidRowSchema = z.object({ line: z.int().positive(), error: z.string() });
 export type JobInvalidRow = z.infer<typeof jobInvalidRowSchema>;
 
+/** What the check found in Chat, by kind of row (see jobImpactSchema). */
+export const JOB_IMPACT_KINDS = ['overwritesCustomMark', 'alreadyInState', 'wouldExceedCap', 'notImported'] as const;
+export const jobImpactKindSchema = z.enum(JOB_IMPACT_KINDS);
+export type JobImpactKind = z.infer<typeof jobImpactKindSchema>;
+/** Chat keeps at most this many marked conversations (any standard-mark bit or a custom mark) per user. */
+export const MARKED_CONVERSATIONS_CAP = 1000;
+/** Examples of overwritten custom marks given with the impact, at most. */
+export const JOB_IMPACT_EXAMPLES = 5;
+
+export const jobImpactExampleSchema = z.object({
+  line: z.int().positive(),
+  chatUser: z.string(),
+  conversation: conversationSchema,
+  from: z.string(),
+  to: z.string(),
+});
+export type JobImpactExample = z.infer<typeof jobImpactExampleSchema>;
+
+/**
+ * Valid rows by what the check read in Chat before anything was written: rows that replace a custom
+ * mark someone set, rows already in the requested state (nothing will be sent), rows that would push
+ * their user past MARKED_CONVERSATIONS_CAP marked conversations, and rows of users not imported into
+ * Chat (those will fail).
+ */
+export const jobImpactSchema = z.object({
+  overwritesCustomMark: z.int().nonnegative(),
+  alreadyInState: z.int().nonnegative(),
+  wouldExceedCap: z.int().nonnegative(),
+  notImported: z.int().nonnegative(),
+  examples: z.array(jobImpactExampleSchema),
+});
+export type JobImpact = z.infer<typeof jobImpactSchema>;
+
+export const jobImpactParamsSchema = z.strictObject({ id: z.string().min(1).max(64), kind: jobImpactKindSchema });
+
 /** 201 of POST /api/jobs: the file was checked, nothing written yet. */
 export const jobCheckedResponseSchema = z.object({
   jobId: z.string(),
@@ -68,6 +108,9 @@ export const jobCheckedResponseSchema = z.object({
   invalid: z.array(jobInvalidRowSchema),
   /** The first JOB_PREVIEW_ROWS valid rows. */
   preview: z.array(jobPreviewRowSchema),
+  /** What the rows would do, read from Chat; absent when Chat could not be read (impactMessage says why). */
+  impact: jobImpactSchema.optional(),
+  impactMessage: z.string().optional(),
 });
 export type JobCheckedResponse = z.infer<typeof jobCheckedResponseSchema>;
 
@@ -98,6 +141,10 @@ export const jobStatusSchema = z.object({
   finishedAt: isoDateTimeSchema.optional(),
   /** Why a job stopped (state failed); a person can fix the cause and resume it. */
   message: z.string().optional(),
+  /** Where the job came from: an uploaded file, the rollback of a job, or the failed rows of a job. */
+  kind: z.enum(['upload', 'rollback', 'retry']).optional(),
+  /** The job a rollback or retry job was made from. */
+  sourceJobId: z.string().optional(),
 });
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
@@ -108,3 +155,19 @@ export type JobListQuery = z.infer<typeof jobListQuerySchema>;
 /** GET /api/jobs, newest first. */
 export const jobListResponseSchema = z.object({ jobs: z.array(jobStatusSchema) });
 export type JobListResponse = z.infer<typeof jobListResponseSchema>;
+
+/** 201 of POST /api/jobs/:id/rollback: the new job, already started. */
+export const jobRollbackResponseSchema = z.object({ jobId: z.string() });
+/** 201 of POST /api/jobs/:id/retry-failed: the new job, checked, to be started by the person. */
+export const jobRetryResponseSchema = z.object({ jobId: z.string(), state: z.literal('checked') });
+
+export const jobReasonCountSchema = z.object({ reason: z.string(), count: z.int().positive() });
+export type JobReasonCount = z.infer<typeof jobReasonCountSchema>;
+
+/** GET /api/jobs/:id/report: refused and failed lines by reason (most frequent first), and the check's impact. */
+export const jobReportSchema = z.object({
+  invalidByReason: z.array(jobReasonCountSchema),
+  failedByReason: z.array(jobReasonCountSchema),
+  impact: jobImpactSchema.optional(),
+});
+export type JobReport = z.infer<typeof jobReportSchema>;

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { JOB_CSV_COLUMNS, type JobCheckedResponse, type JobStatus } from '../../../../shared/api/jobs';
+import { JOB_CSV_COLUMNS, type JobCheckedResponse, type JobReport, type JobStatus } from '../../../../shared/api/jobs';
 import type { Role } from '../../../../shared/api/session';
 import { apiError, installFakeApi, json, type FakeResponse } from '../../../test/fake-api';
 import { jobStatus, readBlob, sandboxHealth, session } from '../../../test/fixtures';
@@ -30,7 +30,7 @@ const checkedWithOneBadLine: JobCheckedResponse = {
  * A small BFF for bulk jobs: uploads answer the queued check results in turn; the jobs keep their
  * state, and control requests move them like the server does.
  */
-function fakeBulkApi(options: { role?: Role; checks?: (JobCheckedResponse | FakeResponse)[]; jobs?: JobStatus[] } = {}) {
+function fakeBulkApi(options: { role?: Role; checks?: (JobCheckedResponse | FakeResponse)[]; jobs?: JobStatus[]; reports?: Record<string, JobReport> } = {}) {
   const jobs = new Map((options.jobs ?? []).map((job) => [job.jobId, job]));
   const checks = [...(options.checks ?? [])];
   const transitions = { start: 'running', pause: 'paused', resume: 'running', cancel: 'cancelled' } as const;
@@ -46,6 +46,20 @@ function fakeBulkApi(options: { role?: Role; checks?: (JobCheckedResponse | Fake
       return json(next, 201);
     },
     'GET /api/jobs': () => json({ jobs: [...jobs.values()].reverse() }),
+    'GET /api/jobs/:id/report': (request) =>
+      json(options.reports?.[request.params.id as string] ?? { invalidByReason: [], failedByReason: [] }),
+    'POST /api/jobs/:id/rollback': (request) => {
+      const source = jobs.get(request.params.id as string) as JobStatus;
+      const created = jobStatus('job-rb000001', { state: 'running', total: source.applied, kind: 'rollback', sourceJobId: source.jobId, startedBy: 'support', startedAt: '2026-11-21T09:50:00Z' });
+      jobs.set(created.jobId, created);
+      return json({ jobId: created.jobId }, 201);
+    },
+    'POST /api/jobs/:id/retry-failed': (request) => {
+      const source = jobs.get(request.params.id as string) as JobStatus;
+      const created = jobStatus('job-rt000001', { total: source.failed, rows: source.failed, invalid: 0, kind: 'retry', sourceJobId: source.jobId });
+      jobs.set(created.jobId, created);
+      return json({ jobId: created.jobId, state: 'checked' }, 201);
+    },
     'GET /api/jobs/:id': (request) => {
       const job = jobs.get(request.params.id as string);
       return job ? json(job) : apiError(404, 'NOT_FOUND', 'There is no such job.');
@@ -116,7 +130,12 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     const start = screen.getByRole('button', { name: 'Start' });
     await waitFor(() => expect(start).toBeEnabled());
 
+    // The check refused a line: starting is confirmed first, naming what will be skipped and sent.
     await user.click(start);
+    const confirm = await screen.findByRole('dialog', { name: 'Start with 1 refused lines?' });
+    expect(within(confirm).getByText(/refused 1 lines of this file; they will be skipped.*sends the other 2 rows/)).toBeInTheDocument();
+    expect(api.last('POST', '/api/jobs/job-aaaa1111/start')).toBeUndefined();
+    await user.click(within(confirm).getByRole('button', { name: 'Start 2 rows' }));
     expect(await screen.findByRole('progressbar', { name: 'Job progress' })).toBeInTheDocument();
     const request = api.last('POST', '/api/jobs/job-aaaa1111/start');
     expect(request?.body).toEqual({});
@@ -261,5 +280,86 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     expect(await readBlob(init.body as Blob)).toBe(text);
     expect(router.state.location.state).toBeNull();
     expect(router.state.location.search).toBe('?job=job-aaaa1111');
+  });
+
+  it('shows the impact of a checked job with a CSV per kind, and refused lines by reason with their CSV', async () => {
+    const jobId = 'job-imp00001';
+    fakeBulkApi({
+      jobs: [jobStatus(jobId, { total: 8, rows: 10, invalid: 2 })],
+      reports: {
+        [jobId]: {
+          invalidByReason: [{ reason: 'Bit 7 is reserved for Chat and cannot be changed.', count: 2 }],
+          failedByReason: [],
+          impact: {
+            overwritesCustomMark: 3,
+            alreadyInState: 0,
+            wouldExceedCap: 1,
+            notImported: 2,
+            examples: [{ line: 4, chatUser: 'olivia.brown', conversation: { type: 'c2c', id: 'liam.smith' }, from: 'old', to: 'new' }],
+          },
+        },
+      },
+    });
+    renderApp(`/bulk?job=${jobId}`);
+    const impact = await screen.findByRole('region', { name: 'What the valid rows would do now' });
+    expect(within(impact).getByText('Replace a custom mark that is set now: 3')).toBeInTheDocument();
+    expect(within(impact).getByRole('link', { name: 'Download CSV: Replace a custom mark that is set now: 3' })).toHaveAttribute(
+      'href',
+      `/api/jobs/${jobId}/impact/overwritesCustomMark.csv`,
+    );
+    expect(within(impact).queryByRole('link', { name: /Already as asked/ })).toBeNull();
+    expect(within(impact).getByRole('link', { name: /Chat user not imported/ })).toHaveAttribute('href', `/api/jobs/${jobId}/impact/notImported.csv`);
+    expect(within(impact).getByText('Line 4, olivia.brown · liam.smith: “old” → “new”')).toBeInTheDocument();
+    const refused = screen.getByRole('region', { name: 'Refused lines by reason' });
+    expect(within(refused).getByText('2 × Bit 7 is reserved for Chat and cannot be changed.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Download refused lines (CSV)' })).toHaveAttribute('href', `/api/jobs/${jobId}/invalid.csv`);
+  });
+
+  it('rolls back a finished job after confirming, and makes a job of its failed rows', async () => {
+    const finished = jobStatus('job-fin00001', { state: 'done', total: 5, done: 5, applied: 3, failed: 2, finishedAt: '2026-11-21T09:40:00Z', startedBy: 'support', startedAt: '2026-11-21T09:31:00Z' });
+    const { api } = fakeBulkApi({
+      jobs: [finished],
+      reports: { 'job-fin00001': { invalidByReason: [], failedByReason: [{ reason: 'The Chat user is not imported.', count: 2 }] } },
+    });
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderApp('/bulk?job=job-fin00001');
+    expect(await screen.findByText('2 × The Chat user is not imported.')).toBeInTheDocument();
+
+    await user.click(await screen.findByRole('button', { name: 'Roll back job' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Roll back job job-fin0?' });
+    expect(within(dialog).getByText(/undoes the 3 changes this job applied/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(api.last('POST', '/api/jobs/job-fin00001/rollback')).toBeUndefined();
+
+    await user.click(screen.getByRole('button', { name: 'Roll back job' }));
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Roll back 3 changes' }));
+    expect(await screen.findByTestId('job-origin')).toHaveTextContent('Rollback of job job-fin0');
+    expect(router.state.location.search).toBe('?job=job-rb000001');
+
+    await router.navigate('/bulk?job=job-fin00001');
+    await user.click(await screen.findByRole('button', { name: 'Retry failed rows' }));
+    expect(await screen.findByText('Failed rows of job job-fin0')).toBeInTheDocument();
+    expect(router.state.location.search).toBe('?job=job-rt000001');
+    expect(api.last('POST', '/api/jobs/job-fin00001/retry-failed')?.body).toEqual({});
+  });
+
+  it('does not offer roll back or retry to a viewer', async () => {
+    fakeBulkApi({ role: 'viewer', jobs: [jobStatus('job-fin00002', { state: 'done', total: 2, done: 2, applied: 1, failed: 1, finishedAt: '2026-11-21T09:40:00Z' })] });
+    renderApp('/bulk?job=job-fin00002');
+    expect(await screen.findByText('Job job-fin0')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Roll back job' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Retry failed rows' })).toBeNull();
+  });
+
+  it('coming back, shows the latest job this person checked and has not started', async () => {
+    fakeBulkApi({
+      jobs: [
+        jobStatus('job-mine0001', { createdBy: 'support' }),
+        jobStatus('job-done0001', { state: 'done', total: 2, done: 2, applied: 2, finishedAt: '2026-11-21T09:40:00Z' }),
+        jobStatus('job-other001', { createdBy: 'ops' }),
+      ],
+    });
+    const { router } = renderApp('/bulk');
+    await waitFor(() => expect(router.state.location.search).toBe('?job=job-mine0001'));
   });
 });

@@ -1,11 +1,11 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import type { JobStatus } from '../../../../shared/api/jobs';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import { useHasRole } from '../../auth/session-context';
+import { useCurrentSession, useHasRole } from '../../auth/session-context';
 import { jobsQueryOptions } from '../api/get-jobs';
 import { bulkKeys } from '../api/keys';
 import { fileFromPrepared, readBulkFile } from '../model/bulk-file-state';
@@ -23,12 +23,21 @@ export default function BulkPage() {
   const jobId = searchParams.get('job');
   const openJob = useCallback((id: string | null) => setSearchParams(id === null ? {} : { job: id }), [setSearchParams]);
 
-  // Coming back to the page while a job runs (or waits paused), that job is the one in view.
+  // Coming back to the page while a job runs (or waits paused), that job is the one in view; else
+  // the latest job this person checked and has not started yet.
+  const me = useCurrentSession().username;
   const jobs = useQuery(jobsQueryOptions());
+  // The checked one only on arrival: a new file chosen later replaces it on purpose.
+  const arrivedWithoutJob = useRef(jobId === null);
   const activeJobId = jobs.data?.jobs.find((job) => job.state === 'running' || job.state === 'paused')?.jobId;
+  const myCheckedJobId = jobs.data?.jobs.find((job) => job.state === 'checked' && job.createdBy === me)?.jobId;
   useEffect(() => {
-    if (jobId === null && activeJobId !== undefined) setSearchParams({ job: activeJobId }, { replace: true });
-  }, [jobId, activeJobId, setSearchParams]);
+    if (!jobs.data) return;
+    const arrival = arrivedWithoutJob.current;
+    arrivedWithoutJob.current = false;
+    const inView = activeJobId ?? (arrival ? myCheckedJobId : undefined);
+    if (jobId === null && inView !== undefined) setSearchParams({ job: inView }, { replace: true });
+  }, [jobId, activeJobId, myCheckedJobId, setSearchParams, jobs.data]);
 
   // A file built on the Marks page arrives in the router state; it is taken once, so a reload or a
   // Back does not upload it again.
@@ -66,7 +75,7 @@ export default function BulkPage() {
       )}
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: canEdit ? 'minmax(0, 1fr) minmax(0, 1.6fr)' : 'minmax(0, 1fr)' }, alignItems: 'start', mb: 3 }}>
         {canEdit ? <UploadCard key={uploadCardVersion} preparedFile={preparedFile} onFileChosen={onFileChosen} onChecked={openJob} /> : null}
-        {jobId === null ? <NoJobPanel canEdit={canEdit} /> : <JobPanel key={jobId} jobId={jobId} canEdit={canEdit} onStarted={onStarted} />}
+        {jobId === null ? <NoJobPanel canEdit={canEdit} /> : <JobPanel key={jobId} jobId={jobId} canEdit={canEdit} onStarted={onStarted} onOpenJob={openJob} />}
       </Box>
       <RecentJobs currentJobId={jobId} onOpen={openJob} />
     </Box>

@@ -11,6 +11,7 @@ import Typography from '@mui/material/Typography';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { JobStatus } from '../../../../shared/api/jobs';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useToast } from '../../../components/ToastProvider';
@@ -25,6 +26,8 @@ import { jobCheckQueryOptions } from '../api/upload-job';
 import { actionsFor, isJobActive, resultsKind, type JobAction } from '../model/job-state';
 import { CancelJobDialog } from './CancelJobDialog';
 import { CheckResult } from './CheckResult';
+import { JobFindings } from './JobFindings';
+import { JobFollowUps } from './JobFollowUps';
 import { JobProgress } from './JobProgress';
 import { JobStateChip } from './JobStateChip';
 
@@ -53,10 +56,10 @@ export function NoJobPanel({ canEdit }: { canEdit: boolean }) {
   );
 }
 
-type JobPanelProps = { jobId: string; canEdit: boolean; onStarted: () => void };
+type JobPanelProps = { jobId: string; canEdit: boolean; onStarted: () => void; onOpenJob: (jobId: string) => void };
 
 /** One job: its check (before it starts) or its progress, the controls its state allows, and its results. */
-export function JobPanel({ jobId, canEdit, onStarted }: JobPanelProps) {
+export function JobPanel({ jobId, canEdit, onStarted, onOpenJob }: JobPanelProps) {
   const t = useT();
   const format = useFormat();
   const toast = useToast();
@@ -66,6 +69,7 @@ export function JobPanel({ jobId, canEdit, onStarted }: JobPanelProps) {
   const check = useQuery(jobCheckQueryOptions(jobId));
   const control = useControlJob(jobId);
   const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const [confirmingStart, setConfirmingStart] = useState(false);
 
   // When the rows stop moving, the list and every chat user's marks on screen are out of date.
   const status = job.data;
@@ -92,6 +96,12 @@ export function JobPanel({ jobId, canEdit, onStarted }: JobPanelProps) {
       },
     });
   const results = resultsKind(status.state);
+  // Starting a job whose check refused lines is confirmed first: those lines are skipped.
+  const refused = status.invalid ?? 0;
+  const onAction = (action: JobAction) => {
+    if (action === 'start' && refused > 0) setConfirmingStart(true);
+    else act(action);
+  };
 
   return (
     <Paper component="section" variant="outlined" aria-labelledby="bulk-job-title" sx={{ p: 2 }}>
@@ -106,8 +116,14 @@ export function JobPanel({ jobId, canEdit, onStarted }: JobPanelProps) {
         {status.startedBy && status.startedAt ? ` · ${t('bulk.startedBy', { staff: status.startedBy, time: format.dateTime(status.startedAt) })}` : ''}
         {status.finishedAt ? ` · ${t('bulk.finishedAt', { time: format.dateTime(status.finishedAt) })}` : ''}
       </Typography>
+      {status.sourceJobId && (status.kind === 'rollback' || status.kind === 'retry') ? (
+        <Typography variant="body2" sx={{ mb: 2, mt: -1.5 }} data-testid="job-origin">
+          {t(status.kind === 'rollback' ? 'bulk.origin.rollback' : 'bulk.origin.retry', { id: shortJobId(status.sourceJobId) })}
+        </Typography>
+      ) : null}
 
       {status.state === 'checked' ? <CheckResult check={check.data} status={status} labeler={labeler} /> : <JobProgress status={status} />}
+      <JobFindings status={status} impactMessage={check.data?.impactMessage} />
 
       {status.state === 'failed' ? (
         <Alert severity="error" sx={{ mt: 2 }}>
@@ -121,7 +137,8 @@ export function JobPanel({ jobId, canEdit, onStarted }: JobPanelProps) {
         </Typography>
       ) : null}
 
-      {canEdit ? <JobControls status={status} pending={control.isPending ? control.variables : null} onAction={act} onCancel={() => setConfirmingCancel(true)} /> : null}
+      {canEdit ? <JobControls status={status} pending={control.isPending ? control.variables : null} onAction={onAction} onCancel={() => setConfirmingCancel(true)} /> : null}
+      {canEdit ? <JobFollowUps status={status} onOpenJob={onOpenJob} /> : null}
       {control.isError ? (
         <Box sx={{ mt: 2 }}>
           <ErrorNotice error={control.error} />
@@ -137,6 +154,15 @@ export function JobPanel({ jobId, canEdit, onStarted }: JobPanelProps) {
             {t('bulk.resultsHelp')}
           </Typography>
         </Box>
+      ) : null}
+      {confirmingStart ? (
+        <ConfirmDialog
+          title={t('bulk.confirmStartTitle', { invalid: format.number(refused) })}
+          body={t('bulk.confirmStartBody', { invalid: format.number(refused), valid: format.number(status.total) })}
+          confirmLabel={t('bulk.confirmStartConfirm', { valid: format.number(status.total) })}
+          onConfirm={() => act('start')}
+          onClose={() => setConfirmingStart(false)}
+        />
       ) : null}
       {confirmingCancel ? <CancelJobDialog status={status} onConfirm={() => act('cancel')} onClose={() => setConfirmingCancel(false)} /> : null}
     </Paper>

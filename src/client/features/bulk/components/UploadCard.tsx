@@ -68,8 +68,8 @@ export function UploadCard({ preparedFile, onFileChosen, onChecked }: UploadCard
         <Button variant="contained" startIcon={<FactCheckOutlined />} onClick={() => file && check(file)} disabled={file === null || tooLarge} loading={upload.isPending} loadingPosition="start">
           {t('bulk.check')}
         </Button>
-        <Typography variant="body2" color="text.secondary" sx={{ flex: '1 1 12em' }}>
-          {t('bulk.checkHelp')}
+        <Typography variant="body2" color="text.secondary" sx={{ flex: '1 1 12em' }} role={upload.isPending ? 'status' : undefined}>
+          {upload.isPending ? t('bulk.checking') : t('bulk.checkHelp')}
         </Typography>
       </Stack>
       {upload.isError ? (

@@ -11,6 +11,7 @@ import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/
 import type { MarkItemRequest, MarkResult } from '../../../../shared/api/marks';
 import type { MarkChange } from '../../../../shared/marks/change';
 import { conversationKey, type Conversation } from '../../../../shared/marks/conversation';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
@@ -22,6 +23,7 @@ import { useSaveMarks } from '../api/save-marks';
 import { useBitLabeler } from '../hooks/use-bit-labeler';
 import { readMarksDraft, type MarksDraft } from '../model/draft';
 import { compareConversations, matchesFilters, type ConversationFilters as Filters } from '../model/filters';
+import { describeChange } from '../model/preview';
 import { applySelectionClick } from '../model/selection';
 import { AddConversationForm, type AddOutcome } from './AddConversationForm';
 import { ChatUserConversations } from './ChatUserConversations';
@@ -29,6 +31,9 @@ import { ConversationFilters } from './ConversationFilters';
 import { ConversationList } from './ConversationList';
 import { MarkEditor, type SaveRequest, type SelectedConversation } from './MarkEditor';
 import { countByStatus, SaveResults } from './SaveResults';
+
+/** Saves of more conversations than this ask for confirmation first. */
+export const LARGE_SAVE_CONVERSATIONS = 100;
 
 type WorkspaceProps = { userId: string; filters: Filters; onFiltersChange: (change: Partial<Filters>) => void };
 
@@ -173,7 +178,13 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
     );
   };
 
-  const onSave = ({ change, reason }: SaveRequest) => {
+  // A save of more than this many conversations is confirmed first, naming the count and the change.
+  const [confirmingSave, setConfirmingSave] = useState<SaveRequest | null>(null);
+  const onSave = (request: SaveRequest) => {
+    if (selectedEntries.length > LARGE_SAVE_CONVERSATIONS) setConfirmingSave(request);
+    else saveNow(request);
+  };
+  const saveNow = ({ change, reason }: SaveRequest) => {
     setDraft(null);
     const items = selectedEntries.map((entry) => markItem(entry.conversation, entry.customMark, change));
     send(items, change, reason, (results) => results);
@@ -279,6 +290,18 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
               reapplying={save.isPending}
               canEdit={canEdit}
               onDismiss={() => setLastSave(null)}
+            />
+          ) : null}
+          {confirmingSave ? (
+            <ConfirmDialog
+              title={t('marks.confirmLargeTitle', { count: format.number(selectedEntries.length) })}
+              body={t('marks.confirmLargeBody', {
+                count: format.number(selectedEntries.length),
+                change: describeChange(confirmingSave.change, labeler, t) ?? '',
+              })}
+              confirmLabel={t('marks.confirmLargeSave', { count: format.number(selectedEntries.length) })}
+              onConfirm={() => saveNow(confirmingSave)}
+              onClose={() => setConfirmingSave(null)}
             />
           ) : null}
         </Box>

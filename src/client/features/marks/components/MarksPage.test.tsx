@@ -313,4 +313,23 @@ describe('Marks page: saving', { timeout: 60_000 }, () => {
     expect(screen.queryByText('Save marks', { selector: 'button' })).toBeNull();
     expect(screen.queryByLabelText('Conversation ID')).toBeNull();
   });
+
+  it('asks before saving more than 100 conversations, naming the count and the change', async () => {
+    const conversations = Array.from({ length: 101 }, (_, n) => entry(`peer${n}`, { lastMessageAt: '2026-11-20T08:00:00Z' }));
+    const { api } = fakeMarksApi({ conversations });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByRole('button', { name: 'Select all 101 matching' }));
+    await user.click(bitBox('Favourite (bit 0)'));
+    await user.click(screen.getByText('Save marks', { selector: 'button' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Save marks on 101 conversations?' });
+    expect(within(dialog).getByText(/changes 101 conversations at once: Set: Favourite/)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(posts(api)).toHaveLength(0);
+
+    await user.click(screen.getByText('Save marks', { selector: 'button' }));
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Save 101 conversations' }));
+    await waitFor(() => expect(posts(api)).toHaveLength(1));
+    expect(posts(api)[0]?.body).toMatchObject({ items: expect.arrayContaining([{ conversation: { type: 'c2c', id: 'peer100' }, setBits: [0], clearBits: [] }]) });
+  });
 });

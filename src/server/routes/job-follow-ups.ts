@@ -1,0 +1,148 @@
+// What a person does with a checked or finished job besides running it: download the refused lines
+// and the lines under each impact kind, read refused and failed lines by reason, roll a finished
+// job back, and make a new job of its failed lines.
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { jobIdParamsSchema, jobImpactParamsSchema, jobReportSchema, jobRetryResponseSchema, jobRollbackResponseSchema } from '../../shared/api/jobs';
+import type { AppDeps } from '../deps';
+import { requireRole } from '../http/auth';
+import { HttpError } from '../http/errors';
+import { countRows, retryRows, rollbackRows } from '../jobs/derived';
+import { checkJobImpact, jobImpact } from '../jobs/impact';
+import { jobImpactCsv, jobInvalidCsv, reasonCounts } from '../jobs/reports';
+import { JobControlError, type JobRunner } from '../jobs/runner';
+import { getJob, storeCheckedJob, type JobRecord } from '../jobs/store';
+import { isChatError } from '../chat/errors';
+
+type App = Parameters<FastifyPluginAsyncZod<AppDeps>>[0];
+
+const emptyBodySchema = z.strictObject({}).nullish();
+const FINISHED = ['done', 'cancelled', 'failed'];
+
+function requireJob(deps: AppDeps, jobId: string): JobRecord {
+  const job = getJob(deps.store, jobId);
+  if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
+  return job;
+}
+
+function sendCsv(reply: FastifyReply, filename: string, body: AsyncIterable<string>) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .send(Readable.from(body));
+}
+
+export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner): void {
+  app.get(
+    '/api/jobs/:id/invalid.csv',
+    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, produces: ['text/csv'] } },
+    async (request, reply) => {
+      const job = requireJob(deps, request.params.id);
+      return sendCsv(reply, `markdesk-job-${job.id}-refused.csv`, jobInvalidCsv(deps.store, job.id));
+    },
+  );
+
+  app.get(
+    '/api/jobs/:id/impact/:kind.csv',
+    { onRequest: requireRole('viewer'), schema: { params: jobImpactParamsSchema, produces: ['text/csv'] } },
+    async (request, reply) => {
+      const job = requireJob(deps, request.params.id);
+      if (!jobImpact(deps.store, job.id)) throw new HttpError('NOT_FOUND', 'This job was not checked against Chat, so there is no impact list.');
+      return sendCsv(reply, `markdesk-job-${job.id}-${request.params.kind}.csv`, jobImpactCsv(deps.store, job.id, request.params.kind));
+    },
+  );
+
+  app.get(
+    '/api/jobs/:id/report',
+    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, response: { 200: jobReportSchema } } },
+    async (request) => {
+      const job = requireJob(deps, request.params.id);
+      const impact = jobImpact(deps.store, job.id);
+      return {
+        invalidByReason: reasonCounts(deps.store, job.id, 'invalid'),
+        failedByReason: reasonCounts(deps.store, job.id, 'failed'),
+        ...(impact ? { impact } : {}),
+      };
+    },
+  );
+
+  // One rollback of a job at a time in this process: a second click while the first is being
+  // stored would otherwise make two jobs writing the same inverse.
+  const rollingBack = new Set<string>();
+
+  app.post(
+    '/api/jobs/:id/rollback',
+    { onRequest: requireRole('editor'), schema: { params: jobIdParamsSchema, body: emptyBodySchema, response: { 201: jobRollbackResponseSchema } } },
+    async (request, reply) => {
+      const job = requireJob(deps, request.params.id);
+      const staff = request.staff!.username;
+      if (!FINISHED.includes(job.state)) {
+        throw new HttpError('CONFLICT', `The job is ${job.state}; only a done, cancelled or failed job can be rolled back.`);
+      }
+      if (countRows(deps.store, job.id, 'applied') === 0) throw new HttpError('CONFLICT', 'The job changed no conversation; there is nothing to roll back.');
+      if (rollingBack.has(job.id) || rollbackUnderWay(deps, job.id)) throw new HttpError('CONFLICT', 'A rollback of this job is already under way.');
+      rollingBack.add(job.id);
+      try {
+        const rollback = await storeCheckedJob(
+          deps.store,
+          { createdBy: staff, clock: deps.clock, kind: 'rollback', sourceJobId: job.id },
+          rollbackRows(deps.store, job.id),
+        );
+        await runner.start(rollback.jobId, staff).catch((error: unknown) => {
+          if (error instanceof JobControlError) throw new HttpError(error.code, error.message);
+          throw error;
+        });
+        request.log.info({ event: 'sensitive_update', job: rollback.jobId, of: job.id, staff, rows: rollback.valid }, 'bulk job rollback started');
+        return await reply.code(201).send({ jobId: rollback.jobId });
+      } finally {
+        rollingBack.delete(job.id);
+      }
+    },
+  );
+
+  app.post(
+    '/api/jobs/:id/retry-failed',
+    { onRequest: requireRole('editor'), schema: { params: jobIdParamsSchema, body: emptyBodySchema, response: { 201: jobRetryResponseSchema } } },
+    async (request, reply) => {
+      const job = requireJob(deps, request.params.id);
+      if (!FINISHED.includes(job.state)) throw new HttpError('CONFLICT', `The job is ${job.state}; only the failed rows of a done, cancelled or failed job can be retried.`);
+      if (countRows(deps.store, job.id, 'failed') === 0) throw new HttpError('CONFLICT', 'The job has no failed rows to retry.');
+      const retry = await storeCheckedJob(
+        deps.store,
+        { createdBy: request.staff!.username, clock: deps.clock, kind: 'retry', sourceJobId: job.id },
+        retryRows(deps.store, job.id),
+      );
+      await checkImpactQuietly(deps, retry.jobId, request.log);
+      request.log.info({ event: 'job_checked', job: retry.jobId, of: job.id, rows: retry.rows }, 'bulk job of failed rows checked');
+      return reply.code(201).send({ jobId: retry.jobId, state: 'checked' as const });
+    },
+  );
+}
+
+function rollbackUnderWay(deps: AppDeps, jobId: string): boolean {
+  return (
+    deps.store.sqlite
+      .prepare(`SELECT 1 FROM jobs WHERE kind = 'rollback' AND source_job_id = ? AND state IN ('uploading', 'checked', 'running', 'paused') LIMIT 1`)
+      .get(jobId) !== undefined
+  );
+}
+
+/**
+ * Checks a job against Chat; when Chat cannot be read, the job stays usable without an impact and
+ * the sentence says why. Any other error is a bug and is thrown.
+ */
+export async function checkImpactQuietly(
+  deps: AppDeps,
+  jobId: string,
+  log: { info: (object: object, message: string) => void },
+): Promise<{ impact?: ReturnType<typeof jobImpact> & object; impactMessage?: string }> {
+  try {
+    return { impact: await checkJobImpact(deps, jobId) };
+  } catch (error) {
+    if (!isChatError(error)) throw error;
+    log.info({ event: 'job_impact_unread', job: jobId, upstreamCode: error.code }, 'bulk job check could not read Chat');
+    return { impactMessage: 'Markdesk could not read the current marks from Chat, so what this job would change is not known. You can still start it.' };
+  }
+}
