@@ -23,13 +23,13 @@
 // job (state failed) so that someone can fix the cause and resume it.
 import { setMaxListeners } from 'node:events';
 import { chatErrorInfo, chatErrorMessage } from '../../shared/chat-errors/catalogue';
-import { applyChange, toMarkItem, type MarkState } from '../../shared/marks/change';
+import { toMarkItem, type MarkState } from '../../shared/marks/change';
 import { conversationKey } from '../../shared/marks/conversation';
 import { ChatClientClosedError, type ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
 import type { ChatUserLocks } from '../services/chat-user-locks';
 import { EMPTY_MARK_STATE, readMarkStates, sendMarkCall } from '../services/mark-writer';
-import { decideItem, verdictFor } from '../services/write-policy';
+import { decide, verdictFor } from '../services/write-policy';
 import type { Clock, Store } from '../store/database';
 import { BackOff } from './back-off';
 import { BatchQueue } from './batch-queue';
@@ -87,9 +87,8 @@ type ChunkTracker = { remaining: number };
 /** A line on the state just read: settled now (unchanged, or conflict with its guard), or to write. */
 function decideLine(chatUser: string, row: WorkRow, states: Map<string, MarkState>): SettledLine | WriteLine {
   const before = states.get(conversationKey(row.conversation)) ?? EMPTY_MARK_STATE;
-  const decision = decideItem(before, row.change, row.guard);
+  const { decision, after } = decide(before, row.change, row.guard);
   if (decision === 'conflict') return settledLine(chatUser, row, before, 'conflict', before, undefined, GUARD_CONFLICT_MESSAGE);
-  const after = applyChange(before, row.change);
   if (decision === 'unchanged') return settledLine(chatUser, row, before, 'unchanged', after);
   const { sentBefore: _sentBefore, ...line } = row;
   return { ...line, before, after };
