@@ -10,12 +10,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../emulator/server';
 import { chatCaller, importAccounts } from '../emulator/test-support';
 import type { JobCheckedResponse, JobStatus } from '../shared/api/jobs';
-import { createStaff } from './auth/staff';
 import { announcedWrites, getJob } from './jobs/store';
 import { csvOf, jobAuditEntries, plannedRows } from './jobs/testing';
 import { verifyAuditChain } from './store/audit';
 import { DATABASE_FILE_NAME, openDatabase } from './store/database';
-import { CHILD_PASSWORD, childApi, childEnv, recordingProxy, signInChild, startChildBff, type ChildBff } from './testing/child-bff';
+import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff, type ChildBff } from './testing/child-bff';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -43,9 +42,7 @@ describe('SIGTERM under load', () => {
     await importAccounts(chatCaller(emulator), users);
     const rows = plannedRows(users, 300, [1, 40], 'graceful');
     const dataDir = join(dir, 'data');
-    const setup = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
-    await createStaff(setup, { username: 'support', role: 'editor', password: CHILD_PASSWORD });
-    await setup.close();
+    await prepareChildDataDir(dataDir);
     // 20 calls/s per command: the job takes a while, and 50 account checks queue for ~2.5 s.
     const env = childEnv(emulator, dataDir, proxy.url, { CHAT_RATE_LIMIT_PER_SECOND: '20' });
 

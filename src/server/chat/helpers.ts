@@ -12,7 +12,7 @@ import { parseStandardMark } from '../../shared/marks/mask';
 import type { ChatClient } from './client';
 import type { ChatCommand, ContactGroupItem, ContactMarkItem } from './commands';
 import { ChatApiError, ChatInvalidResponseError, isChatError } from './errors';
-import { createOddRows, type OddRows, readMarkRow, readSessionRow, type RowReading } from './rows';
+import { createOddRows, type MarkRow, type OddRows, readMarkRow, readSessionRow, type RowReading } from './rows';
 
 /** Per-call limits published by Tencent. */
 export const MARK_CONTACT_MAX_ITEMS = 100;
@@ -107,17 +107,7 @@ export async function markContact(client: ChatCaller, fromAccount: string, items
 // ---------------------------------------------------------------------------------------------
 // Mark reads
 
-export type ContactMarks = {
-  conversation: Conversation;
-  contact: ContactItem;
-  /** The 64-bit standard mark. */
-  mask: bigint;
-  /** '' when none. */
-  customMark: string;
-  /** Conversation groups (ContactGroupId) the conversation belongs to. */
-  groupIds: number[];
-  /** Unix seconds of the last change of this conversation's mark/group data, when Chat gave one. */
-  timestamp: number | undefined;
+export type ContactMarks = MarkRow & {
   /** Per-item ResultCode of search_contact_group (0 when Chat gave none). */
   resultCode: number;
 };

@@ -72,12 +72,17 @@ const markFieldsSchema = z.object({
   ContactGroupId: z.array(z.int()).optional(),
 });
 
+/** A conversation's marks as Chat reads them. */
 export type MarkRow = {
   conversation: Conversation;
   contact: ContactItem;
+  /** The 64-bit standard mark. */
   mask: bigint;
+  /** '' when none. */
   customMark: string;
+  /** Conversation groups (ContactGroupId) the conversation belongs to. */
   groupIds: number[];
+  /** Unix seconds of the last change of this conversation's mark/group data, when Chat gave one. */
   timestamp: number | undefined;
 };
 

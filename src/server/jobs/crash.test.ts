@@ -11,11 +11,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { chatCaller, importAccounts } from '../../emulator/test-support';
 import type { JobCheckedResponse, JobStatus } from '../../shared/api/jobs';
-import { createStaff } from '../auth/staff';
 import { createChatClient } from '../chat/client';
 import { verifyAuditChain } from '../store/audit';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database';
-import { CHILD_PASSWORD, childApi, childEnv, recordingProxy, signInChild, startChildBff } from '../testing/child-bff';
+import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff } from '../testing/child-bff';
 import { announcedWrites } from './store';
 import { csvOf, jobAuditEntries, plannedRows, upstreamStates } from './testing';
 
@@ -38,9 +37,7 @@ describe('a bulk job and a crashing BFF', () => {
     const rows = plannedRows(users, 300, [1, 32, 63], '재시작 后');
 
     const dataDir = join(dir, 'data');
-    const setup = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
-    await createStaff(setup, { username: 'support', role: 'editor', password: CHILD_PASSWORD });
-    await setup.close();
+    await prepareChildDataDir(dataDir);
 
     // Slow enough (30 writes of 100 take ~1.5 s) that the kill lands mid-job.
     const env = childEnv(emulator, dataDir, proxy.url, { CHAT_RATE_LIMIT_PER_SECOND: '20' });

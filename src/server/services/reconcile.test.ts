@@ -9,11 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/server';
 import { chatCaller, expectOk, importAccounts } from '../../emulator/test-support';
 import type { AuditEntry, AuditListResponse } from '../../shared/api/audit';
-import { createStaff } from '../auth/staff';
 import { getAuditEntry, queryAudit, recordIntents, verifyAuditChain } from '../store/audit';
-import { DATABASE_FILE_NAME, openDatabase } from '../store/database';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
-import { CHILD_PASSWORD, childApi, childEnv, recordingProxy, signInChild, startChildBff } from '../testing/child-bff';
+import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff } from '../testing/child-bff';
 import { LANDED_MESSAGE, NOT_LANDED_MESSAGE, reconcileUnknownEntries } from './reconcile';
 
 describe('reconcileUnknownEntries', () => {
@@ -93,9 +91,7 @@ describe('a save interrupted by SIGKILL', () => {
     await importAccounts(chatCaller(emulator), ['crash.alice']);
 
     const dataDir = join(dir, 'data');
-    const setup = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
-    await createStaff(setup, { username: 'support', role: 'editor', password: CHILD_PASSWORD });
-    await setup.close();
+    await prepareChildDataDir(dataDir);
     const env = childEnv(emulator, dataDir, proxy.url);
 
     const first = await startChildBff(env, dir);

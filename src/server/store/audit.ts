@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import type { InferResult } from 'kysely';
-import { appendChainRows, timeOrderedId, type AuditContent, type AuditRow } from './audit-chain';
+import { appendChainRows, blankContent, timeOrderedId, type AuditContent, type AuditRow } from './audit-chain';
 import {
   type Clock,
   immediateTransaction,
@@ -150,30 +150,14 @@ function intentContent(intent: AuditIntent, at: Date): AuditContent {
 }
 
 function outcomeContent(outcome: AuditOutcome, at: Date): AuditContent {
-  return {
-    id: timeOrderedId(at),
-    kind: 'outcome',
-    refers_to: outcome.entryId,
-    at: at.toISOString(),
-    staff: null,
-    chat_user: null,
-    conversation_type: null,
-    conversation_id: null,
-    requested_json: null,
-    before_json: markStateJson(outcome.before),
-    after_json: markStateJson(outcome.after),
-    status: outcome.status,
-    upstream_code: outcome.upstreamCode ?? null,
-    message: outcome.message ?? null,
-    reason: null,
-    request_id: null,
-    revert_of: null,
-    action: null,
-    target: null,
-    ip: null,
-    user_agent: null,
-    details_json: null,
-  };
+  const row = blankContent(timeOrderedId(at), 'outcome', at.toISOString());
+  row.refers_to = outcome.entryId;
+  row.before_json = markStateJson(outcome.before);
+  row.after_json = markStateJson(outcome.after);
+  row.status = outcome.status;
+  row.upstream_code = outcome.upstreamCode ?? null;
+  row.message = outcome.message ?? null;
+  return row;
 }
 
 // Whether an id is an intent, and whether it already has its outcome (through audit_outcome_of);

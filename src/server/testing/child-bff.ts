@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import type { RunningEmulator } from '../../emulator/server';
+import { createStaff } from '../auth/staff';
+import { DATABASE_FILE_NAME, openDatabase } from '../store/database';
 import { createGate, type Gate } from './gate';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -32,6 +34,16 @@ export async function startChildBff(env: NodeJS.ProcessEnv, cwd: string): Promis
     if (match) return { child, url: match[1]!, output: () => output };
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the BFF did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** A data directory with one editor, `support`, whose password is CHILD_PASSWORD. */
+export async function prepareChildDataDir(dataDir: string): Promise<void> {
+  const setup = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+  try {
+    await createStaff(setup, { username: 'support', role: 'editor', password: CHILD_PASSWORD });
+  } finally {
+    await setup.close();
   }
 }
 
