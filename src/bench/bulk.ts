@@ -1,4 +1,4 @@
-// bff-api §7, bulk marking: a job run through the BFF against the emulator enforcing Tencent's
+// Bulk marking throughput: a job run through the BFF against the emulator enforcing Tencent's
 // 200 calls/s per command with 20 ms latency; marks per second achieved ÷ (configured calls/s ×
 // 100 items per call). The emulator runs in its own process (its CPU would otherwise be counted
 // against the BFF's one event loop), the BFF in this one with an on-disk database, as in

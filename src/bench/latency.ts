@@ -17,7 +17,7 @@ export type LatencyReport = {
 };
 
 /**
- * bff-api §7: what the BFF adds to `POST …/marks` (one item) at a fixed 200 req/s against an
+ * Latency: what the BFF adds to `POST …/marks` (one item) at a fixed 200 req/s against an
  * upstream answering in 20 ms (the emulator in its own process). "Direct" makes the same upstream
  * calls the BFF makes (read the before state, write the delta) straight through the Chat client,
  * so the difference is the BFF's own cost: HTTP, session, validation and the audit log's appends.

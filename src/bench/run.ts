@@ -20,7 +20,7 @@ if (spawnSync(process.execPath, [join(root, 'scripts/ensure-built.mjs')], { stdi
 
 report(`Markdesk benchmarks — ${new Date().toISOString()} — node ${process.version}`);
 
-// At the spec's 200 req/s and, for reference, at half of it: on a small machine the first can
+// At 200 req/s, the rate the latency goal is stated at, and, for reference, at half of it: on a small machine the first can
 // measure the machine's saturation more than the BFF, and the pair shows which.
 for (const ratePerSecond of [200, 100]) {
   const latency = await measureLatencyOverhead({ ratePerSecond });

@@ -1,4 +1,4 @@
-// No serious or critical axe violations on the pages this SPA renders (ui.md "Everywhere"). jsdom has
+// No serious or critical axe violations on the pages this SPA renders, on every page. jsdom has
 // no layout, so colour contrast is left to the browser end-to-end run; everything structural is checked here.
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';

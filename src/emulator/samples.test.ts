@@ -1,5 +1,5 @@
-// Every request sample of chat-rest-api.md §4 and of Tencent's mark_contact page answers with the
-// documented response shape.
+// Every request format of docs/chat-upstream.md and the sample of Tencent's mark_contact page
+// answers with the documented response shape.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './server';
 import { chatCaller, expectOk, importAccounts, startTestEmulator, type ChatCaller } from './test-support';
@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(() => emulator.close());
 
-describe('v4/recentcontact/mark_contact (seed page and §4.1)', () => {
+describe('v4/recentcontact/mark_contact (Tencent\'s page sample and its documented format)', () => {
   it('answers the sample request with the sample response', async () => {
     const response = await call('recentcontact/mark_contact', {
       From_Account: 'user0',
@@ -41,7 +41,7 @@ describe('v4/recentcontact/mark_contact (seed page and §4.1)', () => {
   });
 });
 
-describe('v4/recentcontact/get_contact_group (§4.2)', () => {
+describe('v4/recentcontact/get_contact_group', () => {
   it('returns ContactItem, GroupItem, CompleteFlag and NextStartIndex shaped like the sample', async () => {
     // The sample's state: teacher4 with bits 0,3,4,5 in groups 1 and 2; a group conversation with a custom mark.
     expectOk(
@@ -79,7 +79,7 @@ describe('v4/recentcontact/get_contact_group (§4.2)', () => {
   });
 });
 
-describe('v4/recentcontact/search_contact_group (§4.3)', () => {
+describe('v4/recentcontact/search_contact_group', () => {
   it('returns ContactResultItem and GroupItem', async () => {
     expectOk(
       await call('recentcontact/mark_contact', {
@@ -98,14 +98,14 @@ describe('v4/recentcontact/search_contact_group (§4.3)', () => {
     expect(response.GroupItem).toEqual([]);
   });
 
-  it('answers the §4.3 request for a conversation without marks with only its Type and ID', async () => {
+  it('answers a search_contact_group request for a conversation without marks with only its Type and ID', async () => {
     const response = await call('recentcontact/search_contact_group', { From_Account: 'u', ContactItem: [{ Type: 1, To_Account: 'x' }] });
     expect(response).toMatchObject(envelopeOk);
     expect(response.ContactResultItem).toEqual([{ Type: 1, To_Account: 'x' }]);
   });
 });
 
-describe('conversation groups (§4.4)', () => {
+describe('conversation groups', () => {
   it('create_contact_group → GroupResultItem[{GroupItem, ResultItem}]', async () => {
     const response = await call('recentcontact/create_contact_group', {
       From_Account: 'user0',
@@ -163,7 +163,7 @@ describe('conversation groups (§4.4)', () => {
   });
 });
 
-describe('v4/recentcontact/get_list and delete (§4.5, §4.6)', () => {
+describe('v4/recentcontact/get_list and delete', () => {
   it('get_list returns SessionItem with To_Account / GroupId, MsgTime, TopFlag and the four cursors', async () => {
     expectOk(await call('group_open_http_svc/add_group_member', { GroupId: groupId, MemberList: [{ Member_Account: 'id1' }] }));
     expectOk(
@@ -219,7 +219,7 @@ describe('v4/recentcontact/get_list and delete (§4.5, §4.6)', () => {
   });
 });
 
-describe('accounts, profiles and groups (§4.7)', () => {
+describe('accounts, profiles and groups', () => {
   it('account_import and account_check (Imported / NotImported)', async () => {
     expect(await call('im_open_login_svc/account_import', { UserID: 'newbie', Nick: 'New Bie', FaceUrl: 'https://example.com/a.png' })).toMatchObject(
       envelopeOk,

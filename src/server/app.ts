@@ -47,7 +47,7 @@ declare module 'fastify' {
   }
 }
 
-/** JSON routes take at most 64 KB (bff-api: body limit); the CSV upload sets its own. */
+/** JSON routes take at most 64 KB (docs/http-api.md, Bodies and limits); the CSV upload sets its own. */
 export const JSON_BODY_LIMIT = 64 * 1024;
 
 /** Builds the Fastify instance; tests use `inject`, main.ts listens. */
@@ -67,7 +67,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: options.trustProxy || false,
     genReqId: () => randomUUID(),
-    // Answered by our onRequest hook instead, in the error shape of bff-api §2.
+    // Answered by our onRequest hook instead, in the error shape of every /api route.
     return503OnClosing: false,
   }).withTypeProvider();
 

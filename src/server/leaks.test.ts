@@ -1,5 +1,5 @@
-// bff-api §2 and §6: never a secret key, a UserSig, a session id or a password in a response or a
-// log line, never a stack trace in a response — checked over a run that goes through sign-in,
+// What must never leave the server: never a secret key, a UserSig, a session id or a password in
+// a response or a log line, never a stack trace in a response — checked over a run that goes through sign-in,
 // reads, writes, upstream failures of every kind and an unexpected error, with the log at trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateUserSig } from './chat/usersig';

@@ -325,7 +325,7 @@ export function isIdempotentCommand(command: ChatCommand): boolean {
 }
 
 /**
- * Calls per second Markdesk allows itself for a command (bff-api §3, CHAT_RATE_LIMIT_PER_SECOND):
+ * Calls per second Markdesk allows itself for a command (CHAT_RATE_LIMIT_PER_SECOND; docs/chat-upstream.md, Call frequency):
  * the configured rate, unless the command's documented ceiling is lower than that — then 90 % of
  * that ceiling (account_check: 100/s → 90/s), headroom the operator did not get to choose. A rate
  * configured at or under a ceiling is taken as given: 200 for mark_contact means 200.

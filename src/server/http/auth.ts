@@ -17,7 +17,7 @@ declare module 'fastify' {
 export type SessionCookie = { name: string; secure: boolean };
 
 /**
- * bff-api §2: HttpOnly, SameSite=Strict, Path=/, no Domain, Secure whenever the browser will
+ * The session cookie (docs/http-api.md, Sessions): HttpOnly, SameSite=Strict, Path=/, no Domain, Secure whenever the browser will
  * accept it (https, or http on localhost/127.0.0.1), and then the `__Host-` prefix, which makes
  * the browser refuse any cookie of that name set by a subdomain or without Secure.
  */

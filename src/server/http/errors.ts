@@ -75,7 +75,7 @@ function validationMessage(details: Record<string, string[]>): string {
   return `${problems.length} problems, the first — ${problems[0]} (see details for all).`;
 }
 
-/** Maps every error to the body of bff-api §2; never a stack trace, URL or secret. */
+/** Maps every error to the error body (docs/http-api.md, Errors); never a stack trace, URL or secret. */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof HttpError) return sendError(reply, error);
   if (hasZodFastifySchemaValidationErrors(error)) {

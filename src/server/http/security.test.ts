@@ -1,4 +1,4 @@
-// bff-api §2 protocol rules: the CSRF rule on every state-changing request (login included), no
+// The protocol rules of docs/http-api.md: the CSRF rule on every state-changing request (login included), no
 // CORS, security headers and the strict CSP with nonces on the SPA, no-store, x-request-id, the
 // body limit, and the JSON 404.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';

@@ -57,7 +57,7 @@ export type CsrfOptions = {
 };
 
 /**
- * bff-api §2: state-changing requests carry `X-Requested-By: markdesk`, are JSON, and come from
+ * The CSRF rule (docs/http-api.md, State-changing requests): state-changing requests carry `X-Requested-By: markdesk`, are JSON, and come from
  * our own origin. A cross-site form or fetch can set none of these, so sessions cannot be ridden.
  */
 export function csrfCheck(request: FastifyRequest, options: CsrfOptions): HttpError | null {

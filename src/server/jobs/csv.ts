@@ -1,4 +1,4 @@
-// Reading a bulk-job CSV (bff-api §4.4): UTF-8 (BOM allowed), a header row, RFC 4180 quoting, one
+// Reading a bulk-job CSV (POST /api/jobs): UTF-8 (BOM allowed), a header row, RFC 4180 quoting, one
 // mark change per row. The file is streamed through csv-parse and checked row by row, so a
 // 100,000-row upload is never held in memory. The bit and custom-mark rules are the mark domain's
 // changeProblems and the IDs are checked by the shared zod schemas: a row is refused for exactly

@@ -1,4 +1,4 @@
-// bff-api §4.3: one entry per item with before/after, filters and cursor paging, the CSV export,
+// The audit API: one entry per item with before/after, filters and cursor paging, the CSV export,
 // revert (201, conflict, only applied entries) and the hash chain check, tampering included.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

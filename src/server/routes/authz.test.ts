@@ -1,4 +1,4 @@
-// bff-api §2 Roles and §4's role column: every route × {anonymous, viewer, editor, admin}.
+// The roles of docs/http-api.md (Roles, and the role column of Endpoints): every route × {anonymous, viewer, editor, admin}.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/api/session';
@@ -141,7 +141,7 @@ describe('every route × every role', () => {
     const documented = new Set(ROUTES.map((route) => route.name));
     const registered = registeredRoutes(bff.app.printRoutes({ commonPrefix: false }));
     expect(registered.length).toBeGreaterThanOrEqual(ROUTES.length);
-    // Bulk jobs (§4.4) have their own tests; the check below still holds them to "sign in first".
+    // Bulk jobs have their own tests; the check below still holds them to "sign in first".
     for (const route of registered.filter((name) => !name.includes(' /api/jobs'))) {
       expect(documented, `${route} has no row in the table`).toContain(route);
     }

@@ -34,7 +34,7 @@ const notImported = (userId: string) =>
   new HttpError('CHAT_USER_NOT_FOUND', `The Chat user "${userId}" has not been imported into Chat. Check the ID.`);
 
 /**
- * A mark request may carry 1,000 items (bff-api §4.2), each with an ID of up to 48 bytes, up to
+ * A mark request may carry 1,000 items, each with an ID of up to 48 bytes, up to
  * 36 bits per list and two custom marks of up to 256 bytes (JSON-escaped, up to six times that):
  * far more than the 64 KB every other JSON route takes.
  */

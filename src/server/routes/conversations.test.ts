@@ -1,4 +1,4 @@
-// bff-api §4.1: a user's conversations are the recent list (every page) ∪ every marked or grouped
+// GET /api/chat-users/:userId/conversations: a user's conversations are the recent list (every page) ∪ every marked or grouped
 // conversation (every page), with names, pin, times, marks and conversation groups.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HEAVY_USER, DEMO_HEAVY_USER_MARKED_COUNT, DEMO_HEAVY_USER_RECENT_COUNT } from '../../emulator/demo/demo-data';

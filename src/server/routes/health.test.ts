@@ -1,4 +1,4 @@
-// bff-api §4 GET /api/health (liveness) and GET /api/ready (database and upstream usable).
+// GET /api/health (liveness) and GET /api/ready (database and upstream usable).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 

@@ -1,4 +1,4 @@
-// The bulk-job API (bff-api §4.4) through Fastify inject, against the emulator.
+// The bulk-job API through Fastify inject, against the emulator.
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_RESULT_COLUMNS, type JobCheckedResponse, type JobStatus } from '../../shared/api/jobs';

@@ -1,4 +1,4 @@
-// Bulk jobs (bff-api §4.4): upload a CSV, check it, then start/pause/resume/cancel it and watch it
+// Bulk jobs: upload a CSV, check it, then start/pause/resume/cancel it and watch it
 // by polling GET /api/jobs/:id (the SPA polls about once a second while a job runs).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

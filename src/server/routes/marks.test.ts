@@ -1,4 +1,4 @@
-// bff-api §4.2 through HTTP against the emulator: every validation rule, the result statuses
+// POST /api/chat-users/:userId/marks through HTTP against the emulator: every validation rule, the result statuses
 // (applied, unchanged, conflict, failed), concurrent deltas, per-item upstream errors, and
 // upstream faults survived with exactly one effective write.
 import type { LightMyRequestResponse } from 'fastify';
@@ -270,7 +270,7 @@ describe('per-item upstream errors', () => {
     expect(marks.statusCode).toBe(404);
     expect((marks.json() as ErrorBody).error).toMatchObject({ code: 'CHAT_USER_NOT_FOUND', message: expect.stringContaining('ghost') });
 
-    // The account lookup itself answers with the boolean the spec promises.
+    // The account lookup itself answers with the boolean the API promises.
     const lookup = await bff.inject({ method: 'GET', url: '/api/chat-users/ghost', headers: { cookie: editor } });
     expect(lookup.statusCode).toBe(200);
     expect(lookup.json()).toEqual({ userId: 'ghost', imported: false });

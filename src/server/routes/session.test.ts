@@ -1,4 +1,4 @@
-// bff-api §2 sessions and §4 /api/session: the cookie's attributes, fixation, idle and absolute
+// Sessions and /api/session (docs/http-api.md, Sessions): the cookie's attributes, fixation, idle and absolute
 // expiry on the server's clock, logout, revocation by a staff change, fresh roles, login throttling.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -87,7 +87,7 @@ const initial: Migration = {
   },
 };
 
-// Bulk jobs (bff-api §4.4): one row per job, one row per CSV data line. A line's status moves
+// Bulk jobs (uploaded CSV files): one row per job, one row per CSV data line. A line's status moves
 // pending → claimed (taken by the runner, in memory or lost in a crash) → a final status; its audit
 // entry is linked once known, so a restart can tell what was already confirmed.
 const jobs: Migration = {

@@ -1,4 +1,4 @@
-// Test support: finds what bff-api §2/§6 say must never leave the server — the secret key, a
+// Test support: finds what must never leave the server — the secret key, a
 // UserSig, a session id, a password — in responses and log lines, and stack traces in responses.
 
 export type Leak = { where: string; what: string };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditEntrySchema, auditListResponseSchema, auditQuerySchema, auditVerifyResponseSchema, revertConflictDetailsSchema } from './audit';
 
-describe('audit query (bff-api §4.3)', () => {
+describe('audit query', () => {
   it('defaults limit to 50 and treats empty parameters as absent', () => {
     expect(auditQuerySchema.parse({})).toEqual({ limit: 50 });
     expect(

@@ -1,4 +1,4 @@
-// The audit log (bff-api §4.3): filter, entries, revert, hash-chain verification.
+// The audit log (docs/http-api.md, Endpoints): filter, entries, revert, hash-chain verification.
 import { z } from 'zod';
 import { utf8ByteLength } from '../marks/utf8';
 import { bitIndexSchema, chatUserIdSchema, conversationSchema, conversationTypeSchema, markStateSchema } from '../marks/schemas';

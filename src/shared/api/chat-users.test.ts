@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chatUserParamsSchema, chatUserResponseSchema, conversationsResponseSchema } from './chat-users';
 
-describe('chat users (bff-api §4.1)', () => {
+describe('chat users and their conversations', () => {
   it('takes a userId of 1..32 UTF-8 bytes', () => {
     expect(chatUserParamsSchema.parse({ userId: 'user0' })).toEqual({ userId: 'user0' });
     expect(chatUserParamsSchema.safeParse({ userId: 'u'.repeat(32) }).success).toBe(true);
@@ -11,7 +11,7 @@ describe('chat users (bff-api §4.1)', () => {
     expect(chatUserResponseSchema.parse({ userId: 'user0', imported: true }).imported).toBe(true);
   });
 
-  it('reads the spec example, and a marked conversation outside the recent list', () => {
+  it('reads a typical response, and a marked conversation outside the recent list', () => {
     const body = {
       userId: 'user0',
       conversations: [

@@ -1,4 +1,4 @@
-// A Chat user and their conversations (bff-api §4 /api/chat-users, §4.1).
+// A Chat user and their conversations (/api/chat-users; docs/http-api.md, Endpoints).
 import { z } from 'zod';
 import { bitIndexSchema, chatUserIdSchema, conversationTypeSchema } from '../marks/schemas';
 import { isoDateTimeSchema } from './time';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, ERROR_HTTP_STATUS, errorBodySchema } from './errors';
 
-describe('error body (bff-api §2)', () => {
+describe('error body of every /api route', () => {
   it('reads the documented shape, with and without details and upstreamCode', () => {
     const minimal = { error: { code: 'UNAUTHENTICATED', message: 'Sign in first.', requestId: 'req-1' } };
     expect(errorBodySchema.parse(minimal)).toEqual(minimal);
@@ -17,7 +17,7 @@ describe('error body (bff-api §2)', () => {
     expect(errorBodySchema.parse(full)).toEqual(full);
   });
 
-  it('knows every code of the spec and its HTTP status', () => {
+  it('knows every documented code and its HTTP status', () => {
     expect(ERROR_HTTP_STATUS).toMatchObject({
       UNAUTHENTICATED: 401,
       FORBIDDEN: 403,

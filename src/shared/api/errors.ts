@@ -1,4 +1,4 @@
-// The error body of every /api route (bff-api §2) and the codes it may carry.
+// The error body of every /api route and the codes it may carry (docs/http-api.md, Errors).
 import { z } from 'zod';
 
 export const ERROR_CODES = [

@@ -1,4 +1,4 @@
-// Liveness and readiness (bff-api §4 /api/health, /api/ready).
+// Liveness and readiness (GET /api/health, GET /api/ready; docs/http-api.md, Endpoints).
 import { z } from 'zod';
 
 export const serverModeSchema = z.enum(['sandbox', 'live']);
@@ -8,7 +8,7 @@ export const healthResponseSchema = z.object({
   status: z.literal('ok'),
   mode: serverModeSchema,
   version: z.string(),
-  // Beyond the spec, for the top bar's "Live · {SDKAppID} · {region}". Neither is a secret; both
+  // For the top bar's "Live · {SDKAppID} · {region}". Neither is a secret; both
   // are null when unknown (e.g. region in sandbox mode, where the emulator is the upstream).
   chat: z.object({
     sdkAppId: z.int().positive().nullable(),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { JOB_CSV_COLUMNS, JOB_RESULT_COLUMNS, jobCheckedResponseSchema, jobListResponseSchema, jobStatusSchema } from './jobs';
 
-describe('bulk jobs (bff-api §4.4)', () => {
-  it('names the CSV columns of the spec', () => {
+describe('bulk jobs', () => {
+  it('names the documented CSV columns', () => {
     expect(JOB_CSV_COLUMNS.join(',')).toBe('chat_user,conversation_type,conversation_id,set_bits,clear_bits,custom_mark,clear_custom_mark');
     expect(JOB_RESULT_COLUMNS.slice(-3)).toEqual(['status', 'upstream_code', 'message']);
   });

@@ -1,4 +1,4 @@
-// Bulk jobs from a CSV file (bff-api §4.4).
+// Bulk jobs from a CSV file (/api/jobs; docs/http-api.md, Endpoints).
 import { z } from 'zod';
 import { bitIndexSchema, conversationSchema } from '../marks/schemas';
 import { isoDateTimeSchema } from './time';

@@ -11,8 +11,8 @@ function issues(body: unknown) {
   return result.success ? [] : result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
 
-describe('mark request (bff-api §4.2)', () => {
-  it('accepts the spec example', () => {
+describe('mark request', () => {
+  it('accepts a typical request', () => {
     const body = {
       items: [{ conversation: group, setBits: [0, 32], clearBits: [3], customMark: '에스컬레이션', expectedCustomMark: '' }],
       reason: 'ticket 4711',

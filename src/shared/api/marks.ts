@@ -1,4 +1,4 @@
-// POST /api/chat-users/:userId/marks (bff-api §4.2). The bit and custom-mark rules are the mark
+// POST /api/chat-users/:userId/marks (docs/http-api.md, Endpoints). The bit and custom-mark rules are the mark
 // domain's changeProblems, so the API, the SPA's editor and the bulk-job checker refuse the same
 // things with the same sentences.
 import { z } from 'zod';
@@ -76,7 +76,7 @@ export const markRequestSchema = z
     reason: markReasonSchema.optional(),
   })
   .superRefine((request, context) => {
-    // Decision (spec silent): one conversation twice in a request is refused. Both items would read
+    // Decision: one conversation twice in a request is refused. Both items would read
     // the same "before" and the outcome would depend on the order of upstream calls.
     const firstIndex = new Map<string, number>();
     request.items.forEach((item, index) => {

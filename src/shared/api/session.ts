@@ -1,4 +1,4 @@
-// Sign-in, the signed-in person, and roles (bff-api §2 Roles, §4 /api/session).
+// Sign-in, the signed-in person, and roles (docs/http-api.md, Roles and Sessions).
 import { z } from 'zod';
 import { storableText } from '../text/storable';
 import { isoDateTimeSchema } from './time';
@@ -27,7 +27,7 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export const sessionSchema = z.object({ username: z.string(), role: roleSchema });
 export type Session = z.infer<typeof sessionSchema>;
 
-// Beyond the spec: the admin's "active sessions" view. A session is named by an opaque handle,
+// The admin's "active sessions" view. A session is named by an opaque handle,
 // never by its id (the id is the cookie's secret).
 export const activeSessionSchema = z.object({
   handle: z.string(),

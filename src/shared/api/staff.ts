@@ -1,4 +1,4 @@
-// Staff accounts (bff-api §4 /api/staff). Admin only; every change revokes that person's sessions.
+// Staff accounts (/api/staff; docs/http-api.md, Endpoints). Admin only; every change revokes that person's sessions.
 import { z } from 'zod';
 import { storableText } from '../text/storable';
 import { roleSchema } from './session';
@@ -7,7 +7,7 @@ import { isoDateTimeSchema } from './time';
 export const PASSWORD_MIN_CHARS = 12;
 export const PASSWORD_MAX_CHARS = 128;
 
-// Decision (spec silent): lower-case so "Admin" and "admin" cannot be two people; 2 characters
+// Decision: lower-case so "Admin" and "admin" cannot be two people; 2 characters
 // allows the sandbox's "pm". An unstorable character is named as such first: the pattern's sentence
 // would not tell the person about a character they cannot see.
 export const staffUsernameSchema = storableText('The username')

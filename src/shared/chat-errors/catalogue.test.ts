@@ -28,7 +28,7 @@ describe('chat error catalogue', () => {
     expect(info.en).not.toContain('code ');
   });
 
-  it('lists exactly the spec codes plus the Markdesk pseudo-codes', () => {
+  it('lists exactly the documented codes plus the Markdesk pseudo-codes', () => {
     expect([...KNOWN_CHAT_ERROR_CODES].sort((a, b) => a - b)).toEqual(
       [...specCodes, CHAT_NETWORK_ERROR_CODE, CHAT_INVALID_RESPONSE_CODE].sort((a, b) => a - b),
     );

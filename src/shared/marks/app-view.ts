@@ -35,7 +35,7 @@ const byListOrder = (a: { pinned: boolean; lastMessageAt: string | null }, b: { 
   Number(b.pinned) - Number(a.pinned) || (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? '');
 
 /**
- * The conversation list as Tencent's UIKit shows it with these marks (chat-rest-api §2): only
+ * The conversation list as Tencent's UIKit shows it with these marks (docs/chat-upstream.md, The standard mark): only
  * conversations of the recent list; hidden ones (bit 3) gone — hidden beats collapsed;
  * collapsed ones (bit 2) gathered into one folded row placed by its newest message; pinned
  * first, then newest message first; favourites starred; the unread mark as a dot.

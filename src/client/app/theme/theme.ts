@@ -13,7 +13,7 @@ export function createAppTheme(mode: ThemeMode): Theme {
     components: {
       MuiCssBaseline: {
         styleOverrides: {
-          // Keyboard users must always see where they are (ui.md: "focus visible").
+          // Keyboard users must always see where they are: focus is always visible.
           ':focus-visible': focusRing,
           'a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, [tabindex]:focus-visible': focusRing,
         },

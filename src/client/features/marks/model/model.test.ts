@@ -11,7 +11,7 @@ const t = createTranslator('en');
 const labeler = createBitLabeler(t, { '32': { name: 'VIP', description: 'Paying customer' } });
 
 describe('bit labels', () => {
-  it('names every group as the spec says', () => {
+  it('names every group of bits: standard, reserved and custom', () => {
     expect([0, 1, 2, 3].map(labeler.accessibleName)).toEqual(['Favourite (bit 0)', 'Unread (bit 1)', 'Collapsed (bit 2)', 'Hidden (bit 3)']);
     expect(labeler.accessibleName(17)).toBe('Reserved (bit 17)');
     expect(labeler.accessibleName(32)).toBe('VIP (bit 32)');
