@@ -103,7 +103,7 @@ test('a CSV job: checked against Chat with its bad line named, started, followed
 
   // One line was refused: Start asks first, naming what is skipped and what is sent.
   await page.getByRole('button', { name: 'Start' }).click();
-  const confirmStart = page.getByRole('dialog', { name: 'Start with 1 refused lines?' });
+  const confirmStart = page.getByRole('dialog', { name: 'Start with 1 refused line?' });
   await expect(confirmStart).toContainText('sends the other 5 rows');
   await confirmStart.getByRole('button', { name: 'Start 5 rows' }).click();
   const progress = page.getByRole('progressbar', { name: 'Job progress' });

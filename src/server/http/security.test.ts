@@ -206,7 +206,7 @@ describe('headers of every response', () => {
     for (const url of ['/', '/api/health', '/api/nothing-here']) {
       const policy = String(await bff.inject({ method: 'GET', url }).then((response) => response.headers['permissions-policy']));
       const features = Object.fromEntries(policy.split(',').map((part) => part.trim().split('=') as [string, string]));
-      for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'serial', 'hid', 'bluetooth', 'display-capture']) {
+      for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'serial', 'hid', 'display-capture']) {
         expect(features[feature], `${url}: ${feature}`).toBe('()');
       }
     }

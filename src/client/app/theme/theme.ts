@@ -16,6 +16,8 @@ export function createAppTheme(mode: ThemeMode): Theme {
           // Keyboard users must always see where they are: focus is always visible.
           ':focus-visible': focusRing,
           'a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, [tabindex]:focus-visible': focusRing,
+          // Korean wraps between words (eojeol), not inside them; long IDs and hashes still break anywhere.
+          'html:lang(ko) body': { wordBreak: 'keep-all', overflowWrap: 'anywhere' },
         },
       },
       MuiButtonBase: {

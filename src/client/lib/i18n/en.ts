@@ -568,6 +568,8 @@ export const en = {
   'bulk.failedByReason': 'Failed rows by reason',
   'bulk.reasonCount': '{count} × {reason}',
   'bulk.confirmStartTitle': 'Start with {invalid} refused lines?',
+  'bulk.confirmStartTitleOne': 'Start with 1 refused line?',
+  'bulk.confirmStartBodyOne': 'The check refused 1 line of this file; it will be skipped. Starting sends the other {valid} rows to Chat and changes the marks of up to {valid} conversations as the file says.',
   'bulk.confirmStartBody': 'The check refused {invalid} lines of this file; they will be skipped. Starting sends the other {valid} rows to Chat and changes the marks of up to {valid} conversations as the file says.',
   'bulk.confirmStartConfirm': 'Start {valid} rows',
   'bulk.rollback': 'Roll back job',

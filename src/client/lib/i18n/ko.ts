@@ -567,6 +567,8 @@ export const ko: Record<MessageKey, string> = {
   'bulk.failedByReason': '실패한 행(이유별)',
   'bulk.reasonCount': '{count} × {reason}',
   'bulk.confirmStartTitle': '거부된 줄 {invalid}개가 있는 채로 시작할까요?',
+  'bulk.confirmStartTitleOne': '거부된 줄 1개가 있는 채로 시작할까요?',
+  'bulk.confirmStartBodyOne': '검사에서 이 파일의 1줄이 거부되어 건너뜁니다. 시작하면 나머지 {valid}행을 Chat에 보내 파일대로 최대 {valid}개 대화의 마크를 바꿉니다.',
   'bulk.confirmStartBody': '검사에서 이 파일의 {invalid}줄이 거부되어 건너뜁니다. 시작하면 나머지 {valid}행을 Chat에 보내 파일대로 최대 {valid}개 대화의 마크를 바꿉니다.',
   'bulk.confirmStartConfirm': '{valid}행 시작',
   'bulk.rollback': '작업 되돌리기',

@@ -132,8 +132,8 @@ describe('Bulk page', { timeout: 60_000 }, () => {
 
     // The check refused a line: starting is confirmed first, naming what will be skipped and sent.
     await user.click(start);
-    const confirm = await screen.findByRole('dialog', { name: 'Start with 1 refused lines?' });
-    expect(within(confirm).getByText(/refused 1 lines of this file; they will be skipped.*sends the other 2 rows/)).toBeInTheDocument();
+    const confirm = await screen.findByRole('dialog', { name: 'Start with 1 refused line?' });
+    expect(within(confirm).getByText(/refused 1 line of this file; it will be skipped.*sends the other 2 rows/)).toBeInTheDocument();
     expect(api.last('POST', '/api/jobs/job-aaaa1111/start')).toBeUndefined();
     await user.click(within(confirm).getByRole('button', { name: 'Start 2 rows' }));
     expect(await screen.findByRole('progressbar', { name: 'Job progress' })).toBeInTheDocument();

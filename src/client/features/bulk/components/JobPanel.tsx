@@ -157,8 +157,12 @@ export function JobPanel({ jobId, canEdit, onStarted, onOpenJob }: JobPanelProps
       ) : null}
       {confirmingStart ? (
         <ConfirmDialog
-          title={t('bulk.confirmStartTitle', { invalid: format.number(refused) })}
-          body={t('bulk.confirmStartBody', { invalid: format.number(refused), valid: format.number(status.total) })}
+          title={refused === 1 ? t('bulk.confirmStartTitleOne') : t('bulk.confirmStartTitle', { invalid: format.number(refused) })}
+          body={
+            refused === 1
+              ? t('bulk.confirmStartBodyOne', { valid: format.number(status.total) })
+              : t('bulk.confirmStartBody', { invalid: format.number(refused), valid: format.number(status.total) })
+          }
           confirmLabel={t('bulk.confirmStartConfirm', { valid: format.number(status.total) })}
           onConfirm={() => act('start')}
           onClose={() => setConfirmingStart(false)}
