@@ -21,6 +21,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/{shared,server,emulator,bench}/**/*.test.ts'],
+          globalSetup: ['src/server/testing/vitest-global-setup.ts'],
           testTimeout: 60_000,
         },
       },

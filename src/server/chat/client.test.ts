@@ -17,6 +17,7 @@ import {
   ok,
   startFakeChatServer,
 } from './testing/fake-chat-server';
+import { createInMemoryRateBudget, createSharedLimiter } from './shared-limiter';
 import { decodeUserSig, verifyUserSig } from './usersig';
 
 const SDK_APP_ID = 1400000123;
@@ -324,6 +325,26 @@ describe('options', () => {
     expect(fast.limiterFor('recentcontact/search_contact_group').limitPerSecond).toBe(180);
     expect(fast.limiterFor('profile/portrait_get').limitPerSecond).toBe(500);
     await fast.close();
+  });
+});
+
+describe('shared budget', () => {
+  it('takes each command’s limiter from createLimiter, with the command’s own limit, and calls wait for it', async () => {
+    const made: Array<[string, number]> = [];
+    const clock = createSteppingClock();
+    const budget = createInMemoryRateBudget(clock);
+    const { client } = await setup(() => ok(), {
+      clock,
+      createLimiter: (command, limit) => {
+        made.push([command, limit]);
+        return createSharedLimiter({ key: command, limitPerSecond: limit, budget, clock });
+      },
+    });
+    // Another instance has spent the next half second of account_check's budget.
+    await budget.penalize('im_open_login_svc/account_check', 500);
+    await client.call('im_open_login_svc/account_check', { CheckItem: [{ UserID: 'a' }] });
+    expect(clock.slept).toEqual([500]);
+    expect(made).toEqual([['im_open_login_svc/account_check', 90]]);
   });
 });
 

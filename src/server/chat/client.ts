@@ -52,6 +52,11 @@ export type ChatClientOptions = {
   userSigTtlSeconds?: number;
   /** Keep-alive connections to Chat (default 16). */
   connections?: number;
+  /**
+   * Makes the limiter of one command (default: this process's sliding-window limiter). Several
+   * instances of one Chat app pass a limiter over their shared budget (shared-limiter.ts).
+   */
+  createLimiter?: (command: ChatCommand, limitPerSecond: number) => SlidingWindowLimiter;
 };
 
 export type ChatCallOptions = {
@@ -170,7 +175,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   function limiterFor(command: ChatCommand): SlidingWindowLimiter {
     let limiter = limiters.get(command);
     if (!limiter) {
-      limiter = createSlidingWindowLimiter(commandRateLimit(command, ratePerSecond), clock);
+      const limit = commandRateLimit(command, ratePerSecond);
+      limiter = options.createLimiter ? options.createLimiter(command, limit) : createSlidingWindowLimiter(limit, clock);
       limiters.set(command, limiter);
     }
     return limiter;

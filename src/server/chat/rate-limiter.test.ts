@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from './clock';
 import { createSlidingWindowLimiter, DEFAULT_ARRIVAL_MARGIN_MS } from './rate-limiter';
+import { busiestSecond } from './testing/busiest-second';
 
 /** The limiter's own window: a second plus the margin for calls delayed unequally on the way. */
 const WINDOW_MS = 1000 + DEFAULT_ARRIVAL_MARGIN_MS;
@@ -14,18 +15,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** The largest number of starts inside any half-open 1-second window [t, t + 1000). */
-function busiestSecond(starts: readonly number[]): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let busiest = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last++) {
-    while (sorted[last]! - sorted[first]! >= 1000) first++;
-    busiest = Math.max(busiest, last - first + 1);
-  }
-  return busiest;
-}
 
 async function burst(limit: number, calls: number, arrivalMarginMs = DEFAULT_ARRIVAL_MARGIN_MS) {
   const limiter = createSlidingWindowLimiter(limit, systemClock, arrivalMarginMs);

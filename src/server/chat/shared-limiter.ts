@@ -1,0 +1,152 @@
+// A per-command limiter whose budget is shared by every Markdesk instance of one Chat app. Chat's
+// ceiling (200 calls/s per command) belongs to the app, not to one process, so N instances must
+// not each spend it.
+//
+// The shared state is one "theoretical arrival time" per command (GCRA): the next free start slot
+// on a common clock. An instance reserves k slots at once with one atomic step —
+// `tat := max(tat, now) + k × spacing`, slots `tat_old … tat_new − spacing` — and then starts its
+// calls at those times. Slots are spaced `window / limit` apart across all instances, so no window
+// holds more than `limit` starts, whoever made them. A call only ever starts at or after its slot
+// (late is safe, early is not); the window carries the same arrival margin as the local limiter.
+//
+// Reservations are sized to the queue that is waiting, at most `maxBlock` slots (a tenth of a
+// second of budget): at low load each call reserves its own slot, at high load one round trip
+// serves many calls, and another instance's interactive save waits at most one block behind a
+// busy job. Callers are served first come, first served within an instance.
+import { type Clock, systemClock } from './clock';
+import { DEFAULT_ARRIVAL_MARGIN_MS, DEFAULT_PENALTY_MS, type SlidingWindowLimiter } from './rate-limiter';
+
+/** Slots granted by the shared budget, already mapped onto this instance's clock. */
+export type SlotGrant = { firstAt: number; spacingMs: number; count: number };
+
+export type SharedRateBudget = {
+  /** Reserves `count` consecutive slots `spacingMs` apart for `key`; resolves with the first slot's local time. */
+  reserve(key: string, count: number, spacingMs: number): Promise<SlotGrant>;
+  /** No slot of `key` is granted before `delayMs` from now (Chat said "too frequent"). */
+  penalize(key: string, delayMs: number): Promise<void>;
+};
+
+export type SharedLimiterOptions = {
+  key: string;
+  limitPerSecond: number;
+  budget: SharedRateBudget;
+  clock?: Clock;
+  arrivalMarginMs?: number;
+  /** Largest reservation (default: a tenth of a second of the limit, at least 1). */
+  maxBlock?: number;
+  /** Called when a reservation fails; the waiters get the error. */
+  onError?: (error: unknown) => void;
+};
+
+type Waiter = { resolve: () => void; reject: (error: unknown) => void; gone: boolean };
+
+export function createSharedLimiter(options: SharedLimiterOptions): SlidingWindowLimiter {
+  const { key, limitPerSecond, budget } = options;
+  if (!Number.isFinite(limitPerSecond) || limitPerSecond < 1) throw new RangeError('limitPerSecond must be a number of at least 1');
+  const clock = options.clock ?? systemClock;
+  const spacingMs = (1000 + (options.arrivalMarginMs ?? DEFAULT_ARRIVAL_MARGIN_MS)) / limitPerSecond;
+  const maxBlock = Math.max(1, Math.floor(options.maxBlock ?? limitPerSecond / 10));
+
+  const queue: Waiter[] = [];
+  let spare: number[] = []; // reserved slots not yet given to a waiter (local times, ascending)
+  let blockedUntil = Number.NEGATIVE_INFINITY;
+  let pumping = false;
+
+  async function refill(): Promise<void> {
+    const wanted = Math.min(maxBlock, queue.filter((waiter) => !waiter.gone).length);
+    if (wanted === 0) return;
+    const grant = await budget.reserve(key, wanted, spacingMs);
+    for (let index = 0; index < grant.count; index++) spare.push(grant.firstAt + index * grant.spacingMs);
+  }
+
+  async function pump(): Promise<void> {
+    pumping = true;
+    try {
+      while (queue.length > 0) {
+        const head = queue[0]!;
+        if (head.gone) {
+          queue.shift();
+          continue;
+        }
+        // Slots inside a penalty are not used: the shared budget has moved past them already.
+        spare = spare.filter((slot) => slot >= blockedUntil);
+        if (spare.length === 0) {
+          try {
+            await refill();
+          } catch (error) {
+            options.onError?.(error);
+            for (const waiter of queue.splice(0)) if (!waiter.gone) waiter.reject(error);
+            return;
+          }
+          continue;
+        }
+        const slot = spare.shift()!;
+        const wait = Math.ceil(slot - clock.now());
+        if (wait > 0) await clock.sleep(wait);
+        if (slot < blockedUntil) continue; // a penalty arrived while we slept; this slot is void
+        queue.shift();
+        if (head.gone) continue; // the slot is wasted, never reused out of order
+        head.resolve();
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  return {
+    limitPerSecond,
+    acquire(signal) {
+      return new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        const giveUp = () => {
+          waiter.gone = true;
+          reject(signal!.reason);
+        };
+        const waiter: Waiter = {
+          gone: false,
+          resolve: () => {
+            signal?.removeEventListener('abort', giveUp);
+            resolve();
+          },
+          reject: (error) => {
+            signal?.removeEventListener('abort', giveUp);
+            reject(error);
+          },
+        };
+        signal?.addEventListener('abort', giveUp, { once: true });
+        queue.push(waiter);
+        if (!pumping) void pump();
+      });
+    },
+    penalize(delayMs = DEFAULT_PENALTY_MS) {
+      const until = clock.now() + Math.max(0, delayMs);
+      blockedUntil = Math.max(blockedUntil, until);
+      budget.penalize(key, delayMs).catch((error: unknown) => options.onError?.(error));
+    },
+    pending() {
+      return queue.filter((waiter) => !waiter.gone).length;
+    },
+  };
+}
+
+/**
+ * The same budget inside one process: what the shared budget does, without a database. For
+ * tests of the limiter, and a reference for what the database implementations must do.
+ */
+export function createInMemoryRateBudget(clock: Clock = systemClock): SharedRateBudget {
+  const tat = new Map<string, number>();
+  return {
+    async reserve(key, count, spacingMs) {
+      const now = clock.now();
+      const first = Math.max(tat.get(key) ?? Number.NEGATIVE_INFINITY, now);
+      tat.set(key, first + count * spacingMs);
+      return { firstAt: first, spacingMs, count };
+    },
+    async penalize(key, delayMs) {
+      tat.set(key, Math.max(tat.get(key) ?? Number.NEGATIVE_INFINITY, clock.now() + delayMs));
+    },
+  };
+}
