@@ -8,6 +8,7 @@ import type { AppDeps } from '../deps';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { NameCache, loadConversations } from '../services/conversations';
+import { attributeLastChanges } from '../services/last-change';
 import { writeMarks } from '../services/mark-writer';
 import { upstreamHttpError } from '../services/upstream-errors';
 
@@ -57,7 +58,9 @@ export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       if (!(await isImported(deps, userId))) throw notImported(userId);
       const odd = createOddRows();
       try {
-        return await loadConversations(deps.chat, names, userId, odd);
+        const loaded = await loadConversations(deps.chat, names, userId, odd);
+        await attributeLastChanges(deps.store, userId, loaded.conversations);
+        return loaded;
       } catch (error) {
         throw upstreamHttpError(error);
       } finally {

@@ -99,6 +99,8 @@ describe('a small user, walked page by page (two per page)', () => {
       customMark: '',
       groupIds: [vipGroupId],
       markUpdatedAt: expect.stringMatching(iso),
+      // Marked straight through Chat's API above, not through Markdesk.
+      lastChange: { source: 'elsewhere' },
     });
     expect(entry('p2')).toMatchObject({ name: 'Wei Zhang 张伟', bits: [], customMark: '', groupIds: [], markUpdatedAt: null, inRecentList: true });
     expect(entry('p3')).toMatchObject({ name: null });

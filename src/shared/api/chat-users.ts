@@ -29,6 +29,17 @@ export function isReadOnlyEntry(entry: { warnings?: readonly ConversationWarning
   return entry.warnings?.includes('id-too-long') === true;
 }
 
+/**
+ * Who last changed a conversation's marks or groups, as far as Markdesk can tell: Markdesk itself
+ * (the audit entry), or something else after Markdesk's last change or without one (the person in
+ * the app, or another server).
+ */
+export const lastChangeSchema = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('markdesk'), entryId: z.string(), at: isoDateTimeSchema, staff: z.string().optional() }),
+  z.object({ source: z.literal('elsewhere'), afterEntryId: z.string().optional() }),
+]);
+export type LastChange = z.infer<typeof lastChangeSchema>;
+
 export const conversationEntrySchema = z.object({
   /**
    * As Chat listed it. Not held to Chat's ID limits: a row with an over-long ID is still listed
@@ -47,6 +58,8 @@ export const conversationEntrySchema = z.object({
   groupIds: z.array(z.int()),
   /** Null when the conversation has no mark or group data. */
   markUpdatedAt: isoDateTimeSchema.nullable(),
+  /** Set when `markUpdatedAt` is. */
+  lastChange: lastChangeSchema.optional(),
   /** Absent or empty when Chat's row was as documented. */
   warnings: z.array(conversationWarningSchema).optional(),
 });
