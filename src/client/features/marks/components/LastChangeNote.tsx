@@ -1,0 +1,49 @@
+import Link from '@mui/material/Link';
+import Typography from '@mui/material/Typography';
+import { Link as RouterLink } from 'react-router';
+import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
+
+/** The time zone the browser shows times in, e.g. `GMT+9` or `UTC`. */
+function timeZoneLabel(iso: string): string {
+  const part = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName');
+  return part?.value ?? '';
+}
+
+function historyHref(chatUser: string, entry: ConversationEntry): string {
+  const query = new URLSearchParams({ chatUser, conversationType: entry.conversation.type, conversationId: entry.conversation.id });
+  return `/history?${query.toString()}`;
+}
+
+/**
+ * When a conversation's marks last changed, and whether that was Markdesk (who, with a link to the
+ * conversation's history) or something else: the person in the app, or another server.
+ */
+export function LastChangeNote({ chatUser, entry }: { chatUser: string; entry: ConversationEntry }) {
+  const t = useT();
+  const format = useFormat();
+  const { markUpdatedAt, lastChange } = entry;
+  if (markUpdatedAt === null && lastChange === undefined) return null;
+  const when = markUpdatedAt === null ? null : `${format.dateTime(markUpdatedAt)} ${timeZoneLabel(markUpdatedAt)}`.trim();
+  const source =
+    lastChange === undefined
+      ? ''
+      : lastChange.source === 'markdesk'
+        ? lastChange.staff
+          ? t('lastChange.markdeskBy', { staff: lastChange.staff })
+          : t('lastChange.markdesk')
+        : t('lastChange.elsewhere');
+  return (
+    <Typography variant="caption" color="text.secondary" component="p" sx={{ m: 0 }}>
+      {when === null ? t('lastChange.clearedElsewhere') : `${t('lastChange.at', { when })}${source ? ` · ${source}` : ''}`}
+      {lastChange !== undefined && (lastChange.source === 'markdesk' || lastChange.afterEntryId) ? (
+        <>
+          {' · '}
+          <Link component={RouterLink} to={historyHref(chatUser, entry)}>
+            {t('lastChange.history')}
+          </Link>
+        </>
+      ) : null}
+    </Typography>
+  );
+}
