@@ -80,8 +80,24 @@ export default tseslint.config(
         'error',
         {
           paths: [iconBarrel],
-          patterns: [{ group: ['**/client/**'], message: 'The BFF never imports SPA code.' }],
+          patterns: [
+            { group: ['**/client/**'], message: 'The BFF never imports SPA code.' },
+            {
+              group: ['**/emulator/**'],
+              message: 'Only main.ts (the composition root, which starts the sandbox) and test harnesses import the emulator.',
+            },
+          ],
         },
+      ],
+    },
+  },
+  {
+    // The composition root and the test harnesses may start the emulator.
+    files: ['src/server/main.ts', 'src/server/testing/**/*.ts', 'src/server/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [iconBarrel], patterns: [{ group: ['**/client/**'], message: 'The BFF never imports SPA code.' }] },
       ],
     },
   },
