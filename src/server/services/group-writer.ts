@@ -291,3 +291,26 @@ export async function changeMembersLocked(
     };
   });
 }
+
+/**
+ * Adds conversations to (or removes them from) the group of that name — for bulk lines, which name
+ * groups. Adding to a group the user does not have creates it; removing from one does nothing
+ * (null).
+ */
+export function changeMembersByName(
+  deps: GroupWriterDeps,
+  context: GroupWriteContext,
+  name: string,
+  action: 'add' | 'remove',
+  conversations: Conversation[],
+): Promise<GroupEntryView | null> {
+  return lockFor(deps).exclusive(context.chatUser, async () => {
+    const state = await readGroupState(deps.chat, context.chatUser, conversations);
+    const group = groupByName(state, name);
+    let outcome: GroupWriteOutcome;
+    if (group) outcome = await changeMembersLocked(deps, context, state, group.id, action, conversations);
+    else if (action === 'add') outcome = await createGroupLocked(deps, context, name, conversations);
+    else return null;
+    return outcome.status === 'done' ? outcome.entry : null;
+  });
+}
