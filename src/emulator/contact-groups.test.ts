@@ -71,7 +71,13 @@ describe('creating', () => {
     expect((await rename('names', '가'.repeat(10) + 'ab', 'x'.repeat(33))).ErrorCode).toBe(51011);
   });
 
-  it('refuses a 21st group with 51010', async () => {
+  it('renames to exactly 32 bytes, and says what 51011, 51010 and 51009 mean in ErrorInfo', async () => {
+    expectOk(await rename('names', '가'.repeat(10) + 'ab', 'x'.repeat(32)));
+    expect(await rename('names', 'x'.repeat(32), 'y'.repeat(33))).toMatchObject({ ErrorCode: 51011, ErrorInfo: expect.stringContaining('32 bytes') });
+    expect(await rename('names', 'missing', 'z')).toMatchObject({ ErrorCode: 51009, ErrorInfo: expect.stringContaining('does not exist') });
+  });
+
+  it('refuses a 21st group with 51010 (the 20th is accepted)', async () => {
     for (let index = 1; index <= 20; index++) expectOk(await create('many', `group ${index}`));
     expect(await create('many', 'group 21')).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 51010 });
   });

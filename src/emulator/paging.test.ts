@@ -73,6 +73,23 @@ describe('get_contact_group over 1,000 marked conversations', () => {
     );
     const [group] = created.GroupResultItem as { ResultItem: { ResultCode: number }[] }[];
     expect(group?.ResultItem.map((item) => item.ResultCode)).toEqual([51008, 0]);
+    // Adding to an existing group counts the same: 51008 for the newcomer, per item.
+    const added = expectOk(
+      await call('recentcontact/update_contact_group', {
+        From_Account: 'collector',
+        UpdateType: 1,
+        UpdateGroup: {
+          UpdateGroupType: 2,
+          OldGroupName: 'Overflow',
+          ContactUpdateItem: [
+            { ContactOptType: 1, ContactItem: peer('newcomer') },
+            { ContactOptType: 1, ContactItem: peer('peer0002') },
+          ],
+        },
+      }),
+    );
+    const result = added.UpdateGroupResult as { ContactResultItem: { ResultCode: number }[] };
+    expect(result.ContactResultItem.map((item) => item.ResultCode)).toEqual([51008, 0]);
   });
 
   it('frees a slot when a conversation is emptied', async () => {

@@ -15,6 +15,7 @@ import { createReadiness, type Readiness } from './readiness';
 import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { chatUserRoutes } from './routes/chat-users';
+import { groupRoutes } from './routes/groups';
 import { JOB_UPLOAD_ROUTE, jobRoutes } from './routes/jobs';
 import { labelRoutes } from './routes/labels';
 import { sessionRoutes } from './routes/session';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(healthRoutes, { ...deps, readiness });
   await app.register(sessionRoutes, deps);
   await app.register(chatUserRoutes, deps);
+  await app.register(groupRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(labelRoutes, deps);
   await app.register(staffRoutes, deps);

@@ -171,10 +171,15 @@ export const CHAT_COMMAND_DEFINITIONS = {
     idempotent: false,
   },
   'recentcontact/update_contact_group': {
+    // Type 1 (rename) answers the group's new name; type 2 one result per ContactUpdateItem.
     response: responseSchema({
-      GroupResultItem: list(
-        z.looseObject({ GroupItem: groupItemSchema.optional(), ContactResultItem: list(itemResultSchema) }),
-      ),
+      UpdateGroupResult: z.looseObject({
+        UpdateGroupType: z.number().int().optional(),
+        GroupName: z.string().optional(),
+        GroupId: z.number().int().optional(),
+        OldGroupName: z.string().optional(),
+        ContactResultItem: list(itemResultSchema.extend({ ContactOptType: z.number().int().optional() })),
+      }),
     }),
     documentedPerSecond: RECENTCONTACT_PER_SECOND,
     idempotent: false,

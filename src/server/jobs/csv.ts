@@ -13,6 +13,7 @@ import type { Conversation } from '../../shared/marks/conversation';
 import { chatUserIdSchema, conversationTypeSchema, groupIdSchema } from '../../shared/marks/schemas';
 import { isStorableText, unstorableTextMessage } from '../../shared/text/storable';
 import type { WriteGuard } from '../services/write-policy';
+import { rowGroups, type RowGroups } from './csv-groups';
 import type { MarkLabels } from '../store/labels';
 
 export type JobCsvColumn = (typeof JOB_CSV_COLUMNS)[number] | (typeof JOB_CSV_OPTIONAL_COLUMNS)[number];
@@ -21,7 +22,7 @@ export const JOB_INPUT_COLUMNS: readonly JobCsvColumn[] = [...JOB_CSV_COLUMNS, .
 
 /** One data row: the fields as written (JOB_INPUT_COLUMNS order) and what the check made of them. */
 export type CheckedRow = { line: number; input: string[] } & (
-  | { ok: true; chatUser: string; conversation: Conversation; change: MarkChange; guard?: WriteGuard; revertOf?: string }
+  | { ok: true; chatUser: string; conversation: Conversation; change: MarkChange; guard?: WriteGuard; revertOf?: string; groups?: RowGroups }
   | { ok: false; error: string }
 );
 
@@ -124,6 +125,7 @@ export function checkRow(line: number, input: string[], names: BitNames): Checke
   });
   const [chatUser = '', typeField = '', conversationId = '', setField = '', clearField = '', customMark = '', clearCustomField = '', onlyIfEmptyField = ''] =
     cells;
+  const groups = rowGroups(cells, errors);
 
   if (!unstorable.has('chat_user')) {
     const userProblem = firstMessage(chatUserIdSchema.safeParse(chatUser));
@@ -172,13 +174,14 @@ export function checkRow(line: number, input: string[], names: BitNames): Checke
   // save" would only confuse.
   const explained = setBits.unknown.length + clearBits.unknown.length > 0 || unstorable.size > 0;
   for (const problem of changeProblems(change)) {
-    if (problem.code === 'EMPTY_CHANGE' && explained) continue;
+    // A row may change only groups.
+    if (problem.code === 'EMPTY_CHANGE' && (explained || groups !== undefined)) continue;
     errors.push(problem.message);
   }
 
   if (errors.length > 0 || !conversation) return { line, input, ok: false, error: errors.join(' ') };
   const guard = onlyIfEmpty === 'true' ? { guard: { customMarkOnlyIfEmpty: true } } : {};
-  return { line, input, ok: true, chatUser, conversation, change: normalizeChange(change), ...guard };
+  return { line, input, ok: true, chatUser, conversation, change: normalizeChange(change), ...guard, ...(groups ? { groups } : {}) };
 }
 
 // ---- the file ---------------------------------------------------------------------------------
@@ -311,8 +314,10 @@ export async function* readJobCsv(body: Readable, options: ReadJobCsvOptions): A
           `The file has more than ${maxRows.toLocaleString('en-US')} rows; split it into files of at most ${maxRows.toLocaleString('en-US')} rows.`,
         );
       }
-      // An optional column the file does not have is left out (they come last, so the others keep their place).
-      const input = order.flatMap((index) => (index < 0 ? [] : [fields[index] ?? '']));
+      // Optional columns the file does not have are '' in their place, and left out at the end (a
+      // file without them keeps the input it always had).
+      const input = order.map((index) => (index < 0 ? '' : (fields[index] ?? '')));
+      while (input.length > JOB_CSV_COLUMNS.length && order[input.length - 1]! < 0) input.pop();
       if (fields.length !== headerFields) {
         yield { line, input, ok: false, error: `The row has ${fields.length} fields; the header has ${headerFields}.` };
       } else {

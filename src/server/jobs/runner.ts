@@ -12,6 +12,7 @@ import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS } from '../chat/
 import { chatUserLocks } from '../services/chat-user-locks';
 import { readMarkStates } from '../services/mark-writer';
 import type { Clock, Store } from '../store/database';
+import { applyJobGroups } from './apply-groups';
 import { Execution, type JobLog, type RunnerCore } from './execution';
 import { allowedStates, transition, type JobAction } from './job-states';
 import { inlineLedger, type JobLedger } from './ledger';
@@ -157,7 +158,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const job = getJob(store, jobId);
     if (job?.state === 'running') {
       const execution = new Execution(core, jobId);
-      return { finished: execution.finished, stop: (reason) => execution.stop(reason), live: (remaining) => execution.live(remaining), retryAfterMs: null };
+      // Once every line is taken, the job's group columns (apply-groups.ts).
+      const finished = execution.finished.then(() => applyJobGroups(core, jobId)).then(() => {});
+      return { finished, stop: (reason) => execution.stop(reason), live: (remaining) => execution.live(remaining), retryAfterMs: null };
     }
     if (job?.state === 'cancelled' && job.finishedAt === null) return finishCancelled(core, jobId);
     return null;

@@ -23,6 +23,11 @@ import { AdminActivityError, adminActivityCsv, queryAdminActivity, recordAdminAc
 import { AuditError, auditCsv, getAuditEntry, queryAudit, type AuditEntryView, type AuditFilter } from '../store/audit';
 import { reachesHead } from '../store/audit-verify';
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { groupAuditEntrySchema } from '../../shared/api/groups';
+import { revertGroupEntry } from '../services/group-revert';
+import { getGroupAuditEntry } from '../store/group-audit';
+import { groupRevertAnswer } from './group-revert-answer';
 
 function filterOf(query: AuditQuery): Omit<AuditFilter, 'limit' | 'cursor'> {
   return {
@@ -157,11 +162,19 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     {
       onRequest: requireRole('editor'),
       // No body at all is the usual request (Fastify then hands over null).
-      schema: { params: auditIdParamsSchema, body: revertRequestSchema.nullish(), response: { 201: revertResponseSchema } },
+      schema: { params: auditIdParamsSchema, body: revertRequestSchema.nullish(), response: { 201: z.union([revertResponseSchema, groupAuditEntrySchema]) } },
     },
     async (request, reply) => {
       const staff = request.staff!.username;
       const reason = request.body?.reason;
+      // A conversation group change is undone by its own inverse (services/group-revert.ts).
+      const groupEntry = getGroupAuditEntry(deps.store, request.params.id);
+      if (groupEntry) {
+        const undone = await revertGroupEntry(deps, { staff, requestId: request.id, ...(reason ? { reason } : {}) }, groupEntry).catch((error: unknown) => {
+          throw upstreamHttpError(error);
+        });
+        return reply.code(201).send(groupRevertAnswer(deps.store, undone, request.log, staff, request.params.id));
+      }
       const outcome = await revertEntry(deps, { staff, requestId: request.id, ...(reason ? { reason } : {}) }, request.params.id).catch((error: unknown) => {
         throw upstreamHttpError(error);
       });

@@ -98,11 +98,12 @@ describe('a small user, walked page by page (two per page)', () => {
       bits: [0, 63],
       customMark: '',
       groupIds: [vipGroupId],
+      groupNames: ['VIPs'],
       markUpdatedAt: expect.stringMatching(iso),
       // Marked straight through Chat's API above, not through Markdesk.
       lastChange: { source: 'elsewhere' },
     });
-    expect(entry('p2')).toMatchObject({ name: 'Wei Zhang 张伟', bits: [], customMark: '', groupIds: [], markUpdatedAt: null, inRecentList: true });
+    expect(entry('p2')).toMatchObject({ name: 'Wei Zhang 张伟', bits: [], customMark: '', groupIds: [], groupNames: [], markUpdatedAt: null, inRecentList: true });
     expect(entry('p3')).toMatchObject({ name: null });
     expect(entry(supportGroup)).toMatchObject({ name: 'Support desk', inRecentList: true });
     expect(entry('old.friend')).toMatchObject({ name: null, inRecentList: false, lastMessageAt: null, customMark: '지난 분기 VIP', markUpdatedAt: expect.stringMatching(iso) });

@@ -111,7 +111,13 @@ export async function loadConversations(
     });
   }
   const conversations = [...entries.values()];
+  const groupNames = new Map(marked.groups.map((group) => [group.GroupId, group.GroupName]));
   for (const entry of conversations) {
+    // A group id Chat did not list among the user's groups has no name to show; it is left out of the names only.
+    entry.groupNames = entry.groupIds.flatMap((id) => {
+      const name = groupNames.get(id);
+      return name === undefined ? [] : [name];
+    });
     const warnings = odd.doubtful.get(conversationKey(entry.conversation));
     if (warnings) entry.warnings = warnings;
   }

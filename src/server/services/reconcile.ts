@@ -9,6 +9,7 @@ import { conversationKey } from '../../shared/marks/conversation';
 import { isChatError } from '../chat/errors';
 import { getAuditEntry, queryAudit, recordOutcomes, type AuditEntryView, type AuditOutcome } from '../store/audit';
 import { chatUserLocks } from './chat-user-locks';
+import { reconcileGroupEntries } from './group-reconcile';
 import { EMPTY_MARK_STATE, readMarkStates, type MarkWriterDeps } from './mark-writer';
 import { CHAT_USER_NOT_IMPORTED } from './upstream-errors';
 import { landed } from './write-policy';
@@ -68,6 +69,10 @@ export async function reconcileUnknownEntries(deps: MarkWriterDeps, log?: Reconc
       await recordOutcomes(deps.store, outcomes, deps.clock);
     });
   }
+  const groups = await reconcileGroupEntries(deps, log);
+  report.applied += groups.applied;
+  report.notApplied += groups.notApplied;
+  report.left += groups.left;
   return report;
 }
 

@@ -284,7 +284,9 @@ function entriesQuery(store: Store) {
       'o.upstream_code as outcome_upstream_code',
       'o.message as outcome_message',
     ])
-    .where('e.kind', 'in', ['intent', 'entry']);
+    .where('e.kind', 'in', ['intent', 'entry'])
+    // Conversation group changes (store/group-audit.ts) carry an action; mark entries never do.
+    .where('e.action', 'is', null);
 }
 
 type EntryRow = InferResult<ReturnType<typeof entriesQuery>>[number];

@@ -292,6 +292,16 @@ const jobChecks: Migration = {
   },
 };
 
+// Conversation group changes are audit intent/outcome/entry rows with an action (group.create …,
+// store/group-audit.ts). Beside millions of mark rows they are a trickle: their own partial index
+// lists a user's group changes, and finds the ones left unknown, without walking the mark rows.
+const conversationGroups: Migration = {
+  async up(db: AnyDb) {
+    await sql`CREATE INDEX audit_group_changes ON audit (chat_user, seq)
+              WHERE kind IN ('intent', 'entry') AND action IS NOT NULL AND action LIKE 'group.%'`.execute(db);
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_jobs': jobs,
@@ -300,4 +310,5 @@ export const migrations: Record<string, Migration> = {
   '0005_label_versions': labelVersions,
   '0007_job_row_guards': jobRowGuards,
   '0008_job_checks': jobChecks,
+  '0013_conversation_groups': conversationGroups,
 };

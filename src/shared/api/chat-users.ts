@@ -56,6 +56,8 @@ export const conversationEntrySchema = z.object({
   customMark: z.string(),
   /** Conversation-group ids (Tencent's ContactGroupId). */
   groupIds: z.array(z.int()),
+  /** The names of those groups, in the same order (the server always sends it). */
+  groupNames: z.array(z.string()).optional(),
   /** Null when the conversation has no mark or group data. */
   markUpdatedAt: isoDateTimeSchema.nullable(),
   /** Set when `markUpdatedAt` is. */

@@ -22,8 +22,12 @@ export const JOB_CSV_COLUMNS = [
 /**
  * Columns a job CSV may add after the required ones. `custom_mark_only_if_empty` = true: the row's
  * custom mark is written only where the conversation has none now; elsewhere the row ends conflict.
+ * `groups_add` / `groups_remove`: conversation group names separated by `|`, applied after the
+ * row's mark write (a group named in groups_add that the user does not have is created).
  */
-export const JOB_CSV_OPTIONAL_COLUMNS = ['custom_mark_only_if_empty'] as const;
+export const JOB_CSV_OPTIONAL_COLUMNS = ['custom_mark_only_if_empty', 'groups_add', 'groups_remove'] as const;
+/** Separates group names in groups_add and groups_remove. */
+export const JOB_CSV_GROUP_SEPARATOR = '|';
 /** results.csv: the input columns, then these. */
 export const JOB_RESULT_COLUMNS = [...JOB_CSV_COLUMNS, 'status', 'upstream_code', 'message'] as const;
 

@@ -20,6 +20,9 @@ import { BitCounts } from './BitCounts';
 import { RawConversationList } from './RawConversationList';
 import { WhatIfPanel } from './WhatIfPanel';
 import { PageHeader } from '../../../components/PageHeader';
+import { useQuery } from '@tanstack/react-query';
+import { conversationsQueryOptions } from '../../marks/api/get-conversations';
+import { entriesInGroup, GroupTabs } from '../../groups/components/GroupTabs';
 
 /** Inspect (mark effects): `/inspect?user=olivia.brown`. Reads only; the what-if never writes. */
 export default function InspectPage() {
@@ -47,12 +50,16 @@ function InspectWorkspace({ userId }: { userId: string }) {
   return <ChatUserConversations userId={userId}>{({ entries }) => <LoadedInspect userId={userId} entries={entries} />}</ChatUserConversations>;
 }
 
-function LoadedInspect({ userId, entries }: { userId: string; entries: readonly ConversationEntry[] }) {
+function LoadedInspect({ userId, entries: allEntries }: { userId: string; entries: readonly ConversationEntry[] }) {
   const t = useT();
   const format = useFormat();
   const labeler = useBitLabeler();
   const [whatIfMode, setWhatIfMode] = useState(false);
   const [whatIf, setWhatIf] = useState<WhatIf>(EMPTY_WHAT_IF);
+  // Group tabs, as the Chat UIKit shows them: the groups come with the conversations (already loaded).
+  const groups = useQuery(conversationsQueryOptions(userId)).data?.groups ?? [];
+  const [groupTab, setGroupTab] = useState<number | null>(null);
+  const entries = useMemo(() => entriesInGroup(allEntries, groupTab), [allEntries, groupTab]);
 
   const sorted = useMemo(() => [...entries].sort(compareConversations), [entries]);
   const preview = useMemo(() => applyWhatIf(sorted, whatIfMode ? whatIf : EMPTY_WHAT_IF), [sorted, whatIfMode, whatIf]);
@@ -123,6 +130,7 @@ function LoadedInspect({ userId, entries }: { userId: string; entries: readonly 
           )}
         </Paper>
       </Box>
+      <GroupTabs groups={groups} entries={allEntries} value={groupTab} onChange={setGroupTab} />
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 3fr) minmax(320px, 2fr)' }, alignItems: 'start' }}>
         <Box component="section" aria-label={t('inspect.rawRegion')} sx={{ minWidth: 0 }}>
           <Typography variant="h6" component="h2" sx={{ mb: 1 }}>

@@ -1,0 +1,140 @@
+// A Chat user's conversation groups (docs/http-api.md, Conversation groups). Reads for every role;
+// changes for editors, each one audited and undoable (POST /api/audit/:id/revert).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { chatUserParamsSchema } from '../../shared/api/chat-users';
+import {
+  createGroupRequestSchema,
+  deleteGroupRequestSchema,
+  groupChangeResponseSchema,
+  groupChangesQuerySchema,
+  groupChangesResponseSchema,
+  groupMembersRequestSchema,
+  groupMembersResponseSchema,
+  groupParamsSchema,
+  groupsResponseSchema,
+  renameGroupRequestSchema,
+  type GroupAuditEntry,
+} from '../../shared/api/groups';
+import { CONVERSATION_GROUP_CAP, groupProblemMessage } from '../../shared/chat-errors/groups';
+import type { AppDeps } from '../deps';
+import { requireRole } from '../http/auth';
+import { HttpError } from '../http/errors';
+import { changeGroupMembers, createGroup, deleteGroup, listGroups, renameGroup, type GroupWriteContext, type GroupWriteOutcome } from '../services/group-writer';
+import { upstreamHttpError } from '../services/upstream-errors';
+import { GroupAuditCursorError, groupEntryRevertedBy, queryGroupAudit, type GroupEntryView } from '../store/group-audit';
+
+/** The API view of a group entry, with the id of the entry that undid it. */
+export function presentGroupEntry(store: AppDeps['store'], entry: GroupEntryView): GroupAuditEntry {
+  const { groupId: _groupId, ...view } = entry;
+  const undoneBy = groupEntryRevertedBy(store, entry.id);
+  return { ...view, ...(undoneBy ? { revertedBy: undoneBy } : {}) };
+}
+
+const groupNotFound = () => new HttpError('NOT_FOUND', groupProblemMessage('GROUP_NOT_FOUND', 'en'));
+
+/** Chat errors as the person sees them; the sentence for an unknown user names the ID typed. */
+function upstream(userId: string) {
+  return (error: unknown): never => {
+    const httpError = error instanceof HttpError ? error : upstreamHttpError(error);
+    if (httpError.code === 'CHAT_USER_NOT_FOUND') {
+      throw new HttpError('CHAT_USER_NOT_FOUND', `The Chat user "${userId}" has not been imported into Chat. Check the ID.`, { upstreamCode: 50001 });
+    }
+    throw httpError;
+  };
+}
+
+export const groupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const contextOf = (request: { staff?: { username: string } | null; id: string }, userId: string, reason?: string): GroupWriteContext => ({
+    staff: request.staff!.username,
+    chatUser: userId,
+    requestId: request.id,
+    ...(reason ? { reason } : {}),
+  });
+  const answer = (outcome: GroupWriteOutcome, log: { info(o: object, m: string): void }, staff: string) => {
+    if (outcome.status === 'not-found') throw groupNotFound();
+    const { entry } = outcome;
+    log.info({ event: 'sensitive_update', staff, chatUser: entry.chatUser, groupAction: entry.action, status: entry.status }, 'conversation group changed');
+    return { change: presentGroupEntry(deps.store, entry) };
+  };
+
+  app.get(
+    '/api/chat-users/:userId/groups',
+    { onRequest: requireRole('viewer'), schema: { params: chatUserParamsSchema, response: { 200: groupsResponseSchema } } },
+    async (request) => {
+      const { userId } = request.params;
+      const groups = await listGroups(deps, userId).catch(upstream(userId));
+      return { userId, groups, limit: CONVERSATION_GROUP_CAP };
+    },
+  );
+
+  app.get(
+    '/api/chat-users/:userId/groups/changes',
+    { onRequest: requireRole('viewer'), schema: { params: chatUserParamsSchema, querystring: groupChangesQuerySchema, response: { 200: groupChangesResponseSchema } } },
+    async (request) => {
+      try {
+        const page = queryGroupAudit(deps.store, {
+          chatUser: request.params.userId,
+          limit: request.query.limit,
+          ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+        });
+        return { entries: page.entries.map((entry) => presentGroupEntry(deps.store, entry)), nextCursor: page.nextCursor };
+      } catch (error) {
+        if (error instanceof GroupAuditCursorError) throw new HttpError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page.');
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/api/chat-users/:userId/groups',
+    { onRequest: requireRole('editor'), schema: { params: chatUserParamsSchema, body: createGroupRequestSchema, response: { 200: groupChangeResponseSchema } } },
+    async (request) => {
+      const { userId } = request.params;
+      const { name, conversations, reason } = request.body;
+      const outcome = await createGroup(deps, contextOf(request, userId, reason), name, conversations).catch(upstream(userId));
+      return answer(outcome, request.log, request.staff!.username);
+    },
+  );
+
+  app.patch(
+    '/api/chat-users/:userId/groups/:groupId',
+    { onRequest: requireRole('editor'), schema: { params: groupParamsSchema, body: renameGroupRequestSchema, response: { 200: groupChangeResponseSchema } } },
+    async (request) => {
+      const { userId, groupId } = request.params;
+      const { name, expectedName, reason } = request.body;
+      const outcome = await renameGroup(deps, contextOf(request, userId, reason), groupId, name, expectedName).catch(upstream(userId));
+      return answer(outcome, request.log, request.staff!.username);
+    },
+  );
+
+  app.delete(
+    '/api/chat-users/:userId/groups/:groupId',
+    {
+      onRequest: requireRole('editor'),
+      // No body is the usual request (Fastify then hands over null).
+      schema: { params: groupParamsSchema, body: deleteGroupRequestSchema.nullish(), response: { 200: groupChangeResponseSchema } },
+    },
+    async (request) => {
+      const { userId, groupId } = request.params;
+      const body = request.body ?? {};
+      const outcome = await deleteGroup(deps, contextOf(request, userId, body.reason), groupId, body.expectedName).catch(upstream(userId));
+      return answer(outcome, request.log, request.staff!.username);
+    },
+  );
+
+  app.post(
+    '/api/chat-users/:userId/groups/:groupId/conversations',
+    { onRequest: requireRole('editor'), schema: { params: groupParamsSchema, body: groupMembersRequestSchema, response: { 200: groupMembersResponseSchema } } },
+    async (request) => {
+      const { userId, groupId } = request.params;
+      const { add = [], remove = [], reason } = request.body;
+      const outcome = await changeGroupMembers(deps, contextOf(request, userId, reason), groupId, { add, remove }).catch(upstream(userId));
+      if (outcome.status === 'not-found') throw groupNotFound();
+      const staff = request.staff!.username;
+      for (const entry of outcome.entries) {
+        request.log.info({ event: 'sensitive_update', staff, chatUser: userId, groupAction: entry.action, status: entry.status }, 'conversation group changed');
+      }
+      return { changes: outcome.entries.map((entry) => presentGroupEntry(deps.store, entry)) };
+    },
+  );
+};
