@@ -110,4 +110,16 @@ describe('GET conversations carries lastChange', () => {
     expect(after.get('p2')?.lastChange).toEqual({ source: 'elsewhere', afterEntryId: markdeskEntry?.source === 'markdesk' ? markdeskEntry.entryId : 'missing' });
     expect(after.get('p1')?.lastChange).toEqual(before.get('p1')?.lastChange);
   });
+
+  it('credits Markdesk for a group change it made, over marks set elsewhere before', async () => {
+    const created = await bff.inject({
+      method: 'POST',
+      url: '/api/chat-users/agent/groups',
+      headers: { ...bff.writeHeaders, cookie: editor, 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'VIP', conversations: [{ type: 'c2c', id: 'p3' }], reason: 'ticket 4712' }),
+    });
+    expect(created.statusCode, created.body).toBe(200);
+    const after = await list();
+    expect(after.get('p3')?.lastChange).toMatchObject({ source: 'markdesk', staff: 'editor' });
+  });
 });
