@@ -55,6 +55,48 @@ const ROUTES: RouteCase[] = [
       payload: { items: [{ conversation: { type: 'c2c', id: `peer-of-${caller}` }, setBits: [0] }] },
     }),
   },
+  { name: 'GET /api/chat-users/:userId/groups', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/chat-users/alice/groups' }) },
+  {
+    name: 'GET /api/chat-users/:userId/groups/changes',
+    needs: 'viewer',
+    allowedStatus: 200,
+    request: () => ({ method: 'GET', url: '/api/chat-users/alice/groups/changes' }),
+  },
+  {
+    name: 'POST /api/chat-users/:userId/groups',
+    needs: 'editor',
+    allowedStatus: 200,
+    request: (caller) => ({
+      method: 'POST',
+      url: '/api/chat-users/alice/groups',
+      headers: write,
+      payload: { name: `G ${caller} ${++staffCounter}`, conversations: [{ type: 'c2c', id: `peer-of-${caller}` }] },
+    }),
+  },
+  {
+    name: 'PATCH /api/chat-users/:userId/groups/:groupId',
+    needs: 'editor',
+    // A group id the user does not have (here and below): allowed callers get as far as looking it up.
+    allowedStatus: 404,
+    request: () => ({ method: 'PATCH', url: '/api/chat-users/alice/groups/99999', headers: write, payload: { name: 'Renamed' } }),
+  },
+  {
+    name: 'DELETE /api/chat-users/:userId/groups/:groupId',
+    needs: 'editor',
+    allowedStatus: 404,
+    request: () => ({ method: 'DELETE', url: '/api/chat-users/alice/groups/99999', headers: write }),
+  },
+  {
+    name: 'POST /api/chat-users/:userId/groups/:groupId/conversations',
+    needs: 'editor',
+    allowedStatus: 404,
+    request: () => ({
+      method: 'POST',
+      url: '/api/chat-users/alice/groups/99999/conversations',
+      headers: write,
+      payload: { add: [{ type: 'c2c', id: 'someone' }] },
+    }),
+  },
   { name: 'GET /api/audit', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/audit' }) },
   { name: 'GET /api/audit/export.csv', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/audit/export.csv' }) },
   {

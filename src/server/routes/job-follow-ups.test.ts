@@ -83,17 +83,18 @@ describe('the check against Chat', () => {
 
     const url = (kind: string) => `/api/jobs/${checked.jobId}/impact/${kind}.csv`;
     const over = await csvRecords(url('overwritesCustomMark'));
-    expect(over[0]).toEqual([...HEADER.split(','), 'line', 'current_bits', 'current_custom_mark', 'note']);
-    expect(over.slice(1).map((r) => [r[2], r[5], r[8], r[9], r[10]])).toEqual([['over', 'new', '2', '', 'old']]);
-    expect((await csvRecords(url('alreadyInState'))).slice(1).map((r) => [r[2], r[9]])).toEqual([
+    // The impact CSVs carry every input column, the optional group columns included, then their own.
+    expect(over[0]).toEqual([...HEADER.split(','), 'groups_add', 'groups_remove', 'line', 'current_bits', 'current_custom_mark', 'note']);
+    expect(over.slice(1).map((r) => [r[2], r[5], r[10], r[11], r[12]])).toEqual([['over', 'new', '2', '', 'old']]);
+    expect((await csvRecords(url('alreadyInState'))).slice(1).map((r) => [r[2], r[11]])).toEqual([
       ['same', '0'],
       ['plain', ''],
     ]);
     expect(stats.commands['recentcontact/search_contact_group']?.calls).toBe(1);
     const cap = (await csvRecords(url('wouldExceedCap'))).slice(1);
     expect(cap.map((r) => r[2])).toEqual(['new.2']);
-    expect(cap[0]![11]).toContain('999 marked conversations');
-    expect((await csvRecords(url('notImported'))).slice(1).map((r) => [r[0], r[11]])).toEqual([['nobody.here', expect.stringContaining('not imported')]]);
+    expect(cap[0]![13]).toContain('999 marked conversations');
+    expect((await csvRecords(url('notImported'))).slice(1).map((r) => [r[0], r[13]])).toEqual([['nobody.here', expect.stringContaining('not imported')]]);
     expect((await get(`/api/jobs/${checked.jobId}/impact/other.csv`)).statusCode).toBe(400);
 
     const invalid = await csvRecords(`/api/jobs/${checked.jobId}/invalid.csv`);
