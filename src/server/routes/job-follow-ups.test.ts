@@ -99,8 +99,8 @@ describe('the check against Chat', () => {
 
     const invalid = await csvRecords(`/api/jobs/${checked.jobId}/invalid.csv`);
     expect(invalid).toEqual([
-      [...HEADER.split(','), 'line', 'reason'],
-      ['imp.alice', 'c2c', 'bad', '0', '', '', '', 'maybe', '10', 'custom_mark_only_if_empty: "maybe" must be true, false or empty.'],
+      [...HEADER.split(','), 'groups_add', 'groups_remove', 'line', 'reason'],
+      ['imp.alice', 'c2c', 'bad', '0', '', '', '', 'maybe', '', '', '10', 'custom_mark_only_if_empty: "maybe" must be true, false or empty.'],
     ]);
     const report = (await get(`/api/jobs/${checked.jobId}/report`)).json<JobReport>();
     expect(report).toMatchObject({ invalidByReason: [{ count: 1 }], failedByReason: [], impact: { overwritesCustomMark: 1 } });
