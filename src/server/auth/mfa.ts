@@ -31,7 +31,7 @@ export function normalizeRecoveryCode(code: string): string {
   return code.replace(/[\s-]/g, '').toLowerCase();
 }
 
-export type Enrolment = { uri: string; secret: string; qrDataUrl: string };
+export type Enrolment = { uri: string; secret: string; qrSvg: string };
 
 /** A fresh secret, kept (sealed) as pending until confirmed with a code; an earlier pending one is replaced. */
 export async function startEnrolment(store: Store, box: SecretBox, username: string): Promise<Enrolment> {
@@ -43,7 +43,7 @@ export async function startEnrolment(store: Store, box: SecretBox, username: str
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw new StaffError('NOT_FOUND', `There is no staff account "${username}".`);
   const uri = totpFor(username, secret).toString();
-  return { uri, secret: secret.base32, qrDataUrl: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1 }) };
+  return { uri, secret: secret.base32, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) };
 }
 
 /** The time step a 6-digit code matches (one step of drift either way), or null. */

@@ -50,8 +50,8 @@ export const enrolmentSchema = z.object({
   uri: z.string(),
   /** The same secret in base32, for typing in by hand. */
   secret: z.string(),
-  /** data:image/png QR code of `uri`. */
-  qrDataUrl: z.string(),
+  /** The QR code of `uri` as an SVG document (shown as an image, never inserted as markup). */
+  qrSvg: z.string(),
 });
 export type Enrolment = z.infer<typeof enrolmentSchema>;
 
