@@ -34,7 +34,7 @@ export default tseslint.config(
         {
           paths: [iconBarrel],
           patterns: [
-            { group: ['**/server/**', '**/emulator/**'], message: 'The SPA may not import server or emulator code.' },
+            { group: ['**/server/**', '**/emulator/**', '**/dev-idp/**'], message: 'The SPA may not import server, emulator or dev-idp code.' },
             { group: ['node:*'], message: 'The SPA runs in a browser.' },
           ],
         },
@@ -80,8 +80,27 @@ export default tseslint.config(
         'error',
         {
           paths: [iconBarrel],
-          patterns: [{ group: ['**/client/**'], message: 'The BFF never imports SPA code.' }],
+          patterns: [
+            { group: ['**/client/**'], message: 'The BFF never imports SPA code.' },
+            { group: ['**/dev-idp/**'], message: 'The rehearsal identity provider is for tests and `npm run dev-idp` only.' },
+          ],
         },
+      ],
+    },
+  },
+  {
+    // Tests (and their support) may start the rehearsal identity provider.
+    files: ['src/server/**/*.test.ts', 'src/server/testing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [iconBarrel], patterns: [{ group: ['**/client/**'], message: 'The BFF never imports SPA code.' }] }],
+    },
+  },
+  {
+    files: ['src/dev-idp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [iconBarrel], patterns: [{ group: ['**/server/**', '**/client/**', '**/emulator/**'], message: 'The rehearsal identity provider stands alone.' }] },
       ],
     },
   },
