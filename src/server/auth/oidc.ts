@@ -100,7 +100,12 @@ export function createOidcRp(settings: OidcSettings, options: { timeoutSeconds?:
       discovered = client
         .discovery(issuer, settings.clientId, settings.clientSecret, undefined, {
           // A provider on plain http is only accepted on the loopback interface (a rehearsal provider).
-          ...(issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname) ? { execute: [client.allowInsecureRequests] } : {}),
+          // The ID token's signature is checked against the provider's keys too, not only trusted
+          // because it came over TLS from the token endpoint (non-repudiation checks).
+          execute: [
+            client.enableNonRepudiationChecks,
+            ...(issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname) ? [client.allowInsecureRequests] : []),
+          ],
           timeout: options.timeoutSeconds ?? 10,
         })
         .catch((error: unknown) => {

@@ -136,3 +136,44 @@ async function tamperFlow(flowCookie: string, change: (data: Record<string, stri
   const data = change(await flowData(flowCookie));
   await bff.store.db.updateTable('auth_flows').set({ data_json: JSON.stringify(data) }).where('id_hash', '=', flowHash(flowCookie)).execute();
 }
+
+describe('roles changed at the provider', () => {
+  it('takes a downgrade at the next sign-in', async () => {
+    expect(await sessionOf((await signInThroughProvider('sso.admin')).cookie)).toEqual({ username: 'sso.admin', role: 'admin' });
+    setGroups('sso.admin', ['md-pm']);
+    expect(await sessionOf((await signInThroughProvider('sso.admin')).cookie)).toEqual({ username: 'sso.admin', role: 'viewer' });
+  });
+
+  it('re-checks open sessions with the refresh token: a downgrade applies, a removed role ends the session with its reason', async () => {
+    const { cookie } = await signInThroughProvider('sso.admin');
+    expect(await sessionOf(cookie)).toEqual({ username: 'sso.admin', role: 'admin' });
+    setGroups('sso.admin', ['md-support']);
+    bff.clock.advance(4 * 60_000); // not due yet: the role stands
+    expect(await sessionOf(cookie)).toEqual({ username: 'sso.admin', role: 'admin' });
+    bff.clock.advance(2 * 60_000); // 6 minutes since sign-in: asked again
+    expect(await sessionOf(cookie)).toEqual({ username: 'sso.admin', role: 'editor' });
+    setGroups('sso.admin', ['everyone']);
+    bff.clock.advance(6 * 60_000);
+    const ended = await bff.inject({ method: 'GET', url: '/api/session', headers: { cookie: cookie! } });
+    expect(ended.statusCode).toBe(401);
+    expect(ended.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', details: { reason: 'role_removed' } } });
+  });
+});
+
+describe('step-up through the provider', () => {
+  it('asks an SSO session older than 10 minutes to re-authenticate at the provider (max_age), then lets the admin action through', async () => {
+    const { cookie } = await signInThroughProvider('sso.admin');
+    const save = () =>
+      bff.inject({ method: 'PUT', url: '/api/mark-labels', headers: { ...bff.writeHeaders, cookie: cookie!, 'if-match': '*' }, payload: { labels: { '40': { name: 'Escalated' } } } });
+    expect((await save()).statusCode).toBe(200);
+    bff.clock.advance(11 * 60_000);
+    const refused = await save();
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'STEP_UP_REQUIRED', details: { method: 'sso' } } });
+    // The provider's session is still there, yet prompt=login makes it ask for the password again.
+    const { callbackPath, flowCookie } = await browser.startAndSignIn('sso.admin', password('sso.admin'), { purpose: 'step-up', cookie: cookie!, returnTo: '/settings', keepProviderSession: true });
+    const back = await browser.callback(callbackPath, flowCookie);
+    expect(back.location).toBe('/settings');
+    expect((await save()).statusCode).toBe(200);
+  });
+});
