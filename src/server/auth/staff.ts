@@ -218,6 +218,17 @@ export async function resetPassword(store: Store, username: string, password: st
   });
 }
 
+/** Marks a local account as break-glass (signs in with its password while local sign-in is off), or not. */
+export async function setBreakGlass(store: Store, username: string, on: boolean): Promise<StaffView> {
+  const name = requireUsername(username);
+  return store.db.transaction().execute(async (trx) => {
+    const row = await rowOrNotFound(trx, name);
+    if (row.source === 'sso') throw new StaffError('INVALID_ROLE', `"${name}" signs in through the identity provider and has no password to break glass with.`);
+    await trx.updateTable('staff').set({ break_glass: on ? 1 : 0 }).where('username', '=', name).execute();
+    return toView({ ...row, break_glass: on ? 1 : 0 });
+  });
+}
+
 export type InitialAccount = { username: string; role: Role; password: string };
 
 /**
