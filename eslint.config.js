@@ -34,7 +34,7 @@ export default tseslint.config(
         {
           paths: [iconBarrel],
           patterns: [
-            { group: ['**/server/**', '**/emulator/**'], message: 'The SPA may not import server or emulator code.' },
+            { group: ['**/server/**', '**/emulator/**', '**/dev-idp/**'], message: 'The SPA may not import server, emulator or dev-idp code.' },
             { group: ['node:*'], message: 'The SPA runs in a browser.' },
           ],
         },
@@ -86,18 +86,41 @@ export default tseslint.config(
               group: ['**/emulator/**'],
               message: 'Only main.ts (the composition root, which starts the sandbox) and test harnesses import the emulator.',
             },
+            { group: ['**/dev-idp/**'], message: 'The rehearsal identity provider is for tests and `npm run dev-idp` only.' },
           ],
         },
       ],
     },
   },
   {
-    // The composition root and the test harnesses may start the emulator.
-    files: ['src/server/main.ts', 'src/server/testing/**/*.ts', 'src/server/**/*.test.ts'],
+    // The composition root starts the sandbox's emulator.
+    files: ['src/server/main.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [iconBarrel], patterns: [{ group: ['**/client/**'], message: 'The BFF never imports SPA code.' }] },
+        {
+          paths: [iconBarrel],
+          patterns: [
+            { group: ['**/client/**'], message: 'The BFF never imports SPA code.' },
+            { group: ['**/dev-idp/**'], message: 'The rehearsal identity provider is for tests and `npm run dev-idp` only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests and their harnesses may start the emulator and the rehearsal identity provider.
+    files: ['src/server/**/*.test.ts', 'src/server/testing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [iconBarrel], patterns: [{ group: ['**/client/**'], message: 'The BFF never imports SPA code.' }] }],
+    },
+  },
+  {
+    files: ['src/dev-idp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [iconBarrel], patterns: [{ group: ['**/server/**', '**/client/**', '**/emulator/**'], message: 'The rehearsal identity provider stands alone.' }] },
       ],
     },
   },

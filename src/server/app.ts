@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
+import { createIdentity } from './auth/identity';
 import type { AppDeps } from './deps';
 import { registerSessionAuth } from './http/auth';
 import { registerDocs } from './http/docs';
@@ -18,6 +19,8 @@ import { chatUserRoutes } from './routes/chat-users';
 import { groupRoutes } from './routes/groups';
 import { JOB_UPLOAD_ROUTE, jobRoutes } from './routes/jobs';
 import { labelRoutes } from './routes/labels';
+import { identityRoutes } from './routes/identity';
+import { selfServiceRoutes } from './routes/self-service';
 import { sessionRoutes } from './routes/session';
 import { staffRoutes } from './routes/staff';
 import { scheduleReconcile } from './services/reconcile';
@@ -103,7 +106,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.addHook('onRequest', async () => {
     if (closing) throw new HttpError('UNAVAILABLE', 'Markdesk is shutting down; try again in a moment.');
   });
-  await registerSessionAuth(app, { store: deps.store, clock: deps.clock, cookie: deps.cookie });
+  const identity = deps.identity ?? createIdentity({ oidc: null, localLogin: true, requireMfa: false }, { publicOrigin, rootKey: deps.store.auditKey });
+  deps = { ...deps, identity };
+  await registerSessionAuth(app, { store: deps.store, clock: deps.clock, cookie: deps.cookie, identity });
 
   // Checked in the background when main.ts asks for it; tests without it check on demand.
   const readiness = deps.readiness ?? createReadiness({ store: deps.store, chat: deps.chat, now: () => deps.clock.now().getTime() });
@@ -113,6 +118,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.addHook('onClose', async () => readiness.stop());
   await app.register(healthRoutes, { ...deps, readiness });
   await app.register(sessionRoutes, deps);
+  await app.register(identityRoutes, deps);
+  await app.register(selfServiceRoutes, deps);
   await app.register(chatUserRoutes, deps);
   await app.register(groupRoutes, deps);
   await app.register(auditRoutes, deps);

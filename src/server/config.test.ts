@@ -17,6 +17,7 @@ describe('loadConfig', () => {
         chat: null,
         metricsToken: null,
         shutdownTimeoutMs: 25_000,
+        identity: { oidc: null, localLogin: true, requireMfa: false },
       },
     });
   });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { parseRoleMap } from './auth/oidc';
 import { CHAT_REGIONS, type ChatRegion } from './chat/regions';
+import type { Role } from './store/database';
 
 const CHAT_REGION_NAMES = Object.keys(CHAT_REGIONS) as [ChatRegion, ...ChatRegion[]];
 
@@ -10,6 +12,25 @@ export type ChatConfig = {
   region: ChatRegion;
   /** From CHAT_API_BASE_URL, else null (the region's domain is used). */
   baseUrlOverride: string | null;
+};
+
+/** Single sign-on (MARKDESK_OIDC_*); the redirect URI follows from the public origin. */
+export type OidcConfig = {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  roleClaim: string;
+  roleMap: Map<string, Role>;
+  name: string;
+  scopes: string;
+};
+
+export type IdentityConfig = {
+  oidc: OidcConfig | null;
+  /** MARKDESK_LOCAL_LOGIN=off → false: only break-glass accounts sign in with a password. */
+  localLogin: boolean;
+  /** MARKDESK_REQUIRE_MFA=1: every local account enrols TOTP at its next sign-in. */
+  requireMfa: boolean;
 };
 
 export type Config = {
@@ -29,6 +50,7 @@ export type Config = {
   metricsToken: string | null;
   /** SIGTERM: how long in-flight requests and a running job's calls may take before the process exits anyway. */
   shutdownTimeoutMs: number;
+  identity: IdentityConfig;
 };
 
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -94,6 +116,21 @@ const envSchema = z.object({
       .max(600, 'must be a whole number of seconds from 1 to 600')
       .default(25),
   ),
+  MARKDESK_OIDC_ISSUER: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ message: 'must be the identity provider’s issuer URL, e.g. https://login.example.com/realms/staff' })
+      .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must start with https:// (or http:// for a provider on this machine)')
+      .optional(),
+  ),
+  MARKDESK_OIDC_CLIENT_ID: optionalText,
+  MARKDESK_OIDC_CLIENT_SECRET: optionalText,
+  MARKDESK_OIDC_ROLE_CLAIM: z.preprocess(emptyToUndefined, z.string().trim().default('groups')),
+  MARKDESK_OIDC_ROLE_MAP: optionalText,
+  MARKDESK_OIDC_NAME: z.preprocess(emptyToUndefined, z.string().trim().max(40, 'must be at most 40 characters').default('SSO')),
+  MARKDESK_OIDC_SCOPES: z.preprocess(emptyToUndefined, z.string().trim().default('openid profile email offline_access')),
+  MARKDESK_LOCAL_LOGIN: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('on')),
+  MARKDESK_REQUIRE_MFA: z.preprocess(emptyToUndefined, z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('0')),
 });
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -121,6 +158,28 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   if (['0.0.0.0', '::', '[::]'].includes(e.MARKDESK_HOST) && !e.MARKDESK_PUBLIC_ORIGIN) {
     problems.push(`MARKDESK_PUBLIC_ORIGIN is required when MARKDESK_HOST is ${e.MARKDESK_HOST} (every address): set it to the address people open, e.g. https://markdesk.example.com.`);
   }
+  let oidc: OidcConfig | null = null;
+  if (e.MARKDESK_OIDC_ISSUER) {
+    if (!e.MARKDESK_OIDC_CLIENT_ID) problems.push('MARKDESK_OIDC_CLIENT_ID is required when MARKDESK_OIDC_ISSUER is set (the client registered at the provider).');
+    if (!e.MARKDESK_OIDC_CLIENT_SECRET) problems.push('MARKDESK_OIDC_CLIENT_SECRET is required when MARKDESK_OIDC_ISSUER is set.');
+    const roleMap = e.MARKDESK_OIDC_ROLE_MAP ? parseRoleMap(e.MARKDESK_OIDC_ROLE_MAP) : null;
+    if (roleMap === null) problems.push('MARKDESK_OIDC_ROLE_MAP is required when MARKDESK_OIDC_ISSUER is set, e.g. md-admins=admin,md-support=editor,md-pm=viewer.');
+    else if ('problem' in roleMap) problems.push(`MARKDESK_OIDC_ROLE_MAP ${roleMap.problem}.`);
+    if (!e.MARKDESK_OIDC_SCOPES.split(/\s+/).includes('openid')) problems.push('MARKDESK_OIDC_SCOPES must include openid.');
+    if (roleMap && 'map' in roleMap && e.MARKDESK_OIDC_CLIENT_ID && e.MARKDESK_OIDC_CLIENT_SECRET) {
+      oidc = {
+        issuer: e.MARKDESK_OIDC_ISSUER,
+        clientId: e.MARKDESK_OIDC_CLIENT_ID,
+        clientSecret: e.MARKDESK_OIDC_CLIENT_SECRET,
+        roleClaim: e.MARKDESK_OIDC_ROLE_CLAIM,
+        roleMap: roleMap.map,
+        name: e.MARKDESK_OIDC_NAME,
+        scopes: e.MARKDESK_OIDC_SCOPES,
+      };
+    }
+  } else if (e.MARKDESK_OIDC_CLIENT_ID || e.MARKDESK_OIDC_CLIENT_SECRET || e.MARKDESK_OIDC_ROLE_MAP) {
+    problems.push('MARKDESK_OIDC_ISSUER must be set when the other MARKDESK_OIDC_ variables are (without it single sign-on is off).');
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   const hostForUrl = e.MARKDESK_HOST.includes(':') ? `[${e.MARKDESK_HOST}]` : e.MARKDESK_HOST;
@@ -144,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
           },
     metricsToken: e.MARKDESK_METRICS_TOKEN ?? null,
     shutdownTimeoutMs: e.MARKDESK_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    identity: { oidc, localLogin: e.MARKDESK_LOCAL_LOGIN === 'on', requireMfa: e.MARKDESK_REQUIRE_MFA === '1' },
   };
   return { ok: true, config };
 }

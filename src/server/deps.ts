@@ -1,3 +1,4 @@
+import type { Identity } from './auth/identity';
 import type { LoginThrottle } from './auth/login-throttle';
 import type { ChatClient } from './chat/client';
 import type { ChatRegion } from './chat/regions';
@@ -24,4 +25,6 @@ export type AppDeps = {
   auditVerify?: Omit<VerifyOptions, 'onProgress'>;
   /** Background readiness checks; main.ts passes its own (fed by the Chat client). Without one the app makes its own. */
   readiness?: Readiness;
+  /** Single sign-on, local sign-in, required MFA and the sealing key; without it: local passwords only, MFA optional. */
+  identity?: Identity;
 };

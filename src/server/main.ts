@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../emulator/server';
 import { buildApp } from './app';
+import { createIdentity } from './auth/identity';
 import { createLoginThrottle } from './auth/login-throttle';
 import { ensureInitialStaff } from './auth/staff';
 import { createChatClient } from './chat/client';
@@ -105,6 +106,8 @@ const app = await buildApp(
     version,
     jobs,
     readiness,
+    // The redirect URI follows the origin, which with MARKDESK_PORT=0 is known only once listening.
+    identity: createIdentity(config.identity, { publicOrigin: () => listeningOrigin, rootKey: auditKey.key }),
   },
   {
     publicOrigin: () => listeningOrigin,
@@ -129,6 +132,9 @@ if (initialAccounts.length > 0) {
   console.log('Change them with: npm run staff -- reset-password NAME --password-stdin\n');
 }
 console.log(upstream.mode === 'sandbox' ? 'Mode: sandbox (embedded Chat emulator with demo data)' : `Mode: live (SDKAppID ${upstream.sdkAppId}, ${upstream.baseUrl})`);
+if (config.identity.oidc) console.log(`Single sign-on: ${config.identity.oidc.issuer} (redirect URI ${listeningOrigin}/api/auth/oidc/callback)`);
+if (!config.identity.localLogin) console.log('Password sign-in is off except for break-glass accounts (MARKDESK_LOCAL_LOGIN=off).');
+if (config.identity.requireMfa) console.log('Every local account sets up TOTP at its next sign-in (MARKDESK_REQUIRE_MFA=1).');
 console.log(`Markdesk is running at ${listeningOrigin}`);
 // Jobs that were running when the server stopped (or crashed) go on.
 await jobs.resumeInterrupted();

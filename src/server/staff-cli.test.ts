@@ -64,7 +64,7 @@ describe('npm run staff', () => {
     const list = await runCli(['list'], { cwd });
     expect(list.code).toBe(0);
     const lines = list.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^USERNAME\s+ROLE\s+STATUS\s+CREATED\s+LAST LOGIN$/);
+    expect(lines[0]).toMatch(/^USERNAME\s+ROLE\s+STATUS\s+SOURCE\s+MFA\s+CREATED\s+LAST LOGIN$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 3))).toEqual([
       ['rita', 'editor', 'active'],
       ['root', 'admin', 'active'],
@@ -118,6 +118,23 @@ describe('npm run staff', () => {
     });
     return { code, stdout, stderr };
   }
+
+  it('adds a break-glass account, turns the flag off and on, and resets MFA (ending that person’s sessions)', async () => {
+    expect(await runInProcess(['add', 'glass', '--role', 'editor', '--password-stdin', '--break-glass'], RITA_PASSWORD)).toMatchObject({
+      code: EXIT_OK,
+      stdout: 'Created glass (editor, break-glass).\n',
+    });
+    expect((await server.db.selectFrom('staff').select('break_glass').where('username', '=', 'glass').executeTakeFirstOrThrow()).break_glass).toBe(1);
+    expect((await runInProcess(['break-glass', 'glass', 'off'])).code).toBe(EXIT_OK);
+    expect((await server.db.selectFrom('staff').select('break_glass').where('username', '=', 'glass').executeTakeFirstOrThrow()).break_glass).toBe(0);
+    expect((await runInProcess(['break-glass', 'glass', 'maybe'])).code).toBe(EXIT_USAGE);
+    await server.db.updateTable('staff').set({ totp_secret: 'v1.sealed' }).where('username', '=', 'glass').execute();
+    const { sessionId } = await createSession(server, 'glass', { ip: '127.0.0.1', userAgent: 'test' }, clock);
+    expect(await runInProcess(['reset-mfa', 'glass'])).toMatchObject({ code: EXIT_OK });
+    expect((await server.db.selectFrom('staff').select('totp_secret').where('username', '=', 'glass').executeTakeFirstOrThrow()).totp_secret).toBeNull();
+    expect(await resolveSession(server, sessionId, clock)).toBeNull();
+    expect(await runInProcess(['reset-mfa', 'nobody'])).toEqual({ code: EXIT_FAILED, stdout: '', stderr: 'error: There is no staff account "nobody".\n' });
+  });
 
   it('explains refused changes in one line', async () => {
     expect(await runInProcess(['add', 'RITA', '--role', 'viewer', '--password-stdin'], RITA_PASSWORD)).toEqual({

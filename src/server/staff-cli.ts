@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isRole, ROLES, StaffError, createStaff, listStaff, resetPassword, setDisabled, setRole } from './auth/staff';
+import { resetMfa } from './auth/mfa';
+import { isRole, ROLES, StaffError, createStaff, listStaff, resetPassword, setBreakGlass, setDisabled, setRole } from './auth/staff';
 import { recordAdminActivity, type AdminActivity } from './store/admin-activity';
 import { auditKeyCreatedMessage, resolveAuditKey } from './store/audit-key';
 import { DATABASE_FILE_NAME, openDatabase, type Role, type Store } from './store/database';
@@ -18,6 +19,9 @@ export const USAGE = `Usage: npm run staff -- <command>
   disable NAME
   enable NAME
   reset-password NAME --password-stdin
+  reset-mfa NAME              removes TOTP and recovery codes (the way back from a lost phone)
+  break-glass NAME on|off     a local account that may sign in with its password
+                              while MARKDESK_LOCAL_LOGIN=off (add also takes --break-glass)
 The password is read from standard input (typed without echo on a terminal, else up to the end
 of input; one trailing newline is dropped). The database is {MARKDESK_DATA_DIR}/${DATABASE_FILE_NAME};
 MARKDESK_DATA_DIR defaults to ./data and is also read from a .env file in the working directory.`;
@@ -58,15 +62,17 @@ function cliActor(): string {
   }
 }
 
-type Parsed = { command: string; positionals: string[]; role?: string; passwordStdin: boolean };
+type Parsed = { command: string; positionals: string[]; role?: string; passwordStdin: boolean; breakGlass: boolean };
 
 function parseArgs(args: string[]): Parsed {
   const positionals: string[] = [];
   let role: string | undefined;
   let passwordStdin = false;
+  let breakGlass = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--password-stdin') passwordStdin = true;
+    else if (arg === '--break-glass') breakGlass = true;
     else if (arg === '--role') {
       role = args[++i];
       if (role === undefined) throw new UsageError('--role needs a value.');
@@ -79,7 +85,7 @@ function parseArgs(args: string[]): Parsed {
   }
   const [command, ...rest] = positionals;
   if (command === undefined) throw new UsageError('Which command?');
-  return { command, positionals: rest, ...(role === undefined ? {} : { role }), passwordStdin };
+  return { command, positionals: rest, ...(role === undefined ? {} : { role }), passwordStdin, breakGlass };
 }
 
 // What each command takes, so every argument is checked before a password is read.
@@ -90,6 +96,8 @@ const COMMANDS: Record<string, { positionals: string[]; role?: 'option'; passwor
   disable: { positionals: ['NAME'] },
   enable: { positionals: ['NAME'] },
   'reset-password': { positionals: ['NAME'], password: true },
+  'reset-mfa': { positionals: ['NAME'] },
+  'break-glass': { positionals: ['NAME', 'on|off'] },
   help: { positionals: [] },
 };
 
@@ -103,6 +111,8 @@ function checkShape(parsed: Parsed): void {
   if (spec.role === 'option') expectRole(parsed.role);
   else if (parsed.role !== undefined) throw new UsageError(`${parsed.command} takes no --role.`);
   if (parsed.command === 'set-role') expectRole(parsed.positionals[1]);
+  if (parsed.command === 'break-glass' && !['on', 'off'].includes(parsed.positionals[1] ?? '')) throw new UsageError('break-glass takes NAME on or NAME off.');
+  if (parsed.breakGlass && parsed.command !== 'add') throw new UsageError('Only add takes --break-glass.');
   if (spec.password && !parsed.passwordStdin) throw new UsageError(`${parsed.command} needs --password-stdin.`);
   if (!spec.password && parsed.passwordStdin) throw new UsageError(`${parsed.command} reads no password.`);
 }
@@ -199,7 +209,11 @@ async function execute(parsed: Parsed, store: Store, password: string | undefine
       const [name] = parsed.positionals as [string];
       const staff = await createStaff(store, { username: name, role: expectRole(parsed.role), password: password as string });
       await record({ action: 'staff_created', target: staff.username, details: { role: staff.role } });
-      out(`Created ${staff.username} (${staff.role}).`);
+      if (parsed.breakGlass) {
+        await setBreakGlass(store, staff.username, true);
+        await record({ action: 'break_glass_changed', target: staff.username, details: { breakGlass: true } });
+      }
+      out(`Created ${staff.username} (${staff.role}${parsed.breakGlass ? ', break-glass' : ''}).`);
       return;
     }
     case 'list': {
@@ -210,8 +224,16 @@ async function execute(parsed: Parsed, store: Store, password: string | undefine
       }
       io.stdout.write(
         table([
-          ['USERNAME', 'ROLE', 'STATUS', 'CREATED', 'LAST LOGIN'],
-          ...staff.map((s) => [s.username, s.role, s.disabled ? 'disabled' : 'active', s.createdAt, s.lastLoginAt ?? '-']),
+          ['USERNAME', 'ROLE', 'STATUS', 'SOURCE', 'MFA', 'CREATED', 'LAST LOGIN'],
+          ...staff.map((s) => [
+            s.username,
+            s.role,
+            s.disabled ? 'disabled' : 'active',
+            s.source === 'sso' ? 'sso' : s.breakGlass ? 'local+break-glass' : 'local',
+            s.mfa ? 'totp' : '-',
+            s.createdAt,
+            s.lastLoginAt ?? '-',
+          ]),
         ]),
       );
       return;
@@ -237,6 +259,24 @@ async function execute(parsed: Parsed, store: Store, password: string | undefine
       const staff = await resetPassword(store, name, password as string);
       await record({ action: 'password_reset', target: staff.username });
       out(`Set a new password for ${staff.username}; any sessions of theirs have ended.`);
+      return;
+    }
+    case 'reset-mfa': {
+      const [name] = parsed.positionals as [string];
+      await resetMfa(store, name);
+      await record({ action: 'mfa_reset', target: name.toLowerCase() });
+      out(`Removed TOTP and the recovery codes of ${name.toLowerCase()}; any sessions of theirs have ended. They set up TOTP again at their next sign-in when MARKDESK_REQUIRE_MFA=1.`);
+      return;
+    }
+    case 'break-glass': {
+      const [name, value] = parsed.positionals as [string, string];
+      const staff = await setBreakGlass(store, name, value === 'on');
+      await record({ action: 'break_glass_changed', target: staff.username, details: { breakGlass: staff.breakGlass } });
+      out(
+        staff.breakGlass
+          ? `${staff.username} is a break-glass account: it signs in with its password even when MARKDESK_LOCAL_LOGIN=off.`
+          : `${staff.username} is no longer a break-glass account.`,
+      );
       return;
     }
   }

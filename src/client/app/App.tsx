@@ -11,11 +11,11 @@ export type AppRouter = ReturnType<typeof createBrowserRouter>;
 
 /** When the session ends (any 401 but the login's): forget cached data and go to sign-in, then back. */
 export function installSessionExpiryHandler(router: AppRouter, queryClient: QueryClient): () => void {
-  return setUnauthenticatedHandler(() => {
+  return setUnauthenticatedHandler((reason) => {
     const { pathname, search } = router.state.location;
-    if (pathname === '/sign-in') return;
+    if (pathname === '/sign-in' || pathname === '/signin') return;
     queryClient.clear();
-    void router.navigate(signInPath(`${pathname}${search}`), { replace: true });
+    void router.navigate(signInPath(`${pathname}${search}`, reason), { replace: true });
   });
 }
 

@@ -14,6 +14,7 @@ const InspectPage = lazy(() => import('../features/inspect/components/InspectPag
 const HistoryPage = lazy(() => import('../features/history/components/HistoryPage'));
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'));
 const BulkPage = lazy(() => import('../features/bulk/components/BulkPage'));
+const AccountPage = lazy(() => import('../features/account/components/AccountPage'));
 
 /**
  * The address bar carries page, chat user and filters, so a link can be shared:
@@ -21,6 +22,8 @@ const BulkPage = lazy(() => import('../features/bulk/components/BulkPage'));
  */
 export const appRoutes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage />, errorElement: <RouteErrorPage /> },
+  // Where a refused single sign-on lands (`/signin?error=…`): the same page.
+  { path: '/signin', element: <SignInPage />, errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: (
@@ -39,6 +42,7 @@ export const appRoutes: RouteObject[] = [
           { path: 'inspect', element: <InspectPage /> },
           { path: 'history', element: <HistoryPage /> },
           { path: 'bulk', element: <BulkPage /> },
+          { path: 'account', element: <AccountPage /> },
           // Checked before the chunk loads: others get the "administrators only" page, not its code.
           {
             path: 'settings',

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { errorBodySchema } from '../../shared/api/errors';
 import { ApiError, CLIENT_ERROR_CODES } from './api-error';
-import { notifyUnauthenticated } from './session-expiry';
+import { notifyUnauthenticated, requestStepUp, type StepUpDetails } from './session-expiry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -20,6 +20,8 @@ type BaseOptions = {
   headers?: Readonly<Record<string, string>>;
   /** false for the login call: a 401 there means "wrong password", not "session ended". */
   redirectOnUnauthenticated?: boolean;
+  /** false: a 403 STEP_UP_REQUIRED is not answered by re-authenticating and sending again. */
+  stepUp?: boolean;
 } & (
   | {
       /** Sent as JSON. */
@@ -71,7 +73,17 @@ async function exchange(path: string, options: BaseOptions & { schema?: z.ZodTyp
   const headerRequestId = response.headers.get('x-request-id');
   if (!response.ok) {
     const error = await errorFromResponse(response, headerRequestId);
-    if (response.status === 401 && options.redirectOnUnauthenticated !== false) notifyUnauthenticated();
+    if (response.status === 401 && options.redirectOnUnauthenticated !== false) {
+      const reason = error.details?.reason;
+      notifyUnauthenticated(typeof reason === 'string' ? reason : undefined);
+    }
+    // An admin action after 10 minutes: re-authenticate (the app's dialog), then send it once more.
+    if (error.code === 'STEP_UP_REQUIRED' && options.stepUp !== false && options.rawBody === undefined) {
+      const details = (error.details ?? {}) as Partial<StepUpDetails>;
+      if (await requestStepUp({ method: details.method === 'sso' ? 'sso' : 'password', mfa: details.mfa === true })) {
+        return exchange(path, { ...options, stepUp: false });
+      }
+    }
     throw error;
   }
 

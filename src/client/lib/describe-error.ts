@@ -14,6 +14,7 @@ const CODE_KEYS: Record<ErrorCode | ClientErrorCode, PlainMessageKey> = {
   UNAUTHENTICATED: 'error.code.UNAUTHENTICATED',
   FORBIDDEN: 'error.code.FORBIDDEN',
   CSRF_REJECTED: 'error.code.CSRF_REJECTED',
+  STEP_UP_REQUIRED: 'error.code.STEP_UP_REQUIRED',
   VALIDATION_FAILED: 'error.code.VALIDATION_FAILED',
   NOT_FOUND: 'error.code.NOT_FOUND',
   CHAT_USER_NOT_FOUND: 'error.code.CHAT_USER_NOT_FOUND',

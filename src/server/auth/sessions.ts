@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type Clock, type Role, type Store, systemClock } from '../store/database';
+import { type AuthMethod, type Clock, type EndedSessionsTable, type Role, type Store, systemClock } from '../store/database';
 import { StaffError, normalizeUsername } from './staff';
 
 export const SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -19,7 +19,27 @@ const MAX_USER_AGENT_LENGTH = 512;
 const MAX_IP_LENGTH = 64;
 
 export type SessionMeta = { ip: string; userAgent: string };
-export type SessionPrincipal = { username: string; role: Role };
+export type SessionOptions = {
+  method?: AuthMethod;
+  /** SSO: the provider's refresh token, already sealed. */
+  refreshToken?: string | null;
+};
+export type SessionPrincipal = {
+  username: string;
+  role: Role;
+  /** How this session signed in. */
+  method: AuthMethod;
+  /** When its person last authenticated strongly (sign-in or step-up). */
+  authAt: string;
+  /** SHA-256 hex of the session id. */
+  idHash: string;
+  source: 'local' | 'sso';
+  /** SSO: when the provider last confirmed the groups (null: never since sign-in). */
+  idpCheckedAt: string | null;
+  /** SSO: sealed refresh token, or null. */
+  refreshToken: string | null;
+};
+export type EndReason = EndedSessionsTable['reason'];
 export type SessionView = {
   /** The first characters of the id's SHA-256: enough to name and revoke it, useless to log in. */
   id: string;
@@ -54,6 +74,7 @@ export async function createSession(
   username: string,
   meta: SessionMeta,
   clock: Clock = systemClock,
+  options: SessionOptions = {},
 ): Promise<{ sessionId: string }> {
   const name = normalizeUsername(username);
   const sessionId = randomBytes(SESSION_ID_BYTES).toString('base64url');
@@ -75,6 +96,10 @@ export async function createSession(
         last_seen_at: now.toISOString(),
         ip: meta.ip.slice(0, MAX_IP_LENGTH),
         user_agent: meta.userAgent.slice(0, MAX_USER_AGENT_LENGTH),
+        method: options.method ?? 'password',
+        auth_at: now.toISOString(),
+        refresh_token: options.refreshToken ?? null,
+        idp_checked_at: options.method === 'sso' ? now.toISOString() : null,
       })
       .execute();
   });
@@ -98,13 +123,24 @@ export async function resolveSession(
   const row = await store.db
     .selectFrom('sessions')
     .innerJoin('staff', 'staff.username', 'sessions.username')
-    .select(['sessions.created_at', 'sessions.last_seen_at', 'staff.username', 'staff.role', 'staff.disabled'])
+    .select([
+      'sessions.created_at',
+      'sessions.last_seen_at',
+      'sessions.method',
+      'sessions.auth_at',
+      'sessions.refresh_token',
+      'sessions.idp_checked_at',
+      'staff.username',
+      'staff.role',
+      'staff.disabled',
+      'staff.source',
+    ])
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!row) return null;
   const now = clock.now();
   if (row.disabled === 1 || isExpired(row.created_at, row.last_seen_at, now)) {
-    await store.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    await endSessions(store, [idHash], row.disabled === 1 ? 'revoked' : 'expired', clock);
     return null;
   }
   if (now.getTime() - Date.parse(row.last_seen_at) >= SESSION_TOUCH_INTERVAL_MS) {
@@ -116,7 +152,73 @@ export async function resolveSession(
     // Revoked between our read and this write (role change, logout elsewhere): it no longer counts.
     if (touched.numUpdatedRows === 0n) return null;
   }
-  return { username: row.username, role: row.role };
+  return {
+    username: row.username,
+    role: row.role,
+    method: row.method,
+    authAt: row.auth_at ?? row.created_at,
+    idHash,
+    source: row.source,
+    idpCheckedAt: row.idp_checked_at,
+    refreshToken: row.refresh_token,
+  };
+}
+
+/**
+ * Deletes sessions by id hash and remembers for a while why (so the sign-in page can say "ended by
+ * an admin", "expired" or "role removed").
+ */
+export async function endSessions(store: Store, idHashes: string[], reason: EndReason, clock: Clock = systemClock): Promise<void> {
+  if (idHashes.length === 0) return;
+  const endedAt = clock.now().toISOString();
+  await store.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sessions').where('id_hash', 'in', idHashes).execute();
+    await trx
+      .insertInto('ended_sessions')
+      .values(idHashes.map((id_hash) => ({ id_hash, reason, ended_at: endedAt })))
+      .onConflict((oc) => oc.column('id_hash').doUpdateSet({ reason, ended_at: endedAt }))
+      .execute();
+  });
+}
+
+/** Why the session with this id ended, when it ended recently; null otherwise. */
+export async function endReasonOf(store: Store, sessionId: string): Promise<EndReason | null> {
+  if (!SESSION_ID_PATTERN.test(sessionId)) return null;
+  const row = await store.db.selectFrom('ended_sessions').select('reason').where('id_hash', '=', hashSessionId(sessionId)).executeTakeFirst();
+  return row?.reason ?? null;
+}
+
+/** A step-up (or SSO re-check) succeeded: the session counts as strongly authenticated from now. */
+export async function markStrongAuth(store: Store, idHash: string, clock: Clock = systemClock, method?: AuthMethod): Promise<void> {
+  await store.db
+    .updateTable('sessions')
+    .set({ auth_at: clock.now().toISOString(), ...(method ? { method } : {}) })
+    .where('id_hash', '=', idHash)
+    .execute();
+}
+
+/** A person's own live sessions, most recently active first. */
+export async function listSessionsOf(store: Store, username: string, clock: Clock = systemClock): Promise<(SessionView & { method: AuthMethod; idHash: string })[]> {
+  const now = clock.now().getTime();
+  const rows = await store.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('username', '=', username)
+    .where('last_seen_at', '>', new Date(now - SESSION_IDLE_TIMEOUT_MS).toISOString())
+    .where('created_at', '>', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString())
+    .orderBy('last_seen_at', 'desc')
+    .orderBy('id_hash')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id_hash.slice(0, SESSION_HASH_PREFIX_LENGTH),
+    idHash: row.id_hash,
+    username: row.username,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    method: row.method,
+  }));
 }
 
 /** Logout. True when there was such a session. */
@@ -171,6 +273,11 @@ export async function revokeSessionByHashPrefix(store: Store, prefix: string): P
       .execute();
     if (matches.length !== 1 || !matches[0]) return false;
     await trx.deleteFrom('sessions').where('id_hash', '=', matches[0].id_hash).execute();
+    await trx
+      .insertInto('ended_sessions')
+      .values({ id_hash: matches[0].id_hash, reason: 'revoked', ended_at: new Date().toISOString() })
+      .onConflict((oc) => oc.column('id_hash').doUpdateSet({ reason: 'revoked' }))
+      .execute();
     return true;
   });
 }
@@ -187,5 +294,6 @@ export async function purgeExpiredSessions(store: Store, clock: Clock = systemCl
       ]),
     )
     .executeTakeFirst();
+  await store.db.deleteFrom('ended_sessions').where('ended_at', '<=', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString()).execute();
   return Number(result.numDeletedRows);
 }

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Insertable, Selectable, Transaction } from 'kysely';
 import { type Clock, type Database, type Role, ROLES, type StaffTable, type Store, systemClock } from '../store/database';
 import { isStorableText, unstorableTextMessage } from '../../shared/text/storable';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
@@ -13,7 +13,14 @@ export type StaffView = {
   disabled: boolean;
   createdAt: string;
   lastLoginAt: string | null;
+  /** Where the account comes from: a local password, or just in time from the identity provider. */
+  source: 'local' | 'sso';
+  breakGlass: boolean;
+  /** TOTP is set up. */
+  mfa: boolean;
 };
+
+export type StaffRow = Selectable<StaffTable>;
 
 export type StaffErrorCode =
   | 'INVALID_USERNAME'
@@ -71,17 +78,20 @@ function requireAcceptablePassword(password: string): void {
   if (problem !== null) throw new StaffError('WEAK_PASSWORD', problem);
 }
 
-function toView(row: Pick<StaffTable, 'username' | 'role' | 'disabled' | 'created_at' | 'last_login_at'>): StaffView {
+function toView(row: Pick<StaffRow, 'username' | 'role' | 'disabled' | 'created_at' | 'last_login_at' | 'source' | 'break_glass' | 'totp_secret'>): StaffView {
   return {
     username: row.username,
     role: row.role,
     disabled: row.disabled === 1,
     createdAt: row.created_at,
     lastLoginAt: row.last_login_at,
+    source: row.source,
+    breakGlass: row.break_glass === 1,
+    mfa: row.totp_secret !== null,
   };
 }
 
-const VIEW_COLUMNS = ['username', 'role', 'disabled', 'created_at', 'last_login_at'] as const;
+const VIEW_COLUMNS = ['username', 'role', 'disabled', 'created_at', 'last_login_at', 'source', 'break_glass', 'totp_secret'] as const;
 
 export async function createStaff(
   store: Store,
@@ -93,7 +103,7 @@ export async function createStaff(
   requireAcceptablePassword(input.password);
   if (await getStaff(store, username)) throw new StaffError('ALREADY_EXISTS', `There is already a staff account "${username}".`);
   const passwordHash = await hashPassword(input.password);
-  const row: StaffTable = {
+  const row = {
     username,
     role,
     password_hash: passwordHash,
@@ -102,13 +112,13 @@ export async function createStaff(
     last_login_at: null,
     failed_logins: 0,
     locked_until: null,
-  };
+  } satisfies Insertable<StaffTable>;
   // insert-or-ignore: someone may have created the same name while we were hashing.
   const result = await store.db.insertInto('staff').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
   if (result.numInsertedOrUpdatedRows === 0n) {
     throw new StaffError('ALREADY_EXISTS', `There is already a staff account "${username}".`);
   }
-  return toView(row);
+  return toView({ ...row, source: 'local', break_glass: 0, totp_secret: null });
 }
 
 export async function listStaff(store: Store): Promise<StaffView[]> {
@@ -125,7 +135,7 @@ export async function getStaff(store: Store, username: string): Promise<StaffVie
 }
 
 /** Everything login needs, including the hash and the lockout counters; for the auth module only. */
-export async function getStaffCredentials(store: Store, username: string): Promise<StaffTable | null> {
+export async function getStaffCredentials(store: Store, username: string): Promise<StaffRow | null> {
   const normalized = normalizeUsername(username);
   if (normalized === null) return null;
   return (await store.db.selectFrom('staff').selectAll().where('username', '=', normalized).executeTakeFirst()) ?? null;
@@ -133,7 +143,7 @@ export async function getStaffCredentials(store: Store, username: string): Promi
 
 type Trx = Transaction<Database>;
 
-async function rowOrNotFound(trx: Trx, username: string): Promise<StaffTable> {
+async function rowOrNotFound(trx: Trx, username: string): Promise<StaffRow> {
   const row = await trx.selectFrom('staff').selectAll().where('username', '=', username).executeTakeFirst();
   if (!row) throw new StaffError('NOT_FOUND', `There is no staff account "${username}".`);
   return row;
@@ -150,8 +160,17 @@ async function assertAnotherEnabledAdmin(trx: Trx, username: string): Promise<vo
   if (!other) throw new StaffError('LAST_ADMIN', `"${username}" is the last enabled admin; make someone else admin first.`);
 }
 
-async function deleteSessionsIn(trx: Trx, username: string): Promise<void> {
+/** Ends the person's sessions, remembering that they were ended on purpose (the sign-in page says so). */
+async function deleteSessionsIn(trx: Trx, username: string, reason: 'revoked' | 'role_removed' = 'revoked'): Promise<void> {
+  const ended = await trx.selectFrom('sessions').select('id_hash').where('username', '=', username).execute();
+  if (ended.length === 0) return;
   await trx.deleteFrom('sessions').where('username', '=', username).execute();
+  const endedAt = new Date().toISOString();
+  await trx
+    .insertInto('ended_sessions')
+    .values(ended.map((row) => ({ id_hash: row.id_hash, reason, ended_at: endedAt })))
+    .onConflict((oc) => oc.column('id_hash').doUpdateSet({ reason, ended_at: endedAt }))
+    .execute();
 }
 
 /** Changes the role; when it really changes, that person's sessions end in the same transaction. */
@@ -196,6 +215,17 @@ export async function resetPassword(store: Store, username: string, password: st
       .execute();
     await deleteSessionsIn(trx, name);
     return toView(row);
+  });
+}
+
+/** Marks a local account as break-glass (signs in with its password while local sign-in is off), or not. */
+export async function setBreakGlass(store: Store, username: string, on: boolean): Promise<StaffView> {
+  const name = requireUsername(username);
+  return store.db.transaction().execute(async (trx) => {
+    const row = await rowOrNotFound(trx, name);
+    if (row.source === 'sso') throw new StaffError('INVALID_ROLE', `"${name}" signs in through the identity provider and has no password to break glass with.`);
+    await trx.updateTable('staff').set({ break_glass: on ? 1 : 0 }).where('username', '=', name).execute();
+    return toView({ ...row, break_glass: on ? 1 : 0 });
   });
 }
 

@@ -75,7 +75,7 @@ describe('staff accounts', () => {
   it('creates an account (201) that can sign in, and lists everyone by name without any secret', async () => {
     const response = await create({ username: 'minji.kim', role: 'editor', password: 'a very long pass phrase' });
     expect(response.statusCode, response.body).toBe(201);
-    expect(response.json()).toEqual({ username: 'minji.kim', role: 'editor', disabled: false, createdAt: expect.any(String), lastLoginAt: null });
+    expect(response.json()).toEqual({ username: 'minji.kim', role: 'editor', disabled: false, createdAt: expect.any(String), lastLoginAt: null, source: 'local', breakGlass: false, mfa: false });
     expect((await bff.login('minji.kim', 'a very long pass phrase')).response.statusCode).toBe(200);
 
     const list = await asAdmin({ method: 'GET', url: '/api/staff' });

@@ -14,7 +14,7 @@ import {
   type AuditQuery,
 } from '../../shared/api/audit';
 import type { AppDeps } from '../deps';
-import { requireRole } from '../http/auth';
+import { requireRole, requireStepUp } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { revertEntry, revertedBy } from '../services/revert';
 import { upstreamHttpError } from '../services/upstream-errors';
@@ -114,7 +114,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   // still reaches a head logged earlier (an audit_head line), which no edit inside the file can fake.
   app.get(
     '/api/audit/verify',
-    { onRequest: requireRole('admin'), schema: { querystring: auditVerifyQuerySchema, response: { 200: auditVerifyResponseSchema } } },
+    { onRequest: [requireRole('admin'), requireStepUp(deps)], schema: { querystring: auditVerifyQuerySchema, response: { 200: auditVerifyResponseSchema } } },
     async (request) => {
       const { verdict: running, started } = verifier.run();
       const verdict = await running;

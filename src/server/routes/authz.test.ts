@@ -142,6 +142,37 @@ const ROUTES: RouteCase[] = [
     request: () => ({ method: 'DELETE', url: '/api/sessions/0000000000000000', headers: write }),
   },
   { name: 'GET /api/docs', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/docs' }) },
+  // Identity. Without SSO configured the OIDC routes are 404 for everyone; the second step of a
+  // password sign-in needs its own cookie (none here: 401); every signed-in person manages themselves.
+  { name: 'GET /api/auth/config', needs: 'anonymous', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/auth/config' }) },
+  { name: 'GET /api/auth/oidc/start', needs: 'anonymous', allowedStatus: 404, request: () => ({ method: 'GET', url: '/api/auth/oidc/start' }) },
+  { name: 'GET /api/auth/oidc/callback', needs: 'anonymous', allowedStatus: 404, request: () => ({ method: 'GET', url: '/api/auth/oidc/callback?code=x&state=y' }) },
+  { name: 'POST /api/session/mfa', needs: 'anonymous', allowedStatus: 401, request: () => ({ method: 'POST', url: '/api/session/mfa', headers: write, payload: { code: '123456' } }) },
+  { name: 'POST /api/session/mfa/enrolment', needs: 'anonymous', allowedStatus: 401, request: () => ({ method: 'POST', url: '/api/session/mfa/enrolment', headers: write }) },
+  {
+    name: 'POST /api/session/mfa/enrolment/confirm',
+    needs: 'anonymous',
+    allowedStatus: 401,
+    request: () => ({ method: 'POST', url: '/api/session/mfa/enrolment/confirm', headers: write, payload: { code: '123456' } }),
+  },
+  // A wrong password: allowed callers get as far as checking it.
+  { name: 'POST /api/session/step-up', needs: 'viewer', allowedStatus: 400, request: () => ({ method: 'POST', url: '/api/session/step-up', headers: write, payload: { password: 'not the password' } }) },
+  { name: 'GET /api/me', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/me' }) },
+  {
+    name: 'POST /api/me/password',
+    needs: 'viewer',
+    allowedStatus: 400,
+    request: () => ({ method: 'POST', url: '/api/me/password', headers: write, payload: { currentPassword: 'not the password', newPassword: 'another long pass phrase' } }),
+  },
+  { name: 'POST /api/me/mfa/enrolment', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'POST', url: '/api/me/mfa/enrolment', headers: write }) },
+  {
+    name: 'POST /api/me/mfa/enrolment/confirm',
+    needs: 'viewer',
+    allowedStatus: 400,
+    request: () => ({ method: 'POST', url: '/api/me/mfa/enrolment/confirm', headers: write, payload: { code: '000000' } }),
+  },
+  { name: 'GET /api/me/sessions', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/me/sessions' }) },
+  { name: 'DELETE /api/me/sessions/:handle', needs: 'viewer', allowedStatus: 404, request: () => ({ method: 'DELETE', url: '/api/me/sessions/0000000000000000', headers: write }) },
 ];
 
 const RANK: Record<Caller, number> = { anonymous: 0, viewer: 1, editor: 2, admin: 3 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { labelsResponseSchema, putLabelsRequestSchema, type LabelsConflictDetails } from '../../shared/api/labels';
 import type { AppDeps } from '../deps';
-import { requireRole } from '../http/auth';
+import { requireRole, requireStepUp } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { parseIfMatch } from '../http/preconditions';
 import { recordAdminActivity, seenFrom } from '../store/admin-activity';
@@ -27,7 +27,7 @@ export const labelRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
 
   app.put(
     '/api/mark-labels',
-    { onRequest: requireRole('admin'), schema: { body: putLabelsRequestSchema, response: { 200: labelsResponseSchema } } },
+    { onRequest: [requireRole('admin'), requireStepUp(deps)], schema: { body: putLabelsRequestSchema, response: { 200: labelsResponseSchema } } },
     async (request, reply) => {
       const ifMatch = parseIfMatch(request.headers['if-match']);
       if (ifMatch.kind === 'absent') {

@@ -5,7 +5,7 @@ import { createStaffRequestSchema, patchStaffRequestSchema, staffListResponseSch
 import { hashSessionId, listSessions, revokeSessionByHashPrefix } from '../auth/sessions';
 import { StaffError, createStaff, getStaff, listStaff, resetPassword, setDisabled, setRole } from '../auth/staff';
 import type { AppDeps } from '../deps';
-import { requireRole } from '../http/auth';
+import { requireRole, requireStepUp } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { recordAdminActivity, seenFrom, type AdminActivity } from '../store/admin-activity';
 
@@ -24,6 +24,8 @@ function staffHttpError(error: unknown): never {
 
 export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const admin = requireRole('admin');
+  // Managing staff and sessions needs an authentication within the last 10 minutes.
+  const adminAction = [admin, requireStepUp(deps)];
   const record = (request: FastifyRequest, activity: Omit<AdminActivity, 'staff' | 'ip' | 'userAgent'>) =>
     recordAdminActivity(deps.store, { staff: request.staff!.username, ...seenFrom(request), ...activity }, deps.clock);
 
@@ -31,7 +33,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     staff: await listStaff(deps.store),
   }));
 
-  app.post('/api/staff', { onRequest: admin, schema: { body: createStaffRequestSchema, response: { 201: staffMemberSchema } } }, async (request, reply) => {
+  app.post('/api/staff', { onRequest: adminAction, schema: { body: createStaffRequestSchema, response: { 201: staffMemberSchema } } }, async (request, reply) => {
     try {
       const created = await createStaff(deps.store, request.body, deps.clock);
       request.log.info({ event: 'user_created', staff: request.staff!.username, target: created.username, role: created.role }, 'staff account created');
@@ -43,7 +45,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   });
 
   // Every change here also ends the person's sessions (in the same transaction, in auth/staff).
-  app.patch('/api/staff/:name', { onRequest: admin, schema: { params: staffParamsSchema, body: patchStaffRequestSchema, response: { 200: staffMemberSchema } } }, async (request) => {
+  app.patch('/api/staff/:name', { onRequest: adminAction, schema: { params: staffParamsSchema, body: patchStaffRequestSchema, response: { 200: staffMemberSchema } } }, async (request) => {
     const { name } = request.params;
     const { role, disabled, password } = request.body;
     try {
@@ -81,7 +83,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     };
   });
 
-  app.delete('/api/sessions/:handle', { onRequest: admin, schema: { params: sessionHandleParamsSchema } }, async (request, reply) => {
+  app.delete('/api/sessions/:handle', { onRequest: adminAction, schema: { params: sessionHandleParamsSchema } }, async (request, reply) => {
     const { handle } = request.params;
     const owner = (await listSessions(deps.store, deps.clock)).find((session) => session.id === handle)?.username;
     if (!(await revokeSessionByHashPrefix(deps.store, handle))) throw new HttpError('NOT_FOUND', 'There is no such session.');

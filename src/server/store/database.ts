@@ -46,6 +46,44 @@ export interface StaffTable {
   last_login_at: string | null;
   failed_logins: number;
   locked_until: string | null;
+  source: Generated<'local' | 'sso'>;
+  /** 0 or 1: a local account that signs in with its password even when local sign-in is off. */
+  break_glass: Generated<number>;
+  /** `{issuer} {sub}` of an SSO account. */
+  sso_subject: Generated<string | null>;
+  /** The confirmed TOTP secret, sealed (auth/secret-box.ts); null without TOTP. */
+  totp_secret: Generated<string | null>;
+  /** A secret shown for enrolment and not yet confirmed with a code, sealed. */
+  totp_pending_secret: Generated<string | null>;
+  /** The last TOTP time step accepted: a code is good once. */
+  totp_last_step: Generated<number | null>;
+  mfa_failures: Generated<number>;
+  mfa_locked_until: Generated<string | null>;
+}
+
+export interface RecoveryCodesTable {
+  username: string;
+  /** HMAC-SHA-256 of the normalised code under a key derived from the audit key. */
+  code_hash: string;
+  used_at: string | null;
+}
+
+export type AuthMethod = 'password' | 'totp' | 'sso';
+
+export interface AuthFlowsTable {
+  id_hash: string;
+  kind: 'mfa' | 'enrol' | 'oidc';
+  username: string | null;
+  /** The session a step-up flow belongs to (hash), else null. */
+  session_hash: string | null;
+  data_json: string;
+  created_at: string;
+}
+
+export interface EndedSessionsTable {
+  id_hash: string;
+  reason: 'revoked' | 'role_removed' | 'expired';
+  ended_at: string;
 }
 
 export interface SessionsTable {
@@ -56,6 +94,13 @@ export interface SessionsTable {
   last_seen_at: string;
   ip: string;
   user_agent: string;
+  method: Generated<AuthMethod>;
+  /** When this session's person last authenticated strongly (sign-in or step-up). */
+  auth_at: Generated<string | null>;
+  /** SSO: the provider's refresh token, sealed; null when none was issued. */
+  refresh_token: Generated<string | null>;
+  /** SSO: when the provider last confirmed the person's groups. */
+  idp_checked_at: Generated<string | null>;
 }
 
 export type AuditRowKind = 'intent' | 'outcome' | 'entry' | 'admin' | 'repair';
@@ -201,6 +246,9 @@ export interface Database {
   job_rows: JobRowsTable;
   job_writes: JobWritesTable;
   job_checks: JobChecksTable;
+  recovery_codes: RecoveryCodesTable;
+  auth_flows: AuthFlowsTable;
+  ended_sessions: EndedSessionsTable;
 }
 
 export type Store = {

@@ -8,7 +8,9 @@ import { chatCaller, expectOk, type ChatCaller } from '../../emulator/test-suppo
 import type { Role } from '../../shared/api/session';
 import { buildApp, type AppOptions } from '../app';
 import type { AppDeps } from '../deps';
+import { createIdentity } from '../auth/identity';
 import { createLoginThrottle } from '../auth/login-throttle';
+import type { IdentityConfig } from '../config';
 import { createSession } from '../auth/sessions';
 import { createStaff } from '../auth/staff';
 import { createChatClient, type ChatClient, type ChatClientEvent } from '../chat/client';
@@ -46,6 +48,8 @@ export type TestBffOptions = {
   auditVerify?: AppDeps['auditVerify'];
   /** Shorter request timeouts for a test that trickles a request over a real socket. */
   timeouts?: AppOptions['timeouts'];
+  /** SSO, local sign-in and required MFA (default: no SSO, local sign-in on, MFA optional). */
+  identity?: Partial<IdentityConfig>;
 };
 
 /**
@@ -186,6 +190,7 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
       mode: 'sandbox',
       chatApp: { sdkAppId: emulator.sdkAppId, region: null },
       version: 'test',
+      identity: createIdentity({ oidc: null, localLogin: true, requireMfa: false, ...options.identity }, { publicOrigin: () => origin, rootKey: store.auditKey }),
       ...(options.auditVerify ? { auditVerify: options.auditVerify } : {}),
     },
     { publicOrigin: origin, logStream, ...(options.spaDir ? { spaDir: options.spaDir } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}), ...(options.timeouts ? { timeouts: options.timeouts } : {}) },

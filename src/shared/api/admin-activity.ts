@@ -20,6 +20,11 @@ export const ADMIN_ACTIONS = [
   'session_ended',
   'labels_changed',
   'chain_verified',
+  'step_up',
+  'password_changed',
+  'mfa_enrolled',
+  'mfa_reset',
+  'break_glass_changed',
 ] as const;
 export const adminActionSchema = z.enum(ADMIN_ACTIONS);
 export type AdminAction = z.infer<typeof adminActionSchema>;

@@ -52,6 +52,12 @@ export const staffMemberSchema = z.object({
   disabled: z.boolean(),
   createdAt: isoDateTimeSchema,
   lastLoginAt: isoDateTimeSchema.nullable(),
+  /** `sso`: created just in time at a sign-in through the identity provider. */
+  source: z.enum(['local', 'sso']).optional(),
+  /** A local account that may sign in with its password while local sign-in is off. */
+  breakGlass: z.boolean().optional(),
+  /** TOTP is set up. */
+  mfa: z.boolean().optional(),
 });
 export type StaffMember = z.infer<typeof staffMemberSchema>;
 

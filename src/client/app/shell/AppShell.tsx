@@ -7,6 +7,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageSkeleton } from '../../components/PageSkeleton';
 import { ToastProvider } from '../../components/ToastProvider';
 import { useSession } from '../../features/auth/api/get-session';
+import { StepUpDialog } from '../../features/auth/components/StepUpDialog';
 import { SessionContext } from '../../features/auth/session-context';
 import { ReadinessBanner } from '../../features/health/ReadinessBanner';
 import { isApiError } from '../../lib/api-error';
@@ -44,6 +45,7 @@ function SignedInShell({ session }: { session: Session }) {
         {t('app.skipToContent')}
       </Box>
       <TopBar session={session} />
+      <StepUpDialog />
       <ReadinessBanner isAdmin={signedIn.roleAtLeast.admin} />
       <Box sx={{ display: 'flex', flexDirection: { xs: 'column', md: 'row' }, minHeight: 'calc(100vh - 64px)' }}>
         <Paper

@@ -5,7 +5,7 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
-import { useNavigate } from 'react-router';
+import { Link as RouterLink, useNavigate } from 'react-router';
 import type { Session } from '../../../shared/api/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { ThemeSwitch } from '../../components/ThemeSwitch';
@@ -40,6 +40,9 @@ export function TopBar({ session }: { session: Session }) {
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
           <LanguageSwitch />
           <ThemeSwitch />
+          <Button color="inherit" component={RouterLink} to="/account">
+            {t('account.nav')}
+          </Button>
           <Button color="inherit" startIcon={<Logout />} onClick={onSignOut} disabled={signOut.isPending}>
             {t('topBar.signOut')}
           </Button>

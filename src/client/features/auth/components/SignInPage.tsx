@@ -6,6 +6,7 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useNavigate, useSearchParams } from 'react-router';
 import { loginRequestSchema, type LoginRequest } from '../../../../shared/api/session';
@@ -15,11 +16,15 @@ import { RequestId } from '../../../components/ErrorNotice';
 import { isApiError } from '../../../lib/api-error';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import type { Translate } from '../../../lib/i18n/translate';
-import { useSignIn } from '../api/sign-in';
+import { isSession, useSignIn, useSignedInCache } from '../api/sign-in';
+import { useAuthConfig } from '../api/identity';
+import { CodeStep } from './CodeStep';
+import { EnrolmentPanel } from './EnrolmentPanel';
+import { SsoSection, SignInNotice } from './SsoSection';
 
 /** Only same-site paths: `next` comes from the address bar and must not send anyone elsewhere. */
 export function safeNextPath(next: string | null): string {
-  if (next === null || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/sign-in')) {
+  if (next === null || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/sign-in') || next.startsWith('/signin')) {
     return '/marks';
   }
   return next;
@@ -43,6 +48,11 @@ export default function SignInPage() {
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
   const signIn = useSignIn();
+  const remember = useSignedInCache();
+  const config = useAuthConfig();
+  const [step, setStep] = useState<'password' | 'mfa' | 'enrol'>('password');
+  const nextPath = safeNextPath(searchParams.get('next'));
+  const goOn = () => navigate(nextPath, { replace: true });
   const {
     register,
     handleSubmit,
@@ -50,7 +60,12 @@ export default function SignInPage() {
   } = useForm<LoginRequest>({ resolver: zodResolver(loginRequestSchema), defaultValues: { username: '', password: '' } });
 
   const onSubmit = handleSubmit((credentials) => {
-    signIn.mutate(credentials, { onSuccess: () => navigate(safeNextPath(searchParams.get('next')), { replace: true }) });
+    signIn.mutate(credentials, {
+      onSuccess: (response) => {
+        if (isSession(response)) goOn();
+        else setStep('mfaRequired' in response ? 'mfa' : 'enrol');
+      },
+    });
   });
 
   const failure = signIn.isError ? signInErrorSentence(signIn.error, t) : null;
@@ -73,7 +88,27 @@ export default function SignInPage() {
         <Typography color="text.secondary" sx={{ mb: 3 }}>
           {t('signIn.intro')}
         </Typography>
-        <Box component="form" noValidate onSubmit={onSubmit}>
+        <SignInNotice reason={searchParams.get('reason')} error={searchParams.get('error')} />
+        {step === 'mfa' ? (
+          <CodeStep
+            onSignedIn={(session) => {
+              remember(session);
+              goOn();
+            }}
+            onRestart={() => setStep('password')}
+          />
+        ) : null}
+        {step === 'enrol' ? (
+          <EnrolmentPanel
+            during="sign-in"
+            onDone={(confirmed) => {
+              if (confirmed.session) remember(confirmed.session);
+              goOn();
+            }}
+          />
+        ) : null}
+        {step === 'password' && config.data?.sso ? <SsoSection name={config.data.sso.name} returnTo={nextPath} localLogin={config.data.localLogin} /> : null}
+        <Box component="form" noValidate onSubmit={onSubmit} hidden={step !== 'password'}>
           <Stack spacing={2}>
             {failure ? (
               <Alert severity="error" role="alert">

@@ -33,6 +33,11 @@ export const ACTION_LABEL: Record<AdminAction, PlainMessageKey> = {
   session_ended: 'settings.activity.action.session_ended',
   labels_changed: 'settings.activity.action.labels_changed',
   chain_verified: 'settings.activity.action.chain_verified',
+  step_up: 'settings.activity.action.step_up',
+  password_changed: 'settings.activity.action.password_changed',
+  mfa_enrolled: 'settings.activity.action.mfa_enrolled',
+  mfa_reset: 'settings.activity.action.mfa_reset',
+  break_glass_changed: 'settings.activity.action.break_glass_changed',
 };
 
 function detailsText(entry: AdminActivityEntry): string {

@@ -1,0 +1,196 @@
+// TOTP for local accounts through the HTTP API: enrolment (QR code, 10 recovery codes), sign-in
+// with a code, a used code and a used recovery code refused, wrong codes throttled, required MFA,
+// reset from the CLI, step-up with password + code, and local sign-in turned off.
+import { afterEach, describe, expect, it } from 'vitest';
+import { currentCode, resetMfa } from './mfa';
+import { startTestBff, TEST_PASSWORD, type TestBff } from '../testing/bff-harness';
+import { flowCookieName, sessionCookieFor } from '../http/auth';
+
+let bff: TestBff;
+afterEach(async () => bff?.close());
+
+const cookieOf = (response: { headers: Record<string, unknown> }, name: string): string | null => {
+  const lines = ([] as string[]).concat((response.headers['set-cookie'] as string | string[] | undefined) ?? []);
+  const line = lines.find((candidate) => candidate.startsWith(`${name}=`) && !candidate.startsWith(`${name}=;`));
+  return line ? (line.split(';')[0] ?? null) : null;
+};
+
+async function enrol(cookie: string): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const started = await bff.inject({ method: 'POST', url: '/api/me/mfa/enrolment', headers: { ...bff.writeHeaders, cookie } });
+  expect(started.statusCode).toBe(200);
+  const { secret, uri, qrSvg } = started.json() as { secret: string; uri: string; qrSvg: string };
+  expect(uri).toMatch(/^otpauth:\/\/totp\/Markdesk:editor\?/);
+  expect(qrSvg).toContain('<svg');
+  const wrong = await bff.inject({ method: 'POST', url: '/api/me/mfa/enrolment/confirm', headers: { ...bff.writeHeaders, cookie }, payload: { code: '000000' } });
+  expect(wrong.statusCode).toBe(400);
+  const confirmed = await bff.inject({
+    method: 'POST',
+    url: '/api/me/mfa/enrolment/confirm',
+    headers: { ...bff.writeHeaders, cookie },
+    payload: { code: currentCode('editor', secret, bff.clock.now()) },
+  });
+  expect(confirmed.statusCode, confirmed.body).toBe(200);
+  return { secret, recoveryCodes: (confirmed.json() as { recoveryCodes: string[] }).recoveryCodes };
+}
+
+/** Password first; answers the flow cookie of the second step. */
+async function passwordStep(username: string, expected: 'mfaRequired' | 'enrolmentRequired'): Promise<string> {
+  const { response } = await bff.login(username);
+  expect(response.statusCode).toBe(200);
+  expect(response.json()).toEqual({ [expected]: true });
+  expect(cookieOf(response, sessionCookieFor(bff.origin).name)).toBeNull();
+  const flow = cookieOf(response, flowCookieName(sessionCookieFor(bff.origin), 'local'));
+  expect(flow).not.toBeNull();
+  return flow!;
+}
+
+const codeStep = (flow: string, code: string, remoteAddress?: string) =>
+  bff.inject({ method: 'POST', url: '/api/session/mfa', headers: { ...bff.writeHeaders, cookie: flow }, payload: { code }, ...(remoteAddress ? { remoteAddress } : {}) });
+
+describe('TOTP', () => {
+  it('enrols with a QR code and 10 recovery codes, then signs in with a code; a code and a recovery code are each good once', async () => {
+    bff = await startTestBff();
+    const { secret, recoveryCodes } = await enrol(await bff.sessionCookie('editor'));
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    // Stored hashed, never as given; the secret is sealed.
+    const stored = await bff.store.db.selectFrom('recovery_codes').select('code_hash').where('username', '=', 'editor').execute();
+    expect(stored.map((row) => row.code_hash)).not.toContain(recoveryCodes[0]);
+    const staff = await bff.store.db.selectFrom('staff').select('totp_secret').where('username', '=', 'editor').executeTakeFirstOrThrow();
+    expect(staff.totp_secret).not.toContain(secret);
+
+    bff.clock.advance(60_000); // the next time step: the enrolment's code is behind us
+    const code = currentCode('editor', secret, bff.clock.now());
+    const first = await codeStep(await passwordStep('editor', 'mfaRequired'), code);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toEqual({ username: 'editor', role: 'editor' });
+    expect((await codeStep(await passwordStep('editor', 'mfaRequired'), code)).statusCode).toBe(401);
+
+    const recovery = recoveryCodes[3]!;
+    const viaRecovery = await codeStep(await passwordStep('editor', 'mfaRequired'), recovery.toUpperCase());
+    expect(viaRecovery.statusCode).toBe(200);
+    const again = await codeStep(await passwordStep('editor', 'mfaRequired'), recovery);
+    expect(again.statusCode).toBe(401);
+    expect(again.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+
+    const admin = await bff.sessionCookie('admin');
+    const activity = await bff.inject({ method: 'GET', url: '/api/audit?kind=admin&staff=editor&action=sign_in', headers: { cookie: admin } });
+    expect(activity.json().entries.map((entry: { details: unknown }) => entry.details)).toEqual([
+      { method: 'totp', factor: 'recovery' },
+      { method: 'totp', factor: 'totp' },
+    ]);
+  });
+
+  it('throttles wrong codes like passwords', async () => {
+    bff = await startTestBff();
+    await enrol(await bff.sessionCookie('editor'));
+    const flow = await passwordStep('editor', 'mfaRequired');
+    const statuses: number[] = [];
+    // From changing addresses: the account's own delay is what stops the guessing.
+    for (let i = 0; i < 7; i++) statuses.push((await codeStep(flow, '111111', `10.0.0.${i + 1}`)).statusCode);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses[5]).toBe(429);
+  });
+
+  it('makes every local account enrol at its next sign-in with MARKDESK_REQUIRE_MFA=1, and reset-mfa is the way back', async () => {
+    bff = await startTestBff({ identity: { requireMfa: true } });
+    const flow = await passwordStep('viewer', 'enrolmentRequired');
+    const started = await bff.inject({ method: 'POST', url: '/api/session/mfa/enrolment', headers: { ...bff.writeHeaders, cookie: flow } });
+    const { secret } = started.json() as { secret: string };
+    const confirmed = await bff.inject({
+      method: 'POST',
+      url: '/api/session/mfa/enrolment/confirm',
+      headers: { ...bff.writeHeaders, cookie: flow },
+      payload: { code: currentCode('viewer', secret, bff.clock.now()) },
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(confirmed.json()).toMatchObject({ session: { username: 'viewer', role: 'viewer' } });
+    await passwordStep('viewer', 'mfaRequired');
+    await resetMfa(bff.store, 'viewer');
+    await passwordStep('viewer', 'enrolmentRequired');
+  });
+});
+
+describe('step-up with password and code', () => {
+  it('answers 403 STEP_UP_REQUIRED to an admin action after 10 minutes, and lets it through after re-authentication', async () => {
+    bff = await startTestBff();
+    const admin = await bff.sessionCookie('admin');
+    const addStaff = (name: string) =>
+      bff.inject({ method: 'POST', url: '/api/staff', headers: { ...bff.writeHeaders, cookie: admin }, payload: { username: name, role: 'viewer', password: 'a long enough pass phrase' } });
+    expect((await addStaff('first.person')).statusCode).toBe(201);
+    bff.clock.advance(10 * 60_000 + 1);
+    const refused = await addStaff('second.person');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'STEP_UP_REQUIRED', details: { method: 'password', mfa: false } } });
+    // Reading is not an admin action.
+    expect((await bff.inject({ method: 'GET', url: '/api/staff', headers: { cookie: admin } })).statusCode).toBe(200);
+    const wrong = await bff.inject({ method: 'POST', url: '/api/session/step-up', headers: { ...bff.writeHeaders, cookie: admin }, payload: { password: 'not it at all' } });
+    expect(wrong.statusCode).toBe(400);
+    const stepUp = await bff.inject({ method: 'POST', url: '/api/session/step-up', headers: { ...bff.writeHeaders, cookie: admin }, payload: { password: TEST_PASSWORD } });
+    expect(stepUp.statusCode, stepUp.body).toBe(200);
+    expect((await addStaff('second.person')).statusCode).toBe(201);
+  });
+
+  it('needs the code too when TOTP is set up', async () => {
+    bff = await startTestBff();
+    const admin = await bff.sessionCookie('admin');
+    const started = await bff.inject({ method: 'POST', url: '/api/me/mfa/enrolment', headers: { ...bff.writeHeaders, cookie: admin } });
+    const { secret } = started.json() as { secret: string };
+    await bff.inject({ method: 'POST', url: '/api/me/mfa/enrolment/confirm', headers: { ...bff.writeHeaders, cookie: admin }, payload: { code: currentCode('admin', secret, bff.clock.now()) } });
+    bff.clock.advance(11 * 60_000);
+    const verify = () => bff.inject({ method: 'GET', url: '/api/audit/verify', headers: { cookie: admin } });
+    expect((await verify()).json()).toMatchObject({ error: { code: 'STEP_UP_REQUIRED', details: { method: 'password', mfa: true } } });
+    const withoutCode = await bff.inject({ method: 'POST', url: '/api/session/step-up', headers: { ...bff.writeHeaders, cookie: admin }, payload: { password: TEST_PASSWORD } });
+    expect(withoutCode.statusCode).toBe(400);
+    const withCode = await bff.inject({
+      method: 'POST',
+      url: '/api/session/step-up',
+      headers: { ...bff.writeHeaders, cookie: admin },
+      payload: { password: TEST_PASSWORD, code: currentCode('admin', secret, bff.clock.now()) },
+    });
+    expect(withCode.statusCode, withCode.body).toBe(200);
+    expect((await verify()).statusCode).toBe(200);
+  });
+});
+
+describe('MARKDESK_LOCAL_LOGIN=off', () => {
+  it('refuses password sign-in except for break-glass accounts', async () => {
+    bff = await startTestBff({ identity: { localLogin: false } });
+    expect((await bff.inject({ method: 'GET', url: '/api/auth/config' })).json()).toEqual({ sso: null, localLogin: false });
+    const refused = await bff.login('admin');
+    expect(refused.response.statusCode).toBe(403);
+    expect(refused.cookie).toBeNull();
+    await bff.store.db.updateTable('staff').set({ break_glass: 1 }).where('username', '=', 'admin').execute();
+    const allowed = await bff.login('admin');
+    expect(allowed.response.statusCode).toBe(200);
+    expect(allowed.cookie).not.toBeNull();
+  });
+});
+
+describe('people look after themselves', () => {
+  it('change their own password (other sessions end, this one goes on) and end their own sessions', async () => {
+    bff = await startTestBff();
+    const here = await bff.sessionCookie('editor');
+    const elsewhere = await bff.sessionCookie('editor');
+    const list = await bff.inject({ method: 'GET', url: '/api/me/sessions', headers: { cookie: here } });
+    const sessions = (list.json() as { sessions: { handle: string; current: boolean }[] }).sessions;
+    expect(sessions).toHaveLength(2);
+    const other = sessions.find((session) => !session.current)!;
+    expect((await bff.inject({ method: 'DELETE', url: `/api/me/sessions/${other.handle}`, headers: { ...bff.writeHeaders, cookie: here } })).statusCode).toBe(204);
+    const ended = await bff.inject({ method: 'GET', url: '/api/session', headers: { cookie: elsewhere } });
+    expect(ended.json()).toMatchObject({ error: { details: { reason: 'revoked' } } });
+
+    const third = await bff.sessionCookie('editor');
+    const changed = await bff.inject({
+      method: 'POST',
+      url: '/api/me/password',
+      headers: { ...bff.writeHeaders, cookie: here },
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new pass phrase' },
+    });
+    expect(changed.statusCode).toBe(204);
+    const fresh = cookieOf(changed, sessionCookieFor(bff.origin).name)!;
+    expect((await bff.inject({ method: 'GET', url: '/api/session', headers: { cookie: fresh } })).statusCode).toBe(200);
+    expect((await bff.inject({ method: 'GET', url: '/api/session', headers: { cookie: third } })).statusCode).toBe(401);
+    expect((await bff.login('editor', 'a brand new pass phrase')).response.statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,172 @@
+// TOTP (RFC 6238: SHA-1, 6 digits, 30 s) for local accounts: enrolment by QR code, 10 single-use
+// recovery codes kept as keyed hashes, and wrong codes throttled like wrong passwords — the same
+// per-address window and the same growing per-account delay (login-throttle.ts), on counters of
+// their own so a guessed password does not buy code guesses.
+import { randomInt } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
+import QRCode from 'qrcode';
+import { type Clock, type Store, systemClock } from '../store/database';
+import { accountDelayMs, type LoginThrottle } from './login-throttle';
+import type { SecretBox } from './secret-box';
+import { StaffError, normalizeUsername } from './staff';
+
+export const RECOVERY_CODE_COUNT = 10;
+const TOTP_PERIOD_SECONDS = 30;
+const ISSUER = 'Markdesk';
+// No 0/o, 1/l/i: read off paper and typed in.
+const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+function totpFor(username: string, secret: Secret): TOTP {
+  return new TOTP({ issuer: ISSUER, label: username, secret, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_SECONDS });
+}
+
+function newRecoveryCode(): string {
+  let code = '';
+  for (let i = 0; i < 12; i++) code += RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)];
+  return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
+}
+
+/** The form a recovery code is hashed in: no dashes or spaces, lower case. */
+export function normalizeRecoveryCode(code: string): string {
+  return code.replace(/[\s-]/g, '').toLowerCase();
+}
+
+export type Enrolment = { uri: string; secret: string; qrSvg: string };
+
+/** A fresh secret, kept (sealed) as pending until confirmed with a code; an earlier pending one is replaced. */
+export async function startEnrolment(store: Store, box: SecretBox, username: string): Promise<Enrolment> {
+  const secret = new Secret({ size: 20 });
+  const result = await store.db
+    .updateTable('staff')
+    .set({ totp_pending_secret: box.seal(secret.base32) })
+    .where('username', '=', username)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw new StaffError('NOT_FOUND', `There is no staff account "${username}".`);
+  const uri = totpFor(username, secret).toString();
+  return { uri, secret: secret.base32, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) };
+}
+
+/** The time step a 6-digit code matches (one step of drift either way), or null. */
+function matchingStep(username: string, base32: string, code: string, now: Date): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const totp = totpFor(username, Secret.fromBase32(base32));
+  const delta = totp.validate({ token: code, timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : TOTP.counter({ period: TOTP_PERIOD_SECONDS, timestamp: now.getTime() }) + delta;
+}
+
+export type CodeCheck =
+  | { ok: true; via: 'totp' | 'recovery' }
+  | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSeconds?: number };
+
+async function throttled(store: Store, username: string, now: Date): Promise<number | null> {
+  const row = await store.db.selectFrom('staff').select('mfa_locked_until').where('username', '=', username).executeTakeFirst();
+  const until = row?.mfa_locked_until ? Date.parse(row.mfa_locked_until) : 0;
+  return until > now.getTime() ? Math.max(1, Math.ceil((until - now.getTime()) / 1000)) : null;
+}
+
+async function recordFailure(store: Store, username: string, now: Date): Promise<void> {
+  await store.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('staff').select('mfa_failures').where('username', '=', username).executeTakeFirst();
+    if (!row) return;
+    const failures = row.mfa_failures + 1;
+    const delay = accountDelayMs(failures);
+    await trx
+      .updateTable('staff')
+      .set({ mfa_failures: failures, mfa_locked_until: delay > 0 ? new Date(now.getTime() + delay).toISOString() : null })
+      .where('username', '=', username)
+      .execute();
+  });
+}
+
+/**
+ * Checks a second factor: a TOTP code (each time step is good once) or an unused recovery code
+ * (used up here). `pending`: check against the secret being enrolled instead of the confirmed one.
+ */
+export async function checkCode(
+  store: Store,
+  box: SecretBox,
+  throttle: LoginThrottle,
+  input: { username: string; code: string; ip: string; pending?: boolean },
+  clock: Clock = systemClock,
+): Promise<CodeCheck> {
+  const now = clock.now();
+  const username = normalizeUsername(input.username);
+  if (username === null) return { ok: false, reason: 'invalid' };
+  const ipVerdict = throttle.takeIpAttempt(input.ip, now);
+  if (!ipVerdict.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: ipVerdict.retryAfterSeconds };
+  const wait = await throttled(store, username, now);
+  if (wait !== null) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
+
+  const row = await store.db
+    .selectFrom('staff')
+    .select(['totp_secret', 'totp_pending_secret', 'totp_last_step'])
+    .where('username', '=', username)
+    .executeTakeFirst();
+  const sealed = input.pending ? row?.totp_pending_secret : row?.totp_secret;
+  const base32 = sealed ? box.open(sealed) : null;
+  const code = input.code.trim();
+  let accepted: CodeCheck | null = null;
+  if (row && base32) {
+    const step = matchingStep(username, base32, code, now);
+    if (step !== null && (row.totp_last_step === null || step > row.totp_last_step)) {
+      // Compare-and-set on the last step: of two requests with one code, one wins.
+      const previous = row.totp_last_step;
+      const update = store.db.updateTable('staff').set({ totp_last_step: step }).where('username', '=', username);
+      const result = await (previous === null ? update.where('totp_last_step', 'is', null) : update.where('totp_last_step', '=', previous)).executeTakeFirst();
+      if (result.numUpdatedRows === 1n) accepted = { ok: true, via: 'totp' };
+    } else if (step === null && !input.pending && !/^\d{6}$/.test(code)) {
+      const used = await store.db
+        .updateTable('recovery_codes')
+        .set({ used_at: now.toISOString() })
+        .where('username', '=', username)
+        .where('code_hash', '=', box.digest(normalizeRecoveryCode(code)))
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      if (used.numUpdatedRows === 1n) accepted = { ok: true, via: 'recovery' };
+    }
+  }
+  if (accepted) {
+    await store.db.updateTable('staff').set({ mfa_failures: 0, mfa_locked_until: null }).where('username', '=', username).execute();
+    ipVerdict.succeeded();
+    return accepted;
+  }
+  await recordFailure(store, username, now);
+  return { ok: false, reason: 'invalid' };
+}
+
+/** Makes the pending secret the account's TOTP secret and replaces its recovery codes; returns the codes, shown once. */
+export async function completeEnrolment(store: Store, box: SecretBox, username: string): Promise<string[]> {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  await store.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('staff').select('totp_pending_secret').where('username', '=', username).executeTakeFirst();
+    if (!row?.totp_pending_secret) throw new StaffError('NOT_FOUND', 'There is no enrolment to confirm; start again.');
+    await trx.updateTable('staff').set({ totp_secret: row.totp_pending_secret, totp_pending_secret: null }).where('username', '=', username).execute();
+    await trx.deleteFrom('recovery_codes').where('username', '=', username).execute();
+    await trx
+      .insertInto('recovery_codes')
+      .values(codes.map((code) => ({ username, code_hash: box.digest(normalizeRecoveryCode(code)), used_at: null })))
+      .execute();
+  });
+  return codes;
+}
+
+/** `npm run staff -- reset-mfa NAME`: removes TOTP and the recovery codes; that person's sessions end. */
+export async function resetMfa(store: Store, username: string): Promise<void> {
+  const name = normalizeUsername(username);
+  if (name === null) throw new StaffError('INVALID_USERNAME', 'That is not a valid username.');
+  await store.db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('staff')
+      .set({ totp_secret: null, totp_pending_secret: null, totp_last_step: null, mfa_failures: 0, mfa_locked_until: null })
+      .where('username', '=', name)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
+    await trx.deleteFrom('recovery_codes').where('username', '=', name).execute();
+    await trx.deleteFrom('sessions').where('username', '=', name).execute();
+  });
+}
+
+/** The current code of a base32 secret (tests and the enrolment walk-through use it). */
+export function currentCode(username: string, base32: string, at: Date): string {
+  return totpFor(username, Secret.fromBase32(base32)).generate({ timestamp: at.getTime() });
+}

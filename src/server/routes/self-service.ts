@@ -1,0 +1,89 @@
+// What every signed-in person manages themselves: their password, TOTP, and their own sessions.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { changePasswordRequestSchema, enrolmentConfirmedSchema, enrolmentSchema, meSchema, mfaRequestSchema, ownSessionListSchema } from '../../shared/api/identity';
+import { sessionHandleParamsSchema } from '../../shared/api/session';
+import { authenticate } from '../auth/login-throttle';
+import { checkCode, completeEnrolment, startEnrolment } from '../auth/mfa';
+import { createSession, endSessions, listSessionsOf } from '../auth/sessions';
+import { StaffError, getStaffCredentials, resetPassword } from '../auth/staff';
+import type { AppDeps } from '../deps';
+import { requireRole, setSessionCookie } from '../http/auth';
+import { HttpError } from '../http/errors';
+import { recordAdminActivity, seenFrom } from '../store/admin-activity';
+import { identityOf } from './session';
+
+export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const identity = identityOf(deps);
+  const signedIn = requireRole('viewer');
+
+  app.get('/api/me', { onRequest: signedIn, schema: { response: { 200: meSchema } } }, async (request) => {
+    const staff = request.staff!;
+    const account = await getStaffCredentials(deps.store, staff.username);
+    return { username: staff.username, role: staff.role, source: staff.source, mfa: (account?.totp_secret ?? null) !== null, method: staff.method, authAt: staff.authAt };
+  });
+
+  app.post('/api/me/password', { onRequest: signedIn, schema: { body: changePasswordRequestSchema } }, async (request, reply) => {
+    const staff = request.staff!;
+    if (staff.source === 'sso') throw new HttpError('CONFLICT', 'Your account signs in through the identity provider; change your password there.');
+    const check = await authenticate(deps.store, deps.loginThrottle, { username: staff.username, password: request.body.currentPassword, ip: request.ip }, deps.clock);
+    if (!check.ok) {
+      if (check.reason === 'throttled') throw new HttpError('RATE_LIMITED', 'Too many attempts. Wait a little and try again.', { retryAfterSeconds: check.retryAfterSeconds ?? 60 });
+      throw new HttpError('VALIDATION_FAILED', 'Your current password is not right.', { details: { 'body.currentPassword': ['Your current password is not right.'] } });
+    }
+    try {
+      // Ends every session of this person (a stolen one too); this browser gets a fresh one.
+      await resetPassword(deps.store, staff.username, request.body.newPassword);
+    } catch (error) {
+      if (error instanceof StaffError) throw new HttpError('VALIDATION_FAILED', error.message, { details: { 'body.newPassword': [error.message] } });
+      throw error;
+    }
+    const { sessionId } = await createSession(deps.store, staff.username, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' }, deps.clock, { method: staff.method });
+    setSessionCookie(reply, deps.cookie, sessionId);
+    request.log.info({ event: 'authn_password_change', staff: staff.username }, 'password changed');
+    await recordAdminActivity(deps.store, { staff: staff.username, action: 'password_changed', target: staff.username, ...seenFrom(request) }, deps.clock);
+    return reply.code(204).send();
+  });
+
+  app.post('/api/me/mfa/enrolment', { onRequest: signedIn, schema: { response: { 200: enrolmentSchema } } }, async (request) => {
+    if (request.staff!.source === 'sso') throw new HttpError('CONFLICT', 'Your account signs in through the identity provider; its second factor is set up there.');
+    return startEnrolment(deps.store, identity.box, request.staff!.username);
+  });
+
+  app.post('/api/me/mfa/enrolment/confirm', { onRequest: signedIn, schema: { body: mfaRequestSchema, response: { 200: enrolmentConfirmedSchema } } }, async (request) => {
+    const staff = request.staff!;
+    const result = await checkCode(deps.store, identity.box, deps.loginThrottle, { username: staff.username, code: request.body.code, ip: request.ip, pending: true }, deps.clock);
+    if (!result.ok) {
+      if (result.reason === 'throttled') throw new HttpError('RATE_LIMITED', 'Too many wrong codes. Wait a little and try again.', { retryAfterSeconds: result.retryAfterSeconds ?? 60 });
+      throw new HttpError('VALIDATION_FAILED', 'That code is not right; check the time on your phone and try the next one.', { details: { 'body.code': ['That code is not right.'] } });
+    }
+    const recoveryCodes = await completeEnrolment(deps.store, identity.box, staff.username);
+    await recordAdminActivity(deps.store, { staff: staff.username, action: 'mfa_enrolled', ...seenFrom(request) }, deps.clock);
+    return { recoveryCodes };
+  });
+
+  app.get('/api/me/sessions', { onRequest: signedIn, schema: { response: { 200: ownSessionListSchema } } }, async (request) => {
+    const staff = request.staff!;
+    const sessions = await listSessionsOf(deps.store, staff.username, deps.clock);
+    return {
+      sessions: sessions.map((session) => ({
+        handle: session.id,
+        createdAt: session.createdAt,
+        lastSeenAt: session.lastSeenAt,
+        ip: session.ip,
+        userAgent: session.userAgent,
+        method: session.method,
+        current: session.idHash === staff.idHash,
+      })),
+    };
+  });
+
+  app.delete('/api/me/sessions/:handle', { onRequest: signedIn, schema: { params: sessionHandleParamsSchema } }, async (request, reply) => {
+    const staff = request.staff!;
+    const target = (await listSessionsOf(deps.store, staff.username, deps.clock)).find((session) => session.id === request.params.handle);
+    if (!target) throw new HttpError('NOT_FOUND', 'You have no such session.');
+    await endSessions(deps.store, [target.idHash], 'revoked', deps.clock);
+    request.log.info({ event: 'session_expired', reason: 'ended_by_owner', staff: staff.username, handle: target.id }, 'own session ended');
+    await recordAdminActivity(deps.store, { staff: staff.username, action: 'session_ended', target: staff.username, ...seenFrom(request), details: { session: target.id, by: 'owner' } }, deps.clock);
+    return reply.code(204).send();
+  });
+};
