@@ -9,6 +9,8 @@ export default defineConfig({
     outDir: 'dist/client',
     emptyOutDir: true,
     sourcemap: false,
+    // .vite/manifest.json: which chunks each module needs, for the bench's bytes per route (never served).
+    manifest: true,
   },
   server: {
     // `npm run dev`: Vite serves the SPA and forwards /api to a running BFF.
