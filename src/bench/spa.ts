@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { frameIntervalsProbe, installPerfObservers, type BrowserGlobals } from './spa-page';
+import { PAGE_PROBES, type BrowserGlobals } from './spa-page';
 
 const root = join(import.meta.dirname, '../..');
 export const CPU_THROTTLING = 4;
@@ -77,8 +77,7 @@ async function startServer(): Promise<Server> {
 async function throttledPage(browser: Browser, baseURL: string, cookiesFrom?: BrowserContext): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, locale: 'en-US', viewport: { width: 1600, height: 1000 } });
   if (cookiesFrom) await context.addCookies(await cookiesFrom.cookies());
-  await context.addInitScript(installPerfObservers);
-  await context.addInitScript(frameIntervalsProbe);
+  await context.addInitScript({ content: PAGE_PROBES });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING });
