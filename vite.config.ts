@@ -9,7 +9,8 @@ export default defineConfig({
     outDir: 'dist/client',
     emptyOutDir: true,
     sourcemap: false,
-    // .vite/manifest.json: which chunks each module needs, for the bench's bytes per route (never served).
+    // Which chunks each module needs, for the bench's bytes per route; scripts/build.mjs moves it
+    // out of dist/client (to dist/client-manifest.json), so the server never sends it.
     manifest: true,
   },
   server: {

@@ -32,7 +32,7 @@ export type RouteBytes = { route: string; files: number; raw: number; brotli: nu
  * the route's chunks and everything they import statically.
  */
 export function routeJavaScriptBytes(distDir: string): RouteBytes[] {
-  const manifest = JSON.parse(readFileSync(join(distDir, '.vite/manifest.json'), 'utf8')) as Manifest;
+  const manifest = JSON.parse(readFileSync(join(distDir, '../client-manifest.json'), 'utf8')) as Manifest;
   const entry = Object.keys(manifest).find((key) => manifest[key]!.isEntry === true);
   if (entry === undefined) throw new Error('the build manifest names no entry');
   const dictionary = Object.keys(manifest).find((key) => key.endsWith('lib/i18n/en.ts'));

@@ -184,8 +184,8 @@ const listStyles = (theme: Theme) =>
     '& .row-glyph': { fontSize: 20, flexShrink: 0, color: theme.palette.action.active },
     '& .row-pin': { fontSize: 20, color: theme.palette.primary.main },
     '& .line': { display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
-    '& .no-name, & .muted': { fontStyle: 'italic', color: 'text.secondary' },
-    '& .muted': { fontStyle: 'normal' },
+    '& .no-name': { fontStyle: 'italic', color: 'text.secondary' },
+    '& .muted': { color: 'text.secondary' },
     '& .row-id': { ...theme.typography.caption, fontFamily: 'monospace', color: 'text.secondary' },
     '& .chips': { display: 'flex', gap: 0.5, flexWrap: 'nowrap', overflow: 'hidden' },
     '& .chip': {
