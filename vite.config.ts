@@ -9,6 +9,9 @@ export default defineConfig({
     outDir: 'dist/client',
     emptyOutDir: true,
     sourcemap: false,
+    // Which chunks each module needs, for the bench's bytes per route; scripts/build.mjs moves it
+    // out of dist/client (to dist/client-manifest.json), so the server never sends it.
+    manifest: true,
   },
   server: {
     // `npm run dev`: Vite serves the SPA and forwards /api to a running BFF.

@@ -18,7 +18,7 @@ export const SERVER_ENTRIES = {
 export const SERVER_OUTPUT = 'dist/server/main.mjs';
 export const CLIENT_OUTPUT = 'dist/client/index.html';
 export const SERVER_SOURCES = ['src/server', 'src/shared', 'src/emulator', 'package-lock.json', 'scripts/build.mjs', 'scripts/build-config.mjs'];
-export const CLIENT_SOURCES = ['src/client', 'src/shared', 'index.html', 'public', 'vite.config.ts', 'package-lock.json'];
+export const CLIENT_SOURCES = ['src/client', 'src/shared', 'index.html', 'public', 'vite.config.ts', 'package-lock.json', 'scripts/precompress.mjs'];
 
 /** Newest modification time (ms) of any file below `path` (tests included: cheap, and never wrong). */
 function newestMtime(path) {

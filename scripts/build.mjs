@@ -1,12 +1,13 @@
 // `npm run build [-- --server-only | --client-only]`: bundles the server, its ledger worker and the
 // CLIs with esbuild into dist/server/*.mjs (plain ES modules that `node` runs as they are), then
-// the SPA with Vite into dist/client. Packages with native code or files loaded at run time stay
-// in node_modules; the rest of the server is bundled, so a start parses one file instead of
-// hundreds and needs no TypeScript loader.
+// the SPA with Vite into dist/client, with Brotli and gzip copies of its assets. Packages with
+// native code or files loaded at run time stay in node_modules; the rest of the server is bundled,
+// so a start parses one file instead of hundreds and needs no TypeScript loader.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, SERVER_ENTRIES } from './build-config.mjs';
+import { precompressDirectory } from './precompress.mjs';
 
 const args = new Set(process.argv.slice(2));
 const server = !args.has('--client-only');
@@ -45,5 +46,10 @@ if (client) {
   const started = Date.now();
   const vite = await import('vite');
   await vite.build({ root, logLevel: 'warn', configFile: join(root, 'vite.config.ts') });
+  // The chunk manifest (for the bench's bytes per route) goes beside the served folder, not in it.
+  renameSync(join(root, 'dist/client/.vite/manifest.json'), join(root, 'dist/client-manifest.json'));
+  rmSync(join(root, 'dist/client/.vite'), { recursive: true, force: true });
+  // Brotli and gzip copies of the assets, served as they are by the server (src/server/http/spa.ts).
+  precompressDirectory(join(root, 'dist/client'));
   console.log(`Built the browser app into dist/client in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }

@@ -1,11 +1,13 @@
-// `npm run bench`: every figure is a ratio or a difference measured side by side in this run.
+// `npm run bench`: every figure is a ratio or a difference measured side by side in this run, or
+// (the browser part, alone with `npm run bench -- spa`) a median of runs printed with the load average.
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { measureBulkMemory, measureBulkThroughput, measureDirectCeiling, startEmulatorProcess } from './bulk';
-import { initialJavaScriptGzipBytes } from './bundle-size';
+import { initialJavaScriptGzipBytes, routeJavaScriptBytes } from './bundle-size';
 import { measureLatencyOverhead } from './latency';
 import { measureRuntime } from './runtime';
+import { CPU_THROTTLING, measureSpa } from './spa';
 import { ms } from './stats';
 
 const root = join(import.meta.dirname, '../..');
@@ -20,6 +22,37 @@ if (spawnSync(process.execPath, [join(root, 'scripts/ensure-built.mjs')], { stdi
 
 const load = () => `load average ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`;
 report(`Markdesk benchmarks — ${new Date().toISOString()} — node ${process.version}`);
+
+/** The browser part (`npm run bench -- spa` runs it alone): figures of the production build in Chromium. */
+async function spaBench(): Promise<void> {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const goal = (value: number, limit: number, unit = 'ms') => `${value.toFixed(0)} ${unit} (goal ≤ ${limit} ${unit}${value <= limit ? ', met' : ', MISSED'})`;
+  for (const route of routeJavaScriptBytes(join(root, 'dist/client'))) {
+    report(`JavaScript of ${route.route} in the build: ${kb(route.brotli)} Brotli, ${kb(route.gzip)} gzip, ${kb(route.raw)} uncompressed in ${route.files} files`);
+  }
+  report(`browser figures (Chromium, ${CPU_THROTTLING}× CPU throttling, production build, fresh sandbox server, heavy.user with 1,500 conversations, first visits; median of 3 runs) — ${load()} before`);
+  const { median: m, runs } = await measureSpa(3);
+  report(`  Marks page LCP ${goal(m.marksLcp, 1500)}, TBT ${goal(m.marksTbt, 300)}; sign-in FCP ${goal(m.signInFcp, 1000)}; Inspect LCP ${goal(m.inspectLcp, 1500)}`);
+  report(
+    `  select all 1,500 ${goal(m.selectAll, 100)}; click one row ${goal(m.clickOneRow, 100)}; toggle a bit with 1,500 selected ${goal(m.toggleBit, 50)};` +
+      ` worst keystroke in Custom mark ${goal(m.worstKeystroke, 50)}; worst frame scrolling the list ${goal(m.scrollWorstFrame, 50)} (interactions: Event Timing, event → next paint; 16 ms = 16 ms or less)`,
+  );
+  report(
+    `  JavaScript over the wire: sign-in ${kb(m.signInJsBytes)}, Marks ${kb(m.marksJsBytes)} (goal ≤ 200 KB compressed); heavy.user's conversations JSON ${kb(m.conversationsBytes.encoded)} compressed (${kb(m.conversationsBytes.decoded)} uncompressed)`,
+  );
+  for (const [index, run] of runs.entries()) {
+    report(
+      `  run ${index + 1}: Marks LCP ${run.marksLcp.toFixed(0)} ms, TBT ${run.marksTbt.toFixed(0)} ms, sign-in FCP ${run.signInFcp.toFixed(0)} ms, Inspect LCP ${run.inspectLcp.toFixed(0)} ms,` +
+        ` select all ${run.selectAll.toFixed(0)} ms, row ${run.clickOneRow.toFixed(0)} ms, bit ${run.toggleBit.toFixed(0)} ms, keystroke ${run.worstKeystroke.toFixed(0)} ms, scroll frame ${run.scrollWorstFrame.toFixed(0)} ms`,
+    );
+  }
+  report(`  ${load()} after`);
+}
+
+if (process.argv.slice(2).includes('spa')) {
+  await spaBench();
+  process.exit(0);
+}
 
 // At 200 req/s, the rate the latency goal is stated at, and, for reference, at half of it: on a small machine the first can
 // measure the machine's saturation more than the BFF, and the pair shows which.
@@ -71,6 +104,7 @@ try {
 
 const bundle = initialJavaScriptGzipBytes(join(root, 'dist/client'));
 report(`initial SPA JavaScript: ${(bundle.bytes / 1024).toFixed(1)} KB gzip (goal ≤ 200 KB: ${(bundle.bytes / 1024 / 200).toFixed(2)} of the budget) in ${bundle.files.length} file(s)`);
+await spaBench();
 
 // Idle memory and start-up of the built server, 60 s after start with no traffic. Live mode talks
 // to an emulator in its own process (not counted); sandbox mode carries the emulator inside.

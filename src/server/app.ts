@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import { createIdentity } from './auth/identity';
 import type { AppDeps } from './deps';
 import { registerSessionAuth } from './http/auth';
+import { registerCompression } from './http/compression';
 import { registerDocs } from './http/docs';
 import { HttpError, errorHandler, sendError } from './http/errors';
 import { isApiRequest, registerSecurity } from './http/security';
@@ -96,7 +97,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     return payload;
   });
 
-  // Before any route: both watch every route registered after them.
+  // Before any route: these watch every route registered after them.
+  await registerCompression(app);
   registerDocs(app, { version: deps.version });
   registerMetrics(app, options.metrics ?? null);
 

@@ -20,13 +20,15 @@ export function renderApp(path: InitialEntry, options: { language?: Language } =
   return { ...view, router, queryClient };
 }
 
-/** A component with the app's providers (language, theme, queries) but no router. */
+/** A component with the app's providers (language, theme, queries) but no router; `rerender` keeps them. */
 export function renderWithProviders(ui: ReactNode, options: { language?: Language } = {}) {
   const queryClient = createTestQueryClient();
-  const view = render(
-    <AppProviders queryClient={queryClient} language={options.language ?? 'en'}>
-      {ui}
-    </AppProviders>,
-  );
+  const view = render(ui, {
+    wrapper: ({ children }) => (
+      <AppProviders queryClient={queryClient} language={options.language ?? 'en'}>
+        {children}
+      </AppProviders>
+    ),
+  });
   return { ...view, queryClient };
 }

@@ -36,6 +36,8 @@ export async function registerSpa(app: FastifyInstance, spaDir: string): Promise
     // setHeaders cannot do this: its own Cache-Control is applied after it.)
     files.addHook('onSend', async (request, reply, payload) => {
       if (reply.statusCode === 200 && request.url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      // The same address answers in Brotli, gzip or plain by Accept-Encoding: caches must key on it.
+      if (reply.statusCode === 200) reply.header('vary', 'Accept-Encoding');
       return payload;
     });
     await files.register(fastifyStatic, {
@@ -44,6 +46,9 @@ export async function registerSpa(app: FastifyInstance, spaDir: string): Promise
       wildcard: false,
       // index.html is only ever sent with this response's nonces (sendIndex).
       allowedPath: (pathName) => pathName !== '/index.html',
+      // The build writes file.br and file.gz beside each asset (scripts/precompress.mjs): the one
+      // Accept-Encoding allows is sent as it is, with Content-Encoding and Vary set.
+      preCompressed: true,
     });
   });
   app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));

@@ -1,10 +1,12 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, use, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { readPreference, writePreference } from '../storage';
 import {
   createFormatter,
   createTranslator,
   isLanguage,
   languageFromBrowser,
+  loadDictionary,
+  loadedDictionary,
   type Formatter,
   type Language,
   type Translate,
@@ -24,21 +26,28 @@ export function initialLanguage(): Language {
   return languageFromBrowser(preferred);
 }
 
+/**
+ * The language, its translator and formatters. Only the language in use has its dictionary
+ * downloaded (main.tsx fetches it before the first render); a switch fetches the other one and
+ * changes over when it has arrived, so the page never shows keys or goes blank.
+ */
 export function I18nProvider({ children, language: fixedLanguage }: { children: ReactNode; language?: Language }) {
   const [language, setLanguageState] = useState<Language>(() => fixedLanguage ?? initialLanguage());
 
   const setLanguage = useCallback((next: Language) => {
-    setLanguageState(next);
     writePreference(LANGUAGE_PREFERENCE, next);
+    void loadDictionary(next).then(() => setLanguageState(next));
   }, []);
 
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
 
+  // Loaded before the first render in the app; a nearby Suspense boundary waits for it otherwise.
+  const dictionary = loadedDictionary(language) ?? use(loadDictionary(language));
   const value = useMemo(
-    () => ({ language, setLanguage, t: createTranslator(language), format: createFormatter(language) }),
-    [language, setLanguage],
+    () => ({ language, setLanguage, t: createTranslator(language, dictionary), format: createFormatter(language) }),
+    [language, setLanguage, dictionary],
   );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

@@ -1,12 +1,44 @@
-// Pure i18n machinery (no React): languages, typed keys with typed `{placeholder}` values, and the
-// Intl-based formatters. The React side lives in I18nProvider.tsx.
-import { en, type EnglishMessages, type MessageKey } from './en';
-import { ko } from './ko';
+// Pure i18n machinery (no React): languages, typed keys with typed `{placeholder}` values, the
+// dictionaries (each its own chunk, loaded when its language is used) and the Intl-based formatters.
+// The React side lives in I18nProvider.tsx.
+import type { EnglishMessages, MessageKey } from './en';
 
 export const LANGUAGES = ['en', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ko };
+export type Dictionary = Record<MessageKey, string>;
+
+/**
+ * Where each language's dictionary comes from: a dynamic import, so a visit downloads only the
+ * dictionary of its language. Adding a language is one line here (and its entry in LANGUAGES).
+ */
+const DICTIONARY_LOADERS: Record<Language, () => Promise<Dictionary>> = {
+  en: () => import('./en').then((module) => module.en),
+  ko: () => import('./ko').then((module) => module.ko),
+};
+
+const loadedDictionaries = new Map<Language, Dictionary>();
+const pendingDictionaries = new Map<Language, Promise<Dictionary>>();
+
+/** The dictionary of `language`, fetched once; later calls get the same promise. */
+export function loadDictionary(language: Language): Promise<Dictionary> {
+  let pending = pendingDictionaries.get(language);
+  if (pending === undefined) {
+    pending = DICTIONARY_LOADERS[language]().then((dictionary) => {
+      loadedDictionaries.set(language, dictionary);
+      return dictionary;
+    });
+    // A failed download (a flaky link) may be tried again.
+    pending.catch(() => pendingDictionaries.delete(language));
+    pendingDictionaries.set(language, pending);
+  }
+  return pending;
+}
+
+/** The dictionary of `language` if it has arrived, else undefined. */
+export function loadedDictionary(language: Language): Dictionary | undefined {
+  return loadedDictionaries.get(language);
+}
 
 /** The names inside `{…}` of an English message, as a union of string literals. */
 export type Placeholders<Text extends string> = Text extends `${string}{${infer Name}}${infer Rest}`
@@ -37,9 +69,11 @@ export function placeholdersOf(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((match) => match[1] as string).sort();
 }
 
-export function createTranslator(language: Language): Translate {
-  const dictionary = DICTIONARIES[language];
-  return ((key: MessageKey, values?: Record<string, string | number>) => interpolate(dictionary[key] ?? en[key], values)) as Translate;
+/** A translator over a loaded dictionary (loadDictionary first); throws when it has not arrived. */
+export function createTranslator(language: Language, dictionary: Dictionary | undefined = loadedDictionaries.get(language)): Translate {
+  if (dictionary === undefined) throw new Error(`The ${language} dictionary is not loaded yet: await loadDictionary('${language}') first.`);
+  // A key missing from a dictionary shows as the key itself: the typecheck makes that impossible for the ones we ship.
+  return ((key: MessageKey, values?: Record<string, string | number>) => interpolate(dictionary[key] ?? key, values)) as Translate;
 }
 
 export function isLanguage(value: unknown): value is Language {
@@ -74,25 +108,32 @@ const RELATIVE_UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
   ['minute', 60],
 ];
 
+/** Formatters whose Intl objects are built on first use: building them costs more than a first paint can spare. */
 export function createFormatter(language: Language): Formatter {
   const locale = LOCALES[language];
-  const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-  const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  const numberFormat = new Intl.NumberFormat(locale);
+  let dateTimeFormat: Intl.DateTimeFormat | undefined;
+  let relativeFormat: Intl.RelativeTimeFormat | undefined;
+  let numberFormat: Intl.NumberFormat | undefined;
   return {
     dateTime: (iso) => {
       const date = new Date(iso);
-      return Number.isNaN(date.getTime()) ? iso : dateTimeFormat.format(date);
+      if (Number.isNaN(date.getTime())) return iso;
+      dateTimeFormat ??= new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+      return dateTimeFormat.format(date);
     },
     relativeTime: (iso, now = Date.now()) => {
       const time = new Date(iso).getTime();
       if (Number.isNaN(time)) return iso;
+      relativeFormat ??= new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
       const seconds = Math.round((time - now) / 1000);
       for (const [unit, size] of RELATIVE_UNITS) {
         if (Math.abs(seconds) >= size) return relativeFormat.format(Math.trunc(seconds / size), unit);
       }
       return relativeFormat.format(seconds, 'second');
     },
-    number: (value) => numberFormat.format(value),
+    number: (value) => {
+      numberFormat ??= new Intl.NumberFormat(locale);
+      return numberFormat.format(value);
+    },
   };
 }

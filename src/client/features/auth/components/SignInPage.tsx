@@ -1,15 +1,13 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
+import type { Theme } from '@mui/material/styles';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { loginRequestSchema, type LoginRequest } from '../../../../shared/api/session';
+import { loginRequestSchema } from '../../../../shared/api/session';
 import { LanguageSwitch } from '../../../components/LanguageSwitch';
 import { ThemeSwitch } from '../../../components/ThemeSwitch';
 import { RequestId } from '../../../components/ErrorNotice';
@@ -43,6 +41,26 @@ export function signInErrorSentence(error: unknown, t: Translate): { sentence: s
   return { sentence: t('signIn.unavailable'), requestId: error.requestId };
 }
 
+type Field = 'username' | 'password';
+type FieldErrors = Partial<Record<Field, 'required' | 'unstorable'>>;
+
+/** What is wrong with each field, by the login request's own schema: empty, or a character that cannot be stored. */
+export function signInFieldErrors(credentials: Record<Field, string>): FieldErrors {
+  const parsed = loginRequestSchema.safeParse(credentials);
+  if (parsed.success) return {};
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = issue.path[0];
+    // A custom issue is the shared rule against characters that cannot be stored; the others are sizes.
+    if ((field === 'username' || field === 'password') && errors[field] === undefined) errors[field] = issue.code === 'custom' ? 'unstorable' : 'required';
+  }
+  return errors;
+}
+
+/**
+ * The first page of a visit, kept light: two plain inputs styled once (no form library, no MUI text
+ * field with its select and menu code), checked with the login request's schema when sent.
+ */
 export default function SignInPage() {
   const t = useT();
   const navigate = useNavigate();
@@ -53,27 +71,29 @@ export default function SignInPage() {
   const [step, setStep] = useState<'password' | 'mfa' | 'enrol'>('password');
   const nextPath = safeNextPath(searchParams.get('next'));
   const goOn = () => navigate(nextPath, { replace: true });
-  const {
-    register,
-    handleSubmit,
-    formState: { errors },
-  } = useForm<LoginRequest>({ resolver: zodResolver(loginRequestSchema), defaultValues: { username: '', password: '' } });
+  const [errors, setErrors] = useState<FieldErrors>({});
 
-  const onSubmit = handleSubmit((credentials) => {
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const credentials = { username: String(form.get('username') ?? ''), password: String(form.get('password') ?? '') };
+    const found = signInFieldErrors(credentials);
+    setErrors(found);
+    if (found.username !== undefined || found.password !== undefined) {
+      document.getElementById(found.username !== undefined ? 'sign-in-username' : 'sign-in-password')?.focus();
+      return;
+    }
     signIn.mutate(credentials, {
       onSuccess: (response) => {
         if (isSession(response)) goOn();
         else setStep('mfaRequired' in response ? 'mfa' : 'enrol');
       },
     });
-  });
+  };
 
   const failure = signIn.isError ? signInErrorSentence(signIn.error, t) : null;
-  // A custom issue is the shared rule against characters that cannot be stored; the others are sizes.
-  const fieldError = (error: { type: string } | undefined, required: 'signIn.usernameRequired' | 'signIn.passwordRequired') =>
-    error === undefined ? undefined : error.type === 'custom' ? t('text.unstorable') : t(required);
-  const usernameError = fieldError(errors.username, 'signIn.usernameRequired');
-  const passwordError = fieldError(errors.password, 'signIn.passwordRequired');
+  const message = (field: Field) =>
+    errors[field] === undefined ? undefined : errors[field] === 'unstorable' ? t('text.unstorable') : t(field === 'username' ? 'signIn.usernameRequired' : 'signIn.passwordRequired');
 
   return (
     <Box component="main" id="main" sx={{ minHeight: '100vh', display: 'grid', placeItems: 'center', p: 2 }}>
@@ -108,7 +128,7 @@ export default function SignInPage() {
           />
         ) : null}
         {step === 'password' && config.data?.sso ? <SsoSection name={config.data.sso.name} returnTo={nextPath} localLogin={config.data.localLogin} /> : null}
-        <Box component="form" noValidate onSubmit={onSubmit} hidden={step !== 'password'}>
+        <Box component="form" noValidate onSubmit={onSubmit} hidden={step !== 'password'} sx={fieldStyles}>
           <Stack spacing={2}>
             {failure ? (
               <Alert severity="error" role="alert">
@@ -116,24 +136,8 @@ export default function SignInPage() {
                 {failure.requestId ? <RequestId requestId={failure.requestId} /> : null}
               </Alert>
             ) : null}
-            <TextField
-              {...register('username')}
-              id="sign-in-username"
-              label={t('signIn.username')}
-              autoComplete="username"
-              autoFocus
-              error={usernameError !== undefined}
-              helperText={usernameError}
-            />
-            <TextField
-              {...register('password')}
-              id="sign-in-password"
-              type="password"
-              label={t('signIn.password')}
-              autoComplete="current-password"
-              error={passwordError !== undefined}
-              helperText={passwordError}
-            />
+            <PlainField id="sign-in-username" name="username" label={t('signIn.username')} autoComplete="username" autoFocus error={message('username')} />
+            <PlainField id="sign-in-password" name="password" type="password" label={t('signIn.password')} autoComplete="current-password" error={message('password')} />
             <Button type="submit" variant="contained" size="large" loading={signIn.isPending}>
               {t('signIn.submit')}
             </Button>
@@ -143,3 +147,52 @@ export default function SignInPage() {
     </Box>
   );
 }
+
+type PlainFieldProps = { id: string; name: Field; label: string; type?: string; autoComplete: string; autoFocus?: boolean; error: string | undefined };
+
+function PlainField({ id, name, label, type = 'text', autoComplete, autoFocus = false, error }: PlainFieldProps) {
+  const errorId = `${id}-error`;
+  return (
+    <div className="field" data-error={error === undefined ? undefined : ''}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        type={type}
+        autoComplete={autoComplete}
+        // The first field of the page a person came to type into.
+        autoFocus={autoFocus}
+        aria-invalid={error !== undefined}
+        aria-describedby={error === undefined ? undefined : errorId}
+      />
+      {error === undefined ? null : (
+        <span id={errorId} className="field-error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** The two fields' styles, once, in the theme's colours and type. */
+const fieldStyles = (theme: Theme) =>
+  ({
+    '& .field': { display: 'flex', flexDirection: 'column', gap: 0.5 },
+    '& .field label': { ...theme.typography.body2, color: theme.palette.text.secondary },
+    '& .field input': {
+      font: 'inherit',
+      fontSize: '1rem',
+      color: theme.palette.text.primary,
+      bgcolor: 'transparent',
+      border: `1px solid ${theme.palette.mode === 'dark' ? 'rgba(255, 255, 255, 0.23)' : 'rgba(0, 0, 0, 0.23)'}`,
+      borderRadius: 1,
+      px: 1.75,
+      py: 2,
+      outline: 'none',
+    },
+    '& .field input:hover': { borderColor: theme.palette.text.primary },
+    '& .field input:focus': { borderColor: theme.palette.primary.main, boxShadow: `inset 0 0 0 1px ${theme.palette.primary.main}` },
+    '& .field[data-error] label, & .field-error': { color: theme.palette.error.main },
+    '& .field[data-error] input': { borderColor: theme.palette.error.main },
+    '& .field-error': { ...theme.typography.caption },
+  }) as const;

@@ -49,11 +49,18 @@ function VirtualRows({ count, maxHeight, rowHeight, rowKey, renderRow, role, lab
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: rowHeight,
-    overscan: 8,
+    overscan: 3,
     getItemKey: rowKey,
     observeElementRect: observeRectWithFallback(maxHeight),
-    // An element not laid out (or in a test DOM) measures 0: keep the estimate instead.
-    measureElement: (element, entry, instance) => measureElement(element, entry, instance) || rowHeight(instance.indexFromElement(element)),
+    // Sizes come only from the ResizeObserver, which reports every row of a frame at once after
+    // layout: a row that has just rendered keeps its last known size or its estimate instead of
+    // being measured on the spot (one forced layout per row). An element not laid out (or in a
+    // test DOM) measures 0: keep the estimate then too.
+    measureElement: (element, entry, instance) => {
+      const index = instance.indexFromElement(element);
+      if (entry === undefined) return instance.itemSizeCache.get(rowKey(index)) ?? rowHeight(index);
+      return measureElement(element, entry, instance) || rowHeight(index);
+    },
   });
   return (
     <Box ref={scrollRef} role={role} aria-label={label} tabIndex={0} sx={{ overflowY: 'auto', position: 'relative' }} style={{ height: maxHeight }}>

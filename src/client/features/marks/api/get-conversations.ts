@@ -1,11 +1,14 @@
 import { queryOptions } from '@tanstack/react-query';
-import { conversationsResponseSchema, type ConversationsResponse } from '../../../../shared/api/chat-users';
+import { conversationsResponseSampledSchema, type ConversationsResponse } from '../../../../shared/api/chat-users';
 import { apiRequest } from '../../../lib/api-client';
 import { marksKeys } from './keys';
 
-/** GET /api/chat-users/:userId/conversations: recent list ∪ every marked or grouped conversation. */
+/**
+ * GET /api/chat-users/:userId/conversations: recent list ∪ every marked or grouped conversation.
+ * Checked cheaply (envelope, every row's shape, a sample in full): a list may hold thousands.
+ */
 export function getConversations(userId: string, signal?: AbortSignal): Promise<ConversationsResponse> {
-  return apiRequest(`/api/chat-users/${encodeURIComponent(userId)}/conversations`, { schema: conversationsResponseSchema, signal });
+  return apiRequest(`/api/chat-users/${encodeURIComponent(userId)}/conversations`, { schema: conversationsResponseSampledSchema, signal });
 }
 
 export function conversationsQueryOptions(userId: string) {

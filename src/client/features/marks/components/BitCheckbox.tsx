@@ -1,15 +1,10 @@
-import LockOutlined from '@mui/icons-material/LockOutlined';
-import Checkbox from '@mui/material/Checkbox';
-import { memo, useCallback } from 'react';
-import { useController, type Control } from 'react-hook-form';
-import { nextTriState, type TriState } from '../../../../shared/marks/tristate';
-import { bitFieldName, type EditorValues } from '../model/editor-state';
+import { memo, useLayoutEffect, useRef } from 'react';
+import { Glyph } from '../../../components/glyphs';
+import { useEditorBit, type EditorStore } from '../model/editor-store';
 
 type BitCheckboxProps = {
-  control: Control<EditorValues>;
+  store: EditorStore;
   bit: number;
-  /** The state across the selection when the editor opened; a mixed bit cycles on → off → mixed. */
-  original: TriState;
   label: string;
   /** `{label} (bit N)`, exact: outside tests find the checkbox by it. */
   accessibleName: string;
@@ -19,38 +14,31 @@ type BitCheckboxProps = {
 };
 
 /**
- * One bit of the grid. It subscribes to its own field only, so a click re-renders this checkbox and
- * the summary, not the 63 others. Its label is plain markup styled once by the grid (BitGrid's
- * `bitCellStyles`): 64 MUI labels and typographies would cost a styled-component render each.
+ * One bit of the grid: a native checkbox, styled once by the grid (BitGrid's `bitCellStyles`). It
+ * subscribes to its own bit of the editor store, so a click re-renders this checkbox and the
+ * summary, and a new selection re-renders only the boxes whose state differs.
  */
-export const BitCheckbox = memo(function BitCheckbox({ control, bit, original, label, accessibleName, description, disabled, locked = false }: BitCheckboxProps) {
-  // No onBlur wiring: the form never uses "touched" state, and reporting blur would re-render this
-  // checkbox every time focus moves on.
-  const { field } = useController({ control, name: bitFieldName(bit) });
-  const value = field.value as TriState;
-  const { onChange } = field;
-
-  const setIndeterminate = useCallback(
-    (input: HTMLInputElement | null) => {
-      // The DOM property (not only MUI's icon) so assistive technology announces "mixed".
-      if (input) input.indeterminate = value === 'mixed';
-    },
-    [value],
-  );
+export const BitCheckbox = memo(function BitCheckbox({ store, bit, label, accessibleName, description, disabled, locked = false }: BitCheckboxProps) {
+  const { value } = useEditorBit(store, bit);
+  const input = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => {
+    // A DOM property only: assistive technology announces it as "mixed".
+    if (input.current) input.current.indeterminate = value === 'mixed';
+  }, [value]);
 
   return (
     <label className="bit-cell" data-disabled={disabled || locked ? '' : undefined} data-locked={locked ? '' : undefined} title={description}>
-      <Checkbox
-        size="small"
-        // No ripple on 64 small boxes: it costs a re-render per pointer move; focus shows as an outline (theme).
-        disableRipple
+      <input
+        ref={input}
+        type="checkbox"
+        className="bit-box"
+        name={`bit-${bit}`}
+        aria-label={accessibleName}
         checked={value === 'on'}
-        indeterminate={value === 'mixed'}
         disabled={disabled || locked}
-        onChange={() => onChange(nextTriState(value, original))}
-        slotProps={{ input: { 'aria-label': accessibleName, name: field.name, ref: setIndeterminate } }}
+        onChange={() => store.toggle(bit)}
       />
-      {locked ? <LockOutlined className="bit-lock" aria-hidden /> : null}
+      {locked ? <Glyph name="lock" className="bit-lock" /> : null}
       <span className="bit-label">{label}</span>
       <span className="bit-index" aria-hidden>
         {bit}

@@ -4,41 +4,37 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Collapse from '@mui/material/Collapse';
 import Typography from '@mui/material/Typography';
+import type { Theme } from '@mui/material/styles';
 import { memo, useId, useState, type ReactNode } from 'react';
-import type { Control } from 'react-hook-form';
 import { CUSTOM_BITS, RESERVED_BITS, STANDARD_BIT_INDEXES } from '../../../../shared/marks/bits';
-import type { TriState } from '../../../../shared/marks/tristate';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import { RenderProbe } from '../../../lib/render-probe';
 import { readPreference, writePreference } from '../../../lib/storage';
 import type { BitLabeler } from '../model/bit-labels';
-import type { EditorValues } from '../model/editor-state';
+import type { EditorStore } from '../model/editor-store';
 import { BitCheckbox } from './BitCheckbox';
 
-type BitGridProps = { control: Control<EditorValues>; original: readonly TriState[]; labeler: BitLabeler; disabled: boolean };
+type BitGridProps = { store: EditorStore; labeler: BitLabeler; disabled: boolean };
 
 const RESERVED_HIDDEN_PREFERENCE = 'reservedBitsHidden';
 
 /** The 64 bits in three groups: Standard (0–3), Reserved for Chat (4–31, locked), Custom (32–63). */
-export const BitGrid = memo(function BitGrid({ control, original, labeler, disabled }: BitGridProps) {
+export const BitGrid = memo(function BitGrid({ store, labeler, disabled }: BitGridProps) {
   const t = useT();
   const reservedId = useId();
   const [reservedShown, setReservedShown] = useState(() => readPreference(RESERVED_HIDDEN_PREFERENCE) !== 'true');
 
   const renderBits = (bits: readonly number[], locked: boolean) =>
     bits.map((bit) => (
-      <RenderProbe key={bit} id={`bit-${bit}`}>
-        <BitCheckbox
-          control={control}
-          bit={bit}
-          original={original[bit] as TriState}
-          label={labeler.label(bit)}
-          accessibleName={labeler.accessibleName(bit)}
-          description={labeler.description(bit)}
-          disabled={disabled}
-          locked={locked}
-        />
-      </RenderProbe>
+      <BitCheckbox
+        key={bit}
+        store={store}
+        bit={bit}
+        label={labeler.label(bit)}
+        accessibleName={labeler.accessibleName(bit)}
+        description={labeler.description(bit)}
+        disabled={disabled}
+        locked={locked}
+      />
     ));
 
   const toggleReserved = () => {
@@ -91,16 +87,22 @@ function BitGroup({ legend, minColumnWidth, children }: { legend: string; minCol
   );
 }
 
-/** Styles of every BitCheckbox, written once for the grid instead of once per checkbox. */
-const bitCellStyles = {
-  '& .bit-cell': { display: 'flex', alignItems: 'center', gap: 0.5, minWidth: 0, cursor: 'pointer', typography: 'body2' },
-  '& .bit-cell[data-disabled]': { cursor: 'default', color: 'text.disabled' },
-  '& .bit-label': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 },
-  '& .bit-index': { typography: 'caption', color: 'text.secondary' },
-  '& .bit-lock': { fontSize: 14, flexShrink: 0 },
-  // 28 times "Reserved" says nothing: a locked box shows its lock and number (its accessible name stays "Reserved (bit N)").
-  '& .bit-cell[data-locked] .bit-label': { display: 'none' },
-} as const;
+/**
+ * Styles of every BitCheckbox, written once for the grid instead of once per checkbox. The boxes are
+ * native checkboxes in the theme's colour, 18 px with a margin that keeps a 32 px target each.
+ */
+const bitCellStyles = (theme: Theme) =>
+  ({
+    '& .bit-cell': { display: 'flex', alignItems: 'center', gap: 0.5, minWidth: 0, minHeight: 32, cursor: 'pointer', ...theme.typography.body2 },
+    '& .bit-cell[data-disabled]': { cursor: 'default', color: theme.palette.text.disabled },
+    '& .bit-box': { width: 18, height: 18, m: '7px', flexShrink: 0, cursor: 'inherit', accentColor: theme.palette.primary.main },
+    '& .bit-box:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: 2 },
+    '& .bit-label': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 },
+    '& .bit-index': { ...theme.typography.caption, color: theme.palette.text.secondary },
+    '& .bit-lock': { fontSize: 14, flexShrink: 0 },
+    // 28 times "Reserved" says nothing: a locked box shows its lock and number (its accessible name stays "Reserved (bit N)").
+    '& .bit-cell[data-locked] .bit-label': { display: 'none' },
+  }) as const;
 
 const fieldsetStyle = { border: 1, borderColor: 'divider', borderRadius: 1, px: 1.5, pb: 1, pt: 0.5, mb: 1.5, minWidth: 0 } as const;
 const legendStyle = { px: 0.5, typography: 'subtitle2' } as const;

@@ -1,6 +1,6 @@
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
-import { useQuery } from '@tanstack/react-query';
+import { usePrefetchQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { ErrorNotice } from '../../../components/ErrorNotice';
@@ -9,6 +9,7 @@ import { isApiError } from '../../../lib/api-error';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { chatUserQueryOptions } from '../api/get-chat-user';
 import { conversationsQueryOptions } from '../api/get-conversations';
+import { markLabelsQueryOptions } from '../api/get-mark-labels';
 import { rememberChatUser } from '../hooks/use-recent-chat-users';
 
 export type LoadedConversations = {
@@ -21,14 +22,17 @@ export type LoadedConversations = {
 };
 
 /**
- * Loads a chat user for a page (Marks, Inspect): checks the user is imported, then fetches the
- * conversations; skeletons, errors and "not imported" are shown here, the page gets the list.
+ * Loads a chat user for a page (Marks, Inspect): the check that the user is imported, the
+ * conversations and the bit labels are requested side by side (for a user who is not imported
+ * the conversations answer CHAT_USER_NOT_FOUND); skeletons, errors and "not imported" are shown
+ * here, the page gets the list.
  */
 export function ChatUserConversations({ userId, children }: { userId: string; children: (loaded: LoadedConversations) => ReactNode }) {
   const t = useT();
   const chatUser = useQuery(chatUserQueryOptions(userId));
   const imported = chatUser.data?.imported === true;
-  const conversations = useQuery({ ...conversationsQueryOptions(userId), enabled: imported });
+  const conversations = useQuery(conversationsQueryOptions(userId));
+  usePrefetchQuery(markLabelsQueryOptions());
 
   useEffect(() => {
     if (imported) rememberChatUser(userId);

@@ -3,9 +3,10 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
+import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link as RouterLink, useLocation, useNavigate } from 'react-router';
 import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/chat-users';
 import type { MarkItemRequest, MarkResult } from '../../../../shared/api/marks';
@@ -29,8 +30,13 @@ import { AddConversationForm, type AddOutcome } from './AddConversationForm';
 import { ChatUserConversations } from './ChatUserConversations';
 import { ConversationFilters } from './ConversationFilters';
 import { ConversationList } from './ConversationList';
-import { MarkEditor, type SaveRequest, type SelectedConversation } from './MarkEditor';
+import type { SaveRequest, SelectedConversation } from './MarkEditor';
 import { countByStatus, SaveResults } from './SaveResults';
+
+// The editor is its own chunk: the header and the list paint first, and the editor's code is
+// fetched meanwhile (see LoadedWorkspace), so it is there by the first click on a row.
+const loadMarkEditor = () => import('./MarkEditor');
+const MarkEditor = lazy(loadMarkEditor);
 
 /** Saves of more conversations than this ask for confirmation first. */
 export const LARGE_SAVE_CONVERSATIONS = 100;
@@ -56,11 +62,10 @@ function addedEntry(conversation: Conversation): ConversationEntry {
 export function ChatUserWorkspace({ userId, filters, onFiltersChange }: WorkspaceProps) {
   return (
     <ChatUserConversations userId={userId}>
-      {({ entries, dataVersion, refetch }) => (
+      {({ entries, refetch }) => (
         <LoadedWorkspace
           userId={userId}
           entries={entries}
-          dataVersion={dataVersion}
           refetch={refetch}
           filters={filters}
           onFiltersChange={onFiltersChange}
@@ -72,13 +77,12 @@ export function ChatUserWorkspace({ userId, filters, onFiltersChange }: Workspac
 
 type LoadedWorkspaceProps = WorkspaceProps & {
   entries: readonly ConversationEntry[];
-  dataVersion: number;
   refetch: () => Promise<readonly ConversationEntry[] | undefined>;
 };
 
 type LastSave = { change: MarkChange; reason: string; results: MarkResult[] };
 
-function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFiltersChange }: LoadedWorkspaceProps) {
+function LoadedWorkspace({ userId, entries, refetch, filters, onFiltersChange }: LoadedWorkspaceProps) {
   const t = useT();
   const format = useFormat();
   const toast = useToast();
@@ -96,7 +100,9 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
     (draft?.conversations ?? []).filter((conversation) => !entries.some((entry) => conversationKey(entry.conversation) === conversationKey(conversation))).map(addedEntry),
   );
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set((draft?.conversations ?? []).map(conversationKey)));
-  const [selectionVersion, setSelectionVersion] = useState(0);
+  useEffect(() => {
+    void loadMarkEditor();
+  }, []);
 
   useEffect(() => {
     // Consumed: a reload or a Back must not tick the same bits again.
@@ -132,7 +138,6 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
     (next: ReadonlySet<string>) => {
       setDraft(null);
       setSelected(readOnlyKeys.size === 0 ? next : new Set([...next].filter((key) => !readOnlyKeys.has(key))));
-      setSelectionVersion((version) => version + 1);
     },
     [readOnlyKeys],
   );
@@ -260,16 +265,18 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
         </Box>
         <Box sx={{ minWidth: 0 }}>
           {selectedForEditor.length > 0 ? (
-            <MarkEditor
-              key={`${selectionVersion}:${dataVersion}`}
-              selected={selectedForEditor}
-              labeler={labeler}
-              canEdit={canEdit}
-              saving={save.isPending}
-              onSave={onSave}
-              initialChange={draft ?? undefined}
-              onChangeDraft={editorChange.set}
-            />
+            // No key: the editor stays mounted as the selection or the data change, and resets itself.
+            <Suspense fallback={<EditorSkeleton />}>
+              <MarkEditor
+                selected={selectedForEditor}
+                labeler={labeler}
+                canEdit={canEdit}
+                saving={save.isPending}
+                onSave={onSave}
+                initialChange={draft ?? undefined}
+                onChangeDraft={editorChange.set}
+              />
+            </Suspense>
           ) : (
             <Paper variant="outlined" sx={{ p: 3 }}>
               <Typography variant="h6" component="h2" gutterBottom>
@@ -307,5 +314,15 @@ function LoadedWorkspace({ userId, entries, dataVersion, refetch, filters, onFil
         </Box>
       </Box>
     </Box>
+  );
+}
+
+/** The editor's place while its code arrives (on a first visit only: it is fetched as the list shows). */
+function EditorSkeleton() {
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }}>
+      <Skeleton variant="text" width="40%" height={32} />
+      <Skeleton variant="rectangular" height={360} sx={{ mt: 1 }} />
+    </Paper>
   );
 }

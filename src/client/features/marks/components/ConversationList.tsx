@@ -1,21 +1,19 @@
-import Groups from '@mui/icons-material/Groups';
-import Person from '@mui/icons-material/Person';
-import PushPin from '@mui/icons-material/PushPin';
 import Box from '@mui/material/Box';
-import Checkbox from '@mui/material/Checkbox';
-import Chip from '@mui/material/Chip';
-import Typography from '@mui/material/Typography';
+import { alpha, type Theme } from '@mui/material/styles';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useRef, type ChangeEvent } from 'react';
 import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/chat-users';
 import { conversationKey } from '../../../../shared/marks/conversation';
+import { Glyph } from '../../../components/glyphs';
+import { visuallyHidden } from '../../../components/visually-hidden';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../model/bit-labels';
 import { MarkChips } from './MarkChips';
-import { visuallyHidden } from '../../../components/visually-hidden';
 
 export const ROW_HEIGHT = 56;
 const LIST_HEIGHT = 480;
+/** Rows drawn beyond the visible ones, each way: enough for a keyboard step, few enough to scroll cheaply. */
+const OVERSCAN = 3;
 const COLUMNS = '48px 120px minmax(180px, 1.4fr) 64px 150px minmax(160px, 1.2fr) minmax(120px, 1fr)';
 
 // A scroll container that is not laid out yet (or a test DOM) measures 0 × 0; render a first
@@ -33,7 +31,10 @@ type ConversationListProps = {
   labeler: BitLabeler;
 };
 
-/** Virtualised: only the visible rows (plus a few) are in the DOM, so 2,000 conversations scroll smoothly. */
+/**
+ * Virtualised: only the visible rows (plus a few) are in the DOM, so 2,000 conversations scroll
+ * smoothly. Rows are plain elements with class names; their styles are written once, here.
+ */
 export function ConversationList({ label, rows, selected, addedKeys, onToggle, labeler }: ConversationListProps) {
   const t = useT();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -43,7 +44,7 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
+    overscan: OVERSCAN,
     getItemKey: (index) => conversationKey((rows[index] as ConversationEntry).conversation),
     observeElementRect: observeRectWithFallback,
   });
@@ -51,27 +52,21 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
   const headers = [t('list.colSelect'), t('list.colType'), t('list.colConversation'), t('list.colPinned'), t('list.colLastMessage'), t('list.colMarks'), t('list.colCustomMark')];
 
   return (
-    <Box sx={{ overflowX: 'auto', border: 1, borderColor: 'divider', borderRadius: 1 }}>
-      <Box role="table" aria-label={label} aria-rowcount={rows.length + 1} sx={{ minWidth: 900 }}>
-        <Box role="rowgroup">
-          <Box role="row" aria-rowindex={1} sx={{ display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', px: 1, py: 0.75, borderBottom: 1, borderColor: 'divider', bgcolor: 'action.hover' }}>
+    <Box sx={listStyles}>
+      <div role="table" aria-label={label} aria-rowcount={rows.length + 1} className="list-table">
+        <div role="rowgroup">
+          <div role="row" aria-rowindex={1} className="list-row list-head">
             {headers.map((header, index) => (
-              <Typography key={header} role="columnheader" variant="caption" sx={{ fontWeight: 600, px: 0.5 }}>
+              <span key={header} role="columnheader" className="list-cell">
                 {/* The checkbox column keeps its grid cell; only its name is visually hidden. */}
                 {index === 0 ? <Box component="span" sx={visuallyHidden}>{header}</Box> : header}
-              </Typography>
+              </span>
             ))}
-          </Box>
-        </Box>
-        {/* Sizes and positions go through `style` (set by React through the CSSOM): as sx they would
-            mint a new CSS class for every scroll position. */}
-        <Box
-          ref={scrollRef}
-          role="rowgroup"
-          sx={{ overflowY: 'auto', position: 'relative' }}
-          style={{ height: Math.min(LIST_HEIGHT, Math.max(rows.length, 1) * ROW_HEIGHT) }}
-        >
-          <Box role="presentation" sx={{ position: 'relative' }} style={{ height: virtualizer.getTotalSize() }}>
+          </div>
+        </div>
+        {/* Sizes and positions go through `style`: as sx they would mint a new CSS class for every scroll position. */}
+        <div ref={scrollRef} role="rowgroup" className="list-body" style={{ height: Math.min(LIST_HEIGHT, Math.max(rows.length, 1) * ROW_HEIGHT) }}>
+          <div role="presentation" className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
               const entry = rows[item.index] as ConversationEntry;
               const key = conversationKey(entry.conversation);
@@ -88,9 +83,9 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
                 />
               );
             })}
-          </Box>
-        </Box>
-      </Box>
+          </div>
+        </div>
+      </div>
     </Box>
   );
 }
@@ -110,86 +105,104 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
   const format = useFormat();
   const { conversation } = entry;
   const readOnly = isReadOnlyEntry(entry);
+  const selectName = t('list.selectRow', { id: conversation.id });
 
   // React reports a checkbox's change from its click, so the native event carries the Shift key.
   const onChange = useCallback((event: ChangeEvent<HTMLInputElement>) => onToggle(index, (event.nativeEvent as MouseEvent).shiftKey === true), [onToggle, index]);
 
   return (
-    <Box
-      role="row"
-      aria-rowindex={index + 2}
-      aria-selected={selected}
-      sx={{
-        position: 'absolute',
-        top: 0,
-        left: 0,
-        right: 0,
-        height: ROW_HEIGHT,
-        display: 'grid',
-        gridTemplateColumns: COLUMNS,
-        alignItems: 'center',
-        px: 1,
-        borderBottom: 1,
-        borderColor: 'divider',
-        bgcolor: selected ? 'action.selected' : undefined,
-      }}
-      style={{ transform: `translateY(${top}px)` }}
-    >
+    <div role="row" aria-rowindex={index + 2} aria-selected={selected} className="list-row list-item" style={{ transform: `translateY(${top}px)` }}>
       {/* A read-only row (an ID over Chat's limit) cannot be selected; the cell says why on hover. */}
-      <Box role="cell" title={readOnly ? t('list.readOnlyId') : undefined}>
-        <Checkbox
-          size="small"
+      <span role="cell" className="list-cell" title={readOnly ? t('list.readOnlyId') : undefined}>
+        <input
+          type="checkbox"
+          className="row-box"
           checked={selected}
           onChange={onChange}
           disabled={readOnly}
-          slotProps={{ input: { 'aria-label': readOnly ? `${t('list.selectRow', { id: conversation.id })}: ${t('list.readOnlyId')}` : t('list.selectRow', { id: conversation.id }) } }}
+          aria-label={readOnly ? `${selectName}: ${t('list.readOnlyId')}` : selectName}
         />
-      </Box>
-      <Box role="cell" sx={{ display: 'flex', alignItems: 'center', gap: 0.5, px: 0.5 }}>
-        {conversation.type === 'group' ? <Groups fontSize="small" color="action" aria-hidden /> : <Person fontSize="small" color="action" aria-hidden />}
-        <Typography variant="body2">{t(conversation.type === 'group' ? 'type.group' : 'type.c2c')}</Typography>
-      </Box>
-      <Box role="cell" sx={{ minWidth: 0, px: 0.5 }}>
-        <Typography variant="body2" noWrap sx={entry.name === null ? { fontStyle: 'italic', color: 'text.secondary' } : undefined}>
+      </span>
+      <span role="cell" className="list-cell cell-type">
+        <Glyph name={conversation.type === 'group' ? 'group' : 'person'} className="row-glyph" />
+        {t(conversation.type === 'group' ? 'type.group' : 'type.c2c')}
+      </span>
+      <span role="cell" className="list-cell">
+        <span className={entry.name === null ? 'line no-name' : 'line'}>
           {entry.name ?? t('list.noName')}
-          {added ? <Chip component="span" size="small" label={t('list.added')} sx={{ ml: 1, height: 18 }} /> : null}
-        </Typography>
-        <Typography
-          variant="caption"
-          color="text.secondary"
-          noWrap
-          component="div"
-          sx={{ fontFamily: 'monospace' }}
-          title={readOnly ? t('list.readOnlyId') : entry.inRecentList ? undefined : t('list.notRecent')}
-        >
+          {added ? <span className="chip chip-added">{t('list.added')}</span> : null}
+        </span>
+        <span className="line row-id" title={readOnly ? t('list.readOnlyId') : entry.inRecentList ? undefined : t('list.notRecent')}>
           {conversation.id}
           {entry.inRecentList || added ? '' : ` · ${t('list.notRecent')}`}
           {readOnly ? ` · ${t('list.readOnly')}` : ''}
-        </Typography>
-      </Box>
-      <Box role="cell" sx={{ px: 0.5 }}>
-        {entry.pinned ? <PushPin fontSize="small" color="primary" titleAccess={t('list.pinned')} /> : null}
-      </Box>
-      <Box role="cell" sx={{ px: 0.5 }}>
+        </span>
+      </span>
+      <span role="cell" className="list-cell">
+        {entry.pinned ? <Glyph name="pin" className="row-pin" title={t('list.pinned')} /> : null}
+      </span>
+      <span role="cell" className="list-cell">
         {entry.lastMessageAt ? (
-          <Typography variant="body2" component="time" dateTime={entry.lastMessageAt} title={format.dateTime(entry.lastMessageAt)}>
+          <time dateTime={entry.lastMessageAt} title={format.dateTime(entry.lastMessageAt)}>
             {format.relativeTime(entry.lastMessageAt)}
-          </Typography>
+          </time>
         ) : (
-          <Typography variant="body2" color="text.secondary">
-            {t('list.noMessage')}
-          </Typography>
+          <span className="muted">{t('list.noMessage')}</span>
         )}
-      </Box>
-      <Box role="cell" sx={{ minWidth: 0, px: 0.5 }}>
+      </span>
+      <span role="cell" className="list-cell">
         <MarkChips bits={entry.bits} labeler={labeler} />
-      </Box>
-      <Box role="cell" sx={{ minWidth: 0, px: 0.5 }}>
-        <Typography variant="body2" noWrap title={entry.customMark}>
+      </span>
+      <span role="cell" className="list-cell">
+        <span className="line" title={entry.customMark}>
           {entry.customMark}
-        </Typography>
-      </Box>
-    </Box>
+        </span>
+      </span>
+    </div>
   );
 });
 
+/** Every row's styles, once for the whole list. */
+const listStyles = (theme: Theme) =>
+  ({
+    overflowX: 'auto',
+    border: 1,
+    borderColor: 'divider',
+    borderRadius: 1,
+    '& .list-table': { minWidth: 900 },
+    '& .list-row': { display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', px: 1, borderBottom: `1px solid ${theme.palette.divider}` },
+    '& .list-head': { py: 0.75, bgcolor: 'action.hover', ...theme.typography.caption, fontWeight: 600 },
+    '& .list-body': { overflowY: 'auto', position: 'relative' },
+    '& .list-canvas': { position: 'relative' },
+    '& .list-item': { position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, ...theme.typography.body2 },
+    '& .list-item[aria-selected="true"]': { bgcolor: 'action.selected' },
+    '& .list-cell': { minWidth: 0, px: 0.5 },
+    '& .cell-type': { display: 'flex', alignItems: 'center', gap: 0.5 },
+    '& .row-box': { width: 18, height: 18, m: '11px', display: 'block', cursor: 'pointer', accentColor: theme.palette.primary.main },
+    '& .row-box:disabled': { cursor: 'default' },
+    '& .row-box:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: 2 },
+    '& .row-glyph': { fontSize: 20, flexShrink: 0, color: theme.palette.action.active },
+    '& .row-pin': { fontSize: 20, color: theme.palette.primary.main },
+    '& .line': { display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+    '& .no-name': { fontStyle: 'italic', color: 'text.secondary' },
+    '& .muted': { color: 'text.secondary' },
+    '& .row-id': { ...theme.typography.caption, fontFamily: 'monospace', color: 'text.secondary' },
+    '& .chips': { display: 'flex', gap: 0.5, flexWrap: 'nowrap', overflow: 'hidden' },
+    '& .chip': {
+      display: 'inline-flex',
+      alignItems: 'center',
+      flexShrink: 0,
+      height: 24,
+      px: 1,
+      borderRadius: 12,
+      whiteSpace: 'nowrap',
+      ...theme.typography.caption,
+      lineHeight: '22px',
+      border: '1px solid transparent',
+      bgcolor: 'action.selected',
+      color: 'text.primary',
+    },
+    '& .chip-custom': { bgcolor: 'transparent', borderColor: theme.palette.secondary.main, color: theme.palette.mode === 'dark' ? theme.palette.secondary.light : theme.palette.secondary.dark },
+    '& .chip-reserved': { bgcolor: 'transparent', borderColor: theme.palette.divider },
+    '& .chip-added': { ml: 1, height: 18, lineHeight: '16px', bgcolor: alpha(theme.palette.primary.main, 0.12) },
+  }) as const;

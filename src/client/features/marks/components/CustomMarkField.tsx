@@ -3,28 +3,23 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { memo } from 'react';
-import { useController, type Control } from 'react-hook-form';
 import { customMarkRequestSchema } from '../../../../shared/api/marks';
 import { customMarkSchema } from '../../../../shared/marks/schemas';
-import type { CustomMarkOfSelection } from '../../../../shared/marks/tristate';
 import { isCustomMarkTooLong, utf8ByteLength } from '../../../../shared/marks/utf8';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import type { EditorValues } from '../model/editor-state';
-
-type CustomMarkFieldProps = { control: Control<EditorValues>; original: CustomMarkOfSelection; disabled: boolean };
+import { useEditorCustomMark, type EditorStore } from '../model/editor-store';
 
 /**
  * The custom mark with its live UTF-8 byte counter (`한국어` is 9 bytes). The counter, the error and
  * the Save button all use the domain's utf8ByteLength / customMarkSchema, so they cannot disagree.
+ * Two fixed rows: a textarea that sizes itself to its text measures its layout on every change.
  */
-export const CustomMarkField = memo(function CustomMarkField({ control, original, disabled }: CustomMarkFieldProps) {
+export const CustomMarkField = memo(function CustomMarkField({ store, disabled }: { store: EditorStore; disabled: boolean }) {
   const t = useT();
-  const { field: valueField } = useController({ control, name: 'customMark' });
-  const { field: editedField } = useController({ control, name: 'customMarkEdited' });
-  const value = valueField.value;
+  const { value, edited, original } = useEditorCustomMark(store);
   const mixed = original.kind === 'mixed';
-  const untouchedMixed = mixed && !editedField.value;
-  const changed = mixed ? editedField.value : value !== original.value;
+  const untouchedMixed = mixed && !edited;
+  const changed = mixed ? edited : value !== original.value;
 
   const bytes = utf8ByteLength(value);
   const tooLong = isCustomMarkTooLong(value);
@@ -33,28 +28,20 @@ export const CustomMarkField = memo(function CustomMarkField({ control, original
   const invalid = !customMarkSchema.safeParse(value).success || (changed && !customMarkRequestSchema.safeParse(value).success);
   const message = tooLong ? t('editor.customMarkTooLong') : invalid ? t('text.unstorable') : untouchedMixed ? t('editor.customMarkMixedHelp') : '';
 
-  const setValue = (next: string) => {
-    valueField.onChange(next);
-    if (mixed) editedField.onChange(true);
-  };
-  const leaveUnchanged = () => {
-    valueField.onChange(original.kind === 'same' ? original.value : '');
-    editedField.onChange(false);
-  };
+  const setValue = (next: string) => store.setCustomMark(next, mixed);
+  const leaveUnchanged = () => store.setCustomMark(original.kind === 'same' ? original.value : '', false);
 
   return (
     <Box>
       <TextField
         fullWidth
         multiline
-        maxRows={4}
+        rows={2}
         id="custom-mark"
         label={t('editor.customMark')}
-        name={valueField.name}
+        name="customMark"
         value={value}
         onChange={(event) => setValue(event.target.value)}
-        onBlur={valueField.onBlur}
-        inputRef={valueField.ref}
         disabled={disabled}
         placeholder={untouchedMixed ? t('editor.customMarkMixed') : undefined}
         error={invalid}

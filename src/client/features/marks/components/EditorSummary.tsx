@@ -2,20 +2,16 @@ import Save from '@mui/icons-material/Save';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
-import { useEffect, useMemo } from 'react';
-import { useWatch, type Control } from 'react-hook-form';
-import { changeProblems, isNoopChange, type MarkChange, type MarkState } from '../../../../shared/marks/change';
-import { customMarkRequestSchema } from '../../../../shared/api/marks';
-import { customMarkSchema } from '../../../../shared/marks/schemas';
+import { memo, useEffect, useMemo } from 'react';
+import type { MarkChange } from '../../../../shared/marks/change';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../model/bit-labels';
-import { changeFromEditor, resultingValue, type EditorBaseline, type EditorValues } from '../model/editor-state';
+import { canSaveChange, resultingValue } from '../model/editor-state';
+import { useEditorChange, type EditorStore } from '../model/editor-store';
 import { describeChange } from '../model/preview';
 
 type EditorSummaryProps = {
-  control: Control<EditorValues>;
-  baseline: EditorBaseline;
-  states: readonly MarkState[];
+  store: EditorStore;
   labeler: BitLabeler;
   canEdit: boolean;
   saving: boolean;
@@ -25,24 +21,22 @@ type EditorSummaryProps = {
   onChangeDraft?: ((change: MarkChange | null) => void) | undefined;
 };
 
-/** Whether Save may send `change`: something would change, and the domain finds nothing wrong with it. */
-export function canSaveChange(states: readonly MarkState[], change: MarkChange): boolean {
-  if (changeProblems(change).length > 0) return false;
-  if (change.customMark !== undefined) {
-    if (!customMarkSchema.safeParse(change.customMark).success || !customMarkRequestSchema.safeParse(change.customMark).success) return false;
-  }
-  return !states.every((state) => isNoopChange(state, change));
-}
-
-/** The live part of the editor: the resulting hex value, the sentence of what will be sent, and Save. */
-export function EditorSummary({ control, baseline, states, labeler, canEdit, saving, singleId, onChangeDraft }: EditorSummaryProps) {
+/**
+ * The live part of the editor: the resulting hex value, the sentence of what will be sent, and Save.
+ * Each is worked out again only when the change (or the selection) does, from the selection's
+ * distinct values, never per selected conversation.
+ */
+export const EditorSummary = memo(function EditorSummary({ store, labeler, canEdit, saving, singleId, onChangeDraft }: EditorSummaryProps) {
   const t = useT();
-  const [bits, customMark, customMarkEdited] = useWatch({ control, name: ['bits', 'customMark', 'customMarkEdited'] });
-  const change = useMemo(() => changeFromEditor({ bits, customMark, customMarkEdited }, baseline), [bits, customMark, customMarkEdited, baseline]);
-  const savable = useMemo(() => canSaveChange(states, change), [states, change]);
-  // The bits only: an over-long custom mark must not hide the value while the person fixes it.
-  const value = useMemo(() => resultingValue(states, { setBits: change.setBits, clearBits: change.clearBits }), [states, change]);
-  const sentence = describeChange(change, labeler, t);
+  const { change, selection } = useEditorChange(store);
+  const savable = useMemo(() => canSaveChange(selection, change), [selection, change]);
+  // The bits only: typing a custom mark does not work the value out again, and an over-long one
+  // does not hide it while the person fixes it.
+  const { setBits, clearBits } = change;
+  const bitsKey = `${setBits.join(',')}|${clearBits.join(',')}`;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by the bits' content, not the change object
+  const value = useMemo(() => resultingValue(selection, { setBits, clearBits }), [selection, bitsKey]);
+  const sentence = useMemo(() => describeChange(change, labeler, t), [change, labeler, t]);
   useEffect(() => {
     onChangeDraft?.(change);
   }, [onChangeDraft, change]);
@@ -63,8 +57,8 @@ export function EditorSummary({ control, baseline, states, labeler, canEdit, sav
             {t('editor.valueMixed')}{' '}
             <Box component="span" sx={{ fontFamily: 'monospace' }}>
               {[
-                change.setBits.length > 0 ? t('editor.valueSetting', { hex: value.setHex }) : null,
-                change.clearBits.length > 0 ? t('editor.valueClearing', { hex: value.clearHex }) : null,
+                setBits.length > 0 ? t('editor.valueSetting', { hex: value.setHex }) : null,
+                clearBits.length > 0 ? t('editor.valueClearing', { hex: value.clearHex }) : null,
               ]
                 .filter(Boolean)
                 .join(' · ')}
@@ -78,7 +72,7 @@ export function EditorSummary({ control, baseline, states, labeler, canEdit, sav
         </Typography>
         {sentence ? (
           <Typography variant="body2" color="text.secondary">
-            {singleId !== null ? t('editor.previewTargetOne', { id: singleId }) : t('editor.previewTarget', { count: states.length })}
+            {singleId !== null ? t('editor.previewTargetOne', { id: singleId }) : t('editor.previewTarget', { count: selection.count })}
           </Typography>
         ) : null}
       </Box>
@@ -89,4 +83,4 @@ export function EditorSummary({ control, baseline, states, labeler, canEdit, sav
       ) : null}
     </Box>
   );
-}
+});

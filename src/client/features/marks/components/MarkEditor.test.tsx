@@ -1,25 +1,46 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { ProfilerOnRenderCallback } from 'react';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MarkState } from '../../../../shared/marks/change';
 import { createTranslator } from '../../../lib/i18n/translate';
-import { RenderProbeContext } from '../../../lib/render-probe';
+import { renderedIds, type RenderLog } from '../../../test/profiled';
 import { renderWithProviders } from '../../../test/render';
 import { createBitLabeler } from '../model/bit-labels';
-import { MarkEditor, type SaveRequest } from './MarkEditor';
+import MarkEditor, { type SaveRequest } from './MarkEditor';
+import type * as BitCheckboxModule from './BitCheckbox';
+import type * as CustomMarkFieldModule from './CustomMarkField';
+import type * as EditorSummaryModule from './EditorSummary';
+
+// Each checkbox, the custom mark field and the summary render inside a <Profiler> in these tests.
+const renders = vi.hoisted(() => ({ log: [] as RenderLog }));
+vi.mock('./BitCheckbox', async (importOriginal) => {
+  const [actual, { profiled }] = await Promise.all([importOriginal<typeof BitCheckboxModule>(), import('../../../test/profiled')]);
+  return { ...actual, BitCheckbox: profiled(actual.BitCheckbox, (props) => `bit-${props.bit}`, renders.log) };
+});
+vi.mock('./CustomMarkField', async (importOriginal) => {
+  const [actual, { profiled }] = await Promise.all([importOriginal<typeof CustomMarkFieldModule>(), import('../../../test/profiled')]);
+  return { ...actual, CustomMarkField: profiled(actual.CustomMarkField, () => 'custom-mark', renders.log) };
+});
+vi.mock('./EditorSummary', async (importOriginal) => {
+  const [actual, { profiled }] = await Promise.all([importOriginal<typeof EditorSummaryModule>(), import('../../../test/profiled')]);
+  return { ...actual, EditorSummary: profiled(actual.EditorSummary, () => 'summary', renders.log) };
+});
+beforeEach(() => {
+  renders.log.length = 0;
+});
 
 const labels = { '32': { name: 'VIP', description: 'Paying customer' } };
 
-function renderEditor(states: MarkState[], options: { canEdit?: boolean; language?: 'en' | 'ko'; onRender?: ProfilerOnRenderCallback } = {}) {
+const selectionOf = (states: MarkState[]) => states.map((state, index) => ({ conversation: { type: 'c2c' as const, id: `user${index + 1}` }, state }));
+
+function renderEditor(states: MarkState[], options: { canEdit?: boolean; language?: 'en' | 'ko' } = {}) {
   const onSave = vi.fn<(request: SaveRequest) => void>();
   const labeler = createBitLabeler(createTranslator(options.language ?? 'en'), labels);
-  const selected = states.map((state, index) => ({ conversation: { type: 'c2c' as const, id: `user${index + 1}` }, state }));
-  const editor = <MarkEditor selected={selected} labeler={labeler} canEdit={options.canEdit ?? true} saving={false} onSave={onSave} />;
-  renderWithProviders(options.onRender ? <RenderProbeContext.Provider value={options.onRender}>{editor}</RenderProbeContext.Provider> : editor, {
-    language: options.language ?? 'en',
-  });
-  return { onSave, user: userEvent.setup({ delay: null }) };
+  const editor = (selected: MarkState[]) => (
+    <MarkEditor selected={selectionOf(selected)} labeler={labeler} canEdit={options.canEdit ?? true} saving={false} onSave={onSave} />
+  );
+  const { rerender } = renderWithProviders(editor(states), { language: options.language ?? 'en' });
+  return { onSave, user: userEvent.setup({ delay: null }), select: (next: MarkState[]) => rerender(editor(next)) };
 }
 
 // By aria-label: role queries compute the accessible name of all 64 boxes each time, which is slow in
@@ -227,36 +248,67 @@ describe('preview and save', { timeout: 60_000 }, () => {
 
 describe('re-render isolation (measured with React Profiler)', { timeout: 60_000 }, () => {
   it('a click on one bit re-renders that checkbox and the summary only', async () => {
-    const rendered = new Set<string>();
-    const onRender: ProfilerOnRenderCallback = (id) => rendered.add(id);
-    const { user } = renderEditor(
-      [
-        { bits: [0, 3], customMark: 'a' },
-        { bits: [0], customMark: 'b' },
-      ],
-      { onRender },
-    );
-    // The first mount renders everything: the probes are live.
-    expect(rendered).toContain('bit-63');
-    expect(rendered).toContain('editor-header');
+    const { user } = renderEditor([
+      { bits: [0, 3], customMark: 'a' },
+      { bits: [0], customMark: 'b' },
+    ]);
+    // The first mount renders everything: the profilers are live.
+    expect(renderedIds(renders.log, 'mount')).toContain('bit-63');
+    expect(renderedIds(renders.log, 'mount')).toContain('summary');
 
-    rendered.clear();
+    renders.log.length = 0;
     await user.click(checkbox('Unread (bit 1)'));
     expect(checkbox('Unread (bit 1)')).toBeChecked();
-    expect([...rendered].sort()).toEqual(['bit-1', 'summary']);
+    expect(renderedIds(renders.log)).toEqual(['bit-1', 'summary']);
 
     // The pointer and the focus leave bit 1 for bit 32: bit 1 must still not re-render.
-    rendered.clear();
+    renders.log.length = 0;
     await user.click(checkbox('VIP (bit 32)'));
-    expect([...rendered].sort()).toEqual(['bit-32', 'summary']);
+    expect(renderedIds(renders.log)).toEqual(['bit-32', 'summary']);
 
-    rendered.clear();
+    renders.log.length = 0;
     await user.click(checkbox('VIP (bit 32)'));
     expect(checkbox('VIP (bit 32)')).not.toBeChecked();
-    expect([...rendered].sort()).toEqual(['bit-32', 'summary']);
+    expect(renderedIds(renders.log)).toEqual(['bit-32', 'summary']);
 
-    rendered.clear();
+    renders.log.length = 0;
     await user.type(screen.getByRole('textbox', { name: 'Custom mark' }), 'x');
-    expect([...rendered].sort()).toEqual(['custom-mark', 'summary']);
+    expect(renderedIds(renders.log)).toEqual(['custom-mark', 'summary']);
+  });
+
+  it('a new selection resets the editor in place: no box mounts again, only boxes whose state differs render', async () => {
+    const { user, select } = renderEditor([{ bits: [0, 32], customMark: 'a' }]);
+    const boxes = screen.getAllByRole('checkbox');
+    await user.click(checkbox('Unread (bit 1)'));
+    await user.type(screen.getByRole('textbox', { name: 'Reason' }), 'ticket 1');
+
+    renders.log.length = 0;
+    select([
+      { bits: [0, 32], customMark: 'a' },
+      { bits: [0, 3, 32], customMark: 'b' },
+    ]);
+    expect(renderedIds(renders.log, 'mount')).toEqual([]);
+    // Bit 1 drops its touched state, bit 3 becomes mixed; bits 0 and 32 are on for both: untouched.
+    expect(renderedIds(renders.log)).toEqual(['bit-1', 'bit-3', 'custom-mark', 'summary']);
+    expect(screen.getAllByRole('checkbox').every((box, index) => box === boxes[index])).toBe(true);
+    expect(checkbox('Unread (bit 1)')).not.toBeChecked();
+    expect(checkbox('Hidden (bit 3)')).toBePartiallyChecked();
+    expect(screen.getByRole('textbox', { name: 'Custom mark' })).toHaveAttribute('placeholder', '(mixed)');
+    expect(screen.getByRole('textbox', { name: 'Reason' })).toHaveValue('');
+    expect(preview()).toBe('Nothing to save yet: change a bit or the custom mark.');
+  });
+
+  it('toggles a bit over 1,500 selected conversations re-rendering that box and the summary only', async () => {
+    const many = Array.from({ length: 1500 }, (_, index) => ({ bits: index % 3 === 0 ? [0, 33] : [0], customMark: index % 2 === 0 ? 'x' : '' }));
+    const { user, onSave } = renderEditor(many);
+    expect(checkbox('Custom bit 33 (bit 33)')).toBePartiallyChecked();
+    renders.log.length = 0;
+    await user.click(checkbox('Custom bit 33 (bit 33)'));
+    expect(renderedIds(renders.log)).toEqual(['bit-33', 'summary']);
+    expect(hex()).toBe('0x0000000200000001');
+    expect(preview()).toBe('Set: Custom bit 33 (bit 33)');
+    expect(screen.getByText('For 1500 selected conversations.')).toBeInTheDocument();
+    await user.click(saveButton());
+    expect(onSave).toHaveBeenCalledWith({ change: { setBits: [33], clearBits: [] }, reason: '' });
   });
 });

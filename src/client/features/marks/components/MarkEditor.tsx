@@ -3,78 +3,73 @@ import Box from '@mui/material/Box';
 import Paper from '@mui/material/Paper';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMemo } from 'react';
-import { useForm, useFormState, type Control, type UseFormRegister } from 'react-hook-form';
+import { memo, useLayoutEffect, useMemo, useState, type FormEvent } from 'react';
 import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
 import type { MarkChange, MarkState } from '../../../../shared/marks/change';
 import type { Conversation } from '../../../../shared/marks/conversation';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import { RenderProbe } from '../../../lib/render-probe';
 import type { BitLabeler } from '../model/bit-labels';
-import { changeFromEditor, editorBaseline, initialEditorValues, type EditorValues } from '../model/editor-state';
+import { canSaveChange, summarizeSelection, type PreparedChange } from '../model/editor-state';
+import { createEditorStore, useEditorReason, type EditorStore } from '../model/editor-store';
 import { BitGrid } from './BitGrid';
 import { CustomMarkField } from './CustomMarkField';
-import { canSaveChange, EditorSummary } from './EditorSummary';
+import { EditorSummary } from './EditorSummary';
 
 export type SelectedConversation = { conversation: Conversation; state: MarkState };
 
 export type SaveRequest = { change: MarkChange; reason: string };
 
-type MarkEditorProps = {
-  /** Mount with `key` tied to the selection and the data version: the server state is the form's initial value. */
+export type MarkEditorProps = {
+  /** The server state of the selection; a new list (another selection, or the same read again) resets the editor to it. */
   selected: readonly SelectedConversation[];
   labeler: BitLabeler;
   canEdit: boolean;
   saving: boolean;
   onSave: (request: SaveRequest) => void;
   /** Bits to tick when the editor opens (a change prepared elsewhere); the baseline stays the server state. */
-  initialChange?: { setBits: readonly number[]; clearBits: readonly number[] } | undefined;
+  initialChange?: PreparedChange | undefined;
   /** Told the change as it is edited (see EditorSummary). */
   onChangeDraft?: ((change: MarkChange | null) => void) | undefined;
 };
 
+const REASON_ID = 'mark-reason';
+
 /**
  * The editor for the selected conversations: 64-bit grid, custom mark, reason, preview and Save.
- * It never watches the whole form itself; each field subscribes to its own value.
+ * It stays mounted while the selection changes: its store is reset to the new selection, and each
+ * field subscribes to its own part of it.
  */
-export function MarkEditor({ selected, labeler, canEdit, saving, onSave, initialChange, onChangeDraft }: MarkEditorProps) {
-  const states = useMemo(() => selected.map((item) => item.state), [selected]);
-  const baseline = useMemo(() => editorBaseline(states), [states]);
-  const { control, handleSubmit, register } = useForm<EditorValues>({ defaultValues: initialEditorValues(baseline, canEdit ? initialChange : undefined) });
+export default function MarkEditor({ selected, labeler, canEdit, saving, onSave, initialChange, onChangeDraft }: MarkEditorProps) {
+  const selection = useMemo(() => summarizeSelection(selected.map((item) => item.state)), [selected]);
+  const prepared = canEdit ? initialChange : undefined;
+  const [store] = useState(() => createEditorStore(selection, prepared));
+  useLayoutEffect(() => store.reset(selection, prepared), [store, selection, prepared]);
   const readOnly = !canEdit;
   const singleId = selected.length === 1 ? (selected[0] as SelectedConversation).conversation.id : null;
 
-  const submit = handleSubmit((values) => {
-    const change = changeFromEditor(values, baseline);
-    if (!canEdit || !canSaveChange(states, change)) return;
-    onSave({ change, reason: values.reason.trim() });
-  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const reason = store.reason().value.trim();
+    if (canEdit && !markReasonSchema.safeParse(reason).success) {
+      store.setReason(store.reason().value, true);
+      document.getElementById(REASON_ID)?.focus();
+      return;
+    }
+    const change = store.change();
+    if (!canEdit || !canSaveChange(store.selection(), change)) return;
+    onSave({ change, reason });
+  };
 
   return (
     <Paper component="form" variant="outlined" noValidate onSubmit={submit} aria-labelledby="mark-editor-title" sx={{ p: 2 }}>
-      <RenderProbe id="editor-header">
-        <EditorHeader count={selected.length} singleId={singleId} readOnly={readOnly} />
-      </RenderProbe>
-      <BitGrid control={control} original={baseline.triStates} labeler={labeler} disabled={readOnly} />
+      <EditorHeader count={selected.length} singleId={singleId} readOnly={readOnly} />
+      <BitGrid store={store} labeler={labeler} disabled={readOnly} />
       <Box sx={{ mt: 1 }}>
-        <RenderProbe id="custom-mark">
-          <CustomMarkField control={control} original={baseline.customMark} disabled={readOnly} />
-        </RenderProbe>
+        <CustomMarkField store={store} disabled={readOnly} />
       </Box>
-      {canEdit ? <ReasonField control={control} register={register} /> : null}
+      {canEdit ? <ReasonField store={store} /> : null}
       <Box sx={{ mt: 2 }}>
-        <RenderProbe id="summary">
-          <EditorSummary
-            control={control}
-            baseline={baseline}
-            states={states}
-            labeler={labeler}
-            canEdit={canEdit}
-            saving={saving}
-            singleId={singleId}
-            onChangeDraft={onChangeDraft}
-          />
-        </RenderProbe>
+        <EditorSummary store={store} labeler={labeler} canEdit={canEdit} saving={saving} singleId={singleId} onChangeDraft={onChangeDraft} />
       </Box>
     </Paper>
   );
@@ -82,28 +77,29 @@ export function MarkEditor({ selected, labeler, canEdit, saving, onSave, initial
 
 /**
  * The reason, checked with the request's own schema when Save is pressed (the input already stops at
- * the length limit, so what it can refuse is a character that cannot be stored). It subscribes to its
- * own error only, so typing here does not re-render the grid.
+ * the length limit, so what it can refuse is a character that cannot be stored), and again as it is
+ * corrected. It subscribes to its own value only, so typing here re-renders nothing else.
  */
-function ReasonField({ control, register }: { control: Control<EditorValues>; register: UseFormRegister<EditorValues> }) {
+const ReasonField = memo(function ReasonField({ store }: { store: EditorStore }) {
   const t = useT();
-  const { errors } = useFormState({ control, name: 'reason' });
-  const problem = errors.reason?.message;
+  const { value, invalid } = useEditorReason(store);
   return (
     <TextField
-      {...register('reason', { validate: (reason) => markReasonSchema.safeParse(reason.trim()).success || t('text.unstorable') })}
-      id="mark-reason"
+      id={REASON_ID}
+      name="reason"
+      value={value}
+      onChange={(event) => store.setReason(event.target.value, invalid && !markReasonSchema.safeParse(event.target.value.trim()).success)}
       label={t('editor.reason')}
-      error={problem !== undefined}
-      helperText={problem ?? t('editor.reasonHelp')}
+      error={invalid}
+      helperText={invalid ? t('text.unstorable') : t('editor.reasonHelp')}
       fullWidth
       sx={{ mt: 2 }}
       slotProps={{ htmlInput: { maxLength: MARK_REASON_MAX_CHARS } }}
     />
   );
-}
+});
 
-function EditorHeader({ count, singleId, readOnly }: { count: number; singleId: string | null; readOnly: boolean }) {
+const EditorHeader = memo(function EditorHeader({ count, singleId, readOnly }: { count: number; singleId: string | null; readOnly: boolean }) {
   const t = useT();
   return (
     <Box sx={{ mb: 1.5 }}>
@@ -120,4 +116,4 @@ function EditorHeader({ count, singleId, readOnly }: { count: number; singleId: 
       ) : null}
     </Box>
   );
-}
+});

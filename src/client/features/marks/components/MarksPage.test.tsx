@@ -59,6 +59,8 @@ function fakeMarksApi(
 const rowCheckbox = (id: string) => screen.getByLabelText(`Select ${id}`, { selector: 'input[type="checkbox"]' });
 const bitBox = (name: string) => screen.getByLabelText(name, { selector: 'input[type="checkbox"]' });
 const textField = (label: string) => screen.getByLabelText(label, { selector: 'input, textarea' });
+// The editor's code is its own chunk: it may still be arriving when the first row is selected.
+const editorShown = () => screen.findByLabelText('Favourite (bit 0)', { selector: 'input[type="checkbox"]' }, { timeout: 15_000 });
 const posts = (api: ReturnType<typeof fakeMarksApi>['api']) => api.requests.filter((request) => request.method === 'POST');
 
 beforeEach(() => resetRecentChatUsersCache());
@@ -208,6 +210,7 @@ describe('Marks page: saving', { timeout: 60_000 }, () => {
     renderApp('/marks?user=user0');
     await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
     await user.click(rowCheckbox('@TGS#2ABC'));
+    await editorShown();
     expect(bitBox('Favourite (bit 0)')).toBeChecked();
     expect(bitBox('Hidden (bit 3)')).toBePartiallyChecked();
     await user.click(bitBox('Hidden (bit 3)'));
@@ -244,6 +247,7 @@ describe('Marks page: saving', { timeout: 60_000 }, () => {
     renderApp('/marks?user=user0');
     await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
     await user.click(rowCheckbox('user2'));
+    await editorShown();
     expect(textField('Custom mark')).toHaveAttribute('placeholder', '(mixed)');
     await user.type(textField('Custom mark'), '에스컬레이션');
     expect(screen.getByTestId('custom-mark-bytes')).toHaveTextContent('18 / 256 bytes');
@@ -276,6 +280,7 @@ describe('Marks page: saving', { timeout: 60_000 }, () => {
     const user = userEvent.setup({ delay: null });
     renderApp('/marks?user=user0');
     await user.click(await screen.findByLabelText('Select @TGS#2ABC', { selector: 'input' }));
+    await editorShown();
     await user.click(bitBox('Unread (bit 1)'));
     await user.click(screen.getByText('Save marks', { selector: 'button' }));
     expect(await screen.findByText('0 applied · 0 unchanged · 0 conflicts · 1 failed')).toBeInTheDocument();
@@ -294,6 +299,7 @@ describe('Marks page: saving', { timeout: 60_000 }, () => {
     });
     expect(await screen.findByLabelText('Select brand.new', { selector: 'input' })).toBeChecked();
     expect(rowCheckbox('user1')).toBeChecked();
+    await editorShown();
     expect(bitBox('Unread (bit 1)')).toBeChecked();
     expect(bitBox('Favourite (bit 0)')).not.toBeChecked();
     expect(screen.getByTestId('mark-preview')).toHaveTextContent('Set: Unread · Clear: Favourite');
@@ -309,6 +315,7 @@ describe('Marks page: saving', { timeout: 60_000 }, () => {
     renderApp('/marks?user=user0');
     await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
     expect(screen.getByText('You have the viewer role: you can see marks but not change them.')).toBeInTheDocument();
+    await editorShown();
     expect(bitBox('Favourite (bit 0)')).toBeDisabled();
     expect(screen.queryByText('Save marks', { selector: 'button' })).toBeNull();
     expect(screen.queryByLabelText('Conversation ID')).toBeNull();
@@ -320,6 +327,7 @@ describe('Marks page: saving', { timeout: 60_000 }, () => {
     const user = userEvent.setup({ delay: null });
     renderApp('/marks?user=user0');
     await user.click(await screen.findByRole('button', { name: 'Select all 101 matching' }));
+    await editorShown();
     await user.click(bitBox('Favourite (bit 0)'));
     await user.click(screen.getByText('Save marks', { selector: 'button' }));
     const dialog = await screen.findByRole('dialog', { name: 'Save marks on 101 conversations?' });

@@ -1,91 +1,110 @@
-// The mark editor's form model over a selection. The grid holds one tri-state per bit; what is sent
-// is only what the person touched (the domain's touchedFromTriStates/changeFromTouched).
-import { bitsFromMask, maskFromBits, maskToHex } from '../../../../shared/marks/mask';
-import { applyChange, type MarkChange, type MarkState } from '../../../../shared/marks/change';
-import {
-  changeFromTouched,
-  customMarkOfSelection,
-  selectionTriStates,
-  touchedFromTriStates,
-  type CustomMarkOfSelection,
-  type TriState,
-} from '../../../../shared/marks/tristate';
+// The mark editor's model over a selection. The selection is summarised once (its distinct 64-bit
+// masks, each bit's tri-state, its custom mark); every later question (what would change, the
+// resulting value, may Save send it) is answered from that summary, so a selection of 1,500
+// conversations costs as much as its few distinct masks.
+import { customMarkRequestSchema } from '../../../../shared/api/marks';
 import { BIT_COUNT, isEditableBit } from '../../../../shared/marks/bits';
+import { changeProblems, type MarkChange, type MarkState } from '../../../../shared/marks/change';
+import { bitsFromMask, maskFromBits, maskToHex } from '../../../../shared/marks/mask';
+import { customMarkSchema } from '../../../../shared/marks/schemas';
+import { changeFromTouched, customMarkOfSelection, touchedFromTriStates, type CustomMarkOfSelection, type TriState } from '../../../../shared/marks/tristate';
 
-/** `b0` … `b63`: one form field per bit, so one checkbox can change without re-rendering the others. */
-export type BitFieldName = `bits.b${number}`;
-
-export function bitFieldName(bit: number): BitFieldName {
-  return `bits.b${bit}`;
-}
-
-export type EditorValues = {
-  bits: Record<`b${number}`, TriState>;
-  customMark: string;
-  /** Only meaningful when the selection's custom marks differ: has the person typed or cleared? */
-  customMarkEdited: boolean;
-  reason: string;
+export type SelectionSummary = {
+  count: number;
+  /** Index = bit: on for all, off for all, or mixed. */
+  triStates: readonly TriState[];
+  customMark: CustomMarkOfSelection;
+  /** Each distinct 64-bit value in the selection, once. */
+  masks: readonly bigint[];
 };
 
-export type EditorBaseline = { triStates: TriState[]; customMark: CustomMarkOfSelection };
-
-export function editorBaseline(states: readonly MarkState[]): EditorBaseline {
-  return { triStates: selectionTriStates(states), customMark: customMarkOfSelection(states) };
+// A list's entries keep their bits arrays across selections: each is turned into a mask once.
+const maskCache = new WeakMap<readonly number[], bigint>();
+function maskOf(bits: readonly number[]): bigint {
+  let mask = maskCache.get(bits);
+  if (mask === undefined) {
+    mask = maskFromBits(bits);
+    maskCache.set(bits, mask);
+  }
+  return mask;
 }
 
-/** `prepared`: bits already chosen elsewhere (set → on, clear → off), shown as touched. Only editable bits are taken. */
-export function initialEditorValues(baseline: EditorBaseline, prepared?: { setBits: readonly number[]; clearBits: readonly number[] }): EditorValues {
-  const triStates = [...baseline.triStates];
-  for (const bit of prepared?.setBits ?? []) if (isEditableBit(bit)) triStates[bit] = 'on';
-  for (const bit of prepared?.clearBits ?? []) if (isEditableBit(bit)) triStates[bit] = 'off';
-  return {
-    bits: bitsRecord(triStates),
-    customMark: baseline.customMark.kind === 'same' ? baseline.customMark.value : '',
-    customMarkEdited: false,
-    reason: '',
-  };
-}
+const ALL_BITS = (1n << BigInt(BIT_COUNT)) - 1n;
 
-export function bitsRecord(triStates: readonly TriState[]): Record<`b${number}`, TriState> {
-  const record: Record<`b${number}`, TriState> = {};
-  triStates.forEach((state, bit) => {
-    record[`b${bit}`] = state;
+export function summarizeSelection(states: readonly MarkState[]): SelectionSummary {
+  const distinct = new Set<bigint>();
+  for (const state of states) distinct.add(maskOf(state.bits));
+  const masks = [...distinct];
+  let all = masks.length === 0 ? 0n : ALL_BITS;
+  let any = 0n;
+  for (const mask of masks) {
+    all &= mask;
+    any |= mask;
+  }
+  const triStates = Array.from({ length: BIT_COUNT }, (_, bit): TriState => {
+    const flag = 1n << BigInt(bit);
+    return all & flag ? 'on' : any & flag ? 'mixed' : 'off';
   });
-  return record;
+  return { count: states.length, triStates, customMark: customMarkOfSelection(states), masks };
 }
 
-function triStatesOf(bits: Record<`b${number}`, TriState>, baseline: EditorBaseline): TriState[] {
-  return Array.from({ length: BIT_COUNT }, (_, bit) => bits[`b${bit}`] ?? (baseline.triStates[bit] as TriState));
+/** What the person has set in the editor. */
+export type EditorValues = { bits: readonly TriState[]; customMark: string; customMarkEdited: boolean };
+
+export type PreparedChange = { setBits: readonly number[]; clearBits: readonly number[] };
+
+/** The selection's states, with bits chosen elsewhere (set → on, clear → off) shown as touched. Only editable bits are taken. */
+export function initialEditorValues(selection: SelectionSummary, prepared?: PreparedChange): EditorValues {
+  const bits = [...selection.triStates];
+  for (const bit of prepared?.setBits ?? []) if (isEditableBit(bit)) bits[bit] = 'on';
+  for (const bit of prepared?.clearBits ?? []) if (isEditableBit(bit)) bits[bit] = 'off';
+  return { bits, customMark: selection.customMark.kind === 'same' ? selection.customMark.value : '', customMarkEdited: false };
 }
 
 /** undefined = leave the custom mark as it is. */
-export function customMarkChange(
-  values: Pick<EditorValues, 'customMark' | 'customMarkEdited'>,
-  baseline: EditorBaseline,
-): string | undefined {
-  if (baseline.customMark.kind === 'same') return values.customMark === baseline.customMark.value ? undefined : values.customMark;
+export function customMarkChange(values: Pick<EditorValues, 'customMark' | 'customMarkEdited'>, selection: Pick<SelectionSummary, 'customMark'>): string | undefined {
+  if (selection.customMark.kind === 'same') return values.customMark === selection.customMark.value ? undefined : values.customMark;
   return values.customMarkEdited ? values.customMark : undefined;
 }
 
-/** The one change for every selected conversation. */
-export function changeFromEditor(values: Pick<EditorValues, 'bits' | 'customMark' | 'customMarkEdited'>, baseline: EditorBaseline): MarkChange {
-  const touched = touchedFromTriStates(baseline.triStates, triStatesOf(values.bits, baseline));
-  return changeFromTouched(touched, customMarkChange(values, baseline));
+/** The one change for every selected conversation: only the touched bits, the custom mark only when edited. */
+export function changeFromEditor(values: EditorValues, selection: SelectionSummary): MarkChange {
+  return changeFromTouched(touchedFromTriStates(selection.triStates, values.bits), customMarkChange(values, selection));
 }
 
-export type ResultingValue =
-  | { kind: 'same'; hex: string; bits: number[] }
-  | { kind: 'mixed'; setHex: string; clearHex: string };
+const applyBits = (mask: bigint, set: bigint, clear: bigint) => (mask | set) & ~clear;
+
+/** True when the change would leave every selected conversation exactly as it is. */
+export function isNoopForSelection(selection: SelectionSummary, change: MarkChange): boolean {
+  const set = maskFromBits(change.setBits);
+  const clear = maskFromBits(change.clearBits);
+  if (!selection.masks.every((mask) => applyBits(mask, set, clear) === mask)) return false;
+  if (change.customMark === undefined) return true;
+  return selection.customMark.kind === 'same' && selection.customMark.value === change.customMark;
+}
+
+/** Whether Save may send `change`: something would change, and the domain finds nothing wrong with it. */
+export function canSaveChange(selection: SelectionSummary, change: MarkChange): boolean {
+  if (changeProblems(change).length > 0) return false;
+  if (change.customMark !== undefined) {
+    if (!customMarkSchema.safeParse(change.customMark).success || !customMarkRequestSchema.safeParse(change.customMark).success) return false;
+  }
+  return !isNoopForSelection(selection, change);
+}
+
+export type ResultingValue = { kind: 'same'; hex: string; bits: number[] } | { kind: 'mixed'; setHex: string; clearHex: string };
 
 /**
- * The 64-bit value after the change. One hex when every selected conversation ends up with the same
- * value (always for a single one); otherwise what is being set and cleared, as hex.
+ * The 64-bit value after the bits of the change. One hex when every selected conversation ends up
+ * with the same value (always for a single one); otherwise what is being set and cleared, as hex.
  */
-export function resultingValue(states: readonly MarkState[], change: MarkChange): ResultingValue {
-  const masks = new Set(states.map((state) => maskFromBits(applyChange(state, change).bits)));
-  if (masks.size <= 1) {
-    const mask = masks.values().next().value ?? maskFromBits(change.setBits);
+export function resultingValue(selection: SelectionSummary, change: Pick<MarkChange, 'setBits' | 'clearBits'>): ResultingValue {
+  const set = maskFromBits(change.setBits);
+  const clear = maskFromBits(change.clearBits);
+  const results = new Set(selection.masks.map((mask) => applyBits(mask, set, clear)));
+  if (results.size <= 1) {
+    const mask = results.values().next().value ?? set;
     return { kind: 'same', hex: maskToHex(mask), bits: bitsFromMask(mask) };
   }
-  return { kind: 'mixed', setHex: maskToHex(maskFromBits(change.setBits)), clearHex: maskToHex(maskFromBits(change.clearBits)) };
+  return { kind: 'mixed', setHex: maskToHex(set), clearHex: maskToHex(clear) };
 }

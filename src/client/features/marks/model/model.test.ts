@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../../lib/i18n/translate';
 import { entry } from '../../../test/fixtures';
 import { createBitLabeler } from './bit-labels';
-import { bitsRecord, changeFromEditor, editorBaseline, initialEditorValues, resultingValue } from './editor-state';
+import { canSaveChange, changeFromEditor, initialEditorValues, resultingValue, summarizeSelection } from './editor-state';
 import { compareConversations, marksSearchParams, matchesFilters, parseMarksLocation } from './filters';
 import { describeChange } from './preview';
 import { applySelectionClick } from './selection';
@@ -42,26 +42,40 @@ describe('editor state', () => {
     { bits: [0, 3], customMark: 'a' },
     { bits: [0], customMark: 'b' },
   ];
-  const baseline = editorBaseline(states);
+  const selection = summarizeSelection(states);
 
   it('starts from the selection: on for all, mixed for some, custom mark mixed', () => {
-    expect(baseline.triStates[0]).toBe('on');
-    expect(baseline.triStates[3]).toBe('mixed');
-    expect(baseline.triStates[1]).toBe('off');
-    expect(baseline.customMark).toEqual({ kind: 'mixed' });
-    expect(initialEditorValues(baseline).customMark).toBe('');
+    expect(selection.triStates[0]).toBe('on');
+    expect(selection.triStates[3]).toBe('mixed');
+    expect(selection.triStates[1]).toBe('off');
+    expect(selection.customMark).toEqual({ kind: 'mixed' });
+    expect(initialEditorValues(selection).customMark).toBe('');
+  });
+
+  it('keeps each distinct value of a large selection once', () => {
+    const many = Array.from({ length: 1500 }, (_, index) => ({ bits: index % 3 === 0 ? [0, 33] : [0], customMark: '' }));
+    const summary = summarizeSelection(many);
+    expect(summary.count).toBe(1500);
+    expect([...summary.masks].sort()).toEqual([1n, (1n << 33n) | 1n]);
+    expect(summary.triStates[33]).toBe('mixed');
+    expect(summary.customMark).toEqual({ kind: 'same', value: '' });
   });
 
   it('sends only the touched bits, and the custom mark only when edited', () => {
-    const values = initialEditorValues(baseline);
-    expect(changeFromEditor(values, baseline)).toEqual({ setBits: [], clearBits: [] });
-    const bits = { ...values.bits, b3: 'on' as const, b32: 'on' as const, b0: 'off' as const };
-    expect(changeFromEditor({ ...values, bits }, baseline)).toEqual({ setBits: [3, 32], clearBits: [0] });
-    expect(changeFromEditor({ ...values, customMark: '', customMarkEdited: true }, baseline)).toEqual({ setBits: [], clearBits: [], customMark: '' });
+    const values = initialEditorValues(selection);
+    expect(changeFromEditor(values, selection)).toEqual({ setBits: [], clearBits: [] });
+    const bits = values.bits.map((state, bit) => (bit === 3 || bit === 32 ? 'on' : bit === 0 ? 'off' : state));
+    expect(changeFromEditor({ ...values, bits }, selection)).toEqual({ setBits: [3, 32], clearBits: [0] });
+    expect(changeFromEditor({ ...values, customMark: '', customMarkEdited: true }, selection)).toEqual({ setBits: [], clearBits: [], customMark: '' });
+  });
+
+  it('ticks the bits of a change prepared elsewhere, editable bits only', () => {
+    const values = initialEditorValues(selection, { setBits: [32, 17], clearBits: [0] });
+    expect(changeFromEditor(values, selection)).toEqual({ setBits: [32], clearBits: [0] });
   });
 
   it('treats a same custom mark typed back to its value as untouched', () => {
-    const single = editorBaseline([{ bits: [], customMark: 'VIP' }]);
+    const single = summarizeSelection([{ bits: [], customMark: 'VIP' }]);
     const values = initialEditorValues(single);
     expect(values.customMark).toBe('VIP');
     expect(changeFromEditor({ ...values, customMark: 'VIP' }, single).customMark).toBeUndefined();
@@ -69,13 +83,19 @@ describe('editor state', () => {
   });
 
   it('shows one hex when all end up equal, else what is set and cleared', () => {
-    expect(resultingValue([{ bits: [0, 3, 32], customMark: '' }], { setBits: [], clearBits: [] })).toMatchObject({ kind: 'same', hex: '0x0000000100000009' });
-    expect(resultingValue(states, { setBits: [3], clearBits: [] })).toMatchObject({ kind: 'same', hex: '0x0000000000000009' });
-    expect(resultingValue(states, { setBits: [32], clearBits: [0] })).toEqual({ kind: 'mixed', setHex: '0x0000000100000000', clearHex: '0x0000000000000001' });
+    expect(resultingValue(summarizeSelection([{ bits: [0, 3, 32], customMark: '' }]), { setBits: [], clearBits: [] })).toMatchObject({ kind: 'same', hex: '0x0000000100000009' });
+    expect(resultingValue(selection, { setBits: [3], clearBits: [] })).toMatchObject({ kind: 'same', hex: '0x0000000000000009' });
+    expect(resultingValue(selection, { setBits: [32], clearBits: [0] })).toEqual({ kind: 'mixed', setHex: '0x0000000100000000', clearHex: '0x0000000000000001' });
   });
 
-  it('keys one field per bit', () => {
-    expect(Object.keys(bitsRecord(baseline.triStates))).toHaveLength(64);
+  it('may save only a change that changes something and that the rules allow', () => {
+    expect(canSaveChange(selection, { setBits: [0], clearBits: [] })).toBe(false);
+    expect(canSaveChange(selection, { setBits: [3], clearBits: [] })).toBe(true);
+    expect(canSaveChange(selection, { setBits: [], clearBits: [1] })).toBe(false);
+    expect(canSaveChange(selection, { setBits: [], clearBits: [], customMark: 'a' })).toBe(true);
+    expect(canSaveChange(summarizeSelection([{ bits: [], customMark: 'a' }]), { setBits: [], clearBits: [], customMark: 'a' })).toBe(false);
+    expect(canSaveChange(selection, { setBits: [17], clearBits: [] })).toBe(false);
+    expect(canSaveChange(selection, { setBits: [], clearBits: [], customMark: 'x'.repeat(257) })).toBe(false);
   });
 });
 

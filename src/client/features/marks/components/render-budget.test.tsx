@@ -1,0 +1,72 @@
+// Render budgets of the Marks page, counted with React's <Profiler> (no timing): on a list as long
+// as heavy.user's, selecting every row must not mount the editor's checkboxes again, and a bit
+// toggled over 1,500 selected conversations re-renders that checkbox and the summary only.
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { installFakeApi, json } from '../../../test/fake-api';
+import { entry, sandboxHealth, session } from '../../../test/fixtures';
+import { renderedIds, type RenderLog } from '../../../test/profiled';
+import { renderApp } from '../../../test/render';
+import { resetRecentChatUsersCache } from '../hooks/use-recent-chat-users';
+import type * as BitCheckboxModule from './BitCheckbox';
+import type * as EditorSummaryModule from './EditorSummary';
+
+const renders = vi.hoisted(() => ({ log: [] as RenderLog }));
+vi.mock('./BitCheckbox', async (importOriginal) => {
+  const [actual, { profiled }] = await Promise.all([importOriginal<typeof BitCheckboxModule>(), import('../../../test/profiled')]);
+  return { ...actual, BitCheckbox: profiled(actual.BitCheckbox, (props) => `bit-${props.bit}`, renders.log) };
+});
+vi.mock('./EditorSummary', async (importOriginal) => {
+  const [actual, { profiled }] = await Promise.all([importOriginal<typeof EditorSummaryModule>(), import('../../../test/profiled')]);
+  return { ...actual, EditorSummary: profiled(actual.EditorSummary, () => 'summary', renders.log) };
+});
+
+const CONVERSATIONS = 1500;
+
+beforeEach(() => {
+  resetRecentChatUsersCache();
+  renders.log.length = 0;
+  // heavy.user's shape: every conversation has Favourite, every third one custom bit 33 as well.
+  const conversations = Array.from({ length: CONVERSATIONS }, (_, index) =>
+    entry(`customer.${String(index).padStart(4, '0')}`, { bits: index % 3 === 0 ? [0, 33] : [0], lastMessageAt: '2026-11-20T08:00:00Z' }),
+  );
+  installFakeApi({
+    'GET /api/session': session('editor'),
+    'GET /api/health': sandboxHealth,
+    'GET /api/mark-labels': json({ labels: {} }),
+    'GET /api/chat-users/:userId': (request) => json({ userId: request.params.userId, imported: true }),
+    'GET /api/chat-users/:userId/conversations': () => json({ userId: 'heavy.user', conversations, groups: [] }),
+  });
+});
+
+const bitBox = (name: string) => screen.getByLabelText(name, { selector: 'input[type="checkbox"]' });
+const bitBoxes = () => [...document.querySelectorAll<HTMLInputElement>('input.bit-box')];
+
+describe('render budget of the Marks page with 1,500 conversations', { timeout: 120_000 }, () => {
+  it('selecting all 1,500 rows mounts no checkbox of the editor again; a bit toggle re-renders that box and the summary', async () => {
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=heavy.user');
+    await user.click(await screen.findByLabelText('Select customer.0001', { selector: 'input' }, { timeout: 30_000 }));
+    await screen.findByLabelText('Favourite (bit 0)', { selector: 'input[type="checkbox"]' }, { timeout: 30_000 });
+    expect(bitBoxes()).toHaveLength(64);
+    expect(bitBox('Custom bit 33 (bit 33)')).not.toBeChecked();
+    const mounted = bitBoxes();
+
+    renders.log.length = 0;
+    await user.click(screen.getByRole('button', { name: 'Select all 1,500 matching' }));
+    await waitFor(() => expect(bitBox('Custom bit 33 (bit 33)')).toBePartiallyChecked());
+    expect(screen.getByText(/1,500 selected/)).toBeInTheDocument();
+    expect(renderedIds(renders.log, 'mount')).toEqual([]);
+    // Only bit 33 reads differently (off → mixed); the other 63 boxes are not rendered at all.
+    expect(renderedIds(renders.log).filter((id) => id.startsWith('bit-'))).toEqual(['bit-33']);
+    expect(bitBoxes().every((box, index) => box === mounted[index])).toBe(true);
+
+    renders.log.length = 0;
+    await user.click(bitBox('Unread (bit 1)'));
+    expect(bitBox('Unread (bit 1)')).toBeChecked();
+    expect(renderedIds(renders.log)).toEqual(['bit-1', 'summary']);
+    expect(screen.getByTestId('mark-preview')).toHaveTextContent('Set: Unread');
+    expect(screen.getByTestId('mark-hex')).toHaveTextContent('Setting 0x0000000000000002');
+  });
+});
