@@ -41,7 +41,8 @@ describe('Bulk edit all N matching (Marks page)', { timeout: 60_000 }, () => {
     // Filtered to one-to-one conversations: the group is not part of the job.
     const { router } = renderApp('/marks?user=user0&type=c2c');
     await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
-    await user.click(bitBox('Unread (bit 1)'));
+    // The editor's code is its own chunk: it may still be arriving.
+    await user.click(await screen.findByLabelText('Unread (bit 1)', { selector: 'input[type="checkbox"]' }));
     await user.click(bitBox('Favourite (bit 0)'));
     await user.type(screen.getByLabelText('Custom mark', { selector: 'input, textarea' }), '검토');
     await user.click(screen.getByRole('button', { name: 'Bulk edit all 3 matching' }));

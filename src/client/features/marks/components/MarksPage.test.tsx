@@ -100,7 +100,11 @@ describe('Marks page: loading a chat user', { timeout: 60_000 }, () => {
     const { api } = fakeMarksApi();
     renderApp('/marks?user=ghost');
     expect(await screen.findByRole('alert')).toHaveTextContent('“ghost” is not an account in this Chat app (not imported).');
-    expect(api.requests.some((request) => request.path === '/api/chat-users/ghost/conversations')).toBe(false);
+    expect(screen.queryByRole('table')).toBeNull();
+    // The check, the conversations and the labels are asked for side by side, not one after another.
+    for (const path of ['/api/chat-users/ghost', '/api/chat-users/ghost/conversations', '/api/mark-labels']) {
+      expect(api.requests.some((request) => request.path === path), path).toBe(true);
+    }
   });
 });
 
