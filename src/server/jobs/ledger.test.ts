@@ -111,13 +111,15 @@ describe('final line states', () => {
     const checked = await storeCheckedJob(store, { createdBy: 'editor', clock: systemClock }, readJobCsv(Readable.from([csv]), { names: bitNamesFrom({}) }));
     const statusOf = () =>
       Object.fromEntries((store.sqlite.prepare(`SELECT line, status FROM job_rows WHERE job_id = ? ORDER BY line`).all(checked.jobId) as { line: number; status: string }[]).map((row) => [row.line, row.status]));
+    const userOf = (line: number) => (store.sqlite.prepare(`SELECT chat_user FROM job_rows WHERE job_id = ? AND line = ?`).get(checked.jobId, line) as { chat_user: string }).chat_user;
     const ledger = inlineLedger(store);
     const commit = (settled: { line: number; status: 'applied' | 'failed'; upstreamCode?: number; message?: string }[]) =>
       ledger.commit({
         jobId: checked.jobId,
         staff: 'editor',
         at: new Date().toISOString(),
-        settled: settled.map((line) => ({ ...line, chatUser: 'runs.a', conversation: { type: 'c2c', id: 'x' }, change: { setBits: [1], clearBits: [] }, before: null, after: null })),
+        // Each line with its own chat user, as the runner settles them.
+        settled: settled.map((line) => ({ ...line, chatUser: userOf(line.line), conversation: { type: 'c2c', id: 'x' }, change: { setBits: [1], clearBits: [] }, before: null, after: null })),
         announce: [],
         forget: [],
       });
