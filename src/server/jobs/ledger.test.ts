@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../store/audit';
 import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
-import { inlineLedger, jobLineRequestId, jobReason, workerLedger, type JobLedger } from './ledger';
+import { inlineLedger, jobLineRequestId, jobReason, ledgerSynchronous, workerLedger, type JobLedger } from './ledger';
 import { announcedWrites, getJob, nextPendingChunk, storeCheckedJob } from './store';
 import { csvOf, jobAuditEntries, plannedRows } from './testing';
 
@@ -99,6 +99,14 @@ describe('a job ledger on a worker thread', () => {
     // Once the cause is gone, the next commit goes through on a new worker.
     rmSync(file, { recursive: true });
     expect(await ledger.commit(commit)).toEqual([]);
+  });
+});
+
+describe('how a commit is synced', () => {
+  it('syncs a commit that announces calls in full, one that only settles lines without an fsync of its own', () => {
+    const base = { jobId: 'j', staff: 'editor', at: new Date().toISOString(), settled: [], forget: [3] };
+    expect(ledgerSynchronous({ ...base, announce: [{ chatUser: 'u', lines: [{ line: 2, before: { bits: [], customMark: '' } }] }] })).toBe('FULL');
+    expect(ledgerSynchronous({ ...base, announce: [] })).toBe('NORMAL');
   });
 });
 
