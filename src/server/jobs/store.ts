@@ -182,13 +182,29 @@ function statements(store: Store): Statements {
   return cached;
 }
 
-const workRowFrom = (row: ClaimRow): WorkRow => ({
-  line: row.line,
-  conversation: { type: row.conversation_type, id: row.conversation_id },
-  change: JSON.parse(row.change_json) as MarkChange,
-  ...(row.guard_json === null ? {} : { guard: JSON.parse(row.guard_json) as WriteGuard }),
-  ...(row.revert_of === null ? {} : { revertOf: row.revert_of }),
-});
+/**
+ * Parsed JSON cells by their text. Most lines of a job ask for the same change: the lines read
+ * together share one parsed object (read-only, as every change and guard is), instead of
+ * allocating one per line — and the ledger's messages carry it once.
+ */
+type ParsedCells = Map<string, unknown>;
+
+function parsedCell<T>(cells: ParsedCells | undefined, text: string): T {
+  if (!cells) return JSON.parse(text) as T;
+  let value = cells.get(text);
+  if (value === undefined) {
+    value = JSON.parse(text);
+    cells.set(text, value);
+  }
+  return value as T;
+}
+
+const workRowFrom = (row: ClaimRow, cells?: ParsedCells): WorkRow => {
+  const work: WorkRow = { line: row.line, conversation: { type: row.conversation_type, id: row.conversation_id }, change: parsedCell<MarkChange>(cells, row.change_json) };
+  if (row.guard_json !== null) work.guard = parsedCell<WriteGuard>(cells, row.guard_json);
+  if (row.revert_of !== null) work.revertOf = row.revert_of;
+  return work;
+};
 
 // ---- upload -----------------------------------------------------------------------------------
 
@@ -368,7 +384,9 @@ export async function transitionJob(store: Store, jobId: string, from: readonly 
 export function nextPendingChunk(store: Store, jobId: string, after: { chatUser: string; line: number } | null, maxRows: number): PendingChunk | null {
   const rows = statements(store).pendingAfter.all({ job: jobId, user: after?.chatUser ?? '', line: after?.line ?? 0, limit: maxRows });
   const chatUser = rows[0]?.chat_user;
-  return chatUser === undefined ? null : { chatUser, rows: rows.map(workRowFrom) };
+  if (chatUser === undefined) return null;
+  const cells: ParsedCells = new Map();
+  return { chatUser, rows: rows.map((row) => workRowFrom(row, cells)) };
 }
 
 /** The line if it is still pending (with its chat user), else null. */
