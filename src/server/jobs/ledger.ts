@@ -139,6 +139,9 @@ export type LedgerReply = { id: number; ids: number[] } | { id: number; error: s
 /** One worker thread and the commits it still owes an answer. */
 type LedgerThread = { worker: Worker; waiting: Map<number, { resolve: (ids: number[]) => void; reject: (error: Error) => void }>; gone: boolean };
 
+/** The worker's young generation (MB): see startLedgerWorker. */
+const LEDGER_YOUNG_GENERATION_MB = 6;
+
 /** A worker with nothing to commit for this long is retired (it holds a V8 heap of its own); the next commit starts another. */
 const IDLE_RETIRE_MS = 60_000;
 
@@ -242,7 +245,12 @@ export function ledgerWorkerUrl(moduleUrl: string = import.meta.url): URL {
 
 function startLedgerWorker(databaseFile: string, auditKey?: Buffer): Worker {
   // The audit key goes along: the worker appends to the same keyed chain (without one it reads the data directory's).
-  const worker = new Worker(ledgerWorkerUrl(), { workerData: { databaseFile, auditKey } });
+  const worker = new Worker(ledgerWorkerUrl(), {
+    workerData: { databaseFile, auditKey },
+    // What the worker allocates lives for one commit: a small young generation collects it as well
+    // as V8's default (up to 3 × 16 MB on 64-bit) and keeps the job's resident memory down.
+    resourceLimits: { maxYoungGenerationSizeMb: LEDGER_YOUNG_GENERATION_MB },
+  });
   worker.unref();
   return worker;
 }
