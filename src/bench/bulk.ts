@@ -21,6 +21,7 @@ import { workerLedger } from '../server/jobs/ledger';
 import { createJobRunner } from '../server/jobs/runner';
 import { JOB_CSV_HEADER } from '../server/jobs/testing';
 import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../server/store/database';
+import { serverNodeOptions } from './server-flags';
 
 const root = join(import.meta.dirname, '../..');
 const ORIGIN = 'http://127.0.0.1:8080';
@@ -398,7 +399,8 @@ export type BulkMemoryReport = {
 
 /** Runs bulk-memory-child.ts (a 100,000-row job, nothing else in that process) and reads its report. */
 export async function measureBulkMemory(emulator: EmulatorProcess, options: { rows?: number; callsPerSecond?: number } = {}): Promise<BulkMemoryReport> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, join(import.meta.dirname, 'bulk-memory-child.ts')], {
+  // With the node options of `npm start`: the job's memory as the server would use it.
+  const child = spawn(process.execPath, [...serverNodeOptions(root), '--expose-gc', '--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, join(import.meta.dirname, 'bulk-memory-child.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
