@@ -35,6 +35,12 @@ if (server) {
     external: EXTERNAL,
     // Some bundled packages are CommonJS and call require(); give them one in ESM output.
     banner: { js: "import { createRequire as __markdeskCreateRequire } from 'node:module'; const require = __markdeskCreateRequire(import.meta.url);" },
+    // No whitespace and no comments: a loaded module's source stays in memory for as long as the
+    // server runs (V8 compiles functions lazily from it), and a single non-ASCII character in a
+    // comment of a dependency makes V8 keep the whole file as two bytes per character. Names are
+    // kept, and the source map points stack traces at the sources.
+    minifyWhitespace: true,
+    charset: 'ascii',
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',

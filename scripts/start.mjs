@@ -6,6 +6,11 @@
 // bundle (node has no exec()): one process and no supervisor in between, so signals (SIGTERM
 // from npm, systemd or a container runtime) reach the server's own handlers directly and its
 // exit code is the process's. A deployment may skip this script: `node dist/server/main.mjs`.
+//
+// package.json starts this with `--v8-pool-size=1 --max-semi-space-size=1` (V8's options must be
+// on node's command line): one V8 helper thread instead of four, and a young generation of 1 MB
+// semi-spaces instead of up to 16 MB. Measured idle in live mode after 60 s: ~86 MB resident
+// instead of 96–104 MB. A deployment running main.mjs directly should pass the same options.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, SERVER_OUTPUT } from './build-config.mjs';

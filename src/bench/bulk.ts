@@ -21,6 +21,7 @@ import { workerLedger } from '../server/jobs/ledger';
 import { createJobRunner } from '../server/jobs/runner';
 import { JOB_CSV_HEADER } from '../server/jobs/testing';
 import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../server/store/database';
+import { serverNodeOptions } from './server-flags';
 
 const root = join(import.meta.dirname, '../..');
 const ORIGIN = 'http://127.0.0.1:8080';
@@ -42,8 +43,17 @@ export type EmulatorProcess = {
 
 /** user + system CPU seconds of a process, from /proc/{pid}/stat (clock ticks of 1/100 s). */
 function processCpuSeconds(pid: number | undefined): number {
+  return cpuSecondsOf(`/proc/${pid}/stat`);
+}
+
+/** user + system CPU seconds of this process's main thread (the event loop), from /proc. */
+function mainThreadCpuSeconds(): number {
+  return cpuSecondsOf(`/proc/self/task/${process.pid}/stat`);
+}
+
+function cpuSecondsOf(file: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
@@ -265,6 +275,8 @@ export type BulkThroughputReport = {
   rateLimitAnswers: number;
   /** CPU time per row while the job ran: this process (the BFF) and the emulator's. */
   bffCpuMicrosPerRow: number;
+  /** Of the BFF's: its main thread (the event loop); the rest is the ledger worker, libuv's and V8's threads. */
+  bffMainThreadCpuMicrosPerRow: number;
   emulatorCpuMicrosPerRow: number;
   result: JobStatus;
 };
@@ -293,10 +305,12 @@ export async function measureBulkThroughput(
     if (upload.statusCode !== 201) throw new Error(`upload failed: ${upload.statusCode} ${upload.body}`);
     const before60007 = await emulatorErrorCount(emulator, '60007');
     const cpuBefore = process.cpuUsage();
+    const mainThreadBefore = mainThreadCpuSeconds();
     const emulatorCpuBefore = emulator.cpuSeconds();
     firstWriteAt = Number.NaN;
     const { seconds, status, startedAt } = await runJob(bff, JSON.parse(upload.body) as JobCheckedResponse);
     const cpu = process.cpuUsage(cpuBefore);
+    const mainThreadCpu = mainThreadCpuSeconds() - mainThreadBefore;
     const emulatorCpu = emulator.cpuSeconds() - emulatorCpuBefore;
     if (status.state !== 'done' || status.done !== rows) throw new Error(`the job did not finish: ${JSON.stringify(status)}`);
     const marksPerSecond = rows / seconds;
@@ -312,6 +326,7 @@ export async function measureBulkThroughput(
       failedForRateLimits: rateLimitFailures(bff.store, status.jobId),
       rateLimitAnswers: (await emulatorErrorCount(emulator, '60007')) - before60007,
       bffCpuMicrosPerRow: (cpu.user + cpu.system) / rows,
+      bffMainThreadCpuMicrosPerRow: (mainThreadCpu * 1e6) / rows,
       emulatorCpuMicrosPerRow: (emulatorCpu * 1e6) / rows,
       result: status,
     };
@@ -384,7 +399,8 @@ export type BulkMemoryReport = {
 
 /** Runs bulk-memory-child.ts (a 100,000-row job, nothing else in that process) and reads its report. */
 export async function measureBulkMemory(emulator: EmulatorProcess, options: { rows?: number; callsPerSecond?: number } = {}): Promise<BulkMemoryReport> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, join(import.meta.dirname, 'bulk-memory-child.ts')], {
+  // With the node options of `npm start`: the job's memory as the server would use it.
+  const child = spawn(process.execPath, [...serverNodeOptions(root), '--expose-gc', '--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, join(import.meta.dirname, 'bulk-memory-child.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,

@@ -82,7 +82,7 @@ try {
         ` ${Math.round(bulk.marksPerSecond).toLocaleString('en-US')} marks/s ÷ (${bulk.callsPerSecond} calls/s × 100) = ${bulk.ratio.toFixed(2)}${order === 'random' ? ' (goal ≥ 0.90)' : ''};` +
         ` first mark_contact ${bulk.firstWriteMs.toFixed(0)} ms after Start (goal ≤ 250 ms);` +
         ` rows failed for rate limits: ${bulk.failedForRateLimits} (60007 answers retried: ${bulk.rateLimitAnswers});` +
-        ` CPU per row: BFF ${bulk.bffCpuMicrosPerRow.toFixed(0)} µs, emulator ${bulk.emulatorCpuMicrosPerRow.toFixed(0)} µs; ${load()}`,
+        ` CPU per row: BFF ${bulk.bffCpuMicrosPerRow.toFixed(0)} µs (event loop ${bulk.bffMainThreadCpuMicrosPerRow.toFixed(0)} µs), emulator ${bulk.emulatorCpuMicrosPerRow.toFixed(0)} µs; ${load()}`,
     );
   }
   const direct = await measureDirectCeiling(bulkEmulator, { rows: BULK_ROWS, callsPerSecond: 200 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import type { EmulatorProcess } from './bulk';
+import { serverNodeOptions } from './server-flags';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -19,7 +20,7 @@ function rssBytes(pid: number): number {
 }
 
 /**
- * Starts the built server with a fresh data directory on a fixed port, times process start → the
+ * Starts the built server (with the node options of `npm start`) with a fresh data directory on a fixed port, times process start → the
  * first 200 on /api/health, waits `idleSeconds` without traffic, and reads its RSS.
  */
 export async function measureRuntime(options: { upstream: EmulatorProcess | null; port: number; idleSeconds?: number }): Promise<RuntimeMeasurement> {
@@ -30,7 +31,7 @@ export async function measureRuntime(options: { upstream: EmulatorProcess | null
     ? { CHAT_SDKAPPID: String(options.upstream.sdkAppId), CHAT_SECRET_KEY: options.upstream.secretKey, CHAT_ADMIN_IDENTIFIER: options.upstream.adminIdentifier, CHAT_API_BASE_URL: options.upstream.url }
     : {};
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [join(root, 'dist/server/main.mjs')], {
+  const child = spawn(process.execPath, [...serverNodeOptions(root), join(root, 'dist/server/main.mjs')], {
     cwd: dataDir,
     env: { ...inherited, ...live, MARKDESK_PORT: String(options.port), MARKDESK_DATA_DIR: dataDir },
     stdio: 'ignore',

@@ -4,7 +4,6 @@ import { config as loadDotenv } from 'dotenv';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator } from '../emulator/server';
 import { buildApp } from './app';
 import { createIdentity } from './auth/identity';
 import { createLoginThrottle } from './auth/login-throttle';
@@ -56,8 +55,9 @@ let readiness: Readiness | null = null;
 
 const upstream = await resolveUpstream(
   config,
-  // Sandbox demo changes survive a restart: the emulator keeps its state beside ours.
-  ({ dbFile }) => startEmulator({ host: '127.0.0.1', port: 0, dbFile, demoData: true }),
+  // Sandbox demo changes survive a restart: the emulator keeps its state beside ours. Loaded only
+  // in sandbox mode: a live server never holds the emulator's code.
+  async ({ dbFile }) => (await import('../emulator/server')).startEmulator({ host: '127.0.0.1', port: 0, dbFile, demoData: true }),
   join(dataDir, 'sandbox-chat.sqlite'),
 );
 const chat = createChatClient({

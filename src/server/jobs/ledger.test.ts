@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../store/audit';
 import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
-import { inlineLedger, jobLineRequestId, jobReason, workerLedger, type JobLedger } from './ledger';
+import { inlineLedger, jobLineRequestId, jobReason, ledgerSynchronous, workerLedger, type JobLedger } from './ledger';
 import { announcedWrites, getJob, nextPendingChunk, storeCheckedJob } from './store';
 import { csvOf, jobAuditEntries, plannedRows } from './testing';
 
@@ -102,6 +102,14 @@ describe('a job ledger on a worker thread', () => {
   });
 });
 
+describe('how a commit is synced', () => {
+  it('syncs a commit that announces calls in full, one that only settles lines without an fsync of its own', () => {
+    const base = { jobId: 'j', staff: 'editor', at: new Date().toISOString(), settled: [], forget: [3] };
+    expect(ledgerSynchronous({ ...base, announce: [{ chatUser: 'u', lines: [{ line: 2, before: { bits: [], customMark: '' } }] }] })).toBe('FULL');
+    expect(ledgerSynchronous({ ...base, announce: [] })).toBe('NORMAL');
+  });
+});
+
 describe('final line states', () => {
   it('touch exactly the settled lines, whether they run on or sit between others still pending', async () => {
     const { store } = await fileStore();
@@ -111,13 +119,15 @@ describe('final line states', () => {
     const checked = await storeCheckedJob(store, { createdBy: 'editor', clock: systemClock }, readJobCsv(Readable.from([csv]), { names: bitNamesFrom({}) }));
     const statusOf = () =>
       Object.fromEntries((store.sqlite.prepare(`SELECT line, status FROM job_rows WHERE job_id = ? ORDER BY line`).all(checked.jobId) as { line: number; status: string }[]).map((row) => [row.line, row.status]));
+    const userOf = (line: number) => (store.sqlite.prepare(`SELECT chat_user FROM job_rows WHERE job_id = ? AND line = ?`).get(checked.jobId, line) as { chat_user: string }).chat_user;
     const ledger = inlineLedger(store);
     const commit = (settled: { line: number; status: 'applied' | 'failed'; upstreamCode?: number; message?: string }[]) =>
       ledger.commit({
         jobId: checked.jobId,
         staff: 'editor',
         at: new Date().toISOString(),
-        settled: settled.map((line) => ({ ...line, chatUser: 'runs.a', conversation: { type: 'c2c', id: 'x' }, change: { setBits: [1], clearBits: [] }, before: null, after: null })),
+        // Each line with its own chat user, as the runner settles them.
+        settled: settled.map((line) => ({ ...line, chatUser: userOf(line.line), conversation: { type: 'c2c', id: 'x' }, change: { setBits: [1], clearBits: [] }, before: null, after: null })),
         announce: [],
         forget: [],
       });

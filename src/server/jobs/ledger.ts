@@ -100,6 +100,22 @@ export function applyLedgerCommit(store: Store, commit: LedgerCommit): number[] 
   return commit.announce.map(({ chatUser, lines }) => announceWriteInTransaction(store, jobId, chatUser, lines));
 }
 
+/**
+ * How hard the worker's connection syncs a commit (WAL mode). A commit that announces mark_contact
+ * calls is FULL: the announcement must be on disk before the call leaves, or a power cut could
+ * leave a write nobody knows about. A commit that only settles lines (their entries, final states,
+ * and the announcements they close) is NORMAL: it is durable against a crash of the process at
+ * once (the WAL is written before COMMIT returns) and against a power cut from the next FULL
+ * commit of either connection on (the WAL is one file, synced up to that point) or the next
+ * checkpoint. Such a commit lost to a power cut loses nothing: its lines are still pending and
+ * their announcements still there, so the next run reads Chat's state and settles them as the crash
+ * recovery does — nothing written twice, every line with its one entry. What it saves is an fsync
+ * per group commit, which would hold the next announcement (and the writes behind it) waiting.
+ */
+export function ledgerSynchronous(commit: LedgerCommit): 'FULL' | 'NORMAL' {
+  return commit.announce.length > 0 ? 'FULL' : 'NORMAL';
+}
+
 export type JobLedger = {
   /** Resolves once the commit is durable, with the ids of the announcements it made. */
   commit(commit: LedgerCommit): Promise<number[]>;
@@ -122,6 +138,9 @@ export type LedgerReply = { id: number; ids: number[] } | { id: number; error: s
 
 /** One worker thread and the commits it still owes an answer. */
 type LedgerThread = { worker: Worker; waiting: Map<number, { resolve: (ids: number[]) => void; reject: (error: Error) => void }>; gone: boolean };
+
+/** The worker's young generation (MB): see startLedgerWorker. */
+const LEDGER_YOUNG_GENERATION_MB = 6;
 
 /** A worker with nothing to commit for this long is retired (it holds a V8 heap of its own); the next commit starts another. */
 const IDLE_RETIRE_MS = 60_000;
@@ -226,7 +245,12 @@ export function ledgerWorkerUrl(moduleUrl: string = import.meta.url): URL {
 
 function startLedgerWorker(databaseFile: string, auditKey?: Buffer): Worker {
   // The audit key goes along: the worker appends to the same keyed chain (without one it reads the data directory's).
-  const worker = new Worker(ledgerWorkerUrl(), { workerData: { databaseFile, auditKey } });
+  const worker = new Worker(ledgerWorkerUrl(), {
+    workerData: { databaseFile, auditKey },
+    // What the worker allocates lives for one commit: a small young generation collects it as well
+    // as V8's default (up to 3 × 16 MB on 64-bit) and keeps the job's resident memory down.
+    resourceLimits: { maxYoungGenerationSizeMb: LEDGER_YOUNG_GENERATION_MB },
+  });
   worker.unref();
   return worker;
 }

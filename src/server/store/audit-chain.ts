@@ -135,45 +135,62 @@ export function blankContent(id: string, kind: AuditContent['kind'], at: string)
   };
 }
 
-// Bulk jobs append a row per mark at the upstream rate: the statements are prepared once per connection.
+// Bulk jobs append a row per mark at the upstream rate: the statements are prepared once per
+// connection, and rows go in ROWS_PER_INSERT at a time (one multi-row INSERT runs the statement's
+// setup and the call into SQLite once for all of them).
+const ROWS_PER_INSERT = 32;
+const INSERT_COLUMNS = [...KEYED_COLUMNS, 'prev_hash', 'hash'] as const;
 type AppendStatements = {
   lastHash: BetterSqlite3.Statement<[], { hash: string }>;
-  /** KEYED_COLUMNS' values in order, then prev_hash and hash (positional: no object per row). */
-  insert: BetterSqlite3.Statement<unknown[]>;
+  /** By number of rows: KEYED_COLUMNS' values in order, then prev_hash and hash, row after row (positional: no object per row). */
+  insert: Map<number, BetterSqlite3.Statement<unknown[]>>;
 };
 const appendStatements = new WeakMap<BetterSqlite3.Database, AppendStatements>();
 
 function statementsFor(sqlite: BetterSqlite3.Database): AppendStatements {
   let statements = appendStatements.get(sqlite);
   if (!statements) {
-    const columns = [...KEYED_COLUMNS, 'prev_hash', 'hash'];
-    statements = {
-      lastHash: sqlite.prepare('SELECT hash FROM audit ORDER BY seq DESC LIMIT 1'),
-      insert: sqlite.prepare(`INSERT INTO audit (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`),
-    };
+    statements = { lastHash: sqlite.prepare('SELECT hash FROM audit ORDER BY seq DESC LIMIT 1'), insert: new Map() };
     appendStatements.set(sqlite, statements);
   }
   return statements;
 }
 
-/** Appends keyed rows to the chain. Call only inside an IMMEDIATE transaction. */
+function insertStatement(sqlite: BetterSqlite3.Database, statements: AppendStatements, rows: number): BetterSqlite3.Statement<unknown[]> {
+  let insert = statements.insert.get(rows);
+  if (!insert) {
+    const tuple = `(${INSERT_COLUMNS.map(() => '?').join(', ')})`;
+    insert = sqlite.prepare(`INSERT INTO audit (${INSERT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`);
+    statements.insert.set(rows, insert);
+  }
+  return insert;
+}
+
+/** Appends keyed rows to the chain, in order. Call only inside an IMMEDIATE transaction. */
 export function appendChainRows(store: Store, rows: readonly AuditContent[]): void {
   const statements = statementsFor(store.sqlite);
   let prevHash = statements.lastHash.get()?.hash ?? GENESIS_HASH;
-  const values: unknown[] = new Array(KEYED_COLUMNS.length + 2);
-  for (const row of rows) {
-    for (let index = 0; index < KEYED_COLUMNS.length; index++) {
-      const column = KEYED_COLUMNS[index]!;
-      const value = row[column];
-      if (typeof value === 'string' && LONE_SURROGATE.test(value)) (row as Record<string, unknown>)[column] = storableText(value);
-      LONE_SURROGATE.lastIndex = 0;
-      values[index] = row[column] ?? null;
+  const width = INSERT_COLUMNS.length;
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    const count = Math.min(ROWS_PER_INSERT, rows.length - start);
+    const values: unknown[] = new Array(count * width);
+    for (let n = 0; n < count; n++) {
+      const row = rows[start + n]!;
+      const offset = n * width;
+      for (let index = 0; index < KEYED_COLUMNS.length; index++) {
+        const column = KEYED_COLUMNS[index]!;
+        const value = row[column];
+        if (typeof value === 'string' && LONE_SURROGATE.test(value)) (row as Record<string, unknown>)[column] = storableText(value);
+        LONE_SURROGATE.lastIndex = 0;
+        values[offset + index] = row[column] ?? null;
+      }
+      const hash = keyedChainHash(store.auditKey, prevHash, row);
+      values[offset + KEYED_COLUMNS.length] = prevHash;
+      values[offset + KEYED_COLUMNS.length + 1] = hash;
+      prevHash = hash;
     }
-    const hash = keyedChainHash(store.auditKey, prevHash, row);
-    values[KEYED_COLUMNS.length] = prevHash;
-    values[KEYED_COLUMNS.length + 1] = hash;
-    statements.insert.run(values);
-    prevHash = hash;
+    // Rows of one INSERT get their seq in the order of its VALUES: the chain order.
+    insertStatement(store.sqlite, statements, count).run(values);
   }
 }
 

@@ -204,6 +204,8 @@ export interface JobChecksTable {
 
 export interface JobRowsTable {
   job_id: string;
+  /** Where the line is stored: its chat user, '' for an invalid line (see 0012_bulk_indexes). */
+  cluster: string;
   /** Line of the file where the row starts (the header is line 1). */
   line: number;
   /** The seven input fields as written, in JOB_CSV_COLUMNS order (JSON array). */

@@ -109,9 +109,16 @@ export function upstreamChangeProblems(change: MarkChange): ChangeProblem[] {
  * The state Tencent stores after the change. Reserved bits are applied like any other (Tencent
  * accepts them); throws MarkChangeError for what Tencent would refuse.
  */
+// Changes already found valid. Changes are never modified once made, and a bulk job applies one
+// change object to many lines (jobs/store.ts shares it): it is checked once, not once per line.
+const validChanges = new WeakSet<MarkChange>();
+
 export function applyChange(state: MarkState, change: MarkChange): MarkState {
-  const problems = upstreamChangeProblems(change);
-  if (problems.length > 0) throw new MarkChangeError(problems);
+  if (!validChanges.has(change)) {
+    const problems = upstreamChangeProblems(change);
+    if (problems.length > 0) throw new MarkChangeError(problems);
+    validChanges.add(change);
+  }
   const mask = (maskFromBits(state.bits) | maskFromBits(change.setBits ?? [])) & ~maskFromBits(change.clearBits ?? []);
   return { bits: bitsFromMask(mask), customMark: change.customMark ?? state.customMark };
 }
