@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health';
 import { auditRoutes } from './routes/audit';
 import { chatUserRoutes } from './routes/chat-users';
 import { JOB_UPLOAD_ROUTE, jobRoutes } from './routes/jobs';
+import { insightsRoutes } from './routes/insights';
 import { labelRoutes } from './routes/labels';
 import { sessionRoutes } from './routes/session';
 import { staffRoutes } from './routes/staff';
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(labelRoutes, deps);
   await app.register(staffRoutes, deps);
   await app.register(jobRoutes, deps);
+  await app.register(insightsRoutes, deps);
 
   const reconcileEveryMs = options.reconcileEveryMs;
   if (reconcileEveryMs !== undefined) {
