@@ -153,9 +153,11 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
     },
     async pause(id) {
       statusOf(id);
+      // Halted first, synchronously: no read may start once pause was asked for.
+      const run = runs.get(id);
+      run?.halt();
       if (!(await changeSurveyState(store, id, ['running'], 'paused'))) throw new SurveyError('CONFLICT', 'Only a running survey can be paused.');
-      runs.get(id)?.halt();
-      await runs.get(id)?.finished;
+      await run?.finished;
       return statusOf(id);
     },
     async resume(id) {
@@ -169,11 +171,12 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
     },
     async cancel(id) {
       statusOf(id);
+      const run = runs.get(id);
+      run?.halt();
       if (!(await changeSurveyState(store, id, ['running', 'paused', 'failed'], 'cancelled', { finishedAt: clock.now() }))) {
         throw new SurveyError('CONFLICT', 'This survey has already ended.');
       }
-      runs.get(id)?.halt();
-      await runs.get(id)?.finished;
+      await run?.finished;
       return statusOf(id);
     },
     resumeInterrupted() {

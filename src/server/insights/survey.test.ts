@@ -4,11 +4,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MARKED_PER_USER_BUCKETS, NEAR_CAP_FROM, type SurveyResults } from '../../shared/api/insights';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
-import { createSurvey, type PlannedMark, waitForSurvey, writeMarks } from './testing';
+import { createGroups, createSurvey, type PlannedMark, waitForSurvey, writeMarks } from './testing';
 
 let bff: TestBff;
 beforeAll(async () => {
   bff = await startTestBff({ emulator: { rateLimits: false, pageSize: { contactGroup: 7 } } });
+  await createGroups(bff, 30);
 });
 afterAll(async () => bff.close());
 
@@ -63,7 +64,7 @@ describe('survey aggregates', () => {
       fc.asyncProperty(surveyArb, async (plan) => {
         run++;
         const marks = new Map<string, PlannedMark[]>(
-          plan.map((items, u) => [`prop${run}.user${u}`, items.map((mark, n) => ({ ...mark, id: mark.type === 'c2c' ? `peer.${n}` : `@TGS#grp${n}` }))]),
+          plan.map((items, u) => [`prop${run}.user${u}`, items.map((mark, n) => ({ ...mark, id: mark.type === 'c2c' ? `peer.${n}` : `grp-${n}` }))]),
         );
         await writeMarks(bff, marks);
         const { surveyId } = await createSurvey(bff, { users: [...marks.keys()] });

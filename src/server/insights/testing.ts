@@ -12,12 +12,17 @@ export async function writeMarks(bff: Pick<TestBff, 'tencent' | 'importUsers'>, 
   for (let i = 0; i < users.length; i += 100) await bff.importUsers(...users.slice(i, i + 100));
   for (const [user, items] of marks) {
     for (let i = 0; i < items.length; i += 100) {
-      const MarkItem = items.slice(i, i + 100).map((mark) => ({
-        OptType: 3,
-        ContactItem: mark.type === 'c2c' ? { Type: 1, To_Account: mark.id } : { Type: 2, ToGroupId: mark.id },
-        SetMark: mark.bits,
-        CustomMark: mark.customMark,
-      }));
+      // A conversation with no bits and no custom mark is not kept by Chat: nothing to write.
+      const MarkItem = items
+        .slice(i, i + 100)
+        .filter((mark) => mark.bits.length > 0 || mark.customMark !== '')
+        .map((mark) => ({
+          OptType: mark.bits.length === 0 ? 2 : mark.customMark === '' ? 1 : 3,
+          ContactItem: mark.type === 'c2c' ? { Type: 1, To_Account: mark.id } : { Type: 2, ToGroupId: mark.id },
+          ...(mark.bits.length > 0 ? { SetMark: mark.bits } : {}),
+          ...(mark.customMark !== '' ? { CustomMark: mark.customMark } : {}),
+        }));
+      if (MarkItem.length === 0) continue;
       const answer = expectOk(await bff.tencent('recentcontact/mark_contact', { From_Account: user, MarkItem }));
       const failed = (answer.ResultItem as { ResultCode: number }[]).filter((item) => item.ResultCode !== 0);
       if (failed.length > 0) throw new Error(`mark_contact refused ${failed.length} items for ${user}`);
@@ -44,5 +49,13 @@ export async function waitForSurvey(bff: TestBff, id: string, states: readonly S
     if (states.includes(status.state)) return status;
     if (Date.now() > deadline) throw new Error(`survey ${id} still ${status.state}: ${JSON.stringify(status)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Creates groups grp-0 … (owned by `owner`), so that group conversations can be marked. */
+export async function createGroups(bff: Pick<TestBff, 'tencent' | 'importUsers'>, count: number, owner = 'group.owner'): Promise<void> {
+  await bff.importUsers(owner);
+  for (let n = 0; n < count; n++) {
+    expectOk(await bff.tencent('group_open_http_svc/create_group', { Type: 'Public', Name: `Group ${n}`, GroupId: `grp-${n}`, Owner_Account: owner }));
   }
 }
