@@ -14,6 +14,7 @@ const InspectPage = lazy(() => import('../features/inspect/components/InspectPag
 const HistoryPage = lazy(() => import('../features/history/components/HistoryPage'));
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'));
 const BulkPage = lazy(() => import('../features/bulk/components/BulkPage'));
+const InsightsPage = lazy(() => import('../features/insights/components/InsightsPage'));
 
 /**
  * The address bar carries page, chat user and filters, so a link can be shared:
@@ -39,6 +40,7 @@ export const appRoutes: RouteObject[] = [
           { path: 'inspect', element: <InspectPage /> },
           { path: 'history', element: <HistoryPage /> },
           { path: 'bulk', element: <BulkPage /> },
+          { path: 'insights', element: <InsightsPage /> },
           // Checked before the chunk loads: others get the "administrators only" page, not its code.
           {
             path: 'settings',
