@@ -602,6 +602,8 @@ export const en = {
   'insights.col.type': 'Type',
   'insights.col.customMark': 'Custom mark',
   'insights.col.usersIn': 'Users in {survey}',
+  'insights.col.conversationsIn': 'Conversations in {survey}',
+  'insights.col.conversationChange': 'Change in conversations',
   'insights.col.change': 'Change',
   'insights.col.gained': 'Users who gained it',
   'insights.col.lost': 'Users who lost it',

@@ -601,6 +601,8 @@ export const ko: Record<MessageKey, string> = {
   'insights.col.type': '유형',
   'insights.col.customMark': '사용자 지정 마크',
   'insights.col.usersIn': '{survey}의 사용자',
+  'insights.col.conversationsIn': '{survey}의 대화',
+  'insights.col.conversationChange': '대화 수 변화',
   'insights.col.change': '변화',
   'insights.col.gained': '새로 가진 사용자',
   'insights.col.lost': '잃은 사용자',

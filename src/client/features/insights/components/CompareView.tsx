@@ -30,6 +30,9 @@ export function CompareView({ a, b, labelA, labelB, view }: { a: string; b: stri
           { key: 'change', label: t('insights.col.change') },
           { key: 'gained', label: t('insights.col.gained') },
           { key: 'lost', label: t('insights.col.lost') },
+          { key: 'conversationsA', label: t('insights.col.conversationsIn', { survey: labelA }) },
+          { key: 'conversationsB', label: t('insights.col.conversationsIn', { survey: labelB }) },
+          { key: 'conversationChange', label: t('insights.col.conversationChange') },
         ],
         rows,
       }}

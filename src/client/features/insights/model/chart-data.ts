@@ -52,6 +52,9 @@ export function compareRows(compare: SurveyCompareResponse, bitLabel: (bit: numb
     change: row.usersB - row.usersA,
     gained: row.gained,
     lost: row.lost,
+    conversationsA: row.conversationsA,
+    conversationsB: row.conversationsB,
+    conversationChange: row.conversationsB - row.conversationsA,
   }));
 }
 
