@@ -92,6 +92,6 @@ describe('a survey and a crashing BFF', () => {
     expect(Object.keys(upstream.commands).filter((command) => !reading.has(command))).toEqual([]);
     const reads = upstream.commands['recentcontact/get_contact_group']!.calls;
     expect(reads).toBeGreaterThanOrEqual(200);
-    expect(reads).toBeLessThanOrEqual(200 + 12 + 50);
+    expect(reads).toBeLessThanOrEqual(200 + 16 + 250);
   });
 });
