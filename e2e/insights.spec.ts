@@ -122,3 +122,25 @@ test('activity over time and a campaign’s effect have their charts and tables'
   await expect(page.getByLabel('Finished bulk job')).toBeVisible();
   expect(await seriousAxeViolations(page)).toEqual([]);
 });
+
+test('Inspect keeps its what-if and its All conversations filter in the address; a PM lists the hidden ones among 1,500', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'pm', printedPassword('pm'));
+  const conversations = ((await (await page.request.get(`/api/chat-users/${SHOP}/conversations`)).json()) as { conversations: { bits: number[] }[] }).conversations;
+  const hidden = conversations.filter((row) => row.bits.includes(3)).length;
+  expect(hidden).toBeGreaterThan(0);
+  await page.goto(`/inspect?user=${SHOP}`);
+  const raw = page.getByRole('region', { name: 'All conversations' });
+  await expect(raw.getByText(`${conversations.length.toLocaleString('en-GB')} of ${conversations.length.toLocaleString('en-GB')} shown`)).toBeVisible({ timeout: 30_000 });
+  await raw.getByLabel('Bit filter').click();
+  await page.getByRole('option', { name: 'Hidden', exact: true }).click();
+  await expect(raw.getByText(`${hidden} of ${conversations.length.toLocaleString('en-GB')} shown`)).toBeVisible();
+  await expect(page).toHaveURL(/bit=3/);
+  await page.getByLabel('What-if mode').check();
+  await expect(page).toHaveURL(/whatif=1/);
+  // A reload (or a shared link) shows the same view.
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'All conversations' }).getByText(`${hidden} of ${conversations.length.toLocaleString('en-GB')} shown`)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByLabel('What-if mode')).toBeChecked();
+  expect(await seriousAxeViolations(page)).toEqual([]);
+});
