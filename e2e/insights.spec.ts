@@ -103,13 +103,27 @@ test('a viewer surveys 500 demo users, reads the charts and their tables, downlo
 
   // The view is in the address: a reload shows the same comparison.
   await page.reload();
-  await expect(page.getByRole('region', { name: 'Change per bit' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Change per bit' })).toBeVisible({ timeout: 15_000 });
   expect(await seriousAxeViolations(page)).toEqual([]);
   await snap(page, 'insights-02-compare');
 });
 
-test('activity over time and a campaign’s effect have their charts and tables', async ({ page }) => {
+test('activity over time and a campaign’s effect have their charts and tables', async ({ page, playwright }) => {
   test.setTimeout(120_000);
+  // An editor runs a small bulk job (unread and bit 34 on three conversations with the shop); then one is "opened".
+  const editor = await playwright.request.newContext({ baseURL: process.env.MARKDESK_E2E_URL, extraHTTPHeaders: { 'x-requested-by': 'markdesk' } });
+  expect((await editor.post('/api/session', { data: { username: 'support', password: printedPassword('support') } })).ok()).toBe(true);
+  const nudged = ['customer.1301', 'customer.1302', 'customer.1303'];
+  const csv = ['chat_user,conversation_type,conversation_id,set_bits,clear_bits,custom_mark,clear_custom_mark', ...nudged.map((user) => `${user},c2c,${SHOP},unread 34,,,`)].join('\r\n');
+  const upload = await editor.post('/api/jobs', { headers: { 'content-type': 'text/csv' }, data: csv });
+  expect(upload.status()).toBe(201);
+  const { jobId } = (await upload.json()) as { jobId: string };
+  expect((await editor.post(`/api/jobs/${jobId}/start`, { data: {} })).ok()).toBe(true);
+  await expect.poll(async () => ((await (await editor.get(`/api/jobs/${jobId}`)).json()) as { state: string }).state, { timeout: 30_000 }).toBe('done');
+  const opened = await editor.post(`/api/chat-users/${nudged[0]}/marks`, { data: { items: [{ conversation: { type: 'c2c', id: SHOP }, clearBits: [1] }], reason: 'insights e2e: opened' } });
+  expect(opened.ok()).toBe(true);
+  await editor.dispose();
+
   await signIn(page, 'pm', printedPassword('pm'));
   await page.goto('/insights?tab=activity');
   const activity = page.getByRole('region', { name: 'Activity over time' });
@@ -117,10 +131,20 @@ test('activity over time and a campaign’s effect have their charts and tables'
   await activity.getByRole('button', { name: 'Table' }).click();
   await expect(activity.getByRole('columnheader', { name: 'Day (UTC)' })).toBeVisible();
   expect(await seriousAxeViolations(page)).toEqual([]);
+
   await page.getByRole('tab', { name: 'Campaign effect' }).click();
   await expect(page).toHaveURL(/tab=effect/);
-  await expect(page.getByLabel('Finished bulk job')).toBeVisible();
+  await page.getByLabel('Finished bulk job').click();
+  await page.getByRole('option', { name: new RegExp(`^Job ${jobId.slice(0, 8)}`) }).click();
+  await expect(page).toHaveURL(new RegExp(`job=${jobId}`));
+  await page.getByRole('button', { name: 'Measure effect now' }).click();
+  await expect(page.getByText(/of 3 rows, 2 still carry what the job wrote and 1 changed since/)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('Unread cleared (opened): 1.')).toBeVisible();
+  const curve = page.getByRole('region', { name: 'Effect over time' });
+  await curve.getByRole('button', { name: 'Table' }).click();
+  await expect(curve.getByRole('cell', { name: '2', exact: true }).first()).toBeVisible();
   expect(await seriousAxeViolations(page)).toEqual([]);
+  await snap(page, 'insights-03-effect');
 });
 
 test('Inspect keeps its what-if and its All conversations filter in the address; a PM lists the hidden ones among 1,500', async ({ page }) => {

@@ -637,7 +637,7 @@ export const en = {
   'insights.cancel': 'Cancel survey',
   'insights.usersCsv': 'Download per-user CSV',
   'insights.usersCsvNoValues': 'Per-user CSV without custom mark values',
-  'insights.resultsLine': '{usersRead} users read: {withMarks} have at least one marked conversation, {conversations} marked conversations in all, {nearCap} users near the cap of 1,000.',
+  'insights.resultsLine': 'Users read: {usersRead} · with at least one marked conversation: {withMarks} · marked conversations in all: {conversations} · users near the cap of 1,000: {nearCap}.',
   'insights.sampleUsers': 'Open a sampled user in Inspect',
   'insights.openInInspect': 'Open {user} in Inspect',
   'insights.viewAs': 'Show {title} as',

@@ -32,7 +32,7 @@ export function ActivityTab({ from, to, onRange, view }: Props) {
     />
   );
   return (
-    <Box sx={{ display: 'grid', gap: 2 }}>
+    <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Stack direction="row" spacing={2}>
         <TextField type="date" label={t('insights.from')} value={from} onChange={(event) => event.target.value && onRange({ from: event.target.value, to })} slotProps={{ inputLabel: { shrink: true } }} />
         <TextField type="date" label={t('insights.to')} value={to} onChange={(event) => event.target.value && onRange({ from, to: event.target.value })} slotProps={{ inputLabel: { shrink: true } }} />

@@ -25,7 +25,7 @@ export function EffectTab({ jobId, onJob, view }: { jobId: string | null; onJob:
   const jobs = useQuery(jobsQueryOptions());
   const finished = (jobs.data?.jobs ?? []).filter((job) => FINISHED.has(job.state) && job.applied > 0);
   return (
-    <Box sx={{ display: 'grid', gap: 2 }}>
+    <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Typography color="text.secondary">{t('insights.effect.intro')}</Typography>
       <TextField select label={t('insights.effect.job')} value={finished.some((job) => job.jobId === jobId) ? jobId : ''} onChange={(event) => onJob(event.target.value || null)} sx={{ maxWidth: 520 }} helperText={finished.length === 0 ? t('insights.effect.noJobs') : undefined}>
         {finished.map((job) => (

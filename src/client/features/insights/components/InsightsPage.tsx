@@ -33,7 +33,7 @@ export default function InsightsPage() {
         <Tab value="activity" label={t('insights.tab.activity')} />
       </Tabs>
       {filters.tab === 'surveys' ? (
-        <Box sx={{ display: 'grid', gap: 2 }}>
+        <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: 'minmax(0, 1fr)' }}>
           <Box>
             <Button variant="contained" startIcon={<Add />} onClick={() => setCreating(true)}>
               {t('insights.newSurvey')}

@@ -42,7 +42,7 @@ export function SurveyPanel({ surveyId, compareWith, onCompare, view }: Props) {
   const others = (surveys.data?.surveys ?? []).filter((other) => other.surveyId !== surveyId && other.state === 'done');
   const other = others.find((candidate) => candidate.surveyId === compareWith);
   return (
-    <Box sx={{ display: 'grid', gap: 2 }}>
+    <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: 'minmax(0, 1fr)' }}>
       <Paper variant="outlined" sx={{ p: 2 }}>
         <Box sx={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 1, mb: 1 }}>
           <Typography variant="h5" component="h2" sx={{ flexGrow: 1 }}>
@@ -98,7 +98,7 @@ export function SurveyPanel({ surveyId, compareWith, onCompare, view }: Props) {
           <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'repeat(2, minmax(0, 1fr))' } }}>
             <SurveyCharts surveyId={surveyId} results={status.results} view={view} />
           </Box>
-          <Paper variant="outlined" sx={{ p: 2, display: 'grid', gap: 2 }}>
+          <Paper variant="outlined" sx={{ p: 2, display: 'grid', gap: 2, gridTemplateColumns: 'minmax(0, 1fr)' }}>
             <Typography variant="h6" component="h3">
               {t('insights.compareTitle')}
             </Typography>
