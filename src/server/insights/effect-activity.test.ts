@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityResponse, JobEffect, JobEffectListResponse } from '../../shared/api/insights';
 import { checkedJob, controlJob, jobCsv, waitForJob } from '../jobs/testing';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
+import { waitForSurvey } from './testing';
+
+let jobIdOfTheDay = '';
 
 let bff: TestBff;
 beforeAll(async () => {
@@ -24,6 +27,7 @@ describe('campaign effect', () => {
     await bff.importUsers(...users);
     const lines = users.flatMap((user) => Array.from({ length: 10 }, (_, n) => `${user},c2c,shop.${n},unread,hidden,nudge,`));
     const job = await checkedJob(bff, jobCsv(...lines));
+    jobIdOfTheDay = job.jobId;
     const viewer = await bff.signIn('viewer');
     const early = await bff.inject({ method: 'POST', url: `/api/jobs/${job.jobId}/effect`, headers: { ...bff.writeHeaders, cookie: viewer } });
     expect(early.statusCode).toBe(409);
@@ -73,6 +77,22 @@ describe('campaign effect', () => {
       byStatus: { applied: 30 },
       bySource: { bulk: 30 },
     });
+    // The same users surveyed as "the users of the job" and as "the users in the audit log that day".
+    const fromJob = await bff.inject({ method: 'POST', url: '/api/surveys', headers: { ...bff.writeHeaders, cookie: viewer }, payload: { jobId: jobIdOfTheDay } });
+    expect(fromJob.statusCode).toBe(201);
+    expect(fromJob.json()).toMatchObject({ users: 3 });
+    const fromAudit = await bff.inject({
+      method: 'POST',
+      url: '/api/surveys',
+      headers: { ...bff.writeHeaders, cookie: viewer },
+      payload: { auditFrom: `${day}T00:00:00Z`, auditTo: `${day}T23:59:59Z` },
+    });
+    expect(fromAudit.json()).toMatchObject({ users: 3 });
+    for (const created of [fromJob, fromAudit]) {
+      const status = await waitForSurvey(bff, created.json<{ surveyId: string }>().surveyId);
+      expect(status.source.kind).toBe(created === fromJob ? 'job' : 'audit');
+      expect(status.results).toMatchObject({ usersRead: 3, usersWithMarks: 3, conversations: 30, usersWithBit: { '1': 3 } });
+    }
     const tooLong = await bff.inject({ method: 'GET', url: '/api/audit/activity?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', headers: { cookie: viewer } });
     expect(tooLong.statusCode).toBe(400);
   });

@@ -70,7 +70,7 @@ export class SurveyError extends Error {
 }
 
 export type SurveyRunner = {
-  create(request: SurveyCreateRequest & { includeRecent?: boolean | undefined; label?: string | undefined }, staff: string): Promise<SurveyStatus>;
+  create(request: SurveyCreateRequest, staff: string): Promise<SurveyStatus>;
   status(id: string): SurveyStatus | null;
   list(limit: number): SurveyStatus[];
   pause(id: string): Promise<SurveyStatus>;
@@ -116,12 +116,13 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
   }
 
   function usersFor(request: SurveyCreateRequest): { users: string[]; source: SurveySource } {
-    if ('users' in request) return { users: unique(request.users), source: { kind: 'users' } };
-    if ('jobId' in request) {
+    if (request.users !== undefined) return { users: unique(request.users), source: { kind: 'users' } };
+    if (request.jobId !== undefined) {
       const users = usersOfJob(store, request.jobId);
       if (!users) throw new SurveyError('NOT_FOUND', 'There is no such bulk job.');
       return { users, source: { kind: 'job', jobId: request.jobId } };
     }
+    if (request.auditFrom === undefined || request.auditTo === undefined) throw new SurveyError('VALIDATION_FAILED', 'Say who to survey.');
     const from = new Date(request.auditFrom).toISOString();
     const to = new Date(request.auditTo).toISOString();
     if (from > to) throw new SurveyError('VALIDATION_FAILED', 'The start of the range is after its end.');

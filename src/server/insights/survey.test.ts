@@ -84,7 +84,7 @@ describe('survey aggregates', () => {
 });
 
 describe('a survey', () => {
-  it('is created from a job’s users or the audit log, reads get_list when asked, writes nothing upstream and serves its CSV', { timeout: 60_000 }, async () => {
+  it('reads get_list when asked, counts users Chat does not know as failed, writes nothing upstream and serves its CSV', { timeout: 60_000 }, async () => {
     const marks = new Map<string, PlannedMark[]>([
       ['csv.a', [{ type: 'c2c', id: 'shop', bits: [0, 3], customMark: '=cmd' }]],
       ['csv.b', []],
@@ -162,6 +162,11 @@ describe('a survey', () => {
     const cookie = await bff.signIn('viewer');
     const empty = await bff.inject({ method: 'POST', url: '/api/surveys', headers: { ...bff.writeHeaders, cookie }, payload: { users: [] } });
     expect(empty.statusCode).toBe(400);
+    const nobodySaid = await bff.inject({ method: 'POST', url: '/api/surveys', headers: { ...bff.writeHeaders, cookie }, payload: { includeRecent: true } });
+    expect(nobodySaid.statusCode).toBe(400);
+    expect(nobodySaid.body).toContain('Say who to survey with exactly one of: users, jobId, or auditFrom and auditTo.');
+    const halfRange = await bff.inject({ method: 'POST', url: '/api/surveys', headers: { ...bff.writeHeaders, cookie }, payload: { auditFrom: '2026-11-01T00:00:00Z' } });
+    expect(halfRange.body).toContain('Give both auditFrom and auditTo.');
     const noJob = await bff.inject({ method: 'POST', url: '/api/surveys', headers: { ...bff.writeHeaders, cookie }, payload: { jobId: 'nope' } });
     expect(noJob.statusCode).toBe(404);
     expect(noJob.json<{ error: { message: string } }>().error.message).toBe('There is no such bulk job.');
@@ -173,6 +178,22 @@ describe('a survey', () => {
     });
     expect(nobody.statusCode).toBe(400);
     expect(nobody.body).toContain('There are no Chat users to survey.');
+  });
+});
+
+describe('a survey of 100,000 users', () => {
+  it('is accepted as one request (over the usual body limit) and one more user is refused', { timeout: 60_000 }, async () => {
+    const cookie = await bff.signIn('viewer');
+    const users = Array.from({ length: 100_001 }, (_, i) => `bulk.survey.user.${String(i).padStart(6, '0')}`);
+    const tooMany = await bff.inject({ method: 'POST', url: '/api/surveys', headers: { ...bff.writeHeaders, cookie }, payload: { users } });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.body).toContain('A survey reads at most 100,000 users.');
+    const accepted = await bff.inject({ method: 'POST', url: '/api/surveys', headers: { ...bff.writeHeaders, cookie }, payload: { users: users.slice(1) } });
+    expect(accepted.statusCode).toBe(201);
+    const { surveyId } = accepted.json<{ surveyId: string; users: number }>();
+    expect(accepted.json()).toMatchObject({ state: 'running', users: 100_000 });
+    const cancelled = await bff.inject({ method: 'POST', url: `/api/surveys/${surveyId}/cancel`, headers: { ...bff.writeHeaders, cookie } });
+    expect(cancelled.json()).toMatchObject({ state: 'cancelled', users: 100_000 });
   });
 });
 

@@ -37,19 +37,28 @@ export const SURVEY_STATES = ['running', 'paused', 'done', 'cancelled', 'failed'
 export const surveyStateSchema = z.enum(SURVEY_STATES);
 export type SurveyState = z.infer<typeof surveyStateSchema>;
 
-const includeRecentSchema = z.boolean().optional();
-const labelSchema = z.string().trim().max(80).optional();
-
-/** Who is surveyed: a list of IDs, the users of a bulk job, or the users in the audit log between two times. */
-export const surveyCreateRequestSchema = z.union([
-  z.strictObject({
-    users: z.array(chatUserIdSchema).min(1, 'Give at least one Chat user ID.').max(SURVEY_MAX_USERS, `A survey reads at most ${SURVEY_MAX_USERS.toLocaleString('en-US')} users.`),
-    includeRecent: includeRecentSchema,
-    label: labelSchema,
-  }),
-  z.strictObject({ jobId: z.string().min(1).max(64), includeRecent: includeRecentSchema, label: labelSchema }),
-  z.strictObject({ auditFrom: isoDateTimeInputSchema, auditTo: isoDateTimeInputSchema, includeRecent: includeRecentSchema, label: labelSchema }),
-]);
+/** Who is surveyed (exactly one of): a list of IDs, the users of a bulk job, or the users in the audit log between two times. */
+export const surveyCreateRequestSchema = z
+  .strictObject({
+    users: z
+      .array(chatUserIdSchema)
+      .min(1, 'Give at least one Chat user ID.')
+      .max(SURVEY_MAX_USERS, `A survey reads at most ${SURVEY_MAX_USERS.toLocaleString('en-US')} users.`)
+      .optional(),
+    jobId: z.string().min(1).max(64).optional(),
+    auditFrom: isoDateTimeInputSchema.optional(),
+    auditTo: isoDateTimeInputSchema.optional(),
+    includeRecent: z.boolean().optional(),
+    label: z.string().trim().max(80).optional(),
+  })
+  .superRefine((body, context) => {
+    const audit = body.auditFrom !== undefined || body.auditTo !== undefined;
+    if ([body.users !== undefined, body.jobId !== undefined, audit].filter(Boolean).length !== 1) {
+      context.addIssue({ code: 'custom', message: 'Say who to survey with exactly one of: users, jobId, or auditFrom and auditTo.', path: [] });
+    } else if (audit && (body.auditFrom === undefined || body.auditTo === undefined)) {
+      context.addIssue({ code: 'custom', message: 'Give both auditFrom and auditTo.', path: [body.auditFrom === undefined ? 'auditFrom' : 'auditTo'] });
+    }
+  });
 export type SurveyCreateRequest = z.input<typeof surveyCreateRequestSchema>;
 
 export const surveySourceSchema = z.discriminatedUnion('kind', [

@@ -84,12 +84,10 @@ export function SurveyPanel({ surveyId, compareWith, onCompare, view }: Props) {
             })}
           </Typography>
           {status.results.sampleUsers.length > 0 ? (
-            <Box component="nav" aria-label={t('insights.sampleUsers')}>
-              <Typography component="span" sx={{ mr: 1 }}>
-                {t('insights.sampleUsers')}:
-              </Typography>
+            <Box component="nav" aria-label={t('insights.sampleUsers')} sx={{ display: 'flex', flexWrap: 'wrap', columnGap: 1.5, rowGap: 0.5, alignItems: 'baseline' }}>
+              <Typography component="span">{t('insights.sampleUsers')}:</Typography>
               {status.results.sampleUsers.map((user) => (
-                <Link key={user} component={RouterLink} to={`/inspect?user=${encodeURIComponent(user)}`} sx={{ mr: 1.5 }} aria-label={t('insights.openInInspect', { user })}>
+                <Link key={user} component={RouterLink} to={`/inspect?user=${encodeURIComponent(user)}`} aria-label={t('insights.openInInspect', { user })}>
                   {user}
                 </Link>
               ))}
