@@ -8,6 +8,7 @@ import { initialJavaScriptGzipBytes, routeJavaScriptBytes } from './bundle-size'
 import { measureLatencyOverhead } from './latency';
 import { measureRuntime } from './runtime';
 import { CPU_THROTTLING, measureSpa } from './spa';
+import { measureSurveyThroughput, surveyReport } from './survey';
 import { ms } from './stats';
 
 const root = join(import.meta.dirname, '../..');
@@ -101,6 +102,9 @@ try {
 } finally {
   await bulkEmulator.close();
 }
+
+// Insights: a 10,000-user survey at the read ceiling (also runnable alone: npx tsx src/bench/survey.ts).
+report(surveyReport(await measureSurveyThroughput({ users: 10_000, callsPerSecond: 200, upstreamLatencyMs: 20 })));
 
 const bundle = initialJavaScriptGzipBytes(join(root, 'dist/client'));
 report(`initial SPA JavaScript: ${(bundle.bytes / 1024).toFixed(1)} KB gzip (goal ≤ 200 KB: ${(bundle.bytes / 1024 / 200).toFixed(2)} of the budget) in ${bundle.files.length} file(s)`);

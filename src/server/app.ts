@@ -19,6 +19,7 @@ import { auditRoutes } from './routes/audit';
 import { chatUserRoutes } from './routes/chat-users';
 import { groupRoutes } from './routes/groups';
 import { JOB_UPLOAD_ROUTE, jobRoutes } from './routes/jobs';
+import { insightsRoutes } from './routes/insights';
 import { labelRoutes } from './routes/labels';
 import { identityRoutes } from './routes/identity';
 import { selfServiceRoutes } from './routes/self-service';
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(labelRoutes, deps);
   await app.register(staffRoutes, deps);
   await app.register(jobRoutes, deps);
+  await app.register(insightsRoutes, deps);
 
   const reconcileEveryMs = options.reconcileEveryMs;
   if (reconcileEveryMs !== undefined) {

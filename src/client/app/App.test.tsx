@@ -17,7 +17,7 @@ describe('App shell', () => {
     const names = within(nav)
       .getAllByRole('link')
       .map((link) => link.textContent);
-    expect(names).toEqual(['Marks', 'Inspect', 'History', 'Bulk']);
+    expect(names).toEqual(['Marks', 'Inspect', 'History', 'Bulk', 'Insights']);
     expect(within(nav).queryByRole('link', { name: 'Settings' })).toBeNull();
     expect(await screen.findByText('Sandbox')).toBeInTheDocument();
     expect(screen.getByText('Signed in as support (editor)')).toBeInTheDocument();

@@ -22,6 +22,8 @@ const HistoryPage = lazy(loadHistory);
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'));
 const BulkPage = lazy(loadBulk);
 const AccountPage = lazy(() => import('../features/account/components/AccountPage'));
+const loadInsights = () => import('../features/insights/components/InsightsPage');
+const InsightsPage = lazy(loadInsights);
 
 const PAGE_LOADERS: Record<string, () => Promise<unknown>> = {
   '/': loadMarks,
@@ -29,6 +31,7 @@ const PAGE_LOADERS: Record<string, () => Promise<unknown>> = {
   '/inspect': loadInspect,
   '/history': loadHistory,
   '/bulk': loadBulk,
+  '/insights': loadInsights,
 };
 
 /**
@@ -87,6 +90,7 @@ export const appRoutes: RouteObject[] = [
           { path: 'history', element: <HistoryPage /> },
           { path: 'bulk', element: <BulkPage /> },
           { path: 'account', element: <AccountPage /> },
+          { path: 'insights', element: <InsightsPage /> },
           // Checked before the chunk loads: others get the "administrators only" page, not its code.
           {
             path: 'settings',

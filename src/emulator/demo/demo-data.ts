@@ -2,6 +2,7 @@
 // tests and docs can rely on it. Inserted only into an empty database.
 import { maskFromBits } from '../../shared/marks/mask';
 import { createRandom, type Random } from '../random';
+import { seedCustomerMarks } from './customer-marks';
 import type { EmulatorStore } from '../store';
 import { CONTACT_TYPE_C2C, CONTACT_TYPE_GROUP, type ConversationRef } from '../validate';
 import { GROUP_TYPES } from '../commands/group';
@@ -376,5 +377,11 @@ export function seedDemoData(store: EmulatorStore, adminIdentifier: string): voi
       writer.markFact(fact);
     }
     store.deleteRecent(DEMO_MARKED_NOT_RECENT.owner, toRef(DEMO_MARKED_NOT_RECENT.conversation));
+    seedCustomerMarks(store, {
+      customers: Array.from({ length: DEMO_CUSTOMER_COUNT }, (_, index) => demoCustomerId(index + 1)),
+      shop: DEMO_HEAVY_USER,
+      groups: DEMO_GROUPS.filter((group) => !group.dismissed).map((group) => group.id),
+      baseTime: DEMO_BASE_TIME,
+    });
   });
 }

@@ -110,6 +110,21 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /api/audit/verify/progress', needs: 'admin', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/audit/verify/progress' }) },
   { name: 'GET /api/mark-labels', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/mark-labels' }) },
   {
+    name: 'GET /api/audit/activity',
+    needs: 'viewer',
+    allowedStatus: 200,
+    request: () => ({ method: 'GET', url: '/api/audit/activity?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z' }),
+  },
+  // Insights only read: every role may run surveys. Unknown ids: allowed callers get as far as looking them up.
+  { name: 'POST /api/surveys', needs: 'viewer', allowedStatus: 201, request: () => ({ method: 'POST', url: '/api/surveys', headers: write, payload: { users: ['alice'] } }) },
+  { name: 'GET /api/surveys', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/surveys' }) },
+  { name: 'GET /api/surveys/compare', needs: 'viewer', allowedStatus: 404, request: () => ({ method: 'GET', url: '/api/surveys/compare?a=x&b=y' }) },
+  { name: 'GET /api/surveys/:id', needs: 'viewer', allowedStatus: 404, request: () => ({ method: 'GET', url: '/api/surveys/nope' }) },
+  { name: 'GET /api/surveys/:id/users.csv', needs: 'viewer', allowedStatus: 404, request: () => ({ method: 'GET', url: '/api/surveys/nope/users.csv' }) },
+  ...(['pause', 'resume', 'cancel'] as const).map(
+    (action): RouteCase => ({ name: `POST /api/surveys/:id/${action}`, needs: 'viewer', allowedStatus: 404, request: () => ({ method: 'POST', url: `/api/surveys/nope/${action}`, headers: write, payload: {} }) }),
+  ),
+  {
     name: 'PUT /api/mark-labels',
     needs: 'admin',
     allowedStatus: 200,

@@ -237,6 +237,46 @@ export interface JobWritesTable {
   lines_json: string;
 }
 
+export type SurveyTableState = 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+/** A survey: a read-only job over many Chat users (src/server/insights). */
+export interface SurveysTable {
+  seq: Generated<number>;
+  id: string;
+  label: Generated<string>;
+  state: SurveyTableState;
+  /** The SurveySource (JSON). */
+  source_json: string;
+  /** 0 or 1: whether each user's recent list is read too. */
+  include_recent: number;
+  total: number;
+  done: Generated<number>;
+  failed: Generated<number>;
+  created_by: string;
+  created_at: string;
+  finished_at: string | null;
+  message: string | null;
+  /** The SurveyResults (JSON), once done. */
+  results_json: string | null;
+}
+
+/** One surveyed user: pending until read, then its UserSummary (JSON) or the failure. */
+export interface SurveyUsersTable {
+  survey_id: string;
+  position: number;
+  user_id: string;
+  state: 'pending' | 'read' | 'failed';
+  result_json: string | null;
+}
+
+/** One measurement of a finished bulk job's effect (JobEffect, JSON). */
+export interface JobEffectsTable {
+  id: Generated<number>;
+  job_id: string;
+  measured_at: string;
+  result_json: string;
+}
+
 export interface Database {
   staff: StaffTable;
   sessions: SessionsTable;
@@ -251,6 +291,9 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   auth_flows: AuthFlowsTable;
   ended_sessions: EndedSessionsTable;
+  surveys: SurveysTable;
+  survey_users: SurveyUsersTable;
+  job_effects: JobEffectsTable;
 }
 
 export type Store = {

@@ -1,5 +1,6 @@
 import BookmarksOutlined from '@mui/icons-material/BookmarksOutlined';
 import HistoryOutlined from '@mui/icons-material/HistoryOutlined';
+import InsightsOutlined from '@mui/icons-material/InsightsOutlined';
 import PlaylistAddCheckOutlined from '@mui/icons-material/PlaylistAddCheckOutlined';
 import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
 import VisibilityOutlined from '@mui/icons-material/VisibilityOutlined';
@@ -19,10 +20,11 @@ const ENTRIES: readonly NavEntry[] = [
   { to: '/inspect', label: 'nav.inspect', Icon: VisibilityOutlined },
   { to: '/history', label: 'nav.history', Icon: HistoryOutlined },
   { to: '/bulk', label: 'nav.bulk', Icon: PlaylistAddCheckOutlined },
+  { to: '/insights', label: 'nav.insights', Icon: InsightsOutlined },
   { to: '/settings', label: 'nav.settings', Icon: SettingsOutlined, adminOnly: true },
 ];
 
-/** Links named exactly Marks, Inspect, History, Bulk and (admins only) Settings. */
+/** Links named exactly Marks, Inspect, History, Bulk, Insights and (admins only) Settings. */
 export function NavList({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
   return (

@@ -4,7 +4,7 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import Paper from '@mui/material/Paper';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { countsPerBit, deriveAppView } from '../../../../shared/marks/app-view';
@@ -14,17 +14,19 @@ import { ChatUserField } from '../../marks/components/ChatUserField';
 import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
 import { compareConversations } from '../../marks/model/filters';
 import { appPresenceByKey, type AppPresence } from '../model/app-presence';
+import { matchesRawFilter, readInspectView, writeInspectView } from '../model/inspect-url';
 import { applyWhatIf, EMPTY_WHAT_IF, hasWhatIfChange, type WhatIf } from '../model/what-if';
 import { AppViewList } from './AppViewList';
 import { BitCounts } from './BitCounts';
 import { RawConversationList } from './RawConversationList';
+import { RawFilters } from './RawFilters';
 import { WhatIfPanel } from './WhatIfPanel';
 import { PageHeader } from '../../../components/PageHeader';
 import { useQuery } from '@tanstack/react-query';
 import { conversationsQueryOptions } from '../../marks/api/get-conversations';
 import { entriesInGroup, GroupTabs } from '../../groups/components/GroupTabs';
 
-/** Inspect (mark effects): `/inspect?user=olivia.brown`. Reads only; the what-if never writes. */
+/** Inspect (mark effects): `/inspect?user=olivia.brown` (what-if and filters too: model/inspect-url.ts). Reads only; the what-if never writes. */
 export default function InspectPage() {
   const t = useT();
   const [searchParams, setSearchParams] = useSearchParams();
@@ -33,7 +35,7 @@ export default function InspectPage() {
   return (
     <Box>
       <PageHeader title={t('inspect.title')} intro={t('inspect.intro')} />
-      <ChatUserField userId={userId} onLoad={(user) => setSearchParams({ user })} />
+      <ChatUserField userId={userId} onLoad={(user) => setSearchParams(user === userId ? searchParams : { user })} />
       <Box sx={{ mt: 3 }}>
         {userId ? (
           // Keyed by user: the what-if belongs to one chat user's conversations.
@@ -54,8 +56,15 @@ function LoadedInspect({ userId, entries: allEntries }: { userId: string; entrie
   const t = useT();
   const format = useFormat();
   const labeler = useBitLabeler();
-  const [whatIfMode, setWhatIfMode] = useState(false);
-  const [whatIf, setWhatIf] = useState<WhatIf>(EMPTY_WHAT_IF);
+  // The what-if and the filters start from the address and are kept in it, so a link reproduces them.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const [initial] = useState(() => readInspectView(searchParams));
+  const [whatIfMode, setWhatIfMode] = useState(initial.whatIfMode);
+  const [whatIf, setWhatIf] = useState<WhatIf>(initial.whatIf);
+  const [rawFilter, setRawFilter] = useState({ search: initial.search, bit: initial.bit });
+  useEffect(() => {
+    setSearchParams((current) => writeInspectView(current, { whatIfMode, whatIf, ...rawFilter }), { replace: true });
+  }, [whatIfMode, whatIf, rawFilter, setSearchParams]);
   // Group tabs, as the Chat UIKit shows them: the groups come with the conversations (already loaded).
   const groups = useQuery(conversationsQueryOptions(userId)).data?.groups ?? [];
   const [groupTab, setGroupTab] = useState<number | null>(null);
@@ -73,6 +82,11 @@ function LoadedInspect({ userId, entries: allEntries }: { userId: string; entrie
     return byPresence;
   }, [presence]);
   const previewing = whatIfMode && hasWhatIfChange(whatIf);
+  const rawEntries = useMemo(() => preview.filter((entry) => matchesRawFilter(entry, rawFilter.search, rawFilter.bit)), [preview, rawFilter]);
+  const bitsInUse = useMemo(
+    () => [...new Set([...preview.flatMap((entry) => entry.bits), ...(rawFilter.bit === null ? [] : [rawFilter.bit])])].sort((a, b) => a - b),
+    [preview, rawFilter.bit],
+  );
 
   const onChoose = useCallback(
     (key: string) =>
@@ -136,7 +150,16 @@ function LoadedInspect({ userId, entries: allEntries }: { userId: string; entrie
           <Typography variant="h6" component="h2" sx={{ mb: 1 }}>
             {t('inspect.rawRegion')}
           </Typography>
-          <RawConversationList entries={preview} presence={presence} labeler={labeler} choosing={whatIfMode} chosen={whatIf.chosen} onChoose={onChoose} />
+          <RawFilters
+            search={rawFilter.search}
+            bit={rawFilter.bit}
+            bits={bitsInUse}
+            shown={rawEntries.length}
+            total={preview.length}
+            labeler={labeler}
+            onChange={(change) => setRawFilter((current) => ({ ...current, ...change }))}
+          />
+          <RawConversationList entries={rawEntries} presence={presence} labeler={labeler} choosing={whatIfMode} chosen={whatIf.chosen} onChoose={onChoose} />
         </Box>
         <Box component="section" aria-label={t('inspect.appRegion')} sx={{ minWidth: 0 }}>
           <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap', mb: 1 }}>

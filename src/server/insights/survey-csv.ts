@@ -1,0 +1,58 @@
+// A survey's per-user rows as CSV: one line per surveyed user, in the order given; UTF-8 with BOM,
+// cells a spreadsheet would run as a formula neutralised (as in the audit export).
+import { stringify } from 'csv-stringify/sync';
+import { STANDARD_BIT_INDEXES } from '../../shared/marks/bits';
+import { neutralizeFormula } from '../store/audit';
+import type { Store } from '../store/database';
+import { surveyUsers } from './survey-store';
+
+export const SURVEY_CSV_COLUMNS = [
+  'user_id',
+  'status',
+  'marked_conversations',
+  'c2c',
+  'group',
+  'favourite',
+  'unread',
+  'collapsed',
+  'hidden',
+  'other_bits',
+  'custom_marks',
+  'recent_conversations',
+  'error',
+] as const;
+
+/** Lines of the CSV; `withValues` false leaves the custom mark values out (their count stays). */
+export function* surveyCsv(store: Store, surveyId: string, withValues: boolean): Generator<string> {
+  const columns = withValues ? [...SURVEY_CSV_COLUMNS.slice(0, 11), 'custom_mark_values', ...SURVEY_CSV_COLUMNS.slice(11)] : [...SURVEY_CSV_COLUMNS];
+  yield '\uFEFF' + stringify([columns], { record_delimiter: '\r\n' });
+  let batch: unknown[][] = [];
+  for (const user of surveyUsers(store, surveyId)) {
+    const s = user.summary;
+    const other = s
+      ? Object.entries(s.bits)
+          .filter(([bit]) => !STANDARD_BIT_INDEXES.includes(Number(bit)))
+          .map(([bit, count]) => `${bit}:${count}`)
+          .join(' ')
+      : '';
+    const values = s ? Object.entries(s.customMarks) : [];
+    const line: unknown[] = [
+      neutralizeFormula(user.userId),
+      user.state,
+      s?.conversations ?? '',
+      s?.c2c ?? '',
+      s?.group ?? '',
+      ...STANDARD_BIT_INDEXES.map((bit) => (s ? (s.bits[bit] ?? 0) : '')),
+      other,
+      s ? values.reduce((sum, [, count]) => sum + count, 0) : '',
+    ];
+    if (withValues) line.push(neutralizeFormula(values.map(([value, count]) => `${value} (${count})`).join(' | ')));
+    line.push(s?.recent ?? '', neutralizeFormula(user.error ?? ''));
+    batch.push(line);
+    if (batch.length >= 500) {
+      yield stringify(batch, { record_delimiter: '\r\n' });
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield stringify(batch, { record_delimiter: '\r\n' });
+}

@@ -1,0 +1,335 @@
+// Runs surveys: read-only jobs that read each surveyed user's marked conversations
+// (get_contact_group, all pages) and, when asked, the recent list (get_list), at the rate ceiling.
+//
+// Sharing the upstream budget: the calls go through the BFF's one Chat client, whose per-command
+// limiter serves callers first come, first served. A survey keeps at most `concurrency` calls
+// waiting or in flight, so an interactive read queued behind them waits at most that many call
+// slots (16 at 180 calls/s: under 90 ms), while the limiter is never left idle.
+//
+// Restarts: a user is pending or settled in the database, nothing in between; results are
+// committed in small groups. After a crash the users that were being read are pending and are
+// read again (reads have no effect upstream). Running surveys go on at start.
+import { setMaxListeners } from 'node:events';
+import type { SurveyCreateRequest, SurveySource, SurveyStatus } from '../../shared/api/insights';
+import { SURVEY_MAX_USERS } from '../../shared/api/insights';
+import { ChatCallAbortedError, type ChatClient } from '../chat/client';
+import { ChatApiError, isChatError } from '../chat/errors';
+import { getAllContactGroups, getFullRecentList } from '../chat/helpers';
+import { BackOff } from '../jobs/back-off';
+import type { Clock, Store } from '../store/database';
+import { readOnlyCaller, type ReadOnlyCaller } from './read-only';
+import { createAggregator, summarizeUser } from './summary';
+import {
+  changeSurveyState,
+  getSurvey,
+  hasPendingUsers,
+  insertSurvey,
+  listSurveys,
+  pendingUsers,
+  recordUserOutcomes,
+  surveyIdsInState,
+  surveyUsers,
+  toSurveyStatus,
+  usersInAudit,
+  usersOfJob,
+  type PendingUser,
+  type UserOutcome,
+} from './survey-store';
+
+export type SurveyLog = {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+};
+
+const silentLog: SurveyLog = { info() {}, warn() {}, error() {} };
+
+export type SurveyRunnerOptions = {
+  store: Store;
+  chat: Pick<ChatClient, 'call'>;
+  clock: Clock;
+  log?: SurveyLog;
+  /** Users read at once (default 16). */
+  concurrency?: number;
+  /** Read users committed together, at most (default 250); and at least once a second. */
+  commitEvery?: number;
+  /** Pause after a transient failure, doubled while they continue (default 250 ms … 10 s). */
+  retryDelayMs?: { base: number; max: number };
+  /** A user whose read fails transiently this many times is recorded as failed (default 6). */
+  maxAttempts?: number;
+};
+
+export class SurveyError extends Error {
+  override readonly name = 'SurveyError';
+  constructor(
+    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'VALIDATION_FAILED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type SurveyRunner = {
+  create(request: SurveyCreateRequest, staff: string): Promise<SurveyStatus>;
+  status(id: string): SurveyStatus | null;
+  list(limit: number): SurveyStatus[];
+  pause(id: string): Promise<SurveyStatus>;
+  resume(id: string): Promise<SurveyStatus>;
+  cancel(id: string): Promise<SurveyStatus>;
+  /** At server start: goes on with the surveys that were running. */
+  resumeInterrupted(): void;
+  /** Resolves once no work goes on for the survey. */
+  whenIdle(id: string): Promise<void>;
+  /** Stops taking users; what is in flight finishes and is committed. Surveys stay running in the database. */
+  stop(): Promise<void>;
+  setLog(log: SurveyLog): void;
+};
+
+function unique(users: readonly string[]): string[] {
+  return [...new Set(users)];
+}
+
+export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
+  const { store, clock } = options;
+  const caller = readOnlyCaller(options.chat);
+  const concurrency = options.concurrency ?? 16;
+  const commitEvery = options.commitEvery ?? 250;
+  const retryDelayMs = options.retryDelayMs ?? { base: 250, max: 10_000 };
+  const maxAttempts = options.maxAttempts ?? 6;
+  let log = options.log ?? silentLog;
+  let stopped = false;
+  const runs = new Map<string, SurveyRun>();
+
+  function statusOf(id: string): SurveyStatus {
+    const record = getSurvey(store, id);
+    if (!record) throw new SurveyError('NOT_FOUND', 'There is no such survey.');
+    return toSurveyStatus(record);
+  }
+
+  function launch(id: string): void {
+    if (stopped || runs.has(id)) return;
+    const run = new SurveyRun(id, { store, clock, caller, concurrency, commitEvery, retryDelayMs, maxAttempts, log: () => log });
+    runs.set(id, run);
+    run.finished = run.execute().finally(() => {
+      if (runs.get(id) === run) runs.delete(id);
+    });
+  }
+
+  function usersFor(request: SurveyCreateRequest): { users: string[]; source: SurveySource } {
+    if (request.users !== undefined) return { users: unique(request.users), source: { kind: 'users' } };
+    if (request.jobId !== undefined) {
+      const users = usersOfJob(store, request.jobId);
+      if (!users) throw new SurveyError('NOT_FOUND', 'There is no such bulk job.');
+      return { users, source: { kind: 'job', jobId: request.jobId } };
+    }
+    if (request.auditFrom === undefined || request.auditTo === undefined) throw new SurveyError('VALIDATION_FAILED', 'Say who to survey.');
+    const from = new Date(request.auditFrom).toISOString();
+    const to = new Date(request.auditTo).toISOString();
+    if (from > to) throw new SurveyError('VALIDATION_FAILED', 'The start of the range is after its end.');
+    return { users: usersInAudit(store, from, to), source: { kind: 'audit', from, to } };
+  }
+
+  return {
+    async create(request, staff) {
+      const { users, source } = usersFor(request);
+      if (users.length === 0) throw new SurveyError('VALIDATION_FAILED', 'There are no Chat users to survey.');
+      if (users.length > SURVEY_MAX_USERS) throw new SurveyError('VALIDATION_FAILED', `A survey reads at most ${SURVEY_MAX_USERS.toLocaleString('en-US')} users.`);
+      const id = await insertSurvey(store, {
+        label: request.label?.trim() ?? '',
+        source,
+        includeRecent: request.includeRecent === true,
+        users,
+        createdBy: staff,
+        createdAt: clock.now(),
+      });
+      log.info({ event: 'survey_created', survey: id, users: users.length, source: source.kind }, 'survey created');
+      launch(id);
+      return statusOf(id);
+    },
+    status(id) {
+      const record = getSurvey(store, id);
+      return record ? toSurveyStatus(record) : null;
+    },
+    list(limit) {
+      return listSurveys(store, limit).map((record) => toSurveyStatus(record, false));
+    },
+    async pause(id) {
+      statusOf(id);
+      // Halted first, synchronously: no read may start once pause was asked for.
+      const run = runs.get(id);
+      run?.halt();
+      if (!(await changeSurveyState(store, id, ['running'], 'paused'))) throw new SurveyError('CONFLICT', 'Only a running survey can be paused.');
+      await run?.finished;
+      return statusOf(id);
+    },
+    async resume(id) {
+      statusOf(id);
+      await runs.get(id)?.finished;
+      if (!(await changeSurveyState(store, id, ['paused', 'failed'], 'running', { message: null }))) {
+        throw new SurveyError('CONFLICT', 'Only a paused or failed survey can be resumed.');
+      }
+      launch(id);
+      return statusOf(id);
+    },
+    async cancel(id) {
+      statusOf(id);
+      const run = runs.get(id);
+      run?.halt();
+      if (!(await changeSurveyState(store, id, ['running', 'paused', 'failed'], 'cancelled', { finishedAt: clock.now() }))) {
+        throw new SurveyError('CONFLICT', 'This survey has already ended.');
+      }
+      await run?.finished;
+      return statusOf(id);
+    },
+    resumeInterrupted() {
+      for (const id of surveyIdsInState(store, 'running')) launch(id);
+    },
+    async whenIdle(id) {
+      await runs.get(id)?.finished;
+    },
+    async stop() {
+      stopped = true;
+      for (const run of runs.values()) run.halt();
+      await Promise.all([...runs.values()].map((run) => run.finished));
+    },
+    setLog(next) {
+      log = next;
+    },
+  };
+}
+
+type RunContext = {
+  store: Store;
+  clock: Clock;
+  caller: ReadOnlyCaller;
+  concurrency: number;
+  commitEvery: number;
+  retryDelayMs: { base: number; max: number };
+  maxAttempts: number;
+  log: () => SurveyLog;
+};
+
+/** One run of one survey: until it is done, halted (pause, cancel, shutdown) or fails. */
+class SurveyRun {
+  finished: Promise<void> = Promise.resolve();
+  private readonly abort = new AbortController();
+  private halted = false;
+  private queue: PendingUser[] = [];
+  private lastQueued = -1;
+  private exhausted = false;
+  private outcomes: UserOutcome[] = [];
+  private committing: Promise<void> = Promise.resolve();
+  private fatal: string | null = null;
+  private flushedAt = Date.now();
+  private readonly backOff: BackOff;
+
+  constructor(
+    private readonly id: string,
+    private readonly context: RunContext,
+  ) {
+    this.backOff = new BackOff({ ...context.retryDelayMs, maxAttempts: context.maxAttempts }, () => Date.now());
+    // Every call waiting for the limiter listens to this one signal: one per worker, by design.
+    setMaxListeners(0, this.abort.signal);
+  }
+
+  halt(): void {
+    this.halted = true;
+    this.abort.abort();
+  }
+
+  async execute(): Promise<void> {
+    const { store, log } = this.context;
+    try {
+      const include = getSurvey(store, this.id)?.include_recent === 1;
+      await Promise.all(Array.from({ length: this.context.concurrency }, () => this.worker(include)));
+      await this.flush();
+      if (this.fatal !== null) {
+        await changeSurveyState(store, this.id, ['running'], 'failed', { message: this.fatal });
+        log().warn({ event: 'survey_failed', survey: this.id, reason: this.fatal }, 'survey stopped');
+        return;
+      }
+      if (this.halted || hasPendingUsers(store, this.id)) return;
+      await this.finish();
+    } catch (error) {
+      log().error({ err: error, survey: this.id }, 'survey step failed');
+      await changeSurveyState(store, this.id, ['running'], 'failed', { message: 'The survey stopped on an unexpected error; resume it to go on.' }).catch(() => {});
+    }
+  }
+
+  private async finish(): Promise<void> {
+    const { store, clock, log } = this.context;
+    const aggregator = createAggregator();
+    for (const user of surveyUsers(store, this.id)) if (user.summary) aggregator.add(user.userId, user.summary);
+    const results = aggregator.result();
+    if (await changeSurveyState(store, this.id, ['running'], 'done', { finishedAt: clock.now(), results })) {
+      log().info({ event: 'survey_done', survey: this.id, users: results.usersRead }, 'survey finished');
+    }
+  }
+
+  private next(): PendingUser | undefined {
+    if (this.queue.length === 0 && !this.exhausted) {
+      this.queue = pendingUsers(this.context.store, this.id, this.lastQueued, 500);
+      if (this.queue.length === 0) this.exhausted = true;
+      else this.lastQueued = this.queue[this.queue.length - 1]!.position;
+    }
+    return this.queue.shift();
+  }
+
+  private async worker(includeRecent: boolean): Promise<void> {
+    const signal = this.abort.signal;
+    const caller = { call: ((command, body) => this.context.caller.call(command, body, { signal })) as ReadOnlyCaller['call'] };
+    for (;;) {
+      if (this.halted || this.fatal !== null) return;
+      const wait = this.backOff.waitMs();
+      if (wait > 0) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        continue;
+      }
+      const user = this.next();
+      if (!user) return;
+      try {
+        const marks = await getAllContactGroups(caller, user.userId);
+        const recent = includeRecent ? (await getFullRecentList(caller, user.userId)).length : undefined;
+        this.backOff.succeeded();
+        this.settle({ position: user.position, state: 'read', summary: summarizeUser(marks.items, recent) });
+      } catch (error) {
+        if (error instanceof ChatCallAbortedError || this.halted) return; // stays pending
+        this.failed(user, error);
+      }
+    }
+  }
+
+  private failed(user: PendingUser, error: unknown): void {
+    if (error instanceof ChatApiError && error.class === 'caller') {
+      // About this user (not imported, bad ID): the survey goes on without it.
+      this.settle({ position: user.position, state: 'failed', message: `Chat error ${error.code}: ${error.info}` });
+      return;
+    }
+    if (isChatError(error) && (error.class === 'configuration' || error.class === 'regenerate-sig')) {
+      this.fatal = `Chat refused the survey's reads (error ${error.code}); check the Chat settings, then resume it.`;
+      return;
+    }
+    const { exhausted } = this.backOff.failed([user.position]);
+    if (exhausted) {
+      const code = isChatError(error) ? error.code : -2;
+      this.settle({ position: user.position, state: 'failed', message: `Chat could not be read for this user (error ${code}).` });
+    } else {
+      this.queue.unshift(user);
+    }
+  }
+
+  private settle(outcome: UserOutcome): void {
+    this.outcomes.push(outcome);
+    // In groups (each commit waits for the disk, on the one thread that also serves requests), and
+    // at least once a second, so that progress moves while reads are slow.
+    if (this.outcomes.length >= this.context.commitEvery || Date.now() - this.flushedAt >= 1000) void this.flush();
+  }
+
+  private flush(): Promise<void> {
+    const batch = this.outcomes;
+    this.outcomes = [];
+    this.flushedAt = Date.now();
+    this.committing = this.committing.then(() => recordUserOutcomes(this.context.store, this.id, batch));
+    return this.committing;
+  }
+}

@@ -1,0 +1,154 @@
+// Insights (docs/http-api.md, Insights): surveys, a bulk job's effect, activity over time. Every
+// role may use them; nothing here writes upstream (src/server/insights/read-only.ts).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import {
+  activityQuerySchema,
+  activityResponseSchema,
+  jobEffectListResponseSchema,
+  jobEffectSchema,
+  SURVEY_BODY_MAX_BYTES,
+  surveyCompareQuerySchema,
+  surveyCompareResponseSchema,
+  surveyCreatedResponseSchema,
+  surveyCreateRequestSchema,
+  surveyCsvQuerySchema,
+  surveyIdParamsSchema,
+  surveyListResponseSchema,
+  surveyStatusSchema,
+} from '../../shared/api/insights';
+import { jobIdParamsSchema } from '../../shared/api/jobs';
+import type { AppDeps } from '../deps';
+import { requireRole } from '../http/auth';
+import { HttpError } from '../http/errors';
+import { auditActivity } from '../insights/activity';
+import { compareSurveys } from '../insights/compare';
+import { jobEffects, MEASURABLE_JOB_STATES, measureJobEffect } from '../insights/effect';
+import { surveyCsv } from '../insights/survey-csv';
+import { createSurveyRunner, SurveyError } from '../insights/survey-runner';
+import { getSurvey } from '../insights/survey-store';
+import { getJob } from '../jobs/store';
+import { upstreamHttpError } from '../services/upstream-errors';
+import { isChatError } from '../chat/errors';
+
+const emptyBodySchema = z.strictObject({}).nullish();
+const listQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+function surveyError(error: unknown): never {
+  if (error instanceof SurveyError) throw new HttpError(error.code, error.message);
+  throw error;
+}
+
+/** Route keys whose JSON bodies may be larger than the usual limit (a survey of 100,000 IDs). */
+export const SURVEY_CREATE_ROUTE = 'POST /api/surveys';
+
+export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const runner = deps.surveys ?? createSurveyRunner({ store: deps.store, chat: deps.chat, clock: deps.clock });
+  runner.setLog(app.log.child({ module: 'surveys' }));
+  // Surveys that were running when the server stopped go on once it is ready.
+  app.addHook('onReady', async () => runner.resumeInterrupted());
+  app.addHook('onClose', async () => runner.stop());
+
+  app.post(
+    '/api/surveys',
+    {
+      onRequest: requireRole('viewer'),
+      bodyLimit: SURVEY_BODY_MAX_BYTES,
+      schema: { body: surveyCreateRequestSchema, response: { 201: surveyCreatedResponseSchema } },
+    },
+    async (request, reply) => {
+      try {
+        const status = await runner.create(request.body, request.staff!.username);
+        return await reply.code(201).send({ surveyId: status.surveyId, state: status.state, users: status.users });
+      } catch (error) {
+        return surveyError(error);
+      }
+    },
+  );
+
+  app.get('/api/surveys', { onRequest: requireRole('viewer'), schema: { querystring: listQuerySchema, response: { 200: surveyListResponseSchema } } }, async (request) => ({
+    surveys: runner.list(request.query.limit),
+  }));
+
+  app.get(
+    '/api/surveys/compare',
+    { onRequest: requireRole('viewer'), schema: { querystring: surveyCompareQuerySchema, response: { 200: surveyCompareResponseSchema } } },
+    async (request) => {
+      const { a, b } = request.query;
+      for (const id of [a, b]) {
+        const survey = getSurvey(deps.store, id);
+        if (!survey) throw new HttpError('NOT_FOUND', 'There is no such survey.');
+        if (survey.state !== 'done') throw new HttpError('CONFLICT', 'Only finished surveys can be compared.');
+      }
+      return compareSurveys(deps.store, a, b);
+    },
+  );
+
+  app.get('/api/surveys/:id', { onRequest: requireRole('viewer'), schema: { params: surveyIdParamsSchema, response: { 200: surveyStatusSchema } } }, async (request) => {
+    const status = runner.status(request.params.id);
+    if (!status) throw new HttpError('NOT_FOUND', 'There is no such survey.');
+    return status;
+  });
+
+  app.get(
+    '/api/surveys/:id/users.csv',
+    { onRequest: requireRole('viewer'), schema: { params: surveyIdParamsSchema, querystring: surveyCsvQuerySchema, produces: ['text/csv'] } },
+    async (request, reply) => {
+      const survey = getSurvey(deps.store, request.params.id);
+      if (!survey) throw new HttpError('NOT_FOUND', 'There is no such survey.');
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="markdesk-survey-${survey.id}-users.csv"`)
+        .send(Readable.from(surveyCsv(deps.store, survey.id, request.query.values === '1')));
+    },
+  );
+
+  for (const action of ['pause', 'resume', 'cancel'] as const) {
+    app.post(
+      `/api/surveys/:id/${action}`,
+      { onRequest: requireRole('viewer'), schema: { params: surveyIdParamsSchema, body: emptyBodySchema, response: { 200: surveyStatusSchema } } },
+      async (request) => {
+        try {
+          return await runner[action](request.params.id);
+        } catch (error) {
+          return surveyError(error);
+        }
+      },
+    );
+  }
+
+  app.post(
+    '/api/jobs/:id/effect',
+    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, body: emptyBodySchema, response: { 200: jobEffectSchema } } },
+    async (request) => {
+      const job = getJob(deps.store, request.params.id);
+      if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
+      if (!MEASURABLE_JOB_STATES.has(job.state)) throw new HttpError('CONFLICT', 'A job’s effect can be measured once it has finished.');
+      try {
+        const effect = await measureJobEffect(deps, job.id);
+        request.log.info({ event: 'job_effect_measured', job: job.id, rows: effect.rows }, 'bulk job effect measured');
+        return effect;
+      } catch (error) {
+        if (isChatError(error)) throw upstreamHttpError(error);
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/api/jobs/:id/effect',
+    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, response: { 200: jobEffectListResponseSchema } } },
+    async (request) => {
+      const job = getJob(deps.store, request.params.id);
+      if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
+      return { jobId: job.id, measurements: jobEffects(deps.store, job.id) };
+    },
+  );
+
+  app.get(
+    '/api/audit/activity',
+    { onRequest: requireRole('viewer'), schema: { querystring: activityQuerySchema, response: { 200: activityResponseSchema } } },
+    async (request) => auditActivity(deps.store, request.query.from, request.query.to),
+  );
+};
