@@ -135,6 +135,10 @@ export const en = {
   'type.c2c': 'One-to-one',
   'type.group': 'Group',
 
+  'marks.manageGroups': 'Conversation groups…',
+  'lastChange.short.markdesk': 'in Markdesk',
+  'lastChange.short.elsewhere': 'outside Markdesk',
+  'list.inGroup': 'In the conversation group {group}',
   'paste.title': 'Select by paste',
   'paste.field': 'Paste conversation IDs',
   'paste.hint': 'One per line, or separated by commas or spaces; c2c:ID or group:ID names the type. Up to {max}.',

@@ -134,6 +134,10 @@ export const ko: Record<MessageKey, string> = {
   'type.c2c': '1:1',
   'type.group': '그룹',
 
+  'marks.manageGroups': '대화 그룹…',
+  'lastChange.short.markdesk': 'Markdesk에서',
+  'lastChange.short.elsewhere': 'Markdesk 밖에서',
+  'list.inGroup': '대화 그룹 {group}에 속함',
   'paste.title': '붙여넣어 선택',
   'paste.field': '대화 ID 붙여넣기',
   'paste.hint': '한 줄에 하나씩, 또는 쉼표나 공백으로 구분합니다. c2c:ID 또는 group:ID로 유형을 지정할 수 있습니다. 최대 {max}개.',

@@ -39,7 +39,7 @@ export function AddConversationForm({ onAdd }: { onAdd: (conversation: Conversat
   };
 
   return (
-    <Box component="form" noValidate onSubmit={submit} aria-labelledby="add-conversation-title" sx={{ mt: 2 }}>
+    <Box component="form" noValidate onSubmit={submit} aria-labelledby="add-conversation-title">
       <Typography variant="subtitle2" component="h3" id="add-conversation-title" sx={{ mb: 1 }}>
         {t('add.title')}
       </Typography>

@@ -26,11 +26,14 @@ import { readMarksDraft, type MarksDraft } from '../model/draft';
 import { compareConversations, matchesFilters, type ConversationFilters as Filters } from '../model/filters';
 import { describeChange } from '../model/preview';
 import { applySelectionClick } from '../model/selection';
+import { ManageGroupsDialog } from '../../groups/components/ManageGroupsDialog';
 import { AddConversationForm, type AddOutcome } from './AddConversationForm';
 import { ChatUserConversations } from './ChatUserConversations';
 import { ConversationFilters } from './ConversationFilters';
 import { ConversationList } from './ConversationList';
+import { LastChangeNote } from './LastChangeNote';
 import type { SaveRequest, SelectedConversation } from './MarkEditor';
+import { PasteSelection } from './PasteSelection';
 import { countByStatus, SaveResults } from './SaveResults';
 
 // The editor is its own chunk: the header and the list paint first, and the editor's code is
@@ -164,6 +167,16 @@ function LoadedWorkspace({ userId, entries, refetch, filters, onFiltersChange }:
     return exists ? 'exists' : 'added';
   };
 
+  // Select by paste: the listed ones join the selection; the missing ones can be added (and selected).
+  const listedConversations = useMemo(() => allEntries.map((entry) => entry.conversation), [allEntries]);
+  const onPasteSelect = (keys: string[]) => changeSelection(new Set([...selected, ...keys]));
+  const onAddMissing = (missing: Conversation[]) => {
+    const fresh = missing.filter((conversation) => !allEntries.some((entry) => conversationKey(entry.conversation) === conversationKey(conversation)));
+    setAdded((current) => [...fresh.map(addedEntry), ...current]);
+    changeSelection(new Set([...selected, ...missing.map(conversationKey)]));
+  };
+  const [managingGroups, setManagingGroups] = useState(false);
+
   const send = (items: MarkItemRequest[], change: MarkChange, reason: string, merge: (results: MarkResult[]) => MarkResult[]) => {
     save.mutate(
       { items, ...(reason === '' ? {} : { reason }) },
@@ -243,6 +256,11 @@ function LoadedWorkspace({ userId, entries, refetch, filters, onFiltersChange }:
             <Button size="small" onClick={() => changeSelection(new Set())} disabled={selected.size === 0}>
               {t('list.clearSelection')}
             </Button>
+            {canEdit ? (
+              <Button size="small" onClick={() => setManagingGroups(true)}>
+                {t('marks.manageGroups')}
+              </Button>
+            ) : null}
           </Stack>
           {rows.length > 0 ? (
             <ConversationList
@@ -261,7 +279,15 @@ function LoadedWorkspace({ userId, entries, refetch, filters, onFiltersChange }:
           <Typography variant="caption" color="text.secondary">
             {t('list.rangeHint')}
           </Typography>
-          {canEdit ? <AddConversationForm onAdd={onAdd} /> : null}
+          {canEdit ? (
+            <Box sx={{ mt: 2, display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 1fr) minmax(0, 1fr)' } }}>
+              <PasteSelection listed={listedConversations} onSelect={onPasteSelect} onAddMissing={onAddMissing} />
+              <AddConversationForm onAdd={onAdd} />
+            </Box>
+          ) : null}
+          {managingGroups ? (
+            <ManageGroupsDialog userId={userId} selected={selectedEntries.map((entry) => entry.conversation)} onClose={() => setManagingGroups(false)} />
+          ) : null}
         </Box>
         <Box sx={{ minWidth: 0 }}>
           {selectedForEditor.length > 0 ? (
@@ -285,6 +311,7 @@ function LoadedWorkspace({ userId, entries, refetch, filters, onFiltersChange }:
               <Typography color="text.secondary">{t('editor.nothingSelected')}</Typography>
             </Paper>
           )}
+          {selectedEntries.length === 1 ? <LastChangeNote chatUser={userId} entry={selectedEntries[0] as ConversationEntry} /> : null}
           {selectedEntries.length === 1 ? (
             <Link component={RouterLink} to={conversationHistoryHref(userId, (selectedEntries[0] as ConversationEntry).conversation)} variant="body2" sx={{ display: 'inline-block', mt: 1 }}>
               {t('marks.historyOfConversation')}

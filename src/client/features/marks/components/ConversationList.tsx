@@ -8,6 +8,7 @@ import { Glyph } from '../../../components/glyphs';
 import { visuallyHidden } from '../../../components/visually-hidden';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../model/bit-labels';
+import { timeZoneLabel } from './LastChangeNote';
 import { MarkChips } from './MarkChips';
 
 export const ROW_HEIGHT = 56;
@@ -131,6 +132,11 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
         <span className={entry.name === null ? 'line no-name' : 'line'}>
           {entry.name ?? t('list.noName')}
           {added ? <span className="chip chip-added">{t('list.added')}</span> : null}
+          {entry.groupNames?.map((group) => (
+            <span key={group} className="chip chip-group" title={t('list.inGroup', { group })}>
+              {group}
+            </span>
+          ))}
         </span>
         <span className="line row-id" title={readOnly ? t('list.readOnlyId') : entry.inRecentList ? undefined : t('list.notRecent')}>
           {conversation.id}
@@ -152,6 +158,7 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
       </span>
       <span role="cell" className="list-cell">
         <MarkChips bits={entry.bits} labeler={labeler} />
+        <RowLastChange entry={entry} />
       </span>
       <span role="cell" className="list-cell">
         <span className="line" title={entry.customMark}>
@@ -161,6 +168,21 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
     </div>
   );
 });
+
+/** "Marks last changed 3 days ago · in Markdesk": one plain line; the exact time, zone and source on hover. */
+function RowLastChange({ entry }: { entry: ConversationEntry }) {
+  const t = useT();
+  const format = useFormat();
+  const { markUpdatedAt, lastChange } = entry;
+  if (markUpdatedAt === null) return null;
+  const source = lastChange === undefined ? '' : t(lastChange.source === 'markdesk' ? 'lastChange.short.markdesk' : 'lastChange.short.elsewhere');
+  const text = `${t('lastChange.at', { when: format.relativeTime(markUpdatedAt) })}${source ? ` · ${source}` : ''}`;
+  return (
+    <span className="line row-changed" title={`${format.dateTime(markUpdatedAt)} ${timeZoneLabel(markUpdatedAt)}${source ? ` · ${source}` : ''}`}>
+      {text}
+    </span>
+  );
+}
 
 /** Every row's styles, once for the whole list. */
 const listStyles = (theme: Theme) =>
@@ -186,6 +208,8 @@ const listStyles = (theme: Theme) =>
     '& .line': { display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
     '& .no-name': { fontStyle: 'italic', color: 'text.secondary' },
     '& .muted': { color: 'text.secondary' },
+    '& .row-changed': { ...theme.typography.caption, color: 'text.secondary' },
+    '& .chip-group': { ml: 0.5, height: 18, lineHeight: '16px', bgcolor: 'transparent', borderColor: theme.palette.divider },
     '& .row-id': { ...theme.typography.caption, fontFamily: 'monospace', color: 'text.secondary' },
     '& .chips': { display: 'flex', gap: 0.5, flexWrap: 'nowrap', overflow: 'hidden' },
     '& .chip': {

@@ -3,17 +3,14 @@ import Typography from '@mui/material/Typography';
 import { Link as RouterLink } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
+import { conversationHistoryHref } from '../../history/model/filters';
 
 /** The time zone the browser shows times in, e.g. `GMT+9` or `UTC`. */
-function timeZoneLabel(iso: string): string {
+export function timeZoneLabel(iso: string): string {
   const part = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName');
   return part?.value ?? '';
 }
 
-function historyHref(chatUser: string, entry: ConversationEntry): string {
-  const query = new URLSearchParams({ chatUser, conversationType: entry.conversation.type, conversationId: entry.conversation.id });
-  return `/history?${query.toString()}`;
-}
 
 /**
  * When a conversation's marks last changed, and whether that was Markdesk (who, with a link to the
@@ -39,7 +36,7 @@ export function LastChangeNote({ chatUser, entry }: { chatUser: string; entry: C
       {lastChange !== undefined && (lastChange.source === 'markdesk' || lastChange.afterEntryId) ? (
         <>
           {' · '}
-          <Link component={RouterLink} to={historyHref(chatUser, entry)}>
+          <Link component={RouterLink} to={conversationHistoryHref(chatUser, entry.conversation)}>
             {t('lastChange.history')}
           </Link>
         </>
