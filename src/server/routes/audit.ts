@@ -38,6 +38,7 @@ function filterOf(query: AuditQuery): Omit<AuditFilter, 'limit' | 'cursor'> {
     ...(query.reason ? { reasonSearch: query.reason } : {}),
     ...(query.jobId ? { jobId: query.jobId } : {}),
     ...(query.requestId ? { requestId: query.requestId } : {}),
+    ...(query.entryId ? { entryId: query.entryId } : {}),
     ...(query.from ? { from: new Date(query.from) } : {}),
     ...(query.to ? { to: new Date(query.to) } : {}),
   };

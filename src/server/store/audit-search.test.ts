@@ -84,6 +84,8 @@ describe('history search', () => {
     expect(find({ jobId: 'J10' })).toEqual(['mina/p3']);
     expect(find({ requestId: 'req-b' })).toEqual(['light.user/@TGS#2VIPROOM']);
     expect(find({ requestId: 'req' })).toEqual([]);
+    const [one] = queryAudit(store, { requestId: 'req-b', limit: 1 }).entries;
+    expect(find({ entryId: one!.id })).toEqual(['light.user/@TGS#2VIPROOM']);
   });
 
   it('pages through search results newest first without repeats', async () => {

@@ -90,6 +90,8 @@ export type AuditFilter = {
   jobId?: string;
   /** The entries of one request. */
   requestId?: string;
+  /** One entry by its id. */
+  entryId?: string;
   /** Inclusive. */
   from?: Date;
   /** Exclusive. */
@@ -381,6 +383,7 @@ function applyFilter(store: Store, filter: Omit<AuditFilter, 'limit'>) {
     query = query.where(sql<boolean>`instr(lower(${sql.ref(`e.${column}`)}), lower(${term})) > 0`);
   }
   if (filter.requestId !== undefined) query = query.where('e.request_id', '=', filter.requestId);
+  if (filter.entryId !== undefined) query = query.where('e.id', '=', filter.entryId);
   if (filter.jobId !== undefined) {
     // Bulk lines carry the request id job:{id}:line:{n}; a range on it uses audit_by_request_id.
     const prefix = `job:${filter.jobId}:line:`;

@@ -43,6 +43,8 @@ export const auditQuerySchema = z
     reason: optionalFilter(storableText('The reason search').max(AUDIT_REASON_SEARCH_MAX, { error: `Search for at most ${AUDIT_REASON_SEARCH_MAX} characters of a reason.` })),
     /** The entries of one bulk job's lines. */
     jobId: optionalFilter(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'A job ID is 1 to 64 letters, digits, "-" or "_".' })),
+    /** One entry by its id (a link to it). */
+    entryId: optionalFilter(z.string().min(1).max(64)),
     /** The entries of one request (the x-request-id an entry carries). */
     requestId: optionalFilter(storableText('The request ID').min(1).max(128)),
     /** Inclusive. Any ISO-8601 date-time with Z or an offset; normalised to UTC. */
