@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { conversationsResponseSchema, type ConversationsResponse } from '../../../../shared/api/chat-users';
 import { apiRequest } from '../../../lib/api-client';
+import { FRESH_POLL_MS } from '../../../lib/fresh-data';
 import { marksKeys } from './keys';
 
 /** GET /api/chat-users/:userId/conversations: recent list ∪ every marked or grouped conversation. */
@@ -12,5 +13,7 @@ export function conversationsQueryOptions(userId: string) {
   return queryOptions({
     queryKey: marksKeys.conversations(userId),
     queryFn: ({ signal }) => getConversations(userId, signal),
+    // Another person's change shows within seconds (lib/fresh-data.ts).
+    refetchInterval: FRESH_POLL_MS,
   });
 }
