@@ -39,6 +39,7 @@ export const en = {
 
   'language.en': 'English',
   'language.ko': '한국어',
+  'language.zh-CN': '中文',
 
   'signIn.title': 'Sign in to Markdesk',
   'signIn.intro': 'Use the staff account your administrator gave you.',

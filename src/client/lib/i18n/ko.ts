@@ -38,6 +38,7 @@ export const ko: Record<MessageKey, string> = {
 
   'language.en': 'English',
   'language.ko': '한국어',
+  'language.zh-CN': '中文',
 
   'signIn.title': 'Markdesk 로그인',
   'signIn.intro': '관리자에게 받은 직원 계정을 사용하세요.',

@@ -2,11 +2,12 @@
 // Intl-based formatters. The React side lives in I18nProvider.tsx.
 import { en, type EnglishMessages, type MessageKey } from './en';
 import { ko } from './ko';
+import { zhCN } from './zh-cn';
 
-export const LANGUAGES = ['en', 'ko'] as const;
+export const LANGUAGES = ['en', 'ko', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ko };
+export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ko, 'zh-CN': zhCN };
 
 /** The names inside `{…}` of an English message, as a union of string literals. */
 export type Placeholders<Text extends string> = Text extends `${string}{${infer Name}}${infer Rest}`
@@ -46,16 +47,17 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
-/** The first browser language we have, by primary subtag (`ko-KR` → ko); English otherwise. */
+/** The first browser language we have, by primary subtag (`ko-KR` → ko, any `zh-…` → zh-CN); English otherwise. */
 export function languageFromBrowser(preferred: readonly string[]): Language {
   for (const tag of preferred) {
     const primary = tag.toLowerCase().split('-')[0];
+    if (primary === 'zh') return 'zh-CN';
     if (isLanguage(primary)) return primary;
   }
   return 'en';
 }
 
-const LOCALES: Record<Language, string> = { en: 'en-GB', ko: 'ko-KR' };
+const LOCALES: Record<Language, string> = { en: 'en-GB', ko: 'ko-KR', 'zh-CN': 'zh-CN' };
 
 export type Formatter = {
   /** e.g. `21 Nov 2026, 09:30` in the person's time zone. */
