@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit';
 import { chatUserRoutes } from './routes/chat-users';
 import { JOB_UPLOAD_ROUTE, jobRoutes } from './routes/jobs';
 import { labelRoutes } from './routes/labels';
+import { preferenceRoutes } from './routes/preferences';
 import { sessionRoutes } from './routes/session';
 import { staffRoutes } from './routes/staff';
 import { scheduleReconcile } from './services/reconcile';
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.addHook('onClose', async () => readiness.stop());
   await app.register(healthRoutes, { ...deps, readiness });
   await app.register(sessionRoutes, deps);
+  await app.register(preferenceRoutes, deps);
   await app.register(chatUserRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(labelRoutes, deps);

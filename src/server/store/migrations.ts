@@ -308,6 +308,11 @@ const historySearch: Migration = {
                 INSERT INTO audit_search (rowid, chat_user, conversation_id, staff, reason)
                 VALUES (new.seq, new.chat_user, new.conversation_id, new.staff, new.reason);
               END`.execute(db);
+    // The language each person chose, so it follows them to another browser (null: not chosen yet).
+    await sql`CREATE TABLE staff_preferences (
+      username TEXT PRIMARY KEY REFERENCES staff (username) ON DELETE CASCADE,
+      language TEXT CHECK (language IN ('en', 'ko', 'zh-CN'))
+    ) WITHOUT ROWID`.execute(db);
   },
 };
 
