@@ -14,6 +14,7 @@ export const en = {
   'nav.history': 'History',
   'nav.bulk': 'Bulk',
   'nav.settings': 'Settings',
+  'nav.menu': 'Menu',
 
   'topBar.sandbox': 'Sandbox',
   'topBar.live': 'Live · {sdkAppId} · {region}',

@@ -13,6 +13,7 @@ export const ko: Record<MessageKey, string> = {
   'nav.history': '변경 기록',
   'nav.bulk': '일괄 작업',
   'nav.settings': '설정',
+  'nav.menu': '메뉴',
 
   'topBar.sandbox': '샌드박스',
   'topBar.live': '운영 · {sdkAppId} · {region}',

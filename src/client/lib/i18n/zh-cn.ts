@@ -13,6 +13,7 @@ export const zhCN: Record<MessageKey, string> = {
   'nav.history': '历史记录',
   'nav.bulk': '批量',
   'nav.settings': '设置',
+  'nav.menu': '菜单',
 
   'topBar.sandbox': '沙盒',
   'topBar.live': '正式 · {sdkAppId} · {region}',
