@@ -110,7 +110,7 @@ export default tseslint.config(
   },
   {
     // Tests and their harnesses may start the emulator and the rehearsal identity provider.
-    files: ['src/server/**/*.test.ts', 'src/server/testing/**/*.ts'],
+    files: ['src/server/**/*.test.ts', 'src/server/testing/**/*.ts', 'src/server/**/testing.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [iconBarrel], patterns: [{ group: ['**/client/**'], message: 'The BFF never imports SPA code.' }] }],
     },

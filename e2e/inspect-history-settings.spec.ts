@@ -134,7 +134,7 @@ test('what-if changes the app view but nothing upstream', async ({ page }) => {
   expect(await conversationsOf(page.request, 'olivia.brown')).toEqual(before);
 
   await page.getByRole('link', { name: 'History of this conversation' }).click();
-  await expect(page).toHaveURL(`/history?chatUser=olivia.brown&conversationType=${target.conversation.type}&conversationId=${encodeURIComponent(target.conversation.id)}`);
+  await expect(page).toHaveURL(`/history?chatUser=olivia.brown&conversationType=${target.conversation.type}&conversationId=${encodeURIComponent(target.conversation.id)}&match=exact`);
   await expect(page.getByRole('textbox', { name: 'Conversation', exact: true })).toHaveValue(target.conversation.id);
 });
 

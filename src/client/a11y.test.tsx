@@ -51,4 +51,31 @@ describe('accessibility (axe)', { timeout: 60_000 }, () => {
     await screen.findByRole('heading', { name: '관리자 전용' });
     expect(await seriousViolations()).toEqual([]);
   });
+
+  it('History in Chinese, table view with a request group, and the Undo request dialog', async () => {
+    window.localStorage.setItem('markdesk.historyView', 'table');
+    const at = '2026-11-21T09:30:00Z';
+    const base = { at, staff: 'support', chatUser: 'heavy.user', requested: { setBits: [0], clearBits: [] }, before: { bits: [], customMark: '' }, after: { bits: [0], customMark: '' }, status: 'applied' as const, reason: '工单 4711', requestId: 'req-1' };
+    installFakeApi({
+      'GET /api/session': session('editor'),
+      'GET /api/health': sandboxHealth,
+      'GET /api/mark-labels': json({ labels: {} }),
+      'GET /api/preferences': json({ language: 'zh-CN' }),
+      'GET /api/audit': json({
+        entries: [
+          { ...base, id: 'a1', conversation: { type: 'c2c', id: 'p1' } },
+          { ...base, id: 'a2', conversation: { type: 'group', id: '@TGS#2ABC' }, revertedBy: 'u1' },
+        ],
+        nextCursor: null,
+      }),
+    });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/history', { language: 'zh-CN' });
+    await screen.findByRole('table', { name: '历史记录条目' });
+    expect(document.documentElement.lang).toBe('zh-CN');
+    expect(await seriousViolations()).toEqual([]);
+    await user.click(screen.getByRole('button', { name: '撤销请求' }));
+    await screen.findByRole('dialog', { name: '撤销此请求的所有修改？' });
+    expect(await seriousViolations()).toEqual([]);
+  });
 });

@@ -23,6 +23,7 @@ import { insightsRoutes } from './routes/insights';
 import { labelRoutes } from './routes/labels';
 import { identityRoutes } from './routes/identity';
 import { selfServiceRoutes } from './routes/self-service';
+import { preferenceRoutes } from './routes/preferences';
 import { sessionRoutes } from './routes/session';
 import { staffRoutes } from './routes/staff';
 import { scheduleReconcile } from './services/reconcile';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(sessionRoutes, deps);
   await app.register(identityRoutes, deps);
   await app.register(selfServiceRoutes, deps);
+  await app.register(preferenceRoutes, deps);
   await app.register(chatUserRoutes, deps);
   await app.register(groupRoutes, deps);
   await app.register(auditRoutes, deps);

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { setUnauthenticatedHandler, signInPath } from '../lib/session-expiry';
 import type { Language } from '../lib/i18n/translate';
+import { shareChangesAcrossTabs } from '../lib/fresh-data';
 import { createQueryClient } from '../lib/query-client';
 import { AppProviders } from './AppProviders';
 import { appRoutes } from './routes';
@@ -23,14 +24,18 @@ export function App({
   createRouter = () => createBrowserRouter(appRoutes),
   queryClient: givenQueryClient,
   language,
+  shareChanges = true,
 }: {
   createRouter?: () => AppRouter;
   queryClient?: QueryClient;
   language?: Language;
+  /** false in tests: a change in one test must not reach the next test's page through the channel. */
+  shareChanges?: boolean;
 }) {
   const [queryClient] = useState(() => givenQueryClient ?? createQueryClient());
   const [router] = useState(createRouter);
   useEffect(() => installSessionExpiryHandler(router, queryClient), [router, queryClient]);
+  useEffect(() => (shareChanges ? shareChangesAcrossTabs(queryClient) : undefined), [queryClient, shareChanges]);
   return (
     <AppProviders queryClient={queryClient} language={language}>
       <RouterProvider router={router} />

@@ -15,7 +15,7 @@ const FINAL_STATUSES = new Set([400, 403, 404, 409, 413, 415, 422]);
  */
 export function ErrorNotice({ error, onRetry, title }: { error: unknown; onRetry?: () => void; title?: string }) {
   const t = useT();
-  const { sentence, requestId } = useDescribeError()(error);
+  const { sentence, requestId, unreachable } = useDescribeError()(error);
   const retryable = !(error instanceof ApiError && FINAL_STATUSES.has(error.status));
   return (
     <Alert
@@ -31,6 +31,11 @@ export function ErrorNotice({ error, onRetry, title }: { error: unknown; onRetry
       {title ? <AlertTitle>{title}</AlertTitle> : null}
       {sentence}
       {requestId ? <RequestId requestId={requestId} /> : null}
+      {!requestId && unreachable ? (
+        <Typography variant="body2" component="span" sx={{ display: 'block', mt: 0.5 }}>
+          {t('error.unreachable')}
+        </Typography>
+      ) : null}
     </Alert>
   );
 }

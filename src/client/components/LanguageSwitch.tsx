@@ -1,14 +1,15 @@
 import Box from '@mui/material/Box';
 import { useLanguage, useT } from '../lib/i18n/I18nProvider';
-import { isLanguage, LANGUAGES } from '../lib/i18n/translate';
+import { isLanguage, LANGUAGES, type Language } from '../lib/i18n/translate';
 
 /**
  * A native <select>: keyboard- and screen-reader-friendly for free, and it keeps MUI's Select,
  * Menu and Popover out of the first download (the shell must stay small).
  */
-export function LanguageSwitch() {
+export function LanguageSwitch({ onChange }: { onChange?: (language: Language) => void } = {}) {
   const t = useT();
-  const [language, setLanguage] = useLanguage();
+  const [language, setBrowserLanguage] = useLanguage();
+  const setLanguage = onChange ?? setBrowserLanguage;
   return (
     <Box
       component="select"

@@ -24,6 +24,25 @@ describe('describeError', () => {
     const odd = new ApiError({ status: 418, code: 'TEAPOT', message: 'I am a teapot.', requestId: 'r' });
     expect(describeError(odd, en, 'en').sentence).toBe('I am a teapot.');
     expect(describeError(odd, ko, 'ko').sentence).toBe(ko('error.code.UNKNOWN'));
-    expect(describeError(new Error('boom'), en, 'en')).toEqual({ sentence: en('error.code.UNKNOWN'), requestId: null });
+    expect(describeError(new Error('boom'), en, 'en')).toEqual({ sentence: en('error.code.UNKNOWN'), requestId: null, unreachable: false });
+  });
+});
+
+describe('the right words for the reader', () => {
+  const en = createTranslator('en');
+  it('words a configuration problem for admins only; others read that admins know', () => {
+    const badKey = new ApiError({ status: 502, code: 'UPSTREAM_ERROR', message: 'x', requestId: 'r9', upstreamCode: 70009 });
+    expect(describeError(badKey, en, 'en').sentence).toBe('Markdesk cannot use Chat right now because of a problem in its setup. An admin has been told; try again later.');
+    expect(describeError(badKey, en, 'en', { isAdmin: true }).sentence).toMatch(/CHAT_SECRET_KEY/);
+    // Not a setting: everyone reads the same sentence.
+    const cap = new ApiError({ status: 502, code: 'UPSTREAM_ERROR', message: 'x', requestId: 'r', upstreamCode: 51008 });
+    expect(describeError(cap, en, 'en').sentence).toBe(describeError(cap, en, 'en', { isAdmin: true }).sentence);
+  });
+
+  it('says when the server could not be reached (no request id) and when it answered (with one)', () => {
+    const down = new ApiError({ status: 0, code: 'NETWORK_ERROR', message: 'x', requestId: null });
+    expect(describeError(down, en, 'en')).toMatchObject({ unreachable: true, requestId: null });
+    const answered = new ApiError({ status: 500, code: 'INTERNAL_ERROR', message: 'x', requestId: 'req-7' });
+    expect(describeError(answered, en, 'en')).toMatchObject({ unreachable: false, requestId: 'req-7' });
   });
 });

@@ -16,8 +16,8 @@ export function createQueryClient(): QueryClient {
       queries: {
         staleTime: 30_000,
         retry: shouldRetry,
-        // Support staff switch tabs constantly; a refetch on every return would flash the list.
-        refetchOnWindowFocus: false,
+        // Coming back to the tab shows what changed meanwhile; the data on screen stays while it loads.
+        refetchOnWindowFocus: true,
       },
       mutations: { retry: false },
     },

@@ -16,7 +16,7 @@ export function createTestQueryClient(): QueryClient {
 export function renderApp(path: InitialEntry, options: { language?: Language } = {}) {
   const queryClient = createTestQueryClient();
   const router = createMemoryRouter(appRoutes, { initialEntries: [path] });
-  const view = render(<App createRouter={() => router} queryClient={queryClient} language={options.language ?? 'en'} />);
+  const view = render(<App createRouter={() => router} queryClient={queryClient} language={options.language ?? 'en'} shareChanges={false} />);
   return { ...view, router, queryClient };
 }
 

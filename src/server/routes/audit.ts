@@ -8,19 +8,22 @@ import {
   auditVerifyProgressSchema,
   auditVerifyQuerySchema,
   auditVerifyResponseSchema,
+  requestIdParamsSchema,
+  requestUndoResponseSchema,
   revertRequestSchema,
   revertResponseSchema,
   type AuditEntry,
+  type RequestUndoItem,
   type AuditQuery,
 } from '../../shared/api/audit';
 import type { AppDeps } from '../deps';
 import { requireRole, requireStepUp } from '../http/auth';
 import { HttpError } from '../http/errors';
-import { revertEntry, revertedBy } from '../services/revert';
+import { revertEntry, revertedBy, type RevertResult } from '../services/revert';
 import { upstreamHttpError } from '../services/upstream-errors';
 import { createVerifyRunner } from '../services/audit-verify-runner';
 import { AdminActivityError, adminActivityCsv, queryAdminActivity, recordAdminActivity, type AdminActivityFilter } from '../store/admin-activity';
-import { AuditError, auditCsv, getAuditEntry, queryAudit, type AuditEntryView, type AuditFilter } from '../store/audit';
+import { AuditError, auditCsv, getAuditEntry, MAX_AUDIT_PAGE_SIZE, queryAudit, type AuditEntryView, type AuditFilter } from '../store/audit';
 import { reachesHead } from '../store/audit-verify';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -36,6 +39,11 @@ function filterOf(query: AuditQuery): Omit<AuditFilter, 'limit' | 'cursor'> {
     ...(query.conversationId ? { conversationId: query.conversationId } : {}),
     ...(query.staff ? { staff: query.staff } : {}),
     ...(query.status ? { status: query.status } : {}),
+    ...(query.match ? { match: query.match } : {}),
+    ...(query.reason ? { reasonSearch: query.reason } : {}),
+    ...(query.jobId ? { jobId: query.jobId } : {}),
+    ...(query.requestId ? { requestId: query.requestId } : {}),
+    ...(query.entryId ? { entryId: query.entryId } : {}),
     ...(query.from ? { from: new Date(query.from) } : {}),
     ...(query.to ? { to: new Date(query.to) } : {}),
   };
@@ -59,6 +67,24 @@ function requireAdminFor(query: AuditQuery, request: FastifyRequest): boolean {
     throw new HttpError('FORBIDDEN', `Admin activity needs the admin role; you are signed in as ${staff.role}.`);
   }
   return true;
+}
+
+function requestUndoItem(entry: AuditEntryView, outcome: RevertResult): RequestUndoItem {
+  const base = { entryId: entry.id, conversation: entry.conversation };
+  switch (outcome.status) {
+    case 'applied':
+      return { ...base, status: 'undone', undoEntryId: outcome.auditId };
+    case 'already-undone':
+      return { ...base, status: 'already-undone', undoEntryId: outcome.revertedBy };
+    case 'moved-on':
+      return { ...base, status: 'conflict', current: outcome.current };
+    case 'not-undoable':
+      return { ...base, status: 'not-undoable', entryStatus: outcome.entryStatus };
+    case 'not-found':
+      return { ...base, status: 'not-undoable', entryStatus: 'unknown' };
+    case 'failed':
+      return { ...base, status: 'failed', message: outcome.result.message, ...(outcome.result.upstreamCode !== undefined ? { upstreamCode: outcome.result.upstreamCode } : {}) };
+  }
 }
 
 export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
@@ -201,6 +227,39 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       const entry = getAuditEntry(deps.store, outcome.auditId)!;
       request.log.info({ event: 'sensitive_update', staff: request.staff!.username, chatUser: entry.chatUser, revertOf: request.params.id }, 'change undone');
       return reply.code(201).send(present(entry));
+    },
+  );
+
+  // Undo request: every applied entry of one request, each through the guarded Undo above (its own
+  // lock, "already undone?" and "still as the entry left it?" checks), newest first. An entry that
+  // cannot be undone is reported beside the ones that were; the answer is 200 either way.
+  app.post(
+    '/api/audit/requests/:requestId/revert',
+    {
+      onRequest: requireRole('editor'),
+      schema: { params: requestIdParamsSchema, body: revertRequestSchema.nullish(), response: { 200: requestUndoResponseSchema } },
+    },
+    async (request) => {
+      const staff = request.staff!.username;
+      const reason = request.body?.reason;
+      const { entries, nextCursor } = queryAudit(deps.store, { requestId: request.params.requestId, limit: MAX_AUDIT_PAGE_SIZE });
+      if (entries.length === 0) throw new HttpError('NOT_FOUND', 'No audit entry carries this request ID.');
+      if (nextCursor !== null) throw new HttpError('VALIDATION_FAILED', `This request has more than ${MAX_AUDIT_PAGE_SIZE} entries; undo them one by one or roll back the bulk job.`);
+      const items: RequestUndoItem[] = [];
+      for (const entry of entries) {
+        try {
+          items.push(requestUndoItem(entry, await revertEntry(deps, { staff, requestId: request.id, ...(reason ? { reason } : {}) }, entry.id)));
+        } catch (error) {
+          // A Chat failure on one entry (reading its state) is that entry's outcome; the rest go on.
+          const failure = upstreamHttpError(error);
+          const upstreamCode = failure.extra.upstreamCode;
+          items.push({ entryId: entry.id, conversation: entry.conversation, status: 'failed', message: failure.message, ...(upstreamCode !== undefined ? { upstreamCode } : {}) });
+        }
+      }
+      const undone = items.filter((item) => item.status === 'undone').length;
+      const problems = items.filter((item) => item.status === 'conflict' || item.status === 'failed').length;
+      request.log.info({ event: 'sensitive_update', staff, requestUndone: request.params.requestId, undone, problems }, 'request undone');
+      return { requestId: request.id, undone, problems, items };
     },
   );
 };

@@ -106,6 +106,20 @@ const ROUTES: RouteCase[] = [
     allowedStatus: 404,
     request: () => ({ method: 'POST', url: '/api/audit/00000000-0000-4000-8000-000000000000/revert', headers: write, payload: {} }),
   },
+  {
+    name: 'POST /api/audit/requests/:requestId/revert',
+    needs: 'editor',
+    // A request id no entry carries: allowed callers get as far as looking it up.
+    allowedStatus: 404,
+    request: () => ({ method: 'POST', url: '/api/audit/requests/no-such-request/revert', headers: write, payload: {} }),
+  },
+  { name: 'GET /api/preferences', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/preferences' }) },
+  {
+    name: 'PUT /api/preferences',
+    needs: 'viewer',
+    allowedStatus: 200,
+    request: () => ({ method: 'PUT', url: '/api/preferences', headers: write, payload: { language: 'en' } }),
+  },
   { name: 'GET /api/audit/verify', needs: 'admin', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/audit/verify' }) },
   { name: 'GET /api/audit/verify/progress', needs: 'admin', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/audit/verify/progress' }) },
   { name: 'GET /api/mark-labels', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/mark-labels' }) },

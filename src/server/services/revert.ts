@@ -2,6 +2,7 @@
 // path. Everything that decides whether the Undo may happen — "already undone?", "still in the
 // state the entry left?" — is checked while holding the Chat user's lock alone, just before the
 // write, so of two Undos of one entry one wins, and an Undo racing another write cannot wipe it.
+import { defaultUndoReason } from '../../shared/api/audit';
 import type { MarkResult } from '../../shared/api/marks';
 import { inverseChange, sameMarkState, type MarkState } from '../../shared/marks/change';
 import { conversationKey } from '../../shared/marks/conversation';
@@ -43,7 +44,7 @@ export async function revertEntry(deps: MarkWriterDeps, context: RevertContext, 
     if (!sameMarkState(current, after)) return { status: 'moved-on', current };
     const [result] = await writeMarksLocked(
       deps,
-      { staff: context.staff, chatUser: entry.chatUser, requestId: context.requestId, reason: context.reason ?? `undo of ${entry.id}`, revertOf: entry.id },
+      { staff: context.staff, chatUser: entry.chatUser, requestId: context.requestId, reason: context.reason ?? defaultUndoReason(entry.reason, entry.id), revertOf: entry.id },
       [{ conversation: entry.conversation, change: inverseChange(before, entry.requested), expectedCustomMark: after.customMark }],
       states,
     );

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
-import type { InferResult } from 'kysely';
+import { sql, type InferResult } from 'kysely';
 import { appendChainRows, blankContent, timeOrderedId, type AuditContent, type AuditRow } from './audit-chain';
 import {
   type Clock,
@@ -82,6 +82,16 @@ export type AuditFilter = {
   status?: AuditStatus;
   /** Entries that revert this entry id. */
   revertOf?: string;
+  /** exact (default): chatUser, conversationId and staff are whole values; contains: case-insensitive substrings. */
+  match?: 'exact' | 'contains';
+  /** Words that must all occur in the reason (substrings, case-insensitive). */
+  reasonSearch?: string;
+  /** The entries of one bulk job's lines. */
+  jobId?: string;
+  /** The entries of one request. */
+  requestId?: string;
+  /** One entry by its id. */
+  entryId?: string;
   /** Inclusive. */
   from?: Date;
   /** Exclusive. */
@@ -336,12 +346,51 @@ function isoOf(date: Date, field: string): string {
   return date.toISOString();
 }
 
+type SearchColumn = 'chat_user' | 'conversation_id' | 'staff' | 'reason';
+
+// The trigram index (migration 0011_history_search) finds a run of 3 or more characters; a shorter
+// term is matched with instr() on the rows the rest of the filter leaves.
+const TRIGRAM = 3;
+
+/** An FTS5 phrase: the text in double quotes, inner quotes doubled, so no character is syntax. */
+function phrase(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+function searchTerms(filter: Omit<AuditFilter, 'limit'>): { column: SearchColumn; term: string }[] {
+  const terms: { column: SearchColumn; term: string }[] = [];
+  if (filter.match === 'contains') {
+    if (filter.chatUser !== undefined) terms.push({ column: 'chat_user', term: filter.chatUser });
+    if (filter.conversationId !== undefined) terms.push({ column: 'conversation_id', term: filter.conversationId });
+    if (filter.staff !== undefined) terms.push({ column: 'staff', term: filter.staff });
+  }
+  for (const word of (filter.reasonSearch ?? '').split(/\s+/u)) if (word !== '') terms.push({ column: 'reason', term: word });
+  return terms.filter(({ term }) => term !== '');
+}
+
 function applyFilter(store: Store, filter: Omit<AuditFilter, 'limit'>) {
   let query = entriesQuery(store);
-  if (filter.chatUser !== undefined) query = query.where('e.chat_user', '=', filter.chatUser);
-  if (filter.staff !== undefined) query = query.where('e.staff', '=', filter.staff);
+  const exact = filter.match !== 'contains';
+  if (exact && filter.chatUser !== undefined) query = query.where('e.chat_user', '=', filter.chatUser);
+  if (exact && filter.staff !== undefined) query = query.where('e.staff', '=', filter.staff);
   if (filter.conversationType !== undefined) query = query.where('e.conversation_type', '=', filter.conversationType);
-  if (filter.conversationId !== undefined) query = query.where('e.conversation_id', '=', filter.conversationId);
+  if (exact && filter.conversationId !== undefined) query = query.where('e.conversation_id', '=', filter.conversationId);
+  const terms = searchTerms(filter);
+  const indexed = terms.filter(({ term }) => Array.from(term).length >= TRIGRAM);
+  if (indexed.length > 0) {
+    const expression = indexed.map(({ column, term }) => `${column} : ${phrase(term)}`).join(' AND ');
+    query = query.where(sql<boolean>`e.seq IN (SELECT rowid FROM audit_search WHERE audit_search MATCH ${expression})`);
+  }
+  for (const { column, term } of terms.filter(({ term }) => Array.from(term).length < TRIGRAM)) {
+    query = query.where(sql<boolean>`instr(lower(${sql.ref(`e.${column}`)}), lower(${term})) > 0`);
+  }
+  if (filter.requestId !== undefined) query = query.where('e.request_id', '=', filter.requestId);
+  if (filter.entryId !== undefined) query = query.where('e.id', '=', filter.entryId);
+  if (filter.jobId !== undefined) {
+    // Bulk lines carry the request id job:{id}:line:{n}; a range on it uses audit_by_request_id.
+    const prefix = `job:${filter.jobId}:line:`;
+    query = query.where('e.request_id', '>=', prefix).where('e.request_id', '<', `job:${filter.jobId}:line;`);
+  }
   if (filter.revertOf !== undefined) query = query.where('e.revert_of', '=', filter.revertOf);
   if (filter.from !== undefined) query = query.where('e.at', '>=', isoOf(filter.from, 'from'));
   if (filter.to !== undefined) query = query.where('e.at', '<', isoOf(filter.to, 'to'));

@@ -4,7 +4,7 @@ import { utf8ByteLength } from '../marks/utf8';
 import { bitIndexSchema, chatUserIdSchema, conversationSchema, conversationTypeSchema, markStateSchema } from '../marks/schemas';
 import { storableText } from '../text/storable';
 import { adminActionSchema, adminActivityListResponseSchema, auditKindSchema } from './admin-activity';
-import { MARK_RESULT_STATUSES, markReasonSchema } from './marks';
+import { MARK_REASON_MAX_CHARS, MARK_RESULT_STATUSES, markReasonSchema } from './marks';
 import { isoDateTimeInputSchema, isoDateTimeSchema } from './time';
 
 export const AUDIT_PAGE_DEFAULT = 50;
@@ -14,6 +14,10 @@ export const AUDIT_PAGE_MAX = 200;
 function optionalFilter<T extends z.ZodType>(schema: T) {
   return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 }
+
+export const AUDIT_REASON_SEARCH_MAX = 200;
+export const auditMatchSchema = z.enum(['exact', 'contains']);
+export type AuditMatch = z.infer<typeof auditMatchSchema>;
 
 // 'unknown': the write was started but its outcome never recorded (the server stopped mid-write).
 export const auditStatusSchema = z.enum([...MARK_RESULT_STATUSES, 'unknown']);
@@ -33,6 +37,16 @@ export const auditQuerySchema = z
     ),
     staff: optionalFilter(storableText('The staff name').max(64)),
     status: optionalFilter(auditStatusSchema),
+    /** How chatUser, conversationId and staff match: exact (default) or contains (a case-insensitive substring). */
+    match: optionalFilter(auditMatchSchema),
+    /** Full-text search on the reason: every word must occur in it (as a substring, case-insensitive). */
+    reason: optionalFilter(storableText('The reason search').max(AUDIT_REASON_SEARCH_MAX, { error: `Search for at most ${AUDIT_REASON_SEARCH_MAX} characters of a reason.` })),
+    /** The entries of one bulk job's lines. */
+    jobId: optionalFilter(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'A job ID is 1 to 64 letters, digits, "-" or "_".' })),
+    /** One entry by its id (a link to it). */
+    entryId: optionalFilter(z.string().min(1).max(64)),
+    /** The entries of one request (the x-request-id an entry carries). */
+    requestId: optionalFilter(storableText('The request ID').min(1).max(128)),
     /** Inclusive. Any ISO-8601 date-time with Z or an offset; normalised to UTC. */
     from: optionalFilter(isoDateTimeInputSchema),
     /** Exclusive, so a day is [midnight, next midnight). */
@@ -108,13 +122,45 @@ export const auditAnyListResponseSchema = z.union([auditListResponseSchema, admi
 export const auditIdParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
 export type AuditIdParams = z.infer<typeof auditIdParamsSchema>;
 
-/** Optional body of POST /api/audit/:id/revert; the reason defaults to "revert of {id}" on the server. */
+/** Optional body of POST /api/audit/:id/revert; the reason defaults to "Undo: {original reason}" (defaultUndoReason). */
 export const revertRequestSchema = z.strictObject({ reason: markReasonSchema.optional() });
 export type RevertRequest = z.infer<typeof revertRequestSchema>;
 
 /** 2xx: the new entry. */
 export const revertResponseSchema = auditEntrySchema;
 export type RevertResponse = z.infer<typeof revertResponseSchema>;
+
+/** The undo reason when none is given: the original reason after "Undo:", cut to the reason's limit. */
+export function defaultUndoReason(original: string | undefined, entryId: string): string {
+  const text = original?.trim() ? `Undo: ${original.trim()}` : `Undo of ${entryId}`;
+  return Array.from(text).slice(0, MARK_REASON_MAX_CHARS).join('');
+}
+
+export const requestIdParamsSchema = z.strictObject({ requestId: storableText('The request ID').min(1).max(128) });
+export type RequestIdParams = z.infer<typeof requestIdParamsSchema>;
+
+/**
+ * What happened to one entry of an "Undo request": undone (with the new entry), or why not —
+ * already undone, changed since (conflict, with the state now), not an applied change, or Chat failed.
+ */
+export const requestUndoItemSchema = z.discriminatedUnion('status', [
+  z.object({ entryId: z.string(), conversation: conversationSchema, status: z.literal('undone'), undoEntryId: z.string() }),
+  z.object({ entryId: z.string(), conversation: conversationSchema, status: z.literal('already-undone'), undoEntryId: z.string() }),
+  z.object({ entryId: z.string(), conversation: conversationSchema, status: z.literal('conflict'), current: markStateSchema }),
+  z.object({ entryId: z.string(), conversation: conversationSchema, status: z.literal('not-undoable'), entryStatus: auditStatusSchema }),
+  z.object({ entryId: z.string(), conversation: conversationSchema, status: z.literal('failed'), message: z.string(), upstreamCode: z.int().optional() }),
+]);
+export type RequestUndoItem = z.infer<typeof requestUndoItemSchema>;
+
+/** 200 of POST /api/audit/requests/:requestId/revert; the undos share the undo request's own request id. */
+export const requestUndoResponseSchema = z.object({
+  requestId: z.string(),
+  undone: z.int().nonnegative(),
+  /** Entries that were not undone because their conversation changed since, or Chat failed. */
+  problems: z.int().nonnegative(),
+  items: z.array(requestUndoItemSchema),
+});
+export type RequestUndoResponse = z.infer<typeof requestUndoResponseSchema>;
 
 /** `error.details` of the 409 CONFLICT a revert answers when the conversation moved on. */
 export const revertConflictDetailsSchema = z.object({ current: markStateSchema });

@@ -78,3 +78,15 @@ describe('chat error catalogue', () => {
     expect(isKnownChatErrorCode(Number.NaN)).toBe(false);
   });
 });
+
+describe('Chinese messages', () => {
+  it('has a Chinese sentence for every known code, and one for an unknown code', () => {
+    for (const code of KNOWN_CHAT_ERROR_CODES) {
+      const zh = chatErrorMessage(code, 'zh-CN');
+      expect(zh, String(code)).not.toBe(chatErrorMessage(code, 'en'));
+      expect(zh, String(code)).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(chatErrorMessage(51008, 'zh-CN')).toBe('此用户已有 1,000 个带标记的会话');
+    expect(chatErrorMessage(99999, 'zh-CN')).toBe('Chat 返回了 Markdesk 不认识的错误（代码 99999）。');
+  });
+});

@@ -1,10 +1,12 @@
 // Every Chat REST error code Markdesk can meet, with what to do about it and a sentence a support
 // agent understands, in English and Korean. Pure data: the BFF uses the class to decide on retries,
-// the SPA shows the message.
+// the SPA shows the message. Chinese (Simplified) lives in zh-cn.ts.
+import { CHAT_INVALID_RESPONSE_CODE, CHAT_NETWORK_ERROR_CODE } from './catalogue-codes';
+import { unknownChatErrorZhCn, ZH_CN_CHAT_ERRORS } from './zh-cn';
 
 export type ChatErrorClass = 'retry' | 'back-off' | 'regenerate-sig' | 'configuration' | 'caller' | 'bug';
 
-export type ChatErrorLanguage = 'en' | 'ko';
+export type ChatErrorLanguage = 'en' | 'ko' | 'zh-CN';
 
 export type ChatErrorInfo = {
   code: number;
@@ -13,12 +15,10 @@ export type ChatErrorInfo = {
   ko: string;
 };
 
-/** Markdesk's own code for "Chat could not be reached" (connection reset, timeout, 5xx): not a Tencent code. */
-export const CHAT_NETWORK_ERROR_CODE = -1;
-/** Markdesk's own code for "Chat answered something we cannot read" (not JSON, wrong shape). */
-export const CHAT_INVALID_RESPONSE_CODE = -2;
+export { CHAT_INVALID_RESPONSE_CODE, CHAT_NETWORK_ERROR_CODE } from './catalogue-codes';
 
 type Entry = Omit<ChatErrorInfo, 'code'>;
+
 
 const entries: Record<number, Entry> = {
   // Markdesk pseudo-codes
@@ -242,6 +242,10 @@ export function chatErrorInfo(code: number): ChatErrorInfo {
 }
 
 export function chatErrorMessage(code: number, language: ChatErrorLanguage): string {
+  if (language === 'zh-CN') {
+    if (Object.hasOwn(ZH_CN_CHAT_ERRORS, code)) return ZH_CN_CHAT_ERRORS[code] as string;
+    return isKnownChatErrorCode(code) ? chatErrorInfo(code).en : unknownChatErrorZhCn(code);
+  }
   return chatErrorInfo(code)[language];
 }
 

@@ -16,7 +16,7 @@ export function RouteErrorPage() {
   const describeError = useDescribeError();
   if (isRouteErrorResponse(error) && error.status === 404) return <NotFoundPage />;
   // An API error says what happened; anything else is a bug in this page (or a stale deploy).
-  const { sentence, requestId } = isApiError(error) ? describeError(error) : { sentence: t('error.pageCrashed'), requestId: null };
+  const { sentence, requestId, unreachable } = isApiError(error) ? describeError(error) : { sentence: t('error.pageCrashed'), requestId: null, unreachable: false };
   return (
     <Paper variant="outlined" role="alert" sx={{ p: 4, maxWidth: 640, m: 2 }}>
       <Typography variant="h5" component="h1" gutterBottom>
@@ -24,8 +24,9 @@ export function RouteErrorPage() {
       </Typography>
       <Typography>{sentence}</Typography>
       {requestId ? <RequestId requestId={requestId} /> : null}
+      {/* Quote the request ID only when there is one; an unanswered request has none. */}
       <Typography color="text.secondary" sx={{ mt: 1 }}>
-        {t('error.quoteRequestId')}
+        {requestId ? t('error.quoteRequestId') : unreachable ? t('error.unreachable') : t('error.noRequestId')}
       </Typography>
       <Stack direction="row" spacing={1} sx={{ mt: 3 }}>
         <Button variant="contained" onClick={() => window.location.reload()}>

@@ -1,5 +1,4 @@
 import Box from '@mui/material/Box';
-import Paper from '@mui/material/Paper';
 import { Suspense, useMemo } from 'react';
 import { Outlet } from 'react-router';
 import { roleAtLeast, ROLES, type Role, type Session } from '../../../shared/api/session';
@@ -12,7 +11,7 @@ import { SessionContext } from '../../features/auth/session-context';
 import { ReadinessBanner } from '../../features/health/ReadinessBanner';
 import { isApiError } from '../../lib/api-error';
 import { useT } from '../../lib/i18n/I18nProvider';
-import { NavList } from './NavList';
+import { ShellNav } from './ShellNav';
 import { ShellSkeleton } from './ShellSkeleton';
 import { TopBar } from './TopBar';
 
@@ -48,15 +47,7 @@ function SignedInShell({ session }: { session: Session }) {
       <StepUpDialog />
       <ReadinessBanner isAdmin={signedIn.roleAtLeast.admin} />
       <Box sx={{ display: 'flex', flexDirection: { xs: 'column', md: 'row' }, minHeight: 'calc(100vh - 64px)' }}>
-        <Paper
-          component="nav"
-          aria-label={t('nav.label')}
-          square
-          elevation={0}
-          sx={{ width: { md: 200 }, flexShrink: 0, p: 1, borderRight: { md: 1 }, borderBottom: { xs: 1, md: 0 }, borderColor: 'divider' }}
-        >
-          <NavList isAdmin={signedIn.roleAtLeast.admin} />
-        </Paper>
+        <ShellNav isAdmin={signedIn.roleAtLeast.admin} />
         <Box component="main" id="main" tabIndex={-1} sx={{ flexGrow: 1, minWidth: 0, p: { xs: 2, md: 3 }, outline: 'none' }}>
           <Suspense fallback={<PageSkeleton />}>
             <Outlet />

@@ -11,6 +11,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { ThemeSwitch } from '../../components/ThemeSwitch';
 import { useToast } from '../../components/ToastProvider';
 import { useSignOut } from '../../features/auth/api/sign-out';
+import { useServerLanguage } from '../../features/preferences/use-server-language';
 import { useT } from '../../lib/i18n/I18nProvider';
 import { ModeBadge } from './ModeBadge';
 
@@ -19,6 +20,7 @@ export function TopBar({ session }: { session: Session }) {
   const navigate = useNavigate();
   const toast = useToast();
   const signOut = useSignOut();
+  const setLanguage = useServerLanguage();
 
   const onSignOut = () =>
     signOut.mutate(undefined, {
@@ -38,7 +40,7 @@ export function TopBar({ session }: { session: Session }) {
           {t('topBar.signedInAs', { username: session.username, role: t(`role.${session.role}`) })}
         </Typography>
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-          <LanguageSwitch />
+          <LanguageSwitch onChange={setLanguage} />
           <ThemeSwitch />
           <Button color="inherit" component={RouterLink} to="/account">
             {t('account.nav')}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultBitLabel } from '../../../shared/marks/bits';
 import { en } from './en';
 import { ko } from './ko';
+import { zhCN } from './zh-cn';
 import { createFormatter, createTranslator, interpolate, languageFromBrowser, placeholdersOf } from './translate';
 
 describe('dictionaries', () => {
@@ -13,6 +14,17 @@ describe('dictionaries', () => {
       expect(ko[key].trim(), key).not.toBe('');
     }
     expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  it('Chinese keeps every placeholder, is never empty, and is Chinese wherever English has words', () => {
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(placeholdersOf(zhCN[key]), key).toEqual(placeholdersOf(en[key]));
+      expect(zhCN[key].trim(), key).not.toBe('');
+    }
+    expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
+    // Left in English only where the text is a name, a number pattern or another language's own name.
+    const untranslated = (Object.keys(en) as (keyof typeof en)[]).filter((key) => zhCN[key] === en[key] && /[a-z]{3}/.test(en[key].replace(/\{\w+\}/g, '')));
+    expect(untranslated).toEqual(['app.name', 'language.en']);
   });
 
   it('English bit labels are the domain default labels', () => {
@@ -42,7 +54,9 @@ describe('translate', () => {
     expect(languageFromBrowser(['ko-KR', 'en-US'])).toBe('ko');
     expect(languageFromBrowser(['fr-FR', 'ko'])).toBe('ko');
     expect(languageFromBrowser(['en-US'])).toBe('en');
-    expect(languageFromBrowser(['zh-CN'])).toBe('en');
+    expect(languageFromBrowser(['zh-CN'])).toBe('zh-CN');
+    expect(languageFromBrowser(['zh-Hans-SG', 'en'])).toBe('zh-CN');
+    expect(languageFromBrowser(['fr-FR'])).toBe('en');
     expect(languageFromBrowser([])).toBe('en');
   });
 });
@@ -60,5 +74,8 @@ describe('formatter', () => {
     expect(createFormatter('en').dateTime('2026-11-21T09:30:00Z')).toMatch(/2026/);
     expect(createFormatter('en').number(2000)).toBe('2,000');
     expect(createFormatter('en').dateTime('not a date')).toBe('not a date');
+    expect(createFormatter('zh-CN').dateTime('2026-11-21T09:30:00Z')).toMatch(/2026年11月21日/);
+    expect(createFormatter('zh-CN').relativeTime('2026-11-20T12:00:00Z', now)).toBe('昨天');
+    expect(createFormatter('zh-CN').number(1234567)).toBe('1,234,567');
   });
 });

@@ -3,7 +3,7 @@
 // The React side lives in I18nProvider.tsx.
 import type { EnglishMessages, MessageKey } from './en';
 
-export const LANGUAGES = ['en', 'ko'] as const;
+export const LANGUAGES = ['en', 'ko', 'zh-CN'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export type Dictionary = Record<MessageKey, string>;
@@ -15,6 +15,7 @@ export type Dictionary = Record<MessageKey, string>;
 const DICTIONARY_LOADERS: Record<Language, () => Promise<Dictionary>> = {
   en: () => import('./en').then((module) => module.en),
   ko: () => import('./ko').then((module) => module.ko),
+  'zh-CN': () => import('./zh-cn').then((module) => module.zhCN),
 };
 
 const loadedDictionaries = new Map<Language, Dictionary>();
@@ -80,16 +81,17 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
-/** The first browser language we have, by primary subtag (`ko-KR` → ko); English otherwise. */
+/** The first browser language we have, by primary subtag (`ko-KR` → ko, any `zh-…` → zh-CN); English otherwise. */
 export function languageFromBrowser(preferred: readonly string[]): Language {
   for (const tag of preferred) {
     const primary = tag.toLowerCase().split('-')[0];
+    if (primary === 'zh') return 'zh-CN';
     if (isLanguage(primary)) return primary;
   }
   return 'en';
 }
 
-const LOCALES: Record<Language, string> = { en: 'en-GB', ko: 'ko-KR' };
+const LOCALES: Record<Language, string> = { en: 'en-GB', ko: 'ko-KR', 'zh-CN': 'zh-CN' };
 
 export type Formatter = {
   /** e.g. `21 Nov 2026, 09:30` in the person's time zone. */

@@ -1,8 +1,8 @@
 // Sizes, rates and durations for the Bulk page, formatted by Intl in the page's language.
 import type { Language } from '../../../lib/i18n/translate';
 
-// The same locales as the app's formatter (British English spellings, Korean).
-const LOCALES: Record<Language, string> = { en: 'en-GB', ko: 'ko-KR' };
+// The same locales as the app's formatter (British English spellings, Korean, Simplified Chinese).
+const LOCALES: Record<Language, string> = { en: 'en-GB', ko: 'ko-KR', 'zh-CN': 'zh-CN' };
 
 function unitFormat(language: Language, unit: string, maximumFractionDigits: number, unitDisplay: 'short' | 'long' = 'short') {
   return new Intl.NumberFormat(LOCALES[language], { style: 'unit', unit, unitDisplay, maximumFractionDigits });

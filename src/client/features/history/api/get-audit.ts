@@ -1,6 +1,7 @@
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import { AUDIT_PAGE_DEFAULT, auditListResponseSchema, type AuditListResponse } from '../../../../shared/api/audit';
 import { apiRequest } from '../../../lib/api-client';
+import { FRESH_POLL_MS } from '../../../lib/fresh-data';
 import { auditQueryString, type HistoryFilters } from '../model/filters';
 import { historyKeys } from './keys';
 
@@ -18,5 +19,7 @@ export function auditEntriesQueryOptions(filters: HistoryFilters, pageSize: numb
     getNextPageParam: (lastPage) => lastPage.nextCursor,
     // The log grows with every change anyone makes: show what is there now when the page opens.
     staleTime: 0,
+    // Others' changes appear within seconds (lib/fresh-data.ts).
+    refetchInterval: FRESH_POLL_MS,
   });
 }

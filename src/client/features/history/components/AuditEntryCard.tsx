@@ -17,7 +17,8 @@ import { useFormat, useLanguage, useT } from '../../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../../lib/i18n/translate';
 import type { BitLabeler } from '../../marks/model/bit-labels';
 import { describeChange } from '../../marks/model/preview';
-import { conversationHistoryHref } from '../model/filters';
+import { conversationHistoryHref, historyHref } from '../model/filters';
+import { EntryLinks } from './EntryLinks';
 import { BitNames, CustomMarkText } from './MarkStateView';
 
 export const STATUS_LABEL: Record<AuditStatus, PlainMessageKey> = {
@@ -129,25 +130,16 @@ export const AuditEntryCard = memo(function AuditEntryCard({ entry, labeler, can
         ) : null}
       </Box>
       <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'baseline' }}>
-        {entry.revertedBy ? (
-          <Typography variant="body2" color="text.secondary">
-            {t('history.undoneBy', { id: entry.revertedBy })}
-          </Typography>
-        ) : null}
-        {entry.revertOf ? (
-          <Typography variant="body2" color="text.secondary">
-            {t('history.undoOf', { id: entry.revertOf })}
-          </Typography>
-        ) : null}
+        <EntryLinks entry={entry} />
         <Link component={RouterLink} to={conversationHistoryHref(entry.chatUser, conversation)} variant="body2">
           {t('history.onlyThisConversation')}
         </Link>
         <Link component={RouterLink} to={`/marks?user=${encodeURIComponent(entry.chatUser)}`} variant="body2">
           {t('history.openInMarks', { chatUser: entry.chatUser })}
         </Link>
-        <Typography variant="caption" color="text.secondary" sx={{ fontFamily: 'monospace', ml: 'auto' }}>
+        <Link component={RouterLink} to={historyHref({ requestId: entry.requestId })} variant="caption" color="text.secondary" sx={{ fontFamily: 'monospace', ml: 'auto' }}>
           {t('error.requestId', { requestId: entry.requestId })}
-        </Typography>
+        </Link>
       </Stack>
     </Paper>
   );

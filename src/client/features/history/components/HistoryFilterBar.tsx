@@ -1,13 +1,18 @@
 import FilterAltOff from '@mui/icons-material/FilterAltOff';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import Chip from '@mui/material/Chip';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
+import ToggleButton from '@mui/material/ToggleButton';
+import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { auditStatusSchema, type AuditStatus } from '../../../../shared/api/audit';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { isComposing } from '../../../lib/ime';
-import { EMPTY_HISTORY_FILTERS, historySearchParams, type HistoryFilters } from '../model/filters';
+import { DATE_PRESETS, EMPTY_HISTORY_FILTERS, historySearchParams, presetOf, presetRange, type DatePreset, type HistoryFilters } from '../model/filters';
 import { STATUS_LABEL } from './AuditEntryCard';
 
 const ANY = '';
@@ -45,10 +50,11 @@ export function HistoryFilterBar({ filters, onApply }: HistoryFilterBarProps) {
     if (event.key === 'Enter' && isComposing(event)) event.preventDefault();
   };
 
-  const text = (name: 'chatUser' | 'conversationId' | 'staff', label: string) => (
+  const text = (name: 'chatUser' | 'conversationId' | 'staff' | 'reason' | 'jobId' | 'requestId', label: string, helperText?: string) => (
     <TextField
       size="small"
       label={label}
+      {...(helperText ? { helperText } : {})}
       value={draft[name]}
       onChange={(event) => change({ [name]: event.target.value })}
       onKeyDown={onKeyDown}
@@ -91,6 +97,9 @@ export function HistoryFilterBar({ filters, onApply }: HistoryFilterBarProps) {
             </MenuItem>
           ))}
         </TextField>
+        {text('reason', t('history.searchReasons'), t('history.searchReasonsHelp'))}
+        {text('jobId', t('history.filterJob'))}
+        {text('requestId', t('history.filterRequest'))}
         <TextField
           size="small"
           type="date"
@@ -108,6 +117,29 @@ export function HistoryFilterBar({ filters, onApply }: HistoryFilterBarProps) {
           slotProps={{ inputLabel: { shrink: true } }}
         />
       </Box>
+      <Box sx={{ display: 'flex', gap: 1.5, alignItems: 'center', flexWrap: 'wrap', mb: 1.5 }}>
+        <ToggleButtonGroup
+          size="small"
+          exclusive
+          aria-label={t('history.datePresets')}
+          value={presetOf(draft, new Date())}
+          onChange={(_event, preset: DatePreset | null) => change(preset === null ? { from: '', to: '' } : presetRange(preset, new Date()), true)}
+        >
+          {DATE_PRESETS.map((preset) => (
+            <ToggleButton key={preset} value={preset}>
+              {t(`history.preset.${preset}`)}
+            </ToggleButton>
+          ))}
+        </ToggleButtonGroup>
+        <FormControlLabel
+          control={<Checkbox checked={draft.exact} onChange={(event) => change({ exact: event.target.checked }, true)} />}
+          label={t('history.exactMatch')}
+          title={t('history.exactMatchHelp')}
+        />
+        {draft.entryId !== '' ? (
+          <Chip label={t('history.filterEntry', { id: draft.entryId })} onDelete={() => change({ entryId: '' }, true)} />
+        ) : null}
+      </Box>
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
         <Button type="submit" variant="contained">
           {t('history.applyFilters')}
@@ -121,7 +153,15 @@ export function HistoryFilterBar({ filters, onApply }: HistoryFilterBarProps) {
 }
 
 function trimmed(filters: HistoryFilters): HistoryFilters {
-  return { ...filters, chatUser: filters.chatUser.trim(), conversationId: filters.conversationId.trim(), staff: filters.staff.trim() };
+  return {
+    ...filters,
+    chatUser: filters.chatUser.trim(),
+    conversationId: filters.conversationId.trim(),
+    staff: filters.staff.trim(),
+    reason: filters.reason.trim(),
+    jobId: filters.jobId.trim(),
+    requestId: filters.requestId.trim(),
+  };
 }
 
 // While the year is being typed the date input already reports days like 0002-11-20: apply only

@@ -132,6 +132,8 @@ describe('History page', { timeout: 60_000 }, () => {
       conversationId: 'liam.smith',
       staff: 'support',
       status: 'applied',
+      // Typed names match as substrings.
+      match: 'contains',
       from: new Date(2026, 10, 1).toISOString(),
       to: new Date(2026, 10, 21).toISOString(),
     });
@@ -180,7 +182,11 @@ describe('History page', { timeout: 60_000 }, () => {
     const dialog = await screen.findByRole('dialog', { name: 'Undo this change?' });
     // What will be written: the flipped bits back, nothing else.
     expect(within(dialog).getByTestId('undo-change')).toHaveTextContent('Set: Hidden · Clear: Favourite, VIP (bit 32)');
-    await user.type(within(dialog).getByRole('textbox', { name: 'Reason for the undo' }), 'customer asked');
+    // The reason starts as the original one, ticket number kept.
+    const reason = within(dialog).getByRole('textbox', { name: 'Reason for the undo' });
+    expect(reason).toHaveValue('Undo: ticket 4711');
+    await user.clear(reason);
+    await user.type(reason, 'customer asked');
     await user.click(within(dialog).getByRole('button', { name: 'Undo change' }));
 
     expect(await screen.findByText('The change to liam.smith was undone.')).toBeInTheDocument();

@@ -10,7 +10,7 @@ import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { AuditEntry } from '../../../../shared/api/audit';
+import { defaultUndoReason, type AuditEntry } from '../../../../shared/api/audit';
 import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
 import { inverseChange } from '../../../../shared/marks/change';
 import { ErrorNotice } from '../../../components/ErrorNotice';
@@ -31,7 +31,8 @@ export function UndoDialog({ entry, labeler, onClose }: UndoDialogProps) {
   const t = useT();
   const toast = useToast();
   const revert = useRevertAuditEntry();
-  const [reason, setReason] = useState('');
+  // The ticket number travels with the undo: the original reason after "Undo:".
+  const [reason, setReason] = useState(() => defaultUndoReason(entry.reason, entry.id));
   // The request's own rule; the input already stops at the length limit.
   const reasonProblem = markReasonSchema.safeParse(reason.trim()).success ? null : t('text.unstorable');
   const conflict = revertConflictOf(revert.error);
@@ -96,7 +97,7 @@ export function UndoDialog({ entry, labeler, onClose }: UndoDialogProps) {
         ) : (
           <TextField
             label={t('history.undoReason')}
-            helperText={reasonProblem ?? t('history.undoReasonHelp', { id: entry.id })}
+            helperText={reasonProblem ?? t('history.undoReasonHelp')}
             error={reasonProblem !== null}
             value={reason}
             onChange={(event) => setReason(event.target.value)}

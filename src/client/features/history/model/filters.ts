@@ -1,6 +1,10 @@
 // The History page's filters live in the address bar, named as the API names them
 // (`/history?chatUser=minji.kim&conversationType=group&conversationId=@TGS#2ABC&status=applied&from=2026-11-01&to=2026-11-21`),
 // so a link to "the history of this conversation" can be shared and the CSV export gets the same filter.
+// Typed chat user, conversation and staff match as substrings; `match=exact` (a link to one
+// conversation's history) makes them whole values. `reason` searches the reasons' words; `jobId`,
+// `requestId` and `entryId` narrow to one bulk job, one request or one entry (the links between an
+// entry and its undo).
 import { auditStatusSchema, type AuditQueryInput, type AuditStatus } from '../../../../shared/api/audit';
 import type { Conversation, ConversationType } from '../../../../shared/marks/conversation';
 
@@ -14,6 +18,13 @@ export type HistoryFilters = {
   from: string;
   /** `YYYY-MM-DD`, inclusive (the whole day counts); '' for none. */
   to: string;
+  /** Words to find in reasons; '' for none. */
+  reason: string;
+  /** True: chatUser, conversationId and staff are whole values, not substrings. */
+  exact: boolean;
+  jobId: string;
+  requestId: string;
+  entryId: string;
 };
 
 export const EMPTY_HISTORY_FILTERS: HistoryFilters = {
@@ -24,6 +35,11 @@ export const EMPTY_HISTORY_FILTERS: HistoryFilters = {
   status: null,
   from: '',
   to: '',
+  reason: '',
+  exact: false,
+  jobId: '',
+  requestId: '',
+  entryId: '',
 };
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -54,6 +70,11 @@ export function parseHistoryFilters(params: URLSearchParams): HistoryFilters {
     status: status.success ? status.data : null,
     from: validDay(params.get('from')),
     to: validDay(params.get('to')),
+    reason: params.get('reason')?.trim() ?? '',
+    exact: params.get('match') === 'exact',
+    jobId: params.get('jobId')?.trim() ?? '',
+    requestId: params.get('requestId')?.trim() ?? '',
+    entryId: params.get('entryId')?.trim() ?? '',
   };
 }
 
@@ -67,6 +88,11 @@ export function historySearchParams(filters: HistoryFilters): URLSearchParams {
   if (filters.status !== null) params.set('status', filters.status);
   if (filters.from !== '') params.set('from', filters.from);
   if (filters.to !== '') params.set('to', filters.to);
+  if (filters.reason !== '') params.set('reason', filters.reason);
+  if (filters.exact) params.set('match', 'exact');
+  if (filters.jobId !== '') params.set('jobId', filters.jobId);
+  if (filters.requestId !== '') params.set('requestId', filters.requestId);
+  if (filters.entryId !== '') params.set('entryId', filters.entryId);
   return params;
 }
 
@@ -83,6 +109,11 @@ export function auditQueryOf(filters: HistoryFilters): AuditQueryInput {
   if (filters.conversationId !== '') query.conversationId = filters.conversationId;
   if (filters.staff !== '') query.staff = filters.staff;
   if (filters.status !== null) query.status = filters.status;
+  if (!filters.exact && (filters.chatUser !== '' || filters.conversationId !== '' || filters.staff !== '')) query.match = 'contains';
+  if (filters.reason !== '') query.reason = filters.reason;
+  if (filters.jobId !== '') query.jobId = filters.jobId;
+  if (filters.requestId !== '') query.requestId = filters.requestId;
+  if (filters.entryId !== '') query.entryId = filters.entryId;
   const from = startOfDay(filters.from);
   if (from) query.from = from.toISOString();
   const lastDay = startOfDay(filters.to);
@@ -106,6 +137,37 @@ export function auditExportHref(filters: HistoryFilters): string {
 
 /** The History page for one conversation of one chat user. */
 export function conversationHistoryHref(chatUser: string, conversation: Conversation): string {
-  const filters: HistoryFilters = { ...EMPTY_HISTORY_FILTERS, chatUser, conversationType: conversation.type, conversationId: conversation.id };
+  const filters: HistoryFilters = { ...EMPTY_HISTORY_FILTERS, chatUser, conversationType: conversation.type, conversationId: conversation.id, exact: true };
   return `/history?${historySearchParams(filters).toString()}`;
+}
+
+/** The History page narrowed to one filter: an entry (its undo, or what it undid), a request or a bulk job. */
+export function historyHref(only: { entryId: string } | { requestId: string } | { jobId: string }): string {
+  return `/history?${historySearchParams({ ...EMPTY_HISTORY_FILTERS, ...only }).toString()}`;
+}
+
+/** The bulk job whose line made an entry (its request id is `job:{id}:line:{n}`), or null. */
+export function bulkJobOf(requestId: string): string | null {
+  return /^job:([A-Za-z0-9_-]{1,64}):line:\d+$/.exec(requestId)?.[1] ?? null;
+}
+
+export type DatePreset = 'today' | 'last7' | 'last30';
+export const DATE_PRESETS: readonly DatePreset[] = ['today', 'last7', 'last30'];
+
+function dayOf(date: Date): string {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+/** The days (local time zone, both inclusive) a preset stands for, counted back from `now`. */
+export function presetRange(preset: DatePreset, now: Date): { from: string; to: string } {
+  const back = preset === 'today' ? 0 : preset === 'last7' ? 6 : 29;
+  return { from: dayOf(new Date(now.getFullYear(), now.getMonth(), now.getDate() - back)), to: dayOf(now) };
+}
+
+/** The preset the filters' days are, if any. */
+export function presetOf(filters: Pick<HistoryFilters, 'from' | 'to'>, now: Date): DatePreset | null {
+  return DATE_PRESETS.find((preset) => {
+    const range = presetRange(preset, now);
+    return range.from === filters.from && range.to === filters.to;
+  }) ?? null;
 }

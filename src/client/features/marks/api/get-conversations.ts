@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { conversationsResponseSampledSchema, type ConversationsResponse } from '../../../../shared/api/chat-users';
 import { apiRequest } from '../../../lib/api-client';
+import { FRESH_POLL_MS } from '../../../lib/fresh-data';
 import { marksKeys } from './keys';
 
 /**
@@ -15,5 +16,7 @@ export function conversationsQueryOptions(userId: string) {
   return queryOptions({
     queryKey: marksKeys.conversations(userId),
     queryFn: ({ signal }) => getConversations(userId, signal),
+    // Another person's change shows within seconds (lib/fresh-data.ts).
+    refetchInterval: FRESH_POLL_MS,
   });
 }

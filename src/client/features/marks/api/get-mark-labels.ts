@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { labelsResponseSchema, type LabelsResponse } from '../../../../shared/api/labels';
 import { apiRequestWithHeaders } from '../../../lib/api-client';
+import { FRESH_POLL_MS } from '../../../lib/fresh-data';
 import { marksKeys } from './keys';
 
 /** The labels with the ETag of their version (what a save must send back in If-Match); null if none came. */
@@ -12,8 +13,8 @@ export async function getMarkLabels(signal?: AbortSignal): Promise<MarkLabelsVer
   return { ...data, etag: headers.get('ETag') };
 }
 
-/** How long another admin's new names may take to show in an open tab: on focus, and at least every minute. */
-export const LABELS_REFRESH_MS = 60_000;
+/** How long another admin's new names may take to show in an open tab: on focus, and at least this often. */
+export const LABELS_REFRESH_MS = FRESH_POLL_MS;
 
 export function markLabelsQueryOptions() {
   return queryOptions({

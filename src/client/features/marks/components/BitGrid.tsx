@@ -13,15 +13,20 @@ import type { BitLabeler } from '../model/bit-labels';
 import type { EditorStore } from '../model/editor-store';
 import { BitCheckbox } from './BitCheckbox';
 
-type BitGridProps = { store: EditorStore; labeler: BitLabeler; disabled: boolean };
+type BitGridProps = { store: EditorStore; labeler: BitLabeler; disabled: boolean; reservedSet: boolean };
 
-const RESERVED_HIDDEN_PREFERENCE = 'reservedBitsHidden';
+/** Remembers a person's choice to see the reserved bits; folded away by default. */
+const RESERVED_SHOWN_PREFERENCE = 'reservedBitsShown';
+
+/** Bits 4–31 as a mask. */
+export const RESERVED_MASK = RESERVED_BITS.reduce((mask, bit) => mask | (1n << BigInt(bit)), 0n);
 
 /** The 64 bits in three groups: Standard (0–3), Reserved for Chat (4–31, locked), Custom (32–63). */
-export const BitGrid = memo(function BitGrid({ store, labeler, disabled }: BitGridProps) {
+export const BitGrid = memo(function BitGrid({ store, labeler, disabled, reservedSet }: BitGridProps) {
   const t = useT();
   const reservedId = useId();
-  const [reservedShown, setReservedShown] = useState(() => readPreference(RESERVED_HIDDEN_PREFERENCE) !== 'true');
+  const [reservedChosen, setReservedChosen] = useState(() => readPreference(RESERVED_SHOWN_PREFERENCE) === 'true');
+  const reservedShown = reservedChosen || reservedSet;
 
   const renderBits = (bits: readonly number[], locked: boolean) =>
     bits.map((bit) => (
@@ -38,8 +43,8 @@ export const BitGrid = memo(function BitGrid({ store, labeler, disabled }: BitGr
     ));
 
   const toggleReserved = () => {
-    setReservedShown(!reservedShown);
-    writePreference(RESERVED_HIDDEN_PREFERENCE, String(reservedShown));
+    setReservedChosen(!reservedShown);
+    writePreference(RESERVED_SHOWN_PREFERENCE, String(!reservedShown));
   };
 
   return (
@@ -58,6 +63,7 @@ export const BitGrid = memo(function BitGrid({ store, labeler, disabled }: BitGr
           <Button
             size="small"
             onClick={toggleReserved}
+            disabled={reservedSet}
             aria-expanded={reservedShown}
             aria-controls={reservedId}
             endIcon={reservedShown ? <ExpandLess /> : <ExpandMore />}

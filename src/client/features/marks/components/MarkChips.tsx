@@ -1,26 +1,40 @@
 import { bitGroup } from '../../../../shared/marks/bits';
+import { Glyph, type GlyphName } from '../../../components/glyphs';
 import type { BitLabeler } from '../model/bit-labels';
 
 const MAX_CHIPS = 4;
 
+// Each standard bit has its own glyph and colour class, so Hidden and Collapsed (the ones that
+// explain "it disappeared") never look like Favourite.
+const STANDARD_GLYPH: Record<number, GlyphName> = { 0: 'star', 1: 'dot', 2: 'unfoldLess', 3: 'visibilityOff' };
+
 /**
- * The set bits of a conversation as named chips; the full list is in the tooltip of the "+N" chip.
- * Plain spans, styled once by the list (ConversationList's `listStyles`): a list row is cheap.
+ * The set bits of a conversation as named chips that wrap; past MAX_CHIPS a "+N" chip holds the
+ * rest: its accessible name lists them, and on hover or keyboard focus a tooltip lists every bit.
+ * Plain elements, styled once by the list (ConversationList's `listStyles`): a list row is cheap.
  */
 export function MarkChips({ bits, labeler }: { bits: readonly number[]; labeler: BitLabeler }) {
   const shown = bits.slice(0, MAX_CHIPS);
   const rest = bits.slice(MAX_CHIPS);
   return (
     <span className="chips">
-      {shown.map((bit) => (
-        <span key={bit} className={`chip chip-${bitGroup(bit)}`} title={labeler.accessibleName(bit)}>
-          {bitGroup(bit) === 'reserved' ? labeler.accessibleName(bit) : labeler.label(bit)}
-        </span>
-      ))}
+      {shown.map((bit) => {
+        const group = bitGroup(bit);
+        const glyph = group === 'standard' ? STANDARD_GLYPH[bit] : undefined;
+        return (
+          <span key={bit} className={`chip chip-${group}${glyph ? ` chip-${glyph}` : ''}`} title={labeler.accessibleName(bit)}>
+            {glyph ? <Glyph name={glyph} className="chip-glyph" /> : null}
+            {group === 'reserved' ? labeler.accessibleName(bit) : labeler.label(bit)}
+          </span>
+        );
+      })}
       {rest.length > 0 ? (
-        <span className="chip chip-more" title={rest.map(labeler.accessibleName).join(', ')}>
+        <button type="button" className="chip chip-more" aria-label={`+${rest.length}: ${rest.map(labeler.accessibleName).join(', ')}`}>
           +{rest.length}
-        </span>
+          <span role="tooltip" className="chip-tooltip">
+            {bits.map(labeler.accessibleName).join(', ')}
+          </span>
+        </button>
       ) : null}
     </span>
   );

@@ -69,11 +69,14 @@ describe('the 64-bit grid', { timeout: 60_000 }, () => {
     expect(checkbox('Custom bit 63 (bit 63)')).toBeInTheDocument();
   });
 
-  it('groups the bits and lets the reserved group be folded away', async () => {
+  it('groups the bits, with the reserved group folded away until asked for (or set)', async () => {
     const { user } = renderEditor([{ bits: [], customMark: '' }]);
     for (const legend of ['Standard', 'Reserved for Chat', 'Custom']) expect(screen.getByRole('group', { name: legend })).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Standard' })).getAllByRole('checkbox')).toHaveLength(4);
     expect(within(screen.getByRole('group', { name: 'Custom' })).getAllByRole('checkbox')).toHaveLength(32);
+    expect(screen.queryByRole('checkbox', { name: 'Reserved (bit 17)' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Show reserved bits' }));
+    expect(screen.getByRole('checkbox', { name: 'Reserved (bit 17)' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Hide reserved bits' }));
     expect(screen.getByRole('button', { name: 'Show reserved bits' })).toHaveAttribute('aria-expanded', 'false');
     await vi.waitFor(() => expect(screen.queryByRole('checkbox', { name: 'Reserved (bit 17)' })).toBeNull());
@@ -238,7 +241,7 @@ describe('preview and save', { timeout: 60_000 }, () => {
   });
 
   it('translates everything in Korean', () => {
-    renderEditor([{ bits: [0], customMark: '' }], { language: 'ko' });
+    renderEditor([{ bits: [0, 17], customMark: '' }], { language: 'ko' });
     expect(checkbox('즐겨찾기 (비트 0)')).toBeChecked();
     expect(checkbox('예약됨 (비트 17)')).toBeDisabled();
     expect(screen.getByRole('button', { name: '마크 저장' })).toBeDisabled();

@@ -11,7 +11,7 @@ import { useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../model/bit-labels';
 import { canSaveChange, summarizeSelection, type PreparedChange } from '../model/editor-state';
 import { createEditorStore, useEditorReason, type EditorStore } from '../model/editor-store';
-import { BitGrid } from './BitGrid';
+import { BitGrid, RESERVED_MASK } from './BitGrid';
 import { CustomMarkField } from './CustomMarkField';
 import { EditorSummary } from './EditorSummary';
 
@@ -45,6 +45,8 @@ export default function MarkEditor({ selected, labeler, canEdit, saving, onSave,
   const [store] = useState(() => createEditorStore(selection, prepared));
   useLayoutEffect(() => store.reset(selection, prepared), [store, selection, prepared]);
   const readOnly = !canEdit;
+  // Reserved bits stay folded away unless one of them is set in the selection (then it matters).
+  const reservedSet = useMemo(() => selection.masks.some((mask) => (mask & RESERVED_MASK) !== 0n), [selection]);
   const singleId = selected.length === 1 ? (selected[0] as SelectedConversation).conversation.id : null;
 
   const submit = (event: FormEvent) => {
@@ -63,7 +65,7 @@ export default function MarkEditor({ selected, labeler, canEdit, saving, onSave,
   return (
     <Paper component="form" variant="outlined" noValidate onSubmit={submit} aria-labelledby="mark-editor-title" sx={{ p: 2 }}>
       <EditorHeader count={selected.length} singleId={singleId} readOnly={readOnly} />
-      <BitGrid store={store} labeler={labeler} disabled={readOnly} />
+      <BitGrid store={store} labeler={labeler} disabled={readOnly} reservedSet={reservedSet} />
       <Box sx={{ mt: 1 }}>
         <CustomMarkField store={store} disabled={readOnly} />
       </Box>

@@ -1,0 +1,94 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useId, useState } from 'react';
+import { defaultUndoReason, type AuditEntry, type RequestUndoItem } from '../../../../shared/api/audit';
+import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
+import { chatErrorMessage } from '../../../../shared/chat-errors/catalogue';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { useLanguage, useT } from '../../../lib/i18n/I18nProvider';
+import type { PlainMessageKey } from '../../../lib/i18n/translate';
+import { useUndoRequest } from '../api/undo-request';
+
+const ITEM_LABEL: Record<RequestUndoItem['status'], PlainMessageKey> = {
+  undone: 'history.undoRequestItem.undone',
+  'already-undone': 'history.undoRequestItem.already-undone',
+  conflict: 'history.undoRequestItem.conflict',
+  'not-undoable': 'history.undoRequestItem.not-undoable',
+  failed: 'history.undoRequestItem.failed',
+};
+
+type UndoRequestDialogProps = { requestId: string; entries: readonly AuditEntry[]; onClose: () => void };
+
+/**
+ * Undoes every applied entry of one request (the server undoes each with its own checks), then
+ * says per conversation what happened: a conversation that changed since is left as it is.
+ */
+export function UndoRequestDialog({ requestId, entries, onClose }: UndoRequestDialogProps) {
+  const t = useT();
+  const [language] = useLanguage();
+  const titleId = useId();
+  const undo = useUndoRequest([...new Set(entries.map((entry) => entry.chatUser))]);
+  const first = entries[0];
+  const [reason, setReason] = useState(() => (first?.reason ? defaultUndoReason(first.reason, first.id) : ''));
+  const reasonProblem = markReasonSchema.safeParse(reason.trim()).success ? null : t('text.unstorable');
+  const result = undo.data;
+
+  return (
+    <Dialog open onClose={undo.isPending ? undefined : onClose} aria-labelledby={titleId} fullWidth maxWidth="sm">
+      <DialogTitle id={titleId}>{t('history.undoRequestTitle')}</DialogTitle>
+      <DialogContent>
+        <DialogContentText sx={{ overflowWrap: 'anywhere' }}>{t('history.undoRequestBody', { requestId })}</DialogContentText>
+        {result ? (
+          <Box sx={{ mt: 2 }}>
+            <Alert severity={result.problems > 0 ? 'warning' : 'success'} role="status">
+              {result.problems > 0
+                ? t('history.undoRequestDone', { undone: result.undone, problems: result.problems })
+                : t('history.undoRequestAllDone', { undone: result.undone })}
+            </Alert>
+            <Box component="ul" sx={{ pl: 2.5, mt: 1 }}>
+              {result.items.map((item) => (
+                <Typography component="li" variant="body2" key={item.entryId} sx={{ overflowWrap: 'anywhere' }}>
+                  {item.conversation.id}: {t(ITEM_LABEL[item.status])}
+                  {item.status === 'failed' && item.upstreamCode !== undefined ? ` — ${chatErrorMessage(item.upstreamCode, language)}` : null}
+                </Typography>
+              ))}
+            </Box>
+          </Box>
+        ) : undo.isError ? (
+          <Box sx={{ mt: 2 }}>
+            <ErrorNotice error={undo.error} />
+          </Box>
+        ) : (
+          <TextField
+            label={t('history.undoReason')}
+            helperText={reasonProblem ?? t('history.undoReasonHelp')}
+            error={reasonProblem !== null}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            fullWidth
+            sx={{ mt: 2 }}
+            slotProps={{ htmlInput: { maxLength: MARK_REASON_MAX_CHARS } }}
+          />
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={undo.isPending}>
+          {result ? t('history.close') : t('history.cancel')}
+        </Button>
+        {result ? null : (
+          <Button variant="contained" onClick={() => undo.mutate({ requestId, reason: reason.trim() })} loading={undo.isPending} disabled={reasonProblem !== null}>
+            {t('history.undoRequestConfirm')}
+          </Button>
+        )}
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { preferencesSchema, preferencesUpdateSchema, type UiLanguage } from '../../shared/api/preferences';
+import type { AppDeps } from '../deps';
+import { requireRole } from '../http/auth';
+import { exclusive } from '../store/database';
+
+// Each person's own preferences (the interface language), in staff_preferences (0011_history_search).
+export const preferenceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get('/api/preferences', { onRequest: requireRole('viewer'), schema: { response: { 200: preferencesSchema } } }, async (request) => {
+    const row = await exclusive(deps.store, (sqlite) =>
+      sqlite.prepare<[string], { language: UiLanguage | null }>('SELECT language FROM staff_preferences WHERE username = ?').get(request.staff!.username),
+    );
+    return { language: row?.language ?? null };
+  });
+
+  app.put(
+    '/api/preferences',
+    { onRequest: requireRole('viewer'), schema: { body: preferencesUpdateSchema, response: { 200: preferencesSchema } } },
+    async (request) => {
+      const { language } = request.body;
+      await exclusive(deps.store, (sqlite) =>
+        sqlite
+          .prepare('INSERT INTO staff_preferences (username, language) VALUES (?, ?) ON CONFLICT (username) DO UPDATE SET language = excluded.language')
+          .run(request.staff!.username, language),
+      );
+      return { language };
+    },
+  );
+};
