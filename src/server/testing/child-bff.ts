@@ -68,7 +68,8 @@ export type RecordingProxy = {
   /** Per "user/conversation id", the mark writes Chat accepted. */
   landed: Map<string, number>;
   /** Holds the `nth` mark_contact call from now (1-based) before it reaches Chat, until the gate opens. */
-  holdMarkContact(nth: number): Gate;
+  /** Holds the nth mark_contact call from now (with `andLater`, that one and every later one) until the gate opens. */
+  holdMarkContact(nth: number, options?: { andLater?: boolean }): Gate;
   close(): Promise<void>;
 };
 
@@ -76,7 +77,7 @@ export type RecordingProxy = {
 export async function recordingProxy(target: string): Promise<RecordingProxy> {
   const landed = new Map<string, number>();
   let markCalls = 0;
-  let hold: { nth: number; gate: Gate } | null = null;
+  let hold: { nth: number; andLater: boolean; gate: Gate } | null = null;
   const server: Server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     // A caller that died while its call was held never sends it: the call is dropped, not forwarded.
@@ -87,7 +88,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
       const body = Buffer.concat(chunks).toString('utf8');
       const isMark = incoming.url?.startsWith('/v4/recentcontact/mark_contact') ?? false;
       const nth = isMark ? ++markCalls : 0;
-      const held = isMark && hold !== null && nth === hold.nth ? hold.gate.pass() : Promise.resolve();
+      const held = isMark && hold !== null && (nth === hold.nth || (hold.andLater && nth > hold.nth)) ? hold.gate.pass() : Promise.resolve();
       void held
         .then(() => {
           if (callerGone) throw new Error('the caller is gone');
@@ -112,8 +113,8 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     landed,
-    holdMarkContact(nth) {
-      hold = { nth: markCalls + nth, gate: createGate() };
+    holdMarkContact(nth, options = {}) {
+      hold = { nth: markCalls + nth, andLater: options.andLater ?? false, gate: createGate() };
       return hold.gate;
     },
     close: () =>
