@@ -236,7 +236,8 @@ describe('Marks page: saving', { timeout: 60_000 }, () => {
       reason: 'ticket 4711',
     });
     expect(screen.getByText('2 applied · 0 unchanged · 0 conflicts · 0 failed')).toBeInTheDocument();
-    await waitFor(() => expect(api.requests.filter((request) => request.path === '/api/chat-users/user0/conversations')).toHaveLength(2));
+    // A refetch after the save (on a slow machine the 15 s poll may add more).
+    await waitFor(() => expect(api.requests.filter((request) => request.path === '/api/chat-users/user0/conversations').length).toBeGreaterThanOrEqual(2));
     // Selection kept, editor re-initialised from the new server state.
     expect(rowCheckbox('user1')).toBeChecked();
     expect(rowCheckbox('@TGS#2ABC')).toBeChecked();
