@@ -11,6 +11,7 @@
 // margin, no delay differences under it can put limit+1 arrivals into one of Chat's seconds — at
 // the cost of running at limit × 1000/(1000 + margin) (200/s → 192/s with the default 40 ms).
 // Waiters are served first come, first served, so nobody starves.
+import { abortableWait } from './abortable-wait';
 import { type Clock, systemClock } from './clock';
 
 const SECOND_MS = 1000;
@@ -90,28 +91,20 @@ export function createSlidingWindowLimiter(
   return {
     limitPerSecond,
     acquire(signal) {
-      return new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) {
-          reject(signal.reason);
-          return;
-        }
-        const giveUp = () => {
+      return abortableWait<Waiter>(
+        signal,
+        ({ resolve }) => ({ arrival: clock.now(), resolve }),
+        (waiter) => {
+          queue.push(waiter);
+          if (!pumping) void pump();
+        },
+        (waiter) => {
           const index = queue.indexOf(waiter);
-          if (index < 0) return;
+          if (index < 0) return false;
           queue.splice(index, 1);
-          reject(signal!.reason);
-        };
-        const waiter: Waiter = {
-          arrival: clock.now(),
-          resolve: () => {
-            signal?.removeEventListener('abort', giveUp);
-            resolve();
-          },
-        };
-        signal?.addEventListener('abort', giveUp, { once: true });
-        queue.push(waiter);
-        if (!pumping) void pump();
-      });
+          return true;
+        },
+      );
     },
     penalize(delayMs = DEFAULT_PENALTY_MS) {
       blockedUntil = Math.max(blockedUntil, clock.now() + Math.max(0, delayMs));

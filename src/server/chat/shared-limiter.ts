@@ -13,6 +13,7 @@
 // second of budget): at low load each call reserves its own slot, at high load one round trip
 // serves many calls, and another instance's interactive save waits at most one block behind a
 // busy job. Callers are served first come, first served within an instance.
+import { abortableWait, type Settle } from './abortable-wait';
 import { type Clock, systemClock } from './clock';
 import { DEFAULT_ARRIVAL_MARGIN_MS, DEFAULT_PENALTY_MS, type SlidingWindowLimiter } from './rate-limiter';
 
@@ -38,7 +39,7 @@ export type SharedLimiterOptions = {
   onError?: (error: unknown) => void;
 };
 
-type Waiter = { resolve: () => void; reject: (error: unknown) => void; gone: boolean };
+type Waiter = Settle & { gone: boolean };
 
 export function createSharedLimiter(options: SharedLimiterOptions): SlidingWindowLimiter {
   const { key, limitPerSecond, budget } = options;
@@ -96,30 +97,19 @@ export function createSharedLimiter(options: SharedLimiterOptions): SlidingWindo
   return {
     limitPerSecond,
     acquire(signal) {
-      return new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) {
-          reject(signal.reason);
-          return;
-        }
-        const giveUp = () => {
+      return abortableWait<Waiter>(
+        signal,
+        (settle) => ({ ...settle, gone: false }),
+        (waiter) => {
+          queue.push(waiter);
+          if (!pumping) void pump();
+        },
+        (waiter) => {
+          // Its reserved slot (if any) is wasted rather than reused out of order.
           waiter.gone = true;
-          reject(signal!.reason);
-        };
-        const waiter: Waiter = {
-          gone: false,
-          resolve: () => {
-            signal?.removeEventListener('abort', giveUp);
-            resolve();
-          },
-          reject: (error) => {
-            signal?.removeEventListener('abort', giveUp);
-            reject(error);
-          },
-        };
-        signal?.addEventListener('abort', giveUp, { once: true });
-        queue.push(waiter);
-        if (!pumping) void pump();
-      });
+          return true;
+        },
+      );
     },
     penalize(delayMs = DEFAULT_PENALTY_MS) {
       const until = clock.now() + Math.max(0, delayMs);
