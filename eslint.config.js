@@ -10,6 +10,13 @@ const iconBarrel = {
   name: '@mui/icons-material',
   message: 'Import one icon per path (@mui/icons-material/Star): the barrel slows builds and tests.',
 };
+// What server code may not import; main.ts and the test harnesses are allowed some of it below.
+const NO_CLIENT = { group: ['**/client/**'], message: 'The BFF never imports SPA code.' };
+const NO_EMULATOR = {
+  group: ['**/emulator/**'],
+  message: 'Only main.ts (the composition root, which starts the sandbox) and test harnesses import the emulator.',
+};
+const NO_DEV_IDP = { group: ['**/dev-idp/**'], message: 'The rehearsal identity provider is for tests and `npm run dev-idp` only.' };
 
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'data', 'coverage'] },
@@ -81,12 +88,9 @@ export default tseslint.config(
         {
           paths: [iconBarrel],
           patterns: [
-            { group: ['**/client/**'], message: 'The BFF never imports SPA code.' },
-            {
-              group: ['**/emulator/**'],
-              message: 'Only main.ts (the composition root, which starts the sandbox) and test harnesses import the emulator.',
-            },
-            { group: ['**/dev-idp/**'], message: 'The rehearsal identity provider is for tests and `npm run dev-idp` only.' },
+            NO_CLIENT,
+            NO_EMULATOR,
+            NO_DEV_IDP,
           ],
         },
       ],
@@ -101,8 +105,8 @@ export default tseslint.config(
         {
           paths: [iconBarrel],
           patterns: [
-            { group: ['**/client/**'], message: 'The BFF never imports SPA code.' },
-            { group: ['**/dev-idp/**'], message: 'The rehearsal identity provider is for tests and `npm run dev-idp` only.' },
+            NO_CLIENT,
+            NO_DEV_IDP,
           ],
         },
       ],
@@ -112,7 +116,7 @@ export default tseslint.config(
     // Tests and their harnesses may start the emulator and the rehearsal identity provider.
     files: ['src/server/**/*.test.ts', 'src/server/testing/**/*.ts', 'src/server/**/testing.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [iconBarrel], patterns: [{ group: ['**/client/**'], message: 'The BFF never imports SPA code.' }] }],
+      'no-restricted-imports': ['error', { paths: [iconBarrel], patterns: [NO_CLIENT] }],
     },
   },
   {
