@@ -128,7 +128,7 @@ describe('Inspect page', { timeout: 60_000 }, () => {
     await user.click(box('Select starred.peer'));
     await user.click(screen.getByRole('link', { name: 'History of this conversation' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/history'));
-    expect(router.state.location.search).toBe('?chatUser=user0&conversationType=c2c&conversationId=hidden.peer');
+    expect(router.state.location.search).toBe('?chatUser=user0&conversationType=c2c&conversationId=hidden.peer&match=exact');
   });
 
   it('renders only a screenful of rows for a user with 1,500 conversations', async () => {
