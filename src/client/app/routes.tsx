@@ -21,6 +21,7 @@ const InspectPage = lazy(loadInspect);
 const HistoryPage = lazy(loadHistory);
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'));
 const BulkPage = lazy(loadBulk);
+const StepUpDone = lazy(() => import('../features/auth/components/StepUpDone'));
 const AccountPage = lazy(() => import('../features/account/components/AccountPage'));
 const loadInsights = () => import('../features/insights/components/InsightsPage');
 const InsightsPage = lazy(loadInsights);
@@ -60,6 +61,15 @@ export const appRoutes: RouteObject[] = [
       </Suspense>
     ),
     errorElement: <RouteErrorPage />,
+  },
+  // The end of a single sign-on step-up in its own window.
+  {
+    path: '/step-up-done',
+    element: (
+      <Suspense fallback={null}>
+        <StepUpDone />
+      </Suspense>
+    ),
   },
   // Where a refused single sign-on lands (`/signin?error=…`): the same page.
   {

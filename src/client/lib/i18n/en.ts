@@ -723,6 +723,7 @@ export const en = {
   'stepUp.password': 'Password',
   'stepUp.confirm': 'Confirm',
   'stepUp.cancel': 'Cancel',
+  'stepUp.doneWindow': 'You are confirmed. This window closes by itself; if it does not, close it and go back to Markdesk.',
   'stepUp.sso': 'Continue with your identity provider',
   'stepUp.ssoIntro': 'You sign in at your identity provider again and come back here; then repeat the action.',
   'stepUp.failed': 'That did not work. Check your password and code.',

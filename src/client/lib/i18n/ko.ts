@@ -722,6 +722,7 @@ export const ko: Record<MessageKey, string> = {
   'stepUp.password': '비밀번호',
   'stepUp.confirm': '확인',
   'stepUp.cancel': '취소',
+  'stepUp.doneWindow': '확인되었습니다. 이 창은 저절로 닫힙니다. 닫히지 않으면 창을 닫고 Markdesk로 돌아가세요.',
   'stepUp.sso': 'ID 공급자에서 계속',
   'stepUp.ssoIntro': 'ID 공급자에서 다시 로그인한 뒤 이곳으로 돌아옵니다. 그런 다음 작업을 다시 하세요.',
   'stepUp.failed': '확인하지 못했습니다. 비밀번호와 코드를 확인하세요.',

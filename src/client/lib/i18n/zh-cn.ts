@@ -723,6 +723,7 @@ export const zhCN: Record<MessageKey, string> = {
   'stepUp.password': '密码',
   'stepUp.confirm': '确认',
   'stepUp.cancel': '取消',
+  'stepUp.doneWindow': '已确认。此窗口会自动关闭；如果没有关闭，请手动关闭并返回 Markdesk。',
   'stepUp.sso': '前往身份提供方继续',
   'stepUp.ssoIntro': '您将在身份提供方重新登录并返回此处，然后请再次执行该操作。',
   'stepUp.failed': '验证未通过。请检查密码和验证码。',

@@ -12,6 +12,7 @@ import { useLocation } from 'react-router';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { setStepUpHandler, type StepUpDetails } from '../../../lib/session-expiry';
 import { ssoStartHref, stepUp } from '../api/identity';
+import { STEP_UP_DONE_MESSAGE, STEP_UP_DONE_PATH } from './StepUpDone';
 
 type Pending = { details: StepUpDetails; resolve: (ok: boolean) => void };
 
@@ -60,6 +61,22 @@ export function StepUpDialog() {
     setFailed(false);
   };
 
+  // An SSO session confirms itself at its provider in a window of its own, which reports back here;
+  // the refused request is then sent again, and nothing on this page is lost.
+  useEffect(() => {
+    const onMessage = (event: MessageEvent) => {
+      if (event.origin !== window.location.origin || (event.data as { type?: unknown } | null)?.type !== STEP_UP_DONE_MESSAGE) return;
+      if (queue.current) close(true);
+    };
+    window.addEventListener('message', onMessage);
+    return () => window.removeEventListener('message', onMessage);
+  }, []);
+  const startSso = () => {
+    const opened = window.open(ssoStartHref(STEP_UP_DONE_PATH, 'step-up'), 'markdesk-step-up', 'popup,width=520,height=720');
+    // A blocked window: go through the provider in this one and come back to this page.
+    if (opened === null) window.location.assign(ssoStartHref(`${location.pathname}${location.search}`, 'step-up'));
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -100,7 +117,7 @@ export function StepUpDialog() {
       <DialogActions>
         <Button onClick={() => close(false)}>{t('stepUp.cancel')}</Button>
         {sso ? (
-          <Button variant="contained" href={ssoStartHref(`${location.pathname}${location.search}`, 'step-up')}>
+          <Button variant="contained" onClick={startSso}>
             {t('stepUp.sso')}
           </Button>
         ) : (
