@@ -157,7 +157,7 @@ export const en = {
   'lastChange.markdeskBy': 'in Markdesk by {staff}',
   'lastChange.elsewhere': 'outside Markdesk (in the app or by another server)',
   'lastChange.clearedElsewhere': 'Marks cleared outside Markdesk after its last change',
-  'lastChange.history': 'History',
+  'lastChange.history': 'Its changes in History',
   'add.title': 'Add a conversation that is not in the list',
   'add.type': 'Conversation type',
   'add.id': 'Conversation ID',

@@ -156,7 +156,7 @@ export const ko: Record<MessageKey, string> = {
   'lastChange.markdeskBy': 'Markdesk에서 {staff} 님이',
   'lastChange.elsewhere': 'Markdesk 밖에서(앱 또는 다른 서버)',
   'lastChange.clearedElsewhere': 'Markdesk의 마지막 변경 후 Markdesk 밖에서 마크가 지워졌습니다',
-  'lastChange.history': '기록',
+  'lastChange.history': '기록에서 변경 내역 보기',
   'add.title': '목록에 없는 대화 추가',
   'add.type': '대화 유형',
   'add.id': '대화 ID',

@@ -156,7 +156,7 @@ export const zhCN: Record<MessageKey, string> = {
   'lastChange.markdeskBy': '由 {staff} 在 Markdesk 中',
   'lastChange.elsewhere': '在 Markdesk 之外（在应用中或由其他服务器）',
   'lastChange.clearedElsewhere': '在 Markdesk 最后一次修改之后，标记在 Markdesk 之外被清除',
-  'lastChange.history': '历史记录',
+  'lastChange.history': '在历史记录中查看变更',
 
   'add.title': '添加不在列表中的会话',
   'add.type': '会话类型',

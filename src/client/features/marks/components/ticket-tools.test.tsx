@@ -53,7 +53,7 @@ describe('LastChangeNote', () => {
   it('says when, with the time zone, and who in Markdesk, linking to the conversation’s history', () => {
     show(entry({ lastChange: { source: 'markdesk', entryId: 'e1', at: '2026-12-01T10:00:01Z', staff: 'sam' } }));
     expect(screen.getByText(/^Marks last changed .*2026.* · in Markdesk by sam/)).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'History' })).toHaveAttribute('href', expect.stringContaining('/history?chatUser=agent&conversationType=c2c&conversationId=p1'));
+    expect(screen.getByRole('link', { name: 'Its changes in History' })).toHaveAttribute('href', expect.stringContaining('/history?chatUser=agent&conversationType=c2c&conversationId=p1'));
   });
   it('says outside Markdesk for the app’s change, and names a clear made outside', () => {
     const { unmount } = show(entry({ lastChange: { source: 'elsewhere' } }));
@@ -62,7 +62,7 @@ describe('LastChangeNote', () => {
     unmount();
     show(entry({ markUpdatedAt: null, bits: [], lastChange: { source: 'elsewhere', afterEntryId: 'e1' } }));
     expect(screen.getByText(/^Marks cleared outside Markdesk after its last change/)).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'History' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Its changes in History' })).toBeInTheDocument();
   });
   it('shows nothing when nothing is known', () => {
     const { container } = show(entry({ markUpdatedAt: null }));
