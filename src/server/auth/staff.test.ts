@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Store } from '../store/database';
 import { createFakeClock } from '../store/fake-clock';
+import { upsertSsoStaff } from './identity';
 import { verifyPassword } from './passwords';
 import { createSession, resolveSession } from './sessions';
 import {
@@ -52,6 +53,13 @@ describe('staff repository', () => {
     expect((await listStaff(store)).map((s) => s.username)).toEqual(['admin', 'rita']);
     expect(JSON.stringify(await listStaff(store))).not.toContain('argon2');
     expect(await verifyPassword((await getStaffCredentials(store, 'rita'))!.password_hash, PASSWORD)).toBe(true);
+  });
+
+  it('refuses a password for an account of the identity provider: it would sign in around the provider', async () => {
+    await upsertSsoStaff(store, { issuer: 'https://idp.example', subject: 'u-1', suggestedName: 'sso.rita', role: 'editor', roleClaimPresent: true, refreshToken: null }, clock);
+    await expectStaffError(resetPassword(store, 'sso.rita', PASSWORD), 'INVALID_ROLE');
+    expect((await getStaffCredentials(store, 'sso.rita'))!.password_hash).toBe('!sso');
+    expect(await getStaff(store, 'sso.rita')).toMatchObject({ source: 'sso', mfa: false, breakGlass: false });
   });
 
   it('refuses a duplicate (in any case), a bad name, a bad role and a short password', async () => {

@@ -208,6 +208,8 @@ export async function resetPassword(store: Store, username: string, password: st
   const passwordHash = await hashPassword(password);
   return store.db.transaction().execute(async (trx) => {
     const row = await rowOrNotFound(trx, name);
+    // A password would let an account of the identity provider sign in around it.
+    if (row.source === 'sso') throw new StaffError('INVALID_ROLE', `"${name}" signs in through the identity provider and has no password to reset.`);
     await trx
       .updateTable('staff')
       .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })

@@ -34,7 +34,12 @@ function fakeLabelStore() {
 }
 
 function fakeSettingsApi(role: Role = 'admin', labelStore = fakeLabelStore()) {
-  const staff = [member('admin', 'admin'), member('pm', 'viewer'), member('support', 'editor')];
+  const staff = [
+    member('admin', 'admin', { source: 'local', mfa: true, breakGlass: true }),
+    member('pm', 'viewer', { source: 'local', mfa: false }),
+    member('sso.rita', 'editor', { source: 'sso' }),
+    member('support', 'editor'),
+  ];
   const api = installFakeApi({
     'GET /api/session': session(role, role === 'admin' ? 'admin' : 'pm'),
     'GET /api/health': sandboxHealth,
@@ -228,6 +233,24 @@ describe('Settings page', { timeout: 60_000 }, () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(screen.queryByText(body.password)).toBeNull();
     expect(await screen.findByRole('cell', { name: 'newbie' })).toBeInTheDocument();
+  });
+
+  it('says how each account signs in: identity provider, or password with or without two-step, break-glass', async () => {
+    fakeSettingsApi();
+    renderApp('/settings?tab=staff');
+    await screen.findByRole('combobox', { name: 'Role of pm' });
+    const row = async (username: string) => within(document.querySelector(`tr[data-username="${username}"]`) as HTMLElement);
+    const admin = await row('admin');
+    for (const word of ['Password', 'Two-step on', 'Break-glass']) expect(admin.getByText(word)).toBeInTheDocument();
+    const pm = await row('pm');
+    expect(pm.getByText('No two-step')).toBeInTheDocument();
+    expect(pm.queryByText('Break-glass')).toBeNull();
+    const sso = await row('sso.rita');
+    expect(sso.getByText('Identity provider')).toBeInTheDocument();
+    expect(sso.getByText('Set again by the identity provider at each sign-in.')).toBeInTheDocument();
+    // An account of the provider has no password here to reset.
+    expect(sso.queryByRole('button', { name: 'Reset password of sso.rita' })).toBeNull();
+    expect(pm.getByRole('button', { name: 'Reset password of pm' })).toBeInTheDocument();
   });
 
   it('checks a typed password before sending, changes roles and ends sessions', async () => {

@@ -91,6 +91,7 @@ export function StaffSection() {
               <TableRow>
                 <TableCell>{t('settings.staff.username')}</TableCell>
                 <TableCell>{t('settings.staff.role')}</TableCell>
+                <TableCell>{t('settings.staff.signIn')}</TableCell>
                 <TableCell>{t('settings.staff.status')}</TableCell>
                 <TableCell>{t('settings.staff.createdAt')}</TableCell>
                 <TableCell>{t('settings.staff.lastSignIn')}</TableCell>
@@ -120,6 +121,14 @@ export function StaffSection() {
                         </option>
                       ))}
                     </NativeSelect>
+                    {member.source === 'sso' ? (
+                      <Typography variant="caption" color="text.secondary" component="p">
+                        {t('settings.staff.ssoRoleHint')}
+                      </Typography>
+                    ) : null}
+                  </TableCell>
+                  <TableCell>
+                    <SignInCell member={member} />
                   </TableCell>
                   <TableCell>
                     <Chip size="small" variant="outlined" color={member.disabled ? 'default' : 'success'} label={member.disabled ? t('settings.staff.disabled') : t('settings.staff.active')} />
@@ -153,9 +162,11 @@ export function StaffSection() {
                       >
                         {member.disabled ? t('settings.staff.enable') : t('settings.staff.disable')}
                       </Button>
-                      <Button size="small" aria-label={t('settings.staff.resetNamed', { username: member.username })} onClick={() => setResetting(member.username)}>
-                        {t('settings.staff.reset')}
-                      </Button>
+                      {member.source === 'sso' ? null : (
+                        <Button size="small" aria-label={t('settings.staff.resetNamed', { username: member.username })} onClick={() => setResetting(member.username)}>
+                          {t('settings.staff.reset')}
+                        </Button>
+                      )}
                     </Stack>
                   </TableCell>
                 </TableRow>
@@ -178,6 +189,19 @@ export function StaffSection() {
         />
       ) : null}
       {shownPassword ? <PasswordOnceDialog username={shownPassword.username} password={shownPassword.password} onClose={() => setShownPassword(null)} /> : null}
+    </Stack>
+  );
+}
+
+/** How the account signs in: through the identity provider, or with a password (two-step or not, break-glass or not). */
+function SignInCell({ member }: { member: StaffMember }) {
+  const t = useT();
+  if (member.source === 'sso') return <Chip size="small" variant="outlined" color="info" label={t('settings.staff.viaSso')} />;
+  return (
+    <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap' }}>
+      <Chip size="small" variant="outlined" label={t('settings.staff.viaPassword')} />
+      <Chip size="small" variant="outlined" color={member.mfa ? 'success' : 'warning'} label={member.mfa ? t('settings.staff.mfaOn') : t('settings.staff.mfaOff')} />
+      {member.breakGlass ? <Chip size="small" color="error" variant="outlined" label={t('settings.staff.breakGlass')} /> : null}
     </Stack>
   );
 }
