@@ -6,21 +6,23 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ErrorNotice } from '../../../components/ErrorNotice';
+import { QueryState } from '../../../components/QueryState';
 import { PageHeader } from '../../../components/PageHeader';
-import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
 import { EnrolmentPanel } from '../../auth/components/EnrolmentPanel';
 import { accountKeys, meQueryOptions, useChangePassword } from '../api/account';
+import type { Me } from '../../../../shared/api/identity';
 import { OwnSessions } from './OwnSessions';
 
 /** What every signed-in person manages themselves: password, two-step verification, sessions. */
 export default function AccountPage() {
-  const t = useT();
   const me = useQuery(meQueryOptions());
-  if (me.isPending) return <PageSkeleton rows={4} />;
-  if (me.isError) return <ErrorNotice error={me.error} onRetry={() => void me.refetch()} />;
+  return <QueryState query={me}>{(account) => <AccountSections account={account} />}</QueryState>;
+}
+
+function AccountSections({ account }: { account: Me }) {
+  const t = useT();
   return (
     <Stack spacing={3}>
       <PageHeader title={t('account.title')} intro={t('account.intro')} />
@@ -28,14 +30,14 @@ export default function AccountPage() {
         <Typography variant="h6" component="h2" id="password-title" gutterBottom>
           {t('account.passwordTitle')}
         </Typography>
-        {me.data.source === 'sso' ? <Typography>{t('account.passwordSso')}</Typography> : <PasswordForm />}
+        {account.source === 'sso' ? <Typography>{t('account.passwordSso')}</Typography> : <PasswordForm />}
       </Paper>
-      {me.data.source === 'local' ? (
+      {account.source === 'local' ? (
         <Paper component="section" variant="outlined" aria-labelledby="mfa-title" sx={{ p: 2 }}>
           <Typography variant="h6" component="h2" id="mfa-title" gutterBottom>
             {t('account.mfaTitle')}
           </Typography>
-          <MfaSetup on={me.data.mfa} />
+          <MfaSetup on={account.mfa} />
         </Paper>
       ) : null}
       <OwnSessions />

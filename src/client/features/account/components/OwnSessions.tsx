@@ -9,7 +9,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
-import { ErrorNotice } from '../../../components/ErrorNotice';
+import { QueryState } from '../../../components/QueryState';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { ownSessionsQueryOptions, useEndOwnSession } from '../api/account';
@@ -25,56 +25,56 @@ export function OwnSessions() {
       <Typography variant="h6" component="h2" id="own-sessions-title" gutterBottom>
         {t('account.sessionsTitle')}
       </Typography>
-      {sessions.isPending ? <PageSkeleton rows={2} /> : null}
-      {sessions.isError ? <ErrorNotice error={sessions.error} onRetry={() => void sessions.refetch()} /> : null}
-      {sessions.data ? (
-        <TableContainer>
-          <Table size="small" aria-label={t('account.sessionsTable')}>
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('account.colStarted')}</TableCell>
-                <TableCell>{t('account.colLastSeen')}</TableCell>
-                <TableCell>{t('account.colIp')}</TableCell>
-                <TableCell>{t('account.colBrowser')}</TableCell>
-                <TableCell>{t('account.colMethod')}</TableCell>
-                <TableCell />
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {sessions.data.sessions.map((session) => (
-                <TableRow key={session.handle}>
-                  <TableCell>
-                    <time dateTime={session.createdAt}>{format.dateTime(session.createdAt)}</time>
-                  </TableCell>
-                  <TableCell>
-                    <time dateTime={session.lastSeenAt} title={format.dateTime(session.lastSeenAt)}>
-                      {format.relativeTime(session.lastSeenAt)}
-                    </time>
-                  </TableCell>
-                  <TableCell>{session.ip}</TableCell>
-                  <TableCell sx={{ maxWidth: 320, overflowWrap: 'anywhere' }}>{session.userAgent}</TableCell>
-                  <TableCell>{t(`account.method.${session.method}`)}</TableCell>
-                  <TableCell>
-                    {session.current ? (
-                      <Chip size="small" label={t('account.thisSession')} />
-                    ) : (
-                      <Button
-                        size="small"
-                        color="error"
-                        aria-label={t('account.endSessionNamed', { when: format.dateTime(session.createdAt) })}
-                        onClick={() => end.mutate(session.handle)}
-                        disabled={end.isPending}
-                      >
-                        {t('account.endSession')}
-                      </Button>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
-      ) : null}
+      <QueryState query={sessions} pending={<PageSkeleton rows={2} />} keepDataOnError>
+        {(data) => (
+            <TableContainer>
+              <Table size="small" aria-label={t('account.sessionsTable')}>
+                <TableHead>
+                  <TableRow>
+                    <TableCell>{t('account.colStarted')}</TableCell>
+                    <TableCell>{t('account.colLastSeen')}</TableCell>
+                    <TableCell>{t('account.colIp')}</TableCell>
+                    <TableCell>{t('account.colBrowser')}</TableCell>
+                    <TableCell>{t('account.colMethod')}</TableCell>
+                    <TableCell />
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {data.sessions.map((session) => (
+                    <TableRow key={session.handle}>
+                      <TableCell>
+                        <time dateTime={session.createdAt}>{format.dateTime(session.createdAt)}</time>
+                      </TableCell>
+                      <TableCell>
+                        <time dateTime={session.lastSeenAt} title={format.dateTime(session.lastSeenAt)}>
+                          {format.relativeTime(session.lastSeenAt)}
+                        </time>
+                      </TableCell>
+                      <TableCell>{session.ip}</TableCell>
+                      <TableCell sx={{ maxWidth: 320, overflowWrap: 'anywhere' }}>{session.userAgent}</TableCell>
+                      <TableCell>{t(`account.method.${session.method}`)}</TableCell>
+                      <TableCell>
+                        {session.current ? (
+                          <Chip size="small" label={t('account.thisSession')} />
+                        ) : (
+                          <Button
+                            size="small"
+                            color="error"
+                            aria-label={t('account.endSessionNamed', { when: format.dateTime(session.createdAt) })}
+                            onClick={() => end.mutate(session.handle)}
+                            disabled={end.isPending}
+                          >
+                            {t('account.endSession')}
+                          </Button>
+                        )}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
+        )}
+      </QueryState>
     </Paper>
   );
 }

@@ -9,7 +9,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { ErrorNotice } from '../../../components/ErrorNotice';
+import { QueryState } from '../../../components/QueryState';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { jobQueryOptions } from '../api/get-job';
@@ -46,70 +46,64 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
       <Typography variant="h6" component="h2" id="bulk-recent-title" sx={{ mb: 1 }}>
         {t('bulk.recentTitle')}
       </Typography>
-      {jobs.isPending ? (
-        <PageSkeleton rows={3} />
-      ) : jobs.isError ? (
-        <ErrorNotice error={jobs.error} onRetry={() => void jobs.refetch()} />
-      ) : jobs.data.jobs.length === 0 ? (
-        <Paper variant="outlined" sx={{ p: 3, textAlign: 'center' }}>
-          <Typography color="text.secondary">{t('bulk.recentEmpty')}</Typography>
-        </Paper>
-      ) : (
-        <TableContainer component={Paper} variant="outlined">
-          <Table size="small" aria-labelledby="bulk-recent-title">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('bulk.col.job')}</TableCell>
-                <TableCell>{t('bulk.col.state')}</TableCell>
-                <TableCell>{t('bulk.col.rowsDone')}</TableCell>
-                <TableCell>{t('bulk.col.outcome')}</TableCell>
-                <TableCell>{t('bulk.col.by')}</TableCell>
-                <TableCell>{t('bulk.col.created')}</TableCell>
-                <TableCell>
-                  <Typography component="span" sx={visuallyHidden}>
-                    {t('bulk.col.open')}
-                  </Typography>
-                </TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {jobs.data.jobs.map((listed) => {
-                const isCurrent = listed.jobId === currentJobId;
-                const job = isCurrent && current.data ? current.data : listed;
-                return (
-                  <TableRow key={job.jobId} selected={isCurrent} aria-current={isCurrent ? 'true' : undefined}>
-                    <TableCell sx={{ fontFamily: 'monospace' }}>{shortJobId(job.jobId)}</TableCell>
+      <QueryState query={jobs} pending={<PageSkeleton rows={3} />} isEmpty={(data) => data.jobs.length === 0} empty={t('bulk.recentEmpty')}>
+        {(data) => (
+            <TableContainer component={Paper} variant="outlined">
+              <Table size="small" aria-labelledby="bulk-recent-title">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>{t('bulk.col.job')}</TableCell>
+                    <TableCell>{t('bulk.col.state')}</TableCell>
+                    <TableCell>{t('bulk.col.rowsDone')}</TableCell>
+                    <TableCell>{t('bulk.col.outcome')}</TableCell>
+                    <TableCell>{t('bulk.col.by')}</TableCell>
+                    <TableCell>{t('bulk.col.created')}</TableCell>
                     <TableCell>
-                      <JobStateChip status={job} />
-                    </TableCell>
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{t('bulk.doneOfTotal', { done: format.number(job.done), total: format.number(job.total) })}</TableCell>
-                    <TableCell>
-                      {t('bulk.outcome', {
-                        applied: format.number(job.applied),
-                        unchanged: format.number(job.unchanged),
-                        conflicts: format.number(job.conflicts),
-                        failed: format.number(job.failed),
-                      })}
-                      {job.invalid ? ` · ${t('bulk.outcomeInvalid', { invalid: format.number(job.invalid) })}` : null}
-                    </TableCell>
-                    <TableCell>{job.startedBy && job.startedBy !== job.createdBy ? t('bulk.byTwo', { createdBy: job.createdBy, startedBy: job.startedBy }) : job.createdBy}</TableCell>
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                      <time dateTime={job.createdAt} title={format.dateTime(job.createdAt)}>
-                        {format.relativeTime(job.createdAt, Math.max(now, Date.parse(job.createdAt)))}
-                      </time>
-                    </TableCell>
-                    <TableCell>
-                      <Button size="small" onClick={() => onOpen(job.jobId)} disabled={isCurrent} aria-label={isCurrent ? undefined : t('bulk.openJob', { id: shortJobId(job.jobId) })}>
-                        {isCurrent ? t('bulk.shown') : t('bulk.open')}
-                      </Button>
+                      <Typography component="span" sx={visuallyHidden}>
+                        {t('bulk.col.open')}
+                      </Typography>
                     </TableCell>
                   </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
-        </TableContainer>
-      )}
+                </TableHead>
+                <TableBody>
+                  {data.jobs.map((listed) => {
+                    const isCurrent = listed.jobId === currentJobId;
+                    const job = isCurrent && current.data ? current.data : listed;
+                    return (
+                      <TableRow key={job.jobId} selected={isCurrent} aria-current={isCurrent ? 'true' : undefined}>
+                        <TableCell sx={{ fontFamily: 'monospace' }}>{shortJobId(job.jobId)}</TableCell>
+                        <TableCell>
+                          <JobStateChip status={job} />
+                        </TableCell>
+                        <TableCell sx={{ whiteSpace: 'nowrap' }}>{t('bulk.doneOfTotal', { done: format.number(job.done), total: format.number(job.total) })}</TableCell>
+                        <TableCell>
+                          {t('bulk.outcome', {
+                            applied: format.number(job.applied),
+                            unchanged: format.number(job.unchanged),
+                            conflicts: format.number(job.conflicts),
+                            failed: format.number(job.failed),
+                          })}
+                          {job.invalid ? ` · ${t('bulk.outcomeInvalid', { invalid: format.number(job.invalid) })}` : null}
+                        </TableCell>
+                        <TableCell>{job.startedBy && job.startedBy !== job.createdBy ? t('bulk.byTwo', { createdBy: job.createdBy, startedBy: job.startedBy }) : job.createdBy}</TableCell>
+                        <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                          <time dateTime={job.createdAt} title={format.dateTime(job.createdAt)}>
+                            {format.relativeTime(job.createdAt, Math.max(now, Date.parse(job.createdAt)))}
+                          </time>
+                        </TableCell>
+                        <TableCell>
+                          <Button size="small" onClick={() => onOpen(job.jobId)} disabled={isCurrent} aria-label={isCurrent ? undefined : t('bulk.openJob', { id: shortJobId(job.jobId) })}>
+                            {isCurrent ? t('bulk.shown') : t('bulk.open')}
+                          </Button>
+                        </TableCell>
+                      </TableRow>
+                    );
+                  })}
+                </TableBody>
+              </Table>
+            </TableContainer>
+        )}
+      </QueryState>
     </section>
   );
 }

@@ -2,7 +2,6 @@ import Download from '@mui/icons-material/Download';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
@@ -13,6 +12,7 @@ import { useSearchParams } from 'react-router';
 import type { AuditEntry } from '../../../../shared/api/audit';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { PageSkeleton } from '../../../components/PageSkeleton';
+import { QueryState } from '../../../components/QueryState';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { readPreference, writePreference } from '../../../lib/storage';
 import { useHasRole } from '../../auth/session-context';
@@ -84,31 +84,24 @@ function AuditEntries({ filters, view }: { filters: HistoryFilters; view: Histor
   const entries = useMemo(() => query.data?.pages.flatMap((page) => page.entries) ?? [], [query.data]);
   const groups = useMemo(() => groupByRequest(entries), [entries]);
 
-  if (query.isPending) return <PageSkeleton rows={6} />;
   // A failed "Load more" keeps the pages already loaded (below); only a failed first page replaces them.
-  if (query.isError && !query.data) return <ErrorNotice error={query.error} onRetry={() => void query.refetch()} />;
-  if (entries.length === 0) {
-    return (
-      <Paper variant="outlined" sx={{ p: 3, textAlign: 'center' }}>
-        <Typography color="text.secondary">{t('history.empty')}</Typography>
-      </Paper>
-    );
-  }
   return (
-    <Box>
-      <Typography variant="body2" role="status" sx={{ mb: 1 }}>
-        {query.hasNextPage ? t('history.countMore', { count: entries.length }) : entries.length === 1 ? t('history.countOne') : t('history.count', { count: entries.length })}
-      </Typography>
-      {view === 'table' ? (
-        <HistoryTable groups={groups} labeler={labeler} canEdit={canEdit} onUndo={onUndo} onUndoRequest={setUndoingRequest} />
-      ) : (
-        <Stack component="ol" spacing={1.5} aria-label={t('history.entries')} sx={{ listStyle: 'none', p: 0, m: 0 }}>
-          {entries.map((entry) => (
-            <li key={entry.id}>
-              <AuditEntryCard entry={entry} labeler={labeler} canEdit={canEdit} onUndo={onUndo} />
-            </li>
-          ))}
-        </Stack>
+    <QueryState query={query} pending={<PageSkeleton rows={6} />} keepDataOnError isEmpty={() => entries.length === 0} empty={t('history.empty')}>
+      {() => (
+        <Box>
+          <Typography variant="body2" role="status" sx={{ mb: 1 }}>
+            {query.hasNextPage ? t('history.countMore', { count: entries.length }) : entries.length === 1 ? t('history.countOne') : t('history.count', { count: entries.length })}
+          </Typography>
+          {view === 'table' ? (
+            <HistoryTable groups={groups} labeler={labeler} canEdit={canEdit} onUndo={onUndo} onUndoRequest={setUndoingRequest} />
+          ) : (
+            <Stack component="ol" spacing={1.5} aria-label={t('history.entries')} sx={{ listStyle: 'none', p: 0, m: 0 }}>
+              {entries.map((entry) => (
+                <li key={entry.id}>
+                  <AuditEntryCard entry={entry} labeler={labeler} canEdit={canEdit} onUndo={onUndo} />
+                </li>
+              ))}
+            </Stack>
       )}
       {query.hasNextPage ? (
         <Box sx={{ textAlign: 'center', mt: 2 }}>
@@ -121,5 +114,7 @@ function AuditEntries({ filters, view }: { filters: HistoryFilters; view: Histor
       {undoing ? <UndoDialog entry={undoing} labeler={labeler} onClose={() => setUndoing(null)} /> : null}
       {undoingRequest ? <UndoRequestDialog requestId={undoingRequest.requestId} entries={undoingRequest.entries} onClose={() => setUndoingRequest(null)} /> : null}
     </Box>
+      )}
+    </QueryState>
   );
 }

@@ -11,8 +11,7 @@ import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ActiveSession } from '../../../../shared/api/session';
-import { ErrorNotice } from '../../../components/ErrorNotice';
-import { PageSkeleton } from '../../../components/PageSkeleton';
+import { QueryState } from '../../../components/QueryState';
 import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
@@ -38,69 +37,70 @@ export function SessionsSection() {
       },
     });
 
-  if (sessions.isPending) return <PageSkeleton rows={4} />;
-  if (sessions.isError) return <ErrorNotice error={sessions.error} onRetry={() => void sessions.refetch()} />;
-
   return (
-    <Paper component="section" variant="outlined" aria-labelledby="sessions-title" sx={{ p: 2 }}>
-      <Typography variant="h6" component="h2" id="sessions-title">
-        {t('settings.sessions.title')}
-      </Typography>
-      <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-        {t('settings.sessions.intro')}
-      </Typography>
-      <TableContainer>
-        <Table size="small" aria-labelledby="sessions-title">
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('settings.staff.username')}</TableCell>
-              <TableCell>{t('settings.staff.role')}</TableCell>
-              <TableCell>{t('settings.sessions.signedIn')}</TableCell>
-              <TableCell>{t('settings.sessions.lastSeen')}</TableCell>
-              <TableCell>{t('settings.staff.actions')}</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {sessions.data.sessions.map((session) => (
-              <TableRow key={session.handle}>
-                <TableCell sx={{ fontFamily: 'monospace' }}>
-                  {session.username}
-                  {session.current ? <Chip size="small" label={t('settings.sessions.current')} sx={{ ml: 1 }} /> : null}
-                </TableCell>
-                <TableCell>{t(`role.${session.role}`)}</TableCell>
-                <TableCell>
-                  <time dateTime={session.createdAt}>{format.dateTime(session.createdAt)}</time>
-                </TableCell>
-                <TableCell>
-                  <time dateTime={session.lastSeenAt} title={format.dateTime(session.lastSeenAt)}>
-                    {format.relativeTime(session.lastSeenAt)}
-                  </time>
-                </TableCell>
-                <TableCell>
-                  <Button
-                    size="small"
-                    color="error"
-                    disabled={revoke.isPending}
-                    aria-label={t('settings.sessions.revokeNamed', { username: session.username, time: format.dateTime(session.createdAt) })}
-                    onClick={() => (session.current ? setConfirmingOwn(session) : end(session))}
-                  >
-                    {t('settings.sessions.revoke')}
-                  </Button>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
-      {confirmingOwn ? (
-        <ConfirmDialog
-          title={t('settings.sessions.ownTitle')}
-          body={t('settings.sessions.ownBody')}
-          confirmLabel={t('settings.sessions.revoke')}
-          onConfirm={() => end(confirmingOwn)}
-          onClose={() => setConfirmingOwn(null)}
-        />
-      ) : null}
-    </Paper>
+    <QueryState query={sessions}>
+      {(data) => (
+        <Paper component="section" variant="outlined" aria-labelledby="sessions-title" sx={{ p: 2 }}>
+          <Typography variant="h6" component="h2" id="sessions-title">
+            {t('settings.sessions.title')}
+          </Typography>
+          <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+            {t('settings.sessions.intro')}
+          </Typography>
+          <TableContainer>
+            <Table size="small" aria-labelledby="sessions-title">
+              <TableHead>
+                <TableRow>
+                  <TableCell>{t('settings.staff.username')}</TableCell>
+                  <TableCell>{t('settings.staff.role')}</TableCell>
+                  <TableCell>{t('settings.sessions.signedIn')}</TableCell>
+                  <TableCell>{t('settings.sessions.lastSeen')}</TableCell>
+                  <TableCell>{t('settings.staff.actions')}</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {data.sessions.map((session) => (
+                  <TableRow key={session.handle}>
+                    <TableCell sx={{ fontFamily: 'monospace' }}>
+                      {session.username}
+                      {session.current ? <Chip size="small" label={t('settings.sessions.current')} sx={{ ml: 1 }} /> : null}
+                    </TableCell>
+                    <TableCell>{t(`role.${session.role}`)}</TableCell>
+                    <TableCell>
+                      <time dateTime={session.createdAt}>{format.dateTime(session.createdAt)}</time>
+                    </TableCell>
+                    <TableCell>
+                      <time dateTime={session.lastSeenAt} title={format.dateTime(session.lastSeenAt)}>
+                        {format.relativeTime(session.lastSeenAt)}
+                      </time>
+                    </TableCell>
+                    <TableCell>
+                      <Button
+                        size="small"
+                        color="error"
+                        disabled={revoke.isPending}
+                        aria-label={t('settings.sessions.revokeNamed', { username: session.username, time: format.dateTime(session.createdAt) })}
+                        onClick={() => (session.current ? setConfirmingOwn(session) : end(session))}
+                      >
+                        {t('settings.sessions.revoke')}
+                      </Button>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </TableContainer>
+          {confirmingOwn ? (
+            <ConfirmDialog
+              title={t('settings.sessions.ownTitle')}
+              body={t('settings.sessions.ownBody')}
+              confirmLabel={t('settings.sessions.revoke')}
+              onConfirm={() => end(confirmingOwn)}
+              onClose={() => setConfirmingOwn(null)}
+            />
+          ) : null}
+        </Paper>
+      )}
+    </QueryState>
   );
 }

@@ -25,6 +25,7 @@ import { ROLES, type Role } from '../../../../shared/api/session';
 import type { PatchStaffRequest, StaffMember } from '../../../../shared/api/staff';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { PageSkeleton } from '../../../components/PageSkeleton';
+import { QueryState } from '../../../components/QueryState';
 import { useToast } from '../../../components/ToastProvider';
 import { isApiError } from '../../../lib/api-error';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
@@ -73,123 +74,124 @@ export function StaffSection() {
     else apply(member.username, patchBody, done);
   };
 
-  if (staff.isPending) return <PageSkeleton rows={5} />;
-  if (staff.isError) return <ErrorNotice error={staff.error} onRetry={() => void staff.refetch()} />;
-
   return (
-    <Stack spacing={2}>
-      <Paper component="section" variant="outlined" aria-labelledby="staff-title" sx={{ p: 2 }}>
-        <Typography variant="h6" component="h2" id="staff-title">
-          {t('settings.staff.title')}
-        </Typography>
-        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-          {t('settings.staff.intro')}
-        </Typography>
-        <TableContainer>
-          <Table size="small" aria-labelledby="staff-title">
-            <TableHead>
-              <TableRow>
-                <TableCell>{t('settings.staff.username')}</TableCell>
-                <TableCell>{t('settings.staff.role')}</TableCell>
-                <TableCell>{t('settings.staff.signIn')}</TableCell>
-                <TableCell>{t('settings.staff.status')}</TableCell>
-                <TableCell>{t('settings.staff.createdAt')}</TableCell>
-                <TableCell>{t('settings.staff.lastSignIn')}</TableCell>
-                <TableCell>{t('settings.staff.actions')}</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {staff.data.staff.map((member) => (
-                <TableRow key={member.username} data-username={member.username}>
-                  <TableCell sx={{ fontFamily: 'monospace' }}>
-                    {member.username}
-                    {member.username === me.username ? <Chip size="small" label={t('settings.you')} sx={{ ml: 1 }} /> : null}
-                  </TableCell>
-                  <TableCell>
-                    <NativeSelect
-                      value={member.role}
-                      disabled={patch.isPending}
-                      onChange={(event) => {
-                        const role = event.target.value as Role;
-                        change(member, { role }, t('settings.staff.roleChanged', { username: member.username, role: t(`role.${role}`) }), t('settings.staff.changeRole'));
-                      }}
-                      inputProps={{ 'aria-label': t('settings.staff.roleOf', { username: member.username }) }}
-                    >
-                      {ROLES.map((role) => (
-                        <option key={role} value={role}>
-                          {t(`role.${role}`)}
-                        </option>
-                      ))}
-                    </NativeSelect>
-                    {member.source === 'sso' ? (
-                      <Typography variant="caption" color="text.secondary" component="p">
-                        {t('settings.staff.ssoRoleHint')}
-                      </Typography>
-                    ) : null}
-                  </TableCell>
-                  <TableCell>
-                    <SignInCell member={member} />
-                  </TableCell>
-                  <TableCell>
-                    <Chip size="small" variant="outlined" color={member.disabled ? 'default' : 'success'} label={member.disabled ? t('settings.staff.disabled') : t('settings.staff.active')} />
-                  </TableCell>
-                  <TableCell>
-                    <time dateTime={member.createdAt}>{format.dateTime(member.createdAt)}</time>
-                  </TableCell>
-                  <TableCell>
-                    {member.lastLoginAt ? (
-                      <time dateTime={member.lastLoginAt} title={format.dateTime(member.lastLoginAt)}>
-                        {format.relativeTime(member.lastLoginAt)}
-                      </time>
-                    ) : (
-                      t('settings.staff.never')
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    <Stack direction="row" spacing={1}>
-                      <Button
-                        size="small"
-                        disabled={patch.isPending}
-                        aria-label={t(member.disabled ? 'settings.staff.enableNamed' : 'settings.staff.disableNamed', { username: member.username })}
-                        onClick={() =>
-                          change(
-                            member,
-                            { disabled: !member.disabled },
-                            t(member.disabled ? 'settings.staff.enabledDone' : 'settings.staff.disabledDone', { username: member.username }),
-                            member.disabled ? t('settings.staff.enable') : t('settings.staff.disable'),
-                          )
-                        }
-                      >
-                        {member.disabled ? t('settings.staff.enable') : t('settings.staff.disable')}
-                      </Button>
-                      {member.source === 'sso' ? null : (
-                        <Button size="small" aria-label={t('settings.staff.resetNamed', { username: member.username })} onClick={() => setResetting(member.username)}>
-                          {t('settings.staff.reset')}
-                        </Button>
-                      )}
-                    </Stack>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
-      </Paper>
-      <CreateStaffForm onCreated={setShownPassword} />
-      {resetting ? (
-        <ResetPasswordDialog username={resetting} isSelf={resetting === me.username} onClose={() => setResetting(null)} onGenerated={setShownPassword} />
-      ) : null}
-      {confirming ? (
-        <ConfirmDialog
-          title={t('settings.staff.selfTitle')}
-          body={`${confirming.question} ${t('settings.staff.selfBody')}`}
-          confirmLabel={confirming.confirmLabel}
-          onConfirm={() => apply(confirming.username, confirming.patch, confirming.question)}
-          onClose={() => setConfirming(null)}
-        />
-      ) : null}
-      {shownPassword ? <PasswordOnceDialog username={shownPassword.username} password={shownPassword.password} onClose={() => setShownPassword(null)} /> : null}
-    </Stack>
+    <QueryState query={staff} pending={<PageSkeleton rows={5} />}>
+      {(data) => (
+        <Stack spacing={2}>
+          <Paper component="section" variant="outlined" aria-labelledby="staff-title" sx={{ p: 2 }}>
+            <Typography variant="h6" component="h2" id="staff-title">
+              {t('settings.staff.title')}
+            </Typography>
+            <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+              {t('settings.staff.intro')}
+            </Typography>
+            <TableContainer>
+              <Table size="small" aria-labelledby="staff-title">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>{t('settings.staff.username')}</TableCell>
+                    <TableCell>{t('settings.staff.role')}</TableCell>
+                    <TableCell>{t('settings.staff.signIn')}</TableCell>
+                    <TableCell>{t('settings.staff.status')}</TableCell>
+                    <TableCell>{t('settings.staff.createdAt')}</TableCell>
+                    <TableCell>{t('settings.staff.lastSignIn')}</TableCell>
+                    <TableCell>{t('settings.staff.actions')}</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {data.staff.map((member) => (
+                    <TableRow key={member.username} data-username={member.username}>
+                      <TableCell sx={{ fontFamily: 'monospace' }}>
+                        {member.username}
+                        {member.username === me.username ? <Chip size="small" label={t('settings.you')} sx={{ ml: 1 }} /> : null}
+                      </TableCell>
+                      <TableCell>
+                        <NativeSelect
+                          value={member.role}
+                          disabled={patch.isPending}
+                          onChange={(event) => {
+                            const role = event.target.value as Role;
+                            change(member, { role }, t('settings.staff.roleChanged', { username: member.username, role: t(`role.${role}`) }), t('settings.staff.changeRole'));
+                          }}
+                          inputProps={{ 'aria-label': t('settings.staff.roleOf', { username: member.username }) }}
+                        >
+                          {ROLES.map((role) => (
+                            <option key={role} value={role}>
+                              {t(`role.${role}`)}
+                            </option>
+                          ))}
+                        </NativeSelect>
+                        {member.source === 'sso' ? (
+                          <Typography variant="caption" color="text.secondary" component="p">
+                            {t('settings.staff.ssoRoleHint')}
+                          </Typography>
+                        ) : null}
+                      </TableCell>
+                      <TableCell>
+                        <SignInCell member={member} />
+                      </TableCell>
+                      <TableCell>
+                        <Chip size="small" variant="outlined" color={member.disabled ? 'default' : 'success'} label={member.disabled ? t('settings.staff.disabled') : t('settings.staff.active')} />
+                      </TableCell>
+                      <TableCell>
+                        <time dateTime={member.createdAt}>{format.dateTime(member.createdAt)}</time>
+                      </TableCell>
+                      <TableCell>
+                        {member.lastLoginAt ? (
+                          <time dateTime={member.lastLoginAt} title={format.dateTime(member.lastLoginAt)}>
+                            {format.relativeTime(member.lastLoginAt)}
+                          </time>
+                        ) : (
+                          t('settings.staff.never')
+                        )}
+                      </TableCell>
+                      <TableCell>
+                        <Stack direction="row" spacing={1}>
+                          <Button
+                            size="small"
+                            disabled={patch.isPending}
+                            aria-label={t(member.disabled ? 'settings.staff.enableNamed' : 'settings.staff.disableNamed', { username: member.username })}
+                            onClick={() =>
+                              change(
+                                member,
+                                { disabled: !member.disabled },
+                                t(member.disabled ? 'settings.staff.enabledDone' : 'settings.staff.disabledDone', { username: member.username }),
+                                member.disabled ? t('settings.staff.enable') : t('settings.staff.disable'),
+                              )
+                            }
+                          >
+                            {member.disabled ? t('settings.staff.enable') : t('settings.staff.disable')}
+                          </Button>
+                          {member.source === 'sso' ? null : (
+                            <Button size="small" aria-label={t('settings.staff.resetNamed', { username: member.username })} onClick={() => setResetting(member.username)}>
+                              {t('settings.staff.reset')}
+                            </Button>
+                          )}
+                        </Stack>
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </TableContainer>
+          </Paper>
+          <CreateStaffForm onCreated={setShownPassword} />
+          {resetting ? (
+            <ResetPasswordDialog username={resetting} isSelf={resetting === me.username} onClose={() => setResetting(null)} onGenerated={setShownPassword} />
+          ) : null}
+          {confirming ? (
+            <ConfirmDialog
+              title={t('settings.staff.selfTitle')}
+              body={`${confirming.question} ${t('settings.staff.selfBody')}`}
+              confirmLabel={confirming.confirmLabel}
+              onConfirm={() => apply(confirming.username, confirming.patch, confirming.question)}
+              onClose={() => setConfirming(null)}
+            />
+          ) : null}
+          {shownPassword ? <PasswordOnceDialog username={shownPassword.username} password={shownPassword.password} onClose={() => setShownPassword(null)} /> : null}
+        </Stack>
+      )}
+    </QueryState>
   );
 }
 
