@@ -12,6 +12,7 @@ import {
   type AuditIntent,
   type AuditOneShotEntry,
   getAuditEntry,
+  MAX_AUDIT_QUERY_ROWS,
   neutralizeFormula,
   queryAudit,
   recordEntries,
@@ -288,7 +289,7 @@ describe('queryAudit', () => {
     await expectAuditError(() => queryAudit(store, { limit: 10, cursor: '../../etc' }), 'INVALID_CURSOR');
     await expectAuditError(() => queryAudit(store, { limit: 10, cursor: null as unknown as string }), 'INVALID_CURSOR');
     await expectAuditError(() => queryAudit(store, { limit: 0 }), 'INVALID_FILTER');
-    await expectAuditError(() => queryAudit(store, { limit: 501 }), 'INVALID_FILTER');
+    await expectAuditError(() => queryAudit(store, { limit: MAX_AUDIT_QUERY_ROWS + 1 }), 'INVALID_FILTER');
     await expectAuditError(() => queryAudit(store, { limit: 10, from: new Date('nonsense') }), 'INVALID_FILTER');
   });
 });

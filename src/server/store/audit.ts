@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import { sql, type InferResult } from 'kysely';
+import { MARK_REQUEST_MAX_ITEMS } from '../../shared/api/marks';
 import { appendChainRows, blankContent, timeOrderedId, type AuditContent, type AuditRow } from './audit-chain';
 import {
   type Clock,
@@ -96,13 +97,18 @@ export type AuditFilter = {
   from?: Date;
   /** Exclusive. */
   to?: Date;
-  /** 1..MAX_AUDIT_PAGE_SIZE */
+  /** 1..MAX_AUDIT_QUERY_ROWS */
   limit: number;
   /** nextCursor of the previous page. */
   cursor?: string;
 };
 
-export const MAX_AUDIT_PAGE_SIZE = 500;
+/**
+ * The most entries one query returns: every entry of one request (a save lists at most
+ * MARK_REQUEST_MAX_ITEMS conversations), which Undo request reads at once. The HTTP API's pages are
+ * smaller (AUDIT_PAGE_MAX, checked by its schema).
+ */
+export const MAX_AUDIT_QUERY_ROWS = MARK_REQUEST_MAX_ITEMS;
 
 export type AuditErrorCode = 'INVALID_FILTER' | 'INVALID_CURSOR' | 'UNKNOWN_ENTRY' | 'ALREADY_COMPLETED';
 
@@ -411,8 +417,8 @@ function applyFilter(store: Store, filter: Omit<AuditFilter, 'limit'>) {
  * appended while someone pages never shift, repeat or skip what the later pages show.
  */
 export function queryAudit(store: Store, filter: AuditFilter): { entries: AuditEntryView[]; nextCursor: string | null } {
-  if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > MAX_AUDIT_PAGE_SIZE) {
-    throw new AuditError('INVALID_FILTER', `limit must be an integer from 1 to ${MAX_AUDIT_PAGE_SIZE}.`);
+  if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > MAX_AUDIT_QUERY_ROWS) {
+    throw new AuditError('INVALID_FILTER', `limit must be an integer from 1 to ${MAX_AUDIT_QUERY_ROWS}.`);
   }
   const rows = selectSync(store, applyFilter(store, filter).orderBy('e.seq', 'desc').limit(filter.limit + 1));
   const page = rows.slice(0, filter.limit);

@@ -31,8 +31,9 @@ export const BUSY_TIMEOUT_MS = 5_000;
 export type Clock = { now(): Date };
 export const systemClock: Clock = { now: () => new Date() };
 
-export type Role = 'viewer' | 'editor' | 'admin';
-export const ROLES: readonly Role[] = ['viewer', 'editor', 'admin'];
+// The roles are the API's own vocabulary; the store keeps them as the same words.
+export { ROLES, type Role } from '../../shared/api/session';
+import type { Role } from '../../shared/api/session';
 
 // Timestamps are stored as ISO-8601 UTC strings (Date#toISOString), which sort correctly as text.
 
