@@ -50,6 +50,15 @@ describe('Sign in', () => {
     expect(router.state.location.pathname).toBe('/sign-in');
   });
 
+  it('tells a person whose password was right that password sign-in is off here', async () => {
+    installFakeApi({
+      'POST /api/session': apiError(403, 'FORBIDDEN', 'Signing in with a password is turned off here; sign in with SSO.', { details: { reason: 'local_login_off' } }),
+    });
+    renderApp('/sign-in');
+    await fillAndSubmit('support', 'right-password');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Signing in with a password is turned off here; use single sign-on.');
+  });
+
   it('tells a throttled person how long to wait', async () => {
     installFakeApi({ 'POST /api/session': apiError(429, 'RATE_LIMITED', 'Slow down.', {}, { 'retry-after': '42' }) });
     renderApp('/sign-in');

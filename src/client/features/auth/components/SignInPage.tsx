@@ -36,7 +36,10 @@ export function signInErrorSentence(error: unknown, t: Translate): { sentence: s
       requestId: error.requestId,
     };
   }
-  // Any refusal reads the same, so the page never tells whether a username exists.
+  // The server says this only after the password was right (MARKDESK_LOCAL_LOGIN=off, not a
+  // break-glass account): "incorrect" would send the person to retype a good password.
+  if (error.status === 403 && error.details?.reason === 'local_login_off') return { sentence: t('signIn.error.local_login_off'), requestId: null };
+  // Any other refusal reads the same, so the page never tells whether a username exists.
   if (error.status >= 400 && error.status < 500) return { sentence: t('signIn.failed'), requestId: null };
   return { sentence: t('signIn.unavailable'), requestId: error.requestId };
 }

@@ -12,7 +12,7 @@ import { useLocation } from 'react-router';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { setStepUpHandler, type StepUpDetails } from '../../../lib/session-expiry';
 import { ssoStartHref, stepUp } from '../api/identity';
-import { STEP_UP_DONE_MESSAGE, STEP_UP_DONE_PATH } from './StepUpDone';
+import { STEP_UP_DONE_CHANNEL, STEP_UP_DONE_MESSAGE, STEP_UP_DONE_PATH } from './StepUpDone';
 
 type Pending = { details: StepUpDetails; resolve: (ok: boolean) => void };
 
@@ -63,13 +63,23 @@ export function StepUpDialog() {
 
   // An SSO session confirms itself at its provider in a window of its own, which reports back here;
   // the refused request is then sent again, and nothing on this page is lost.
+  // The window's opener link is cut by the opener policy on its way through the provider, so the
+  // report usually comes on the same-origin channel; a postMessage from an opener is taken too.
   useEffect(() => {
+    const isDone = (data: unknown) => (data as { type?: unknown } | null)?.type === STEP_UP_DONE_MESSAGE;
     const onMessage = (event: MessageEvent) => {
-      if (event.origin !== window.location.origin || (event.data as { type?: unknown } | null)?.type !== STEP_UP_DONE_MESSAGE) return;
+      if (event.origin !== window.location.origin || !isDone(event.data)) return;
       if (queue.current) close(true);
     };
     window.addEventListener('message', onMessage);
-    return () => window.removeEventListener('message', onMessage);
+    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(STEP_UP_DONE_CHANNEL) : null;
+    channel?.addEventListener('message', (event: MessageEvent) => {
+      if (isDone(event.data) && queue.current) close(true);
+    });
+    return () => {
+      window.removeEventListener('message', onMessage);
+      channel?.close();
+    };
   }, []);
   const startSso = () => {
     const opened = window.open(ssoStartHref(STEP_UP_DONE_PATH, 'step-up'), 'markdesk-step-up', 'popup,width=520,height=720');
