@@ -118,7 +118,7 @@ export const en = {
   'list.selectedCount': '{count} selected',
   'list.selectAllMatching': 'Select all {count} matching',
   'list.clearSelection': 'Clear selection',
-  'list.rangeHint': 'Shift-click a checkbox to select a range.',
+  'list.rangeHint': 'Shift-click a checkbox to select a range. On a checkbox: ↑/↓ move, Home/End go to the first/last row, Space selects, Shift+Space or Shift+↑/↓ extend the range.',
   'list.selectRow': 'Select {id}',
   'list.colSelect': 'Selected',
   'list.colType': 'Type',

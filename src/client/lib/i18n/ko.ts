@@ -117,7 +117,7 @@ export const ko: Record<MessageKey, string> = {
   'list.selectedCount': '{count}개 선택됨',
   'list.selectAllMatching': '조건에 맞는 {count}개 모두 선택',
   'list.clearSelection': '선택 해제',
-  'list.rangeHint': 'Shift 키를 누른 채 체크박스를 클릭하면 범위를 선택합니다.',
+  'list.rangeHint': 'Shift 키를 누른 채 체크박스를 클릭하면 범위를 선택합니다. 체크박스에서 ↑/↓로 이동하고, Home/End로 첫 행/마지막 행으로 가며, Space로 선택하고, Shift+Space 또는 Shift+↑/↓로 범위를 넓힙니다.',
   'list.selectRow': '{id} 선택',
   'list.colSelect': '선택',
   'list.colType': '유형',

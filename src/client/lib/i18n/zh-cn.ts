@@ -117,7 +117,7 @@ export const zhCN: Record<MessageKey, string> = {
   'list.selectedCount': '已选 {count} 个',
   'list.selectAllMatching': '选择全部 {count} 个匹配项',
   'list.clearSelection': '清除选择',
-  'list.rangeHint': '按住 Shift 点击复选框可选择一个范围。',
+  'list.rangeHint': '按住 Shift 点击复选框可选择一个范围。在复选框上：↑/↓ 移动，Home/End 跳到第一行/最后一行，空格键选择，Shift+空格键或 Shift+↑/↓ 扩展范围。',
   'list.selectRow': '选择 {id}',
   'list.colSelect': '已选',
   'list.colType': '类型',
