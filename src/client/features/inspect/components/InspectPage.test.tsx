@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
@@ -186,6 +186,25 @@ describe('Inspect page', { timeout: 60_000 }, () => {
       '\uFEFFchat_user,conversation_type,conversation_id,set_bits,clear_bits,custom_mark,clear_custom_mark\r\nuser0,c2c,hidden.peer,,3,,\r\n',
     );
     expect(api.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+  });
+
+  it('searches all conversations only once an IME composition is confirmed', async () => {
+    fakeInspectApi([entry('minji', { name: '김민지' }), entry('wei', { name: '张伟' })]);
+    const { router } = renderApp('/inspect?user=user0');
+    await screen.findByRole('region', { name: 'All conversations' });
+    const search = screen.getByRole('searchbox', { name: 'Search conversations' });
+    fireEvent.compositionStart(search, { data: '' });
+    fireEvent.compositionUpdate(search, { data: 'ㄱ' });
+    fireEvent.change(search, { target: { value: 'ㄱ' } });
+    fireEvent.compositionUpdate(search, { data: '김' });
+    fireEvent.change(search, { target: { value: '김' } });
+    // Mid-composition: the list and the address are as they were.
+    expect(within(raw()).getByText('wei')).toBeInTheDocument();
+    expect(router.state.location.search).toBe('?user=user0');
+    fireEvent.compositionEnd(search, { data: '김' });
+    await waitFor(() => expect(within(raw()).queryByText('wei')).toBeNull());
+    expect(within(raw()).getByText('minji')).toBeInTheDocument();
+    expect(new URLSearchParams(router.state.location.search).get('q')).toBe('김');
   });
 
   it('renders only a screenful of rows for a user with 1,500 conversations', async () => {
