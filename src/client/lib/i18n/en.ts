@@ -257,6 +257,7 @@ export const en = {
   'inspect.whatIfIntro': 'Turn on what-if mode to tick bits on chosen conversations and watch the app view change. Nothing is saved.',
   'inspect.whatIfNotSaved': 'Preview only — not saved',
   'inspect.whatIfNotSavedBody': 'Nothing here is sent to Chat. To make these changes for real, open them in the editor and save there.',
+  'inspect.whatIfNotSavedBodyViewer': 'Nothing here is sent to Chat. To have these changes made, give an editor the link or the bulk-job file below.',
   'inspect.whatIfChooseHint': 'Choose conversations in the list to try bits on them.',
   'inspect.whatIfChosen': '{count} conversations chosen',
   'inspect.chooseRow': 'Choose {id} for what-if',

@@ -256,6 +256,7 @@ export const ko: Record<MessageKey, string> = {
   'inspect.whatIfIntro': '가정 모드를 켜면 선택한 대화에 비트를 바꿔 보고 앱 화면이 어떻게 달라지는지 볼 수 있습니다. 아무것도 저장되지 않습니다.',
   'inspect.whatIfNotSaved': '미리 보기 전용 — 저장되지 않음',
   'inspect.whatIfNotSavedBody': '여기에서 바꾼 내용은 Chat으로 전송되지 않습니다. 실제로 적용하려면 편집기에서 열어 저장하세요.',
+  'inspect.whatIfNotSavedBodyViewer': '여기에서 바꾼 내용은 Chat으로 전송되지 않습니다. 실제로 적용하려면 아래의 링크나 일괄 작업 파일을 편집자에게 전달하세요.',
   'inspect.whatIfChooseHint': '목록에서 대화를 골라 비트를 바꿔 보세요.',
   'inspect.whatIfChosen': '대화 {count}개 선택됨',
   'inspect.chooseRow': '가정 적용 대상으로 {id} 선택',

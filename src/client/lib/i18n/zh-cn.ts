@@ -257,6 +257,7 @@ export const zhCN: Record<MessageKey, string> = {
   'inspect.whatIfIntro': '打开假设预览模式，在所选会话上勾选位，观察应用视图的变化。不会保存任何内容。',
   'inspect.whatIfNotSaved': '仅预览，未保存',
   'inspect.whatIfNotSavedBody': '这里的内容不会发送到 Chat。要真正修改，请在编辑器中打开并在那里保存。',
+  'inspect.whatIfNotSavedBodyViewer': '此处的任何内容都不会发送到 Chat。如需实际更改，请将下方的链接或批量任务文件交给编辑者。',
   'inspect.whatIfChooseHint': '在列表中选择会话，在其上试用各个位。',
   'inspect.whatIfChosen': '已选 {count} 个会话',
   'inspect.chooseRow': '选择 {id} 进行假设预览',

@@ -104,7 +104,7 @@ export function WhatIfPanel({ userId, entries, whatIf, onChange, labeler }: What
     <Box>
       <Alert severity="warning" sx={{ mb: 2 }}>
         <AlertTitle>{t('inspect.whatIfNotSaved')}</AlertTitle>
-        {t('inspect.whatIfNotSavedBody')}
+        {canEdit ? t('inspect.whatIfNotSavedBody') : t('inspect.whatIfNotSavedBodyViewer')}
       </Alert>
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 1 }}>
         <Typography variant="body2" role="status" sx={{ flexGrow: 1 }}>
