@@ -42,8 +42,13 @@ async function setMode(page: Page, mode: Mode): Promise<void> {
 
 /** Colours are checked once MUI's colour transitions have finished (a running one is between two themes). */
 async function settled(page: Page): Promise<void> {
-  // A string: the specs are typed without the DOM's types.
-  await page.waitForFunction("document.getAnimations().every((animation) => !(animation instanceof CSSTransition) || animation.playState !== 'running')");
+  // A function (the page's CSP refuses strings to eval), typed by hand: the specs have no DOM types.
+  type Running = { playState: string; constructor: { name: string } };
+  await page.waitForFunction(() =>
+    (globalThis as unknown as { document: { getAnimations: () => Running[] } }).document
+      .getAnimations()
+      .every((animation) => animation.constructor.name !== 'CSSTransition' || animation.playState !== 'running'),
+  );
 }
 
 async function seriousViolations(page: Page, where: string): Promise<string[]> {
