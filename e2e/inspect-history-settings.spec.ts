@@ -138,6 +138,41 @@ test('what-if changes the app view but nothing upstream', async ({ page }) => {
   await expect(page.getByRole('textbox', { name: 'Conversation', exact: true })).toHaveValue(target.conversation.id);
 });
 
+test('a viewer’s what-if offers the link and a bulk-job file, never the editor', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await signIn(page, 'pm', printedPassword('pm'));
+  await page.goto('/inspect?user=olivia.brown');
+  await expect(raw(page)).toBeVisible();
+  const before = await conversationsOf(page.request, 'olivia.brown');
+  const hidden = before.filter((row) => row.bits.includes(3));
+  expect(hidden.length).toBeGreaterThan(0);
+
+  await page.getByRole('switch', { name: 'What-if mode' }).check();
+  for (const row of hidden) await page.getByRole('checkbox', { name: `Choose ${row.conversation.id} for what-if` }).check();
+  await page.getByRole('checkbox', { name: 'Hidden (bit 3)' }).uncheck();
+  await expect(page.getByTestId('what-if-change')).toHaveText('Clear: Hidden');
+  await expect(page.getByRole('button', { name: 'Open in editor' })).toHaveCount(0);
+
+  const downloadStarted = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download as bulk CSV' }).click();
+  const download = await downloadStarted;
+  expect(download.suggestedFilename()).toBe('markdesk-what-if-olivia.brown.csv');
+  const lines = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  expect(lines[0]).toBe('chat_user,conversation_type,conversation_id,set_bits,clear_bits,custom_mark,clear_custom_mark');
+  expect(lines.slice(1).sort()).toEqual(hidden.map((row) => `olivia.brown,${row.conversation.type},${row.conversation.id},,3,,`).sort());
+
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.getByText('Link to this what-if copied.')).toBeVisible();
+  const link = await page.evaluate<string>('navigator.clipboard.readText()');
+  expect(link).toBe(page.url());
+  await page.goto('/');
+  await page.goto(link);
+  await expect(page.getByTestId('what-if-change')).toHaveText('Clear: Hidden');
+  await snap(page, '26-inspect-what-if-viewer');
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  expect(await conversationsOf(page.request, 'olivia.brown')).toEqual(before);
+});
+
 test('a change made on Marks shows in History, and Undo restores the upstream state', async ({ page }) => {
   await signIn(page, 'support', printedPassword('support'));
   const before = await conversationsOf(page.request, 'noah.williams');

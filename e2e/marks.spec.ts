@@ -136,3 +136,37 @@ test('keyboard only: load a user, pick a conversation, tick a bit and save', asy
   await expect(page.getByText('Applied').first()).toBeVisible();
   await snap(page, '08-keyboard-save');
 });
+
+test('the conversation list by keyboard and by conversation group, on heavy.user’s 1,500 rows', async ({ page }) => {
+  await signIn(page, 'support', printedPassword('support'));
+  await loadChatUser(page, 'heavy.user');
+  const table = page.getByRole('table', { name: 'Conversations of heavy.user' });
+  const total = Number(await table.getAttribute('aria-rowcount')) - 1;
+  const focusedRow = () => page.evaluate<string | null>("document.activeElement?.closest('[role=row]')?.getAttribute('aria-rowindex') ?? null");
+
+  const first = page.getByRole('checkbox', { name: /^Select / }).first();
+  await first.focus();
+  await page.keyboard.press('Space');
+  await expect(first).toBeChecked();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  await expect(page.getByText(/· 3 selected$/)).toBeVisible();
+  expect(await focusedRow()).toBe('4');
+  // End scrolls the virtual list to the last row and puts the focus on its checkbox.
+  await page.keyboard.press('End');
+  await expect.poll(focusedRow).toBe(String(total + 1));
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(focusedRow).toBe(String(total));
+  await page.keyboard.press('Home');
+  await expect.poll(focusedRow).toBe('2');
+
+  const conversations = await conversationsOf(page, 'heavy.user');
+  const inVip = conversations.filter((row) => ((row as { groupNames?: string[] }).groupNames ?? []).includes('VIP')).length;
+  expect(inVip).toBeGreaterThan(0);
+  await page.getByRole('combobox', { name: 'Conversation group' }).click();
+  await page.getByRole('option', { name: 'VIP', exact: true }).click();
+  await expect(page).toHaveURL(/[?&]group=\d+/);
+  await expect(table).toHaveAttribute('aria-rowcount', String(inVip + 1));
+  await snap(page, '09-marks-group-filter');
+  expect(await seriousAxeViolations(page)).toEqual([]);
+});

@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { markdeskUrl } from '../../e2e/support/markdesk-process';
 import { PAGE_PROBES, type BrowserGlobals } from './spa-page';
 
 const root = join(import.meta.dirname, '../..');
@@ -43,21 +44,9 @@ async function startServer(): Promise<Server> {
     env: { ...inherited, MARKDESK_PORT: '0', MARKDESK_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Markdesk is running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
-  });
+  const started = await markdeskUrl(child);
+  const url = started.url;
+  const output = started.output();
   const password = new RegExp(`^\\s+${EDITOR}\\s+\\(\\w+\\s*\\)\\s+password: (\\S+)$`, 'm').exec(output)?.[1];
   if (!password) throw new Error('the first start printed no password for the editor');
   return {

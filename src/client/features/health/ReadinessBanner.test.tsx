@@ -39,6 +39,16 @@ describe('ReadinessBanner', () => {
     expect(screen.getByRole('alert')).toHaveTextContent(/인증을 거부/);
   });
 
+  it('tells everyone while Chat is unreachable: a plain sentence, and admins what to check', async () => {
+    const unreachable = { ...notReady, problem: 'chat-unreachable', reason: 'Chat did not answer.' };
+    const viewer = renderBanner({ status: 503, body: unreachable }, false);
+    expect(await viewer.findByRole('alert')).toHaveTextContent('Markdesk cannot reach Chat right now. Marks cannot be read or saved until the connection is back.');
+    expect(viewer.getByRole('alert')).not.toHaveTextContent(/CHAT_REGION/);
+    viewer.unmount();
+    renderBanner({ status: 503, body: unreachable }, true, 'ko');
+    expect(await screen.findByRole('alert')).toHaveTextContent(/CHAT_REGION/);
+  });
+
   it('shows nothing while ready', async () => {
     const fetched = renderBanner({ status: 200, body: { ...notReady, ready: true, checks: { database: true, upstream: true }, problem: null, reason: null } }, true);
     await vi.waitFor(() => expect(vi.mocked(fetch)).toHaveBeenCalled());

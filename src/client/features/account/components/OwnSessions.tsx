@@ -10,6 +10,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import { QueryState } from '../../../components/QueryState';
+import { SessionTimeCells } from '../../../components/SessionTimeCells';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { ownSessionsQueryOptions, useEndOwnSession } from '../api/account';
@@ -42,14 +43,7 @@ export function OwnSessions() {
                 <TableBody>
                   {data.sessions.map((session) => (
                     <TableRow key={session.handle}>
-                      <TableCell>
-                        <time dateTime={session.createdAt}>{format.dateTime(session.createdAt)}</time>
-                      </TableCell>
-                      <TableCell>
-                        <time dateTime={session.lastSeenAt} title={format.dateTime(session.lastSeenAt)}>
-                          {format.relativeTime(session.lastSeenAt)}
-                        </time>
-                      </TableCell>
+                      <SessionTimeCells createdAt={session.createdAt} lastSeenAt={session.lastSeenAt} />
                       <TableCell>{session.ip}</TableCell>
                       <TableCell sx={{ maxWidth: 320, overflowWrap: 'anywhere' }}>{session.userAgent}</TableCell>
                       <TableCell>{t(`account.method.${session.method}`)}</TableCell>

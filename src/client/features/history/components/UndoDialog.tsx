@@ -1,17 +1,12 @@
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
 import { defaultUndoReason, type AuditEntry } from '../../../../shared/api/audit';
-import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
 import { inverseChange } from '../../../../shared/marks/change';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { useToast } from '../../../components/ToastProvider';
@@ -20,6 +15,7 @@ import type { BitLabeler } from '../../marks/model/bit-labels';
 import { describeChange } from '../../marks/model/preview';
 import { revertConflictOf, useRevertAuditEntry } from '../api/revert-audit-entry';
 import { BitNames, CustomMarkText } from './MarkStateView';
+import { UndoActions, UndoReasonField, useUndoReason } from './UndoParts';
 
 type UndoDialogProps = { entry: AuditEntry; labeler: BitLabeler; onClose: () => void };
 
@@ -32,9 +28,8 @@ export function UndoDialog({ entry, labeler, onClose }: UndoDialogProps) {
   const toast = useToast();
   const revert = useRevertAuditEntry();
   // The ticket number travels with the undo: the original reason after "Undo:".
-  const [reason, setReason] = useState(() => defaultUndoReason(entry.reason, entry.id));
-  // The request's own rule; the input already stops at the length limit.
-  const reasonProblem = markReasonSchema.safeParse(reason.trim()).success ? null : t('text.unstorable');
+  const undoReason = useUndoReason(() => defaultUndoReason(entry.reason, entry.id));
+  const { reason, problem: reasonProblem } = undoReason;
   const conflict = revertConflictOf(revert.error);
   const inverse =
     entry.before !== null
@@ -95,28 +90,17 @@ export function UndoDialog({ entry, labeler, onClose }: UndoDialogProps) {
             <ErrorNotice error={revert.error} />
           </Box>
         ) : (
-          <TextField
-            label={t('history.undoReason')}
-            helperText={reasonProblem ?? t('history.undoReasonHelp')}
-            error={reasonProblem !== null}
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            fullWidth
-            sx={{ mt: 2 }}
-            slotProps={{ htmlInput: { maxLength: MARK_REASON_MAX_CHARS } }}
-          />
+          <UndoReasonField {...undoReason} />
         )}
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={revert.isPending}>
-          {conflict ? t('history.close') : t('history.cancel')}
-        </Button>
-        {conflict ? null : (
-          <Button variant="contained" onClick={confirm} loading={revert.isPending} disabled={reasonProblem !== null}>
-            {t('history.confirmUndo')}
-          </Button>
-        )}
-      </DialogActions>
+      <UndoActions
+        done={conflict !== null}
+        pending={revert.isPending}
+        blocked={reasonProblem !== null}
+        confirmLabel={t('history.confirmUndo')}
+        onConfirm={confirm}
+        onClose={onClose}
+      />
     </Dialog>
   );
 }

@@ -1,21 +1,18 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { defaultUndoReason, type AuditEntry, type RequestUndoItem } from '../../../../shared/api/audit';
-import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
 import { chatErrorMessage } from '../../../../shared/chat-errors/catalogue';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { useLanguage, useT } from '../../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../../lib/i18n/translate';
 import { useUndoRequest } from '../api/undo-request';
+import { UndoActions, UndoReasonField, useUndoReason } from './UndoParts';
 
 const ITEM_LABEL: Record<RequestUndoItem['status'], PlainMessageKey> = {
   undone: 'history.undoRequestItem.undone',
@@ -37,8 +34,8 @@ export function UndoRequestDialog({ requestId, entries, onClose }: UndoRequestDi
   const titleId = useId();
   const undo = useUndoRequest([...new Set(entries.map((entry) => entry.chatUser))]);
   const first = entries[0];
-  const [reason, setReason] = useState(() => (first?.reason ? defaultUndoReason(first.reason, first.id) : ''));
-  const reasonProblem = markReasonSchema.safeParse(reason.trim()).success ? null : t('text.unstorable');
+  const undoReason = useUndoReason(() => (first?.reason ? defaultUndoReason(first.reason, first.id) : ''));
+  const { reason, problem: reasonProblem } = undoReason;
   const result = undo.data;
 
   return (
@@ -67,28 +64,17 @@ export function UndoRequestDialog({ requestId, entries, onClose }: UndoRequestDi
             <ErrorNotice error={undo.error} />
           </Box>
         ) : (
-          <TextField
-            label={t('history.undoReason')}
-            helperText={reasonProblem ?? t('history.undoReasonHelp')}
-            error={reasonProblem !== null}
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            fullWidth
-            sx={{ mt: 2 }}
-            slotProps={{ htmlInput: { maxLength: MARK_REASON_MAX_CHARS } }}
-          />
+          <UndoReasonField {...undoReason} />
         )}
       </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose} disabled={undo.isPending}>
-          {result ? t('history.close') : t('history.cancel')}
-        </Button>
-        {result ? null : (
-          <Button variant="contained" onClick={() => undo.mutate({ requestId, reason: reason.trim() })} loading={undo.isPending} disabled={reasonProblem !== null}>
-            {t('history.undoRequestConfirm')}
-          </Button>
-        )}
-      </DialogActions>
+      <UndoActions
+        done={result !== undefined}
+        pending={undo.isPending}
+        blocked={reasonProblem !== null}
+        confirmLabel={t('history.undoRequestConfirm')}
+        onConfirm={() => undo.mutate({ requestId, reason: reason.trim() })}
+        onClose={onClose}
+      />
     </Dialog>
   );
 }

@@ -1,7 +1,8 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import type { Role } from '../../../../shared/api/session';
 import { readMarksDraft } from '../../marks/model/draft';
 import { installFakeApi, json } from '../../../test/fake-api';
 import { entry, sandboxHealth, session } from '../../../test/fixtures';
@@ -17,9 +18,9 @@ const CONVERSATIONS: ConversationEntry[] = [
   entry('old.peer', { name: 'Old Peer', bits: [0], inRecentList: false, lastMessageAt: null }),
 ];
 
-function fakeInspectApi(conversations: ConversationEntry[] = CONVERSATIONS) {
+function fakeInspectApi(conversations: ConversationEntry[] = CONVERSATIONS, role: Role = 'editor') {
   return installFakeApi({
-    'GET /api/session': session('editor'),
+    'GET /api/session': session(role),
     'GET /api/health': sandboxHealth,
     'GET /api/mark-labels': json({ labels: { '32': { name: 'VIP', description: '' } } }),
     'GET /api/chat-users/:userId': (request) => json({ userId: request.params.userId, imported: request.params.userId === 'user0' }),
@@ -27,6 +28,14 @@ function fakeInspectApi(conversations: ConversationEntry[] = CONVERSATIONS) {
     'GET /api/audit': json({ entries: [], nextCursor: null }),
   });
 }
+
+// jsdom's Blob has no text(): read it as bytes, keeping the byte-order mark Excel needs.
+const blobText = (blob: Blob) =>
+  new Promise<string>((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new TextDecoder('utf-8', { ignoreBOM: true }).decode(reader.result as ArrayBuffer));
+    reader.readAsArrayBuffer(blob);
+  });
 
 const raw = () => screen.getByRole('region', { name: 'All conversations' });
 const app = () => screen.getByRole('region', { name: 'As the app shows it' });
@@ -129,6 +138,73 @@ describe('Inspect page', { timeout: 60_000 }, () => {
     await user.click(screen.getByRole('link', { name: 'History of this conversation' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/history'));
     expect(router.state.location.search).toBe('?chatUser=user0&conversationType=c2c&conversationId=hidden.peer&match=exact');
+  });
+
+  it('gives a viewer no editor: the link to copy and a bulk-job file of the conversations the what-if changes', async () => {
+    const api = fakeInspectApi(CONVERSATIONS, 'viewer');
+    const blobs: Blob[] = [];
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      blobs.push(blob as Blob);
+      return 'blob:what-if';
+    });
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    const clicked: HTMLAnchorElement[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this);
+    });
+    const user = userEvent.setup({ delay: null });
+    // After setup: user-event puts its own clipboard on the navigator.
+    const writeText = vi.fn(async (_text: string) => undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    renderApp('/inspect?user=user0');
+    await screen.findByRole('region', { name: 'All conversations' });
+    await user.click(screen.getByRole('switch', { name: 'What-if mode' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Choose hidden.peer for what-if' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Choose starred.peer for what-if' }));
+    expect(screen.getByRole('button', { name: 'Download as bulk CSV' })).toBeDisabled();
+    // Mixed → on → off: Hidden cleared, which changes hidden.peer only (starred.peer is not hidden).
+    const hiddenBit = screen.getByRole('checkbox', { name: 'Hidden (bit 3)' });
+    await user.click(hiddenBit);
+    await user.click(hiddenBit);
+    expect(screen.getByTestId('what-if-change')).toHaveTextContent('Clear: Hidden');
+    expect(screen.queryByRole('button', { name: 'Open in editor' })).toBeNull();
+    expect(screen.getByText(/bulk-job file \(1 lines/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Copy link' }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledTimes(1));
+    const link = new URL(writeText.mock.calls[0]?.[0] ?? '');
+    expect(link.pathname).toBe('/inspect');
+    expect(link.searchParams.get('user')).toBe('user0');
+    expect(link.searchParams.get('whatif')).toBe('1');
+    expect(link.searchParams.getAll('chosen').sort()).toEqual(['c2c:hidden.peer', 'c2c:starred.peer']);
+    expect(link.searchParams.get('off')).toBe('3');
+    expect(await screen.findByText('Link to this what-if copied.')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Download as bulk CSV' }));
+    expect(clicked.map((anchor) => anchor.download)).toEqual(['markdesk-what-if-user0.csv']);
+    expect(await blobText(blobs[0] as Blob)).toBe(
+      '\uFEFFchat_user,conversation_type,conversation_id,set_bits,clear_bits,custom_mark,clear_custom_mark\r\nuser0,c2c,hidden.peer,,3,,\r\n',
+    );
+    expect(api.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+  });
+
+  it('searches all conversations only once an IME composition is confirmed', async () => {
+    fakeInspectApi([entry('minji', { name: '김민지' }), entry('wei', { name: '张伟' })]);
+    const { router } = renderApp('/inspect?user=user0');
+    await screen.findByRole('region', { name: 'All conversations' });
+    const search = screen.getByRole('searchbox', { name: 'Search conversations' });
+    fireEvent.compositionStart(search, { data: '' });
+    fireEvent.compositionUpdate(search, { data: 'ㄱ' });
+    fireEvent.change(search, { target: { value: 'ㄱ' } });
+    fireEvent.compositionUpdate(search, { data: '김' });
+    fireEvent.change(search, { target: { value: '김' } });
+    // Mid-composition: the list and the address are as they were.
+    expect(within(raw()).getByText('wei')).toBeInTheDocument();
+    expect(router.state.location.search).toBe('?user=user0');
+    fireEvent.compositionEnd(search, { data: '김' });
+    await waitFor(() => expect(within(raw()).queryByText('wei')).toBeNull());
+    expect(within(raw()).getByText('minji')).toBeInTheDocument();
+    expect(new URLSearchParams(router.state.location.search).get('q')).toBe('김');
   });
 
   it('renders only a screenful of rows for a user with 1,500 conversations', async () => {

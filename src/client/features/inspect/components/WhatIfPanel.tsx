@@ -1,3 +1,5 @@
+import ContentCopy from '@mui/icons-material/ContentCopy';
+import Download from '@mui/icons-material/Download';
 import Edit from '@mui/icons-material/Edit';
 import ExpandLess from '@mui/icons-material/ExpandLess';
 import ExpandMore from '@mui/icons-material/ExpandMore';
@@ -11,16 +13,19 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useId, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useHref, useLocation, useNavigate } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { CUSTOM_BITS, STANDARD_BIT_INDEXES } from '../../../../shared/marks/bits';
 import { conversationKey } from '../../../../shared/marks/conversation';
 import type { TriState } from '../../../../shared/marks/tristate';
+import { useToast } from '../../../components/ToastProvider';
 import { useT } from '../../../lib/i18n/I18nProvider';
+import { useHasRole } from '../../auth/session-context';
 import type { BitLabeler } from '../../marks/model/bit-labels';
 import { marksDraftState } from '../../marks/model/draft';
 import { describeChange } from '../../marks/model/preview';
 import { chosenTriStates, shownTriState, toggleWhatIfBit, whatIfChange, type WhatIf } from '../model/what-if';
+import { affectedByWhatIf, downloadText, whatIfFileName, whatIfJobCsv } from '../model/what-if-csv';
 
 type WhatIfPanelProps = {
   userId: string;
@@ -31,12 +36,19 @@ type WhatIfPanelProps = {
 };
 
 /**
- * Toggles for the chosen conversations, applied only on this page. "Open in editor" carries the
- * choice and the toggles to the Marks page, where nothing is saved until Save marks.
+ * Toggles for the chosen conversations, applied only on this page. For editors, "Open in editor"
+ * carries the choice and the toggles to the Marks page, where nothing is saved until Save marks.
+ * A viewer, who cannot save, gets no editor: "Copy link" (the address holds the what-if) and
+ * "Download as bulk CSV" (one job line per conversation it changes) hand it to someone who can.
  */
 export function WhatIfPanel({ userId, entries, whatIf, onChange, labeler }: WhatIfPanelProps) {
   const t = useT();
   const navigate = useNavigate();
+  const toast = useToast();
+  const canEdit = useHasRole('editor');
+  // The page's own address holds the what-if (see inspect-url.ts): that is the link to share.
+  const location = useLocation();
+  const here = useHref({ pathname: location.pathname, search: location.search });
   const customId = useId();
   const [customShown, setCustomShown] = useState(false);
   const original = useMemo(() => chosenTriStates(entries, whatIf.chosen), [entries, whatIf.chosen]);
@@ -51,6 +63,17 @@ export function WhatIfPanel({ userId, entries, whatIf, onChange, labeler }: What
       state: marksDraftState({ conversations, setBits: change.setBits, clearBits: change.clearBits }),
     });
   };
+
+  const affected = useMemo(() => affectedByWhatIf(entries, whatIf).length, [entries, whatIf]);
+  const copyLink = async () => {
+    try {
+      await navigator.clipboard.writeText(new URL(here, window.location.origin).href);
+      toast({ severity: 'success', message: t('inspect.linkCopied') });
+    } catch {
+      toast({ severity: 'error', message: t('inspect.linkNotCopied') });
+    }
+  };
+  const downloadCsv = () => downloadText(whatIfJobCsv(userId, entries, whatIf), whatIfFileName(userId), 'text/csv;charset=utf-8');
 
   const box = (bit: number) => {
     const state = shownTriState(whatIf, original[bit] as TriState, bit);
@@ -81,7 +104,7 @@ export function WhatIfPanel({ userId, entries, whatIf, onChange, labeler }: What
     <Box>
       <Alert severity="warning" sx={{ mb: 2 }}>
         <AlertTitle>{t('inspect.whatIfNotSaved')}</AlertTitle>
-        {t('inspect.whatIfNotSavedBody')}
+        {canEdit ? t('inspect.whatIfNotSavedBody') : t('inspect.whatIfNotSavedBodyViewer')}
       </Alert>
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 1 }}>
         <Typography variant="body2" role="status" sx={{ flexGrow: 1 }}>
@@ -115,13 +138,29 @@ export function WhatIfPanel({ userId, entries, whatIf, onChange, labeler }: What
         {sentence ?? t('inspect.whatIfNothing')}
       </Typography>
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
-        <Button variant="contained" startIcon={<Edit />} onClick={openInEditor} disabled={nothingChosen}>
-          {t('inspect.openInEditor')}
-        </Button>
+        {canEdit ? (
+          <Button variant="contained" startIcon={<Edit />} onClick={openInEditor} disabled={nothingChosen}>
+            {t('inspect.openInEditor')}
+          </Button>
+        ) : (
+          <>
+            <Button variant="contained" startIcon={<ContentCopy />} onClick={() => void copyLink()}>
+              {t('inspect.copyLink')}
+            </Button>
+            <Button variant="outlined" startIcon={<Download />} onClick={downloadCsv} disabled={affected === 0}>
+              {t('inspect.downloadBulkCsv')}
+            </Button>
+          </>
+        )}
         <Button onClick={() => onChange({ chosen: whatIf.chosen, touched: new Map() })} disabled={whatIf.touched.size === 0}>
           {t('inspect.resetWhatIf')}
         </Button>
       </Stack>
+      {canEdit ? null : (
+        <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 1 }}>
+          {t('inspect.viewerHandOff', { count: String(affected) })}
+        </Typography>
+      )}
     </Box>
   );
 }

@@ -2,7 +2,7 @@ import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import { usePrefetchQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
-import type { ConversationEntry } from '../../../../shared/api/chat-users';
+import type { ConversationEntry, ConversationGroup } from '../../../../shared/api/chat-users';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { isApiError } from '../../../lib/api-error';
@@ -14,6 +14,8 @@ import { rememberChatUser } from '../hooks/use-recent-chat-users';
 
 export type LoadedConversations = {
   entries: ConversationEntry[];
+  /** The user's conversation groups (a row names its own in `groupIds`). */
+  groups: ConversationGroup[];
   /** Rows Chat sent that could not be read and are not in `entries`. */
   skipped: number;
   /** Changes whenever the list is refetched. */
@@ -62,6 +64,7 @@ export function ChatUserConversations({ userId, children }: { userId: string; ch
       ) : null}
       {children({
         entries: conversations.data.conversations,
+        groups: conversations.data.groups,
         skipped,
         dataVersion: conversations.dataUpdatedAt,
         refetch: async () => (await conversations.refetch()).data?.conversations,

@@ -8,7 +8,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link as RouterLink, useLocation, useNavigate } from 'react-router';
-import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/chat-users';
+import { isReadOnlyEntry, type ConversationEntry, type ConversationGroup } from '../../../../shared/api/chat-users';
 import type { MarkItemRequest, MarkResult } from '../../../../shared/api/marks';
 import type { MarkChange } from '../../../../shared/marks/change';
 import { conversationKey, type Conversation } from '../../../../shared/marks/conversation';
@@ -65,10 +65,11 @@ function addedEntry(conversation: Conversation): ConversationEntry {
 export function ChatUserWorkspace({ userId, filters, onFiltersChange }: WorkspaceProps) {
   return (
     <ChatUserConversations userId={userId}>
-      {({ entries, refetch }) => (
+      {({ entries, groups, refetch }) => (
         <LoadedWorkspace
           userId={userId}
           entries={entries}
+          groups={groups}
           refetch={refetch}
           filters={filters}
           onFiltersChange={onFiltersChange}
@@ -80,12 +81,13 @@ export function ChatUserWorkspace({ userId, filters, onFiltersChange }: Workspac
 
 type LoadedWorkspaceProps = WorkspaceProps & {
   entries: readonly ConversationEntry[];
+  groups: readonly ConversationGroup[];
   refetch: () => Promise<readonly ConversationEntry[] | undefined>;
 };
 
 type LastSave = { change: MarkChange; reason: string; results: MarkResult[] };
 
-function LoadedWorkspace({ userId, entries, refetch, filters, onFiltersChange }: LoadedWorkspaceProps) {
+function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersChange }: LoadedWorkspaceProps) {
   const t = useT();
   const format = useFormat();
   const toast = useToast();
@@ -242,7 +244,7 @@ function LoadedWorkspace({ userId, entries, refetch, filters, onFiltersChange }:
           <Typography variant="h6" component="h2" id="conversations-title" sx={{ mb: 1, overflowWrap: 'anywhere' }}>
             {t('marks.userHeading', { userId })}
           </Typography>
-          <ConversationFilters filters={filters} onChange={onFiltersChange} labeler={labeler} />
+          <ConversationFilters filters={filters} onChange={onFiltersChange} labeler={labeler} groups={groups} />
           <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 1 }}>
             <Typography variant="body2" role="status">
               {t('list.count', { shown: format.number(rows.length), total: format.number(allEntries.length) })} ·{' '}

@@ -2,6 +2,7 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useRef, useState } from 'react';
+import type { ConversationGroup } from '../../../../shared/api/chat-users';
 import { EDITABLE_BITS } from '../../../../shared/marks/bits';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../model/bit-labels';
@@ -13,16 +14,21 @@ type ConversationFiltersProps = {
   filters: Filters;
   onChange: (change: Partial<Filters>) => void;
   labeler: BitLabeler;
+  /** The Chat user's conversation groups. */
+  groups: readonly ConversationGroup[];
 };
 
-/** Text, type and bit filters. The text filter applies only outside IME composition. */
-export function ConversationFilters({ filters, onChange, labeler }: ConversationFiltersProps) {
+/** Text, type, bit and conversation-group filters. The text filter applies only outside IME composition. */
+export function ConversationFilters({ filters, onChange, labeler, groups }: ConversationFiltersProps) {
   const t = useT();
   const [text, setText] = useState(filters.q);
   const [appliedQ, setAppliedQ] = useState(filters.q);
   const composing = useRef(false);
   // A shared link may filter on a reserved bit: keep it selectable so the filter stays visible.
   const bitOptions = filters.bit === null || EDITABLE_BITS.includes(filters.bit) ? EDITABLE_BITS : [...EDITABLE_BITS, filters.bit].sort((a, b) => a - b);
+
+  // A link may name a group since deleted: keep it selectable, so the filter shows why nothing matches.
+  const groupMissing = filters.group !== null && !groups.some((group) => group.id === filters.group);
 
   // Back/forward or a shared link changed the filter: show it.
   if (filters.q !== appliedQ) {
@@ -87,6 +93,25 @@ export function ConversationFilters({ filters, onChange, labeler }: Conversation
           </MenuItem>
         ))}
       </TextField>
+      {groups.length > 0 || filters.group !== null ? (
+        <TextField
+          id="conversation-group-filter"
+          select
+          size="small"
+          label={t('list.groupFilter')}
+          value={filters.group === null ? ANY : String(filters.group)}
+          onChange={(event) => onChange({ group: event.target.value === ANY ? null : Number(event.target.value) })}
+          sx={{ minWidth: 180 }}
+        >
+          <MenuItem value={ANY}>{t('list.groupAll')}</MenuItem>
+          {groups.map((group) => (
+            <MenuItem key={group.id} value={String(group.id)}>
+              {group.name}
+            </MenuItem>
+          ))}
+          {groupMissing ? <MenuItem value={String(filters.group)}>{t('list.groupMissing', { id: String(filters.group) })}</MenuItem> : null}
+        </TextField>
+      ) : null}
     </Stack>
   );
 }

@@ -1,7 +1,7 @@
 import Box from '@mui/material/Box';
 import { alpha, type Theme } from '@mui/material/styles';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useRef, type ChangeEvent } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef, type ChangeEvent, type KeyboardEvent } from 'react';
 import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/chat-users';
 import { conversationKey } from '../../../../shared/marks/conversation';
 import { Glyph } from '../../../components/glyphs';
@@ -32,9 +32,33 @@ type ConversationListProps = {
   labeler: BitLabeler;
 };
 
+/** The row a key moves to from `from`, skipping rows that cannot be selected; null when there is none. */
+export function rowForKey(key: string, from: number, selectable: (index: number) => boolean, count: number): number | null {
+  const scan = (start: number, step: 1 | -1) => {
+    for (let index = start; index >= 0 && index < count; index += step) if (selectable(index)) return index;
+    return null;
+  };
+  switch (key) {
+    case 'ArrowDown':
+      return scan(from + 1, 1);
+    case 'ArrowUp':
+      return scan(from - 1, -1);
+    case 'Home':
+      return scan(0, 1);
+    case 'End':
+      return scan(count - 1, -1);
+    default:
+      return null;
+  }
+}
+
 /**
  * Virtualised: only the visible rows (plus a few) are in the DOM, so 2,000 conversations scroll
  * smoothly. Rows are plain elements with class names; their styles are written once, here.
+ *
+ * Keyboard: on a row's checkbox, Up/Down move to the next selectable row, Home/End to the first
+ * and last (the list scrolls there and the row's checkbox takes the focus), Space toggles the row,
+ * and Shift+Space or Shift+Up/Down extend a range from the last toggled row, like a shift-click.
  */
 export function ConversationList({ label, rows, selected, addedKeys, onToggle, labeler }: ConversationListProps) {
   const t = useT();
@@ -49,6 +73,50 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
     getItemKey: (index) => conversationKey((rows[index] as ConversationEntry).conversation),
     observeElementRect: observeRectWithFallback,
   });
+
+  // The row whose checkbox should take the focus once it is drawn (it may be scrolled out of the DOM).
+  const pendingFocus = useRef<number | null>(null);
+  const focusPending = useCallback(() => {
+    const index = pendingFocus.current;
+    if (index === null) return;
+    const box = scrollRef.current?.querySelector<HTMLInputElement>(`input[data-row-index="${index}"]`);
+    if (!box) return;
+    pendingFocus.current = null;
+    box.focus();
+  }, []);
+  // After every render: the virtualizer draws the target row once it has scrolled there.
+  useLayoutEffect(focusPending);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const target = event.target as HTMLElement;
+    const indexText = target.getAttribute('data-row-index');
+    if (indexText === null || event.altKey || event.ctrlKey || event.metaKey) return;
+    const index = Number(indexText);
+    if (event.key === ' ') {
+      // Toggled here rather than by the checkbox's own click, so Shift reaches the range logic.
+      event.preventDefault();
+      onToggle(index, event.shiftKey);
+      return;
+    }
+    const selectable = (candidate: number) => !isReadOnlyEntry(rows[candidate] as ConversationEntry);
+    const next = rowForKey(event.key, index, selectable, rows.length);
+    if (next === null) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp' || event.key === 'Home' || event.key === 'End') event.preventDefault();
+      return;
+    }
+    event.preventDefault();
+    // Shift+Arrow extends: the row moved to joins the range (one already selected stays as it is).
+    if (event.shiftKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp') && !selected.has(conversationKey((rows[next] as ConversationEntry).conversation))) {
+      onToggle(next, true);
+    }
+    pendingFocus.current = next;
+    virtualizer.scrollToIndex(next);
+    focusPending();
+  };
+  // The checkbox's own activation by Space (on key up) is replaced by the handler above.
+  const onKeyUp = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === ' ' && (event.target as HTMLElement).hasAttribute('data-row-index')) event.preventDefault();
+  };
 
   const headers = [t('list.colSelect'), t('list.colType'), t('list.colConversation'), t('list.colPinned'), t('list.colLastMessage'), t('list.colMarks'), t('list.colCustomMark')];
 
@@ -66,7 +134,7 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
           </div>
         </div>
         {/* Sizes and positions go through `style`: as sx they would mint a new CSS class for every scroll position. */}
-        <div ref={scrollRef} role="rowgroup" className="list-body" style={{ height: Math.min(LIST_HEIGHT, Math.max(rows.length, 1) * ROW_HEIGHT) }}>
+        <div ref={scrollRef} role="rowgroup" className="list-body" onKeyDown={onKeyDown} onKeyUp={onKeyUp} style={{ height: Math.min(LIST_HEIGHT, Math.max(rows.length, 1) * ROW_HEIGHT) }}>
           <div role="presentation" className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
               const entry = rows[item.index] as ConversationEntry;
@@ -120,6 +188,7 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
           className="row-box"
           checked={selected}
           onChange={onChange}
+          data-row-index={index}
           disabled={readOnly}
           aria-label={readOnly ? `${selectName}: ${t('list.readOnlyId')}` : selectName}
         />

@@ -13,7 +13,7 @@ import { resetRecentChatUsersCache } from '../hooks/use-recent-chat-users';
 
 /** A small stateful BFF: the conversations of `user0`, marks applied on POST like the real delta write. */
 function fakeMarksApi(
-  options: { role?: Role; conversations?: ConversationEntry[]; skipped?: number; resultFor?: (item: MarkRequest['items'][number]) => MarkResult | undefined } = {},
+  options: { role?: Role; conversations?: ConversationEntry[]; groups?: { id: number; name: string }[]; skipped?: number; resultFor?: (item: MarkRequest['items'][number]) => MarkResult | undefined } = {},
 ) {
   const state = new Map(
     (
@@ -31,7 +31,7 @@ function fakeMarksApi(
     'GET /api/mark-labels': json({ labels: { '32': { name: 'VIP', description: 'Paying customer' } } }),
     'GET /api/chat-users/:userId': (request) => json({ userId: request.params.userId, imported: request.params.userId === 'user0' }),
     'GET /api/chat-users/:userId/conversations': () =>
-      json({ userId: 'user0', conversations: [...state.values()], groups: [], ...(options.skipped === undefined ? {} : { skipped: options.skipped }) }),
+      json({ userId: 'user0', conversations: [...state.values()], groups: options.groups ?? [], ...(options.skipped === undefined ? {} : { skipped: options.skipped }) }),
     'POST /api/chat-users/:userId/marks': (request: RecordedRequest) => {
       const body = request.body as MarkRequest;
       const results = body.items.map((item): MarkResult => {
@@ -119,6 +119,44 @@ describe('Marks page: list, filters and selection', { timeout: 60_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Select all 1 matching' }));
     expect(rowCheckbox('user1')).toBeChecked();
     expect(screen.getByText(/1 selected/)).toBeInTheDocument();
+  });
+
+  it('filters by conversation group, kept in the address bar like the other filters', async () => {
+    fakeMarksApi({
+      conversations: [
+        entry('user1', { name: 'Minji Kim', groupIds: [1], groupNames: ['VIP'], lastMessageAt: '2026-11-20T08:00:00Z' }),
+        entry('user2', { name: 'Wei Zhang', groupIds: [1, 2], groupNames: ['VIP', '待回复'], lastMessageAt: '2026-11-19T08:00:00Z' }),
+        entry('user3', { name: '김철수', lastMessageAt: '2026-11-18T08:00:00Z' }),
+      ],
+      groups: [
+        { id: 1, name: 'VIP' },
+        { id: 2, name: '待回复' },
+      ],
+    });
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderApp('/marks?user=user0&group=2');
+    expect(await screen.findByLabelText('Select user2', { selector: 'input' })).toBeInTheDocument();
+    expect(screen.queryByLabelText('Select user1', { selector: 'input' })).toBeNull();
+    expect(screen.getByText(/Showing 1 of 3 conversations/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('combobox', { name: 'Conversation group' }));
+    await user.click(await screen.findByRole('option', { name: 'VIP' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?user=user0&group=1'));
+    expect(rowCheckbox('user1')).toBeInTheDocument();
+    expect(rowCheckbox('user2')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Select user3', { selector: 'input' })).toBeNull();
+
+    await user.click(screen.getByRole('combobox', { name: 'Conversation group' }));
+    await user.click(await screen.findByRole('option', { name: 'All groups' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?user=user0'));
+    expect(rowCheckbox('user3')).toBeInTheDocument();
+  });
+
+  it('keeps a link’s deleted group visible in the filter, matching nothing', async () => {
+    fakeMarksApi({ groups: [{ id: 1, name: 'VIP' }] });
+    renderApp('/marks?user=user0&group=9');
+    expect(await screen.findByText('No conversation matches these filters.')).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Conversation group' })).toHaveTextContent('Group 9 (no longer exists)');
   });
 
   it('keeps the text filter in the address bar, but not in the middle of an IME composition', async () => {

@@ -6,7 +6,7 @@ import { ChatUserField } from './ChatUserField';
 import { ChatUserWorkspace } from './ChatUserWorkspace';
 import { PageHeader } from '../../../components/PageHeader';
 
-/** Marks (home): `/marks?user=minji.kim&type=group&bit=32&q=text`. */
+/** Marks (home): `/marks?user=minji.kim&type=group&bit=32&group=3&q=text`. */
 export default function MarksPage() {
   const t = useT();
   const [location, updateLocation] = useMarksLocation();
@@ -14,7 +14,7 @@ export default function MarksPage() {
   return (
     <Box>
       <PageHeader title={t('marks.title')} intro={t('marks.intro')} />
-      <ChatUserField userId={location.user} onLoad={(user) => updateLocation({ user, q: '', type: null, bit: null })} />
+      <ChatUserField userId={location.user} onLoad={(user) => updateLocation({ user, q: '', type: null, bit: null, group: null })} />
       <Box sx={{ mt: 3 }}>
         {location.user ? (
           // Keyed by user: selection, added conversations and results belong to one chat user.

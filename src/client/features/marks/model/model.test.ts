@@ -122,18 +122,20 @@ describe('selection', () => {
 
 describe('filters in the address bar', () => {
   it('round-trips the shareable URL and ignores nonsense', () => {
-    const location = parseMarksLocation(new URLSearchParams('user=minji.kim&type=group&bit=32&q=text'));
-    expect(location).toEqual({ user: 'minji.kim', type: 'group', bit: 32, q: 'text' });
-    expect(marksSearchParams(location).toString()).toBe('user=minji.kim&type=group&bit=32&q=text');
-    expect(parseMarksLocation(new URLSearchParams('type=channel&bit=99'))).toEqual({ user: null, type: null, bit: null, q: '' });
+    const location = parseMarksLocation(new URLSearchParams('user=minji.kim&type=group&bit=32&group=7&q=text'));
+    expect(location).toEqual({ user: 'minji.kim', type: 'group', bit: 32, group: 7, q: 'text' });
+    expect(marksSearchParams(location).toString()).toBe('user=minji.kim&type=group&bit=32&group=7&q=text');
+    expect(parseMarksLocation(new URLSearchParams('type=channel&bit=99&group=VIP'))).toEqual({ user: null, type: null, bit: null, group: null, q: '' });
+    expect(parseMarksLocation(new URLSearchParams('group=0')).group).toBeNull();
   });
 
-  it('matches type, bit and text in name, ID or custom mark', () => {
-    const row = entry('user1', { name: 'Minji Kim', bits: [0, 33], customMark: '에스컬레이션' });
-    expect(matchesFilters(row, { q: 'minji', type: 'c2c', bit: 33 })).toBe(true);
-    expect(matchesFilters(row, { q: '에스컬', type: null, bit: null })).toBe(true);
-    expect(matchesFilters(row, { q: '', type: 'group', bit: null })).toBe(false);
-    expect(matchesFilters(row, { q: '', type: null, bit: 3 })).toBe(false);
+  it('matches type, bit, group and text in name, ID or custom mark', () => {
+    const row = entry('user1', { name: 'Minji Kim', bits: [0, 33], customMark: '에스컬레이션', groupIds: [2, 5] });
+    expect(matchesFilters(row, { q: 'minji', type: 'c2c', bit: 33, group: 5 })).toBe(true);
+    expect(matchesFilters(row, { q: '에스컬', type: null, bit: null, group: null })).toBe(true);
+    expect(matchesFilters(row, { q: '', type: 'group', bit: null, group: null })).toBe(false);
+    expect(matchesFilters(row, { q: '', type: null, bit: 3, group: null })).toBe(false);
+    expect(matchesFilters(row, { q: '', type: null, bit: null, group: 3 })).toBe(false);
   });
 
   it('orders pinned first, then by latest message', () => {

@@ -12,6 +12,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { ActiveSession } from '../../../../shared/api/session';
 import { QueryState } from '../../../components/QueryState';
+import { SessionTimeCells } from '../../../components/SessionTimeCells';
 import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
@@ -66,14 +67,7 @@ export function SessionsSection() {
                       {session.current ? <Chip size="small" label={t('settings.sessions.current')} sx={{ ml: 1 }} /> : null}
                     </TableCell>
                     <TableCell>{t(`role.${session.role}`)}</TableCell>
-                    <TableCell>
-                      <time dateTime={session.createdAt}>{format.dateTime(session.createdAt)}</time>
-                    </TableCell>
-                    <TableCell>
-                      <time dateTime={session.lastSeenAt} title={format.dateTime(session.lastSeenAt)}>
-                        {format.relativeTime(session.lastSeenAt)}
-                      </time>
-                    </TableCell>
+                    <SessionTimeCells createdAt={session.createdAt} lastSeenAt={session.lastSeenAt} />
                     <TableCell>
                       <Button
                         size="small"

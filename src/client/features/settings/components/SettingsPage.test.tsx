@@ -190,7 +190,7 @@ describe('Settings page', { timeout: 60_000 }, () => {
     expect(writes(api)).toHaveLength(1);
   });
 
-  it('refuses names the contract refuses, beside the field, in the person’s words', async () => {
+  it('refuses names the contract refuses, beside the field, in the person’s words', { timeout: 120_000 }, async () => {
     const api = fakeSettingsApi();
     const user = userEvent.setup({ delay: null });
     renderApp('/settings');
