@@ -231,6 +231,28 @@ test('Select by paste: five pasted IDs are selected and an unknown one is named,
   await expect(page.getByRole('checkbox', { name: `Select ${UNKNOWN_ID}` })).toBeChecked();
 });
 
+test('Select by keyboard: arrow keys move between the row checkboxes and Space toggles', async ({ page }) => {
+  await signIn(page, 'support', printedPassword('support'));
+  await page.goto(`/marks?user=${SHOP}`);
+  const boxes = page.getByRole('checkbox', { name: /^Select / });
+  await expect(boxes.first()).toBeVisible({ timeout: 30_000 });
+  const names = await boxes.evaluateAll((elements) => elements.slice(0, 3).map((element) => element.getAttribute('aria-label')));
+  const [first, second, third] = names.map((name) => page.getByRole('checkbox', { name: name!, exact: true }));
+  await first!.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(second!).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(second!).toBeChecked();
+  await page.keyboard.press('ArrowDown');
+  await expect(third!).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(second!).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(second!).not.toBeChecked();
+  await expect(first!).not.toBeChecked();
+  await expect(third!).not.toBeChecked();
+});
+
 test('History search: parts of names, words of the reason, one bulk job or one request, a date preset, and the table grouped by request', async ({ page }) => {
   await signIn(page, 'support', printedPassword('support'));
   const targets = (await shopData(page.request)).plain.slice(30, 33);
@@ -330,7 +352,10 @@ test('Stale screens: a second tab shows a save from the first at once and when b
   await expect(more).toBeVisible({ timeout: 30_000 });
   const tooltip = more.getByRole('tooltip');
   await expect(tooltip).toBeHidden();
-  await more.focus();
+  // By keyboard: the row's checkbox, then Tab to its "+N".
+  await page.getByRole('checkbox', { name: `Select ${many.conversation.id}` }).focus();
+  await page.keyboard.press('Tab');
+  await expect(more).toBeFocused();
   await expect(tooltip).toBeVisible();
   for (const name of ['Favourite (bit 0)', 'Unread (bit 1)', NAMED_CHECKBOX, 'Custom bit 36 (bit 36)']) await expect(tooltip).toContainText(name);
 
@@ -370,9 +395,15 @@ test('Conversation groups: chips on rows, Inspect’s group tabs, a new group ma
   await page.goto(`/marks?user=${SHOP}&q=${encodeURIComponent(inVip.conversation.id)}`);
   await expect(listRow(page, inVip.conversation.id).locator('.chip-group[title="In the conversation group VIP"]')).toHaveText('VIP', { timeout: 30_000 });
 
+  // The Marks list filtered to one group.
+  await page.goto(`/marks?user=${SHOP}`);
+  const vipCount = data.conversations.filter((row) => row.groupIds.includes(vip.id)).length;
+  await page.getByRole('combobox', { name: 'Conversation group' }).click();
+  await page.getByRole('option', { name: 'VIP', exact: true }).click();
+  await expect(page.getByText(`Showing ${vipCount} of ${data.conversations.length.toLocaleString('en-US')} conversations`)).toBeVisible();
+
   await page.goto(`/inspect?user=${SHOP}`);
   const tabs = page.getByRole('tablist', { name: 'Conversation groups' }).first();
-  const vipCount = data.conversations.filter((row) => row.groupIds.includes(vip.id)).length;
   for (const name of ['VIP', 'Escalations', '환불 요청', '待回复', 'Shipping']) await expect(tabs.getByRole('tab', { name: new RegExp(`^${name} \\(`) })).toBeVisible({ timeout: 30_000 });
   await tabs.getByRole('tab', { name: `VIP (${vipCount})` }).click();
   await expect(tabs.getByRole('tab', { name: `VIP (${vipCount})` })).toHaveAttribute('aria-selected', 'true');
