@@ -387,7 +387,7 @@ test('Stale screens: a second tab shows a save from the first at once and when b
   }
 });
 
-test('Conversation groups: chips on rows, Inspect’s group tabs, a new group made from the selection', async ({ page }) => {
+test('Conversation groups: chips on rows, the group filter, Inspect’s group tabs, a new group from the selection that History shows and undoes', async ({ page }) => {
   await signIn(page, 'support', printedPassword('support'));
   const data = await shopData(page.request);
   const vip = data.groups.find((group) => group.name === 'VIP')!;
@@ -424,13 +424,16 @@ test('Conversation groups: chips on rows, Inspect’s group tabs, a new group ma
   await dialog.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('searchbox', { name: 'Filter conversations' }).fill(two[0]!);
   await expect(listRow(page, two[0]!).locator('.chip-group', { hasText: name })).toBeVisible();
-  // The change is in the audit chain and can be undone.
-  const changes = (await (await page.request.get(`/api/chat-users/${SHOP}/groups/changes`)).json()) as { entries: { id: string; action: string; status: string; group?: { name: string } }[] };
-  const created = changes.entries.find((entry) => entry.action === 'create' && entry.status === 'applied');
-  expect(created).toBeDefined();
-  expect((await page.request.post(`/api/audit/${created!.id}/revert`, { headers: CSRF, data: { reason: 'Undo: minute e2e' } })).ok()).toBe(true);
-  const after = (await conversationsOf(page.request)).groups.map((group) => group.name);
-  expect(after).not.toContain(name);
+  // The change shows in History, for that Chat user, and can be undone there.
+  await page.goto(`/history?chatUser=${SHOP}`);
+  const groupChanges = page.getByRole('region', { name: `Conversation group changes of ${SHOP}` });
+  const change = `Created the group ${name} with 2 conversations`;
+  await expect(groupChanges).toContainText(`${change} · by support`);
+  await groupChanges.getByRole('button', { name: `Undo: ${change}` }).click();
+  await page.getByRole('dialog', { name: 'Undo this group change?' }).getByRole('button', { name: 'Undo change' }).click();
+  await expect(page.getByText('The group change was undone.')).toBeVisible();
+  await expect(groupChanges.getByRole('button', { name: `Undo: ${change}` })).toHaveCount(0);
+  expect((await conversationsOf(page.request)).groups.map((group) => group.name)).not.toContain(name);
 });
 
 test('Chinese: 中文 from the language menu, dates in Chinese, and remembered for the next sign-in elsewhere', async ({ page, browser }) => {
