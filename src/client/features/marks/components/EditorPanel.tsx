@@ -108,7 +108,7 @@ const panelStyle = (theme: Theme) =>
       borderColor: 'divider',
       boxShadow: theme.shadows[8],
       '& .editor-sheet-bar': { display: 'flex', alignItems: 'center', gap: 1, px: 2, py: 1, minHeight: 52 },
-      '& .editor-panel-body': { display: 'none', maxHeight: '70vh', overflowY: 'auto', overscrollBehavior: 'contain', px: { xs: 1, sm: 2 }, pb: 2 },
+      '& .editor-panel-body': { display: 'none', maxHeight: '60vh', overflowY: 'auto', overscrollBehavior: 'contain', px: { xs: 1, sm: 2 }, pb: 2 },
       '&[data-sheet-open] .editor-panel-body': { display: 'block' },
     },
   }) as const;
