@@ -157,10 +157,10 @@ function LoadedWorkspace({ userId, entries, refetch, filters, onFiltersChange }:
     [selectedEntries],
   );
 
-  // Rows Chat would refuse writes to (an ID over its limit) are never selected, whichever way
-  // the selection is made (click, shift-click range, select all, a prepared draft).
   // Bumped by every change of the selection: a save answering after one no longer speaks for the editor.
   const selectionEpoch = useRef(0);
+  // Rows Chat would refuse writes to (an ID over its limit) are never selected, whichever way
+  // the selection is made (click, shift-click range, select all, a prepared draft).
   const readOnlyKeys = useMemo(() => new Set(allEntries.filter(isReadOnlyEntry).map((entry) => conversationKey(entry.conversation))), [allEntries]);
   const changeSelection = useCallback(
     (next: ReadonlySet<string>) => {
