@@ -219,7 +219,7 @@ export const en = {
   'editor.sheetShow': 'Show editor',
   'editor.sheetHide': 'Hide editor',
   'editor.saveFailedTitle': 'The marks were not saved',
-  'editor.saveKept': 'Your selection, bits, custom mark and reason are still here. Retry sends the same change again: a conversation it already reached comes back unchanged.',
+  'editor.saveKept': 'Nothing you entered is lost; Retry sends the same change again and never writes it twice.',
   'editor.retry': 'Retry',
   'editor.groupsTitle': 'Conversation groups',
   'editor.groupsPick': 'Group',

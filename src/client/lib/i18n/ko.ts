@@ -218,7 +218,7 @@ export const ko: Record<MessageKey, string> = {
   'editor.sheetShow': '편집기 열기',
   'editor.sheetHide': '편집기 닫기',
   'editor.saveFailedTitle': '마크를 저장하지 못했습니다',
-  'editor.saveKept': '선택한 대화, 비트, 사용자 지정 마크와 사유는 그대로 남아 있습니다. 다시 시도하면 같은 변경을 다시 보냅니다. 이미 반영된 대화는 변경 없음으로 돌아옵니다.',
+  'editor.saveKept': '입력한 내용은 그대로입니다. 다시 시도해도 같은 변경이 두 번 기록되지 않습니다.',
   'editor.retry': '다시 시도',
   'editor.groupsTitle': '대화 그룹',
   'editor.groupsPick': '그룹',

@@ -219,7 +219,7 @@ export const zhCN: Record<MessageKey, string> = {
   'editor.sheetShow': '展开编辑器',
   'editor.sheetHide': '收起编辑器',
   'editor.saveFailedTitle': '标记未保存',
-  'editor.saveKept': '所选会话、各位、自定义标记和原因都还在。“重试”会再次发送同一更改：已生效的会话将返回“未改变”。',
+  'editor.saveKept': '您输入的内容都还在；“重试”会再次发送同一更改，不会重复写入。',
   'editor.retry': '重试',
   'editor.groupsTitle': '会话分组',
   'editor.groupsPick': '分组',

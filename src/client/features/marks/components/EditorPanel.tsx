@@ -54,7 +54,11 @@ export function EditorPanel({ count, children }: { count: number; children: Reac
     fit();
     window.addEventListener('scroll', schedule, { passive: true });
     window.addEventListener('resize', schedule);
+    // Something above it grows or shrinks (a notice appears): its top moves without a scroll.
+    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(schedule);
+    resized?.observe(document.body);
     return () => {
+      resized?.disconnect();
       window.removeEventListener('scroll', schedule);
       window.removeEventListener('resize', schedule);
       if (frame !== 0) cancelAnimationFrame(frame);
