@@ -170,6 +170,7 @@ test('"Bulk edit all N matching" on Marks builds the file, the Bulk page checks 
 
   await page.goto(`/marks?user=${user}&type=c2c`);
   await page.getByRole('checkbox', { name: `Select ${before[0]!.conversation.id}` }).check();
+  await page.getByRole('button', { name: 'Show all custom bits' }).click();
   await page.getByRole('checkbox', { name: 'Custom bit 40 (bit 40)' }).check();
   await look(page, 'bulk-04-marks-bulk-edit-button');
   await page.getByRole('button', { name: `Bulk edit all ${before.length} matching` }).click();

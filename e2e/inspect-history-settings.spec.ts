@@ -180,6 +180,7 @@ test('a change made on Marks shows in History, and Undo restores the upstream st
   await loadChatUser(page, 'noah.williams');
   await page.getByRole('checkbox', { name: `Select ${target.conversation.id}` }).check();
   await page.getByRole('checkbox', { name: 'Favourite (bit 0)' }).check();
+  await page.getByRole('button', { name: 'Show all custom bits' }).click();
   await page.getByRole('checkbox', { name: 'Custom bit 33 (bit 33)' }).check();
   await page.getByLabel('Reason').fill('e2e ticket 9001');
   await page.getByRole('button', { name: 'Save marks' }).click();

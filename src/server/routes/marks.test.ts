@@ -197,6 +197,17 @@ describe('writing', () => {
     expect(applied).toMatchObject({ status: 'applied', after: { customMark: 'mine' } });
   });
 
+  it('answers `unchanged` to the same guarded save sent again (a Retry after a lost answer), writing once', async () => {
+    await resultsOf(await mark('alice', { items: [{ conversation: c2c('grace'), customMark: 'before' }] }));
+    await bff.clearEmulatorStats();
+    const request = { items: [{ conversation: c2c('grace'), setBits: [1], customMark: 'after', expectedCustomMark: 'before' }], reason: 'ticket 7' };
+    const [first] = await resultsOf(await mark('alice', request));
+    expect(first).toMatchObject({ status: 'applied', after: { bits: [1], customMark: 'after' } });
+    const [again] = await resultsOf(await mark('alice', request));
+    expect(again).toMatchObject({ status: 'unchanged', before: { bits: [1], customMark: 'after' }, after: { bits: [1], customMark: 'after' } });
+    expect((await markContactCalls()).calls).toBe(1);
+  });
+
   it('lets two editors change different bits of one conversation at the same time: both bits end up set', async () => {
     await bff.addStaff('editor.two', 'editor');
     const secondEditor = await bff.sessionCookie('editor.two');

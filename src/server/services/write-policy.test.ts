@@ -21,6 +21,8 @@ describe('decideItem', () => {
     ['guard fails', state([], 'E2'), change([], [], 'E1'), 'E0', 'conflict'],
     ['guard fails even when the change would be a no-op', state([0], 'X'), change([0]), '', 'conflict'],
     ['guard on the empty mark', state([], ''), change([], [], 'E1'), '', 'write'],
+    ['guard fails, but the custom mark already is the one asked for (a retry that landed)', state([0], 'E1'), change([0], [], 'E1'), 'E0', 'unchanged'],
+    ['guard fails, the custom mark is already there, a bit still to set', state([], 'E1'), change([0], [], 'E1'), 'E0', 'write'],
   ] as const)('%s', (_name, current, requested, expectedCustomMark, decision) => {
     expect(decideItem(current, requested, expectedCustomMark === undefined ? {} : { expectedCustomMark })).toBe(decision);
   });

@@ -15,7 +15,7 @@ export type ItemDecision =
   | 'write';
 
 export type WriteGuard = {
-  /** The custom mark the person saw; another value now means someone else changed it. */
+  /** The custom mark the person saw; another value now (other than the one asked for) means someone else changed it. */
   expectedCustomMark?: string;
   /** The whole state the conversation must still be in (a rollback writes only where its job left it). */
   expectedState?: MarkState;
@@ -30,7 +30,11 @@ export function decideItem(current: MarkState, change: MarkChange, guard: WriteG
 
 /** decideItem, with the state the change produces (computed once: bulk jobs decide 20,000 lines a second). */
 export function decide(current: MarkState, change: MarkChange, guard: WriteGuard = {}): { decision: ItemDecision; after: MarkState } {
-  if (guard.expectedCustomMark !== undefined && guard.expectedCustomMark !== current.customMark) return { decision: 'conflict', after: current };
+  // A custom mark that already holds the value asked for overwrites nobody, whatever the guard says:
+  // the same save sent again after its answer was lost (a Retry) comes back unchanged, not a conflict.
+  if (guard.expectedCustomMark !== undefined && guard.expectedCustomMark !== current.customMark && current.customMark !== change.customMark) {
+    return { decision: 'conflict', after: current };
+  }
   if (guard.expectedState !== undefined && !sameMarkState(guard.expectedState, current)) return { decision: 'conflict', after: current };
   if (guard.customMarkOnlyIfEmpty && change.customMark !== undefined && current.customMark !== '' && current.customMark !== change.customMark) {
     return { decision: 'conflict', after: current };

@@ -18,7 +18,9 @@ import { TopBar } from './TopBar';
 /** The signed-in frame: top bar, navigation, and the page. Nothing renders before the session is known. */
 export default function AppShell() {
   const session = useSession();
-  if (session.isSuccess) return <SignedInShell session={session.data} />;
+  // Once known, the session stays on screen when a refetch of it fails (the server stopped for a
+  // moment): the page, and whatever is being typed on it, is not replaced by an error.
+  if (session.data !== undefined) return <SignedInShell session={session.data} />;
   // A 401 is already on its way to the sign-in page (api-client); keep the skeleton until then.
   if (session.isError && !(isApiError(session.error) && session.error.status === 401)) {
     return (

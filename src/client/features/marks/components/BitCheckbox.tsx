@@ -1,6 +1,7 @@
 import { memo, useLayoutEffect, useRef } from 'react';
 import { Glyph } from '../../../components/glyphs';
 import { useEditorBit, type EditorStore } from '../model/editor-store';
+import { releaseTabStop } from './bit-grid-focus';
 
 type BitCheckboxProps = {
   store: EditorStore;
@@ -11,6 +12,11 @@ type BitCheckboxProps = {
   description: string | undefined;
   disabled: boolean;
   locked?: boolean;
+  /**
+   * The grid folds this bit away (an unnamed custom bit while "Show all custom bits" is off). It
+   * stays in the page, hidden, and shows itself while it is set in the selection or touched.
+   */
+  folded?: boolean;
 };
 
 /**
@@ -18,21 +24,33 @@ type BitCheckboxProps = {
  * subscribes to its own bit of the editor store, so a click re-renders this checkbox and the
  * summary, and a new selection re-renders only the boxes whose state differs.
  */
-export const BitCheckbox = memo(function BitCheckbox({ store, bit, label, accessibleName, description, disabled, locked = false }: BitCheckboxProps) {
-  const { value } = useEditorBit(store, bit);
+export const BitCheckbox = memo(function BitCheckbox({ store, bit, label, accessibleName, description, disabled, locked = false, folded = false }: BitCheckboxProps) {
+  const { value, original } = useEditorBit(store, bit);
   const input = useRef<HTMLInputElement>(null);
   useLayoutEffect(() => {
     // A DOM property only: assistive technology announces it as "mixed".
     if (input.current) input.current.indeterminate = value === 'mixed';
   }, [value]);
+  const hidden = folded && value === 'off' && original === 'off';
+  useLayoutEffect(() => {
+    if (hidden && input.current) releaseTabStop(input.current);
+  }, [hidden]);
 
   return (
-    <label className="bit-cell" data-disabled={disabled || locked ? '' : undefined} data-locked={locked ? '' : undefined} title={description}>
+    <label
+      className="bit-cell"
+      data-disabled={disabled || locked ? '' : undefined}
+      data-locked={locked ? '' : undefined}
+      title={description}
+      hidden={hidden}
+    >
       <input
         ref={input}
         type="checkbox"
         className="bit-box"
         name={`bit-${bit}`}
+        // The grid is one tab stop: BitGrid makes one box 0 and moves it with the arrow keys.
+        tabIndex={-1}
         aria-label={accessibleName}
         checked={value === 'on'}
         disabled={disabled || locked}

@@ -6,6 +6,7 @@ import type { ConversationEntry, ConversationGroup } from '../../../../shared/ap
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { isApiError } from '../../../lib/api-error';
+import { useDescribeError } from '../../../lib/use-describe-error';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { chatUserQueryOptions } from '../api/get-chat-user';
 import { conversationsQueryOptions } from '../api/get-conversations';
@@ -31,6 +32,7 @@ export type LoadedConversations = {
  */
 export function ChatUserConversations({ userId, children }: { userId: string; children: (loaded: LoadedConversations) => ReactNode }) {
   const t = useT();
+  const describeError = useDescribeError();
   const chatUser = useQuery(chatUserQueryOptions(userId));
   const imported = chatUser.data?.imported === true;
   const conversations = useQuery(conversationsQueryOptions(userId));
@@ -40,8 +42,11 @@ export function ChatUserConversations({ userId, children }: { userId: string; ch
     if (imported) rememberChatUser(userId);
   }, [imported, userId]);
 
+  // A refetch that fails (the server stopped, a 5xx) keeps what was loaded on screen, and with it
+  // whatever the person was doing there (a selection, an unsaved change): only a first load that
+  // fails is an error page.
   if (chatUser.isPending) return <PageSkeleton rows={8} />;
-  if (chatUser.isError) return <ErrorNotice error={chatUser.error} onRetry={() => void chatUser.refetch()} />;
+  if (chatUser.data === undefined) return <ErrorNotice error={chatUser.error} onRetry={() => void chatUser.refetch()} />;
   const notImported =
     !imported || (conversations.isError && isApiError(conversations.error) && conversations.error.code === 'CHAT_USER_NOT_FOUND');
   if (notImported) {
@@ -53,10 +58,16 @@ export function ChatUserConversations({ userId, children }: { userId: string; ch
     );
   }
   if (conversations.isPending) return <PageSkeleton rows={8} />;
-  if (conversations.isError) return <ErrorNotice error={conversations.error} onRetry={() => void conversations.refetch()} />;
+  if (conversations.data === undefined) return <ErrorNotice error={conversations.error} onRetry={() => void conversations.refetch()} />;
   const skipped = conversations.data.skipped ?? 0;
+  const refreshError = conversations.isError ? conversations.error : chatUser.isError ? chatUser.error : null;
   return (
     <>
+      {refreshError ? (
+        <Alert severity="warning" sx={{ mb: 2 }}>
+          {t('marks.refreshFailed', { sentence: describeError(refreshError).sentence })}
+        </Alert>
+      ) : null}
       {skipped > 0 ? (
         <Alert severity="info" sx={{ mb: 2 }}>
           {skipped === 1 ? t('marks.skippedOne') : t('marks.skippedMany', { count: skipped })}

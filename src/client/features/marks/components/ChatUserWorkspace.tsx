@@ -14,6 +14,7 @@ import type { MarkChange } from '../../../../shared/marks/change';
 import { conversationKey, type Conversation } from '../../../../shared/marks/conversation';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { useToast } from '../../../components/ToastProvider';
+import type { ErrorDescription } from '../../../lib/describe-error';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
 import { useHasRole } from '../../auth/session-context';
@@ -31,6 +32,8 @@ import { AddConversationForm, type AddOutcome } from './AddConversationForm';
 import { ChatUserConversations } from './ChatUserConversations';
 import { ConversationFilters } from './ConversationFilters';
 import { ConversationList } from './ConversationList';
+import { EditorGroupActions } from './EditorGroupActions';
+import { EditorPanel } from './EditorPanel';
 import { LastChangeNote } from './LastChangeNote';
 import type { SaveRequest, SelectedConversation } from './MarkEditor';
 import { PasteSelection } from './PasteSelection';
@@ -87,6 +90,21 @@ type LoadedWorkspaceProps = WorkspaceProps & {
 
 type LastSave = { change: MarkChange; reason: string; results: MarkResult[] };
 
+/**
+ * A save that did not get through (network, 5xx). Kept whole, so nothing is lost: the request as it
+ * was sent (Retry sends exactly it again, with the same guards, so an item that landed the first time
+ * comes back unchanged), and the selection as the editor showed it (the editor keeps showing it, so
+ * a refetch does not reset the ticked bits, the custom mark or the reason).
+ */
+type FailedSave = {
+  items: MarkItemRequest[];
+  change: MarkChange;
+  reason: string;
+  merge: (results: MarkResult[]) => MarkResult[];
+  shown: SelectedConversation[];
+  error: ErrorDescription;
+};
+
 function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersChange }: LoadedWorkspaceProps) {
   const t = useT();
   const format = useFormat();
@@ -114,6 +132,11 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
     if (readMarksDraft(location.state) !== null) void navigate({ search: location.search }, { replace: true, state: null });
   }, [location.state, location.search, navigate]);
   const [lastSave, setLastSave] = useState<LastSave | null>(null);
+  const [failedSave, setFailedSave] = useState<FailedSave | null>(null);
+  // The selection the editor showed when the save in flight was sent: a refetch meanwhile leaves it be.
+  const [inFlight, setInFlight] = useState<SelectedConversation[] | null>(null);
+  // Counts the saves that answered: the results take the focus after each.
+  const [savesAnswered, setSavesAnswered] = useState(0);
   const anchor = useRef<number | null>(null);
   // The editor's change, for "Bulk edit all N matching" (only that button re-renders as it changes).
   const [editorChange] = useState(createChangeStore);
@@ -136,12 +159,18 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
     [selectedEntries],
   );
 
+  // Bumped by every change of the selection: a save answering after one no longer speaks for the editor.
+  const selectionEpoch = useRef(0);
   // Rows Chat would refuse writes to (an ID over its limit) are never selected, whichever way
   // the selection is made (click, shift-click range, select all, a prepared draft).
   const readOnlyKeys = useMemo(() => new Set(allEntries.filter(isReadOnlyEntry).map((entry) => conversationKey(entry.conversation))), [allEntries]);
   const changeSelection = useCallback(
     (next: ReadonlySet<string>) => {
       setDraft(null);
+      // Another selection is another change: the one that failed is not offered again.
+      setFailedSave(null);
+      setInFlight(null);
+      selectionEpoch.current++;
       setSelected(readOnlyKeys.size === 0 ? next : new Set([...next].filter((key) => !readOnlyKeys.has(key))));
     },
     [readOnlyKeys],
@@ -179,36 +208,62 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
   };
   const [managingGroups, setManagingGroups] = useState(false);
 
-  const send = (items: MarkItemRequest[], change: MarkChange, reason: string, merge: (results: MarkResult[]) => MarkResult[]) => {
+  // What the editor shows: the selection as it was when a save failed (until it gets through or the
+  // selection changes), else the selection as the server has it now.
+  const editorSelection = failedSave?.shown ?? inFlight ?? selectedForEditor;
+
+  const send = (items: MarkItemRequest[], change: MarkChange, reason: string, merge: (results: MarkResult[]) => MarkResult[], shown: SelectedConversation[]) => {
+    setInFlight(shown);
+    const epoch = selectionEpoch.current;
     save.mutate(
       { items, ...(reason === '' ? {} : { reason }) },
       {
         onSuccess: (results) => {
           const merged = merge(results);
+          setInFlight(null);
+          setDraft(null);
+          setFailedSave(null);
           setLastSave({ change, reason, results: merged });
+          setSavesAnswered((count) => count + 1);
           const counts = countByStatus(merged);
           if (counts.conflict + counts.failed === 0) toast({ severity: 'success', message: t('results.saved', counts) });
           else toast({ severity: 'warning', message: t('results.needsAttention') });
         },
+        // Said in the editor, beside Save, with Retry; everything the person entered stays.
         onError: (error) => {
-          const { sentence, requestId } = describeError(error);
-          toast({ severity: 'error', message: sentence, requestId });
+          const described = describeError(error);
+          if (epoch !== selectionEpoch.current) {
+            toast({ severity: 'error', message: described.sentence, requestId: described.requestId });
+            return;
+          }
+          setInFlight(null);
+          setFailedSave({ items, change, reason, merge, shown, error: described });
         },
       },
     );
+  };
+  const onRetry = () => {
+    if (failedSave) send(failedSave.items, failedSave.change, failedSave.reason, failedSave.merge, failedSave.shown);
   };
 
   // A save of more than this many conversations is confirmed first, naming the count and the change.
   const [confirmingSave, setConfirmingSave] = useState<SaveRequest | null>(null);
   const onSave = (request: SaveRequest) => {
-    if (selectedEntries.length > LARGE_SAVE_CONVERSATIONS) setConfirmingSave(request);
+    if (editorSelection.length > LARGE_SAVE_CONVERSATIONS) setConfirmingSave(request);
     else saveNow(request);
   };
   const saveNow = ({ change, reason }: SaveRequest) => {
-    setDraft(null);
-    const items = selectedEntries.map((entry) => markItem(entry.conversation, entry.customMark, change));
-    send(items, change, reason, (results) => results);
+    // Guarded by the custom marks the person saw (the editor's selection), not by a refetch since.
+    const items = editorSelection.map((item) => markItem(item.conversation, item.state.customMark, change));
+    send(items, change, reason, (results) => results, editorSelection);
   };
+
+  // The editor's group actions, for the conversations it shows (a stable function while they stay).
+  const editorConversations = useMemo(() => editorSelection.map((item) => item.conversation), [editorSelection]);
+  const renderGroupActions = useCallback(
+    ({ reason }: { reason: () => string }) => <EditorGroupActions userId={userId} conversations={editorConversations} reason={reason} />,
+    [userId, editorConversations],
+  );
 
   // Conflicts: read the current state again, then send the same change against what is there now.
   const onReapply = async () => {
@@ -221,10 +276,16 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
       return markItem(result.conversation, current?.customMark ?? result.after.customMark, lastSave.change);
     });
     if (items.length === 0) return;
-    send(items, lastSave.change, lastSave.reason, (results) => {
-      const byKey = new Map(results.map((result) => [conversationKey(result.conversation), result]));
-      return lastSave.results.map((result) => byKey.get(conversationKey(result.conversation)) ?? result);
-    });
+    send(
+      items,
+      lastSave.change,
+      lastSave.reason,
+      (results) => {
+        const byKey = new Map(results.map((result) => [conversationKey(result.conversation), result]));
+        return lastSave.results.map((result) => byKey.get(conversationKey(result.conversation)) ?? result);
+      },
+      editorSelection,
+    );
   };
 
   return (
@@ -239,7 +300,9 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
           {t('marks.draftFromInspect', { count: format.number(draft.conversations.length) })}
         </Alert>
       ) : null}
-      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', xl: 'minmax(0, 1fr) minmax(480px, 560px)' }, alignItems: 'start' }}>
+      {/* Wide: list and editor side by side. Narrower: one column, the editor a sheet at the bottom
+          (a block, not a grid, so the sheet can stick to the window's bottom edge: see EditorPanel). */}
+      <Box sx={{ display: { xs: 'block', lg: 'grid' }, gap: 2, gridTemplateColumns: { lg: 'minmax(0, 1fr) minmax(400px, 460px)', xl: 'minmax(0, 1fr) minmax(460px, 540px)' }, alignItems: 'start' }}>
         <Box component="section" aria-labelledby="conversations-title" sx={{ minWidth: 0 }}>
           <Typography variant="h6" component="h2" id="conversations-title" sx={{ mb: 1, overflowWrap: 'anywhere' }}>
             {t('marks.userHeading', { userId })}
@@ -291,18 +354,21 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
             <ManageGroupsDialog userId={userId} selected={selectedEntries.map((entry) => entry.conversation)} onClose={() => setManagingGroups(false)} />
           ) : null}
         </Box>
-        <Box sx={{ minWidth: 0 }}>
-          {selectedForEditor.length > 0 ? (
+        <EditorPanel count={editorSelection.length}>
+          {editorSelection.length > 0 ? (
             // No key: the editor stays mounted as the selection or the data change, and resets itself.
             <Suspense fallback={<EditorSkeleton />}>
               <MarkEditor
-                selected={selectedForEditor}
+                selected={editorSelection}
                 labeler={labeler}
                 canEdit={canEdit}
                 saving={save.isPending}
                 onSave={onSave}
                 initialChange={draft ?? undefined}
                 onChangeDraft={editorChange.set}
+                saveError={failedSave?.error ?? null}
+                onRetry={onRetry}
+                extra={canEdit ? renderGroupActions : undefined}
               />
             </Suspense>
           ) : (
@@ -326,6 +392,7 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
               reapplying={save.isPending}
               canEdit={canEdit}
               onDismiss={() => setLastSave(null)}
+              focusKey={savesAnswered}
             />
           ) : null}
           {confirmingSave ? (
@@ -340,7 +407,7 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
               onClose={() => setConfirmingSave(null)}
             />
           ) : null}
-        </Box>
+        </EditorPanel>
       </Box>
     </Box>
   );

@@ -53,7 +53,8 @@ const saveButton = () => screen.getByRole('button', { name: 'Save marks' });
 describe('the 64-bit grid', { timeout: 60_000 }, () => {
   it('has one checkbox per bit, named `{label} (bit N)`, with reserved bits locked', () => {
     renderEditor([{ bits: [0, 3, 17, 32], customMark: '' }]);
-    const names = screen.getAllByRole('checkbox').map((box) => box.getAttribute('aria-label'));
+    // Unnamed custom bits are folded away (hidden) here: all 64 are in the page all the same.
+    const names = screen.getAllByRole('checkbox', { hidden: true }).map((box) => box.getAttribute('aria-label'));
     expect(names).toHaveLength(64);
     expect(screen.getByRole('checkbox', { name: 'VIP (bit 32)' })).toBeChecked();
     expect(names.slice(0, 6)).toEqual(['Favourite (bit 0)', 'Unread (bit 1)', 'Collapsed (bit 2)', 'Hidden (bit 3)', 'Reserved (bit 4)', 'Reserved (bit 5)']);
@@ -73,13 +74,77 @@ describe('the 64-bit grid', { timeout: 60_000 }, () => {
     const { user } = renderEditor([{ bits: [], customMark: '' }]);
     for (const legend of ['Standard', 'Reserved for Chat', 'Custom']) expect(screen.getByRole('group', { name: legend })).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Standard' })).getAllByRole('checkbox')).toHaveLength(4);
-    expect(within(screen.getByRole('group', { name: 'Custom' })).getAllByRole('checkbox')).toHaveLength(32);
+    // Custom: only the named bit shows until "Show all custom bits".
+    expect(within(screen.getByRole('group', { name: 'Custom' })).getAllByRole('checkbox')).toHaveLength(1);
     expect(screen.queryByRole('checkbox', { name: 'Reserved (bit 17)' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Show reserved bits' }));
     expect(screen.getByRole('checkbox', { name: 'Reserved (bit 17)' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Hide reserved bits' }));
     expect(screen.getByRole('button', { name: 'Show reserved bits' })).toHaveAttribute('aria-expanded', 'false');
     await vi.waitFor(() => expect(screen.queryByRole('checkbox', { name: 'Reserved (bit 17)' })).toBeNull());
+  });
+
+  it('folds unnamed custom bits away unless set or touched; "Show all custom bits" shows them', async () => {
+    const { user, select } = renderEditor([{ bits: [40], customMark: '' }]);
+    const custom = () => within(screen.getByRole('group', { name: 'Custom' }));
+    const shown = () => custom().getAllByRole('checkbox').map((box) => box.getAttribute('aria-label'));
+    // The named bit and the set one; bit 41 is in the page but hidden.
+    expect(shown()).toEqual(['VIP (bit 32)', 'Custom bit 40 (bit 40)']);
+    expect(custom().queryByRole('checkbox', { name: 'Custom bit 41 (bit 41)' })).toBeNull();
+    expect(screen.getByText('31 custom bits without a name are folded away unless set.')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Show all custom bits' }));
+    expect(custom().getAllByRole('checkbox')).toHaveLength(32);
+    expect(screen.getByRole('button', { name: 'Hide unnamed custom bits' })).toHaveAttribute('aria-expanded', 'true');
+    // A bit touched stays in view when the rest fold away again; so does one cleared.
+    await user.click(screen.getByRole('checkbox', { name: 'Custom bit 41 (bit 41)' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Custom bit 40 (bit 40)' }));
+    await user.click(screen.getByRole('button', { name: 'Hide unnamed custom bits' }));
+    expect(shown()).toEqual(['VIP (bit 32)', 'Custom bit 40 (bit 40)', 'Custom bit 41 (bit 41)']);
+    expect(preview()).toBe('Set: Custom bit 41 (bit 41) · Clear: Custom bit 40 (bit 40)');
+
+    // Another selection: a bit set in it shows, the others fold again.
+    select([{ bits: [50], customMark: '' }]);
+    expect(shown()).toEqual(['VIP (bit 32)', 'Custom bit 50 (bit 50)']);
+  });
+
+  it('is one tab stop: arrows move between the bits, and Save is at most 10 key presses from the first bit', async () => {
+    const { user, onSave } = renderEditor([{ bits: [0], customMark: 'note' }]);
+    const first = checkbox('Favourite (bit 0)');
+    await user.click(first);
+    expect(first).toHaveFocus();
+    expect(first).not.toBeChecked();
+    await user.keyboard('{ArrowRight}');
+    expect(checkbox('Unread (bit 1)')).toHaveFocus();
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    expect(checkbox('Hidden (bit 3)')).toHaveFocus();
+    // The folded reserved bits are skipped: the next bit is the first custom one shown.
+    await user.keyboard('{ArrowRight}');
+    expect(checkbox('VIP (bit 32)')).toHaveFocus();
+    await user.keyboard('{Home}');
+    expect(first).toHaveFocus();
+    // Only one box of the grid is in the tab order.
+    expect(screen.getAllByRole('checkbox', { hidden: true }).filter((box) => box.tabIndex === 0)).toEqual([first]);
+
+    let presses = 0;
+    while (!saveButton().matches(':focus') && presses < 20) {
+      await user.tab();
+      presses++;
+    }
+    expect(saveButton()).toHaveFocus();
+    expect(presses).toBeLessThanOrEqual(10);
+    // Shift+Tab back from the custom mark lands on the bit last used, not on the first.
+    await user.click(checkbox('VIP (bit 32)'));
+    await user.click(screen.getByRole('textbox', { name: 'Custom mark' }));
+    await user.tab({ shift: true });
+    expect(screen.getByRole('button', { name: 'Show all custom bits' })).toHaveFocus();
+    await user.tab({ shift: true });
+    expect(checkbox('VIP (bit 32)')).toHaveFocus();
+
+    // Enter in Reason saves: the form is inside the region named "Mark editor".
+    const region = screen.getByRole('region', { name: 'Mark editor' });
+    await user.type(within(region).getByRole('textbox', { name: 'Reason' }), 'ticket 5{Enter}');
+    expect(onSave).toHaveBeenCalledWith({ change: { setBits: [32], clearBits: [0] }, reason: 'ticket 5' });
   });
 
   it('shows the value as hex and updates it as boxes change', async () => {

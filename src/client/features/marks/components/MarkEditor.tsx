@@ -1,12 +1,16 @@
 import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { memo, useLayoutEffect, useMemo, useState, type FormEvent } from 'react';
+import { memo, useLayoutEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
 import type { MarkChange, MarkState } from '../../../../shared/marks/change';
 import type { Conversation } from '../../../../shared/marks/conversation';
+import { RequestId } from '../../../components/ErrorNotice';
+import type { ErrorDescription } from '../../../lib/describe-error';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../model/bit-labels';
 import { canSaveChange, summarizeSelection, type PreparedChange } from '../model/editor-state';
@@ -30,6 +34,12 @@ export type MarkEditorProps = {
   initialChange?: PreparedChange | undefined;
   /** Told the change as it is edited (see EditorSummary). */
   onChangeDraft?: ((change: MarkChange | null) => void) | undefined;
+  /** The last save did not get through (network, 5xx): said here, beside Save, with Retry. */
+  saveError?: ErrorDescription | null | undefined;
+  /** Sends the failed request again, exactly as it was. */
+  onRetry?: (() => void) | undefined;
+  /** More of the editor below the form (the group actions); `reason` reads the Reason field. */
+  extra?: ((context: { reason: () => string }) => ReactNode) | undefined;
 };
 
 const REASON_ID = 'mark-reason';
@@ -39,7 +49,7 @@ const REASON_ID = 'mark-reason';
  * It stays mounted while the selection changes: its store is reset to the new selection, and each
  * field subscribes to its own part of it.
  */
-export default function MarkEditor({ selected, labeler, canEdit, saving, onSave, initialChange, onChangeDraft }: MarkEditorProps) {
+export default function MarkEditor({ selected, labeler, canEdit, saving, onSave, initialChange, onChangeDraft, saveError, onRetry, extra }: MarkEditorProps) {
   const selection = useMemo(() => summarizeSelection(selected.map((item) => item.state)), [selected]);
   const prepared = canEdit ? initialChange : undefined;
   const [store] = useState(() => createEditorStore(selection, prepared));
@@ -63,17 +73,56 @@ export default function MarkEditor({ selected, labeler, canEdit, saving, onSave,
   };
 
   return (
-    <Paper component="form" variant="outlined" noValidate onSubmit={submit} aria-labelledby="mark-editor-title" sx={{ p: 2 }}>
-      <EditorHeader count={selected.length} singleId={singleId} readOnly={readOnly} />
-      <BitGrid store={store} labeler={labeler} disabled={readOnly} reservedSet={reservedSet} />
-      <Box sx={{ mt: 1 }}>
-        <CustomMarkField store={store} disabled={readOnly} />
-      </Box>
-      {canEdit ? <ReasonField store={store} /> : null}
-      <Box sx={{ mt: 2 }}>
-        <EditorSummary store={store} labeler={labeler} canEdit={canEdit} saving={saving} singleId={singleId} onChangeDraft={onChangeDraft} />
-      </Box>
+    // A region named "Mark editor" (its heading), holding the form: Enter in Reason submits it.
+    <Paper component="section" variant="outlined" aria-labelledby="mark-editor-title" sx={{ p: 2 }}>
+      <form noValidate onSubmit={submit}>
+        <EditorHeader count={selected.length} singleId={singleId} readOnly={readOnly} />
+        <BitGrid store={store} labeler={labeler} disabled={readOnly} reservedSet={reservedSet} />
+        <Box sx={{ mt: 1 }}>
+          <CustomMarkField store={store} disabled={readOnly} />
+        </Box>
+        {canEdit ? <ReasonField store={store} /> : null}
+        {/* Value, preview and Save stay in view at the bottom of the editor's own scroll. */}
+        <Box sx={footerStyle}>
+          <EditorSummary store={store} labeler={labeler} canEdit={canEdit} saving={saving} singleId={singleId} onChangeDraft={onChangeDraft} />
+          {saveError && canEdit ? <SaveError error={saveError} retrying={saving} onRetry={onRetry} /> : null}
+        </Box>
+      </form>
+      {extra ? extra({ reason: () => store.reason().value.trim() }) : null}
     </Paper>
+  );
+}
+
+const footerStyle = { position: 'sticky', bottom: 0, zIndex: 1, mt: 2, pt: 1.5, pb: 1, bgcolor: 'background.paper', borderTop: 1, borderColor: 'divider' } as const;
+
+/** Why the save did not get through, and Retry (which sends the very same request again). */
+function SaveError({ error, retrying, onRetry }: { error: ErrorDescription; retrying: boolean; onRetry: (() => void) | undefined }) {
+  const t = useT();
+  return (
+    <Alert
+      severity="error"
+      role="alert"
+      sx={{ mt: 1.5 }}
+      action={
+        onRetry ? (
+          <Button color="inherit" size="small" variant="outlined" onClick={onRetry} loading={retrying}>
+            {t('editor.retry')}
+          </Button>
+        ) : undefined
+      }
+    >
+      <AlertTitle>{t('editor.saveFailedTitle')}</AlertTitle>
+      {error.sentence}
+      {error.requestId ? <RequestId requestId={error.requestId} /> : null}
+      {!error.requestId && error.unreachable ? (
+        <Typography variant="body2" component="span" sx={{ display: 'block', mt: 0.5 }}>
+          {t('error.unreachable')}
+        </Typography>
+      ) : null}
+      <Typography variant="body2" component="span" sx={{ display: 'block', mt: 0.5 }}>
+        {t('editor.saveKept')}
+      </Typography>
+    </Alert>
   );
 }
 

@@ -6,15 +6,27 @@ import type { MarkRequest, MarkResult } from '../../../../shared/api/marks';
 import type { Role } from '../../../../shared/api/session';
 import { applyChange } from '../../../../shared/marks/change';
 import { conversationKey } from '../../../../shared/marks/conversation';
-import { installFakeApi, json, type RecordedRequest } from '../../../test/fake-api';
+import type { GroupMembersRequest } from '../../../../shared/api/groups';
+import { apiError, installFakeApi, json, type RecordedRequest } from '../../../test/fake-api';
 import { entry, sandboxHealth, session } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render';
 import { resetRecentChatUsersCache } from '../hooks/use-recent-chat-users';
 
 /** A small stateful BFF: the conversations of `user0`, marks applied on POST like the real delta write. */
 function fakeMarksApi(
-  options: { role?: Role; conversations?: ConversationEntry[]; groups?: { id: number; name: string }[]; skipped?: number; resultFor?: (item: MarkRequest['items'][number]) => MarkResult | undefined } = {},
+  options: {
+    role?: Role;
+    conversations?: ConversationEntry[];
+    groups?: { id: number; name: string }[];
+    skipped?: number;
+    resultFor?: (item: MarkRequest['items'][number]) => MarkResult | undefined;
+    /** Answers a POST instead of the normal answer (after the marks were applied, when `landed`). */
+    postFault?: (attempt: number) => { landed: boolean; answer: 'network' | 503 } | undefined;
+  } = {},
 ) {
+  // While true, every request fails as if the server were down (the fetch itself rejects).
+  const down = { value: false };
+  let attempt = 0;
   const state = new Map(
     (
       options.conversations ?? [
@@ -30,17 +42,49 @@ function fakeMarksApi(
     'GET /api/health': sandboxHealth,
     'GET /api/mark-labels': json({ labels: { '32': { name: 'VIP', description: 'Paying customer' } } }),
     'GET /api/chat-users/:userId': (request) => json({ userId: request.params.userId, imported: request.params.userId === 'user0' }),
-    'GET /api/chat-users/:userId/conversations': () =>
-      json({ userId: 'user0', conversations: [...state.values()], groups: options.groups ?? [], ...(options.skipped === undefined ? {} : { skipped: options.skipped }) }),
+    'GET /api/chat-users/:userId/groups': json({ userId: 'user0', groups: [{ id: 7, name: 'VIP', conversationCount: 1 }], limit: 20 }),
+    'POST /api/chat-users/:userId/groups/:groupId/conversations': (request: RecordedRequest) => {
+      const body = request.body as GroupMembersRequest;
+      const conversations = body.add ?? body.remove ?? [];
+      return json({
+        changes: [
+          {
+            kind: 'group',
+            id: 'g-1',
+            at: '2026-12-06T10:00:00.000Z',
+            staff: 'support',
+            chatUser: 'user0',
+            action: body.add ? 'add' : 'remove',
+            group: { id: 7, name: 'VIP' },
+            conversations,
+            changed: conversations,
+            failed: [],
+            status: 'applied',
+            requestId: 'req-group',
+            ...(body.reason ? { reason: body.reason } : {}),
+          },
+        ],
+      });
+    },
+    'GET /api/chat-users/:userId/conversations': () => {
+      if (down.value) throw new TypeError('Failed to fetch');
+      return json({ userId: 'user0', conversations: [...state.values()], groups: options.groups ?? [], ...(options.skipped === undefined ? {} : { skipped: options.skipped }) });
+    },
     'POST /api/chat-users/:userId/marks': (request: RecordedRequest) => {
       const body = request.body as MarkRequest;
+      const fault = options.postFault?.(++attempt);
+      if (fault && !fault.landed) {
+        if (fault.answer === 'network') throw new TypeError('Failed to fetch');
+        return apiError(503, 'UNAVAILABLE', 'Markdesk is shutting down.');
+      }
       const results = body.items.map((item): MarkResult => {
         const special = options.resultFor?.(item);
         if (special) return special;
         const key = conversationKey(item.conversation);
         const current = state.get(key) ?? entry(item.conversation.id, { conversation: item.conversation, lastMessageAt: null });
         const before = { bits: current.bits, customMark: current.customMark };
-        if (item.expectedCustomMark !== undefined && item.expectedCustomMark !== current.customMark) {
+        // As the server decides: a custom mark that already holds the value asked for is no conflict.
+        if (item.expectedCustomMark !== undefined && item.expectedCustomMark !== current.customMark && item.customMark !== current.customMark) {
           return { conversation: item.conversation, status: 'conflict', before, after: before, auditId: `a-${key}` };
         }
         const change = { setBits: item.setBits ?? [], clearBits: item.clearBits ?? [], ...(item.customMark === undefined ? {} : { customMark: item.customMark }) };
@@ -49,10 +93,15 @@ function fakeMarksApi(
         const unchanged = after.customMark === before.customMark && after.bits.join() === before.bits.join();
         return { conversation: item.conversation, status: unchanged ? 'unchanged' : 'applied', before, after, auditId: `a-${key}` };
       });
+      // The write landed, but its answer is lost (a 503 from a proxy, or the connection dropped).
+      if (fault?.landed) {
+        if (fault.answer === 'network') throw new TypeError('Failed to fetch');
+        return apiError(503, 'UNAVAILABLE', 'Markdesk is shutting down.');
+      }
       return json({ results });
     },
   });
-  return { api, state };
+  return { api, state, down };
 }
 
 // By aria-label rather than role: with the 64-box editor on the page, role queries are slow in jsdom.
@@ -245,7 +294,7 @@ describe('Marks page: rows Chat sent oddly', { timeout: 60_000 }, () => {
   });
 });
 
-describe('Marks page: saving', { timeout: 60_000 }, () => {
+describe('Marks page: saving', { timeout: 120_000 }, () => {
   it('sends the one touched change to every selected conversation, shows results, refetches and keeps the selection', async () => {
     const { api } = fakeMarksApi();
     const user = userEvent.setup({ delay: null });
@@ -382,5 +431,106 @@ describe('Marks page: saving', { timeout: 60_000 }, () => {
     await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Save 101 conversations' }));
     await waitFor(() => expect(posts(api)).toHaveLength(1));
     expect(posts(api)[0]?.body).toMatchObject({ items: expect.arrayContaining([{ conversation: { type: 'c2c', id: 'peer100' }, setBits: [0], clearBits: [] }]) });
+  });
+});
+
+describe('Marks page: a save that does not get through', { timeout: 180_000 }, () => {
+  it('keeps selection, bits, custom mark and reason on a 503 (the write had landed), and Retry sends the same request: unchanged, never twice', async () => {
+    const { api, state, down } = fakeMarksApi({ postFault: (attempt) => (attempt === 1 ? { landed: true, answer: 503 } : undefined) });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
+    await editorShown();
+    await user.click(bitBox('Unread (bit 1)'));
+    await user.clear(textField('Custom mark'));
+    await user.type(textField('Custom mark'), 'VIP-2');
+    await user.type(textField('Reason'), 'ticket 9');
+    // The server goes down with the save: the refetch after it fails too.
+    down.value = true;
+    await user.click(screen.getByText('Save marks', { selector: 'button' }));
+
+    const alert = await screen.findByText('The marks were not saved');
+    const box = alert.closest('[role="alert"]') as HTMLElement;
+    expect(within(box).getByText('Markdesk is temporarily unavailable. Try again in a moment.')).toBeInTheDocument();
+    expect(within(box).getByText('Request ID: req-503-unavailable')).toBeInTheDocument();
+    // Nothing lost, and no error page: the list, the selection, the editor as it was.
+    expect(await screen.findByText(/^The list could not be refreshed and shows what was loaded last\./)).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Conversations of user0' })).toBeInTheDocument();
+    expect(rowCheckbox('user1')).toBeChecked();
+    expect(bitBox('Unread (bit 1)')).toBeChecked();
+    expect(textField('Custom mark')).toHaveValue('VIP-2');
+    expect(textField('Reason')).toHaveValue('ticket 9');
+    expect(screen.getByTestId('mark-preview')).toHaveTextContent("Set: Unread · Custom mark → 'VIP-2'");
+    expect(state.get('c2c:user1')?.customMark).toBe('VIP-2');
+
+    down.value = false;
+    await user.click(within(box).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('0 applied · 1 unchanged · 0 conflicts · 0 failed')).toBeInTheDocument();
+    const [first, second] = posts(api);
+    expect(second?.body).toEqual(first?.body);
+    expect(first?.body).toEqual({
+      items: [{ conversation: { type: 'c2c', id: 'user1' }, setBits: [1], customMark: 'VIP-2', expectedCustomMark: 'VIP' }],
+      reason: 'ticket 9',
+    });
+    expect(screen.queryByText('The marks were not saved')).toBeNull();
+    // The results are read next.
+    await waitFor(() => expect(screen.getByText('Result of the last save', { selector: 'h2' })).toHaveFocus());
+  });
+
+  it('says the server could not be reached on a network error, and saves on Retry', async () => {
+    const { api } = fakeMarksApi({ postFault: (attempt) => (attempt === 1 ? { landed: false, answer: 'network' } : undefined) });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByLabelText('Select user2', { selector: 'input' }));
+    await editorShown();
+    await user.click(bitBox('Favourite (bit 0)'));
+    await user.click(screen.getByText('Save marks', { selector: 'button' }));
+    const box = (await screen.findByText('The marks were not saved')).closest('[role="alert"]') as HTMLElement;
+    expect(within(box).getByText('Markdesk could not be reached. Check your connection and try again.')).toBeInTheDocument();
+    expect(within(box).getByText(/The server could not be reached, so this request has no request ID/)).toBeInTheDocument();
+    expect(bitBox('Favourite (bit 0)')).toBeChecked();
+    await user.click(within(box).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('1 applied · 0 unchanged · 0 conflicts · 0 failed')).toBeInTheDocument();
+    expect(posts(api)).toHaveLength(2);
+    expect(posts(api)[1]?.body).toEqual(posts(api)[0]?.body);
+  });
+});
+
+describe('Marks page: conversation groups from the editor', { timeout: 180_000 }, () => {
+  it('adds the selected conversations to a group with the reason, and removes them', async () => {
+    const { api } = fakeMarksApi();
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
+    await user.click(rowCheckbox('user2'));
+    await editorShown();
+    const region = screen.getByRole('region', { name: 'Mark editor' });
+    await user.type(within(region).getByRole('textbox', { name: 'Reason' }), 'ticket 12');
+    const group = await within(region).findByRole('combobox', { name: 'Group' });
+    await user.selectOptions(group, 'VIP (1)');
+    await user.click(within(region).getByRole('button', { name: 'Add to group' }));
+    expect(await within(region).findByText('Added to VIP: 2 conversations.')).toBeInTheDocument();
+    const groupPosts = () => api.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/conversations'));
+    expect(groupPosts()[0]?.path).toBe('/api/chat-users/user0/groups/7/conversations');
+    expect(groupPosts()[0]?.body).toEqual({
+      add: [
+        { type: 'c2c', id: 'user1' },
+        { type: 'c2c', id: 'user2' },
+      ],
+      reason: 'ticket 12',
+    });
+    await user.click(within(region).getByRole('button', { name: 'Remove from group' }));
+    expect(await within(region).findByText('Removed from VIP: 2 conversations.')).toBeInTheDocument();
+    expect(groupPosts()[1]?.body).toMatchObject({ remove: [{ id: 'user1' }, { id: 'user2' }] });
+  });
+
+  it('is not offered to viewers', async () => {
+    fakeMarksApi({ role: 'viewer' });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
+    await editorShown();
+    expect(screen.queryByRole('button', { name: 'Add to group' })).toBeNull();
+    expect(screen.queryByText('Conversation groups', { selector: 'h3' })).toBeNull();
   });
 });

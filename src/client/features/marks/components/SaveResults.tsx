@@ -4,6 +4,7 @@ import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { useEffect, useRef } from 'react';
 import type { MarkResult, MarkResultStatus } from '../../../../shared/api/marks';
 import { conversationKey } from '../../../../shared/marks/conversation';
 import { describeFailure } from '../../../lib/describe-error';
@@ -31,11 +32,17 @@ type SaveResultsProps = {
   reapplying: boolean;
   canEdit: boolean;
   onDismiss: () => void;
+  /** A new value after each save: the heading takes the focus, so the results are read next. */
+  focusKey?: number | undefined;
 };
 
 /** One line per conversation of the last save: applied / unchanged / conflict / failed with a human sentence. */
-export function SaveResults({ results, onReapply, reapplying, canEdit, onDismiss }: SaveResultsProps) {
+export function SaveResults({ results, onReapply, reapplying, canEdit, onDismiss, focusKey }: SaveResultsProps) {
   const t = useT();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focusKey !== undefined) heading.current?.focus();
+  }, [focusKey]);
   const [language] = useLanguage();
   const counts = countByStatus(results);
   const ordered = [...results].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
@@ -56,7 +63,7 @@ export function SaveResults({ results, onReapply, reapplying, canEdit, onDismiss
   return (
     <Paper component="section" variant="outlined" aria-labelledby="save-results-title" sx={{ p: 2, mt: 2 }}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 1 }}>
-        <Typography variant="subtitle1" component="h2" id="save-results-title" sx={{ flexGrow: 1 }}>
+        <Typography variant="subtitle1" component="h2" id="save-results-title" ref={heading} tabIndex={-1} sx={{ flexGrow: 1 }}>
           {t('results.title')}
         </Typography>
         {counts.conflict > 0 && canEdit ? (

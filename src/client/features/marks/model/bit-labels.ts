@@ -24,15 +24,20 @@ export type BitLabeler = {
   shortName(bit: number): string;
   /** The admin's description of a custom bit, when there is one. */
   description(bit: number): string | undefined;
+  /** True for a custom bit an admin has named (the editor never folds those away). */
+  named(bit: number): boolean;
 };
 
 export function createBitLabeler(t: Translate, labels: LabelMap | undefined): BitLabeler {
+  const customName = (bit: number): string | undefined => {
+    const name = labels?.[String(bit)]?.name;
+    return name && name.trim() !== '' ? name : undefined;
+  };
   const label = (bit: number): string => {
     const group = bitGroup(bit);
     if (group === 'standard') return t(STANDARD_KEY_BY_BIT.get(bit) as PlainMessageKey);
     if (group === 'reserved') return t('bit.reserved');
-    const name = labels?.[String(bit)]?.name;
-    return name && name.trim() !== '' ? name : t('bit.custom', { bit });
+    return customName(bit) ?? t('bit.custom', { bit });
   };
   const accessibleName = (bit: number) => t('bit.accessibleName', { label: label(bit), bit });
   return {
@@ -44,5 +49,6 @@ export function createBitLabeler(t: Translate, labels: LabelMap | undefined): Bi
       const description = labels?.[String(bit)]?.description;
       return description && description !== '' ? description : undefined;
     },
+    named: (bit) => bitGroup(bit) === 'custom' && customName(bit) !== undefined,
   };
 }

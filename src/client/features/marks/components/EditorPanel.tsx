@@ -1,0 +1,118 @@
+import ExpandLess from '@mui/icons-material/ExpandLess';
+import ExpandMore from '@mui/icons-material/ExpandMore';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Typography from '@mui/material/Typography';
+import type { Theme } from '@mui/material/styles';
+import useMediaQuery from '@mui/material/useMediaQuery';
+import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
+
+/** Below the app bar (64 px) with a little air. */
+const STICKY_TOP = 80;
+const BOTTOM_GAP = 16;
+/** The panel never gets shorter than this, however little of it is on screen. */
+const MIN_HEIGHT = 320;
+
+/**
+ * Where the mark editor lives beside the list. Wide screens (lg, ≥ 1200 px): a side panel that
+ * sticks below the app bar and scrolls on its own, as tall as the part of the window it is in, so
+ * Save (pinned at the editor's bottom) is on screen without scrolling the page. Narrower: a bottom
+ * sheet, a bar saying how many are selected with a button that opens and closes the editor; it opens
+ * by itself when the first row is picked. The sheet sits in the page's flow (sticky at the bottom),
+ * so at the end of the page it is below the list, never over its last rows. One tree for both, so
+ * crossing the breakpoint never mounts the editor again.
+ */
+export function EditorPanel({ count, children }: { count: number; children: ReactNode }) {
+  const t = useT();
+  const format = useFormat();
+  const bodyId = useId();
+  const wide = useMediaQuery((theme: Theme) => theme.breakpoints.up('lg'), { noSsr: true });
+  const panel = useRef<HTMLDivElement>(null);
+
+  // Opens by itself when the first conversation is picked; after that the button decides.
+  const [open, setOpen] = useState(count > 0);
+  const [previousCount, setPreviousCount] = useState(count);
+  if (previousCount !== count) {
+    setPreviousCount(count);
+    if (previousCount === 0 && count > 0) setOpen(true);
+  }
+
+  // Wide: the panel is as tall as the window below its top edge (which moves until it sticks).
+  useLayoutEffect(() => {
+    const element = panel.current;
+    if (!wide || !element) return;
+    let frame = 0;
+    const fit = () => {
+      frame = 0;
+      const top = Math.max(element.getBoundingClientRect().top, STICKY_TOP);
+      element.style.setProperty('--editor-panel-height', `${Math.max(MIN_HEIGHT, window.innerHeight - top - BOTTOM_GAP)}px`);
+    };
+    const schedule = () => {
+      if (frame === 0) frame = requestAnimationFrame(fit);
+    };
+    fit();
+    window.addEventListener('scroll', schedule, { passive: true });
+    window.addEventListener('resize', schedule);
+    // Something above it grows or shrinks (a notice appears): its top moves without a scroll.
+    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(schedule);
+    resized?.observe(document.body);
+    return () => {
+      resized?.disconnect();
+      window.removeEventListener('scroll', schedule);
+      window.removeEventListener('resize', schedule);
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, [wide]);
+
+  return (
+    <Box ref={panel} sx={panelStyle} data-sheet-open={open ? '' : undefined} data-testid="editor-panel">
+      <Box className="editor-sheet-bar">
+        <Typography variant="subtitle2" component="p" sx={{ flexGrow: 1 }} aria-live="polite">
+          {t('editor.title')} · {t('editor.sheetCount', { count: format.number(count) })}
+        </Typography>
+        <Button
+          size="small"
+          variant={open ? 'text' : 'contained'}
+          onClick={() => setOpen(!open)}
+          aria-expanded={open}
+          aria-controls={bodyId}
+          endIcon={open ? <ExpandMore /> : <ExpandLess />}
+        >
+          {open ? t('editor.sheetHide') : t('editor.sheetShow')}
+        </Button>
+      </Box>
+      <Box className="editor-panel-body" id={bodyId}>
+        {children}
+      </Box>
+    </Box>
+  );
+}
+
+const panelStyle = (theme: Theme) =>
+  ({
+    minWidth: 0,
+    [theme.breakpoints.up('lg')]: {
+      position: 'sticky',
+      top: STICKY_TOP,
+      maxHeight: `var(--editor-panel-height, calc(100vh - ${STICKY_TOP + BOTTOM_GAP}px))`,
+      overflowY: 'auto',
+      overscrollBehavior: 'contain',
+      '& .editor-sheet-bar': { display: 'none' },
+    },
+    [theme.breakpoints.down('lg')]: {
+      position: 'sticky',
+      bottom: 0,
+      zIndex: theme.zIndex.appBar - 1,
+      mt: 2,
+      // Out to the page's edges, like a sheet.
+      mx: { xs: -2, md: -3 },
+      bgcolor: 'background.paper',
+      borderTop: 1,
+      borderColor: 'divider',
+      boxShadow: theme.shadows[8],
+      '& .editor-sheet-bar': { display: 'flex', alignItems: 'center', gap: 1, px: 2, py: 1, minHeight: 52 },
+      '& .editor-panel-body': { display: 'none', maxHeight: '60vh', overflowY: 'auto', overscrollBehavior: 'contain', px: { xs: 1, sm: 2 }, pb: 2 },
+      '&[data-sheet-open] .editor-panel-body': { display: 'block' },
+    },
+  }) as const;
