@@ -53,7 +53,9 @@ export function ConversationFilters({ filters, onChange, labeler, groups }: Conv
   };
 
   return (
-    <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1.5} sx={{ mb: 1.5 }}>
+    // Wraps: beside the editor's side panel the list's column is narrow, and four filters in one
+    // row squeezed the text field to nothing.
+    <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1.5} useFlexGap sx={{ mb: 1.5, flexWrap: 'wrap' }}>
       <TextField
         id="conversation-filter"
         size="small"
@@ -73,7 +75,7 @@ export function ConversationFilters({ filters, onChange, labeler, groups }: Conv
           // Composition events bubble from the input to the field's root: read the input itself.
           apply((event.target as HTMLInputElement).value);
         }}
-        sx={{ flexGrow: 1 }}
+        sx={{ flexGrow: 1, minWidth: 220 }}
       />
       <TextField
         id="conversation-type-filter"
