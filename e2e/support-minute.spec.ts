@@ -163,6 +163,35 @@ test.afterAll(async ({ playwright }) => {
   await admin.dispose();
 });
 
+/** Signed in, on the Marks page with no Chat user loaded: where each ticket starts. */
+async function openMarks(page: Page): Promise<void> {
+  await signIn(page, 'support', printedPassword('support'));
+  await page.goto('/marks');
+  await expect(page.getByLabel('Chat user ID')).toBeVisible();
+}
+
+const editorRegion = (page: Page) => page.getByRole('region', { name: 'Mark editor' });
+
+/**
+ * Keyboard only: Tab into the editor's bit grid, then arrow keys inside it to the bit named `name`
+ * (the grid is one Tab stop; arrows move between its bits).
+ */
+async function keyboardToBit(page: Page, name: string): Promise<void> {
+  const grid = editorRegion(page);
+  const target = grid.getByRole('checkbox', { name, exact: true });
+  await expect(target).toBeAttached();
+  const inGrid = () => grid.evaluate((region) => {
+    const active = region.ownerDocument.activeElement;
+    return active !== null && region.contains(active) && active.getAttribute('type') === 'checkbox';
+  });
+  for (let presses = 0; presses < 150 && !(await inGrid()); presses++) await page.keyboard.press('Tab');
+  for (let presses = 0; presses < 70; presses++) {
+    if (await target.evaluate((element) => element === element.ownerDocument.activeElement)) return;
+    await page.keyboard.press('ArrowRight');
+  }
+  throw new Error(`The arrow keys never reached ${name}`);
+}
+
 test('Why did it disappear? A row and the editor say when its marks last changed (with the time zone) and whether through Markdesk; Hidden and Collapsed do not look like Favourite', async ({ page }) => {
   await signIn(page, 'support', printedPassword('support'));
   const data = await shopData(page.request);
@@ -212,6 +241,27 @@ test('Why did it disappear? A row and the editor say when its marks last changed
   expect(await background(hiddenChip)).not.toBe(favouriteBackground);
 });
 
+test('The editor is in view: at 1280×720, after picking a row, Save marks is on screen without scrolling the page', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await signIn(page, 'support', printedPassword('support'));
+  await page.goto(`/marks?user=${SHOP}`);
+  const firstRow = page.getByRole('checkbox', { name: /^Select / }).first();
+  await expect(firstRow).toBeVisible({ timeout: 30_000 });
+  expect(await page.evaluate('window.scrollY')).toBe(0);
+  await firstRow.click();
+  const save = editorRegion(page).getByRole('button', { name: 'Save marks' });
+  await expect(save).toBeVisible();
+  // Nothing scrolled the page, and the button is inside the viewport as the page stands.
+  expect(await page.evaluate('window.scrollY')).toBe(0);
+  const box = (await save.boundingBox())!;
+  expect(box.y).toBeGreaterThanOrEqual(0);
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.y + box.height).toBeLessThanOrEqual(720);
+  expect(box.x + box.width).toBeLessThanOrEqual(1280);
+  // Beside the panel the list's filters wrap rather than squeeze the text filter to nothing.
+  expect((await page.getByRole('searchbox', { name: 'Filter conversations' }).boundingBox())!.width).toBeGreaterThanOrEqual(200);
+});
+
 test('Select by paste: five pasted IDs are selected and an unknown one is named, with an offer to add it', async ({ page }) => {
   await signIn(page, 'support', printedPassword('support'));
   const five = (await shopData(page.request)).plain.slice(20, 25).map((row) => row.conversation.id);
@@ -251,6 +301,40 @@ test('Select by keyboard: arrow keys move between the row checkboxes and Space t
   await expect(second!).not.toBeChecked();
   await expect(first!).not.toBeChecked();
   await expect(third!).not.toBeChecked();
+});
+
+test('A failed save loses nothing: the inline error quotes the request ID and offers Retry; the ticked bit and the reason stay; Retry applies', async ({ page }) => {
+  await signIn(page, 'support', printedPassword('support'));
+  const target = (await shopData(page.request)).plain[80]!;
+  const ticket = ticketNumber();
+  await page.goto(`/marks?user=${SHOP}&q=${encodeURIComponent(target.conversation.id)}`);
+  await page.getByRole('checkbox', { name: `Select ${target.conversation.id}` }).click({ timeout: 30_000 });
+  const editor = editorRegion(page);
+  await editor.getByRole('checkbox', { name: NAMED_CHECKBOX }).click();
+  await editor.getByLabel('Reason').fill(`${ticket}: refund promised`);
+  // The first save meets a server that is unavailable; the next one goes through.
+  let failures = 0;
+  await page.route(`**/api/chat-users/${SHOP}/marks`, async (route) => {
+    if (route.request().method() !== 'POST' || failures > 0) return route.fallback();
+    failures += 1;
+    await route.fulfill({
+      status: 503,
+      headers: { 'x-request-id': 'e2e-failed-save' },
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'Markdesk is busy right now.', requestId: 'e2e-failed-save' } }),
+    });
+  });
+  await editor.getByRole('button', { name: 'Save marks' }).click();
+  const error = editor.getByRole('alert').filter({ hasText: 'e2e-failed-save' });
+  await expect(error).toBeVisible();
+  await expect(editor.getByRole('checkbox', { name: NAMED_CHECKBOX })).toBeChecked();
+  await expect(editor.getByLabel('Reason')).toHaveValue(`${ticket}: refund promised`);
+  expect((await rowOf(page.request, target.conversation)).bits).not.toContain(NAMED_BIT);
+
+  await editor.getByRole('button', { name: 'Retry' }).click();
+  await expect(results(page)).toContainText('1 applied');
+  expect(failures).toBe(1);
+  expect((await rowOf(page.request, target.conversation)).bits).toContain(NAMED_BIT);
 });
 
 test('History search: parts of names, words of the reason, one bulk job or one request, a date preset, and the table grouped by request', async ({ page }) => {
@@ -457,7 +541,12 @@ test('Chinese: 中文 from the language menu, dates in Chinese, and remembered f
   // Dates in Chinese: "标记最后修改于 2个月前".
   await expect(page.getByText(/^标记最后修改于 \d+\s?(个月|天|周|年|小时|分钟)前/).first()).toBeVisible();
   await expect(page.getByRole('columnheader', { name: '最后消息' })).toBeVisible();
-  await page.getByRole('checkbox', { name: /^选择 / }).first().check();
+  // A row with a note: the editor gives its time in full, in Chinese, with the zone.
+  const noted = page.locator('[role="row"]').filter({ hasText: /标记最后修改于/ }).first();
+  await noted.getByRole('checkbox', { name: /^选择 / }).check();
+  const editor = page.getByRole('region', { name: '标记编辑器' });
+  await expect(editor).toBeVisible();
+  await expect(page.getByText(/^标记最后修改于 \d{4}年\d{1,2}月\d{1,2}日 .+ GMT\+9 · /)).toBeVisible();
   await readmeShot(page, 'marks-zh');
 
   // Another browser, the same person: still Chinese, because the choice is kept on the server.
@@ -474,15 +563,6 @@ test('Chinese: 中文 from the language menu, dates in Chinese, and remembered f
     await elsewhere.close();
   }
 });
-
-// ---- The three tickets, with the mouse and with the keyboard alone ------------------------
-
-/** Signed in, on the Marks page with no Chat user loaded: where each ticket starts. */
-async function openMarks(page: Page): Promise<void> {
-  await signIn(page, 'support', printedPassword('support'));
-  await page.goto('/marks');
-  await expect(page.getByLabel('Chat user ID')).toBeVisible();
-}
 
 test('Ticket A with the mouse: restore a hidden conversation and see why it was hidden', async ({ page }) => {
   await openMarks(page);
@@ -504,6 +584,37 @@ test('Ticket A with the mouse: restore a hidden conversation and see why it was 
   expect((await rowOf(page.request, target.conversation)).bits).not.toContain(3);
 });
 
+test('Ticket A with the keyboard alone: restore a hidden conversation and see why it was hidden', async ({ page }) => {
+  await openMarks(page);
+  const target = (await shopData(page.request)).hiddenElsewhere[2]!;
+  const ticket = ticketNumber();
+  const startedAt = Date.now();
+  await tabTo(page, page.getByLabel('Chat user ID'));
+  await page.keyboard.type(SHOP);
+  await page.keyboard.press('Enter');
+  const bitFilter = page.getByRole('combobox', { name: 'Mark' });
+  await expect(bitFilter).toBeVisible({ timeout: 30_000 });
+  await tabTo(page, bitFilter);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Hidden');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/bit=3/);
+  await tabTo(page, page.getByRole('searchbox', { name: 'Filter conversations' }), { backwards: true });
+  await page.keyboard.type(target.conversation.id);
+  await tabTo(page, page.getByRole('checkbox', { name: `Select ${target.conversation.id}` }));
+  await page.keyboard.press('Space');
+  await expect(page.getByText(/^Marks last changed .+ · outside Markdesk \(in the app or by another server\)$/)).toBeVisible();
+  await keyboardToBit(page, HIDDEN);
+  await page.keyboard.press('Space');
+  await tabTo(page, editorRegion(page).getByLabel('Reason'));
+  await page.keyboard.type(`${ticket}: customer cannot find the chat`);
+  await tabTo(page, editorRegion(page).getByRole('button', { name: 'Save marks' }));
+  await page.keyboard.press('Enter');
+  await expect(results(page)).toContainText('1 applied');
+  recordDuration('Ticket A, keyboard', startedAt);
+  expect((await rowOf(page.request, target.conversation)).bits).not.toContain(3);
+});
+
 test('Ticket B with the mouse: flag five pasted conversations with the ticket number', async ({ page }) => {
   await openMarks(page);
   const five = (await shopData(page.request)).plain.slice(60, 65);
@@ -518,6 +629,33 @@ test('Ticket B with the mouse: flag five pasted conversations with the ticket nu
   await page.getByRole('button', { name: 'Save marks' }).click();
   await expect(results(page)).toContainText('5 applied');
   recordDuration('Ticket B, mouse', startedAt);
+  for (const row of five) expect((await rowOf(page.request, row.conversation)).bits).toContain(NAMED_BIT);
+});
+
+test('Ticket B with the keyboard alone: flag five pasted conversations with the ticket number', async ({ page }) => {
+  await openMarks(page);
+  const five = (await shopData(page.request)).plain.slice(90, 95);
+  const ticket = ticketNumber();
+  const startedAt = Date.now();
+  await tabTo(page, page.getByLabel('Chat user ID'));
+  await page.keyboard.type(SHOP);
+  await page.keyboard.press('Enter');
+  const paste = page.getByRole('textbox', { name: 'Paste conversation IDs' });
+  await expect(paste).toBeVisible({ timeout: 30_000 });
+  await tabTo(page, paste);
+  // What a paste does: the clipboard's text arrives at once.
+  await page.keyboard.insertText(five.map((row) => row.conversation.id).join('\n'));
+  await tabTo(page, page.getByRole('button', { name: 'Select pasted' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Selected 5 of 5 pasted.')).toBeVisible();
+  await keyboardToBit(page, NAMED_CHECKBOX);
+  await page.keyboard.press('Space');
+  await tabTo(page, editorRegion(page).getByLabel('Reason'));
+  await page.keyboard.type(`${ticket}: refund promised`);
+  await tabTo(page, editorRegion(page).getByRole('button', { name: 'Save marks' }));
+  await page.keyboard.press('Enter');
+  await expect(results(page)).toContainText('5 applied');
+  recordDuration('Ticket B, keyboard', startedAt);
   for (const row of five) expect((await rowOf(page.request, row.conversation)).bits).toContain(NAMED_BIT);
 });
 
@@ -570,3 +708,21 @@ test('Ticket C with the keyboard alone: undo a request found by its ticket numbe
   recordDuration('Ticket C, keyboard', startedAt);
   for (const row of five) expect((await rowOf(page.request, row.conversation)).bits).toEqual(row.bits);
 });
+
+test('README: the side-panel editor at 1440×900 with a few rows picked', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signIn(page, 'support', printedPassword('support'));
+  await page.goto(`/marks?user=${SHOP}`);
+  const boxes = page.getByRole('checkbox', { name: /^Select / });
+  await expect(boxes.first()).toBeVisible({ timeout: 30_000 });
+  for (const index of [1, 2, 4]) await boxes.nth(index).check();
+  const editor = editorRegion(page);
+  await expect(editor.getByText('Editing 3 conversations. Bits set on some of them show as mixed.')).toBeVisible();
+  await editor.getByLabel('Reason').fill('TICKET-4711: refund promised');
+  await editor.getByRole('checkbox', { name: NAMED_CHECKBOX }).check();
+  await expect(editor.getByRole('button', { name: 'Save marks' })).toBeEnabled();
+  // The panel scrolls on its own: show it from its heading.
+  await editor.getByRole('heading', { name: 'Mark editor' }).scrollIntoViewIfNeeded();
+  await readmeShot(page, 'marks-editor');
+});
+
