@@ -720,7 +720,8 @@ test('README: the side-panel editor at 1440×900 with a few rows picked', async 
   await expect(editor.getByText('Editing 3 conversations. Bits set on some of them show as mixed.')).toBeVisible();
   await editor.getByLabel('Reason').fill('TICKET-4711: refund promised');
   await editor.getByRole('checkbox', { name: NAMED_CHECKBOX }).check();
-  await expect(editor.getByRole('button', { name: 'Save marks' })).toBeEnabled();
+  // Enabled, and its colour transition over (the light theme's primary, #1565c0).
+  await expect(editor.getByRole('button', { name: 'Save marks' })).toHaveCSS('background-color', 'rgb(21, 101, 192)');
   // The panel scrolls on its own: show it from its heading.
   await editor.getByRole('heading', { name: 'Mark editor' }).scrollIntoViewIfNeeded();
   await readmeShot(page, 'marks-editor');
