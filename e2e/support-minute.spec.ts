@@ -363,6 +363,8 @@ test('History search: parts of names, words of the reason, one bulk job or one r
   await expect(page).toHaveURL(/reason=/);
   const table = page.getByRole('table', { name: 'History entries' });
   await expect(table.getByRole('link', { name: `Request ${requestId} · 2 entries` })).toBeVisible();
+  // The search's answer (only this request), not the unfiltered list still shown while it loads.
+  await expect(table.getByRole('link', { name: /^Request / })).toHaveCount(1);
   await expect(table.getByRole('button', { name: 'Undo request' })).toBeVisible();
   for (const target of targets.slice(0, 2)) await expect(table).toContainText(target.conversation.id);
 
@@ -370,6 +372,7 @@ test('History search: parts of names, words of the reason, one bulk job or one r
   await table.getByRole('link', { name: `Request ${requestId} · 2 entries` }).click();
   await expect(page).toHaveURL(new RegExp(`requestId=${requestId}`));
   await expect(search.getByRole('textbox', { name: 'Request ID' })).toHaveValue(requestId);
+  await expect(page.getByRole('table', { name: 'History entries' }).getByRole('link', { name: /^Request / })).toHaveCount(1);
   await expect(page.getByRole('table', { name: 'History entries' }).getByRole('row').filter({ hasText: ticket })).toHaveCount(2);
 
   // One bulk job.
@@ -378,8 +381,8 @@ test('History search: parts of names, words of the reason, one bulk job or one r
   await search.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page).toHaveURL(new RegExp(`jobId=${jobId}`));
   const jobTable = page.getByRole('table', { name: 'History entries' });
-  await expect(jobTable).toContainText(targets[2]!.conversation.id);
   await expect(jobTable).not.toContainText(targets[0]!.conversation.id);
+  await expect(jobTable).toContainText(targets[2]!.conversation.id);
 });
 
 test('Stale screens: a second tab shows a save from the first at once and when brought to front; "+N" lists every mark on focus; an ended session says why at sign-in', async ({ page, browser }) => {
@@ -698,6 +701,8 @@ test('Ticket C with the keyboard alone: undo a request found by its ticket numbe
   await expect(page).toHaveURL(/reason=TICKET-/);
   const table = page.getByRole('table', { name: 'History entries' });
   await expect(table.getByRole('link', { name: `Request ${requestId} · 5 entries` })).toBeVisible();
+  // The search's answer, not the unfiltered list still shown while it loads.
+  await expect(table.getByRole('link', { name: /^Request / })).toHaveCount(1);
   await tabTo(page, table.getByRole('button', { name: 'Undo request' }));
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: 'Undo every change of this request?' });
