@@ -391,6 +391,10 @@ export type BulkMemoryReport = {
   /** RSS of the idle server (after a small warm-up job and a GC), and its peak during upload and run. */
   baselineRssBytes: number;
   peakRssBytes: number;
+  /** The highest RSS while the file was uploaded and checked (the rest of the peak is the run's). */
+  uploadPeakRssBytes: number;
+  /** At the peak: whether the upload or the run, and this thread's heap and the buffers outside it (baseline values for comparison). */
+  atPeak: { phase: 'upload' | 'run'; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; baselineHeapTotal: number; baselineExternal: number };
   /** Heap in use after the job and a GC, minus before: what the job kept. */
   liveHeapGrowthBytes: number;
   seconds: number;

@@ -7,6 +7,7 @@ import { measureBulkMemory, measureBulkThroughput, measureDirectCeiling, startEm
 import { initialJavaScriptGzipBytes, routeJavaScriptBytes } from './bundle-size';
 import { measureLatencyOverhead } from './latency';
 import { measureRuntime } from './runtime';
+import { measureSoak, soakReport } from './soak';
 import { CPU_THROTTLING, measureSpa } from './spa';
 import { measureSurveyThroughput, surveyReport } from './survey';
 import { ms } from './stats';
@@ -52,6 +53,17 @@ async function spaBench(): Promise<void> {
 
 if (process.argv.slice(2).includes('spa')) {
   await spaBench();
+  process.exit(0);
+}
+
+/** The memory soak (`npm run bench -- soak [seconds]` runs it alone): 50 mixed reads a second against the built server. */
+async function soakBench(seconds?: number): Promise<void> {
+  report(soakReport(await measureSoak(seconds === undefined ? {} : { seconds })));
+}
+
+if (process.argv.slice(2).includes('soak')) {
+  const seconds = Number(process.argv.slice(2).find((word) => /^\d+$/.test(word)));
+  await soakBench(Number.isFinite(seconds) ? seconds : undefined);
   process.exit(0);
 }
 
@@ -125,3 +137,6 @@ try {
 } finally {
   await runtimeEmulator.close();
 }
+
+// Ten minutes of mixed reads against the built server: does its memory stay flat?
+await soakBench();
