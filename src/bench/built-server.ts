@@ -9,7 +9,7 @@
 // process.memoryUsage(), and disconnects. Nothing in the server changes for it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, WebSocket } from 'undici';
@@ -17,7 +17,9 @@ import { createSession } from '../server/auth/sessions';
 import { createStaff } from '../server/auth/staff';
 import { sessionCookieFor } from '../server/http/auth';
 import { DATABASE_FILE_NAME, openDatabase } from '../server/store/database';
-import type { EmulatorProcess } from './bulk';
+import type { JobCheckedResponse, JobStatus } from '../shared/api/jobs';
+import { createChatClient } from '../server/chat/client';
+import { importUsers, writeBenchCsv, type EmulatorProcess } from './bulk';
 import { serverNodeOptions } from './server-flags';
 
 const root = join(import.meta.dirname, '../..');
@@ -165,4 +167,71 @@ export async function startBuiltServer(upstream: Omit<EmulatorProcess, 'close'>,
     },
     close,
   };
+}
+
+export type BuiltJobMemoryReport = {
+  rows: number;
+  csvBytes: number;
+  /** RSS after a small warm-up job and a full GC. */
+  baselineRssBytes: number;
+  /** The highest RSS from the upload of the file to the job's end (VmHWM: every page, no sampling gaps). */
+  peakRssBytes: number;
+  /** RSS and heap used after the job and a full GC, minus the baseline's: what the job kept. */
+  keptRssBytes: number;
+  keptHeapBytes: number;
+  seconds: number;
+  state: string;
+};
+
+/**
+ * A bulk job of `rows` lines (grouped order) on the built server as deployed: the file is
+ * uploaded over HTTP as a browser sends it, started, and followed until it is done.
+ */
+export async function measureBuiltJobMemory(emulator: Omit<EmulatorProcess, 'close'>, options: { rows?: number; callsPerSecond?: number } = {}): Promise<BuiltJobMemoryReport> {
+  const rows = options.rows ?? 100_000;
+  const callsPerSecond = options.callsPerSecond ?? 200;
+  const server = await startBuiltServer(emulator, { env: { CHAT_RATE_LIMIT_PER_SECOND: String(callsPerSecond) } });
+  const chat = createChatClient({ baseUrl: emulator.url, sdkAppId: emulator.sdkAppId, adminIdentifier: emulator.adminIdentifier, secretKey: emulator.secretKey, ratePerSecond: callsPerSecond });
+  try {
+    const file = join(server.dataDir, 'job.csv');
+    await importUsers(chat, await writeBenchCsv(file, rows, `built.${Date.now()}`));
+    const warmup = join(server.dataDir, 'warmup.csv');
+    await importUsers(chat, await writeBenchCsv(warmup, 500, `built-warmup.${Date.now()}`));
+    await runBuiltJob(server, warmup);
+    const baseline = await server.collectGarbage();
+    server.resetPeak();
+    const { seconds, state } = await runBuiltJob(server, file);
+    const peakRssBytes = server.peakRss();
+    const after = await server.collectGarbage();
+    return {
+      rows,
+      csvBytes: statSync(file).size,
+      baselineRssBytes: baseline.rss,
+      peakRssBytes,
+      keptRssBytes: after.rss - baseline.rss,
+      keptHeapBytes: after.heapUsed - baseline.heapUsed,
+      seconds,
+      state,
+    };
+  } finally {
+    await chat.close();
+    await server.close();
+  }
+}
+
+/** Uploads a job file (streamed), starts the job and polls until it is no longer running. */
+async function runBuiltJob(server: BuiltServer, file: string): Promise<{ seconds: number; state: string }> {
+  const upload = await request(`${server.url}/api/jobs`, { method: 'POST', headers: { ...server.headers, 'content-type': 'text/csv' }, body: createReadStream(file) });
+  const checked = (await upload.body.json()) as JobCheckedResponse;
+  if (upload.statusCode !== 201) throw new Error(`upload failed: ${upload.statusCode} ${JSON.stringify(checked)}`);
+  const startedAt = performance.now();
+  const start = await request(`${server.url}/api/jobs/${checked.jobId}/start`, { method: 'POST', headers: server.headers });
+  await start.body.dump();
+  if (start.statusCode !== 200) throw new Error(`start failed: ${start.statusCode}`);
+  for (;;) {
+    const response = await request(`${server.url}/api/jobs/${checked.jobId}`, { headers: { cookie: server.headers.cookie! } });
+    const status = (await response.body.json()) as JobStatus;
+    if (status.state !== 'running') return { seconds: (performance.now() - startedAt) / 1000, state: status.state };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -9,13 +9,17 @@ import { availableParallelism, loadavg } from 'node:os';
 import { request } from 'undici';
 import { startEmulatorProcess } from './bulk';
 import { startBuiltServer, type HeapReading } from './built-server';
-import { fixedRate } from './stats';
+import { fixedRate, quantile } from './stats';
 
 export type SoakReport = {
   seconds: number;
   ratePerSecond: number;
   requests: number;
   failed: number;
+  /** Latency of the reads (all paths together), and the slowest read. */
+  p50Ms: number;
+  p99Ms: number;
+  slowest: { path: string; ms: number };
   start: HeapReading;
   end: HeapReading;
   peakRss: number;
@@ -83,8 +87,10 @@ export async function measureSoak(options: { seconds?: number; ratePerSecond?: n
       const paths = readPaths();
       let failed = 0;
       let next = 0;
+      let slowest: { path: string; ms: number } = { path: '', ms: 0 };
       const read = async () => {
         const path = paths[next++ % paths.length]!;
+        const startedAt = performance.now();
         try {
           const response = await request(`${server.url}${path}`, {
             headers: { cookie: server.headers.cookie!, 'accept-encoding': 'gzip, br' },
@@ -96,6 +102,8 @@ export async function measureSoak(options: { seconds?: number; ratePerSecond?: n
         } catch {
           failed++;
         }
+        const ms = performance.now() - startedAt;
+        if (ms > slowest.ms) slowest = { path, ms };
       };
       // Warm-up: code compiled, caches filled, pools grown — then the starting point.
       await fixedRate(ratePerSecond, Math.round(warmUpSeconds * ratePerSecond), read);
@@ -104,10 +112,11 @@ export async function measureSoak(options: { seconds?: number; ratePerSecond?: n
       server.resetPeak();
       const requests = Math.round(seconds * ratePerSecond);
       failed = 0;
-      await fixedRate(ratePerSecond, requests, read);
+      slowest = { path: '', ms: 0 };
+      const latencies = await fixedRate(ratePerSecond, requests, read);
       const peakRss = server.peakRss();
       const end = await server.collectGarbage();
-      return { seconds, ratePerSecond, requests, failed, start, end, peakRss, load: { start: loadStart, end: loadavg()[0]! } };
+      return { seconds, ratePerSecond, requests, failed, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), slowest, start, end, peakRss, load: { start: loadStart, end: loadavg()[0]! } };
     } finally {
       await server.close();
     }
@@ -124,7 +133,8 @@ export function soakReport(soak: SoakReport): string {
   const met = rssGrowth <= 10 * 1024 * 1024 && heapGrowth <= 10 * 1024 * 1024;
   return (
     `memory soak of the built server (npm start's node options), ${soak.requests.toLocaleString('en-US')} mixed reads at ${soak.ratePerSecond} req/s over ${soak.seconds} s` +
-    ` (conversation lists, History pages and searches, labels, session, health; ${soak.failed} not answered 200 within 30 s), after a full GC at start and end:` +
+    ` (conversation lists, History pages and searches, labels, session, health; ${soak.failed} not answered 200 within 30 s;` +
+    ` latency p50 ${soak.p50Ms.toFixed(0)} ms, p99 ${soak.p99Ms.toFixed(0)} ms, slowest ${soak.slowest.ms.toFixed(0)} ms for ${soak.slowest.path}), after a full GC at start and end:` +
     ` RSS ${mb(soak.start.rss)} → ${mb(soak.end.rss)} (${rssGrowth >= 0 ? '+' : ''}${mb(rssGrowth)}), heap used ${mb(soak.start.heapUsed)} → ${mb(soak.end.heapUsed)}` +
     ` (${heapGrowth >= 0 ? '+' : ''}${mb(heapGrowth)}), peak RSS meanwhile ${mb(soak.peakRss)} (goal: growth ≤ 10 MB${met ? ', met' : ', MISSED'});` +
     ` load average ${soak.load.start.toFixed(2)} → ${soak.load.end.toFixed(2)} on ${availableParallelism()} cores`
