@@ -176,6 +176,8 @@ export type BuiltJobMemoryReport = {
   baselineRssBytes: number;
   /** The highest RSS from the upload of the file to the job's end (VmHWM: every page, no sampling gaps). */
   peakRssBytes: number;
+  /** The highest RSS while the file was uploaded and checked, before the job started. */
+  uploadPeakRssBytes: number;
   /** RSS and heap used after the job and a full GC, minus the baseline's: what the job kept. */
   keptRssBytes: number;
   keptHeapBytes: number;
@@ -200,7 +202,7 @@ export async function measureBuiltJobMemory(emulator: Omit<EmulatorProcess, 'clo
     await runBuiltJob(server, warmup);
     const baseline = await server.collectGarbage();
     server.resetPeak();
-    const { seconds, state } = await runBuiltJob(server, file);
+    const { seconds, state, uploadPeakRssBytes } = await runBuiltJob(server, file);
     const peakRssBytes = server.peakRss();
     const after = await server.collectGarbage();
     return {
@@ -208,6 +210,7 @@ export async function measureBuiltJobMemory(emulator: Omit<EmulatorProcess, 'clo
       csvBytes: statSync(file).size,
       baselineRssBytes: baseline.rss,
       peakRssBytes,
+      uploadPeakRssBytes,
       keptRssBytes: after.rss - baseline.rss,
       keptHeapBytes: after.heapUsed - baseline.heapUsed,
       seconds,
@@ -220,10 +223,11 @@ export async function measureBuiltJobMemory(emulator: Omit<EmulatorProcess, 'clo
 }
 
 /** Uploads a job file (streamed), starts the job and polls until it is no longer running. */
-async function runBuiltJob(server: BuiltServer, file: string): Promise<{ seconds: number; state: string }> {
+async function runBuiltJob(server: BuiltServer, file: string): Promise<{ seconds: number; state: string; uploadPeakRssBytes: number }> {
   const upload = await request(`${server.url}/api/jobs`, { method: 'POST', headers: { ...server.headers, 'content-type': 'text/csv' }, body: createReadStream(file) });
   const checked = (await upload.body.json()) as JobCheckedResponse;
   if (upload.statusCode !== 201) throw new Error(`upload failed: ${upload.statusCode} ${JSON.stringify(checked)}`);
+  const uploadPeakRssBytes = server.peakRss();
   const startedAt = performance.now();
   const start = await request(`${server.url}/api/jobs/${checked.jobId}/start`, { method: 'POST', headers: server.headers });
   await start.body.dump();
@@ -231,7 +235,7 @@ async function runBuiltJob(server: BuiltServer, file: string): Promise<{ seconds
   for (;;) {
     const response = await request(`${server.url}/api/jobs/${checked.jobId}`, { headers: { cookie: server.headers.cookie! } });
     const status = (await response.body.json()) as JobStatus;
-    if (status.state !== 'running') return { seconds: (performance.now() - startedAt) / 1000, state: status.state };
+    if (status.state !== 'running') return { seconds: (performance.now() - startedAt) / 1000, state: status.state, uploadPeakRssBytes };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

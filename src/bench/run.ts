@@ -8,6 +8,7 @@ import { initialJavaScriptGzipBytes, routeJavaScriptBytes } from './bundle-size'
 import { measureLatencyOverhead } from './latency';
 import { measureRuntime } from './runtime';
 import { measureSoak, soakReport } from './soak';
+import { measureBuiltJobMemory } from './built-server';
 import { CPU_THROTTLING, measureSpa } from './spa';
 import { measureSurveyThroughput, surveyReport } from './survey';
 import { ms } from './stats';
@@ -110,6 +111,12 @@ try {
       ` over the idle server (${mb(memory.baselineRssBytes)} → ${mb(memory.peakRssBytes)}) for a ${mb(memory.csvBytes)} CSV file` +
       ` (growth ÷ file size = ${((memory.peakRssBytes - memory.baselineRssBytes) / memory.csvBytes).toFixed(2)}; the V8 heap grows with the allocation rate,` +
       ` what the job kept after a GC: ${mb(memory.liveHeapGrowthBytes)})`,
+  );
+  const built = await measureBuiltJobMemory(bulkEmulator, { rows: 100_000, callsPerSecond: 200 });
+  report(
+    `peak RSS of a ${built.rows.toLocaleString('en-US')}-row job on the built server as npm start runs it (${built.state} in ${built.seconds.toFixed(1)} s, VmHWM):` +
+      ` +${mb(built.peakRssBytes - built.baselineRssBytes)} over the idle server after a GC (${mb(built.baselineRssBytes)} → ${mb(built.peakRssBytes)};` +
+      ` +${mb(built.uploadPeakRssBytes - built.baselineRssBytes)} by the end of the upload) (goal ≤ 100 MB); kept after the job and a GC: RSS ${mb(built.keptRssBytes)}, heap ${mb(built.keptHeapBytes)}; ${load()}`,
   );
 } finally {
   await bulkEmulator.close();
