@@ -5,26 +5,15 @@ import BetterSqlite3 from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { queryAudit, recordEntries, type AuditFilter, type AuditOneShotEntry } from './audit';
+import { queryAudit, recordEntries, type AuditFilter } from './audit';
 import { migrateToLatest, type Database, type Store } from './database';
+import { oneShotEntry } from './audit-test-entry';
 import { createFakeClock } from './fake-clock';
 import { migrations } from './migrations';
 
 const before = (name: string) => name < '0014_bulk_ledger';
 
-function entry(overrides: Partial<AuditOneShotEntry>): AuditOneShotEntry {
-  return {
-    staff: 'support.kim',
-    chatUser: 'heavy.user',
-    conversation: { type: 'c2c', id: 'shop.seoul' },
-    requested: { setBits: [0], clearBits: [] },
-    before: { bits: [], customMark: '' },
-    after: { bits: [0], customMark: '' },
-    status: 'applied',
-    requestId: 'req-a',
-    ...overrides,
-  };
-}
+const entry = oneShotEntry;
 
 describe('migration 0014_bulk_ledger', () => {
   it('finds the entries written before it, and those written after, by the same searches', async () => {
