@@ -27,15 +27,26 @@ try {
   gc();
   await new Promise((resolve) => setTimeout(resolve, 200));
   const baseline = process.memoryUsage().rss;
-  const baselineHeap = process.memoryUsage().heapUsed;
+  const { heapUsed: baselineHeap, heapTotal: baselineHeapTotal, external: baselineExternal } = process.memoryUsage();
 
   let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  let phase = 'upload' as 'upload' | 'run';
+  // What made up the RSS at its highest (this thread's heap, buffers outside it) and when.
+  let atPeak: { phase: 'upload' | 'run'; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number } = { phase, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sample = () => {
+    const usage = process.memoryUsage();
+    if (usage.rss <= peak) return;
+    peak = usage.rss;
+    atPeak = { phase, heapTotal: usage.heapTotal, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers };
+  };
+  const sampler = setInterval(sample, 10);
   // The file goes up as a stream over real HTTP, as a browser sends it.
   const checked = await upload(server, file);
+  const uploadPeak = peak;
+  phase = 'run';
   const { seconds, status } = await runJob(bff, checked);
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
+  sample();
   // What the job left behind once its garbage is collected (nothing, if memory is flat).
   gc();
   const heapAfter = process.memoryUsage().heapUsed;
@@ -46,6 +57,8 @@ try {
     csvBytes: statSync(file).size,
     baselineRssBytes: baseline,
     peakRssBytes: peak,
+    uploadPeakRssBytes: uploadPeak,
+    atPeak: { ...atPeak, baselineHeapTotal, baselineExternal },
     liveHeapGrowthBytes: heapAfter - baselineHeap,
     seconds,
     state: status.state,

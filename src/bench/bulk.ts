@@ -62,7 +62,7 @@ function cpuSecondsOf(file: string): number {
 }
 
 /** The emulator CLI in a child process: the given latency, stats enabled, rate limits on unless turned off. */
-export async function startEmulatorProcess(latencyMs: number, options: { rateLimits?: boolean } = {}): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(latencyMs: number, options: { rateLimits?: boolean; demoData?: boolean } = {}): Promise<EmulatorProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -71,7 +71,7 @@ export async function startEmulatorProcess(latencyMs: number, options: { rateLim
       join(root, 'src/emulator/cli.ts'),
       '--port',
       '0',
-      '--no-demo-data',
+      ...(options.demoData ? [] : ['--no-demo-data']),
       '--faults',
       '--latency-ms',
       String(latencyMs),
@@ -105,7 +105,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export type BenchBff = {
   store: Store;
   chat: ChatClient;
-  inject: (options: { method: 'GET' | 'POST'; url: string; payload?: string; csv?: boolean }) => Promise<{ statusCode: number; body: string }>;
+  inject: (options: { method: 'GET' | 'POST'; url: string; payload?: string; csv?: boolean; json?: boolean }) => Promise<{ statusCode: number; body: string }>;
   /** Listens on a loopback port; the headers a signed-in SPA sends with a write. */
   listen(): Promise<{ url: string; headers: Record<string, string> }>;
   close(): Promise<void>;
@@ -155,11 +155,11 @@ export async function startBenchBff(
   return {
     store,
     chat,
-    async inject({ method, url, payload, csv }) {
+    async inject({ method, url, payload, csv, json }) {
       const response = await app.inject({
         method,
         url,
-        headers: { ...WRITE_HEADERS, cookie, ...(csv ? { 'content-type': 'text/csv' } : {}) },
+        headers: { ...WRITE_HEADERS, cookie, ...(csv ? { 'content-type': 'text/csv' } : json ? { 'content-type': 'application/json' } : {}) },
         ...(payload !== undefined ? { payload } : {}),
       });
       return { statusCode: response.statusCode, body: response.body };
@@ -391,6 +391,10 @@ export type BulkMemoryReport = {
   /** RSS of the idle server (after a small warm-up job and a GC), and its peak during upload and run. */
   baselineRssBytes: number;
   peakRssBytes: number;
+  /** The highest RSS while the file was uploaded and checked (the rest of the peak is the run's). */
+  uploadPeakRssBytes: number;
+  /** At the peak: whether the upload or the run, and this thread's heap and the buffers outside it (baseline values for comparison). */
+  atPeak: { phase: 'upload' | 'run'; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; baselineHeapTotal: number; baselineExternal: number };
   /** Heap in use after the job and a GC, minus before: what the job kept. */
   liveHeapGrowthBytes: number;
   seconds: number;
@@ -400,7 +404,9 @@ export type BulkMemoryReport = {
 /** Runs bulk-memory-child.ts (a 100,000-row job, nothing else in that process) and reads its report. */
 export async function measureBulkMemory(emulator: EmulatorProcess, options: { rows?: number; callsPerSecond?: number } = {}): Promise<BulkMemoryReport> {
   // With the node options of `npm start`: the job's memory as the server would use it.
-  const child = spawn(process.execPath, [...serverNodeOptions(root), '--expose-gc', '--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, join(import.meta.dirname, 'bulk-memory-child.ts')], {
+  // BENCH_EXTRA_NODE_OPTIONS: node options to try beside them (an experiment, not a server setting).
+  const extra = (process.env.BENCH_EXTRA_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...serverNodeOptions(root), ...extra, '--expose-gc', '--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, join(import.meta.dirname, 'bulk-memory-child.ts')], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,

@@ -20,7 +20,8 @@ const FLUSH_ROWS = 2000;
 const dir = mkdtempSync(join(tmpdir(), 'markdesk-ledger-cpu-'));
 try {
   const store = await openDatabase({ file: join(dir, DATABASE_FILE_NAME) });
-  for (const statement of (process.env.LEDGER_SQL ?? '').split(';').filter((s) => s.trim())) store.sqlite.exec(statement);
+  // Extra SQL to try a schema change (several statements, triggers included).
+  if (process.env.LEDGER_SQL) store.sqlite.exec(process.env.LEDGER_SQL);
   // Random order: user u's lines are scattered over the file, as in the bench's random file.
   const order = Array.from({ length: ROWS }, (_, i) => i);
   let seed = 12345;

@@ -7,6 +7,8 @@ import { measureBulkMemory, measureBulkThroughput, measureDirectCeiling, startEm
 import { initialJavaScriptGzipBytes, routeJavaScriptBytes } from './bundle-size';
 import { measureLatencyOverhead } from './latency';
 import { measureRuntime } from './runtime';
+import { measureSoak, soakReport } from './soak';
+import { measureBuiltJobMemory } from './built-server';
 import { CPU_THROTTLING, measureSpa } from './spa';
 import { measureSurveyThroughput, surveyReport } from './survey';
 import { ms } from './stats';
@@ -55,6 +57,17 @@ if (process.argv.slice(2).includes('spa')) {
   process.exit(0);
 }
 
+/** The memory soak (`npm run bench -- soak [seconds]` runs it alone): 50 mixed reads a second against the built server. */
+async function soakBench(seconds?: number): Promise<void> {
+  report(soakReport(await measureSoak(seconds === undefined ? {} : { seconds })));
+}
+
+if (process.argv.slice(2).includes('soak')) {
+  const seconds = Number(process.argv.slice(2).find((word) => /^\d+$/.test(word)));
+  await soakBench(Number.isFinite(seconds) ? seconds : undefined);
+  process.exit(0);
+}
+
 // At 200 req/s, the rate the latency goal is stated at, and, for reference, at half of it: on a small machine the first can
 // measure the machine's saturation more than the BFF, and the pair shows which.
 for (const ratePerSecond of [200, 100]) {
@@ -99,6 +112,12 @@ try {
       ` (growth ÷ file size = ${((memory.peakRssBytes - memory.baselineRssBytes) / memory.csvBytes).toFixed(2)}; the V8 heap grows with the allocation rate,` +
       ` what the job kept after a GC: ${mb(memory.liveHeapGrowthBytes)})`,
   );
+  const built = await measureBuiltJobMemory(bulkEmulator, { rows: 100_000, callsPerSecond: 200 });
+  report(
+    `peak RSS of a ${built.rows.toLocaleString('en-US')}-row job on the built server as npm start runs it (${built.state} in ${built.seconds.toFixed(1)} s, VmHWM):` +
+      ` +${mb(built.peakRssBytes - built.baselineRssBytes)} over the idle server after a GC (${mb(built.baselineRssBytes)} → ${mb(built.peakRssBytes)};` +
+      ` +${mb(built.uploadPeakRssBytes - built.baselineRssBytes)} by the end of the upload) (goal ≤ 100 MB); kept after the job and a GC: RSS ${mb(built.keptRssBytes)}, heap ${mb(built.keptHeapBytes)}; ${load()}`,
+  );
 } finally {
   await bulkEmulator.close();
 }
@@ -125,3 +144,6 @@ try {
 } finally {
   await runtimeEmulator.close();
 }
+
+// Ten minutes of mixed reads against the built server: does its memory stay flat?
+await soakBench();

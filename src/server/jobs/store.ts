@@ -133,14 +133,18 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
     job: sqlite.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ? AND state != 'uploading'`),
     jobs: sqlite.prepare<[number], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE state != 'uploading' ORDER BY seq DESC LIMIT ?`),
     jobIdsInState: sqlite.prepare<[string], { id: string; finished_at: string | null }>(`SELECT id, finished_at FROM jobs WHERE state = ? ORDER BY seq`),
-    pendingAfter: sqlite.prepare<[{ job: string; user: string; line: number; limit: number }], ClaimRow & { chat_user: string }>(
-      // The pending lines after (user, line) of the first chat user that has any, in line order.
-      // Through the pending index: the primary key would walk every line of the job already done.
-      `SELECT chat_user, line, conversation_type, conversation_id, change_json, guard_json, revert_of FROM job_rows INDEXED BY job_rows_pending
-       WHERE job_id = @job AND status = 'pending' AND (chat_user, line) > (@user, @line)
-         AND chat_user = (SELECT chat_user FROM job_rows INDEXED BY job_rows_pending
-                          WHERE job_id = @job AND status = 'pending' AND (chat_user, line) > (@user, @line) ORDER BY chat_user, line LIMIT 1)
-       ORDER BY chat_user, line LIMIT @limit`,
+    // The first chat user with a pending line after (user, line), through the pending index.
+    nextPendingUser: sqlite.prepare<[{ job: string; user: string; line: number }], { chat_user: string }>(
+      `SELECT chat_user FROM job_rows INDEXED BY job_rows_pending
+       WHERE job_id = @job AND status = 'pending' AND (chat_user, line) > (@user, @line) ORDER BY chat_user, line LIMIT 1`,
+    ),
+    // That user's pending lines after a line, read from the table itself: a user's lines are stored
+    // together in line order (keyed by job, cluster = chat user, line), so this reads a few
+    // consecutive pages instead of looking each line up from the index — pages which, while the
+    // ledger worker commits, this connection reads again from the WAL each time.
+    pendingOfUser: sqlite.prepare<[string, string, number, number], ClaimRow & { chat_user: string }>(
+      `SELECT chat_user, line, conversation_type, conversation_id, change_json, guard_json, revert_of FROM job_rows
+       WHERE job_id = ? AND cluster = ? AND line > ? AND status = 'pending' ORDER BY line LIMIT ?`,
     ),
     pendingLine: sqlite.prepare<[string, number], ClaimRow & { chat_user: string }>(
       `SELECT chat_user, line, conversation_type, conversation_id, change_json, guard_json, revert_of FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`,
@@ -382,9 +386,10 @@ export async function transitionJob(store: Store, jobId: string, from: readonly 
  * taking lines writes nothing. Null when no pending line comes after `after`.
  */
 export function nextPendingChunk(store: Store, jobId: string, after: { chatUser: string; line: number } | null, maxRows: number): PendingChunk | null {
-  const rows = statements(store).pendingAfter.all({ job: jobId, user: after?.chatUser ?? '', line: after?.line ?? 0, limit: maxRows });
-  const chatUser = rows[0]?.chat_user;
+  const s = statements(store);
+  const chatUser = s.nextPendingUser.get({ job: jobId, user: after?.chatUser ?? '', line: after?.line ?? 0 })?.chat_user;
   if (chatUser === undefined) return null;
+  const rows = s.pendingOfUser.all(jobId, chatUser, chatUser === after?.chatUser ? after.line : -1, maxRows);
   const cells: ParsedCells = new Map();
   return { chatUser, rows: rows.map((row) => workRowFrom(row, cells)) };
 }

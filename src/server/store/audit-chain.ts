@@ -142,6 +142,8 @@ const ROWS_PER_INSERT = 32;
 const INSERT_COLUMNS = [...KEYED_COLUMNS, 'prev_hash', 'hash'] as const;
 type AppendStatements = {
   lastHash: BetterSqlite3.Statement<[], { hash: string }>;
+  /** Adds a (field, value) pair to the history search's values unless it is there (audit_terms, 0014_bulk_ledger). */
+  addTerm: BetterSqlite3.Statement<[string, string]>;
   /** By number of rows: KEYED_COLUMNS' values in order, then prev_hash and hash, row after row (positional: no object per row). */
   insert: Map<number, BetterSqlite3.Statement<unknown[]>>;
 };
@@ -150,7 +152,11 @@ const appendStatements = new WeakMap<BetterSqlite3.Database, AppendStatements>()
 function statementsFor(sqlite: BetterSqlite3.Database): AppendStatements {
   let statements = appendStatements.get(sqlite);
   if (!statements) {
-    statements = { lastHash: sqlite.prepare('SELECT hash FROM audit ORDER BY seq DESC LIMIT 1'), insert: new Map() };
+    statements = {
+      lastHash: sqlite.prepare('SELECT hash FROM audit ORDER BY seq DESC LIMIT 1'),
+      addTerm: sqlite.prepare('INSERT OR IGNORE INTO audit_terms (field, value) VALUES (?, ?)'),
+      insert: new Map(),
+    };
     appendStatements.set(sqlite, statements);
   }
   return statements;
@@ -191,6 +197,29 @@ export function appendChainRows(store: Store, rows: readonly AuditContent[]): vo
     }
     // Rows of one INSERT get their seq in the order of its VALUES: the chain order.
     insertStatement(store.sqlite, statements, count).run(values);
+  }
+  addSearchTerms(statements, rows);
+}
+
+// The fields history search finds by part of their text (audit.ts, applyFilter).
+const SEARCH_FIELDS = ['chat_user', 'conversation_id', 'staff', 'reason'] as const;
+
+/**
+ * Records the values of the mark entries (intents and one-shot entries) just appended that the
+ * history search has not seen yet: each distinct value is indexed once, however many entries carry
+ * it (0014_bulk_ledger). In the same transaction as the rows, so a value is known exactly when an
+ * entry holding it is. Deduplicated here first: a bulk job's lines share one staff and one reason.
+ */
+function addSearchTerms(statements: AppendStatements, rows: readonly AuditContent[]): void {
+  for (const field of SEARCH_FIELDS) {
+    const seen = new Set<string>();
+    for (const row of rows) {
+      if (row.kind !== 'intent' && row.kind !== 'entry') continue;
+      const value = row[field];
+      if (value === null || seen.has(value)) continue;
+      seen.add(value);
+      statements.addTerm.run(field, value);
+    }
   }
 }
 

@@ -2,8 +2,9 @@
 // (through the trigram index, and by scan for terms shorter than three characters), bulk job and
 // request filters, paging.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { queryAudit, recordEntries, type AuditFilter, type AuditOneShotEntry } from './audit';
+import { queryAudit, recordEntries, type AuditFilter } from './audit';
 import { openDatabase, type Store } from './database';
+import { oneShotEntry } from './audit-test-entry';
 import { createFakeClock } from './fake-clock';
 
 let store: Store;
@@ -14,19 +15,7 @@ afterEach(async () => {
   await store.close();
 });
 
-function entry(overrides: Partial<AuditOneShotEntry>): AuditOneShotEntry {
-  return {
-    staff: 'support.kim',
-    chatUser: 'heavy.user',
-    conversation: { type: 'c2c', id: 'shop.seoul' },
-    requested: { setBits: [0], clearBits: [] },
-    before: { bits: [], customMark: '' },
-    after: { bits: [0], customMark: '' },
-    status: 'applied',
-    requestId: 'req-a',
-    ...overrides,
-  };
-}
+const entry = oneShotEntry;
 
 async function seed(): Promise<void> {
   const clock = createFakeClock('2026-11-20T08:00:00.000Z');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE_NAME, migrateToLatest, openDatabase, type Store } from './database';
+import { cachedStatement, DATABASE_FILE_NAME, migrateToLatest, openDatabase, relaxedTransaction, selectSync, type Store } from './database';
 import { migrations } from './migrations';
 
 const dirs: string[] = [];
@@ -52,5 +52,42 @@ describe('openDatabase', () => {
     await server.db.insertInto('mark_labels').values({ bit: 34, name: 'From server', description: '' }).execute();
     expect((await server.db.selectFrom('mark_labels').select('bit').orderBy('bit').execute()).map((r) => r.bit)).toEqual([33, 34]);
     await Promise.all([server.close(), cli.close()]);
+  });
+});
+
+describe('statements and commits', () => {
+  it('reuses a prepared statement for the same SQL, but never one still iterating', async () => {
+    const store = await openDatabase({ file: tempFile() });
+    const text = 'SELECT bit FROM mark_labels ORDER BY bit';
+    const first = cachedStatement(store.sqlite, text);
+    expect(cachedStatement(store.sqlite, text)).toBe(first);
+    await store.db.insertInto('mark_labels').values([{ bit: 32, name: 'A', description: '' }, { bit: 33, name: 'B', description: '' }]).execute();
+    const rows = first.iterate();
+    rows.next();
+    const meanwhile = cachedStatement(store.sqlite, text);
+    expect(meanwhile).not.toBe(first);
+    expect(meanwhile.all()).toEqual([{ bit: 32 }, { bit: 33 }]);
+    rows.return?.();
+    // Kysely's queries and selectSync go through the same statements and see the same data.
+    expect(selectSync(store, store.db.selectFrom('mark_labels').select('bit').orderBy('bit'))).toEqual([{ bit: 32 }, { bit: 33 }]);
+    expect((await store.db.selectFrom('mark_labels').select('bit').orderBy('bit').execute()).map((row) => row.bit)).toEqual([32, 33]);
+    await store.close();
+  });
+
+  it('commits a relaxed transaction at synchronous NORMAL and leaves the connection at FULL', async () => {
+    const store = await openDatabase({ file: tempFile() });
+    const seen = await relaxedTransaction(store, (sqlite) => {
+      sqlite.prepare(`INSERT INTO mark_labels (bit, name, description) VALUES (40, 'X', '')`).run();
+      return sqlite.pragma('synchronous', { simple: true });
+    });
+    expect(seen).toBe(1); // NORMAL
+    expect(pragma(store, 'synchronous')).toBe(2); // FULL
+    await expect(
+      relaxedTransaction(store, () => {
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    expect(pragma(store, 'synchronous')).toBe(2);
+    await store.close();
   });
 });

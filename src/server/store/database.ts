@@ -95,7 +95,10 @@ export async function openDatabase(options: { file: string; auditKey?: Buffer })
     sqlite.close();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new MarkdeskSqliteDialect({ database: sqlite }) });
+  // Kysely's SQLite driver prepares every query it runs anew; this connection hands it the
+  // statement prepared the last time the same SQL ran.
+  const cachingDatabase = { prepare: (text: string) => cachedStatement(sqlite, text), close: () => sqlite.close() };
+  const db = new Kysely<Database>({ dialect: new MarkdeskSqliteDialect({ database: cachingDatabase }) });
   try {
     await migrateToLatest(db);
     const auditKey =
@@ -139,14 +142,61 @@ export function immediateTransaction<T>(store: Store, work: (sqlite: BetterSqlit
   return exclusive(store, (sqlite) => sqlite.transaction(() => work(sqlite)).immediate());
 }
 
+/**
+ * `immediateTransaction` whose COMMIT does not wait for an fsync (synchronous = NORMAL for this one
+ * transaction; the connection stays FULL for every other). In WAL mode such a commit is durable
+ * against a crash of the process at once — the WAL is written before COMMIT returns — and against a
+ * power cut from the next FULL commit of any connection on, or the next checkpoint (the WAL is one
+ * file, synced up to that point). Only for commits a power cut may lose without harm: records that
+ * something already durably announced is known again afterwards (an audit outcome: its intent then
+ * reads 'unknown' and reconcile.ts settles it from Chat, as after a crash before the outcome).
+ */
+export function relaxedTransaction<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
+  return exclusive(store, (sqlite) => {
+    sqlite.pragma('synchronous = NORMAL');
+    try {
+      return sqlite.transaction(() => work(sqlite)).immediate();
+    } finally {
+      sqlite.pragma('synchronous = FULL');
+    }
+  });
+}
+
+// Prepared statements by their SQL, per connection. Preparing (parsing and planning) a statement
+// costs more than running most of them: a one-item save ran about ten, each prepared afresh.
+const STATEMENTS_CACHED = 256;
+const statementCaches = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+/**
+ * The statement for `text` on this connection, prepared once and reused. A statement still busy
+ * (an iteration over its rows not finished) is not shared: the caller gets a fresh one. Callers
+ * must not switch a cached statement's modes (pluck, raw, expand, safeIntegers).
+ */
+export function cachedStatement(sqlite: BetterSqlite3.Database, text: string): BetterSqlite3.Statement {
+  let cache = statementCaches.get(sqlite);
+  if (!cache) {
+    cache = new Map();
+    statementCaches.set(sqlite, cache);
+  }
+  const cached = cache.get(text);
+  if (cached && !cached.busy) return cached;
+  const statement = sqlite.prepare(text);
+  if (!cached) {
+    // Queries built with a varying number of parameters could grow the cache without end: the oldest goes.
+    if (cache.size >= STATEMENTS_CACHED) cache.delete(cache.keys().next().value!);
+    cache.set(text, statement);
+  }
+  return statement;
+}
+
 /** Runs a Kysely-built read synchronously on the store's connection (the query stays portable). */
 export function selectSync<R>(store: Store, query: Compilable<R>): R[] {
   const compiled = query.compile();
-  return store.sqlite.prepare(compiled.sql).all(...(compiled.parameters as unknown[])) as R[];
+  return cachedStatement(store.sqlite, compiled.sql).all(...(compiled.parameters as unknown[])) as R[];
 }
 
 /** Runs a Kysely-built write synchronously; only inside `exclusive`/`immediateTransaction` work. */
 export function executeSync(store: Store, query: Compilable<unknown>): BetterSqlite3.RunResult {
   const compiled = query.compile();
-  return store.sqlite.prepare(compiled.sql).run(...(compiled.parameters as unknown[]));
+  return cachedStatement(store.sqlite, compiled.sql).run(...(compiled.parameters as unknown[]));
 }

@@ -11,6 +11,7 @@ import { insights } from './migrations/0010_insights';
 import { historySearch } from './migrations/0011_history_search';
 import { bulkIndexes } from './migrations/0012_bulk_indexes';
 import { conversationGroups } from './migrations/0013_conversation_groups';
+import { bulkLedger } from './migrations/0014_bulk_ledger';
 
 // Versioned schema changes, applied in name order by Kysely's Migrator, one file each in
 // migrations/. Never edit a migration that has shipped: add the next one. Each runs inside one
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_history_search': historySearch,
   '0012_bulk_indexes': bulkIndexes,
   '0013_conversation_groups': conversationGroups,
+  '0014_bulk_ledger': bulkLedger,
 };

@@ -25,7 +25,8 @@ import type { BitLabeler } from '../../marks/model/bit-labels';
 import { marksDraftState } from '../../marks/model/draft';
 import { describeChange } from '../../marks/model/preview';
 import { chosenTriStates, shownTriState, toggleWhatIfBit, whatIfChange, type WhatIf } from '../model/what-if';
-import { affectedByWhatIf, downloadText, whatIfFileName, whatIfJobCsv } from '../model/what-if-csv';
+import { downloadText } from '../../../lib/download';
+import { affectedByWhatIf, whatIfFileName, whatIfJobCsv } from '../model/what-if-csv';
 
 type WhatIfPanelProps = {
   userId: string;

@@ -300,9 +300,8 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
           {t('marks.draftFromInspect', { count: format.number(draft.conversations.length) })}
         </Alert>
       ) : null}
-      {/* Wide: list and editor side by side. Narrower: one column, the editor a sheet at the bottom
-          (a block, not a grid, so the sheet can stick to the window's bottom edge: see EditorPanel). */}
-      <Box sx={{ display: { xs: 'block', lg: 'grid' }, gap: 2, gridTemplateColumns: { lg: 'minmax(0, 1fr) minmax(400px, 460px)', xl: 'minmax(0, 1fr) minmax(460px, 540px)' }, alignItems: 'start' }}>
+      {/* The editor goes to the page's editor slot (beside the list on wide screens, a sheet below it otherwise). */}
+      <Box>
         <Box component="section" aria-labelledby="conversations-title" sx={{ minWidth: 0 }}>
           <Typography variant="h6" component="h2" id="conversations-title" sx={{ mb: 1, overflowWrap: 'anywhere' }}>
             {t('marks.userHeading', { userId })}

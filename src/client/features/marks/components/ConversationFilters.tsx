@@ -53,8 +53,7 @@ export function ConversationFilters({ filters, onChange, labeler, groups }: Conv
   };
 
   return (
-    // Wraps: beside the editor's side panel the list's column is narrow, and four filters in one
-    // row squeezed the text field to nothing.
+    // Wraps: beside the editor the list's column is narrow, and the text filter keeps a usable width.
     <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1.5} useFlexGap sx={{ mb: 1.5, flexWrap: 'wrap' }}>
       <TextField
         id="conversation-filter"
@@ -75,7 +74,7 @@ export function ConversationFilters({ filters, onChange, labeler, groups }: Conv
           // Composition events bubble from the input to the field's root: read the input itself.
           apply((event.target as HTMLInputElement).value);
         }}
-        sx={{ flexGrow: 1, minWidth: 220 }}
+        sx={{ flexGrow: 1, flexBasis: { sm: '100%', xl: 0 }, minWidth: { sm: 220 } }}
       />
       <TextField
         id="conversation-type-filter"

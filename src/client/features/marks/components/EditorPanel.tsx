@@ -5,7 +5,8 @@ import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import type { Theme } from '@mui/material/styles';
 import useMediaQuery from '@mui/material/useMediaQuery';
-import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 
 /** Below the app bar (64 px) with a little air. */
@@ -13,6 +14,18 @@ const STICKY_TOP = 80;
 const BOTTOM_GAP = 16;
 /** The panel never gets shorter than this, however little of it is on screen. */
 const MIN_HEIGHT = 320;
+
+/**
+ * Where the page wants the editor: the Marks page's right-hand column, which starts beside the Chat
+ * user field, so on a 720 px window the panel has most of the window's height. Without one (a test
+ * rendering the workspace alone) the panel stays where it is rendered.
+ */
+export const EditorSlot = createContext<HTMLElement | null>(null);
+
+/** The element EditorSlot points at: `display: contents`, so the panel itself is the grid cell (and can stick). */
+export function EditorSlotTarget({ onElement }: { onElement: (element: HTMLElement | null) => void }) {
+  return <Box ref={onElement} sx={{ display: 'contents' }} />;
+}
 
 /**
  * Where the mark editor lives beside the list. Wide screens (lg, ≥ 1200 px): a side panel that
@@ -65,7 +78,8 @@ export function EditorPanel({ count, children }: { count: number; children: Reac
     };
   }, [wide]);
 
-  return (
+  const slot = useContext(EditorSlot);
+  const content = (
     <Box ref={panel} sx={panelStyle} data-sheet-open={open ? '' : undefined} data-testid="editor-panel">
       <Box className="editor-sheet-bar">
         <Typography variant="subtitle2" component="p" sx={{ flexGrow: 1 }} aria-live="polite">
@@ -87,6 +101,8 @@ export function EditorPanel({ count, children }: { count: number; children: Reac
       </Box>
     </Box>
   );
+  // The same slot for the page's whole life: crossing the breakpoint never mounts the editor again.
+  return slot ? createPortal(content, slot) : content;
 }
 
 const panelStyle = (theme: Theme) =>

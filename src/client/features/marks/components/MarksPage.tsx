@@ -1,32 +1,48 @@
 import Typography from '@mui/material/Typography';
 import Box from '@mui/material/Box';
+import { useState } from 'react';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { useMarksLocation } from '../hooks/use-marks-location';
 import { ChatUserField } from './ChatUserField';
 import { ChatUserWorkspace } from './ChatUserWorkspace';
+import { EditorSlot, EditorSlotTarget } from './EditorPanel';
 import { PageHeader } from '../../../components/PageHeader';
+
+const WORKSPACE_COLUMNS = { lg: 'minmax(0, 1fr) minmax(400px, 460px)', xl: 'minmax(0, 1fr) minmax(460px, 540px)' } as const;
 
 /** Marks (home): `/marks?user=minji.kim&type=group&bit=32&group=3&q=text`. */
 export default function MarksPage() {
   const t = useT();
   const [location, updateLocation] = useMarksLocation();
 
+  const [editorSlot, setEditorSlot] = useState<HTMLElement | null>(null);
+
   return (
     <Box>
       <PageHeader title={t('marks.title')} intro={t('marks.intro')} />
-      <ChatUserField userId={location.user} onLoad={(user) => updateLocation({ user, q: '', type: null, bit: null, group: null })} />
-      <Box sx={{ mt: 3 }}>
-        {location.user ? (
-          // Keyed by user: selection, added conversations and results belong to one chat user.
-          <ChatUserWorkspace
-            key={location.user}
-            userId={location.user}
-            filters={location}
-            onFiltersChange={(change) => updateLocation(change, { replace: true })}
-          />
-        ) : (
-          <Typography color="text.secondary">{t('marks.start')}</Typography>
-        )}
+      {/* Wide: the Chat user field and the list on the left, the editor beside them from the top (its
+          slot). Narrower: one column, the editor a sheet at the bottom — a block, not a grid, so the
+          sheet can stick to the window's bottom edge (see EditorPanel). */}
+      <Box sx={{ display: { xs: 'block', lg: location.user ? 'grid' : 'block' }, gap: 2, gridTemplateColumns: WORKSPACE_COLUMNS, alignItems: 'start' }}>
+        <Box sx={{ minWidth: 0 }}>
+          <ChatUserField userId={location.user} onLoad={(user) => updateLocation({ user, q: '', type: null, bit: null, group: null })} />
+          <Box sx={{ mt: 3 }}>
+            {location.user ? (
+              <EditorSlot.Provider value={editorSlot}>
+                {/* Keyed by user: selection, added conversations and results belong to one chat user. */}
+                <ChatUserWorkspace
+                  key={location.user}
+                  userId={location.user}
+                  filters={location}
+                  onFiltersChange={(change) => updateLocation(change, { replace: true })}
+                />
+              </EditorSlot.Provider>
+            ) : (
+              <Typography color="text.secondary">{t('marks.start')}</Typography>
+            )}
+          </Box>
+        </Box>
+        <EditorSlotTarget onElement={setEditorSlot} />
       </Box>
     </Box>
   );

@@ -1,0 +1,70 @@
+// CPU time of the BFF per one-item save (`POST /api/chat-users/:id/marks`), the path the latency
+// goal is about, and the fsyncs each save waits for. Saves are made one after another (100 Chat
+// users in turn) against the emulator in its own process; the BFF runs in this process, driven by
+// inject (no client or socket cost counted). CPU time rather than latency, so that a busy machine
+// changes the figure little; the fsyncs are counted by wrapping the connection's commits.
+// `npx tsx src/bench/save-cpu.ts [saves]`
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importUsers, startBenchBff, startEmulatorProcess } from './bulk';
+
+const saves = Number(process.argv[2] ?? 2000);
+const CHAT_USERS = 100;
+
+function mainThreadCpuMicros(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6;
+}
+
+const emulator = await startEmulatorProcess(0, { rateLimits: false });
+const dataDir = mkdtempSync(join(tmpdir(), 'markdesk-bench-save-cpu-'));
+const bff = await startBenchBff(emulator, 1000, dataDir);
+try {
+  const users = Array.from({ length: CHAT_USERS }, (_, i) => `save.${i}`);
+  await importUsers(bff.chat, users);
+  // Which synchronous level each commit of the BFF's connection ran at: FULL commits wait for an fsync.
+  let fullCommits = 0;
+  let relaxedCommits = 0;
+  const sqlite = bff.store.sqlite;
+  const transaction = sqlite.transaction.bind(sqlite);
+  sqlite.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const wrapped = transaction(fn);
+    const count = () => ((sqlite.pragma('synchronous', { simple: true }) as number) === 2 ? fullCommits++ : relaxedCommits++);
+    return Object.assign((...args: unknown[]) => (count(), wrapped(...args)), {
+      immediate: (...args: unknown[]) => (count(), wrapped.immediate(...args)),
+      deferred: (...args: unknown[]) => (count(), wrapped.deferred(...args)),
+      exclusive: (...args: unknown[]) => (count(), wrapped.exclusive(...args)),
+    });
+  }) as typeof sqlite.transaction;
+  const save = async (i: number) => {
+    const response = await bff.inject({
+      method: 'POST',
+      url: `/api/chat-users/${users[i % CHAT_USERS]}/marks`,
+      payload: JSON.stringify({ items: [{ conversation: { type: 'c2c', id: `peer.${i}` }, setBits: [32] }] }),
+      json: true,
+    });
+    if (response.statusCode !== 200) throw new Error(`save failed: ${response.statusCode} ${response.body}`);
+  };
+  // Warm-up: compiled code, prepared statements.
+  for (let i = 0; i < 300; i++) await save(saves + i);
+  fullCommits = relaxedCommits = 0;
+  const cpu = process.cpuUsage();
+  const main = mainThreadCpuMicros();
+  for (let i = 0; i < saves; i++) await save(i);
+  const used = process.cpuUsage(cpu);
+  console.log(
+    JSON.stringify({
+      saves,
+      processCpuMicrosPerSave: Math.round((used.user + used.system) / saves),
+      mainThreadCpuMicrosPerSave: Math.round((mainThreadCpuMicros() - main) / saves),
+      syncedCommitsPerSave: fullCommits / saves,
+      unsyncedCommitsPerSave: relaxedCommits / saves,
+    }),
+  );
+} finally {
+  await bff.close();
+  await emulator.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
