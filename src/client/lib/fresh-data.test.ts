@@ -1,5 +1,7 @@
-import { MutationObserver, QueryClient, QueryObserver } from '@tanstack/react-query';
+import { focusManager, MutationObserver, QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
+import { conversationsQueryOptions } from '../features/marks/api/get-conversations';
+import { markLabelsQueryOptions } from '../features/marks/api/get-mark-labels';
 import { CHANGES_CHANNEL, shareChangesAcrossTabs } from './fresh-data';
 import { createQueryClient } from './query-client';
 
@@ -30,5 +32,32 @@ describe('fresh data', () => {
 
   it('refetches on window focus by default', () => {
     expect(createQueryClient().getDefaultOptions().queries?.refetchOnWindowFocus).toBe(true);
+  });
+
+  // The poll keeps these lists younger than any staleTime, so a refetch only "when stale" would
+  // never happen on return: a person back from the app would see a list up to a poll old.
+  it.each([
+    ['conversations', conversationsQueryOptions('u1')],
+    ['labels', markLabelsQueryOptions()],
+  ])('reads the %s again when the tab comes back, however recently they were read', async (_name, options) => {
+    const client = createQueryClient();
+    // As QueryClientProvider does: the client listens for focus.
+    client.mount();
+    let reads = 0;
+    const observer = new QueryObserver(client, {
+      queryKey: options.queryKey as readonly unknown[],
+      queryFn: async () => ++reads,
+      // The client's default (30 s) unless the options set their own.
+      ...(options.staleTime === undefined ? {} : { staleTime: options.staleTime as number }),
+      refetchInterval: false,
+      refetchOnWindowFocus: options.refetchOnWindowFocus as 'always',
+    });
+    cleanups.push(observer.subscribe(() => undefined), () => focusManager.setFocused(undefined), () => client.unmount());
+    await expect.poll(() => observer.getCurrentResult().data).toBe(1);
+    expect(observer.getCurrentResult().isStale).toBe(false);
+
+    focusManager.setFocused(false);
+    focusManager.setFocused(true);
+    await expect.poll(() => observer.getCurrentResult().data).toBe(2);
   });
 });

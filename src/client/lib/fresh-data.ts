@@ -1,5 +1,6 @@
 // Fresh everywhere. Three ways a screen learns that its data changed:
-// - the window regains focus: stale queries refetch (TanStack's refetchOnWindowFocus);
+// - the window regains focus: stale queries refetch (TanStack's refetchOnWindowFocus), and the
+//   polled lists refetch however fresh they look (REFETCH_ON_RETURN);
 // - another tab of this browser saved something: it says so on a BroadcastChannel, and every tab
 //   refetches what it shows at once (no server round trip to learn it);
 // - someone else changed it: the lists that others change (conversations, labels, history) poll
@@ -12,6 +13,13 @@ import type { QueryClient } from '@tanstack/react-query';
  * per-app rate limit. History and labels are database reads only.
  */
 export const FRESH_POLL_MS = 15_000;
+
+/**
+ * For the polled lists: coming back to the tab reads them again even when they are not stale yet.
+ * The poll keeps them younger than the default staleTime, so "refetch when stale" would never fire
+ * for them and a returning person would look at a list up to a whole poll old.
+ */
+export const REFETCH_ON_RETURN = 'always' as const;
 
 export const CHANGES_CHANNEL = 'markdesk-changes';
 

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../../shared/api/audit';
+import type { GroupAuditEntry } from '../../../../shared/api/groups';
 import type { Role } from '../../../../shared/api/session';
 import { apiError, installFakeApi, json, type FakeResponse, type RecordedRequest } from '../../../test/fake-api';
 import { sandboxHealth, session } from '../../../test/fixtures';
@@ -232,5 +233,56 @@ describe('History page', { timeout: 60_000 }, () => {
     expect(await screen.findByRole('article')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
     expect(screen.getByRole('link', { name: 'Export CSV' })).toBeInTheDocument();
+  });
+
+  it('lists a named Chat user’s conversation-group changes and undoes one after confirmation', async () => {
+    const created: GroupAuditEntry = {
+      kind: 'group',
+      id: 'g1',
+      at: '2026-11-21T09:30:00Z',
+      staff: 'support',
+      chatUser: 'heavy.user',
+      action: 'create',
+      group: { id: 6, name: 'Refunds' },
+      conversations: [
+        { type: 'c2c', id: 'customer.0001' },
+        { type: 'c2c', id: 'customer.0002' },
+      ],
+      changed: [
+        { type: 'c2c', id: 'customer.0001' },
+        { type: 'c2c', id: 'customer.0002' },
+      ],
+      failed: [],
+      status: 'applied',
+      reason: 'TICKET-9',
+      requestId: 'req-g1',
+    };
+    const group = [created];
+    const api = installFakeApi({
+      'GET /api/session': session('editor'),
+      'GET /api/health': sandboxHealth,
+      'GET /api/mark-labels': json({ labels: {} }),
+      'GET /api/audit': json({ entries: [], nextCursor: null }),
+      'GET /api/chat-users/:userId/groups/changes': (request) => json({ entries: request.params.userId === 'heavy.user' ? group : [], nextCursor: null }),
+      'POST /api/audit/:id/revert': () => {
+        const undo: GroupAuditEntry = { ...created, id: 'g2', action: 'delete', revertOf: 'g1', reason: 'Undo: TICKET-9', requestId: 'req-g2' };
+        group.splice(0, 1, undo, { ...created, revertedBy: 'g2' });
+        return json(undo, 201);
+      },
+    });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/history?chatUser=heavy.user');
+    const section = await screen.findByRole('region', { name: 'Conversation group changes of heavy.user' });
+    expect(section).toHaveTextContent('Created the group Refunds with 2 conversations · by support · TICKET-9');
+    await user.click(within(section).getByRole('button', { name: 'Undo: Created the group Refunds with 2 conversations' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Undo this group change?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Undo change' }));
+    expect(await screen.findByText('The group change was undone.')).toBeInTheDocument();
+    const post = api.requests.find((request) => request.method === 'POST');
+    expect(post?.path).toBe('/api/audit/g1/revert');
+    expect(post?.body).toEqual({ reason: 'Undo: TICKET-9' });
+    // Read again: the change now says it was undone, and offers no second Undo.
+    await waitFor(() => expect(within(section).getByText(/Created the group Refunds .* Undone by entry g2/)).toBeInTheDocument());
+    expect(within(section).queryByRole('button', { name: 'Undo: Created the group Refunds with 2 conversations' })).toBeNull();
   });
 });

@@ -21,6 +21,7 @@ import { auditEntriesQueryOptions } from '../api/get-audit';
 import { auditExportHref, historySearchParams, isDateRangeInverted, parseHistoryFilters, type HistoryFilters } from '../model/filters';
 import { groupByRequest, type RequestGroup } from '../model/groups';
 import { AuditEntryCard } from './AuditEntryCard';
+import { GroupChanges } from './GroupChanges';
 import { HistoryFilterBar } from './HistoryFilterBar';
 import { HistoryTable } from './HistoryTable';
 import { UndoDialog } from './UndoDialog';
@@ -51,6 +52,8 @@ export default function HistoryPage() {
     <Box>
       <PageHeader title={t('history.title')} intro={t('history.intro')} />
       <HistoryFilterBar filters={filters} onApply={(next) => setSearchParams(historySearchParams(next))} />
+      {/* A named Chat user's conversation-group changes, with their Undo, above the mark history. */}
+      {filters.chatUser.trim() !== '' ? <GroupChanges chatUser={filters.chatUser.trim()} /> : null}
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 2 }}>
         <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>
           {t('history.entries')}

@@ -1,7 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { conversationsResponseSampledSchema, type ConversationsResponse } from '../../../../shared/api/chat-users';
 import { apiRequest } from '../../../lib/api-client';
-import { FRESH_POLL_MS } from '../../../lib/fresh-data';
+import { FRESH_POLL_MS, REFETCH_ON_RETURN } from '../../../lib/fresh-data';
 import { marksKeys } from './keys';
 
 /**
@@ -18,5 +18,6 @@ export function conversationsQueryOptions(userId: string) {
     queryFn: ({ signal }) => getConversations(userId, signal),
     // Another person's change shows within seconds (lib/fresh-data.ts).
     refetchInterval: FRESH_POLL_MS,
+    refetchOnWindowFocus: REFETCH_ON_RETURN,
   });
 }

@@ -14,6 +14,6 @@ describe('mark labels query', () => {
     const options = markLabelsQueryOptions();
     expect(options.staleTime).toBeLessThanOrEqual(60_000);
     expect(options.refetchInterval).toBeLessThanOrEqual(60_000);
-    expect(options.refetchOnWindowFocus).toBe(true);
+    expect(options.refetchOnWindowFocus).toBe('always');
   });
 });

@@ -1,7 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { labelsResponseSchema, type LabelsResponse } from '../../../../shared/api/labels';
 import { apiRequestWithHeaders } from '../../../lib/api-client';
-import { FRESH_POLL_MS } from '../../../lib/fresh-data';
+import { FRESH_POLL_MS, REFETCH_ON_RETURN } from '../../../lib/fresh-data';
 import { marksKeys } from './keys';
 
 /** The labels with the ETag of their version (what a save must send back in If-Match); null if none came. */
@@ -22,6 +22,6 @@ export function markLabelsQueryOptions() {
     queryFn: ({ signal }) => getMarkLabels(signal),
     staleTime: LABELS_REFRESH_MS,
     refetchInterval: LABELS_REFRESH_MS,
-    refetchOnWindowFocus: true,
+    refetchOnWindowFocus: REFETCH_ON_RETURN,
   });
 }

@@ -22,7 +22,12 @@ type ConversationFiltersProps = {
 export function ConversationFilters({ filters, onChange, labeler, groups }: ConversationFiltersProps) {
   const t = useT();
   const [text, setText] = useState(filters.q);
-  const [appliedQ, setAppliedQ] = useState(filters.q);
+  // The address's q as last seen, and the values this field sent that the address has not shown
+  // yet: the address updates in a transition, after the keystrokes, so it may show an older value
+  // of ours (typed fast, say 'cu' while the field already holds 'custo'); only a value that is not
+  // ours (back/forward, a shared link) replaces the text.
+  const [seenQ, setSeenQ] = useState(filters.q);
+  const [inFlight, setInFlight] = useState<readonly string[]>([]);
   const composing = useRef(false);
   // A shared link may filter on a reserved bit: keep it selectable so the filter stays visible.
   const bitOptions = filters.bit === null || EDITABLE_BITS.includes(filters.bit) ? EDITABLE_BITS : [...EDITABLE_BITS, filters.bit].sort((a, b) => a - b);
@@ -30,14 +35,20 @@ export function ConversationFilters({ filters, onChange, labeler, groups }: Conv
   // A link may name a group since deleted: keep it selectable, so the filter shows why nothing matches.
   const groupMissing = filters.group !== null && !groups.some((group) => group.id === filters.group);
 
-  // Back/forward or a shared link changed the filter: show it.
-  if (filters.q !== appliedQ) {
-    setAppliedQ(filters.q);
-    setText(filters.q);
+  if (filters.q !== seenQ) {
+    setSeenQ(filters.q);
+    const ours = inFlight.indexOf(filters.q);
+    if (ours >= 0) {
+      setInFlight(inFlight.slice(ours + 1));
+    } else {
+      // Back/forward or a shared link changed the filter: show it.
+      setInFlight([]);
+      setText(filters.q);
+    }
   }
 
   const apply = (value: string) => {
-    setAppliedQ(value);
+    setInFlight((sent) => [...sent, value]);
     onChange({ q: value });
   };
 

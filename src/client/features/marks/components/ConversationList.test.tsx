@@ -135,3 +135,40 @@ describe('ConversationList keyboard', { timeout: 60_000 }, () => {
     expect(box('u000')).toHaveFocus();
   });
 });
+
+describe('ConversationList in the Tab order', { timeout: 60_000 }, () => {
+  // Tab used to walk every drawn row; each focus scrolled the list and drew the next rows, so a
+  // keyboard user needed about 1,500 presses to get past heavy.user's list to the paste box.
+  it('is one Tab stop, with that row’s "+N": Tab goes past 500 rows at once and comes back to the row last used', async () => {
+    const user = userEvent.setup({ delay: null });
+    const rows = ids(500).map((id) => entry(id, { bits: [0, 1, 2, 3, 32, 33] }));
+    renderWithProviders(
+      <>
+        <button type="button">Before</button>
+        <List rows={rows} />
+        <button type="button">After</button>
+      </>,
+    );
+    act(() => screen.getByRole('button', { name: 'Before' }).focus());
+    await user.tab();
+    expect(box('u000')).toHaveFocus();
+    await user.tab();
+    expect(screen.getAllByRole('button', { name: /^\+2: / })[0]).toHaveFocus();
+    await user.tab();
+    expect(screen.getByRole('button', { name: 'After' })).toHaveFocus();
+
+    // The row moved to with the arrows becomes the stop.
+    await user.tab({ shift: true });
+    await user.tab({ shift: true });
+    expect(box('u000')).toHaveFocus();
+    await user.keyboard('{ArrowDown}{ArrowDown}');
+    expect(box('u002')).toHaveFocus();
+    await user.tab();
+    await user.tab();
+    expect(screen.getByRole('button', { name: 'After' })).toHaveFocus();
+    await user.tab({ shift: true });
+    await user.tab({ shift: true });
+    expect(box('u002')).toHaveFocus();
+    expect(screen.getAllByRole('checkbox').filter((input) => input.tabIndex === 0)).toHaveLength(1);
+  });
+});

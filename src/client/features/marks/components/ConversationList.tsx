@@ -1,7 +1,7 @@
 import Box from '@mui/material/Box';
 import { alpha, type Theme } from '@mui/material/styles';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useLayoutEffect, useRef, type ChangeEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef, useState, type ChangeEvent, type FocusEvent, type KeyboardEvent } from 'react';
 import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/chat-users';
 import { conversationKey } from '../../../../shared/marks/conversation';
 import { Glyph } from '../../../components/glyphs';
@@ -59,6 +59,9 @@ export function rowForKey(key: string, from: number, selectable: (index: number)
  * Keyboard: on a row's checkbox, Up/Down move to the next selectable row, Home/End to the first
  * and last (the list scrolls there and the row's checkbox takes the focus), Space toggles the row,
  * and Shift+Space or Shift+Up/Down extend a range from the last toggled row, like a shift-click.
+ * The list is one stop in the Tab order (a roving tab stop): only the row last focused (at first the
+ * first drawn row) is tabbable, with its "+N" chip, so Tab goes past 1,500 rows in one press
+ * instead of walking through every row the virtualizer draws as the focus scrolls it.
  */
 export function ConversationList({ label, rows, selected, addedKeys, onToggle, labeler }: ConversationListProps) {
   const t = useT();
@@ -73,6 +76,17 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
     getItemKey: (index) => conversationKey((rows[index] as ConversationEntry).conversation),
     observeElementRect: observeRectWithFallback,
   });
+
+  // The roving tab stop: the row whose checkbox Tab lands on.
+  const [activeIndex, setActiveIndex] = useState(0);
+  const onFocus = (event: FocusEvent<HTMLDivElement>) => {
+    const indexText = (event.target as HTMLElement).getAttribute('data-row-index');
+    if (indexText !== null) setActiveIndex(Number(indexText));
+  };
+  const drawn = virtualizer.getVirtualItems();
+  const selectableDrawn = drawn.filter((item) => !isReadOnlyEntry(rows[item.index] as ConversationEntry));
+  // The active row when it is drawn and selectable, else the first drawn row that is: the list never drops out of the Tab order.
+  const tabStop = selectableDrawn.some((item) => item.index === activeIndex) ? activeIndex : (selectableDrawn[0]?.index ?? null);
 
   // The row whose checkbox should take the focus once it is drawn (it may be scrolled out of the DOM).
   const pendingFocus = useRef<number | null>(null);
@@ -134,9 +148,9 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
           </div>
         </div>
         {/* Sizes and positions go through `style`: as sx they would mint a new CSS class for every scroll position. */}
-        <div ref={scrollRef} role="rowgroup" className="list-body" onKeyDown={onKeyDown} onKeyUp={onKeyUp} style={{ height: Math.min(LIST_HEIGHT, Math.max(rows.length, 1) * ROW_HEIGHT) }}>
+        <div ref={scrollRef} role="rowgroup" className="list-body" onKeyDown={onKeyDown} onKeyUp={onKeyUp} onFocus={onFocus} style={{ height: Math.min(LIST_HEIGHT, Math.max(rows.length, 1) * ROW_HEIGHT) }}>
           <div role="presentation" className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
+            {drawn.map((item) => {
               const entry = rows[item.index] as ConversationEntry;
               const key = conversationKey(entry.conversation);
               return (
@@ -146,6 +160,7 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
                   index={item.index}
                   top={item.start}
                   selected={selected.has(key)}
+                  tabbable={item.index === tabStop}
                   added={addedKeys.has(key)}
                   onToggle={onToggle}
                   labeler={labeler}
@@ -164,12 +179,14 @@ type ConversationRowProps = {
   index: number;
   top: number;
   selected: boolean;
+  /** The list's one Tab stop (see ConversationList). */
+  tabbable: boolean;
   added: boolean;
   onToggle: (index: number, shiftKey: boolean) => void;
   labeler: BitLabeler;
 };
 
-const ConversationRow = memo(function ConversationRow({ entry, index, top, selected, added, onToggle, labeler }: ConversationRowProps) {
+const ConversationRow = memo(function ConversationRow({ entry, index, top, selected, tabbable, added, onToggle, labeler }: ConversationRowProps) {
   const t = useT();
   const format = useFormat();
   const { conversation } = entry;
@@ -189,6 +206,7 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
           checked={selected}
           onChange={onChange}
           data-row-index={index}
+          tabIndex={tabbable ? 0 : -1}
           disabled={readOnly}
           aria-label={readOnly ? `${selectName}: ${t('list.readOnlyId')}` : selectName}
         />
@@ -226,7 +244,7 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
         )}
       </span>
       <span role="cell" className="list-cell">
-        <MarkChips bits={entry.bits} labeler={labeler} />
+        <MarkChips bits={entry.bits} labeler={labeler} tabbable={tabbable} />
         <RowLastChange entry={entry} />
       </span>
       <span role="cell" className="list-cell">

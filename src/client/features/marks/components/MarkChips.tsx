@@ -12,8 +12,9 @@ const STANDARD_GLYPH: Record<number, GlyphName> = { 0: 'star', 1: 'dot', 2: 'unf
  * The set bits of a conversation as named chips that wrap; past MAX_CHIPS a "+N" chip holds the
  * rest: its accessible name lists them, and on hover or keyboard focus a tooltip lists every bit.
  * Plain elements, styled once by the list (ConversationList's `listStyles`): a list row is cheap.
+ * `tabbable` false takes "+N" out of the Tab order (a list row that is not the list's Tab stop).
  */
-export function MarkChips({ bits, labeler }: { bits: readonly number[]; labeler: BitLabeler }) {
+export function MarkChips({ bits, labeler, tabbable = true }: { bits: readonly number[]; labeler: BitLabeler; tabbable?: boolean }) {
   const shown = bits.slice(0, MAX_CHIPS);
   const rest = bits.slice(MAX_CHIPS);
   return (
@@ -29,7 +30,7 @@ export function MarkChips({ bits, labeler }: { bits: readonly number[]; labeler:
         );
       })}
       {rest.length > 0 ? (
-        <button type="button" className="chip chip-more" aria-label={`+${rest.length}: ${rest.map(labeler.accessibleName).join(', ')}`}>
+        <button type="button" className="chip chip-more" tabIndex={tabbable ? 0 : -1} aria-label={`+${rest.length}: ${rest.map(labeler.accessibleName).join(', ')}`}>
           +{rest.length}
           <span role="tooltip" className="chip-tooltip">
             {bits.map(labeler.accessibleName).join(', ')}
