@@ -202,7 +202,7 @@ function SignInCell({ member }: { member: StaffMember }) {
   return (
     <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap' }}>
       <Chip size="small" variant="outlined" label={t('settings.staff.viaPassword')} />
-      <Chip size="small" variant="outlined" color={member.mfa ? 'success' : 'warning'} label={member.mfa ? t('settings.staff.mfaOn') : t('settings.staff.mfaOff')} />
+      <Chip size="small" variant="outlined" color={member.mfa ? 'success' : 'default'} label={member.mfa ? t('settings.staff.mfaOn') : t('settings.staff.mfaOff')} />
       {member.breakGlass ? <Chip size="small" color="error" variant="outlined" label={t('settings.staff.breakGlass')} /> : null}
     </Stack>
   );
