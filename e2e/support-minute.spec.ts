@@ -377,7 +377,11 @@ test('History search: parts of names, words of the reason, one bulk job or one r
 
   // One bulk job.
   await search.getByRole('button', { name: 'Clear filters' }).click();
+  // The form takes its fields from the address once it has changed: type only after that.
+  await expect(page).toHaveURL(/\/history$/);
+  await expect(search.getByRole('textbox', { name: 'Request ID' })).toHaveValue('');
   await search.getByRole('textbox', { name: 'Bulk job ID' }).fill(jobId);
+  await expect(search.getByRole('textbox', { name: 'Bulk job ID' })).toHaveValue(jobId);
   await search.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page).toHaveURL(new RegExp(`jobId=${jobId}`));
   const jobTable = page.getByRole('table', { name: 'History entries' });
