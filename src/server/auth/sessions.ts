@@ -197,28 +197,36 @@ export async function markStrongAuth(store: Store, idHash: string, clock: Clock 
     .execute();
 }
 
-/** A person's own live sessions, most recently active first. */
-export async function listSessionsOf(store: Store, username: string, clock: Clock = systemClock): Promise<(SessionView & { method: AuthMethod; idHash: string })[]> {
+/** Live sessions (of one person, or everyone's), most recently active first. */
+async function liveSessionRows(store: Store, clock: Clock, username?: string) {
   const now = clock.now().getTime();
-  const rows = await store.db
+  let query = store.db
     .selectFrom('sessions')
     .selectAll()
-    .where('username', '=', username)
     .where('last_seen_at', '>', new Date(now - SESSION_IDLE_TIMEOUT_MS).toISOString())
-    .where('created_at', '>', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString())
-    .orderBy('last_seen_at', 'desc')
-    .orderBy('id_hash')
-    .execute();
-  return rows.map((row) => ({
+    .where('created_at', '>', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString());
+  if (username !== undefined) query = query.where('username', '=', username);
+  return query.orderBy('last_seen_at', 'desc').orderBy('id_hash').execute();
+}
+
+type SessionRow = Awaited<ReturnType<typeof liveSessionRows>>[number];
+
+/** The one mapping of a session row to what staff see of it. */
+function sessionView(row: SessionRow): SessionView {
+  return {
     id: row.id_hash.slice(0, SESSION_HASH_PREFIX_LENGTH),
-    idHash: row.id_hash,
     username: row.username,
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     ip: row.ip,
     userAgent: row.user_agent,
-    method: row.method,
-  }));
+  };
+}
+
+/** A person's own live sessions, most recently active first. */
+export async function listSessionsOf(store: Store, username: string, clock: Clock = systemClock): Promise<(SessionView & { method: AuthMethod; idHash: string })[]> {
+  const rows = await liveSessionRows(store, clock, username);
+  return rows.map((row) => ({ ...sessionView(row), idHash: row.id_hash, method: row.method }));
 }
 
 /** Logout. True when there was such a session. */
@@ -238,23 +246,7 @@ export async function deleteSessionsOf(store: Store, username: string): Promise<
 
 /** Live sessions, most recently active first, for the admin page. */
 export async function listSessions(store: Store, clock: Clock = systemClock): Promise<SessionView[]> {
-  const now = clock.now().getTime();
-  const rows = await store.db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('last_seen_at', '>', new Date(now - SESSION_IDLE_TIMEOUT_MS).toISOString())
-    .where('created_at', '>', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString())
-    .orderBy('last_seen_at', 'desc')
-    .orderBy('id_hash')
-    .execute();
-  return rows.map((row) => ({
-    id: row.id_hash.slice(0, SESSION_HASH_PREFIX_LENGTH),
-    username: row.username,
-    createdAt: row.created_at,
-    lastSeenAt: row.last_seen_at,
-    ip: row.ip,
-    userAgent: row.user_agent,
-  }));
+  return (await liveSessionRows(store, clock)).map(sessionView);
 }
 
 /**
