@@ -26,7 +26,13 @@ import { selfServiceRoutes } from './routes/self-service';
 import { preferenceRoutes } from './routes/preferences';
 import { sessionRoutes } from './routes/session';
 import { staffRoutes } from './routes/staff';
+import { auditHeadPlugin } from './plugins/audit-head';
+import { chatPlugin } from './plugins/chat';
+import { ledgerPlugin } from './plugins/ledger';
+import { jobRunnerPlugin, surveyRunnerPlugin, type RunnerPluginOptions } from './plugins/runners';
+import { storePlugin } from './plugins/store';
 import { scheduleReconcile } from './services/reconcile';
+import { shutdownDeadline, type ShutdownDeadline } from './shutdown';
 
 export type AppOptions = {
   /** A function when the origin is only known after listening (MARKDESK_PORT=0). */
@@ -45,6 +51,12 @@ export type AppOptions = {
   metrics?: { metrics: Metrics; token: string } | null;
   /** Readiness is checked in the background this often (main.ts: 15 s); unset, on demand (tests). */
   readyCheckEveryMs?: number;
+  /** The one deadline of a graceful stop (MARKDESK_SHUTDOWN_TIMEOUT_SECONDS); 25 s when unset. */
+  shutdown?: ShutdownDeadline;
+  /** Log the audit chain's head at start, as it moves and at shutdown (main.ts; store/audit-head.ts). */
+  auditHeadLog?: boolean;
+  /** How bulk jobs are run (tests make them small); the runner's defaults when unset. */
+  jobTuning?: RunnerPluginOptions['jobTuning'];
 };
 
 declare module 'fastify' {
@@ -91,13 +103,27 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const shutdown = options.shutdown ?? shutdownDeadline();
+  // First of the preClose hooks: the deadline runs from here unless main.ts started it already.
   app.addHook('preClose', async () => {
+    shutdown.begin();
     closing = true;
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     if (closing) reply.header('connection', 'close');
     return payload;
   });
+
+  // The resources, each closed by its own plugin in the reverse order: routes and background work
+  // first (the job runner drains within the deadline), then the ledger, the Chat client and its
+  // upstream, the audit head's last line, and the database last of all.
+  await app.register(storePlugin, { store: deps.store });
+  if (options.auditHeadLog) await app.register(auditHeadPlugin, { clock: deps.clock });
+  await app.register(chatPlugin, { chat: deps.chat, upstream: deps.upstream });
+  const metrics = options.metrics?.metrics;
+  await app.register(ledgerPlugin, { onCommit: metrics ? (commit) => metrics.observeLedgerCommit(commit) : undefined });
+  await app.register(jobRunnerPlugin, { clock: deps.clock, shutdown, jobTuning: options.jobTuning });
+  await app.register(surveyRunnerPlugin, { clock: deps.clock, shutdown });
 
   // Before any route: these watch every route registered after them.
   await registerCompression(app);

@@ -42,13 +42,11 @@ export type SurveyLog = {
   error(fields: object, message: string): void;
 };
 
-const silentLog: SurveyLog = { info() {}, warn() {}, error() {} };
-
 export type SurveyRunnerOptions = {
   store: Store;
   chat: Pick<ChatClient, 'call'>;
   clock: Clock;
-  log?: SurveyLog;
+  log: SurveyLog;
   /** Users read at once (default 16). */
   concurrency?: number;
   /** Read users committed together, at most (default 250); and at least once a second. */
@@ -82,7 +80,6 @@ export type SurveyRunner = {
   whenIdle(id: string): Promise<void>;
   /** Stops taking users; what is in flight finishes and is committed. Surveys stay running in the database. */
   stop(): Promise<void>;
-  setLog(log: SurveyLog): void;
 };
 
 function unique(users: readonly string[]): string[] {
@@ -96,7 +93,7 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
   const commitEvery = options.commitEvery ?? 250;
   const retryDelayMs = options.retryDelayMs ?? { base: 250, max: 10_000 };
   const maxAttempts = options.maxAttempts ?? 6;
-  let log = options.log ?? silentLog;
+  const { log } = options;
   let stopped = false;
   const runs = new Map<string, SurveyRun>();
 
@@ -108,7 +105,7 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
 
   function launch(id: string): void {
     if (stopped || runs.has(id)) return;
-    const run = new SurveyRun(id, { store, clock, caller, concurrency, commitEvery, retryDelayMs, maxAttempts, log: () => log });
+    const run = new SurveyRun(id, { store, clock, caller, concurrency, commitEvery, retryDelayMs, maxAttempts, log });
     runs.set(id, run);
     run.finished = run.execute().finally(() => {
       if (runs.get(id) === run) runs.delete(id);
@@ -192,9 +189,6 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
       for (const run of runs.values()) run.halt();
       await Promise.all([...runs.values()].map((run) => run.finished));
     },
-    setLog(next) {
-      log = next;
-    },
   };
 }
 
@@ -206,7 +200,7 @@ type RunContext = {
   commitEvery: number;
   retryDelayMs: { base: number; max: number };
   maxAttempts: number;
-  log: () => SurveyLog;
+  log: SurveyLog;
 };
 
 /** One run of one survey: until it is done, halted (pause, cancel, shutdown) or fails. */
@@ -245,13 +239,13 @@ class SurveyRun {
       await this.flush();
       if (this.fatal !== null) {
         await changeSurveyState(store, this.id, ['running'], 'failed', { message: this.fatal });
-        log().warn({ event: 'survey_failed', survey: this.id, reason: this.fatal }, 'survey stopped');
+        log.warn({ event: 'survey_failed', survey: this.id, reason: this.fatal }, 'survey stopped');
         return;
       }
       if (this.halted || hasPendingUsers(store, this.id)) return;
       await this.finish();
     } catch (error) {
-      log().error({ err: error, survey: this.id }, 'survey step failed');
+      log.error({ err: error, survey: this.id }, 'survey step failed');
       await changeSurveyState(store, this.id, ['running'], 'failed', { message: 'The survey stopped on an unexpected error; resume it to go on.' }).catch(() => {});
     }
   }
@@ -262,7 +256,7 @@ class SurveyRun {
     for (const user of surveyUsers(store, this.id)) if (user.summary) aggregator.add(user.userId, user.summary);
     const results = aggregator.result();
     if (await changeSurveyState(store, this.id, ['running'], 'done', { finishedAt: clock.now(), results })) {
-      log().info({ event: 'survey_done', survey: this.id, users: results.usersRead }, 'survey finished');
+      log.info({ event: 'survey_done', survey: this.id, users: results.usersRead }, 'survey finished');
     }
   }
 

@@ -63,11 +63,13 @@ beforeEach(async () => {
   await bff.setFaults({});
 });
 
-function runner(options: Partial<JobRunnerOptions> = {}): JobRunner {
+function runner(options: Partial<Omit<JobRunnerOptions, 'ledger' | 'log'>> = {}): JobRunner {
   return createJobRunner({
     store: bff.store,
     chat: recordingChat,
     clock: bff.clock,
+    ledger: bff.app.ledger,
+    log: bff.app.log,
     readConcurrency: 1,
     writeConcurrency: 1,
     chunkRows: 10,

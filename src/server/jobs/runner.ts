@@ -15,7 +15,7 @@ import type { Clock, Store } from '../store/database';
 import { applyJobGroups } from './apply-groups';
 import { Execution, type JobLog, type RunnerCore } from './execution';
 import { allowedStates, transition, type JobAction } from './job-states';
-import { inlineLedger, type JobLedger } from './ledger';
+import type { JobLedger } from './ledger';
 import { settleAnnouncedWrites } from './recovery';
 import { cancelPendingRows, deleteUnfinishedUploads, forgetJobWrites, getJob, jobIdsInState, listJobs, toJobStatus, type JobRecord } from './store';
 
@@ -26,9 +26,9 @@ export type JobRunnerOptions = {
   chat: Pick<ChatClient, 'call' | 'limiterFor'>;
   /** Timestamps of jobs and audit entries. Pacing uses real time. */
   clock: Clock;
-  /** Where lines' entries and states are committed (default: on the store's own connection). */
-  ledger?: JobLedger;
-  log?: JobLog;
+  /** Where lines' entries and states are committed: the worker thread's ledger (plugins/ledger.ts). */
+  ledger: JobLedger;
+  log: JobLog;
   /** Chunks being read at once (default 4: 12 search calls, plenty for 200 writes/s). */
   readConcurrency?: number;
   /**
@@ -78,13 +78,11 @@ export type JobRunner = {
   whenIdle(jobId: string): Promise<void>;
   /** Stops taking new lines, lets what is in flight finish (or `timeoutMs` pass). Jobs stay running in the database. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
-  setLog(log: JobLog): void;
 };
 
 const MAX_CHUNK_ROWS = 3 * SEARCH_CONTACT_GROUP_MAX_ITEMS;
 /** Longest a pause or cancel request waits for the lines in flight to settle before it answers. */
 const CONTROL_SETTLE_MAX_MS = 5000;
-const silentLog: JobLog = { info() {}, warn() {}, error() {} };
 
 /** What is going on for one job: a run, or the end of a cancelled job. */
 type Work = {
@@ -135,10 +133,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const core: RunnerCore = {
     store: options.store,
     locks: chatUserLocks(options.store),
-    ledger: options.ledger ?? inlineLedger(options.store),
+    ledger: options.ledger,
     chat: options.chat,
     clock: options.clock,
-    log: options.log ?? silentLog,
+    log: options.log,
     readConcurrency: positive(options.readConcurrency, 4, 64, 'readConcurrency'),
     writeConcurrency: positive(options.writeConcurrency, 32, 256, 'writeConcurrency'),
     chunkRows: positive(options.chunkRows, MAX_CHUNK_ROWS, MAX_CHUNK_ROWS, 'chunkRows'),
@@ -286,9 +284,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, stopOptions.timeoutMs ?? 15_000)));
       await Promise.race([drained, timeout]);
       clearTimeout(timer);
-    },
-    setLog(log) {
-      core.log = log;
     },
   };
 }

@@ -1,6 +1,9 @@
 // Test support: the whole BFF (Fastify inject) over an in-memory database, talking over real
 // HTTP to a fresh emulator — the same wiring as sandbox mode, with a clock the test can move.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { EmulatorStats } from '../../emulator/stats';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server';
@@ -16,7 +19,7 @@ import { createStaff } from '../auth/staff';
 import { createChatClient, type ChatClient, type ChatClientEvent } from '../chat/client';
 import type { ChatCommand } from '../chat/commands';
 import { sessionCookieFor } from '../http/auth';
-import { openDatabase, type Store } from '../store/database';
+import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
 import { findLeaks, type Leak } from './leak-scan';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8080';
@@ -75,7 +78,7 @@ export type TestBff = {
   origin: string;
   /** SAME_ORIGIN_WRITE for this app's origin. */
   writeHeaders: Record<string, string>;
-  /** Every JSON log line the app wrote. */
+  /** Every JSON log line the app wrote (also app.log). */
   logs: string[];
   /** Set fields to step in between the BFF's Chat client and the emulator. */
   chatHooks: ChatHooks;
@@ -141,7 +144,10 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
     clock: { nowMs: () => Date.now() + offsets.emulatorMs },
     ...options.emulator,
   });
-  const store = await openDatabase({ file: ':memory:' });
+  // A database file, as in production: the bulk jobs' ledger commits on a worker thread with a
+  // connection of its own (plugins/ledger.ts).
+  const dataDir = mkdtempSync(join(tmpdir(), 'markdesk-bff-'));
+  const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
   const chatHooks: ChatHooks = {};
   const client = createChatClient({
     baseUrl: emulator.url,
@@ -286,10 +292,10 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
       });
     },
     async close() {
+      // The app closes what it owns: job and survey runners, ledger, Chat client, database.
       await app.close();
-      await chat.close();
       await emulator.close();
-      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
