@@ -18,8 +18,9 @@ import { createStaff } from '../server/auth/staff';
 import { createChatClient, type ChatClient, type ChatClientEvent } from '../server/chat/client';
 import { sessionCookieFor } from '../server/http/auth';
 import { JOB_CSV_HEADER } from '../server/jobs/testing';
-import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../server/store/database';
+import { DATABASE_FILE_NAME, openDatabase, type Store } from '../server/store/database';
 import { serverNodeOptions } from './server-flags';
+import { systemClock } from '../server/clock';
 
 const root = join(import.meta.dirname, '../..');
 const ORIGIN = 'http://127.0.0.1:8080';

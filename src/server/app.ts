@@ -141,7 +141,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await registerSessionAuth(app, { store: deps.store, clock: deps.clock, cookie: deps.cookie, identity });
 
   // Checked in the background when main.ts asks for it; tests without it check on demand.
-  const readiness = deps.readiness ?? createReadiness({ store: deps.store, chat: deps.chat, now: () => deps.clock.now().getTime() });
+  const readiness = deps.readiness ?? createReadiness({ store: deps.store, chat: deps.chat, now: () => deps.clock.now() });
   app.decorate('readiness', readiness);
   const readyCheckEveryMs = options.readyCheckEveryMs;
   if (readyCheckEveryMs !== undefined) app.addHook('onReady', async () => readiness.start(app.log.child({ module: 'readiness' }), readyCheckEveryMs));

@@ -5,7 +5,8 @@ import type { ChatRegion } from './chat/regions';
 import type { SessionCookie } from './http/auth';
 import type { VerifyOptions } from './store/audit-verify';
 import type { Readiness } from './readiness';
-import type { Clock, Store } from './store/database';
+import type { Store } from './store/database';
+import { type Clock } from './clock';
 
 /**
  * Everything the routes need, built once in main.ts (or by a test). The app owns the store, the

@@ -15,9 +15,10 @@ import { sessionCookieFor } from './http/auth';
 import { auditKeyCreatedMessage, resolveAuditKey } from './store/audit-key';
 import { createMetrics } from './metrics/metrics';
 import { createReadiness, READINESS_CHECK_EVERY_MS, type Readiness } from './readiness';
-import { DATABASE_FILE_NAME, openDatabase, systemClock } from './store/database';
+import { DATABASE_FILE_NAME, openDatabase } from './store/database';
 import { shutdownDeadline } from './shutdown';
 import { resolveUpstream } from './upstream';
+import { systemClock } from './clock';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { systemClock } from './clock';
+import { systemClock } from '../clock';
 import { DEFAULT_ARRIVAL_MARGIN_MS } from './gcra';
 import { createSlidingWindowLimiter } from './rate-limiter';
 import { busiestSecond } from './testing/busiest-second';

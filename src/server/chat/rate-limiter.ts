@@ -12,7 +12,7 @@
 // the cost of running at limit × 1000/(1000 + margin) (200/s → 192/s with the default 40 ms).
 // Waiters are served first come, first served, so nobody starves.
 import { abortableWait } from './abortable-wait';
-import { type Clock, systemClock } from './clock';
+import { type Clock, systemClock } from '../clock';
 import { DEFAULT_ARRIVAL_MARGIN_MS, DEFAULT_PENALTY_MS, penalizedSlot, reserveSlots, slotSpacingMs, windowMs as slidingWindowMs } from './gcra';
 
 export type SlidingWindowLimiter = {

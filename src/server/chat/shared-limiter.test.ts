@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { systemClock } from './clock';
+import { systemClock } from '../clock';
 import { DEFAULT_ARRIVAL_MARGIN_MS } from './gcra';
 import { createInMemoryRateBudget, createSharedLimiter, type SharedRateBudget } from './shared-limiter';
 import { busiestSecond } from './testing/busiest-second';

@@ -14,7 +14,7 @@
 // serves many calls, and another instance's interactive save waits at most one block behind a
 // busy job. Callers are served first come, first served within an instance.
 import { abortableWait, type Settle } from './abortable-wait';
-import { type Clock, systemClock } from './clock';
+import { type Clock, systemClock } from '../clock';
 import { DEFAULT_PENALTY_MS, penalizedSlot, reserveSlots, slotSpacingMs } from './gcra';
 import type { SlidingWindowLimiter } from './rate-limiter';
 

@@ -4,8 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../chat/client';
 import { createGate, type Gate } from '../testing/gate';
-import { openDatabase, systemClock, type Store } from '../store/database';
+import { openDatabase, type Store } from '../store/database';
 import { createSurveyRunner } from './survey-runner';
+import { systemClock } from '../clock';
 
 let store: Store | undefined;
 afterEach(async () => store?.close());

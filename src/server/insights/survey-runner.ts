@@ -16,7 +16,7 @@ import { ChatCallAbortedError, type ChatClient } from '../chat/client';
 import { ChatApiError, isChatError } from '../chat/errors';
 import { getAllContactGroups, getFullRecentList } from '../chat/helpers';
 import { BackOff } from '../jobs/back-off';
-import type { Clock, Store } from '../store/database';
+import type { Store } from '../store/database';
 import { readOnlyCaller, type ReadOnlyCaller } from './read-only';
 import { createAggregator, summarizeUser } from './summary';
 import {
@@ -35,6 +35,7 @@ import {
   type PendingUser,
   type UserOutcome,
 } from './survey-store';
+import { type Clock, systemClock } from '../clock';
 
 export type SurveyLog = {
   info(fields: object, message: string): void;
@@ -137,7 +138,7 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
         includeRecent: request.includeRecent === true,
         users,
         createdBy: staff,
-        createdAt: clock.now(),
+        createdAt: new Date(clock.now()),
       });
       log.info({ event: 'survey_created', survey: id, users: users.length, source: source.kind }, 'survey created');
       launch(id);
@@ -172,7 +173,7 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
       statusOf(id);
       const run = runs.get(id);
       run?.halt();
-      if (!(await changeSurveyState(store, id, ['running', 'paused', 'failed'], 'cancelled', { finishedAt: clock.now() }))) {
+      if (!(await changeSurveyState(store, id, ['running', 'paused', 'failed'], 'cancelled', { finishedAt: new Date(clock.now()) }))) {
         throw new SurveyError('CONFLICT', 'This survey has already ended.');
       }
       await run?.finished;
@@ -221,7 +222,7 @@ class SurveyRun {
     private readonly id: string,
     private readonly context: RunContext,
   ) {
-    this.backOff = new BackOff({ ...context.retryDelayMs, maxAttempts: context.maxAttempts }, () => Date.now());
+    this.backOff = new BackOff({ ...context.retryDelayMs, maxAttempts: context.maxAttempts }, systemClock);
     // Every call waiting for the limiter listens to this one signal: one per worker, by design.
     setMaxListeners(0, this.abort.signal);
   }
@@ -255,7 +256,7 @@ class SurveyRun {
     const aggregator = createAggregator();
     for (const user of surveyUsers(store, this.id)) if (user.summary) aggregator.add(user.userId, user.summary);
     const results = aggregator.result();
-    if (await changeSurveyState(store, this.id, ['running'], 'done', { finishedAt: clock.now(), results })) {
+    if (await changeSurveyState(store, this.id, ['running'], 'done', { finishedAt: new Date(clock.now()), results })) {
       log.info({ event: 'survey_done', survey: this.id, users: results.usersRead }, 'survey finished');
     }
   }
@@ -276,7 +277,7 @@ class SurveyRun {
       if (this.halted || this.fatal !== null) return;
       const wait = this.backOff.waitMs();
       if (wait > 0) {
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        await systemClock.sleep(wait);
         continue;
       }
       const user = this.next();

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../store/audit';
-import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../store/database';
+import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
 import { jobLineRequestId, jobReason, ledgerSynchronous, workerLedger, type JobLedger } from './ledger';
 import { announcedWrites, getJob, nextPendingChunk, storeCheckedJob } from './store';
 import { csvOf, jobAuditEntries, plannedRows } from './testing';
+import { systemClock } from '../clock';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -11,13 +11,14 @@ import type { ChatClient } from '../chat/client';
 import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS } from '../chat/helpers';
 import { chatUserLocks } from '../services/chat-user-locks';
 import { readMarkStates } from '../services/mark-writer';
-import type { Clock, Store } from '../store/database';
+import type { Store } from '../store/database';
 import { applyJobGroups } from './apply-groups';
 import { Execution, type JobLog, type RunnerCore } from './execution';
 import { allowedStates, transition, type JobAction } from './job-states';
 import type { JobLedger } from './ledger';
 import { settleAnnouncedWrites } from './recovery';
 import { cancelPendingRows, deleteUnfinishedUploads, forgetJobWrites, getJob, jobIdsInState, listJobs, toJobStatus, type JobRecord } from './store';
+import { type Clock } from '../clock';
 
 export type { JobLog } from './execution';
 
@@ -114,10 +115,10 @@ function finishCancelled(core: RunnerCore, jobId: string): Work {
       return;
     }
     if (recovery.forget.length > 0) {
-      await core.ledger.commit({ jobId, staff, at: core.clock.now().toISOString(), settled: recovery.settled, announce: [], forget: recovery.forget });
+      await core.ledger.commit({ jobId, staff, at: new Date(core.clock.now()).toISOString(), settled: recovery.settled, announce: [], forget: recovery.forget });
     }
     if (getJob(core.store, jobId)?.state !== 'cancelled') return;
-    await cancelPendingRows(core.store, jobId, core.clock.now().toISOString());
+    await cancelPendingRows(core.store, jobId, new Date(core.clock.now()).toISOString());
     await forgetJobWrites(core.store, jobId);
   })();
   return work;
@@ -244,7 +245,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
     async start(jobId, staff) {
       core.ledger.warm();
-      const job = await control(jobId, 'start', 'started', { startedBy: staff, startedAt: core.clock.now().toISOString() });
+      const job = await control(jobId, 'start', 'started', { startedBy: staff, startedAt: new Date(core.clock.now()).toISOString() });
       core.log.info({ event: 'sensitive_update', job: jobId, staff, rows: job.validRows }, 'bulk job started');
       ensureWork(jobId);
       return statusOf(requireJob(jobId));

@@ -7,8 +7,9 @@ import { buildApp } from '../app';
 import { createLoginThrottle } from '../auth/login-throttle';
 import { createChatClient } from '../chat/client';
 import { sessionCookieFor } from '../http/auth';
-import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../store/database';
+import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
 import { createMetrics } from './metrics';
+import { systemClock } from '../clock';
 
 const TOKEN = 'metrics-token-0123456789';
 const closers: (() => Promise<void>)[] = [];

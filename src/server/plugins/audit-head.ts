@@ -3,7 +3,7 @@
 // and before the database closes.
 import fp from 'fastify-plugin';
 import { createHeadAnchor } from '../store/audit-head';
-import type { Clock } from '../store/database';
+import { type Clock } from '../clock';
 
 export const auditHeadPlugin = fp<{ clock: Clock }>(
   async (app, { clock }) => {

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import { createSurveyRunner, type SurveyRunner } from '../insights/survey-runner';
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../jobs/runner';
 import type { ShutdownDeadline } from '../shutdown';
-import type { Clock } from '../store/database';
+import { type Clock } from '../clock';
 
 declare module 'fastify' {
   interface FastifyInstance {

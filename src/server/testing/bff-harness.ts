@@ -20,19 +20,13 @@ import { createChatClient, type ChatClient, type ChatClientEvent } from '../chat
 import type { ChatCommand } from '../chat/commands';
 import { sessionCookieFor } from '../http/auth';
 import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
+import { createFakeClock, type FakeClock } from './fake-clock';
 import { findLeaks, type Leak } from './leak-scan';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8080';
 export const TEST_PASSWORD = 'correct horse battery staple';
 /** The headers a same-origin SPA sends with a state-changing JSON request. */
 export const SAME_ORIGIN_WRITE = { 'x-requested-by': 'markdesk', origin: TEST_ORIGIN, 'sec-fetch-site': 'same-origin' } as const;
-
-export type MovableClock = { now(): Date; advance(ms: number): void };
-
-export function movableClock(start = Date.parse('2026-11-28T09:00:00Z')): MovableClock {
-  let now = start;
-  return { now: () => new Date(now), advance: (ms) => void (now += ms) };
-}
 
 /** One request the test sent through `inject` and what came back, for the leak scan. */
 export type Exchange = { method: string; url: string; statusCode: number; headers: Record<string, unknown>; body: string };
@@ -73,7 +67,8 @@ export type TestBff = {
   emulator: RunningEmulator;
   store: Store;
   chat: ChatClient;
-  clock: MovableClock;
+  /** The app's clock (timestamps, sessions): it stands still until the test moves it. */
+  clock: FakeClock;
   /** The public origin the app was built with. */
   origin: string;
   /** SAME_ORIGIN_WRITE for this app's origin. */
@@ -134,7 +129,7 @@ export function sessionIdSetBy(response: LightMyRequestResponse): string | null 
 }
 
 export async function startTestBff(options: TestBffOptions = {}): Promise<TestBff> {
-  const clock = movableClock();
+  const clock = createFakeClock('2026-11-28T09:00:00Z');
   const origin = options.publicOrigin ?? TEST_ORIGIN;
   // Real time plus an offset the test may move: UserSig expiry needs both sides' clocks.
   const offsets = { chatMs: 0, emulatorMs: 0 };
