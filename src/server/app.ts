@@ -29,7 +29,7 @@ import { staffRoutes } from './routes/staff';
 import { auditHeadPlugin } from './plugins/audit-head';
 import { chatPlugin } from './plugins/chat';
 import { ledgerPlugin } from './plugins/ledger';
-import { jobRunnerPlugin, surveyRunnerPlugin, type RunnerPluginOptions } from './plugins/runners';
+import { jobRunnerPlugin, surveyRunnerPlugin } from './plugins/runners';
 import { storePlugin } from './plugins/store';
 import { scheduleReconcile } from './services/reconcile';
 import { shutdownDeadline, type ShutdownDeadline } from './shutdown';
@@ -55,8 +55,6 @@ export type AppOptions = {
   shutdown?: ShutdownDeadline;
   /** Log the audit chain's head at start, as it moves and at shutdown (main.ts; store/audit-head.ts). */
   auditHeadLog?: boolean;
-  /** How bulk jobs are run (tests make them small); the runner's defaults when unset. */
-  jobTuning?: RunnerPluginOptions['jobTuning'];
 };
 
 declare module 'fastify' {
@@ -122,7 +120,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(chatPlugin, { chat: deps.chat, upstream: deps.upstream });
   const metrics = options.metrics?.metrics;
   await app.register(ledgerPlugin, { onCommit: metrics ? (commit) => metrics.observeLedgerCommit(commit) : undefined });
-  await app.register(jobRunnerPlugin, { clock: deps.clock, shutdown, jobTuning: options.jobTuning });
+  await app.register(jobRunnerPlugin, { clock: deps.clock, shutdown });
   await app.register(surveyRunnerPlugin, { clock: deps.clock, shutdown });
 
   // Before any route: these watch every route registered after them.

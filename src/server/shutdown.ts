@@ -3,6 +3,8 @@
 // and everything that waits while stopping (a bulk job's calls in flight, a survey's reads) waits
 // at most until it; main.ts exits anyway once it has passed.
 
+import { type Clock, systemClock } from './clock';
+
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 
 export type ShutdownDeadline = {
@@ -15,13 +17,13 @@ export type ShutdownDeadline = {
   within(work: Promise<unknown>): Promise<void>;
 };
 
-export function shutdownDeadline(timeoutMs: number = DEFAULT_SHUTDOWN_TIMEOUT_MS, nowMs: () => number = Date.now): ShutdownDeadline {
+export function shutdownDeadline(timeoutMs: number = DEFAULT_SHUTDOWN_TIMEOUT_MS, clock: Pick<Clock, 'now'> = systemClock): ShutdownDeadline {
   let deadline: number | null = null;
-  const remainingMs = () => (deadline === null ? timeoutMs : Math.max(0, deadline - nowMs()));
+  const remainingMs = () => (deadline === null ? timeoutMs : Math.max(0, deadline - clock.now()));
   return {
     timeoutMs,
     begin() {
-      deadline ??= nowMs() + timeoutMs;
+      deadline ??= clock.now() + timeoutMs;
     },
     remainingMs,
     async within(work) {

@@ -5,7 +5,7 @@
 // Jobs and surveys stay 'running' in the database, so the next start goes on with them.
 import fp from 'fastify-plugin';
 import { createSurveyRunner, type SurveyRunner } from '../insights/survey-runner';
-import { createJobRunner, type JobRunner, type JobRunnerOptions } from '../jobs/runner';
+import { createJobRunner, type JobRunner } from '../jobs/runner';
 import type { ShutdownDeadline } from '../shutdown';
 import { type Clock } from '../clock';
 
@@ -21,13 +21,11 @@ declare module 'fastify' {
 export type RunnerPluginOptions = {
   clock: Clock;
   shutdown: ShutdownDeadline;
-  /** How jobs are run (tests make them small and slow); production uses the defaults. */
-  jobTuning?: Partial<Omit<JobRunnerOptions, 'store' | 'chat' | 'clock' | 'ledger' | 'log'>> | undefined;
 };
 
 export const jobRunnerPlugin = fp<RunnerPluginOptions>(
-  async (app, { clock, shutdown, jobTuning }) => {
-    const runner = createJobRunner({ ...jobTuning, store: app.store, chat: app.chat, clock, ledger: app.ledger, log: app.log.child({ module: 'jobs' }) });
+  async (app, { clock, shutdown }) => {
+    const runner = createJobRunner({ store: app.store, chat: app.chat, clock, ledger: app.ledger, log: app.log.child({ module: 'jobs' }) });
     app.decorate('jobs', runner);
     let stopping: Promise<void> | null = null;
     // No new lines from the moment closing begins; the calls in flight finish meanwhile.
