@@ -11,7 +11,8 @@ import type { CheckedRow } from '../server/jobs/csv';
 import { applyLedgerCommit, settledLine, type LedgerCommit, type SettledLine } from '../server/jobs/ledger';
 import { nextPendingChunk, storeCheckedJob } from '../server/jobs/store';
 import { verifyAuditChain } from '../server/store/audit';
-import { DATABASE_FILE_NAME, immediateTransaction, openDatabase, systemClock } from '../server/store/database';
+import { DATABASE_FILE_NAME, immediateTransaction, openDatabase } from '../server/store/database';
+import { systemClock } from '../server/clock';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const PER_USER = 1000;

@@ -17,9 +17,10 @@ import {
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
 import { neutralizeFormula } from '../store/audit';
-import { immediateTransaction, type Clock, type JobRowTableStatus, type JobTableState, type JobsTable, type Store } from '../store/database';
+import { immediateTransaction, type JobRowTableStatus, type JobTableState, type JobsTable, type Store } from '../store/database';
 import type { WriteGuard } from '../services/write-policy';
 import type { CheckedRow } from './csv';
+import type { Clock } from '../clock';
 
 /** Rows written per transaction while a file is read. */
 const INSERT_BATCH_ROWS = 1000;
@@ -226,7 +227,7 @@ export async function storeCheckedJob(
 ): Promise<JobCheckedResponse> {
   const s = statements(store);
   const jobId = randomUUID();
-  await immediateTransaction(store, () => s.insertJob.run(jobId, context.createdBy, context.clock.now().toISOString(), context.kind ?? 'upload', context.sourceJobId ?? null));
+  await immediateTransaction(store, () => s.insertJob.run(jobId, context.createdBy, new Date(context.clock.now()).toISOString(), context.kind ?? 'upload', context.sourceJobId ?? null));
   try {
     let batch: CheckedRow[] = [];
     const flush = async () => {

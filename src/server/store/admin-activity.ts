@@ -5,7 +5,8 @@ import { stringify } from 'csv-stringify/sync';
 import { ADMIN_ACTIVITY_CSV_COLUMNS, type AdminAction, type AdminActivityEntry, type AdminDetails } from '../../shared/api/admin-activity';
 import { appendChainRows, blankContent, timeOrderedId } from './audit-chain';
 import { neutralizeFormula } from './audit';
-import { type Clock, immediateTransaction, type Store, systemClock } from './database';
+import { immediateTransaction, type Store } from './database';
+import { type Clock, systemClock } from '../clock';
 
 export type AdminActivity = {
   staff: string;
@@ -56,7 +57,7 @@ export function appendAdminActivity(store: Store, activity: AdminActivity, at: D
 }
 
 export function recordAdminActivity(store: Store, activity: AdminActivity, clock: Clock = systemClock): Promise<string> {
-  const at = clock.now();
+  const at = new Date(clock.now());
   return immediateTransaction(store, () => appendAdminActivity(store, activity, at));
 }
 

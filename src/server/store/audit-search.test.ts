@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { queryAudit, recordEntries, type AuditFilter } from './audit';
 import { openDatabase, type Store } from './database';
 import { oneShotEntry } from './audit-test-entry';
-import { createFakeClock } from './fake-clock';
+import { createFakeClock } from '../testing/fake-clock';
 
 let store: Store;
 beforeEach(async () => {

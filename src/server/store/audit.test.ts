@@ -24,7 +24,7 @@ import {
   verifyAuditChainAsync,
 } from './audit';
 import { openDatabase, type Store } from './database';
-import { createFakeClock, type FakeClock } from './fake-clock';
+import { createFakeClock, type FakeClock } from '../testing/fake-clock';
 
 let store: Store;
 let clock: FakeClock;

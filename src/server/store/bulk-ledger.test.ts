@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { queryAudit, recordEntries, type AuditFilter } from './audit';
 import { migrateToLatest, type Database, type Store } from './database';
 import { oneShotEntry } from './audit-test-entry';
-import { createFakeClock } from './fake-clock';
+import { createFakeClock } from '../testing/fake-clock';
 import { migrations } from './migrations';
 
 const before = (name: string) => name < '0014_bulk_ledger';
