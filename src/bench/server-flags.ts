@@ -8,6 +8,8 @@ export function serverNodeOptions(root: string): string[] {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const words = (pkg.scripts.start ?? '').split(/\s+/).filter(Boolean);
   if (words[0] !== 'node') return [];
-  const script = words.findIndex((word) => !word.startsWith('-'), 1);
-  return words.slice(1, script === -1 ? undefined : script);
+  // The options are the words between `node` and the script (findIndex has no start index: its
+  // second argument is `this`, which once made this return no options at all).
+  const script = words.slice(1).findIndex((word) => !word.startsWith('-'));
+  return words.slice(1, script === -1 ? undefined : script + 1);
 }
