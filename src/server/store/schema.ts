@@ -184,10 +184,6 @@ export interface JobRowsTable {
   conversation_id: string | null;
   /** The checked MarkChange (JSON), bit names already resolved. */
   change_json: string | null;
-  /** Unused since 0003_job_writes: a line's audit entry is the one with its request id. */
-  audit_id: string | null;
-  /** Unused since 0003_job_writes (attempts are counted in memory, per run). */
-  attempts: Generated<number>;
   upstream_code: number | null;
   message: string | null;
   /** The line's WriteGuard (JSON), when it has one. */
