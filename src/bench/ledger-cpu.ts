@@ -10,7 +10,7 @@ import type { MarkState } from '../shared/marks/change';
 import type { CheckedRow } from '../server/jobs/csv';
 import { applyLedgerCommit, settledLine, type LedgerCommit, type SettledLine } from '../server/jobs/ledger';
 import { nextPendingChunk, storeCheckedJob } from '../server/jobs/store';
-import { verifyAuditChain } from '../server/store/audit';
+import { verifyAuditChain } from '../server/store/audit-verify';
 import { DATABASE_FILE_NAME, immediateTransaction, openDatabase, systemClock } from '../server/store/database';
 
 const ROWS = Number(process.argv[2] ?? 100_000);

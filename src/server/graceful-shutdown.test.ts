@@ -12,7 +12,7 @@ import { chatCaller, importAccounts } from '../emulator/test-support';
 import type { JobCheckedResponse, JobStatus } from '../shared/api/jobs';
 import { announcedWrites, getJob } from './jobs/store';
 import { csvOf, jobAuditEntries, plannedRows } from './jobs/testing';
-import { verifyAuditChain } from './store/audit';
+import { verifyAuditChain } from './store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase } from './store/database';
 import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff, type ChildBff } from './testing/child-bff';
 

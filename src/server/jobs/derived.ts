@@ -4,7 +4,7 @@
 // they keep the line numbers of the job they come from.
 import { inverseChange, isNoopChange, type MarkChange } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
-import { getAuditEntry, type AuditEntryView } from '../store/audit';
+import { getAuditEntry, type AuditEntryView } from '../store/audit-query';
 import type { Store } from '../store/database';
 import type { WriteGuard } from '../services/write-policy';
 import type { CheckedRow } from './csv';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../store/audit';
+import { verifyAuditChain } from '../store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
 import { inlineLedger, jobLineRequestId, jobReason, ledgerSynchronous, workerLedger, type JobLedger } from './ledger';

@@ -3,7 +3,7 @@
 // counted by reason. CSVs are UTF-8 with BOM, CRLF, a page of lines at a time, cells that a
 // spreadsheet would run as a formula neutralised, as results.csv.
 import { MARKED_CONVERSATIONS_CAP, type JobImpactKind, type JobReasonCount } from '../../shared/api/jobs';
-import { neutralizeFormula } from '../store/audit';
+import { neutralizeFormula } from '../store/csv-export';
 import type { Store } from '../store/database';
 import { JOB_INPUT_COLUMNS } from './csv';
 import { bitsCell, type ImpactFound } from './impact';

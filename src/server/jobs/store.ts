@@ -12,12 +12,13 @@ import {
   type JobCheckedResponse,
   type JobPreviewRow,
   type JobState,
+  type JobRowStatus,
   type JobStatus,
 } from '../../shared/api/jobs';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
-import { neutralizeFormula } from '../store/audit';
-import { immediateTransaction, type Clock, type JobRowTableStatus, type JobTableState, type JobsTable, type Store } from '../store/database';
+import { neutralizeFormula } from '../store/csv-export';
+import { immediateTransaction, type Clock, type JobTableState, type JobsTable, type Store } from '../store/database';
 import type { WriteGuard } from '../services/write-policy';
 import type { CheckedRow } from './csv';
 
@@ -116,7 +117,7 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
           cluster: string;
           line: number;
           input_json: string;
-          status: JobRowTableStatus;
+          status: JobRowStatus;
           chat_user: string | null;
           conversation_type: string | null;
           conversation_id: string | null;
@@ -149,14 +150,14 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
     pendingLine: sqlite.prepare<[string, number], ClaimRow & { chat_user: string }>(
       `SELECT chat_user, line, conversation_type, conversation_id, change_json, guard_json, revert_of FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`,
     ),
-    finishRow: sqlite.prepare<[JobRowTableStatus, number | null, string | null, string, number]>(
+    finishRow: sqlite.prepare<[JobRowStatus, number | null, string | null, string, number]>(
       `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND line = ? AND status = 'pending'`,
     ),
     // With the chat user: straight to the line's place in the table (job, chat user, line).
-    finishUserRow: sqlite.prepare<[JobRowTableStatus, number | null, string | null, string, string, number]>(
+    finishUserRow: sqlite.prepare<[JobRowStatus, number | null, string | null, string, string, number]>(
       `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND cluster = ? AND line = ? AND status = 'pending'`,
     ),
-    finishRun: sqlite.prepare<[JobRowTableStatus, string, string, number, number]>(
+    finishRun: sqlite.prepare<[JobRowStatus, string, string, number, number]>(
       `UPDATE job_rows SET status = ? WHERE job_id = ? AND cluster = ? AND line BETWEEN ? AND ? AND status = 'pending'`,
     ),
     announceWrite: sqlite.prepare<[string, string, string]>(`INSERT INTO job_writes (job_id, chat_user, lines_json) VALUES (?, ?, ?)`),
@@ -167,7 +168,7 @@ function prepareStatements(sqlite: BetterSqlite3.Database) {
     addCounts: sqlite.prepare<[number, number, number, number, string]>(
       `UPDATE jobs SET applied = applied + ?, unchanged = unchanged + ?, conflicts = conflicts + ?, failed = failed + ? WHERE id = ?`,
     ),
-    resultsPage: sqlite.prepare<[string, number, number], { line: number; input_json: string; status: JobRowTableStatus; upstream_code: number | null; message: string | null }>(
+    resultsPage: sqlite.prepare<[string, number, number], { line: number; input_json: string; status: JobRowStatus; upstream_code: number | null; message: string | null }>(
       `SELECT line, input_json, status, upstream_code, message FROM job_rows WHERE job_id = ? AND line > ? ORDER BY line LIMIT ?`,
     ),
   };
