@@ -37,7 +37,8 @@ import { GroupCommitter } from './group-committer';
 import { transition } from './job-states';
 import { settledLine, type JobLedger, type LedgerCommit, type SettledLine } from './ledger';
 import { landedLine, settleAnnouncedWrites } from './recovery';
-import { forgetJobWrites, getJob, nextPendingChunk, type PendingChunk, type WorkRow } from './store';
+import { nextPendingChunk, type PendingChunk, type WorkRow } from './line-store';
+import { forgetJobWrites, getJob } from './store';
 import { ThroughputMeter } from './throughput-meter';
 
 /** What the runner logs through (a pino/Fastify logger fits). */

@@ -9,7 +9,9 @@ import { verifyAuditChain } from '../store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
 import { inlineLedger, jobLineRequestId, jobReason, ledgerSynchronous, workerLedger, type JobLedger } from './ledger';
-import { announcedWrites, getJob, nextPendingChunk, storeCheckedJob } from './store';
+import { announcedWrites, nextPendingChunk } from './line-store';
+import { getJob } from './store';
+import { storeCheckedJob } from './upload-store';
 import { csvOf, jobAuditEntries, plannedRows } from './testing';
 
 const cleanups: (() => Promise<void> | void)[] = [];

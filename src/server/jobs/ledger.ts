@@ -15,7 +15,7 @@ import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { MarkResultStatus } from '../../shared/api/marks';
 import { appendEntries } from '../store/audit';
 import { immediateTransaction, type Store } from '../store/database';
-import { announceWriteInTransaction, finishRowsInTransaction, forgetWritesInTransaction, type AnnouncedLine } from './store';
+import { announceWriteInTransaction, finishRowsInTransaction, forgetWritesInTransaction, type AnnouncedLine } from './line-store';
 
 /** The request id on each line's audit entry; also how the entry is found again. */
 export function jobLineRequestId(jobId: string, line: number): string {
