@@ -2,7 +2,8 @@ import type { Generated } from 'kysely';
 import type { SurveyState } from '../../shared/api/insights';
 import type { JobImpactKind, JobKind, JobRowStatus, JobState } from '../../shared/api/jobs';
 import type { MarkResultStatus } from '../../shared/api/marks';
-import type { Role } from '../../shared/api/session';
+import type { AuthMethod, Role } from '../../shared/api/session';
+import type { StaffSource } from '../../shared/api/staff';
 import type { ConversationType } from '../../shared/marks/conversation';
 
 // The tables as Kysely sees them (the migrations in migrations/ create them).
@@ -20,7 +21,7 @@ export interface StaffTable {
   last_login_at: string | null;
   failed_logins: number;
   locked_until: string | null;
-  source: Generated<'local' | 'sso'>;
+  source: Generated<StaffSource>;
   /** 0 or 1: a local account that signs in with its password even when local sign-in is off. */
   break_glass: Generated<number>;
   /** `{issuer} {sub}` of an SSO account. */
@@ -42,7 +43,7 @@ export interface RecoveryCodesTable {
   used_at: string | null;
 }
 
-export type AuthMethod = 'password' | 'totp' | 'sso';
+export type { AuthMethod };
 
 export interface AuthFlowsTable {
   id_hash: string;
