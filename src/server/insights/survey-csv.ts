@@ -1,7 +1,8 @@
 // A survey's per-user rows as CSV: one line per surveyed user, in the order given, written as every
 // download is (store/csv-export.ts).
 import { STANDARD_BIT_INDEXES } from '../../shared/marks/bits';
-import { csvHeader, csvLines, neutralizeFormula } from '../store/csv-export';
+import { neutralizeFormula } from '../../shared/text/csv';
+import { csvHeader, csvLines } from '../store/csv-export';
 import type { Store } from '../store/database';
 import { surveyUsers } from './survey-store';
 

@@ -3,7 +3,8 @@
 // lines counted by reason. The CSVs are written as every download is (store/csv-export.ts), a page
 // of lines at a time in file order.
 import { JOB_CSV_COLUMNS, JOB_RESULT_COLUMNS, MARKED_CONVERSATIONS_CAP, type JobImpactKind, type JobReasonCount, type JobRowStatus } from '../../shared/api/jobs';
-import { csvDownload, neutralizeFormula } from '../store/csv-export';
+import { neutralizeFormula } from '../../shared/text/csv';
+import { csvDownload } from '../store/csv-export';
 import { cachedStatement, type Store } from '../store/database';
 import { JOB_INPUT_COLUMNS } from './csv';
 import { bitsCell, type ImpactFound } from './impact';

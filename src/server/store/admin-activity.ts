@@ -4,7 +4,8 @@
 import { ADMIN_ACTIVITY_CSV_COLUMNS, type AdminAction, type AdminActivityEntry, type AdminDetails } from '../../shared/api/admin-activity';
 import { AUDIT_PAGE_MAX } from '../../shared/api/audit';
 import { appendChainRows, blankContent } from './audit-chain';
-import { csvDownload, neutralizeFormula } from './csv-export';
+import { neutralizeFormula } from '../../shared/text/csv';
+import { csvDownload } from './csv-export';
 import { timeOrderedId } from './ids';
 import { cursorPages } from './pages';
 import { type Clock, immediateTransaction, type Store, systemClock } from './database';

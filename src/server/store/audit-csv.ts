@@ -1,6 +1,7 @@
 // The audit log of mark changes as CSV (GET /api/audit.csv), written as every download is (csv-export.ts).
 import { auditPages, type AuditEntryView, type AuditFilter } from './audit-query';
-import { csvDownload, neutralizeFormula } from './csv-export';
+import { neutralizeFormula } from '../../shared/text/csv';
+import { csvDownload } from './csv-export';
 import type { Store } from './database';
 
 export const AUDIT_CSV_COLUMNS = [

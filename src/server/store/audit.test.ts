@@ -10,7 +10,7 @@ import { canonicalAuditContent } from './audit-chain';
 import { AUDIT_CSV_COLUMNS, auditCsv } from './audit-csv';
 import { getAuditEntry, queryAudit } from './audit-query';
 import { verifyAuditChain, verifyAuditChainAsync } from './audit-verify';
-import { neutralizeFormula } from './csv-export';
+import { neutralizeFormula } from '../../shared/text/csv';
 import { timeOrderedId } from './ids';
 import { openDatabase, type Store } from './database';
 import { createFakeClock, type FakeClock } from './fake-clock';

@@ -1,22 +1,9 @@
 // Every CSV a person downloads (the audit log, admin activity, a bulk job's files, a survey's users)
 // is written the same way: UTF-8 with a byte-order mark (what spreadsheets need to read CJK text),
 // a header row, RFC 4180 records with CRLF between them, a page of rows per chunk, and every cell
-// that a spreadsheet would run as a formula neutralised.
+// that a spreadsheet would run as a formula neutralised (shared/text/csv.ts).
 import { stringify } from 'csv-stringify/sync';
-
-export const CSV_BOM = '\uFEFF';
-
-// Tencent's generated group ids start with "@TGS#". Exactly that shape (no operator, parenthesis or
-// space) cannot carry a formula, and prefixing it would make every group id in the export wrong.
-const GENERATED_GROUP_ID = /^@TGS#[A-Za-z0-9_-]+$/;
-
-/**
- * A spreadsheet runs a cell that starts with = + - @ (or tab/CR, which some strip first) as a
- * formula; a leading ' makes it text (OWASP "CSV injection").
- */
-export function neutralizeFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) && !GENERATED_GROUP_ID.test(cell) ? `'${cell}` : cell;
-}
+import { CSV_BOM } from '../../shared/text/csv';
 
 /** Records as CSV text, each ended by CRLF. */
 export function csvLines(records: readonly (readonly unknown[])[]): string {
