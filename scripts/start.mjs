@@ -7,10 +7,13 @@
 // from npm, systemd or a container runtime) reach the server's own handlers directly and its
 // exit code is the process's. A deployment may skip this script: `node dist/server/main.mjs`.
 //
-// package.json starts this with `--v8-pool-size=1 --max-semi-space-size=1` (V8's options must be
-// on node's command line): one V8 helper thread instead of four, and a young generation of 1 MB
-// semi-spaces instead of up to 16 MB. Measured idle in live mode after 60 s: ~86 MB resident
-// instead of 96–104 MB. A deployment running main.mjs directly should pass the same options.
+// package.json starts this with `--v8-pool-size=1 --max-semi-space-size=2 --heap-growing-percent=20`
+// (V8's options must be on node's command line; the README's "Node options of the server" gives
+// the measurements): one V8 helper thread instead of four; a young generation of 2 MB semi-spaces
+// instead of up to 16 MB, which keeps the idle server small; and an old generation allowed to grow
+// by 20 % between full collections instead of V8's adaptive factor (up to 4×), which stops the
+// short-lived objects a bulk job promotes from piling up until a late full collection. A
+// deployment running main.mjs directly should pass the same options.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, SERVER_OUTPUT } from './build-config.mjs';

@@ -82,7 +82,7 @@ async function inspect(port: number, commands: { method: string; params?: object
  * Starts the built server with a fresh data directory (an editor, `bench`, signed in) against the
  * emulator, and waits for /api/health. Expects a build (npm run build; `npm run bench` makes one).
  */
-export async function startBuiltServer(upstream: Omit<EmulatorProcess, 'close'>, options: { port?: number; env?: Record<string, string> } = {}): Promise<BuiltServer> {
+export async function startBuiltServer(upstream: Omit<EmulatorProcess, 'close'>, options: { port?: number; env?: Record<string, string>; nodeFlags?: string[] } = {}): Promise<BuiltServer> {
   const port = options.port ?? 18_000 + Math.floor(Math.random() * 1000);
   const inspectorPort = port + 1000;
   const origin = `http://127.0.0.1:${port}`;
@@ -94,7 +94,7 @@ export async function startBuiltServer(upstream: Omit<EmulatorProcess, 'close'>,
   await store.close();
 
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CHAT_|MARKDESK_|NODE_OPTIONS$)/.test(name)));
-  const child = spawn(process.execPath, [...serverNodeOptions(root), `--inspect=127.0.0.1:${inspectorPort}`, join(root, 'dist/server/main.mjs')], {
+  const child = spawn(process.execPath, [...serverNodeOptions(root), ...(options.nodeFlags ?? []), `--inspect=127.0.0.1:${inspectorPort}`, join(root, 'dist/server/main.mjs')], {
     cwd: dataDir,
     env: {
       ...inherited,

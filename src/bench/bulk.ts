@@ -17,11 +17,10 @@ import { createSession } from '../server/auth/sessions';
 import { createStaff } from '../server/auth/staff';
 import { createChatClient, type ChatClient, type ChatClientEvent } from '../server/chat/client';
 import { sessionCookieFor } from '../server/http/auth';
-import { workerLedger } from '../server/jobs/ledger';
-import { createJobRunner } from '../server/jobs/runner';
 import { JOB_CSV_HEADER } from '../server/jobs/testing';
-import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../server/store/database';
+import { DATABASE_FILE_NAME, openDatabase, type Store } from '../server/store/database';
 import { serverNodeOptions } from './server-flags';
+import { systemClock } from '../server/clock';
 
 const root = join(import.meta.dirname, '../..');
 const ORIGIN = 'http://127.0.0.1:8080';
@@ -133,8 +132,6 @@ export async function startBenchBff(
 ): Promise<BenchBff> {
   const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
   const chat = benchChatClient(emulator, callsPerSecond, onChatEvent);
-  const ledger = workerLedger(join(dataDir, DATABASE_FILE_NAME));
-  const jobs = createJobRunner({ store, chat, clock: systemClock, ledger });
   await createStaff(store, { username: 'bench', role: 'editor', password: 'a bench password of no value' });
   const { sessionId } = await createSession(store, 'bench', { ip: '127.0.0.1', userAgent: 'bench' });
   const cookie = `${sessionCookieFor(ORIGIN).name}=${sessionId}`;
@@ -148,7 +145,6 @@ export async function startBenchBff(
       mode: 'live',
       chatApp: { sdkAppId: emulator.sdkAppId, region: null },
       version: 'bench',
-      jobs,
     },
     { publicOrigin: ORIGIN, logLevel: 'warn', logStream: new Writable({ write: (_chunk, _encoding, done) => done() }) },
   );
@@ -168,11 +164,8 @@ export async function startBenchBff(
       return { url: await app.listen({ host: '127.0.0.1', port: 0 }), headers: { ...WRITE_HEADERS, cookie } };
     },
     async close() {
+      // The app closes its job runner, ledger, Chat client and database.
       await app.close();
-      await jobs.stop();
-      await ledger.close();
-      await chat.close();
-      await store.close();
     },
   };
 }

@@ -6,6 +6,8 @@ import { toMarkItem } from '../shared/marks/change';
 import { toContactItem } from '../shared/marks/conversation';
 import { markContact, searchContactGroup } from '../server/chat/helpers';
 import { importUsers, startBenchBff, startEmulatorProcess } from './bulk';
+import { startBuiltServer } from './built-server';
+import { createChatClient } from '../server/chat/client';
 import { fixedRate, quantile } from './stats';
 
 /** Chat users the saves are spread over, round robin. */
@@ -13,6 +15,8 @@ const CHAT_USERS = 100;
 
 export type LatencyReport = {
   requests: number;
+  /** Where the BFF ran: the built server in its own process, as `npm start` runs it, or inside the bench's own process. */
+  server: 'built' | 'in-process';
   ratePerSecond: number;
   upstreamLatencyMs: number;
   direct: { p50: number; p99: number };
@@ -29,13 +33,16 @@ export type LatencyReport = {
  * queue, not the BFF. So the ceilings are lifted on both paths alike (emulator limits off, client
  * limiter at 1,000/s); the bulk benchmark is the one that measures the ceiling.
  */
-export async function measureLatencyOverhead(options: { requests?: number; ratePerSecond?: number; upstreamLatencyMs?: number } = {}): Promise<LatencyReport> {
+export async function measureLatencyOverhead(
+  options: { requests?: number; ratePerSecond?: number; upstreamLatencyMs?: number; server?: 'built' | 'in-process' } = {},
+): Promise<LatencyReport> {
   const requests = options.requests ?? 1000;
   const ratePerSecond = options.ratePerSecond ?? 200;
   const upstreamLatencyMs = options.upstreamLatencyMs ?? 20;
+  const server = options.server ?? 'built';
   const emulator = await startEmulatorProcess(upstreamLatencyMs, { rateLimits: false });
   const dataDir = mkdtempSync(join(tmpdir(), 'markdesk-bench-latency-'));
-  const bff = await startBenchBff(emulator, 1000, dataDir);
+  const bff = server === 'built' ? await builtBff(emulator) : await startBenchBff(emulator, 1000, dataDir);
   try {
     const peers = Array.from({ length: requests }, (_, i) => `peer.${i}`);
     // Saves for many customers at once, as a support team makes them: writes to one Chat user are
@@ -68,6 +75,7 @@ export async function measureLatencyOverhead(options: { requests?: number; rateP
     });
     return {
       requests,
+      server,
       ratePerSecond,
       upstreamLatencyMs,
       direct: { p50: quantile(direct, 0.5), p99: quantile(direct, 0.99) },
@@ -78,4 +86,22 @@ export async function measureLatencyOverhead(options: { requests?: number; rateP
     await emulator.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The built server as `npm start` runs it, in its own process. Its limiter cannot be lifted (the
+ * configuration refuses more than Tencent's 200 calls/s), so the direct path's client gets the same
+ * 200/s: at 100 saves a second each command runs at half of it and neither path queues.
+ */
+async function builtBff(emulator: Awaited<ReturnType<typeof startEmulatorProcess>>) {
+  const server = await startBuiltServer(emulator, { env: { CHAT_RATE_LIMIT_PER_SECOND: '200' } });
+  const chat = createChatClient({ baseUrl: emulator.url, sdkAppId: emulator.sdkAppId, adminIdentifier: emulator.adminIdentifier, secretKey: emulator.secretKey, ratePerSecond: 200 });
+  return {
+    chat,
+    listen: async () => ({ url: server.url, headers: server.headers }),
+    async close() {
+      await chat.close();
+      await server.close();
+    },
+  };
 }

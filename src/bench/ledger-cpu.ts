@@ -12,7 +12,8 @@ import { applyLedgerCommit, settledLine, type LedgerCommit, type SettledLine } f
 import { nextPendingChunk } from '../server/jobs/line-store';
 import { storeCheckedJob } from '../server/jobs/upload-store';
 import { verifyAuditChain } from '../server/store/audit-verify';
-import { DATABASE_FILE_NAME, immediateTransaction, openDatabase, systemClock } from '../server/store/database';
+import { DATABASE_FILE_NAME, immediateTransaction, openDatabase } from '../server/store/database';
+import { systemClock } from '../server/clock';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const PER_USER = 1000;

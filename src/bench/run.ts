@@ -68,17 +68,29 @@ if (process.argv.slice(2).includes('soak')) {
   process.exit(0);
 }
 
-// At 200 req/s, the rate the latency goal is stated at, and, for reference, at half of it: on a small machine the first can
-// measure the machine's saturation more than the BFF, and the pair shows which.
-for (const ratePerSecond of [200, 100]) {
-  const latency = await measureLatencyOverhead({ ratePerSecond });
-  report(
-    `latency added by the BFF on POST …/marks (1 item, 100 Chat users in turn), ${latency.requests} requests at ${latency.ratePerSecond} req/s, upstream ${latency.upstreamLatencyMs} ms:` +
-      ` p50 ${ms(latency.bff.p50 - latency.direct.p50)} (BFF ${ms(latency.bff.p50)} vs direct ${ms(latency.direct.p50)}),` +
-      ` p99 ${ms(latency.bff.p99 - latency.direct.p99)} (BFF ${ms(latency.bff.p99)} vs direct ${ms(latency.direct.p99)})` +
-      `${latency.ratePerSecond === 100 ? ' (goal +2 ms p50, +10 ms p99)' : ''}; ${load()}`,
-  );
+// The goal's case: 100 saves/s to the built server in its own process, as `npm start` runs it (so
+// the bench's own HTTP client does not share the server's event loop). For reference, 200 saves/s
+// to the BFF inside the bench's process with every ceiling lifted (200 saves/s is exactly Tencent's
+// 200 calls/s per command, which the built server's configuration cannot exceed): on a small
+// machine it measures saturation more than the BFF, and the pair shows which.
+async function latencyBench(): Promise<void> {
+  for (const [ratePerSecond, server] of [
+    [100, 'built'],
+    [200, 'in-process'],
+  ] as const) {
+    const latency = await measureLatencyOverhead({ ratePerSecond, server });
+    report(
+      `latency added by the BFF (${server === 'built' ? 'built server, own process' : 'in the bench process, ceilings lifted'}) on POST …/marks (1 item, 100 Chat users in turn), ${latency.requests} requests at ${latency.ratePerSecond} req/s, upstream ${latency.upstreamLatencyMs} ms:` +
+        ` p50 ${ms(latency.bff.p50 - latency.direct.p50)} (BFF ${ms(latency.bff.p50)} vs direct ${ms(latency.direct.p50)}),` +
+        ` p99 ${ms(latency.bff.p99 - latency.direct.p99)} (BFF ${ms(latency.bff.p99)} vs direct ${ms(latency.direct.p99)})` +
+        `${server === 'built' ? ' (goal +2 ms p50, +10 ms p99)' : ''}; ${load()}`,
+    );
+  }
 }
+
+// `npm run bench -- latency` runs this part alone.
+await latencyBench();
+if (process.argv.slice(2).includes('latency')) process.exit(0);
 
 // Bulk jobs: the emulator in its own process, enforcing 200 calls/s per command, 20 ms latency.
 // 100,000 rows over 100 users, each run on a freshly started BFF. The goal is about random row order

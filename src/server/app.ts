@@ -26,7 +26,13 @@ import { selfServiceRoutes } from './routes/self-service';
 import { preferenceRoutes } from './routes/preferences';
 import { sessionRoutes } from './routes/session';
 import { staffRoutes } from './routes/staff';
+import { auditHeadPlugin } from './plugins/audit-head';
+import { chatPlugin } from './plugins/chat';
+import { ledgerPlugin } from './plugins/ledger';
+import { jobRunnerPlugin, surveyRunnerPlugin } from './plugins/runners';
+import { storePlugin } from './plugins/store';
 import { scheduleReconcile } from './services/reconcile';
+import { shutdownDeadline, type ShutdownDeadline } from './shutdown';
 
 export type AppOptions = {
   /** A function when the origin is only known after listening (MARKDESK_PORT=0). */
@@ -45,6 +51,10 @@ export type AppOptions = {
   metrics?: { metrics: Metrics; token: string } | null;
   /** Readiness is checked in the background this often (main.ts: 15 s); unset, on demand (tests). */
   readyCheckEveryMs?: number;
+  /** The one deadline of a graceful stop (MARKDESK_SHUTDOWN_TIMEOUT_SECONDS); 25 s when unset. */
+  shutdown?: ShutdownDeadline;
+  /** Log the audit chain's head at start, as it moves and at shutdown (main.ts; store/audit-head.ts). */
+  auditHeadLog?: boolean;
 };
 
 declare module 'fastify' {
@@ -91,13 +101,27 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const shutdown = options.shutdown ?? shutdownDeadline();
+  // First of the preClose hooks: the deadline runs from here unless main.ts started it already.
   app.addHook('preClose', async () => {
+    shutdown.begin();
     closing = true;
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     if (closing) reply.header('connection', 'close');
     return payload;
   });
+
+  // The resources, each closed by its own plugin in the reverse order: routes and background work
+  // first (the job runner drains within the deadline), then the ledger, the Chat client and its
+  // upstream, the audit head's last line, and the database last of all.
+  await app.register(storePlugin, { store: deps.store });
+  if (options.auditHeadLog) await app.register(auditHeadPlugin, { clock: deps.clock });
+  await app.register(chatPlugin, { chat: deps.chat, upstream: deps.upstream });
+  const metrics = options.metrics?.metrics;
+  await app.register(ledgerPlugin, { onCommit: metrics ? (commit) => metrics.observeLedgerCommit(commit) : undefined });
+  await app.register(jobRunnerPlugin, { clock: deps.clock, shutdown });
+  await app.register(surveyRunnerPlugin, { clock: deps.clock, shutdown });
 
   // Before any route: these watch every route registered after them.
   await registerCompression(app);
@@ -115,7 +139,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await registerSessionAuth(app, { store: deps.store, clock: deps.clock, cookie: deps.cookie, identity });
 
   // Checked in the background when main.ts asks for it; tests without it check on demand.
-  const readiness = deps.readiness ?? createReadiness({ store: deps.store, chat: deps.chat, now: () => deps.clock.now().getTime() });
+  const readiness = deps.readiness ?? createReadiness({ store: deps.store, chat: deps.chat, now: () => deps.clock.now() });
   app.decorate('readiness', readiness);
   const readyCheckEveryMs = options.readyCheckEveryMs;
   if (readyCheckEveryMs !== undefined) app.addHook('onReady', async () => readiness.start(app.log.child({ module: 'readiness' }), readyCheckEveryMs));

@@ -12,14 +12,13 @@ import { createChatClient } from './chat/client';
 import { loadConfig } from './config';
 import { claimDataDir } from './data-dir';
 import { sessionCookieFor } from './http/auth';
-import { workerLedger, type JobLedger } from './jobs/ledger';
-import { createJobRunner } from './jobs/runner';
-import { createHeadAnchor } from './store/audit-head';
 import { auditKeyCreatedMessage, resolveAuditKey } from './store/audit-key';
 import { createMetrics } from './metrics/metrics';
 import { createReadiness, READINESS_CHECK_EVERY_MS, type Readiness } from './readiness';
-import { DATABASE_FILE_NAME, openDatabase, systemClock } from './store/database';
+import { DATABASE_FILE_NAME, openDatabase } from './store/database';
+import { shutdownDeadline } from './shutdown';
 import { resolveUpstream } from './upstream';
+import { systemClock } from './clock';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -76,20 +75,8 @@ const chat = createChatClient({
 });
 chatForMetrics = chat;
 readiness = createReadiness({ store, chat });
-// Bulk jobs commit their audit entries on a worker thread with its own connection (jobs/ledger.ts).
-const workerCommits = workerLedger(join(dataDir, DATABASE_FILE_NAME), auditKey.key);
-const ledger: JobLedger = metrics
-  ? {
-      commit: async (commit) => {
-        const ids = await workerCommits.commit(commit);
-        metrics.observeLedgerCommit(commit);
-        return ids;
-      },
-      warm: () => workerCommits.warm(),
-      close: () => workerCommits.close(),
-    }
-  : workerCommits;
-const jobs = createJobRunner({ store, chat, clock: systemClock, ledger });
+// One deadline for the whole graceful stop, from the signal on (shutdown.ts).
+const shutdown = shutdownDeadline(config.shutdownTimeoutMs);
 
 const initialAccounts = await ensureInitialStaff(store, { sandbox: upstream.mode === 'sandbox' });
 
@@ -104,7 +91,7 @@ const app = await buildApp(
     mode: upstream.mode,
     chatApp: { sdkAppId: upstream.sdkAppId, region: upstream.region },
     version,
-    jobs,
+    upstream,
     readiness,
     // The redirect URI follows the origin, which with MARKDESK_PORT=0 is known only once listening.
     identity: createIdentity(config.identity, { publicOrigin: () => listeningOrigin, rootKey: auditKey.key }),
@@ -117,11 +104,11 @@ const app = await buildApp(
     reconcileEveryMs: 5 * 60_000,
     readyCheckEveryMs: READINESS_CHECK_EVERY_MS,
     metrics: metrics && config.metricsToken ? { metrics, token: config.metricsToken } : null,
+    shutdown,
+    // The chain's head goes to the log, outside the database (audit-head.ts).
+    auditHeadLog: true,
   },
 );
-// The chain's head goes to the log, outside the database (audit-head.ts).
-const headAnchor = createHeadAnchor({ store, clock: systemClock, log: (fields, message) => app.log.info(fields, message) });
-headAnchor.start();
 const address = await app.listen({ host: config.host, port: config.port });
 // With MARKDESK_PORT=0 the port is known only now; an explicit public origin always wins.
 if (!process.env.MARKDESK_PUBLIC_ORIGIN && config.port === 0) listeningOrigin = address;
@@ -137,9 +124,10 @@ if (!config.identity.localLogin) console.log('Password sign-in is off except for
 if (config.identity.requireMfa) console.log('Every local account sets up TOTP at its next sign-in (MARKDESK_REQUIRE_MFA=1).');
 console.log(`Markdesk is running at ${listeningOrigin}`);
 // Jobs that were running when the server stopped (or crashed) go on.
-await jobs.resumeInterrupted();
+await app.jobs.resumeInterrupted();
 
-// Graceful shutdown, in this order, under one deadline:
+// Graceful shutdown under one deadline: app.close() closes everything the app owns, each plugin
+// in the reverse order of its registration (app.ts, plugins/):
 //  1. stop taking new work — the server stops listening and answers a request that still arrives
 //     with 503, the job runner sends no new lines — while what is in flight finishes: requests
 //     get their answers, a job's calls already sent are seen through and their outcomes handed
@@ -155,23 +143,17 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: Markdesk is stopping; requests and bulk job calls in flight finish first.`);
-    const seconds = config.shutdownTimeoutMs / 1000;
+    shutdown.begin();
     setTimeout(() => {
-      console.error(`Markdesk did not stop within ${seconds} s; exiting anyway (a running job goes on at the next start).`);
+      console.error(`Markdesk did not stop within ${shutdown.timeoutMs / 1000} s; exiting anyway (a running job goes on at the next start).`);
       process.exit(1);
-    }, config.shutdownTimeoutMs).unref();
-    void (async () => {
-      await Promise.all([app.close(), jobs.stop({ timeoutMs: config.shutdownTimeoutMs })]);
-      await ledger.close();
-      headAnchor.stop();
-      headAnchor.flush();
-      await chat.close();
-      await upstream.close();
-      await store.close();
-      process.exit(0);
-    })().catch(() => {
-      console.error('Markdesk could not stop cleanly; exiting (a running job goes on at the next start).');
-      process.exit(1);
-    });
+    }, shutdown.remainingMs()).unref();
+    app.close().then(
+      () => process.exit(0),
+      () => {
+        console.error('Markdesk could not stop cleanly; exiting (a running job goes on at the next start).');
+        process.exit(1);
+      },
+    );
   });
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, createLoginThrottle } from './auth/login-throttle';
 import { createSession, resolveSession } from './auth/sessions';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runStaffCli } from './staff-cli';
+import { systemClock } from './clock';
 import { queryAdminActivity } from './store/admin-activity';
 import { verifyAuditChain } from './store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase, type Store } from './store/database';
@@ -40,7 +41,7 @@ const RITA_NEW_PASSWORD = 'rita’s second passphrase';
 
 let cwd: string;
 let server: Store;
-const clock = { now: () => new Date() };
+const clock = systemClock;
 
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), 'markdesk-cli-'));

@@ -3,10 +3,11 @@
 // SSO sessions.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IdentityConfig } from '../config';
-import { type Clock, type Role, type Store, systemClock } from '../store/database';
+import { type Role, type Store } from '../store/database';
 import { createOidcRp, type OidcIdentity, type OidcRp } from './oidc';
 import { secretBox, type SecretBox } from './secret-box';
 import { SESSION_IDLE_TIMEOUT_MS, endSessions, type SessionPrincipal } from './sessions';
+import { type Clock, systemClock } from '../clock';
 
 /** Admin actions need an authentication at most this old. */
 export const STEP_UP_MAX_AGE_MS = 10 * 60 * 1000;
@@ -41,7 +42,7 @@ export type Flow = { kind: FlowKind; username: string | null; sessionHash: strin
 /** Starts a flow; returns the id for its cookie (only its hash is stored). */
 export async function createFlow(store: Store, flow: Flow, clock: Clock = systemClock): Promise<string> {
   const flowId = randomBytes(32).toString('base64url');
-  const now = clock.now();
+  const now = new Date(clock.now());
   await store.db
     .insertInto('auth_flows')
     .values({
@@ -69,7 +70,7 @@ export async function readFlow(store: Store, flowId: string | undefined, kind: F
     if (deleted.numDeletedRows === 0n) return null; // used by a request racing this one
   }
   const ttl = kind === 'oidc' ? OIDC_FLOW_TTL_MS : MFA_FLOW_TTL_MS;
-  if (clock.now().getTime() - Date.parse(row.created_at) >= ttl) return null;
+  if (clock.now() - Date.parse(row.created_at) >= ttl) return null;
   return { kind, username: row.username, sessionHash: row.session_hash, data: JSON.parse(row.data_json) as Record<string, string> };
 }
 
@@ -110,8 +111,8 @@ export async function upsertSsoStaff(store: Store, identity: OidcIdentity & { ro
           // No password can match this: argon2 cannot parse it, so password sign-in always fails.
           password_hash: '!sso',
           disabled: 0,
-          created_at: clock.now().toISOString(),
-          last_login_at: clock.now().toISOString(),
+          created_at: new Date(clock.now()).toISOString(),
+          last_login_at: new Date(clock.now()).toISOString(),
           failed_logins: 0,
           locked_until: null,
           source: 'sso',
@@ -136,7 +137,7 @@ export function createSessionRechecker(deps: { store: Store; identity: Identity;
   const inFlight = new Map<string, Promise<RecheckOutcome>>();
   const recheck = async (principal: SessionPrincipal): Promise<RecheckOutcome> => {
     const { store, identity, clock } = deps;
-    const now = clock.now();
+    const now = new Date(clock.now());
     const lastCheck = Date.parse(principal.idpCheckedAt ?? principal.authAt);
     if (now.getTime() - lastCheck < IDP_RECHECK_EVERY_MS || !identity.oidc) return 'ok';
     const sealed = principal.refreshToken ? identity.box.open(principal.refreshToken) : null;
@@ -160,7 +161,7 @@ export function createSessionRechecker(deps: { store: Store; identity: Identity;
       }
       await store.db
         .updateTable('sessions')
-        .set({ idp_checked_at: clock.now().toISOString(), refresh_token: answer.refreshToken ? identity.box.seal(answer.refreshToken) : null })
+        .set({ idp_checked_at: new Date(clock.now()).toISOString(), refresh_token: answer.refreshToken ? identity.box.seal(answer.refreshToken) : null })
         .where('id_hash', '=', principal.idHash)
         .execute();
       return 'ok';

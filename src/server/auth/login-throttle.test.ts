@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Store } from '../store/database';
-import { createFakeClock, type FakeClock } from '../store/fake-clock';
+import { createFakeClock, type FakeClock } from '../testing/fake-clock';
 import {
   accountDelayMs,
   authenticate,
@@ -50,7 +50,7 @@ describe('authenticate', () => {
   it('logs in with the right password, case-insensitively, and records the time', async () => {
     expect(await attempt('Rita', PASSWORD)).toEqual({ ok: true, username: 'rita', role: 'editor' });
     const row = await store.db.selectFrom('staff').select('last_login_at').where('username', '=', 'rita').executeTakeFirstOrThrow();
-    expect(row.last_login_at).toBe(clock.now().toISOString());
+    expect(row.last_login_at).toBe(new Date(clock.now()).toISOString());
   });
 
   it('answers the same "invalid" for an unknown user, a wrong password and a disabled account, each after one verify', async () => {
@@ -152,7 +152,7 @@ describe('per-address throttling', () => {
 
   it('holds a place for an attempt whose password is still being checked, so parallel guesses cannot overrun the window', () => {
     const small = createLoginThrottle({ ipAttemptsPerWindow: 2 });
-    const now = clock.now();
+    const now = new Date(clock.now());
     const first = small.takeIpAttempt('192.0.2.8', now);
     const second = small.takeIpAttempt('192.0.2.8', now);
     expect([first.allowed, second.allowed]).toEqual([true, true]);
@@ -173,7 +173,7 @@ describe('per-address throttling', () => {
 
   it('forgets the least recently seen addresses beyond its bound', () => {
     const small = createLoginThrottle({ ipAttemptsPerWindow: 1, maxTrackedKeys: 2 });
-    const now = clock.now();
+    const now = new Date(clock.now());
     expect(small.takeIpAttempt('192.0.2.1', now).allowed).toBe(true);
     expect(small.takeIpAttempt('192.0.2.1', now).allowed).toBe(false);
     small.takeIpAttempt('192.0.2.2', now);

@@ -1,7 +1,8 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { type Clock, type Role, type Store, systemClock } from '../store/database';
+import { type Role, type Store } from '../store/database';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 import { getStaffCredentials, normalizeUsername } from './staff';
+import { type Clock, systemClock } from '../clock';
 
 /** Failed sign-ins one address may make per sliding window; successes do not count. */
 export const IP_ATTEMPTS_PER_WINDOW = 10;
@@ -144,7 +145,7 @@ export async function authenticate(
   credentials: { username: string; password: string; ip: string },
   clock: Clock = systemClock,
 ): Promise<AuthenticationResult> {
-  const now = clock.now();
+  const now = new Date(clock.now());
   const ipVerdict = throttle.takeIpAttempt(credentials.ip, now);
   if (!ipVerdict.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: ipVerdict.retryAfterSeconds };
 
@@ -156,7 +157,7 @@ export async function authenticate(
     const retryAfter = throttle.unknownAccountRetryAfter(username, now);
     if (retryAfter !== null) return { ok: false, reason: 'throttled', retryAfterSeconds: retryAfter };
     await verifyPassword(DUMMY_HASH, credentials.password);
-    throttle.recordUnknownAccountFailure(username, clock.now());
+    throttle.recordUnknownAccountFailure(username, new Date(clock.now()));
     return { ok: false, reason: 'invalid' };
   }
 
@@ -164,7 +165,7 @@ export async function authenticate(
     return { ok: false, reason: 'throttled', retryAfterSeconds: secondsUntil(Date.parse(staff.locked_until), now.getTime()) };
   }
   const passwordMatches = await verifyPassword(staff.password_hash, credentials.password);
-  const after = clock.now();
+  const after = new Date(clock.now());
   if (passwordMatches && staff.disabled === 0) {
     await store.db
       .updateTable('staff')

@@ -27,7 +27,7 @@ async function enrol(cookie: string): Promise<{ secret: string; recoveryCodes: s
     method: 'POST',
     url: '/api/me/mfa/enrolment/confirm',
     headers: { ...bff.writeHeaders, cookie },
-    payload: { code: currentCode('editor', secret, bff.clock.now()) },
+    payload: { code: currentCode('editor', secret, new Date(bff.clock.now())) },
   });
   expect(confirmed.statusCode, confirmed.body).toBe(200);
   return { secret, recoveryCodes: (confirmed.json() as { recoveryCodes: string[] }).recoveryCodes };
@@ -60,7 +60,7 @@ describe('TOTP', () => {
     expect(staff.totp_secret).not.toContain(secret);
 
     bff.clock.advance(60_000); // the next time step: the enrolment's code is behind us
-    const code = currentCode('editor', secret, bff.clock.now());
+    const code = currentCode('editor', secret, new Date(bff.clock.now()));
     const first = await codeStep(await passwordStep('editor', 'mfaRequired'), code);
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json()).toEqual({ username: 'editor', role: 'editor' });
@@ -101,7 +101,7 @@ describe('TOTP', () => {
       method: 'POST',
       url: '/api/session/mfa/enrolment/confirm',
       headers: { ...bff.writeHeaders, cookie: flow },
-      payload: { code: currentCode('viewer', secret, bff.clock.now()) },
+      payload: { code: currentCode('viewer', secret, new Date(bff.clock.now())) },
     });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
     expect(confirmed.json()).toMatchObject({ session: { username: 'viewer', role: 'viewer' } });
@@ -136,7 +136,7 @@ describe('step-up with password and code', () => {
     const admin = await bff.sessionCookie('admin');
     const started = await bff.inject({ method: 'POST', url: '/api/me/mfa/enrolment', headers: { ...bff.writeHeaders, cookie: admin } });
     const { secret } = started.json() as { secret: string };
-    await bff.inject({ method: 'POST', url: '/api/me/mfa/enrolment/confirm', headers: { ...bff.writeHeaders, cookie: admin }, payload: { code: currentCode('admin', secret, bff.clock.now()) } });
+    await bff.inject({ method: 'POST', url: '/api/me/mfa/enrolment/confirm', headers: { ...bff.writeHeaders, cookie: admin }, payload: { code: currentCode('admin', secret, new Date(bff.clock.now())) } });
     bff.clock.advance(11 * 60_000);
     const verify = () => bff.inject({ method: 'GET', url: '/api/audit/verify', headers: { cookie: admin } });
     expect((await verify()).json()).toMatchObject({ error: { code: 'STEP_UP_REQUIRED', details: { method: 'password', mfa: true } } });
@@ -146,7 +146,7 @@ describe('step-up with password and code', () => {
       method: 'POST',
       url: '/api/session/step-up',
       headers: { ...bff.writeHeaders, cookie: admin },
-      payload: { password: TEST_PASSWORD, code: currentCode('admin', secret, bff.clock.now()) },
+      payload: { password: TEST_PASSWORD, code: currentCode('admin', secret, new Date(bff.clock.now())) },
     });
     expect(withCode.statusCode, withCode.body).toBe(200);
     expect((await verify()).statusCode).toBe(200);

@@ -5,10 +5,11 @@
 import { randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import { type Clock, type Store, systemClock } from '../store/database';
+import { type Store } from '../store/database';
 import { accountDelayMs, type LoginThrottle } from './login-throttle';
 import type { SecretBox } from './secret-box';
 import { StaffError, normalizeUsername } from './staff';
+import { type Clock, systemClock } from '../clock';
 
 export const RECOVERY_CODE_COUNT = 10;
 const TOTP_PERIOD_SECONDS = 30;
@@ -89,7 +90,7 @@ export async function checkCode(
   input: { username: string; code: string; ip: string; pending?: boolean },
   clock: Clock = systemClock,
 ): Promise<CodeCheck> {
-  const now = clock.now();
+  const now = new Date(clock.now());
   const username = normalizeUsername(input.username);
   if (username === null) return { ok: false, reason: 'invalid' };
   const ipVerdict = throttle.takeIpAttempt(input.ip, now);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Store } from '../store/database';
-import { createFakeClock, type FakeClock } from '../store/fake-clock';
+import { createFakeClock, type FakeClock } from '../testing/fake-clock';
 import {
   createSession,
   deleteSession,
@@ -70,13 +70,13 @@ describe('session timeouts', () => {
   it('moves last_seen_at forward at most every touch interval', async () => {
     const { sessionId } = await createSession(store, 'rita', meta, clock);
     const lastSeen = async () => (await store.db.selectFrom('sessions').select('last_seen_at').executeTakeFirstOrThrow()).last_seen_at;
-    const loginTime = clock.now().toISOString();
+    const loginTime = new Date(clock.now()).toISOString();
     clock.advance(SESSION_TOUCH_INTERVAL_MS - 1);
     await resolveSession(store, sessionId, clock);
     expect(await lastSeen()).toBe(loginTime);
     clock.advance(1);
     await resolveSession(store, sessionId, clock);
-    expect(await lastSeen()).toBe(clock.now().toISOString());
+    expect(await lastSeen()).toBe(new Date(clock.now()).toISOString());
   });
 });
 
@@ -125,7 +125,7 @@ describe('sessions', () => {
 
     const listed = await listSessions(store, clock);
     expect(listed).toEqual([
-      { id: sessionHashPrefix(sam.sessionId), username: 'sam', createdAt: clock.now().toISOString(), lastSeenAt: clock.now().toISOString(), ip: '198.51.100.1', userAgent: 'curl' },
+      { id: sessionHashPrefix(sam.sessionId), username: 'sam', createdAt: new Date(clock.now()).toISOString(), lastSeenAt: new Date(clock.now()).toISOString(), ip: '198.51.100.1', userAgent: 'curl' },
       expect.objectContaining({ id: sessionHashPrefix(rita.sessionId), username: 'rita' }),
     ]);
     expect(listed[0]!.id).toHaveLength(SESSION_HASH_PREFIX_LENGTH);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type AuthMethod, type Clock, type EndedSessionsTable, type Role, type Store, systemClock } from '../store/database';
+import { type AuthMethod, type EndedSessionsTable, type Role, type Store } from '../store/database';
 import { StaffError, normalizeUsername } from './staff';
+import { type Clock, systemClock } from '../clock';
 
 export const SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 8 * 60 * 60 * 1000;
@@ -78,7 +79,7 @@ export async function createSession(
 ): Promise<{ sessionId: string }> {
   const name = normalizeUsername(username);
   const sessionId = randomBytes(SESSION_ID_BYTES).toString('base64url');
-  const now = clock.now();
+  const now = new Date(clock.now());
   await store.db.transaction().execute(async (trx) => {
     const staff = await trx
       .selectFrom('staff')
@@ -138,7 +139,7 @@ export async function resolveSession(
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!row) return null;
-  const now = clock.now();
+  const now = new Date(clock.now());
   if (row.disabled === 1 || isExpired(row.created_at, row.last_seen_at, now)) {
     await endSessions(store, [idHash], row.disabled === 1 ? 'revoked' : 'expired', clock);
     return null;
@@ -170,7 +171,7 @@ export async function resolveSession(
  */
 export async function endSessions(store: Store, idHashes: string[], reason: EndReason, clock: Clock = systemClock): Promise<void> {
   if (idHashes.length === 0) return;
-  const endedAt = clock.now().toISOString();
+  const endedAt = new Date(clock.now()).toISOString();
   await store.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('sessions').where('id_hash', 'in', idHashes).execute();
     await trx
@@ -192,33 +193,41 @@ export async function endReasonOf(store: Store, sessionId: string): Promise<EndR
 export async function markStrongAuth(store: Store, idHash: string, clock: Clock = systemClock, method?: AuthMethod): Promise<void> {
   await store.db
     .updateTable('sessions')
-    .set({ auth_at: clock.now().toISOString(), ...(method ? { method } : {}) })
+    .set({ auth_at: new Date(clock.now()).toISOString(), ...(method ? { method } : {}) })
     .where('id_hash', '=', idHash)
     .execute();
 }
 
-/** A person's own live sessions, most recently active first. */
-export async function listSessionsOf(store: Store, username: string, clock: Clock = systemClock): Promise<(SessionView & { method: AuthMethod; idHash: string })[]> {
-  const now = clock.now().getTime();
-  const rows = await store.db
+/** Live sessions (of one person, or everyone's), most recently active first. */
+async function liveSessionRows(store: Store, clock: Clock, username?: string) {
+  const now = clock.now();
+  let query = store.db
     .selectFrom('sessions')
     .selectAll()
-    .where('username', '=', username)
     .where('last_seen_at', '>', new Date(now - SESSION_IDLE_TIMEOUT_MS).toISOString())
-    .where('created_at', '>', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString())
-    .orderBy('last_seen_at', 'desc')
-    .orderBy('id_hash')
-    .execute();
-  return rows.map((row) => ({
+    .where('created_at', '>', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString());
+  if (username !== undefined) query = query.where('username', '=', username);
+  return query.orderBy('last_seen_at', 'desc').orderBy('id_hash').execute();
+}
+
+type SessionRow = Awaited<ReturnType<typeof liveSessionRows>>[number];
+
+/** The one mapping of a session row to what staff see of it. */
+function sessionView(row: SessionRow): SessionView {
+  return {
     id: row.id_hash.slice(0, SESSION_HASH_PREFIX_LENGTH),
-    idHash: row.id_hash,
     username: row.username,
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     ip: row.ip,
     userAgent: row.user_agent,
-    method: row.method,
-  }));
+  };
+}
+
+/** A person's own live sessions, most recently active first. */
+export async function listSessionsOf(store: Store, username: string, clock: Clock = systemClock): Promise<(SessionView & { method: AuthMethod; idHash: string })[]> {
+  const rows = await liveSessionRows(store, clock, username);
+  return rows.map((row) => ({ ...sessionView(row), idHash: row.id_hash, method: row.method }));
 }
 
 /** Logout. True when there was such a session. */
@@ -238,23 +247,7 @@ export async function deleteSessionsOf(store: Store, username: string): Promise<
 
 /** Live sessions, most recently active first, for the admin page. */
 export async function listSessions(store: Store, clock: Clock = systemClock): Promise<SessionView[]> {
-  const now = clock.now().getTime();
-  const rows = await store.db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('last_seen_at', '>', new Date(now - SESSION_IDLE_TIMEOUT_MS).toISOString())
-    .where('created_at', '>', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString())
-    .orderBy('last_seen_at', 'desc')
-    .orderBy('id_hash')
-    .execute();
-  return rows.map((row) => ({
-    id: row.id_hash.slice(0, SESSION_HASH_PREFIX_LENGTH),
-    username: row.username,
-    createdAt: row.created_at,
-    lastSeenAt: row.last_seen_at,
-    ip: row.ip,
-    userAgent: row.user_agent,
-  }));
+  return (await liveSessionRows(store, clock)).map(sessionView);
 }
 
 /**
@@ -284,7 +277,7 @@ export async function revokeSessionByHashPrefix(store: Store, prefix: string): P
 
 /** Deletes sessions past their idle or absolute limit; returns how many. */
 export async function purgeExpiredSessions(store: Store, clock: Clock = systemClock): Promise<number> {
-  const now = clock.now().getTime();
+  const now = clock.now();
   const result = await store.db
     .deleteFrom('sessions')
     .where((eb) =>

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Store } from '../store/database';
-import { createFakeClock } from '../store/fake-clock';
+import { createFakeClock } from '../testing/fake-clock';
 import { upsertSsoStaff } from './identity';
 import { verifyPassword } from './passwords';
 import { createSession, resolveSession } from './sessions';
@@ -46,7 +46,7 @@ describe('usernames', () => {
 describe('staff repository', () => {
   it('creates, gets and lists accounts without ever showing the hash', async () => {
     const created = await createStaff(store, { username: 'Rita', role: 'editor', password: PASSWORD }, clock);
-    expect(created).toEqual({ username: 'rita', role: 'editor', disabled: false, createdAt: clock.now().toISOString(), lastLoginAt: null, source: 'local', breakGlass: false, mfa: false });
+    expect(created).toEqual({ username: 'rita', role: 'editor', disabled: false, createdAt: new Date(clock.now()).toISOString(), lastLoginAt: null, source: 'local', breakGlass: false, mfa: false });
     await createStaff(store, { username: 'admin', role: 'admin', password: PASSWORD }, clock);
     expect(await getStaff(store, 'RITA')).toEqual(created);
     expect(await getStaff(store, 'nobody')).toBeNull();

@@ -1,8 +1,9 @@
 import type { Insertable, Selectable, Transaction } from 'kysely';
-import { type Clock, type Database, type Role, ROLES, type StaffTable, type Store, systemClock } from '../store/database';
+import { type Database, type Role, ROLES, type StaffTable, type Store } from '../store/database';
 import type { StaffSource } from '../../shared/api/staff';
 import { isStorableText, unstorableTextMessage } from '../../shared/text/storable';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
+import { type Clock, systemClock } from '../clock';
 
 export type { Role } from '../store/database';
 export { ROLES } from '../store/database';
@@ -109,7 +110,7 @@ export async function createStaff(
     role,
     password_hash: passwordHash,
     disabled: 0,
-    created_at: clock.now().toISOString(),
+    created_at: new Date(clock.now()).toISOString(),
     last_login_at: null,
     failed_logins: 0,
     locked_until: null,
@@ -252,7 +253,7 @@ export async function ensureInitialStaff(
   }
   const hashes: string[] = [];
   for (const account of accounts) hashes.push(await hashPassword(account.password));
-  const createdAt = clock.now().toISOString();
+  const createdAt = new Date(clock.now()).toISOString();
   return store.db.transaction().execute(async (trx) => {
     // Checked again under the write lock: a staff CLI may have added someone while we were hashing.
     const existing = await trx.selectFrom('staff').select('username').limit(1).executeTakeFirst();

@@ -9,7 +9,6 @@ import {
 } from './client';
 import { ChatApiError, ChatInvalidResponseError, ChatNetworkError } from './errors';
 import {
-  createSteppingClock,
   DESTROY_SOCKET,
   fail,
   type FakeChatServer,
@@ -17,6 +16,7 @@ import {
   ok,
   startFakeChatServer,
 } from './testing/fake-chat-server';
+import { createFakeClock } from '../testing/fake-clock';
 import { createInMemoryRateBudget, createSharedLimiter } from './shared-limiter';
 import { decodeUserSig, verifyUserSig } from './usersig';
 
@@ -36,7 +36,7 @@ afterEach(async () => {
 
 async function setup(handler: FakeHandler, options: Partial<ChatClientOptions> = {}) {
   server = await startFakeChatServer(handler);
-  const clock = createSteppingClock();
+  const clock = createFakeClock(Date.UTC(2025, 0, 1), { stepOnSleep: true });
   const events: ChatClientEvent[] = [];
   client = createChatClient({
     baseUrl: server.url,
@@ -99,7 +99,7 @@ describe('request format', () => {
       sdkAppId: SDK_APP_ID,
       adminIdentifier: ADMIN,
       secretKey: SECRET,
-      clock: createSteppingClock(),
+      clock: createFakeClock(Date.UTC(2025, 0, 1), { stepOnSleep: true }),
     });
     await client.call('group_open_http_svc/destroy_group', { GroupId: 'g' });
     expect(server.requests[0]!.path).toBe('/upstream/v4/group_open_http_svc/destroy_group');
@@ -287,7 +287,7 @@ describe('retries', () => {
       sdkAppId: SDK_APP_ID,
       adminIdentifier: ADMIN,
       secretKey: SECRET,
-      clock: createSteppingClock(),
+      clock: createFakeClock(Date.UTC(2025, 0, 1), { stepOnSleep: true }),
       maxRetries: 2,
       onEvent: (event) => events.push(event),
     });
@@ -331,7 +331,7 @@ describe('options', () => {
 describe('shared budget', () => {
   it('takes each command’s limiter from createLimiter, with the command’s own limit, and calls wait for it', async () => {
     const made: Array<[string, number]> = [];
-    const clock = createSteppingClock();
+    const clock = createFakeClock(Date.UTC(2025, 0, 1), { stepOnSleep: true });
     const budget = createInMemoryRateBudget(clock);
     const { client } = await setup(() => ok(), {
       clock,

@@ -3,7 +3,7 @@
 // about Markdesk's HTTP routes.
 import { randomInt } from 'node:crypto';
 import { Pool } from 'undici';
-import { type Clock, systemClock } from './clock';
+import { type Clock, systemClock } from '../clock';
 import {
   CHAT_COMMANDS,
   type ChatCommand,

@@ -14,7 +14,6 @@ import {
   searchContactGroup,
 } from './helpers';
 import {
-  createSteppingClock,
   fail,
   type FakeChatServer,
   type FakeHandler,
@@ -22,6 +21,7 @@ import {
   type RecordedRequest,
   startFakeChatServer,
 } from './testing/fake-chat-server';
+import { createFakeClock } from '../testing/fake-clock';
 
 let server: FakeChatServer | undefined;
 let client: ChatClient | undefined;
@@ -40,7 +40,7 @@ async function setup(handler: FakeHandler) {
     sdkAppId: 1400000001,
     adminIdentifier: 'administrator',
     secretKey: 'helpers-secret',
-    clock: createSteppingClock(),
+    clock: createFakeClock(Date.UTC(2025, 0, 1), { stepOnSleep: true }),
     random: () => 0,
   });
   return { server, client };

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { systemClock } from './clock';
-import { createSlidingWindowLimiter, DEFAULT_ARRIVAL_MARGIN_MS } from './rate-limiter';
+import { systemClock } from '../clock';
+import { DEFAULT_ARRIVAL_MARGIN_MS } from './gcra';
+import { createSlidingWindowLimiter } from './rate-limiter';
 import { busiestSecond } from './testing/busiest-second';
 
 /** The limiter's own window: a second plus the margin for calls delayed unequally on the way. */

@@ -1,7 +1,7 @@
 // Per-command call limiter: never more than `limitPerSecond` calls start in ANY sliding 1-second
 // window. Fixed one-second windows would allow twice the limit across a window edge, so this
 // combines two rules:
-//  - spacing (GCRA virtual scheduling): call k is due at θk = max(θk-1 + window/limit, its arrival),
+//  - spacing (GCRA virtual scheduling, gcra.ts): call k is due at θk = max(θk-1 + window/limit, its arrival),
 //    which spreads a burst evenly instead of firing it at once; θ depends on arrivals, not on
 //    when timers actually fired, so timer lateness does not accumulate into lost throughput;
 //  - a sliding log of the last `limit` actual start times: the (limit+1)-th start waits until the
@@ -12,11 +12,8 @@
 // the cost of running at limit × 1000/(1000 + margin) (200/s → 192/s with the default 40 ms).
 // Waiters are served first come, first served, so nobody starves.
 import { abortableWait } from './abortable-wait';
-import { type Clock, systemClock } from './clock';
-
-const SECOND_MS = 1000;
-/** How much more one call may be delayed on its way to Chat than a later one, without a 60007. */
-export const DEFAULT_ARRIVAL_MARGIN_MS = 40;
+import { type Clock, systemClock } from '../clock';
+import { DEFAULT_ARRIVAL_MARGIN_MS, DEFAULT_PENALTY_MS, penalizedSlot, reserveSlots, slotSpacingMs, windowMs as slidingWindowMs } from './gcra';
 
 export type SlidingWindowLimiter = {
   readonly limitPerSecond: number;
@@ -36,20 +33,14 @@ export type SlidingWindowLimiter = {
 
 type Waiter = { arrival: number; resolve: () => void };
 
-export const DEFAULT_PENALTY_MS = 1000;
-
 export function createSlidingWindowLimiter(
   limitPerSecond: number,
   clock: Clock = systemClock,
   arrivalMarginMs: number = DEFAULT_ARRIVAL_MARGIN_MS,
 ): SlidingWindowLimiter {
-  if (!Number.isFinite(limitPerSecond) || limitPerSecond < 1) {
-    throw new RangeError('limitPerSecond must be a number of at least 1');
-  }
-  if (!Number.isFinite(arrivalMarginMs) || arrivalMarginMs < 0) throw new RangeError('arrivalMarginMs must be a number of at least 0');
+  const spacingMs = slotSpacingMs(limitPerSecond, arrivalMarginMs);
+  const windowMs = slidingWindowMs(arrivalMarginMs);
   const capacity = Math.floor(limitPerSecond);
-  const windowMs = SECOND_MS + arrivalMarginMs;
-  const spacingMs = windowMs / limitPerSecond;
 
   const recentStarts: number[] = []; // actual start times, oldest first, at most `capacity`
   const queue: Waiter[] = [];
@@ -78,7 +69,7 @@ export function createSlidingWindowLimiter(
         queue.shift();
         // After a penalty the schedule restarts from the end of the block, so the calls that
         // queued up meanwhile are spaced out instead of fired together.
-        nextDue = Math.max(due, blockedUntil) + spacingMs;
+        nextDue = reserveSlots(due, blockedUntil, 1, spacingMs).nextFree;
         recentStarts.push(now);
         if (recentStarts.length > capacity) recentStarts.shift();
         head.resolve();
@@ -107,7 +98,7 @@ export function createSlidingWindowLimiter(
       );
     },
     penalize(delayMs = DEFAULT_PENALTY_MS) {
-      blockedUntil = Math.max(blockedUntil, clock.now() + Math.max(0, delayMs));
+      blockedUntil = penalizedSlot(blockedUntil, clock.now() + Math.max(0, delayMs));
     },
     pending() {
       return queue.length;

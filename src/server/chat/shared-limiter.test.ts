@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { systemClock } from './clock';
-import { DEFAULT_ARRIVAL_MARGIN_MS } from './rate-limiter';
+import { systemClock } from '../clock';
+import { DEFAULT_ARRIVAL_MARGIN_MS } from './gcra';
 import { createInMemoryRateBudget, createSharedLimiter, type SharedRateBudget } from './shared-limiter';
 import { busiestSecond } from './testing/busiest-second';
 

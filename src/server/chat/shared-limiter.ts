@@ -14,8 +14,9 @@
 // serves many calls, and another instance's interactive save waits at most one block behind a
 // busy job. Callers are served first come, first served within an instance.
 import { abortableWait, type Settle } from './abortable-wait';
-import { type Clock, systemClock } from './clock';
-import { DEFAULT_ARRIVAL_MARGIN_MS, DEFAULT_PENALTY_MS, type SlidingWindowLimiter } from './rate-limiter';
+import { type Clock, systemClock } from '../clock';
+import { DEFAULT_PENALTY_MS, penalizedSlot, reserveSlots, slotSpacingMs } from './gcra';
+import type { SlidingWindowLimiter } from './rate-limiter';
 
 /** Slots granted by the shared budget, already mapped onto this instance's clock. */
 export type SlotGrant = { firstAt: number; spacingMs: number; count: number };
@@ -43,9 +44,8 @@ type Waiter = Settle & { gone: boolean };
 
 export function createSharedLimiter(options: SharedLimiterOptions): SlidingWindowLimiter {
   const { key, limitPerSecond, budget } = options;
-  if (!Number.isFinite(limitPerSecond) || limitPerSecond < 1) throw new RangeError('limitPerSecond must be a number of at least 1');
+  const spacingMs = slotSpacingMs(limitPerSecond, options.arrivalMarginMs);
   const clock = options.clock ?? systemClock;
-  const spacingMs = (1000 + (options.arrivalMarginMs ?? DEFAULT_ARRIVAL_MARGIN_MS)) / limitPerSecond;
   const maxBlock = Math.max(1, Math.floor(options.maxBlock ?? limitPerSecond / 10));
 
   const queue: Waiter[] = [];
@@ -112,8 +112,7 @@ export function createSharedLimiter(options: SharedLimiterOptions): SlidingWindo
       );
     },
     penalize(delayMs = DEFAULT_PENALTY_MS) {
-      const until = clock.now() + Math.max(0, delayMs);
-      blockedUntil = Math.max(blockedUntil, until);
+      blockedUntil = penalizedSlot(blockedUntil, clock.now() + Math.max(0, delayMs));
       budget.penalize(key, delayMs).catch((error: unknown) => options.onError?.(error));
     },
     pending() {
@@ -130,13 +129,12 @@ export function createInMemoryRateBudget(clock: Clock = systemClock): SharedRate
   const tat = new Map<string, number>();
   return {
     async reserve(key, count, spacingMs) {
-      const now = clock.now();
-      const first = Math.max(tat.get(key) ?? Number.NEGATIVE_INFINITY, now);
-      tat.set(key, first + count * spacingMs);
+      const { first, nextFree } = reserveSlots(tat.get(key) ?? Number.NEGATIVE_INFINITY, clock.now(), count, spacingMs);
+      tat.set(key, nextFree);
       return { firstAt: first, spacingMs, count };
     },
     async penalize(key, delayMs) {
-      tat.set(key, Math.max(tat.get(key) ?? Number.NEGATIVE_INFINITY, clock.now() + delayMs));
+      tat.set(key, penalizedSlot(tat.get(key) ?? Number.NEGATIVE_INFINITY, clock.now() + delayMs));
     },
   };
 }

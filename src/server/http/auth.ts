@@ -3,8 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookH
 import { roleAtLeast, type Role } from '../../shared/api/session';
 import { STEP_UP_MAX_AGE_MS, createSessionRechecker, type Identity } from '../auth/identity';
 import { SESSION_ABSOLUTE_TIMEOUT_MS, endReasonOf, resolveSession, type EndReason, type SessionPrincipal } from '../auth/sessions';
-import type { Clock, Store } from '../store/database';
+import type { Store } from '../store/database';
 import { HttpError } from './errors';
+import { type Clock } from '../clock';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -97,7 +98,7 @@ export function requireStepUp(deps: { clock: Clock; store: Store }): onRequestAs
   return async function stepUpGuard(request: FastifyRequest) {
     const staff = request.staff;
     if (!staff) return;
-    if (deps.clock.now().getTime() - Date.parse(staff.authAt) <= STEP_UP_MAX_AGE_MS) return;
+    if (deps.clock.now() - Date.parse(staff.authAt) <= STEP_UP_MAX_AGE_MS) return;
     const row = await deps.store.db.selectFrom('staff').select('totp_secret').where('username', '=', staff.username).executeTakeFirst();
     request.log.info({ event: 'authn_step_up_required', staff: staff.username, route: request.routeOptions.url }, 'step-up needed');
     throw new HttpError('STEP_UP_REQUIRED', 'This admin action needs you to confirm who you are again (your last sign-in is more than 10 minutes old).', {

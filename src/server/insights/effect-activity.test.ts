@@ -63,7 +63,7 @@ describe('campaign effect', () => {
 
   it('activity over time counts each day by bits, staff, status and source', async () => {
     const viewer = await bff.signIn('viewer');
-    const day = bff.clock.now().toISOString().slice(0, 10);
+    const day = new Date(bff.clock.now()).toISOString().slice(0, 10);
     const response = await bff.inject({ method: 'GET', url: `/api/audit/activity?from=${day}T00:00:00Z&to=${day}T23:59:59Z&by=day`, headers: { cookie: viewer } });
     expect(response.statusCode).toBe(200);
     const activity = response.json<ActivityResponse>();

@@ -8,8 +8,9 @@ import { bitsFromMask } from '../../shared/marks/mask';
 import type { ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
 import { searchContactGroup } from '../chat/helpers';
-import { exclusive, type Clock, type Store } from '../store/database';
+import { exclusive, type Store } from '../store/database';
 import { readOnlyCaller } from './read-only';
+import type { Clock } from '../clock';
 
 /** Job states whose applied rows are final. */
 export const MEASURABLE_JOB_STATES = new Set(['done', 'cancelled', 'failed']);
@@ -72,7 +73,7 @@ export function emptyEffect(measuredAt: Date, rows: number): JobEffect {
 export async function measureJobEffect(deps: { store: Store; chat: Pick<ChatClient, 'call'>; clock: Clock }, jobId: string): Promise<JobEffect> {
   const caller = readOnlyCaller(deps.chat);
   const rows = appliedRows(deps.store, jobId);
-  const effect = emptyEffect(deps.clock.now(), rows.length);
+  const effect = emptyEffect(new Date(deps.clock.now()), rows.length);
   const byUser = new Map<string, AppliedRow[]>();
   for (const row of rows) byUser.set(row.chatUser, [...(byUser.get(row.chatUser) ?? []), row]);
   const users = [...byUser];

@@ -4,8 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../chat/client';
 import { createGate, type Gate } from '../testing/gate';
-import { openDatabase, systemClock, type Store } from '../store/database';
+import { openDatabase, type Store } from '../store/database';
 import { createSurveyRunner } from './survey-runner';
+import { systemClock } from '../clock';
 
 let store: Store | undefined;
 afterEach(async () => store?.close());
@@ -21,12 +22,14 @@ function heldChat(gate: Gate, sent: string[]): Pick<ChatClient, 'call'> {
   };
 }
 
+const quietLog = { info() {}, warn() {}, error() {} };
+
 describe('the survey runner', () => {
   it('keeps at most `concurrency` reads out, pauses without losing any and resumes to the end', { timeout: 30_000 }, async () => {
     store = await openDatabase({ file: ':memory:' });
     const gate = createGate();
     const sent: string[] = [];
-    const runner = createSurveyRunner({ store, chat: heldChat(gate, sent), clock: systemClock, concurrency: 3, commitEvery: 1 });
+    const runner = createSurveyRunner({ store, chat: heldChat(gate, sent), clock: systemClock, log: quietLog, concurrency: 3, commitEvery: 1 });
     const users = Array.from({ length: 20 }, (_, i) => `u${i}`);
     const { surveyId } = await runner.create({ users }, 'viewer');
     await gate.arrived(3);
@@ -54,7 +57,7 @@ describe('the survey runner', () => {
   it('cancels: what is held is given up, the survey ends cancelled without results', { timeout: 30_000 }, async () => {
     store = await openDatabase({ file: ':memory:' });
     const gate = createGate();
-    const runner = createSurveyRunner({ store, chat: heldChat(gate, []), clock: systemClock, concurrency: 2 });
+    const runner = createSurveyRunner({ store, chat: heldChat(gate, []), clock: systemClock, log: quietLog, concurrency: 2 });
     const { surveyId } = await runner.create({ users: ['a', 'b', 'c', 'd'] }, 'viewer');
     await gate.arrived(2);
     const cancelling = runner.cancel(surveyId);

@@ -16,7 +16,7 @@ import { ChatCallAbortedError, type ChatClient } from '../chat/client';
 import { ChatApiError, isChatError } from '../chat/errors';
 import { getAllContactGroups, getFullRecentList } from '../chat/helpers';
 import { BackOff } from '../jobs/back-off';
-import type { Clock, Store } from '../store/database';
+import type { Store } from '../store/database';
 import { readOnlyCaller, type ReadOnlyCaller } from './read-only';
 import { createAggregator, summarizeUser } from './summary';
 import {
@@ -35,6 +35,7 @@ import {
   type PendingUser,
   type UserOutcome,
 } from './survey-store';
+import { type Clock, systemClock } from '../clock';
 
 export type SurveyLog = {
   info(fields: object, message: string): void;
@@ -42,13 +43,11 @@ export type SurveyLog = {
   error(fields: object, message: string): void;
 };
 
-const silentLog: SurveyLog = { info() {}, warn() {}, error() {} };
-
 export type SurveyRunnerOptions = {
   store: Store;
   chat: Pick<ChatClient, 'call'>;
   clock: Clock;
-  log?: SurveyLog;
+  log: SurveyLog;
   /** Users read at once (default 16). */
   concurrency?: number;
   /** Read users committed together, at most (default 250); and at least once a second. */
@@ -82,7 +81,6 @@ export type SurveyRunner = {
   whenIdle(id: string): Promise<void>;
   /** Stops taking users; what is in flight finishes and is committed. Surveys stay running in the database. */
   stop(): Promise<void>;
-  setLog(log: SurveyLog): void;
 };
 
 function unique(users: readonly string[]): string[] {
@@ -96,7 +94,7 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
   const commitEvery = options.commitEvery ?? 250;
   const retryDelayMs = options.retryDelayMs ?? { base: 250, max: 10_000 };
   const maxAttempts = options.maxAttempts ?? 6;
-  let log = options.log ?? silentLog;
+  const { log } = options;
   let stopped = false;
   const runs = new Map<string, SurveyRun>();
 
@@ -108,7 +106,7 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
 
   function launch(id: string): void {
     if (stopped || runs.has(id)) return;
-    const run = new SurveyRun(id, { store, clock, caller, concurrency, commitEvery, retryDelayMs, maxAttempts, log: () => log });
+    const run = new SurveyRun(id, { store, clock, caller, concurrency, commitEvery, retryDelayMs, maxAttempts, log });
     runs.set(id, run);
     run.finished = run.execute().finally(() => {
       if (runs.get(id) === run) runs.delete(id);
@@ -140,7 +138,7 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
         includeRecent: request.includeRecent === true,
         users,
         createdBy: staff,
-        createdAt: clock.now(),
+        createdAt: new Date(clock.now()),
       });
       log.info({ event: 'survey_created', survey: id, users: users.length, source: source.kind }, 'survey created');
       launch(id);
@@ -175,7 +173,7 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
       statusOf(id);
       const run = runs.get(id);
       run?.halt();
-      if (!(await changeSurveyState(store, id, ['running', 'paused', 'failed'], 'cancelled', { finishedAt: clock.now() }))) {
+      if (!(await changeSurveyState(store, id, ['running', 'paused', 'failed'], 'cancelled', { finishedAt: new Date(clock.now()) }))) {
         throw new SurveyError('CONFLICT', 'This survey has already ended.');
       }
       await run?.finished;
@@ -192,9 +190,6 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
       for (const run of runs.values()) run.halt();
       await Promise.all([...runs.values()].map((run) => run.finished));
     },
-    setLog(next) {
-      log = next;
-    },
   };
 }
 
@@ -206,7 +201,7 @@ type RunContext = {
   commitEvery: number;
   retryDelayMs: { base: number; max: number };
   maxAttempts: number;
-  log: () => SurveyLog;
+  log: SurveyLog;
 };
 
 /** One run of one survey: until it is done, halted (pause, cancel, shutdown) or fails. */
@@ -227,7 +222,7 @@ class SurveyRun {
     private readonly id: string,
     private readonly context: RunContext,
   ) {
-    this.backOff = new BackOff({ ...context.retryDelayMs, maxAttempts: context.maxAttempts }, () => Date.now());
+    this.backOff = new BackOff({ ...context.retryDelayMs, maxAttempts: context.maxAttempts }, systemClock);
     // Every call waiting for the limiter listens to this one signal: one per worker, by design.
     setMaxListeners(0, this.abort.signal);
   }
@@ -245,13 +240,13 @@ class SurveyRun {
       await this.flush();
       if (this.fatal !== null) {
         await changeSurveyState(store, this.id, ['running'], 'failed', { message: this.fatal });
-        log().warn({ event: 'survey_failed', survey: this.id, reason: this.fatal }, 'survey stopped');
+        log.warn({ event: 'survey_failed', survey: this.id, reason: this.fatal }, 'survey stopped');
         return;
       }
       if (this.halted || hasPendingUsers(store, this.id)) return;
       await this.finish();
     } catch (error) {
-      log().error({ err: error, survey: this.id }, 'survey step failed');
+      log.error({ err: error, survey: this.id }, 'survey step failed');
       await changeSurveyState(store, this.id, ['running'], 'failed', { message: 'The survey stopped on an unexpected error; resume it to go on.' }).catch(() => {});
     }
   }
@@ -261,8 +256,8 @@ class SurveyRun {
     const aggregator = createAggregator();
     for (const user of surveyUsers(store, this.id)) if (user.summary) aggregator.add(user.userId, user.summary);
     const results = aggregator.result();
-    if (await changeSurveyState(store, this.id, ['running'], 'done', { finishedAt: clock.now(), results })) {
-      log().info({ event: 'survey_done', survey: this.id, users: results.usersRead }, 'survey finished');
+    if (await changeSurveyState(store, this.id, ['running'], 'done', { finishedAt: new Date(clock.now()), results })) {
+      log.info({ event: 'survey_done', survey: this.id, users: results.usersRead }, 'survey finished');
     }
   }
 
@@ -282,7 +277,7 @@ class SurveyRun {
       if (this.halted || this.fatal !== null) return;
       const wait = this.backOff.waitMs();
       if (wait > 0) {
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        await systemClock.sleep(wait);
         continue;
       }
       const user = this.next();

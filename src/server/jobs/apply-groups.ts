@@ -5,9 +5,10 @@
 import type { Conversation } from '../../shared/marks/conversation';
 import type { ChatClient } from '../chat/client';
 import { changeMembersByName } from '../services/group-writer';
-import type { Clock, Store } from '../store/database';
+import type { Store } from '../store/database';
 import { rowGroups } from './csv-groups';
 import type { JobLog } from './execution';
+import { type Clock } from '../clock';
 
 type Line = { line: number; chat_user: string; conversation_type: Conversation['type']; conversation_id: string; input_json: string };
 

@@ -1,6 +1,8 @@
 // How a bulk job slows down after transient failures (Chat busy, too frequent, network): a pause
 // that doubles while failures continue and resets on the next success, and a count of attempts
-// per line so that a line that keeps failing stops the job instead of looping. Time is injected.
+// per line so that a line that keeps failing stops the job instead of looping. Time is the
+// server clock's (clock.ts), injected.
+import type { Clock } from '../clock';
 
 export type BackOffOptions = {
   /** First pause after a failure, doubled while they continue, never longer than max (ms). */
@@ -17,7 +19,7 @@ export class BackOff {
 
   constructor(
     private readonly options: BackOffOptions,
-    private readonly nowMs: () => number,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {}
 
   /** Records a transient failure of these lines; the highest attempt count among them, and whether it is too many. */
@@ -30,7 +32,7 @@ export class BackOff {
     }
     this.consecutiveFailures++;
     const pause = Math.min(this.options.max, this.options.base * 2 ** (this.consecutiveFailures - 1));
-    this.notBefore = Math.max(this.notBefore, this.nowMs() + pause);
+    this.notBefore = Math.max(this.notBefore, this.clock.now() + pause);
     return { attempts: highest, exhausted: highest >= this.options.maxAttempts };
   }
 
@@ -40,6 +42,6 @@ export class BackOff {
 
   /** How long to wait before taking more work (0: go on now). */
   waitMs(): number {
-    return Math.max(0, this.notBefore - this.nowMs());
+    return Math.max(0, this.notBefore - this.clock.now());
   }
 }

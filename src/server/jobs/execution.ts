@@ -28,7 +28,7 @@ import { isChatError } from '../chat/errors';
 import type { ChatUserLocks } from '../services/chat-user-locks';
 import { readMarkStates, sendMarkCall } from '../services/mark-writer';
 import { verdictFor } from '../services/write-policy';
-import type { Clock, Store } from '../store/database';
+import type { Store } from '../store/database';
 import { BackOff } from './back-off';
 import { BatchQueue } from './batch-queue';
 import { GroupCommitter } from './group-committer';
@@ -40,6 +40,7 @@ import { RunControl, type StopReason } from './run-control';
 import { nextPendingChunk, type PendingChunk, type WorkRow } from './line-store';
 import { forgetJobWrites, getJob } from './store';
 import { ThroughputMeter } from './throughput-meter';
+import { type Clock, systemClock } from '../clock';
 
 /** What the runner logs through (a pino/Fastify logger fits). */
 export type JobLog = {
@@ -94,7 +95,7 @@ export class Execution {
   ) {
     // Batches read and waiting for a writer; few, since they hold memory and the writers are fed anyway.
     this.queue = new BatchQueue(Math.max(1, Math.ceil(runner.writeConcurrency / 2)));
-    this.backOff = new BackOff({ ...runner.retryDelayMs, maxAttempts: runner.maxRowAttempts }, () => Date.now());
+    this.backOff = new BackOff({ ...runner.retryDelayMs, maxAttempts: runner.maxRowAttempts }, systemClock);
     this.committer = new GroupCommitter({
       commit: async (settled, forget) => void (await this.commit(settled, [], forget)),
       afterMs: FLUSH_AFTER_MS,
@@ -150,7 +151,7 @@ export class Execution {
 
   /** After the pipeline has drained: record how the job ended, if it did. */
   private async conclude(): Promise<void> {
-    const now = this.runner.clock.now().toISOString();
+    const now = new Date(this.runner.clock.now()).toISOString();
     if (this.stopReason === 'halt') {
       await transition(this.store, this.jobId, 'fail', { finishedAt: now, message: this.control.haltMessage ?? 'The job stopped.' });
       this.runner.log.warn({ event: 'job_failed', job: this.jobId, reason: this.control.haltMessage }, 'bulk job stopped');
@@ -349,7 +350,7 @@ export class Execution {
 
   /** One transaction: settled lines, announcements of calls about to be sent, announcements settled. */
   private commit(settled: SettledLine[], announce: LedgerCommit['announce'], forget: number[]): Promise<number[]> {
-    return this.runner.ledger.commit({ jobId: this.jobId, staff: this.staff, at: this.runner.clock.now().toISOString(), settled, announce, forget });
+    return this.runner.ledger.commit({ jobId: this.jobId, staff: this.staff, at: new Date(this.runner.clock.now()).toISOString(), settled, announce, forget });
   }
 
   /** Lines back in line after a transient failure; the run pauses a little, longer each time. */

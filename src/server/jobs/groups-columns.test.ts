@@ -55,7 +55,7 @@ describe('applying them', () => {
 
   it('after the mark writes: adds (creating a missing group), removes, one audited change per group', async () => {
     const csv = `${HEADER}\r\nann,c2c,p1,0,,,,VIP,\r\nann,c2c,p2,,,,,VIP,Old\r\nann,c2c,p3,1,,,,,\r\n`;
-    const jobs = createJobRunner({ store: bff.store, chat: bff.chat, clock: bff.clock });
+    const jobs = createJobRunner({ store: bff.store, chat: bff.chat, clock: bff.clock, ledger: bff.app.ledger, log: bff.app.log });
     const { jobId } = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock }, readJobCsv(Readable.from([csv]), { names: bitNamesFrom({}) }));
     await jobs.start(jobId, 'editor');
     await jobs.whenIdle(jobId);

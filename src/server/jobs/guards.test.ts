@@ -47,7 +47,7 @@ async function* rows(): AsyncGenerator<CheckedRow> {
 describe('guarded bulk lines', () => {
   it('are written only where their guard holds', async () => {
     const { jobId } = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock }, rows());
-    const jobs = createJobRunner({ store: bff.store, chat: bff.chat, clock: bff.clock });
+    const jobs = createJobRunner({ store: bff.store, chat: bff.chat, clock: bff.clock, ledger: bff.app.ledger, log: bff.app.log });
     await bff.clearEmulatorStats();
     await jobs.start(jobId, 'editor');
     await jobs.whenIdle(jobId);

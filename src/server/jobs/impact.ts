@@ -19,7 +19,8 @@ import type { ChatClient } from '../chat/client';
 import { ACCOUNT_CHECK_MAX_ITEMS, accountCheck, getAllContactGroups } from '../chat/helpers';
 import { EMPTY_MARK_STATE, readMarkStates } from '../services/mark-writer';
 import { decideItem, type WriteGuard } from '../services/write-policy';
-import { immediateTransaction, statementsPerConnection, type Clock, type Store } from '../store/database';
+import { immediateTransaction, statementsPerConnection, type Store } from '../store/database';
+import type { Clock } from '../clock';
 
 export type ImpactDeps = { store: Store; chat: Pick<ChatClient, 'call'>; clock: Clock };
 export type ImpactOptions = {
@@ -171,7 +172,7 @@ export async function checkJobImpact(deps: ImpactDeps, jobId: string, options: I
     throw error;
   }
   await immediateTransaction(deps.store, (sqlite) =>
-    sqlite.prepare(`UPDATE jobs SET impact_checked_at = ? WHERE id = ?`).run(deps.clock.now().toISOString(), jobId),
+    sqlite.prepare(`UPDATE jobs SET impact_checked_at = ? WHERE id = ?`).run(new Date(deps.clock.now()).toISOString(), jobId),
   );
   return jobImpact(deps.store, jobId)!;
 }

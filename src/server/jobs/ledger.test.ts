@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../store/audit-verify';
-import { DATABASE_FILE_NAME, openDatabase, systemClock, type Store } from '../store/database';
+import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
-import { inlineLedger, jobLineRequestId, jobReason, ledgerSynchronous, workerLedger, type JobLedger } from './ledger';
+import { jobLineRequestId, jobReason, ledgerSynchronous, workerLedger, type JobLedger } from './ledger';
 import { announcedWrites, nextPendingChunk } from './line-store';
 import { getJob } from './store';
 import { storeCheckedJob } from './upload-store';
 import { csvOf, jobAuditEntries, plannedRows } from './testing';
+import { systemClock } from '../clock';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -28,10 +29,7 @@ async function fileStore(): Promise<{ store: Store; file: string }> {
   return { store, file };
 }
 
-const hosts: [string, (store: Store, file: string) => JobLedger][] = [
-  ['on the store’s own connection', (store) => inlineLedger(store)],
-  ['on a worker thread', (_store, file) => workerLedger(file)],
-];
+const hosts: [string, (store: Store, file: string) => JobLedger][] = [['on a worker thread', (_store, file) => workerLedger(file)]];
 
 describe.each(hosts)('a job ledger %s', (_name, open) => {
   it('records settled lines (entry + final state), announces calls and forgets them, in one commit each', async () => {
@@ -114,7 +112,7 @@ describe('how a commit is synced', () => {
 
 describe('final line states', () => {
   it('touch exactly the settled lines, whether they run on or sit between others still pending', async () => {
-    const { store } = await fileStore();
+    const { store, file } = await fileStore();
     // Lines 2–9 alternate between two users; line 10 is invalid (reserved bit 5).
     const rows = plannedRows(['runs.a', 'runs.b'], 4, [1]).sort((a, b) => a.conversation.id.localeCompare(b.conversation.id));
     const csv = `${csvOf(rows)}runs.a,c2c,bad,5,,,\r\n`;
@@ -122,7 +120,8 @@ describe('final line states', () => {
     const statusOf = () =>
       Object.fromEntries((store.sqlite.prepare(`SELECT line, status FROM job_rows WHERE job_id = ? ORDER BY line`).all(checked.jobId) as { line: number; status: string }[]).map((row) => [row.line, row.status]));
     const userOf = (line: number) => (store.sqlite.prepare(`SELECT chat_user FROM job_rows WHERE job_id = ? AND line = ?`).get(checked.jobId, line) as { chat_user: string }).chat_user;
-    const ledger = inlineLedger(store);
+    const ledger = workerLedger(file);
+    cleanups.push(() => ledger.close());
     const commit = (settled: { line: number; status: 'applied' | 'failed'; upstreamCode?: number; message?: string }[]) =>
       ledger.commit({
         jobId: checked.jobId,

@@ -1,7 +1,7 @@
 // A bulk job's durable bookkeeping: each line's one audit entry and final state, and the
 // announcements of mark_contact calls (job_writes). The runner hands it plain-data commits; one
-// function applies a commit in one IMMEDIATE transaction, hosted either on the caller's own
-// connection (tests, in-memory databases) or on a worker thread with a connection of its own.
+// function applies a commit in one IMMEDIATE transaction, on a worker thread with a connection of
+// its own — in production and in tests alike (plugins/ledger.ts).
 //
 // Why a worker: at Tencent's ceiling a job settles 20,000 lines a second, and each line's entry —
 // canonical JSON, SHA-256 chained to the previous one, five indexes — plus its line update and the
@@ -14,7 +14,7 @@ import type { Conversation } from '../../shared/marks/conversation';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { MarkResultStatus } from '../../shared/api/marks';
 import { appendEntries } from '../store/audit';
-import { immediateTransaction, type Store } from '../store/database';
+import type { Store } from '../store/database';
 import { announceWriteInTransaction, finishRowsInTransaction, forgetWritesInTransaction, type AnnouncedLine } from './line-store';
 
 /** The request id on each line's audit entry; also how the entry is found again. */
@@ -124,15 +124,6 @@ export type JobLedger = {
   warm(): void;
   close(): Promise<void>;
 };
-
-/** Commits on the store's own connection. */
-export function inlineLedger(store: Store): JobLedger {
-  return {
-    commit: (commit) => immediateTransaction(store, () => applyLedgerCommit(store, commit)),
-    warm() {},
-    close: async () => {},
-  };
-}
 
 /** What the worker thread answers for each commit, in order. */
 export type LedgerReply = { id: number; ids: number[] } | { id: number; error: string };

@@ -6,6 +6,7 @@ import { GroupCommitter } from './group-committer';
 import { allowedStates, allows, JOB_TRANSITIONS } from './job-states';
 import type { SettledLine } from './ledger';
 import { ThroughputMeter } from './throughput-meter';
+import { createFakeClock } from '../testing/fake-clock';
 
 const line = (n: number): SettledLine => ({
   line: n,
@@ -84,20 +85,20 @@ describe('GroupCommitter', () => {
 
 describe('BackOff', () => {
   it('pauses longer while failures continue, resets on success, and stops a line that keeps failing', () => {
-    let now = 1000;
-    const backOff = new BackOff({ base: 100, max: 400, maxAttempts: 3 }, () => now);
+    const clock = createFakeClock(1000);
+    const backOff = new BackOff({ base: 100, max: 400, maxAttempts: 3 }, clock);
     expect(backOff.waitMs()).toBe(0);
     expect(backOff.failed([1, 2])).toEqual({ attempts: 1, exhausted: false });
     expect(backOff.waitMs()).toBe(100);
-    now += 100;
+    clock.advance(100);
     expect(backOff.waitMs()).toBe(0);
     backOff.failed([1]);
     expect(backOff.waitMs()).toBe(200);
-    now += 200;
+    clock.advance(200);
     backOff.succeeded();
     backOff.failed([3]);
     expect(backOff.waitMs()).toBe(100);
-    now += 1000;
+    clock.advance(1000);
     expect(backOff.failed([1])).toEqual({ attempts: 3, exhausted: true });
     expect(backOff.waitMs()).toBe(200);
   });

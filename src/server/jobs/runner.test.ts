@@ -7,7 +7,7 @@ import { ChatCallAbortedError, type ChatCallOptions, type ChatClient } from '../
 import { ChatNetworkError } from '../chat/errors';
 import type { ChatCommand, RequestOf } from '../chat/commands';
 import { createSlidingWindowLimiter } from '../chat/rate-limiter';
-import { systemClock } from '../chat/clock';
+import { systemClock } from '../clock';
 import { recordEntry } from '../store/audit';
 import { immediateTransaction } from '../store/database';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
@@ -65,11 +65,13 @@ beforeEach(async () => {
   await bff.setFaults({});
 });
 
-function runner(options: Partial<JobRunnerOptions> = {}): JobRunner {
+function runner(options: Partial<Omit<JobRunnerOptions, 'ledger' | 'log'>> = {}): JobRunner {
   return createJobRunner({
     store: bff.store,
     chat: recordingChat,
     clock: bff.clock,
+    ledger: bff.app.ledger,
+    log: bff.app.log,
     readConcurrency: 1,
     writeConcurrency: 1,
     chunkRows: 10,
@@ -302,7 +304,7 @@ describe('failures', () => {
 async function interruptedJob(chatUser: string, lines: number, setBits: number[]): Promise<{ jobId: string; rows: PlannedRow[] }> {
   const rows = plannedRows([chatUser], lines, setBits);
   const jobId = await newJob(rows);
-  await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
+  await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: new Date(bff.clock.now()).toISOString() });
   const pending = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
   await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, chatUser, pending.map(({ line }) => ({ line, before: { bits: [], customMark: '' } }))));
   return { jobId, rows };
@@ -312,7 +314,7 @@ describe('taking over after a crash', () => {
   it('settles the calls announced before a crash from Chat’s state: landed writes recorded, the rest sent — one entry per line', async () => {
     const rows = plannedRows(['crash.a'], 4, [0, 33], 'after crash');
     const jobId = await newJob(rows);
-    await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
+    await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: new Date(bff.clock.now()).toISOString() });
     // What a process that died mid-job leaves behind: four pending lines, and …
     const [untouched, landed, lost, settled] = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
     const empty = { bits: [], customMark: '' };
@@ -348,7 +350,7 @@ describe('taking over after a crash', () => {
   it('a job cancelled while writes were in flight records the ones that landed and sends nothing', async () => {
     const rows = plannedRows(['crash.b'], 3, [34]);
     const jobId = await newJob(rows);
-    await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: bff.clock.now().toISOString() });
+    await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: new Date(bff.clock.now()).toISOString() });
     const [landed, lost] = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
     const empty = { bits: [], customMark: '' };
     await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, 'crash.b', [landed!, lost!].map(({ line }) => ({ line, before: empty }))));

@@ -11,13 +11,14 @@ import type { ChatClient } from '../chat/client';
 import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS } from '../chat/helpers';
 import { chatUserLocks } from '../services/chat-user-locks';
 import { readMarkStates } from '../services/mark-writer';
-import type { Clock, Store } from '../store/database';
+import type { Store } from '../store/database';
 import { applyJobGroups } from './apply-groups';
 import { Execution, type JobLog, type RunnerCore } from './execution';
 import { allowedStates, transition, type JobAction } from './job-states';
-import { inlineLedger, type JobLedger } from './ledger';
+import type { JobLedger } from './ledger';
 import { settleAnnouncedWrites } from './recovery';
 import { cancelPendingRows, deleteUnfinishedUploads, forgetJobWrites, getJob, jobIdsInState, listJobs, toJobStatus, type JobRecord } from './store';
+import { type Clock } from '../clock';
 
 export type { JobLog } from './execution';
 
@@ -26,9 +27,9 @@ export type JobRunnerOptions = {
   chat: Pick<ChatClient, 'call' | 'limiterFor'>;
   /** Timestamps of jobs and audit entries. Pacing uses real time. */
   clock: Clock;
-  /** Where lines' entries and states are committed (default: on the store's own connection). */
-  ledger?: JobLedger;
-  log?: JobLog;
+  /** Where lines' entries and states are committed: the worker thread's ledger (plugins/ledger.ts). */
+  ledger: JobLedger;
+  log: JobLog;
   /** Chunks being read at once (default 4: 12 search calls, plenty for 200 writes/s). */
   readConcurrency?: number;
   /**
@@ -78,13 +79,11 @@ export type JobRunner = {
   whenIdle(jobId: string): Promise<void>;
   /** Stops taking new lines, lets what is in flight finish (or `timeoutMs` pass). Jobs stay running in the database. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
-  setLog(log: JobLog): void;
 };
 
 const MAX_CHUNK_ROWS = 3 * SEARCH_CONTACT_GROUP_MAX_ITEMS;
 /** Longest a pause or cancel request waits for the lines in flight to settle before it answers. */
 const CONTROL_SETTLE_MAX_MS = 5000;
-const silentLog: JobLog = { info() {}, warn() {}, error() {} };
 
 /** What is going on for one job: a run, or the end of a cancelled job. */
 type Work = {
@@ -116,10 +115,10 @@ function finishCancelled(core: RunnerCore, jobId: string): Work {
       return;
     }
     if (recovery.forget.length > 0) {
-      await core.ledger.commit({ jobId, staff, at: core.clock.now().toISOString(), settled: recovery.settled, announce: [], forget: recovery.forget });
+      await core.ledger.commit({ jobId, staff, at: new Date(core.clock.now()).toISOString(), settled: recovery.settled, announce: [], forget: recovery.forget });
     }
     if (getJob(core.store, jobId)?.state !== 'cancelled') return;
-    await cancelPendingRows(core.store, jobId, core.clock.now().toISOString());
+    await cancelPendingRows(core.store, jobId, new Date(core.clock.now()).toISOString());
     await forgetJobWrites(core.store, jobId);
   })();
   return work;
@@ -135,10 +134,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const core: RunnerCore = {
     store: options.store,
     locks: chatUserLocks(options.store),
-    ledger: options.ledger ?? inlineLedger(options.store),
+    ledger: options.ledger,
     chat: options.chat,
     clock: options.clock,
-    log: options.log ?? silentLog,
+    log: options.log,
     readConcurrency: positive(options.readConcurrency, 4, 64, 'readConcurrency'),
     writeConcurrency: positive(options.writeConcurrency, 32, 256, 'writeConcurrency'),
     chunkRows: positive(options.chunkRows, MAX_CHUNK_ROWS, MAX_CHUNK_ROWS, 'chunkRows'),
@@ -246,7 +245,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
     async start(jobId, staff) {
       core.ledger.warm();
-      const job = await control(jobId, 'start', 'started', { startedBy: staff, startedAt: core.clock.now().toISOString() });
+      const job = await control(jobId, 'start', 'started', { startedBy: staff, startedAt: new Date(core.clock.now()).toISOString() });
       core.log.info({ event: 'sensitive_update', job: jobId, staff, rows: job.validRows }, 'bulk job started');
       ensureWork(jobId);
       return statusOf(requireJob(jobId));
@@ -286,9 +285,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, stopOptions.timeoutMs ?? 15_000)));
       await Promise.race([drained, timeout]);
       clearTimeout(timer);
-    },
-    setLog(log) {
-      core.log = log;
     },
   };
 }

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { immediateTransaction, openDatabase, systemClock } from '../store/database';
+import { immediateTransaction, openDatabase } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
 import { finishRowsInTransaction, nextPendingChunk, type PendingChunk } from './line-store';
 import { storeCheckedJob } from './upload-store';
 import { csvOf, plannedRows } from './testing';
+import { systemClock } from '../clock';
 
 describe('taking pending lines', () => {
   it('gives one chat user’s lines at a time, in (user, line) order, from where the last chunk ended, skipping finished lines', async () => {

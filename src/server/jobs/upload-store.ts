@@ -1,6 +1,7 @@
 // Storing a checked file as a new job: its record and one row per CSV data line.
 import { JOB_INVALID_ROWS_LISTED, JOB_PREVIEW_ROWS, type JobCheckedResponse, type JobKind, type JobPreviewRow } from '../../shared/api/jobs';
-import { cachedStatement, immediateTransaction, statementsPerConnection, type Clock, type JobRowsTable, type Store } from '../store/database';
+import type { Clock } from '../clock';
+import { cachedStatement, immediateTransaction, statementsPerConnection, type JobRowsTable, type Store } from '../store/database';
 import { timeOrderedId } from '../store/ids';
 import type { CheckedRow } from './csv';
 import { WORK_COLUMNS, workRowFrom, type WorkColumns } from './line-store';
@@ -85,7 +86,7 @@ export async function storeCheckedJob(
   rows: AsyncIterable<CheckedRow>,
 ): Promise<JobCheckedResponse> {
   const s = statements(store);
-  const createdAt = context.clock.now();
+  const createdAt = new Date(context.clock.now());
   const jobId = timeOrderedId(createdAt);
   await immediateTransaction(store, () => s.insertJob.run(jobId, context.createdBy, createdAt.toISOString(), context.kind ?? 'upload', context.sourceJobId ?? null));
   try {

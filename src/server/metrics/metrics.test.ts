@@ -1,11 +1,15 @@
 // GET /metrics: 404 without MARKDESK_METRICS_TOKEN; with it, Prometheus text behind a bearer token.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../app';
 import { createLoginThrottle } from '../auth/login-throttle';
 import { createChatClient } from '../chat/client';
 import { sessionCookieFor } from '../http/auth';
-import { openDatabase, systemClock, type Store } from '../store/database';
+import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
 import { createMetrics } from './metrics';
+import { systemClock } from '../clock';
 
 const TOKEN = 'metrics-token-0123456789';
 const closers: (() => Promise<void>)[] = [];
@@ -14,7 +18,9 @@ afterEach(async () => {
 });
 
 async function appWith(metricsOn: boolean) {
-  const store: Store = await openDatabase({ file: ':memory:' });
+  // A database file: the app's job ledger opens a connection of its own to it.
+  const dir = mkdtempSync(join(tmpdir(), 'markdesk-metrics-'));
+  const store: Store = await openDatabase({ file: join(dir, DATABASE_FILE_NAME) });
   // Never called here: nothing in these tests reaches Chat.
   const chat = createChatClient({ baseUrl: 'http://127.0.0.1:9', sdkAppId: 1400000001, adminIdentifier: 'administrator', secretKey: 'not-a-real-secret' });
   const metrics = metricsOn ? createMetrics({ store, chat: () => chat }) : null;
@@ -24,9 +30,9 @@ async function appWith(metricsOn: boolean) {
     { publicOrigin: 'http://127.0.0.1:8080', metrics: metrics ? { metrics, token: TOKEN } : null, logStream: { write: (line: string) => void logs.push(line) } },
   );
   closers.push(async () => {
+    // The app closes its Chat client and database.
     await app.close();
-    await chat.close();
-    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
   return { app, metrics, logs };
 }

@@ -32,7 +32,7 @@ describe('mark labels', () => {
     const expected = {
       labels: { '32': { name: 'VIP', description: 'paying customer' }, '63': { name: '에스컬레이션', description: '' } },
       updatedBy: 'admin',
-      updatedAt: bff.clock.now().toISOString(),
+      updatedAt: new Date(bff.clock.now()).toISOString(),
     };
     expect(response.json()).toEqual(expected);
     const read = await bff.inject({ method: 'GET', url: '/api/mark-labels', headers: { cookie: await bff.signIn('viewer') } });

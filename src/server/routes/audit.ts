@@ -130,7 +130,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     { onRequest: requireRole('viewer'), schema: { querystring: auditQuerySchema, produces: ['text/csv'] } },
     async (request, reply) => {
       const admin = requireAdminFor(request.query, request);
-      const stamp = deps.clock.now().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+      const stamp = new Date(deps.clock.now()).toISOString().slice(0, 19).replace(/[:T]/g, '-');
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="markdesk-${admin ? 'admin-activity' : 'audit'}-${stamp}.csv"`)

@@ -26,7 +26,7 @@ import { auditActivity } from '../insights/activity';
 import { compareSurveys } from '../insights/compare';
 import { jobEffects, MEASURABLE_JOB_STATES, measureJobEffect } from '../insights/effect';
 import { surveyCsv } from '../insights/survey-csv';
-import { createSurveyRunner, SurveyError } from '../insights/survey-runner';
+import { SurveyError } from '../insights/survey-runner';
 import { getSurvey } from '../insights/survey-store';
 import { getJob } from '../jobs/store';
 import { upstreamHttpError } from '../services/upstream-errors';
@@ -44,11 +44,8 @@ function surveyError(error: unknown): never {
 export const SURVEY_CREATE_ROUTE = 'POST /api/surveys';
 
 export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const runner = deps.surveys ?? createSurveyRunner({ store: deps.store, chat: deps.chat, clock: deps.clock });
-  runner.setLog(app.log.child({ module: 'surveys' }));
-  // Surveys that were running when the server stopped go on once it is ready.
-  app.addHook('onReady', async () => runner.resumeInterrupted());
-  app.addHook('onClose', async () => runner.stop());
+  // Built, resumed and stopped by its plugin (plugins/runners.ts).
+  const runner = app.surveys;
 
   app.post(
     '/api/surveys',

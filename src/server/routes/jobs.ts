@@ -16,7 +16,7 @@ import type { AppDeps } from '../deps';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { bitNamesFrom, JobFileError, readJobCsv, tooLarge } from '../jobs/csv';
-import { createJobRunner, JobControlError } from '../jobs/runner';
+import { JobControlError } from '../jobs/runner';
 import { jobResultsCsv } from '../jobs/reports';
 import { getJob } from '../jobs/store';
 import { storeCheckedJob } from '../jobs/upload-store';
@@ -65,10 +65,8 @@ async function upload(deps: AppDeps, request: FastifyRequest, reply: FastifyRepl
 }
 
 export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const runner = deps.jobs ?? createJobRunner({ store: deps.store, chat: deps.chat, clock: deps.clock });
-  runner.setLog(app.log.child({ module: 'jobs' }));
-  // Stop taking new lines and let the calls in flight finish before the Chat client closes.
-  app.addHook('onClose', async () => runner.stop());
+  // Built, stopped and closed by its plugin (plugins/runners.ts).
+  const runner = app.jobs;
 
   // Scoped to this plugin: the upload reads its body itself, as a stream, under its own limit.
   // Any other type reaches the handler too, which answers 415 with the right sentence.

@@ -36,7 +36,7 @@ describe('label versions', () => {
     bff.clock.advance(60_000);
     const saved = await put({ '32': { name: 'VIP', description: '' } }, { 'if-match': first.etag });
     expect(saved.statusCode, saved.body).toBe(200);
-    expect(saved.json()).toEqual({ labels: { '32': { name: 'VIP', description: '' } }, updatedBy: 'admin', updatedAt: bff.clock.now().toISOString() });
+    expect(saved.json()).toEqual({ labels: { '32': { name: 'VIP', description: '' } }, updatedBy: 'admin', updatedAt: new Date(bff.clock.now()).toISOString() });
     const after = await read();
     expect(after.etag).not.toBe(first.etag);
     expect(saved.headers.etag).toBe(after.etag);
@@ -68,7 +68,7 @@ describe('label versions', () => {
       labels: { '51': { name: 'Theirs', description: 'saved first' } },
       etag: theirs.headers.etag,
       updatedBy: 'second.admin',
-      updatedAt: bff.clock.now().toISOString(),
+      updatedAt: new Date(bff.clock.now()).toISOString(),
     });
     expect((await read()).body.labels).toEqual({ '51': { name: 'Theirs', description: 'saved first' } });
 

@@ -42,7 +42,7 @@ export const labelRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         result = await saveLabels(deps.store, request.body.labels as Record<string, { name: string; description: string }>, {
           expected: ifMatch.kind === 'any' ? '*' : ifMatch.tags,
           by: staff,
-          at: deps.clock.now(),
+          at: new Date(deps.clock.now()),
         });
       } catch (error) {
         if (error instanceof LabelError) throw new HttpError('VALIDATION_FAILED', error.message, { details: { ...error.details } });

@@ -175,7 +175,7 @@ describe('a bulk job and an interactive save of the same user', () => {
         return answer;
       },
     };
-    const jobs = createJobRunner({ store: bff.store, chat, clock: bff.clock, readConcurrency: 1, writeConcurrency: 1 });
+    const jobs = createJobRunner({ store: bff.store, chat, clock: bff.clock, ledger: bff.app.ledger, log: bff.app.log, readConcurrency: 1, writeConcurrency: 1 });
     const rows = [{ chatUser: 'alice', conversation: dave, setBits: [0], clearBits: [], customMark: 'from the job' }];
     const { jobId } = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock }, readJobCsv(Readable.from([csvOf(rows)]), { names: bitNamesFrom({}) }));
     await jobs.start(jobId, 'editor');

@@ -5,7 +5,7 @@ import { bitsFromMask } from '../../shared/marks/mask';
 import type { ChatClient } from '../chat/client';
 import { getAllContactGroups, getFullRecentList, groupInfos, portraitNicknames } from '../chat/helpers';
 import { countSkipped, createOddRows, type OddRows } from '../chat/rows';
-import type { Clock } from '../store/database';
+import { type Clock } from '../clock';
 
 /** Nicknames and group names change rarely; a short cache spares Chat's budget on reloads. */
 export const NAME_CACHE_TTL_MS = 60_000;
@@ -18,7 +18,7 @@ export class NameCache {
   get(key: string): string | null | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= this.clock.now().getTime()) {
+    if (entry.expiresAt <= this.clock.now()) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -27,7 +27,7 @@ export class NameCache {
 
   set(key: string, name: string | null): void {
     if (this.#entries.size >= NAME_CACHE_MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string);
-    this.#entries.set(key, { name, expiresAt: this.clock.now().getTime() + NAME_CACHE_TTL_MS });
+    this.#entries.set(key, { name, expiresAt: this.clock.now() + NAME_CACHE_TTL_MS });
   }
 }
 

@@ -59,7 +59,7 @@ describe('GET conversations carries lastChange', () => {
     editor = await bff.signIn('editor');
     await bff.importUsers('agent', 'p1', 'p2', 'p3');
     // Chat's clock and Markdesk's agree, as they do in production to within the tolerance.
-    bff.skewClocks({ emulatorMs: bff.clock.now().getTime() - Date.now() });
+    bff.skewClocks({ emulatorMs: bff.clock.now() - Date.now() });
     // p2 is in the recent list, so it stays listed when its marks are gone.
     expectOk(
       await bff.tencent('openim/sendmsg', {

@@ -38,7 +38,7 @@ describe('an edition without standard marks (51013)', () => {
       { chatUser: 'basic.bob', conversation: c2c('p2'), setBits: [], customMark: 'only text' },
     ];
     const { jobId } = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock }, readJobCsv(Readable.from([csvOf(rows)]), { names: bitNamesFrom({}) }));
-    const jobs = createJobRunner({ store: bff.store, chat: bff.chat, clock: bff.clock });
+    const jobs = createJobRunner({ store: bff.store, chat: bff.chat, clock: bff.clock, ledger: bff.app.ledger, log: bff.app.log });
     await jobs.start(jobId, 'editor');
     await jobs.whenIdle(jobId);
     expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 1, failed: 1 });

@@ -14,10 +14,11 @@ import { ChatCallAbortedError, type ChatClient } from '../chat/client';
 import { ChatInvalidResponseError, isChatError } from '../chat/errors';
 import { MARK_CONTACT_MAX_ITEMS, searchContactGroup, type ContactMarks } from '../chat/helpers';
 import { recordEntries, recordIntents, recordOutcomes, type AuditIntent, type AuditOneShotEntry, type AuditOutcome } from '../store/audit';
-import type { Clock, Store } from '../store/database';
+import type { Store } from '../store/database';
 import { chatUserLocks } from './chat-user-locks';
 import { CHAT_USER_NOT_IMPORTED, itemErrorCode, upstreamHttpError } from './upstream-errors';
 import { decideItem, landed, verdictFor, worthResendingAlone } from './write-policy';
+import { type Clock } from '../clock';
 
 export type MarkWriteItem = { conversation: Conversation; change: MarkChange; expectedCustomMark?: string };
 export type MarkWriteContext = { staff: string; chatUser: string; requestId: string; reason?: string; revertOf?: string };

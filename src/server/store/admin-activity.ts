@@ -8,7 +8,8 @@ import { neutralizeFormula } from '../../shared/text/csv';
 import { csvDownload } from './csv-export';
 import { timeOrderedId } from './ids';
 import { cursorPages } from './pages';
-import { type Clock, immediateTransaction, type Store, systemClock } from './database';
+import { immediateTransaction, type Store } from './database';
+import { type Clock, systemClock } from '../clock';
 
 export type AdminActivity = {
   staff: string;
@@ -59,7 +60,7 @@ export function appendAdminActivity(store: Store, activity: AdminActivity, at: D
 }
 
 export function recordAdminActivity(store: Store, activity: AdminActivity, clock: Clock = systemClock): Promise<string> {
-  const at = clock.now();
+  const at = new Date(clock.now());
   return immediateTransaction(store, () => appendAdminActivity(store, activity, at));
 }
 

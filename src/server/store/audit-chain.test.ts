@@ -12,7 +12,7 @@ import { recordEntries, type AuditOneShotEntry } from './audit';
 import { AUDIT_KEY_FILE_NAME, resolveAuditKey } from './audit-key';
 import { ChainWalk, reachesHead, verifyAuditChain, verifyAuditChainAsync } from './audit-verify';
 import { openDatabase, type Store } from './database';
-import { createFakeClock } from './fake-clock';
+import { createFakeClock } from '../testing/fake-clock';
 import { migrations } from './migrations';
 
 const clock = createFakeClock('2026-11-20T08:00:00.000Z');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { recordEntries, type AuditOneShotEntry } from './audit';
 import { createHeadAnchor } from './audit-head';
 import { openDatabase } from './database';
-import { createFakeClock } from './fake-clock';
+import { createFakeClock } from '../testing/fake-clock';
 
 const entry = (i: number): AuditOneShotEntry => ({
   staff: 'rita',

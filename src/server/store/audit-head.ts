@@ -5,8 +5,9 @@
 // the log still reaches a logged head (GET /api/audit/verify?expectHead=SEQ:HASH) reveals the cut.
 // Rows are appended on the main connection and by the ledger worker; this polls the database (one
 // indexed read) from the main thread, so both are covered.
-import type { Clock, Store } from './database';
+import type { Store } from './database';
 import { chainHead } from './audit-verify';
+import { type Clock } from '../clock';
 
 export const HEAD_EVERY_ENTRIES = 1_000;
 export const HEAD_EVERY_MS = 10 * 60_000;
@@ -30,13 +31,13 @@ export function createHeadAnchor(options: { store: Store; log: HeadLog; clock: C
   const everyMs = options.everyMs ?? HEAD_EVERY_MS;
   const milestones = store.sqlite.prepare('SELECT seq, hash FROM audit WHERE seq > ? AND seq <= ? AND seq % ? = 0 ORDER BY seq');
   let loggedSeq = 0;
-  let loggedAt = clock.now().getTime();
+  let loggedAt = clock.now();
   let timer: NodeJS.Timeout | null = null;
 
   const emit = (head: { seq: number; hash: string }) => {
     log({ event: 'audit_head', seq: head.seq, hash: head.hash }, 'audit chain head');
     loggedSeq = head.seq;
-    loggedAt = clock.now().getTime();
+    loggedAt = clock.now();
   };
 
   const flush = () => {
@@ -52,7 +53,7 @@ export function createHeadAnchor(options: { store: Store; log: HeadLog; clock: C
       const head = chainHead(store);
       if (!head || head.seq === loggedSeq) return;
       for (const row of milestones.all(loggedSeq, head.seq, everyEntries) as { seq: number; hash: string }[]) emit(row);
-      if (head.seq !== loggedSeq && clock.now().getTime() - loggedAt >= everyMs) emit(head);
+      if (head.seq !== loggedSeq && clock.now() - loggedAt >= everyMs) emit(head);
     },
     flush,
     start() {

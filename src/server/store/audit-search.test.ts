@@ -6,7 +6,7 @@ import { recordEntries } from './audit';
 import { queryAudit, type AuditFilter } from './audit-query';
 import { openDatabase, type Store } from './database';
 import { oneShotEntry } from './audit-test-entry';
-import { createFakeClock } from './fake-clock';
+import { createFakeClock } from '../testing/fake-clock';
 
 let store: Store;
 beforeEach(async () => {

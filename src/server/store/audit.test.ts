@@ -13,7 +13,7 @@ import { verifyAuditChain, verifyAuditChainAsync } from './audit-verify';
 import { neutralizeFormula } from '../../shared/text/csv';
 import { timeOrderedId } from './ids';
 import { openDatabase, type Store } from './database';
-import { createFakeClock, type FakeClock } from './fake-clock';
+import { createFakeClock, type FakeClock } from '../testing/fake-clock';
 
 let store: Store;
 let clock: FakeClock;

@@ -2,8 +2,9 @@ import type { MarkResultStatus } from '../../shared/api/marks';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
 import { appendChainRows, blankContent, type AuditContent, type AuditRow } from './audit-chain';
-import { type Clock, immediateTransaction, relaxedTransaction, statementsPerConnection, type Store, systemClock } from './database';
+import { immediateTransaction, relaxedTransaction, statementsPerConnection, type Store } from './database';
 import { timeOrderedId } from './ids';
+import { type Clock, systemClock } from '../clock';
 
 // The audit log of mark changes. Rows are only ever appended — triggers refuse UPDATE and DELETE —
 // and each is chained to the previous one under the audit key (audit-chain.ts), so an edit made
@@ -119,7 +120,7 @@ function appendRows(store: Store, rows: AuditContent[]): void {
 /** Writes one intent row per item, in one transaction, before the upstream write. Returns their ids. */
 export async function recordIntents(store: Store, intents: AuditIntent[], clock: Clock = systemClock): Promise<string[]> {
   if (intents.length === 0) return [];
-  const at = clock.now();
+  const at = new Date(clock.now());
   return immediateTransaction(store, () => appendIntents(store, intents, at));
 }
 
@@ -139,7 +140,7 @@ export function appendIntents(store: Store, intents: readonly AuditIntent[], at:
  */
 export async function recordOutcomes(store: Store, outcomes: AuditOutcome[], clock: Clock = systemClock): Promise<void> {
   if (outcomes.length === 0) return;
-  const at = clock.now();
+  const at = new Date(clock.now());
   await relaxedTransaction(store, () => appendOutcomes(store, outcomes, at));
 }
 
@@ -170,7 +171,7 @@ export async function recordEntries(
   clock: Clock = systemClock,
 ): Promise<string[]> {
   if (entries.length === 0) return [];
-  const at = clock.now();
+  const at = new Date(clock.now());
   return immediateTransaction(store, () => appendEntries(store, entries, at));
 }
 

@@ -9,7 +9,7 @@ import { recordEntries } from './audit';
 import { queryAudit, type AuditFilter } from './audit-query';
 import { migrateToLatest, type Database, type Store } from './database';
 import { oneShotEntry } from './audit-test-entry';
-import { createFakeClock } from './fake-clock';
+import { createFakeClock } from '../testing/fake-clock';
 import { migrations } from './migrations';
 
 const before = (name: string) => name < '0014_bulk_ledger';

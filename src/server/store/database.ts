@@ -26,10 +26,6 @@ export const DATABASE_FILE_NAME = 'markdesk.sqlite';
 /** How long a connection waits for another process (server ↔ staff CLI) to release its write lock. */
 export const BUSY_TIMEOUT_MS = 5_000;
 
-/** The one source of "now" for everything time-dependent; tests pass a fake. */
-export type Clock = { now(): Date };
-export const systemClock: Clock = { now: () => new Date() };
-
 // The roles are the API's own vocabulary; the store keeps them as the same words.
 export { ROLES, type Role } from '../../shared/api/session';
 

@@ -11,7 +11,8 @@ import type { GroupProblem } from '../../shared/chat-errors/groups';
 import type { Conversation } from '../../shared/marks/conversation';
 import { appendChainRows, blankContent, type AuditContent } from './audit-chain';
 import { timeOrderedId } from './ids';
-import { type Clock, immediateTransaction, type Store, systemClock } from './database';
+import { immediateTransaction, type Store } from './database';
+import { type Clock, systemClock } from '../clock';
 
 export const GROUP_ACTION_PREFIX = 'group.';
 
@@ -74,7 +75,7 @@ function fillResult(row: AuditContent, result: GroupChangeResult): void {
 
 /** The intent, durable before anything is sent to Chat. Returns its id. */
 export function recordGroupIntent(store: Store, intent: GroupChangeIntent, clock: Clock = systemClock): Promise<string> {
-  const row = intentRow(intent, 'intent', clock.now());
+  const row = intentRow(intent, 'intent', new Date(clock.now()));
   return immediateTransaction(store, () => {
     appendChainRows(store, [row]);
     return row.id;
@@ -83,7 +84,7 @@ export function recordGroupIntent(store: Store, intent: GroupChangeIntent, clock
 
 /** The outcome of an intent written by recordGroupIntent (exactly one per intent: the unique index says so). */
 export function recordGroupOutcome(store: Store, entryId: string, result: GroupChangeResult, clock: Clock = systemClock): Promise<void> {
-  const at = clock.now();
+  const at = new Date(clock.now());
   const row = blankContent(timeOrderedId(at), 'outcome', at.toISOString());
   row.refers_to = entryId;
   fillResult(row, result);
@@ -92,7 +93,7 @@ export function recordGroupOutcome(store: Store, entryId: string, result: GroupC
 
 /** A change settled without writing to Chat (unchanged, conflict, refused): one row. */
 export function recordGroupEntry(store: Store, intent: GroupChangeIntent, result: GroupChangeResult, clock: Clock = systemClock): Promise<string> {
-  const row = intentRow(intent, 'entry', clock.now());
+  const row = intentRow(intent, 'entry', new Date(clock.now()));
   fillResult(row, result);
   return immediateTransaction(store, () => {
     appendChainRows(store, [row]);

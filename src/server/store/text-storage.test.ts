@@ -8,7 +8,7 @@ import { isStorableText } from '../../shared/text/storable';
 import { recordEntries } from './audit';
 import { keyedChainHash } from './audit-chain';
 import { openDatabase, type Store } from './database';
-import { createFakeClock } from './fake-clock';
+import { createFakeClock } from '../testing/fake-clock';
 import { getLabels, replaceLabels } from './labels';
 
 let store: Store;

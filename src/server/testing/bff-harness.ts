@@ -1,6 +1,9 @@
 // Test support: the whole BFF (Fastify inject) over an in-memory database, talking over real
 // HTTP to a fresh emulator — the same wiring as sandbox mode, with a clock the test can move.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { EmulatorStats } from '../../emulator/stats';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server';
@@ -16,20 +19,14 @@ import { createStaff } from '../auth/staff';
 import { createChatClient, type ChatClient, type ChatClientEvent } from '../chat/client';
 import type { ChatCommand } from '../chat/commands';
 import { sessionCookieFor } from '../http/auth';
-import { openDatabase, type Store } from '../store/database';
+import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
+import { createFakeClock, type FakeClock } from './fake-clock';
 import { findLeaks, type Leak } from './leak-scan';
 
 export const TEST_ORIGIN = 'http://127.0.0.1:8080';
 export const TEST_PASSWORD = 'correct horse battery staple';
 /** The headers a same-origin SPA sends with a state-changing JSON request. */
 export const SAME_ORIGIN_WRITE = { 'x-requested-by': 'markdesk', origin: TEST_ORIGIN, 'sec-fetch-site': 'same-origin' } as const;
-
-export type MovableClock = { now(): Date; advance(ms: number): void };
-
-export function movableClock(start = Date.parse('2026-11-28T09:00:00Z')): MovableClock {
-  let now = start;
-  return { now: () => new Date(now), advance: (ms) => void (now += ms) };
-}
 
 /** One request the test sent through `inject` and what came back, for the leak scan. */
 export type Exchange = { method: string; url: string; statusCode: number; headers: Record<string, unknown>; body: string };
@@ -70,12 +67,13 @@ export type TestBff = {
   emulator: RunningEmulator;
   store: Store;
   chat: ChatClient;
-  clock: MovableClock;
+  /** The app's clock (timestamps, sessions): it stands still until the test moves it. */
+  clock: FakeClock;
   /** The public origin the app was built with. */
   origin: string;
   /** SAME_ORIGIN_WRITE for this app's origin. */
   writeHeaders: Record<string, string>;
-  /** Every JSON log line the app wrote. */
+  /** Every JSON log line the app wrote (also app.log). */
   logs: string[];
   /** Set fields to step in between the BFF's Chat client and the emulator. */
   chatHooks: ChatHooks;
@@ -131,7 +129,7 @@ export function sessionIdSetBy(response: LightMyRequestResponse): string | null 
 }
 
 export async function startTestBff(options: TestBffOptions = {}): Promise<TestBff> {
-  const clock = movableClock();
+  const clock = createFakeClock('2026-11-28T09:00:00Z');
   const origin = options.publicOrigin ?? TEST_ORIGIN;
   // Real time plus an offset the test may move: UserSig expiry needs both sides' clocks.
   const offsets = { chatMs: 0, emulatorMs: 0 };
@@ -141,7 +139,10 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
     clock: { nowMs: () => Date.now() + offsets.emulatorMs },
     ...options.emulator,
   });
-  const store = await openDatabase({ file: ':memory:' });
+  // A database file, as in production: the bulk jobs' ledger commits on a worker thread with a
+  // connection of its own (plugins/ledger.ts).
+  const dataDir = mkdtempSync(join(tmpdir(), 'markdesk-bff-'));
+  const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
   const chatHooks: ChatHooks = {};
   const client = createChatClient({
     baseUrl: emulator.url,
@@ -286,10 +287,10 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
       });
     },
     async close() {
+      // The app closes what it owns: job and survey runners, ledger, Chat client, database.
       await app.close();
-      await chat.close();
       await emulator.close();
-      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -101,28 +101,3 @@ export async function startFakeChatServer(handler: FakeHandler): Promise<FakeCha
       }),
   };
 }
-
-/**
- * Fake time for the client: sleep() moves the clock forward by the requested amount and returns
- * at once, so back-off and rate limiting cost no real time and tests never depend on speed.
- */
-export function createSteppingClock(startMs = Date.UTC(2025, 0, 1)): {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  advance(ms: number): void;
-  slept: number[];
-} {
-  let now = startMs;
-  const slept: number[] = [];
-  return {
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += Math.max(0, ms);
-    },
-    advance: (ms) => {
-      now += ms;
-    },
-    slept,
-  };
-}

@@ -9,7 +9,7 @@
 // different round trips shift by different amounts; the limiter's arrival margin (40 ms) covers
 // that, as it covers unequal delays on the way to Chat.
 import type { Pool } from 'pg';
-import { type Clock, systemClock } from '../../chat/clock';
+import { type Clock, systemClock } from '../../clock';
 import type { SharedRateBudget } from '../../chat/shared-limiter';
 
 export const RATE_BUDGET_TABLE = 'rate_budget';
