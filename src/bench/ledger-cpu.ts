@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import type { MarkState } from '../shared/marks/change';
 import type { CheckedRow } from '../server/jobs/csv';
 import { applyLedgerCommit, settledLine, type LedgerCommit, type SettledLine } from '../server/jobs/ledger';
-import { nextPendingChunk, storeCheckedJob } from '../server/jobs/store';
-import { verifyAuditChain } from '../server/store/audit';
+import { nextPendingChunk } from '../server/jobs/line-store';
+import { storeCheckedJob } from '../server/jobs/upload-store';
+import { verifyAuditChain } from '../server/store/audit-verify';
 import { DATABASE_FILE_NAME, immediateTransaction, openDatabase } from '../server/store/database';
 import { systemClock } from '../server/clock';
 

@@ -10,9 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../emulator/server';
 import { chatCaller, importAccounts } from '../emulator/test-support';
 import type { JobCheckedResponse, JobStatus } from '../shared/api/jobs';
-import { announcedWrites, getJob } from './jobs/store';
+import { announcedWrites } from './jobs/line-store';
+import { getJob } from './jobs/store';
 import { csvOf, jobAuditEntries, plannedRows } from './jobs/testing';
-import { verifyAuditChain } from './store/audit';
+import { verifyAuditChain } from './store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase } from './store/database';
 import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff, type ChildBff } from './testing/child-bff';
 

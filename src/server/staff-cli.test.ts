@@ -10,7 +10,7 @@ import { createSession, resolveSession } from './auth/sessions';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runStaffCli } from './staff-cli';
 import { systemClock } from './clock';
 import { queryAdminActivity } from './store/admin-activity';
-import { verifyAuditChain } from './store/audit';
+import { verifyAuditChain } from './store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase, type Store } from './store/database';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -2,7 +2,7 @@
 // state and nonce, through openid-client (a certified relying-party library). Discovery happens
 // at the first use and is cached; a failed discovery is tried again at the next sign-in.
 import * as client from 'openid-client';
-import type { Role } from '../store/database';
+import { roleAtLeast, roleSchema, type Role } from '../../shared/api/session';
 
 export type OidcSettings = {
   issuer: string;
@@ -33,19 +33,17 @@ export type OidcIdentity = {
 
 export type OidcStart = { url: string; state: string; nonce: string; codeVerifier: string };
 
-const ROLE_RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
-
 /** `md-admins=admin,md-support=editor` → a map; null with the first bad entry's sentence. */
 export function parseRoleMap(text: string): { map: Map<string, Role> } | { problem: string } {
   const map = new Map<string, Role>();
   for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
     const at = entry.lastIndexOf('=');
     const group = entry.slice(0, at).trim();
-    const role = entry.slice(at + 1).trim();
-    if (at <= 0 || !['viewer', 'editor', 'admin'].includes(role)) {
+    const role = roleSchema.safeParse(entry.slice(at + 1).trim());
+    if (at <= 0 || !role.success) {
       return { problem: `must be a list of group=role (role viewer, editor or admin), e.g. md-admins=admin,md-support=editor; "${entry.slice(0, 40)}" is not` };
     }
-    map.set(group, role as Role);
+    map.set(group, role.data);
   }
   if (map.size === 0) return { problem: 'must name at least one group=role' };
   return { map };
@@ -57,7 +55,7 @@ export function mapRole(claim: unknown, roleMap: ReadonlyMap<string, Role>): Rol
   let best: Role | null = null;
   for (const group of groups) {
     const role = typeof group === 'string' ? roleMap.get(group) : undefined;
-    if (role && (best === null || ROLE_RANK[role] > ROLE_RANK[best])) best = role;
+    if (role && (best === null || !roleAtLeast(best, role))) best = role;
   }
   return best;
 }

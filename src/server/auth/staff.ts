@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Transaction } from 'kysely';
 import { type Database, type Role, ROLES, type StaffTable, type Store } from '../store/database';
+import type { StaffSource } from '../../shared/api/staff';
 import { isStorableText, unstorableTextMessage } from '../../shared/text/storable';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
 import { type Clock, systemClock } from '../clock';
@@ -15,7 +16,7 @@ export type StaffView = {
   createdAt: string;
   lastLoginAt: string | null;
   /** Where the account comes from: a local password, or just in time from the identity provider. */
-  source: 'local' | 'sso';
+  source: StaffSource;
   breakGlass: boolean;
   /** TOTP is set up. */
   mfa: boolean;

@@ -2,7 +2,7 @@
 // (search_contact_group, ≤300 conversations per call, read-only) and compared with what the job
 // wrote. Each measurement is kept with the job, so repeating it draws a curve over time.
 import type { JobEffect } from '../../shared/api/insights';
-import { conversationKey, toContactItem, type Conversation } from '../../shared/marks/conversation';
+import { conversationKey, toContactItem, type Conversation, type ConversationType } from '../../shared/marks/conversation';
 import type { MarkChange } from '../../shared/marks/change';
 import { bitsFromMask } from '../../shared/marks/mask';
 import type { ChatClient } from '../chat/client';
@@ -23,7 +23,7 @@ function appliedRows(store: Store, jobId: string): AppliedRow[] {
       `SELECT chat_user, conversation_type, conversation_id, change_json FROM job_rows
        WHERE job_id = ? AND status = 'applied' ORDER BY chat_user, line`,
     )
-    .all(jobId) as { chat_user: string; conversation_type: 'c2c' | 'group'; conversation_id: string; change_json: string }[];
+    .all(jobId) as { chat_user: string; conversation_type: ConversationType; conversation_id: string; change_json: string }[];
   return rows.map((row) => ({
     chatUser: row.chat_user,
     conversation: { type: row.conversation_type, id: row.conversation_id },

@@ -1,8 +1,8 @@
-// A survey's per-user rows as CSV: one line per surveyed user, in the order given; UTF-8 with BOM,
-// cells a spreadsheet would run as a formula neutralised (as in the audit export).
-import { stringify } from 'csv-stringify/sync';
+// A survey's per-user rows as CSV: one line per surveyed user, in the order given, written as every
+// download is (store/csv-export.ts).
 import { STANDARD_BIT_INDEXES } from '../../shared/marks/bits';
-import { neutralizeFormula } from '../store/audit';
+import { neutralizeFormula } from '../../shared/text/csv';
+import { csvHeader, csvLines } from '../store/csv-export';
 import type { Store } from '../store/database';
 import { surveyUsers } from './survey-store';
 
@@ -25,7 +25,7 @@ export const SURVEY_CSV_COLUMNS = [
 /** Lines of the CSV; `withValues` false leaves the custom mark values out (their count stays). */
 export function* surveyCsv(store: Store, surveyId: string, withValues: boolean): Generator<string> {
   const columns = withValues ? [...SURVEY_CSV_COLUMNS.slice(0, 11), 'custom_mark_values', ...SURVEY_CSV_COLUMNS.slice(11)] : [...SURVEY_CSV_COLUMNS];
-  yield '\uFEFF' + stringify([columns], { record_delimiter: '\r\n' });
+  yield csvHeader(columns);
   let batch: unknown[][] = [];
   for (const user of surveyUsers(store, surveyId)) {
     const s = user.summary;
@@ -50,9 +50,9 @@ export function* surveyCsv(store: Store, surveyId: string, withValues: boolean):
     line.push(s?.recent ?? '', neutralizeFormula(user.error ?? ''));
     batch.push(line);
     if (batch.length >= 500) {
-      yield stringify(batch, { record_delimiter: '\r\n' });
+      yield csvLines(batch);
       batch = [];
     }
   }
-  if (batch.length > 0) yield stringify(batch, { record_delimiter: '\r\n' });
+  if (batch.length > 0) yield csvLines(batch);
 }

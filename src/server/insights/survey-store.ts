@@ -1,8 +1,8 @@
 // Surveys in the database: one row per survey, one per surveyed user (pending until read, then
 // its summary or its failure). Progress is the users' rows, so a restart goes on from them.
-import { randomUUID } from 'node:crypto';
 import type { SurveySource, SurveyState, SurveyStatus, SurveyResults } from '../../shared/api/insights';
 import { exclusive, immediateTransaction, type Store, type SurveysTable } from '../store/database';
+import { timeOrderedId } from '../store/ids';
 import type { UserSummary } from './summary';
 
 export type SurveyRecord = Omit<SurveysTable, 'seq' | 'label' | 'done' | 'failed'> & { label: string; done: number; failed: number };
@@ -45,7 +45,7 @@ export type NewSurvey = { label: string; source: SurveySource; includeRecent: bo
 
 /** Stores a survey and its users (already de-duplicated), running. */
 export async function insertSurvey(store: Store, survey: NewSurvey): Promise<string> {
-  const id = randomUUID();
+  const id = timeOrderedId(survey.createdAt);
   await immediateTransaction(store, (sqlite) => {
     sqlite
       .prepare(

@@ -12,10 +12,10 @@ import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { chatCaller, importAccounts } from '../../emulator/test-support';
 import type { JobCheckedResponse, JobStatus } from '../../shared/api/jobs';
 import { createChatClient } from '../chat/client';
-import { verifyAuditChain } from '../store/audit';
+import { verifyAuditChain } from '../store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database';
 import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff } from '../testing/child-bff';
-import { announcedWrites } from './store';
+import { announcedWrites } from './line-store';
 import { csvOf, jobAuditEntries, plannedRows, upstreamStates } from './testing';
 
 const cleanups: (() => Promise<void> | void)[] = [];

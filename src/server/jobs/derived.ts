@@ -3,8 +3,8 @@
 // read from the database a page at a time and stored as a new job through storeCheckedJob, so
 // they keep the line numbers of the job they come from.
 import { inverseChange, isNoopChange, type MarkChange } from '../../shared/marks/change';
-import type { Conversation } from '../../shared/marks/conversation';
-import { getAuditEntry, type AuditEntryView } from '../store/audit';
+import type { Conversation, ConversationType } from '../../shared/marks/conversation';
+import { getAuditEntry, type AuditEntryView } from '../store/audit-query';
 import type { Store } from '../store/database';
 import type { WriteGuard } from '../services/write-policy';
 import type { CheckedRow } from './csv';
@@ -16,7 +16,7 @@ type SourceRow = {
   line: number;
   input_json: string;
   chat_user: string;
-  conversation_type: 'c2c' | 'group';
+  conversation_type: ConversationType;
   conversation_id: string;
   change_json: string;
   guard_json: string | null;

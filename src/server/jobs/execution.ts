@@ -21,23 +21,24 @@
 // Transient failures (Chat busy, 60007 after the client's own retries, network) put lines back in
 // line and slow the run down (back-off.ts) instead of failing them; configuration errors stop the
 // job (state failed) so that someone can fix the cause and resume it.
-import { setMaxListeners } from 'node:events';
 import { chatErrorInfo, chatErrorMessage } from '../../shared/chat-errors/catalogue';
 import { toMarkItem, type MarkState } from '../../shared/marks/change';
-import { conversationKey } from '../../shared/marks/conversation';
 import { ChatClientClosedError, type ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
 import type { ChatUserLocks } from '../services/chat-user-locks';
-import { EMPTY_MARK_STATE, readMarkStates, sendMarkCall } from '../services/mark-writer';
-import { decide, verdictFor } from '../services/write-policy';
+import { readMarkStates, sendMarkCall } from '../services/mark-writer';
+import { verdictFor } from '../services/write-policy';
 import type { Store } from '../store/database';
 import { BackOff } from './back-off';
 import { BatchQueue } from './batch-queue';
 import { GroupCommitter } from './group-committer';
 import { transition } from './job-states';
 import { settledLine, type JobLedger, type LedgerCommit, type SettledLine } from './ledger';
+import { callOutcome, decideLines, haltMessage, splitInto, type WriteLine } from './line-decisions';
 import { landedLine, settleAnnouncedWrites } from './recovery';
-import { forgetJobWrites, getJob, nextPendingChunk, type PendingChunk, type WorkRow } from './store';
+import { RunControl, type StopReason } from './run-control';
+import { nextPendingChunk, type PendingChunk, type WorkRow } from './line-store';
+import { forgetJobWrites, getJob } from './store';
 import { ThroughputMeter } from './throughput-meter';
 import { type Clock, systemClock } from '../clock';
 
@@ -67,39 +68,16 @@ export type RunnerCore = {
 /** Settled lines wait at most this long, or until this many have gathered, to be committed. */
 const FLUSH_AFTER_MS = 100;
 const FLUSH_ROWS = 2000;
-const GUARD_CONFLICT_MESSAGE = 'Not written: the conversation is not in the state this line requires.';
 
 const isFrequencyCode = (code: number) => chatErrorInfo(code).class === 'back-off';
 
-function splitInto<T>(items: readonly T[], size: number): T[][] {
-  const parts: T[][] = [];
-  for (let start = 0; start < items.length; start += size) parts.push(items.slice(start, start + size));
-  return parts;
-}
-
-type StopReason = 'control' | 'shutdown' | 'halt';
-
-/** A line to write, with the state read before and the state the write will produce. */
-type WriteLine = WorkRow & { before: MarkState; after: MarkState };
 /** `readMark`: the point in the user's write history the lines' states were read at (ChatUserLocks.mark). */
 type Batch = { chatUser: string; lines: WriteLine[]; announcement: number; chunk: ChunkTracker; readMark: number };
 type ChunkTracker = { remaining: number };
 
-/** A line on the state just read: settled now (unchanged, or conflict with its guard), or to write. */
-function decideLine(chatUser: string, row: WorkRow, states: Map<string, MarkState>): SettledLine | WriteLine {
-  const before = states.get(conversationKey(row.conversation)) ?? EMPTY_MARK_STATE;
-  const { decision, after } = decide(before, row.change, row.guard);
-  if (decision === 'conflict') return settledLine(chatUser, row, before, 'conflict', before, undefined, GUARD_CONFLICT_MESSAGE);
-  if (decision === 'unchanged') return settledLine(chatUser, row, before, 'unchanged', after);
-  const { sentBefore: _sentBefore, ...line } = row;
-  return { ...line, before, after };
-}
-
 export class Execution {
-  private stopReason: StopReason | null = null;
-  private haltMessage: string | null = null;
+  private readonly control = new RunControl();
   private outstandingChunks = 0;
-  private changeWaiters: (() => void)[] = [];
   private readonly meter = new ThroughputMeter(() => Date.now());
   private readonly backOff: BackOff;
   private readonly committer: GroupCommitter;
@@ -109,16 +87,12 @@ export class Execution {
   /** Lines taken before and to be tried again (transient failures), by chat user. */
   private readonly retry = new Map<string, WorkRow[]>();
   private staff = '';
-  /** Aborted when the run stops: mark_contact calls not sent yet are given up. */
-  private readonly stopping = new AbortController();
   readonly finished: Promise<void>;
 
   constructor(
     private readonly runner: RunnerCore,
     readonly jobId: string,
   ) {
-    // Every writer waiting at the limiter listens to it: dozens of listeners are expected, not a leak.
-    setMaxListeners(0, this.stopping.signal);
     // Batches read and waiting for a writer; few, since they hold memory and the writers are fed anyway.
     this.queue = new BatchQueue(Math.max(1, Math.ceil(runner.writeConcurrency / 2)));
     this.backOff = new BackOff({ ...runner.retryDelayMs, maxAttempts: runner.maxRowAttempts }, systemClock);
@@ -133,28 +107,15 @@ export class Execution {
   }
 
   stop(reason: StopReason, message?: string): void {
-    if (this.stopReason === null || reason === 'halt') this.stopReason = reason;
-    if (reason === 'halt' && message !== undefined && this.haltMessage === null) this.haltMessage = message;
-    this.stopping.abort();
-    this.notify();
+    this.control.stop(reason, message);
   }
 
   live(remainingLines: number) {
     return this.meter.live(remainingLines);
   }
 
-  private notify(): void {
-    for (const wake of this.changeWaiters.splice(0)) wake();
-  }
-
-  private changed(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.changeWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  private get stopReason(): StopReason | null {
+    return this.control.stopReason;
   }
 
   private get store(): Store {
@@ -192,8 +153,8 @@ export class Execution {
   private async conclude(): Promise<void> {
     const now = new Date(this.runner.clock.now()).toISOString();
     if (this.stopReason === 'halt') {
-      await transition(this.store, this.jobId, 'fail', { finishedAt: now, message: this.haltMessage ?? 'The job stopped.' });
-      this.runner.log.warn({ event: 'job_failed', job: this.jobId, reason: this.haltMessage }, 'bulk job stopped');
+      await transition(this.store, this.jobId, 'fail', { finishedAt: now, message: this.control.haltMessage ?? 'The job stopped.' });
+      this.runner.log.warn({ event: 'job_failed', job: this.jobId, reason: this.control.haltMessage }, 'bulk job stopped');
       return;
     }
     if (this.stopReason !== null) return;
@@ -214,14 +175,14 @@ export class Execution {
       if (this.stopReason !== null) return;
       const wait = this.backOff.waitMs();
       if (wait > 0) {
-        await this.changed(wait);
+        await this.control.changed(wait);
         continue;
       }
       const chunk = this.takeChunk();
       if (!chunk) {
         // Nothing to take now; lines in flight may still come back (transient failures).
         if (this.outstandingChunks === 0) return;
-        await this.changed(1000);
+        await this.control.changed(1000);
         continue;
       }
       this.outstandingChunks++;
@@ -255,7 +216,7 @@ export class Execution {
   private release(tracker: ChunkTracker): void {
     if (--tracker.remaining === 0) {
       this.outstandingChunks--;
-      this.notify();
+      this.control.notify();
     }
   }
 
@@ -276,14 +237,8 @@ export class Execution {
     }
     this.backOff.succeeded();
 
-    const final: SettledLine[] = [];
-    const toWrite: WriteLine[] = [];
-    for (const row of chunk.rows) {
-      // A line tried before whose call may have landed unseen (its answer lost).
-      const decided = landedLine(chunk.chatUser, row, states) ?? decideLine(chunk.chatUser, row, states);
-      if ('status' in decided) final.push(decided);
-      else toWrite.push(decided);
-    }
+    // A line tried before whose call may have landed unseen (its answer lost) is settled if it did.
+    const { settled: final, toWrite } = decideLines(chunk.chatUser, chunk.rows, states, (row) => landedLine(chunk.chatUser, row, states));
 
     // Lines that need no write are final now. The calls to make are announced before anything is
     // sent: a crash leaves their announcements, never a write nobody knows about. All of it in one
@@ -310,7 +265,7 @@ export class Execution {
       return;
     }
     if (verdict === 'halt') {
-      this.stop('halt', `Chat refused to read marks: ${chatErrorMessage(code, 'en')} (code ${code}). Fix the cause, then resume the job.`);
+      this.stop('halt', haltMessage('read', code));
       return;
     }
     // E.g. 50001: the chat user is not imported. Every line of the chunk fails, each on record.
@@ -341,22 +296,10 @@ export class Execution {
     const sent = await this.runner.locks.shared(batch.chatUser, () => this.sendLocked(batch));
     // Given up before it was sent: as if it had been left in the queue.
     if (sent === null) return;
-    const { lines, codes, settled } = sent;
-    const retry: WriteLine[] = [];
-    let retryCode = 0;
-    lines.forEach((line, index) => {
-      const { code, whole } = codes[index]!;
-      const verdict = verdictFor(code, whole);
-      if (verdict === 'applied') settled.push(settledLine(batch.chatUser, line, line.before, 'applied', line.after));
-      else if (verdict === 'failed') settled.push(settledLine(batch.chatUser, line, line.before, 'failed', line.before, code, chatErrorMessage(code, 'en')));
-      else {
-        retry.push(line);
-        retryCode = code;
-        if (verdict === 'halt') {
-          this.stop('halt', `Chat refused to write marks: ${chatErrorMessage(code, 'en')} (code ${code}). Fix the cause, then resume the job.`);
-        }
-      }
-    });
+    const outcome = callOutcome(batch.chatUser, sent.lines, sent.codes);
+    const settled = [...sent.settled, ...outcome.settled];
+    const { retry, retryCode, haltCode } = outcome;
+    if (haltCode !== null) this.stop('halt', haltMessage('write', haltCode));
     if (retry.length === 0) {
       // Every line of the call is settled: its announcement goes with their entries. One with lines
       // to try again stays — those writes may have landed unseen — until the job is over.
@@ -391,16 +334,13 @@ export class Execution {
         if (!isChatError(error)) throw error;
         return { lines, codes: lines.map(() => ({ code: error.code, whole: true })), settled };
       }
-      lines = [];
-      for (const line of batch.lines) {
-        const decided = decideLine(batch.chatUser, line, states);
-        if ('status' in decided) settled.push(decided);
-        else lines.push(decided);
-      }
+      const decided = decideLines(batch.chatUser, batch.lines, states);
+      settled.push(...decided.settled);
+      lines = decided.toWrite;
       if (lines.length === 0) return { lines, codes: [], settled };
     }
     const items = lines.map((line) => toMarkItem(line.conversation, line.change));
-    const codes = await sendMarkCall(this.runner.chat, batch.chatUser, items, this.stopping.signal);
+    const codes = await sendMarkCall(this.runner.chat, batch.chatUser, items, this.control.signal);
     if (codes === null) return null;
     this.meter.call();
     return { lines, codes, settled };

@@ -7,7 +7,7 @@ import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { queryGroupAudit } from '../store/group-audit';
 import { bitNamesFrom, readJobCsv, type CheckedRow } from './csv';
 import { createJobRunner } from './runner';
-import { storeCheckedJob } from './store';
+import { storeCheckedJob } from './upload-store';
 
 const HEADER = 'chat_user,conversation_type,conversation_id,set_bits,clear_bits,custom_mark,clear_custom_mark,groups_add,groups_remove';
 

@@ -7,7 +7,7 @@ import type { WriteGuard } from '../services/write-policy';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 import type { CheckedRow } from './csv';
 import { createJobRunner } from './runner';
-import { storeCheckedJob } from './store';
+import { storeCheckedJob } from './upload-store';
 import { jobAuditEntries } from './testing';
 
 let bff: TestBff;

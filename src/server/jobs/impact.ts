@@ -13,13 +13,13 @@ import {
   type JobImpactKind,
 } from '../../shared/api/jobs';
 import { applyChange, type MarkChange, type MarkState } from '../../shared/marks/change';
-import { conversationKey, type Conversation } from '../../shared/marks/conversation';
+import { conversationKey, type Conversation, type ConversationType } from '../../shared/marks/conversation';
 import { bitsFromMask } from '../../shared/marks/mask';
 import type { ChatClient } from '../chat/client';
 import { ACCOUNT_CHECK_MAX_ITEMS, accountCheck, getAllContactGroups } from '../chat/helpers';
 import { EMPTY_MARK_STATE, readMarkStates } from '../services/mark-writer';
 import { decideItem, type WriteGuard } from '../services/write-policy';
-import { immediateTransaction, type Store } from '../store/database';
+import { immediateTransaction, statementsPerConnection, type Store } from '../store/database';
 import type { Clock } from '../clock';
 
 export type ImpactDeps = { store: Store; chat: Pick<ChatClient, 'call'>; clock: Clock };
@@ -40,32 +40,29 @@ const DEFAULTS: Required<ImpactOptions> = { pageRows: 900, usersAtOnce: 4, reads
 /** A conversation counts against Chat's cap when it has any standard-mark bit or a custom mark. */
 export const isMarked = (state: MarkState) => state.bits.length > 0 || state.customMark !== '';
 
-type LineRow = { line: number; conversation_type: 'c2c' | 'group'; conversation_id: string; change_json: string; guard_json: string | null };
+type LineRow = { line: number; conversation_type: ConversationType; conversation_id: string; change_json: string; guard_json: string | null };
 type Finding = { kind: JobImpactKind; line: number; found: ImpactFound | null };
 
-function prepare(store: Store) {
-  const { sqlite } = store;
-  return {
-    users: sqlite.prepare<[string, string, number], { chat_user: string }>(
-      `SELECT DISTINCT chat_user FROM job_rows INDEXED BY job_rows_pending
-       WHERE job_id = ? AND status = 'pending' AND chat_user > ? ORDER BY chat_user LIMIT ?`,
-    ),
-    lines: sqlite.prepare<[string, string, number, number], LineRow>(
-      `SELECT line, conversation_type, conversation_id, change_json, guard_json FROM job_rows INDEXED BY job_rows_pending
-       WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND line > ? ORDER BY line LIMIT ?`,
-    ),
-    // A line that sets a bit or a non-empty custom mark may add a marked conversation.
-    mayMark: sqlite.prepare<[string, string], { found: number }>(
-      `SELECT EXISTS (SELECT 1 FROM job_rows INDEXED BY job_rows_pending WHERE job_id = ? AND status = 'pending' AND chat_user = ?
-         AND (json_array_length(change_json, '$.setBits') > 0 OR COALESCE(json_extract(change_json, '$.customMark'), '') != '')) AS found`,
-    ),
-    insert: sqlite.prepare<[string, string, number, string | null]>(`INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json) VALUES (?, ?, ?, ?)`),
-    notImported: sqlite.prepare<[string, string]>(
-      `INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json)
-       SELECT job_id, 'notImported', line, NULL FROM job_rows WHERE job_id = ? AND status = 'pending' AND chat_user = ?`,
-    ),
-  };
-}
+const prepare = statementsPerConnection((sqlite) => ({
+  users: sqlite.prepare<[string, string, number], { chat_user: string }>(
+    `SELECT DISTINCT chat_user FROM job_rows INDEXED BY job_rows_pending
+     WHERE job_id = ? AND status = 'pending' AND chat_user > ? ORDER BY chat_user LIMIT ?`,
+  ),
+  lines: sqlite.prepare<[string, string, number, number], LineRow>(
+    `SELECT line, conversation_type, conversation_id, change_json, guard_json FROM job_rows INDEXED BY job_rows_pending
+     WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND line > ? ORDER BY line LIMIT ?`,
+  ),
+  // A line that sets a bit or a non-empty custom mark may add a marked conversation.
+  mayMark: sqlite.prepare<[string, string], { found: number }>(
+    `SELECT EXISTS (SELECT 1 FROM job_rows INDEXED BY job_rows_pending WHERE job_id = ? AND status = 'pending' AND chat_user = ?
+       AND (json_array_length(change_json, '$.setBits') > 0 OR COALESCE(json_extract(change_json, '$.customMark'), '') != '')) AS found`,
+  ),
+  insert: sqlite.prepare<[string, string, number, string | null]>(`INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json) VALUES (?, ?, ?, ?)`),
+  notImported: sqlite.prepare<[string, string]>(
+    `INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json)
+     SELECT job_id, 'notImported', line, NULL FROM job_rows WHERE job_id = ? AND status = 'pending' AND chat_user = ?`,
+  ),
+}));
 type Statements = ReturnType<typeof prepare>;
 
 /** The Chat users of a job's pending lines, ACCOUNT_CHECK_MAX_ITEMS at a time, in order. */
@@ -196,7 +193,7 @@ export function jobImpact(store: Store, jobId: string): JobImpact | null {
     .all(jobId);
   const count = (kind: JobImpactKind) => counts.find((row) => row.kind === kind)?.n ?? 0;
   const examples = store.sqlite
-    .prepare<[string, number], { line: number; chat_user: string; conversation_type: 'c2c' | 'group'; conversation_id: string; change_json: string; found_json: string }>(
+    .prepare<[string, number], { line: number; chat_user: string; conversation_type: ConversationType; conversation_id: string; change_json: string; found_json: string }>(
       `SELECT c.line, r.chat_user, r.conversation_type, r.conversation_id, r.change_json, c.found_json
        FROM job_checks c JOIN job_rows r ON r.job_id = c.job_id AND r.line = c.line
        WHERE c.job_id = ? AND c.kind = 'overwritesCustomMark' ORDER BY c.line LIMIT ?`,

@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../store/audit';
+import { verifyAuditChain } from '../store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
 import { jobLineRequestId, jobReason, ledgerSynchronous, workerLedger, type JobLedger } from './ledger';
-import { announcedWrites, getJob, nextPendingChunk, storeCheckedJob } from './store';
+import { announcedWrites, nextPendingChunk } from './line-store';
+import { getJob } from './store';
+import { storeCheckedJob } from './upload-store';
 import { csvOf, jobAuditEntries, plannedRows } from './testing';
 import { systemClock } from '../clock';
 

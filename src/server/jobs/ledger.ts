@@ -12,9 +12,10 @@
 import { Worker } from 'node:worker_threads';
 import type { Conversation } from '../../shared/marks/conversation';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
-import { appendEntries, type AuditFinalStatus } from '../store/audit';
+import type { MarkResultStatus } from '../../shared/api/marks';
+import { appendEntries } from '../store/audit';
 import type { Store } from '../store/database';
-import { announceWriteInTransaction, finishRowsInTransaction, forgetWritesInTransaction, type AnnouncedLine } from './store';
+import { announceWriteInTransaction, finishRowsInTransaction, forgetWritesInTransaction, type AnnouncedLine } from './line-store';
 
 /** The request id on each line's audit entry; also how the entry is found again. */
 export function jobLineRequestId(jobId: string, line: number): string {
@@ -35,7 +36,7 @@ export type SettledLine = {
   change: MarkChange;
   before: MarkState | null;
   after: MarkState | null;
-  status: AuditFinalStatus;
+  status: MarkResultStatus;
   upstreamCode?: number;
   message?: string;
 };

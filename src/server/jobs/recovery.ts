@@ -10,7 +10,7 @@ import { EMPTY_MARK_STATE } from '../services/mark-writer';
 import { landed, verdictFor } from '../services/write-policy';
 import type { Store } from '../store/database';
 import { settledLine, type SettledLine } from './ledger';
-import { announcedWrites, pendingLine, type WorkRow } from './store';
+import { announcedWrites, pendingLine, type WorkRow } from './line-store';
 
 /** Reads the current marks of some of a user's lines, by conversation key. */
 export type ReadStates = (chatUser: string, rows: readonly WorkRow[]) => Promise<Map<string, MarkState>>;

@@ -1,40 +1,62 @@
-// What a person downloads or reads about a job besides its results: the lines the check refused
-// (invalid.csv), the lines under each impact kind (impact/:kind.csv), and refused and failed lines
-// counted by reason. CSVs are UTF-8 with BOM, CRLF, a page of lines at a time, cells that a
-// spreadsheet would run as a formula neutralised, as results.csv.
-import { MARKED_CONVERSATIONS_CAP, type JobImpactKind, type JobReasonCount } from '../../shared/api/jobs';
-import { neutralizeFormula } from '../store/audit';
-import type { Store } from '../store/database';
+// What a person downloads or reads about a job: its results (results.csv), the lines the check
+// refused (invalid.csv), the lines under each impact kind (impact/:kind.csv), and refused and failed
+// lines counted by reason. The CSVs are written as every download is (store/csv-export.ts), a page
+// of lines at a time in file order.
+import { JOB_CSV_COLUMNS, JOB_RESULT_COLUMNS, MARKED_CONVERSATIONS_CAP, type JobImpactKind, type JobReasonCount, type JobRowStatus } from '../../shared/api/jobs';
+import { neutralizeFormula } from '../../shared/text/csv';
+import { csvDownload } from '../store/csv-export';
+import { cachedStatement, type Store } from '../store/database';
 import { JOB_INPUT_COLUMNS } from './csv';
 import { bitsCell, type ImpactFound } from './impact';
-import { BOM, csvLines } from './store';
 
 const PAGE_ROWS = 1000;
 /** Reasons listed on the page, at most; the rest are counted together. */
 export const REASONS_LISTED = 20;
 
-const inputCells = (inputJson: string) => {
+const inputCells = (inputJson: string, columns: readonly string[] = JOB_INPUT_COLUMNS) => {
   const input = JSON.parse(inputJson) as string[];
-  return JOB_INPUT_COLUMNS.map((_, index) => neutralizeFormula(input[index] ?? ''));
+  return columns.map((_, index) => neutralizeFormula(input[index] ?? ''));
 };
 
-const yieldToOthers = () => new Promise((resolve) => setImmediate(resolve));
+/**
+ * A job's lines a page at a time, in line order: `page` reads up to `limit` lines after a line.
+ * Other requests run between pages of a large file.
+ */
+async function* pagesByLine<R extends { line: number }>(page: (after: number, limit: number) => R[]): AsyncGenerator<R[]> {
+  for (let after = 0; ; ) {
+    const rows = page(after, PAGE_ROWS);
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]!.line;
+    yield rows;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+type ResultRow = { line: number; input_json: string; status: JobRowStatus; upstream_code: number | null; message: string | null };
+
+/**
+ * results.csv of a job: the input columns as uploaded plus status, upstream_code and message, in
+ * file order.
+ */
+export function jobResultsCsv(store: Store, jobId: string): AsyncGenerator<string> {
+  const page = cachedStatement(store.sqlite, `SELECT line, input_json, status, upstream_code, message FROM job_rows WHERE job_id = ? AND line > ? ORDER BY line LIMIT ?`);
+  return csvDownload(
+    JOB_RESULT_COLUMNS,
+    pagesByLine((after, limit) => page.all(jobId, after, limit) as ResultRow[]),
+    (row) => [...inputCells(row.input_json, JOB_CSV_COLUMNS), row.status, row.upstream_code === null ? '' : String(row.upstream_code), neutralizeFormula(row.message ?? '')],
+  );
+}
 
 export const INVALID_CSV_COLUMNS = [...JOB_INPUT_COLUMNS, 'line', 'reason'] as const;
 
 /** invalid.csv: each refused line as uploaded, its line number and why it was refused. */
-export async function* jobInvalidCsv(store: Store, jobId: string): AsyncGenerator<string> {
-  yield BOM + csvLines([[...INVALID_CSV_COLUMNS]]);
-  const page = store.sqlite.prepare<[string, number, number], { line: number; input_json: string; message: string | null }>(
-    `SELECT line, input_json, message FROM job_rows WHERE job_id = ? AND status = 'invalid' AND line > ? ORDER BY line LIMIT ?`,
+export function jobInvalidCsv(store: Store, jobId: string): AsyncGenerator<string> {
+  const page = cachedStatement(store.sqlite, `SELECT line, input_json, message FROM job_rows WHERE job_id = ? AND status = 'invalid' AND line > ? ORDER BY line LIMIT ?`);
+  return csvDownload(
+    INVALID_CSV_COLUMNS,
+    pagesByLine((after, limit) => page.all(jobId, after, limit) as { line: number; input_json: string; message: string | null }[]),
+    (row) => [...inputCells(row.input_json), String(row.line), neutralizeFormula(row.message ?? '')],
   );
-  for (let after = 0; ; ) {
-    const rows = page.all(jobId, after, PAGE_ROWS);
-    if (rows.length === 0) return;
-    after = rows[rows.length - 1]!.line;
-    yield csvLines(rows.map((row) => [...inputCells(row.input_json), String(row.line), neutralizeFormula(row.message ?? '')]));
-    await yieldToOthers();
-  }
 }
 
 export const IMPACT_CSV_COLUMNS = [...JOB_INPUT_COLUMNS, 'line', 'current_bits', 'current_custom_mark', 'note'] as const;
@@ -53,30 +75,16 @@ function impactNote(kind: JobImpactKind, found: ImpactFound | null): string {
 }
 
 /** impact/:kind.csv: the lines under one impact kind as uploaded, with the state the check found. */
-export async function* jobImpactCsv(store: Store, jobId: string, kind: JobImpactKind): AsyncGenerator<string> {
-  yield BOM + csvLines([[...IMPACT_CSV_COLUMNS]]);
-  const page = store.sqlite.prepare<[string, JobImpactKind, number, number], { line: number; input_json: string; found_json: string | null }>(
+export function jobImpactCsv(store: Store, jobId: string, kind: JobImpactKind): AsyncGenerator<string> {
+  const page = cachedStatement(
+    store.sqlite,
     `SELECT c.line, r.input_json, c.found_json FROM job_checks c JOIN job_rows r ON r.job_id = c.job_id AND r.line = c.line
      WHERE c.job_id = ? AND c.kind = ? AND c.line > ? ORDER BY c.line LIMIT ?`,
   );
-  for (let after = 0; ; ) {
-    const rows = page.all(jobId, kind, after, PAGE_ROWS);
-    if (rows.length === 0) return;
-    after = rows[rows.length - 1]!.line;
-    yield csvLines(
-      rows.map((row) => {
-        const found = row.found_json === null ? null : (JSON.parse(row.found_json) as ImpactFound);
-        return [
-          ...inputCells(row.input_json),
-          String(row.line),
-          found ? bitsCell(found) : '',
-          neutralizeFormula(found?.customMark ?? ''),
-          impactNote(kind, found),
-        ];
-      }),
-    );
-    await yieldToOthers();
-  }
+  return csvDownload(IMPACT_CSV_COLUMNS, pagesByLine((after, limit) => page.all(jobId, kind, after, limit) as { line: number; input_json: string; found_json: string | null }[]), (row) => {
+    const found = row.found_json === null ? null : (JSON.parse(row.found_json) as ImpactFound);
+    return [...inputCells(row.input_json), String(row.line), found ? bitsCell(found) : '', neutralizeFormula(found?.customMark ?? ''), impactNote(kind, found)];
+  });
 }
 
 /**

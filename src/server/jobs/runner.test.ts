@@ -14,7 +14,9 @@ import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { bitNamesFrom, readJobCsv } from './csv';
 import { jobLineRequestId, jobReason } from './ledger';
 import { createJobRunner, type JobRunner, type JobRunnerOptions } from './runner';
-import { announcedWrites, announceWriteInTransaction, finishRowsInTransaction, getJob, nextPendingChunk, storeCheckedJob, transitionJob } from './store';
+import { announcedWrites, announceWriteInTransaction, finishRowsInTransaction, nextPendingChunk } from './line-store';
+import { getJob, transitionJob } from './store';
+import { storeCheckedJob } from './upload-store';
 import { csvOf, jobAuditEntries, plannedRows, upstreamStates, type PlannedRow } from './testing';
 
 let bff: TestBff;

@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { immediateTransaction, openDatabase } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
-import { finishRowsInTransaction, nextPendingChunk, storeCheckedJob, type PendingChunk } from './store';
+import { finishRowsInTransaction, nextPendingChunk, type PendingChunk } from './line-store';
+import { storeCheckedJob } from './upload-store';
 import { csvOf, plannedRows } from './testing';
 import { systemClock } from '../clock';
 

@@ -7,7 +7,7 @@ import { bitsFromMask } from '../../shared/marks/mask';
 import type { ChatClient } from '../chat/client';
 import { searchContactGroup } from '../chat/helpers';
 import type { TestBff } from '../testing/bff-harness';
-import { queryAudit, type AuditEntryView } from '../store/audit';
+import { auditPages, type AuditEntryView } from '../store/audit-query';
 import type { Store } from '../store/database';
 import { jobReason } from './ledger';
 
@@ -86,12 +86,5 @@ export async function upstreamStates(chat: Pick<ChatClient, 'call'>, rows: reado
 
 /** Every audit entry of a job (intents and one-shot entries; one per row is expected). */
 export function jobAuditEntries(store: Store, jobId: string): AuditEntryView[] {
-  const entries: AuditEntryView[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = queryAudit(store, { limit: 500, ...(cursor !== undefined ? { cursor } : {}) });
-    entries.push(...page.entries.filter((entry) => entry.reason === jobReason(jobId)));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return entries;
+  return [...auditPages(store, {})].flat().filter((entry) => entry.reason === jobReason(jobId));
 }

@@ -23,7 +23,10 @@ import { revertEntry, revertedBy, type RevertResult } from '../services/revert';
 import { upstreamHttpError } from '../services/upstream-errors';
 import { createVerifyRunner } from '../services/audit-verify-runner';
 import { AdminActivityError, adminActivityCsv, queryAdminActivity, recordAdminActivity, type AdminActivityFilter } from '../store/admin-activity';
-import { AuditError, auditCsv, getAuditEntry, MAX_AUDIT_QUERY_ROWS, queryAudit, type AuditEntryView, type AuditFilter } from '../store/audit';
+import { MARK_REQUEST_MAX_ITEMS } from '../../shared/api/marks';
+import { AuditError } from '../store/audit';
+import { auditCsv } from '../store/audit-csv';
+import { getAuditEntry, queryAudit, requestAuditEntries, type AuditEntryView, type AuditFilter } from '../store/audit-query';
 import { reachesHead } from '../store/audit-verify';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -242,9 +245,9 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     async (request) => {
       const staff = request.staff!.username;
       const reason = request.body?.reason;
-      const { entries, nextCursor } = queryAudit(deps.store, { requestId: request.params.requestId, limit: MAX_AUDIT_QUERY_ROWS });
+      const { entries, more } = requestAuditEntries(deps.store, request.params.requestId);
       if (entries.length === 0) throw new HttpError('NOT_FOUND', 'No audit entry carries this request ID.');
-      if (nextCursor !== null) throw new HttpError('VALIDATION_FAILED', `This request has more than ${MAX_AUDIT_QUERY_ROWS} entries; undo them one by one or roll back the bulk job.`);
+      if (more) throw new HttpError('VALIDATION_FAILED', `This request has more than ${MARK_REQUEST_MAX_ITEMS} entries; undo them one by one or roll back the bulk job.`);
       const items: RequestUndoItem[] = [];
       for (const entry of entries) {
         try {

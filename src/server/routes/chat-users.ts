@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { chatUserParamsSchema, chatUserResponseSchema, conversationsResponseSchema } from '../../shared/api/chat-users';
-import { markChangeOfItem, markRequestSchema, markResponseSchema } from '../../shared/api/marks';
+import { MARK_RESULT_STATUSES, markChangeOfItem, markRequestSchema, markResponseSchema } from '../../shared/api/marks';
 import { accountCheck } from '../chat/helpers';
 import { countSkipped, createOddRows, type OddRows } from '../chat/rows';
 import type { AppDeps } from '../deps';
@@ -92,7 +92,7 @@ export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         if (error instanceof HttpError && error.code === 'CHAT_USER_NOT_FOUND') throw notImported(userId);
         throw error;
       });
-      const counts = Object.fromEntries(['applied', 'unchanged', 'conflict', 'failed'].map((s) => [s, results.filter((r) => r.status === s).length]));
+      const counts = Object.fromEntries(MARK_RESULT_STATUSES.map((s) => [s, results.filter((r) => r.status === s).length]));
       request.log.info({ event: 'sensitive_update', staff, chatUser: userId, items: results.length, ...counts }, 'conversation marks changed');
       return { results };
     },

@@ -7,7 +7,7 @@ import { DEMO_HEAVY_USER } from '../../emulator/demo/demo-data';
 import { expectOk } from '../../emulator/test-support';
 import type { ConversationsResponse } from '../../shared/api/chat-users';
 import type { GroupAuditEntry, GroupsResponse } from '../../shared/api/groups';
-import { verifyAuditChain } from '../store/audit';
+import { verifyAuditChain } from '../store/audit-verify';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 
 let bff: TestBff;

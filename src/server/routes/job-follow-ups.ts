@@ -13,7 +13,8 @@ import { countRows, retryRows, rollbackRows } from '../jobs/derived';
 import { checkJobImpact, jobImpact } from '../jobs/impact';
 import { jobImpactCsv, jobInvalidCsv, reasonCounts } from '../jobs/reports';
 import { JobControlError, type JobRunner } from '../jobs/runner';
-import { getJob, storeCheckedJob, type JobRecord } from '../jobs/store';
+import { getJob, type JobRecord } from '../jobs/store';
+import { storeCheckedJob } from '../jobs/upload-store';
 import { isChatError } from '../chat/errors';
 
 type App = Parameters<FastifyPluginAsyncZod<AppDeps>>[0];

@@ -15,7 +15,7 @@ import {
   uploadJob,
   waitForJob,
 } from '../jobs/testing';
-import { verifyAuditChain } from '../store/audit';
+import { verifyAuditChain } from '../store/audit-verify';
 import { replaceLabels } from '../store/labels';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 

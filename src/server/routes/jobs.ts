@@ -17,7 +17,9 @@ import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { bitNamesFrom, JobFileError, readJobCsv, tooLarge } from '../jobs/csv';
 import { JobControlError } from '../jobs/runner';
-import { getJob, jobResultsCsv, storeCheckedJob } from '../jobs/store';
+import { jobResultsCsv } from '../jobs/reports';
+import { getJob } from '../jobs/store';
+import { storeCheckedJob } from '../jobs/upload-store';
 import { getLabels } from '../store/labels';
 import { checkImpactQuietly, registerJobFollowUps } from './job-follow-ups';
 

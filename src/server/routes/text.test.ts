@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditListResponse } from '../../shared/api/audit';
 import type { JobCheckedResponse } from '../../shared/api/jobs';
 import type { MarkResult } from '../../shared/api/marks';
-import { verifyAuditChain } from '../store/audit';
+import { verifyAuditChain } from '../store/audit-verify';
 import { jobCsv, uploadJob } from '../jobs/testing';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 

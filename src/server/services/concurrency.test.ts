@@ -11,7 +11,7 @@ import type { ChatClient } from '../chat/client';
 import type { ChatCommand } from '../chat/commands';
 import { bitNamesFrom, readJobCsv } from '../jobs/csv';
 import { createJobRunner } from '../jobs/runner';
-import { storeCheckedJob } from '../jobs/store';
+import { storeCheckedJob } from '../jobs/upload-store';
 import { csvOf, jobAuditEntries } from '../jobs/testing';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { createGate, type Gate } from '../testing/gate';

@@ -1,10 +1,12 @@
 // Settles conversation group changes left 'unknown' (the process stopped between the intent and
 // Chat's answer), like reconcile.ts does for marks: Chat is read back and the change counts as
 // applied only when Chat shows it (group-policy.ts).
+import { AUDIT_PAGE_MAX } from '../../shared/api/audit';
 import type { Conversation } from '../../shared/marks/conversation';
 import { groupByName, isMember, readGroupState, type GroupState } from '../chat/contact-groups';
 import { isChatError } from '../chat/errors';
 import { getGroupAuditEntry, queryGroupAudit, recordGroupOutcome, type GroupChangeRecord, type GroupChangeResult, type GroupEntryView } from '../store/group-audit';
+import { cursorPages } from '../store/pages';
 import { chatUserLocks } from './chat-user-locks';
 import { groupChangeLanded } from './group-policy';
 import type { GroupWriterDeps } from './group-writer';
@@ -49,12 +51,8 @@ export function settledFrom(record: GroupChangeRecord, state: GroupState): Group
 export async function reconcileGroupEntries(deps: GroupWriterDeps, log?: { warn(o: Record<string, unknown>, m: string): void }): Promise<GroupReconcileReport> {
   const report: GroupReconcileReport = { applied: 0, notApplied: 0, left: 0 };
   const byUser = new Map<string, GroupEntryView[]>();
-  let cursor: string | undefined;
-  do {
-    const page = queryGroupAudit(deps.store, { unknownOnly: true, limit: 500, ...(cursor ? { cursor } : {}) });
-    for (const entry of page.entries) byUser.set(entry.chatUser, [...(byUser.get(entry.chatUser) ?? []), entry]);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  const pages = cursorPages((cursor) => queryGroupAudit(deps.store, { unknownOnly: true, limit: AUDIT_PAGE_MAX, ...(cursor ? { cursor } : {}) }));
+  for (const page of pages) for (const entry of page) byUser.set(entry.chatUser, [...(byUser.get(entry.chatUser) ?? []), entry]);
   for (const [chatUser, candidates] of byUser) {
     await chatUserLocks(deps.store).exclusive(chatUser, async () => {
       const entries = candidates.filter((entry) => getGroupAuditEntry(deps.store, entry.id)?.status === 'unknown');

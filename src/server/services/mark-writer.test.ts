@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarkResult } from '../../shared/api/marks';
 import { bitNamesFrom, readJobCsv } from '../jobs/csv';
 import { createJobRunner } from '../jobs/runner';
-import { storeCheckedJob } from '../jobs/store';
+import { storeCheckedJob } from '../jobs/upload-store';
 import { csvOf, jobAuditEntries } from '../jobs/testing';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 

@@ -7,7 +7,8 @@
 import { applyChange } from '../../shared/marks/change';
 import { conversationKey } from '../../shared/marks/conversation';
 import { isChatError } from '../chat/errors';
-import { getAuditEntry, queryAudit, recordOutcomes, type AuditEntryView, type AuditOutcome } from '../store/audit';
+import { recordOutcomes, type AuditOutcome } from '../store/audit';
+import { auditPages, getAuditEntry, type AuditEntryView } from '../store/audit-query';
 import { chatUserLocks } from './chat-user-locks';
 import { reconcileGroupEntries } from './group-reconcile';
 import { EMPTY_MARK_STATE, readMarkStates, type MarkWriterDeps } from './mark-writer';
@@ -21,17 +22,8 @@ export type ReconcileReport = { applied: number; notApplied: number; left: numbe
 
 type ReconcileLog = { warn(object: Record<string, unknown>, message: string): void };
 
-const PAGE = 500;
-
 function unknownEntries(deps: MarkWriterDeps): AuditEntryView[] {
-  const entries: AuditEntryView[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = queryAudit(deps.store, { status: 'unknown', limit: PAGE, ...(cursor ? { cursor } : {}) });
-    entries.push(...page.entries);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return entries;
+  return [...auditPages(deps.store, { status: 'unknown' })].flat();
 }
 
 /** Reads back and settles every entry left 'unknown'; those whose Chat user cannot be read now stay for the next run. */

@@ -1,10 +1,13 @@
 // Admin activity in the audit chain: one keyed `admin` row per sign-in (or refused sign-in), staff
 // account change, ended session, label change and chain check. The rows are appended like mark
 // rows, so the same chain check covers them; reading them uses their own partial index.
-import { stringify } from 'csv-stringify/sync';
 import { ADMIN_ACTIVITY_CSV_COLUMNS, type AdminAction, type AdminActivityEntry, type AdminDetails } from '../../shared/api/admin-activity';
-import { appendChainRows, blankContent, timeOrderedId } from './audit-chain';
-import { neutralizeFormula } from './audit';
+import { AUDIT_PAGE_MAX } from '../../shared/api/audit';
+import { appendChainRows, blankContent } from './audit-chain';
+import { neutralizeFormula } from '../../shared/text/csv';
+import { csvDownload } from './csv-export';
+import { timeOrderedId } from './ids';
+import { cursorPages } from './pages';
 import { immediateTransaction, type Store } from './database';
 import { type Clock, systemClock } from '../clock';
 
@@ -126,13 +129,7 @@ function csvRecord(entry: AdminActivityEntry): string[] {
 }
 
 /** The filtered admin activity as CSV (UTF-8 with BOM, header row, CRLF), newest first, in chunks. */
-export async function* adminActivityCsv(store: Store, filter: Omit<AdminActivityFilter, 'limit' | 'cursor'>): AsyncGenerator<string> {
-  const lines = (records: string[][]) => stringify(records, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
-  yield `\uFEFF${lines([[...ADMIN_ACTIVITY_CSV_COLUMNS]])}`;
-  let cursor: string | undefined;
-  do {
-    const page = queryAdminActivity(store, { ...filter, limit: 500, ...(cursor === undefined ? {} : { cursor }) });
-    if (page.entries.length > 0) yield lines(page.entries.map(csvRecord));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
+export function adminActivityCsv(store: Store, filter: Omit<AdminActivityFilter, 'limit' | 'cursor'>): AsyncGenerator<string> {
+  const pages = cursorPages((cursor) => queryAdminActivity(store, { ...filter, limit: AUDIT_PAGE_MAX, ...(cursor === undefined ? {} : { cursor }) }));
+  return csvDownload(ADMIN_ACTIVITY_CSV_COLUMNS, pages, csvRecord);
 }

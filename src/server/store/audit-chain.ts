@@ -5,7 +5,7 @@
 // The first keyed row's MAC covers the last plain hash, so rewriting the old rows breaks that link.
 // Where keyed rows begin is recorded once in audit_chain, with a MAC of that seq: without the key
 // nobody can move the boundary to pass keyed rows off as old plain ones.
-import { createHash, createHmac, randomFillSync } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AuditTable, Store } from './database';
@@ -85,26 +85,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 export function storableText(text: string): string {
   return text.replace(LONE_SURROGATE, '\uFFFD');
-}
-
-// Entry ids are UUIDv7: random, but starting with the time, so each new id lands at the end of the
-// id index instead of at a random page of it. Random hex digits are drawn many ids at a time.
-const ENTROPY_IDS = 256;
-let entropyHex = '';
-let entropyOffset = 0;
-const HEX_PER_ID = 20; // 80 random bits: 12 + 62 of them are used
-
-export function timeOrderedId(at: Date): string {
-  if (entropyOffset === entropyHex.length) {
-    entropyHex = randomFillSync(Buffer.alloc((ENTROPY_IDS * HEX_PER_ID) / 2)).toString('hex');
-    entropyOffset = 0;
-  }
-  const random = entropyHex.slice(entropyOffset, entropyOffset + HEX_PER_ID);
-  entropyOffset += HEX_PER_ID;
-  const time = Math.max(0, at.getTime()).toString(16).padStart(12, '0').slice(-12);
-  // version 7 in the 13th digit; the RFC 9562 variant (binary 10) in the top bits of the 17th.
-  const variant = ((parseInt(random[3]!, 16) & 0x3) | 0x8).toString(16);
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-${random.slice(7, 19)}`;
 }
 
 /** An empty row content; callers fill in what their kind of row carries. */

@@ -16,11 +16,11 @@ import {
   chainHash,
   HASHED_COLUMNS,
   keyedStartMac,
-  timeOrderedId,
   type AuditContent,
   type AuditRow,
 } from './audit-chain';
 import type { Store } from './database';
+import { timeOrderedId } from './ids';
 
 /** In the stored text (as read back), `length` U+FFFD at `offset` stand for one lone surrogate `codeUnit`. */
 export type RepairFix = { column: (typeof HASHED_COLUMNS)[number]; offset: number; length: number; codeUnit: number };

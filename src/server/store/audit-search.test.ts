@@ -2,7 +2,8 @@
 // (through the trigram index, and by scan for terms shorter than three characters), bulk job and
 // request filters, paging.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { queryAudit, recordEntries, type AuditFilter } from './audit';
+import { recordEntries } from './audit';
+import { queryAudit, type AuditFilter } from './audit-query';
 import { openDatabase, type Store } from './database';
 import { oneShotEntry } from './audit-test-entry';
 import { createFakeClock } from '../testing/fake-clock';

@@ -4,25 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  AUDIT_CSV_COLUMNS,
-  auditCsv,
-  AuditError,
-  canonicalAuditContent,
-  type AuditIntent,
-  type AuditOneShotEntry,
-  getAuditEntry,
-  MAX_AUDIT_QUERY_ROWS,
-  neutralizeFormula,
-  queryAudit,
-  recordEntries,
-  recordEntry,
-  recordIntents,
-  recordOutcomes,
-  timeOrderedId,
-  verifyAuditChain,
-  verifyAuditChainAsync,
-} from './audit';
+import { AUDIT_PAGE_MAX } from '../../shared/api/audit';
+import { AuditError, type AuditIntent, type AuditOneShotEntry, recordEntries, recordEntry, recordIntents, recordOutcomes } from './audit';
+import { canonicalAuditContent } from './audit-chain';
+import { AUDIT_CSV_COLUMNS, auditCsv } from './audit-csv';
+import { getAuditEntry, queryAudit } from './audit-query';
+import { verifyAuditChain, verifyAuditChainAsync } from './audit-verify';
+import { neutralizeFormula } from '../../shared/text/csv';
+import { timeOrderedId } from './ids';
 import { openDatabase, type Store } from './database';
 import { createFakeClock, type FakeClock } from '../testing/fake-clock';
 
@@ -289,7 +278,7 @@ describe('queryAudit', () => {
     await expectAuditError(() => queryAudit(store, { limit: 10, cursor: '../../etc' }), 'INVALID_CURSOR');
     await expectAuditError(() => queryAudit(store, { limit: 10, cursor: null as unknown as string }), 'INVALID_CURSOR');
     await expectAuditError(() => queryAudit(store, { limit: 0 }), 'INVALID_FILTER');
-    await expectAuditError(() => queryAudit(store, { limit: MAX_AUDIT_QUERY_ROWS + 1 }), 'INVALID_FILTER');
+    await expectAuditError(() => queryAudit(store, { limit: AUDIT_PAGE_MAX + 1 }), 'INVALID_FILTER');
     await expectAuditError(() => queryAudit(store, { limit: 10, from: new Date('nonsense') }), 'INVALID_FILTER');
   });
 });

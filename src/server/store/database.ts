@@ -185,6 +185,23 @@ export function cachedStatement(sqlite: BetterSqlite3.Database, text: string): B
   return statement;
 }
 
+/**
+ * A module's typed statements, prepared once per connection the first time they are needed: for
+ * what runs thousands of times a second (a bulk job's lines), where even the lookup by SQL text of
+ * cachedStatement counts.
+ */
+export function statementsPerConnection<T>(prepare: (sqlite: BetterSqlite3.Database) => T): (store: Pick<Store, 'sqlite'>) => T {
+  const prepared = new WeakMap<BetterSqlite3.Database, T>();
+  return ({ sqlite }) => {
+    let statements = prepared.get(sqlite);
+    if (statements === undefined) {
+      statements = prepare(sqlite);
+      prepared.set(sqlite, statements);
+    }
+    return statements;
+  };
+}
+
 /** Runs a Kysely-built read synchronously on the store's connection (the query stays portable). */
 export function selectSync<R>(store: Store, query: Compilable<R>): R[] {
   const compiled = query.compile();

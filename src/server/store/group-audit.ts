@@ -4,11 +4,13 @@
 // (`group.create`, `group.rename`, `group.delete`, `group.add`, `group.remove`); the mark-entry
 // readers (store/audit.ts) skip every row that has one. The change asked for is the intent's
 // details_json; what came of it the outcome's (or the entry's). Migration 0013 gives them an index.
+import type { AuditStatus } from '../../shared/api/audit';
 import type { GroupAction, GroupAuditEntry, GroupConversationFailure } from '../../shared/api/groups';
+import type { MarkResultStatus } from '../../shared/api/marks';
 import type { GroupProblem } from '../../shared/chat-errors/groups';
 import type { Conversation } from '../../shared/marks/conversation';
-import { appendChainRows, blankContent, timeOrderedId, type AuditContent } from './audit-chain';
-import type { AuditFinalStatus, AuditStatus } from './audit';
+import { appendChainRows, blankContent, type AuditContent } from './audit-chain';
+import { timeOrderedId } from './ids';
 import { immediateTransaction, type Store } from './database';
 import { type Clock, systemClock } from '../clock';
 
@@ -36,7 +38,7 @@ export type GroupChangeIntent = {
 
 /** What came of it. */
 export type GroupChangeResult = {
-  status: AuditFinalStatus;
+  status: MarkResultStatus;
   /** The group's id once known (a created group's new id). */
   groupId?: number;
   changed: Conversation[];
@@ -112,11 +114,11 @@ type Row = {
   reason: string | null;
   revert_of: string | null;
   requested_json: string;
-  status: AuditFinalStatus | null;
+  status: MarkResultStatus | null;
   details_json: string | null;
   upstream_code: number | null;
   message: string | null;
-  o_status: AuditFinalStatus | null;
+  o_status: MarkResultStatus | null;
   o_details_json: string | null;
   o_upstream_code: number | null;
   o_message: string | null;

@@ -12,6 +12,7 @@ import { historySearch } from './migrations/0011_history_search';
 import { bulkIndexes } from './migrations/0012_bulk_indexes';
 import { conversationGroups } from './migrations/0013_conversation_groups';
 import { bulkLedger } from './migrations/0014_bulk_ledger';
+import { dropDeadJobFields } from './migrations/0015_drop_dead_job_fields';
 
 // Versioned schema changes, applied in name order by Kysely's Migrator, one file each in
 // migrations/. Never edit a migration that has shipped: add the next one. Each runs inside one
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012_bulk_indexes': bulkIndexes,
   '0013_conversation_groups': conversationGroups,
   '0014_bulk_ledger': bulkLedger,
+  '0015_drop_dead_job_fields': dropDeadJobFields,
 };

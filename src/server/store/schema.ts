@@ -1,8 +1,15 @@
 import type { Generated } from 'kysely';
-import type { Role } from '../../shared/api/session';
+import type { SurveyState } from '../../shared/api/insights';
+import type { JobImpactKind, JobKind, JobRowStatus, JobState } from '../../shared/api/jobs';
+import type { MarkResultStatus } from '../../shared/api/marks';
+import type { AuthMethod, Role } from '../../shared/api/session';
+import type { StaffSource } from '../../shared/api/staff';
+import type { ConversationType } from '../../shared/marks/conversation';
 
 // The tables as Kysely sees them (the migrations in migrations/ create them).
 // Timestamps are stored as ISO-8601 UTC strings (Date#toISOString), which sort correctly as text.
+// Columns holding a word of the API's vocabulary (roles, statuses, states, kinds) take its type from
+// the shared schemas, so the two cannot drift apart.
 
 export interface StaffTable {
   username: string;
@@ -14,7 +21,7 @@ export interface StaffTable {
   last_login_at: string | null;
   failed_logins: number;
   locked_until: string | null;
-  source: Generated<'local' | 'sso'>;
+  source: Generated<StaffSource>;
   /** 0 or 1: a local account that signs in with its password even when local sign-in is off. */
   break_glass: Generated<number>;
   /** `{issuer} {sub}` of an SSO account. */
@@ -36,7 +43,7 @@ export interface RecoveryCodesTable {
   used_at: string | null;
 }
 
-export type AuthMethod = 'password' | 'totp' | 'sso';
+export type { AuthMethod };
 
 export interface AuthFlowsTable {
   id_hash: string;
@@ -72,7 +79,6 @@ export interface SessionsTable {
 }
 
 export type AuditRowKind = 'intent' | 'outcome' | 'entry' | 'admin' | 'repair';
-export type AuditRowStatus = 'applied' | 'unchanged' | 'conflict' | 'failed';
 
 /**
  * One appended row of the audit log. An `intent` row is written before an upstream write and an
@@ -89,12 +95,13 @@ export interface AuditTable {
   at: string;
   staff: string | null;
   chat_user: string | null;
-  conversation_type: 'c2c' | 'group' | null;
+  conversation_type: ConversationType | null;
   conversation_id: string | null;
   requested_json: string | null;
   before_json: string | null;
   after_json: string | null;
-  status: AuditRowStatus | null;
+  /** An outcome's or a one-shot entry's; null on an intent (its status comes with its outcome). */
+  status: MarkResultStatus | null;
   upstream_code: number | null;
   message: string | null;
   reason: string | null;
@@ -133,7 +140,7 @@ export interface MarkLabelsVersionTable {
 }
 
 /** 'uploading' is internal: the file is still being read (never shown; removed if the server dies). */
-export type JobTableState = 'uploading' | 'checked' | 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+export type JobTableState = 'uploading' | JobState;
 
 export interface JobsTable {
   seq: Generated<number>;
@@ -154,18 +161,16 @@ export interface JobsTable {
   failed: number;
   cancelled: number;
   message: string | null;
-  kind: Generated<'upload' | 'rollback' | 'retry'>;
+  kind: Generated<JobKind>;
   source_job_id: string | null;
   /** When the check read the rows' current state in Chat (null: not read, or the read failed). */
   impact_checked_at: string | null;
 }
 
-export type JobRowTableStatus = 'invalid' | 'pending' | 'applied' | 'unchanged' | 'conflict' | 'failed' | 'cancelled';
-
 /** A line that falls under an impact kind of its job's check, with the state found (JSON). */
 export interface JobChecksTable {
   job_id: string;
-  kind: 'overwritesCustomMark' | 'alreadyInState' | 'wouldExceedCap' | 'notImported';
+  kind: JobImpactKind;
   line: number;
   found_json: string | null;
 }
@@ -178,16 +183,12 @@ export interface JobRowsTable {
   line: number;
   /** The seven input fields as written, in JOB_CSV_COLUMNS order (JSON array). */
   input_json: string;
-  status: JobRowTableStatus;
+  status: JobRowStatus;
   chat_user: string | null;
-  conversation_type: 'c2c' | 'group' | null;
+  conversation_type: ConversationType | null;
   conversation_id: string | null;
   /** The checked MarkChange (JSON), bit names already resolved. */
   change_json: string | null;
-  /** Unused since 0003_job_writes: a line's audit entry is the one with its request id. */
-  audit_id: string | null;
-  /** Unused since 0003_job_writes (attempts are counted in memory, per run). */
-  attempts: Generated<number>;
   upstream_code: number | null;
   message: string | null;
   /** The line's WriteGuard (JSON), when it has one. */
@@ -205,14 +206,12 @@ export interface JobWritesTable {
   lines_json: string;
 }
 
-export type SurveyTableState = 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
-
 /** A survey: a read-only job over many Chat users (src/server/insights). */
 export interface SurveysTable {
   seq: Generated<number>;
   id: string;
   label: Generated<string>;
-  state: SurveyTableState;
+  state: SurveyState;
   /** The SurveySource (JSON). */
   source_json: string;
   /** 0 or 1: whether each user's recent list is read too. */

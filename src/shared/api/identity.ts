@@ -3,8 +3,8 @@
 // Identity).
 import { z } from 'zod';
 import { storableText } from '../text/storable';
-import { roleSchema } from './session';
-import { staffPasswordSchema } from './staff';
+import { authMethodSchema, roleSchema } from './session';
+import { staffPasswordSchema, staffSourceSchema } from './staff';
 import { isoDateTimeSchema } from './time';
 
 /** GET /api/auth/config (no session needed): what the sign-in page offers. */
@@ -81,10 +81,10 @@ export const stepUpDetailsSchema = z.object({
 export const meSchema = z.object({
   username: z.string(),
   role: roleSchema,
-  source: z.enum(['local', 'sso']),
+  source: staffSourceSchema,
   mfa: z.boolean(),
   /** How this session signed in, and when its person last authenticated strongly. */
-  method: z.enum(['password', 'totp', 'sso']),
+  method: authMethodSchema,
   authAt: isoDateTimeSchema,
 });
 export type Me = z.infer<typeof meSchema>;
@@ -102,7 +102,7 @@ export const ownSessionSchema = z.object({
   lastSeenAt: isoDateTimeSchema,
   ip: z.string(),
   userAgent: z.string(),
-  method: z.enum(['password', 'totp', 'sso']),
+  method: authMethodSchema,
   current: z.boolean(),
 });
 export type OwnSession = z.infer<typeof ownSessionSchema>;

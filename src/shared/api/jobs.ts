@@ -1,6 +1,7 @@
 // Bulk jobs from a CSV file (/api/jobs; docs/http-api.md, Endpoints).
 import { z } from 'zod';
 import { bitIndexSchema, conversationSchema } from '../marks/schemas';
+import { MARK_RESULT_STATUSES } from './marks';
 import { isoDateTimeSchema } from './time';
 
 export const JOB_MAX_ROWS = 100_000;
@@ -36,7 +37,7 @@ export const JOB_RESULT_COLUMNS = [...JOB_CSV_COLUMNS, 'status', 'upstream_code'
  * `invalid` (refused by the check, `message` says why), `pending` (not done yet) or `cancelled`
  * (the job was cancelled before the row was sent).
  */
-export const JOB_ROW_STATUSES = ['applied', 'unchanged', 'conflict', 'failed', 'invalid', 'pending', 'cancelled'] as const;
+export const JOB_ROW_STATUSES = [...MARK_RESULT_STATUSES, 'invalid', 'pending', 'cancelled'] as const;
 export type JobRowStatus = (typeof JOB_ROW_STATUSES)[number];
 
 /** Preview rows shown before a job is started, and invalid rows listed, at most. */
@@ -46,6 +47,11 @@ export const JOB_INVALID_ROWS_LISTED = 1000;
 export const JOB_STATES = ['checked', 'running', 'paused', 'done', 'cancelled', 'failed'] as const;
 export const jobStateSchema = z.enum(JOB_STATES);
 export type JobState = z.infer<typeof jobStateSchema>;
+
+/** Where a job came from: an uploaded file, the rollback of a job, or the failed rows of a job. */
+export const JOB_KINDS = ['upload', 'rollback', 'retry'] as const;
+export const jobKindSchema = z.enum(JOB_KINDS);
+export type JobKind = z.infer<typeof jobKindSchema>;
 
 export const jobIdParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
 export type JobIdParams = z.infer<typeof jobIdParamsSchema>;
@@ -145,8 +151,8 @@ export const jobStatusSchema = z.object({
   finishedAt: isoDateTimeSchema.optional(),
   /** Why a job stopped (state failed); a person can fix the cause and resume it. */
   message: z.string().optional(),
-  /** Where the job came from: an uploaded file, the rollback of a job, or the failed rows of a job. */
-  kind: z.enum(['upload', 'rollback', 'retry']).optional(),
+  /** Where the job came from (JOB_KINDS). */
+  kind: jobKindSchema.optional(),
   /** The job a rollback or retry job was made from. */
   sourceJobId: z.string().optional(),
 });

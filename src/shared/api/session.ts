@@ -8,6 +8,11 @@ export const ROLES = ['viewer', 'editor', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
+/** How a session's person signed in, or last authenticated strongly. */
+export const AUTH_METHODS = ['password', 'totp', 'sso'] as const;
+export const authMethodSchema = z.enum(AUTH_METHODS);
+export type AuthMethod = z.infer<typeof authMethodSchema>;
+
 /** viewer reads; editor also writes marks; admin also manages staff, labels and sessions. */
 export function roleAtLeast(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);

@@ -4,6 +4,11 @@ import { storableText } from '../text/storable';
 import { roleSchema } from './session';
 import { isoDateTimeSchema } from './time';
 
+/** Where an account comes from: made here (`local`), or just in time at an SSO sign-in (`sso`). */
+export const STAFF_SOURCES = ['local', 'sso'] as const;
+export const staffSourceSchema = z.enum(STAFF_SOURCES);
+export type StaffSource = z.infer<typeof staffSourceSchema>;
+
 export const PASSWORD_MIN_CHARS = 12;
 export const PASSWORD_MAX_CHARS = 128;
 
@@ -53,7 +58,7 @@ export const staffMemberSchema = z.object({
   createdAt: isoDateTimeSchema,
   lastLoginAt: isoDateTimeSchema.nullable(),
   /** `sso`: created just in time at a sign-in through the identity provider. */
-  source: z.enum(['local', 'sso']).optional(),
+  source: staffSourceSchema.optional(),
   /** A local account that may sign in with its password while local sign-in is off. */
   breakGlass: z.boolean().optional(),
   /** TOTP is set up. */

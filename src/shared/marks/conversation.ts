@@ -1,7 +1,8 @@
 // Markdesk's conversation identity and Tencent's ContactItem spelling of it
 // (`To_Account` for C2C, `ToGroupId` with a capital I for groups).
 
-export type ConversationType = 'c2c' | 'group';
+export const CONVERSATION_TYPES = ['c2c', 'group'] as const;
+export type ConversationType = (typeof CONVERSATION_TYPES)[number];
 
 export type Conversation = { type: ConversationType; id: string };
 

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isEditableBit, LAST_BIT } from './bits';
 import { bitOutOfRangeMessage, customMarkTooLongMessage, reservedBitMessage } from './change';
+import { CONVERSATION_TYPES } from './conversation';
 import { hasControlCharacter, hasLoneSurrogate } from '../text/storable';
 import { CUSTOM_MARK_MAX_BYTES, utf8ByteLength } from './utf8';
 
@@ -57,7 +58,7 @@ export const chatUserIdSchema = idSchema('Chat user ID', CHAT_USER_ID_MAX_BYTES)
 /** A Chat group ID: 1..48 UTF-8 bytes, no control characters. */
 export const groupIdSchema = idSchema('group ID', GROUP_ID_MAX_BYTES);
 
-export const conversationTypeSchema = z.enum(['c2c', 'group']);
+export const conversationTypeSchema = z.enum(CONVERSATION_TYPES);
 
 /** Strict: unknown keys are refused. */
 export const conversationSchema = z.discriminatedUnion('type', [

@@ -4,21 +4,20 @@
 import { JOB_CSV_COLUMNS } from '../../../../shared/api/jobs';
 import type { MarkChange } from '../../../../shared/marks/change';
 import type { Conversation } from '../../../../shared/marks/conversation';
+import { CSV_BOM } from '../../../../shared/text/csv';
 
 export type JobCsvRow = Record<(typeof JOB_CSV_COLUMNS)[number], string>;
 
-/** Excel needs the byte-order mark to open UTF-8 (Korean custom marks) correctly; the BFF skips it. */
-const BOM = '\uFEFF';
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
 export function csvField(value: string): string {
   return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-/** Header and rows, CRLF line ends (what spreadsheet programs write), with a BOM. */
+/** Header and rows, CRLF line ends (what spreadsheet programs write), with a BOM (the BFF skips it). */
 export function jobCsv(rows: readonly JobCsvRow[]): string {
   const lines = [JOB_CSV_COLUMNS.join(','), ...rows.map((row) => JOB_CSV_COLUMNS.map((column) => csvField(row[column])).join(','))];
-  return `${BOM}${lines.join('\r\n')}\r\n`;
+  return `${CSV_BOM}${lines.join('\r\n')}\r\n`;
 }
 
 /** One row per conversation of `chatUser`, each with the same change (bits by index: labels can be renamed). */

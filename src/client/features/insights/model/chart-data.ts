@@ -1,5 +1,6 @@
 // The numbers behind a chart: the same rows feed the chart, its table view and its CSV download.
 import type { ActivityResponse, JobEffect, SurveyCompareResponse, SurveyResults } from '../../../../shared/api/insights';
+import { CSV_BOM, neutralizeFormula } from '../../../../shared/text/csv';
 
 export type Column = { key: string; label: string };
 export type ChartRow = Record<string, string | number>;
@@ -98,10 +99,9 @@ export function activityTotals(activity: ActivityResponse, pick: (day: ActivityR
 /** RFC 4180 CSV with a BOM (spreadsheets read CJK text then); formula-like cells made text. */
 export function toCsv(data: ChartData): string {
   const cell = (value: string | number) => {
-    let text = String(value);
-    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    const text = typeof value === 'string' ? neutralizeFormula(value) : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const lines = [data.columns.map((column) => cell(column.label)), ...data.rows.map((row) => data.columns.map((column) => cell(row[column.key] ?? '')))];
-  return `\uFEFF${lines.map((line) => line.join(',')).join('\r\n')}\r\n`;
+  return `${CSV_BOM}${lines.map((line) => line.join(',')).join('\r\n')}\r\n`;
 }
