@@ -2,7 +2,7 @@ import Skeleton from '@mui/material/Skeleton';
 import { useQuery } from '@tanstack/react-query';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { ErrorNotice } from '../../../components/ErrorNotice';
-import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
+import { useBitLabeler } from '../../../entities/marks/hooks/use-bit-labeler';
 import { compareQueryOptions } from '../api/surveys';
 import { compareRows } from '../model/chart-data';
 import type { ChartView } from '../model/url-state';

@@ -7,7 +7,7 @@ import { conversationKey } from '../../../../shared/marks/conversation';
 import { Glyph } from '../../../components/glyphs';
 import { visuallyHidden } from '../../../components/visually-hidden';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import type { BitLabeler } from '../model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import { timeZoneLabel } from './LastChangeNote';
 import { MarkChips } from './MarkChips';
 
