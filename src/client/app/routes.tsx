@@ -10,9 +10,9 @@ import { RouteErrorPage } from './routes/RouteErrorPage';
 // chunks, so the first download carries only React, the router, the theme and the API client.
 const loadShell = () => import('./shell/AppShell');
 const loadSignIn = () => import('../features/auth/components/SignInPage');
-const loadMarks = () => import('../features/marks/components/MarksPage');
+const loadMarks = () => import('./routes/MarksPage');
 const loadInspect = () => import('../features/inspect/components/InspectPage');
-const loadHistory = () => import('../features/history/components/HistoryPage');
+const loadHistory = () => import('./routes/HistoryPage');
 const loadBulk = () => import('../features/bulk/components/BulkPage');
 const AppShell = lazy(loadShell);
 const SignInPage = lazy(loadSignIn);
@@ -22,7 +22,7 @@ const HistoryPage = lazy(loadHistory);
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'));
 const BulkPage = lazy(loadBulk);
 const StepUpDone = lazy(() => import('../features/auth/components/StepUpDone'));
-const AccountPage = lazy(() => import('../features/account/components/AccountPage'));
+const AccountPage = lazy(() => import('./routes/AccountPage'));
 const loadInsights = () => import('../features/insights/components/InsightsPage');
 const InsightsPage = lazy(loadInsights);
 

@@ -1,5 +1,5 @@
 import { useCallback, useContext } from 'react';
-import { SessionContext } from '../features/auth/session-context';
+import { SessionContext } from './session-context';
 import { describeError, type ErrorDescription } from './describe-error';
 import { useLanguage, useT } from './i18n/I18nProvider';
 

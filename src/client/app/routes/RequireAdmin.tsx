@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useHasRole } from '../../features/auth/session-context';
+import { useHasRole } from '../../lib/session-context';
 import { useT } from '../../lib/i18n/I18nProvider';
 import { InfoPage } from './InfoPage';
 

@@ -7,7 +7,7 @@ import { PageSkeleton } from '../../components/PageSkeleton';
 import { ToastProvider } from '../../components/ToastProvider';
 import { useSession } from '../../features/auth/api/get-session';
 import { StepUpDialog } from '../../features/auth/components/StepUpDialog';
-import { SessionContext } from '../../features/auth/session-context';
+import { SessionContext } from '../../lib/session-context';
 import { ReadinessBanner } from '../../features/health/ReadinessBanner';
 import { isApiError } from '../../lib/api-error';
 import { useT } from '../../lib/i18n/I18nProvider';

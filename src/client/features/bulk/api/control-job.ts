@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { jobStatusSchema, type JobStatus } from '../../../../shared/api/jobs';
 import { apiRequest } from '../../../lib/api-client';
-import type { JobAction } from '../model/job-state';
-import { bulkKeys } from './keys';
+import type { JobAction } from '../../../entities/jobs/model/job-state';
+import { bulkKeys } from '../../../entities/jobs/api/keys';
 
 /**
  * POST /api/jobs/:id/start · /pause · /resume · /cancel (an empty JSON object) → the job's status.

@@ -1,8 +1,8 @@
 import { queryOptions } from '@tanstack/react-query';
 import { jobStatusSchema, type JobStatus } from '../../../../shared/api/jobs';
 import { apiRequest } from '../../../lib/api-client';
-import { isJobActive } from '../model/job-state';
-import { bulkKeys } from './keys';
+import { isJobActive } from '../../../entities/jobs/model/job-state';
+import { bulkKeys } from '../../../entities/jobs/api/keys';
 
 /** How often a job that is writing is asked for its progress. */
 export const JOB_POLL_MS = 1000;

@@ -8,7 +8,7 @@ import {
   type JobState,
 } from '../../../../shared/api/jobs';
 import { apiRequest } from '../../../lib/api-client';
-import { bulkKeys } from './keys';
+import { bulkKeys } from '../../../entities/jobs/api/keys';
 
 const jobPath = (jobId: string) => `/api/jobs/${encodeURIComponent(jobId)}`;
 

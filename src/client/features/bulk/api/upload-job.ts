@@ -1,7 +1,7 @@
 import { queryOptions, skipToken, useMutation, useQueryClient } from '@tanstack/react-query';
 import { jobCheckedResponseSchema, type JobCheckedResponse } from '../../../../shared/api/jobs';
 import { apiRequest } from '../../../lib/api-client';
-import { bulkKeys } from './keys';
+import { bulkKeys } from '../../../entities/jobs/api/keys';
 
 /**
  * POST /api/jobs with the file as the body (text/csv, the one upload that is not JSON): the BFF

@@ -5,8 +5,8 @@ import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { bulkFileState } from '../model/bulk-file-state';
-import { isSendableChange, useStoredChange, type ChangeStore } from '../model/change-store';
-import { jobCsvForChange } from '../model/job-csv';
+import { isSendableChange, useStoredChange, type ChangeStore } from '../../../entities/marks/model/change-store';
+import { jobCsvForChange } from '../../../entities/jobs/model/job-csv';
 
 type BulkEditAllButtonProps = { userId: string; rows: readonly ConversationEntry[]; editorChange: ChangeStore };
 

@@ -9,7 +9,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { JobCheckedResponse, JobPreviewRow, JobStatus } from '../../../../shared/api/jobs';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import type { BitLabeler } from '../../marks/model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 
 type CheckResultProps = {
   /** The upload's answer, when this browser uploaded the file (it alone lists lines and preview). */

@@ -13,17 +13,17 @@ import { useEffect, useRef, useState } from 'react';
 import type { JobStatus } from '../../../../shared/api/jobs';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorNotice } from '../../../components/ErrorNotice';
-import { PageSkeleton } from '../../../components/PageSkeleton';
+import { QueryState } from '../../../components/QueryState';
 import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
-import { marksKeys } from '../../marks/api/keys';
+import { useBitLabeler } from '../../../entities/marks/hooks/use-bit-labeler';
+import { marksKeys } from '../../../entities/marks/api/keys';
 import { useControlJob } from '../api/control-job';
 import { jobQueryOptions } from '../api/get-job';
 import { jobResultsHref } from '../api/job-results';
-import { bulkKeys } from '../api/keys';
+import { bulkKeys } from '../../../entities/jobs/api/keys';
 import { jobCheckQueryOptions } from '../api/upload-job';
-import { actionsFor, isJobActive, resultsKind, type JobAction } from '../model/job-state';
+import { actionsFor, isJobActive, resultsKind, type JobAction } from '../../../entities/jobs/model/job-state';
 import { CancelJobDialog } from './CancelJobDialog';
 import { CheckResult } from './CheckResult';
 import { JobFindings } from './JobFindings';
@@ -86,90 +86,93 @@ export function JobPanel({ jobId, canEdit, onStarted, onOpenJob }: JobPanelProps
     wasActive.current = active;
   }, [active, status, queryClient, toast, t, format]);
 
-  if (job.isPending) return <PageSkeleton rows={4} />;
-  if (job.isError || !status) return <ErrorNotice error={job.error} onRetry={() => void job.refetch()} />;
-
   const act = (action: JobAction) =>
     control.mutate(action, {
       onSuccess: () => {
         if (action === 'start') onStarted();
       },
     });
-  const results = resultsKind(status.state);
-  // Starting a job whose check refused lines is confirmed first: those lines are skipped.
-  const refused = status.invalid ?? 0;
-  const onAction = (action: JobAction) => {
-    if (action === 'start' && refused > 0) setConfirmingStart(true);
-    else act(action);
-  };
 
   return (
-    <Paper component="section" variant="outlined" aria-labelledby="bulk-job-title" sx={{ p: 2 }}>
-      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 0.5 }}>
-        <Typography variant="h6" component="h2" id="bulk-job-title">
-          {t('bulk.jobTitle', { id: shortJobId(status.jobId) })}
-        </Typography>
-        <JobStateChip status={status} />
-      </Stack>
-      <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-        {t('bulk.uploadedBy', { staff: status.createdBy, time: format.dateTime(status.createdAt) })}
-        {status.startedBy && status.startedAt ? ` · ${t('bulk.startedBy', { staff: status.startedBy, time: format.dateTime(status.startedAt) })}` : ''}
-        {status.finishedAt ? ` · ${t('bulk.finishedAt', { time: format.dateTime(status.finishedAt) })}` : ''}
-      </Typography>
-      {status.sourceJobId && (status.kind === 'rollback' || status.kind === 'retry') ? (
-        <Typography variant="body2" sx={{ mb: 2, mt: -1.5 }} data-testid="job-origin">
-          {t(status.kind === 'rollback' ? 'bulk.origin.rollback' : 'bulk.origin.retry', { id: shortJobId(status.sourceJobId) })}
-        </Typography>
-      ) : null}
-
-      {status.state === 'checked' ? <CheckResult check={check.data} status={status} labeler={labeler} /> : <JobProgress status={status} />}
-      <JobFindings status={status} impactMessage={check.data?.impactMessage} />
-
-      {status.state === 'failed' ? (
-        <Alert severity="error" sx={{ mt: 2 }}>
-          <AlertTitle>{t('bulk.failedTitle')}</AlertTitle>
-          {status.message ?? t('bulk.failedNoMessage')}
-        </Alert>
-      ) : null}
-      {status.state === 'paused' ? (
-        <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
-          {t('bulk.pausedNote')}
-        </Typography>
-      ) : null}
-
-      {canEdit ? <JobControls status={status} pending={control.isPending ? control.variables : null} onAction={onAction} onCancel={() => setConfirmingCancel(true)} /> : null}
-      {canEdit ? <JobFollowUps status={status} onOpenJob={onOpenJob} /> : null}
-      {control.isError ? (
-        <Box sx={{ mt: 2 }}>
-          <ErrorNotice error={control.error} />
-        </Box>
-      ) : null}
-
-      {results ? (
-        <Box sx={{ mt: 2 }}>
-          <Button component="a" href={jobResultsHref(status.jobId)} download variant="outlined" startIcon={<Download />}>
-            {results === 'final' ? t('bulk.results') : t('bulk.resultsPartial')}
-          </Button>
-          <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
-            {t('bulk.resultsHelp')}
+    <QueryState query={job}>
+      {(status) => {
+        const results = resultsKind(status.state);
+        // Starting a job whose check refused lines is confirmed first: those lines are skipped.
+        const refused = status.invalid ?? 0;
+        const onAction = (action: JobAction) => {
+          if (action === 'start' && refused > 0) setConfirmingStart(true);
+          else act(action);
+        };
+        return (
+        <Paper component="section" variant="outlined" aria-labelledby="bulk-job-title" sx={{ p: 2 }}>
+          <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 0.5 }}>
+            <Typography variant="h6" component="h2" id="bulk-job-title">
+              {t('bulk.jobTitle', { id: shortJobId(status.jobId) })}
+            </Typography>
+            <JobStateChip status={status} />
+          </Stack>
+          <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+            {t('bulk.uploadedBy', { staff: status.createdBy, time: format.dateTime(status.createdAt) })}
+            {status.startedBy && status.startedAt ? ` · ${t('bulk.startedBy', { staff: status.startedBy, time: format.dateTime(status.startedAt) })}` : ''}
+            {status.finishedAt ? ` · ${t('bulk.finishedAt', { time: format.dateTime(status.finishedAt) })}` : ''}
           </Typography>
-        </Box>
-      ) : null}
-      {confirmingStart ? (
-        <ConfirmDialog
-          title={refused === 1 ? t('bulk.confirmStartTitleOne') : t('bulk.confirmStartTitle', { invalid: format.number(refused) })}
-          body={
-            refused === 1
-              ? t('bulk.confirmStartBodyOne', { valid: format.number(status.total) })
-              : t('bulk.confirmStartBody', { invalid: format.number(refused), valid: format.number(status.total) })
-          }
-          confirmLabel={t('bulk.confirmStartConfirm', { valid: format.number(status.total) })}
-          onConfirm={() => act('start')}
-          onClose={() => setConfirmingStart(false)}
-        />
-      ) : null}
-      {confirmingCancel ? <CancelJobDialog status={status} onConfirm={() => act('cancel')} onClose={() => setConfirmingCancel(false)} /> : null}
-    </Paper>
+          {status.sourceJobId && (status.kind === 'rollback' || status.kind === 'retry') ? (
+            <Typography variant="body2" sx={{ mb: 2, mt: -1.5 }} data-testid="job-origin">
+              {t(status.kind === 'rollback' ? 'bulk.origin.rollback' : 'bulk.origin.retry', { id: shortJobId(status.sourceJobId) })}
+            </Typography>
+          ) : null}
+
+          {status.state === 'checked' ? <CheckResult check={check.data} status={status} labeler={labeler} /> : <JobProgress status={status} />}
+          <JobFindings status={status} impactMessage={check.data?.impactMessage} />
+
+          {status.state === 'failed' ? (
+            <Alert severity="error" sx={{ mt: 2 }}>
+              <AlertTitle>{t('bulk.failedTitle')}</AlertTitle>
+              {status.message ?? t('bulk.failedNoMessage')}
+            </Alert>
+          ) : null}
+          {status.state === 'paused' ? (
+            <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+              {t('bulk.pausedNote')}
+            </Typography>
+          ) : null}
+
+          {canEdit ? <JobControls status={status} pending={control.isPending ? control.variables : null} onAction={onAction} onCancel={() => setConfirmingCancel(true)} /> : null}
+          {canEdit ? <JobFollowUps status={status} onOpenJob={onOpenJob} /> : null}
+          {control.isError ? (
+            <Box sx={{ mt: 2 }}>
+              <ErrorNotice error={control.error} />
+            </Box>
+          ) : null}
+
+          {results ? (
+            <Box sx={{ mt: 2 }}>
+              <Button component="a" href={jobResultsHref(status.jobId)} download variant="outlined" startIcon={<Download />}>
+                {results === 'final' ? t('bulk.results') : t('bulk.resultsPartial')}
+              </Button>
+              <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
+                {t('bulk.resultsHelp')}
+              </Typography>
+            </Box>
+          ) : null}
+          {confirmingStart ? (
+            <ConfirmDialog
+              title={refused === 1 ? t('bulk.confirmStartTitleOne') : t('bulk.confirmStartTitle', { invalid: format.number(refused) })}
+              body={
+                refused === 1
+                  ? t('bulk.confirmStartBodyOne', { valid: format.number(status.total) })
+                  : t('bulk.confirmStartBody', { invalid: format.number(refused), valid: format.number(status.total) })
+              }
+              confirmLabel={t('bulk.confirmStartConfirm', { valid: format.number(status.total) })}
+              onConfirm={() => act('start')}
+              onClose={() => setConfirmingStart(false)}
+            />
+          ) : null}
+          {confirmingCancel ? <CancelJobDialog status={status} onConfirm={() => act('cancel')} onClose={() => setConfirmingCancel(false)} /> : null}
+        </Paper>
+        );
+      }}
+    </QueryState>
   );
 }
 

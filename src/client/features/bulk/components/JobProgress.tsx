@@ -5,7 +5,7 @@ import type { JobStatus } from '../../../../shared/api/jobs';
 import { useFormat, useLanguage, useT } from '../../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../../lib/i18n/translate';
 import { formatDuration, formatPercent, formatRate } from '../model/format';
-import { progressPercent } from '../model/job-state';
+import { progressPercent } from '../../../entities/jobs/model/job-state';
 
 const COUNTS: ReadonlyArray<{ key: 'applied' | 'unchanged' | 'conflicts' | 'failed'; label: PlainMessageKey }> = [
   { key: 'applied', label: 'bulk.count.applied' },

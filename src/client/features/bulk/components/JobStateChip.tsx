@@ -2,7 +2,7 @@ import Chip from '@mui/material/Chip';
 import type { JobState, JobStatus } from '../../../../shared/api/jobs';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../../lib/i18n/translate';
-import { isJobActive } from '../model/job-state';
+import { isJobActive } from '../../../entities/jobs/model/job-state';
 
 const STATE_LABEL: Record<JobState, PlainMessageKey> = {
   checked: 'bulk.state.checked',

@@ -13,7 +13,7 @@ import { QueryState } from '../../../components/QueryState';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { jobQueryOptions } from '../api/get-job';
-import { jobsQueryOptions } from '../api/get-jobs';
+import { jobsQueryOptions } from '../../../entities/jobs/api/get-jobs';
 import { JobStateChip } from './JobStateChip';
 import { shortJobId } from './JobPanel';
 import { visuallyHidden } from '../../../components/visually-hidden';

@@ -1,7 +1,7 @@
 import Download from '@mui/icons-material/Download';
 import Button from '@mui/material/Button';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import { JOB_CSV_TEMPLATE_NAME, jobCsvTemplate } from '../model/job-csv';
+import { JOB_CSV_TEMPLATE_NAME, jobCsvTemplate } from '../../../entities/jobs/model/job-csv';
 
 // Built in the browser from the contract's columns, so it can never drift from what the BFF reads.
 // A data: address rather than a blob: one: nothing to revoke, and the link can be copied.

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { JOB_CSV_COLUMNS } from '../../../../shared/api/jobs';
 import { bulkFileState, readBulkFile } from './bulk-file-state';
 import { formatDuration, formatFileSize, formatPercent, formatRate } from './format';
-import { csvField, jobCsvForChange, jobCsvTemplate } from './job-csv';
-import { actionsFor, isJobActive, progressPercent, resultsKind } from './job-state';
+import { csvField, jobCsvForChange, jobCsvTemplate } from '../../../entities/jobs/model/job-csv';
+import { actionsFor, isJobActive, progressPercent, resultsKind } from '../../../entities/jobs/model/job-state';
 
 /** A small RFC 4180 reader, enough to read back what the writer produced. */
 function readCsv(text: string): string[][] {

@@ -17,7 +17,7 @@ import {
   type RenameGroupRequest,
 } from '../../../../shared/api/groups';
 import { apiRequest } from '../../../lib/api-client';
-import { marksKeys } from '../../marks/api/keys';
+import { marksKeys } from '../../../entities/marks/api/keys';
 import { groupsKeys } from './keys';
 
 const groupsPath = (userId: string) => `/api/chat-users/${encodeURIComponent(userId)}/groups`;

@@ -2,7 +2,7 @@ import { infiniteQueryOptions } from '@tanstack/react-query';
 import { AUDIT_PAGE_DEFAULT, auditListResponseSchema, type AuditListResponse } from '../../../../shared/api/audit';
 import { apiRequest } from '../../../lib/api-client';
 import { FRESH_POLL_MS } from '../../../lib/fresh-data';
-import { auditQueryString, type HistoryFilters } from '../model/filters';
+import { auditQueryString, type HistoryFilters } from '../../../entities/audit/model/filters';
 import { historyKeys } from './keys';
 
 /** GET /api/audit: one page of entries, newest first, and the cursor of the next page (null on the last). */

@@ -1,4 +1,4 @@
-import type { HistoryFilters } from '../model/filters';
+import type { HistoryFilters } from '../../../entities/audit/model/filters';
 
 /** Query keys of the history feature; an undo or a mark save invalidates `historyKeys.all`. */
 export const historyKeys = {

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { revertConflictDetailsSchema, revertResponseSchema, type AuditEntry, type RevertConflictDetails, type RevertRequest } from '../../../../shared/api/audit';
 import { apiRequest } from '../../../lib/api-client';
 import { isApiError } from '../../../lib/api-error';
-import { marksKeys } from '../../marks/api/keys';
+import { marksKeys } from '../../../entities/marks/api/keys';
 import { historyKeys } from './keys';
 
 /** POST /api/audit/:id/revert → the new entry; 409 CONFLICT when the conversation moved on since. */

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { requestUndoResponseSchema, type RequestUndoResponse, type RevertRequest } from '../../../../shared/api/audit';
 import { apiRequest } from '../../../lib/api-client';
-import { marksKeys } from '../../marks/api/keys';
+import { marksKeys } from '../../../entities/marks/api/keys';
 import { historyKeys } from './keys';
 
 /** POST /api/audit/requests/:requestId/revert → what happened to each entry of the request. */

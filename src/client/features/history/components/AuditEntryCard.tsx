@@ -15,9 +15,9 @@ import type { AuditEntry, AuditStatus } from '../../../../shared/api/audit';
 import { chatErrorMessage } from '../../../../shared/chat-errors/catalogue';
 import { useFormat, useLanguage, useT } from '../../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../../lib/i18n/translate';
-import type { BitLabeler } from '../../marks/model/bit-labels';
-import { describeChange } from '../../marks/model/preview';
-import { conversationHistoryHref, historyHref } from '../model/filters';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
+import { describeChange } from '../../../entities/marks/model/preview';
+import { conversationHistoryHref, historyHref } from '../../../entities/audit/model/filters';
 import { EntryLinks } from './EntryLinks';
 import { BitNames, CustomMarkText } from './MarkStateView';
 

@@ -2,7 +2,7 @@ import Link from '@mui/material/Link';
 import { Link as RouterLink } from 'react-router';
 import type { AuditEntry } from '../../../../shared/api/audit';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import { bulkJobOf, historyHref } from '../model/filters';
+import { bulkJobOf, historyHref } from '../../../entities/audit/model/filters';
 
 /** Real links from an entry to its undo and back, and to the bulk job that made it. */
 export function EntryLinks({ entry }: { entry: AuditEntry }) {

@@ -12,7 +12,7 @@ import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { auditStatusSchema, type AuditStatus } from '../../../../shared/api/audit';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { isComposing } from '../../../lib/ime';
-import { DATE_PRESETS, EMPTY_HISTORY_FILTERS, historySearchParams, presetOf, presetRange, type DatePreset, type HistoryFilters } from '../model/filters';
+import { DATE_PRESETS, EMPTY_HISTORY_FILTERS, historySearchParams, presetOf, presetRange, type DatePreset, type HistoryFilters } from '../../../entities/audit/model/filters';
 import { STATUS_LABEL } from './AuditEntryCard';
 
 const ANY = '';

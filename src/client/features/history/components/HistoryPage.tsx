@@ -7,7 +7,7 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import type { AuditEntry } from '../../../../shared/api/audit';
 import { ErrorNotice } from '../../../components/ErrorNotice';
@@ -15,13 +15,12 @@ import { PageSkeleton } from '../../../components/PageSkeleton';
 import { QueryState } from '../../../components/QueryState';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { readPreference, writePreference } from '../../../lib/storage';
-import { useHasRole } from '../../auth/session-context';
-import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
+import { useHasRole } from '../../../lib/session-context';
+import { useBitLabeler } from '../../../entities/marks/hooks/use-bit-labeler';
 import { auditEntriesQueryOptions } from '../api/get-audit';
-import { auditExportHref, historySearchParams, isDateRangeInverted, parseHistoryFilters, type HistoryFilters } from '../model/filters';
+import { auditExportHref, historySearchParams, isDateRangeInverted, parseHistoryFilters, type HistoryFilters } from '../../../entities/audit/model/filters';
 import { groupByRequest, type RequestGroup } from '../model/groups';
 import { AuditEntryCard } from './AuditEntryCard';
-import { GroupChanges } from './GroupChanges';
 import { HistoryFilterBar } from './HistoryFilterBar';
 import { HistoryTable } from './HistoryTable';
 import { UndoDialog } from './UndoDialog';
@@ -36,7 +35,7 @@ function rememberedView(): HistoryView {
 import { PageHeader } from '../../../components/PageHeader';
 
 /** History (audit log): `/history?chatUser=…&conversationType=…&conversationId=…&staff=…&status=…&from=…&to=…&reason=…&jobId=…&requestId=…&entryId=…&match=exact`. */
-export default function HistoryPage() {
+export function HistoryPage({ chatUserPanel }: { chatUserPanel?: (chatUser: string) => ReactNode }) {
   const t = useT();
   const [searchParams, setSearchParams] = useSearchParams();
   const filters = useMemo(() => parseHistoryFilters(searchParams), [searchParams]);
@@ -52,8 +51,8 @@ export default function HistoryPage() {
     <Box>
       <PageHeader title={t('history.title')} intro={t('history.intro')} />
       <HistoryFilterBar filters={filters} onApply={(next) => setSearchParams(historySearchParams(next))} />
-      {/* A named Chat user's conversation-group changes, with their Undo, above the mark history. */}
-      {filters.chatUser.trim() !== '' ? <GroupChanges chatUser={filters.chatUser.trim()} /> : null}
+      {/* About a named Chat user, above the mark history (their conversation-group changes: app/routes/HistoryPage.tsx). */}
+      {filters.chatUser.trim() !== '' ? chatUserPanel?.(filters.chatUser.trim()) : null}
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 2 }}>
         <Typography variant="h6" component="h2" sx={{ flexGrow: 1 }}>
           {t('history.entries')}

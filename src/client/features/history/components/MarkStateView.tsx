@@ -3,7 +3,7 @@ import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
 import { bitGroup } from '../../../../shared/marks/bits';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import type { BitLabeler } from '../../marks/model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 
 type Emphasis = 'added' | 'removed';
 

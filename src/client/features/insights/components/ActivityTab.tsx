@@ -6,7 +6,7 @@ import { LineChart } from '@mui/x-charts/LineChart';
 import { useQuery } from '@tanstack/react-query';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
+import { useBitLabeler } from '../../../entities/marks/hooks/use-bit-labeler';
 import { activityQueryOptions } from '../api/activity';
 import { activityRows, activityTotals, type ChartRow } from '../model/chart-data';
 import { activityRange, type ChartView } from '../model/url-state';

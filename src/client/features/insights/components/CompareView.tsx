@@ -1,8 +1,9 @@
 import Skeleton from '@mui/material/Skeleton';
 import { useQuery } from '@tanstack/react-query';
+import type { SurveyCompareResponse } from '../../../../shared/api/insights';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import { ErrorNotice } from '../../../components/ErrorNotice';
-import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
+import { QueryState } from '../../../components/QueryState';
+import { useBitLabeler } from '../../../entities/marks/hooks/use-bit-labeler';
 import { compareQueryOptions } from '../api/surveys';
 import { compareRows } from '../model/chart-data';
 import type { ChartView } from '../model/url-state';
@@ -11,16 +12,23 @@ import { Bars } from './SurveyCharts';
 
 /** Two surveys of the same users side by side: users per bit before and after, and the change. */
 export function CompareView({ a, b, labelA, labelB, view }: { a: string; b: string; labelA: string; labelB: string; view: ChartView }) {
-  const t = useT();
   const labeler = useBitLabeler();
   const compare = useQuery(compareQueryOptions(a, b));
-  if (compare.isPending) return <Skeleton variant="rounded" height={240} />;
-  if (compare.isError) return <ErrorNotice error={compare.error} onRetry={() => void compare.refetch()} />;
-  const rows = compareRows(compare.data, (bit) => labeler.shortName(bit));
+  return (
+    <QueryState query={compare} pending={<Skeleton variant="rounded" height={240} />}>
+      {(data) => <CompareChart data={data} rows={compareRows(data, (bit) => labeler.shortName(bit))} a={a} b={b} labelA={labelA} labelB={labelB} view={view} />}
+    </QueryState>
+  );
+}
+
+type CompareChartProps = { data: SurveyCompareResponse; rows: ReturnType<typeof compareRows>; a: string; b: string; labelA: string; labelB: string; view: ChartView };
+
+function CompareChart({ data, rows, a, b, labelA, labelB, view }: CompareChartProps) {
+  const t = useT();
   return (
     <ChartCard
       title={t('insights.chart.compare')}
-      summary={t('insights.summary.compare', { users: compare.data.usersInBoth, a: labelA, b: labelB })}
+      summary={t('insights.summary.compare', { users: data.usersInBoth, a: labelA, b: labelB })}
       data={{
         columns: [
           { key: 'bit', label: t('insights.col.bit') },

@@ -17,7 +17,7 @@ import { useState, type FormEvent } from 'react';
 import { SURVEY_MAX_USERS, type SurveyCreateRequest } from '../../../../shared/api/insights';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import { jobsQueryOptions } from '../../bulk/api/get-jobs';
+import { jobsQueryOptions } from '../../../entities/jobs/api/get-jobs';
 import { useCreateSurvey } from '../api/surveys';
 import { parseCsvIds, parsePastedIds, tooMany } from '../model/user-ids';
 import { defaultRange } from '../model/url-state';

@@ -1,7 +1,7 @@
 import { BarChart } from '@mui/x-charts/BarChart';
 import type { SurveyResults } from '../../../../shared/api/insights';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
+import { useBitLabeler } from '../../../entities/marks/hooks/use-bit-labeler';
 import { conversationsPerBit, histogramRows, usersPerBit, type ChartRow } from '../model/chart-data';
 import type { ChartView } from '../model/url-state';
 import { ChartCard } from './ChartCard';

@@ -14,6 +14,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link as RouterLink } from 'react-router';
 import type { SurveyStatus } from '../../../../shared/api/insights';
 import { ErrorNotice } from '../../../components/ErrorNotice';
+import { QueryState } from '../../../components/QueryState';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { surveyCsvHref, surveyQueryOptions, surveysQueryOptions, useControlSurvey, type SurveyAction } from '../api/surveys';
 import type { ChartView } from '../model/url-state';
@@ -28,18 +29,25 @@ type Props = { surveyId: string; compareWith: string | null; onCompare: (id: str
 
 /** One survey: progress and controls while it runs; its charts, per-user CSV and a comparison once done. */
 export function SurveyPanel({ surveyId, compareWith, onCompare, view }: Props) {
-  const t = useT();
-  const format = useFormat();
   const survey = useQuery(surveyQueryOptions(surveyId));
   const surveys = useQuery(surveysQueryOptions());
   const control = useControlSurvey(surveyId);
-  if (survey.isPending) return <Skeleton variant="rounded" height={200} />;
-  if (survey.isError) return <ErrorNotice error={survey.error} onRetry={() => void survey.refetch()} />;
-  const status = survey.data;
+  return (
+    <QueryState query={survey} pending={<Skeleton variant="rounded" height={200} />}>
+      {(status) => <LoadedSurvey status={status} surveys={surveys.data?.surveys} control={control} surveyId={surveyId} compareWith={compareWith} onCompare={onCompare} view={view} />}
+    </QueryState>
+  );
+}
+
+type LoadedSurveyProps = Props & { status: SurveyStatus; surveys: readonly SurveyStatus[] | undefined; control: ReturnType<typeof useControlSurvey> };
+
+function LoadedSurvey({ status, surveys, control, surveyId, compareWith, onCompare, view }: LoadedSurveyProps) {
+  const t = useT();
+  const format = useFormat();
   const name = surveyName(status, format);
   const percent = status.users === 0 ? 100 : Math.round((status.done / status.users) * 100);
   const act = (action: SurveyAction) => control.mutate(action);
-  const others = (surveys.data?.surveys ?? []).filter((other) => other.surveyId !== surveyId && other.state === 'done');
+  const others = (surveys ?? []).filter((other) => other.surveyId !== surveyId && other.state === 'done');
   const other = others.find((candidate) => candidate.surveyId === compareWith);
   return (
     <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: 'minmax(0, 1fr)' }}>

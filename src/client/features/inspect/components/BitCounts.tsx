@@ -2,7 +2,7 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { bitGroup, STANDARD_BIT_INDEXES } from '../../../../shared/marks/bits';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import type { BitLabeler } from '../../marks/model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 
 type BitCountsProps = {
   /** Index = bit: conversations carrying it (with the what-if applied, when there is one). */

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import type { Role } from '../../../../shared/api/session';
-import { readMarksDraft } from '../../marks/model/draft';
+import { readMarksDraft } from '../../../entities/marks/model/draft';
 import { installFakeApi, json } from '../../../test/fake-api';
 import { entry, sandboxHealth, session } from '../../../test/fixtures';
 import { renderApp } from '../../../test/render';

@@ -9,10 +9,10 @@ import { useSearchParams } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { countsPerBit, deriveAppView } from '../../../../shared/marks/app-view';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import { ChatUserConversations } from '../../marks/components/ChatUserConversations';
-import { ChatUserField } from '../../marks/components/ChatUserField';
-import { useBitLabeler } from '../../marks/hooks/use-bit-labeler';
-import { compareConversations } from '../../marks/model/filters';
+import { ChatUserConversations } from '../../../entities/chat-users/components/ChatUserConversations';
+import { ChatUserField } from '../../../entities/chat-users/components/ChatUserField';
+import { useBitLabeler } from '../../../entities/marks/hooks/use-bit-labeler';
+import { compareConversations } from '../../../entities/marks/model/conversation-order';
 import { appPresenceByKey, type AppPresence } from '../model/app-presence';
 import { matchesRawFilter, readInspectView, writeInspectView } from '../model/inspect-url';
 import { applyWhatIf, EMPTY_WHAT_IF, hasWhatIfChange, type WhatIf } from '../model/what-if';
@@ -23,8 +23,8 @@ import { RawFilters } from './RawFilters';
 import { WhatIfPanel } from './WhatIfPanel';
 import { PageHeader } from '../../../components/PageHeader';
 import { useQuery } from '@tanstack/react-query';
-import { conversationsQueryOptions } from '../../marks/api/get-conversations';
-import { entriesInGroup, GroupTabs } from '../../groups/components/GroupTabs';
+import { conversationsQueryOptions } from '../../../entities/marks/api/get-conversations';
+import { entriesInGroup, GroupTabs } from './GroupTabs';
 
 /** Inspect (mark effects): `/inspect?user=olivia.brown` (what-if and filters too: model/inspect-url.ts). Reads only; the what-if never writes. */
 export default function InspectPage() {

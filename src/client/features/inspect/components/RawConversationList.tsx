@@ -13,7 +13,7 @@ import { bitGroup } from '../../../../shared/marks/bits';
 import { conversationKey } from '../../../../shared/marks/conversation';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../../lib/i18n/translate';
-import type { BitLabeler } from '../../marks/model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import type { AppPresence } from '../model/app-presence';
 import type { PreviewEntry } from '../model/what-if';
 import { RowWindow } from './RowWindow';

@@ -4,7 +4,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useRef, useState } from 'react';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import type { BitLabeler } from '../../marks/model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 
 const ANY = 'any';
 

@@ -2,7 +2,7 @@
 // one line per chosen conversation whose bits the what-if changes, so an editor can check and
 // run it later on the Bulk page. Bits are written by index (labels can be renamed meanwhile).
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
-import { jobCsvForChange } from '../../bulk/model/job-csv';
+import { jobCsvForChange } from '../../../entities/jobs/model/job-csv';
 import { applyWhatIf, whatIfChange, type WhatIf } from './what-if';
 
 /** The chosen conversations the what-if changes, in the list's order. */

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { MARK_REQUEST_MAX_ITEMS, markResponseSchema, type MarkRequest, type MarkResult } from '../../../../shared/api/marks';
 import { apiRequest } from '../../../lib/api-client';
-import { marksKeys } from './keys';
+import { marksKeys } from '../../../entities/marks/api/keys';
 
 /** POST /api/chat-users/:userId/marks: one result per item, in request order (also when some failed). */
 export async function saveMarks(userId: string, request: MarkRequest): Promise<MarkResult[]> {

@@ -9,7 +9,7 @@ import { memo, useId, useLayoutEffect, useRef, useState, type FocusEvent, type K
 import { CUSTOM_BITS, RESERVED_BITS, STANDARD_BIT_INDEXES } from '../../../../shared/marks/bits';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { readPreference, writePreference } from '../../../lib/storage';
-import type { BitLabeler } from '../model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import type { EditorStore } from '../model/editor-store';
 import { BitCheckbox } from './BitCheckbox';
 import { ensureTabStop, handleGridKey, moveTabStop } from './bit-grid-focus';

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../../lib/i18n/translate';
 import { renderWithProviders } from '../../../test/render';
-import { createBitLabeler } from '../model/bit-labels';
+import { createBitLabeler } from '../../../entities/marks/model/bit-labels';
 import type { ConversationFilters as Filters } from '../model/filters';
 import { ConversationFilters } from './ConversationFilters';
 

@@ -5,7 +5,7 @@ import { useRef, useState } from 'react';
 import type { ConversationGroup } from '../../../../shared/api/chat-users';
 import { EDITABLE_BITS } from '../../../../shared/marks/bits';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import type { BitLabeler } from '../model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import type { ConversationFilters as Filters } from '../model/filters';
 
 const ANY = 'any';

@@ -9,7 +9,7 @@ import { conversationKey } from '../../../../shared/marks/conversation';
 import { createTranslator } from '../../../lib/i18n/translate';
 import { entry } from '../../../test/fixtures';
 import { renderWithProviders } from '../../../test/render';
-import { createBitLabeler } from '../model/bit-labels';
+import { createBitLabeler } from '../../../entities/marks/model/bit-labels';
 import { applySelectionClick } from '../model/selection';
 import { ConversationList, rowForKey } from './ConversationList';
 

@@ -1,13 +1,14 @@
 import Box from '@mui/material/Box';
 import { alpha, type Theme } from '@mui/material/styles';
-import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useLayoutEffect, useRef, useState, type ChangeEvent, type FocusEvent, type KeyboardEvent } from 'react';
+import type { VirtualItem } from '@tanstack/react-virtual';
+import { memo, useCallback, useRef, useState, type ChangeEvent, type FocusEvent, type KeyboardEvent } from 'react';
 import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/chat-users';
 import { conversationKey } from '../../../../shared/marks/conversation';
 import { Glyph } from '../../../components/glyphs';
+import { VirtualRows, type VirtualRowsHandle } from '../../../components/VirtualRows';
 import { visuallyHidden } from '../../../components/visually-hidden';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import type { BitLabeler } from '../model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import { timeZoneLabel } from './LastChangeNote';
 import { MarkChips } from './MarkChips';
 
@@ -15,13 +16,8 @@ export const ROW_HEIGHT = 56;
 const LIST_HEIGHT = 480;
 /** Rows drawn beyond the visible ones, each way: enough for a keyboard step, few enough to scroll cheaply. */
 const OVERSCAN = 3;
+const rowHeight = () => ROW_HEIGHT;
 const COLUMNS = '48px 120px minmax(180px, 1.4fr) 64px 150px minmax(160px, 1.2fr) minmax(120px, 1fr)';
-
-// A scroll container that is not laid out yet (or a test DOM) measures 0 × 0; render a first
-// screenful instead of nothing, and let the real size take over as soon as it is known.
-function observeRectWithFallback(instance: Virtualizer<HTMLDivElement, Element>, callback: (rect: { width: number; height: number }) => void) {
-  return observeElementRect(instance, (rect) => callback(rect.height === 0 ? { width: rect.width, height: LIST_HEIGHT } : rect));
-}
 
 type ConversationListProps = {
   label: string;
@@ -65,17 +61,8 @@ export function rowForKey(key: string, from: number, selectable: (index: number)
  */
 export function ConversationList({ label, rows, selected, addedKeys, onToggle, labeler }: ConversationListProps) {
   const t = useT();
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // The virtualizer is a mutable object by design; this component does not rely on compiler memoisation.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
-    getItemKey: (index) => conversationKey((rows[index] as ConversationEntry).conversation),
-    observeElementRect: observeRectWithFallback,
-  });
+  const tableRef = useRef<HTMLDivElement>(null);
+  const rowsRef = useRef<VirtualRowsHandle>(null);
 
   // The roving tab stop: the row whose checkbox Tab lands on.
   const [activeIndex, setActiveIndex] = useState(0);
@@ -83,23 +70,22 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
     const indexText = (event.target as HTMLElement).getAttribute('data-row-index');
     if (indexText !== null) setActiveIndex(Number(indexText));
   };
-  const drawn = virtualizer.getVirtualItems();
-  const selectableDrawn = drawn.filter((item) => !isReadOnlyEntry(rows[item.index] as ConversationEntry));
   // The active row when it is drawn and selectable, else the first drawn row that is: the list never drops out of the Tab order.
-  const tabStop = selectableDrawn.some((item) => item.index === activeIndex) ? activeIndex : (selectableDrawn[0]?.index ?? null);
+  const tabStopOf = (drawn: readonly VirtualItem[]) => {
+    const selectableDrawn = drawn.filter((item) => !isReadOnlyEntry(rows[item.index] as ConversationEntry));
+    return selectableDrawn.some((item) => item.index === activeIndex) ? activeIndex : (selectableDrawn[0]?.index ?? null);
+  };
 
   // The row whose checkbox should take the focus once it is drawn (it may be scrolled out of the DOM).
   const pendingFocus = useRef<number | null>(null);
   const focusPending = useCallback(() => {
     const index = pendingFocus.current;
     if (index === null) return;
-    const box = scrollRef.current?.querySelector<HTMLInputElement>(`input[data-row-index="${index}"]`);
+    const box = tableRef.current?.querySelector<HTMLInputElement>(`input[data-row-index="${index}"]`);
     if (!box) return;
     pendingFocus.current = null;
     box.focus();
   }, []);
-  // After every render: the virtualizer draws the target row once it has scrolled there.
-  useLayoutEffect(focusPending);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const target = event.target as HTMLElement;
@@ -124,7 +110,7 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
       onToggle(next, true);
     }
     pendingFocus.current = next;
-    virtualizer.scrollToIndex(next);
+    rowsRef.current?.scrollToIndex(next);
     focusPending();
   };
   // The checkbox's own activation by Space (on key up) is replaced by the handler above.
@@ -136,7 +122,7 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
 
   return (
     <Box sx={listStyles}>
-      <div role="table" aria-label={label} aria-rowcount={rows.length + 1} className="list-table">
+      <div ref={tableRef} role="table" aria-label={label} aria-rowcount={rows.length + 1} className="list-table">
         <div role="rowgroup">
           <div role="row" aria-rowindex={1} className="list-row list-head">
             {headers.map((header, index) => (
@@ -148,9 +134,25 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
           </div>
         </div>
         {/* Sizes and positions go through `style`: as sx they would mint a new CSS class for every scroll position. */}
-        <div ref={scrollRef} role="rowgroup" className="list-body" onKeyDown={onKeyDown} onKeyUp={onKeyUp} onFocus={onFocus} style={{ height: Math.min(LIST_HEIGHT, Math.max(rows.length, 1) * ROW_HEIGHT) }}>
-          <div role="presentation" className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
-            {drawn.map((item) => {
+        <VirtualRows
+          handle={rowsRef}
+          // After every drawing: the target row is drawn once the list has scrolled there.
+          onDrawn={focusPending}
+          count={rows.length}
+          rowHeight={rowHeight}
+          rowKey={(index) => conversationKey((rows[index] as ConversationEntry).conversation)}
+          height={Math.min(LIST_HEIGHT, Math.max(rows.length, 1) * ROW_HEIGHT)}
+          overscan={OVERSCAN}
+          role="rowgroup"
+          className="list-body"
+          canvasClassName="list-canvas"
+          onKeyDown={onKeyDown}
+          onKeyUp={onKeyUp}
+          onFocus={onFocus}
+        >
+          {(drawn) => {
+            const tabStop = tabStopOf(drawn);
+            return drawn.map((item) => {
               const entry = rows[item.index] as ConversationEntry;
               const key = conversationKey(entry.conversation);
               return (
@@ -166,9 +168,9 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
                   labeler={labeler}
                 />
               );
-            })}
-          </div>
-        </div>
+            });
+          }}
+        </VirtualRows>
       </div>
     </Box>
   );

@@ -5,10 +5,10 @@ import Typography from '@mui/material/Typography';
 import { memo, useEffect, useMemo } from 'react';
 import type { MarkChange } from '../../../../shared/marks/change';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import type { BitLabeler } from '../model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import { canSaveChange, resultingValue } from '../model/editor-state';
 import { useEditorChange, type EditorStore } from '../model/editor-store';
-import { describeChange } from '../model/preview';
+import { describeChange } from '../../../entities/marks/model/preview';
 
 type EditorSummaryProps = {
   store: EditorStore;

@@ -3,7 +3,7 @@ import Typography from '@mui/material/Typography';
 import { Link as RouterLink } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import { conversationHistoryHref } from '../../history/model/filters';
+import { conversationHistoryHref } from '../../../entities/audit/model/filters';
 
 /** The time zone the browser shows times in, e.g. `GMT+9` or `UTC`. */
 export function timeZoneLabel(iso: string): string {

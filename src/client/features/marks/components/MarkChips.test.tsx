@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../../lib/i18n/translate';
 import { renderWithProviders } from '../../../test/render';
-import { createBitLabeler } from '../model/bit-labels';
+import { createBitLabeler } from '../../../entities/marks/model/bit-labels';
 import { MarkChips } from './MarkChips';
 
 const labeler = createBitLabeler(createTranslator('en'), { '32': { name: 'VIP', description: '' } });

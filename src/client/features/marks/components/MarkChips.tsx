@@ -1,6 +1,6 @@
 import { bitGroup } from '../../../../shared/marks/bits';
 import { Glyph, type GlyphName } from '../../../components/glyphs';
-import type { BitLabeler } from '../model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 
 const MAX_CHIPS = 4;
 

@@ -5,7 +5,7 @@ import type { MarkState } from '../../../../shared/marks/change';
 import { createTranslator } from '../../../lib/i18n/translate';
 import { renderedIds, type RenderLog } from '../../../test/profiled';
 import { renderWithProviders } from '../../../test/render';
-import { createBitLabeler } from '../model/bit-labels';
+import { createBitLabeler } from '../../../entities/marks/model/bit-labels';
 import MarkEditor, { type SaveRequest } from './MarkEditor';
 import type * as BitCheckboxModule from './BitCheckbox';
 import type * as CustomMarkFieldModule from './CustomMarkField';

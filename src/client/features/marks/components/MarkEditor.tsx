@@ -12,7 +12,7 @@ import type { Conversation } from '../../../../shared/marks/conversation';
 import { RequestId } from '../../../components/ErrorNotice';
 import type { ErrorDescription } from '../../../lib/describe-error';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import type { BitLabeler } from '../model/bit-labels';
+import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import { canSaveChange, summarizeSelection, type PreparedChange } from '../model/editor-state';
 import { createEditorStore, useEditorReason, type EditorStore } from '../model/editor-store';
 import { BitGrid, RESERVED_MASK } from './BitGrid';

@@ -8,7 +8,7 @@ import { installFakeApi, json } from '../../../test/fake-api';
 import { entry, sandboxHealth, session } from '../../../test/fixtures';
 import { renderedIds, type RenderLog } from '../../../test/profiled';
 import { renderApp } from '../../../test/render';
-import { resetRecentChatUsersCache } from '../hooks/use-recent-chat-users';
+import { resetRecentChatUsersCache } from '../../../entities/chat-users/hooks/use-recent-chat-users';
 import type * as BitCheckboxModule from './BitCheckbox';
 import type * as EditorSummaryModule from './EditorSummary';
 

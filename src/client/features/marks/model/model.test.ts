@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../../lib/i18n/translate';
 import { entry } from '../../../test/fixtures';
-import { createBitLabeler } from './bit-labels';
+import { createBitLabeler } from '../../../entities/marks/model/bit-labels';
 import { canSaveChange, changeFromEditor, initialEditorValues, resultingValue, summarizeSelection } from './editor-state';
-import { compareConversations, marksSearchParams, matchesFilters, parseMarksLocation } from './filters';
-import { describeChange } from './preview';
+import { compareConversations } from '../../../entities/marks/model/conversation-order';
+import { marksSearchParams, matchesFilters, parseMarksLocation } from './filters';
+import { describeChange } from '../../../entities/marks/model/preview';
 import { applySelectionClick } from './selection';
 
 const t = createTranslator('en');

@@ -2,8 +2,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { labelsConflictDetailsSchema, labelsResponseSchema, type LabelsConflictDetails, type LabelMap } from '../../../../shared/api/labels';
 import { isApiError } from '../../../lib/api-error';
 import { apiRequestWithHeaders } from '../../../lib/api-client';
-import type { MarkLabelsVersion } from '../../marks/api/get-mark-labels';
-import { marksKeys } from '../../marks/api/keys';
+import type { MarkLabelsVersion } from '../../../entities/marks/api/get-mark-labels';
+import { marksKeys } from '../../../entities/marks/api/keys';
 
 export type SaveLabelsRequest = { labels: LabelMap; /** The ETag of the version the edits are based on. */ etag: string | null };
 

@@ -13,7 +13,7 @@ import { ErrorNotice } from '../../../components/ErrorNotice';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
-import { markLabelsQueryOptions, type MarkLabelsVersion } from '../../marks/api/get-mark-labels';
+import { markLabelsQueryOptions, type MarkLabelsVersion } from '../../../entities/marks/api/get-mark-labels';
 import { labelsConflict, useSaveMarkLabels } from '../api/save-mark-labels';
 import { labelFieldName, labelFormValues, labelsFromForm, type LabelFormValues } from '../model/label-form';
 import { mergeLabelEdits, type TheirChange } from '../model/label-merge';

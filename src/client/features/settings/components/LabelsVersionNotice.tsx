@@ -3,7 +3,7 @@ import Button from '@mui/material/Button';
 import { useEffect } from 'react';
 import { useFormState, type Control } from 'react-hook-form';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import type { MarkLabelsVersion } from '../../marks/api/get-mark-labels';
+import type { MarkLabelsVersion } from '../../../entities/marks/api/get-mark-labels';
 import type { LabelFormValues } from '../model/label-form';
 
 type Props = {

@@ -30,7 +30,7 @@ import { useToast } from '../../../components/ToastProvider';
 import { isApiError } from '../../../lib/api-error';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
-import { useCurrentSession } from '../../auth/session-context';
+import { useCurrentSession } from '../../../lib/session-context';
 import { useCreateStaff, usePatchStaff } from '../api/change-staff';
 import { staffQueryOptions } from '../api/get-staff';
 import { generateStaffPassword } from '../model/password';

@@ -9,8 +9,8 @@ import type { Conversation } from '../../../../shared/marks/conversation';
 import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
-import { useChangeGroupMembers, useGroups } from '../../groups/api/groups-api';
-import { changeProblem } from '../../groups/components/ManageGroupsDialog';
+import { useChangeGroupMembers, useGroups } from '../api/groups-api';
+import { changeProblem } from './ManageGroupsDialog';
 
 type Props = {
   userId: string;

@@ -13,9 +13,9 @@ import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
-import { useHasRole } from '../../auth/session-context';
-import { useGroupChanges, useRevertGroupChange } from '../../groups/api/groups-api';
-import { changeProblem } from '../../groups/components/ManageGroupsDialog';
+import { useHasRole } from '../../../lib/session-context';
+import { useGroupChanges, useRevertGroupChange } from '../api/groups-api';
+import { changeProblem } from './ManageGroupsDialog';
 
 type Translate = ReturnType<typeof useT>;
 

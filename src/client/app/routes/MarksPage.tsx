@@ -1,12 +1,25 @@
 import Typography from '@mui/material/Typography';
 import Box from '@mui/material/Box';
 import { useState } from 'react';
-import { useT } from '../../../lib/i18n/I18nProvider';
-import { useMarksLocation } from '../hooks/use-marks-location';
-import { ChatUserField } from './ChatUserField';
-import { ChatUserWorkspace } from './ChatUserWorkspace';
-import { EditorSlot, EditorSlotTarget } from './EditorPanel';
-import { PageHeader } from '../../../components/PageHeader';
+import { useT } from '../../lib/i18n/I18nProvider';
+import { useMarksLocation } from '../../features/marks/hooks/use-marks-location';
+import { ChatUserField } from '../../entities/chat-users/components/ChatUserField';
+import { ChatUserWorkspace } from '../../features/marks/components/ChatUserWorkspace';
+import { EditorSlot, EditorSlotTarget } from '../../features/marks/components/EditorPanel';
+import type { WorkspaceSlots } from '../../features/marks/components/workspace-slots';
+import { BulkEditAllButton } from '../../features/bulk/components/BulkEditAllButton';
+import { EditorGroupActions } from '../../features/groups/components/EditorGroupActions';
+import { ManageGroupsButton } from '../../features/groups/components/ManageGroupsButton';
+import { PageHeader } from '../../components/PageHeader';
+
+// The Marks page puts three features side by side: the marks workspace, Bulk's "edit all matching"
+// (the editor's change as a job file) and the conversation groups (manage them; add or remove the
+// editor's conversations). Fixed here, so the workspace's memoised parts stay put.
+const WORKSPACE_SLOTS: WorkspaceSlots = {
+  matchingRowsAction: (props) => <BulkEditAllButton {...props} />,
+  selectionAction: (props) => <ManageGroupsButton {...props} />,
+  editorActions: (props) => <EditorGroupActions {...props} />,
+};
 
 const WORKSPACE_COLUMNS = { lg: 'minmax(0, 1fr) minmax(400px, 460px)', xl: 'minmax(0, 1fr) minmax(460px, 540px)' } as const;
 
@@ -35,6 +48,7 @@ export default function MarksPage() {
                   userId={location.user}
                   filters={location}
                   onFiltersChange={(change) => updateLocation(change, { replace: true })}
+                  slots={WORKSPACE_SLOTS}
                 />
               </EditorSlot.Provider>
             ) : (

@@ -1,9 +1,9 @@
 import { focusManager, MutationObserver, QueryClient, QueryObserver } from '@tanstack/react-query';
 import { afterEach, describe, expect, it } from 'vitest';
-import { conversationsQueryOptions } from '../features/marks/api/get-conversations';
-import { markLabelsQueryOptions } from '../features/marks/api/get-mark-labels';
-import { CHANGES_CHANNEL, shareChangesAcrossTabs } from './fresh-data';
-import { createQueryClient } from './query-client';
+import { conversationsQueryOptions } from './get-conversations';
+import { markLabelsQueryOptions } from './get-mark-labels';
+import { CHANGES_CHANNEL, shareChangesAcrossTabs } from '../../../lib/fresh-data';
+import { createQueryClient } from '../../../lib/query-client';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

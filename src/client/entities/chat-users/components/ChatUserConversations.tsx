@@ -8,9 +8,9 @@ import { PageSkeleton } from '../../../components/PageSkeleton';
 import { isApiError } from '../../../lib/api-error';
 import { useDescribeError } from '../../../lib/use-describe-error';
 import { useT } from '../../../lib/i18n/I18nProvider';
-import { chatUserQueryOptions } from '../api/get-chat-user';
-import { conversationsQueryOptions } from '../api/get-conversations';
-import { markLabelsQueryOptions } from '../api/get-mark-labels';
+import { chatUserQueryOptions } from '../../marks/api/get-chat-user';
+import { conversationsQueryOptions } from '../../marks/api/get-conversations';
+import { markLabelsQueryOptions } from '../../marks/api/get-mark-labels';
 import { rememberChatUser } from '../hooks/use-recent-chat-users';
 
 export type LoadedConversations = {

@@ -1,16 +1,16 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationEntry } from '../../../../shared/api/chat-users';
-import type { MarkRequest, MarkResult } from '../../../../shared/api/marks';
-import type { Role } from '../../../../shared/api/session';
-import { applyChange } from '../../../../shared/marks/change';
-import { conversationKey } from '../../../../shared/marks/conversation';
-import type { GroupMembersRequest } from '../../../../shared/api/groups';
-import { apiError, installFakeApi, json, type RecordedRequest } from '../../../test/fake-api';
-import { entry, sandboxHealth, session } from '../../../test/fixtures';
-import { renderApp } from '../../../test/render';
-import { resetRecentChatUsersCache } from '../hooks/use-recent-chat-users';
+import type { ConversationEntry } from '../../../shared/api/chat-users';
+import type { MarkRequest, MarkResult } from '../../../shared/api/marks';
+import type { Role } from '../../../shared/api/session';
+import { applyChange } from '../../../shared/marks/change';
+import { conversationKey } from '../../../shared/marks/conversation';
+import type { GroupMembersRequest } from '../../../shared/api/groups';
+import { apiError, installFakeApi, json, type RecordedRequest } from '../../test/fake-api';
+import { entry, sandboxHealth, session } from '../../test/fixtures';
+import { renderApp } from '../../test/render';
+import { resetRecentChatUsersCache } from '../../entities/chat-users/hooks/use-recent-chat-users';
 
 /** A small stateful BFF: the conversations of `user0`, marks applied on POST like the real delta write. */
 function fakeMarksApi(

@@ -4,10 +4,10 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
-import { CustomMarkField } from '../features/marks/components/CustomMarkField';
-import { summarizeSelection } from '../features/marks/model/editor-state';
-import { createEditorStore } from '../features/marks/model/editor-store';
-import { renderWithProviders } from '../test/render';
+import { CustomMarkField } from './CustomMarkField';
+import { summarizeSelection } from '../model/editor-state';
+import { createEditorStore } from '../model/editor-store';
+import { renderWithProviders } from '../../../test/render';
 
 function Field() {
   const [store] = useState(() => createEditorStore(summarizeSelection([{ bits: [], customMark: '' }])));

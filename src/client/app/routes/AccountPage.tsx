@@ -6,14 +6,14 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { QueryState } from '../../../components/QueryState';
-import { PageHeader } from '../../../components/PageHeader';
-import { useT } from '../../../lib/i18n/I18nProvider';
-import { useDescribeError } from '../../../lib/use-describe-error';
-import { EnrolmentPanel } from '../../auth/components/EnrolmentPanel';
-import { accountKeys, meQueryOptions, useChangePassword } from '../api/account';
-import type { Me } from '../../../../shared/api/identity';
-import { OwnSessions } from './OwnSessions';
+import { QueryState } from '../../components/QueryState';
+import { PageHeader } from '../../components/PageHeader';
+import { useT } from '../../lib/i18n/I18nProvider';
+import { useDescribeError } from '../../lib/use-describe-error';
+import { EnrolmentPanel } from '../../features/auth/components/EnrolmentPanel';
+import { accountKeys, meQueryOptions, useChangePassword } from '../../features/account/api/account';
+import type { Me } from '../../../shared/api/identity';
+import { OwnSessions } from '../../features/account/components/OwnSessions';
 
 /** What every signed-in person manages themselves: password, two-step verification, sessions. */
 export default function AccountPage() {

@@ -2,7 +2,7 @@
 // come from the shared contract here: the route guards that read this context sit in the first
 // download, and the contract's module would bring the whole validator along.
 import { createContext, useContext } from 'react';
-import type { Role, Session } from '../../../shared/api/session';
+import type { Role, Session } from '../../shared/api/session';
 
 export type SignedInContext = {
   session: Session;
