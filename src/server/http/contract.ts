@@ -16,7 +16,7 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Readable } from 'node:stream';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ApiRoute, RouteBodySchema, RouteParamsSchema, RouteQuerySchema } from '../../shared/api/contract';
 
 export type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -47,10 +47,16 @@ export type RouteOptions = {
   bodyLimit?: number;
 };
 
-/** The Fastify schema of a contract route, for the app and for the OpenAPI document alike. */
-export function fastifySchemaOf(route: ApiRoute): FastifySchema & Record<string, unknown> {
+/**
+ * The Fastify schema of a contract route. For the app, a status without a JSON body has no schema
+ * (nothing to serialise); for the OpenAPI document it is described as a CSV text or no content.
+ */
+export function fastifySchemaOf(route: ApiRoute, purpose: 'app' | 'document' = 'app'): FastifySchema & Record<string, unknown> {
   const response: Record<number, unknown> = {};
-  for (const [status, schema] of Object.entries(route.responses)) if (schema !== null) response[Number(status)] = schema;
+  for (const [status, schema] of Object.entries(route.responses)) {
+    if (schema !== null) response[Number(status)] = schema;
+    else if (purpose === 'document') response[Number(status)] = route.produces ? z.string() : z.null();
+  }
   return {
     ...(route.summary ? { summary: route.summary } : {}),
     ...(route.params ? { params: route.params } : {}),
