@@ -4,8 +4,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { sessionRoutes } from '../../../../shared/api/contracts/session';
 import type { AuthConfig, Enrolment, EnrolmentConfirmed, LoginResponse, StepUpRequest } from '../../../../shared/api/identity';
 import type { LoginRequest, Session } from '../../../../shared/api/session';
-import { callRoute } from '../../../lib/call-route';
-import { routeUrl } from '../../../lib/call-route';
+import { callRoute, routeUrl } from '../../../lib/call-route';
 import { authKeys } from './keys';
 
 export function getAuthConfig(signal?: AbortSignal): Promise<AuthConfig> {
