@@ -18,14 +18,13 @@ import { getJob } from '../jobs/store';
 import { upstreamHttpError } from '../services/upstream-errors';
 import { isChatError } from '../chat/errors';
 
-
 function surveyError(error: unknown): never {
   if (error instanceof SurveyError) throw new HttpError(error.code, error.message);
   throw error;
 }
 
 /** Route keys whose JSON bodies may be larger than the usual limit (a survey of 100,000 IDs). */
-export const SURVEY_CREATE_ROUTE = 'POST /api/surveys';
+export const SURVEY_CREATE_ROUTE = `${routes.createSurvey.method} ${routes.createSurvey.path}`;
 
 export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const runner = deps.surveys ?? createSurveyRunner({ store: deps.store, chat: deps.chat, clock: deps.clock });

@@ -16,7 +16,7 @@ import { getLabels } from '../store/labels';
 import { checkImpactQuietly, registerJobFollowUps } from './job-follow-ups';
 
 /** The one route whose body is CSV, not JSON (for the CSRF rule's content-type check). */
-export const JOB_UPLOAD_ROUTE = 'POST /api/jobs';
+export const JOB_UPLOAD_ROUTE = `${routes.upload.method} ${routes.upload.path}`;
 
 function controlError(error: unknown): never {
   if (error instanceof JobControlError) throw new HttpError(error.code, error.message);

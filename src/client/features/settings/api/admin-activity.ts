@@ -28,7 +28,6 @@ export function adminActivityQuery(filters: AdminActivityFilters, cursor?: strin
   return query;
 }
 
-
 /** GET /api/audit?kind=admin: one page of admin activity, newest first. */
 export function getAdminActivity(filters: AdminActivityFilters, cursor: string | null, signal?: AbortSignal): Promise<AdminActivityListResponse> {
   return callRoute(auditRoutes.list, { query: { ...adminActivityQuery(filters, cursor), limit: PAGE_SIZE }, schema: adminActivityListResponseSchema, signal });
