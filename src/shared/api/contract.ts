@@ -59,10 +59,6 @@ export type RouteData<Route extends ApiRoute> = OutputOf<Route['responses'][Succ
 export type RouteParamsSchema<Route extends ApiRoute> = Route extends { params: infer Schema extends z.ZodType } ? Schema : undefined;
 export type RouteQuerySchema<Route extends ApiRoute> = Route extends { query: infer Schema extends z.ZodType } ? Schema : undefined;
 export type RouteBodySchema<Route extends ApiRoute> = Route extends { body: infer Schema extends z.ZodType } ? Schema : undefined;
-/** The response schemas of the statuses that have a JSON body. */
-export type RouteResponseSchemas<Route extends ApiRoute> = {
-  [Status in keyof Route['responses'] as Route['responses'][Status] extends z.ZodType ? Status : never]: Route['responses'][Status];
-};
 
 /** `/api/staff/:name` with `{ name: 'ada' }` → `/api/staff/ada` (each value URI-encoded). */
 export function routePath(path: string, params: Readonly<Record<string, string | number>> | undefined): string {
