@@ -13,7 +13,7 @@ const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['POST', 'PUT', 'PATCH',
 /** A body that is not JSON (the bulk-job CSV upload), sent as it is under its own Content-Type. */
 export type RawBody = { content: Blob | string; contentType: string };
 
-type BaseOptions = {
+export type BaseOptions = {
   method?: HttpMethod;
   signal?: AbortSignal;
   /** Extra request headers, e.g. `If-Match` with the ETag a save is based on. */
@@ -48,7 +48,8 @@ export function apiRequestWithHeaders<Schema extends z.ZodType>(
   return exchange(path, options) as Promise<{ data: z.output<Schema>; headers: Headers }>;
 }
 
-async function exchange(path: string, options: BaseOptions & { schema?: z.ZodType }): Promise<{ data: unknown; headers: Headers }> {
+/** One request and its checked answer; apiRequest and callRoute (call-route.ts) are built on it. */
+export async function exchange(path: string, options: BaseOptions & { schema?: z.ZodType }): Promise<{ data: unknown; headers: Headers }> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   if (STATE_CHANGING.has(method)) headers['X-Requested-By'] = 'markdesk';

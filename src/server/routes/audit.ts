@@ -1,22 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
 import { roleAtLeast } from '../../shared/api/session';
-import {
-  auditAnyListResponseSchema,
-  auditIdParamsSchema,
-  auditQuerySchema,
-  auditVerifyProgressSchema,
-  auditVerifyQuerySchema,
-  auditVerifyResponseSchema,
-  requestIdParamsSchema,
-  requestUndoResponseSchema,
-  revertRequestSchema,
-  revertResponseSchema,
-  type AuditEntry,
-  type RequestUndoItem,
-  type AuditQuery,
-} from '../../shared/api/audit';
+import type { AuditEntry, AuditQuery, RequestUndoItem } from '../../shared/api/audit';
+import { auditRoutes as routes } from '../../shared/api/contracts/audit';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { requireRole, requireStepUp } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { revertEntry, revertedBy, type RevertResult } from '../services/revert';
@@ -29,8 +17,6 @@ import { auditCsv } from '../store/audit-csv';
 import { getAuditEntry, queryAudit, requestAuditEntries, type AuditEntryView, type AuditFilter } from '../store/audit-query';
 import { reachesHead } from '../store/audit-verify';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { groupAuditEntrySchema } from '../../shared/api/groups';
 import { revertGroupEntry } from '../services/group-revert';
 import { getGroupAuditEntry } from '../store/group-audit';
 import { groupRevertAnswer } from './group-revert-answer';
@@ -100,9 +86,10 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     return { kind: 'mark', ...view, ...(undoneBy ? { revertedBy: undoneBy } : {}) };
   };
 
-  app.get(
-    '/api/audit',
-    { onRequest: requireRole('viewer'), schema: { querystring: auditQuerySchema, response: { 200: auditAnyListResponseSchema } } },
+  registerRoute(
+    app,
+    routes.list,
+    { onRequest: requireRole('viewer') },
     async (request) => {
       try {
         if (requireAdminFor(request.query, request)) {
@@ -125,9 +112,10 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     },
   );
 
-  app.get(
-    '/api/audit/export.csv',
-    { onRequest: requireRole('viewer'), schema: { querystring: auditQuerySchema, produces: ['text/csv'] } },
+  registerRoute(
+    app,
+    routes.export,
+    { onRequest: requireRole('viewer') },
     async (request, reply) => {
       const admin = requireAdminFor(request.query, request);
       const stamp = new Date(deps.clock.now()).toISOString().slice(0, 19).replace(/[:T]/g, '-');
@@ -141,9 +129,10 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   // The check walks the whole log in time-budgeted slices (other requests are answered between
   // them); callers arriving while it runs share it. With expectHead it also says whether the log
   // still reaches a head logged earlier (an audit_head line), which no edit inside the file can fake.
-  app.get(
-    '/api/audit/verify',
-    { onRequest: [requireRole('admin'), requireStepUp(deps)], schema: { querystring: auditVerifyQuerySchema, response: { 200: auditVerifyResponseSchema } } },
+  registerRoute(
+    app,
+    routes.verify,
+    { onRequest: [requireRole('admin'), requireStepUp(deps)] },
     async (request) => {
       const { verdict: running, started } = verifier.run();
       const verdict = await running;
@@ -182,17 +171,16 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     },
   );
 
-  app.get('/api/audit/verify/progress', { onRequest: requireRole('admin'), schema: { response: { 200: auditVerifyProgressSchema } } }, async () =>
+  registerRoute(app, routes.verifyProgress, { onRequest: requireRole('admin') }, async () =>
     verifier.progress(),
   );
 
-  app.post(
-    '/api/audit/:id/revert',
-    {
-      onRequest: requireRole('editor'),
-      // No body at all is the usual request (Fastify then hands over null).
-      schema: { params: auditIdParamsSchema, body: revertRequestSchema.nullish(), response: { 201: z.union([revertResponseSchema, groupAuditEntrySchema]) } },
-    },
+  // No body at all is the usual request (Fastify then hands over null). A 409's details are
+  // checked against the contract's revertConflictErrorDetailsSchema on the way out.
+  registerRoute(
+    app,
+    routes.revert,
+    { onRequest: requireRole('editor') },
     async (request, reply) => {
       const staff = request.staff!.username;
       const reason = request.body?.reason;
@@ -236,12 +224,10 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   // Undo request: every applied entry of one request, each through the guarded Undo above (its own
   // lock, "already undone?" and "still as the entry left it?" checks), newest first. An entry that
   // cannot be undone is reported beside the ones that were; the answer is 200 either way.
-  app.post(
-    '/api/audit/requests/:requestId/revert',
-    {
-      onRequest: requireRole('editor'),
-      schema: { params: requestIdParamsSchema, body: revertRequestSchema.nullish(), response: { 200: requestUndoResponseSchema } },
-    },
+  registerRoute(
+    app,
+    routes.revertRequest,
+    { onRequest: requireRole('editor') },
     async (request) => {
       const staff = request.staff!.username;
       const reason = request.body?.reason;

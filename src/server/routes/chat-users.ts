@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { chatUserParamsSchema, chatUserResponseSchema, conversationsResponseSchema } from '../../shared/api/chat-users';
-import { MARK_RESULT_STATUSES, markChangeOfItem, markRequestSchema, markResponseSchema } from '../../shared/api/marks';
+import { chatUserRoutes as routes } from '../../shared/api/contracts/chat-users';
+import { MARK_RESULT_STATUSES, markChangeOfItem } from '../../shared/api/marks';
 import { accountCheck } from '../chat/helpers';
 import { countSkipped, createOddRows, type OddRows } from '../chat/rows';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { NameCache, loadConversations } from '../services/conversations';
@@ -44,15 +45,17 @@ export const MARK_REQUEST_BODY_LIMIT = 4 * 1024 * 1024;
 export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const names = new NameCache(deps.clock);
 
-  app.get(
-    '/api/chat-users/:userId',
-    { onRequest: requireRole('viewer'), schema: { params: chatUserParamsSchema, response: { 200: chatUserResponseSchema } } },
+  registerRoute(
+    app,
+    routes.get,
+    { onRequest: requireRole('viewer') },
     async (request) => ({ userId: request.params.userId, imported: await isImported(deps, request.params.userId) }),
   );
 
-  app.get(
-    '/api/chat-users/:userId/conversations',
-    { onRequest: requireRole('viewer'), schema: { params: chatUserParamsSchema, response: { 200: conversationsResponseSchema } } },
+  registerRoute(
+    app,
+    routes.conversations,
+    { onRequest: requireRole('viewer') },
     async (request) => {
       const { userId } = request.params;
       if (!(await isImported(deps, userId))) throw notImported(userId);
@@ -69,13 +72,11 @@ export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
   );
 
-  app.post(
-    '/api/chat-users/:userId/marks',
-    {
-      onRequest: requireRole('editor'),
-      bodyLimit: MARK_REQUEST_BODY_LIMIT,
-      schema: { params: chatUserParamsSchema, body: markRequestSchema, response: { 200: markResponseSchema } },
-    },
+  // The latency-critical save: the contract's schemas are the only validation and serialisation.
+  registerRoute(
+    app,
+    routes.saveMarks,
+    { onRequest: requireRole('editor'), bodyLimit: MARK_REQUEST_BODY_LIMIT },
     async (request) => {
       const { userId } = request.params;
       const staff = request.staff!.username;

@@ -1,5 +1,7 @@
-// GET /api/docs: the OpenAPI 3 document of every route, generated from the zod contract.
+// GET /api/docs: the OpenAPI 3 document of every route, generated from the contract table; and the
+// table against what Fastify serves, so no /api route can be added without it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allApiRoutes } from '../../shared/api/routes';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 
 type OpenApi = {
@@ -20,27 +22,30 @@ beforeAll(async () => {
 });
 afterAll(() => bff.close());
 
-const ROUTES: [string, string][] = [
-  ['get', '/api/session'],
-  ['post', '/api/session'],
-  ['delete', '/api/session'],
-  ['get', '/api/health'],
-  ['get', '/api/ready'],
-  ['get', '/api/chat-users/{userId}'],
-  ['get', '/api/chat-users/{userId}/conversations'],
-  ['post', '/api/chat-users/{userId}/marks'],
-  ['get', '/api/audit'],
-  ['get', '/api/audit/export.csv'],
-  ['post', '/api/audit/{id}/revert'],
-  ['get', '/api/audit/verify'],
-  ['get', '/api/mark-labels'],
-  ['put', '/api/mark-labels'],
-  ['get', '/api/staff'],
-  ['post', '/api/staff'],
-  ['patch', '/api/staff/{name}'],
-  ['get', '/api/sessions'],
-  ['delete', '/api/sessions/{handle}'],
-];
+/** `POST /api/audit/:id/revert` for every route of the contract table (the document leaves out hidden ones). */
+const CONTRACT = allApiRoutes().map((route) => ({ route, key: `${route.method} ${route.path}` }));
+
+/** `/api/audit/:id/revert` → `/api/audit/{id}/revert`, as OpenAPI writes a path. */
+const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
+
+/**
+ * `METHOD /path` of every route Fastify registered, read from app.printRoutes: each line is a node
+ * of the router's tree, its text appended to its parent's, with the methods it answers in brackets.
+ */
+function registeredRoutes(tree: string): string[] {
+  const prefixes: string[] = [];
+  const routes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const node = /^((?:│ {3}| {4})*)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line);
+    if (!node) continue;
+    const depth = node[1]!.length / 4;
+    prefixes.length = depth;
+    const path = (prefixes[depth - 1] ?? '') + node[2]!;
+    prefixes[depth] = path;
+    for (const method of (node[3] ?? '').split(', ')) if (method !== '' && method !== 'HEAD') routes.push(`${method} ${path}`);
+  }
+  return routes;
+}
 
 describe('GET /api/docs', () => {
   it('is for signed-in staff only', async () => {
@@ -54,8 +59,32 @@ describe('GET /api/docs', () => {
     expect(doc.info).toMatchObject({ title: expect.any(String), version: 'test' });
   });
 
-  it.each(ROUTES)('describes %s %s', (method, path) => {
-    expect(doc.paths[path]?.[method], `${method.toUpperCase()} ${path}`).toBeDefined();
+  it.each(CONTRACT.filter(({ route }) => !route.hide))('describes $key', ({ route }) => {
+    const operation = doc.paths[openApiPath(route.path)]?.[route.method.toLowerCase()];
+    expect(operation, `${route.method} ${route.path}`).toBeDefined();
+    expect(Object.keys(operation?.responses ?? {}).map(Number).sort()).toEqual(Object.keys(route.responses).map(Number).sort());
+  });
+
+  it('leaves out the routes the contract hides (the document itself)', () => {
+    expect(doc.paths['/api/docs']).toBeUndefined();
+  });
+
+  it('has no route the contract does not have', () => {
+    const contract = new Set(CONTRACT.map(({ route }) => `${route.method.toLowerCase()} ${openApiPath(route.path)}`));
+    const described = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
+    expect(described.filter((operation) => !contract.has(operation))).toEqual([]);
+  });
+
+  it('serves exactly the /api routes of the contract: none registered outside it, none of it missing', () => {
+    const registered = registeredRoutes(bff.app.printRoutes({ commonPrefix: false })).filter((route) => route.split(' ')[1]!.startsWith('/api/'));
+    // The reading of the tree itself: the seven bulk-job routes under /api/jobs/:id, among others.
+    expect(registered).toEqual(expect.arrayContaining(['GET /api/jobs/:id/impact/:kind.csv', 'POST /api/jobs/:id/cancel', 'GET /api/sessions', 'DELETE /api/me/sessions/:handle']));
+    expect([...registered].sort()).toEqual(CONTRACT.map(({ key }) => key).sort());
+  });
+
+  it('gives the revert 409 the shape of its details', () => {
+    const revert = doc.paths['/api/audit/{id}/revert']!.post!;
+    expect(JSON.stringify(revert.responses?.['409'])).toContain('revertedBy');
   });
 
   it('carries the request schemas, path parameters and responses of the contract', () => {

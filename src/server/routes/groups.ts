@@ -1,22 +1,11 @@
 // A Chat user's conversation groups (docs/http-api.md, Conversation groups). Reads for every role;
 // changes for editors, each one audited and undoable (POST /api/audit/:id/revert).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { chatUserParamsSchema } from '../../shared/api/chat-users';
-import {
-  createGroupRequestSchema,
-  deleteGroupRequestSchema,
-  groupChangeResponseSchema,
-  groupChangesQuerySchema,
-  groupChangesResponseSchema,
-  groupMembersRequestSchema,
-  groupMembersResponseSchema,
-  groupParamsSchema,
-  groupsResponseSchema,
-  renameGroupRequestSchema,
-  type GroupAuditEntry,
-} from '../../shared/api/groups';
+import { groupRoutes as routes } from '../../shared/api/contracts/groups';
+import type { GroupAuditEntry } from '../../shared/api/groups';
 import { CONVERSATION_GROUP_CAP, groupProblemMessage } from '../../shared/chat-errors/groups';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { changeGroupMembers, createGroup, deleteGroup, listGroups, renameGroup, type GroupWriteContext, type GroupWriteOutcome } from '../services/group-writer';
@@ -57,9 +46,10 @@ export const groupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     return { change: presentGroupEntry(deps.store, entry) };
   };
 
-  app.get(
-    '/api/chat-users/:userId/groups',
-    { onRequest: requireRole('viewer'), schema: { params: chatUserParamsSchema, response: { 200: groupsResponseSchema } } },
+  registerRoute(
+    app,
+    routes.list,
+    { onRequest: requireRole('viewer') },
     async (request) => {
       const { userId } = request.params;
       const groups = await listGroups(deps, userId).catch(upstream(userId));
@@ -67,9 +57,10 @@ export const groupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     },
   );
 
-  app.get(
-    '/api/chat-users/:userId/groups/changes',
-    { onRequest: requireRole('viewer'), schema: { params: chatUserParamsSchema, querystring: groupChangesQuerySchema, response: { 200: groupChangesResponseSchema } } },
+  registerRoute(
+    app,
+    routes.changes,
+    { onRequest: requireRole('viewer') },
     async (request) => {
       try {
         const page = queryGroupAudit(deps.store, {
@@ -85,9 +76,10 @@ export const groupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     },
   );
 
-  app.post(
-    '/api/chat-users/:userId/groups',
-    { onRequest: requireRole('editor'), schema: { params: chatUserParamsSchema, body: createGroupRequestSchema, response: { 200: groupChangeResponseSchema } } },
+  registerRoute(
+    app,
+    routes.create,
+    { onRequest: requireRole('editor') },
     async (request) => {
       const { userId } = request.params;
       const { name, conversations, reason } = request.body;
@@ -96,9 +88,10 @@ export const groupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     },
   );
 
-  app.patch(
-    '/api/chat-users/:userId/groups/:groupId',
-    { onRequest: requireRole('editor'), schema: { params: groupParamsSchema, body: renameGroupRequestSchema, response: { 200: groupChangeResponseSchema } } },
+  registerRoute(
+    app,
+    routes.rename,
+    { onRequest: requireRole('editor') },
     async (request) => {
       const { userId, groupId } = request.params;
       const { name, expectedName, reason } = request.body;
@@ -107,13 +100,11 @@ export const groupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     },
   );
 
-  app.delete(
-    '/api/chat-users/:userId/groups/:groupId',
-    {
-      onRequest: requireRole('editor'),
-      // No body is the usual request (Fastify then hands over null).
-      schema: { params: groupParamsSchema, body: deleteGroupRequestSchema.nullish(), response: { 200: groupChangeResponseSchema } },
-    },
+  // No body is the usual request (Fastify then hands over null).
+  registerRoute(
+    app,
+    routes.delete,
+    { onRequest: requireRole('editor') },
     async (request) => {
       const { userId, groupId } = request.params;
       const body = request.body ?? {};
@@ -122,9 +113,10 @@ export const groupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     },
   );
 
-  app.post(
-    '/api/chat-users/:userId/groups/:groupId/conversations',
-    { onRequest: requireRole('editor'), schema: { params: groupParamsSchema, body: groupMembersRequestSchema, response: { 200: groupMembersResponseSchema } } },
+  registerRoute(
+    app,
+    routes.members,
+    { onRequest: requireRole('editor') },
     async (request) => {
       const { userId, groupId } = request.params;
       const { add = [], remove = [], reason } = request.body;

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { healthResponseSchema, readyResponseSchema } from '../../shared/api/health';
+import { healthRoutes as routes } from '../../shared/api/contracts/health';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import type { Readiness } from '../readiness';
 
 export const healthRoutes: FastifyPluginAsyncZod<AppDeps & { readiness: Readiness }> = async (app, deps) => {
-  app.get('/api/health', { schema: { response: { 200: healthResponseSchema } } }, async () => ({
+  registerRoute(app, routes.health, {}, async () => ({
     status: 'ok' as const,
     mode: deps.mode,
     version: deps.version,
@@ -13,7 +14,7 @@ export const healthRoutes: FastifyPluginAsyncZod<AppDeps & { readiness: Readines
 
   // The answer of the last background check (readiness.ts): probes and the SPA's banner poll
   // cost neither a database query nor an upstream call.
-  app.get('/api/ready', { schema: { response: { 200: readyResponseSchema, 503: readyResponseSchema } } }, async (_request, reply) => {
+  registerRoute(app, routes.ready, {}, async (_request, reply) => {
     const answer = await deps.readiness.current();
     return reply.code(answer.ready ? 200 : 503).send(answer);
   });

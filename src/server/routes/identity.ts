@@ -2,9 +2,8 @@
 // step-up (docs/http-api.md, Identity).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { authConfigSchema, enrolmentConfirmedSchema, enrolmentSchema, mfaRequestSchema, stepUpRequestSchema, type SsoError } from '../../shared/api/identity';
-import { sessionSchema } from '../../shared/api/session';
+import { sessionRoutes as routes } from '../../shared/api/contracts/session';
+import type { SsoError } from '../../shared/api/identity';
 import { OIDC_FLOW_TTL_MS, createFlow, readFlow, upsertSsoStaff } from '../auth/identity';
 import { authenticate } from '../auth/login-throttle';
 import { checkCode, completeEnrolment, startEnrolment, type CodeCheck } from '../auth/mfa';
@@ -12,6 +11,7 @@ import { OidcRefusal } from '../auth/oidc';
 import { markStrongAuth } from '../auth/sessions';
 import { getStaff, getStaffCredentials } from '../auth/staff';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { clearFlowCookie, flowCookieName, requireRole, setFlowCookie } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { recordAdminActivity, seenFrom } from '../store/admin-activity';
@@ -22,14 +22,6 @@ export function safeReturnTo(value: string | undefined): string {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.startsWith('/api/') || value.length > 2000) return '/marks';
   return value;
 }
-
-const startQuerySchema = z.strictObject({
-  returnTo: z.string().max(2000).optional(),
-  /** `step-up`: re-authenticate the signed-in person (max_age) instead of signing someone in. */
-  purpose: z.enum(['sign-in', 'step-up']).optional(),
-});
-
-const callbackQuerySchema = z.record(z.string(), z.string().max(4096));
 
 function refuseCode(result: Extract<CodeCheck, { ok: false }>): never {
   if (result.reason === 'throttled') {
@@ -43,7 +35,7 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   const localCookie = flowCookieName(deps.cookie, 'local');
   const oidcCookie = flowCookieName(deps.cookie, 'oidc');
 
-  app.get('/api/auth/config', { schema: { response: { 200: authConfigSchema } } }, async () => ({
+  registerRoute(app, routes.authConfig, {}, async () => ({
     sso: identity.oidc ? { name: identity.oidc.settings.name } : null,
     localLogin: identity.localLogin,
   }));
@@ -51,7 +43,7 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   // ---- OIDC -------------------------------------------------------------------------------
   const toSignIn = (reply: FastifyReply, error: SsoError) => reply.redirect(`/signin?error=${error}`, 302);
 
-  app.get('/api/auth/oidc/start', { schema: { querystring: startQuerySchema } }, async (request, reply) => {
+  registerRoute(app, routes.ssoStart, {}, async (request, reply) => {
     const oidc = identity.oidc;
     if (!oidc) throw new HttpError('NOT_FOUND', 'Single sign-on is not configured here.');
     const stepUp = request.query.purpose === 'step-up';
@@ -77,7 +69,7 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     return reply.redirect(started.url, 302);
   });
 
-  app.get('/api/auth/oidc/callback', { schema: { querystring: callbackQuerySchema } }, async (request, reply) => {
+  registerRoute(app, routes.ssoCallback, {}, async (request, reply) => {
     const oidc = identity.oidc;
     if (!oidc) throw new HttpError('NOT_FOUND', 'Single sign-on is not configured here.');
     // Single use: the flow is gone after this request whatever happens, so a replayed callback finds nothing.
@@ -133,7 +125,7 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   const localFlow = (request: FastifyRequest, kind: 'mfa' | 'enrol', consume: boolean) => readFlow(deps.store, request.cookies[localCookie], kind, { consume }, deps.clock);
   const noFlow = () => new HttpError('UNAUTHENTICATED', 'This sign-in has timed out. Enter your username and password again.');
 
-  app.post('/api/session/mfa', { schema: { body: mfaRequestSchema, response: { 200: sessionSchema } } }, async (request, reply) => {
+  registerRoute(app, routes.mfa, {}, async (request, reply) => {
     const flow = await localFlow(request, 'mfa', false);
     if (!flow?.username) throw noFlow();
     const result = await checkCode(deps.store, identity.box, deps.loginThrottle, { username: flow.username, code: request.body.code, ip: request.ip }, deps.clock);
@@ -152,13 +144,13 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     return { username: staff.username, role: staff.role };
   });
 
-  app.post('/api/session/mfa/enrolment', { schema: { response: { 200: enrolmentSchema } } }, async (request) => {
+  registerRoute(app, routes.enrolmentDuringSignIn, {}, async (request) => {
     const flow = await localFlow(request, 'enrol', false);
     if (!flow?.username) throw noFlow();
     return startEnrolment(deps.store, identity.box, flow.username);
   });
 
-  app.post('/api/session/mfa/enrolment/confirm', { schema: { body: mfaRequestSchema, response: { 200: enrolmentConfirmedSchema } } }, async (request, reply) => {
+  registerRoute(app, routes.confirmEnrolmentDuringSignIn, {}, async (request, reply) => {
     const flow = await localFlow(request, 'enrol', false);
     if (!flow?.username) throw noFlow();
     const result = await checkCode(deps.store, identity.box, deps.loginThrottle, { username: flow.username, code: request.body.code, ip: request.ip, pending: true }, deps.clock);
@@ -173,7 +165,7 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   });
 
   // ---- Step-up ------------------------------------------------------------------------------
-  app.post('/api/session/step-up', { onRequest: requireRole('viewer'), schema: { body: stepUpRequestSchema, response: { 200: sessionSchema } } }, async (request) => {
+  registerRoute(app, routes.stepUp, { onRequest: requireRole('viewer') }, async (request) => {
     const staff = request.staff!;
     if (staff.method === 'sso') {
       throw new HttpError('CONFLICT', 'This session signed in through the identity provider; confirm who you are there (GET /api/auth/oidc/start?purpose=step-up).');

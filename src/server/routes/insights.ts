@@ -2,24 +2,10 @@
 // role may use them; nothing here writes upstream (src/server/insights/read-only.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
-import {
-  activityQuerySchema,
-  activityResponseSchema,
-  jobEffectListResponseSchema,
-  jobEffectSchema,
-  SURVEY_BODY_MAX_BYTES,
-  surveyCompareQuerySchema,
-  surveyCompareResponseSchema,
-  surveyCreatedResponseSchema,
-  surveyCreateRequestSchema,
-  surveyCsvQuerySchema,
-  surveyIdParamsSchema,
-  surveyListResponseSchema,
-  surveyStatusSchema,
-} from '../../shared/api/insights';
-import { jobIdParamsSchema } from '../../shared/api/jobs';
+import { insightsRoutes as routes } from '../../shared/api/contracts/insights';
+import { SURVEY_BODY_MAX_BYTES } from '../../shared/api/insights';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { auditActivity } from '../insights/activity';
@@ -32,28 +18,22 @@ import { getJob } from '../jobs/store';
 import { upstreamHttpError } from '../services/upstream-errors';
 import { isChatError } from '../chat/errors';
 
-const emptyBodySchema = z.strictObject({}).nullish();
-const listQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
-
 function surveyError(error: unknown): never {
   if (error instanceof SurveyError) throw new HttpError(error.code, error.message);
   throw error;
 }
 
 /** Route keys whose JSON bodies may be larger than the usual limit (a survey of 100,000 IDs). */
-export const SURVEY_CREATE_ROUTE = 'POST /api/surveys';
+export const SURVEY_CREATE_ROUTE = `${routes.createSurvey.method} ${routes.createSurvey.path}`;
 
 export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   // Built, resumed and stopped by its plugin (plugins/runners.ts).
   const runner = app.surveys;
 
-  app.post(
-    '/api/surveys',
-    {
-      onRequest: requireRole('viewer'),
-      bodyLimit: SURVEY_BODY_MAX_BYTES,
-      schema: { body: surveyCreateRequestSchema, response: { 201: surveyCreatedResponseSchema } },
-    },
+  registerRoute(
+    app,
+    routes.createSurvey,
+    { onRequest: requireRole('viewer'), bodyLimit: SURVEY_BODY_MAX_BYTES },
     async (request, reply) => {
       try {
         const status = await runner.create(request.body, request.staff!.username);
@@ -64,13 +44,14 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
   );
 
-  app.get('/api/surveys', { onRequest: requireRole('viewer'), schema: { querystring: listQuerySchema, response: { 200: surveyListResponseSchema } } }, async (request) => ({
+  registerRoute(app, routes.surveys, { onRequest: requireRole('viewer') }, async (request) => ({
     surveys: runner.list(request.query.limit),
   }));
 
-  app.get(
-    '/api/surveys/compare',
-    { onRequest: requireRole('viewer'), schema: { querystring: surveyCompareQuerySchema, response: { 200: surveyCompareResponseSchema } } },
+  registerRoute(
+    app,
+    routes.compare,
+    { onRequest: requireRole('viewer') },
     async (request) => {
       const { a, b } = request.query;
       for (const id of [a, b]) {
@@ -82,15 +63,16 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
   );
 
-  app.get('/api/surveys/:id', { onRequest: requireRole('viewer'), schema: { params: surveyIdParamsSchema, response: { 200: surveyStatusSchema } } }, async (request) => {
+  registerRoute(app, routes.survey, { onRequest: requireRole('viewer') }, async (request) => {
     const status = runner.status(request.params.id);
     if (!status) throw new HttpError('NOT_FOUND', 'There is no such survey.');
     return status;
   });
 
-  app.get(
-    '/api/surveys/:id/users.csv',
-    { onRequest: requireRole('viewer'), schema: { params: surveyIdParamsSchema, querystring: surveyCsvQuerySchema, produces: ['text/csv'] } },
+  registerRoute(
+    app,
+    routes.surveyCsv,
+    { onRequest: requireRole('viewer') },
     async (request, reply) => {
       const survey = getSurvey(deps.store, request.params.id);
       if (!survey) throw new HttpError('NOT_FOUND', 'There is no such survey.');
@@ -101,10 +83,15 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
   );
 
-  for (const action of ['pause', 'resume', 'cancel'] as const) {
-    app.post(
-      `/api/surveys/:id/${action}`,
-      { onRequest: requireRole('viewer'), schema: { params: surveyIdParamsSchema, body: emptyBodySchema, response: { 200: surveyStatusSchema } } },
+  for (const [action, route] of [
+    ['pause', routes.pauseSurvey],
+    ['resume', routes.resumeSurvey],
+    ['cancel', routes.cancelSurvey],
+  ] as const) {
+    registerRoute(
+      app,
+      route,
+      { onRequest: requireRole('viewer') },
       async (request) => {
         try {
           return await runner[action](request.params.id);
@@ -115,9 +102,10 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     );
   }
 
-  app.post(
-    '/api/jobs/:id/effect',
-    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, body: emptyBodySchema, response: { 200: jobEffectSchema } } },
+  registerRoute(
+    app,
+    routes.measureEffect,
+    { onRequest: requireRole('viewer') },
     async (request) => {
       const job = getJob(deps.store, request.params.id);
       if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
@@ -133,9 +121,10 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
   );
 
-  app.get(
-    '/api/jobs/:id/effect',
-    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, response: { 200: jobEffectListResponseSchema } } },
+  registerRoute(
+    app,
+    routes.effects,
+    { onRequest: requireRole('viewer') },
     async (request) => {
       const job = getJob(deps.store, request.params.id);
       if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
@@ -143,9 +132,10 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
   );
 
-  app.get(
-    '/api/audit/activity',
-    { onRequest: requireRole('viewer'), schema: { querystring: activityQuerySchema, response: { 200: activityResponseSchema } } },
+  registerRoute(
+    app,
+    routes.activity,
+    { onRequest: requireRole('viewer') },
     async (request) => auditActivity(deps.store, request.query.from, request.query.to),
   );
 };

@@ -4,9 +4,9 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
-import { jobIdParamsSchema, jobImpactParamsSchema, jobReportSchema, jobRetryResponseSchema, jobRollbackResponseSchema } from '../../shared/api/jobs';
+import { jobRoutes as routes } from '../../shared/api/contracts/jobs';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { countRows, retryRows, rollbackRows } from '../jobs/derived';
@@ -19,7 +19,6 @@ import { isChatError } from '../chat/errors';
 
 type App = Parameters<FastifyPluginAsyncZod<AppDeps>>[0];
 
-const emptyBodySchema = z.strictObject({}).nullish();
 const FINISHED = ['done', 'cancelled', 'failed'];
 
 function requireJob(deps: AppDeps, jobId: string): JobRecord {
@@ -36,18 +35,20 @@ function sendCsv(reply: FastifyReply, filename: string, body: AsyncIterable<stri
 }
 
 export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner): void {
-  app.get(
-    '/api/jobs/:id/invalid.csv',
-    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, produces: ['text/csv'] } },
+  registerRoute(
+    app,
+    routes.invalid,
+    { onRequest: requireRole('viewer') },
     async (request, reply) => {
       const job = requireJob(deps, request.params.id);
       return sendCsv(reply, `markdesk-job-${job.id}-refused.csv`, jobInvalidCsv(deps.store, job.id));
     },
   );
 
-  app.get(
-    '/api/jobs/:id/impact/:kind.csv',
-    { onRequest: requireRole('viewer'), schema: { params: jobImpactParamsSchema, produces: ['text/csv'] } },
+  registerRoute(
+    app,
+    routes.impact,
+    { onRequest: requireRole('viewer') },
     async (request, reply) => {
       const job = requireJob(deps, request.params.id);
       if (!jobImpact(deps.store, job.id)) throw new HttpError('NOT_FOUND', 'This job was not checked against Chat, so there is no impact list.');
@@ -55,9 +56,10 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
     },
   );
 
-  app.get(
-    '/api/jobs/:id/report',
-    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, response: { 200: jobReportSchema } } },
+  registerRoute(
+    app,
+    routes.report,
+    { onRequest: requireRole('viewer') },
     async (request) => {
       const job = requireJob(deps, request.params.id);
       const impact = jobImpact(deps.store, job.id);
@@ -73,9 +75,10 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
   // stored would otherwise make two jobs writing the same inverse.
   const rollingBack = new Set<string>();
 
-  app.post(
-    '/api/jobs/:id/rollback',
-    { onRequest: requireRole('editor'), schema: { params: jobIdParamsSchema, body: emptyBodySchema, response: { 201: jobRollbackResponseSchema } } },
+  registerRoute(
+    app,
+    routes.rollback,
+    { onRequest: requireRole('editor') },
     async (request, reply) => {
       const job = requireJob(deps, request.params.id);
       const staff = request.staff!.username;
@@ -103,9 +106,10 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
     },
   );
 
-  app.post(
-    '/api/jobs/:id/retry-failed',
-    { onRequest: requireRole('editor'), schema: { params: jobIdParamsSchema, body: emptyBodySchema, response: { 201: jobRetryResponseSchema } } },
+  registerRoute(
+    app,
+    routes.retryFailed,
+    { onRequest: requireRole('editor') },
     async (request, reply) => {
       const job = requireJob(deps, request.params.id);
       if (!FINISHED.includes(job.state)) throw new HttpError('CONFLICT', `The job is ${job.state}; only the failed rows of a done, cancelled or failed job can be retried.`);

@@ -3,16 +3,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
-import {
-  JOB_UPLOAD_MAX_BYTES,
-  jobCheckedResponseSchema,
-  jobIdParamsSchema,
-  jobListQuerySchema,
-  jobListResponseSchema,
-  jobStatusSchema,
-} from '../../shared/api/jobs';
+import { JOB_ACTIONS, jobRoutes as routes } from '../../shared/api/contracts/jobs';
+import { JOB_UPLOAD_MAX_BYTES } from '../../shared/api/jobs';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { requireRole } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { bitNamesFrom, JobFileError, readJobCsv, tooLarge } from '../jobs/csv';
@@ -24,10 +18,7 @@ import { getLabels } from '../store/labels';
 import { checkImpactQuietly, registerJobFollowUps } from './job-follow-ups';
 
 /** The one route whose body is CSV, not JSON (for the CSRF rule's content-type check). */
-export const JOB_UPLOAD_ROUTE = 'POST /api/jobs';
-
-/** Control requests carry no body, or an empty JSON object. */
-const emptyBodySchema = z.strictObject({}).nullish();
+export const JOB_UPLOAD_ROUTE = `${routes.upload.method} ${routes.upload.path}`;
 
 function controlError(error: unknown): never {
   if (error instanceof JobControlError) throw new HttpError(error.code, error.message);
@@ -73,9 +64,10 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  app.post(
-    '/api/jobs',
-    { onRequest: requireRole('editor'), schema: { consumes: ['text/csv'], response: { 201: jobCheckedResponseSchema } } },
+  registerRoute(
+    app,
+    routes.upload,
+    { onRequest: requireRole('editor') },
     async (request, reply) => {
       // A job is on its way: the ledger's thread starts while the file is read, not at Start.
       runner.warm();
@@ -83,15 +75,17 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     },
   );
 
-  app.get(
-    '/api/jobs',
-    { onRequest: requireRole('viewer'), schema: { querystring: jobListQuerySchema, response: { 200: jobListResponseSchema } } },
+  registerRoute(
+    app,
+    routes.list,
+    { onRequest: requireRole('viewer') },
     async (request) => ({ jobs: runner.list(request.query.limit) }),
   );
 
-  app.get(
-    '/api/jobs/:id',
-    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, response: { 200: jobStatusSchema } } },
+  registerRoute(
+    app,
+    routes.get,
+    { onRequest: requireRole('viewer') },
     async (request) => {
       const status = runner.status(request.params.id);
       if (!status) throw new HttpError('NOT_FOUND', 'There is no such job.');
@@ -99,9 +93,10 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     },
   );
 
-  app.get(
-    '/api/jobs/:id/results.csv',
-    { onRequest: requireRole('viewer'), schema: { params: jobIdParamsSchema, produces: ['text/csv'] } },
+  registerRoute(
+    app,
+    routes.results,
+    { onRequest: requireRole('viewer') },
     async (request, reply) => {
       const job = getJob(deps.store, request.params.id);
       if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
@@ -112,10 +107,12 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     },
   );
 
-  const control = (action: 'start' | 'pause' | 'resume' | 'cancel') =>
-    app.post(
-      `/api/jobs/:id/${action}`,
-      { onRequest: requireRole('editor'), schema: { params: jobIdParamsSchema, body: emptyBodySchema, response: { 200: jobStatusSchema } } },
+  // Control requests carry no body, or an empty JSON object.
+  const control = (action: (typeof JOB_ACTIONS)[number]) =>
+    registerRoute(
+      app,
+      routes[action],
+      { onRequest: requireRole('editor') },
       async (request) => {
         const { id } = request.params;
         try {
@@ -125,6 +122,6 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         }
       },
     );
-  for (const action of ['start', 'pause', 'resume', 'cancel'] as const) control(action);
+  for (const action of JOB_ACTIONS) control(action);
   registerJobFollowUps(app, deps, runner);
 };

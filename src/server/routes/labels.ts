@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { labelsResponseSchema, putLabelsRequestSchema, type LabelsConflictDetails } from '../../shared/api/labels';
+import { labelRoutes as routes } from '../../shared/api/contracts/labels';
+import type { LabelsConflictDetails } from '../../shared/api/labels';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { requireRole, requireStepUp } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { parseIfMatch } from '../http/preconditions';
@@ -19,15 +21,16 @@ function conflictMessage(current: LabelsVersion): string {
 // "replace whatever is there now", for scripts that mean exactly that; the console always sends the
 // tag it loaded.
 export const labelRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  app.get('/api/mark-labels', { onRequest: requireRole('viewer'), schema: { response: { 200: labelsResponseSchema } } }, async (_request, reply) => {
+  registerRoute(app, routes.get, { onRequest: requireRole('viewer') }, async (_request, reply) => {
     const current = getLabelsVersion(deps.store);
     reply.header('etag', current.etag);
     return view(current);
   });
 
-  app.put(
-    '/api/mark-labels',
-    { onRequest: [requireRole('admin'), requireStepUp(deps)], schema: { body: putLabelsRequestSchema, response: { 200: labelsResponseSchema } } },
+  registerRoute(
+    app,
+    routes.put,
+    { onRequest: [requireRole('admin'), requireStepUp(deps)] },
     async (request, reply) => {
       const ifMatch = parseIfMatch(request.headers['if-match']);
       if (ifMatch.kind === 'absent') {

@@ -1,12 +1,12 @@
 // What every signed-in person manages themselves: their password, TOTP, and their own sessions.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { changePasswordRequestSchema, enrolmentConfirmedSchema, enrolmentSchema, meSchema, mfaRequestSchema, ownSessionListSchema } from '../../shared/api/identity';
-import { sessionHandleParamsSchema } from '../../shared/api/session';
+import { sessionRoutes as routes } from '../../shared/api/contracts/session';
 import { authenticate } from '../auth/login-throttle';
 import { checkCode, completeEnrolment, startEnrolment } from '../auth/mfa';
 import { createSession, endSessions, listSessionsOf } from '../auth/sessions';
 import { StaffError, getStaffCredentials, resetPassword } from '../auth/staff';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { requireRole, setSessionCookie } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { recordAdminActivity, seenFrom } from '../store/admin-activity';
@@ -16,13 +16,13 @@ export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
   const identity = identityOf(deps);
   const signedIn = requireRole('viewer');
 
-  app.get('/api/me', { onRequest: signedIn, schema: { response: { 200: meSchema } } }, async (request) => {
+  registerRoute(app, routes.me, { onRequest: signedIn }, async (request) => {
     const staff = request.staff!;
     const account = await getStaffCredentials(deps.store, staff.username);
     return { username: staff.username, role: staff.role, source: staff.source, mfa: (account?.totp_secret ?? null) !== null, method: staff.method, authAt: staff.authAt };
   });
 
-  app.post('/api/me/password', { onRequest: signedIn, schema: { body: changePasswordRequestSchema } }, async (request, reply) => {
+  registerRoute(app, routes.changePassword, { onRequest: signedIn }, async (request, reply) => {
     const staff = request.staff!;
     if (staff.source === 'sso') throw new HttpError('CONFLICT', 'Your account signs in through the identity provider; change your password there.');
     const check = await authenticate(deps.store, deps.loginThrottle, { username: staff.username, password: request.body.currentPassword, ip: request.ip }, deps.clock);
@@ -44,12 +44,12 @@ export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     return reply.code(204).send();
   });
 
-  app.post('/api/me/mfa/enrolment', { onRequest: signedIn, schema: { response: { 200: enrolmentSchema } } }, async (request) => {
+  registerRoute(app, routes.enrolment, { onRequest: signedIn }, async (request) => {
     if (request.staff!.source === 'sso') throw new HttpError('CONFLICT', 'Your account signs in through the identity provider; its second factor is set up there.');
     return startEnrolment(deps.store, identity.box, request.staff!.username);
   });
 
-  app.post('/api/me/mfa/enrolment/confirm', { onRequest: signedIn, schema: { body: mfaRequestSchema, response: { 200: enrolmentConfirmedSchema } } }, async (request) => {
+  registerRoute(app, routes.confirmEnrolment, { onRequest: signedIn }, async (request) => {
     const staff = request.staff!;
     const result = await checkCode(deps.store, identity.box, deps.loginThrottle, { username: staff.username, code: request.body.code, ip: request.ip, pending: true }, deps.clock);
     if (!result.ok) {
@@ -61,7 +61,7 @@ export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     return { recoveryCodes };
   });
 
-  app.get('/api/me/sessions', { onRequest: signedIn, schema: { response: { 200: ownSessionListSchema } } }, async (request) => {
+  registerRoute(app, routes.ownSessions, { onRequest: signedIn }, async (request) => {
     const staff = request.staff!;
     const sessions = await listSessionsOf(deps.store, staff.username, deps.clock);
     return {
@@ -77,7 +77,7 @@ export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     };
   });
 
-  app.delete('/api/me/sessions/:handle', { onRequest: signedIn, schema: { params: sessionHandleParamsSchema } }, async (request, reply) => {
+  registerRoute(app, routes.endOwnSession, { onRequest: signedIn }, async (request, reply) => {
     const staff = request.staff!;
     const target = (await listSessionsOf(deps.store, staff.username, deps.clock)).find((session) => session.id === request.params.handle);
     if (!target) throw new HttpError('NOT_FOUND', 'You have no such session.');

@@ -1,8 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { errorBodySchema } from '../../shared/api/errors';
-import { loginResponseSchema } from '../../shared/api/identity';
-import { loginRequestSchema, sessionSchema } from '../../shared/api/session';
+import { sessionRoutes as routes } from '../../shared/api/contracts/session';
 import { MFA_FLOW_TTL_MS, createFlow, type Identity } from '../auth/identity';
 import { authenticate } from '../auth/login-throttle';
 import { createSession, deleteSession } from '../auth/sessions';
@@ -10,6 +8,7 @@ import { getStaff, getStaffCredentials } from '../auth/staff';
 import { recordAdminActivity, seenFrom } from '../store/admin-activity';
 import type { AuthMethod } from '../store/database';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { clearSessionCookie, requireRole, setFlowCookie, setSessionCookie } from '../http/auth';
 import { HttpError } from '../http/errors';
 
@@ -42,9 +41,10 @@ export function identityOf(deps: AppDeps): Identity {
 
 export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const identity = identityOf(deps);
-  app.post(
-    '/api/session',
-    { schema: { body: loginRequestSchema, response: { 200: loginResponseSchema, 401: errorBodySchema, 403: errorBodySchema, 429: errorBodySchema } } },
+  registerRoute(
+    app,
+    routes.signIn,
+    {},
     async (request, reply) => {
       const result = await authenticate(deps.store, deps.loginThrottle, { ...request.body, ip: request.ip }, deps.clock);
       if (!result.ok) {
@@ -86,12 +86,12 @@ export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
   );
 
-  app.get('/api/session', { onRequest: requireRole('viewer'), schema: { response: { 200: sessionSchema } } }, async (request) => {
+  registerRoute(app, routes.get, { onRequest: requireRole('viewer') }, async (request) => {
     const staff = request.staff!;
     return { username: staff.username, role: staff.role };
   });
 
-  app.delete('/api/session', async (request, reply) => {
+  registerRoute(app, routes.signOut, {}, async (request, reply) => {
     if (request.sessionId) await deleteSession(deps.store, request.sessionId);
     clearSessionCookie(reply, deps.cookie);
     // OWASP logging vocabulary: a session ending is session_expired with its reason.

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { activeSessionListResponseSchema, sessionHandleParamsSchema } from '../../shared/api/session';
-import { createStaffRequestSchema, patchStaffRequestSchema, staffListResponseSchema, staffMemberSchema, staffParamsSchema } from '../../shared/api/staff';
+import { staffRoutes as routes } from '../../shared/api/contracts/staff';
 import { hashSessionId, listSessions, revokeSessionByHashPrefix } from '../auth/sessions';
 import { StaffError, createStaff, getStaff, listStaff, resetPassword, setDisabled, setRole } from '../auth/staff';
 import type { AppDeps } from '../deps';
+import { registerRoute } from '../http/contract';
 import { requireRole, requireStepUp } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { recordAdminActivity, seenFrom, type AdminActivity } from '../store/admin-activity';
@@ -29,11 +29,11 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   const record = (request: FastifyRequest, activity: Omit<AdminActivity, 'staff' | 'ip' | 'userAgent'>) =>
     recordAdminActivity(deps.store, { staff: request.staff!.username, ...seenFrom(request), ...activity }, deps.clock);
 
-  app.get('/api/staff', { onRequest: admin, schema: { response: { 200: staffListResponseSchema } } }, async () => ({
+  registerRoute(app, routes.list, { onRequest: admin }, async () => ({
     staff: await listStaff(deps.store),
   }));
 
-  app.post('/api/staff', { onRequest: adminAction, schema: { body: createStaffRequestSchema, response: { 201: staffMemberSchema } } }, async (request, reply) => {
+  registerRoute(app, routes.create, { onRequest: adminAction }, async (request, reply) => {
     try {
       const created = await createStaff(deps.store, request.body, deps.clock);
       request.log.info({ event: 'user_created', staff: request.staff!.username, target: created.username, role: created.role }, 'staff account created');
@@ -45,7 +45,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   });
 
   // Every change here also ends the person's sessions (in the same transaction, in auth/staff).
-  app.patch('/api/staff/:name', { onRequest: adminAction, schema: { params: staffParamsSchema, body: patchStaffRequestSchema, response: { 200: staffMemberSchema } } }, async (request) => {
+  registerRoute(app, routes.patch, { onRequest: adminAction }, async (request) => {
     const { name } = request.params;
     const { role, disabled, password } = request.body;
     try {
@@ -67,7 +67,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     }
   });
 
-  app.get('/api/sessions', { onRequest: admin, schema: { response: { 200: activeSessionListResponseSchema } } }, async (request) => {
+  registerRoute(app, routes.sessions, { onRequest: admin }, async (request) => {
     const current = request.sessionId ? hashSessionId(request.sessionId) : '';
     const staff = new Map((await listStaff(deps.store)).map((member) => [member.username, member.role]));
     const sessions = await listSessions(deps.store, deps.clock);
@@ -83,7 +83,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     };
   });
 
-  app.delete('/api/sessions/:handle', { onRequest: adminAction, schema: { params: sessionHandleParamsSchema } }, async (request, reply) => {
+  registerRoute(app, routes.revokeSession, { onRequest: adminAction }, async (request, reply) => {
     const { handle } = request.params;
     const owner = (await listSessions(deps.store, deps.clock)).find((session) => session.id === handle)?.username;
     if (!(await revokeSessionByHashPrefix(deps.store, handle))) throw new HttpError('NOT_FOUND', 'There is no such session.');

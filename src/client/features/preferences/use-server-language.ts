@@ -1,18 +1,19 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { preferencesSchema, type Preferences } from '../../../shared/api/preferences';
-import { apiRequest } from '../../lib/api-client';
+import { preferenceRoutes } from '../../../shared/api/contracts/preferences';
+import type { Preferences } from '../../../shared/api/preferences';
+import { callRoute } from '../../lib/call-route';
 import { useLanguage } from '../../lib/i18n/I18nProvider';
 import type { Language } from '../../lib/i18n/translate';
 
 export const preferencesKey = ['preferences'] as const;
 
 export function getPreferences(signal?: AbortSignal): Promise<Preferences> {
-  return apiRequest('/api/preferences', { schema: preferencesSchema, signal });
+  return callRoute(preferenceRoutes.get, { signal });
 }
 
 export function savePreferences(language: Language): Promise<Preferences> {
-  return apiRequest('/api/preferences', { method: 'PUT', body: { language }, schema: preferencesSchema });
+  return callRoute(preferenceRoutes.put, { body: { language } });
 }
 
 /**

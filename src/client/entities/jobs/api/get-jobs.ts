@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
-import { jobListResponseSchema, type JobListResponse } from '../../../../shared/api/jobs';
-import { apiRequest } from '../../../lib/api-client';
+import { jobRoutes } from '../../../../shared/api/contracts/jobs';
+import type { JobListResponse } from '../../../../shared/api/jobs';
+import { callRoute } from '../../../lib/call-route';
 import { isJobActive } from '../model/job-state';
 import { bulkKeys } from './keys';
 
@@ -11,7 +12,7 @@ export const JOBS_POLL_MS = 5000;
 
 /** GET /api/jobs?limit= → jobs, newest first. */
 export function getJobs(limit: number = RECENT_JOBS_LIMIT, signal?: AbortSignal): Promise<JobListResponse> {
-  return apiRequest(`/api/jobs?limit=${limit}`, { schema: jobListResponseSchema, signal });
+  return callRoute(jobRoutes.list, { query: { limit }, signal });
 }
 
 export function jobsQueryOptions(limit: number = RECENT_JOBS_LIMIT) {

@@ -1,11 +1,12 @@
 import { queryOptions } from '@tanstack/react-query';
-import { chatUserResponseSchema, type ChatUserResponse } from '../../../../shared/api/chat-users';
-import { apiRequest } from '../../../lib/api-client';
+import type { ChatUserResponse } from '../../../../shared/api/chat-users';
+import { chatUserRoutes } from '../../../../shared/api/contracts/chat-users';
+import { callRoute } from '../../../lib/call-route';
 import { marksKeys } from './keys';
 
 /** GET /api/chat-users/:userId → `{userId, imported}` (Chat's account_check). */
 export function getChatUser(userId: string, signal?: AbortSignal): Promise<ChatUserResponse> {
-  return apiRequest(`/api/chat-users/${encodeURIComponent(userId)}`, { schema: chatUserResponseSchema, signal });
+  return callRoute(chatUserRoutes.get, { params: { userId }, signal });
 }
 
 export function chatUserQueryOptions(userId: string) {

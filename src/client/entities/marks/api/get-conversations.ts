@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
 import { conversationsResponseSampledSchema, type ConversationsResponse } from '../../../../shared/api/chat-users';
-import { apiRequest } from '../../../lib/api-client';
+import { chatUserRoutes } from '../../../../shared/api/contracts/chat-users';
+import { callRoute } from '../../../lib/call-route';
 import { FRESH_POLL_MS, REFETCH_ON_RETURN } from '../../../lib/fresh-data';
 import { marksKeys } from './keys';
 
@@ -9,7 +10,7 @@ import { marksKeys } from './keys';
  * Checked cheaply (envelope, every row's shape, a sample in full): a list may hold thousands.
  */
 export function getConversations(userId: string, signal?: AbortSignal): Promise<ConversationsResponse> {
-  return apiRequest(`/api/chat-users/${encodeURIComponent(userId)}/conversations`, { schema: conversationsResponseSampledSchema, signal });
+  return callRoute(chatUserRoutes.conversations, { params: { userId }, schema: conversationsResponseSampledSchema, signal });
 }
 
 export function conversationsQueryOptions(userId: string) {

@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
-import { labelsResponseSchema, type LabelsResponse } from '../../../../shared/api/labels';
-import { apiRequestWithHeaders } from '../../../lib/api-client';
+import { labelRoutes } from '../../../../shared/api/contracts/labels';
+import type { LabelsResponse } from '../../../../shared/api/labels';
+import { callRouteWithHeaders } from '../../../lib/call-route';
 import { FRESH_POLL_MS, REFETCH_ON_RETURN } from '../../../lib/fresh-data';
 import { marksKeys } from './keys';
 
@@ -9,7 +10,7 @@ export type MarkLabelsVersion = LabelsResponse & { etag: string | null };
 
 /** GET /api/mark-labels → names admins gave bits 32–63, who changed them last, and their ETag. */
 export async function getMarkLabels(signal?: AbortSignal): Promise<MarkLabelsVersion> {
-  const { data, headers } = await apiRequestWithHeaders('/api/mark-labels', { schema: labelsResponseSchema, signal });
+  const { data, headers } = await callRouteWithHeaders(labelRoutes.get, { signal });
   return { ...data, etag: headers.get('ETag') };
 }
 

@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { meSchema, ownSessionListSchema, type ChangePasswordRequest } from '../../../../shared/api/identity';
-import { apiRequest } from '../../../lib/api-client';
+import { sessionRoutes } from '../../../../shared/api/contracts/session';
+import type { ChangePasswordRequest } from '../../../../shared/api/identity';
+import { callRoute } from '../../../lib/call-route';
 
 export const accountKeys = {
   all: ['account'] as const,
@@ -8,14 +9,14 @@ export const accountKeys = {
   sessions: () => [...accountKeys.all, 'sessions'] as const,
 };
 
-export const meQueryOptions = () => queryOptions({ queryKey: accountKeys.me(), queryFn: ({ signal }) => apiRequest('/api/me', { schema: meSchema, signal }) });
+export const meQueryOptions = () => queryOptions({ queryKey: accountKeys.me(), queryFn: ({ signal }) => callRoute(sessionRoutes.me, { signal }) });
 export const ownSessionsQueryOptions = () =>
-  queryOptions({ queryKey: accountKeys.sessions(), queryFn: ({ signal }) => apiRequest('/api/me/sessions', { schema: ownSessionListSchema, signal }) });
+  queryOptions({ queryKey: accountKeys.sessions(), queryFn: ({ signal }) => callRoute(sessionRoutes.ownSessions, { signal }) });
 
 export function useChangePassword() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: ChangePasswordRequest) => apiRequest('/api/me/password', { method: 'POST', body }),
+    mutationFn: (body: ChangePasswordRequest) => callRoute(sessionRoutes.changePassword, { body }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: accountKeys.all }),
   });
 }
@@ -23,7 +24,7 @@ export function useChangePassword() {
 export function useEndOwnSession() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (handle: string) => apiRequest(`/api/me/sessions/${encodeURIComponent(handle)}`, { method: 'DELETE' }),
+    mutationFn: (handle: string) => callRoute(sessionRoutes.endOwnSession, { params: { handle } }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: accountKeys.sessions() }),
   });
 }

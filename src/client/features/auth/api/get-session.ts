@@ -1,11 +1,12 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { sessionSchema, type Session } from '../../../../shared/api/session';
-import { apiRequest } from '../../../lib/api-client';
+import { sessionRoutes } from '../../../../shared/api/contracts/session';
+import type { Session } from '../../../../shared/api/session';
+import { callRoute } from '../../../lib/call-route';
 import { authKeys } from './keys';
 
 /** GET /api/session → who is signed in; a 401 sends the person to sign-in (api-client). */
 export function getSession(signal?: AbortSignal): Promise<Session> {
-  return apiRequest('/api/session', { schema: sessionSchema, signal });
+  return callRoute(sessionRoutes.get, { signal });
 }
 
 export function sessionQueryOptions() {

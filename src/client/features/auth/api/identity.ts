@@ -1,23 +1,14 @@
 // Identity calls of the SPA: what the sign-in page offers, the second step of a password sign-in,
 // TOTP enrolment and step-up (the contract is src/shared/api/identity.ts).
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import {
-  authConfigSchema,
-  enrolmentConfirmedSchema,
-  enrolmentSchema,
-  loginResponseSchema,
-  type AuthConfig,
-  type Enrolment,
-  type EnrolmentConfirmed,
-  type LoginResponse,
-  type StepUpRequest,
-} from '../../../../shared/api/identity';
-import { sessionSchema, type LoginRequest, type Session } from '../../../../shared/api/session';
-import { apiRequest } from '../../../lib/api-client';
+import { sessionRoutes } from '../../../../shared/api/contracts/session';
+import type { AuthConfig, Enrolment, EnrolmentConfirmed, LoginResponse, StepUpRequest } from '../../../../shared/api/identity';
+import type { LoginRequest, Session } from '../../../../shared/api/session';
+import { callRoute, routeUrl } from '../../../lib/call-route';
 import { authKeys } from './keys';
 
 export function getAuthConfig(signal?: AbortSignal): Promise<AuthConfig> {
-  return apiRequest('/api/auth/config', { schema: authConfigSchema, signal, redirectOnUnauthenticated: false });
+  return callRoute(sessionRoutes.authConfig, { signal, redirectOnUnauthenticated: false });
 }
 
 export function useAuthConfig() {
@@ -26,29 +17,29 @@ export function useAuthConfig() {
 
 /** POST /api/session: the session, or the second step that is due. */
 export function signInWithPassword(credentials: LoginRequest): Promise<LoginResponse> {
-  return apiRequest('/api/session', { method: 'POST', body: credentials, schema: loginResponseSchema, redirectOnUnauthenticated: false });
+  return callRoute(sessionRoutes.signIn, { body: credentials, redirectOnUnauthenticated: false });
 }
 
 export function submitCode(code: string): Promise<Session> {
-  return apiRequest('/api/session/mfa', { method: 'POST', body: { code }, schema: sessionSchema, redirectOnUnauthenticated: false });
+  return callRoute(sessionRoutes.mfa, { body: { code }, redirectOnUnauthenticated: false });
 }
 
 /** During sign-in (MARKDESK_REQUIRE_MFA=1) or from the account page. */
 export function startEnrolment(during: 'sign-in' | 'account'): Promise<Enrolment> {
-  const path = during === 'sign-in' ? '/api/session/mfa/enrolment' : '/api/me/mfa/enrolment';
-  return apiRequest(path, { method: 'POST', schema: enrolmentSchema, redirectOnUnauthenticated: during === 'account' });
+  const route = during === 'sign-in' ? sessionRoutes.enrolmentDuringSignIn : sessionRoutes.enrolment;
+  return callRoute(route, { redirectOnUnauthenticated: during === 'account' });
 }
 
 export function confirmEnrolment(during: 'sign-in' | 'account', code: string): Promise<EnrolmentConfirmed> {
-  const path = during === 'sign-in' ? '/api/session/mfa/enrolment/confirm' : '/api/me/mfa/enrolment/confirm';
-  return apiRequest(path, { method: 'POST', body: { code }, schema: enrolmentConfirmedSchema, redirectOnUnauthenticated: during === 'account' });
+  const route = during === 'sign-in' ? sessionRoutes.confirmEnrolmentDuringSignIn : sessionRoutes.confirmEnrolment;
+  return callRoute(route, { body: { code }, redirectOnUnauthenticated: during === 'account' });
 }
 
 export function stepUp(body: StepUpRequest): Promise<Session> {
-  return apiRequest('/api/session/step-up', { method: 'POST', body, schema: sessionSchema, stepUp: false });
+  return callRoute(sessionRoutes.stepUp, { body, stepUp: false });
 }
 
 /** Where the browser goes to sign in (or step up) through the identity provider. */
 export function ssoStartHref(returnTo: string, purpose?: 'step-up'): string {
-  return `/api/auth/oidc/start?${new URLSearchParams({ returnTo, ...(purpose ? { purpose } : {}) }).toString()}`;
+  return routeUrl(sessionRoutes.ssoStart, { query: { returnTo, ...(purpose ? { purpose } : {}) } });
 }

@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api-client';
+import { callRoute } from '../../../lib/call-route';
+import { sessionRoutes } from '../../../../shared/api/contracts/session';
 
 /** DELETE /api/session → 204. */
 export function signOut(): Promise<void> {
-  return apiRequest('/api/session', { method: 'DELETE', redirectOnUnauthenticated: false });
+  return callRoute(sessionRoutes.signOut, { redirectOnUnauthenticated: false });
 }
 
 export function useSignOut() {

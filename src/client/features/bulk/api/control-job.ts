@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { jobStatusSchema, type JobStatus } from '../../../../shared/api/jobs';
-import { apiRequest } from '../../../lib/api-client';
+import { jobRoutes } from '../../../../shared/api/contracts/jobs';
+import type { JobStatus } from '../../../../shared/api/jobs';
+import { callRoute } from '../../../lib/call-route';
 import type { JobAction } from '../../../entities/jobs/model/job-state';
 import { bulkKeys } from '../../../entities/jobs/api/keys';
 
@@ -9,7 +10,7 @@ import { bulkKeys } from '../../../entities/jobs/api/keys';
  * One endpoint per action on the server, one shape: 409 CONFLICT when the job's state does not allow it.
  */
 export function controlJob(jobId: string, action: JobAction): Promise<JobStatus> {
-  return apiRequest(`/api/jobs/${encodeURIComponent(jobId)}/${action}`, { method: 'POST', body: {}, schema: jobStatusSchema });
+  return callRoute(jobRoutes[action], { params: { id: jobId }, body: {} });
 }
 
 export function useControlJob(jobId: string) {

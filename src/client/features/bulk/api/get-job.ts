@@ -1,6 +1,7 @@
 import { queryOptions } from '@tanstack/react-query';
-import { jobStatusSchema, type JobStatus } from '../../../../shared/api/jobs';
-import { apiRequest } from '../../../lib/api-client';
+import { jobRoutes } from '../../../../shared/api/contracts/jobs';
+import type { JobStatus } from '../../../../shared/api/jobs';
+import { callRoute } from '../../../lib/call-route';
 import { isJobActive } from '../../../entities/jobs/model/job-state';
 import { bulkKeys } from '../../../entities/jobs/api/keys';
 
@@ -9,7 +10,7 @@ export const JOB_POLL_MS = 1000;
 
 /** GET /api/jobs/:id → state, counts, call rate and ETA. */
 export function getJob(jobId: string, signal?: AbortSignal): Promise<JobStatus> {
-  return apiRequest(`/api/jobs/${encodeURIComponent(jobId)}`, { schema: jobStatusSchema, signal });
+  return callRoute(jobRoutes.get, { params: { id: jobId }, signal });
 }
 
 /** Polls about once a second while rows are being written, and not at all otherwise. */

@@ -1,28 +1,20 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import {
-  jobReportSchema,
-  jobRetryResponseSchema,
-  jobRollbackResponseSchema,
-  type JobImpactKind,
-  type JobReport,
-  type JobState,
-} from '../../../../shared/api/jobs';
-import { apiRequest } from '../../../lib/api-client';
+import { jobRoutes } from '../../../../shared/api/contracts/jobs';
+import type { JobImpactKind, JobReport, JobState } from '../../../../shared/api/jobs';
+import { callRoute, routeUrl } from '../../../lib/call-route';
 import { bulkKeys } from '../../../entities/jobs/api/keys';
 
-const jobPath = (jobId: string) => `/api/jobs/${encodeURIComponent(jobId)}`;
-
 /** GET /api/jobs/:id/invalid.csv: the refused lines as uploaded, with their line numbers and reasons. A plain link. */
-export const jobInvalidHref = (jobId: string) => `${jobPath(jobId)}/invalid.csv`;
+export const jobInvalidHref = (jobId: string) => routeUrl(jobRoutes.invalid, { params: { id: jobId } });
 
 /** GET /api/jobs/:id/impact/:kind.csv: the rows under one impact kind, with the state the check found. */
-export const jobImpactHref = (jobId: string, kind: JobImpactKind) => `${jobPath(jobId)}/impact/${kind}.csv`;
+export const jobImpactHref = (jobId: string, kind: JobImpactKind) => routeUrl(jobRoutes.impact, { params: { id: jobId, kind } });
 
 /** GET /api/jobs/:id/report: refused and failed lines by reason, and the check's impact. Read again when the state changes. */
 export function jobReportQueryOptions(jobId: string, state: JobState) {
   return queryOptions<JobReport>({
     queryKey: bulkKeys.report(jobId, state),
-    queryFn: ({ signal }) => apiRequest(`${jobPath(jobId)}/report`, { schema: jobReportSchema, signal }),
+    queryFn: ({ signal }) => callRoute(jobRoutes.report, { params: { id: jobId }, signal }),
   });
 }
 
@@ -30,7 +22,7 @@ export function jobReportQueryOptions(jobId: string, state: JobState) {
 export function useRollbackJob(jobId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiRequest(`${jobPath(jobId)}/rollback`, { method: 'POST', body: {}, schema: jobRollbackResponseSchema }),
+    mutationFn: () => callRoute(jobRoutes.rollback, { params: { id: jobId }, body: {} }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: bulkKeys.jobs() }),
   });
 }
@@ -39,7 +31,7 @@ export function useRollbackJob(jobId: string) {
 export function useRetryFailedRows(jobId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiRequest(`${jobPath(jobId)}/retry-failed`, { method: 'POST', body: {}, schema: jobRetryResponseSchema }),
+    mutationFn: () => callRoute(jobRoutes.retryFailed, { params: { id: jobId }, body: {} }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: bulkKeys.jobs() }),
   });
 }

@@ -1,6 +1,7 @@
 import { queryOptions, skipToken, useMutation, useQueryClient } from '@tanstack/react-query';
-import { jobCheckedResponseSchema, type JobCheckedResponse } from '../../../../shared/api/jobs';
-import { apiRequest } from '../../../lib/api-client';
+import { jobRoutes } from '../../../../shared/api/contracts/jobs';
+import type { JobCheckedResponse } from '../../../../shared/api/jobs';
+import { callRoute } from '../../../lib/call-route';
 import { bulkKeys } from '../../../entities/jobs/api/keys';
 
 /**
@@ -8,7 +9,7 @@ import { bulkKeys } from '../../../entities/jobs/api/keys';
  * checks every row and keeps the job as `checked`; nothing is written to Chat yet.
  */
 export function uploadJobCsv(file: Blob, signal?: AbortSignal): Promise<JobCheckedResponse> {
-  return apiRequest('/api/jobs', { method: 'POST', rawBody: { content: file, contentType: 'text/csv' }, schema: jobCheckedResponseSchema, signal });
+  return callRoute(jobRoutes.upload, { rawBody: { content: file, contentType: 'text/csv' }, signal });
 }
 
 export function useUploadJob() {

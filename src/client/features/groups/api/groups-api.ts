@@ -2,12 +2,10 @@
 // GET …/groups/changes, Undo through POST /api/audit/:id/revert) and its TanStack hooks. Every
 // change reloads the user's groups, their conversations (which name their groups) and the changes.
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { auditRoutes } from '../../../../shared/api/contracts/audit';
+import { groupRoutes } from '../../../../shared/api/contracts/groups';
 import {
   groupAuditEntrySchema,
-  groupChangeResponseSchema,
-  groupChangesResponseSchema,
-  groupMembersResponseSchema,
-  groupsResponseSchema,
   type CreateGroupRequest,
   type DeleteGroupRequest,
   type GroupAuditEntry,
@@ -16,14 +14,12 @@ import {
   type GroupsResponse,
   type RenameGroupRequest,
 } from '../../../../shared/api/groups';
-import { apiRequest } from '../../../lib/api-client';
+import { callRoute } from '../../../lib/call-route';
 import { marksKeys } from '../../../entities/marks/api/keys';
 import { groupsKeys } from './keys';
 
-const groupsPath = (userId: string) => `/api/chat-users/${encodeURIComponent(userId)}/groups`;
-
 export function getGroups(userId: string, signal?: AbortSignal): Promise<GroupsResponse> {
-  return apiRequest(groupsPath(userId), { schema: groupsResponseSchema, signal });
+  return callRoute(groupRoutes.list, { params: { userId }, signal });
 }
 
 export function groupsQueryOptions(userId: string) {
@@ -35,7 +31,7 @@ export function useGroups(userId: string) {
 }
 
 export function getGroupChanges(userId: string, signal?: AbortSignal): Promise<GroupChangesResponse> {
-  return apiRequest(`${groupsPath(userId)}/changes`, { schema: groupChangesResponseSchema, signal });
+  return callRoute(groupRoutes.changes, { params: { userId }, signal });
 }
 
 export function useGroupChanges(userId: string) {
@@ -43,23 +39,23 @@ export function useGroupChanges(userId: string) {
 }
 
 export async function createGroup(userId: string, request: CreateGroupRequest): Promise<GroupAuditEntry> {
-  return (await apiRequest(groupsPath(userId), { method: 'POST', body: request, schema: groupChangeResponseSchema })).change;
+  return (await callRoute(groupRoutes.create, { params: { userId }, body: request })).change;
 }
 
 export async function renameGroup(userId: string, groupId: number, request: RenameGroupRequest): Promise<GroupAuditEntry> {
-  return (await apiRequest(`${groupsPath(userId)}/${groupId}`, { method: 'PATCH', body: request, schema: groupChangeResponseSchema })).change;
+  return (await callRoute(groupRoutes.rename, { params: { userId, groupId }, body: request })).change;
 }
 
 export async function deleteGroup(userId: string, groupId: number, request: DeleteGroupRequest = {}): Promise<GroupAuditEntry> {
-  return (await apiRequest(`${groupsPath(userId)}/${groupId}`, { method: 'DELETE', body: request, schema: groupChangeResponseSchema })).change;
+  return (await callRoute(groupRoutes.delete, { params: { userId, groupId }, body: request })).change;
 }
 
 export async function changeGroupMembers(userId: string, groupId: number, request: GroupMembersRequest): Promise<GroupAuditEntry[]> {
-  return (await apiRequest(`${groupsPath(userId)}/${groupId}/conversations`, { method: 'POST', body: request, schema: groupMembersResponseSchema })).changes;
+  return (await callRoute(groupRoutes.members, { params: { userId, groupId }, body: request })).changes;
 }
 
 export function revertGroupChange(entryId: string, reason?: string): Promise<GroupAuditEntry> {
-  return apiRequest(`/api/audit/${encodeURIComponent(entryId)}/revert`, { method: 'POST', body: reason ? { reason } : {}, schema: groupAuditEntrySchema });
+  return callRoute(auditRoutes.revert, { params: { id: entryId }, body: reason ? { reason } : {}, schema: groupAuditEntrySchema });
 }
 
 function useGroupMutation<Variables, Result>(userId: string, mutationFn: (variables: Variables) => Promise<Result>) {

@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { healthResponseSchema, type HealthResponse } from '../../../../shared/api/health';
-import { apiRequest } from '../../../lib/api-client';
+import { healthRoutes } from '../../../../shared/api/contracts/health';
+import type { HealthResponse } from '../../../../shared/api/health';
+import { callRoute } from '../../../lib/call-route';
 
 export const healthKeys = {
   all: ['health'] as const,
@@ -8,7 +9,7 @@ export const healthKeys = {
 
 /** GET /api/health: sandbox or live, and which Chat app, for the top bar. */
 export function getHealth(signal?: AbortSignal): Promise<HealthResponse> {
-  return apiRequest('/api/health', { schema: healthResponseSchema, signal });
+  return callRoute(healthRoutes.health, { signal });
 }
 
 export function healthQueryOptions() {

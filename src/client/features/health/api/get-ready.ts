@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { healthRoutes } from '../../../../shared/api/contracts/health';
 import { readyResponseSchema, type ReadyResponse } from '../../../../shared/api/health';
 
 /** How often the SPA asks; the server answers from its own background check, so this costs nothing upstream. */
@@ -10,7 +11,8 @@ export const READY_POLL_MS = 30_000;
  */
 export async function getReady(signal?: AbortSignal): Promise<ReadyResponse | null> {
   try {
-    const response = await fetch('/api/ready', { headers: { Accept: 'application/json' }, credentials: 'same-origin', ...(signal ? { signal } : {}) });
+    // Not through callRoute: a 503 here is an answer to read, not an error to throw.
+    const response = await fetch(healthRoutes.ready.path, { headers: { Accept: 'application/json' }, credentials: 'same-origin', ...(signal ? { signal } : {}) });
     if (response.status !== 200 && response.status !== 503) return null;
     const parsed = readyResponseSchema.safeParse(await response.json());
     return parsed.success ? parsed.data : null;

@@ -1,13 +1,19 @@
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import { AUDIT_PAGE_DEFAULT, auditListResponseSchema, type AuditListResponse } from '../../../../shared/api/audit';
-import { apiRequest } from '../../../lib/api-client';
+import { auditRoutes } from '../../../../shared/api/contracts/audit';
+import { callRoute } from '../../../lib/call-route';
 import { FRESH_POLL_MS } from '../../../lib/fresh-data';
-import { auditQueryString, type HistoryFilters } from '../../../entities/audit/model/filters';
+import { auditQueryOf, type HistoryFilters } from '../../../entities/audit/model/filters';
 import { historyKeys } from './keys';
 
 /** GET /api/audit: one page of entries, newest first, and the cursor of the next page (null on the last). */
 export function getAuditPage(filters: HistoryFilters, page: { limit: number; cursor: string | null }, signal?: AbortSignal): Promise<AuditListResponse> {
-  return apiRequest(`/api/audit?${auditQueryString(filters, page)}`, { schema: auditListResponseSchema, signal });
+  return callRoute(auditRoutes.list, {
+    query: { ...auditQueryOf(filters), limit: page.limit, ...(page.cursor ? { cursor: page.cursor } : {}) },
+    // The mark entries only: this page never asks for kind=admin.
+    schema: auditListResponseSchema,
+    signal,
+  });
 }
 
 /** Cursor paging: each "Load more" fetches the page after the last one loaded. */

@@ -1,13 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { revertConflictDetailsSchema, revertResponseSchema, type AuditEntry, type RevertConflictDetails, type RevertRequest } from '../../../../shared/api/audit';
-import { apiRequest } from '../../../lib/api-client';
+import { auditRoutes } from '../../../../shared/api/contracts/audit';
+import { callRoute } from '../../../lib/call-route';
 import { isApiError } from '../../../lib/api-error';
 import { marksKeys } from '../../../entities/marks/api/keys';
 import { historyKeys } from './keys';
 
 /** POST /api/audit/:id/revert → the new entry; 409 CONFLICT when the conversation moved on since. */
 export function revertAuditEntry(id: string, request: RevertRequest): Promise<AuditEntry> {
-  return apiRequest(`/api/audit/${encodeURIComponent(id)}/revert`, { method: 'POST', body: request, schema: revertResponseSchema });
+  return callRoute(auditRoutes.revert, { params: { id }, body: request, schema: revertResponseSchema });
 }
 
 /** The conversation's state as the 409 reports it, when the failure is that conflict. */

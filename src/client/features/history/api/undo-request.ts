@@ -1,12 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { requestUndoResponseSchema, type RequestUndoResponse, type RevertRequest } from '../../../../shared/api/audit';
-import { apiRequest } from '../../../lib/api-client';
+import type { RequestUndoResponse, RevertRequest } from '../../../../shared/api/audit';
+import { auditRoutes } from '../../../../shared/api/contracts/audit';
+import { callRoute } from '../../../lib/call-route';
 import { marksKeys } from '../../../entities/marks/api/keys';
 import { historyKeys } from './keys';
 
 /** POST /api/audit/requests/:requestId/revert → what happened to each entry of the request. */
 export function undoRequest(requestId: string, request: RevertRequest): Promise<RequestUndoResponse> {
-  return apiRequest(`/api/audit/requests/${encodeURIComponent(requestId)}/revert`, { method: 'POST', body: request, schema: requestUndoResponseSchema });
+  return callRoute(auditRoutes.revertRequest, { params: { requestId }, body: request });
 }
 
 export function useUndoRequest(chatUsers: readonly string[]) {

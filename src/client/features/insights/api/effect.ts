@@ -1,12 +1,12 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { jobEffectListResponseSchema, jobEffectSchema } from '../../../../shared/api/insights';
-import { apiRequest } from '../../../lib/api-client';
+import { insightsRoutes } from '../../../../shared/api/contracts/insights';
+import { callRoute } from '../../../lib/call-route';
 import { insightsKeys } from './keys';
 
 export function effectsQueryOptions(jobId: string) {
   return queryOptions({
     queryKey: insightsKeys.effects(jobId),
-    queryFn: ({ signal }) => apiRequest(`/api/jobs/${encodeURIComponent(jobId)}/effect`, { schema: jobEffectListResponseSchema, signal }),
+    queryFn: ({ signal }) => callRoute(insightsRoutes.effects, { params: { id: jobId }, signal }),
   });
 }
 
@@ -14,7 +14,7 @@ export function effectsQueryOptions(jobId: string) {
 export function useMeasureEffect(jobId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiRequest(`/api/jobs/${encodeURIComponent(jobId)}/effect`, { method: 'POST', body: {}, schema: jobEffectSchema }),
+    mutationFn: () => callRoute(insightsRoutes.measureEffect, { params: { id: jobId }, body: {} }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: insightsKeys.effects(jobId) }),
   });
 }

@@ -1,13 +1,7 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import {
-  surveyCompareResponseSchema,
-  surveyCreatedResponseSchema,
-  surveyListResponseSchema,
-  surveyStatusSchema,
-  type SurveyCreateRequest,
-  type SurveyStatus,
-} from '../../../../shared/api/insights';
-import { apiRequest } from '../../../lib/api-client';
+import { insightsRoutes } from '../../../../shared/api/contracts/insights';
+import type { SurveyCreateRequest, SurveyStatus } from '../../../../shared/api/insights';
+import { callRoute, routeUrl } from '../../../lib/call-route';
 import { insightsKeys } from './keys';
 
 /** A running survey is polled about once a second; a finished one never changes. */
@@ -18,7 +12,7 @@ const isActive = (status: Pick<SurveyStatus, 'state'> | undefined) => status?.st
 export function surveysQueryOptions() {
   return queryOptions({
     queryKey: insightsKeys.surveys(),
-    queryFn: ({ signal }) => apiRequest('/api/surveys?limit=50', { schema: surveyListResponseSchema, signal }),
+    queryFn: ({ signal }) => callRoute(insightsRoutes.surveys, { query: { limit: 50 }, signal }),
     refetchInterval: (query) => (query.state.data?.surveys.some(isActive) ? 5 * SURVEY_POLL_MS : false),
   });
 }
@@ -26,7 +20,7 @@ export function surveysQueryOptions() {
 export function surveyQueryOptions(id: string) {
   return queryOptions({
     queryKey: insightsKeys.survey(id),
-    queryFn: ({ signal }) => apiRequest(`/api/surveys/${encodeURIComponent(id)}`, { schema: surveyStatusSchema, signal }),
+    queryFn: ({ signal }) => callRoute(insightsRoutes.survey, { params: { id }, signal }),
     refetchInterval: (query) => (isActive(query.state.data) ? SURVEY_POLL_MS : false),
   });
 }
@@ -34,7 +28,7 @@ export function surveyQueryOptions(id: string) {
 export function compareQueryOptions(a: string, b: string) {
   return queryOptions({
     queryKey: insightsKeys.compare(a, b),
-    queryFn: ({ signal }) => apiRequest(`/api/surveys/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, { schema: surveyCompareResponseSchema, signal }),
+    queryFn: ({ signal }) => callRoute(insightsRoutes.compare, { query: { a, b }, signal }),
     staleTime: Number.POSITIVE_INFINITY,
   });
 }
@@ -42,17 +36,19 @@ export function compareQueryOptions(a: string, b: string) {
 export function useCreateSurvey() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (request: SurveyCreateRequest) => apiRequest('/api/surveys', { method: 'POST', body: request, schema: surveyCreatedResponseSchema }),
+    mutationFn: (request: SurveyCreateRequest) => callRoute(insightsRoutes.createSurvey, { body: request }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: insightsKeys.surveys() }),
   });
 }
 
 export type SurveyAction = 'pause' | 'resume' | 'cancel';
 
+const SURVEY_ACTION_ROUTES = { pause: insightsRoutes.pauseSurvey, resume: insightsRoutes.resumeSurvey, cancel: insightsRoutes.cancelSurvey } as const;
+
 export function useControlSurvey(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (action: SurveyAction) => apiRequest(`/api/surveys/${encodeURIComponent(id)}/${action}`, { method: 'POST', body: {}, schema: surveyStatusSchema }),
+    mutationFn: (action: SurveyAction) => callRoute(SURVEY_ACTION_ROUTES[action], { params: { id }, body: {} }),
     onSuccess: (status) => queryClient.setQueryData(insightsKeys.survey(id), status),
     onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: insightsKeys.survey(id) }), queryClient.invalidateQueries({ queryKey: insightsKeys.surveys() })]),
   });
@@ -60,5 +56,5 @@ export function useControlSurvey(id: string) {
 
 /** The per-user CSV; `values` false leaves the custom mark values out. */
 export function surveyCsvHref(id: string, values: boolean): string {
-  return `/api/surveys/${encodeURIComponent(id)}/users.csv?values=${values ? 1 : 0}`;
+  return routeUrl(insightsRoutes.surveyCsv, { params: { id }, query: { values: values ? '1' : '0' } });
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { MARK_REQUEST_MAX_ITEMS, markResponseSchema, type MarkRequest, type MarkResult } from '../../../../shared/api/marks';
-import { apiRequest } from '../../../lib/api-client';
+import { chatUserRoutes } from '../../../../shared/api/contracts/chat-users';
+import { MARK_REQUEST_MAX_ITEMS, type MarkRequest, type MarkResult } from '../../../../shared/api/marks';
+import { callRoute } from '../../../lib/call-route';
 import { marksKeys } from '../../../entities/marks/api/keys';
 
 /** POST /api/chat-users/:userId/marks: one result per item, in request order (also when some failed). */
@@ -9,11 +10,7 @@ export async function saveMarks(userId: string, request: MarkRequest): Promise<M
   const results: MarkResult[] = [];
   for (let start = 0; start < request.items.length; start += MARK_REQUEST_MAX_ITEMS) {
     const chunk: MarkRequest = { ...request, items: request.items.slice(start, start + MARK_REQUEST_MAX_ITEMS) };
-    const response = await apiRequest(`/api/chat-users/${encodeURIComponent(userId)}/marks`, {
-      method: 'POST',
-      body: chunk,
-      schema: markResponseSchema,
-    });
+    const response = await callRoute(chatUserRoutes.saveMarks, { params: { userId }, body: chunk });
     results.push(...response.results);
   }
   return results;

@@ -1,6 +1,8 @@
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import { adminActivityListResponseSchema, type AdminAction, type AdminActivityListResponse } from '../../../../shared/api/admin-activity';
-import { apiRequest } from '../../../lib/api-client';
+import type { AuditQueryInput } from '../../../../shared/api/audit';
+import { auditRoutes } from '../../../../shared/api/contracts/audit';
+import { callRoute, routeUrl } from '../../../lib/call-route';
 import { settingsKeys } from './keys';
 
 /** What the Admin activity filters hold: text as typed, dates as YYYY-MM-DD (local days). */
@@ -16,19 +18,19 @@ function localMidnight(day: string, addDays = 0): string {
 }
 
 /** `kind=admin&staff=…&from=…`: "until" is inclusive on screen, so it becomes the next local midnight. */
-export function adminActivityQueryString(filters: AdminActivityFilters, cursor?: string | null): string {
-  const params = new URLSearchParams({ kind: 'admin' });
-  if (filters.staff.trim() !== '') params.set('staff', filters.staff.trim());
-  if (filters.action !== '') params.set('action', filters.action);
-  if (filters.from !== '') params.set('from', localMidnight(filters.from));
-  if (filters.to !== '') params.set('to', localMidnight(filters.to, 1));
-  if (cursor) params.set('cursor', cursor);
-  return params.toString();
+export function adminActivityQuery(filters: AdminActivityFilters, cursor?: string | null): AuditQueryInput {
+  const query: AuditQueryInput = { kind: 'admin' };
+  if (filters.staff.trim() !== '') query.staff = filters.staff.trim();
+  if (filters.action !== '') query.action = filters.action;
+  if (filters.from !== '') query.from = localMidnight(filters.from);
+  if (filters.to !== '') query.to = localMidnight(filters.to, 1);
+  if (cursor) query.cursor = cursor;
+  return query;
 }
 
 /** GET /api/audit?kind=admin: one page of admin activity, newest first. */
 export function getAdminActivity(filters: AdminActivityFilters, cursor: string | null, signal?: AbortSignal): Promise<AdminActivityListResponse> {
-  return apiRequest(`/api/audit?${adminActivityQueryString(filters, cursor)}&limit=${PAGE_SIZE}`, { schema: adminActivityListResponseSchema, signal });
+  return callRoute(auditRoutes.list, { query: { ...adminActivityQuery(filters, cursor), limit: PAGE_SIZE }, schema: adminActivityListResponseSchema, signal });
 }
 
 export function adminActivityQueryOptions(filters: AdminActivityFilters) {
@@ -43,5 +45,5 @@ export function adminActivityQueryOptions(filters: AdminActivityFilters) {
 
 /** The CSV export of everything the filters match (not only the pages loaded). */
 export function adminActivityExportHref(filters: AdminActivityFilters): string {
-  return `/api/audit/export.csv?${adminActivityQueryString(filters)}`;
+  return routeUrl(auditRoutes.export, { query: adminActivityQuery(filters) });
 }

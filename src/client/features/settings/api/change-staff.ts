@@ -1,16 +1,17 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { staffMemberSchema, type CreateStaffRequest, type PatchStaffRequest, type StaffMember } from '../../../../shared/api/staff';
-import { apiRequest } from '../../../lib/api-client';
+import { staffRoutes } from '../../../../shared/api/contracts/staff';
+import type { CreateStaffRequest, PatchStaffRequest, StaffMember } from '../../../../shared/api/staff';
+import { callRoute } from '../../../lib/call-route';
 import { settingsKeys } from './keys';
 
 /** POST /api/staff → 201 with the new account. */
 export function createStaff(request: CreateStaffRequest): Promise<StaffMember> {
-  return apiRequest('/api/staff', { method: 'POST', body: request, schema: staffMemberSchema });
+  return callRoute(staffRoutes.create, { body: request });
 }
 
 /** PATCH /api/staff/:name: role, disabled and/or password. Every change ends that person's sessions. */
 export function patchStaff(username: string, patch: PatchStaffRequest): Promise<StaffMember> {
-  return apiRequest(`/api/staff/${encodeURIComponent(username)}`, { method: 'PATCH', body: patch, schema: staffMemberSchema });
+  return callRoute(staffRoutes.patch, { params: { name: username }, body: patch });
 }
 
 function useInvalidateStaffAndSessions() {

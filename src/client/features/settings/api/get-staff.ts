@@ -1,11 +1,12 @@
 import { queryOptions } from '@tanstack/react-query';
-import { staffListResponseSchema, type StaffListResponse } from '../../../../shared/api/staff';
-import { apiRequest } from '../../../lib/api-client';
+import { staffRoutes } from '../../../../shared/api/contracts/staff';
+import type { StaffListResponse } from '../../../../shared/api/staff';
+import { callRoute } from '../../../lib/call-route';
 import { settingsKeys } from './keys';
 
 /** GET /api/staff, ordered by username. */
 export function getStaff(signal?: AbortSignal): Promise<StaffListResponse> {
-  return apiRequest('/api/staff', { schema: staffListResponseSchema, signal });
+  return callRoute(staffRoutes.list, { signal });
 }
 
 export function staffQueryOptions() {

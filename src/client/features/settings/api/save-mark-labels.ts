@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { labelsConflictDetailsSchema, labelsResponseSchema, type LabelsConflictDetails, type LabelMap } from '../../../../shared/api/labels';
+import { labelRoutes } from '../../../../shared/api/contracts/labels';
+import { labelsConflictDetailsSchema, type LabelsConflictDetails, type LabelMap } from '../../../../shared/api/labels';
 import { isApiError } from '../../../lib/api-error';
-import { apiRequestWithHeaders } from '../../../lib/api-client';
+import { callRouteWithHeaders } from '../../../lib/call-route';
 import type { MarkLabelsVersion } from '../../../entities/marks/api/get-mark-labels';
 import { marksKeys } from '../../../entities/marks/api/keys';
 
@@ -13,12 +14,10 @@ export type SaveLabelsRequest = { labels: LabelMap; /** The ETag of the version 
  * with the labels as they are now (see labelsConflict).
  */
 export async function putMarkLabels(request: SaveLabelsRequest): Promise<MarkLabelsVersion> {
-  const { data, headers } = await apiRequestWithHeaders('/api/mark-labels', {
-    method: 'PUT',
+  const { data, headers } = await callRouteWithHeaders(labelRoutes.put, {
     body: { labels: request.labels },
     // Without a tag the server refuses (428): a save never silently overwrites an unknown version.
     headers: request.etag === null ? {} : { 'If-Match': request.etag },
-    schema: labelsResponseSchema,
   });
   return { ...data, etag: headers.get('ETag') };
 }

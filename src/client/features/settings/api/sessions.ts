@@ -1,11 +1,12 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { activeSessionListResponseSchema, type ActiveSessionListResponse } from '../../../../shared/api/session';
-import { apiRequest } from '../../../lib/api-client';
+import { staffRoutes } from '../../../../shared/api/contracts/staff';
+import type { ActiveSessionListResponse } from '../../../../shared/api/session';
+import { callRoute } from '../../../lib/call-route';
 import { settingsKeys } from './keys';
 
 /** GET /api/sessions: every active session, named by an opaque handle (never its id). */
 export function getSessions(signal?: AbortSignal): Promise<ActiveSessionListResponse> {
-  return apiRequest('/api/sessions', { schema: activeSessionListResponseSchema, signal });
+  return callRoute(staffRoutes.sessions, { signal });
 }
 
 export function sessionsQueryOptions() {
@@ -14,7 +15,7 @@ export function sessionsQueryOptions() {
 
 /** DELETE /api/sessions/:handle → 204. */
 export function revokeSession(handle: string): Promise<void> {
-  return apiRequest(`/api/sessions/${encodeURIComponent(handle)}`, { method: 'DELETE' });
+  return callRoute(staffRoutes.revokeSession, { params: { handle } });
 }
 
 export function useRevokeSession() {

@@ -1,11 +1,12 @@
 import { queryOptions } from '@tanstack/react-query';
-import { auditVerifyProgressSchema, auditVerifyResponseSchema, type AuditVerifyResponse } from '../../../../shared/api/audit';
-import { apiRequest } from '../../../lib/api-client';
+import type { AuditVerifyResponse } from '../../../../shared/api/audit';
+import { auditRoutes } from '../../../../shared/api/contracts/audit';
+import { callRoute } from '../../../lib/call-route';
 import { settingsKeys } from './keys';
 
 /** GET /api/audit/verify: walks the audit log's hash chain. */
 export function verifyAuditChain(signal?: AbortSignal): Promise<AuditVerifyResponse> {
-  return apiRequest('/api/audit/verify', { schema: auditVerifyResponseSchema, signal });
+  return callRoute(auditRoutes.verify, { signal });
 }
 
 export function auditChainQueryOptions() {
@@ -19,7 +20,7 @@ const PROGRESS_POLL_MS = 500;
 export function auditChainProgressQueryOptions(running: boolean) {
   return queryOptions({
     queryKey: settingsKeys.auditChainProgress(),
-    queryFn: ({ signal }) => apiRequest('/api/audit/verify/progress', { schema: auditVerifyProgressSchema, signal }),
+    queryFn: ({ signal }) => callRoute(auditRoutes.verifyProgress, { signal }),
     enabled: running,
     refetchInterval: running ? PROGRESS_POLL_MS : false,
     staleTime: 0,
