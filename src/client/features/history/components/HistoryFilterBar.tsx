@@ -27,22 +27,35 @@ type HistoryFilterBarProps = { filters: HistoryFilters; onApply: (filters: Histo
 export function HistoryFilterBar({ filters, onApply }: HistoryFilterBarProps) {
   const t = useT();
   const [draft, setDraft] = useState(filters);
-  const appliedKey = historySearchParams(filters).toString();
-  const [shownKey, setShownKey] = useState(appliedKey);
-  if (appliedKey !== shownKey) {
-    setShownKey(appliedKey);
-    setDraft(filters);
+  // The fields follow the address when it changes. But what this form applies reaches the address
+  // a moment later (a navigation is a transition, and typing goes first): the fields already show
+  // it, so its arrival must not reset them — that would undo what was typed in between (say right
+  // after "Clear filters"). Only another address (back button, a link) takes the fields over.
+  const addressKey = historySearchParams(filters).toString();
+  const [seenKey, setSeenKey] = useState(addressKey);
+  const [sentKey, setSentKey] = useState<string | null>(null);
+  if (addressKey !== seenKey) {
+    setSeenKey(addressKey);
+    setSentKey(null);
+    if (addressKey !== sentKey) setDraft(filters);
   }
+
+  const apply = (next: HistoryFilters) => {
+    const applied = trimmed(next);
+    const key = historySearchParams(applied).toString();
+    setSentKey(key === addressKey ? null : key);
+    onApply(applied);
+  };
 
   const change = (patch: Partial<HistoryFilters>, applyNow = false) => {
     const next = { ...draft, ...patch };
     setDraft(next);
-    if (applyNow) onApply(trimmed(next));
+    if (applyNow) apply(next);
   };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    onApply(trimmed(draft));
+    apply(draft);
   };
 
   // Enter submits the form natively; during composition it only confirms the character.
