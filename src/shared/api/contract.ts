@@ -49,6 +49,8 @@ export function errorBodyWithDetails<Details extends z.ZodType>(details: Details
 export const SIGNED_IN_ERRORS = errorResponses(400, 401, 403, 500);
 /** The same for a write: a body too large or not JSON, too. */
 export const SIGNED_IN_WRITE_ERRORS = errorResponses(400, 401, 403, 413, 415, 500);
+/** What a route that calls Chat may also answer: Chat busy or rate-limited, unreachable, or not ready. */
+export const UPSTREAM_ERRORS = errorResponses(429, 502, 503);
 
 type SuccessStatus = 200 | 201 | 202 | 204 | 302;
 type SuccessKeys<Route extends ApiRoute> = Extract<keyof Route['responses'], SuccessStatus>;

@@ -14,7 +14,7 @@ import {
   revertRequestSchema,
   revertResponseSchema,
 } from '../audit';
-import { defineRoute, errorBodyWithDetails, errorResponses, NO_BODY, SIGNED_IN_ERRORS, SIGNED_IN_WRITE_ERRORS } from '../contract';
+import { defineRoute, errorBodyWithDetails, errorResponses, NO_BODY, SIGNED_IN_ERRORS, SIGNED_IN_WRITE_ERRORS, UPSTREAM_ERRORS } from '../contract';
 import { groupAuditEntrySchema } from '../groups';
 
 /**
@@ -27,8 +27,6 @@ export const revertConflictErrorDetailsSchema = z.union([
   z.object({ revertedBy: z.string() }),
   z.object({ status: auditStatusSchema }),
 ]);
-
-const UPSTREAM_ERRORS = errorResponses(429, 502, 503);
 
 export const auditRoutes = {
   list: defineRoute({

@@ -1,9 +1,7 @@
 // A Chat user, their conversations, and saving marks (the one interactive write path).
-import { defineRoute, errorResponses, SIGNED_IN_ERRORS, SIGNED_IN_WRITE_ERRORS } from '../contract';
+import { defineRoute, errorResponses, SIGNED_IN_ERRORS, SIGNED_IN_WRITE_ERRORS, UPSTREAM_ERRORS } from '../contract';
 import { chatUserParamsSchema, chatUserResponseSchema, conversationsResponseSchema } from '../chat-users';
 import { markRequestSchema, markResponseSchema } from '../marks';
-
-const UPSTREAM_ERRORS = errorResponses(429, 502, 503);
 
 export const chatUserRoutes = {
   get: defineRoute({
