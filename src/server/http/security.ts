@@ -1,4 +1,5 @@
-import helmet from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from './errors';
 
@@ -83,15 +84,41 @@ export function csrfCheck(request: FastifyRequest, options: CsrfOptions): HttpEr
   return null;
 }
 
-/** Security headers on every response, a strict CSP with per-response nonces, and the CSRF rule. */
+/**
+ * The page's policy with this response's nonces added to script-src and style-src. Only the HTML
+ * page needs nonces (spa.ts); every other response keeps the same policy without them, built once:
+ * adding nonces to every response meant building the whole policy again for each.
+ */
+export function withCspNonces(policy: string, nonces: { script: string; style: string }): string {
+  return policy
+    .replace(/(^|;)(script-src [^;]*)/, `$1$2 'nonce-${nonces.script}'`)
+    .replace(/(^|;)(style-src [^;]*)/, `$1$2 'nonce-${nonces.style}'`);
+}
+
+/**
+ * The headers helmet sets for these options. They are the same for every response, so they are
+ * worked out once; @fastify/helmet built helmet's middleware anew for each request.
+ */
+function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string) => void (headers[name.toLowerCase()] = value),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
+  });
+  return headers;
+}
+
+/** Security headers on every response, a strict CSP (nonces on the page: withCspNonces), and the CSRF rule. */
 export async function registerSecurity(app: FastifyInstance, options: CsrfOptions & { hsts: boolean }) {
-  await app.register(helmet, {
-    enableCSPNonces: true,
+  const securityHeaders = helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        // The nonces are appended by @fastify/helmet per response (reply.cspNonce).
+        // The page's nonces are appended per response (withCspNonces).
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
@@ -110,9 +137,9 @@ export async function registerSecurity(app: FastifyInstance, options: CsrfOption
     // only read the older header (helmet's default, SAMEORIGIN, would contradict the CSP).
     xFrameOptions: { action: 'deny' },
   });
-
+  securityHeaders['permissions-policy'] = PERMISSIONS_POLICY;
   app.addHook('onRequest', async (_request, reply) => {
-    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    reply.headers(securityHeaders);
   });
 
   // onRequest, before any body is parsed: Fastify would otherwise happily parse text/plain. Every

@@ -2,6 +2,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { withCspNonces } from './security';
 
 const escapeAttribute = (value: string) => value.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -27,8 +29,13 @@ export async function registerSpa(app: FastifyInstance, spaDir: string): Promise
   const indexHtml = readFileSync(indexFile, 'utf8');
 
   const sendIndex = (reply: FastifyReply) => {
-    const nonces = reply.cspNonce;
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(withNonces(indexHtml, nonces));
+    const nonces = { script: randomBytes(16).toString('hex'), style: randomBytes(16).toString('hex') };
+    const policy = withCspNonces(String(reply.getHeader('content-security-policy')), nonces);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', policy)
+      .send(withNonces(indexHtml, nonces));
   };
 
   await app.register(async (files) => {

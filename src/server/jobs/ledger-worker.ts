@@ -1,7 +1,7 @@
 // The worker thread of workerLedger (ledger.ts): its own connection to the database file, one
 // IMMEDIATE transaction per commit, answers in the order the commits came.
 import { parentPort, workerData } from 'node:worker_threads';
-import { immediateTransaction, openDatabase } from '../store/database';
+import { blockingTransaction, openDatabase } from '../store/database';
 import { applyLedgerCommit, ledgerSynchronous, type LedgerCommit, type LedgerReply } from './ledger';
 
 const port = parentPort!;
@@ -20,7 +20,7 @@ port.on('message', (message: { id: number; commit: LedgerCommit } | 'close') => 
     store.sqlite.pragma(`synchronous = ${wanted}`);
     synchronous = wanted;
   }
-  immediateTransaction(store, () => applyLedgerCommit(store, commit)).then(
+  blockingTransaction(store, () => applyLedgerCommit(store, commit)).then(
     (ids) => port.postMessage({ id, ids } satisfies LedgerReply),
     (error: unknown) => port.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies LedgerReply),
   );

@@ -114,8 +114,10 @@ describe('pause, resume, cancel', () => {
     await bff.setFaults({ latencyMs: 30 });
 
     await jobs.start(jobId, 'editor');
-    await until(() => jobs.status(jobId)!.done >= 10);
-    // While it runs, the status carries the recent call rate and an estimate of the time left.
+    // While it runs, the status carries the recent call rate and an estimate of the time left. (The
+    // lines count as done once their commit is in the database; the runner hears of the commit, and
+    // counts them into its rate, a moment later.)
+    await until(() => jobs.status(jobId)!.done >= 10 && jobs.status(jobId)!.etaSeconds !== null);
     const running = jobs.status(jobId)!;
     expect(running.state).toBe('running');
     expect(running.callsPerSecond).toBeGreaterThan(0);

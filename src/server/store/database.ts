@@ -19,6 +19,7 @@ import { dirname } from 'node:path';
 import { openKeyedChain } from './audit-repair';
 import { resolveAuditKey } from './audit-key';
 import { migrations } from './migrations';
+import { WalSync } from './wal-sync';
 
 /** The database file inside MARKDESK_DATA_DIR; the server and the staff CLI both open this. */
 export const DATABASE_FILE_NAME = 'markdesk.sqlite';
@@ -99,7 +100,17 @@ export async function openDatabase(options: { file: string; auditKey?: Buffer })
     await migrateToLatest(db);
     const auditKey =
       options.auditKey ?? (options.file === ':memory:' ? randomBytes(32) : resolveAuditKey({ dataDir: dirname(options.file) }).key);
-    const store: Store = { db, sqlite, auditKey, close: () => db.destroy() };
+    const walSync = options.file === ':memory:' ? null : new WalSync(`${options.file}-wal`);
+    if (walSync) walSyncs.set(sqlite, walSync);
+    const store: Store = {
+      db,
+      sqlite,
+      auditKey,
+      close: async () => {
+        await db.destroy();
+        await walSync?.close();
+      },
+    };
     await exclusive(store, () => openKeyedChain(store));
     return store;
   } catch (error) {
@@ -133,8 +144,26 @@ export function exclusive<T>(store: Store, work: (sqlite: BetterSqlite3.Database
   return store.db.connection().execute(async () => work(store.sqlite));
 }
 
-/** `exclusive` + one BEGIN IMMEDIATE transaction around `work`. */
-export function immediateTransaction<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
+// Each file-backed connection's WAL syncer (wal-sync.ts); none for an in-memory database.
+const walSyncs = new WeakMap<BetterSqlite3.Database, WalSync>();
+
+/**
+ * `exclusive` + one BEGIN IMMEDIATE transaction around `work`; resolves once the commit is on disk,
+ * as a COMMIT at synchronous = FULL would, but the fsync runs on the thread pool (wal-sync.ts), not
+ * on the event loop.
+ */
+export async function immediateTransaction<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
+  const result = await relaxedTransaction(store, work);
+  await walSyncs.get(store.sqlite)?.sync();
+  return result;
+}
+
+/**
+ * `exclusive` + one BEGIN IMMEDIATE transaction, committed at the connection's own `synchronous`
+ * setting on the calling thread. Only for the ledger's worker thread, which sets that per commit
+ * and has no event loop to keep free.
+ */
+export function blockingTransaction<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
   return exclusive(store, (sqlite) => sqlite.transaction(() => work(sqlite)).immediate());
 }
 
@@ -149,11 +178,11 @@ export function immediateTransaction<T>(store: Store, work: (sqlite: BetterSqlit
  */
 export function relaxedTransaction<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
   return exclusive(store, (sqlite) => {
-    sqlite.pragma('synchronous = NORMAL');
+    cachedStatement(sqlite, 'PRAGMA synchronous = NORMAL').run();
     try {
       return sqlite.transaction(() => work(sqlite)).immediate();
     } finally {
-      sqlite.pragma('synchronous = FULL');
+      cachedStatement(sqlite, 'PRAGMA synchronous = FULL').run();
     }
   });
 }
