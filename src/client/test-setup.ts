@@ -13,6 +13,12 @@ configure({ asyncUtilTimeout: 15_000 });
 
 afterEach(() => {
   cleanup();
+  // Each mounted app makes its own Emotion cache (ThemeModeProvider), whose <style> elements stay in
+  // <head> after the unmount: thousands of them by the end of a file, and jsdom's getComputedStyle
+  // (which every role query calls) reads them all, so each test ran slower than the one before
+  // (MarksPage.test.tsx: 10 s for a test alone, 50 s at the end of its file). The next app's cache
+  // inserts what it needs again.
+  document.head.querySelectorAll('style[data-emotion^="md"]').forEach((element) => element.remove());
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
   // Remembered language, theme and recent users must not leak from one test into the next.
