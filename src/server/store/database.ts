@@ -168,11 +168,11 @@ export function blockingTransaction<T>(store: Store, work: (sqlite: BetterSqlite
 }
 
 /**
- * `immediateTransaction` whose COMMIT does not wait for an fsync (synchronous = NORMAL for this one
- * transaction; the connection stays FULL for every other). In WAL mode such a commit is durable
- * against a crash of the process at once — the WAL is written before COMMIT returns — and against a
- * power cut from the next FULL commit of any connection on, or the next checkpoint (the WAL is one
- * file, synced up to that point). Only for commits a power cut may lose without harm: records that
+ * A BEGIN IMMEDIATE transaction whose COMMIT does not wait for an fsync (synchronous = NORMAL for
+ * this one transaction; the connection stays FULL for every other). In WAL mode such a commit is
+ * durable against a crash of the process at once — the WAL is written before COMMIT returns — and
+ * against a power cut from the next durable commit of any connection on (immediateTransaction,
+ * which is this plus a sync), or the next checkpoint (the WAL is one file, synced up to that point). Only for commits a power cut may lose without harm: records that
  * something already durably announced is known again afterwards (an audit outcome: its intent then
  * reads 'unknown' and reconcile.ts settles it from Chat, as after a crash before the outcome).
  */
