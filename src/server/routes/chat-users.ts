@@ -88,6 +88,7 @@ export const chatUserRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
           change: markChangeOfItem(item),
           ...(item.expectedCustomMark !== undefined ? { expectedCustomMark: item.expectedCustomMark } : {}),
         })),
+        (error) => request.log.error({ event: 'audit_outcome_not_recorded', chatUser: userId, err: error }, 'the outcome of a save was not recorded; reconcile will settle it from Chat'),
       ).catch((error: unknown) => {
         // The same sentence as the reads give, naming the ID the person typed.
         if (error instanceof HttpError && error.code === 'CHAT_USER_NOT_FOUND') throw notImported(userId);

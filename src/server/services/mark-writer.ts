@@ -13,7 +13,7 @@ import { bitsFromMask } from '../../shared/marks/mask';
 import { ChatCallAbortedError, type ChatClient } from '../chat/client';
 import { ChatInvalidResponseError, isChatError } from '../chat/errors';
 import { MARK_CONTACT_MAX_ITEMS, searchContactGroup, type ContactMarks } from '../chat/helpers';
-import { recordEntries, recordIntents, recordOutcomes, type AuditIntent, type AuditOneShotEntry, type AuditOutcome } from '../store/audit';
+import { holdBefore, recordIntents, recordOutcomes, type AuditIntent, type AuditOutcome } from '../store/audit';
 import type { Store } from '../store/database';
 import { chatUserLocks } from './chat-user-locks';
 import { CHAT_USER_NOT_IMPORTED, itemErrorCode, upstreamHttpError } from './upstream-errors';
@@ -104,9 +104,27 @@ async function sendMarkCalls(chat: Pick<ChatClient, 'call'>, chatUser: string, i
   return answers;
 }
 
-/** One mark request: the user's lock is held alone from the read of `before` to the record of the outcome. */
-export function writeMarks(deps: MarkWriterDeps, context: MarkWriteContext, items: MarkWriteItem[]): Promise<MarkResult[]> {
-  return chatUserLocks(deps.store).exclusive(context.chatUser, () => writeMarksLocked(deps, context, items));
+/**
+ * One mark request: the user's lock is held alone from the read of `before` to the record of the
+ * outcome. The results are answered as soon as they are known, while the outcomes are being
+ * recorded (see writeMarksLocked); `onLateError` hears of a failure to record them after that.
+ */
+export function writeMarks(
+  deps: MarkWriterDeps,
+  context: MarkWriteContext,
+  items: MarkWriteItem[],
+  onLateError: (error: unknown) => void,
+): Promise<MarkResult[]> {
+  let answered = false;
+  return new Promise((resolve, reject) => {
+    const answer = (results: MarkResult[]) => {
+      answered = true;
+      resolve(results);
+    };
+    chatUserLocks(deps.store)
+      .exclusive(context.chatUser, () => writeMarksLocked(deps, context, items, undefined, answer))
+      .then(resolve, (error: unknown) => (answered ? onLateError(error) : reject(error)));
+  });
 }
 
 function auditIntent(context: MarkWriteContext, item: MarkWriteItem, before: MarkState | null): AuditIntent {
@@ -126,26 +144,43 @@ const CONFLICT_MESSAGE = 'The custom mark was changed by someone else since it w
 
 /**
  * writeMarks' work; only while holding the user's lock alone. `known`: states already read inside
- * this same hold (Undo reads before deciding); the others are read here. Read every `before`, settle
- * conflicts and no-ops without writing, write the rest as deltas between an audit intent and its
- * outcome, and answer one result per item in request order. Deltas mean two people changing
- * different bits of a conversation both win.
+ * this same hold (Undo reads before deciding); the others are read here. Every item gets an audit
+ * intent, durable before anything is sent, and one outcome; conflicts and no-ops are settled
+ * without writing, the rest written as deltas, and one result per item answered in request order.
+ * Deltas mean two people changing different bits of a conversation both win.
+ *
+ * When the state has to be read, the intents are committed (with their fsync) while the read is in
+ * flight, so the save waits for the slower of the two rather than for both: the intent then holds
+ * the request, and the outcome the state read before the write. Until the outcome is recorded that
+ * state is also kept beside the chain (holdBefore), committed before the write is sent, so a crash
+ * in between leaves reconcile.ts what it needs to settle the entry as if the intent had held it.
  */
 export async function writeMarksLocked(
   deps: MarkWriterDeps,
   context: MarkWriteContext,
   items: MarkWriteItem[],
   known?: Map<string, MarkState>,
+  answer?: (results: MarkResult[]) => void,
 ): Promise<MarkResult[]> {
+  const intentsOf = (states: Map<string, MarkState> | null) =>
+    recordIntents(deps.store, items.map((item) => auditIntent(context, item, states?.get(conversationKey(item.conversation)) ?? (states ? EMPTY_MARK_STATE : null))), deps.clock);
   let before: Map<string, MarkState>;
-  try {
-    before = known ?? (await readMarkStates(deps.chat, context.chatUser, items.map((item) => item.conversation)));
-  } catch (error) {
-    return failedRead(deps, context, items, error);
+  let intentIds: string[];
+  if (known) {
+    before = known;
+    intentIds = await intentsOf(known);
+  } else {
+    // The read is started first, so its request is on its way before the intent's commit takes the thread.
+    const read = readMarkStates(deps.chat, context.chatUser, items.map((item) => item.conversation));
+    const intents = intentsOf(null);
+    const [recorded, states] = await Promise.allSettled([intents, read]);
+    if (recorded.status === 'rejected') throw recorded.reason;
+    intentIds = recorded.value;
+    if (states.status === 'rejected') return failedRead(deps, items, intentIds, states.reason);
+    before = states.value;
   }
 
-  const results = new Array<MarkResult>(items.length);
-  const settled: { index: number; entry: AuditOneShotEntry }[] = [];
+  const outcomes = new Array<AuditOutcome>(items.length);
   const toWrite: { index: number; state: MarkState }[] = [];
   items.forEach((item, index) => {
     const state = before.get(conversationKey(item.conversation)) ?? EMPTY_MARK_STATE;
@@ -153,68 +188,71 @@ export async function writeMarksLocked(
     if (decision === 'write') toWrite.push({ index, state });
     else {
       const message = decision === 'conflict' ? { message: CONFLICT_MESSAGE } : {};
-      settled.push({ index, entry: { ...auditIntent(context, item, state), status: decision, after: state, ...message } });
+      outcomes[index] = { entryId: intentIds[index]!, status: decision, before: state, after: state, ...message };
     }
   });
-  const settledIds = await recordEntries(deps.store, settled.map((s) => s.entry), deps.clock);
-  settled.forEach(({ index, entry }, n) => {
-    const state = entry.before!;
-    const common = { conversation: items[index]!.conversation, before: state, after: state, auditId: settledIds[n]! };
-    results[index] = entry.status === 'conflict' ? { ...common, status: 'conflict', message: entry.message! } : { ...common, status: 'unchanged' };
-  });
-  if (toWrite.length === 0) return results;
 
-  // The intent is durable before anything is sent: a crash can leave an 'unknown' entry (settled
-  // later by reconcile.ts), never a write without one.
-  const intentIds = await recordIntents(deps.store, toWrite.map(({ index, state }) => auditIntent(context, items[index]!, state)), deps.clock);
-  const answers = await sendMarkCalls(
-    deps.chat,
-    context.chatUser,
-    toWrite.map(({ index }) => toMarkItem(items[index]!.conversation, items[index]!.change)),
-  );
+  if (toWrite.length > 0) {
+    if (!known) await holdBefore(deps.store, toWrite.map(({ index, state }) => ({ entryId: intentIds[index]!, before: state })));
+      const answers = await sendMarkCalls(
+      deps.chat,
+      context.chatUser,
+      toWrite.map(({ index }) => toMarkItem(items[index]!.conversation, items[index]!.change)),
+    );
 
-  // A write whose answer was lost on the network (after retries) may or may not have landed: read
-  // those back and let Chat's state decide. Confirmed writes need no read: `after` is the delta
-  // applied to the `before` just read, under the lock.
-  const lost = toWrite.filter((_, n) => answers[n]!.code === CHAT_NETWORK_ERROR_CODE && answers[n]!.sent);
-  let readBack: Map<string, MarkState> | null = null;
-  if (lost.length > 0) {
-    readBack = await readMarkStates(deps.chat, context.chatUser, lost.map(({ index }) => items[index]!.conversation)).catch((error: unknown) => {
-      if (!isChatError(error)) throw error;
-      return null;
+    // A write whose answer was lost on the network (after retries) may or may not have landed: read
+    // those back and let Chat's state decide. Confirmed writes need no read: `after` is the delta
+    // applied to the `before` just read, under the lock.
+    const lost = toWrite.filter((_, n) => answers[n]!.code === CHAT_NETWORK_ERROR_CODE && answers[n]!.sent);
+    let readBack: Map<string, MarkState> | null = null;
+    if (lost.length > 0) {
+      readBack = await readMarkStates(deps.chat, context.chatUser, lost.map(({ index }) => items[index]!.conversation)).catch((error: unknown) => {
+        if (!isChatError(error)) throw error;
+        return null;
+      });
+    }
+
+    toWrite.forEach(({ index, state }, n) => {
+      const item = items[index]!;
+      const { code, sent } = answers[n]!;
+      const now = readBack?.get(conversationKey(item.conversation));
+      outcomes[index] =
+        code === 0 || (code === CHAT_NETWORK_ERROR_CODE && sent && now !== undefined && landed(state, item.change, now))
+          ? { entryId: intentIds[index]!, status: 'applied', before: state, after: applyChange(state, item.change) }
+          : { entryId: intentIds[index]!, status: 'failed', before: state, after: now ?? state, upstreamCode: code, message: chatErrorMessage(code, 'en') };
     });
   }
-
-  const outcomes: AuditOutcome[] = toWrite.map(({ index, state }, n) => {
-    const item = items[index]!;
-    const { code, sent } = answers[n]!;
-    const now = readBack?.get(conversationKey(item.conversation));
-    if (code === 0 || (code === CHAT_NETWORK_ERROR_CODE && sent && now !== undefined && landed(state, item.change, now))) {
-      return { entryId: intentIds[n]!, status: 'applied', before: state, after: applyChange(state, item.change) };
-    }
-    return { entryId: intentIds[n]!, status: 'failed', before: state, after: now ?? state, upstreamCode: code, message: chatErrorMessage(code, 'en') };
-  });
+  const results = items.map((item, index) => resultOf(item, outcomes[index]!));
+  // The outcomes' commit does not wait for an fsync (recordOutcomes), so answering before it
+  // promises nothing more: either way an outcome lost to a crash leaves its intent 'unknown' for
+  // reconcile.ts. It is queued on the database connection before the answer is written, ahead of
+  // anything a later request asks of the database, so the person's next look at History finds it.
+  answer?.(results);
   await recordOutcomes(deps.store, outcomes, deps.clock);
-
-  toWrite.forEach(({ index }, n) => {
-    const outcome = outcomes[n]!;
-    const common = { conversation: items[index]!.conversation, before: outcome.before!, after: outcome.after!, auditId: outcome.entryId };
-    results[index] =
-      outcome.status === 'applied'
-        ? { ...common, status: 'applied' }
-        : { ...common, status: 'failed', code: itemErrorCode(outcome.upstreamCode!), message: outcome.message!, upstreamCode: outcome.upstreamCode! };
-  });
   return results;
 }
 
+function resultOf(item: MarkWriteItem, outcome: AuditOutcome): MarkResult {
+  const common = { conversation: item.conversation, before: outcome.before!, after: outcome.after!, auditId: outcome.entryId };
+  switch (outcome.status) {
+    case 'applied':
+    case 'unchanged':
+      return { ...common, status: outcome.status };
+    case 'conflict':
+      return { ...common, status: 'conflict', message: outcome.message! };
+    default:
+      return { ...common, status: 'failed', code: itemErrorCode(outcome.upstreamCode!), message: outcome.message!, upstreamCode: outcome.upstreamCode! };
+  }
+}
+
 /** Nothing was written; the attempt is still on record, then the person gets one clear error. */
-async function failedRead(deps: MarkWriterDeps, context: MarkWriteContext, items: MarkWriteItem[], error: unknown): Promise<MarkResult[]> {
+async function failedRead(deps: MarkWriterDeps, items: MarkWriteItem[], intentIds: string[], error: unknown): Promise<MarkResult[]> {
   const httpError = upstreamHttpError(error);
   const upstreamCode = httpError.extra.upstreamCode;
   const code = upstreamCode !== undefined ? { upstreamCode } : {};
-  const auditIds = await recordEntries(
+  await recordOutcomes(
     deps.store,
-    items.map((item) => ({ ...auditIntent(context, item, null), status: 'failed' as const, after: null, message: httpError.message, ...code })),
+    intentIds.map((entryId) => ({ entryId, status: 'failed' as const, before: null, after: null, message: httpError.message, ...code })),
     deps.clock,
   );
   if (upstreamCode === CHAT_USER_NOT_IMPORTED) throw httpError;
@@ -223,7 +261,7 @@ async function failedRead(deps: MarkWriterDeps, context: MarkWriteContext, items
     status: 'failed' as const,
     before: null,
     after: null,
-    auditId: auditIds[index]!,
+    auditId: intentIds[index]!,
     code: itemErrorCode(upstreamCode ?? CHAT_NETWORK_ERROR_CODE),
     message: httpError.message,
     ...code,

@@ -9,12 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../emulator/server';
 import { chatCaller, expectOk, importAccounts } from '../../emulator/test-support';
 import type { AuditEntry, AuditListResponse } from '../../shared/api/audit';
-import { recordIntents } from '../store/audit';
+import { heldBefore, holdBefore, recordIntents } from '../store/audit';
 import { getAuditEntry, queryAudit } from '../store/audit-query';
 import { verifyAuditChain } from '../store/audit-verify';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff } from '../testing/child-bff';
-import { LANDED_MESSAGE, NOT_LANDED_MESSAGE, reconcileUnknownEntries } from './reconcile';
+import { LANDED_MESSAGE, NOT_LANDED_MESSAGE, SHOWN_MESSAGE, reconcileUnknownEntries } from './reconcile';
 
 describe('reconcileUnknownEntries', () => {
   let bff: TestBff;
@@ -74,6 +74,48 @@ describe('reconcileUnknownEntries', () => {
     expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 0, notApplied: 2, left: 0 });
     expect(getAuditEntry(bff.store, waiting!)?.status).toBe('failed');
     expect(getAuditEntry(bff.store, unknownUser!)?.status).toBe('failed');
+  });
+});
+
+describe('an intent recorded while its state was still being read', () => {
+  let bff: TestBff;
+  beforeAll(async () => {
+    bff = await startTestBff();
+    await bff.importUsers('held.alice');
+  });
+  afterAll(() => bff.close());
+
+  const editor = { staff: 'editor', chatUser: 'held.alice', requested: { setBits: [33], clearBits: [] }, before: null, requestId: 'req-held' };
+  const setBit33 = (id: string) =>
+    bff.tencent('recentcontact/mark_contact', { From_Account: 'held.alice', MarkItem: [{ OptType: 1, ContactItem: { Type: 1, To_Account: id }, SetMark: [33] }] });
+
+  it('takes `before` from the state kept beside it, so the entry can be undone', async () => {
+    const [id] = await recordIntents(bff.store, [{ ...editor, conversation: { type: 'c2c', id: 'k1' } }], bff.clock);
+    await holdBefore(bff.store, [{ entryId: id!, before: { bits: [], customMark: '' } }]);
+    expectOk(await setBit33('k1'));
+    expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 1, notApplied: 0, left: 0 });
+    expect(getAuditEntry(bff.store, id!)).toMatchObject({ status: 'applied', before: { bits: [] }, after: { bits: [33] }, message: LANDED_MESSAGE });
+    expect(heldBefore(bff.store, id!)).toBeNull();
+    const undo = await bff.inject({ method: 'POST', url: `/api/audit/${id}/revert`, headers: { ...bff.writeHeaders, cookie: await bff.signIn('editor') } });
+    expect(undo.statusCode, undo.body).toBe(201);
+  });
+
+  it('without it, settles from what Chat shows and does not offer Undo', async () => {
+    const [shown, absent] = await recordIntents(
+      bff.store,
+      [
+        { ...editor, conversation: { type: 'c2c', id: 'k2' } },
+        { ...editor, conversation: { type: 'c2c', id: 'k3' } },
+      ],
+      bff.clock,
+    );
+    expectOk(await setBit33('k2'));
+    expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 1, notApplied: 1, left: 0 });
+    expect(getAuditEntry(bff.store, shown!)).toMatchObject({ status: 'applied', before: null, after: { bits: [33] }, message: SHOWN_MESSAGE });
+    expect(getAuditEntry(bff.store, absent!)).toMatchObject({ status: 'failed', before: null, after: { bits: [] }, message: NOT_LANDED_MESSAGE });
+    const undo = await bff.inject({ method: 'POST', url: `/api/audit/${shown}/revert`, headers: { ...bff.writeHeaders, cookie: await bff.signIn('editor') } });
+    expect(undo.statusCode).toBe(409);
+    expect(verifyAuditChain(bff.store).ok).toBe(true);
   });
 });
 

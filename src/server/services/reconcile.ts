@@ -7,15 +7,16 @@
 import { applyChange } from '../../shared/marks/change';
 import { conversationKey } from '../../shared/marks/conversation';
 import { isChatError } from '../chat/errors';
-import { recordOutcomes, type AuditOutcome } from '../store/audit';
+import { heldBefore, recordOutcomes, type AuditOutcome } from '../store/audit';
 import { auditPages, getAuditEntry, type AuditEntryView } from '../store/audit-query';
 import { chatUserLocks } from './chat-user-locks';
 import { reconcileGroupEntries } from './group-reconcile';
 import { EMPTY_MARK_STATE, readMarkStates, type MarkWriterDeps } from './mark-writer';
 import { CHAT_USER_NOT_IMPORTED } from './upstream-errors';
-import { landed } from './write-policy';
+import { landed, showsChange } from './write-policy';
 
 export const LANDED_MESSAGE = 'Confirmed from Chat after Markdesk stopped before the answer came: the change is there.';
+export const SHOWN_MESSAGE = 'Chat shows this change. Markdesk stopped before it recorded the state before it, so it cannot be undone from here.';
 export const NOT_LANDED_MESSAGE = 'Not applied: Markdesk stopped before Chat answered, and Chat does not show this change.';
 
 export type ReconcileReport = { applied: number; notApplied: number; left: number };
@@ -49,8 +50,19 @@ export async function reconcileUnknownEntries(deps: MarkWriterDeps, log?: Reconc
         states = new Map();
       }
       const outcomes = entries.map((entry): AuditOutcome => {
-        const before = entry.before ?? EMPTY_MARK_STATE;
         const current = states.get(conversationKey(entry.conversation)) ?? EMPTY_MARK_STATE;
+        // An intent is written while its state is being read (mark-writer.ts), which keeps that
+        // state beside it until the outcome. Without either (a stop before the read answered, or a
+        // power cut that lost the kept state), Chat shows the request or not; whether this save or
+        // an earlier one made it cannot be told, so it is not offered for Undo (which needs `before`).
+        const before = entry.before ?? heldBefore(deps.store, entry.id);
+        if (before === null) {
+          const shown = showsChange(current, entry.requested);
+          report[shown ? 'applied' : 'notApplied']++;
+          return shown
+            ? { entryId: entry.id, status: 'applied', before: null, after: current, message: SHOWN_MESSAGE }
+            : { entryId: entry.id, status: 'failed', before: null, after: current, message: NOT_LANDED_MESSAGE };
+        }
         if (landed(before, entry.requested, current)) {
           report.applied++;
           return { entryId: entry.id, status: 'applied', before, after: applyChange(before, entry.requested), message: LANDED_MESSAGE };

@@ -107,6 +107,9 @@ function outcomeContent(outcome: AuditOutcome, at: Date): AuditContent {
 
 // Whether an id is an intent, and whether it already has its outcome (through audit_outcome_of).
 const statements = statementsPerConnection((sqlite) => ({
+  holdBefore: sqlite.prepare<[string, string]>(`INSERT INTO mark_writes_in_flight (entry_id, before_json) VALUES (?, ?)`),
+  heldBefore: sqlite.prepare<[string], string>(`SELECT before_json FROM mark_writes_in_flight WHERE entry_id = ?`).pluck(),
+  releaseBefore: sqlite.prepare<[string]>(`DELETE FROM mark_writes_in_flight WHERE entry_id = ?`),
   intentState: sqlite.prepare<[string], { kind: AuditRow['kind']; completed: 0 | 1 }>(
     `SELECT kind, EXISTS (SELECT 1 FROM audit AS o WHERE o.refers_to = e.id AND o.refers_to IS NOT NULL) AS completed FROM audit AS e WHERE e.id = ?`,
   ),
@@ -141,7 +144,33 @@ export function appendIntents(store: Store, intents: readonly AuditIntent[], at:
 export async function recordOutcomes(store: Store, outcomes: AuditOutcome[], clock: Clock = systemClock): Promise<void> {
   if (outcomes.length === 0) return;
   const at = new Date(clock.now());
-  await relaxedTransaction(store, () => appendOutcomes(store, outcomes, at));
+  const { releaseBefore } = statements(store);
+  await relaxedTransaction(store, () => {
+    appendOutcomes(store, outcomes, at);
+    for (const outcome of outcomes) releaseBefore.run(outcome.entryId);
+  });
+}
+
+/**
+ * Keeps the state read before a write whose intent was recorded without it (the intent is committed
+ * while that state is being read: mark-writer.ts), until recordOutcomes releases it. Committed
+ * before the write is sent, without waiting for an fsync: a crash of the process keeps it, so
+ * reconcile.ts can settle the entry with its `before` (and it stays undoable); a power cut may lose
+ * it, and the entry is then settled from Chat's state alone. Outside the chain: it only ever feeds
+ * the outcome reconcile records, which is chained.
+ */
+export async function holdBefore(store: Store, held: readonly { entryId: string; before: MarkState }[]): Promise<void> {
+  if (held.length === 0) return;
+  const { holdBefore } = statements(store);
+  await relaxedTransaction(store, () => {
+    for (const { entryId, before } of held) holdBefore.run(entryId, markStateJson(before)!);
+  });
+}
+
+/** The state holdBefore kept for an intent still without its outcome, or null. */
+export function heldBefore(store: Store, entryId: string): MarkState | null {
+  const json = statements(store).heldBefore.get(entryId);
+  return json === undefined ? null : (JSON.parse(json) as MarkState);
 }
 
 /**

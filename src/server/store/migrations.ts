@@ -13,6 +13,7 @@ import { bulkIndexes } from './migrations/0012_bulk_indexes';
 import { conversationGroups } from './migrations/0013_conversation_groups';
 import { bulkLedger } from './migrations/0014_bulk_ledger';
 import { dropDeadJobFields } from './migrations/0015_drop_dead_job_fields';
+import { markWritesInFlight } from './migrations/0016_mark_writes_in_flight';
 
 // Versioned schema changes, applied in name order by Kysely's Migrator, one file each in
 // migrations/. Never edit a migration that has shipped: add the next one. Each runs inside one
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_conversation_groups': conversationGroups,
   '0014_bulk_ledger': bulkLedger,
   '0015_drop_dead_job_fields': dropDeadJobFields,
+  '0016_mark_writes_in_flight': markWritesInFlight,
 };

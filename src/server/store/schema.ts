@@ -244,6 +244,12 @@ export interface JobEffectsTable {
   result_json: string;
 }
 
+/** An interactive save's state read before its write, until its outcome is recorded (0016). */
+export interface MarkWritesInFlightTable {
+  entry_id: string;
+  before_json: string;
+}
+
 export interface Database {
   staff: StaffTable;
   sessions: SessionsTable;
@@ -261,4 +267,5 @@ export interface Database {
   surveys: SurveysTable;
   survey_users: SurveyUsersTable;
   job_effects: JobEffectsTable;
+  mark_writes_in_flight: MarkWritesInFlightTable;
 }
