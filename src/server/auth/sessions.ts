@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { CompiledQuery } from 'kysely';
 import { type AuthMethod, type EndedSessionsTable, type Role, type Store } from '../store/database';
 import { StaffError, normalizeUsername } from './staff';
 import { type Clock, systemClock } from '../clock';
@@ -114,14 +115,8 @@ export async function createSession(
  * id is unknown, idle for 30 minutes, older than 8 hours, or its account is disabled. Expired
  * sessions are deleted; live ones have last_seen_at moved forward.
  */
-export async function resolveSession(
-  store: Store,
-  sessionId: string,
-  clock: Clock = systemClock,
-): Promise<SessionPrincipal | null> {
-  if (!SESSION_ID_PATTERN.test(sessionId)) return null;
-  const idHash = hashSessionId(sessionId);
-  const row = await store.db
+function buildSessionLookup(store: Store) {
+  return store.db
     .selectFrom('sessions')
     .innerJoin('staff', 'staff.username', 'sessions.username')
     .select([
@@ -136,8 +131,33 @@ export async function resolveSession(
       'staff.disabled',
       'staff.source',
     ])
-    .where('sessions.id_hash', '=', idHash)
-    .executeTakeFirst();
+    .where('sessions.id_hash', '=', '')
+    .compile();
+}
+
+type SessionLookupRow = ReturnType<typeof buildSessionLookup> extends CompiledQuery<infer R> ? R : never;
+
+// Every request looks its session up: the query is built and compiled once per database, and run
+// with each request's id hash as its one parameter.
+const sessionLookups = new WeakMap<Store['db'], ReturnType<typeof buildSessionLookup>>();
+function sessionLookupOf(store: Store) {
+  let lookup = sessionLookups.get(store.db);
+  if (!lookup) {
+    lookup = buildSessionLookup(store);
+    sessionLookups.set(store.db, lookup);
+  }
+  return lookup;
+}
+
+export async function resolveSession(
+  store: Store,
+  sessionId: string,
+  clock: Clock = systemClock,
+): Promise<SessionPrincipal | null> {
+  if (!SESSION_ID_PATTERN.test(sessionId)) return null;
+  const idHash = hashSessionId(sessionId);
+  const { rows } = await store.db.executeQuery<SessionLookupRow>({ ...sessionLookupOf(store), parameters: [idHash] });
+  const row = rows[0];
   if (!row) return null;
   const now = new Date(clock.now());
   if (row.disabled === 1 || isExpired(row.created_at, row.last_seen_at, now)) {
