@@ -19,6 +19,16 @@ beforeAll(async () => {
 });
 afterAll(() => bff.close());
 
+async function saveAsEditor(body: object) {
+  const editor = await bff.signIn('editor');
+  return bff.inject({
+    method: 'POST',
+    url: '/api/chat-users/overlap.alice/marks',
+    headers: { ...bff.writeHeaders, cookie: editor, 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+}
+
 describe('a one-item save', () => {
   it('has its intent on record while the read of the current state is held open, and nothing written yet', async () => {
     const read = createGate();
@@ -28,13 +38,7 @@ describe('a one-item save', () => {
       if (command === 'recentcontact/search_contact_group') await read.pass();
     };
     try {
-      const editor = await bff.signIn('editor');
-      const save = bff.inject({
-        method: 'POST',
-        url: '/api/chat-users/overlap.alice/marks',
-        headers: { ...bff.writeHeaders, cookie: editor, 'content-type': 'application/json' },
-        payload: JSON.stringify({ items: [{ conversation: { type: 'c2c', id: 'o1' }, setBits: [0] }], reason: 'ticket 9' }),
-      });
+      const save = saveAsEditor({ items: [{ conversation: { type: 'c2c', id: 'o1' }, setBits: [0] }], reason: 'ticket 9' });
       await read.arrived();
       await vi.waitFor(() => expect(queryAudit(bff.store, { chatUser: 'overlap.alice', limit: 5 }).entries).toHaveLength(1));
       const [pending] = queryAudit(bff.store, { chatUser: 'overlap.alice', limit: 5 }).entries;
@@ -61,13 +65,7 @@ describe('a one-item save', () => {
       if (command === 'recentcontact/mark_contact') await write.pass();
     };
     try {
-      const editor = await bff.signIn('editor');
-      const save = bff.inject({
-        method: 'POST',
-        url: '/api/chat-users/overlap.alice/marks',
-        headers: { ...bff.writeHeaders, cookie: editor, 'content-type': 'application/json' },
-        payload: JSON.stringify({ items: [{ conversation: { type: 'c2c', id: 'o1' }, setBits: [1] }] }),
-      });
+      const save = saveAsEditor({ items: [{ conversation: { type: 'c2c', id: 'o1' }, setBits: [1] }] });
       await write.arrived();
       const [pending] = queryAudit(bff.store, { chatUser: 'overlap.alice', status: 'unknown', limit: 5 }).entries;
       expect(heldBefore(bff.store, pending!.id)).toEqual({ bits: [0], customMark: '' });
