@@ -12,7 +12,8 @@ import { useEditorCustomMark, type EditorStore } from '../model/editor-store';
 /**
  * The custom mark with its live UTF-8 byte counter (`한국어` is 9 bytes). The counter, the error and
  * the Save button all use the domain's utf8ByteLength / customMarkSchema, so they cannot disagree.
- * Two fixed rows: a textarea that sizes itself to its text measures its layout on every change.
+ * Two fixed rows in a plain textarea: MUI's `multiline` field renders its self-sizing textarea even
+ * with fixed `rows`, and that one measures the page's layout after every render (every keystroke).
  */
 export const CustomMarkField = memo(function CustomMarkField({ store, disabled }: { store: EditorStore; disabled: boolean }) {
   const t = useT();
@@ -35,8 +36,6 @@ export const CustomMarkField = memo(function CustomMarkField({ store, disabled }
     <Box>
       <TextField
         fullWidth
-        multiline
-        rows={2}
         id="custom-mark"
         label={t('editor.customMark')}
         name="customMark"
@@ -45,7 +44,12 @@ export const CustomMarkField = memo(function CustomMarkField({ store, disabled }
         disabled={disabled}
         placeholder={untouchedMixed ? t('editor.customMarkMixed') : undefined}
         error={invalid}
-        slotProps={{ inputLabel: untouchedMixed ? { shrink: true } : undefined }}
+        slotProps={{
+          inputLabel: untouchedMixed ? { shrink: true } : undefined,
+          input: { inputComponent: 'textarea' },
+          htmlInput: { rows: 2 },
+        }}
+        sx={{ '& textarea': { height: 'auto', resize: 'none' } }}
         helperText={
           <Box component="span" sx={{ display: 'flex', justifyContent: 'space-between', gap: 2 }}>
             <span>{message}</span>
