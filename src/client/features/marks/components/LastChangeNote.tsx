@@ -5,9 +5,14 @@ import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { conversationHistoryHref } from '../../../entities/audit/model/filters';
 
+// Built once: a formatter costs far more to make than to use, and every visible row of the list
+// asks for its zone each time it renders (selecting all re-renders them).
+let zoneFormat: Intl.DateTimeFormat | undefined;
+
 /** The time zone the browser shows times in, e.g. `GMT+9` or `UTC`. */
 export function timeZoneLabel(iso: string): string {
-  const part = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName');
+  zoneFormat ??= new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' });
+  const part = zoneFormat.formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName');
   return part?.value ?? '';
 }
 

@@ -2,7 +2,7 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useState, type FormEvent } from 'react';
+import { memo, useState, type FormEvent } from 'react';
 import type { Conversation } from '../../../../shared/marks/conversation';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { matchPastedIds, MAX_PASTED_IDS, type PasteMatch } from '../model/paste-selection';
@@ -17,7 +17,7 @@ export type PasteSelectionProps = {
 };
 
 /** Paste the conversation IDs from a ticket to select them all at once. */
-export function PasteSelection({ listed, onSelect, onAddMissing }: PasteSelectionProps) {
+export const PasteSelection = memo(function PasteSelection({ listed, onSelect, onAddMissing }: PasteSelectionProps) {
   const t = useT();
   const format = useFormat();
   const [text, setText] = useState('');
@@ -80,4 +80,4 @@ export function PasteSelection({ listed, onSelect, onAddMissing }: PasteSelectio
       ) : null}
     </Stack>
   );
-}
+});

@@ -1,6 +1,7 @@
 // Render budgets of the Marks page, counted with React's <Profiler> (no timing): on a list as long
 // as heavy.user's, selecting every row must not mount the editor's checkboxes again, and a bit
-// toggled over 1,500 selected conversations re-renders that checkbox and the summary only.
+// toggled over 1,500 selected conversations re-renders that checkbox and the summary only. The
+// paste form (its field measures its layout whenever it renders) is not rendered by selecting.
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,6 +12,7 @@ import { renderApp } from '../../../test/render';
 import { resetRecentChatUsersCache } from '../../../entities/chat-users/hooks/use-recent-chat-users';
 import type * as BitCheckboxModule from './BitCheckbox';
 import type * as EditorSummaryModule from './EditorSummary';
+import type * as PasteSelectionModule from './PasteSelection';
 
 const renders = vi.hoisted(() => ({ log: [] as RenderLog }));
 vi.mock('./BitCheckbox', async (importOriginal) => {
@@ -20,6 +22,11 @@ vi.mock('./BitCheckbox', async (importOriginal) => {
 vi.mock('./EditorSummary', async (importOriginal) => {
   const [actual, { profiled }] = await Promise.all([importOriginal<typeof EditorSummaryModule>(), import('../../../test/profiled')]);
   return { ...actual, EditorSummary: profiled(actual.EditorSummary, () => 'summary', renders.log) };
+});
+
+vi.mock('./PasteSelection', async (importOriginal) => {
+  const [actual, { profiled }] = await Promise.all([importOriginal<typeof PasteSelectionModule>(), import('../../../test/profiled')]);
+  return { ...actual, PasteSelection: profiled(actual.PasteSelection, () => 'paste', renders.log) };
 });
 
 const CONVERSATIONS = 1500;
@@ -55,10 +62,16 @@ describe('render budget of the Marks page with 1,500 conversations', { timeout: 
     const mounted = bitBoxes();
 
     renders.log.length = 0;
+    await user.click(screen.getByLabelText('Select customer.0002', { selector: 'input' }));
+    await waitFor(() => expect(screen.getByText(/2 selected/)).toBeInTheDocument());
+    expect(renderedIds(renders.log)).not.toContain('paste');
+
+    renders.log.length = 0;
     await user.click(screen.getByRole('button', { name: 'Select all 1,500 matching' }));
     await waitFor(() => expect(bitBox('Custom bit 33 (bit 33)')).toBePartiallyChecked());
     expect(screen.getByText(/1,500 selected/)).toBeInTheDocument();
     expect(renderedIds(renders.log, 'mount')).toEqual([]);
+    expect(renderedIds(renders.log)).not.toContain('paste');
     // Only bit 33 reads differently (off → mixed); the other 63 boxes are not rendered at all.
     expect(renderedIds(renders.log).filter((id) => id.startsWith('bit-'))).toEqual(['bit-33']);
     expect(bitBoxes().every((box, index) => box === mounted[index])).toBe(true);

@@ -80,7 +80,10 @@ export function useSelection({ entries, filters, initial, onChange }: SelectionO
     [changeSelection],
   );
 
-  const isListed = (conversation: Conversation) => allEntries.some((entry) => conversationKey(entry.conversation) === conversationKey(conversation));
+  const isListed = useCallback(
+    (conversation: Conversation) => allEntries.some((entry) => conversationKey(entry.conversation) === conversationKey(conversation)),
+    [allEntries],
+  );
   const onAdd = (conversation: Conversation): AddOutcome => {
     const exists = isListed(conversation);
     if (!exists) setAdded((current) => [addedEntry(conversation), ...current]);
@@ -89,13 +92,18 @@ export function useSelection({ entries, filters, initial, onChange }: SelectionO
   };
 
   // Select by paste: the listed ones join the selection; the missing ones can be added (and selected).
+  // Stable across selection changes (they read the selection when called), so the paste form does
+  // not re-render, and re-measure its self-sizing field, each time a row is ticked.
   const listedConversations = useMemo(() => allEntries.map((entry) => entry.conversation), [allEntries]);
-  const onPasteSelect = (keys: string[]) => changeSelection(new Set([...selected, ...keys]));
-  const onAddMissing = (missing: Conversation[]) => {
-    const fresh = missing.filter((conversation) => !isListed(conversation));
-    setAdded((current) => [...fresh.map(addedEntry), ...current]);
-    changeSelection(new Set([...selected, ...missing.map(conversationKey)]));
-  };
+  const onPasteSelect = useCallback((keys: string[]) => changeSelection(new Set([...latest.current.selected, ...keys])), [changeSelection]);
+  const onAddMissing = useCallback(
+    (missing: Conversation[]) => {
+      const fresh = missing.filter((conversation) => !isListed(conversation));
+      setAdded((current) => [...fresh.map(addedEntry), ...current]);
+      changeSelection(new Set([...latest.current.selected, ...missing.map(conversationKey)]));
+    },
+    [changeSelection, isListed],
+  );
 
   return {
     allEntries,
