@@ -194,7 +194,7 @@ export async function writeMarksLocked(
 
   if (toWrite.length > 0) {
     if (!known) await holdBefore(deps.store, toWrite.map(({ index, state }) => ({ entryId: intentIds[index]!, before: state })));
-      const answers = await sendMarkCalls(
+    const answers = await sendMarkCalls(
       deps.chat,
       context.chatUser,
       toWrite.map(({ index }) => toMarkItem(items[index]!.conversation, items[index]!.change)),
