@@ -28,16 +28,15 @@ export type LatencyReport = {
  * upstream answering in 20 ms (the emulator in its own process). "Direct" makes the same upstream
  * calls the BFF makes (read the before state, write the delta) straight through the Chat client,
  * so the difference is the BFF's own cost: HTTP, session, validation and the audit log's appends.
- * 200 requests/s each needing one search and one write is exactly Tencent's 200 calls/s per
- * command; at 100 % utilisation any jitter queues without bound and the figure would measure the
- * queue, not the BFF. So the ceilings are lifted on both paths alike (emulator limits off, client
- * limiter at 1,000/s); the bulk benchmark is the one that measures the ceiling.
+ * The emulator's limits are off; the clients keep each command at 90 % of Tencent's documented
+ * 200 calls/s, so the rate stays well below that (100 saves/s is 100 calls/s per command) and the
+ * figure measures the BFF, not a queue. The bulk benchmark is the one that measures the ceiling.
  */
 export async function measureLatencyOverhead(
   options: { requests?: number; ratePerSecond?: number; upstreamLatencyMs?: number; server?: 'built' | 'in-process' } = {},
 ): Promise<LatencyReport> {
   const requests = options.requests ?? 1000;
-  const ratePerSecond = options.ratePerSecond ?? 200;
+  const ratePerSecond = options.ratePerSecond ?? 100;
   const upstreamLatencyMs = options.upstreamLatencyMs ?? 20;
   const server = options.server ?? 'built';
   const emulator = await startEmulatorProcess(upstreamLatencyMs, { rateLimits: false });

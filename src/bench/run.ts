@@ -69,18 +69,18 @@ if (process.argv.slice(2).includes('soak')) {
 }
 
 // The goal's case: 100 saves/s to the built server in its own process, as `npm start` runs it (so
-// the bench's own HTTP client does not share the server's event loop). For reference, 200 saves/s
-// to the BFF inside the bench's process with every ceiling lifted (200 saves/s is exactly Tencent's
-// 200 calls/s per command, which the built server's configuration cannot exceed): on a small
-// machine it measures saturation more than the BFF, and the pair shows which.
+// the bench's own HTTP client does not share the server's event loop). For reference, the same
+// 100 saves/s to the BFF inside the bench's process: the pair shows what the server's own process
+// costs or saves. (Not faster: the client keeps every command at 90 % of Tencent's documented
+// 200 calls/s whatever it is configured to, so 200 saves/s would measure the limiter's queue.)
 async function latencyBench(): Promise<void> {
   for (const [ratePerSecond, server] of [
     [100, 'built'],
-    [200, 'in-process'],
+    [100, 'in-process'],
   ] as const) {
     const latency = await measureLatencyOverhead({ ratePerSecond, server });
     report(
-      `latency added by the BFF (${server === 'built' ? 'built server, own process' : 'in the bench process, ceilings lifted'}) on POST …/marks (1 item, 100 Chat users in turn), ${latency.requests} requests at ${latency.ratePerSecond} req/s, upstream ${latency.upstreamLatencyMs} ms:` +
+      `latency added by the BFF (${server === 'built' ? 'built server, own process' : 'in the bench process'}) on POST …/marks (1 item, 100 Chat users in turn), ${latency.requests} requests at ${latency.ratePerSecond} req/s, upstream ${latency.upstreamLatencyMs} ms:` +
         ` p50 ${ms(latency.bff.p50 - latency.direct.p50)} (BFF ${ms(latency.bff.p50)} vs direct ${ms(latency.direct.p50)}),` +
         ` p99 ${ms(latency.bff.p99 - latency.direct.p99)} (BFF ${ms(latency.bff.p99)} vs direct ${ms(latency.direct.p99)})` +
         `${server === 'built' ? ' (goal +2 ms p50, +10 ms p99)' : ''}; ${load()}`,
