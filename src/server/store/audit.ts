@@ -105,7 +105,8 @@ function outcomeContent(outcome: AuditOutcome, at: Date): AuditContent {
   return row;
 }
 
-// Whether an id is an intent, and whether it already has its outcome (through audit_outcome_of).
+// The state kept for a save in flight (holdBefore below), and whether an id is an intent that
+// already has its outcome (through audit_outcome_of).
 const statements = statementsPerConnection((sqlite) => ({
   holdBefore: sqlite.prepare<[string, string]>(`INSERT INTO mark_writes_in_flight (entry_id, before_json) VALUES (?, ?)`),
   heldBefore: sqlite.prepare<[string], string>(`SELECT before_json FROM mark_writes_in_flight WHERE entry_id = ?`).pluck(),
