@@ -18,7 +18,7 @@ import { createStaff } from '../server/auth/staff';
 import { createChatClient, type ChatClient, type ChatClientEvent } from '../server/chat/client';
 import { sessionCookieFor } from '../server/http/auth';
 import { JOB_CSV_HEADER } from '../server/jobs/testing';
-import { DATABASE_FILE_NAME, openDatabase, type Store } from '../server/store/database';
+import { DATABASE_FILE_NAME, openDatabase, type Reader, type Store } from '../server/store/database';
 import { serverNodeOptions } from './server-flags';
 import { systemClock } from '../server/clock';
 
@@ -239,11 +239,15 @@ export async function runJob(bff: BenchBff, csv: string | JobCheckedResponse): P
 }
 
 /** Rows of a finished job that failed because Chat said "too frequent" (must be none). */
-function rateLimitFailures(store: Store, jobId: string): number {
-  const row = store.sqlite
-    .prepare(`SELECT COUNT(*) AS n FROM job_rows WHERE job_id = ? AND status = 'failed' AND upstream_code IN (60007, 60011, 60018, 60019)`)
-    .get(jobId) as { n: number };
-  return row.n;
+async function rateLimitFailures(db: Reader, jobId: string): Promise<number> {
+  const { n } = await db
+    .selectFrom('job_rows')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('job_id', '=', jobId)
+    .where('status', '=', 'failed')
+    .where('upstream_code', 'in', [60007, 60011, 60018, 60019])
+    .executeTakeFirstOrThrow();
+  return n;
 }
 
 async function emulatorErrorCount(emulator: EmulatorProcess, code: string): Promise<number> {
@@ -316,7 +320,7 @@ export async function measureBulkThroughput(
       marksPerSecond,
       ratio: marksPerSecond / (callsPerSecond * ITEMS_PER_CALL),
       firstWriteMs: firstWriteAt - startedAt,
-      failedForRateLimits: rateLimitFailures(bff.store, status.jobId),
+      failedForRateLimits: await rateLimitFailures(bff.store.read, status.jobId),
       rateLimitAnswers: (await emulatorErrorCount(emulator, '60007')) - before60007,
       bffCpuMicrosPerRow: (cpu.user + cpu.system) / rows,
       bffMainThreadCpuMicrosPerRow: (mainThreadCpu * 1e6) / rows,

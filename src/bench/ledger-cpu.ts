@@ -12,7 +12,8 @@ import { applyLedgerCommit, settledLine, type LedgerCommit, type SettledLine } f
 import { nextPendingChunk } from '../server/jobs/line-store';
 import { storeCheckedJob } from '../server/jobs/upload-store';
 import { verifyAuditChain } from '../server/store/audit-verify';
-import { DATABASE_FILE_NAME, immediateTransaction, openDatabase } from '../server/store/database';
+import { DATABASE_FILE_NAME, openDatabase, type Tx } from '../server/store/database';
+import { runStatement } from '../server/store/sql';
 import { systemClock } from '../server/clock';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
@@ -23,7 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), 'markdesk-ledger-cpu-'));
 try {
   const store = await openDatabase({ file: join(dir, DATABASE_FILE_NAME) });
   // Extra SQL to try a schema change (several statements, triggers included).
-  if (process.env.LEDGER_SQL) store.sqlite.exec(process.env.LEDGER_SQL);
+  if (process.env.LEDGER_SQL) await store.write((tx) => runScript(tx, process.env.LEDGER_SQL!));
   // Random order: user u's lines are scattered over the file, as in the bench's random file.
   const order = Array.from({ length: ROWS }, (_, i) => i);
   let seed = 12345;
@@ -54,7 +55,7 @@ try {
   const before: MarkState = { bits: [], customMark: '' };
   const after: MarkState = { bits: [0, 32], customMark: 'VIP, 우선' };
   const commit = (settled: SettledLine[], announce: LedgerCommit['announce'], forget: number[]) =>
-    immediateTransaction(store, () => applyLedgerCommit(store, { jobId, staff: 'bench', at: new Date().toISOString(), settled, announce, forget }));
+    store.write((tx) => applyLedgerCommit(tx, store.auditKey, { jobId, staff: 'bench', at: new Date().toISOString(), settled, announce, forget }));
 
   const cpu = process.cpuUsage();
   let taken: { chatUser: string; line: number } | null = null;
@@ -64,7 +65,7 @@ try {
   let takeMicros = 0;
   for (;;) {
     const takeCpu = process.cpuUsage();
-    const chunk = nextPendingChunk(store, jobId, taken, 900);
+    const chunk = await nextPendingChunk(store.read, jobId, taken, 900);
     const took = process.cpuUsage(takeCpu);
     takeMicros += took.user + took.system;
     if (!chunk) break;
@@ -100,9 +101,32 @@ try {
   await store.close();
 
   async function verifyAuditChainOk(): Promise<string> {
-    const result = verifyAuditChain(store);
+    const result = await verifyAuditChain(store);
     return result.ok ? 'intact' : JSON.stringify(result);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs a script of several statements, one at a time (a statement is run on its own): text up to a
+ * semicolon that SQLite finds incomplete — inside a trigger's BEGIN … END — takes the text up to
+ * the next one too.
+ */
+async function runScript(tx: Tx, script: string): Promise<void> {
+  let statement = '';
+  for (const piece of script.split(/(?<=;)/)) {
+    statement += piece;
+    if (statement.trim() === '') continue;
+    try {
+      await runStatement(tx, statement);
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      if (/incomplete input/.test(error.message)) continue;
+      // Only comments: nothing to run.
+      if (!/contains no statements/.test(error.message)) throw error;
+    }
+    statement = '';
+  }
+  if (statement.trim() !== '') throw new Error(`LEDGER_SQL ends inside a statement: ${statement.trim()}`);
 }

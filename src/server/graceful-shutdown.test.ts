@@ -15,6 +15,7 @@ import { getJob } from './jobs/store';
 import { csvOf, jobAuditEntries, plannedRows } from './jobs/testing';
 import { verifyAuditChain } from './store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase } from './store/database';
+import { selectRow } from './store/sql';
 import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff, type ChildBff } from './testing/child-bff';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -78,20 +79,19 @@ describe('SIGTERM under load', () => {
 
     // Stopped cleanly: still running (to resume), no call whose answer was lost, one entry per settled line.
     const stopped = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
-    const settledAtStop = (stopped.sqlite.prepare(`SELECT count(*) AS n FROM job_rows WHERE job_id = ? AND status <> 'pending'`).get(checked.jobId) as { n: number }).n;
-    expect(getJob(stopped, checked.jobId)?.state).toBe('running');
+    const settledAtStop = (await selectRow<{ n: number }>(stopped.read, `SELECT count(*) AS n FROM job_rows WHERE job_id = ? AND status <> 'pending'`, [checked.jobId]))!.n;
+    expect((await getJob(stopped.read, checked.jobId))?.state).toBe('running');
     // Calls still announced were given up before they were sent (waiting for the limiter when
     // the stop came): none of their lines reached Chat, so the next run sends them once.
-    const keyOf = stopped.sqlite.prepare(`SELECT chat_user || '/' || conversation_id AS key FROM job_rows WHERE job_id = ? AND line = ?`);
-    for (const write of announcedWrites(stopped, checked.jobId)) {
+    for (const write of await announcedWrites(stopped.read, checked.jobId)) {
       for (const { line } of write.lines) {
-        const { key } = keyOf.get(checked.jobId, line) as { key: string };
+        const { key } = (await selectRow<{ key: string }>(stopped.read, `SELECT chat_user || '/' || conversation_id AS key FROM job_rows WHERE job_id = ? AND line = ?`, [checked.jobId, line]))!;
         expect(proxy.landed.get(key), key).toBeUndefined();
       }
     }
     expect(settledAtStop).toBeGreaterThan(0);
     expect(settledAtStop).toBeLessThan(rows.length);
-    expect(jobAuditEntries(stopped, checked.jobId)).toHaveLength(settledAtStop);
+    expect(await jobAuditEntries(stopped.read, checked.jobId)).toHaveLength(settledAtStop);
     await stopped.close();
 
     const second = await startChildBff(env, dir);
@@ -112,10 +112,10 @@ describe('SIGTERM under load', () => {
     expect(Math.max(...proxy.landed.values())).toBe(1);
     const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
     try {
-      const entries = jobAuditEntries(store, checked.jobId);
+      const entries = await jobAuditEntries(store.read, checked.jobId);
       expect(entries).toHaveLength(rows.length);
       expect(new Set(entries.map((entry) => entry.requestId)).size).toBe(rows.length);
-      expect(verifyAuditChain(store).ok).toBe(true);
+      expect((await verifyAuditChain(store)).ok).toBe(true);
     } finally {
       await store.close();
     }

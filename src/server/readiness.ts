@@ -7,6 +7,7 @@ import type { ReadinessProblem, ReadyResponse } from '../shared/api/health';
 import type { ChatClient, ChatClientEvent } from './chat/client';
 import { isChatError } from './chat/errors';
 import type { Store } from './store/database';
+import { selectRow } from './store/sql';
 
 export const READINESS_CHECK_EVERY_MS = 15_000;
 /** A failure seen by real traffic checks at once, but not more often than this. */
@@ -56,9 +57,9 @@ export function createReadiness(options: {
   let timer: NodeJS.Timeout | null = null;
   let log: Log | null = null;
 
-  function databaseUsable(): boolean {
+  async function databaseUsable(): Promise<boolean> {
     try {
-      return options.store.sqlite.prepare('SELECT 1 AS ok').get() !== undefined;
+      return (await selectRow(options.store.read, 'SELECT 1 AS ok')) !== undefined;
     } catch {
       return false;
     }
@@ -76,7 +77,7 @@ export function createReadiness(options: {
   }
 
   async function check(): Promise<ReadyResponse> {
-    const database = databaseUsable();
+    const database = await databaseUsable();
     const upstream = await upstreamProblem();
     const problem: ReadinessProblem | null = !database ? 'database' : upstream;
     const answer: ReadyResponse = {

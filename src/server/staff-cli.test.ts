@@ -125,14 +125,14 @@ describe('npm run staff', () => {
       code: EXIT_OK,
       stdout: 'Created glass (editor, break-glass).\n',
     });
-    expect((await server.db.selectFrom('staff').select('break_glass').where('username', '=', 'glass').executeTakeFirstOrThrow()).break_glass).toBe(1);
+    expect((await server.read.selectFrom('staff').select('break_glass').where('username', '=', 'glass').executeTakeFirstOrThrow()).break_glass).toBe(1);
     expect((await runInProcess(['break-glass', 'glass', 'off'])).code).toBe(EXIT_OK);
-    expect((await server.db.selectFrom('staff').select('break_glass').where('username', '=', 'glass').executeTakeFirstOrThrow()).break_glass).toBe(0);
+    expect((await server.read.selectFrom('staff').select('break_glass').where('username', '=', 'glass').executeTakeFirstOrThrow()).break_glass).toBe(0);
     expect((await runInProcess(['break-glass', 'glass', 'maybe'])).code).toBe(EXIT_USAGE);
-    await server.db.updateTable('staff').set({ totp_secret: 'v1.sealed' }).where('username', '=', 'glass').execute();
+    await server.write((tx) => tx.updateTable('staff').set({ totp_secret: 'v1.sealed' }).where('username', '=', 'glass').execute());
     const { sessionId } = await createSession(server, 'glass', { ip: '127.0.0.1', userAgent: 'test' }, clock);
     expect(await runInProcess(['reset-mfa', 'glass'])).toMatchObject({ code: EXIT_OK });
-    expect((await server.db.selectFrom('staff').select('totp_secret').where('username', '=', 'glass').executeTakeFirstOrThrow()).totp_secret).toBeNull();
+    expect((await server.read.selectFrom('staff').select('totp_secret').where('username', '=', 'glass').executeTakeFirstOrThrow()).totp_secret).toBeNull();
     expect(await resolveSession(server, sessionId, clock)).toBeNull();
     expect(await runInProcess(['reset-mfa', 'nobody'])).toEqual({ code: EXIT_FAILED, stdout: '', stderr: 'error: There is no staff account "nobody".\n' });
   });
@@ -232,12 +232,12 @@ describe('npm run staff', () => {
     expect((await runCli(['add', 'olga', '--role', 'editor', '--password-stdin'], { cwd, env, stdin: 'correct horse battery staple\n' })).code).toBe(0);
     expect((await runCli(['set-role', 'olga', 'viewer'], { cwd, env })).code).toBe(0);
     const store = await openDatabase({ file: join(cwd, 'chain', DATABASE_FILE_NAME), auditKey: Buffer.from('x'.repeat(40)) });
-    const { entries } = queryAdminActivity(store, { limit: 10 });
+    const { entries } = await queryAdminActivity(store.read, { limit: 10 });
     expect(entries.map((entry) => [entry.action, entry.target, entry.staff.startsWith('cli')])).toEqual([
       ['role_changed', 'olga', true],
       ['staff_created', 'olga', true],
     ]);
-    expect(verifyAuditChain(store)).toMatchObject({ ok: true, checked: 2 });
+    expect(await verifyAuditChain(store)).toMatchObject({ ok: true, checked: 2 });
     await store.close();
   });
 });

@@ -3,7 +3,7 @@
 // SSO sessions.
 import { createHash, randomBytes } from 'node:crypto';
 import type { IdentityConfig } from '../config';
-import { type Role, type Store } from '../store/database';
+import { type Reader, type Role, type Store } from '../store/database';
 import { createOidcRp, type OidcIdentity, type OidcRp } from './oidc';
 import { secretBox, type SecretBox } from './secret-box';
 import { SESSION_IDLE_TIMEOUT_MS, endSessions, type SessionPrincipal } from './sessions';
@@ -43,39 +43,48 @@ export type Flow = { kind: FlowKind; username: string | null; sessionHash: strin
 export async function createFlow(store: Store, flow: Flow, clock: Clock = systemClock): Promise<string> {
   const flowId = randomBytes(32).toString('base64url');
   const now = new Date(clock.now());
-  await store.db
-    .insertInto('auth_flows')
-    .values({
-      id_hash: hashFlowId(flowId),
-      kind: flow.kind,
-      username: flow.username,
-      session_hash: flow.sessionHash,
-      data_json: JSON.stringify(flow.data),
-      created_at: now.toISOString(),
-    })
-    .execute();
-  // Flows nobody finished are dropped here, now and then.
-  await store.db.deleteFrom('auth_flows').where('created_at', '<=', new Date(now.getTime() - OIDC_FLOW_TTL_MS).toISOString()).execute();
+  await store.write(async (tx) => {
+    await tx
+      .insertInto('auth_flows')
+      .values({
+        id_hash: hashFlowId(flowId),
+        kind: flow.kind,
+        username: flow.username,
+        session_hash: flow.sessionHash,
+        data_json: JSON.stringify(flow.data),
+        created_at: now.toISOString(),
+      })
+      .execute();
+    // Flows nobody finished are dropped here, now and then.
+    await tx.deleteFrom('auth_flows').where('created_at', '<=', new Date(now.getTime() - OIDC_FLOW_TTL_MS).toISOString()).execute();
+  });
   return flowId;
+}
+
+function selectFlow(db: Reader, idHash: string, kind: FlowKind) {
+  return db.selectFrom('auth_flows').selectAll().where('id_hash', '=', idHash).where('kind', '=', kind).executeTakeFirst();
 }
 
 /** The live flow of this kind behind a cookie value, or null. `consume`: it is deleted (single use). */
 export async function readFlow(store: Store, flowId: string | undefined, kind: FlowKind, options: { consume: boolean }, clock: Clock = systemClock): Promise<Flow | null> {
   if (!flowId || !/^[A-Za-z0-9_-]{43}$/.test(flowId)) return null;
   const idHash = hashFlowId(flowId);
-  const row = await store.db.selectFrom('auth_flows').selectAll().where('id_hash', '=', idHash).where('kind', '=', kind).executeTakeFirst();
+  // Consumed: read and deleted in one transaction, so of two requests racing with one flow, only one gets it.
+  const row = options.consume
+    ? await store.write(async (tx) => {
+        const found = await selectFlow(tx, idHash, kind);
+        if (found) await tx.deleteFrom('auth_flows').where('id_hash', '=', idHash).execute();
+        return found;
+      })
+    : await selectFlow(store.read, idHash, kind);
   if (!row) return null;
-  if (options.consume) {
-    const deleted = await store.db.deleteFrom('auth_flows').where('id_hash', '=', idHash).executeTakeFirst();
-    if (deleted.numDeletedRows === 0n) return null; // used by a request racing this one
-  }
   const ttl = kind === 'oidc' ? OIDC_FLOW_TTL_MS : MFA_FLOW_TTL_MS;
   if (clock.now() - Date.parse(row.created_at) >= ttl) return null;
   return { kind, username: row.username, sessionHash: row.session_hash, data: JSON.parse(row.data_json) as Record<string, string> };
 }
 
 export async function deleteFlow(store: Store, flowId: string | undefined): Promise<void> {
-  if (flowId && /^[A-Za-z0-9_-]{43}$/.test(flowId)) await store.db.deleteFrom('auth_flows').where('id_hash', '=', hashFlowId(flowId)).execute();
+  if (flowId && /^[A-Za-z0-9_-]{43}$/.test(flowId)) await store.write((tx) => tx.deleteFrom('auth_flows').where('id_hash', '=', hashFlowId(flowId)).execute());
 }
 
 /** A username for a new SSO account: the suggested name made valid, never one that is already taken. */
@@ -94,16 +103,16 @@ export type SsoStaff = { username: string; role: Role; created: boolean; disable
  */
 export async function upsertSsoStaff(store: Store, identity: OidcIdentity & { role: Role }, clock: Clock = systemClock): Promise<SsoStaff> {
   const subject = `${identity.issuer} ${identity.subject}`;
-  return store.db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('staff').select(['username', 'role', 'disabled']).where('sso_subject', '=', subject).executeTakeFirst();
+  return store.write(async (tx) => {
+    const existing = await tx.selectFrom('staff').select(['username', 'role', 'disabled']).where('sso_subject', '=', subject).executeTakeFirst();
     if (existing) {
-      if (existing.role !== identity.role) await trx.updateTable('staff').set({ role: identity.role }).where('username', '=', existing.username).execute();
+      if (existing.role !== identity.role) await tx.updateTable('staff').set({ role: identity.role }).where('username', '=', existing.username).execute();
       return { username: existing.username, role: identity.role, created: false, disabled: existing.disabled === 1 };
     }
     for (const username of usernameCandidates(identity.suggestedName)) {
-      const taken = await trx.selectFrom('staff').select('username').where('username', '=', username).executeTakeFirst();
+      const taken = await tx.selectFrom('staff').select('username').where('username', '=', username).executeTakeFirst();
       if (taken) continue;
-      await trx
+      await tx
         .insertInto('staff')
         .values({
           username,
@@ -141,7 +150,7 @@ export function createSessionRechecker(deps: { store: Store; identity: Identity;
     const lastCheck = Date.parse(principal.idpCheckedAt ?? principal.authAt);
     if (now.getTime() - lastCheck < IDP_RECHECK_EVERY_MS || !identity.oidc) return 'ok';
     const sealed = principal.refreshToken ? identity.box.open(principal.refreshToken) : null;
-    const staff = await store.db.selectFrom('staff').select(['sso_subject', 'role']).where('username', '=', principal.username).executeTakeFirst();
+    const staff = await store.read.selectFrom('staff').select(['sso_subject', 'role']).where('username', '=', principal.username).executeTakeFirst();
     const subject = staff?.sso_subject?.split(' ').slice(1).join(' ');
     if (!sealed || !subject) {
       if (now.getTime() - lastCheck < SESSION_IDLE_TIMEOUT_MS) return 'ok';
@@ -155,15 +164,17 @@ export function createSessionRechecker(deps: { store: Store; identity: Identity;
         deps.log?.({ event: 'authz_change', staff: principal.username, reason: 'role_removed_at_provider' }, 'SSO session ended: no Markdesk role any more');
         return 'role_removed';
       }
-      if (answer.role !== staff?.role) {
-        await store.db.updateTable('staff').set({ role: answer.role }).where('username', '=', principal.username).execute();
-        deps.log?.({ event: 'authz_change', staff: principal.username, from: staff?.role, to: answer.role }, 'role changed at the identity provider');
-      }
-      await store.db
-        .updateTable('sessions')
-        .set({ idp_checked_at: new Date(clock.now()).toISOString(), refresh_token: answer.refreshToken ? identity.box.seal(answer.refreshToken) : null })
-        .where('id_hash', '=', principal.idHash)
-        .execute();
+      const role = answer.role;
+      const roleChanged = role !== staff?.role;
+      await store.write(async (tx) => {
+        if (roleChanged) await tx.updateTable('staff').set({ role }).where('username', '=', principal.username).execute();
+        await tx
+          .updateTable('sessions')
+          .set({ idp_checked_at: new Date(clock.now()).toISOString(), refresh_token: answer.refreshToken ? identity.box.seal(answer.refreshToken) : null })
+          .where('id_hash', '=', principal.idHash)
+          .execute();
+      });
+      if (roleChanged) deps.log?.({ event: 'authz_change', staff: principal.username, from: staff?.role, to: role }, 'role changed at the identity provider');
       return 'ok';
     } catch (error) {
       const reason = error instanceof Error && 'reason' in error ? String(error.reason) : 'unexpected';

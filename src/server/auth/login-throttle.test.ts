@@ -31,7 +31,7 @@ beforeAll(async () => {
   store = await openDatabase({ file: ':memory:' });
   await createStaff(store, { username: 'rita', role: 'editor', password: PASSWORD });
   await createStaff(store, { username: 'gone', role: 'viewer', password: PASSWORD });
-  await store.db.updateTable('staff').set({ disabled: 1 }).where('username', '=', 'gone').execute();
+  await store.write((tx) => tx.updateTable('staff').set({ disabled: 1 }).where('username', '=', 'gone').execute());
 });
 afterAll(async () => {
   await store.close();
@@ -40,7 +40,7 @@ beforeEach(async () => {
   clock = createFakeClock();
   throttle = createLoginThrottle({ ipAttemptsPerWindow: 1000 });
   vi.mocked(verifyPassword).mockClear();
-  await store.db.updateTable('staff').set({ failed_logins: 0, locked_until: null }).execute();
+  await store.write((tx) => tx.updateTable('staff').set({ failed_logins: 0, locked_until: null }).execute());
 });
 
 const attempt = (username: string, password: string, ip = freshIp()) =>
@@ -49,7 +49,7 @@ const attempt = (username: string, password: string, ip = freshIp()) =>
 describe('authenticate', () => {
   it('logs in with the right password, case-insensitively, and records the time', async () => {
     expect(await attempt('Rita', PASSWORD)).toEqual({ ok: true, username: 'rita', role: 'editor' });
-    const row = await store.db.selectFrom('staff').select('last_login_at').where('username', '=', 'rita').executeTakeFirstOrThrow();
+    const row = await store.read.selectFrom('staff').select('last_login_at').where('username', '=', 'rita').executeTakeFirstOrThrow();
     expect(row.last_login_at).toBe(new Date(clock.now()).toISOString());
   });
 

@@ -167,16 +167,18 @@ export async function authenticate(
   const passwordMatches = await verifyPassword(staff.password_hash, credentials.password);
   const after = new Date(clock.now());
   if (passwordMatches && staff.disabled === 0) {
-    await store.db
-      .updateTable('staff')
-      .set({ failed_logins: 0, locked_until: null, last_login_at: after.toISOString() })
-      .where('username', '=', staff.username)
-      .execute();
+    await store.write((tx) =>
+      tx
+        .updateTable('staff')
+        .set({ failed_logins: 0, locked_until: null, last_login_at: after.toISOString() })
+        .where('username', '=', staff.username)
+        .execute(),
+    );
     ipVerdict.succeeded();
     return { ok: true, username: staff.username, role: staff.role };
   }
-  await store.db.transaction().execute(async (trx) => {
-    const current = await trx
+  await store.write(async (tx) => {
+    const current = await tx
       .selectFrom('staff')
       .select('failed_logins')
       .where('username', '=', staff.username)
@@ -184,7 +186,7 @@ export async function authenticate(
     if (!current) return;
     const failures = current.failed_logins + 1;
     const delayMs = accountDelayMs(failures);
-    await trx
+    await tx
       .updateTable('staff')
       .set({ failed_logins: failures, locked_until: delayMs > 0 ? new Date(after.getTime() + delayMs).toISOString() : null })
       .where('username', '=', staff.username)

@@ -54,9 +54,9 @@ describe('TOTP', () => {
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
     // Stored hashed, never as given; the secret is sealed.
-    const stored = await bff.store.db.selectFrom('recovery_codes').select('code_hash').where('username', '=', 'editor').execute();
+    const stored = await bff.store.read.selectFrom('recovery_codes').select('code_hash').where('username', '=', 'editor').execute();
     expect(stored.map((row) => row.code_hash)).not.toContain(recoveryCodes[0]);
-    const staff = await bff.store.db.selectFrom('staff').select('totp_secret').where('username', '=', 'editor').executeTakeFirstOrThrow();
+    const staff = await bff.store.read.selectFrom('staff').select('totp_secret').where('username', '=', 'editor').executeTakeFirstOrThrow();
     expect(staff.totp_secret).not.toContain(secret);
 
     bff.clock.advance(60_000); // the next time step: the enrolment's code is behind us
@@ -160,7 +160,7 @@ describe('MARKDESK_LOCAL_LOGIN=off', () => {
     const refused = await bff.login('admin');
     expect(refused.response.statusCode).toBe(403);
     expect(refused.cookie).toBeNull();
-    await bff.store.db.updateTable('staff').set({ break_glass: 1 }).where('username', '=', 'admin').execute();
+    await bff.store.write((tx) => tx.updateTable('staff').set({ break_glass: 1 }).where('username', '=', 'admin').execute());
     const allowed = await bff.login('admin');
     expect(allowed.response.statusCode).toBe(200);
     expect(allowed.cookie).not.toBeNull();

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import { type Store } from '../store/database';
+import { type Store, type Tx } from '../store/database';
 import { accountDelayMs, type LoginThrottle } from './login-throttle';
 import type { SecretBox } from './secret-box';
 import { StaffError, normalizeUsername } from './staff';
@@ -37,11 +37,9 @@ export type Enrolment = { uri: string; secret: string; qrSvg: string };
 /** A fresh secret, kept (sealed) as pending until confirmed with a code; an earlier pending one is replaced. */
 export async function startEnrolment(store: Store, box: SecretBox, username: string): Promise<Enrolment> {
   const secret = new Secret({ size: 20 });
-  const result = await store.db
-    .updateTable('staff')
-    .set({ totp_pending_secret: box.seal(secret.base32) })
-    .where('username', '=', username)
-    .executeTakeFirst();
+  const result = await store.write((tx) =>
+    tx.updateTable('staff').set({ totp_pending_secret: box.seal(secret.base32) }).where('username', '=', username).executeTakeFirst(),
+  );
   if (result.numUpdatedRows === 0n) throw new StaffError('NOT_FOUND', `There is no staff account "${username}".`);
   const uri = totpFor(username, secret).toString();
   return { uri, secret: secret.base32, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) };
@@ -60,18 +58,23 @@ export type CodeCheck =
   | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSeconds?: number };
 
 async function throttled(store: Store, username: string, now: Date): Promise<number | null> {
-  const row = await store.db.selectFrom('staff').select('mfa_locked_until').where('username', '=', username).executeTakeFirst();
+  const row = await store.read.selectFrom('staff').select('mfa_locked_until').where('username', '=', username).executeTakeFirst();
   const until = row?.mfa_locked_until ? Date.parse(row.mfa_locked_until) : 0;
   return until > now.getTime() ? Math.max(1, Math.ceil((until - now.getTime()) / 1000)) : null;
 }
 
+/** A code was accepted: the account's count of wrong codes starts again (in the accepting transaction). */
+async function clearFailures(tx: Tx, username: string): Promise<void> {
+  await tx.updateTable('staff').set({ mfa_failures: 0, mfa_locked_until: null }).where('username', '=', username).execute();
+}
+
 async function recordFailure(store: Store, username: string, now: Date): Promise<void> {
-  await store.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('staff').select('mfa_failures').where('username', '=', username).executeTakeFirst();
+  await store.write(async (tx) => {
+    const row = await tx.selectFrom('staff').select('mfa_failures').where('username', '=', username).executeTakeFirst();
     if (!row) return;
     const failures = row.mfa_failures + 1;
     const delay = accountDelayMs(failures);
-    await trx
+    await tx
       .updateTable('staff')
       .set({ mfa_failures: failures, mfa_locked_until: delay > 0 ? new Date(now.getTime() + delay).toISOString() : null })
       .where('username', '=', username)
@@ -98,7 +101,7 @@ export async function checkCode(
   const wait = await throttled(store, username, now);
   if (wait !== null) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
 
-  const row = await store.db
+  const row = await store.read
     .selectFrom('staff')
     .select(['totp_secret', 'totp_pending_secret', 'totp_last_step'])
     .where('username', '=', username)
@@ -112,22 +115,29 @@ export async function checkCode(
     if (step !== null && (row.totp_last_step === null || step > row.totp_last_step)) {
       // Compare-and-set on the last step: of two requests with one code, one wins.
       const previous = row.totp_last_step;
-      const update = store.db.updateTable('staff').set({ totp_last_step: step }).where('username', '=', username);
-      const result = await (previous === null ? update.where('totp_last_step', 'is', null) : update.where('totp_last_step', '=', previous)).executeTakeFirst();
-      if (result.numUpdatedRows === 1n) accepted = { ok: true, via: 'totp' };
+      accepted = await store.write(async (tx) => {
+        const update = tx.updateTable('staff').set({ totp_last_step: step }).where('username', '=', username);
+        const result = await (previous === null ? update.where('totp_last_step', 'is', null) : update.where('totp_last_step', '=', previous)).executeTakeFirst();
+        if (result.numUpdatedRows !== 1n) return null;
+        await clearFailures(tx, username);
+        return { ok: true, via: 'totp' } as const;
+      });
     } else if (step === null && !input.pending && !/^\d{6}$/.test(code)) {
-      const used = await store.db
-        .updateTable('recovery_codes')
-        .set({ used_at: now.toISOString() })
-        .where('username', '=', username)
-        .where('code_hash', '=', box.digest(normalizeRecoveryCode(code)))
-        .where('used_at', 'is', null)
-        .executeTakeFirst();
-      if (used.numUpdatedRows === 1n) accepted = { ok: true, via: 'recovery' };
+      accepted = await store.write(async (tx) => {
+        const used = await tx
+          .updateTable('recovery_codes')
+          .set({ used_at: now.toISOString() })
+          .where('username', '=', username)
+          .where('code_hash', '=', box.digest(normalizeRecoveryCode(code)))
+          .where('used_at', 'is', null)
+          .executeTakeFirst();
+        if (used.numUpdatedRows !== 1n) return null;
+        await clearFailures(tx, username);
+        return { ok: true, via: 'recovery' } as const;
+      });
     }
   }
   if (accepted) {
-    await store.db.updateTable('staff').set({ mfa_failures: 0, mfa_locked_until: null }).where('username', '=', username).execute();
     ipVerdict.succeeded();
     return accepted;
   }
@@ -138,12 +148,12 @@ export async function checkCode(
 /** Makes the pending secret the account's TOTP secret and replaces its recovery codes; returns the codes, shown once. */
 export async function completeEnrolment(store: Store, box: SecretBox, username: string): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  await store.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('staff').select('totp_pending_secret').where('username', '=', username).executeTakeFirst();
+  await store.write(async (tx) => {
+    const row = await tx.selectFrom('staff').select('totp_pending_secret').where('username', '=', username).executeTakeFirst();
     if (!row?.totp_pending_secret) throw new StaffError('NOT_FOUND', 'There is no enrolment to confirm; start again.');
-    await trx.updateTable('staff').set({ totp_secret: row.totp_pending_secret, totp_pending_secret: null }).where('username', '=', username).execute();
-    await trx.deleteFrom('recovery_codes').where('username', '=', username).execute();
-    await trx
+    await tx.updateTable('staff').set({ totp_secret: row.totp_pending_secret, totp_pending_secret: null }).where('username', '=', username).execute();
+    await tx.deleteFrom('recovery_codes').where('username', '=', username).execute();
+    await tx
       .insertInto('recovery_codes')
       .values(codes.map((code) => ({ username, code_hash: box.digest(normalizeRecoveryCode(code)), used_at: null })))
       .execute();
@@ -155,15 +165,15 @@ export async function completeEnrolment(store: Store, box: SecretBox, username: 
 export async function resetMfa(store: Store, username: string): Promise<void> {
   const name = normalizeUsername(username);
   if (name === null) throw new StaffError('INVALID_USERNAME', 'That is not a valid username.');
-  await store.db.transaction().execute(async (trx) => {
-    const result = await trx
+  await store.write(async (tx) => {
+    const result = await tx
       .updateTable('staff')
       .set({ totp_secret: null, totp_pending_secret: null, totp_last_step: null, mfa_failures: 0, mfa_locked_until: null })
       .where('username', '=', name)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
-    await trx.deleteFrom('recovery_codes').where('username', '=', name).execute();
-    await trx.deleteFrom('sessions').where('username', '=', name).execute();
+    await tx.deleteFrom('recovery_codes').where('username', '=', name).execute();
+    await tx.deleteFrom('sessions').where('username', '=', name).execute();
   });
 }
 

@@ -36,8 +36,8 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   clock = createFakeClock();
-  await store.db.deleteFrom('sessions').execute();
-  await store.db.updateTable('staff').set({ role: 'editor', disabled: 0 }).where('username', '=', 'rita').execute();
+  await store.write((tx) => tx.deleteFrom('sessions').execute());
+  await store.write((tx) => tx.updateTable('staff').set({ role: 'editor', disabled: 0 }).where('username', '=', 'rita').execute());
 });
 
 describe('session timeouts', () => {
@@ -54,7 +54,7 @@ describe('session timeouts', () => {
     expect(await resolveSession(store, sessionId, clock)).not.toBeNull();
     clock.advance(30 * MINUTE);
     expect(await resolveSession(store, sessionId, clock)).toBeNull();
-    expect(await store.db.selectFrom('sessions').selectAll().execute()).toEqual([]);
+    expect(await store.read.selectFrom('sessions').selectAll().execute()).toEqual([]);
   });
 
   it('ends an active session 8 hours after login', async () => {
@@ -69,7 +69,7 @@ describe('session timeouts', () => {
 
   it('moves last_seen_at forward at most every touch interval', async () => {
     const { sessionId } = await createSession(store, 'rita', meta, clock);
-    const lastSeen = async () => (await store.db.selectFrom('sessions').select('last_seen_at').executeTakeFirstOrThrow()).last_seen_at;
+    const lastSeen = async () => (await store.read.selectFrom('sessions').select('last_seen_at').executeTakeFirstOrThrow()).last_seen_at;
     const loginTime = new Date(clock.now()).toISOString();
     clock.advance(SESSION_TOUCH_INTERVAL_MS - 1);
     await resolveSession(store, sessionId, clock);
@@ -83,9 +83,9 @@ describe('session timeouts', () => {
 describe('sessions', () => {
   it('reads the role fresh on every request, and a disabled account has no session', async () => {
     const { sessionId } = await createSession(store, 'rita', meta, clock);
-    await store.db.updateTable('staff').set({ role: 'admin' }).where('username', '=', 'rita').execute();
+    await store.write((tx) => tx.updateTable('staff').set({ role: 'admin' }).where('username', '=', 'rita').execute());
     expect(await resolveSession(store, sessionId, clock)).toMatchObject({ username: 'rita', role: 'admin' });
-    await store.db.updateTable('staff').set({ disabled: 1 }).where('username', '=', 'rita').execute();
+    await store.write((tx) => tx.updateTable('staff').set({ disabled: 1 }).where('username', '=', 'rita').execute());
     expect(await resolveSession(store, sessionId, clock)).toBeNull();
   });
 
@@ -121,7 +121,7 @@ describe('sessions', () => {
     clock.advance(MINUTE);
     const sam = await createSession(store, 'sam', { ip: '198.51.100.1', userAgent: 'curl' }, clock);
     const expired = await createSession(store, 'sam', meta, clock);
-    await store.db.updateTable('sessions').set({ last_seen_at: '2000-01-01T00:00:00.000Z' }).where('id_hash', '=', hashSessionId(expired.sessionId)).execute();
+    await store.write((tx) => tx.updateTable('sessions').set({ last_seen_at: '2000-01-01T00:00:00.000Z' }).where('id_hash', '=', hashSessionId(expired.sessionId)).execute());
 
     const listed = await listSessions(store, clock);
     expect(listed).toEqual([
@@ -151,7 +151,7 @@ describe('session ids at rest', () => {
     const { sessionId } = await createSession(fileStore, 'rita', meta, clock);
     expect(await resolveSession(fileStore, sessionId, clock)).not.toBeNull();
 
-    const rows = await fileStore.db.selectFrom('sessions').selectAll().execute();
+    const rows = await fileStore.read.selectFrom('sessions').selectAll().execute();
     expect(rows.map((r) => r.id_hash)).toEqual([hashSessionId(sessionId)]);
     expect(JSON.stringify(rows)).not.toContain(sessionId);
     const bytes = readdirSync(dir).map((name) => readFileSync(join(dir, name)).toString('latin1')); // db + -wal

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { CompiledQuery } from 'kysely';
-import { type AuthMethod, type EndedSessionsTable, type Role, type Store } from '../store/database';
+import { type AuthMethod, type EndedSessionsTable, type Reader, type Role, type Store } from '../store/database';
 import { StaffError, normalizeUsername } from './staff';
 import { type Clock, systemClock } from '../clock';
 
@@ -81,15 +81,15 @@ export async function createSession(
   const name = normalizeUsername(username);
   const sessionId = randomBytes(SESSION_ID_BYTES).toString('base64url');
   const now = new Date(clock.now());
-  await store.db.transaction().execute(async (trx) => {
-    const staff = await trx
+  await store.write(async (tx) => {
+    const staff = await tx
       .selectFrom('staff')
       .select('username')
       .where('username', '=', name ?? '')
       .where('disabled', '=', 0)
       .executeTakeFirst();
     if (!staff) throw new StaffError('NOT_FOUND', `There is no enabled staff account "${username}".`);
-    await trx
+    await tx
       .insertInto('sessions')
       .values({
         id_hash: hashSessionId(sessionId),
@@ -115,8 +115,8 @@ export async function createSession(
  * id is unknown, idle for 30 minutes, older than 8 hours, or its account is disabled. Expired
  * sessions are deleted; live ones have last_seen_at moved forward.
  */
-function buildSessionLookup(store: Store) {
-  return store.db
+function buildSessionLookup(db: Reader) {
+  return db
     .selectFrom('sessions')
     .innerJoin('staff', 'staff.username', 'sessions.username')
     .select([
@@ -137,14 +137,14 @@ function buildSessionLookup(store: Store) {
 
 type SessionLookupRow = ReturnType<typeof buildSessionLookup> extends CompiledQuery<infer R> ? R : never;
 
-// Every request looks its session up: the query is built and compiled once per database, and run
-// with each request's id hash as its one parameter.
-const sessionLookups = new WeakMap<Store['db'], ReturnType<typeof buildSessionLookup>>();
-function sessionLookupOf(store: Store) {
-  let lookup = sessionLookups.get(store.db);
+// Every request looks its session up: the query is built and compiled once per database (its read
+// handle), and run with each request's id hash as its one parameter.
+const sessionLookups = new WeakMap<Reader, ReturnType<typeof buildSessionLookup>>();
+function sessionLookupOf(db: Reader) {
+  let lookup = sessionLookups.get(db);
   if (!lookup) {
-    lookup = buildSessionLookup(store);
-    sessionLookups.set(store.db, lookup);
+    lookup = buildSessionLookup(db);
+    sessionLookups.set(db, lookup);
   }
   return lookup;
 }
@@ -156,7 +156,7 @@ export async function resolveSession(
 ): Promise<SessionPrincipal | null> {
   if (!SESSION_ID_PATTERN.test(sessionId)) return null;
   const idHash = hashSessionId(sessionId);
-  const { rows } = await store.db.executeQuery<SessionLookupRow>({ ...sessionLookupOf(store), parameters: [idHash] });
+  const { rows } = await store.read.executeQuery<SessionLookupRow>({ ...sessionLookupOf(store.read), parameters: [idHash] });
   const row = rows[0];
   if (!row) return null;
   const now = new Date(clock.now());
@@ -165,11 +165,9 @@ export async function resolveSession(
     return null;
   }
   if (now.getTime() - Date.parse(row.last_seen_at) >= SESSION_TOUCH_INTERVAL_MS) {
-    const touched = await store.db
-      .updateTable('sessions')
-      .set({ last_seen_at: now.toISOString() })
-      .where('id_hash', '=', idHash)
-      .executeTakeFirst();
+    const touched = await store.write((tx) =>
+      tx.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id_hash', '=', idHash).executeTakeFirst(),
+    );
     // Revoked between our read and this write (role change, logout elsewhere): it no longer counts.
     if (touched.numUpdatedRows === 0n) return null;
   }
@@ -192,9 +190,9 @@ export async function resolveSession(
 export async function endSessions(store: Store, idHashes: string[], reason: EndReason, clock: Clock = systemClock): Promise<void> {
   if (idHashes.length === 0) return;
   const endedAt = new Date(clock.now()).toISOString();
-  await store.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('sessions').where('id_hash', 'in', idHashes).execute();
-    await trx
+  await store.write(async (tx) => {
+    await tx.deleteFrom('sessions').where('id_hash', 'in', idHashes).execute();
+    await tx
       .insertInto('ended_sessions')
       .values(idHashes.map((id_hash) => ({ id_hash, reason, ended_at: endedAt })))
       .onConflict((oc) => oc.column('id_hash').doUpdateSet({ reason, ended_at: endedAt }))
@@ -205,23 +203,25 @@ export async function endSessions(store: Store, idHashes: string[], reason: EndR
 /** Why the session with this id ended, when it ended recently; null otherwise. */
 export async function endReasonOf(store: Store, sessionId: string): Promise<EndReason | null> {
   if (!SESSION_ID_PATTERN.test(sessionId)) return null;
-  const row = await store.db.selectFrom('ended_sessions').select('reason').where('id_hash', '=', hashSessionId(sessionId)).executeTakeFirst();
+  const row = await store.read.selectFrom('ended_sessions').select('reason').where('id_hash', '=', hashSessionId(sessionId)).executeTakeFirst();
   return row?.reason ?? null;
 }
 
 /** A step-up (or SSO re-check) succeeded: the session counts as strongly authenticated from now. */
 export async function markStrongAuth(store: Store, idHash: string, clock: Clock = systemClock, method?: AuthMethod): Promise<void> {
-  await store.db
-    .updateTable('sessions')
-    .set({ auth_at: new Date(clock.now()).toISOString(), ...(method ? { method } : {}) })
-    .where('id_hash', '=', idHash)
-    .execute();
+  await store.write((tx) =>
+    tx
+      .updateTable('sessions')
+      .set({ auth_at: new Date(clock.now()).toISOString(), ...(method ? { method } : {}) })
+      .where('id_hash', '=', idHash)
+      .execute(),
+  );
 }
 
 /** Live sessions (of one person, or everyone's), most recently active first. */
 async function liveSessionRows(store: Store, clock: Clock, username?: string) {
   const now = clock.now();
-  let query = store.db
+  let query = store.read
     .selectFrom('sessions')
     .selectAll()
     .where('last_seen_at', '>', new Date(now - SESSION_IDLE_TIMEOUT_MS).toISOString())
@@ -253,7 +253,7 @@ export async function listSessionsOf(store: Store, username: string, clock: Cloc
 /** Logout. True when there was such a session. */
 export async function deleteSession(store: Store, sessionId: string): Promise<boolean> {
   if (!SESSION_ID_PATTERN.test(sessionId)) return false;
-  const result = await store.db.deleteFrom('sessions').where('id_hash', '=', hashSessionId(sessionId)).executeTakeFirst();
+  const result = await store.write((tx) => tx.deleteFrom('sessions').where('id_hash', '=', hashSessionId(sessionId)).executeTakeFirst());
   return result.numDeletedRows > 0n;
 }
 
@@ -261,7 +261,7 @@ export async function deleteSession(store: Store, sessionId: string): Promise<bo
 export async function deleteSessionsOf(store: Store, username: string): Promise<number> {
   const name = normalizeUsername(username);
   if (name === null) return 0;
-  const result = await store.db.deleteFrom('sessions').where('username', '=', name).executeTakeFirst();
+  const result = await store.write((tx) => tx.deleteFrom('sessions').where('username', '=', name).executeTakeFirst());
   return Number(result.numDeletedRows);
 }
 
@@ -276,8 +276,8 @@ export async function listSessions(store: Store, clock: Clock = systemClock): Pr
  */
 export async function revokeSessionByHashPrefix(store: Store, prefix: string): Promise<boolean> {
   if (!/^[0-9a-f]+$/.test(prefix) || prefix.length < SESSION_HASH_PREFIX_LENGTH || prefix.length > 64) return false;
-  return store.db.transaction().execute(async (trx) => {
-    const matches = await trx
+  return store.write(async (tx) => {
+    const matches = await tx
       .selectFrom('sessions')
       .select('id_hash')
       .where('id_hash', '>=', prefix)
@@ -285,8 +285,8 @@ export async function revokeSessionByHashPrefix(store: Store, prefix: string): P
       .limit(2)
       .execute();
     if (matches.length !== 1 || !matches[0]) return false;
-    await trx.deleteFrom('sessions').where('id_hash', '=', matches[0].id_hash).execute();
-    await trx
+    await tx.deleteFrom('sessions').where('id_hash', '=', matches[0].id_hash).execute();
+    await tx
       .insertInto('ended_sessions')
       .values({ id_hash: matches[0].id_hash, reason: 'revoked', ended_at: new Date().toISOString() })
       .onConflict((oc) => oc.column('id_hash').doUpdateSet({ reason: 'revoked' }))
@@ -298,15 +298,17 @@ export async function revokeSessionByHashPrefix(store: Store, prefix: string): P
 /** Deletes sessions past their idle or absolute limit; returns how many. */
 export async function purgeExpiredSessions(store: Store, clock: Clock = systemClock): Promise<number> {
   const now = clock.now();
-  const result = await store.db
-    .deleteFrom('sessions')
-    .where((eb) =>
-      eb.or([
-        eb('last_seen_at', '<=', new Date(now - SESSION_IDLE_TIMEOUT_MS).toISOString()),
-        eb('created_at', '<=', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString()),
-      ]),
-    )
-    .executeTakeFirst();
-  await store.db.deleteFrom('ended_sessions').where('ended_at', '<=', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString()).execute();
-  return Number(result.numDeletedRows);
+  return store.write(async (tx) => {
+    const result = await tx
+      .deleteFrom('sessions')
+      .where((eb) =>
+        eb.or([
+          eb('last_seen_at', '<=', new Date(now - SESSION_IDLE_TIMEOUT_MS).toISOString()),
+          eb('created_at', '<=', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString()),
+        ]),
+      )
+      .executeTakeFirst();
+    await tx.deleteFrom('ended_sessions').where('ended_at', '<=', new Date(now - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString()).execute();
+    return Number(result.numDeletedRows);
+  });
 }

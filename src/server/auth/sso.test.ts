@@ -64,7 +64,7 @@ describe('SSO sign-in through the provider', () => {
     expect(outcome.response.statusCode).toBe(302);
     expect(outcome.location).toBe('/marks');
     expect(await sessionOf(outcome.cookie)).toEqual({ username: 'sso.admin', role: 'admin' });
-    const staff = await bff.store.db.selectFrom('staff').selectAll().where('username', '=', 'sso.admin').executeTakeFirstOrThrow();
+    const staff = await bff.store.read.selectFrom('staff').selectAll().where('username', '=', 'sso.admin').executeTakeFirstOrThrow();
     expect(staff).toMatchObject({ source: 'sso', sso_subject: `${idp.issuer} u-1001`, role: 'admin' });
     const me = await bff.inject({ method: 'GET', url: '/api/me', headers: { cookie: outcome.cookie! } });
     expect(me.json()).toMatchObject({ username: 'sso.admin', source: 'sso', method: 'sso' });
@@ -82,7 +82,7 @@ describe('SSO sign-in through the provider', () => {
   it('gives a person whose groups map to no role, or who has no groups claim, the no-role page and no session', async () => {
     await expectRefused(await signInThroughProvider('sso.nobody'), 'no_role');
     await expectRefused(await signInThroughProvider('sso.nogroups'), 'no_role');
-    expect(await bff.store.db.selectFrom('staff').select('username').where('username', 'in', ['sso.nobody', 'sso.nogroups']).execute()).toEqual([]);
+    expect(await bff.store.read.selectFrom('staff').select('username').where('username', 'in', ['sso.nobody', 'sso.nogroups']).execute()).toEqual([]);
   });
 });
 
@@ -127,14 +127,14 @@ describe('refused callbacks: a clear sign-in error and no session', () => {
 const flowHash = (flowCookie: string) => createHash('sha256').update(flowCookie.slice(flowCookie.indexOf('=') + 1), 'utf8').digest('hex');
 
 async function flowData(flowCookie: string): Promise<Record<string, string>> {
-  const row = await bff.store.db.selectFrom('auth_flows').select('data_json').where('id_hash', '=', flowHash(flowCookie)).executeTakeFirstOrThrow();
+  const row = await bff.store.read.selectFrom('auth_flows').select('data_json').where('id_hash', '=', flowHash(flowCookie)).executeTakeFirstOrThrow();
   return JSON.parse(row.data_json) as Record<string, string>;
 }
 
 /** Rewrites the data of a flow in progress (as a broken or hostile state would). */
 async function tamperFlow(flowCookie: string, change: (data: Record<string, string>) => Record<string, string>) {
   const data = change(await flowData(flowCookie));
-  await bff.store.db.updateTable('auth_flows').set({ data_json: JSON.stringify(data) }).where('id_hash', '=', flowHash(flowCookie)).execute();
+  await bff.store.write((tx) => tx.updateTable('auth_flows').set({ data_json: JSON.stringify(data) }).where('id_hash', '=', flowHash(flowCookie)).execute());
 }
 
 describe('roles changed at the provider', () => {

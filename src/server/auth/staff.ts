@@ -1,5 +1,5 @@
-import type { Insertable, Selectable, Transaction } from 'kysely';
-import { type Database, type Role, ROLES, type StaffTable, type Store } from '../store/database';
+import type { Insertable, Selectable } from 'kysely';
+import { type Role, ROLES, type StaffTable, type Store, type Tx } from '../store/database';
 import type { StaffSource } from '../../shared/api/staff';
 import { isStorableText, unstorableTextMessage } from '../../shared/text/storable';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
@@ -116,7 +116,7 @@ export async function createStaff(
     locked_until: null,
   } satisfies Insertable<StaffTable>;
   // insert-or-ignore: someone may have created the same name while we were hashing.
-  const result = await store.db.insertInto('staff').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  const result = await store.write((tx) => tx.insertInto('staff').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst());
   if (result.numInsertedOrUpdatedRows === 0n) {
     throw new StaffError('ALREADY_EXISTS', `There is already a staff account "${username}".`);
   }
@@ -124,7 +124,7 @@ export async function createStaff(
 }
 
 export async function listStaff(store: Store): Promise<StaffView[]> {
-  const rows = await store.db.selectFrom('staff').select(VIEW_COLUMNS).orderBy('username').execute();
+  const rows = await store.read.selectFrom('staff').select(VIEW_COLUMNS).orderBy('username').execute();
   return rows.map(toView);
 }
 
@@ -132,7 +132,7 @@ export async function listStaff(store: Store): Promise<StaffView[]> {
 export async function getStaff(store: Store, username: string): Promise<StaffView | null> {
   const normalized = normalizeUsername(username);
   if (normalized === null) return null;
-  const row = await store.db.selectFrom('staff').select(VIEW_COLUMNS).where('username', '=', normalized).executeTakeFirst();
+  const row = await store.read.selectFrom('staff').select(VIEW_COLUMNS).where('username', '=', normalized).executeTakeFirst();
   return row ? toView(row) : null;
 }
 
@@ -140,19 +140,17 @@ export async function getStaff(store: Store, username: string): Promise<StaffVie
 export async function getStaffCredentials(store: Store, username: string): Promise<StaffRow | null> {
   const normalized = normalizeUsername(username);
   if (normalized === null) return null;
-  return (await store.db.selectFrom('staff').selectAll().where('username', '=', normalized).executeTakeFirst()) ?? null;
+  return (await store.read.selectFrom('staff').selectAll().where('username', '=', normalized).executeTakeFirst()) ?? null;
 }
 
-type Trx = Transaction<Database>;
-
-async function rowOrNotFound(trx: Trx, username: string): Promise<StaffRow> {
-  const row = await trx.selectFrom('staff').selectAll().where('username', '=', username).executeTakeFirst();
+async function rowOrNotFound(tx: Tx, username: string): Promise<StaffRow> {
+  const row = await tx.selectFrom('staff').selectAll().where('username', '=', username).executeTakeFirst();
   if (!row) throw new StaffError('NOT_FOUND', `There is no staff account "${username}".`);
   return row;
 }
 
-async function assertAnotherEnabledAdmin(trx: Trx, username: string): Promise<void> {
-  const other = await trx
+async function assertAnotherEnabledAdmin(tx: Tx, username: string): Promise<void> {
+  const other = await tx
     .selectFrom('staff')
     .select('username')
     .where('role', '=', 'admin')
@@ -163,12 +161,12 @@ async function assertAnotherEnabledAdmin(trx: Trx, username: string): Promise<vo
 }
 
 /** Ends the person's sessions, remembering that they were ended on purpose (the sign-in page says so). */
-async function deleteSessionsIn(trx: Trx, username: string, reason: 'revoked' | 'role_removed' = 'revoked'): Promise<void> {
-  const ended = await trx.selectFrom('sessions').select('id_hash').where('username', '=', username).execute();
+async function deleteSessionsIn(tx: Tx, username: string, reason: 'revoked' | 'role_removed' = 'revoked'): Promise<void> {
+  const ended = await tx.selectFrom('sessions').select('id_hash').where('username', '=', username).execute();
   if (ended.length === 0) return;
-  await trx.deleteFrom('sessions').where('username', '=', username).execute();
+  await tx.deleteFrom('sessions').where('username', '=', username).execute();
   const endedAt = new Date().toISOString();
-  await trx
+  await tx
     .insertInto('ended_sessions')
     .values(ended.map((row) => ({ id_hash: row.id_hash, reason, ended_at: endedAt })))
     .onConflict((oc) => oc.column('id_hash').doUpdateSet({ reason, ended_at: endedAt }))
@@ -179,12 +177,12 @@ async function deleteSessionsIn(trx: Trx, username: string, reason: 'revoked' | 
 export async function setRole(store: Store, username: string, role: Role): Promise<StaffView> {
   const name = requireUsername(username);
   const newRole = requireRole(role);
-  return store.db.transaction().execute(async (trx) => {
-    const row = await rowOrNotFound(trx, name);
+  return store.write(async (tx) => {
+    const row = await rowOrNotFound(tx, name);
     if (row.role === newRole) return toView(row);
-    if (row.role === 'admin' && row.disabled === 0) await assertAnotherEnabledAdmin(trx, name);
-    await trx.updateTable('staff').set({ role: newRole }).where('username', '=', name).execute();
-    await deleteSessionsIn(trx, name);
+    if (row.role === 'admin' && row.disabled === 0) await assertAnotherEnabledAdmin(tx, name);
+    await tx.updateTable('staff').set({ role: newRole }).where('username', '=', name).execute();
+    await deleteSessionsIn(tx, name);
     return toView({ ...row, role: newRole });
   });
 }
@@ -192,12 +190,12 @@ export async function setRole(store: Store, username: string, role: Role): Promi
 /** Disables or re-enables the account; its sessions end in the same transaction. */
 export async function setDisabled(store: Store, username: string, disabled: boolean): Promise<StaffView> {
   const name = requireUsername(username);
-  return store.db.transaction().execute(async (trx) => {
-    const row = await rowOrNotFound(trx, name);
-    if (disabled && row.role === 'admin' && row.disabled === 0) await assertAnotherEnabledAdmin(trx, name);
+  return store.write(async (tx) => {
+    const row = await rowOrNotFound(tx, name);
+    if (disabled && row.role === 'admin' && row.disabled === 0) await assertAnotherEnabledAdmin(tx, name);
     const value = disabled ? 1 : 0;
-    await trx.updateTable('staff').set({ disabled: value }).where('username', '=', name).execute();
-    await deleteSessionsIn(trx, name);
+    await tx.updateTable('staff').set({ disabled: value }).where('username', '=', name).execute();
+    await deleteSessionsIn(tx, name);
     return toView({ ...row, disabled: value });
   });
 }
@@ -208,16 +206,16 @@ export async function resetPassword(store: Store, username: string, password: st
   requireAcceptablePassword(password);
   if (!(await getStaff(store, name))) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
   const passwordHash = await hashPassword(password);
-  return store.db.transaction().execute(async (trx) => {
-    const row = await rowOrNotFound(trx, name);
+  return store.write(async (tx) => {
+    const row = await rowOrNotFound(tx, name);
     // A password would let an account of the identity provider sign in around it.
     if (row.source === 'sso') throw new StaffError('INVALID_ROLE', `"${name}" signs in through the identity provider and has no password to reset.`);
-    await trx
+    await tx
       .updateTable('staff')
       .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
       .where('username', '=', name)
       .execute();
-    await deleteSessionsIn(trx, name);
+    await deleteSessionsIn(tx, name);
     return toView(row);
   });
 }
@@ -225,10 +223,10 @@ export async function resetPassword(store: Store, username: string, password: st
 /** Marks a local account as break-glass (signs in with its password while local sign-in is off), or not. */
 export async function setBreakGlass(store: Store, username: string, on: boolean): Promise<StaffView> {
   const name = requireUsername(username);
-  return store.db.transaction().execute(async (trx) => {
-    const row = await rowOrNotFound(trx, name);
+  return store.write(async (tx) => {
+    const row = await rowOrNotFound(tx, name);
     if (row.source === 'sso') throw new StaffError('INVALID_ROLE', `"${name}" signs in through the identity provider and has no password to break glass with.`);
-    await trx.updateTable('staff').set({ break_glass: on ? 1 : 0 }).where('username', '=', name).execute();
+    await tx.updateTable('staff').set({ break_glass: on ? 1 : 0 }).where('username', '=', name).execute();
     return toView({ ...row, break_glass: on ? 1 : 0 });
   });
 }
@@ -254,11 +252,11 @@ export async function ensureInitialStaff(
   const hashes: string[] = [];
   for (const account of accounts) hashes.push(await hashPassword(account.password));
   const createdAt = new Date(clock.now()).toISOString();
-  return store.db.transaction().execute(async (trx) => {
+  return store.write(async (tx) => {
     // Checked again under the write lock: a staff CLI may have added someone while we were hashing.
-    const existing = await trx.selectFrom('staff').select('username').limit(1).executeTakeFirst();
+    const existing = await tx.selectFrom('staff').select('username').limit(1).executeTakeFirst();
     if (existing) return [];
-    await trx
+    await tx
       .insertInto('staff')
       .values(
         accounts.map((account, i) => ({
@@ -278,5 +276,5 @@ export async function ensureInitialStaff(
 }
 
 async function hasAnyStaff(store: Store): Promise<boolean> {
-  return (await store.db.selectFrom('staff').select('username').limit(1).executeTakeFirst()) !== undefined;
+  return (await store.read.selectFrom('staff').select('username').limit(1).executeTakeFirst()) !== undefined;
 }

@@ -99,7 +99,7 @@ export function requireStepUp(deps: { clock: Clock; store: Store }): onRequestAs
     const staff = request.staff;
     if (!staff) return;
     if (deps.clock.now() - Date.parse(staff.authAt) <= STEP_UP_MAX_AGE_MS) return;
-    const row = await deps.store.db.selectFrom('staff').select('totp_secret').where('username', '=', staff.username).executeTakeFirst();
+    const row = await deps.store.read.selectFrom('staff').select('totp_secret').where('username', '=', staff.username).executeTakeFirst();
     request.log.info({ event: 'authn_step_up_required', staff: staff.username, route: request.routeOptions.url }, 'step-up needed');
     throw new HttpError('STEP_UP_REQUIRED', 'This admin action needs you to confirm who you are again (your last sign-in is more than 10 minutes old).', {
       details: staff.method === 'sso' ? { method: 'sso' } : { method: 'password', mfa: (row?.totp_secret ?? null) !== null },

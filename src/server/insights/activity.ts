@@ -1,7 +1,8 @@
 // Activity over time from the audit log: mark changes per UTC day, by bit set and cleared (of the
 // applied ones), by staff member, by status and by source (interactive save, Undo, bulk job).
 import type { ActivityDay, ActivityResponse, ActivitySource } from '../../shared/api/insights';
-import type { Store } from '../store/database';
+import type { Reader } from '../store/database';
+import { MARK_ENTRY_KINDS } from './survey-store';
 
 const DAY_MS = 86_400_000;
 
@@ -25,32 +26,67 @@ function bump(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
-export function auditActivity(store: Store, from: string, to: string): ActivityResponse {
+// Mark entries read per query by auditActivity.
+const ACTIVITY_PAGE = 2000;
+
+export async function auditActivity(db: Reader, from: string, to: string): Promise<ActivityResponse> {
   const days = new Map<string, ActivityDay>();
   for (let t = Date.parse(from.slice(0, 10)); t <= Date.parse(to); t += DAY_MS) {
     const day = new Date(t).toISOString().slice(0, 10);
     days.set(day, emptyDay(day));
   }
-  const rows = store.sqlite
-    .prepare(
-      `SELECT e.kind, e.at, e.staff, e.status, e.before_json, e.after_json, e.request_id, e.revert_of,
-              o.status AS outcome_status, o.before_json AS outcome_before_json, o.after_json AS outcome_after_json
-       FROM audit e LEFT JOIN audit o ON o.refers_to = e.id
-       WHERE e.kind IN ('intent', 'entry') AND e.at >= ? AND e.at <= ?`,
-    )
-    .iterate(from, to) as Iterable<{
-    kind: 'intent' | 'entry';
-    at: string;
-    staff: string | null;
-    status: string | null;
-    before_json: string | null;
-    after_json: string | null;
-    request_id: string | null;
-    revert_of: string | null;
-    outcome_status: string | null;
-    outcome_before_json: string | null;
-    outcome_after_json: string | null;
-  }>;
+  // A page at a time, in the order of the index by time (at, then seq), each page after the last
+  // row of the one before; seq starts at 1, so (from, 0) is before every entry at `from`. An intent
+  // has at most one outcome (audit_outcome_of is unique), so the join never splits an entry's rows.
+  let after = { at: from, seq: 0 };
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit as e')
+      .leftJoin('audit as o', 'o.refers_to', 'e.id')
+      .select([
+        'e.seq',
+        'e.kind',
+        'e.at',
+        'e.staff',
+        'e.status',
+        'e.before_json',
+        'e.after_json',
+        'e.request_id',
+        'e.revert_of',
+        'o.status as outcome_status',
+        'o.before_json as outcome_before_json',
+        'o.after_json as outcome_after_json',
+      ])
+      .where('e.kind', 'in', MARK_ENTRY_KINDS)
+      .where((eb) => eb(eb.refTuple('e.at', 'e.seq'), '>', eb.tuple(after.at, after.seq)))
+      .where('e.at', '<=', to)
+      .orderBy('e.at')
+      .orderBy('e.seq')
+      .limit(ACTIVITY_PAGE)
+      .execute();
+    tally(days, rows);
+    if (rows.length < ACTIVITY_PAGE) break;
+    const last = rows[rows.length - 1]!;
+    after = { at: last.at, seq: last.seq };
+  }
+  return { from: from.replace('.000Z', 'Z'), to: to.replace('.000Z', 'Z'), days: [...days.values()] };
+}
+
+type ActivityRow = {
+  kind: string;
+  at: string;
+  staff: string | null;
+  status: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  request_id: string | null;
+  revert_of: string | null;
+  outcome_status: string | null;
+  outcome_before_json: string | null;
+  outcome_after_json: string | null;
+};
+
+function tally(days: Map<string, ActivityDay>, rows: readonly ActivityRow[]): void {
   for (const row of rows) {
     const day = days.get(row.at.slice(0, 10));
     if (!day) continue;
@@ -65,5 +101,4 @@ export function auditActivity(store: Store, from: string, to: string): ActivityR
     for (const bit of after) if (!before.has(bit)) bump(day.bitsSet, String(bit));
     for (const bit of before) if (!after.has(bit)) bump(day.bitsCleared, String(bit));
   }
-  return { from: from.replace('.000Z', 'Z'), to: to.replace('.000Z', 'Z'), days: [...days.values()] };
 }

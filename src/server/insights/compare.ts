@@ -1,13 +1,13 @@
 // Two surveys of the same users side by side: per bit, users and conversations carrying it in
 // each, and how many users gained or lost it, over the users both surveys could read.
 import type { SurveyCompareResponse } from '../../shared/api/insights';
-import type { Store } from '../store/database';
+import type { Reader } from '../store/database';
 import { surveyUsers } from './survey-store';
 import { bitsOf, type UserSummary } from './summary';
 
-export function compareSurveys(store: Store, a: string, b: string): SurveyCompareResponse {
+export async function compareSurveys(db: Reader, a: string, b: string): Promise<SurveyCompareResponse> {
   const first = new Map<string, UserSummary>();
-  for (const user of surveyUsers(store, a)) if (user.summary) first.set(user.userId, user.summary);
+  for await (const user of surveyUsers(db, a)) if (user.summary) first.set(user.userId, user.summary);
   type Row = SurveyCompareResponse['bits'][number];
   const rows = new Map<number, Row>();
   const row = (bit: number): Row => {
@@ -16,7 +16,7 @@ export function compareSurveys(store: Store, a: string, b: string): SurveyCompar
     return found;
   };
   let usersInBoth = 0;
-  for (const user of surveyUsers(store, b)) {
+  for await (const user of surveyUsers(db, b)) {
     const before = user.summary ? first.get(user.userId) : undefined;
     if (!before || !user.summary) continue;
     usersInBoth++;

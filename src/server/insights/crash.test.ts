@@ -53,8 +53,13 @@ describe('a survey and a crashing BFF', () => {
     await once(first.child, 'exit');
 
     const afterCrash = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
-    const counts = afterCrash.sqlite.prepare(`SELECT state, COUNT(*) AS n FROM survey_users WHERE survey_id = ? GROUP BY state`).all(created.surveyId) as { state: string; n: number }[];
-    const survey = afterCrash.sqlite.prepare('SELECT state, done FROM surveys WHERE id = ?').get(created.surveyId) as { state: string; done: number };
+    const counts = await afterCrash.read
+      .selectFrom('survey_users')
+      .select((eb) => ['state', eb.fn.countAll<number>().as('n')])
+      .where('survey_id', '=', created.surveyId)
+      .groupBy('state')
+      .execute();
+    const survey = await afterCrash.read.selectFrom('surveys').select(['state', 'done']).where('id', '=', created.surveyId).executeTakeFirstOrThrow();
     await afterCrash.close();
     const read = counts.find((row) => row.state === 'read')?.n ?? 0;
     expect(survey.state).toBe('running');

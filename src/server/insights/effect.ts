@@ -8,7 +8,7 @@ import { bitsFromMask } from '../../shared/marks/mask';
 import type { ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
 import { searchContactGroup } from '../chat/helpers';
-import { exclusive, type Store } from '../store/database';
+import type { Reader, Store } from '../store/database';
 import { readOnlyCaller } from './read-only';
 import type { Clock } from '../clock';
 
@@ -17,13 +17,17 @@ export const MEASURABLE_JOB_STATES = new Set(['done', 'cancelled', 'failed']);
 
 type AppliedRow = { chatUser: string; conversation: Conversation; change: MarkChange };
 
-function appliedRows(store: Store, jobId: string): AppliedRow[] {
-  const rows = store.sqlite
-    .prepare(
-      `SELECT chat_user, conversation_type, conversation_id, change_json FROM job_rows
-       WHERE job_id = ? AND status = 'applied' ORDER BY chat_user, line`,
-    )
-    .all(jobId) as { chat_user: string; conversation_type: ConversationType; conversation_id: string; change_json: string }[];
+async function appliedRows(db: Reader, jobId: string): Promise<AppliedRow[]> {
+  const rows = await db
+    .selectFrom('job_rows')
+    .select(['chat_user', 'conversation_type', 'conversation_id', 'change_json'])
+    .where('job_id', '=', jobId)
+    .where('status', '=', 'applied')
+    .orderBy('chat_user')
+    .orderBy('line')
+    // An applied row has all four (it was checked, then written).
+    .$narrowType<{ chat_user: string; conversation_type: ConversationType; conversation_id: string; change_json: string }>()
+    .execute();
   return rows.map((row) => ({
     chatUser: row.chat_user,
     conversation: { type: row.conversation_type, id: row.conversation_id },
@@ -72,7 +76,7 @@ export function emptyEffect(measuredAt: Date, rows: number): JobEffect {
 /** Reads the job's applied rows again and stores the measurement. */
 export async function measureJobEffect(deps: { store: Store; chat: Pick<ChatClient, 'call'>; clock: Clock }, jobId: string): Promise<JobEffect> {
   const caller = readOnlyCaller(deps.chat);
-  const rows = appliedRows(deps.store, jobId);
+  const rows = await appliedRows(deps.store.read, jobId);
   const effect = emptyEffect(new Date(deps.clock.now()), rows.length);
   const byUser = new Map<string, AppliedRow[]>();
   for (const row of rows) byUser.set(row.chatUser, [...(byUser.get(row.chatUser) ?? []), row]);
@@ -98,8 +102,8 @@ export async function measureJobEffect(deps: { store: Store; chat: Pick<ChatClie
   await Promise.all(Array.from({ length: 4 }, worker));
   effect.bitsCleared = sorted(effect.bitsCleared);
   effect.bitsSet = sorted(effect.bitsSet);
-  await exclusive(deps.store, (sqlite) =>
-    sqlite.prepare('INSERT INTO job_effects (job_id, measured_at, result_json) VALUES (?, ?, ?)').run(jobId, effect.measuredAt, JSON.stringify(effect)),
+  await deps.store.write((tx) =>
+    tx.insertInto('job_effects').values({ job_id: jobId, measured_at: effect.measuredAt, result_json: JSON.stringify(effect) }).execute(),
   );
   return effect;
 }
@@ -108,8 +112,7 @@ function sorted(counts: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => Number(a) - Number(b)));
 }
 
-export function jobEffects(store: Store, jobId: string): JobEffect[] {
-  return (store.sqlite.prepare('SELECT result_json FROM job_effects WHERE job_id = ? ORDER BY id').all(jobId) as { result_json: string }[]).map(
-    (row) => JSON.parse(row.result_json) as JobEffect,
-  );
+export async function jobEffects(db: Reader, jobId: string): Promise<JobEffect[]> {
+  const rows = await db.selectFrom('job_effects').select('result_json').where('job_id', '=', jobId).orderBy('id').execute();
+  return rows.map((row) => JSON.parse(row.result_json) as JobEffect);
 }

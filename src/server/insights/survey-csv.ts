@@ -3,7 +3,7 @@
 import { STANDARD_BIT_INDEXES } from '../../shared/marks/bits';
 import { neutralizeFormula } from '../../shared/text/csv';
 import { csvHeader, csvLines } from '../store/csv-export';
-import type { Store } from '../store/database';
+import type { Reader } from '../store/database';
 import { surveyUsers } from './survey-store';
 
 export const SURVEY_CSV_COLUMNS = [
@@ -23,11 +23,11 @@ export const SURVEY_CSV_COLUMNS = [
 ] as const;
 
 /** Lines of the CSV; `withValues` false leaves the custom mark values out (their count stays). */
-export function* surveyCsv(store: Store, surveyId: string, withValues: boolean): Generator<string> {
+export async function* surveyCsv(db: Reader, surveyId: string, withValues: boolean): AsyncGenerator<string> {
   const columns = withValues ? [...SURVEY_CSV_COLUMNS.slice(0, 11), 'custom_mark_values', ...SURVEY_CSV_COLUMNS.slice(11)] : [...SURVEY_CSV_COLUMNS];
   yield csvHeader(columns);
   let batch: unknown[][] = [];
-  for (const user of surveyUsers(store, surveyId)) {
+  for await (const user of surveyUsers(db, surveyId)) {
     const s = user.summary;
     const other = s
       ? Object.entries(s.bits)

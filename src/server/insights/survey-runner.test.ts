@@ -47,7 +47,7 @@ describe('the survey runner', () => {
 
     await runner.resume(surveyId);
     await runner.whenIdle(surveyId);
-    const done = runner.status(surveyId)!;
+    const done = (await runner.status(surveyId))!;
     expect(done).toMatchObject({ state: 'done', done: 20, failed: 0 });
     expect(done.results).toMatchObject({ usersRead: 20, usersWithBit: { '0': 20 }, conversationsWithBit: { '0': 20 } });
     expect(new Set(sent).size).toBe(20);

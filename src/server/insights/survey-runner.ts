@@ -70,13 +70,13 @@ export class SurveyError extends Error {
 
 export type SurveyRunner = {
   create(request: SurveyCreateRequest, staff: string): Promise<SurveyStatus>;
-  status(id: string): SurveyStatus | null;
-  list(limit: number): SurveyStatus[];
+  status(id: string): Promise<SurveyStatus | null>;
+  list(limit: number): Promise<SurveyStatus[]>;
   pause(id: string): Promise<SurveyStatus>;
   resume(id: string): Promise<SurveyStatus>;
   cancel(id: string): Promise<SurveyStatus>;
   /** At server start: goes on with the surveys that were running. */
-  resumeInterrupted(): void;
+  resumeInterrupted(): Promise<void>;
   /** Resolves once no work goes on for the survey. */
   whenIdle(id: string): Promise<void>;
   /** Stops taking users; what is in flight finishes and is committed. Surveys stay running in the database. */
@@ -98,8 +98,8 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
   let stopped = false;
   const runs = new Map<string, SurveyRun>();
 
-  function statusOf(id: string): SurveyStatus {
-    const record = getSurvey(store, id);
+  async function statusOf(id: string): Promise<SurveyStatus> {
+    const record = await getSurvey(store.read, id);
     if (!record) throw new SurveyError('NOT_FOUND', 'There is no such survey.');
     return toSurveyStatus(record);
   }
@@ -113,10 +113,10 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
     });
   }
 
-  function usersFor(request: SurveyCreateRequest): { users: string[]; source: SurveySource } {
+  async function usersFor(request: SurveyCreateRequest): Promise<{ users: string[]; source: SurveySource }> {
     if (request.users !== undefined) return { users: unique(request.users), source: { kind: 'users' } };
     if (request.jobId !== undefined) {
-      const users = usersOfJob(store, request.jobId);
+      const users = await usersOfJob(store.read, request.jobId);
       if (!users) throw new SurveyError('NOT_FOUND', 'There is no such bulk job.');
       return { users, source: { kind: 'job', jobId: request.jobId } };
     }
@@ -124,12 +124,12 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
     const from = new Date(request.auditFrom).toISOString();
     const to = new Date(request.auditTo).toISOString();
     if (from > to) throw new SurveyError('VALIDATION_FAILED', 'The start of the range is after its end.');
-    return { users: usersInAudit(store, from, to), source: { kind: 'audit', from, to } };
+    return { users: await usersInAudit(store.read, from, to), source: { kind: 'audit', from, to } };
   }
 
   return {
     async create(request, staff) {
-      const { users, source } = usersFor(request);
+      const { users, source } = await usersFor(request);
       if (users.length === 0) throw new SurveyError('VALIDATION_FAILED', 'There are no Chat users to survey.');
       if (users.length > SURVEY_MAX_USERS) throw new SurveyError('VALIDATION_FAILED', `A survey reads at most ${SURVEY_MAX_USERS.toLocaleString('en-US')} users.`);
       const id = await insertSurvey(store, {
@@ -144,24 +144,25 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
       launch(id);
       return statusOf(id);
     },
-    status(id) {
-      const record = getSurvey(store, id);
+    async status(id) {
+      const record = await getSurvey(store.read, id);
       return record ? toSurveyStatus(record) : null;
     },
-    list(limit) {
-      return listSurveys(store, limit).map((record) => toSurveyStatus(record, false));
+    async list(limit) {
+      return (await listSurveys(store.read, limit)).map((record) => toSurveyStatus(record, false));
     },
     async pause(id) {
-      statusOf(id);
-      // Halted first, synchronously: no read may start once pause was asked for.
+      // Halted first, before anything waits: no read may start once pause was asked for. (Only a
+      // survey that exists has a run.)
       const run = runs.get(id);
       run?.halt();
+      await statusOf(id);
       if (!(await changeSurveyState(store, id, ['running'], 'paused'))) throw new SurveyError('CONFLICT', 'Only a running survey can be paused.');
       await run?.finished;
       return statusOf(id);
     },
     async resume(id) {
-      statusOf(id);
+      await statusOf(id);
       await runs.get(id)?.finished;
       if (!(await changeSurveyState(store, id, ['paused', 'failed'], 'running', { message: null }))) {
         throw new SurveyError('CONFLICT', 'Only a paused or failed survey can be resumed.');
@@ -170,17 +171,17 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
       return statusOf(id);
     },
     async cancel(id) {
-      statusOf(id);
       const run = runs.get(id);
       run?.halt();
+      await statusOf(id);
       if (!(await changeSurveyState(store, id, ['running', 'paused', 'failed'], 'cancelled', { finishedAt: new Date(clock.now()) }))) {
         throw new SurveyError('CONFLICT', 'This survey has already ended.');
       }
       await run?.finished;
       return statusOf(id);
     },
-    resumeInterrupted() {
-      for (const id of surveyIdsInState(store, 'running')) launch(id);
+    async resumeInterrupted() {
+      for (const id of await surveyIdsInState(store.read, 'running')) launch(id);
     },
     async whenIdle(id) {
       await runs.get(id)?.finished;
@@ -212,6 +213,7 @@ class SurveyRun {
   private queue: PendingUser[] = [];
   private lastQueued = -1;
   private exhausted = false;
+  private refilling: Promise<void> | null = null;
   private outcomes: UserOutcome[] = [];
   private committing: Promise<void> = Promise.resolve();
   private fatal: string | null = null;
@@ -235,7 +237,7 @@ class SurveyRun {
   async execute(): Promise<void> {
     const { store, log } = this.context;
     try {
-      const include = getSurvey(store, this.id)?.include_recent === 1;
+      const include = (await getSurvey(store.read, this.id))?.include_recent === 1;
       await Promise.all(Array.from({ length: this.context.concurrency }, () => this.worker(include)));
       await this.flush();
       if (this.fatal !== null) {
@@ -243,7 +245,7 @@ class SurveyRun {
         log.warn({ event: 'survey_failed', survey: this.id, reason: this.fatal }, 'survey stopped');
         return;
       }
-      if (this.halted || hasPendingUsers(store, this.id)) return;
+      if (this.halted || (await hasPendingUsers(store.read, this.id))) return;
       await this.finish();
     } catch (error) {
       log.error({ err: error, survey: this.id }, 'survey step failed');
@@ -254,20 +256,30 @@ class SurveyRun {
   private async finish(): Promise<void> {
     const { store, clock, log } = this.context;
     const aggregator = createAggregator();
-    for (const user of surveyUsers(store, this.id)) if (user.summary) aggregator.add(user.userId, user.summary);
+    for await (const user of surveyUsers(store.read, this.id)) if (user.summary) aggregator.add(user.userId, user.summary);
     const results = aggregator.result();
     if (await changeSurveyState(store, this.id, ['running'], 'done', { finishedAt: new Date(clock.now()), results })) {
       log.info({ event: 'survey_done', survey: this.id, users: results.usersRead }, 'survey finished');
     }
   }
 
-  private next(): PendingUser | undefined {
-    if (this.queue.length === 0 && !this.exhausted) {
-      this.queue = pendingUsers(this.context.store, this.id, this.lastQueued, 500);
-      if (this.queue.length === 0) this.exhausted = true;
-      else this.lastQueued = this.queue[this.queue.length - 1]!.position;
+  private async next(): Promise<PendingUser | undefined> {
+    while (this.queue.length === 0 && !this.exhausted) {
+      // One read of the next pending users at a time: the workers that find the queue empty
+      // meanwhile wait for it instead of each reading the same users again.
+      this.refilling ??= this.refill().finally(() => (this.refilling = null));
+      await this.refilling;
     }
     return this.queue.shift();
+  }
+
+  private async refill(): Promise<void> {
+    const users = await pendingUsers(this.context.store.read, this.id, this.lastQueued, 500);
+    if (users.length === 0) this.exhausted = true;
+    else {
+      this.queue.push(...users);
+      this.lastQueued = users[users.length - 1]!.position;
+    }
   }
 
   private async worker(includeRecent: boolean): Promise<void> {
@@ -280,8 +292,9 @@ class SurveyRun {
         await systemClock.sleep(wait);
         continue;
       }
-      const user = this.next();
-      if (!user) return;
+      const user = await this.next();
+      // Halted or failed while the next users were read: this one stays pending.
+      if (!user || this.halted || this.fatal !== null) return;
       try {
         const marks = await getAllContactGroups(caller, user.userId);
         const recent = includeRecent ? (await getFullRecentList(caller, user.userId)).length : undefined;
@@ -315,8 +328,8 @@ class SurveyRun {
 
   private settle(outcome: UserOutcome): void {
     this.outcomes.push(outcome);
-    // In groups (each commit waits for the disk, on the one thread that also serves requests), and
-    // at least once a second, so that progress moves while reads are slow.
+    // In groups (each commit takes the one connection that also serves requests, and waits for the
+    // disk), and at least once a second, so that progress moves while reads are slow.
     if (this.outcomes.length >= this.context.commitEvery || Date.now() - this.flushedAt >= 1000) void this.flush();
   }
 

@@ -1,8 +1,10 @@
 // Surveys in the database: one row per survey, one per surveyed user (pending until read, then
 // its summary or its failure). Progress is the users' rows, so a restart goes on from them.
 import type { SurveySource, SurveyState, SurveyStatus, SurveyResults } from '../../shared/api/insights';
-import { exclusive, immediateTransaction, type Store, type SurveysTable } from '../store/database';
+import { sql } from 'kysely';
+import type { Reader, Store, SurveysTable } from '../store/database';
 import { timeOrderedId } from '../store/ids';
+import { runStatement } from '../store/sql';
 import type { UserSummary } from './summary';
 
 export type SurveyRecord = Omit<SurveysTable, 'seq' | 'label' | 'done' | 'failed'> & { label: string; done: number; failed: number };
@@ -26,35 +28,71 @@ export function toSurveyStatus(record: SurveyRecord, withResults = true): Survey
   return status;
 }
 
-const SURVEY_COLUMNS =
-  'id, label, state, source_json, include_recent, total, done, failed, created_by, created_at, finished_at, message, results_json';
+const SURVEY_COLUMNS = [
+  'id',
+  'label',
+  'state',
+  'source_json',
+  'include_recent',
+  'total',
+  'done',
+  'failed',
+  'created_by',
+  'created_at',
+  'finished_at',
+  'message',
+  'results_json',
+] as const;
 
-export function getSurvey(store: Store, id: string): SurveyRecord | undefined {
-  return store.sqlite.prepare(`SELECT ${SURVEY_COLUMNS} FROM surveys WHERE id = ?`).get(id) as SurveyRecord | undefined;
+export async function getSurvey(db: Reader, id: string): Promise<SurveyRecord | undefined> {
+  return db.selectFrom('surveys').select(SURVEY_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
-export function listSurveys(store: Store, limit: number): SurveyRecord[] {
-  return store.sqlite.prepare(`SELECT ${SURVEY_COLUMNS} FROM surveys ORDER BY seq DESC LIMIT ?`).all(limit) as SurveyRecord[];
+export async function listSurveys(db: Reader, limit: number): Promise<SurveyRecord[]> {
+  return db.selectFrom('surveys').select(SURVEY_COLUMNS).orderBy('seq', 'desc').limit(limit).execute();
 }
 
-export function surveyIdsInState(store: Store, state: SurveyState): string[] {
-  return (store.sqlite.prepare('SELECT id FROM surveys WHERE state = ? ORDER BY seq').all(state) as { id: string }[]).map((row) => row.id);
+export async function surveyIdsInState(db: Reader, state: SurveyState): Promise<string[]> {
+  return (await db.selectFrom('surveys').select('id').where('state', '=', state).orderBy('seq').execute()).map((row) => row.id);
 }
 
 export type NewSurvey = { label: string; source: SurveySource; includeRecent: boolean; users: readonly string[]; createdBy: string; createdAt: Date };
 
+// A survey's users are written USERS_PER_INSERT to a statement (three parameters each: well under
+// SQLite's limit), the rest one at a time. That is up to 100,000 rows in one transaction, which
+// holds the one connection every request uses: the statements are SQL of fixed text, prepared once
+// (built with the query builder, the same rows took four times as long).
+const USERS_PER_INSERT = 500;
+const INSERT_USER = `INSERT INTO survey_users (survey_id, position, user_id, state) VALUES (?, ?, ?, 'pending')`;
+const INSERT_USERS = `INSERT INTO survey_users (survey_id, position, user_id, state) VALUES ${Array<string>(USERS_PER_INSERT).fill("(?, ?, ?, 'pending')").join(', ')}`;
+
 /** Stores a survey and its users (already de-duplicated), running. */
 export async function insertSurvey(store: Store, survey: NewSurvey): Promise<string> {
   const id = timeOrderedId(survey.createdAt);
-  await immediateTransaction(store, (sqlite) => {
-    sqlite
-      .prepare(
-        `INSERT INTO surveys (id, label, state, source_json, include_recent, total, created_by, created_at)
-         VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`,
-      )
-      .run(id, survey.label, JSON.stringify(survey.source), survey.includeRecent ? 1 : 0, survey.users.length, survey.createdBy, survey.createdAt.toISOString());
-    const insert = sqlite.prepare(`INSERT INTO survey_users (survey_id, position, user_id, state) VALUES (?, ?, ?, 'pending')`);
-    survey.users.forEach((userId, position) => insert.run(id, position, userId));
+  await store.write(async (tx) => {
+    await tx
+      .insertInto('surveys')
+      .values({
+        id,
+        label: survey.label,
+        state: 'running',
+        source_json: JSON.stringify(survey.source),
+        include_recent: survey.includeRecent ? 1 : 0,
+        total: survey.users.length,
+        created_by: survey.createdBy,
+        created_at: survey.createdAt.toISOString(),
+        finished_at: null,
+        message: null,
+        results_json: null,
+      })
+      .execute();
+    let position = 0;
+    for (; position + USERS_PER_INSERT <= survey.users.length; position += USERS_PER_INSERT) {
+      const parameters: unknown[] = [];
+      for (let i = position; i < position + USERS_PER_INSERT; i++) parameters.push(id, i, survey.users[i]);
+      await runStatement(tx, INSERT_USERS, parameters);
+    }
+    for (; position < survey.users.length; position++) await runStatement(tx, INSERT_USER, [id, position, survey.users[position]]);
   });
   return id;
 }
@@ -67,27 +105,38 @@ export async function changeSurveyState(
   to: SurveyState,
   extra: { finishedAt?: Date; message?: string | null; results?: SurveyResults } = {},
 ): Promise<boolean> {
-  return exclusive(store, (sqlite) => {
-    const placeholders = from.map(() => '?').join(', ');
-    const result = sqlite
-      .prepare(
-        `UPDATE surveys SET state = ?, finished_at = COALESCE(?, finished_at), message = ?, results_json = COALESCE(?, results_json)
-         WHERE id = ? AND state IN (${placeholders})`,
-      )
-      .run(to, extra.finishedAt?.toISOString() ?? null, extra.message ?? null, extra.results ? JSON.stringify(extra.results) : null, id, ...from);
-    return result.changes === 1;
-  });
+  const result = await store.write((tx) =>
+    tx
+      .updateTable('surveys')
+      .set({
+        state: to,
+        message: extra.message ?? null,
+        ...(extra.finishedAt ? { finished_at: extra.finishedAt.toISOString() } : {}),
+        ...(extra.results ? { results_json: JSON.stringify(extra.results) } : {}),
+      })
+      .where('id', '=', id)
+      .where('state', 'in', from)
+      .executeTakeFirst(),
+  );
+  return result.numUpdatedRows === 1n;
 }
 
 export type PendingUser = { position: number; userId: string };
 
-export function pendingUsers(store: Store, id: string, afterPosition: number, limit: number): PendingUser[] {
-  return store.sqlite
-    .prepare(
-      `SELECT position, user_id AS userId FROM survey_users
-       WHERE survey_id = ? AND state = 'pending' AND position > ? ORDER BY position LIMIT ?`,
-    )
-    .all(id, afterPosition, limit) as PendingUser[];
+// 'pending' is written into the SQL, not bound: only then can SQLite use the partial index
+// survey_users_pending (WHERE state = 'pending') for these lookups.
+const PENDING = sql.lit<'pending'>('pending');
+
+export async function pendingUsers(db: Reader, id: string, afterPosition: number, limit: number): Promise<PendingUser[]> {
+  return db
+    .selectFrom('survey_users')
+    .select(['position', 'user_id as userId'])
+    .where('survey_id', '=', id)
+    .where('state', '=', PENDING)
+    .where('position', '>', afterPosition)
+    .orderBy('position')
+    .limit(limit)
+    .execute();
 }
 
 export type UserOutcome = { position: number } & ({ state: 'read'; summary: UserSummary } | { state: 'failed'; message: string });
@@ -95,57 +144,96 @@ export type UserOutcome = { position: number } & ({ state: 'read'; summary: User
 /** Records read users and the survey's counts in one transaction. */
 export async function recordUserOutcomes(store: Store, id: string, outcomes: readonly UserOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
-  await immediateTransaction(store, (sqlite) => {
-    const update = sqlite.prepare(`UPDATE survey_users SET state = ?, result_json = ? WHERE survey_id = ? AND position = ? AND state = 'pending'`);
+  await store.write(async (tx) => {
     let done = 0;
     let failed = 0;
     for (const outcome of outcomes) {
       const json = outcome.state === 'read' ? JSON.stringify(outcome.summary) : JSON.stringify({ error: outcome.message });
-      const changed = update.run(outcome.state, json, id, outcome.position).changes;
+      const result = await tx
+        .updateTable('survey_users')
+        .set({ state: outcome.state, result_json: json })
+        .where('survey_id', '=', id)
+        .where('position', '=', outcome.position)
+        .where('state', '=', PENDING)
+        .executeTakeFirst();
+      const changed = Number(result.numUpdatedRows);
       done += changed;
       if (outcome.state === 'failed') failed += changed;
     }
-    sqlite.prepare('UPDATE surveys SET done = done + ?, failed = failed + ? WHERE id = ?').run(done, failed, id);
+    await tx
+      .updateTable('surveys')
+      .set((eb) => ({ done: eb('done', '+', done), failed: eb('failed', '+', failed) }))
+      .where('id', '=', id)
+      .execute();
   });
 }
 
-export function hasPendingUsers(store: Store, id: string): boolean {
-  return store.sqlite.prepare(`SELECT 1 FROM survey_users WHERE survey_id = ? AND state = 'pending' LIMIT 1`).get(id) !== undefined;
+export async function hasPendingUsers(db: Reader, id: string): Promise<boolean> {
+  const row = await db.selectFrom('survey_users').select('position').where('survey_id', '=', id).where('state', '=', PENDING).limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 export type SurveyUserRow = { position: number; userId: string; state: 'pending' | 'read' | 'failed'; summary?: UserSummary; error?: string };
 
-/** Every user of a survey in order, one at a time (a survey may hold 100,000). */
-export function* surveyUsers(store: Store, id: string): Generator<SurveyUserRow> {
-  const rows = store.sqlite
-    .prepare(`SELECT position, user_id AS userId, state, result_json AS json FROM survey_users WHERE survey_id = ? ORDER BY position`)
-    .iterate(id) as Iterable<{ position: number; userId: string; state: SurveyUserRow['state']; json: string | null }>;
-  for (const row of rows) {
-    const base = { position: row.position, userId: row.userId, state: row.state };
-    if (row.state === 'read' && row.json) yield { ...base, summary: JSON.parse(row.json) as UserSummary };
-    else if (row.state === 'failed' && row.json) yield { ...base, error: (JSON.parse(row.json) as { error: string }).error };
-    else yield base;
+// Users read per query by surveyUsers.
+const SURVEY_USERS_PAGE = 1000;
+
+/**
+ * Every user of a survey in order (a survey may hold 100,000), read a page at a time: no query
+ * stays open while the caller works on the rows.
+ */
+export async function* surveyUsers(db: Reader, id: string): AsyncGenerator<SurveyUserRow> {
+  for (let after = -1; ; ) {
+    const rows = await db
+      .selectFrom('survey_users')
+      .select(['position', 'user_id as userId', 'state', 'result_json as json'])
+      .where('survey_id', '=', id)
+      .where('position', '>', after)
+      .orderBy('position')
+      .limit(SURVEY_USERS_PAGE)
+      .execute();
+    for (const row of rows) {
+      const base = { position: row.position, userId: row.userId, state: row.state };
+      if (row.state === 'read' && row.json) yield { ...base, summary: JSON.parse(row.json) as UserSummary };
+      else if (row.state === 'failed' && row.json) yield { ...base, error: (JSON.parse(row.json) as { error: string }).error };
+      else yield base;
+    }
+    if (rows.length < SURVEY_USERS_PAGE) return;
+    after = rows[rows.length - 1]!.position;
   }
 }
 
 /** The distinct Chat users of a bulk job, in the order of their first line. */
-export function usersOfJob(store: Store, jobId: string): string[] | undefined {
-  if (!store.sqlite.prepare('SELECT 1 FROM jobs WHERE id = ?').get(jobId)) return undefined;
-  return (
-    store.sqlite
-      .prepare(`SELECT chat_user FROM job_rows WHERE job_id = ? AND chat_user IS NOT NULL GROUP BY chat_user ORDER BY MIN(line)`)
-      .all(jobId) as { chat_user: string }[]
-  ).map((row) => row.chat_user);
+export async function usersOfJob(db: Reader, jobId: string): Promise<string[] | undefined> {
+  if (!(await db.selectFrom('jobs').select('id').where('id', '=', jobId).executeTakeFirst())) return undefined;
+  const rows = await db
+    .selectFrom('job_rows')
+    .select('chat_user')
+    .where('job_id', '=', jobId)
+    .where('chat_user', 'is not', null)
+    .groupBy('chat_user')
+    .orderBy((eb) => eb.fn.min('line'))
+    .$narrowType<{ chat_user: string }>()
+    .execute();
+  return rows.map((row) => row.chat_user);
 }
 
+// Mark entries' kinds are written into the SQL, not bound: only then can SQLite use the partial
+// index audit_marks_by_at (WHERE kind IN ('intent', 'entry')) to find them by time.
+export const MARK_ENTRY_KINDS = [sql.lit<'intent'>('intent'), sql.lit<'entry'>('entry')];
+
 /** The distinct Chat users with a mark change recorded between two times, in order of first appearance. */
-export function usersInAudit(store: Store, from: string, to: string): string[] {
-  return (
-    store.sqlite
-      .prepare(
-        `SELECT chat_user FROM audit WHERE kind IN ('intent', 'entry') AND at >= ? AND at <= ? AND chat_user IS NOT NULL
-         GROUP BY chat_user ORDER BY MIN(seq)`,
-      )
-      .all(from, to) as { chat_user: string }[]
-  ).map((row) => row.chat_user);
+export async function usersInAudit(db: Reader, from: string, to: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('audit')
+    .select('chat_user')
+    .where('kind', 'in', MARK_ENTRY_KINDS)
+    .where('at', '>=', from)
+    .where('at', '<=', to)
+    .where('chat_user', 'is not', null)
+    .groupBy('chat_user')
+    .orderBy((eb) => eb.fn.min('seq'))
+    .$narrowType<{ chat_user: string }>()
+    .execute();
+  return rows.map((row) => row.chat_user);
 }

@@ -2,6 +2,7 @@
 // the lines whose mark write is done (applied or unchanged) are gathered per Chat user and group,
 // and each group gets one change through the group write service (services/group-writer.ts) —
 // audited and undoable like any other group change, with the request id job:{id}:groups.
+import { sql } from 'kysely';
 import type { Conversation } from '../../shared/marks/conversation';
 import type { ChatClient } from '../chat/client';
 import { changeMembersByName } from '../services/group-writer';
@@ -10,21 +11,23 @@ import { rowGroups } from './csv-groups';
 import type { JobLog } from './execution';
 import { type Clock } from '../clock';
 
-type Line = { line: number; chat_user: string; conversation_type: Conversation['type']; conversation_id: string; input_json: string };
-
 export type JobGroupsReport = { changes: number; failed: number };
 
 /** Applies the job's group columns; a job without them costs one indexed query. */
 export async function applyJobGroups(deps: { store: Store; chat: Pick<ChatClient, 'call'>; clock: Clock; log: JobLog }, jobId: string): Promise<JobGroupsReport> {
   const report: JobGroupsReport = { changes: 0, failed: 0 };
-  const job = deps.store.sqlite.prepare(`SELECT state, created_by FROM jobs WHERE id = ?`).get(jobId) as { state: string; created_by: string } | undefined;
+  const job = await deps.store.read.selectFrom('jobs').select(['state', 'created_by']).where('id', '=', jobId).executeTakeFirst();
   if (job?.state !== 'done') return report;
-  const lines = deps.store.sqlite
-    .prepare(
-      `SELECT line, chat_user, conversation_type, conversation_id, input_json FROM job_rows
-       WHERE job_id = ? AND status IN ('applied', 'unchanged') AND json_array_length(input_json) > 8 ORDER BY line`,
-    )
-    .all(jobId) as Line[];
+  const lines = await deps.store.read
+    .selectFrom('job_rows')
+    .select(['line', 'chat_user', 'conversation_type', 'conversation_id', 'input_json'])
+    .where('job_id', '=', jobId)
+    .where('status', 'in', ['applied', 'unchanged'])
+    .where(sql<number>`json_array_length(input_json)`, '>', 8)
+    .orderBy('line')
+    // Applied and unchanged lines are valid ones: their chat user and conversation are set.
+    .$narrowType<{ chat_user: string; conversation_type: Conversation['type']; conversation_id: string }>()
+    .execute();
   // chat user → "add"/"remove" → group name → conversations, in line order.
   const plan = new Map<string, Map<'add' | 'remove', Map<string, Conversation[]>>>();
   for (const line of lines) {

@@ -14,6 +14,7 @@ import type { JobCheckedResponse, JobStatus } from '../../shared/api/jobs';
 import { createChatClient } from '../chat/client';
 import { verifyAuditChain } from '../store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database';
+import { selectRows } from '../store/sql';
 import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff } from '../testing/child-bff';
 import { announcedWrites } from './line-store';
 import { csvOf, jobAuditEntries, plannedRows, upstreamStates } from './testing';
@@ -58,12 +59,14 @@ describe('a bulk job and a crashing BFF', () => {
 
     // What the dead process had confirmed, as its database says.
     const afterCrash = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
-    const lineStates = afterCrash.sqlite
-      .prepare(`SELECT line, chat_user || '/' || conversation_id AS key, status FROM job_rows WHERE job_id = ?`)
-      .all(checked.jobId) as { line: number; key: string; status: string }[];
+    const lineStates = await selectRows<{ line: number; key: string; status: string }>(
+      afterCrash.read,
+      `SELECT line, chat_user || '/' || conversation_id AS key, status FROM job_rows WHERE job_id = ?`,
+      [checked.jobId],
+    );
     const afterCrashPending = lineStates.filter((line) => line.status === 'pending').map((line) => line.line);
-    const inFlight = announcedWrites(afterCrash, checked.jobId).flatMap((write) => write.lines.map(({ line }) => line));
-    const entriesAtCrash = jobAuditEntries(afterCrash, checked.jobId).length;
+    const inFlight = (await announcedWrites(afterCrash.read, checked.jobId)).flatMap((write) => write.lines.map(({ line }) => line));
+    const entriesAtCrash = (await jobAuditEntries(afterCrash.read, checked.jobId)).length;
     await afterCrash.close();
     const confirmed = lineStates.filter((line) => line.status === 'applied').map((line) => line.key);
     expect(confirmed.length).toBeGreaterThanOrEqual(600);
@@ -105,11 +108,11 @@ describe('a bulk job and a crashing BFF', () => {
     // One audit entry per row, all applied, and the chain intact.
     const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
     try {
-      const entries = jobAuditEntries(store, checked.jobId);
+      const entries = await jobAuditEntries(store.read, checked.jobId);
       expect(entries).toHaveLength(3000);
       expect(new Set(entries.map((entry) => entry.requestId)).size).toBe(3000);
       expect(entries.filter((entry) => entry.status !== 'applied')).toEqual([]);
-      expect(verifyAuditChain(store).ok).toBe(true);
+      expect((await verifyAuditChain(store)).ok).toBe(true);
     } finally {
       await store.close();
     }

@@ -5,13 +5,14 @@
 import { inverseChange, isNoopChange, type MarkChange } from '../../shared/marks/change';
 import type { Conversation, ConversationType } from '../../shared/marks/conversation';
 import { getAuditEntry, type AuditEntryView } from '../store/audit-query';
-import type { Store } from '../store/database';
+import type { Reader } from '../store/database';
 import type { WriteGuard } from '../services/write-policy';
 import type { CheckedRow } from './csv';
 import { jobLineRequestId } from './ledger';
 
 const PAGE_ROWS = 1000;
 
+/** A line that was applied or failed: a valid line, with its chat user, conversation and change. */
 type SourceRow = {
   line: number;
   input_json: string;
@@ -23,13 +24,19 @@ type SourceRow = {
   revert_of: string | null;
 };
 
-function* sourceRows(store: Store, jobId: string, status: 'applied' | 'failed'): Generator<SourceRow> {
-  const page = store.sqlite.prepare<[string, string, number, number], SourceRow>(
-    `SELECT line, input_json, chat_user, conversation_type, conversation_id, change_json, guard_json, revert_of FROM job_rows
-     WHERE job_id = ? AND status = ? AND line > ? ORDER BY line LIMIT ?`,
-  );
+/** A job's lines in `status`, in line order, read a page at a time (nothing held open between pages). */
+async function* sourceRows(db: Reader, jobId: string, status: 'applied' | 'failed'): AsyncGenerator<SourceRow> {
   for (let after = 0; ; ) {
-    const rows = page.all(jobId, status, after, PAGE_ROWS);
+    const rows = await db
+      .selectFrom('job_rows')
+      .select(['line', 'input_json', 'chat_user', 'conversation_type', 'conversation_id', 'change_json', 'guard_json', 'revert_of'])
+      .where('job_id', '=', jobId)
+      .where('status', '=', status)
+      .where('line', '>', after)
+      .orderBy('line')
+      .limit(PAGE_ROWS)
+      .$narrowType<SourceRow>()
+      .execute();
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.line;
     yield* rows;
@@ -37,17 +44,27 @@ function* sourceRows(store: Store, jobId: string, status: 'applied' | 'failed'):
 }
 
 /** Lines of a job in `status`, counted. */
-export function countRows(store: Store, jobId: string, status: 'applied' | 'failed'): number {
-  return store.sqlite.prepare<[string, string], { n: number }>(`SELECT COUNT(*) AS n FROM job_rows WHERE job_id = ? AND status = ?`).get(jobId, status)!.n;
+export async function countRows(db: Reader, jobId: string, status: 'applied' | 'failed'): Promise<number> {
+  const { n } = await db
+    .selectFrom('job_rows')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('job_id', '=', jobId)
+    .where('status', '=', status)
+    .executeTakeFirstOrThrow();
+  return n;
 }
 
 /** The applied audit entry of a job's line (request id job:{id}:line:{n}), or null. */
-export function appliedLineEntry(store: Store, jobId: string, line: number): AuditEntryView | null {
-  const ids = store.sqlite
-    .prepare<[string], { id: string }>(`SELECT id FROM audit WHERE request_id = ? AND kind != 'outcome' ORDER BY seq DESC`)
-    .all(jobLineRequestId(jobId, line));
+export async function appliedLineEntry(db: Reader, jobId: string, line: number): Promise<AuditEntryView | null> {
+  const ids = await db
+    .selectFrom('audit')
+    .select('id')
+    .where('request_id', '=', jobLineRequestId(jobId, line))
+    .where('kind', '!=', 'outcome')
+    .orderBy('seq', 'desc')
+    .execute();
   for (const { id } of ids) {
-    const entry = getAuditEntry(store, id);
+    const entry = await getAuditEntry(db, id);
     if (entry?.status === 'applied' && entry.before && entry.after) return entry;
   }
   return null;
@@ -64,9 +81,9 @@ function inputOf(chatUser: string, conversation: Conversation, change: MarkChang
  * guarded by the state the entry left (a conversation changed since ends conflict with the state
  * found then), pointing to that entry.
  */
-export async function* rollbackRows(store: Store, jobId: string): AsyncGenerator<CheckedRow> {
-  for (const row of sourceRows(store, jobId, 'applied')) {
-    const entry = appliedLineEntry(store, jobId, row.line);
+export async function* rollbackRows(db: Reader, jobId: string): AsyncGenerator<CheckedRow> {
+  for await (const row of sourceRows(db, jobId, 'applied')) {
+    const entry = await appliedLineEntry(db, jobId, row.line);
     if (!entry?.before || !entry.after) continue;
     const change = inverseChange(entry.before, entry.requested);
     if (isNoopChange(entry.after, change)) continue;
@@ -85,8 +102,8 @@ export async function* rollbackRows(store: Store, jobId: string): AsyncGenerator
 }
 
 /** The failed lines of a job, as they were: same change, same guard, same entry undone. */
-export async function* retryRows(store: Store, jobId: string): AsyncGenerator<CheckedRow> {
-  for (const row of sourceRows(store, jobId, 'failed')) {
+export async function* retryRows(db: Reader, jobId: string): AsyncGenerator<CheckedRow> {
+  for await (const row of sourceRows(db, jobId, 'failed')) {
     yield {
       line: row.line,
       input: JSON.parse(row.input_json) as string[],

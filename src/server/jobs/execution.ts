@@ -84,6 +84,8 @@ export class Execution {
   private readonly queue: BatchQueue<Batch>;
   /** Where taking pending lines from the database goes on: the last line taken. */
   private takenUpTo: { chatUser: string; line: number } | null = null;
+  /** The take under way (takeChunk): the next one starts after it. */
+  private taking: Promise<unknown> = Promise.resolve();
   /** Lines taken before and to be tried again (transient failures), by chat user. */
   private readonly retry = new Map<string, WorkRow[]>();
   private staff = '';
@@ -123,11 +125,11 @@ export class Execution {
   }
 
   private async run(): Promise<void> {
-    const job = getJob(this.store, this.jobId);
+    const job = await getJob(this.store.read, this.jobId);
     if (!job) return;
     this.staff = job.startedBy ?? job.createdBy;
     try {
-      const recovery = await settleAnnouncedWrites(this.store, this.jobId, (chatUser, rows) => this.readStates(chatUser, rows));
+      const recovery = await settleAnnouncedWrites(this.store.read, this.jobId, (chatUser, rows) => this.readStates(chatUser, rows));
       if (!recovery.ok) this.stop('halt', recovery.message);
       else if (recovery.forget.length > 0) {
         this.committer.add(recovery.settled, recovery.forget);
@@ -160,7 +162,7 @@ export class Execution {
     if (this.stopReason !== null) return;
     if (await transition(this.store, this.jobId, 'finish', { finishedAt: now })) {
       await forgetJobWrites(this.store, this.jobId);
-      const job = getJob(this.store, this.jobId)!;
+      const job = (await getJob(this.store.read, this.jobId))!;
       this.runner.log.info(
         { event: 'sensitive_update', job: this.jobId, staff: this.staff, applied: job.applied, unchanged: job.unchanged, failed: job.failed },
         'bulk job done',
@@ -178,7 +180,7 @@ export class Execution {
         await this.control.changed(wait);
         continue;
       }
-      const chunk = this.takeChunk();
+      const chunk = await this.takeChunk();
       if (!chunk) {
         // Nothing to take now; lines in flight may still come back (transient failures).
         if (this.outstandingChunks === 0) return;
@@ -198,8 +200,18 @@ export class Execution {
     }
   }
 
-  /** Lines to try again first, then the next pending lines in the database. */
-  private takeChunk(): PendingChunk | null {
+  /**
+   * Lines to try again first, then the next pending lines in the database. The readers take one at
+   * a time: a take reads from `takenUpTo` and moves it on only once its read has come back, so two
+   * takes at once would read — and send — the same lines. Each starts after the one before it.
+   */
+  private takeChunk(): Promise<PendingChunk | null> {
+    const taken = this.taking.then(() => this.takeNext());
+    this.taking = taken.catch(() => {});
+    return taken;
+  }
+
+  private async takeNext(): Promise<PendingChunk | null> {
     for (const [chatUser, rows] of this.retry) {
       const taken = rows.splice(0, this.runner.chunkRows);
       if (rows.length === 0) this.retry.delete(chatUser);
@@ -208,7 +220,7 @@ export class Execution {
     // The first chunk is one call's worth: the first write leaves as soon as its lines are read,
     // instead of after the reads of several full chunks.
     const rows = this.takenUpTo === null ? Math.min(this.runner.chunkRows, this.runner.writeBatchRows) : this.runner.chunkRows;
-    const chunk = nextPendingChunk(this.store, this.jobId, this.takenUpTo, rows);
+    const chunk = await nextPendingChunk(this.store.read, this.jobId, this.takenUpTo, rows);
     if (chunk) this.takenUpTo = { chatUser: chunk.chatUser, line: chunk.rows[chunk.rows.length - 1]!.line };
     return chunk;
   }

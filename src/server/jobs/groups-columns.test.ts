@@ -68,7 +68,7 @@ describe('applying them', () => {
     expect(items.get('p2')?.ContactGroupId).toEqual([groups.get('VIP')]);
     expect(items.get('p3')).toMatchObject({ StandardMark: '10', ContactGroupId: [groups.get('Old')] });
 
-    const entries = queryGroupAudit(bff.store, { chatUser: 'ann', limit: 10 }).entries;
+    const { entries } = await queryGroupAudit(bff.store.read, { chatUser: 'ann', limit: 10 });
     expect(entries.map((e) => [e.action, e.status, e.requestId, e.staff]).reverse()).toEqual([
       ['create', 'applied', `job:${jobId}:groups`, 'editor'],
       ['remove', 'applied', `job:${jobId}:groups`, 'editor'],

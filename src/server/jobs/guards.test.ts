@@ -51,8 +51,8 @@ describe('guarded bulk lines', () => {
     await bff.clearEmulatorStats();
     await jobs.start(jobId, 'editor');
     await jobs.whenIdle(jobId);
-    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 2, conflicts: 2 });
-    const byId = new Map(jobAuditEntries(bff.store, jobId).map((entry) => [entry.conversation.id, entry]));
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', applied: 2, conflicts: 2 });
+    const byId = new Map((await jobAuditEntries(bff.store.read, jobId)).map((entry) => [entry.conversation.id, entry]));
     expect(byId.get('kept')).toMatchObject({ status: 'applied', after: { bits: [], customMark: '' }, revertOf: 'the-entry-it-undoes' });
     expect(byId.get('moved')).toMatchObject({ status: 'conflict', before: { bits: [0, 1], customMark: 'old' } });
     expect(byId.get('taken')).toMatchObject({ status: 'conflict', before: { customMark: 'someone else' } });

@@ -19,7 +19,8 @@ import type { ChatClient } from '../chat/client';
 import { ACCOUNT_CHECK_MAX_ITEMS, accountCheck, getAllContactGroups } from '../chat/helpers';
 import { EMPTY_MARK_STATE, readMarkStates } from '../services/mark-writer';
 import { decideItem, type WriteGuard } from '../services/write-policy';
-import { immediateTransaction, statementsPerConnection, type Store } from '../store/database';
+import type { Reader, Store } from '../store/database';
+import { runStatement, selectRow, selectRows } from '../store/sql';
 import type { Clock } from '../clock';
 
 export type ImpactDeps = { store: Store; chat: Pick<ChatClient, 'call'>; clock: Clock };
@@ -43,33 +44,23 @@ export const isMarked = (state: MarkState) => state.bits.length > 0 || state.cus
 type LineRow = { line: number; conversation_type: ConversationType; conversation_id: string; change_json: string; guard_json: string | null };
 type Finding = { kind: JobImpactKind; line: number; found: ImpactFound | null };
 
-const prepare = statementsPerConnection((sqlite) => ({
-  users: sqlite.prepare<[string, string, number], { chat_user: string }>(
-    `SELECT DISTINCT chat_user FROM job_rows INDEXED BY job_rows_pending
-     WHERE job_id = ? AND status = 'pending' AND chat_user > ? ORDER BY chat_user LIMIT ?`,
-  ),
-  lines: sqlite.prepare<[string, string, number, number], LineRow>(
-    `SELECT line, conversation_type, conversation_id, change_json, guard_json FROM job_rows INDEXED BY job_rows_pending
-     WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND line > ? ORDER BY line LIMIT ?`,
-  ),
-  // A line that sets a bit or a non-empty custom mark may add a marked conversation.
-  mayMark: sqlite.prepare<[string, string], { found: number }>(
-    `SELECT EXISTS (SELECT 1 FROM job_rows INDEXED BY job_rows_pending WHERE job_id = ? AND status = 'pending' AND chat_user = ?
-       AND (json_array_length(change_json, '$.setBits') > 0 OR COALESCE(json_extract(change_json, '$.customMark'), '') != '')) AS found`,
-  ),
-  insert: sqlite.prepare<[string, string, number, string | null]>(`INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json) VALUES (?, ?, ?, ?)`),
-  notImported: sqlite.prepare<[string, string]>(
-    `INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json)
-     SELECT job_id, 'notImported', line, NULL FROM job_rows WHERE job_id = ? AND status = 'pending' AND chat_user = ?`,
-  ),
-}));
-type Statements = ReturnType<typeof prepare>;
+// The check reads a job's pending lines a user and a page at a time, through the pending index.
+const PENDING_USERS = `SELECT DISTINCT chat_user FROM job_rows INDEXED BY job_rows_pending
+     WHERE job_id = ? AND status = 'pending' AND chat_user > ? ORDER BY chat_user LIMIT ?`;
+const PENDING_LINES_OF_USER = `SELECT line, conversation_type, conversation_id, change_json, guard_json FROM job_rows INDEXED BY job_rows_pending
+     WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND line > ? ORDER BY line LIMIT ?`;
+// A line that sets a bit or a non-empty custom mark may add a marked conversation.
+const USER_MAY_MARK = `SELECT EXISTS (SELECT 1 FROM job_rows INDEXED BY job_rows_pending WHERE job_id = ? AND status = 'pending' AND chat_user = ?
+       AND (json_array_length(change_json, '$.setBits') > 0 OR COALESCE(json_extract(change_json, '$.customMark'), '') != '')) AS found`;
+const INSERT_FINDING = `INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json) VALUES (?, ?, ?, ?)`;
+const INSERT_NOT_IMPORTED = `INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json)
+     SELECT job_id, 'notImported', line, NULL FROM job_rows WHERE job_id = ? AND status = 'pending' AND chat_user = ?`;
 
 /** The Chat users of a job's pending lines, ACCOUNT_CHECK_MAX_ITEMS at a time, in order. */
-function* userBatches(s: Statements, jobId: string): Generator<string[]> {
+async function* userBatches(db: Reader, jobId: string): AsyncGenerator<string[]> {
   let after = '';
   for (;;) {
-    const users = s.users.all(jobId, after, ACCOUNT_CHECK_MAX_ITEMS).map((row) => row.chat_user);
+    const users = (await selectRows<{ chat_user: string }>(db, PENDING_USERS, [jobId, after, ACCOUNT_CHECK_MAX_ITEMS])).map((row) => row.chat_user);
     if (users.length === 0) return;
     yield users;
     after = users[users.length - 1]!;
@@ -98,10 +89,11 @@ export function lineImpact(current: MarkState, change: MarkChange, guard: WriteG
  * conversation are not credited: a job runs its lines in no fixed order, so the slot may not be
  * free in time.
  */
-async function checkUser(deps: ImpactDeps, s: Statements, jobId: string, chatUser: string, options: Required<ImpactOptions>): Promise<void> {
+async function checkUser(deps: ImpactDeps, jobId: string, chatUser: string, options: Required<ImpactOptions>): Promise<void> {
+  const { store } = deps;
   let all: Map<string, MarkState> | null = null;
   let marked = 0;
-  if (s.mayMark.get(jobId, chatUser)!.found === 1) {
+  if ((await selectRow<{ found: number }>(store.read, USER_MAY_MARK, [jobId, chatUser]))!.found === 1) {
     const { items } = await getAllContactGroups(deps.chat, chatUser);
     all = new Map(items.map((item) => [conversationKey(item.conversation), { bits: bitsFromMask(item.mask), customMark: item.customMark }]));
     marked = [...all.values()].filter(isMarked).length;
@@ -109,7 +101,7 @@ async function checkUser(deps: ImpactDeps, s: Statements, jobId: string, chatUse
   const markedBefore = marked;
   let after = 0;
   for (;;) {
-    const rows = s.lines.all(jobId, chatUser, after, options.pageRows);
+    const rows = await selectRows<LineRow>(store.read, PENDING_LINES_OF_USER, [jobId, chatUser, after, options.pageRows]);
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.line;
     const conversations = rows.map((row): Conversation => ({ type: row.conversation_type, id: row.conversation_id }) as Conversation);
@@ -124,8 +116,8 @@ async function checkUser(deps: ImpactDeps, s: Statements, jobId: string, chatUse
       marked++;
       if (marked > MARKED_CONVERSATIONS_CAP) findings.push({ kind: 'wouldExceedCap', line: row.line, found: { ...current, markedConversations: markedBefore } });
     }
-    await immediateTransaction(deps.store, () => {
-      for (const finding of findings) s.insert.run(jobId, finding.kind, finding.line, finding.found === null ? null : JSON.stringify(finding.found));
+    await store.write(async (tx) => {
+      for (const finding of findings) await runStatement(tx, INSERT_FINDING, [jobId, finding.kind, finding.line, finding.found === null ? null : JSON.stringify(finding.found)]);
     });
   }
 }
@@ -157,49 +149,63 @@ async function forEachAtOnce<T>(source: Iterator<T>, width: number, task: (item:
  */
 export async function checkJobImpact(deps: ImpactDeps, jobId: string, options: ImpactOptions = {}): Promise<JobImpact> {
   const settings = { ...DEFAULTS, ...options };
-  const s = prepare(deps.store);
   await clearImpact(deps.store, jobId);
   try {
-    for (const users of userBatches(s, jobId)) {
+    for await (const users of userBatches(deps.store.read, jobId)) {
       const accounts = await accountCheck(deps.chat, users);
       const absent = accounts.filter((account) => !account.imported).map((account) => account.userId);
-      if (absent.length > 0) await immediateTransaction(deps.store, () => absent.forEach((user) => s.notImported.run(jobId, user)));
+      if (absent.length > 0) {
+        await deps.store.write(async (tx) => {
+          for (const user of absent) await runStatement(tx, INSERT_NOT_IMPORTED, [jobId, user]);
+        });
+      }
       const imported = accounts.filter((account) => account.imported).map((account) => account.userId);
-      await forEachAtOnce(imported.values(), settings.usersAtOnce, (user) => checkUser(deps, s, jobId, user, settings));
+      await forEachAtOnce(imported.values(), settings.usersAtOnce, (user) => checkUser(deps, jobId, user, settings));
     }
   } catch (error) {
     await clearImpact(deps.store, jobId);
     throw error;
   }
-  await immediateTransaction(deps.store, (sqlite) =>
-    sqlite.prepare(`UPDATE jobs SET impact_checked_at = ? WHERE id = ?`).run(new Date(deps.clock.now()).toISOString(), jobId),
-  );
-  return jobImpact(deps.store, jobId)!;
+  const checkedAt = new Date(deps.clock.now()).toISOString();
+  await deps.store.write((tx) => tx.updateTable('jobs').set({ impact_checked_at: checkedAt }).where('id', '=', jobId).execute());
+  return (await jobImpact(deps.store.read, jobId))!;
 }
 
 async function clearImpact(store: Store, jobId: string): Promise<void> {
-  await immediateTransaction(store, (sqlite) => {
-    sqlite.prepare(`DELETE FROM job_checks WHERE job_id = ?`).run(jobId);
-    sqlite.prepare(`UPDATE jobs SET impact_checked_at = NULL WHERE id = ?`).run(jobId);
+  await store.write(async (tx) => {
+    await tx.deleteFrom('job_checks').where('job_id', '=', jobId).execute();
+    await tx.updateTable('jobs').set({ impact_checked_at: null }).where('id', '=', jobId).execute();
   });
 }
 
 /** The stored impact of a job's check, or null when Chat was not read for it. */
-export function jobImpact(store: Store, jobId: string): JobImpact | null {
-  const job = store.sqlite.prepare<[string], { impact_checked_at: string | null }>(`SELECT impact_checked_at FROM jobs WHERE id = ?`).get(jobId);
+export async function jobImpact(db: Reader, jobId: string): Promise<JobImpact | null> {
+  const job = await db.selectFrom('jobs').select('impact_checked_at').where('id', '=', jobId).executeTakeFirst();
   if (!job || job.impact_checked_at === null) return null;
-  const counts = store.sqlite
-    .prepare<[string], { kind: JobImpactKind; n: number }>(`SELECT kind, COUNT(*) AS n FROM job_checks WHERE job_id = ? GROUP BY kind`)
-    .all(jobId);
+  const counts = await db
+    .selectFrom('job_checks')
+    .select((eb) => ['kind', eb.fn.countAll<number>().as('n')])
+    .where('job_id', '=', jobId)
+    .groupBy('kind')
+    .execute();
   const count = (kind: JobImpactKind) => counts.find((row) => row.kind === kind)?.n ?? 0;
-  const examples = store.sqlite
-    .prepare<[string, number], { line: number; chat_user: string; conversation_type: ConversationType; conversation_id: string; change_json: string; found_json: string }>(
-      `SELECT c.line, r.chat_user, r.conversation_type, r.conversation_id, r.change_json, c.found_json
-       FROM job_checks c JOIN job_rows r ON r.job_id = c.job_id AND r.line = c.line
-       WHERE c.job_id = ? AND c.kind = 'overwritesCustomMark' ORDER BY c.line LIMIT ?`,
-    )
-    .all(jobId, JOB_IMPACT_EXAMPLES)
-    .map(
+  const examples = await db
+    .selectFrom('job_checks as c')
+    .innerJoin('job_rows as r', (join) => join.onRef('r.job_id', '=', 'c.job_id').onRef('r.line', '=', 'c.line'))
+    .select(['c.line', 'r.chat_user', 'r.conversation_type', 'r.conversation_id', 'r.change_json', 'c.found_json'])
+    .where('c.job_id', '=', jobId)
+    .where('c.kind', '=', 'overwritesCustomMark')
+    .orderBy('c.line')
+    .limit(JOB_IMPACT_EXAMPLES)
+    // A line under a check's kind is a valid line (its chat user, conversation and change set) with the state found.
+    .$narrowType<{ chat_user: string; conversation_type: ConversationType; conversation_id: string; change_json: string; found_json: string }>()
+    .execute();
+  return {
+    overwritesCustomMark: count('overwritesCustomMark'),
+    alreadyInState: count('alreadyInState'),
+    wouldExceedCap: count('wouldExceedCap'),
+    notImported: count('notImported'),
+    examples: examples.map(
       (row): JobImpactExample => ({
         line: row.line,
         chatUser: row.chat_user,
@@ -207,13 +213,7 @@ export function jobImpact(store: Store, jobId: string): JobImpact | null {
         from: (JSON.parse(row.found_json) as MarkState).customMark,
         to: (JSON.parse(row.change_json) as MarkChange).customMark ?? '',
       }),
-    );
-  return {
-    overwritesCustomMark: count('overwritesCustomMark'),
-    alreadyInState: count('alreadyInState'),
-    wouldExceedCap: count('wouldExceedCap'),
-    notImported: count('notImported'),
-    examples,
+    ),
   };
 }
 

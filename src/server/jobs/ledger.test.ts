@@ -7,8 +7,9 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
+import { selectRow, selectRows } from '../store/sql';
 import { bitNamesFrom, readJobCsv } from './csv';
-import { jobLineRequestId, jobReason, ledgerSynchronous, workerLedger, type JobLedger } from './ledger';
+import { jobLineRequestId, jobReason, ledgerDurability, workerLedger, type JobLedger } from './ledger';
 import { announcedWrites, nextPendingChunk } from './line-store';
 import { getJob } from './store';
 import { storeCheckedJob } from './upload-store';
@@ -38,7 +39,7 @@ describe.each(hosts)('a job ledger %s', (_name, open) => {
     cleanups.push(() => ledger.close());
     const rows = plannedRows(['ledger.a'], 3, [0, 40], '장부');
     const checked = await storeCheckedJob(store, { createdBy: 'editor', clock: systemClock }, readJobCsv(Readable.from([csvOf(rows)]), { names: bitNamesFrom({}) }));
-    const [first, second, third] = nextPendingChunk(store, checked.jobId, null, 10)!.rows;
+    const [first, second, third] = (await nextPendingChunk(store.read, checked.jobId, null, 10))!.rows;
     const empty = { bits: [], customMark: '' };
     const after = { bits: [0, 40], customMark: '장부' };
 
@@ -50,7 +51,7 @@ describe.each(hosts)('a job ledger %s', (_name, open) => {
       announce: [{ chatUser: 'ledger.a', lines: [second!, third!].map(({ line }) => ({ line, before: empty })) }],
       forget: [],
     });
-    expect(announcedWrites(store, checked.jobId)).toEqual([{ id: announced, chatUser: 'ledger.a', lines: [second!, third!].map(({ line }) => ({ line, before: empty })) }]);
+    expect(await announcedWrites(store.read, checked.jobId)).toEqual([{ id: announced, chatUser: 'ledger.a', lines: [second!, third!].map(({ line }) => ({ line, before: empty })) }]);
 
     await ledger.commit({
       jobId: checked.jobId,
@@ -63,14 +64,14 @@ describe.each(hosts)('a job ledger %s', (_name, open) => {
       announce: [],
       forget: [announced!],
     });
-    expect(announcedWrites(store, checked.jobId)).toEqual([]);
-    expect(getJob(store, checked.jobId)).toMatchObject({ unchanged: 1, applied: 1, failed: 1 });
-    const entries = jobAuditEntries(store, checked.jobId);
+    expect(await announcedWrites(store.read, checked.jobId)).toEqual([]);
+    expect(await getJob(store.read, checked.jobId)).toMatchObject({ unchanged: 1, applied: 1, failed: 1 });
+    const entries = await jobAuditEntries(store.read, checked.jobId);
     expect(entries.map((entry) => [entry.requestId, entry.status, entry.staff, entry.reason])).toEqual(
       [third, second, first].map((row, index) => [jobLineRequestId(checked.jobId, row!.line), ['failed', 'applied', 'unchanged'][index], 'editor', jobReason(checked.jobId)]),
     );
     expect(entries[0]).toMatchObject({ upstreamCode: 51008, before: empty, after: empty, at: '2026-11-28T05:00:01.000Z' });
-    expect(verifyAuditChain(store).ok).toBe(true);
+    expect((await verifyAuditChain(store)).ok).toBe(true);
   });
 
   it('refuses a commit that breaks a rule and goes on committing', async () => {
@@ -105,8 +106,8 @@ describe('a job ledger on a worker thread', () => {
 describe('how a commit is synced', () => {
   it('syncs a commit that announces calls in full, one that only settles lines without an fsync of its own', () => {
     const base = { jobId: 'j', staff: 'editor', at: new Date().toISOString(), settled: [], forget: [3] };
-    expect(ledgerSynchronous({ ...base, announce: [{ chatUser: 'u', lines: [{ line: 2, before: { bits: [], customMark: '' } }] }] })).toBe('FULL');
-    expect(ledgerSynchronous({ ...base, announce: [] })).toBe('NORMAL');
+    expect(ledgerDurability({ ...base, announce: [{ chatUser: 'u', lines: [{ line: 2, before: { bits: [], customMark: '' } }] }] })).toBe('synced');
+    expect(ledgerDurability({ ...base, announce: [] })).toBe('relaxed');
   });
 });
 
@@ -117,26 +118,30 @@ describe('final line states', () => {
     const rows = plannedRows(['runs.a', 'runs.b'], 4, [1]).sort((a, b) => a.conversation.id.localeCompare(b.conversation.id));
     const csv = `${csvOf(rows)}runs.a,c2c,bad,5,,,\r\n`;
     const checked = await storeCheckedJob(store, { createdBy: 'editor', clock: systemClock }, readJobCsv(Readable.from([csv]), { names: bitNamesFrom({}) }));
-    const statusOf = () =>
-      Object.fromEntries((store.sqlite.prepare(`SELECT line, status FROM job_rows WHERE job_id = ? ORDER BY line`).all(checked.jobId) as { line: number; status: string }[]).map((row) => [row.line, row.status]));
-    const userOf = (line: number) => (store.sqlite.prepare(`SELECT chat_user FROM job_rows WHERE job_id = ? AND line = ?`).get(checked.jobId, line) as { chat_user: string }).chat_user;
+    const statusOf = async () =>
+      Object.fromEntries(
+        (await selectRows<{ line: number; status: string }>(store.read, `SELECT line, status FROM job_rows WHERE job_id = ? ORDER BY line`, [checked.jobId])).map((row) => [row.line, row.status]),
+      );
+    const userOf = async (line: number) => (await selectRow<{ chat_user: string }>(store.read, `SELECT chat_user FROM job_rows WHERE job_id = ? AND line = ?`, [checked.jobId, line]))!.chat_user;
     const ledger = workerLedger(file);
     cleanups.push(() => ledger.close());
-    const commit = (settled: { line: number; status: 'applied' | 'failed'; upstreamCode?: number; message?: string }[]) =>
+    const commit = async (settled: { line: number; status: 'applied' | 'failed'; upstreamCode?: number; message?: string }[]) =>
       ledger.commit({
         jobId: checked.jobId,
         staff: 'editor',
         at: new Date().toISOString(),
         // Each line with its own chat user, as the runner settles them.
-        settled: settled.map((line) => ({ ...line, chatUser: userOf(line.line), conversation: { type: 'c2c', id: 'x' }, change: { setBits: [1], clearBits: [] }, before: null, after: null })),
+        settled: await Promise.all(
+          settled.map(async (line) => ({ ...line, chatUser: await userOf(line.line), conversation: { type: 'c2c' as const, id: 'x' }, change: { setBits: [1], clearBits: [] }, before: null, after: null })),
+        ),
         announce: [],
         forget: [],
       });
     await commit([{ line: 6, status: 'applied' }, { line: 2, status: 'applied' }, { line: 3, status: 'applied' }, { line: 9, status: 'applied' }]);
-    expect(statusOf()).toEqual({ 2: 'applied', 3: 'applied', 4: 'pending', 5: 'pending', 6: 'applied', 7: 'pending', 8: 'pending', 9: 'applied', 10: 'invalid' });
+    expect(await statusOf()).toEqual({ 2: 'applied', 3: 'applied', 4: 'pending', 5: 'pending', 6: 'applied', 7: 'pending', 8: 'pending', 9: 'applied', 10: 'invalid' });
     await commit([{ line: 4, status: 'applied' }, { line: 5, status: 'failed', upstreamCode: 51008, message: 'full' }, { line: 7, status: 'applied' }, { line: 8, status: 'applied' }]);
-    expect(statusOf()).toEqual({ 2: 'applied', 3: 'applied', 4: 'applied', 5: 'failed', 6: 'applied', 7: 'applied', 8: 'applied', 9: 'applied', 10: 'invalid' });
-    expect(getJob(store, checked.jobId)).toMatchObject({ applied: 7, failed: 1 });
-    expect(store.sqlite.prepare(`SELECT upstream_code, message FROM job_rows WHERE job_id = ? AND line = 5`).get(checked.jobId)).toEqual({ upstream_code: 51008, message: 'full' });
+    expect(await statusOf()).toEqual({ 2: 'applied', 3: 'applied', 4: 'applied', 5: 'failed', 6: 'applied', 7: 'applied', 8: 'applied', 9: 'applied', 10: 'invalid' });
+    expect(await getJob(store.read, checked.jobId)).toMatchObject({ applied: 7, failed: 1 });
+    expect(await selectRow(store.read, `SELECT upstream_code, message FROM job_rows WHERE job_id = ? AND line = 5`, [checked.jobId])).toEqual({ upstream_code: 51008, message: 'full' });
   });
 });

@@ -1,7 +1,7 @@
 // A bulk job's durable bookkeeping: each line's one audit entry and final state, and the
 // announcements of mark_contact calls (job_writes). The runner hands it plain-data commits; one
-// function applies a commit in one IMMEDIATE transaction, on a worker thread with a connection of
-// its own — in production and in tests alike (plugins/ledger.ts).
+// function applies a commit in one write transaction (store.write), on a worker thread with a
+// connection of its own — in production and in tests alike (plugins/ledger.ts).
 //
 // Why a worker: at Tencent's ceiling a job settles 20,000 lines a second, and each line's entry —
 // canonical JSON, SHA-256 chained to the previous one, five indexes — plus its line update and the
@@ -14,7 +14,7 @@ import type { Conversation } from '../../shared/marks/conversation';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { MarkResultStatus } from '../../shared/api/marks';
 import { appendEntries } from '../store/audit';
-import type { Store } from '../store/database';
+import type { Durability, Tx } from '../store/database';
 import { announceWriteInTransaction, finishRowsInTransaction, forgetWritesInTransaction, type AnnouncedLine } from './line-store';
 
 /** The request id on each line's audit entry; also how the entry is found again. */
@@ -72,13 +72,14 @@ export type LedgerCommit = {
   forget: number[];
 };
 
-/** Applies a commit; only inside an IMMEDIATE transaction. Returns the ids of the announcements, in order. */
-export function applyLedgerCommit(store: Store, commit: LedgerCommit): number[] {
+/** Applies a commit in the caller's transaction. Returns the ids of the announcements, in order. */
+export async function applyLedgerCommit(tx: Tx, auditKey: Buffer, commit: LedgerCommit): Promise<number[]> {
   const { jobId, settled } = commit;
   if (settled.length > 0) {
     const reason = jobReason(jobId);
-    appendEntries(
-      store,
+    await appendEntries(
+      tx,
+      auditKey,
       settled.map((line) => ({
         staff: commit.staff,
         chatUser: line.chatUser,
@@ -95,26 +96,28 @@ export function applyLedgerCommit(store: Store, commit: LedgerCommit): number[] 
       })),
       new Date(commit.at),
     );
-    finishRowsInTransaction(store, jobId, settled);
+    await finishRowsInTransaction(tx, jobId, settled);
   }
-  forgetWritesInTransaction(store, commit.forget);
-  return commit.announce.map(({ chatUser, lines }) => announceWriteInTransaction(store, jobId, chatUser, lines));
+  await forgetWritesInTransaction(tx, commit.forget);
+  const ids: number[] = [];
+  for (const { chatUser, lines } of commit.announce) ids.push(await announceWriteInTransaction(tx, jobId, chatUser, lines));
+  return ids;
 }
 
 /**
- * How hard the worker's connection syncs a commit (WAL mode). A commit that announces mark_contact
- * calls is FULL: the announcement must be on disk before the call leaves, or a power cut could
- * leave a write nobody knows about. A commit that only settles lines (their entries, final states,
- * and the announcements they close) is NORMAL: it is durable against a crash of the process at
- * once (the WAL is written before COMMIT returns) and against a power cut from the next FULL
- * commit of either connection on (the WAL is one file, synced up to that point) or the next
+ * How durable a commit must be before it is answered (WAL mode). A commit that announces
+ * mark_contact calls is synced: the announcement must be on disk before the call leaves, or a power
+ * cut could leave a write nobody knows about. A commit that only settles lines (their entries,
+ * final states, and the announcements they close) is relaxed: it is durable against a crash of the
+ * process at once (the WAL is written before COMMIT returns) and against a power cut from the next
+ * synced commit of either connection on (the WAL is one file, synced up to that point) or the next
  * checkpoint. Such a commit lost to a power cut loses nothing: its lines are still pending and
  * their announcements still there, so the next run reads Chat's state and settles them as the crash
  * recovery does — nothing written twice, every line with its one entry. What it saves is an fsync
  * per group commit, which would hold the next announcement (and the writes behind it) waiting.
  */
-export function ledgerSynchronous(commit: LedgerCommit): 'FULL' | 'NORMAL' {
-  return commit.announce.length > 0 ? 'FULL' : 'NORMAL';
+export function ledgerDurability(commit: LedgerCommit): Durability {
+  return commit.announce.length > 0 ? 'synced' : 'relaxed';
 }
 
 export type JobLedger = {
@@ -125,7 +128,10 @@ export type JobLedger = {
   close(): Promise<void>;
 };
 
-/** What the worker thread answers for each commit, in order. */
+/**
+ * What the worker thread answers for each commit, by its id, once the commit is as durable as it
+ * must be (ledgerDurability): a relaxed commit may be answered before a synced one ahead of it.
+ */
 export type LedgerReply = { id: number; ids: number[] } | { id: number; error: string };
 
 /** One worker thread and the commits it still owes an answer. */

@@ -1,11 +1,13 @@
 // A running job's lines in the database: the few statements the runner repeats thousands of times a
-// second (prepared once per connection, run synchronously inside BEGIN IMMEDIATE transactions so no
-// two runners' steps interleave) — taking pending lines, announcing mark_contact calls, settling lines.
+// second — taking pending lines, announcing mark_contact calls, settling lines. Hand-written SQL
+// (store/sql.ts), each statement's text one constant, so the connection prepares it once; the
+// writes run inside the caller's transaction (the ledger's commit, ledger.ts).
 import type { MarkResultStatus } from '../../shared/api/marks';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { Conversation, ConversationType } from '../../shared/marks/conversation';
 import type { WriteGuard } from '../services/write-policy';
-import { statementsPerConnection, type Store } from '../store/database';
+import type { Reader, Tx } from '../store/database';
+import { runStatement, selectRow, selectRows } from '../store/sql';
 
 /** A pending line as the runner works on it. */
 export type WorkRow = {
@@ -49,39 +51,23 @@ export type WorkColumns = {
   revert_of: string | null;
 };
 
-const statements = statementsPerConnection((sqlite) => ({
-  // The first chat user with a pending line after (user, line), through the pending index.
-  nextPendingUser: sqlite.prepare<[{ job: string; user: string; line: number }], { chat_user: string }>(
-    `SELECT chat_user FROM job_rows INDEXED BY job_rows_pending
-     WHERE job_id = @job AND status = 'pending' AND (chat_user, line) > (@user, @line) ORDER BY chat_user, line LIMIT 1`,
-  ),
-  // That user's pending lines after a line, read from the table itself: a user's lines are stored
-  // together in line order (keyed by job, cluster = chat user, line), so this reads a few
-  // consecutive pages instead of looking each line up from the index — pages which, while the
-  // ledger worker commits, this connection reads again from the WAL each time.
-  pendingOfUser: sqlite.prepare<[string, string, number, number], WorkColumns>(
-    `SELECT ${WORK_COLUMNS} FROM job_rows WHERE job_id = ? AND cluster = ? AND line > ? AND status = 'pending' ORDER BY line LIMIT ?`,
-  ),
-  pendingLine: sqlite.prepare<[string, number], WorkColumns>(`SELECT ${WORK_COLUMNS} FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`),
-  finishRow: sqlite.prepare<[MarkResultStatus, number | null, string | null, string, number]>(
-    `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND line = ? AND status = 'pending'`,
-  ),
-  // With the chat user: straight to the line's place in the table (job, chat user, line).
-  finishUserRow: sqlite.prepare<[MarkResultStatus, number | null, string | null, string, string, number]>(
-    `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND cluster = ? AND line = ? AND status = 'pending'`,
-  ),
-  finishRun: sqlite.prepare<[MarkResultStatus, string, string, number, number]>(
-    `UPDATE job_rows SET status = ? WHERE job_id = ? AND cluster = ? AND line BETWEEN ? AND ? AND status = 'pending'`,
-  ),
-  announceWrite: sqlite.prepare<[string, string, string]>(`INSERT INTO job_writes (job_id, chat_user, lines_json) VALUES (?, ?, ?)`),
-  announcedWrites: sqlite.prepare<[string], { id: number; chat_user: string; lines_json: string }>(
-    `SELECT id, chat_user, lines_json FROM job_writes WHERE job_id = ? ORDER BY id`,
-  ),
-  forgetWrite: sqlite.prepare<[number]>(`DELETE FROM job_writes WHERE id = ?`),
-  addCounts: sqlite.prepare<[number, number, number, number, string]>(
-    `UPDATE jobs SET applied = applied + ?, unchanged = unchanged + ?, conflicts = conflicts + ?, failed = failed + ? WHERE id = ?`,
-  ),
-}));
+// The first chat user with a pending line after (user, line), through the pending index.
+const NEXT_PENDING_USER = `SELECT chat_user FROM job_rows INDEXED BY job_rows_pending
+     WHERE job_id = ? AND status = 'pending' AND (chat_user, line) > (?, ?) ORDER BY chat_user, line LIMIT 1`;
+// That user's pending lines after a line, read from the table itself: a user's lines are stored
+// together in line order (keyed by job, cluster = chat user, line), so this reads a few
+// consecutive pages instead of looking each line up from the index — pages which, while the
+// ledger worker commits, this connection reads again from the WAL each time.
+const PENDING_OF_USER = `SELECT ${WORK_COLUMNS} FROM job_rows WHERE job_id = ? AND cluster = ? AND line > ? AND status = 'pending' ORDER BY line LIMIT ?`;
+const PENDING_LINE = `SELECT ${WORK_COLUMNS} FROM job_rows WHERE job_id = ? AND line = ? AND status = 'pending'`;
+const FINISH_ROW = `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND line = ? AND status = 'pending'`;
+// With the chat user: straight to the line's place in the table (job, chat user, line).
+const FINISH_USER_ROW = `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND cluster = ? AND line = ? AND status = 'pending'`;
+const FINISH_RUN = `UPDATE job_rows SET status = ? WHERE job_id = ? AND cluster = ? AND line BETWEEN ? AND ? AND status = 'pending'`;
+const ANNOUNCE_WRITE = `INSERT INTO job_writes (job_id, chat_user, lines_json) VALUES (?, ?, ?)`;
+const ANNOUNCED_WRITES = `SELECT id, chat_user, lines_json FROM job_writes WHERE job_id = ? ORDER BY id`;
+const FORGET_WRITE = `DELETE FROM job_writes WHERE id = ?`;
+const ADD_COUNTS = `UPDATE jobs SET applied = applied + ?, unchanged = unchanged + ?, conflicts = conflicts + ?, failed = failed + ? WHERE id = ?`;
 
 /**
  * Parsed JSON cells by their text. Most lines of a job ask for the same change: the lines read
@@ -112,49 +98,45 @@ export const workRowFrom = (row: Omit<WorkColumns, 'chat_user'>, cells?: ParsedC
  * (chat user, line) order. The runner keeps what it has taken in memory and moves `after` on, so
  * taking lines writes nothing. Null when no pending line comes after `after`.
  */
-export function nextPendingChunk(store: Store, jobId: string, after: { chatUser: string; line: number } | null, maxRows: number): PendingChunk | null {
-  const s = statements(store);
-  const chatUser = s.nextPendingUser.get({ job: jobId, user: after?.chatUser ?? '', line: after?.line ?? 0 })?.chat_user;
+export async function nextPendingChunk(db: Reader, jobId: string, after: { chatUser: string; line: number } | null, maxRows: number): Promise<PendingChunk | null> {
+  const chatUser = (await selectRow<{ chat_user: string }>(db, NEXT_PENDING_USER, [jobId, after?.chatUser ?? '', after?.line ?? 0]))?.chat_user;
   if (chatUser === undefined) return null;
-  const rows = s.pendingOfUser.all(jobId, chatUser, chatUser === after?.chatUser ? after.line : -1, maxRows);
+  const rows = await selectRows<WorkColumns>(db, PENDING_OF_USER, [jobId, chatUser, chatUser === after?.chatUser ? after.line : -1, maxRows]);
   const cells: ParsedCells = new Map();
   return { chatUser, rows: rows.map((row) => workRowFrom(row, cells)) };
 }
 
 /** The line if it is still pending (with its chat user), else null. */
-export function pendingLine(store: Store, jobId: string, line: number): (WorkRow & { chatUser: string }) | null {
-  const row = statements(store).pendingLine.get(jobId, line);
+export async function pendingLine(db: Reader, jobId: string, line: number): Promise<(WorkRow & { chatUser: string }) | null> {
+  const row = await selectRow<WorkColumns>(db, PENDING_LINE, [jobId, line]);
   return row ? { ...workRowFrom(row), chatUser: row.chat_user } : null;
 }
 
-/** Records a mark_contact call about to be sent; only inside an IMMEDIATE transaction. Returns its id. */
-export function announceWriteInTransaction(store: Store, jobId: string, chatUser: string, lines: readonly AnnouncedLine[]): number {
+/** Records a mark_contact call about to be sent, in the caller's transaction. Returns its id. */
+export async function announceWriteInTransaction(tx: Tx, jobId: string, chatUser: string, lines: readonly AnnouncedLine[]): Promise<number> {
   const json = JSON.stringify(lines.map(({ line, before }) => ({ line, before: { bits: before.bits, customMark: before.customMark } })));
-  return Number(statements(store).announceWrite.run(jobId, chatUser, json).lastInsertRowid);
+  return (await runStatement(tx, ANNOUNCE_WRITE, [jobId, chatUser, json])).insertId;
 }
 
 /** The calls announced and not yet settled, oldest first: after a crash, those whose answers were lost. */
-export function announcedWrites(store: Store, jobId: string): AnnouncedWrite[] {
-  return statements(store)
-    .announcedWrites.all(jobId)
-    .map((row) => ({ id: row.id, chatUser: row.chat_user, lines: JSON.parse(row.lines_json) as AnnouncedLine[] }));
+export async function announcedWrites(db: Reader, jobId: string): Promise<AnnouncedWrite[]> {
+  const rows = await selectRows<{ id: number; chat_user: string; lines_json: string }>(db, ANNOUNCED_WRITES, [jobId]);
+  return rows.map((row) => ({ id: row.id, chatUser: row.chat_user, lines: JSON.parse(row.lines_json) as AnnouncedLine[] }));
 }
 
-/** Deletes announced calls whose lines are settled; only inside an IMMEDIATE transaction. */
-export function forgetWritesInTransaction(store: Store, ids: readonly number[]): void {
-  const { forgetWrite } = statements(store);
-  for (const id of ids) forgetWrite.run(id);
+/** Deletes announced calls whose lines are settled, in the caller's transaction. */
+export async function forgetWritesInTransaction(tx: Tx, ids: readonly number[]): Promise<void> {
+  for (const id of ids) await runStatement(tx, FORGET_WRITE, [id]);
 }
 
 /**
- * Records final results of lines and adds them to the job's counters; only inside an IMMEDIATE
- * transaction. Runs of consecutive lines of one chat user that ended the same way with nothing
- * more to say — most of a job in grouped files — take one UPDATE per run; a run holds every line
- * number in it, so no other line is touched.
+ * Records final results of lines and adds them to the job's counters, in the caller's transaction.
+ * Runs of consecutive lines of one chat user that ended the same way with nothing more to say —
+ * most of a job in grouped files — take one UPDATE per run; a run holds every line number in it,
+ * so no other line is touched.
  */
-export function finishRowsInTransaction(store: Store, jobId: string, results: readonly RowResult[]): void {
+export async function finishRowsInTransaction(tx: Tx, jobId: string, results: readonly RowResult[]): Promise<void> {
   if (results.length === 0) return;
-  const s = statements(store);
   const counts: Record<MarkResultStatus, number> = { applied: 0, unchanged: 0, conflict: 0, failed: 0 };
   // In table order (job, chat user, line): neighbouring updates touch the same pages.
   const sorted = [...results].sort((a, b) => (a.chatUser === b.chatUser ? a.line - b.line : (a.chatUser ?? '') < (b.chatUser ?? '') ? -1 : 1));
@@ -174,12 +156,12 @@ export function finishRowsInTransaction(store: Store, jobId: string, results: re
     // Only pending lines change, and the counters count what changed: a line is counted once.
     const { changes } =
       end > start
-        ? s.finishRun.run(first.status, jobId, first.chatUser!, first.line, sorted[end]!.line)
+        ? await runStatement(tx, FINISH_RUN, [first.status, jobId, first.chatUser!, first.line, sorted[end]!.line])
         : first.chatUser !== undefined
-          ? s.finishUserRow.run(first.status, code, message, jobId, first.chatUser, first.line)
-          : s.finishRow.run(first.status, code, message, jobId, first.line);
+          ? await runStatement(tx, FINISH_USER_ROW, [first.status, code, message, jobId, first.chatUser, first.line])
+          : await runStatement(tx, FINISH_ROW, [first.status, code, message, jobId, first.line]);
     counts[first.status] += changes;
     start = end + 1;
   }
-  s.addCounts.run(counts.applied, counts.unchanged, counts.conflict, counts.failed, jobId);
+  await runStatement(tx, ADD_COUNTS, [counts.applied, counts.unchanged, counts.conflict, counts.failed, jobId]);
 }

@@ -8,7 +8,7 @@ import { conversationKey } from '../../shared/marks/conversation';
 import { isChatError } from '../chat/errors';
 import { EMPTY_MARK_STATE } from '../services/mark-writer';
 import { landed, verdictFor } from '../services/write-policy';
-import type { Store } from '../store/database';
+import type { Reader } from '../store/database';
 import { settledLine, type SettledLine } from './ledger';
 import { announcedWrites, pendingLine, type WorkRow } from './line-store';
 
@@ -31,15 +31,15 @@ export function landedLine(chatUser: string, row: WorkRow, states: Map<string, M
 }
 
 /** Settles the calls announced by an earlier run of the job; what to commit, or why it cannot be done now. */
-export async function settleAnnouncedWrites(store: Store, jobId: string, read: ReadStates): Promise<Recovery> {
-  const announced = announcedWrites(store, jobId);
+export async function settleAnnouncedWrites(db: Reader, jobId: string, read: ReadStates): Promise<Recovery> {
+  const announced = await announcedWrites(db, jobId);
   if (announced.length === 0) return { ok: true, settled: [], forget: [], lines: 0 };
   // The latest announcement of a line has the latest `before`.
   const befores = new Map<number, MarkState>();
   for (const write of announced) for (const { line, before } of write.lines) befores.set(line, before);
   const byUser = new Map<string, WorkRow[]>();
   for (const [line, sentBefore] of befores) {
-    const row = pendingLine(store, jobId, line);
+    const row = await pendingLine(db, jobId, line);
     if (!row) continue;
     const { chatUser, ...work } = row;
     byUser.set(chatUser, [...(byUser.get(chatUser) ?? []), { ...work, sentBefore }]);

@@ -2,10 +2,10 @@
 // refused (invalid.csv), the lines under each impact kind (impact/:kind.csv), and refused and failed
 // lines counted by reason. The CSVs are written as every download is (store/csv-export.ts), a page
 // of lines at a time in file order.
-import { JOB_CSV_COLUMNS, JOB_RESULT_COLUMNS, MARKED_CONVERSATIONS_CAP, type JobImpactKind, type JobReasonCount, type JobRowStatus } from '../../shared/api/jobs';
+import { JOB_CSV_COLUMNS, JOB_RESULT_COLUMNS, MARKED_CONVERSATIONS_CAP, type JobImpactKind, type JobReasonCount } from '../../shared/api/jobs';
 import { neutralizeFormula } from '../../shared/text/csv';
 import { csvDownload } from '../store/csv-export';
-import { cachedStatement, type Store } from '../store/database';
+import type { Reader } from '../store/database';
 import { JOB_INPUT_COLUMNS } from './csv';
 import { bitsCell, type ImpactFound } from './impact';
 
@@ -22,9 +22,9 @@ const inputCells = (inputJson: string, columns: readonly string[] = JOB_INPUT_CO
  * A job's lines a page at a time, in line order: `page` reads up to `limit` lines after a line.
  * Other requests run between pages of a large file.
  */
-async function* pagesByLine<R extends { line: number }>(page: (after: number, limit: number) => R[]): AsyncGenerator<R[]> {
+async function* pagesByLine<R extends { line: number }>(page: (after: number, limit: number) => Promise<R[]>): AsyncGenerator<R[]> {
   for (let after = 0; ; ) {
-    const rows = page(after, PAGE_ROWS);
+    const rows = await page(after, PAGE_ROWS);
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.line;
     yield rows;
@@ -32,17 +32,23 @@ async function* pagesByLine<R extends { line: number }>(page: (after: number, li
   }
 }
 
-type ResultRow = { line: number; input_json: string; status: JobRowStatus; upstream_code: number | null; message: string | null };
-
 /**
  * results.csv of a job: the input columns as uploaded plus status, upstream_code and message, in
  * file order.
  */
-export function jobResultsCsv(store: Store, jobId: string): AsyncGenerator<string> {
-  const page = cachedStatement(store.sqlite, `SELECT line, input_json, status, upstream_code, message FROM job_rows WHERE job_id = ? AND line > ? ORDER BY line LIMIT ?`);
+export function jobResultsCsv(db: Reader, jobId: string): AsyncGenerator<string> {
   return csvDownload(
     JOB_RESULT_COLUMNS,
-    pagesByLine((after, limit) => page.all(jobId, after, limit) as ResultRow[]),
+    pagesByLine((after, limit) =>
+      db
+        .selectFrom('job_rows')
+        .select(['line', 'input_json', 'status', 'upstream_code', 'message'])
+        .where('job_id', '=', jobId)
+        .where('line', '>', after)
+        .orderBy('line')
+        .limit(limit)
+        .execute(),
+    ),
     (row) => [...inputCells(row.input_json, JOB_CSV_COLUMNS), row.status, row.upstream_code === null ? '' : String(row.upstream_code), neutralizeFormula(row.message ?? '')],
   );
 }
@@ -50,11 +56,20 @@ export function jobResultsCsv(store: Store, jobId: string): AsyncGenerator<strin
 export const INVALID_CSV_COLUMNS = [...JOB_INPUT_COLUMNS, 'line', 'reason'] as const;
 
 /** invalid.csv: each refused line as uploaded, its line number and why it was refused. */
-export function jobInvalidCsv(store: Store, jobId: string): AsyncGenerator<string> {
-  const page = cachedStatement(store.sqlite, `SELECT line, input_json, message FROM job_rows WHERE job_id = ? AND status = 'invalid' AND line > ? ORDER BY line LIMIT ?`);
+export function jobInvalidCsv(db: Reader, jobId: string): AsyncGenerator<string> {
   return csvDownload(
     INVALID_CSV_COLUMNS,
-    pagesByLine((after, limit) => page.all(jobId, after, limit) as { line: number; input_json: string; message: string | null }[]),
+    pagesByLine((after, limit) =>
+      db
+        .selectFrom('job_rows')
+        .select(['line', 'input_json', 'message'])
+        .where('job_id', '=', jobId)
+        .where('status', '=', 'invalid')
+        .where('line', '>', after)
+        .orderBy('line')
+        .limit(limit)
+        .execute(),
+    ),
     (row) => [...inputCells(row.input_json), String(row.line), neutralizeFormula(row.message ?? '')],
   );
 }
@@ -75,13 +90,19 @@ function impactNote(kind: JobImpactKind, found: ImpactFound | null): string {
 }
 
 /** impact/:kind.csv: the lines under one impact kind as uploaded, with the state the check found. */
-export function jobImpactCsv(store: Store, jobId: string, kind: JobImpactKind): AsyncGenerator<string> {
-  const page = cachedStatement(
-    store.sqlite,
-    `SELECT c.line, r.input_json, c.found_json FROM job_checks c JOIN job_rows r ON r.job_id = c.job_id AND r.line = c.line
-     WHERE c.job_id = ? AND c.kind = ? AND c.line > ? ORDER BY c.line LIMIT ?`,
-  );
-  return csvDownload(IMPACT_CSV_COLUMNS, pagesByLine((after, limit) => page.all(jobId, kind, after, limit) as { line: number; input_json: string; found_json: string | null }[]), (row) => {
+export function jobImpactCsv(db: Reader, jobId: string, kind: JobImpactKind): AsyncGenerator<string> {
+  const page = (after: number, limit: number) =>
+    db
+      .selectFrom('job_checks as c')
+      .innerJoin('job_rows as r', (join) => join.onRef('r.job_id', '=', 'c.job_id').onRef('r.line', '=', 'c.line'))
+      .select(['c.line', 'r.input_json', 'c.found_json'])
+      .where('c.job_id', '=', jobId)
+      .where('c.kind', '=', kind)
+      .where('c.line', '>', after)
+      .orderBy('c.line')
+      .limit(limit)
+      .execute();
+  return csvDownload(IMPACT_CSV_COLUMNS, pagesByLine(page), (row) => {
     const found = row.found_json === null ? null : (JSON.parse(row.found_json) as ImpactFound);
     return [...inputCells(row.input_json), String(row.line), found ? bitsCell(found) : '', neutralizeFormula(found?.customMark ?? ''), impactNote(kind, found)];
   });
@@ -91,12 +112,14 @@ export function jobImpactCsv(store: Store, jobId: string, kind: JobImpactKind): 
  * Lines of a job in `status` counted by their message, most frequent first. "already on line N"
  * names a different line on each duplicate, so the line number is left out of the reason.
  */
-export function reasonCounts(store: Store, jobId: string, status: 'invalid' | 'failed'): JobReasonCount[] {
-  const rows = store.sqlite
-    .prepare<[string, string], { message: string | null; n: number }>(
-      `SELECT message, COUNT(*) AS n FROM job_rows WHERE job_id = ? AND status = ? GROUP BY message`,
-    )
-    .all(jobId, status);
+export async function reasonCounts(db: Reader, jobId: string, status: 'invalid' | 'failed'): Promise<JobReasonCount[]> {
+  const rows = await db
+    .selectFrom('job_rows')
+    .select((eb) => ['message', eb.fn.countAll<number>().as('n')])
+    .where('job_id', '=', jobId)
+    .where('status', '=', status)
+    .groupBy('message')
+    .execute();
   const counts = new Map<string, number>();
   for (const row of rows) {
     const reason = (row.message ?? 'No reason was recorded.').replace(/\bis already on line \d+;/g, 'is already on an earlier line;');

@@ -9,7 +9,6 @@ import type { ChatCommand, RequestOf } from '../chat/commands';
 import { createSlidingWindowLimiter } from '../chat/rate-limiter';
 import { systemClock } from '../clock';
 import { recordEntry } from '../store/audit';
-import { immediateTransaction } from '../store/database';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { bitNamesFrom, readJobCsv } from './csv';
 import { jobLineRequestId, jobReason } from './ledger';
@@ -87,9 +86,9 @@ async function newJob(rows: PlannedRow[]): Promise<string> {
   return checked.jobId;
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
@@ -100,7 +99,7 @@ async function expectAllApplied(jobId: string, rows: PlannedRow[]): Promise<void
   for (const row of rows) {
     expect(states.get(`${row.chatUser}/${row.conversation.id}`), row.conversation.id).toEqual({ bits: row.setBits, customMark: row.customMark ?? '' });
   }
-  const entries = jobAuditEntries(bff.store, jobId);
+  const entries = await jobAuditEntries(bff.store.read, jobId);
   expect(entries).toHaveLength(rows.length);
   expect(new Set(entries.map((entry) => entry.requestId)).size).toBe(rows.length);
   expect(entries.every((entry) => entry.status === 'applied')).toBe(true);
@@ -117,8 +116,11 @@ describe('pause, resume, cancel', () => {
     // While it runs, the status carries the recent call rate and an estimate of the time left. (The
     // lines count as done once their commit is in the database; the runner hears of the commit, and
     // counts them into its rate, a moment later.)
-    await until(() => jobs.status(jobId)!.done >= 10 && jobs.status(jobId)!.etaSeconds !== null);
-    const running = jobs.status(jobId)!;
+    await until(async () => {
+      const status = (await jobs.status(jobId))!;
+      return status.done >= 10 && status.etaSeconds !== null;
+    });
+    const running = (await jobs.status(jobId))!;
     expect(running.state).toBe('running');
     expect(running.callsPerSecond).toBeGreaterThan(0);
     expect(running.etaSeconds).toBeGreaterThan(0);
@@ -126,17 +128,17 @@ describe('pause, resume, cancel', () => {
     expect(answer.state).toBe('paused');
     const sentWhilePaused = sent.length;
     await jobs.whenIdle(jobId);
-    const paused = jobs.status(jobId)!;
+    const paused = (await jobs.status(jobId))!;
     // The answer already had the count the job stopped at.
     expect(paused).toMatchObject({ state: 'paused', done: answer.done });
     expect(paused.done).toBeLessThan(60);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(sent.length).toBe(sentWhilePaused);
-    expect(jobs.status(jobId)!.done).toBe(paused.done);
+    expect((await jobs.status(jobId))!.done).toBe(paused.done);
 
     expect((await jobs.resume(jobId)).state).toBe('running');
     await jobs.whenIdle(jobId);
-    expect(jobs.status(jobId)).toMatchObject({ state: 'done', done: 60, applied: 60 });
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', done: 60, applied: 60 });
     expect(sent).toHaveLength(60);
     expect(new Set(sent).size).toBe(60);
     await expectAllApplied(jobId, rows);
@@ -182,7 +184,7 @@ describe('pause, resume, cancel', () => {
 
     await jobs.resume(jobId);
     await jobs.whenIdle(jobId);
-    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 80 });
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', applied: 80 });
     expect(new Set(sent).size).toBe(80);
     expect(sent).toHaveLength(80);
   });
@@ -194,10 +196,10 @@ describe('pause, resume, cancel', () => {
     await bff.setFaults({ latencyMs: 30 });
 
     await jobs.start(jobId, 'editor');
-    await until(() => jobs.status(jobId)!.done >= 10);
+    await until(async () => (await jobs.status(jobId))!.done >= 10);
     expect((await jobs.cancel(jobId)).state).toBe('cancelled');
     await jobs.whenIdle(jobId);
-    const job = getJob(bff.store, jobId)!;
+    const job = (await getJob(bff.store.read, jobId))!;
     expect(job.state).toBe('cancelled');
     expect(job.finishedAt).not.toBeNull();
     expect(job.applied).toBeLessThan(60);
@@ -206,7 +208,7 @@ describe('pause, resume, cancel', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(sent.length).toBe(sentAtEnd);
     expect(sent).toHaveLength(job.applied);
-    expect(jobAuditEntries(bff.store, jobId)).toHaveLength(job.applied);
+    expect(await jobAuditEntries(bff.store.read, jobId)).toHaveLength(job.applied);
   });
 });
 
@@ -219,14 +221,14 @@ describe('failures', () => {
     await bff.setFaults({ errorRate: { '50003': 1 } });
     await jobs.start(jobId, 'editor');
     await jobs.whenIdle(jobId);
-    const failed = jobs.status(jobId)!;
+    const failed = (await jobs.status(jobId))!;
     expect(failed).toMatchObject({ state: 'failed', done: 0 });
     expect(failed.message).toMatch(/Chat refused to read marks: .*\(code 50003\)/);
 
     await bff.setFaults({});
     await jobs.resume(jobId);
     await jobs.whenIdle(jobId);
-    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 12 });
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', applied: 12 });
     await expectAllApplied(jobId, rows);
   });
 
@@ -237,14 +239,14 @@ describe('failures', () => {
     await bff.setFaults({ errorRate: { '50004': 1 } });
     await jobs.start(jobId, 'editor');
     await jobs.whenIdle(jobId);
-    const stopped = jobs.status(jobId)!;
+    const stopped = (await jobs.status(jobId))!;
     expect(stopped).toMatchObject({ state: 'failed', failed: 0, done: 0 });
     expect(stopped.message).toContain('after 3 attempts');
 
     await bff.setFaults({});
     await jobs.resume(jobId);
     await jobs.whenIdle(jobId);
-    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 8, failed: 0 });
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', applied: 8, failed: 0 });
     await expectAllApplied(jobId, rows);
   });
 
@@ -256,10 +258,10 @@ describe('failures', () => {
     await jobs.start(jobId, 'editor');
     await until(() => penalized.length > 0);
     expect(penalized[0]).toBe('recentcontact/search_contact_group');
-    expect(jobs.status(jobId)).toMatchObject({ state: 'running', failed: 0 });
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'running', failed: 0 });
     await bff.setFaults({});
     await jobs.whenIdle(jobId);
-    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 6, failed: 0 });
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', applied: 6, failed: 0 });
     await expectAllApplied(jobId, rows);
   });
 
@@ -280,9 +282,9 @@ describe('failures', () => {
     });
     await jobs.start(jobId, 'editor');
     await jobs.whenIdle(jobId);
-    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 3, unchanged: 0 });
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', applied: 3, unchanged: 0 });
     await expectAllApplied(jobId, rows);
-    for (const entry of jobAuditEntries(bff.store, jobId)) expect(entry.before).toEqual({ bits: [], customMark: '' });
+    for (const entry of await jobAuditEntries(bff.store.read, jobId)) expect(entry.before).toEqual({ bits: [], customMark: '' });
   });
 
   it('rows of a chat user that is not imported fail, each on record, and the others go on', async () => {
@@ -296,8 +298,8 @@ describe('failures', () => {
     const jobs = runner();
     await jobs.start(checked.jobId, 'editor');
     await jobs.whenIdle(checked.jobId);
-    expect(jobs.status(checked.jobId)).toMatchObject({ state: 'done', applied: 1, failed: 2 });
-    const entries = jobAuditEntries(bff.store, checked.jobId);
+    expect(await jobs.status(checked.jobId)).toMatchObject({ state: 'done', applied: 1, failed: 2 });
+    const entries = await jobAuditEntries(bff.store.read, checked.jobId);
     expect(entries.filter((entry) => entry.status === 'failed').map((entry) => entry.upstreamCode)).toEqual([50001, 50001]);
   });
 });
@@ -307,8 +309,8 @@ async function interruptedJob(chatUser: string, lines: number, setBits: number[]
   const rows = plannedRows([chatUser], lines, setBits);
   const jobId = await newJob(rows);
   await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: new Date(bff.clock.now()).toISOString() });
-  const pending = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
-  await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, chatUser, pending.map(({ line }) => ({ line, before: { bits: [], customMark: '' } }))));
+  const pending = (await nextPendingChunk(bff.store.read, jobId, null, 10))!.rows;
+  await bff.store.write((tx) => announceWriteInTransaction(tx, jobId, chatUser, pending.map(({ line }) => ({ line, before: { bits: [], customMark: '' } }))));
   return { jobId, rows };
 }
 
@@ -318,14 +320,14 @@ describe('taking over after a crash', () => {
     const jobId = await newJob(rows);
     await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: new Date(bff.clock.now()).toISOString() });
     // What a process that died mid-job leaves behind: four pending lines, and …
-    const [untouched, landed, lost, settled] = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
+    const [untouched, landed, lost, settled] = (await nextPendingChunk(bff.store.read, jobId, null, 10))!.rows;
     const empty = { bits: [], customMark: '' };
     // … line 2: never announced (never sent);
     // line 3: announced, and the write reached Chat before the crash;
     // line 4: announced, the write never arrived;
     // line 5: announced, written and settled — entry and final state committed (the announcement
     // of a call with a line still to try again outlives it).
-    await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, 'crash.a', [landed!, lost!, settled!].map(({ line }) => ({ line, before: empty }))));
+    await bff.store.write((tx) => announceWriteInTransaction(tx, jobId, 'crash.a', [landed!, lost!, settled!].map(({ line }) => ({ line, before: empty }))));
     for (const line of [landed!, settled!]) {
       await bff.chat.call('recentcontact/mark_contact', { From_Account: 'crash.a', MarkItem: [toMarkItem(line.conversation, line.change)] });
     }
@@ -335,27 +337,27 @@ describe('taking over after a crash', () => {
       { staff: 'editor', chatUser: 'crash.a', conversation: settled!.conversation, requested: settled!.change, before: empty, after, status: 'applied', requestId: jobLineRequestId(jobId, settled!.line), reason: jobReason(jobId) },
       bff.clock,
     );
-    await immediateTransaction(bff.store, () => finishRowsInTransaction(bff.store, jobId, [{ line: settled!.line, status: 'applied' }]));
+    await bff.store.write((tx) => finishRowsInTransaction(tx, jobId, [{ line: settled!.line, status: 'applied' }]));
 
     const jobs = runner();
     await jobs.resumeInterrupted();
     await jobs.whenIdle(jobId);
-    expect(jobs.status(jobId)).toMatchObject({ state: 'done', done: 4, applied: 4 });
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', done: 4, applied: 4 });
     // Only the line never announced and the one whose write was lost went out again.
     expect(sent.sort()).toEqual([untouched!.conversation.id, lost!.conversation.id].sort());
     await expectAllApplied(jobId, rows);
-    const entries = jobAuditEntries(bff.store, jobId);
+    const entries = await jobAuditEntries(bff.store.read, jobId);
     expect(entries.find((entry) => entry.requestId === jobLineRequestId(jobId, landed!.line))).toMatchObject({ status: 'applied', before: empty, after });
-    expect(announcedWrites(bff.store, jobId)).toEqual([]);
+    expect(await announcedWrites(bff.store.read, jobId)).toEqual([]);
   });
 
   it('a job cancelled while writes were in flight records the ones that landed and sends nothing', async () => {
     const rows = plannedRows(['crash.b'], 3, [34]);
     const jobId = await newJob(rows);
     await transitionJob(bff.store, jobId, ['checked'], 'running', { startedBy: 'editor', startedAt: new Date(bff.clock.now()).toISOString() });
-    const [landed, lost] = nextPendingChunk(bff.store, jobId, null, 10)!.rows;
+    const [landed, lost] = (await nextPendingChunk(bff.store.read, jobId, null, 10))!.rows;
     const empty = { bits: [], customMark: '' };
-    await immediateTransaction(bff.store, () => announceWriteInTransaction(bff.store, jobId, 'crash.b', [landed!, lost!].map(({ line }) => ({ line, before: empty }))));
+    await bff.store.write((tx) => announceWriteInTransaction(tx, jobId, 'crash.b', [landed!, lost!].map(({ line }) => ({ line, before: empty }))));
     await bff.chat.call('recentcontact/mark_contact', { From_Account: 'crash.b', MarkItem: [toMarkItem(landed!.conversation, landed!.change)] });
     await transitionJob(bff.store, jobId, ['running'], 'cancelled', { finishedAt: null });
 
@@ -363,11 +365,11 @@ describe('taking over after a crash', () => {
     await jobs.resumeInterrupted();
     await jobs.whenIdle(jobId);
     expect(sent).toEqual([]);
-    const job = getJob(bff.store, jobId)!;
+    const job = (await getJob(bff.store.read, jobId))!;
     expect(job).toMatchObject({ state: 'cancelled', applied: 1, cancelled: 2 });
     expect(job.finishedAt).not.toBeNull();
-    expect(jobAuditEntries(bff.store, jobId).map((entry) => [entry.requestId, entry.status])).toEqual([[jobLineRequestId(jobId, landed!.line), 'applied']]);
-    expect(announcedWrites(bff.store, jobId)).toEqual([]);
+    expect((await jobAuditEntries(bff.store.read, jobId)).map((entry) => [entry.requestId, entry.status])).toEqual([[jobLineRequestId(jobId, landed!.line), 'applied']]);
+    expect(await announcedWrites(bff.store.read, jobId)).toEqual([]);
   });
 
   it('a cancelled job whose unanswered calls cannot be settled yet is tried again later — not in a loop — and then finished', async () => {
@@ -393,12 +395,12 @@ describe('taking over after a crash', () => {
     await until(() => reads >= 3);
     // Three attempts took at least two retry delays: no tight loop.
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(190);
-    expect(getJob(bff.store, jobId)).toMatchObject({ state: 'cancelled', finishedAt: null });
+    expect(await getJob(bff.store.read, jobId)).toMatchObject({ state: 'cancelled', finishedAt: null });
 
     readsFail = false;
-    await until(() => getJob(bff.store, jobId)!.finishedAt !== null);
-    expect(getJob(bff.store, jobId)).toMatchObject({ state: 'cancelled', cancelled: 2, applied: 0 });
-    expect(announcedWrites(bff.store, jobId)).toEqual([]);
+    await until(async () => (await getJob(bff.store.read, jobId))!.finishedAt !== null);
+    expect(await getJob(bff.store.read, jobId)).toMatchObject({ state: 'cancelled', cancelled: 2, applied: 0 });
+    expect(await announcedWrites(bff.store.read, jobId)).toEqual([]);
     expect(sent).toEqual([]);
     await jobs.stop();
   });
@@ -417,14 +419,14 @@ describe('taking over after a crash', () => {
     });
     await jobs.resumeInterrupted();
     await jobs.whenIdle(jobId);
-    const stopped = jobs.status(jobId)!;
+    const stopped = (await jobs.status(jobId))!;
     expect(stopped).toMatchObject({ state: 'failed', done: 0 });
     expect(stopped.message).toContain('Chat could not be read to settle the calls the previous run left unanswered');
 
     readsFail = false;
     await jobs.resume(jobId);
     await jobs.whenIdle(jobId);
-    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 2 });
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', applied: 2 });
     await expectAllApplied(jobId, rows);
   });
 });

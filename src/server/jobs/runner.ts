@@ -64,8 +64,8 @@ export class JobControlError extends Error {
 }
 
 export type JobRunner = {
-  status(jobId: string): JobStatus | null;
-  list(limit: number): JobStatus[];
+  status(jobId: string): Promise<JobStatus | null>;
+  list(limit: number): Promise<JobStatus[]>;
   start(jobId: string, staff: string): Promise<JobStatus>;
   pause(jobId: string): Promise<JobStatus>;
   /** Goes on with a paused job, or tries a failed one again. */
@@ -89,7 +89,7 @@ const CONTROL_SETTLE_MAX_MS = 5000;
 type Work = {
   finished: Promise<void>;
   stop(reason: 'control' | 'shutdown'): void;
-  live?(remainingLines: number): { callsPerSecond: number; etaSeconds: number | null };
+  live?(remainingLines: number): { callsPerSecond: number; etaSeconds: number | null } | null;
   /** Set when the work could not be finished for now and should be tried again this much later. */
   retryAfterMs: number | null;
 };
@@ -102,8 +102,8 @@ type Work = {
 function finishCancelled(core: RunnerCore, jobId: string): Work {
   const work: Work = { finished: Promise.resolve(), stop() {}, retryAfterMs: null };
   work.finished = (async () => {
-    const staff = getJob(core.store, jobId)?.startedBy ?? '';
-    const recovery = await settleAnnouncedWrites(core.store, jobId, (chatUser, rows) =>
+    const staff = (await getJob(core.store.read, jobId))?.startedBy ?? '';
+    const recovery = await settleAnnouncedWrites(core.store.read, jobId, (chatUser, rows) =>
       readMarkStates(core.chat, chatUser, rows.map((row) => row.conversation), { concurrency: 3 }),
     ).catch((error: unknown) => {
       core.log.error({ err: error, job: jobId }, 'bulk job: settling a cancelled job failed');
@@ -117,7 +117,7 @@ function finishCancelled(core: RunnerCore, jobId: string): Work {
     if (recovery.forget.length > 0) {
       await core.ledger.commit({ jobId, staff, at: new Date(core.clock.now()).toISOString(), settled: recovery.settled, announce: [], forget: recovery.forget });
     }
-    if (getJob(core.store, jobId)?.state !== 'cancelled') return;
+    if ((await getJob(core.store.read, jobId))?.state !== 'cancelled') return;
     await cancelPendingRows(core.store, jobId, new Date(core.clock.now()).toISOString());
     await forgetJobWrites(core.store, jobId);
   })();
@@ -153,16 +153,48 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const changedWhileRunning = new Set<string>();
   const retryTimers = new Map<string, NodeJS.Timeout>();
 
-  function workFor(jobId: string): Work | null {
-    const job = getJob(store, jobId);
+  /** The work the job's state calls for, once its state is read. */
+  function workIn(job: JobRecord | null): Work | null {
     if (job?.state === 'running') {
-      const execution = new Execution(core, jobId);
+      const execution = new Execution(core, job.id);
       // Once every line is taken, the job's group columns (apply-groups.ts).
-      const finished = execution.finished.then(() => applyJobGroups(core, jobId)).then(() => {});
+      const finished = execution.finished.then(() => applyJobGroups(core, job.id)).then(() => {});
       return { finished, stop: (reason) => execution.stop(reason), live: (remaining) => execution.live(remaining), retryAfterMs: null };
     }
-    if (job?.state === 'cancelled' && job.finishedAt === null) return finishCancelled(core, jobId);
+    if (job?.state === 'cancelled' && job.finishedAt === null) return finishCancelled(core, job.id);
     return null;
+  }
+
+  /**
+   * What the job's state calls for, as one Work from before its state is read: ensureWork holds the
+   * job's place in `works` from its first step on, so that a second call made while the state is
+   * being read waits for this work instead of starting another run of the same job. Stopped before
+   * the state was read, it starts nothing.
+   */
+  function workFor(jobId: string): Work {
+    let inner: Work | null = null;
+    let stopped: 'control' | 'shutdown' | null = null;
+    const work: Work = {
+      finished: Promise.resolve(),
+      stop(reason) {
+        stopped ??= reason;
+        inner?.stop(reason);
+      },
+      live: (remaining) => inner?.live?.(remaining) ?? null,
+      retryAfterMs: null,
+    };
+    work.finished = (async () => {
+      const job = await getJob(store.read, jobId);
+      if (stopped !== null) return;
+      inner = workIn(job);
+      if (!inner) return;
+      try {
+        await inner.finished;
+      } finally {
+        work.retryAfterMs = inner.retryAfterMs;
+      }
+    })();
+    return work;
   }
 
   /** Starts what the job's state calls for, unless something is already going on for it. */
@@ -175,7 +207,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     clearTimeout(retryTimers.get(jobId));
     retryTimers.delete(jobId);
     const work = workFor(jobId);
-    if (!work) return;
     works.set(jobId, work);
     void work.finished
       .catch((error: unknown) => core.log.error({ err: error, job: jobId }, 'bulk job run failed'))
@@ -195,11 +226,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   function statusOf(job: JobRecord): JobStatus {
     const work = works.get(job.id);
     const remaining = job.validRows - (job.applied + job.unchanged + job.conflicts + job.failed);
-    return toJobStatus(job, work?.live ? work.live(remaining) : null);
+    return toJobStatus(job, work?.live?.(remaining) ?? null);
   }
 
-  function requireJob(jobId: string): JobRecord {
-    const job = getJob(store, jobId);
+  async function requireJob(jobId: string): Promise<JobRecord> {
+    const job = await getJob(store.read, jobId);
     if (!job) throw new JobControlError('NOT_FOUND', 'There is no such job.');
     return job;
   }
@@ -220,25 +251,25 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([whenIdle(jobId), new Promise((resolve) => (timer = setTimeout(resolve, CONTROL_SETTLE_MAX_MS)))]);
     clearTimeout(timer);
-    return statusOf(requireJob(jobId));
+    return statusOf(await requireJob(jobId));
   }
 
   /** Takes a control action through the state table; 409 with the states it needs when the job is elsewhere. */
   async function control(jobId: string, action: JobAction, verb: string, changes: Parameters<typeof transition>[3] = {}): Promise<JobRecord> {
-    const job = requireJob(jobId);
+    const job = await requireJob(jobId);
     if (!(await transition(store, jobId, action, changes))) {
-      throw new JobControlError('CONFLICT', `The job is ${requireJob(jobId).state}; only a ${allowedStates(action)} job can be ${verb}.`);
+      throw new JobControlError('CONFLICT', `The job is ${(await requireJob(jobId)).state}; only a ${allowedStates(action)} job can be ${verb}.`);
     }
     return job;
   }
 
   return {
-    status(jobId) {
-      const job = getJob(store, jobId);
+    async status(jobId) {
+      const job = await getJob(store.read, jobId);
       return job ? statusOf(job) : null;
     },
-    list(limit) {
-      return listJobs(store, limit).map(statusOf);
+    async list(limit) {
+      return (await listJobs(store.read, limit)).map(statusOf);
     },
     warm() {
       core.ledger.warm();
@@ -248,7 +279,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const job = await control(jobId, 'start', 'started', { startedBy: staff, startedAt: new Date(core.clock.now()).toISOString() });
       core.log.info({ event: 'sensitive_update', job: jobId, staff, rows: job.validRows }, 'bulk job started');
       ensureWork(jobId);
-      return statusOf(requireJob(jobId));
+      return statusOf(await requireJob(jobId));
     },
     async pause(jobId) {
       await control(jobId, 'pause', 'paused');
@@ -258,7 +289,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     async resume(jobId) {
       await control(jobId, 'resume', 'resumed', { finishedAt: null, message: null });
       ensureWork(jobId);
-      return statusOf(requireJob(jobId));
+      return statusOf(await requireJob(jobId));
     },
     async cancel(jobId) {
       await control(jobId, 'cancel', 'cancelled', { finishedAt: null });
@@ -270,8 +301,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     async resumeInterrupted() {
       stopping = false;
       await deleteUnfinishedUploads(store);
-      for (const { id } of jobIdsInState(store, 'running')) ensureWork(id);
-      for (const { id, finishedAt } of jobIdsInState(store, 'cancelled')) if (finishedAt === null) ensureWork(id);
+      for (const { id } of await jobIdsInState(store.read, 'running')) ensureWork(id);
+      for (const { id, finishedAt } of await jobIdsInState(store.read, 'cancelled')) if (finishedAt === null) ensureWork(id);
     },
     whenIdle,
     async stop(stopOptions = {}) {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { immediateTransaction, openDatabase } from '../store/database';
+import { openDatabase } from '../store/database';
 import { bitNamesFrom, readJobCsv } from './csv';
 import { finishRowsInTransaction, nextPendingChunk, type PendingChunk } from './line-store';
 import { storeCheckedJob } from './upload-store';
@@ -15,11 +15,11 @@ describe('taking pending lines', () => {
     const interleaved = rows.map((_, index) => rows[(index % 2) * 5 + Math.floor(index / 2)]!);
     const { jobId } = await storeCheckedJob(store, { createdBy: 'editor', clock: systemClock }, readJobCsv(Readable.from([csvOf(interleaved)]), { names: bitNamesFrom({}) }));
     // take.a is on lines 3, 5, 7, 9, 11; take.b on 2, 4, 6, 8, 10. Line 5 is already done.
-    await immediateTransaction(store, () => finishRowsInTransaction(store, jobId, [{ line: 5, status: 'applied' }]));
+    await store.write((tx) => finishRowsInTransaction(tx, jobId, [{ line: 5, status: 'applied' }]));
 
     const taken: { user: string; lines: number[] }[] = [];
     let after: { chatUser: string; line: number } | null = null;
-    for (let chunk: PendingChunk | null; (chunk = nextPendingChunk(store, jobId, after, 3)); ) {
+    for (let chunk: PendingChunk | null; (chunk = await nextPendingChunk(store.read, jobId, after, 3)); ) {
       taken.push({ user: chunk.chatUser, lines: chunk.rows.map((row) => row.line) });
       after = { chatUser: chunk.chatUser, line: chunk.rows.at(-1)!.line };
     }

@@ -2,7 +2,7 @@
 // upload-store.ts (storing a checked file) and line-store.ts (the runner's steps); its downloads in
 // reports.ts.
 import type { JobKind, JobState, JobStatus } from '../../shared/api/jobs';
-import { cachedStatement, immediateTransaction, statementsPerConnection, type JobTableState, type JobsTable, type Store } from '../store/database';
+import type { JobTableState, JobsTable, Reader, Store } from '../store/database';
 
 export type JobRecord = {
   id: string;
@@ -47,33 +47,45 @@ const toRecord = (row: JobRow): JobRecord => ({
   sourceJobId: row.source_job_id,
 });
 
-const JOB_COLUMNS =
-  'id, state, created_by, created_at, started_by, started_at, finished_at, total_rows, valid_rows, applied, unchanged, conflicts, failed, cancelled, message, kind, source_job_id';
-
-const statements = statementsPerConnection((sqlite) => ({
-  job: sqlite.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ? AND state != 'uploading'`),
-  jobs: sqlite.prepare<[number], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE state != 'uploading' ORDER BY seq DESC LIMIT ?`),
-  jobIdsInState: sqlite.prepare<[string], { id: string; finished_at: string | null }>(`SELECT id, finished_at FROM jobs WHERE state = ? ORDER BY seq`),
-}));
+const JOB_COLUMNS = [
+  'id',
+  'state',
+  'created_by',
+  'created_at',
+  'started_by',
+  'started_at',
+  'finished_at',
+  'total_rows',
+  'valid_rows',
+  'applied',
+  'unchanged',
+  'conflicts',
+  'failed',
+  'cancelled',
+  'message',
+  'kind',
+  'source_job_id',
+] as const satisfies readonly (keyof JobRow)[];
 
 /** Removes jobs whose upload never finished (the server stopped while reading the file). */
 export async function deleteUnfinishedUploads(store: Store): Promise<number> {
-  return immediateTransaction(store, (sqlite) => cachedStatement(sqlite, `DELETE FROM jobs WHERE state = 'uploading'`).run().changes);
+  const result = await store.write((tx) => tx.deleteFrom('jobs').where('state', '=', 'uploading').executeTakeFirst());
+  return Number(result.numDeletedRows);
 }
 
-export function getJob(store: Store, jobId: string): JobRecord | null {
-  const row = statements(store).job.get(jobId);
+export async function getJob(db: Reader, jobId: string): Promise<JobRecord | null> {
+  const row = await db.selectFrom('jobs').select(JOB_COLUMNS).where('id', '=', jobId).where('state', '!=', 'uploading').executeTakeFirst();
   return row ? toRecord(row) : null;
 }
 
-export function listJobs(store: Store, limit: number): JobRecord[] {
-  return statements(store).jobs.all(limit).map(toRecord);
+export async function listJobs(db: Reader, limit: number): Promise<JobRecord[]> {
+  const rows = await db.selectFrom('jobs').select(JOB_COLUMNS).where('state', '!=', 'uploading').orderBy('seq', 'desc').limit(limit).execute();
+  return rows.map(toRecord);
 }
 
-export function jobIdsInState(store: Store, state: JobTableState): { id: string; finishedAt: string | null }[] {
-  return statements(store)
-    .jobIdsInState.all(state)
-    .map((row) => ({ id: row.id, finishedAt: row.finished_at }));
+export async function jobIdsInState(db: Reader, state: JobTableState): Promise<{ id: string; finishedAt: string | null }[]> {
+  const rows = await db.selectFrom('jobs').select(['id', 'finished_at']).where('state', '=', state).orderBy('seq').execute();
+  return rows.map((row) => ({ id: row.id, finishedAt: row.finished_at }));
 }
 
 /** The API view of a job; the live figures come from the runner. */
@@ -107,35 +119,36 @@ export type JobChanges = Partial<{ startedBy: string; startedAt: string; finishe
 
 /** Moves a job to `to` if it is in one of `from`; false (nothing changed) otherwise. */
 export async function transitionJob(store: Store, jobId: string, from: readonly JobTableState[], to: JobTableState, changes: JobChanges = {}): Promise<boolean> {
-  const sets = ['state = @to'];
-  const values: Record<string, unknown> = { id: jobId, to };
-  const columns = { startedBy: 'started_by', startedAt: 'started_at', finishedAt: 'finished_at', message: 'message' } as const;
-  for (const [key, column] of Object.entries(columns) as [keyof JobChanges, string][]) {
-    if (key in changes) {
-      sets.push(`${column} = @${key}`);
-      values[key] = changes[key];
-    }
-  }
-  const fromList = from.map((_, index) => `@from${index}`).join(', ');
-  from.forEach((state, index) => (values[`from${index}`] = state));
-  return immediateTransaction(
-    store,
-    (sqlite) => cachedStatement(sqlite, `UPDATE jobs SET ${sets.join(', ')} WHERE id = @id AND state IN (${fromList})`).run(values).changes === 1,
+  // A change not given stays as it is: Kysely leaves out a column whose value is undefined.
+  const result = await store.write((tx) =>
+    tx
+      .updateTable('jobs')
+      .set({ state: to, started_by: changes.startedBy, started_at: changes.startedAt, finished_at: changes.finishedAt, message: changes.message })
+      .where('id', '=', jobId)
+      .where('state', 'in', [...from])
+      .executeTakeFirst(),
   );
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Deletes every announced call of a job that has nothing in flight any more (done or cancelled). */
 export async function forgetJobWrites(store: Store, jobId: string): Promise<void> {
-  await immediateTransaction(store, (sqlite) => cachedStatement(sqlite, `DELETE FROM job_writes WHERE job_id = ?`).run(jobId));
+  await store.write((tx) => tx.deleteFrom('job_writes').where('job_id', '=', jobId).execute());
 }
 
 /** Every line still pending becomes cancelled; the job's finish time is set. */
 export async function cancelPendingRows(store: Store, jobId: string, finishedAt: string): Promise<void> {
-  await immediateTransaction(store, (sqlite) => {
-    const { changes } = cachedStatement(
-      sqlite,
-      `UPDATE job_rows SET status = 'cancelled', message = 'The job was cancelled before this row was sent.' WHERE job_id = ? AND status = 'pending'`,
-    ).run(jobId);
-    cachedStatement(sqlite, `UPDATE jobs SET cancelled = cancelled + ?, finished_at = ? WHERE id = ?`).run(changes, finishedAt, jobId);
+  await store.write(async (tx) => {
+    const { numUpdatedRows } = await tx
+      .updateTable('job_rows')
+      .set({ status: 'cancelled', message: 'The job was cancelled before this row was sent.' })
+      .where('job_id', '=', jobId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    await tx
+      .updateTable('jobs')
+      .set((eb) => ({ cancelled: eb('cancelled', '+', Number(numUpdatedRows)), finished_at: finishedAt }))
+      .where('id', '=', jobId)
+      .execute();
   });
 }

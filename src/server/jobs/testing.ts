@@ -8,7 +8,7 @@ import type { ChatClient } from '../chat/client';
 import { searchContactGroup } from '../chat/helpers';
 import type { TestBff } from '../testing/bff-harness';
 import { auditPages, type AuditEntryView } from '../store/audit-query';
-import type { Store } from '../store/database';
+import type { Reader } from '../store/database';
 import { jobReason } from './ledger';
 
 export const JOB_CSV_HEADER = JOB_CSV_COLUMNS.join(',');
@@ -85,6 +85,8 @@ export async function upstreamStates(chat: Pick<ChatClient, 'call'>, rows: reado
 }
 
 /** Every audit entry of a job (intents and one-shot entries; one per row is expected). */
-export function jobAuditEntries(store: Store, jobId: string): AuditEntryView[] {
-  return [...auditPages(store, {})].flat().filter((entry) => entry.reason === jobReason(jobId));
+export async function jobAuditEntries(db: Reader, jobId: string): Promise<AuditEntryView[]> {
+  const entries: AuditEntryView[] = [];
+  for await (const page of auditPages(db, {})) entries.push(...page.filter((entry) => entry.reason === jobReason(jobId)));
+  return entries;
 }

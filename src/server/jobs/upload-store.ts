@@ -1,7 +1,8 @@
 // Storing a checked file as a new job: its record and one row per CSV data line.
 import { JOB_INVALID_ROWS_LISTED, JOB_PREVIEW_ROWS, type JobCheckedResponse, type JobKind, type JobPreviewRow } from '../../shared/api/jobs';
 import type { Clock } from '../clock';
-import { cachedStatement, immediateTransaction, statementsPerConnection, type JobRowsTable, type Store } from '../store/database';
+import type { JobRowsTable, Store, Tx } from '../store/database';
+import { runStatement, selectRow, selectRows } from '../store/sql';
 import { timeOrderedId } from '../store/ids';
 import type { CheckedRow } from './csv';
 import { WORK_COLUMNS, workRowFrom, type WorkColumns } from './line-store';
@@ -12,15 +13,39 @@ const INSERT_BATCH_ROWS = 1000;
 /** A line as stored: no answer from Chat yet. */
 type InsertedRow = Omit<JobRowsTable, 'upstream_code'>;
 
-const statements = statementsPerConnection((sqlite) => ({
-  insertJob: sqlite.prepare<[string, string, string, JobKind, string | null]>(
-    `INSERT INTO jobs (id, state, created_by, created_at, kind, source_job_id) VALUES (?, 'uploading', ?, ?, ?, ?)`,
-  ),
-  insertRow: sqlite.prepare<[InsertedRow]>(
-    `INSERT INTO job_rows (job_id, cluster, line, input_json, status, chat_user, conversation_type, conversation_id, change_json, guard_json, revert_of, message)
-     VALUES (@job_id, @cluster, @line, @input_json, @status, @chat_user, @conversation_type, @conversation_id, @change_json, @guard_json, @revert_of, @message)`,
-  ),
-}));
+// The job's counters start at their columns' defaults (0).
+const INSERT_JOB = `INSERT INTO jobs (id, state, created_by, created_at, kind, source_job_id) VALUES (?, 'uploading', ?, ?, ?, ?)`;
+// A job's lines go in at thousands a second: one prepared statement, positional values.
+const INSERT_ROW = `INSERT INTO job_rows (job_id, cluster, line, input_json, status, chat_user, conversation_type, conversation_id, change_json, guard_json, revert_of, message)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+// A second pending line for a conversation is refused, pointing to the first (the job's id twice).
+const REFUSE_REPEATED_CONVERSATIONS = `UPDATE job_rows SET status = 'invalid', change_json = NULL,
+       message = 'This conversation is already on line ' || first.line || '; put all its changes in one row.'
+     FROM (SELECT chat_user, conversation_type, conversation_id, MIN(line) AS line FROM job_rows
+           WHERE job_id = ? AND status = 'pending'
+           GROUP BY chat_user, conversation_type, conversation_id HAVING COUNT(*) > 1) AS first
+     WHERE job_rows.job_id = ? AND job_rows.status = 'pending' AND job_rows.chat_user = first.chat_user
+       AND job_rows.conversation_type = first.conversation_type AND job_rows.conversation_id = first.conversation_id
+       AND job_rows.line > first.line`;
+const COUNT_ROWS = `SELECT COUNT(*) AS total, COALESCE(SUM(status = 'pending'), 0) AS valid FROM job_rows WHERE job_id = ?`;
+const PREVIEW_ROWS = `SELECT ${WORK_COLUMNS} FROM job_rows WHERE job_id = ? AND status = 'pending' ORDER BY line LIMIT ?`;
+
+/** A row's values in INSERT_ROW's order. */
+const insertValues = (row: InsertedRow) => [
+  row.job_id,
+  row.cluster,
+  row.line,
+  row.input_json,
+  row.status,
+  row.chat_user,
+  row.conversation_type,
+  row.conversation_id,
+  row.change_json,
+  row.guard_json,
+  row.revert_of,
+  row.message,
+];
 
 function insertedRow(jobId: string, row: CheckedRow): InsertedRow {
   return {
@@ -40,25 +65,20 @@ function insertedRow(jobId: string, row: CheckedRow): InsertedRow {
 }
 
 /** Refuses a second line for the same conversation, counts the lines and answers what the person sees. */
-function concludeUpload(store: Store, jobId: string): JobCheckedResponse {
-  const statement = (text: string) => cachedStatement(store.sqlite, text);
-  statement(
-    `UPDATE job_rows SET status = 'invalid', change_json = NULL,
-       message = 'This conversation is already on line ' || first.line || '; put all its changes in one row.'
-     FROM (SELECT chat_user, conversation_type, conversation_id, MIN(line) AS line FROM job_rows
-           WHERE job_id = @job AND status = 'pending'
-           GROUP BY chat_user, conversation_type, conversation_id HAVING COUNT(*) > 1) AS first
-     WHERE job_rows.job_id = @job AND job_rows.status = 'pending' AND job_rows.chat_user = first.chat_user
-       AND job_rows.conversation_type = first.conversation_type AND job_rows.conversation_id = first.conversation_id
-       AND job_rows.line > first.line`,
-  ).run({ job: jobId });
-  const counts = statement(`SELECT COUNT(*) AS total, COALESCE(SUM(status = 'pending'), 0) AS valid FROM job_rows WHERE job_id = ?`).get(jobId) as { total: number; valid: number };
-  statement(`UPDATE jobs SET state = 'checked', total_rows = ?, valid_rows = ? WHERE id = ?`).run(counts.total, counts.valid, jobId);
-  const invalid = statement(`SELECT line, message AS error FROM job_rows WHERE job_id = ? AND status = 'invalid' ORDER BY line LIMIT ?`).all(jobId, JOB_INVALID_ROWS_LISTED) as {
-    line: number;
-    error: string;
-  }[];
-  const previewRows = statement(`SELECT ${WORK_COLUMNS} FROM job_rows WHERE job_id = ? AND status = 'pending' ORDER BY line LIMIT ?`).all(jobId, JOB_PREVIEW_ROWS) as WorkColumns[];
+async function concludeUpload(tx: Tx, jobId: string): Promise<JobCheckedResponse> {
+  await runStatement(tx, REFUSE_REPEATED_CONVERSATIONS, [jobId, jobId]);
+  const counts = (await selectRow<{ total: number; valid: number }>(tx, COUNT_ROWS, [jobId]))!;
+  await tx.updateTable('jobs').set({ state: 'checked', total_rows: counts.total, valid_rows: counts.valid }).where('id', '=', jobId).execute();
+  const invalid = await tx
+    .selectFrom('job_rows')
+    .select(['line', 'message as error'])
+    .where('job_id', '=', jobId)
+    .where('status', '=', 'invalid')
+    .orderBy('line')
+    .limit(JOB_INVALID_ROWS_LISTED)
+    .$narrowType<{ error: string }>()
+    .execute();
+  const previewRows = await selectRows<WorkColumns>(tx, PREVIEW_ROWS, [jobId, JOB_PREVIEW_ROWS]);
   const preview = previewRows.map((row): JobPreviewRow => {
     const { change, conversation } = workRowFrom(row);
     return {
@@ -85,17 +105,16 @@ export async function storeCheckedJob(
   context: { createdBy: string; clock: Clock; kind?: JobKind; sourceJobId?: string },
   rows: AsyncIterable<CheckedRow>,
 ): Promise<JobCheckedResponse> {
-  const s = statements(store);
   const createdAt = new Date(context.clock.now());
   const jobId = timeOrderedId(createdAt);
-  await immediateTransaction(store, () => s.insertJob.run(jobId, context.createdBy, createdAt.toISOString(), context.kind ?? 'upload', context.sourceJobId ?? null));
+  await store.write((tx) => runStatement(tx, INSERT_JOB, [jobId, context.createdBy, createdAt.toISOString(), context.kind ?? 'upload', context.sourceJobId ?? null]));
   try {
     let batch: CheckedRow[] = [];
     const flush = async () => {
       const rowsToWrite = batch;
       batch = [];
-      await immediateTransaction(store, () => {
-        for (const row of rowsToWrite) s.insertRow.run(insertedRow(jobId, row));
+      await store.write(async (tx) => {
+        for (const row of rowsToWrite) await runStatement(tx, INSERT_ROW, insertValues(insertedRow(jobId, row)));
       });
     };
     for await (const row of rows) {
@@ -103,9 +122,9 @@ export async function storeCheckedJob(
       if (batch.length >= INSERT_BATCH_ROWS) await flush();
     }
     if (batch.length > 0) await flush();
-    return await immediateTransaction(store, () => concludeUpload(store, jobId));
+    return await store.write((tx) => concludeUpload(tx, jobId));
   } catch (error) {
-    await immediateTransaction(store, () => cachedStatement(store.sqlite, `DELETE FROM jobs WHERE id = ?`).run(jobId));
+    await store.write((tx) => tx.deleteFrom('jobs').where('id', '=', jobId).execute());
     throw error;
   }
 }

@@ -76,8 +76,8 @@ export function createMetrics(sources: { store: Store; chat: () => Pick<ChatClie
     name: 'markdesk_audit_entries_total',
     help: 'Audit log rows appended since the database was created (interactive saves, bulk job lines, undo).',
     registers,
-    collect() {
-      const row = sources.store.sqlite.prepare('SELECT coalesce(max(seq), 0) AS seq FROM audit').get() as { seq: number };
+    async collect() {
+      const row = await sources.store.read.selectFrom('audit').select((eb) => eb.fn.coalesce(eb.fn.max('seq'), eb.lit(0)).as('seq')).executeTakeFirstOrThrow();
       this.reset();
       this.inc(row.seq);
     },
@@ -86,11 +86,14 @@ export function createMetrics(sources: { store: Store; chat: () => Pick<ChatClie
     name: 'markdesk_sessions_active',
     help: 'Staff sessions that are neither idle too long nor too old.',
     registers,
-    collect() {
+    async collect() {
       const at = now();
-      const row = sources.store.sqlite
-        .prepare('SELECT count(*) AS n FROM sessions WHERE last_seen_at > ? AND created_at > ?')
-        .get(new Date(at - SESSION_IDLE_TIMEOUT_MS).toISOString(), new Date(at - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString()) as { n: number };
+      const row = await sources.store.read
+        .selectFrom('sessions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('last_seen_at', '>', new Date(at - SESSION_IDLE_TIMEOUT_MS).toISOString())
+        .where('created_at', '>', new Date(at - SESSION_ABSOLUTE_TIMEOUT_MS).toISOString())
+        .executeTakeFirstOrThrow();
       this.set(row.n);
     },
   });

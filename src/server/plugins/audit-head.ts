@@ -7,11 +7,16 @@ import { type Clock } from '../clock';
 
 export const auditHeadPlugin = fp<{ clock: Clock }>(
   async (app, { clock }) => {
-    const anchor = createHeadAnchor({ store: app.store, clock, log: (fields, message) => app.log.info(fields, message) });
+    const anchor = await createHeadAnchor({
+      store: app.store,
+      clock,
+      log: (fields, message) => app.log.info(fields, message),
+      onError: (error) => app.log.warn({ event: 'audit_head_check_failed', err: error }, 'the audit chain head could not be read; trying again in a second'),
+    });
     app.addHook('onReady', async () => anchor.start());
     app.addHook('onClose', async () => {
       anchor.stop();
-      anchor.flush();
+      await anchor.flush();
     });
   },
   { name: 'markdesk-audit-head', fastify: '5.x', dependencies: ['markdesk-store'] },

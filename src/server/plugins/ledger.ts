@@ -3,6 +3,7 @@
 // It closes after the job runner, so a stopping job's last commits are durable first.
 import fp from 'fastify-plugin';
 import { workerLedger, type JobLedger, type LedgerCommit } from '../jobs/ledger';
+import { selectRow } from '../store/sql';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,10 +16,13 @@ export type LedgerPluginOptions = {
   onCommit?: ((commit: LedgerCommit) => void) | undefined;
 };
 
+const DATABASE_FILE = `SELECT file FROM pragma_database_list WHERE name = 'main'`;
+
 export const ledgerPlugin = fp<LedgerPluginOptions>(
   async (app, { onCommit }) => {
-    const file = app.store.sqlite.name;
-    if (file === ':memory:' || file === '') throw new Error('The job ledger needs the database in a file: its worker thread opens a connection of its own.');
+    // The main database's file, as SQLite knows it ('' when it is in memory).
+    const file = (await selectRow<{ file: string }>(app.store.read, DATABASE_FILE))?.file ?? '';
+    if (file === '') throw new Error('The job ledger needs the database in a file: its worker thread opens a connection of its own.');
     const commits = workerLedger(file, app.store.auditKey);
     const ledger: JobLedger = onCommit
       ? {

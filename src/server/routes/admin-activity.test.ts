@@ -3,6 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminActivityEntry } from '../../shared/api/admin-activity';
+import { runStatement } from '../store/sql';
 import { startTestBff, TEST_PASSWORD, type TestBff } from '../testing/bff-harness';
 
 let bff: TestBff;
@@ -98,9 +99,11 @@ describe('the chain check over HTTP', () => {
     const reached = await bff.inject({ method: 'GET', url: `/api/audit/verify?expectHead=${seq}:${hash}`, headers: { cookie: admin } });
     expect(reached.json()).toMatchObject({ ok: true, truncated: false });
 
-    bff.store.sqlite.exec('DROP TRIGGER audit_no_delete');
-    bff.store.sqlite.prepare('DELETE FROM audit WHERE seq >= ?').run(seq);
-    bff.store.sqlite.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'`).run(seq - 1);
+    await bff.store.write(async (tx) => {
+      await runStatement(tx, 'DROP TRIGGER audit_no_delete');
+      await tx.deleteFrom('audit').where('seq', '>=', seq).execute();
+      await runStatement(tx, `UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'`, [seq - 1]);
+    });
     const cut = await bff.inject({ method: 'GET', url: `/api/audit/verify?expectHead=${seq}:${hash}`, headers: { cookie: admin } });
     expect(cut.json()).toMatchObject({ ok: false, truncated: true, brokenAt: 'end-of-log' });
     // The check itself is admin activity, with its result.

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOk } from '../../emulator/test-support';
 import type { AuditEntry } from '../../shared/api/audit';
 import type { MarkResult } from '../../shared/api/marks';
+import { runStatement } from '../store/sql';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 
 let bff: TestBff;
@@ -254,11 +255,12 @@ describe('the hash chain', () => {
     expect(verdict.brokenAt).toBeUndefined();
 
     const [victim] = (await audit('chatUser=jun&limit=1&conversationId=q3')).entries;
-    expect(() => bff.store.sqlite.prepare(`UPDATE audit SET reason = 'edited' WHERE id = ?`).run(victim!.id)).toThrow();
-    expect(() => bff.store.sqlite.prepare(`DELETE FROM audit WHERE id = ?`).run(victim!.id)).toThrow();
+    const edit = () => bff.store.write((tx) => tx.updateTable('audit').set({ reason: 'edited' }).where('id', '=', victim!.id).execute());
+    await expect(edit()).rejects.toThrow();
+    await expect(bff.store.write((tx) => tx.deleteFrom('audit').where('id', '=', victim!.id).execute())).rejects.toThrow();
 
-    bff.store.sqlite.exec('DROP TRIGGER audit_no_update');
-    bff.store.sqlite.prepare(`UPDATE audit SET reason = 'edited' WHERE id = ?`).run(victim!.id);
+    await bff.store.write((tx) => runStatement(tx, 'DROP TRIGGER audit_no_update'));
+    await edit();
     const broken = await bff.inject({ method: 'GET', url: '/api/audit/verify', headers: { cookie: admin } });
     expect(broken.statusCode).toBe(200);
     // The check goes on past the break: every row is counted, the edited one is the one break.

@@ -80,8 +80,8 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   const verifier = createVerifyRunner(deps.store, deps.auditVerify);
 
   /** The API view of an entry, with the id of the entry that undid it (so the SPA hides Undo). */
-  const present = (entry: AuditEntryView): AuditEntry => {
-    const undoneBy = revertedBy(deps.store, entry.id);
+  const present = async (entry: AuditEntryView): Promise<AuditEntry> => {
+    const undoneBy = await revertedBy(deps.store.read, entry.id);
     const { completedAt: _completedAt, ...view } = entry;
     return { kind: 'mark', ...view, ...(undoneBy ? { revertedBy: undoneBy } : {}) };
   };
@@ -93,18 +93,18 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     async (request) => {
       try {
         if (requireAdminFor(request.query, request)) {
-          return queryAdminActivity(deps.store, {
+          return await queryAdminActivity(deps.store.read, {
             ...adminFilterOf(request.query),
             limit: request.query.limit,
             ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
           });
         }
-        const page = queryAudit(deps.store, {
+        const page = await queryAudit(deps.store.read, {
           ...filterOf(request.query),
           limit: request.query.limit,
           ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
         });
-        return { entries: page.entries.map(present), nextCursor: page.nextCursor };
+        return { entries: await Promise.all(page.entries.map(present)), nextCursor: page.nextCursor };
       } catch (error) {
         if (error instanceof AuditError || error instanceof AdminActivityError) throw new HttpError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page.');
         throw error;
@@ -122,7 +122,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="markdesk-${admin ? 'admin-activity' : 'audit'}-${stamp}.csv"`)
-        .send(Readable.from(admin ? adminActivityCsv(deps.store, adminFilterOf(request.query)) : auditCsv(deps.store, filterOf(request.query))));
+        .send(Readable.from(admin ? adminActivityCsv(deps.store.read, adminFilterOf(request.query)) : auditCsv(deps.store.read, filterOf(request.query))));
     },
   );
 
@@ -137,7 +137,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       const { verdict: running, started } = verifier.run();
       const verdict = await running;
       const expectHead = request.query.expectHead;
-      const truncated = expectHead === undefined ? undefined : !reachesHead(deps.store, expectHead);
+      const truncated = expectHead === undefined ? undefined : !(await reachesHead(deps.store.read, expectHead));
       if (started) {
         await recordAdminActivity(
           deps.store,
@@ -185,12 +185,12 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       const staff = request.staff!.username;
       const reason = request.body?.reason;
       // A conversation group change is undone by its own inverse (services/group-revert.ts).
-      const groupEntry = getGroupAuditEntry(deps.store, request.params.id);
+      const groupEntry = await getGroupAuditEntry(deps.store.read, request.params.id);
       if (groupEntry) {
         const undone = await revertGroupEntry(deps, { staff, requestId: request.id, ...(reason ? { reason } : {}) }, groupEntry).catch((error: unknown) => {
           throw upstreamHttpError(error);
         });
-        return reply.code(201).send(groupRevertAnswer(deps.store, undone, request.log, staff, request.params.id));
+        return reply.code(201).send(await groupRevertAnswer(deps.store, undone, request.log, staff, request.params.id));
       }
       const outcome = await revertEntry(deps, { staff, requestId: request.id, ...(reason ? { reason } : {}) }, request.params.id).catch((error: unknown) => {
         throw upstreamHttpError(error);
@@ -215,9 +215,9 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         case 'applied':
           break;
       }
-      const entry = getAuditEntry(deps.store, outcome.auditId)!;
+      const entry = (await getAuditEntry(deps.store.read, outcome.auditId))!;
       request.log.info({ event: 'sensitive_update', staff: request.staff!.username, chatUser: entry.chatUser, revertOf: request.params.id }, 'change undone');
-      return reply.code(201).send(present(entry));
+      return reply.code(201).send(await present(entry));
     },
   );
 
@@ -231,7 +231,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     async (request) => {
       const staff = request.staff!.username;
       const reason = request.body?.reason;
-      const { entries, more } = requestAuditEntries(deps.store, request.params.requestId);
+      const { entries, more } = await requestAuditEntries(deps.store.read, request.params.requestId);
       if (entries.length === 0) throw new HttpError('NOT_FOUND', 'No audit entry carries this request ID.');
       if (more) throw new HttpError('VALIDATION_FAILED', `This request has more than ${MARK_REQUEST_MAX_ITEMS} entries; undo them one by one or roll back the bulk job.`);
       const items: RequestUndoItem[] = [];

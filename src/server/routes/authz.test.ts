@@ -302,7 +302,7 @@ describe('authentication comes before validation', () => {
   it('a disabled person’s session counts as anonymous', async () => {
     await bff.addStaff('leaver', 'admin');
     const cookie = await bff.sessionCookie('leaver');
-    bff.store.sqlite.prepare(`UPDATE staff SET disabled = 1 WHERE username = 'leaver'`).run();
+    await bff.store.write((tx) => tx.updateTable('staff').set({ disabled: 1 }).where('username', '=', 'leaver').execute());
     const response = await bff.inject({ method: 'GET', url: '/api/staff', headers: { cookie } });
     expect(response.statusCode).toBe(401);
   });

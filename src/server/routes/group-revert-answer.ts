@@ -6,7 +6,13 @@ import type { GroupRevertResult } from '../services/group-revert';
 import type { Store } from '../store/database';
 import { presentGroupEntry } from './groups';
 
-export function groupRevertAnswer(store: Store, result: GroupRevertResult, log: { info(o: object, m: string): void }, staff: string, revertOf: string): GroupAuditEntry {
+export async function groupRevertAnswer(
+  store: Store,
+  result: GroupRevertResult,
+  log: { info(o: object, m: string): void },
+  staff: string,
+  revertOf: string,
+): Promise<GroupAuditEntry> {
   switch (result.status) {
     case 'not-found':
       throw new HttpError('NOT_FOUND', 'There is no such audit entry.');

@@ -165,7 +165,7 @@ describe('audit and Undo', () => {
     ]);
     expect(entries[0]).toMatchObject({ action: 'add', status: 'unchanged', staff: 'editor', chatUser: 'gina' });
     expect(nextCursor).not.toBeNull();
-    expect(verifyAuditChain(bff.store).ok).toBe(true);
+    expect((await verifyAuditChain(bff.store)).ok).toBe(true);
     // Mark history does not show group changes.
     const marks = await bff.inject({ method: 'GET', url: '/api/audit?chatUser=gina', headers: { cookie: viewer } });
     expect((marks.json() as { entries: unknown[] }).entries).toEqual([]);

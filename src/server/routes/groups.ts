@@ -13,9 +13,9 @@ import { upstreamHttpError } from '../services/upstream-errors';
 import { GroupAuditCursorError, groupEntryRevertedBy, queryGroupAudit, type GroupEntryView } from '../store/group-audit';
 
 /** The API view of a group entry, with the id of the entry that undid it. */
-export function presentGroupEntry(store: AppDeps['store'], entry: GroupEntryView): GroupAuditEntry {
+export async function presentGroupEntry(store: AppDeps['store'], entry: GroupEntryView): Promise<GroupAuditEntry> {
   const { groupId: _groupId, ...view } = entry;
-  const undoneBy = groupEntryRevertedBy(store, entry.id);
+  const undoneBy = await groupEntryRevertedBy(store.read, entry.id);
   return { ...view, ...(undoneBy ? { revertedBy: undoneBy } : {}) };
 }
 
@@ -39,11 +39,11 @@ export const groupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     requestId: request.id,
     ...(reason ? { reason } : {}),
   });
-  const answer = (outcome: GroupWriteOutcome, log: { info(o: object, m: string): void }, staff: string) => {
+  const answer = async (outcome: GroupWriteOutcome, log: { info(o: object, m: string): void }, staff: string) => {
     if (outcome.status === 'not-found') throw groupNotFound();
     const { entry } = outcome;
     log.info({ event: 'sensitive_update', staff, chatUser: entry.chatUser, groupAction: entry.action, status: entry.status }, 'conversation group changed');
-    return { change: presentGroupEntry(deps.store, entry) };
+    return { change: await presentGroupEntry(deps.store, entry) };
   };
 
   registerRoute(
@@ -63,12 +63,12 @@ export const groupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     { onRequest: requireRole('viewer') },
     async (request) => {
       try {
-        const page = queryGroupAudit(deps.store, {
+        const page = await queryGroupAudit(deps.store.read, {
           chatUser: request.params.userId,
           limit: request.query.limit,
           ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
         });
-        return { entries: page.entries.map((entry) => presentGroupEntry(deps.store, entry)), nextCursor: page.nextCursor };
+        return { entries: await Promise.all(page.entries.map((entry) => presentGroupEntry(deps.store, entry))), nextCursor: page.nextCursor };
       } catch (error) {
         if (error instanceof GroupAuditCursorError) throw new HttpError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page.');
         throw error;
@@ -126,7 +126,7 @@ export const groupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       for (const entry of outcome.entries) {
         request.log.info({ event: 'sensitive_update', staff, chatUser: userId, groupAction: entry.action, status: entry.status }, 'conversation group changed');
       }
-      return { changes: outcome.entries.map((entry) => presentGroupEntry(deps.store, entry)) };
+      return { changes: await Promise.all(outcome.entries.map((entry) => presentGroupEntry(deps.store, entry))) };
     },
   );
 };

@@ -1,5 +1,5 @@
 // GET /api/health (liveness) and GET /api/ready (database and upstream usable).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 
 let bff: TestBff;
@@ -47,14 +47,11 @@ describe('GET /api/ready', () => {
   });
 
   it('is 503 naming the database when it cannot be read', async () => {
-    const prepare = bff.store.sqlite.prepare.bind(bff.store.sqlite);
-    bff.store.sqlite.prepare = (() => {
-      throw new Error('SQLITE_IOERR: disk I/O error');
-    }) as typeof bff.store.sqlite.prepare;
+    const failing = vi.spyOn(bff.store.read, 'executeQuery').mockRejectedValue(new Error('SQLITE_IOERR: disk I/O error'));
     try {
       await bff.app.readiness.checkNow();
     } finally {
-      bff.store.sqlite.prepare = prepare;
+      failing.mockRestore();
     }
     const response = await ready();
     expect(response.statusCode).toBe(503);

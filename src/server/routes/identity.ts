@@ -106,7 +106,7 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     const returnTo = flow.data.returnTo ?? '/marks';
     if (stepUp) {
       // The session this step-up was started from, still live and still this person's.
-      const session = await deps.store.db.selectFrom('sessions').select('username').where('id_hash', '=', flow.sessionHash ?? '').executeTakeFirst();
+      const session = await deps.store.read.selectFrom('sessions').select('username').where('id_hash', '=', flow.sessionHash ?? '').executeTakeFirst();
       if (!session || session.username !== staff.username) return refuse('step_up_other_person', 'sso_failed', staff.username);
       await markStrongAuth(deps.store, flow.sessionHash!, deps.clock);
       await recordAdminActivity(deps.store, { staff: staff.username, action: 'step_up', ...seenFrom(request), details: { method: 'sso' } }, deps.clock);

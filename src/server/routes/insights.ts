@@ -45,7 +45,7 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   );
 
   registerRoute(app, routes.surveys, { onRequest: requireRole('viewer') }, async (request) => ({
-    surveys: runner.list(request.query.limit),
+    surveys: await runner.list(request.query.limit),
   }));
 
   registerRoute(
@@ -55,16 +55,16 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     async (request) => {
       const { a, b } = request.query;
       for (const id of [a, b]) {
-        const survey = getSurvey(deps.store, id);
+        const survey = await getSurvey(deps.store.read, id);
         if (!survey) throw new HttpError('NOT_FOUND', 'There is no such survey.');
         if (survey.state !== 'done') throw new HttpError('CONFLICT', 'Only finished surveys can be compared.');
       }
-      return compareSurveys(deps.store, a, b);
+      return compareSurveys(deps.store.read, a, b);
     },
   );
 
   registerRoute(app, routes.survey, { onRequest: requireRole('viewer') }, async (request) => {
-    const status = runner.status(request.params.id);
+    const status = await runner.status(request.params.id);
     if (!status) throw new HttpError('NOT_FOUND', 'There is no such survey.');
     return status;
   });
@@ -74,12 +74,12 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     routes.surveyCsv,
     { onRequest: requireRole('viewer') },
     async (request, reply) => {
-      const survey = getSurvey(deps.store, request.params.id);
+      const survey = await getSurvey(deps.store.read, request.params.id);
       if (!survey) throw new HttpError('NOT_FOUND', 'There is no such survey.');
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="markdesk-survey-${survey.id}-users.csv"`)
-        .send(Readable.from(surveyCsv(deps.store, survey.id, request.query.values === '1')));
+        .send(Readable.from(surveyCsv(deps.store.read, survey.id, request.query.values === '1')));
     },
   );
 
@@ -107,7 +107,7 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     routes.measureEffect,
     { onRequest: requireRole('viewer') },
     async (request) => {
-      const job = getJob(deps.store, request.params.id);
+      const job = await getJob(deps.store.read, request.params.id);
       if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
       if (!MEASURABLE_JOB_STATES.has(job.state)) throw new HttpError('CONFLICT', 'A job’s effect can be measured once it has finished.');
       try {
@@ -126,9 +126,9 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     routes.effects,
     { onRequest: requireRole('viewer') },
     async (request) => {
-      const job = getJob(deps.store, request.params.id);
+      const job = await getJob(deps.store.read, request.params.id);
       if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
-      return { jobId: job.id, measurements: jobEffects(deps.store, job.id) };
+      return { jobId: job.id, measurements: await jobEffects(deps.store.read, job.id) };
     },
   );
 
@@ -136,6 +136,6 @@ export const insightsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     app,
     routes.activity,
     { onRequest: requireRole('viewer') },
-    async (request) => auditActivity(deps.store, request.query.from, request.query.to),
+    async (request) => auditActivity(deps.store.read, request.query.from, request.query.to),
   );
 };

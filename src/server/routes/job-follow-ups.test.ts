@@ -108,7 +108,7 @@ describe('the check against Chat', () => {
     // Run it: the only-if-empty row on a set custom mark ends conflict, the other is written.
     expect((await controlJob(bff, checked.jobId, 'start')).statusCode).toBe(200);
     await waitForJob(bff, checked.jobId, ['done']);
-    const byId = new Map(jobAuditEntries(bff.store, checked.jobId).map((entry) => [entry.conversation.id, entry]));
+    const byId = new Map((await jobAuditEntries(bff.store.read, checked.jobId)).map((entry) => [entry.conversation.id, entry]));
     expect(byId.get('taken')).toMatchObject({ status: 'conflict', after: { customMark: 'keep' } });
     expect(byId.get('fresh')).toMatchObject({ status: 'applied', after: { customMark: 'mine' } });
   });
@@ -153,8 +153,8 @@ describe('rollback', () => {
     expect(states.get('rb.alice/r3')).toEqual({ bits: [], customMark: '' });
     expect(states.get('rb.alice/r4')).toEqual({ bits: [2, 3], customMark: '' });
 
-    const original = new Map(jobAuditEntries(bff.store, checked.jobId).map((entry) => [entry.requestId, entry.id]));
-    const entries = jobAuditEntries(bff.store, jobId);
+    const original = new Map((await jobAuditEntries(bff.store.read, checked.jobId)).map((entry) => [entry.requestId, entry.id]));
+    const entries = await jobAuditEntries(bff.store.read, jobId);
     for (const entry of entries) {
       const line = Number(entry.requestId.split(':').pop());
       expect(entry.revertOf).toBe(original.get(jobLineRequestId(checked.jobId, line)));

@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
 import { jobRoutes as routes } from '../../shared/api/contracts/jobs';
+import type { JobImpact } from '../../shared/api/jobs';
 import type { AppDeps } from '../deps';
 import { registerRoute } from '../http/contract';
 import { requireRole } from '../http/auth';
@@ -21,8 +22,8 @@ type App = Parameters<FastifyPluginAsyncZod<AppDeps>>[0];
 
 const FINISHED = ['done', 'cancelled', 'failed'];
 
-function requireJob(deps: AppDeps, jobId: string): JobRecord {
-  const job = getJob(deps.store, jobId);
+async function requireJob(deps: AppDeps, jobId: string): Promise<JobRecord> {
+  const job = await getJob(deps.store.read, jobId);
   if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
   return job;
 }
@@ -40,8 +41,8 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
     routes.invalid,
     { onRequest: requireRole('viewer') },
     async (request, reply) => {
-      const job = requireJob(deps, request.params.id);
-      return sendCsv(reply, `markdesk-job-${job.id}-refused.csv`, jobInvalidCsv(deps.store, job.id));
+      const job = await requireJob(deps, request.params.id);
+      return sendCsv(reply, `markdesk-job-${job.id}-refused.csv`, jobInvalidCsv(deps.store.read, job.id));
     },
   );
 
@@ -50,9 +51,9 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
     routes.impact,
     { onRequest: requireRole('viewer') },
     async (request, reply) => {
-      const job = requireJob(deps, request.params.id);
-      if (!jobImpact(deps.store, job.id)) throw new HttpError('NOT_FOUND', 'This job was not checked against Chat, so there is no impact list.');
-      return sendCsv(reply, `markdesk-job-${job.id}-${request.params.kind}.csv`, jobImpactCsv(deps.store, job.id, request.params.kind));
+      const job = await requireJob(deps, request.params.id);
+      if (!(await jobImpact(deps.store.read, job.id))) throw new HttpError('NOT_FOUND', 'This job was not checked against Chat, so there is no impact list.');
+      return sendCsv(reply, `markdesk-job-${job.id}-${request.params.kind}.csv`, jobImpactCsv(deps.store.read, job.id, request.params.kind));
     },
   );
 
@@ -61,11 +62,11 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
     routes.report,
     { onRequest: requireRole('viewer') },
     async (request) => {
-      const job = requireJob(deps, request.params.id);
-      const impact = jobImpact(deps.store, job.id);
+      const job = await requireJob(deps, request.params.id);
+      const impact = await jobImpact(deps.store.read, job.id);
       return {
-        invalidByReason: reasonCounts(deps.store, job.id, 'invalid'),
-        failedByReason: reasonCounts(deps.store, job.id, 'failed'),
+        invalidByReason: await reasonCounts(deps.store.read, job.id, 'invalid'),
+        failedByReason: await reasonCounts(deps.store.read, job.id, 'failed'),
         ...(impact ? { impact } : {}),
       };
     },
@@ -80,19 +81,22 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
     routes.rollback,
     { onRequest: requireRole('editor') },
     async (request, reply) => {
-      const job = requireJob(deps, request.params.id);
+      const job = await requireJob(deps, request.params.id);
       const staff = request.staff!.username;
       if (!FINISHED.includes(job.state)) {
         throw new HttpError('CONFLICT', `The job is ${job.state}; only a done, cancelled or failed job can be rolled back.`);
       }
-      if (countRows(deps.store, job.id, 'applied') === 0) throw new HttpError('CONFLICT', 'The job changed no conversation; there is nothing to roll back.');
-      if (rollingBack.has(job.id) || rollbackUnderWay(deps, job.id)) throw new HttpError('CONFLICT', 'A rollback of this job is already under way.');
+      // Held from before the checks that read the database: a second click arriving while they
+      // run would otherwise pass them too.
+      if (rollingBack.has(job.id)) throw new HttpError('CONFLICT', 'A rollback of this job is already under way.');
       rollingBack.add(job.id);
       try {
+        if ((await countRows(deps.store.read, job.id, 'applied')) === 0) throw new HttpError('CONFLICT', 'The job changed no conversation; there is nothing to roll back.');
+        if (await rollbackUnderWay(deps, job.id)) throw new HttpError('CONFLICT', 'A rollback of this job is already under way.');
         const rollback = await storeCheckedJob(
           deps.store,
           { createdBy: staff, clock: deps.clock, kind: 'rollback', sourceJobId: job.id },
-          rollbackRows(deps.store, job.id),
+          rollbackRows(deps.store.read, job.id),
         );
         await runner.start(rollback.jobId, staff).catch((error: unknown) => {
           if (error instanceof JobControlError) throw new HttpError(error.code, error.message);
@@ -111,13 +115,13 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
     routes.retryFailed,
     { onRequest: requireRole('editor') },
     async (request, reply) => {
-      const job = requireJob(deps, request.params.id);
+      const job = await requireJob(deps, request.params.id);
       if (!FINISHED.includes(job.state)) throw new HttpError('CONFLICT', `The job is ${job.state}; only the failed rows of a done, cancelled or failed job can be retried.`);
-      if (countRows(deps.store, job.id, 'failed') === 0) throw new HttpError('CONFLICT', 'The job has no failed rows to retry.');
+      if ((await countRows(deps.store.read, job.id, 'failed')) === 0) throw new HttpError('CONFLICT', 'The job has no failed rows to retry.');
       const retry = await storeCheckedJob(
         deps.store,
         { createdBy: request.staff!.username, clock: deps.clock, kind: 'retry', sourceJobId: job.id },
-        retryRows(deps.store, job.id),
+        retryRows(deps.store.read, job.id),
       );
       await checkImpactQuietly(deps, retry.jobId, request.log);
       request.log.info({ event: 'job_checked', job: retry.jobId, of: job.id, rows: retry.rows }, 'bulk job of failed rows checked');
@@ -126,12 +130,16 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
   );
 }
 
-function rollbackUnderWay(deps: AppDeps, jobId: string): boolean {
-  return (
-    deps.store.sqlite
-      .prepare(`SELECT 1 FROM jobs WHERE kind = 'rollback' AND source_job_id = ? AND state IN ('uploading', 'checked', 'running', 'paused') LIMIT 1`)
-      .get(jobId) !== undefined
-  );
+async function rollbackUnderWay(deps: AppDeps, jobId: string): Promise<boolean> {
+  const rollback = await deps.store.read
+    .selectFrom('jobs')
+    .select('id')
+    .where('kind', '=', 'rollback')
+    .where('source_job_id', '=', jobId)
+    .where('state', 'in', ['uploading', 'checked', 'running', 'paused'])
+    .limit(1)
+    .executeTakeFirst();
+  return rollback !== undefined;
 }
 
 /**
@@ -142,7 +150,7 @@ export async function checkImpactQuietly(
   deps: AppDeps,
   jobId: string,
   log: { info: (object: object, message: string) => void },
-): Promise<{ impact?: ReturnType<typeof jobImpact> & object; impactMessage?: string }> {
+): Promise<{ impact?: JobImpact; impactMessage?: string }> {
   try {
     return { impact: await checkJobImpact(deps, jobId) };
   } catch (error) {

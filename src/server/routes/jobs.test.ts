@@ -17,6 +17,7 @@ import {
 } from '../jobs/testing';
 import { verifyAuditChain } from '../store/audit-verify';
 import { replaceLabels } from '../store/labels';
+import { selectRow } from '../store/sql';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 
 let bff: TestBff;
@@ -100,7 +101,7 @@ describe('POST /api/jobs (check)', () => {
     });
     const jobsAfter = (await bff.inject({ method: 'GET', url: '/api/jobs', headers: { cookie: await bff.signIn('viewer') } })).json().jobs.length;
     expect(jobsAfter).toBe(jobsBefore);
-    expect(bff.store.sqlite.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE state = 'uploading'`).get()).toEqual({ n: 0 });
+    expect(await selectRow(bff.store.read, `SELECT COUNT(*) AS n FROM jobs WHERE state = 'uploading'`)).toEqual({ n: 0 });
   }, 30_000);
 
   it('refuses a file that is not UTF-8', async () => {
@@ -205,14 +206,14 @@ describe('running a job', () => {
     // Two users → two write calls; the unchanged row was not among the items sent.
     expect(await markCalls()).toBe(2);
 
-    const entries = jobAuditEntries(bff.store, checked.jobId);
+    const entries = await jobAuditEntries(bff.store.read, checked.jobId);
     expect(entries).toHaveLength(7);
     expect(new Set(entries.map((entry) => entry.requestId)).size).toBe(7);
     expect(entries.every((entry) => entry.staff === 'editor' && entry.reason === jobReason(checked.jobId))).toBe(true);
     expect(entries.map((entry) => entry.status).sort()).toEqual(['applied', 'applied', 'applied', 'applied', 'applied', 'failed', 'unchanged']);
     const failedEntry = entries.find((entry) => entry.status === 'failed')!;
     expect(failedEntry).toMatchObject({ chatUser: 'not.imported', upstreamCode: 50001, requestId: jobLineRequestId(checked.jobId, 9) });
-    expect(verifyAuditChain(bff.store).ok).toBe(true);
+    expect((await verifyAuditChain(bff.store)).ok).toBe(true);
 
     const { response, records } = await resultsCsv(checked.jobId);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -245,7 +246,7 @@ describe('running a job', () => {
     }
     const states = await upstreamStates(bff.chat, rows);
     for (const row of rows) expect(states.get(`${row.chatUser}/${row.conversation.id}`)).toEqual({ bits: [1, 33], customMark: 'VIP 고객' });
-    const entries = jobAuditEntries(bff.store, checked.jobId);
+    const entries = await jobAuditEntries(bff.store.read, checked.jobId);
     expect(entries).toHaveLength(120);
     expect(new Set(entries.map((entry) => entry.requestId)).size).toBe(120);
     expect(entries.every((entry) => entry.status === 'applied')).toBe(true);
@@ -270,7 +271,7 @@ describe('control', () => {
     await waitForFinished(jobId);
     const { records } = await resultsCsv(jobId);
     expect(records.slice(1).map((record) => record[7])).toEqual(['cancelled', 'cancelled', 'invalid']);
-    expect(jobAuditEntries(bff.store, jobId)).toHaveLength(0);
+    expect(await jobAuditEntries(bff.store.read, jobId)).toHaveLength(0);
   });
 
   it('answers 404 for a job that does not exist', async () => {

@@ -40,7 +40,7 @@ async function upload(deps: AppDeps, request: FastifyRequest, reply: FastifyRepl
     const checked = await storeCheckedJob(
       deps.store,
       { createdBy: request.staff!.username, clock: deps.clock },
-      readJobCsv(body, { names: bitNamesFrom(getLabels(deps.store)) }),
+      readJobCsv(body, { names: bitNamesFrom(await getLabels(deps.store.read)) }),
     );
     // Then what the valid rows would do to the conversations as they are now, read from Chat.
     const impact = await checkImpactQuietly(deps, checked.jobId, request.log);
@@ -79,7 +79,7 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     app,
     routes.list,
     { onRequest: requireRole('viewer') },
-    async (request) => ({ jobs: runner.list(request.query.limit) }),
+    async (request) => ({ jobs: await runner.list(request.query.limit) }),
   );
 
   registerRoute(
@@ -87,7 +87,7 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     routes.get,
     { onRequest: requireRole('viewer') },
     async (request) => {
-      const status = runner.status(request.params.id);
+      const status = await runner.status(request.params.id);
       if (!status) throw new HttpError('NOT_FOUND', 'There is no such job.');
       return status;
     },
@@ -98,12 +98,12 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     routes.results,
     { onRequest: requireRole('viewer') },
     async (request, reply) => {
-      const job = getJob(deps.store, request.params.id);
+      const job = await getJob(deps.store.read, request.params.id);
       if (!job) throw new HttpError('NOT_FOUND', 'There is no such job.');
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="markdesk-job-${job.id}-results.csv"`)
-        .send(Readable.from(jobResultsCsv(deps.store, job.id)));
+        .send(Readable.from(jobResultsCsv(deps.store.read, job.id)));
     },
   );
 

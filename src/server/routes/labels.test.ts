@@ -105,21 +105,16 @@ describe('two saves from the same version at the same moment', () => {
   it('gives exactly one 200 and one 412, fifty times over', async () => {
     // A gate at the door of the database transaction: each save waits there until both have
     // arrived, so both have passed every check and read nothing yet when they race for the write.
-    const connection = bff.store.db.connection.bind(bff.store.db);
+    const write = bff.store.write.bind(bff.store);
     for (let round = 0; round < 50; round++) {
       const { etag } = await read();
       let arrived = 0;
       let open!: () => void;
       const gate = new Promise<void>((resolve) => (open = resolve));
-      const spy = vi.spyOn(bff.store.db, 'connection').mockImplementation(() => {
-        const builder = connection();
-        return {
-          execute: async <T>(work: Parameters<typeof builder.execute<T>>[0]) => {
-            if (++arrived === 2) open();
-            await gate;
-            return builder.execute(work);
-          },
-        } as typeof builder;
+      const spy = vi.spyOn(bff.store, 'write').mockImplementation(async (work, options) => {
+        if (++arrived === 2) open();
+        await gate;
+        return write(work, options);
       });
       const mine: LabelMap = { '50': { name: `Mine ${round}`, description: '' } };
       const theirs: LabelMap = { '51': { name: `Theirs ${round}`, description: '' } };

@@ -22,7 +22,7 @@ function conflictMessage(current: LabelsVersion): string {
 // tag it loaded.
 export const labelRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   registerRoute(app, routes.get, { onRequest: requireRole('viewer') }, async (_request, reply) => {
-    const current = getLabelsVersion(deps.store);
+    const current = await getLabelsVersion(deps.store);
     reply.header('etag', current.etag);
     return view(current);
   });

@@ -157,10 +157,10 @@ describe('staff changes and roles', () => {
     const staffList = () => bff.inject({ method: 'GET', url: '/api/staff', headers: { cookie } });
     expect((await staffList()).statusCode).toBe(403);
     // Behind the API's back (as the staff CLI of an older version might): the session stays, the role changes.
-    bff.store.sqlite.prepare(`UPDATE staff SET role = 'admin' WHERE username = 'promoted'`).run();
+    await bff.store.write((tx) => tx.updateTable('staff').set({ role: 'admin' }).where('username', '=', 'promoted').execute());
     expect((await staffList()).statusCode).toBe(200);
     expect((await whoAmI(cookie)).json()).toEqual({ username: 'promoted', role: 'admin' });
-    bff.store.sqlite.prepare(`UPDATE staff SET role = 'viewer' WHERE username = 'promoted'`).run();
+    await bff.store.write((tx) => tx.updateTable('staff').set({ role: 'viewer' }).where('username', '=', 'promoted').execute());
     expect((await staffList()).statusCode).toBe(403);
   });
 });

@@ -183,7 +183,7 @@ describe('a bulk job and an interactive save of the same user', () => {
     expect(resultOf(await guardedSave(otherEditor, 'saved meanwhile', '')).status).toBe('applied');
     readDone.release();
     await jobs.whenIdle(jobId);
-    const [entry] = jobAuditEntries(bff.store, jobId);
+    const [entry] = await jobAuditEntries(bff.store.read, jobId);
     expect(entry).toMatchObject({ status: 'applied', before: { customMark: 'saved meanwhile' }, after: { bits: [0], customMark: 'from the job' } });
     await jobs.stop();
   });

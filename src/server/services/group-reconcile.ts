@@ -17,9 +17,9 @@ export type GroupReconcileReport = { applied: number; notApplied: number; left: 
 const LANDED = 'Confirmed from Chat after Markdesk stopped before the answer came: the change is there.';
 const NOT_LANDED = 'Not applied: Markdesk stopped before Chat answered, and Chat does not show this change.';
 
-function recordOf(deps: GroupWriterDeps, entry: GroupEntryView): GroupChangeRecord {
-  const row = deps.store.sqlite.prepare('SELECT requested_json FROM audit WHERE id = ?').get(entry.id) as { requested_json: string };
-  return JSON.parse(row.requested_json) as GroupChangeRecord;
+async function recordOf(deps: GroupWriterDeps, entry: GroupEntryView): Promise<GroupChangeRecord> {
+  const row = await deps.store.read.selectFrom('audit').select('requested_json').where('id', '=', entry.id).executeTakeFirstOrThrow();
+  return JSON.parse(row.requested_json!) as GroupChangeRecord;
 }
 
 /** What Chat shows of a change: its result, or null when it did not land. */
@@ -51,11 +51,12 @@ export function settledFrom(record: GroupChangeRecord, state: GroupState): Group
 export async function reconcileGroupEntries(deps: GroupWriterDeps, log?: { warn(o: Record<string, unknown>, m: string): void }): Promise<GroupReconcileReport> {
   const report: GroupReconcileReport = { applied: 0, notApplied: 0, left: 0 };
   const byUser = new Map<string, GroupEntryView[]>();
-  const pages = cursorPages((cursor) => queryGroupAudit(deps.store, { unknownOnly: true, limit: AUDIT_PAGE_MAX, ...(cursor ? { cursor } : {}) }));
-  for (const page of pages) for (const entry of page) byUser.set(entry.chatUser, [...(byUser.get(entry.chatUser) ?? []), entry]);
+  const pages = cursorPages((cursor) => queryGroupAudit(deps.store.read, { unknownOnly: true, limit: AUDIT_PAGE_MAX, ...(cursor ? { cursor } : {}) }));
+  for await (const page of pages) for (const entry of page) byUser.set(entry.chatUser, [...(byUser.get(entry.chatUser) ?? []), entry]);
   for (const [chatUser, candidates] of byUser) {
     await chatUserLocks(deps.store).exclusive(chatUser, async () => {
-      const entries = candidates.filter((entry) => getGroupAuditEntry(deps.store, entry.id)?.status === 'unknown');
+      const entries: GroupEntryView[] = [];
+      for (const entry of candidates) if ((await getGroupAuditEntry(deps.store.read, entry.id))?.status === 'unknown') entries.push(entry);
       if (entries.length === 0) return;
       let state: GroupState;
       try {
@@ -71,7 +72,7 @@ export async function reconcileGroupEntries(deps: GroupWriterDeps, log?: { warn(
       }
       // Oldest first: a later change of the same group was decided on what the earlier one left.
       for (const entry of [...entries].reverse()) {
-        const result = settledFrom(recordOf(deps, entry), state);
+        const result = settledFrom(await recordOf(deps, entry), state);
         if (result) report.applied++;
         else report.notApplied++;
         await recordGroupOutcome(deps.store, entry.id, result ?? { status: 'failed', changed: [], failed: [], message: NOT_LANDED }, deps.clock);

@@ -51,7 +51,7 @@ export async function revertGroupEntry(deps: GroupWriterDeps, context: { staff: 
   };
 
   return chatUserLocks(deps.store).exclusive(entry.chatUser, async (): Promise<GroupRevertResult> => {
-    const undoneBy = groupEntryRevertedBy(deps.store, entry.id);
+    const undoneBy = await groupEntryRevertedBy(deps.store.read, entry.id);
     if (undoneBy) return { status: 'already-undone', revertedBy: undoneBy };
     switch (entry.action) {
       case 'create': {

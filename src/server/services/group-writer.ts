@@ -66,7 +66,7 @@ function refusal(problem: GroupProblem, status: 'failed' | 'conflict' | 'unchang
 
 async function settle(deps: GroupWriterDeps, context: GroupWriteContext, record: GroupChangeRecord, result: GroupChangeResult): Promise<GroupWriteOutcome> {
   const id = await recordGroupEntry(deps.store, intentOf(context, record), result, deps.clock);
-  return { status: 'done', entry: getGroupAuditEntry(deps.store, id)! };
+  return { status: 'done', entry: (await getGroupAuditEntry(deps.store.read, id))! };
 }
 
 /** Records the intent, runs `write`, records what came of it. */
@@ -85,7 +85,7 @@ async function bracketed(
     result = { status: 'failed', changed: [], failed: [], ...wholeFailure(error.code) };
   }
   await recordGroupOutcome(deps.store, id, result, deps.clock);
-  return { status: 'done', entry: getGroupAuditEntry(deps.store, id)! };
+  return { status: 'done', entry: (await getGroupAuditEntry(deps.store.read, id))! };
 }
 
 function wholeFailure(code: number): Pick<GroupChangeResult, 'problem' | 'upstreamCode' | 'message'> {

@@ -11,6 +11,7 @@ import { getAuditEntry, queryAudit } from '../store/audit-query';
 import { verifyAuditChain } from '../store/audit-verify';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { createGate } from '../testing/gate';
+import { rawRun } from '../testing/raw-sql';
 
 let bff: TestBff;
 beforeAll(async () => {
@@ -40,8 +41,8 @@ describe('a one-item save', () => {
     try {
       const save = saveAsEditor({ items: [{ conversation: { type: 'c2c', id: 'o1' }, setBits: [0] }], reason: 'ticket 9' });
       await read.arrived();
-      await vi.waitFor(() => expect(queryAudit(bff.store, { chatUser: 'overlap.alice', limit: 5 }).entries).toHaveLength(1));
-      const [pending] = queryAudit(bff.store, { chatUser: 'overlap.alice', limit: 5 }).entries;
+      await vi.waitFor(async () => expect((await queryAudit(bff.store.read, { chatUser: 'overlap.alice', limit: 5 })).entries).toHaveLength(1));
+      const [pending] = (await queryAudit(bff.store.read, { chatUser: 'overlap.alice', limit: 5 })).entries;
       expect(pending).toMatchObject({ status: 'unknown', before: null, reason: 'ticket 9' });
       expect(commands).toEqual(['recentcontact/search_contact_group']);
 
@@ -50,10 +51,10 @@ describe('a one-item save', () => {
       const [result] = (response.json() as { results: MarkResult[] }).results;
       expect(result).toMatchObject({ status: 'applied', auditId: pending!.id, before: { bits: [] }, after: { bits: [0] } });
       expect(commands).toEqual(['recentcontact/search_contact_group', 'recentcontact/mark_contact']);
-      expect(getAuditEntry(bff.store, pending!.id)).toMatchObject({ status: 'applied', before: { bits: [] }, after: { bits: [0] } });
+      expect((await getAuditEntry(bff.store.read, pending!.id))).toMatchObject({ status: 'applied', before: { bits: [] }, after: { bits: [0] } });
       // The state kept for a crash in between is gone once the outcome is recorded.
-      expect(heldBefore(bff.store, pending!.id)).toBeNull();
-      expect(verifyAuditChain(bff.store).ok).toBe(true);
+      expect((await heldBefore(bff.store.read, pending!.id))).toBeNull();
+      expect((await verifyAuditChain(bff.store)).ok).toBe(true);
     } finally {
       delete bff.chatHooks.beforeCall;
     }
@@ -67,11 +68,11 @@ describe('a one-item save', () => {
     try {
       const save = saveAsEditor({ items: [{ conversation: { type: 'c2c', id: 'o1' }, setBits: [1] }] });
       await write.arrived();
-      const [pending] = queryAudit(bff.store, { chatUser: 'overlap.alice', status: 'unknown', limit: 5 }).entries;
-      expect(heldBefore(bff.store, pending!.id)).toEqual({ bits: [0], customMark: '' });
+      const [pending] = (await queryAudit(bff.store.read, { chatUser: 'overlap.alice', status: 'unknown', limit: 5 })).entries;
+      expect((await heldBefore(bff.store.read, pending!.id))).toEqual({ bits: [0], customMark: '' });
       write.release();
       expect((await save).statusCode).toBe(200);
-      expect(heldBefore(bff.store, pending!.id)).toBeNull();
+      expect((await heldBefore(bff.store.read, pending!.id))).toBeNull();
     } finally {
       delete bff.chatHooks.beforeCall;
     }
@@ -79,7 +80,7 @@ describe('a one-item save', () => {
 
   it('answers before its outcome is recorded; when recording fails, says so and leaves the entry for reconcile', async () => {
     // The database refuses outcome rows for a moment, as a full disk would.
-    bff.store.sqlite.exec(`CREATE TEMP TRIGGER refuse_outcomes BEFORE INSERT ON audit WHEN NEW.kind = 'outcome' BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    await rawRun(bff.store, `CREATE TEMP TRIGGER refuse_outcomes BEFORE INSERT ON audit WHEN NEW.kind = 'outcome' BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
     const late: unknown[] = [];
     let results;
     try {
@@ -91,16 +92,16 @@ describe('a one-item save', () => {
       );
       await vi.waitFor(() => expect(late).toHaveLength(1));
     } finally {
-      bff.store.sqlite.exec('DROP TRIGGER refuse_outcomes');
+      await rawRun(bff.store, 'DROP TRIGGER refuse_outcomes');
     }
     expect(results[0]).toMatchObject({ status: 'applied', after: { bits: [2] } });
     expect(String(late[0])).toContain('disk full');
     const entryId = results[0]!.auditId;
-    expect(getAuditEntry(bff.store, entryId)).toMatchObject({ status: 'unknown', before: null });
-    expect(heldBefore(bff.store, entryId)).toEqual({ bits: [], customMark: '' });
+    expect((await getAuditEntry(bff.store.read, entryId))).toMatchObject({ status: 'unknown', before: null });
+    expect((await heldBefore(bff.store.read, entryId))).toEqual({ bits: [], customMark: '' });
 
     expect(await reconcileUnknownEntries(bff)).toMatchObject({ applied: 1, notApplied: 0 });
-    expect(getAuditEntry(bff.store, entryId)).toMatchObject({ status: 'applied', before: { bits: [] }, after: { bits: [2] } });
-    expect(verifyAuditChain(bff.store).ok).toBe(true);
+    expect((await getAuditEntry(bff.store.read, entryId))).toMatchObject({ status: 'applied', before: { bits: [] }, after: { bits: [2] } });
+    expect((await verifyAuditChain(bff.store)).ok).toBe(true);
   });
 });

@@ -36,7 +36,7 @@ type Newest = { marks: Map<string, Applied>; groups: Map<string, { id: string; s
 
 /** The newest applied Markdesk mark entry, and group change, per conversation of one Chat user. */
 async function newestApplied(store: Store, chatUser: string): Promise<Newest> {
-  const rows = await store.db
+  const rows = await store.read
     .selectFrom('audit as e')
     .leftJoin('audit as o', (join) => join.onRef('o.refers_to', '=', 'e.id').on('o.kind', '=', 'outcome'))
     .select(['e.id', 'e.staff', 'e.kind', 'e.at', 'e.status', 'e.after_json', 'e.conversation_type', 'e.conversation_id', 'e.action', 'e.details_json'])

@@ -41,8 +41,8 @@ describe('an edition without standard marks (51013)', () => {
     const jobs = createJobRunner({ store: bff.store, chat: bff.chat, clock: bff.clock, ledger: bff.app.ledger, log: bff.app.log });
     await jobs.start(jobId, 'editor');
     await jobs.whenIdle(jobId);
-    expect(jobs.status(jobId)).toMatchObject({ state: 'done', applied: 1, failed: 1 });
-    const byConversation = new Map(jobAuditEntries(bff.store, jobId).map((entry) => [entry.conversation.id, entry]));
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', applied: 1, failed: 1 });
+    const byConversation = new Map((await jobAuditEntries(bff.store.read, jobId)).map((entry) => [entry.conversation.id, entry]));
     expect(byConversation.get('p1')).toMatchObject({ status: 'failed', upstreamCode: 51013 });
     expect(byConversation.get('p2')).toMatchObject({ status: 'applied', after: { customMark: 'only text' } });
     await jobs.stop();

@@ -43,19 +43,19 @@ describe('reconcileUnknownEntries', () => {
         MarkItem: [{ OptType: 3, ContactItem: { Type: 1, To_Account: 'p1' }, SetMark: [0], CustomMark: 'x' }],
       }),
     );
-    expect(getAuditEntry(bff.store, landedId!)?.status).toBe('unknown');
+    expect((await getAuditEntry(bff.store.read, landedId!))?.status).toBe('unknown');
 
     expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 1, notApplied: 1, left: 0 });
-    expect(getAuditEntry(bff.store, landedId!)).toMatchObject({ status: 'applied', after: { bits: [0], customMark: 'x' }, message: LANDED_MESSAGE });
-    expect(getAuditEntry(bff.store, lostId!)).toMatchObject({ status: 'failed', after: { bits: [], customMark: '' }, message: NOT_LANDED_MESSAGE });
-    expect(queryAudit(bff.store, { status: 'unknown', limit: 10 }).entries).toEqual([]);
+    expect((await getAuditEntry(bff.store.read, landedId!))).toMatchObject({ status: 'applied', after: { bits: [0], customMark: 'x' }, message: LANDED_MESSAGE });
+    expect((await getAuditEntry(bff.store.read, lostId!))).toMatchObject({ status: 'failed', after: { bits: [], customMark: '' }, message: NOT_LANDED_MESSAGE });
+    expect((await queryAudit(bff.store.read, { status: 'unknown', limit: 10 })).entries).toEqual([]);
 
     const editor = await bff.signIn('editor');
     const undo = await bff.inject({ method: 'POST', url: `/api/audit/${landedId}/revert`, headers: { ...bff.writeHeaders, cookie: editor } });
     expect(undo.statusCode, undo.body).toBe(201);
     // Nothing is left to settle, and a second run changes nothing.
     expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 0, notApplied: 0, left: 0 });
-    expect(verifyAuditChain(bff.store).ok).toBe(true);
+    expect((await verifyAuditChain(bff.store)).ok).toBe(true);
   });
 
   it('leaves entries for later while Chat cannot be read, and settles those of a user Chat does not know', async () => {
@@ -66,14 +66,14 @@ describe('reconcileUnknownEntries', () => {
     };
     try {
       expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 0, notApplied: 0, left: 2 });
-      expect(getAuditEntry(bff.store, waiting!)?.status).toBe('unknown');
+      expect((await getAuditEntry(bff.store.read, waiting!))?.status).toBe('unknown');
     } finally {
       delete bff.chatHooks.beforeCall;
       await bff.setFaults({});
     }
     expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 0, notApplied: 2, left: 0 });
-    expect(getAuditEntry(bff.store, waiting!)?.status).toBe('failed');
-    expect(getAuditEntry(bff.store, unknownUser!)?.status).toBe('failed');
+    expect((await getAuditEntry(bff.store.read, waiting!))?.status).toBe('failed');
+    expect((await getAuditEntry(bff.store.read, unknownUser!))?.status).toBe('failed');
   });
 });
 
@@ -94,8 +94,8 @@ describe('an intent recorded while its state was still being read', () => {
     await holdBefore(bff.store, [{ entryId: id!, before: { bits: [], customMark: '' } }]);
     expectOk(await setBit33('k1'));
     expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 1, notApplied: 0, left: 0 });
-    expect(getAuditEntry(bff.store, id!)).toMatchObject({ status: 'applied', before: { bits: [] }, after: { bits: [33] }, message: LANDED_MESSAGE });
-    expect(heldBefore(bff.store, id!)).toBeNull();
+    expect((await getAuditEntry(bff.store.read, id!))).toMatchObject({ status: 'applied', before: { bits: [] }, after: { bits: [33] }, message: LANDED_MESSAGE });
+    expect((await heldBefore(bff.store.read, id!))).toBeNull();
     const undo = await bff.inject({ method: 'POST', url: `/api/audit/${id}/revert`, headers: { ...bff.writeHeaders, cookie: await bff.signIn('editor') } });
     expect(undo.statusCode, undo.body).toBe(201);
   });
@@ -111,11 +111,11 @@ describe('an intent recorded while its state was still being read', () => {
     );
     expectOk(await setBit33('k2'));
     expect(await reconcileUnknownEntries(bff)).toEqual({ applied: 1, notApplied: 1, left: 0 });
-    expect(getAuditEntry(bff.store, shown!)).toMatchObject({ status: 'applied', before: null, after: { bits: [33] }, message: SHOWN_MESSAGE });
-    expect(getAuditEntry(bff.store, absent!)).toMatchObject({ status: 'failed', before: null, after: { bits: [] }, message: NOT_LANDED_MESSAGE });
+    expect((await getAuditEntry(bff.store.read, shown!))).toMatchObject({ status: 'applied', before: null, after: { bits: [33] }, message: SHOWN_MESSAGE });
+    expect((await getAuditEntry(bff.store.read, absent!))).toMatchObject({ status: 'failed', before: null, after: { bits: [] }, message: NOT_LANDED_MESSAGE });
     const undo = await bff.inject({ method: 'POST', url: `/api/audit/${shown}/revert`, headers: { ...bff.writeHeaders, cookie: await bff.signIn('editor') } });
     expect(undo.statusCode).toBe(409);
-    expect(verifyAuditChain(bff.store).ok).toBe(true);
+    expect((await verifyAuditChain(bff.store)).ok).toBe(true);
   });
 });
 

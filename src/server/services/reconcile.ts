@@ -4,11 +4,12 @@
 // other change) or not applied — by the same lost-answer rule as every other write (write-policy).
 // It runs at start and periodically. Holding the user's lock alone means no write of this process is
 // between its intent and its outcome for that user while the entries are looked at again.
-import { applyChange } from '../../shared/marks/change';
+import { applyChange, type MarkState } from '../../shared/marks/change';
 import { conversationKey } from '../../shared/marks/conversation';
 import { isChatError } from '../chat/errors';
 import { heldBefore, recordOutcomes, type AuditOutcome } from '../store/audit';
 import { auditPages, getAuditEntry, type AuditEntryView } from '../store/audit-query';
+import { allOfPages } from '../store/pages';
 import { chatUserLocks } from './chat-user-locks';
 import { reconcileGroupEntries } from './group-reconcile';
 import { EMPTY_MARK_STATE, readMarkStates, type MarkWriterDeps } from './mark-writer';
@@ -23,18 +24,21 @@ export type ReconcileReport = { applied: number; notApplied: number; left: numbe
 
 type ReconcileLog = { warn(object: Record<string, unknown>, message: string): void };
 
-function unknownEntries(deps: MarkWriterDeps): AuditEntryView[] {
-  return [...auditPages(deps.store, { status: 'unknown' })].flat();
+function unknownEntries(deps: MarkWriterDeps): Promise<AuditEntryView[]> {
+  return allOfPages(auditPages(deps.store.read, { status: 'unknown' }));
 }
 
 /** Reads back and settles every entry left 'unknown'; those whose Chat user cannot be read now stay for the next run. */
 export async function reconcileUnknownEntries(deps: MarkWriterDeps, log?: ReconcileLog): Promise<ReconcileReport> {
   const report: ReconcileReport = { applied: 0, notApplied: 0, left: 0 };
   const byUser = new Map<string, AuditEntryView[]>();
-  for (const entry of unknownEntries(deps)) byUser.set(entry.chatUser, [...(byUser.get(entry.chatUser) ?? []), entry]);
+  for (const entry of await unknownEntries(deps)) byUser.set(entry.chatUser, [...(byUser.get(entry.chatUser) ?? []), entry]);
   for (const [chatUser, candidates] of byUser) {
     await chatUserLocks(deps.store).exclusive(chatUser, async () => {
-      const entries = candidates.filter((entry) => getAuditEntry(deps.store, entry.id)?.status === 'unknown');
+      const entries: AuditEntryView[] = [];
+      for (const entry of candidates) if ((await getAuditEntry(deps.store.read, entry.id))?.status === 'unknown') entries.push(entry);
+      const held = new Map<string, MarkState | null>();
+      for (const entry of entries) if (!entry.before) held.set(entry.id, await heldBefore(deps.store.read, entry.id));
       if (entries.length === 0) return;
       let states;
       try {
@@ -55,7 +59,7 @@ export async function reconcileUnknownEntries(deps: MarkWriterDeps, log?: Reconc
         // state beside it until the outcome. Without either (a stop before the read answered, or a
         // power cut that lost the kept state), Chat shows the request or not; whether this save or
         // an earlier one made it cannot be told, so it is not offered for Undo (which needs `before`).
-        const before = entry.before ?? heldBefore(deps.store, entry.id);
+        const before = entry.before ?? held.get(entry.id) ?? null;
         if (before === null) {
           const shown = showsChange(current, entry.requested);
           report[shown ? 'applied' : 'notApplied']++;

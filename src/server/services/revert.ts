@@ -8,7 +8,7 @@ import { inverseChange, sameMarkState, type MarkState } from '../../shared/marks
 import { conversationKey } from '../../shared/marks/conversation';
 import type { AuditStatus } from '../../shared/api/audit';
 import { getAuditEntry, queryAudit } from '../store/audit-query';
-import type { Store } from '../store/database';
+import type { Reader } from '../store/database';
 import { chatUserLocks } from './chat-user-locks';
 import { EMPTY_MARK_STATE, readMarkStates, writeMarksLocked, type MarkWriterDeps } from './mark-writer';
 
@@ -25,19 +25,19 @@ export type RevertResult =
   | { status: 'failed'; result: Extract<MarkResult, { status: 'failed' }> };
 
 /** The id of the applied entry that undid `entryId`, if any. */
-export function revertedBy(store: Store, entryId: string): string | undefined {
-  return queryAudit(store, { revertOf: entryId, status: 'applied', limit: 1 }).entries[0]?.id;
+export async function revertedBy(db: Reader, entryId: string): Promise<string | undefined> {
+  return (await queryAudit(db, { revertOf: entryId, status: 'applied', limit: 1 })).entries[0]?.id;
 }
 
 /** Undoes an applied entry. Throws a Chat error when the current state cannot be read. */
 export async function revertEntry(deps: MarkWriterDeps, context: RevertContext, entryId: string): Promise<RevertResult> {
-  const entry = getAuditEntry(deps.store, entryId);
+  const entry = await getAuditEntry(deps.store.read, entryId);
   if (!entry) return { status: 'not-found' };
   const { before, after } = entry;
   if (entry.status !== 'applied' || !before || !after) return { status: 'not-undoable', entryStatus: entry.status };
 
   return chatUserLocks(deps.store).exclusive(entry.chatUser, async (): Promise<RevertResult> => {
-    const undoneBy = revertedBy(deps.store, entry.id);
+    const undoneBy = await revertedBy(deps.store.read, entry.id);
     if (undoneBy) return { status: 'already-undone', revertedBy: undoneBy };
     // Undo only from the state this entry left behind: anything else would overwrite a later change.
     const states = await readMarkStates(deps.chat, entry.chatUser, [entry.conversation]);

@@ -8,7 +8,8 @@ import { neutralizeFormula } from '../../shared/text/csv';
 import { csvDownload } from './csv-export';
 import { timeOrderedId } from './ids';
 import { cursorPages } from './pages';
-import { immediateTransaction, type Store } from './database';
+import type { Reader, Store, Tx } from './database';
+import { selectRows } from './sql';
 import { type Clock, systemClock } from '../clock';
 
 export type AdminActivity = {
@@ -46,8 +47,8 @@ export function seenFrom(request: { ip: string; headers: { 'user-agent'?: string
   return { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' };
 }
 
-/** Appends the entry; only inside an IMMEDIATE transaction. Returns its id. */
-export function appendAdminActivity(store: Store, activity: AdminActivity, at: Date): string {
+/** Appends the entry inside the caller's transaction. Returns its id. */
+export async function appendAdminActivity(tx: Tx, auditKey: Buffer, activity: AdminActivity, at: Date): Promise<string> {
   const row = blankContent(timeOrderedId(at), 'admin', at.toISOString());
   row.staff = activity.staff;
   row.action = activity.action;
@@ -55,13 +56,13 @@ export function appendAdminActivity(store: Store, activity: AdminActivity, at: D
   row.ip = activity.ip ?? null;
   row.user_agent = activity.userAgent === undefined ? null : activity.userAgent.slice(0, MAX_USER_AGENT_LENGTH);
   row.details_json = activity.details === undefined ? null : JSON.stringify(activity.details);
-  appendChainRows(store, [row]);
+  await appendChainRows(tx, auditKey, [row]);
   return row.id;
 }
 
 export function recordAdminActivity(store: Store, activity: AdminActivity, clock: Clock = systemClock): Promise<string> {
   const at = new Date(clock.now());
-  return immediateTransaction(store, () => appendAdminActivity(store, activity, at));
+  return store.write((tx) => appendAdminActivity(tx, store.auditKey, activity, at));
 }
 
 type AdminRow = {
@@ -100,7 +101,7 @@ function decodeCursor(cursor: string): number {
 }
 
 /** One page of admin activity, newest first; the cursor keeps its place while entries are appended. */
-export function queryAdminActivity(store: Store, filter: AdminActivityFilter): { entries: AdminActivityEntry[]; nextCursor: string | null } {
+export async function queryAdminActivity(db: Reader, filter: AdminActivityFilter): Promise<{ entries: AdminActivityEntry[]; nextCursor: string | null }> {
   const where = [`kind = 'admin'`];
   const values: unknown[] = [];
   const add = (clause: string, value: unknown) => {
@@ -112,9 +113,11 @@ export function queryAdminActivity(store: Store, filter: AdminActivityFilter): {
   if (filter.from !== undefined) add('at >= ?', filter.from.toISOString());
   if (filter.to !== undefined) add('at < ?', filter.to.toISOString());
   if (filter.cursor !== undefined) add('seq < ?', decodeCursor(filter.cursor));
-  const rows = store.sqlite
-    .prepare(`SELECT seq, id, at, staff, action, target, ip, user_agent, details_json FROM audit INDEXED BY audit_admin WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
-    .all(...values, filter.limit + 1) as AdminRow[];
+  const rows = await selectRows<AdminRow>(
+    db,
+    `SELECT seq, id, at, staff, action, target, ip, user_agent, details_json FROM audit INDEXED BY audit_admin WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`,
+    [...values, filter.limit + 1],
+  );
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return {
@@ -129,7 +132,7 @@ function csvRecord(entry: AdminActivityEntry): string[] {
 }
 
 /** The filtered admin activity as CSV (UTF-8 with BOM, header row, CRLF), newest first, in chunks. */
-export function adminActivityCsv(store: Store, filter: Omit<AdminActivityFilter, 'limit' | 'cursor'>): AsyncGenerator<string> {
-  const pages = cursorPages((cursor) => queryAdminActivity(store, { ...filter, limit: AUDIT_PAGE_MAX, ...(cursor === undefined ? {} : { cursor }) }));
+export function adminActivityCsv(db: Reader, filter: Omit<AdminActivityFilter, 'limit' | 'cursor'>): AsyncGenerator<string> {
+  const pages = cursorPages((cursor) => queryAdminActivity(db, { ...filter, limit: AUDIT_PAGE_MAX, ...(cursor === undefined ? {} : { cursor }) }));
   return csvDownload(ADMIN_ACTIVITY_CSV_COLUMNS, pages, csvRecord);
 }

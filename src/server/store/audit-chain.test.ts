@@ -14,6 +14,7 @@ import { ChainWalk, reachesHead, verifyAuditChain, verifyAuditChainAsync } from 
 import { openDatabase, type Store } from './database';
 import { createFakeClock } from '../testing/fake-clock';
 import { migrations } from './migrations';
+import { rawAll, rawExec, rawGet, rawRun } from '../testing/raw-sql';
 
 const clock = createFakeClock('2026-11-20T08:00:00.000Z');
 const KEY = Buffer.alloc(32, 7);
@@ -40,17 +41,17 @@ function entry(overrides: Partial<AuditOneShotEntry> = {}): AuditOneShotEntry {
 }
 
 type Row = AuditContent & { seq: number; prev_hash: string; hash: string };
-const allRows = (store: Store) => store.sqlite.prepare('SELECT * FROM audit ORDER BY seq').all() as Row[];
-const unguard = (store: Store) => store.sqlite.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
+const allRows = async (store: Store) => (await rawAll(store, 'SELECT * FROM audit ORDER BY seq')) as Row[];
+const unguard = async (store: Store) => await rawExec(store, 'DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
 
 /** What someone with the file but not the key does: rewrite from a row on, recomputing plain hashes. */
-function rewriteWithPlainHashes(store: Store, fromSeq: number, edit: (row: Row) => void): void {
-  const rows = allRows(store);
+async function rewriteWithPlainHashes(store: Store, fromSeq: number, edit: (row: Row) => void): Promise<void> {
+  const rows = (await allRows(store));
   let prev = rows.find((row) => row.seq === fromSeq - 1)?.hash ?? GENESIS_HASH;
   for (const row of rows.filter((r) => r.seq >= fromSeq)) {
     if (row.seq === fromSeq) edit(row);
     const hash = chainHash(prev, row);
-    store.sqlite.prepare('UPDATE audit SET reason = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(row.reason, prev, hash, row.seq);
+    await rawRun(store, 'UPDATE audit SET reason = ?, prev_hash = ?, hash = ? WHERE seq = ?', [row.reason, prev, hash, row.seq]);
     prev = hash;
   }
 }
@@ -81,36 +82,36 @@ describe('what the database file alone can no longer hide', () => {
   it('an edited row whose later hashes were recomputed without the key', async () => {
     const store = await openDatabase({ file, auditKey: KEY });
     await recordEntries(store, [entry(), entry({ reason: 'ticket 1' }), entry()], clock);
-    unguard(store);
-    const victim = allRows(store)[1]!;
-    rewriteWithPlainHashes(store, victim.seq, (row) => void (row.reason = 'nothing to see'));
-    expect(verifyAuditChain(store)).toMatchObject({ ok: false, brokenAt: victim.id });
+    (await unguard(store));
+    const victim = (await allRows(store))[1]!;
+    (await rewriteWithPlainHashes(store, victim.seq, (row) => void (row.reason = 'nothing to see')));
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: false, brokenAt: victim.id });
     await store.close();
   });
 
   it('a cut-off tail with sqlite_sequence lowered: the log no longer reaches a head logged before', async () => {
     const store = await openDatabase({ file, auditKey: KEY });
     await recordEntries(store, [entry(), entry(), entry()], clock);
-    const head = allRows(store)[2]!;
-    expect(reachesHead(store, { seq: head.seq, hash: head.hash })).toBe(true);
-    unguard(store);
-    store.sqlite.prepare('DELETE FROM audit WHERE seq = ?').run(head.seq);
-    store.sqlite.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'`).run(head.seq - 1);
-    expect(verifyAuditChain(store).ok).toBe(true); // nothing inside the file shows it…
-    expect(reachesHead(store, { seq: head.seq, hash: head.hash })).toBe(false); // …the logged head does
-    expect(reachesHead(store, { seq: head.seq - 1, hash: head.hash })).toBe(false);
+    const head = (await allRows(store))[2]!;
+    expect((await reachesHead(store.read, { seq: head.seq, hash: head.hash }))).toBe(true);
+    (await unguard(store));
+    await rawRun(store, 'DELETE FROM audit WHERE seq = ?', [head.seq]);
+    await rawRun(store, `UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'`, [head.seq - 1]);
+    expect((await verifyAuditChain(store)).ok).toBe(true); // nothing inside the file shows it…
+    expect((await reachesHead(store.read, { seq: head.seq, hash: head.hash }))).toBe(false); // …the logged head does
+    expect((await reachesHead(store.read, { seq: head.seq - 1, hash: head.hash }))).toBe(false);
     await store.close();
   });
 
   it('goes on past a break, so a later edit is reported too', async () => {
     const store = await openDatabase({ file, auditKey: KEY });
     await recordEntries(store, Array.from({ length: 6 }, (_, i) => entry({ requestId: `r${i}` })), clock);
-    unguard(store);
-    const rows = allRows(store);
-    store.sqlite.prepare(`UPDATE audit SET staff = 'mallory' WHERE seq = ?`).run(rows[1]!.seq);
-    store.sqlite.prepare(`UPDATE audit SET staff = 'mallory' WHERE seq = ?`).run(rows[4]!.seq);
-    store.sqlite.prepare('DELETE FROM audit WHERE seq = ?').run(rows[2]!.seq);
-    expect(verifyAuditChain(store)).toMatchObject({
+    (await unguard(store));
+    const rows = (await allRows(store));
+    await rawRun(store, `UPDATE audit SET staff = 'mallory' WHERE seq = ?`, [rows[1]!.seq]);
+    await rawRun(store, `UPDATE audit SET staff = 'mallory' WHERE seq = ?`, [rows[4]!.seq]);
+    await rawRun(store, 'DELETE FROM audit WHERE seq = ?', [rows[2]!.seq]);
+    expect((await verifyAuditChain(store))).toMatchObject({
       ok: false,
       checked: 5,
       breakCount: 3,
@@ -126,11 +127,11 @@ describe('what the database file alone can no longer hide', () => {
   it('keyed rows cannot be passed off as plain ones: the start record is under the key', async () => {
     const store = await openDatabase({ file, auditKey: KEY });
     await recordEntries(store, [entry(), entry()], clock);
-    unguard(store);
-    rewriteWithPlainHashes(store, 1, () => {});
-    store.sqlite.exec('DROP TRIGGER audit_chain_no_update');
-    store.sqlite.prepare('UPDATE audit_chain SET keyed_from = 99').run();
-    expect(verifyAuditChain(store)).toMatchObject({ ok: false, brokenAt: 'chain-start', breakCount: 3 });
+    (await unguard(store));
+    (await rewriteWithPlainHashes(store, 1, () => {}));
+    await rawExec(store, 'DROP TRIGGER audit_chain_no_update');
+    await rawRun(store, 'UPDATE audit_chain SET keyed_from = 99');
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: false, brokenAt: 'chain-start', breakCount: 3 });
     await store.close();
   });
 });
@@ -144,7 +145,7 @@ describe('the key', () => {
     await first.close();
     expect(resolveAuditKey({ dataDir: dir }).created).toBeNull();
     const again = await openDatabase({ file });
-    expect(verifyAuditChain(again)).toMatchObject({ ok: true, checked: 1 });
+    expect((await verifyAuditChain(again))).toMatchObject({ ok: true, checked: 1 });
     await again.close();
   });
 
@@ -156,8 +157,8 @@ describe('the key', () => {
   it('hashes text as it is stored, so a lone surrogate cannot break a keyed row', async () => {
     const store = await openDatabase({ file, auditKey: KEY });
     await recordEntries(store, [entry({ reason: 'cut emoji \ud83d' })], clock);
-    expect(allRows(store)[0]!.reason).toBe('cut emoji \uFFFD');
-    expect(verifyAuditChain(store)).toMatchObject({ ok: true, checked: 1 });
+    expect((await allRows(store))[0]!.reason).toBe('cut emoji \uFFFD');
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: true, checked: 1 });
     await store.close();
   });
 });
@@ -170,18 +171,18 @@ describe('an existing log', () => {
     before.close();
 
     const store = await openDatabase({ file, auditKey: KEY });
-    expect(store.sqlite.prepare('SELECT seq, id, prev_hash, hash FROM audit ORDER BY seq').all()).toEqual(legacy);
+    expect(await rawAll(store, 'SELECT seq, id, prev_hash, hash FROM audit ORDER BY seq')).toEqual(legacy);
     await recordEntries(store, [entry()], clock);
-    const rows = allRows(store);
+    const rows = (await allRows(store));
     expect(rows[3]!.prev_hash).toBe(rows[2]!.hash);
-    expect(verifyAuditChain(store)).toMatchObject({ ok: true, checked: 4, repaired: 0 });
-    expect(() => store.sqlite.prepare('DELETE FROM audit').run()).toThrow('append-only');
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: true, checked: 4, repaired: 0 });
+    await expect(rawRun(store, 'DELETE FROM audit')).rejects.toThrow('append-only');
 
     // Rewriting the old rows (plain hashes recomputed) breaks the first keyed row: its MAC covers the
     // last plain hash, and re-linking it needs the key.
-    unguard(store);
-    rewriteWithPlainHashes(store, 2, (row) => void (row.reason = 'rewritten'));
-    expect(verifyAuditChain(store)).toMatchObject({ ok: false, breakCount: 1, breaks: [{ at: rows[3]!.id, problem: 'changed' }] });
+    (await unguard(store));
+    (await rewriteWithPlainHashes(store, 2, (row) => void (row.reason = 'rewritten')));
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: false, breakCount: 1, breaks: [{ at: rows[3]!.id, problem: 'changed' }] });
     await store.close();
   });
 
@@ -191,16 +192,16 @@ describe('an existing log', () => {
     raw.exec('DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3;');
     raw.close();
     const store = await openDatabase({ file, auditKey: KEY });
-    expect(verifyAuditChain(store)).toMatchObject({ ok: false, brokenAt: 'end-of-log', problem: 'missing-after' });
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: false, brokenAt: 'end-of-log', problem: 'missing-after' });
     await store.close();
   });
 
   it('vouches, with a keyed repair entry, for a row whose lone surrogate SQLite stored as U+FFFD', async () => {
     await legacyDatabase(['fine', 'cut emoji \ud83d', 'after']);
     const store = await openDatabase({ file, auditKey: KEY });
-    const repairs = store.sqlite.prepare(`SELECT target, details_json FROM audit WHERE kind = 'repair'`).all() as { target: string; details_json: string }[];
+    const repairs = (await rawAll(store, `SELECT target, details_json FROM audit WHERE kind = 'repair'`)) as { target: string; details_json: string }[];
     expect(repairs).toEqual([{ target: 'legacy-1', details_json: expect.stringContaining('"codeUnit":55357') }]);
-    expect(verifyAuditChain(store)).toMatchObject({ ok: true, checked: 4, repaired: 1 });
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: true, checked: 4, repaired: 1 });
     await store.close();
   });
 
@@ -210,15 +211,13 @@ describe('an existing log', () => {
     raw.exec(`DROP TRIGGER audit_no_update; UPDATE audit SET reason = 'edited \uFFFD' WHERE id = 'legacy-1';`);
     raw.close();
     const store = await openDatabase({ file, auditKey: KEY });
-    expect(store.sqlite.prepare(`SELECT count(*) AS n FROM audit WHERE kind = 'repair'`).get()).toEqual({ n: 0 });
+    expect(await rawGet(store, `SELECT count(*) AS n FROM audit WHERE kind = 'repair'`)).toEqual({ n: 0 });
     // A repair row written without the key fails its own MAC and vouches for nothing.
-    const last = allRows(store).at(-1)!;
+    const last = (await allRows(store)).at(-1)!;
     const forged = blankContent('forged', 'repair', '2026-11-20T08:00:00.000Z');
     Object.assign(forged, { staff: 'markdesk', target: 'legacy-1', details_json: JSON.stringify({ id: 'legacy-1', seq: 2, hash: 'x', fixes: [] }) });
-    store.sqlite
-      .prepare('INSERT INTO audit (id, kind, at, staff, target, details_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(forged.id, 'repair', forged.at, forged.staff, forged.target, forged.details_json, last?.hash ?? GENESIS_HASH, 'f'.repeat(64));
-    expect(verifyAuditChain(store)).toMatchObject({
+    await rawRun(store, 'INSERT INTO audit (id, kind, at, staff, target, details_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [forged.id, 'repair', forged.at, forged.staff, forged.target, forged.details_json, last?.hash ?? GENESIS_HASH, 'f'.repeat(64)]);
+    expect((await verifyAuditChain(store))).toMatchObject({
       ok: false,
       repaired: 0,
       breaks: [
@@ -235,10 +234,10 @@ describe('the sliced check', () => {
     const store = await openDatabase({ file, auditKey: KEY });
     await recordEntries(store, Array.from({ length: 40 }, (_, i) => entry({ requestId: `r${i}` })), clock);
     let tick = 0;
-    const walk = new ChainWalk(store, { budgetMs: 5, now: () => tick++ });
+    const walk = await ChainWalk.start(store.read, store.auditKey, { budgetMs: 5, now: () => tick++ });
     const perSlice: number[] = [];
     let before = 0;
-    while (!walk.step()) {
+    while (!(await walk.step())) {
       perSlice.push(walk.progress().checked - before);
       before = walk.progress().checked;
     }

@@ -7,8 +7,8 @@
 // nobody can move the boundary to pass keyed rows off as old plain ones.
 import { createHash, createHmac } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type BetterSqlite3 from 'better-sqlite3';
-import type { AuditTable, Store } from './database';
+import type { AuditTable, Reader, Tx } from './database';
+import { runStatement, selectRow } from './sql';
 
 export type AuditRow = Selectable<AuditTable>;
 export type AuditContent = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
@@ -115,47 +115,31 @@ export function blankContent(id: string, kind: AuditContent['kind'], at: string)
   };
 }
 
-// Bulk jobs append a row per mark at the upstream rate: the statements are prepared once per
-// connection, and rows go in ROWS_PER_INSERT at a time (one multi-row INSERT runs the statement's
-// setup and the call into SQLite once for all of them).
+// Bulk jobs append a row per mark at the upstream rate: rows go in ROWS_PER_INSERT at a time (one
+// multi-row INSERT runs the statement's setup and the call into the database once for all of them),
+// and each statement's text is built once, so the connection's prepared statement is reused.
 const ROWS_PER_INSERT = 32;
 const INSERT_COLUMNS = [...KEYED_COLUMNS, 'prev_hash', 'hash'] as const;
-type AppendStatements = {
-  lastHash: BetterSqlite3.Statement<[], { hash: string }>;
-  /** Adds a (field, value) pair to the history search's values unless it is there (audit_terms, 0014_bulk_ledger). */
-  addTerm: BetterSqlite3.Statement<[string, string]>;
-  /** By number of rows: KEYED_COLUMNS' values in order, then prev_hash and hash, row after row (positional: no object per row). */
-  insert: Map<number, BetterSqlite3.Statement<unknown[]>>;
-};
-const appendStatements = new WeakMap<BetterSqlite3.Database, AppendStatements>();
+const LAST_HASH = 'SELECT hash FROM audit ORDER BY seq DESC LIMIT 1';
+/** Adds a (field, value) pair to the history search's values unless it is there (audit_terms, 0014_bulk_ledger). */
+const ADD_TERM = 'INSERT OR IGNORE INTO audit_terms (field, value) VALUES (?, ?)';
+/** By number of rows: KEYED_COLUMNS' values in order, then prev_hash and hash, row after row (positional: no object per row). */
+const insertTexts = new Map<number, string>();
 
-function statementsFor(sqlite: BetterSqlite3.Database): AppendStatements {
-  let statements = appendStatements.get(sqlite);
-  if (!statements) {
-    statements = {
-      lastHash: sqlite.prepare('SELECT hash FROM audit ORDER BY seq DESC LIMIT 1'),
-      addTerm: sqlite.prepare('INSERT OR IGNORE INTO audit_terms (field, value) VALUES (?, ?)'),
-      insert: new Map(),
-    };
-    appendStatements.set(sqlite, statements);
-  }
-  return statements;
-}
-
-function insertStatement(sqlite: BetterSqlite3.Database, statements: AppendStatements, rows: number): BetterSqlite3.Statement<unknown[]> {
-  let insert = statements.insert.get(rows);
-  if (!insert) {
+function insertText(rows: number): string {
+  let text = insertTexts.get(rows);
+  if (text === undefined) {
     const tuple = `(${INSERT_COLUMNS.map(() => '?').join(', ')})`;
-    insert = sqlite.prepare(`INSERT INTO audit (${INSERT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`);
-    statements.insert.set(rows, insert);
+    text = `INSERT INTO audit (${INSERT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
+    insertTexts.set(rows, text);
   }
-  return insert;
+  return text;
 }
 
-/** Appends keyed rows to the chain, in order. Call only inside an IMMEDIATE transaction. */
-export function appendChainRows(store: Store, rows: readonly AuditContent[]): void {
-  const statements = statementsFor(store.sqlite);
-  let prevHash = statements.lastHash.get()?.hash ?? GENESIS_HASH;
+/** Appends rows to the chain, in order, keyed under `auditKey`, inside the caller's transaction. */
+export async function appendChainRows(tx: Tx, auditKey: Buffer, rows: readonly AuditContent[]): Promise<void> {
+  if (rows.length === 0) return;
+  let prevHash = (await selectRow<{ hash: string }>(tx, LAST_HASH))?.hash ?? GENESIS_HASH;
   const width = INSERT_COLUMNS.length;
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const count = Math.min(ROWS_PER_INSERT, rows.length - start);
@@ -170,15 +154,15 @@ export function appendChainRows(store: Store, rows: readonly AuditContent[]): vo
         LONE_SURROGATE.lastIndex = 0;
         values[offset + index] = row[column] ?? null;
       }
-      const hash = keyedChainHash(store.auditKey, prevHash, row);
+      const hash = keyedChainHash(auditKey, prevHash, row);
       values[offset + KEYED_COLUMNS.length] = prevHash;
       values[offset + KEYED_COLUMNS.length + 1] = hash;
       prevHash = hash;
     }
     // Rows of one INSERT get their seq in the order of its VALUES: the chain order.
-    insertStatement(store.sqlite, statements, count).run(values);
+    await runStatement(tx, insertText(count), values);
   }
-  addSearchTerms(statements, rows);
+  await addSearchTerms(tx, rows);
 }
 
 // The fields history search finds by part of their text (audit.ts, applyFilter).
@@ -190,7 +174,7 @@ const SEARCH_FIELDS = ['chat_user', 'conversation_id', 'staff', 'reason'] as con
  * it (0014_bulk_ledger). In the same transaction as the rows, so a value is known exactly when an
  * entry holding it is. Deduplicated here first: a bulk job's lines share one staff and one reason.
  */
-function addSearchTerms(statements: AppendStatements, rows: readonly AuditContent[]): void {
+async function addSearchTerms(tx: Tx, rows: readonly AuditContent[]): Promise<void> {
   for (const field of SEARCH_FIELDS) {
     const seen = new Set<string>();
     for (const row of rows) {
@@ -198,7 +182,7 @@ function addSearchTerms(statements: AppendStatements, rows: readonly AuditConten
       const value = row[field];
       if (value === null || seen.has(value)) continue;
       seen.add(value);
-      statements.addTerm.run(field, value);
+      await runStatement(tx, ADD_TERM, [field, value]);
     }
   }
 }
@@ -210,8 +194,13 @@ export function keyedStartMac(key: Buffer, keyedFrom: number): string {
 }
 
 /** The seq of the first keyed row, when its record is there and carries a valid MAC; else null. */
-export function readKeyedStart(store: Store): number | null {
-  const record = store.sqlite.prepare('SELECT keyed_from, mac FROM audit_chain WHERE id = 1').get() as { keyed_from: number; mac: string } | undefined;
-  if (!record || keyedStartMac(store.auditKey, record.keyed_from) !== record.mac) return null;
+export async function readKeyedStart(db: Reader, auditKey: Buffer): Promise<number | null> {
+  const record = await readKeyedStartRecord(db);
+  if (!record || keyedStartMac(auditKey, record.keyed_from) !== record.mac) return null;
   return record.keyed_from;
+}
+
+/** The record of where keyed rows start, MAC unchecked (readKeyedStart checks it). */
+export function readKeyedStartRecord(db: Reader): Promise<{ keyed_from: number; mac: string } | undefined> {
+  return db.selectFrom('audit_chain').select(['keyed_from', 'mac']).where('id', '=', 1).executeTakeFirst();
 }

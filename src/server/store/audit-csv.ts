@@ -2,7 +2,7 @@
 import { auditPages, type AuditEntryView, type AuditFilter } from './audit-query';
 import { neutralizeFormula } from '../../shared/text/csv';
 import { csvDownload } from './csv-export';
-import type { Store } from './database';
+import type { Reader } from './database';
 
 export const AUDIT_CSV_COLUMNS = [
   'id',
@@ -59,6 +59,6 @@ function csvRecord(entry: AuditEntryView): string[] {
  * Every entry matching the filter as CSV (UTF-8 with BOM, header row, RFC 4180), newest first, in
  * chunks: the first holds the BOM and the header, each further one a page of rows.
  */
-export function auditCsv(store: Store, filter: Omit<AuditFilter, 'limit' | 'cursor'>): AsyncGenerator<string> {
-  return csvDownload(AUDIT_CSV_COLUMNS, auditPages(store, filter), csvRecord);
+export function auditCsv(db: Reader, filter: Omit<AuditFilter, 'limit' | 'cursor'>): AsyncGenerator<string> {
+  return csvDownload(AUDIT_CSV_COLUMNS, auditPages(db, filter), csvRecord);
 }

@@ -22,25 +22,25 @@ describe('head anchoring', () => {
     const logged: number[] = [];
     const hashes = new Map<number, string>();
     await recordEntries(store, [entry(0)], clock);
-    const anchor = createHeadAnchor({ store, clock, everyEntries: 10, everyMs: 600_000, log: ({ seq, hash }) => (logged.push(seq), hashes.set(seq, hash)) });
+    const anchor = await createHeadAnchor({ store, clock, everyEntries: 10, everyMs: 600_000, log: ({ seq, hash }) => (logged.push(seq), hashes.set(seq, hash)) });
     expect(logged).toEqual([1]); // at start
 
     await recordEntries(store, Array.from({ length: 24 }, (_, i) => entry(i)), clock); // up to seq 25
-    anchor.check();
+    await anchor.check();
     expect(logged).toEqual([1, 10, 20]);
     clock.advance(599_999);
-    anchor.check();
+    await anchor.check();
     expect(logged).toEqual([1, 10, 20]);
     clock.advance(1);
-    anchor.check();
+    await anchor.check();
     expect(logged).toEqual([1, 10, 20, 25]);
     clock.advance(600_000);
-    anchor.check(); // the head did not move: nothing
+    await anchor.check(); // the head did not move: nothing
     expect(logged).toEqual([1, 10, 20, 25]);
     await recordEntries(store, [entry(99)], clock);
-    anchor.flush();
+    await anchor.flush();
     expect(logged).toEqual([1, 10, 20, 25, 26]);
-    const row = store.sqlite.prepare('SELECT hash FROM audit WHERE seq = 20').get() as { hash: string };
+    const row = await store.read.selectFrom('audit').select('hash').where('seq', '=', 20).executeTakeFirstOrThrow();
     expect(hashes.get(20)).toBe(row.hash);
     await store.close();
   });

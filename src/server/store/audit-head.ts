@@ -8,6 +8,9 @@
 import type { Store } from './database';
 import { chainHead } from './audit-verify';
 import { type Clock } from '../clock';
+import { selectRows } from './sql';
+
+const MILESTONES = 'SELECT seq, hash FROM audit WHERE seq > ? AND seq <= ? AND seq % ? = 0 ORDER BY seq';
 
 export const HEAD_EVERY_ENTRIES = 1_000;
 export const HEAD_EVERY_MS = 10 * 60_000;
@@ -17,19 +20,27 @@ export type HeadLog = (fields: { event: 'audit_head'; seq: number; hash: string 
 
 export type HeadAnchor = {
   /** Logs what is due now: each 1,000th row since the last check, and the head when its time has come. */
-  check(): void;
+  check(): Promise<void>;
   /** Logs the head if it moved since it was last logged (at shutdown). */
-  flush(): void;
+  flush(): Promise<void>;
   /** Checks every HEAD_POLL_MS until stop() (the timer never keeps the process alive). */
   start(): void;
   stop(): void;
 };
 
-export function createHeadAnchor(options: { store: Store; log: HeadLog; clock: Clock; everyEntries?: number; everyMs?: number }): HeadAnchor {
+/** The anchor, once it has logged the head at start (so a restart after tampering has an anchor from before it). */
+export async function createHeadAnchor(options: {
+  store: Store;
+  log: HeadLog;
+  clock: Clock;
+  everyEntries?: number;
+  everyMs?: number;
+  /** A timed check that failed (the next one tries again). */
+  onError?: (error: unknown) => void;
+}): Promise<HeadAnchor> {
   const { store, log, clock } = options;
   const everyEntries = options.everyEntries ?? HEAD_EVERY_ENTRIES;
   const everyMs = options.everyMs ?? HEAD_EVERY_MS;
-  const milestones = store.sqlite.prepare('SELECT seq, hash FROM audit WHERE seq > ? AND seq <= ? AND seq % ? = 0 ORDER BY seq');
   let loggedSeq = 0;
   let loggedAt = clock.now();
   let timer: NodeJS.Timeout | null = null;
@@ -40,24 +51,31 @@ export function createHeadAnchor(options: { store: Store; log: HeadLog; clock: C
     loggedAt = clock.now();
   };
 
-  const flush = () => {
-    const head = chainHead(store);
+  const flush = async () => {
+    const head = await chainHead(store.read);
     if (head && head.seq !== loggedSeq) emit(head);
   };
+  // One check at a time: the timer's next one waits out a slow one instead of logging twice.
+  let checking: Promise<void> | null = null;
+  const check = async () => {
+    const head = await chainHead(store.read);
+    if (!head || head.seq === loggedSeq) return;
+    const milestones = await selectRows<{ seq: number; hash: string }>(store.read, MILESTONES, [loggedSeq, head.seq, everyEntries]);
+    for (const row of milestones) emit(row);
+    if (head.seq !== loggedSeq && clock.now() - loggedAt >= everyMs) emit(head);
+  };
 
-  // The head at start, so a restart after tampering has an anchor from before it.
-  flush();
+  await flush();
 
   return {
-    check() {
-      const head = chainHead(store);
-      if (!head || head.seq === loggedSeq) return;
-      for (const row of milestones.all(loggedSeq, head.seq, everyEntries) as { seq: number; hash: string }[]) emit(row);
-      if (head.seq !== loggedSeq && clock.now() - loggedAt >= everyMs) emit(head);
-    },
+    check,
     flush,
     start() {
-      timer ??= setInterval(() => this.check(), HEAD_POLL_MS);
+      timer ??= setInterval(() => {
+        checking ??= check()
+          .catch((error: unknown) => options.onError?.(error))
+          .finally(() => (checking = null));
+      }, HEAD_POLL_MS);
       timer.unref();
     },
     stop() {

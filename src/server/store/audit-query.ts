@@ -5,7 +5,7 @@ import { MARK_REQUEST_MAX_ITEMS } from '../../shared/api/marks';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { ConversationType } from '../../shared/marks/conversation';
 import { AuditError } from './audit';
-import { selectSync, type Store } from './database';
+import type { Reader } from './database';
 import { cursorPages } from './pages';
 
 /** An entry as the API shows it (audit.ts's AuditEntry), with when its outcome was written. */
@@ -42,8 +42,8 @@ export type AuditFilter = {
   cursor?: string;
 };
 
-function entriesQuery(store: Store) {
-  return store.db
+function entriesQuery(db: Reader) {
+  return db
     .selectFrom('audit as e')
     .leftJoin('audit as o', 'o.refers_to', 'e.id')
     .select([
@@ -145,8 +145,8 @@ function searchTerms(filter: Omit<AuditFilter, 'limit'>): { column: SearchColumn
   return terms.filter(({ term }) => term !== '');
 }
 
-function applyFilter(store: Store, filter: Omit<AuditFilter, 'limit'>) {
-  let query = entriesQuery(store);
+function applyFilter(db: Reader, filter: Omit<AuditFilter, 'limit'>) {
+  let query = entriesQuery(db);
   const exact = filter.match !== 'contains';
   if (exact && filter.chatUser !== undefined) query = query.where('e.chat_user', '=', filter.chatUser);
   if (exact && filter.staff !== undefined) query = query.where('e.staff', '=', filter.staff);
@@ -194,11 +194,11 @@ function applyFilter(store: Store, filter: Omit<AuditFilter, 'limit'>) {
  * One page of entries, newest first. The cursor marks a position in the append order, so entries
  * appended while someone pages never shift, repeat or skip what the later pages show.
  */
-export function queryAudit(store: Store, filter: AuditFilter): { entries: AuditEntryView[]; nextCursor: string | null } {
+export async function queryAudit(db: Reader, filter: AuditFilter): Promise<{ entries: AuditEntryView[]; nextCursor: string | null }> {
   if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > AUDIT_PAGE_MAX) {
     throw new AuditError('INVALID_FILTER', `limit must be an integer from 1 to ${AUDIT_PAGE_MAX}.`);
   }
-  const rows = selectSync(store, applyFilter(store, filter).orderBy('e.seq', 'desc').limit(filter.limit + 1));
+  const rows = await applyFilter(db, filter).orderBy('e.seq', 'desc').limit(filter.limit + 1).execute();
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return {
@@ -208,9 +208,9 @@ export function queryAudit(store: Store, filter: AuditFilter): { entries: AuditE
 }
 
 /** One entry by the id recordIntents/recordEntries returned, or null. */
-export function getAuditEntry(store: Store, id: string): AuditEntryView | null {
+export async function getAuditEntry(db: Reader, id: string): Promise<AuditEntryView | null> {
   if (typeof id !== 'string' || id.length === 0 || id.length > 64) return null;
-  const row = selectSync(store, entriesQuery(store).where('e.id', '=', id))[0];
+  const row = await entriesQuery(db).where('e.id', '=', id).executeTakeFirst();
   return row ? toView(row) : null;
 }
 
@@ -219,9 +219,9 @@ export function getAuditEntry(store: Store, id: string): AuditEntryView | null {
  * MARK_REQUEST_MAX_ITEMS conversations, so that many are read at the most. `more` says the request
  * has more entries than that (a bulk job's lines each carry a request id of their own).
  */
-export function requestAuditEntries(store: Store, requestId: string): { entries: AuditEntryView[]; more: boolean } {
+export async function requestAuditEntries(db: Reader, requestId: string): Promise<{ entries: AuditEntryView[]; more: boolean }> {
   const entries: AuditEntryView[] = [];
-  for (const page of auditPages(store, { requestId })) {
+  for await (const page of auditPages(db, { requestId })) {
     if (entries.length + page.length > MARK_REQUEST_MAX_ITEMS) return { entries: [...entries, ...page].slice(0, MARK_REQUEST_MAX_ITEMS), more: true };
     entries.push(...page);
   }
@@ -229,6 +229,6 @@ export function requestAuditEntries(store: Store, requestId: string): { entries:
 }
 
 /** Every entry matching the filter, newest first, a page (AUDIT_PAGE_MAX entries at most) at a time. */
-export function auditPages(store: Store, filter: Omit<AuditFilter, 'limit' | 'cursor'>): Generator<AuditEntryView[]> {
-  return cursorPages((cursor) => queryAudit(store, { ...filter, limit: AUDIT_PAGE_MAX, ...(cursor === undefined ? {} : { cursor }) }));
+export function auditPages(db: Reader, filter: Omit<AuditFilter, 'limit' | 'cursor'>): AsyncGenerator<AuditEntryView[]> {
+  return cursorPages((cursor) => queryAudit(db, { ...filter, limit: AUDIT_PAGE_MAX, ...(cursor === undefined ? {} : { cursor }) }));
 }

@@ -16,10 +16,12 @@ import {
   chainHash,
   HASHED_COLUMNS,
   keyedStartMac,
+  readKeyedStartRecord,
   type AuditContent,
   type AuditRow,
 } from './audit-chain';
-import type { Store } from './database';
+import type { Reader, Store } from './database';
+import { selectRow, selectRows } from './sql';
 import { timeOrderedId } from './ids';
 
 /** In the stored text (as read back), `length` U+FFFD at `offset` stand for one lone surrogate `codeUnit`. */
@@ -73,28 +75,27 @@ function surrogatesIn(bytes: Buffer, column: RepairFix['column']): RepairFix[] {
   return fixes;
 }
 
-function findFixes(store: Store, row: AuditRow): RepairFix[] {
+async function findFixes(db: Reader, row: AuditRow): Promise<RepairFix[]> {
   const fixes: RepairFix[] = [];
   for (const column of HASHED_COLUMNS) {
     const text = row[column];
     if (typeof text !== 'string' || !text.includes(REPLACEMENT)) continue;
-    const { bytes } = store.sqlite.prepare(`SELECT CAST(${column} AS BLOB) AS bytes FROM audit WHERE seq = ?`).get(row.seq) as { bytes: Buffer };
+    const { bytes } = (await selectRow<{ bytes: Buffer }>(db, `SELECT CAST(${column} AS BLOB) AS bytes FROM audit WHERE seq = ?`, [row.seq]))!;
     fixes.push(...surrogatesIn(bytes, column));
   }
   return fixes;
 }
 
 /** The plain rows (seq below keyedFrom) that do not re-hash but are proven repairable. */
-export function findRepairs(store: Store, keyedFrom: number): RepairDetails[] {
+export async function findRepairs(db: Reader, keyedFrom: number): Promise<RepairDetails[]> {
   const repairs: RepairDetails[] = [];
-  const page = store.sqlite.prepare('SELECT * FROM audit WHERE seq > ? AND seq < ? ORDER BY seq LIMIT 5000');
   for (let after = 0; ; ) {
-    const rows = page.all(after, keyedFrom) as AuditRow[];
+    const rows = await selectRows<AuditRow>(db, 'SELECT * FROM audit WHERE seq > ? AND seq < ? ORDER BY seq LIMIT 5000', [after, keyedFrom]);
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.seq;
     for (const row of rows) {
       if (chainHash(row.prev_hash, row) === row.hash) continue;
-      const fixes = findFixes(store, row);
+      const fixes = await findFixes(db, row);
       const repair = { id: row.id, seq: row.seq, hash: row.hash, fixes };
       if (fixes.length > 0 && repairHolds(row, repair)) repairs.push(repair);
     }
@@ -116,24 +117,26 @@ const KEY_MISMATCH =
 /**
  * On every open: records where keyed rows start when the database has no such record yet (and then
  * appends the repairs above), and refuses a key that does not match the record — appending with
- * another key would fork the chain. Synchronous, inside the store's connection lock.
+ * another key would fork the chain.
  */
-export function openKeyedChain(store: Store): void {
-  const { sqlite } = store;
-  sqlite
-    .transaction(() => {
-      const record = sqlite.prepare('SELECT keyed_from, mac FROM audit_chain WHERE id = 1').get() as { keyed_from: number; mac: string } | undefined;
-      if (record) {
-        if (keyedStartMac(store.auditKey, record.keyed_from) !== record.mac) throw new Error(KEY_MISMATCH);
-        return;
-      }
-      const used = sqlite
-        .prepare(`SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0), coalesce((SELECT max(seq) FROM audit), 0)) AS seq`)
-        .get() as { seq: number };
-      const keyedFrom = used.seq + 1;
-      sqlite.prepare('INSERT INTO audit_chain (id, keyed_from, mac) VALUES (1, ?, ?)').run(keyedFrom, keyedStartMac(store.auditKey, keyedFrom));
-      const now = new Date();
-      appendChainRows(store, findRepairs(store, keyedFrom).map((repair) => repairContent(repair, now)));
-    })
-    .immediate();
+export async function openKeyedChain(store: Store): Promise<void> {
+  await store.write(async (tx) => {
+    const record = await readKeyedStartRecord(tx);
+    if (record) {
+      if (keyedStartMac(store.auditKey, record.keyed_from) !== record.mac) throw new Error(KEY_MISMATCH);
+      return;
+    }
+    const used = (await selectRow<{ seq: number }>(
+      tx,
+      `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0), coalesce((SELECT max(seq) FROM audit), 0)) AS seq`,
+    ))!;
+    const keyedFrom = used.seq + 1;
+    await tx.insertInto('audit_chain').values({ id: 1, keyed_from: keyedFrom, mac: keyedStartMac(store.auditKey, keyedFrom) }).execute();
+    const now = new Date();
+    await appendChainRows(
+      tx,
+      store.auditKey,
+      (await findRepairs(tx, keyedFrom)).map((repair) => repairContent(repair, now)),
+    );
+  });
 }

@@ -33,8 +33,8 @@ async function seed(): Promise<void> {
   );
 }
 
-function find(filter: Omit<AuditFilter, 'limit'>): string[] {
-  return queryAudit(store, { ...filter, limit: 50 })
+async function find(filter: Omit<AuditFilter, 'limit'>): Promise<string[]> {
+  return (await queryAudit(store.read, { ...filter, limit: 50 }))
     .entries.map((found) => `${found.chatUser}/${found.conversation.id}`)
     .sort();
 }
@@ -42,40 +42,40 @@ function find(filter: Omit<AuditFilter, 'limit'>): string[] {
 describe('history search', () => {
   it('matches part of a chat user, conversation or staff name, any case, only with match=contains', async () => {
     await seed();
-    expect(find({ match: 'contains', chatUser: 'HEAV' })).toEqual(['heavy.user/shop.seoul']);
-    expect(find({ match: 'contains', chatUser: 'user' })).toEqual(['heavy.user/shop.seoul', 'light.user/@TGS#2VIPROOM']);
-    expect(find({ match: 'contains', staff: 'supp' })).toEqual(['heavy.user/shop.seoul']);
-    expect(find({ match: 'contains', conversationId: 'viproom' })).toEqual(['light.user/@TGS#2VIPROOM']);
+    expect(await find({ match: 'contains', chatUser: 'HEAV' })).toEqual(['heavy.user/shop.seoul']);
+    expect(await find({ match: 'contains', chatUser: 'user' })).toEqual(['heavy.user/shop.seoul', 'light.user/@TGS#2VIPROOM']);
+    expect(await find({ match: 'contains', staff: 'supp' })).toEqual(['heavy.user/shop.seoul']);
+    expect(await find({ match: 'contains', conversationId: 'viproom' })).toEqual(['light.user/@TGS#2VIPROOM']);
     // Two characters are below the trigram: a scan finds them all the same.
-    expect(find({ match: 'contains', conversationId: 'p2' })).toEqual(['mina/p2']);
-    expect(find({ match: 'contains', staff: 'op' })).toEqual(['mina/p1', 'mina/p2', 'mina/p3']);
+    expect(await find({ match: 'contains', conversationId: 'p2' })).toEqual(['mina/p2']);
+    expect(await find({ match: 'contains', staff: 'op' })).toEqual(['mina/p1', 'mina/p2', 'mina/p3']);
     // Exact (the default) stays exact.
-    expect(find({ chatUser: 'heavy' })).toEqual([]);
-    expect(find({ staff: 'ops' })).toEqual(['mina/p1', 'mina/p2', 'mina/p3']);
+    expect(await find({ chatUser: 'heavy' })).toEqual([]);
+    expect(await find({ staff: 'ops' })).toEqual(['mina/p1', 'mina/p2', 'mina/p3']);
   });
 
   it('finds reasons by every word given, ticket numbers and Chinese included', async () => {
     await seed();
-    expect(find({ reasonSearch: '4711' })).toEqual(['heavy.user/shop.seoul', 'mina/p1']);
-    expect(find({ reasonSearch: '#4711' })).toEqual(['heavy.user/shop.seoul']);
-    expect(find({ reasonSearch: 'ticket' })).toEqual(['heavy.user/shop.seoul', 'light.user/@TGS#2VIPROOM']);
-    expect(find({ reasonSearch: 'ticket  escalated' })).toEqual(['light.user/@TGS#2VIPROOM']);
-    expect(find({ reasonSearch: '客户' })).toEqual(['mina/p1']);
-    expect(find({ reasonSearch: '工单 4711' })).toEqual(['mina/p1']);
-    expect(find({ reasonSearch: '9999' })).toEqual([]);
+    expect(await find({ reasonSearch: '4711' })).toEqual(['heavy.user/shop.seoul', 'mina/p1']);
+    expect(await find({ reasonSearch: '#4711' })).toEqual(['heavy.user/shop.seoul']);
+    expect(await find({ reasonSearch: 'ticket' })).toEqual(['heavy.user/shop.seoul', 'light.user/@TGS#2VIPROOM']);
+    expect(await find({ reasonSearch: 'ticket  escalated' })).toEqual(['light.user/@TGS#2VIPROOM']);
+    expect(await find({ reasonSearch: '客户' })).toEqual(['mina/p1']);
+    expect(await find({ reasonSearch: '工单 4711' })).toEqual(['mina/p1']);
+    expect(await find({ reasonSearch: '9999' })).toEqual([]);
     // Quotes and FTS operators are text, not syntax.
-    expect(find({ reasonSearch: '"4711 OR NOT' })).toEqual([]);
-    expect(find({ reasonSearch: 'ticket', match: 'contains', chatUser: 'light' })).toEqual(['light.user/@TGS#2VIPROOM']);
+    expect(await find({ reasonSearch: '"4711 OR NOT' })).toEqual([]);
+    expect(await find({ reasonSearch: 'ticket', match: 'contains', chatUser: 'light' })).toEqual(['light.user/@TGS#2VIPROOM']);
   });
 
   it('filters by bulk job (its lines only, not a job whose id starts the same) and by request', async () => {
     await seed();
-    expect(find({ jobId: 'J1' })).toEqual(['mina/p1', 'mina/p2']);
-    expect(find({ jobId: 'J10' })).toEqual(['mina/p3']);
-    expect(find({ requestId: 'req-b' })).toEqual(['light.user/@TGS#2VIPROOM']);
-    expect(find({ requestId: 'req' })).toEqual([]);
-    const [one] = queryAudit(store, { requestId: 'req-b', limit: 1 }).entries;
-    expect(find({ entryId: one!.id })).toEqual(['light.user/@TGS#2VIPROOM']);
+    expect(await find({ jobId: 'J1' })).toEqual(['mina/p1', 'mina/p2']);
+    expect(await find({ jobId: 'J10' })).toEqual(['mina/p3']);
+    expect(await find({ requestId: 'req-b' })).toEqual(['light.user/@TGS#2VIPROOM']);
+    expect(await find({ requestId: 'req' })).toEqual([]);
+    const [one] = (await queryAudit(store.read, { requestId: 'req-b', limit: 1 })).entries;
+    expect(await find({ entryId: one!.id })).toEqual(['light.user/@TGS#2VIPROOM']);
   });
 
   it('pages through search results newest first without repeats', async () => {
@@ -85,8 +85,8 @@ describe('history search', () => {
       Array.from({ length: 7 }, (_, index) => entry({ conversation: { type: 'c2c', id: `c${index}` }, reason: index % 2 === 0 ? `ticket ${index}` : 'other' })),
       clock,
     );
-    const first = queryAudit(store, { reasonSearch: 'ticket', limit: 3 });
-    const second = queryAudit(store, { reasonSearch: 'ticket', limit: 3, cursor: first.nextCursor! });
+    const first = (await queryAudit(store.read, { reasonSearch: 'ticket', limit: 3 }));
+    const second = (await queryAudit(store.read, { reasonSearch: 'ticket', limit: 3, cursor: first.nextCursor! }));
     expect([...first.entries, ...second.entries].map((found) => found.conversation.id)).toEqual(['c6', 'c4', 'c2', 'c0']);
     expect(second.nextCursor).toBeNull();
   });

@@ -5,7 +5,8 @@
 // loop free between them, so other requests keep being answered on a large log.
 import { chainHash, keyedChainHash, readKeyedStart, type AuditRow } from './audit-chain';
 import { repairHolds, type RepairDetails } from './audit-repair';
-import type { Store } from './database';
+import type { Reader, Store } from './database';
+import { selectRow, selectRows } from './sql';
 
 /**
  * missing-before: rows before this one were removed; unlinked: its prev_hash is not the hash of the
@@ -56,7 +57,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** One walk over the chain, advanced a slice at a time. */
 export class ChainWalk {
-  private readonly keyedFrom: number;
+  private keyedFrom = 1;
   private readonly repairs = new Map<string, { details: RepairDetails; repairSeq: number }>();
   /** Rows accepted on the word of a repair row not yet reached: repair seq → rows. */
   private readonly pending = new Map<number, AuditRow[]>();
@@ -68,34 +69,39 @@ export class ChainWalk {
   private checked = 0;
   private buffer: AuditRow[] = [];
   private finished = false;
-  private total: number;
+  private total = 0;
 
-  constructor(
-    private readonly store: Store,
-    private readonly options: VerifyOptions = {},
-  ) {
-    const start = readKeyedStart(store);
-    if (start === null) this.report({ at: 'chain-start', problem: 'start-record' });
+  private constructor(
+    private readonly db: Reader,
+    private readonly auditKey: Buffer,
+    private readonly options: VerifyOptions,
+  ) {}
+
+  /** A walk from the log's first row, with the start record and the repair rows read. */
+  static async start(db: Reader, auditKey: Buffer, options: VerifyOptions = {}): Promise<ChainWalk> {
+    const walk = new ChainWalk(db, auditKey, options);
+    const start = await readKeyedStart(db, auditKey);
+    if (start === null) walk.report({ at: 'chain-start', problem: 'start-record' });
     // Without a trustworthy start, every row must carry a valid MAC.
-    this.keyedFrom = start ?? 1;
-    for (const row of store.sqlite.prepare(`SELECT seq, details_json FROM audit WHERE kind = 'repair' ORDER BY seq`).all() as { seq: number; details_json: string }[]) {
+    walk.keyedFrom = start ?? 1;
+    for (const row of await selectRows<{ seq: number; details_json: string }>(db, `SELECT seq, details_json FROM audit WHERE kind = 'repair' ORDER BY seq`)) {
       try {
         const details = JSON.parse(row.details_json) as RepairDetails;
-        if (typeof details.id === 'string') this.repairs.set(details.id, { details, repairSeq: row.seq });
+        if (typeof details.id === 'string') walk.repairs.set(details.id, { details, repairSeq: row.seq });
       } catch {
         // A repair row that is not JSON vouches for nothing (and fails its own MAC if it was edited).
       }
     }
-    this.total = this.highestSeq();
+    walk.total = await walk.highestSeq();
+    return walk;
   }
 
   progress(): ChainProgress {
     return { checked: this.checked, total: Math.max(this.total, this.checked) };
   }
 
-  private highestSeq(): number {
-    const row = this.store.sqlite.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'audit'`).get() as { seq: number } | undefined;
-    return row?.seq ?? 0;
+  private async highestSeq(): Promise<number> {
+    return (await selectRow<{ seq: number }>(this.db, `SELECT seq FROM sqlite_sequence WHERE name = 'audit'`))?.seq ?? 0;
   }
 
   private report(problem: ChainBreak): void {
@@ -106,7 +112,7 @@ export class ChainWalk {
   private check(row: AuditRow): void {
     const broken = (problem: ChainProblem) => this.report({ at: row.id, seq: row.seq, problem });
     const keyed = row.seq >= this.keyedFrom;
-    const expected = keyed ? keyedChainHash(this.store.auditKey, row.prev_hash, row) : chainHash(row.prev_hash, row);
+    const expected = keyed ? keyedChainHash(this.auditKey, row.prev_hash, row) : chainHash(row.prev_hash, row);
     // AUTOINCREMENT never reuses or skips a committed seq, so a gap means removed rows.
     if (row.seq !== this.lastSeq + 1) broken('missing-before');
     else if (row.prev_hash !== this.prevHash) broken('unlinked');
@@ -130,27 +136,27 @@ export class ChainWalk {
   }
 
   /** Checks rows until the budget is used or the log ends; true once the walk is over. */
-  step(): boolean {
+  async step(): Promise<boolean> {
     if (this.finished) return true;
     const now = this.options.now ?? (() => performance.now());
     const budget = this.options.budgetMs ?? VERIFY_SLICE_BUDGET_MS;
     const started = now();
     for (;;) {
       if (this.buffer.length === 0) {
-        this.buffer = this.store.sqlite
-          .prepare('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?')
-          .all(this.lastSeq, this.options.chunkRows ?? CHUNK_ROWS) as AuditRow[];
-        // The last read and the end-of-log check happen in one synchronous step: no append between.
-        if (this.buffer.length === 0) return this.finish();
+        // The highest seq ever used is read before the rows: a row appended in between shows up in
+        // the read, and the walk goes on; with none there, a higher seq means rows cut off the end.
+        const highest = await this.highestSeq();
+        this.buffer = await selectRows<AuditRow>(this.db, 'SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?', [this.lastSeq, this.options.chunkRows ?? CHUNK_ROWS]);
+        if (this.buffer.length === 0) return this.finish(highest);
       }
       this.check(this.buffer.shift()!);
       if (now() - started >= budget) return false;
     }
   }
 
-  private finish(): true {
+  private finish(highestSeq: number): true {
     // sqlite_sequence remembers the highest seq ever used: more than we saw means rows cut off the end.
-    if (this.highestSeq() > this.lastSeq) this.report({ at: 'end-of-log', problem: 'missing-after' });
+    if (highestSeq > this.lastSeq) this.report({ at: 'end-of-log', problem: 'missing-after' });
     for (const rows of this.pending.values()) {
       for (const row of rows) this.report({ at: row.id, seq: row.seq, problem: 'changed' });
     }
@@ -174,17 +180,17 @@ export class ChainWalk {
   }
 }
 
-/** The whole check in one go, holding the event loop throughout; for tests and small logs. */
-export function verifyAuditChain(store: Store): AuditChainVerdict {
-  const walk = new ChainWalk(store, { budgetMs: Infinity });
-  while (!walk.step());
+/** The whole check in one go, without yielding between slices; for tests and small logs. */
+export async function verifyAuditChain(store: Pick<Store, 'read' | 'auditKey'>): Promise<AuditChainVerdict> {
+  const walk = await ChainWalk.start(store.read, store.auditKey, { budgetMs: Infinity });
+  while (!(await walk.step()));
   return walk.verdict();
 }
 
 /** The check in time-budgeted slices, letting other work run between them. */
-export async function verifyAuditChainAsync(store: Store, options: VerifyOptions = {}): Promise<AuditChainVerdict> {
-  const walk = new ChainWalk(store, options);
-  while (!walk.step()) {
+export async function verifyAuditChainAsync(store: Pick<Store, 'read' | 'auditKey'>, options: VerifyOptions = {}): Promise<AuditChainVerdict> {
+  const walk = await ChainWalk.start(store.read, store.auditKey, options);
+  while (!(await walk.step())) {
     options.onProgress?.(walk.progress());
     await (options.pause ?? nextTurn)();
   }
@@ -197,12 +203,12 @@ export async function verifyAuditChainAsync(store: Store, options: VerifyOptions
  * false when there is no row at that seq any more or it has another hash — rows were cut off the
  * end, even if sqlite_sequence was lowered to hide it.
  */
-export function reachesHead(store: Store, head: { seq: number; hash: string }): boolean {
-  const row = store.sqlite.prepare('SELECT hash FROM audit WHERE seq = ?').get(head.seq) as { hash: string } | undefined;
+export async function reachesHead(db: Reader, head: { seq: number; hash: string }): Promise<boolean> {
+  const row = await db.selectFrom('audit').select('hash').where('seq', '=', head.seq).executeTakeFirst();
   return row?.hash === head.hash;
 }
 
 /** The newest row's seq and hash, or null on an empty log. */
-export function chainHead(store: Store): { seq: number; hash: string } | null {
-  return (store.sqlite.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ?? null;
+export async function chainHead(db: Reader): Promise<{ seq: number; hash: string } | null> {
+  return (await db.selectFrom('audit').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()) ?? null;
 }

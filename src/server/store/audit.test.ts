@@ -14,6 +14,7 @@ import { neutralizeFormula } from '../../shared/text/csv';
 import { timeOrderedId } from './ids';
 import { openDatabase, type Store } from './database';
 import { createFakeClock, type FakeClock } from '../testing/fake-clock';
+import { rawAll, rawExec, rawGet, rawRun } from '../testing/raw-sql';
 
 let store: Store;
 let clock: FakeClock;
@@ -41,7 +42,7 @@ function oneShot(overrides: Partial<AuditOneShotEntry> = {}): AuditOneShotEntry 
   return { ...intent(), status: 'unchanged', after: { bits: [3], customMark: '' }, ...overrides };
 }
 
-const rowCount = () => (store.sqlite.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n;
+const rowCount = async () => ((await rawGet(store, 'SELECT count(*) AS n FROM audit')) as { n: number }).n;
 
 async function expectAuditError(promise: Promise<unknown> | (() => unknown), code: AuditError['code']): Promise<void> {
   const run = typeof promise === 'function' ? Promise.resolve().then(promise) : promise;
@@ -51,10 +52,10 @@ async function expectAuditError(promise: Promise<unknown> | (() => unknown), cod
 describe('append-only', () => {
   it('refuses UPDATE and DELETE in the database itself', async () => {
     const [id] = await recordIntents(store, [intent()], clock);
-    expect(() => store.sqlite.prepare(`UPDATE audit SET reason = 'edited'`).run()).toThrow('audit log is append-only');
-    expect(() => store.sqlite.prepare('DELETE FROM audit').run()).toThrow('audit log is append-only');
-    await expect(store.db.deleteFrom('audit').where('id', '=', id!).execute()).rejects.toThrow('audit log is append-only');
-    expect(rowCount()).toBe(1);
+    await expect(rawRun(store, `UPDATE audit SET reason = 'edited'`)).rejects.toThrow('audit log is append-only');
+    await expect(rawRun(store, 'DELETE FROM audit')).rejects.toThrow('audit log is append-only');
+    await expect(store.write((tx) => tx.deleteFrom('audit').where('id', '=', id!).execute())).rejects.toThrow('audit log is append-only');
+    expect((await rowCount())).toBe(1);
   });
 });
 
@@ -65,12 +66,12 @@ describe('intent and outcome', () => {
       const file = join(dir, 'markdesk.sqlite');
       const first = await openDatabase({ file });
       const [id] = await recordIntents(first, [intent({ reason: 'ticket 4711' })], clock);
-      first.sqlite.close(); // the process dies before the upstream answer arrives
+      await first.close(); // the process stops before the upstream answer arrives
       const second = await openDatabase({ file });
-      const entry = getAuditEntry(second, id!);
+      const entry = (await getAuditEntry(second.read, id!));
       expect(entry).toMatchObject({ id, status: 'unknown', after: null, reason: 'ticket 4711', before: { bits: [3], customMark: '' } });
-      expect(queryAudit(second, { status: 'unknown', limit: 10 }).entries.map((e) => e.id)).toEqual([id]);
-      expect(verifyAuditChain(second)).toMatchObject({ ok: true, checked: 1, breaks: [] });
+      expect((await queryAudit(second.read, { status: 'unknown', limit: 10 })).entries.map((e) => e.id)).toEqual([id]);
+      expect((await verifyAuditChain(second))).toMatchObject({ ok: true, checked: 1, breaks: [] });
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -88,7 +89,7 @@ describe('intent and outcome', () => {
       ],
       clock,
     );
-    expect(getAuditEntry(store, ids[0]!)).toEqual({
+    expect((await getAuditEntry(store.read, ids[0]!))).toEqual({
       id: ids[0],
       at: '2026-11-20T08:00:00.000Z',
       completedAt: '2026-11-20T08:00:01.500Z',
@@ -102,28 +103,28 @@ describe('intent and outcome', () => {
       requestId: 'req-1',
     });
     // A null "before" in the outcome keeps what the intent knew.
-    expect(getAuditEntry(store, ids[1]!)).toMatchObject({ status: 'failed', upstreamCode: 51007, before: { bits: [3], customMark: '' }, after: null });
+    expect((await getAuditEntry(store.read, ids[1]!))).toMatchObject({ status: 'failed', upstreamCode: 51007, before: { bits: [3], customMark: '' }, after: null });
   });
 
   it('takes exactly one outcome per intent, all of a batch or none', async () => {
     const [a, b] = await recordIntents(store, [intent(), intent()], clock);
     const applied = { status: 'applied' as const, before: null, after: { bits: [0], customMark: '' } };
     await expectAuditError(recordOutcomes(store, [{ entryId: a!, ...applied }, { entryId: 'no-such-id', ...applied }], clock), 'UNKNOWN_ENTRY');
-    expect(getAuditEntry(store, a!)!.status).toBe('unknown');
+    expect((await getAuditEntry(store.read, a!))!.status).toBe('unknown');
     await recordOutcomes(store, [{ entryId: a!, ...applied }], clock);
     await expectAuditError(recordOutcomes(store, [{ entryId: a!, ...applied }], clock), 'ALREADY_COMPLETED');
     await expectAuditError(recordOutcomes(store, [{ entryId: b!, ...applied }, { entryId: b!, ...applied }], clock), 'ALREADY_COMPLETED');
-    expect(rowCount()).toBe(3);
+    expect((await rowCount())).toBe(3);
   });
 
   it('records one-shot entries (unchanged, conflict) and reverts', async () => {
     const original = await recordEntry(store, oneShot({ status: 'applied', after: { bits: [0], customMark: 'VIP' } }), clock);
     const [conflict] = await recordEntries(store, [oneShot({ status: 'conflict', message: 'custom mark changed meanwhile' })], clock);
     const [revert] = await recordIntents(store, [intent({ revertOf: original })], clock);
-    expect(getAuditEntry(store, original)).toMatchObject({ status: 'applied', after: { bits: [0], customMark: 'VIP' } });
-    expect(getAuditEntry(store, conflict!)).toMatchObject({ status: 'conflict', message: 'custom mark changed meanwhile' });
-    expect(queryAudit(store, { revertOf: original, limit: 5 }).entries.map((e) => e.id)).toEqual([revert]);
-    expect(getAuditEntry(store, 'no-such-id')).toBeNull();
+    expect((await getAuditEntry(store.read, original))).toMatchObject({ status: 'applied', after: { bits: [0], customMark: 'VIP' } });
+    expect((await getAuditEntry(store.read, conflict!))).toMatchObject({ status: 'conflict', message: 'custom mark changed meanwhile' });
+    expect((await queryAudit(store.read, { revertOf: original, limit: 5 })).entries.map((e) => e.id)).toEqual([revert]);
+    expect((await getAuditEntry(store.read, 'no-such-id'))).toBeNull();
   });
 });
 
@@ -161,24 +162,24 @@ describe('hash chain', () => {
     await recordEntries(store, [oneShot({ reason: 'ticket, "quoted"\nline 2' })], clock);
     return ids;
   }
-  const rows = () => store.sqlite.prepare('SELECT id FROM audit ORDER BY seq').all() as { id: string }[];
-  const dropGuards = () => store.sqlite.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
+  const rows = async () => (await rawAll(store, 'SELECT id FROM audit ORDER BY seq')) as { id: string }[];
+  const dropGuards = async () => await rawExec(store, 'DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
 
   it('verifies a clean chain, each row linking to the one before', async () => {
-    expect(verifyAuditChain(store)).toMatchObject({ ok: true, checked: 0, breaks: [], head: null });
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: true, checked: 0, breaks: [], head: null });
     await someHistory();
-    expect(verifyAuditChain(store)).toMatchObject({ ok: true, checked: 4, breakCount: 0 });
-    const chain = store.sqlite.prepare('SELECT prev_hash, hash FROM audit ORDER BY seq').all() as { prev_hash: string; hash: string }[];
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: true, checked: 4, breakCount: 0 });
+    const chain = (await rawAll(store, 'SELECT prev_hash, hash FROM audit ORDER BY seq')) as { prev_hash: string; hash: string }[];
     expect(chain[0]!.prev_hash).toBe('0'.repeat(64));
     for (let i = 1; i < chain.length; i++) expect(chain[i]!.prev_hash).toBe(chain[i - 1]!.hash);
   });
 
   it('detects a row edited behind the database’s back', async () => {
     await someHistory();
-    dropGuards();
-    const target = rows()[2]!.id;
-    store.sqlite.prepare(`UPDATE audit SET after_json = '{"bits":[1],"customMark":""}' WHERE id = ?`).run(target);
-    expect(verifyAuditChain(store)).toMatchObject({ ok: false, checked: 4, brokenAt: target, breakCount: 1 });
+    (await dropGuards());
+    const target = (await rows())[2]!.id;
+    await rawRun(store, `UPDATE audit SET after_json = '{"bits":[1],"customMark":""}' WHERE id = ?`, [target]);
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: false, checked: 4, brokenAt: target, breakCount: 1 });
     expect(await verifyAuditChainAsync(store, { chunkRows: 1 })).toMatchObject({ ok: false, checked: 4, brokenAt: target, breakCount: 1 });
   });
 
@@ -187,31 +188,31 @@ describe('hash chain', () => {
     const walking = verifyAuditChainAsync(store, { chunkRows: 1, budgetMs: 0 });
     await recordEntries(store, [oneShot(), oneShot()], clock); // lands between chunks
     expect(await walking).toMatchObject({ ok: true, checked: 6 });
-    dropGuards();
-    store.sqlite.prepare('DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)').run();
+    (await dropGuards());
+    await rawRun(store, 'DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)');
     expect(await verifyAuditChainAsync(store, { chunkRows: 2 })).toMatchObject({ ok: false, checked: 5, brokenAt: 'end-of-log', breakCount: 1 });
   });
 
   it('detects an edit that also recomputed the row’s own hash', async () => {
     await someHistory();
-    dropGuards();
-    const target = rows()[1]!.id;
-    store.sqlite.prepare(`UPDATE audit SET staff = 'mallory', hash = ? WHERE id = ?`).run('f'.repeat(64), target);
-    expect(verifyAuditChain(store)).toMatchObject({ ok: false, brokenAt: target });
+    (await dropGuards());
+    const target = (await rows())[1]!.id;
+    await rawRun(store, `UPDATE audit SET staff = 'mallory', hash = ? WHERE id = ?`, ['f'.repeat(64), target]);
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: false, brokenAt: target });
   });
 
   it('detects a removed row, in the middle or at the end', async () => {
     await someHistory();
-    dropGuards();
-    const all = rows();
-    store.sqlite.prepare('DELETE FROM audit WHERE id = ?').run(all[1]!.id);
-    expect(verifyAuditChain(store)).toMatchObject({ ok: false, checked: 3, brokenAt: all[2]!.id, breaks: [{ at: all[2]!.id, problem: 'missing-before' }] });
+    (await dropGuards());
+    const all = (await rows());
+    await rawRun(store, 'DELETE FROM audit WHERE id = ?', [all[1]!.id]);
+    expect((await verifyAuditChain(store))).toMatchObject({ ok: false, checked: 3, brokenAt: all[2]!.id, breaks: [{ at: all[2]!.id, problem: 'missing-before' }] });
 
     const other = await openDatabase({ file: ':memory:' });
     const [id] = await recordIntents(other, [intent(), intent()], clock);
-    other.sqlite.exec('DROP TRIGGER audit_no_delete');
-    other.sqlite.prepare('DELETE FROM audit WHERE id != ?').run(id!);
-    expect(verifyAuditChain(other)).toMatchObject({ ok: false, checked: 1, brokenAt: 'end-of-log' });
+    await rawExec(other, 'DROP TRIGGER audit_no_delete');
+    await rawRun(other, 'DELETE FROM audit WHERE id != ?', [id!]);
+    expect((await verifyAuditChain(other))).toMatchObject({ ok: false, checked: 1, brokenAt: 'end-of-log' });
     await other.close();
   });
 });
@@ -236,11 +237,11 @@ describe('queryAudit', () => {
     }
   }
   const numbers = (entries: { requestId: string }[]) => entries.map((e) => Number(e.requestId.slice(4)));
-  const allPages = (filter: Parameters<typeof queryAudit>[1]) => {
+  const allPages = async (filter: Parameters<typeof queryAudit>[1]) => {
     const seen: number[] = [];
     let cursor: string | undefined;
     do {
-      const page = queryAudit(store, { ...filter, ...(cursor ? { cursor } : {}) });
+      const page = (await queryAudit(store.read, { ...filter, ...(cursor ? { cursor } : {}) }));
       expect(page.entries.length).toBeLessThanOrEqual(filter.limit);
       seen.push(...numbers(page.entries));
       cursor = page.nextCursor ?? undefined;
@@ -251,42 +252,42 @@ describe('queryAudit', () => {
 
   it('pages newest first through everything, then through filtered subsets', async () => {
     await history();
-    expect(allPages({ limit: 7 })).toEqual(expected(() => true));
-    expect(allPages({ limit: 7, chatUser: 'user1' })).toEqual(expected((i) => i % 3 === 1));
-    expect(allPages({ limit: 9, staff: 'sam', status: 'conflict' })).toEqual([]);
-    expect(allPages({ limit: 9, staff: 'rita', status: 'conflict' })).toEqual(expected((i) => i % 4 === 0));
-    expect(allPages({ limit: 5, conversationType: 'group', conversationId: 'peer0' })).toEqual(expected((i) => i % 10 === 0));
-    expect(allPages({ limit: 8, conversationType: 'c2c', conversationId: 'peer0' })).toEqual([]);
+    expect(await allPages({ limit: 7 })).toEqual(expected(() => true));
+    expect(await allPages({ limit: 7, chatUser: 'user1' })).toEqual(expected((i) => i % 3 === 1));
+    expect(await allPages({ limit: 9, staff: 'sam', status: 'conflict' })).toEqual([]);
+    expect(await allPages({ limit: 9, staff: 'rita', status: 'conflict' })).toEqual(expected((i) => i % 4 === 0));
+    expect(await allPages({ limit: 5, conversationType: 'group', conversationId: 'peer0' })).toEqual(expected((i) => i % 10 === 0));
+    expect(await allPages({ limit: 8, conversationType: 'c2c', conversationId: 'peer0' })).toEqual([]);
     const from = new Date('2026-11-20T08:00:30.000Z');
     const to = new Date('2026-11-20T08:01:00.000Z');
-    expect(allPages({ limit: 4, from, to })).toEqual(expected((i) => i >= 30 && i < 60));
-    expect(queryAudit(store, { limit: 120 }).nextCursor).toBeNull();
+    expect(await allPages({ limit: 4, from, to })).toEqual(expected((i) => i >= 30 && i < 60));
+    expect((await queryAudit(store.read, { limit: 120 })).nextCursor).toBeNull();
   });
 
   it('keeps its place while new entries are appended between pages', async () => {
     await history();
-    const first = queryAudit(store, { limit: 25, chatUser: 'user0' }); // 40 match
+    const first = (await queryAudit(store.read, { limit: 25, chatUser: 'user0' })); // 40 match
     await recordEntries(store, [oneShot({ chatUser: 'user0', requestId: 'req-500' }), oneShot({ chatUser: 'user0', requestId: 'req-501' })], clock);
-    const second = queryAudit(store, { limit: 25, chatUser: 'user0', cursor: first.nextCursor! });
+    const second = (await queryAudit(store.read, { limit: 25, chatUser: 'user0', cursor: first.nextCursor! }));
     expect([...numbers(first.entries), ...numbers(second.entries)]).toEqual(expected((i) => i % 3 === 0));
     expect(second.nextCursor).toBeNull();
-    expect(numbers(queryAudit(store, { limit: 2, chatUser: 'user0' }).entries)).toEqual([501, 500]);
+    expect(numbers((await queryAudit(store.read, { limit: 2, chatUser: 'user0' })).entries)).toEqual([501, 500]);
   });
 
   it('refuses a cursor it did not hand out, a bad limit and a bad time', async () => {
-    await expectAuditError(() => queryAudit(store, { limit: 10, cursor: 'bm9wZQ' }), 'INVALID_CURSOR');
-    await expectAuditError(() => queryAudit(store, { limit: 10, cursor: '../../etc' }), 'INVALID_CURSOR');
-    await expectAuditError(() => queryAudit(store, { limit: 10, cursor: null as unknown as string }), 'INVALID_CURSOR');
-    await expectAuditError(() => queryAudit(store, { limit: 0 }), 'INVALID_FILTER');
-    await expectAuditError(() => queryAudit(store, { limit: AUDIT_PAGE_MAX + 1 }), 'INVALID_FILTER');
-    await expectAuditError(() => queryAudit(store, { limit: 10, from: new Date('nonsense') }), 'INVALID_FILTER');
+    await expectAuditError(async () => (await queryAudit(store.read, { limit: 10, cursor: 'bm9wZQ' })), 'INVALID_CURSOR');
+    await expectAuditError(async () => (await queryAudit(store.read, { limit: 10, cursor: '../../etc' })), 'INVALID_CURSOR');
+    await expectAuditError(async () => (await queryAudit(store.read, { limit: 10, cursor: null as unknown as string })), 'INVALID_CURSOR');
+    await expectAuditError(async () => (await queryAudit(store.read, { limit: 0 })), 'INVALID_FILTER');
+    await expectAuditError(async () => (await queryAudit(store.read, { limit: AUDIT_PAGE_MAX + 1 })), 'INVALID_FILTER');
+    await expectAuditError(async () => (await queryAudit(store.read, { limit: 10, from: new Date('nonsense') })), 'INVALID_FILTER');
   });
 });
 
 describe('auditCsv', () => {
   async function csvOf(filter: Parameters<typeof auditCsv>[1] = {}): Promise<string> {
     let text = '';
-    for await (const chunk of auditCsv(store, filter)) text += chunk;
+    for await (const chunk of auditCsv(store.read, filter)) text += chunk;
     return text;
   }
 

@@ -2,7 +2,8 @@ import type { MarkResultStatus } from '../../shared/api/marks';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { Conversation } from '../../shared/marks/conversation';
 import { appendChainRows, blankContent, type AuditContent, type AuditRow } from './audit-chain';
-import { immediateTransaction, relaxedTransaction, statementsPerConnection, type Store } from './database';
+import type { Reader, Store, Tx } from './database';
+import { runStatement, selectRow } from './sql';
 import { timeOrderedId } from './ids';
 import { type Clock, systemClock } from '../clock';
 
@@ -107,37 +108,29 @@ function outcomeContent(outcome: AuditOutcome, at: Date): AuditContent {
 
 // The state kept for a save in flight (holdBefore below), and whether an id is an intent that
 // already has its outcome (through audit_outcome_of).
-const statements = statementsPerConnection((sqlite) => ({
-  holdBefore: sqlite.prepare<[string, string]>(`INSERT INTO mark_writes_in_flight (entry_id, before_json) VALUES (?, ?)`),
-  heldBefore: sqlite.prepare<[string], string>(`SELECT before_json FROM mark_writes_in_flight WHERE entry_id = ?`).pluck(),
-  releaseBefore: sqlite.prepare<[string]>(`DELETE FROM mark_writes_in_flight WHERE entry_id = ?`),
-  intentState: sqlite.prepare<[string], { kind: AuditRow['kind']; completed: 0 | 1 }>(
-    `SELECT kind, EXISTS (SELECT 1 FROM audit AS o WHERE o.refers_to = e.id AND o.refers_to IS NOT NULL) AS completed FROM audit AS e WHERE e.id = ?`,
-  ),
-}));
-
-/** Appends rows to the chain. Call only inside an IMMEDIATE transaction (immediateTransaction). */
-function appendRows(store: Store, rows: AuditContent[]): void {
-  appendChainRows(store, rows);
-}
+const HOLD_BEFORE = 'INSERT INTO mark_writes_in_flight (entry_id, before_json) VALUES (?, ?)';
+const HELD_BEFORE = 'SELECT before_json FROM mark_writes_in_flight WHERE entry_id = ?';
+const RELEASE_BEFORE = 'DELETE FROM mark_writes_in_flight WHERE entry_id = ?';
+const INTENT_STATE =
+  'SELECT kind, EXISTS (SELECT 1 FROM audit AS o WHERE o.refers_to = e.id AND o.refers_to IS NOT NULL) AS completed FROM audit AS e WHERE e.id = ?';
 
 /** Writes one intent row per item, in one transaction, before the upstream write. Returns their ids. */
 export async function recordIntents(store: Store, intents: AuditIntent[], clock: Clock = systemClock): Promise<string[]> {
   if (intents.length === 0) return [];
   const at = new Date(clock.now());
-  return immediateTransaction(store, () => appendIntents(store, intents, at));
+  return store.write((tx) => appendIntents(tx, store.auditKey, intents, at));
 }
 
-/** recordIntents' work, for a caller that commits it with its own writes: only inside an IMMEDIATE transaction. */
-export function appendIntents(store: Store, intents: readonly AuditIntent[], at: Date): string[] {
+/** recordIntents' work, for a caller that commits it with its own writes in its transaction. */
+export async function appendIntents(tx: Tx, auditKey: Buffer, intents: readonly AuditIntent[], at: Date): Promise<string[]> {
   const rows = intents.map((intent) => intentContent(intent, at));
-  appendRows(store, rows);
+  await appendChainRows(tx, auditKey, rows);
   return rows.map((row) => row.id);
 }
 
 /**
  * Writes the outcome of earlier intents, in one transaction. Each intent takes exactly one outcome.
- * Its commit does not wait for an fsync (relaxedTransaction): the intent, synced before the write
+ * Its commit does not wait for an fsync (durability 'relaxed'): the intent, synced before the write
  * was sent, already holds what must survive a power cut. An outcome lost to one leaves its intent
  * 'unknown', as a crash between the write and the outcome does, and reconcile.ts settles it from
  * Chat's state. What this saves is one fsync per save, which the person would wait for.
@@ -145,11 +138,13 @@ export function appendIntents(store: Store, intents: readonly AuditIntent[], at:
 export async function recordOutcomes(store: Store, outcomes: AuditOutcome[], clock: Clock = systemClock): Promise<void> {
   if (outcomes.length === 0) return;
   const at = new Date(clock.now());
-  const { releaseBefore } = statements(store);
-  await relaxedTransaction(store, () => {
-    appendOutcomes(store, outcomes, at);
-    for (const outcome of outcomes) releaseBefore.run(outcome.entryId);
-  });
+  await store.write(
+    async (tx) => {
+      await appendOutcomes(tx, store.auditKey, outcomes, at);
+      for (const outcome of outcomes) await runStatement(tx, RELEASE_BEFORE, [outcome.entryId]);
+    },
+    { durability: 'relaxed' },
+  );
 }
 
 /**
@@ -162,34 +157,36 @@ export async function recordOutcomes(store: Store, outcomes: AuditOutcome[], clo
  */
 export async function holdBefore(store: Store, held: readonly { entryId: string; before: MarkState }[]): Promise<void> {
   if (held.length === 0) return;
-  const { holdBefore } = statements(store);
-  await relaxedTransaction(store, () => {
-    for (const { entryId, before } of held) holdBefore.run(entryId, markStateJson(before)!);
-  });
+  await store.write(
+    async (tx) => {
+      for (const { entryId, before } of held) await runStatement(tx, HOLD_BEFORE, [entryId, markStateJson(before)]);
+    },
+    { durability: 'relaxed' },
+  );
 }
 
 /** The state holdBefore kept for an intent still without its outcome, or null. */
-export function heldBefore(store: Store, entryId: string): MarkState | null {
-  const json = statements(store).heldBefore.get(entryId);
-  return json === undefined ? null : (JSON.parse(json) as MarkState);
+export async function heldBefore(db: Reader, entryId: string): Promise<MarkState | null> {
+  const row = await selectRow<{ before_json: string }>(db, HELD_BEFORE, [entryId]);
+  return row === undefined ? null : (JSON.parse(row.before_json) as MarkState);
 }
 
 /**
- * recordOutcomes' work, for a caller that commits it together with its own writes: call only inside
- * an IMMEDIATE transaction (immediateTransaction). Throws AuditError, rolling that transaction back.
+ * recordOutcomes' work, for a caller that commits it together with its own writes in its
+ * transaction. Throws AuditError, rolling that transaction back.
  */
-export function appendOutcomes(store: Store, outcomes: readonly AuditOutcome[], at: Date): void {
+export async function appendOutcomes(tx: Tx, auditKey: Buffer, outcomes: readonly AuditOutcome[], at: Date): Promise<void> {
   if (outcomes.length === 0) return;
   const ids = new Set(outcomes.map((outcome) => outcome.entryId));
   if (ids.size !== outcomes.length) throw new AuditError('ALREADY_COMPLETED', 'An intent appears twice in one batch of outcomes.');
-  const { intentState } = statements(store);
   for (const id of ids) {
-    const state = intentState.get(id);
+    const state = await selectRow<{ kind: AuditRow['kind']; completed: 0 | 1 }>(tx, INTENT_STATE, [id]);
     if (state?.kind !== 'intent') throw new AuditError('UNKNOWN_ENTRY', `There is no audit intent ${id}.`);
     if (state.completed) throw new AuditError('ALREADY_COMPLETED', `Audit intent ${id} already has its outcome.`);
   }
-  appendRows(
-    store,
+  await appendChainRows(
+    tx,
+    auditKey,
     outcomes.map((outcome) => outcomeContent(outcome, at)),
   );
 }
@@ -202,11 +199,11 @@ export async function recordEntries(
 ): Promise<string[]> {
   if (entries.length === 0) return [];
   const at = new Date(clock.now());
-  return immediateTransaction(store, () => appendEntries(store, entries, at));
+  return store.write((tx) => appendEntries(tx, store.auditKey, entries, at));
 }
 
-/** recordEntries' work, for a caller that commits it with its own writes: only inside an IMMEDIATE transaction. */
-export function appendEntries(store: Store, entries: readonly AuditOneShotEntry[], at: Date): string[] {
+/** recordEntries' work, for a caller that commits it with its own writes in its transaction. */
+export async function appendEntries(tx: Tx, auditKey: Buffer, entries: readonly AuditOneShotEntry[], at: Date): Promise<string[]> {
   const rows = entries.map((entry): AuditContent => {
     const row = intentContent(entry, at);
     row.kind = 'entry';
@@ -216,7 +213,7 @@ export function appendEntries(store: Store, entries: readonly AuditOneShotEntry[
     row.message = entry.message ?? null;
     return row;
   });
-  appendRows(store, rows);
+  await appendChainRows(tx, auditKey, rows);
   return rows.map((row) => row.id);
 }
 

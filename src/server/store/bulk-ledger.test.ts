@@ -7,7 +7,11 @@ import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { recordEntries } from './audit';
 import { queryAudit, type AuditFilter } from './audit-query';
-import { migrateToLatest, type Database, type Store } from './database';
+import { migrateToLatest, openDatabase, type Database } from './database';
+import { rawAll } from '../testing/raw-sql';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { oneShotEntry } from './audit-test-entry';
 import { createFakeClock } from '../testing/fake-clock';
 import { migrations } from './migrations';
@@ -18,10 +22,10 @@ const entry = oneShotEntry;
 
 describe('migration 0014_bulk_ledger', () => {
   it('finds the entries written before it, and those written after, by the same searches', async () => {
-    const sqlite = new BetterSqlite3(':memory:');
+    const file = join(mkdtempSync(join(tmpdir(), 'markdesk-0014-')), 'markdesk.sqlite');
+    const sqlite = new BetterSqlite3(file);
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const store: Store = { db, sqlite, auditKey: randomBytes(32), close: () => db.destroy() };
     const older = Object.fromEntries(Object.entries(migrations).filter(([name]) => before(name)));
     const migrator = new Migrator({ db, provider: { getMigrations: async (): Promise<Record<string, Migration>> => older } });
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
@@ -38,8 +42,11 @@ describe('migration 0014_bulk_ledger', () => {
     const tables = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'audit_search%' OR name LIKE 'audit_terms%' ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
     expect(tables).not.toContain('audit_search');
     expect(tables).toContain('audit_terms');
-    const terms = () => sqlite.prepare(`SELECT field, value FROM audit_terms ORDER BY field, value`).all();
-    expect(terms()).toEqual([
+    await db.destroy();
+    // From here on through the store, as the server opens the migrated file.
+    const store = await openDatabase({ file, auditKey: randomBytes(32) });
+    const terms = () => rawAll(store, `SELECT field, value FROM audit_terms ORDER BY field, value`);
+    expect(await terms()).toEqual([
       { field: 'chat_user', value: 'heavy.user' },
       { field: 'chat_user', value: 'light.user' },
       { field: 'chat_user', value: 'mina' },
@@ -63,22 +70,22 @@ describe('migration 0014_bulk_ledger', () => {
       ),
       clock,
     );
-    expect(terms()).toHaveLength(12 + 4); // new.user, p0, p2, 'bulk job J2'
+    expect(await terms()).toHaveLength(12 + 4); // new.user, p0, p2, 'bulk job J2'
 
-    const find = (filter: Omit<AuditFilter, 'limit'>) =>
-      queryAudit(store, { ...filter, limit: 100 })
+    const find = async (filter: Omit<AuditFilter, 'limit'>) =>
+      (await queryAudit(store.read, { ...filter, limit: 100 }))
         .entries.map((found) => `${found.chatUser}/${found.conversation.id}`)
         .sort();
-    expect(find({ reasonSearch: '4711' })).toEqual(['heavy.user/shop.seoul', 'mina/p1']);
-    expect(find({ reasonSearch: 'ticket escalated' })).toEqual(['light.user/@TGS#2VIPROOM']);
-    expect(find({ reasonSearch: '客户' })).toEqual(['mina/p1']);
+    expect(await find({ reasonSearch: '4711' })).toEqual(['heavy.user/shop.seoul', 'mina/p1']);
+    expect(await find({ reasonSearch: 'ticket escalated' })).toEqual(['light.user/@TGS#2VIPROOM']);
+    expect(await find({ reasonSearch: '客户' })).toEqual(['mina/p1']);
     const newUser = ['new.user/p0', 'new.user/p0', 'new.user/p0', 'new.user/p1', 'new.user/p1', 'new.user/p1', 'new.user/p1', 'new.user/p2', 'new.user/p2', 'new.user/p2'];
-    expect(find({ match: 'contains', chatUser: 'USER' })).toEqual(['heavy.user/shop.seoul', 'light.user/@TGS#2VIPROOM', ...newUser]);
-    expect(find({ match: 'contains', conversationId: 'viproom' })).toEqual(['light.user/@TGS#2VIPROOM']);
-    expect(find({ match: 'contains', staff: 'kim' })).toEqual(['heavy.user/shop.seoul']);
-    expect(find({ reasonSearch: 'job J2', match: 'contains', chatUser: 'mina' })).toHaveLength(10);
-    expect(find({ reasonSearch: 'job J2', match: 'contains', chatUser: 'min', conversationId: 'p2' })).toEqual(Array(3).fill('mina/p2'));
-    expect(find({ jobId: 'J2' })).toHaveLength(20);
-    await db.destroy();
+    expect(await find({ match: 'contains', chatUser: 'USER' })).toEqual(['heavy.user/shop.seoul', 'light.user/@TGS#2VIPROOM', ...newUser]);
+    expect(await find({ match: 'contains', conversationId: 'viproom' })).toEqual(['light.user/@TGS#2VIPROOM']);
+    expect(await find({ match: 'contains', staff: 'kim' })).toEqual(['heavy.user/shop.seoul']);
+    expect(await find({ reasonSearch: 'job J2', match: 'contains', chatUser: 'mina' })).toHaveLength(10);
+    expect(await find({ reasonSearch: 'job J2', match: 'contains', chatUser: 'min', conversationId: 'p2' })).toEqual(Array(3).fill('mina/p2'));
+    expect(await find({ jobId: 'J2' })).toHaveLength(20);
+    await store.close();
   });
 });

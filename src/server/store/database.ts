@@ -1,7 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
-  type Compilable,
   type DatabaseConnection,
   type DialectAdapter,
   type Driver,
@@ -13,6 +12,7 @@ import {
   SqliteDriver,
   type SqliteDialectConfig,
 } from 'kysely';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -33,10 +33,47 @@ export { ROLES, type Role } from '../../shared/api/session';
 export type * from './schema';
 import type { Database } from './schema';
 
+/**
+ * What reads the database: a query builder without the statements that change it. Both the store
+ * (`store.read`, outside any transaction) and a transaction (`Tx`, reading what it wrote) are one.
+ */
+export type Reader = Pick<Kysely<Database>, 'selectFrom' | 'selectNoFrom' | 'with' | 'fn' | 'executeQuery'>;
+
+declare const writeHandle: unique symbol;
+/**
+ * An open write transaction: the only thing that can change the database. Repository functions
+ * that write take one; only `Store.write` makes one, so writing always happens inside a transaction
+ * a caller opened, and code that holds a Tx has no way to open another.
+ */
+export type Tx = Reader & Pick<Kysely<Database>, 'insertInto' | 'updateTable' | 'deleteFrom' | 'replaceInto'> & { readonly [writeHandle]: true };
+
+/**
+ * How a write transaction's commit reaches the disk. 'synced' (the default) resolves once the
+ * commit is on disk, as a COMMIT at synchronous = FULL would, but the fsync runs on the thread pool
+ * (wal-sync.ts), not on the calling thread. 'relaxed' does not wait for an fsync: in WAL mode such
+ * a commit is durable against a crash of the process at once (the WAL is written before COMMIT
+ * returns) and against a power cut from the next synced commit of any connection on, or the next
+ * checkpoint. Only for commits a power cut may lose without harm: records that something already
+ * durably announced is known again afterwards (an audit outcome: its intent then reads 'unknown'
+ * and reconcile.ts settles it from Chat, as after a crash before the outcome).
+ */
+export type Durability = 'synced' | 'relaxed';
+
 export type Store = {
-  db: Kysely<Database>;
-  /** The same single connection Kysely uses; for synchronous reads and `exclusive` writes. */
-  sqlite: BetterSqlite3.Database;
+  /** Reads outside any transaction. Inside one, read through its Tx (this one would wait for it). */
+  read: Reader;
+  /**
+   * Runs `work` in one BEGIN IMMEDIATE transaction: committed when it resolves, rolled back when it
+   * throws. Transactions on one store run one at a time. Calling `read` or `write` of the same
+   * store from inside `work` throws NestedTransactionError at once instead of waiting forever.
+   */
+  write<T>(work: (tx: Tx) => Promise<T>, options?: { durability?: Durability }): Promise<T>;
+  /**
+   * Runs `work`'s reads in one read transaction: they all see the database as it was at its first
+   * read, whatever commits meanwhile (for several reads that must agree with each other). Nested
+   * use of the store from inside `work` throws NestedTransactionError, as in `write`.
+   */
+  snapshot<T>(work: (db: Reader) => Promise<T>): Promise<T>;
   /** The HMAC key of the audit chain; kept outside the database, never logged or sent. */
   auditKey: Buffer;
   close(): Promise<void>;
@@ -46,6 +83,12 @@ export type Store = {
 // that reads and then writes fails with SQLITE_BUSY — without waiting — when another process wrote
 // in between; BEGIN IMMEDIATE takes the write lock up front, so busy_timeout applies instead.
 class ImmediateSqliteDriver extends SqliteDriver {
+  // The single connection is held by a write transaction while its work runs: a nested use of the
+  // store from inside that work would wait for the connection forever. It fails at once instead.
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    if (transactionScope.getStore()?.open) throw new NestedTransactionError();
+    return super.acquireConnection();
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
@@ -53,6 +96,25 @@ class ImmediateSqliteDriver extends SqliteDriver {
 
 // SQLite does have transactional DDL: running each migration inside BEGIN IMMEDIATE also keeps a
 // server and a staff CLI that start at the same moment from migrating the same file twice.
+/** A `store.read`/`store.write` from inside the work of a `store.write`: use its Tx instead. */
+export class NestedTransactionError extends Error {
+  constructor() {
+    super('The store was used from inside one of its own write transactions; read and write through the transaction handle instead.');
+    this.name = 'NestedTransactionError';
+  }
+}
+
+// Set while a write transaction's work runs (and seen by everything that work starts); `open` is
+// cleared when the transaction ends, so work it left running afterwards may use the store again.
+const transactionScope = new AsyncLocalStorage<{ open: boolean }>();
+
+const PRAGMA_RELAXED = CompiledQuery.raw('PRAGMA synchronous = NORMAL');
+const PRAGMA_SYNCED = CompiledQuery.raw('PRAGMA synchronous = FULL');
+const BEGIN = CompiledQuery.raw('BEGIN IMMEDIATE');
+const BEGIN_READ = CompiledQuery.raw('BEGIN');
+const COMMIT = CompiledQuery.raw('COMMIT');
+const ROLLBACK = CompiledQuery.raw('ROLLBACK');
+
 class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl(): boolean {
     return true;
@@ -101,17 +163,52 @@ export async function openDatabase(options: { file: string; auditKey?: Buffer })
     const auditKey =
       options.auditKey ?? (options.file === ':memory:' ? randomBytes(32) : resolveAuditKey({ dataDir: dirname(options.file) }).key);
     const walSync = options.file === ':memory:' ? null : new WalSync(`${options.file}-wal`);
-    if (walSync) walSyncs.set(sqlite, walSync);
+    const write = async <T>(work: (tx: Tx) => Promise<T>, options?: { durability?: Durability }): Promise<T> => {
+      const result = await db.connection().execute(async (connection) => {
+        // Each commit is made at NORMAL, then synced here, off the calling thread, when asked.
+        await connection.executeQuery(PRAGMA_RELAXED);
+        const scope = { open: true };
+        try {
+          await connection.executeQuery(BEGIN);
+          try {
+            const value = await transactionScope.run(scope, () => work(connection as unknown as Tx));
+            await connection.executeQuery(COMMIT);
+            return value;
+          } catch (error) {
+            if (sqlite.inTransaction) await connection.executeQuery(ROLLBACK);
+            throw error;
+          }
+        } finally {
+          scope.open = false;
+          await connection.executeQuery(PRAGMA_SYNCED);
+        }
+      });
+      if (options?.durability !== 'relaxed') await walSync?.sync();
+      return result;
+    };
+    const snapshot = <T>(work: (reader: Reader) => Promise<T>): Promise<T> =>
+      db.connection().execute(async (connection) => {
+        const scope = { open: true };
+        await connection.executeQuery(BEGIN_READ);
+        try {
+          return await transactionScope.run(scope, () => work(connection));
+        } finally {
+          scope.open = false;
+          // A read transaction has nothing to keep: ending it is all COMMIT does here.
+          if (sqlite.inTransaction) await connection.executeQuery(COMMIT);
+        }
+      });
     const store: Store = {
-      db,
-      sqlite,
+      read: db,
+      write,
+      snapshot,
       auditKey,
       close: async () => {
         await db.destroy();
         await walSync?.close();
       },
     };
-    await exclusive(store, () => openKeyedChain(store));
+    await openKeyedChain(store);
     return store;
   } catch (error) {
     await db.destroy();
@@ -132,59 +229,6 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     if (attempt >= 3) throw error instanceof Error ? error : new Error(`Database migration failed: ${String(error)}`);
   }
-}
-
-/**
- * Runs synchronous better-sqlite3 work while holding Kysely's connection lock, so it never lands in
- * the middle of an open Kysely transaction (which would make it part of — and roll back with — that
- * transaction). Never call it (or recordIntents, replaceLabels … which use it) from inside a
- * `db.transaction()` callback: it would wait for the lock that very transaction holds.
- */
-export function exclusive<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
-  return store.db.connection().execute(async () => work(store.sqlite));
-}
-
-// Each file-backed connection's WAL syncer (wal-sync.ts); none for an in-memory database.
-const walSyncs = new WeakMap<BetterSqlite3.Database, WalSync>();
-
-/**
- * `exclusive` + one BEGIN IMMEDIATE transaction around `work`; resolves once the commit is on disk,
- * as a COMMIT at synchronous = FULL would, but the fsync runs on the thread pool (wal-sync.ts), not
- * on the event loop.
- */
-export async function immediateTransaction<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
-  const result = await relaxedTransaction(store, work);
-  await walSyncs.get(store.sqlite)?.sync();
-  return result;
-}
-
-/**
- * `exclusive` + one BEGIN IMMEDIATE transaction, committed at the connection's own `synchronous`
- * setting on the calling thread. Only for the ledger's worker thread, which sets that per commit
- * and has no event loop to keep free.
- */
-export function blockingTransaction<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
-  return exclusive(store, (sqlite) => sqlite.transaction(() => work(sqlite)).immediate());
-}
-
-/**
- * A BEGIN IMMEDIATE transaction whose COMMIT does not wait for an fsync (synchronous = NORMAL for
- * this one transaction; the connection stays FULL for every other). In WAL mode such a commit is
- * durable against a crash of the process at once — the WAL is written before COMMIT returns — and
- * against a power cut from the next durable commit of any connection on (immediateTransaction,
- * which is this plus a sync), or the next checkpoint (the WAL is one file, synced up to that point). Only for commits a power cut may lose without harm: records that
- * something already durably announced is known again afterwards (an audit outcome: its intent then
- * reads 'unknown' and reconcile.ts settles it from Chat, as after a crash before the outcome).
- */
-export function relaxedTransaction<T>(store: Store, work: (sqlite: BetterSqlite3.Database) => T): Promise<T> {
-  return exclusive(store, (sqlite) => {
-    cachedStatement(sqlite, 'PRAGMA synchronous = NORMAL').run();
-    try {
-      return sqlite.transaction(() => work(sqlite)).immediate();
-    } finally {
-      cachedStatement(sqlite, 'PRAGMA synchronous = FULL').run();
-    }
-  });
 }
 
 // Prepared statements by their SQL, per connection. Preparing (parsing and planning) a statement
@@ -212,33 +256,4 @@ export function cachedStatement(sqlite: BetterSqlite3.Database, text: string): B
     cache.set(text, statement);
   }
   return statement;
-}
-
-/**
- * A module's typed statements, prepared once per connection the first time they are needed: for
- * what runs thousands of times a second (a bulk job's lines), where even the lookup by SQL text of
- * cachedStatement counts.
- */
-export function statementsPerConnection<T>(prepare: (sqlite: BetterSqlite3.Database) => T): (store: Pick<Store, 'sqlite'>) => T {
-  const prepared = new WeakMap<BetterSqlite3.Database, T>();
-  return ({ sqlite }) => {
-    let statements = prepared.get(sqlite);
-    if (statements === undefined) {
-      statements = prepare(sqlite);
-      prepared.set(sqlite, statements);
-    }
-    return statements;
-  };
-}
-
-/** Runs a Kysely-built read synchronously on the store's connection (the query stays portable). */
-export function selectSync<R>(store: Store, query: Compilable<R>): R[] {
-  const compiled = query.compile();
-  return cachedStatement(store.sqlite, compiled.sql).all(...(compiled.parameters as unknown[])) as R[];
-}
-
-/** Runs a Kysely-built write synchronously; only inside `exclusive`/`immediateTransaction` work. */
-export function executeSync(store: Store, query: Compilable<unknown>): BetterSqlite3.RunResult {
-  const compiled = query.compile();
-  return cachedStatement(store.sqlite, compiled.sql).run(...(compiled.parameters as unknown[]));
 }

@@ -11,7 +11,8 @@ import type { GroupProblem } from '../../shared/chat-errors/groups';
 import type { Conversation } from '../../shared/marks/conversation';
 import { appendChainRows, blankContent, type AuditContent } from './audit-chain';
 import { timeOrderedId } from './ids';
-import { immediateTransaction, type Store } from './database';
+import type { Reader, Store } from './database';
+import { selectRow, selectRows } from './sql';
 import { type Clock, systemClock } from '../clock';
 
 export const GROUP_ACTION_PREFIX = 'group.';
@@ -76,8 +77,8 @@ function fillResult(row: AuditContent, result: GroupChangeResult): void {
 /** The intent, durable before anything is sent to Chat. Returns its id. */
 export function recordGroupIntent(store: Store, intent: GroupChangeIntent, clock: Clock = systemClock): Promise<string> {
   const row = intentRow(intent, 'intent', new Date(clock.now()));
-  return immediateTransaction(store, () => {
-    appendChainRows(store, [row]);
+  return store.write(async (tx) => {
+    await appendChainRows(tx, store.auditKey, [row]);
     return row.id;
   });
 }
@@ -88,15 +89,15 @@ export function recordGroupOutcome(store: Store, entryId: string, result: GroupC
   const row = blankContent(timeOrderedId(at), 'outcome', at.toISOString());
   row.refers_to = entryId;
   fillResult(row, result);
-  return immediateTransaction(store, () => appendChainRows(store, [row]));
+  return store.write((tx) => appendChainRows(tx, store.auditKey, [row]));
 }
 
 /** A change settled without writing to Chat (unchanged, conflict, refused): one row. */
 export function recordGroupEntry(store: Store, intent: GroupChangeIntent, result: GroupChangeResult, clock: Clock = systemClock): Promise<string> {
   const row = intentRow(intent, 'entry', new Date(clock.now()));
   fillResult(row, result);
-  return immediateTransaction(store, () => {
-    appendChainRows(store, [row]);
+  return store.write(async (tx) => {
+    await appendChainRows(tx, store.auditKey, [row]);
     return row.id;
   });
 }
@@ -165,16 +166,14 @@ function toView(row: Row): GroupEntryView {
   return view;
 }
 
-export function getGroupAuditEntry(store: Store, id: string): GroupEntryView | null {
-  const row = store.sqlite.prepare(`${SELECT} AND e.id = ?`).get(id) as Row | undefined;
+export async function getGroupAuditEntry(db: Reader, id: string): Promise<GroupEntryView | null> {
+  const row = await selectRow<Row>(db, `${SELECT} AND e.id = ?`, [id]);
   return row ? toView(row) : null;
 }
 
 /** The id of the applied entry that undid `entryId`, if any. */
-export function groupEntryRevertedBy(store: Store, entryId: string): string | undefined {
-  const row = store.sqlite
-    .prepare(`${SELECT} AND e.revert_of = ? AND coalesce(o.status, e.status) = 'applied' ORDER BY e.seq LIMIT 1`)
-    .get(entryId) as Row | undefined;
+export async function groupEntryRevertedBy(db: Reader, entryId: string): Promise<string | undefined> {
+  const row = await selectRow<Row>(db, `${SELECT} AND e.revert_of = ? AND coalesce(o.status, e.status) = 'applied' ORDER BY e.seq LIMIT 1`, [entryId]);
   return row?.id;
 }
 
@@ -183,10 +182,10 @@ const CURSOR = /^g1\.(\d{1,15})$/;
 export class GroupAuditCursorError extends Error {}
 
 /** One page of a user's group changes (or everyone's), newest first. */
-export function queryGroupAudit(
-  store: Store,
+export async function queryGroupAudit(
+  db: Reader,
   filter: { chatUser?: string; unknownOnly?: boolean; limit: number; cursor?: string },
-): { entries: GroupEntryView[]; nextCursor: string | null } {
+): Promise<{ entries: GroupEntryView[]; nextCursor: string | null }> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.chatUser !== undefined) {
@@ -201,7 +200,7 @@ export function queryGroupAudit(
     params.push(Number(match[1]));
   }
   const sql = `${SELECT}${where.map((term) => ` AND ${term}`).join('')} ORDER BY e.seq DESC LIMIT ?`;
-  const rows = store.sqlite.prepare(sql).all(...params, filter.limit + 1) as Row[];
+  const rows = await selectRows<Row>(db, sql, [...params, filter.limit + 1]);
   const page = rows.slice(0, filter.limit);
   const last = page[page.length - 1];
   return {

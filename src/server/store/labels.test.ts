@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase, type Store } from './database';
 import { migrations } from './migrations';
 import { getLabels, getLabelsVersion, LabelError, labelProblems, replaceLabels, saveLabels } from './labels';
+import { rawRun } from '../testing/raw-sql';
 
 let store: Store;
 beforeEach(async () => {
@@ -15,15 +16,15 @@ afterEach(async () => {
 
 describe('mark labels', () => {
   it('starts empty, then replaces the whole set at once', async () => {
-    expect(getLabels(store)).toEqual({});
+    expect((await getLabels(store.read))).toEqual({});
     await replaceLabels(store, { '32': { name: 'VIP', description: 'Paying customers' }, '63': { name: '에스컬레이션' } });
-    expect(getLabels(store)).toEqual({
+    expect((await getLabels(store.read))).toEqual({
       '32': { name: 'VIP', description: 'Paying customers' },
       '63': { name: '에스컬레이션', description: '' },
     });
     const after = await replaceLabels(store, { '40': { name: '  Refund pending ', description: ' ' } });
     expect(after).toEqual({ '40': { name: 'Refund pending', description: '' } });
-    expect(getLabels(store)).toEqual(after);
+    expect((await getLabels(store.read))).toEqual(after);
   });
 
   it('accepts 40 characters (code points) in a name and refuses 41', () => {
@@ -48,12 +49,12 @@ describe('mark labels', () => {
     await expect(attempt).rejects.toBeInstanceOf(LabelError);
     const details = await attempt.catch((error: LabelError) => error.details);
     expect(Object.keys(details).sort()).toEqual(['032', '3', '34.name', '35.name', '36.name', '38.name', '39.description', '64']);
-    expect(getLabels(store)).toEqual({ '33': { name: 'Old', description: '' } });
+    expect((await getLabels(store.read))).toEqual({ '33': { name: 'Old', description: '' } });
   });
 
-  it('is guarded by the database too', () => {
-    expect(() => store.sqlite.prepare(`INSERT INTO mark_labels (bit, name) VALUES (31, 'x')`).run()).toThrow(/CHECK/);
-    expect(() => store.sqlite.prepare(`INSERT INTO mark_labels (bit, name) VALUES (32, ?)`).run('x'.repeat(41))).toThrow(/CHECK/);
+  it('is guarded by the database too', async () => {
+    await expect(rawRun(store, `INSERT INTO mark_labels (bit, name) VALUES (31, 'x')`)).rejects.toThrow(/CHECK/);
+    await expect(rawRun(store, `INSERT INTO mark_labels (bit, name) VALUES (32, ?)`, ['x'.repeat(41)])).rejects.toThrow(/CHECK/);
   });
 });
 
@@ -61,7 +62,7 @@ describe('label versions (compare-and-swap)', () => {
   const at = new Date('2026-11-28T09:00:00.000Z');
 
   it('starts at version 0 with nobody named, and every replace moves the version and its tag on', async () => {
-    const empty = getLabelsVersion(store);
+    const empty = (await getLabelsVersion(store));
     expect(empty).toMatchObject({ labels: {}, version: 0, updatedBy: null, updatedAt: null });
     const first = await saveLabels(store, { '32': { name: 'VIP' } }, { expected: [empty.etag], by: 'admin', at });
     expect(first).toMatchObject({ saved: true, current: { version: 1, updatedBy: 'admin', updatedAt: at.toISOString() } });
@@ -70,33 +71,33 @@ describe('label versions (compare-and-swap)', () => {
     const same = await saveLabels(store, { '32': { name: 'VIP' } }, { expected: [first.current.etag], by: 'ops', at });
     expect(same.current.version).toBe(2);
     expect(same.current.etag).not.toBe(first.current.etag);
-    expect(getLabelsVersion(store)).toEqual(same.current);
+    expect((await getLabelsVersion(store))).toEqual(same.current);
   });
 
   it('refuses a save based on another version, changing nothing and handing back the current one', async () => {
-    const loaded = getLabelsVersion(store);
+    const loaded = (await getLabelsVersion(store));
     const theirs = await saveLabels(store, { '51': { name: 'Theirs' } }, { expected: [loaded.etag], by: 'b', at });
     const mine = await saveLabels(store, { '50': { name: 'Mine' } }, { expected: [loaded.etag], by: 'a', at });
     expect(mine).toEqual({ saved: false, current: theirs.current });
-    expect(getLabelsVersion(store)).toEqual(theirs.current);
+    expect((await getLabelsVersion(store))).toEqual(theirs.current);
     const forced = await saveLabels(store, { '50': { name: 'Mine' } }, { expected: '*', by: 'a', at });
     expect(forced).toMatchObject({ saved: true, current: { labels: { '50': { name: 'Mine', description: '' } }, updatedBy: 'a' } });
   });
 
   it('lets exactly one of two saves from the same version through, whatever order they run in', async () => {
-    const { etag } = getLabelsVersion(store);
+    const { etag } = (await getLabelsVersion(store));
     const results = await Promise.all([
       saveLabels(store, { '50': { name: 'A' } }, { expected: [etag], by: 'a', at }),
       saveLabels(store, { '51': { name: 'B' } }, { expected: [etag], by: 'b', at }),
     ]);
     expect(results.map((result) => result.saved).sort()).toEqual([false, true]);
-    expect(getLabelsVersion(store)).toEqual(results.find((result) => result.saved)!.current);
+    expect((await getLabelsVersion(store))).toEqual(results.find((result) => result.saved)!.current);
   });
 
   it('does not move the version when the labels cannot be stored', async () => {
-    const before = getLabelsVersion(store);
+    const before = (await getLabelsVersion(store));
     await expect(saveLabels(store, { '32': { name: '' } }, { expected: '*', by: 'a', at })).rejects.toBeInstanceOf(LabelError);
-    expect(getLabelsVersion(store)).toEqual(before);
+    expect((await getLabelsVersion(store))).toEqual(before);
   });
 
   it('gives a database that had labels before versions existed version 1', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { executeSync, immediateTransaction, selectSync, type Store } from './database';
+import type { Reader, Store } from './database';
 
 // Names for the custom mark bits 32..63 (bits 0..3 are Tencent's standard marks and named by the
 // product). Besides being shown, a label names its bit in bulk-job CSV files, so labels must be
@@ -58,8 +58,8 @@ export function labelProblems(labels: MarkLabelsInput): Record<string, string> |
   return Object.keys(problems).length === 0 ? null : problems;
 }
 
-export function getLabels(store: Store): MarkLabels {
-  const rows = selectSync(store, store.db.selectFrom('mark_labels').select(['bit', 'name', 'description']).orderBy('bit'));
+export async function getLabels(db: Reader): Promise<MarkLabels> {
+  const rows = await db.selectFrom('mark_labels').select(['bit', 'name', 'description']).orderBy('bit').execute();
   const labels: MarkLabels = {};
   for (const row of rows) labels[String(row.bit)] = { name: row.name, description: row.description };
   return labels;
@@ -85,11 +85,16 @@ export function labelsEtag(version: number, labels: MarkLabels): string {
   return `"v${version}-${digest}"`;
 }
 
-export function getLabelsVersion(store: Store): LabelsVersion {
-  const labels = getLabels(store);
-  const [row] = selectSync(store, store.db.selectFrom('mark_labels_version').select(['version', 'updated_by', 'updated_at']).where('id', '=', 1));
+/** The labels and their version; both reads in one transaction of the caller's, so they agree. */
+async function labelsVersionIn(db: Reader): Promise<LabelsVersion> {
+  const labels = await getLabels(db);
+  const row = await db.selectFrom('mark_labels_version').select(['version', 'updated_by', 'updated_at']).where('id', '=', 1).executeTakeFirst();
   const version = row?.version ?? 0;
   return { labels, version, etag: labelsEtag(version, labels), updatedBy: row?.updated_by ?? null, updatedAt: row?.updated_at ?? null };
+}
+
+export function getLabelsVersion(store: Pick<Store, 'snapshot'>): Promise<LabelsVersion> {
+  return store.snapshot(labelsVersionIn);
 }
 
 /** What a save must be based on: any version (`*`), or one of these entity tags (compared strongly). */
@@ -115,23 +120,21 @@ export async function saveLabels(
     name: label.name.trim(),
     description: (label.description ?? '').trim(),
   }));
-  // Synchronous inside the transaction: nothing else runs between the comparison and the replace,
-  // and getLabels (synchronous too) never sees the table half replaced.
-  return immediateTransaction(store, (): SaveLabelsResult => {
-    const current = getLabelsVersion(store);
+  // The comparison and the replace in one write transaction: no other save lands between them, and
+  // no reader sees the table half replaced.
+  return store.write(async (tx): Promise<SaveLabelsResult> => {
+    const current = await labelsVersionIn(tx);
     if (options.expected !== '*' && !options.expected.includes(current.etag)) return { saved: false, current };
-    executeSync(store, store.db.deleteFrom('mark_labels'));
-    if (rows.length > 0) executeSync(store, store.db.insertInto('mark_labels').values(rows));
-    executeSync(
-      store,
-      store.db
-        .insertInto('mark_labels_version')
-        .values({ id: 1, version: current.version + 1, updated_by: options.by, updated_at: options.at.toISOString() })
-        .onConflict((conflict) =>
-          conflict.column('id').doUpdateSet({ version: current.version + 1, updated_by: options.by, updated_at: options.at.toISOString() }),
-        ),
-    );
-    return { saved: true, current: getLabelsVersion(store) };
+    await tx.deleteFrom('mark_labels').execute();
+    if (rows.length > 0) await tx.insertInto('mark_labels').values(rows).execute();
+    await tx
+      .insertInto('mark_labels_version')
+      .values({ id: 1, version: current.version + 1, updated_by: options.by, updated_at: options.at.toISOString() })
+      .onConflict((conflict) =>
+        conflict.column('id').doUpdateSet({ version: current.version + 1, updated_by: options.by, updated_at: options.at.toISOString() }),
+      )
+      .execute();
+    return { saved: true, current: await labelsVersionIn(tx) };
   });
 }
 

@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { SurveyState } from '../../shared/api/insights';
 import type { JobImpactKind, JobKind, JobRowStatus, JobState } from '../../shared/api/jobs';
 import type { MarkResultStatus } from '../../shared/api/marks';
+import type { UiLanguage } from '../../shared/api/preferences';
 import type { AuthMethod, Role } from '../../shared/api/session';
 import type { StaffSource } from '../../shared/api/staff';
 import type { ConversationType } from '../../shared/marks/conversation';
@@ -250,6 +251,12 @@ export interface MarkWritesInFlightTable {
   before_json: string;
 }
 
+/** The language each person chose (0011_history_search); null: not chosen yet. */
+export interface StaffPreferencesTable {
+  username: string;
+  language: UiLanguage | null;
+}
+
 export interface Database {
   staff: StaffTable;
   sessions: SessionsTable;
@@ -268,4 +275,5 @@ export interface Database {
   survey_users: SurveyUsersTable;
   job_effects: JobEffectsTable;
   mark_writes_in_flight: MarkWritesInFlightTable;
+  staff_preferences: StaffPreferencesTable;
 }

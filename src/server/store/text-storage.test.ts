@@ -10,6 +10,7 @@ import { keyedChainHash } from './audit-chain';
 import { openDatabase, type Store } from './database';
 import { createFakeClock } from '../testing/fake-clock';
 import { getLabels, replaceLabels } from './labels';
+import { rawGet } from '../testing/raw-sql';
 
 let store: Store;
 beforeEach(async () => {
@@ -48,7 +49,7 @@ describe('storable text at the storage level', () => {
           ],
           clock,
         );
-        const row = store.sqlite.prepare('SELECT * FROM audit WHERE id = ?').get(id) as RawAuditRow;
+        const row = (await rawGet(store, 'SELECT * FROM audit WHERE id = ?', [id])) as RawAuditRow;
         expect(row.reason).toBe(reason);
         expect(row.message).toBe(description);
         expect(JSON.parse(row.requested_json as string)).toMatchObject({ customMark });
@@ -63,10 +64,10 @@ describe('storable text at the storage level', () => {
     await fc.assert(
       fc.asyncProperty(accepted, async (description) => {
         await replaceLabels(store, { '32': { name: 'VIP', description } });
-        const raw = store.sqlite.prepare('SELECT description FROM mark_labels WHERE bit = 32').get() as { description: string };
+        const raw = (await rawGet(store, 'SELECT description FROM mark_labels WHERE bit = 32')) as { description: string };
         // The store trims, as the request schema does before it gets there.
         expect(raw.description).toBe(description.trim());
-        expect(getLabels(store)['32']?.description).toBe(description.trim());
+        expect((await getLabels(store.read))['32']?.description).toBe(description.trim());
       }),
       // Each run replaces the whole table in a transaction: fewer runs keep it quick.
       { numRuns: 50 },

@@ -4,7 +4,8 @@ import { fstatSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { immediateTransaction, openDatabase } from './database';
+import { openDatabase } from './database';
+import { runStatement, selectRow } from './sql';
 import { WalSync } from './wal-sync';
 
 const dirs: string[] = [];
@@ -103,16 +104,16 @@ describe('WalSync', () => {
   });
 });
 
-describe('immediateTransaction on a file', () => {
+describe('a synced write on a file', () => {
   it('commits, syncs the WAL off the event loop and leaves the connection at synchronous FULL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'markdesk-wal-sync-db-'));
     dirs.push(dir);
     const store = await openDatabase({ file: join(dir, 'markdesk.sqlite') });
     try {
-      await immediateTransaction(store, (sqlite) => sqlite.exec(`CREATE TABLE t (x)`));
-      await Promise.all([1, 2, 3].map((x) => immediateTransaction(store, (sqlite) => sqlite.prepare('INSERT INTO t VALUES (?)').run(x))));
-      expect(store.sqlite.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 3 });
-      expect(store.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+      await store.write((tx) => runStatement(tx, `CREATE TABLE t (x)`));
+      await Promise.all([1, 2, 3].map((x) => store.write((tx) => runStatement(tx, 'INSERT INTO t VALUES (?)', [x]))));
+      expect(await selectRow(store.read, 'SELECT count(*) AS n FROM t')).toEqual({ n: 3 });
+      expect(await selectRow(store.read, 'PRAGMA synchronous')).toEqual({ synchronous: 2 });
     } finally {
       await store.close();
     }
