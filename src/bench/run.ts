@@ -88,8 +88,9 @@ async function latencyBench(): Promise<void> {
   }
 }
 
-// `npm run bench -- latency` runs this part alone.
-await latencyBench();
+// `npm run bench -- latency` runs this part alone; `npm run bench -- bulk` skips it and runs the bulk part alone.
+const bulkOnly = process.argv.slice(2).includes('bulk');
+if (!bulkOnly) await latencyBench();
 if (process.argv.slice(2).includes('latency')) process.exit(0);
 
 // Bulk jobs: the emulator in its own process, enforcing 200 calls/s per command, 20 ms latency.
@@ -133,6 +134,7 @@ try {
 } finally {
   await bulkEmulator.close();
 }
+if (bulkOnly) process.exit(0);
 
 // Insights: a 10,000-user survey at the read ceiling (also runnable alone: npx tsx src/bench/survey.ts).
 report(surveyReport(await measureSurveyThroughput({ users: 10_000, callsPerSecond: 200, upstreamLatencyMs: 20 })));
