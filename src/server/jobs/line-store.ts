@@ -64,6 +64,9 @@ const FINISH_ROW = `UPDATE job_rows SET status = ?, upstream_code = ?, message =
 // With the chat user: straight to the line's place in the table (job, chat user, line).
 const FINISH_USER_ROW = `UPDATE job_rows SET status = ?, upstream_code = ?, message = ? WHERE job_id = ? AND cluster = ? AND line = ? AND status = 'pending'`;
 const FINISH_RUN = `UPDATE job_rows SET status = ? WHERE job_id = ? AND cluster = ? AND line BETWEEN ? AND ? AND status = 'pending'`;
+// Lines of one chat user that ended the same way, given as a JSON array: one statement for all of
+// them, each still found through the table's key (job, chat user, line).
+const FINISH_LINES = `UPDATE job_rows SET status = ? WHERE job_id = ? AND cluster = ? AND line IN (SELECT value FROM json_each(?)) AND status = 'pending'`;
 const ANNOUNCE_WRITE = `INSERT INTO job_writes (job_id, chat_user, lines_json) VALUES (?, ?, ?)`;
 const ANNOUNCED_WRITES = `SELECT id, chat_user, lines_json FROM job_writes WHERE job_id = ? ORDER BY id`;
 const FORGET_WRITE = `DELETE FROM job_writes WHERE id = ?`;
@@ -130,38 +133,45 @@ export async function forgetWritesInTransaction(tx: Tx, ids: readonly number[]):
 }
 
 /**
- * Records final results of lines and adds them to the job's counters, in the caller's transaction.
- * Runs of consecutive lines of one chat user that ended the same way with nothing more to say —
- * most of a job in grouped files — take one UPDATE per run; a run holds every line number in it,
- * so no other line is touched.
+ * Records final results of lines and adds them to the job's counters, inside the caller's
+ * transaction. The lines of one chat user that ended the same way with nothing more to say — most
+ * of a job — take one UPDATE: a range when their numbers follow each other (a grouped file), else
+ * the list of their numbers (a file in any order). The others take one UPDATE each.
  */
 export async function finishRowsInTransaction(tx: Tx, jobId: string, results: readonly RowResult[]): Promise<void> {
   if (results.length === 0) return;
   const counts: Record<MarkResultStatus, number> = { applied: 0, unchanged: 0, conflict: 0, failed: 0 };
-  // In table order (job, chat user, line): neighbouring updates touch the same pages.
-  const sorted = [...results].sort((a, b) => (a.chatUser === b.chatUser ? a.line - b.line : (a.chatUser ?? '') < (b.chatUser ?? '') ? -1 : 1));
-  const plain = (result: RowResult) => result.upstreamCode === undefined && result.message === undefined;
-  for (let start = 0; start < sorted.length; ) {
-    const first = sorted[start]!;
-    let end = start;
-    if (plain(first) && first.chatUser !== undefined) {
-      for (;;) {
-        const next = sorted[end + 1];
-        if (next === undefined || next.chatUser !== first.chatUser || next.line !== sorted[end]!.line + 1 || next.status !== first.status || !plain(next)) break;
-        end++;
-      }
+  // Plain lines by chat user and status; in table order (job, chat user, line), so that
+  // neighbouring updates touch the same pages.
+  const plain = new Map<string, { chatUser: string; status: MarkResultStatus; lines: number[] }>();
+  for (const result of results) {
+    if (result.chatUser !== undefined && result.upstreamCode === undefined && result.message === undefined) {
+      const key = `${result.status}\u0000${result.chatUser}`;
+      let group = plain.get(key);
+      if (!group) plain.set(key, (group = { chatUser: result.chatUser, status: result.status, lines: [] }));
+      group.lines.push(result.line);
+      continue;
     }
-    const code = first.upstreamCode ?? null;
-    const message = first.message ?? null;
+    const code = result.upstreamCode ?? null;
+    const message = result.message ?? null;
     // Only pending lines change, and the counters count what changed: a line is counted once.
     const { changes } =
-      end > start
-        ? await runStatement(tx, FINISH_RUN, [first.status, jobId, first.chatUser!, first.line, sorted[end]!.line])
-        : first.chatUser !== undefined
-          ? await runStatement(tx, FINISH_USER_ROW, [first.status, code, message, jobId, first.chatUser, first.line])
-          : await runStatement(tx, FINISH_ROW, [first.status, code, message, jobId, first.line]);
-    counts[first.status] += changes;
-    start = end + 1;
+      result.chatUser !== undefined
+        ? await runStatement(tx, FINISH_USER_ROW, [result.status, code, message, jobId, result.chatUser, result.line])
+        : await runStatement(tx, FINISH_ROW, [result.status, code, message, jobId, result.line]);
+    counts[result.status] += changes;
+  }
+  for (const group of [...plain.values()].sort((a, b) => (a.chatUser < b.chatUser ? -1 : a.chatUser > b.chatUser ? 1 : 0))) {
+    const { chatUser, status } = group;
+    // Each line once: a range is taken only when the numbers leave no gap.
+    const lines = [...new Set(group.lines)].sort((a, b) => a - b);
+    const first = lines[0]!;
+    const last = lines[lines.length - 1]!;
+    const { changes } =
+      last - first === lines.length - 1
+        ? await runStatement(tx, FINISH_RUN, [status, jobId, chatUser, first, last])
+        : await runStatement(tx, FINISH_LINES, [status, jobId, chatUser, JSON.stringify(lines)]);
+    counts[status] += changes;
   }
   await runStatement(tx, ADD_COUNTS, [counts.applied, counts.unchanged, counts.conflict, counts.failed, jobId]);
 }

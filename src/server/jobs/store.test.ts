@@ -32,3 +32,37 @@ describe('taking pending lines', () => {
     await store.close();
   });
 });
+
+describe('settling lines', () => {
+  it('settles exactly the lines given, each counted once, in runs, in lists with gaps, and one by one', async () => {
+    const store = await openDatabase({ file: ':memory:' });
+    // settle.a is on lines 2..6, settle.b on 7..11.
+    const rows = plannedRows(['settle.a', 'settle.b'], 5, [1]);
+    const { jobId } = await storeCheckedJob(store, { createdBy: 'editor', clock: systemClock }, readJobCsv(Readable.from([csvOf(rows)]), { names: bitNamesFrom({}) }));
+    const a = 'settle.a';
+    const b = 'settle.b';
+    await store.write((tx) =>
+      finishRowsInTransaction(tx, jobId, [
+        // settle.a: 2, 4 and 6 applied (a list with gaps: 3 and 5 stay pending), 4 given twice.
+        { line: 6, chatUser: a, status: 'applied' },
+        { line: 2, chatUser: a, status: 'applied' },
+        { line: 4, chatUser: a, status: 'applied' },
+        { line: 4, chatUser: a, status: 'applied' },
+        // settle.b: 8..10 unchanged (a run), 11 failed with a message (on its own).
+        { line: 9, chatUser: b, status: 'unchanged' },
+        { line: 8, chatUser: b, status: 'unchanged' },
+        { line: 10, chatUser: b, status: 'unchanged' },
+        { line: 11, chatUser: b, status: 'failed', upstreamCode: 90001, message: 'refused' },
+      ]),
+    );
+    const lines = await store.read.selectFrom('job_rows').select(['line', 'status', 'message']).where('job_id', '=', jobId).orderBy('line').execute();
+    expect(lines.map((row) => `${row.line}:${row.status}`)).toEqual(['2:applied', '3:pending', '4:applied', '5:pending', '6:applied', '7:pending', '8:unchanged', '9:unchanged', '10:unchanged', '11:failed']);
+    expect(lines.find((row) => row.line === 11)?.message).toBe('refused');
+    const job = await store.read.selectFrom('jobs').select(['applied', 'unchanged', 'failed']).where('id', '=', jobId).executeTakeFirstOrThrow();
+    expect(job).toEqual({ applied: 3, unchanged: 3, failed: 1 });
+    // A line settled again is not counted again.
+    await store.write((tx) => finishRowsInTransaction(tx, jobId, [{ line: 2, chatUser: a, status: 'applied' }, { line: 3, chatUser: a, status: 'applied' }]));
+    expect(await store.read.selectFrom('jobs').select('applied').where('id', '=', jobId).executeTakeFirstOrThrow()).toEqual({ applied: 4 });
+    await store.close();
+  });
+});

@@ -15,9 +15,17 @@ type InsertedRow = Omit<JobRowsTable, 'upstream_code'>;
 
 // The job's counters start at their columns' defaults (0).
 const INSERT_JOB = `INSERT INTO jobs (id, state, created_by, created_at, kind, source_job_id) VALUES (?, 'uploading', ?, ?, ?, ?)`;
-// A job's lines go in at thousands a second: one prepared statement, positional values.
-const INSERT_ROW = `INSERT INTO job_rows (job_id, cluster, line, input_json, status, chat_user, conversation_type, conversation_id, change_json, guard_json, revert_of, message)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+// A job's lines go in at thousands a second: ROWS_PER_INSERT to a statement (one call into the
+// database for all of them), positional values; each statement's text is built once per row count.
+const ROWS_PER_INSERT = 50;
+const INSERT_ROWS_HEAD = `INSERT INTO job_rows (job_id, cluster, line, input_json, status, chat_user, conversation_type, conversation_id, change_json, guard_json, revert_of, message) VALUES `;
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const insertTexts = new Map<number, string>();
+function insertRowsText(rows: number): string {
+  let text = insertTexts.get(rows);
+  if (text === undefined) insertTexts.set(rows, (text = INSERT_ROWS_HEAD + Array.from({ length: rows }, () => ROW_PLACEHOLDERS).join(', ')));
+  return text;
+}
 
 // A second pending line for a conversation is refused, pointing to the first (the job's id twice).
 const REFUSE_REPEATED_CONVERSATIONS = `UPDATE job_rows SET status = 'invalid', change_json = NULL,
@@ -31,7 +39,7 @@ const REFUSE_REPEATED_CONVERSATIONS = `UPDATE job_rows SET status = 'invalid', c
 const COUNT_ROWS = `SELECT COUNT(*) AS total, COALESCE(SUM(status = 'pending'), 0) AS valid FROM job_rows WHERE job_id = ?`;
 const PREVIEW_ROWS = `SELECT ${WORK_COLUMNS} FROM job_rows WHERE job_id = ? AND status = 'pending' ORDER BY line LIMIT ?`;
 
-/** A row's values in INSERT_ROW's order. */
+/** A row's values in the order of the INSERT's columns. */
 const insertValues = (row: InsertedRow) => [
   row.job_id,
   row.cluster,
@@ -114,7 +122,10 @@ export async function storeCheckedJob(
       const rowsToWrite = batch;
       batch = [];
       await store.write(async (tx) => {
-        for (const row of rowsToWrite) await runStatement(tx, INSERT_ROW, insertValues(insertedRow(jobId, row)));
+        for (let start = 0; start < rowsToWrite.length; start += ROWS_PER_INSERT) {
+          const part = rowsToWrite.slice(start, start + ROWS_PER_INSERT);
+          await runStatement(tx, insertRowsText(part.length), part.flatMap((row) => insertValues(insertedRow(jobId, row))));
+        }
       });
     };
     for await (const row of rows) {
