@@ -64,9 +64,16 @@ test('search a ticket number, undo the request, follow the links between an entr
   await undoneBy.click();
   await expect(page).toHaveURL(/\/history\?entryId=/);
   const undoRow = page.getByRole('table', { name: 'History entries' });
+  // The search's rows (its three undos among them) stay in view until the one entry has loaded.
+  const undoes = undoRow.getByRole('link', { name: /^Undoes entry / });
+  await expect(undoes).toHaveCount(1);
   await expect(undoRow).toContainText(`Undo: Ticket ${ticket}`);
-  await undoRow.getByRole('link', { name: /^Undoes entry / }).click();
-  await expect(page.getByRole('table', { name: 'History entries' })).toContainText(`Ticket ${ticket}: flag for review`);
+  await undoes.click();
+  // The original entry alone: it links to its undo and undoes nothing itself.
+  const original = page.getByRole('table', { name: 'History entries' });
+  await expect(original.getByRole('link', { name: /^Undone by entry / })).toHaveCount(1);
+  await expect(original.getByRole('link', { name: /^Undoes entry / })).toHaveCount(0);
+  await expect(original).toContainText(`Ticket ${ticket}: flag for review`);
 });
 
 test('a save that cannot reach the server says so, with no request ID to quote', async ({ page }) => {
