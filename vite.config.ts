@@ -2,8 +2,38 @@ import react from '@vitejs/plugin-react';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+// The tests that run a second time on PostgreSQL (project `postgres`): the ones written against
+// openTestStore (src/server/testing/test-store.ts) or the BFF harness, which pick the engine from
+// MARKDESK_TEST_STORE. Only when MARKDESK_TEST_DATABASE_URL names a server; the global setup says
+// so in one line otherwise.
+const POSTGRES_SUITE = [
+  'src/server/store/postgres/**/*.test.ts',
+  'src/server/store/{audit,audit-search,audit-head,labels,text-storage}.test.ts',
+  'src/server/jobs/store.test.ts',
+  'src/server/insights/survey-runner.test.ts',
+  'src/server/routes/{marks,labels,audit,jobs,session,groups,job-follow-ups,admin-activity,audit-undo-request,preferences,conversations,odd-rows,text}.test.ts',
+  'src/server/services/{concurrency,reconcile,last-change,group-race,mark-writer}.test.ts',
+  'src/server/auth/{login-throttle,sessions,staff}.test.ts',
+  'src/server/insights/{survey,effect-activity}.test.ts',
+  'src/server/jobs/{guards,groups-columns,leases}.test.ts',
+];
+const postgresProjects = process.env.MARKDESK_TEST_DATABASE_URL?.trim()
+  ? [
+      {
+        test: {
+          name: 'postgres',
+          environment: 'node',
+          include: POSTGRES_SUITE,
+          env: { MARKDESK_TEST_STORE: 'postgres' },
+          testTimeout: 60_000,
+        },
+      },
+    ]
+  : [];
+
 // The SPA is built into dist/client and served by the BFF (src/server) on the same origin.
-// `test` holds Vitest's two projects: node code (shared, server, emulator) and the SPA under jsdom.
+// `test` holds Vitest's projects: node code (shared, server, emulator), the SPA under jsdom, and
+// the store's suite again on PostgreSQL.
 export default defineConfig({
   plugins: [react()],
   build: {
@@ -29,6 +59,8 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/{shared,server,emulator,bench}/**/*.test.ts'],
+          // PostgreSQL's own tests run in the `postgres` project only.
+          exclude: ['src/server/store/postgres/**'],
           globalSetup: ['src/server/testing/vitest-global-setup.ts'],
           testTimeout: 60_000,
         },
@@ -43,6 +75,7 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      ...postgresProjects,
     ],
   },
 });

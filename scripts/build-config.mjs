@@ -12,6 +12,7 @@ export const SERVER_ENTRIES = {
   // Started as a worker thread by the job ledger; found next to the module that starts it.
   'ledger-worker': 'src/server/jobs/ledger-worker.ts',
   'staff-cli': 'src/server/staff-cli.ts',
+  'migrate-cli': 'src/server/migrate-cli.ts',
   'emulator-cli': 'src/emulator/cli.ts',
 };
 

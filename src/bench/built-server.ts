@@ -81,17 +81,18 @@ async function inspect(port: number, commands: { method: string; params?: object
 /**
  * Starts the built server with a fresh data directory (an editor, `bench`, signed in) against the
  * emulator, and waits for /api/health. Expects a build (npm run build; `npm run bench` makes one).
+ * With `sessionId`, the server is given its database in `env` (MARKDESK_DATABASE_URL) where that
+ * session already exists, and nothing is set up in the data directory.
  */
-export async function startBuiltServer(upstream: Omit<EmulatorProcess, 'close'>, options: { port?: number; env?: Record<string, string>; nodeFlags?: string[] } = {}): Promise<BuiltServer> {
+export async function startBuiltServer(
+  upstream: Omit<EmulatorProcess, 'close'>,
+  options: { port?: number; env?: Record<string, string>; nodeFlags?: string[]; sessionId?: string } = {},
+): Promise<BuiltServer> {
   const port = options.port ?? 18_000 + Math.floor(Math.random() * 1000);
   const inspectorPort = port + 1000;
   const origin = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'markdesk-bench-built-'));
-  // The staff member and session go into the data directory first (the server opens the same database and audit key).
-  const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
-  await createStaff(store, { username: 'bench', role: 'editor', password: 'a bench password of no value' });
-  const { sessionId } = await createSession(store, 'bench', { ip: '127.0.0.1', userAgent: 'bench' });
-  await store.close();
+  const sessionId = options.sessionId ?? (await sqliteSession(dataDir));
 
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CHAT_|MARKDESK_|NODE_OPTIONS$)/.test(name)));
   const child = spawn(process.execPath, [...serverNodeOptions(root), ...(options.nodeFlags ?? []), `--inspect=127.0.0.1:${inspectorPort}`, join(root, 'dist/server/main.mjs')], {
@@ -167,6 +168,17 @@ export async function startBuiltServer(upstream: Omit<EmulatorProcess, 'close'>,
     },
     close,
   };
+}
+
+/** The staff member and session in the data directory's database (the server opens the same database and audit key). */
+async function sqliteSession(dataDir: string): Promise<string> {
+  const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+  try {
+    await createStaff(store, { username: 'bench', role: 'editor', password: 'a bench password of no value' });
+    return (await createSession(store, 'bench', { ip: '127.0.0.1', userAgent: 'bench' })).sessionId;
+  } finally {
+    await store.close();
+  }
 }
 
 export type BuiltJobMemoryReport = {

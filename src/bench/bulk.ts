@@ -41,7 +41,7 @@ export type EmulatorProcess = {
 };
 
 /** user + system CPU seconds of a process, from /proc/{pid}/stat (clock ticks of 1/100 s). */
-function processCpuSeconds(pid: number | undefined): number {
+export function processCpuSeconds(pid: number | undefined): number {
   return cpuSecondsOf(`/proc/${pid}/stat`);
 }
 
@@ -96,7 +96,7 @@ export async function startEmulatorProcess(latencyMs: number, options: { rateLim
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   await once(child, 'exit');
 }
@@ -140,7 +140,7 @@ export async function startBenchBff(
       store,
       chat,
       clock: systemClock,
-      loginThrottle: createLoginThrottle(),
+      loginThrottle: createLoginThrottle(store),
       cookie: sessionCookieFor(ORIGIN),
       mode: 'live',
       chatApp: { sdkAppId: emulator.sdkAppId, region: null },

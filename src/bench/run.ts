@@ -11,6 +11,7 @@ import { measureSoak, soakReport } from './soak';
 import { measureBuiltJobMemory } from './built-server';
 import { CPU_THROTTLING, measureSpa } from './spa';
 import { measureSurveyThroughput, surveyReport } from './survey';
+import { measureTwoInstances, TWO_INSTANCES_SKIPPED_LINE, twoInstancesDatabaseUrl, twoInstancesReport, withoutPasswords } from './two-instances';
 import { ms } from './stats';
 
 const root = join(import.meta.dirname, '../..');
@@ -66,6 +67,30 @@ if (process.argv.slice(2).includes('soak')) {
   const seconds = Number(process.argv.slice(2).find((word) => /^\d+$/.test(word)));
   await soakBench(Number.isFinite(seconds) ? seconds : undefined);
   process.exit(0);
+}
+
+/**
+ * Two instances on one PostgreSQL database (`npm run bench -- two-instances` runs it alone): a job on
+ * one, interactive saves on the other, one shared rate budget. Without a database it says so in one
+ * line; a failure is reported in one line too, and the rest of the bench goes on.
+ */
+async function twoInstancesBench(): Promise<void> {
+  const databaseUrl = twoInstancesDatabaseUrl();
+  if (!databaseUrl) {
+    report(TWO_INSTANCES_SKIPPED_LINE);
+    return;
+  }
+  try {
+    for (const line of twoInstancesReport(await measureTwoInstances({ databaseUrl }))) report(line);
+  } catch (error) {
+    report(`two instances on one PostgreSQL database: FAILED — ${withoutPasswords(error instanceof Error ? error.message : String(error))}; ${load()}`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv.slice(2).includes('two-instances')) {
+  await twoInstancesBench();
+  process.exit();
 }
 
 // The goal's case: 100 saves/s to the built server in its own process, as `npm start` runs it (so
@@ -135,6 +160,9 @@ try {
   await bulkEmulator.close();
 }
 if (bulkOnly) process.exit(0);
+
+// Two instances sharing one PostgreSQL database and Tencent's ceiling (needs a PostgreSQL server).
+await twoInstancesBench();
 
 // Insights: a 10,000-user survey at the read ceiling (also runnable alone: npx tsx src/bench/survey.ts).
 report(surveyReport(await measureSurveyThroughput({ users: 10_000, callsPerSecond: 200, upstreamLatencyMs: 20 })));

@@ -39,7 +39,7 @@ function importGraph(entry: string): { files: string[]; packages: Set<string> } 
 
 describe('the built server', () => {
   it('has a main and a ledger worker that import no transpiler or bundler', () => {
-    for (const entry of ['main.mjs', 'ledger-worker.mjs', 'staff-cli.mjs', 'emulator-cli.mjs']) {
+    for (const entry of ['main.mjs', 'ledger-worker.mjs', 'staff-cli.mjs', 'migrate-cli.mjs', 'emulator-cli.mjs']) {
       expect(existsSync(join(serverDir, entry)), entry).toBe(true);
       const { files, packages } = importGraph(entry);
       for (const tool of ['tsx', 'esbuild', 'vite', 'typescript', '@vitejs/plugin-react', 'vitest']) expect(packages.has(tool), `${entry} imports ${tool}`).toBe(false);

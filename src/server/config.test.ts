@@ -14,6 +14,7 @@ describe('loadConfig', () => {
         trustProxy: false,
         rateLimitPerSecond: 180,
         auditKey: null,
+        databaseUrl: null,
         chat: null,
         metricsToken: null,
         shutdownTimeoutMs: 25_000,
@@ -87,5 +88,16 @@ describe('loadConfig', () => {
     const result = loadConfig({ MARKDESK_AUDIT_KEY: 'short-secret' });
     expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/^MARKDESK_AUDIT_KEY must be at least 32 characters/)] });
     expect(JSON.stringify(result)).not.toContain('short-secret');
+  });
+
+  it('takes a PostgreSQL URL only with an audit key, and never echoes the URL', () => {
+    const url = 'postgres://markdesk:hunter2-secret@db.internal:5432/markdesk';
+    const key = 'k'.repeat(40);
+    expect(loadConfig({ MARKDESK_DATABASE_URL: url, MARKDESK_AUDIT_KEY: key })).toMatchObject({ ok: true, config: { databaseUrl: url } });
+    const keyless = loadConfig({ MARKDESK_DATABASE_URL: url });
+    expect(keyless).toEqual({ ok: false, problems: [expect.stringMatching(/^MARKDESK_AUDIT_KEY is required when MARKDESK_DATABASE_URL is set/)] });
+    const wrong = loadConfig({ MARKDESK_DATABASE_URL: 'mysql://markdesk:hunter2-secret@db/markdesk', MARKDESK_AUDIT_KEY: key });
+    expect(wrong).toEqual({ ok: false, problems: [expect.stringMatching(/^MARKDESK_DATABASE_URL must be a PostgreSQL URL/)] });
+    expect(JSON.stringify([keyless, wrong])).not.toContain('hunter2');
   });
 });

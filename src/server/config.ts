@@ -44,6 +44,8 @@ export type Config = {
   rateLimitPerSecond: number;
   /** MARKDESK_AUDIT_KEY: the audit chain's HMAC key; null → the key file in the data directory. Never logged. */
   auditKey: string | null;
+  /** MARKDESK_DATABASE_URL: PostgreSQL, shared by every instance; null → SQLite in the data directory. Never logged. */
+  databaseUrl: string | null;
   /** null → sandbox mode (embedded emulator with fresh random credentials). */
   chat: ChatConfig | null;
   /** Bearer token of GET /metrics; null → no metrics endpoint. */
@@ -79,6 +81,14 @@ const envSchema = z.object({
   MARKDESK_AUDIT_KEY: z.preprocess(
     emptyToUndefined,
     z.string().trim().min(32, 'must be at least 32 characters (for example 64 hex digits from `openssl rand -hex 32`)').optional(),
+  ),
+  MARKDESK_DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((value) => /^postgres(ql)?:\/\/./.test(value), 'must be a PostgreSQL URL such as postgres://markdesk@db.example.com:5432/markdesk')
+      .optional(),
   ),
   CHAT_SDKAPPID: z.preprocess(
     emptyToUndefined,
@@ -150,6 +160,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   if (e.CHAT_SDKAPPID !== undefined && !e.CHAT_SECRET_KEY) {
     problems.push('CHAT_SECRET_KEY is required when CHAT_SDKAPPID is set (find it in the Chat console under Basic Configuration).');
   }
+  // Every instance on one database appends to one audit chain: they must all sign with one key, and
+  // a key file generated in one instance's data directory would be that instance's alone.
+  if (e.MARKDESK_DATABASE_URL && !e.MARKDESK_AUDIT_KEY) {
+    problems.push('MARKDESK_AUDIT_KEY is required when MARKDESK_DATABASE_URL is set: every instance must sign the audit log with the same key (for example 64 hex digits from `openssl rand -hex 32`).');
+  }
   if (e.CHAT_SDKAPPID === undefined && e.CHAT_SECRET_KEY) {
     problems.push('CHAT_SDKAPPID must be set when CHAT_SECRET_KEY is set (without it Markdesk runs its sandbox).');
   }
@@ -191,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     trustProxy: e.MARKDESK_TRUST_PROXY ?? false,
     rateLimitPerSecond: e.CHAT_RATE_LIMIT_PER_SECOND,
     auditKey: e.MARKDESK_AUDIT_KEY ?? null,
+    databaseUrl: e.MARKDESK_DATABASE_URL ?? null,
     chat:
       e.CHAT_SDKAPPID === undefined
         ? null

@@ -15,7 +15,11 @@ import { sessionCookieFor } from './http/auth';
 import { auditKeyCreatedMessage, resolveAuditKey } from './store/audit-key';
 import { createMetrics } from './metrics/metrics';
 import { createReadiness, READINESS_CHECK_EVERY_MS, type Readiness } from './readiness';
-import { DATABASE_FILE_NAME, openDatabase } from './store/database';
+import { DATABASE_FILE_NAME, type StoreLocation } from './store/database';
+import { openStore } from './store/open';
+import { createPool } from './store/postgres/store';
+import { createPostgresRateBudget, ensureRateBudgetTable } from './store/postgres/rate-budget';
+import { createSharedLimiter } from './chat/shared-limiter';
 import { shutdownDeadline } from './shutdown';
 import { resolveUpstream } from './upstream';
 import { systemClock } from './clock';
@@ -40,10 +44,21 @@ if (!claim.ok) {
   console.error(`Markdesk cannot start. ${claim.message}`);
   process.exit(1);
 }
-// The audit chain's key: MARKDESK_AUDIT_KEY, else a key file generated in the data directory.
+// The audit chain's key: MARKDESK_AUDIT_KEY, else a key file generated in the data directory
+// (with PostgreSQL the variable is required: every instance signs with it).
 const auditKey = resolveAuditKey({ dataDir, configured: config.auditKey });
 if (auditKey.created) console.log(auditKeyCreatedMessage(auditKey.created));
-const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME), auditKey: auditKey.key });
+// SQLite in the data directory, or PostgreSQL shared by every instance (MARKDESK_DATABASE_URL).
+const location: StoreLocation = config.databaseUrl ? { dialect: 'postgres', url: config.databaseUrl } : { dialect: 'sqlite', file: join(dataDir, DATABASE_FILE_NAME) };
+const store = await openStore(location, auditKey.key);
+// With PostgreSQL, several instances may share the Chat app: each command's rate budget is kept
+// in the database, so together they never exceed the ceiling (shared-limiter.ts, rate-budget.ts).
+const rateBudget = config.databaseUrl ? createPostgresRateBudget(await budgetPool(config.databaseUrl)) : null;
+async function budgetPool(url: string) {
+  const pool = createPool({ url }, 2);
+  await ensureRateBudgetTable(pool);
+  return pool;
+}
 
 // The SPA is served from dist/client as it is: `npm start` (scripts/start.mjs) builds it before
 // starting this process when it is missing or stale; no bundler ever runs inside the server.
@@ -67,6 +82,9 @@ const chat = createChatClient({
   ratePerSecond: config.rateLimitPerSecond,
   // A bulk job keeps ~30 writes and ~8 reads in flight to fill 200 calls/s when Chat answers in 100 ms.
   connections: 64,
+  ...(rateBudget
+    ? { createLimiter: (command, limitPerSecond) => createSharedLimiter({ key: `${upstream.sdkAppId}:${command}`, limitPerSecond, budget: rateBudget }) }
+    : {}),
   onEvent: (event) => {
     metrics?.observeChat(event);
     // A failure of real traffic that looks like an outage checks readiness at once.
@@ -86,7 +104,7 @@ const app = await buildApp(
     store,
     chat,
     clock: systemClock,
-    loginThrottle: createLoginThrottle(),
+    loginThrottle: createLoginThrottle(store),
     cookie: sessionCookieFor(config.publicOrigin),
     mode: upstream.mode,
     chatApp: { sdkAppId: upstream.sdkAppId, region: upstream.region },

@@ -14,7 +14,7 @@ export const READINESS_CHECK_EVERY_MS = 15_000;
 const MIN_TRIGGERED_GAP_MS = 5_000;
 
 const REASONS: Record<ReadinessProblem, string> = {
-  database: 'The database cannot be used (disk full, file permissions or a damaged file).',
+  database: 'The database cannot be used (it cannot be reached, or a full disk, permissions or damage stop it).',
   'chat-unreachable': 'Chat cannot be reached (network, DNS or a Chat outage).',
   'chat-credentials': 'Chat refuses Markdesk’s credentials (SDKAppID, secret key or admin account).',
 };
@@ -83,6 +83,7 @@ export function createReadiness(options: {
     const answer: ReadyResponse = {
       ready: problem === null,
       checks: { database, upstream: upstream === null },
+      database: options.store.location.dialect,
       problem,
       reason: problem === null ? null : REASONS[problem],
       checkedAt: new Date(now()).toISOString(),

@@ -72,7 +72,7 @@ describe('npm run staff', () => {
     ]);
 
     // The running server sees them at once, and the trailing newline was not part of the password.
-    const result = await authenticate(server, createLoginThrottle(), { username: 'root', password: ROOT_PASSWORD, ip: '127.0.0.1' }, clock);
+    const result = await authenticate(server, createLoginThrottle(server), { username: 'root', password: ROOT_PASSWORD, ip: '127.0.0.1' }, clock);
     expect(result).toEqual({ ok: true, username: 'root', role: 'admin' });
     for (const output of [root, rita, list]) expect(output.stdout + output.stderr).not.toMatch(/passphrase|password with/);
   });
@@ -93,7 +93,7 @@ describe('npm run staff', () => {
     const reset = await runCli(['reset-password', 'rita', '--password-stdin'], { cwd, stdin: RITA_NEW_PASSWORD });
     expect(reset).toMatchObject({ code: 0, stdout: 'Set a new password for rita; any sessions of theirs have ended.\n' });
     expect(await resolveSession(server, session, clock)).toBeNull();
-    const result = await authenticate(server, createLoginThrottle(), { username: 'rita', password: RITA_NEW_PASSWORD, ip: '127.0.0.1' }, clock);
+    const result = await authenticate(server, createLoginThrottle(server), { username: 'rita', password: RITA_NEW_PASSWORD, ip: '127.0.0.1' }, clock);
     expect(result).toEqual({ ok: true, username: 'rita', role: 'viewer' });
   });
 
@@ -194,7 +194,7 @@ describe('npm run staff', () => {
       stderr: { write: () => true },
     });
     expect(code).toBe(EXIT_OK);
-    const result = await authenticate(server, createLoginThrottle(), { username: 'split', password, ip: '127.0.0.1' }, clock);
+    const result = await authenticate(server, createLoginThrottle(server), { username: 'split', password, ip: '127.0.0.1' }, clock);
     expect(result).toMatchObject({ ok: true, username: 'split' });
   });
 

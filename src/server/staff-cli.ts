@@ -1,12 +1,11 @@
 // Staff accounts from the command line: `npm run staff -- <command>`. Works with the server stopped
 // or running: both open the same SQLite file (WAL, busy_timeout), and the server reads roles and
 // sessions from the database on every request, so a change here takes effect at once.
-import { parse as parseDotenv } from 'dotenv';
-import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resetMfa } from './auth/mfa';
+import { resolveDataDir, setting } from './cli-settings';
 import { isRole, ROLES, StaffError, createStaff, listStaff, resetPassword, setBreakGlass, setDisabled, setRole } from './auth/staff';
 import { recordAdminActivity, type AdminActivity } from './store/admin-activity';
 import { auditKeyCreatedMessage, resolveAuditKey } from './store/audit-key';
@@ -41,17 +40,7 @@ export const EXIT_USAGE = 2;
 
 class UsageError extends Error {}
 
-/** A setting from the environment, else from ./.env (as the server reads them). */
-function setting(env: Record<string, string | undefined>, cwd: string, name: string): string | undefined {
-  const envFile = join(cwd, '.env');
-  const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile))[name] : undefined;
-  return [env[name], fromFile].find((value) => value !== undefined && value.trim() !== '')?.trim();
-}
-
-/** MARKDESK_DATA_DIR from the environment, else from ./.env, else ./data — resolved against cwd. */
-export function resolveDataDir(env: Record<string, string | undefined>, cwd: string): string {
-  return resolve(cwd, setting(env, cwd, 'MARKDESK_DATA_DIR') ?? './data');
-}
+export { resolveDataDir };
 
 /** Who the admin activity names for a change made here: the OS user, or "cli". */
 function cliActor(): string {

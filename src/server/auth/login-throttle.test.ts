@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { openDatabase, type Store } from '../store/database';
+import type { Store } from '../store/database';
 import { createFakeClock, type FakeClock } from '../testing/fake-clock';
+import { createGate } from '../testing/gate';
+import { openTestStore } from '../testing/test-store';
 import {
   accountDelayMs,
   authenticate,
   createLoginThrottle,
+  IP_WINDOW_MS,
   ipThrottleKey,
+  type IpVerdict,
   type LoginThrottle,
+  UNKNOWN_NAME_RETENTION_MS,
 } from './login-throttle';
 import type * as Passwords from './passwords';
 import { DUMMY_HASH, verifyPassword } from './passwords';
@@ -18,6 +23,8 @@ vi.mock('./passwords', async (importOriginal) => {
   return { ...actual, verifyPassword: vi.fn(actual.verifyPassword) };
 });
 
+const { verifyPassword: realVerifyPassword } = await vi.importActual<typeof Passwords>('./passwords');
+
 const PASSWORD = 'correct horse battery';
 const SECOND = 1000;
 let store: Store;
@@ -28,7 +35,7 @@ let ipCounter = 0;
 const freshIp = () => `198.51.100.${++ipCounter % 250}`;
 
 beforeAll(async () => {
-  store = await openDatabase({ file: ':memory:' });
+  store = await openTestStore();
   await createStaff(store, { username: 'rita', role: 'editor', password: PASSWORD });
   await createStaff(store, { username: 'gone', role: 'viewer', password: PASSWORD });
   await store.write((tx) => tx.updateTable('staff').set({ disabled: 1 }).where('username', '=', 'gone').execute());
@@ -38,13 +45,27 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   clock = createFakeClock();
-  throttle = createLoginThrottle({ ipAttemptsPerWindow: 1000 });
+  throttle = createLoginThrottle(store, { ipAttemptsPerWindow: 1000 });
   vi.mocked(verifyPassword).mockClear();
-  await store.write((tx) => tx.updateTable('staff').set({ failed_logins: 0, locked_until: null }).execute());
+  // The throttle's counts live in the database now: each test starts from none.
+  await store.write(async (tx) => {
+    await tx.updateTable('staff').set({ failed_logins: 0, locked_until: null }).execute();
+    await tx.deleteFrom('login_ip_attempts').execute();
+    await tx.deleteFrom('login_unknown_names').execute();
+  });
 });
 
-const attempt = (username: string, password: string, ip = freshIp()) =>
-  authenticate(store, throttle, { username, password, ip }, clock);
+const attempt = (username: string, password: string, ip = freshIp(), by = throttle) =>
+  authenticate(store, by, { username, password, ip }, clock);
+
+const take = (by: LoginThrottle, ip: string) => by.takeIpAttempt(ip, new Date(clock.now()));
+const giveBack = (verdict: IpVerdict) => store.write(async (tx) => (verdict.allowed ? verdict.succeeded(tx) : undefined));
+const rows = async (table: 'login_ip_attempts' | 'login_unknown_names') =>
+  Number((await store.read.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const placesOf = async (ip: string) =>
+  Number(
+    (await store.read.selectFrom('login_ip_attempts').select((eb) => eb.fn.countAll().as('n')).where('ip_key', '=', ipThrottleKey(ip)).executeTakeFirstOrThrow()).n,
+  );
 
 describe('authenticate', () => {
   it('logs in with the right password, case-insensitively, and records the time', async () => {
@@ -102,7 +123,7 @@ describe('per-account throttling', () => {
       clock.advance(10 * SECOND);
     }
     clock.advance(-10 * SECOND); // the 7th failure set a 4 s delay; go back to that moment
-    throttle = createLoginThrottle();
+    throttle = createLoginThrottle(store);
     expect(await attempt('rita', PASSWORD)).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 4 });
   });
 
@@ -123,7 +144,7 @@ describe('per-account throttling', () => {
 
 describe('per-address throttling', () => {
   it('allows 10 failed attempts per sliding minute per address, then says when to retry', async () => {
-    throttle = createLoginThrottle();
+    throttle = createLoginThrottle(store);
     for (let i = 0; i < 10; i++) {
       expect(await attempt(`user${i}`, 'wrong password!!', '192.0.2.1')).toEqual({ ok: false, reason: 'invalid' });
       clock.advance(5 * SECOND);
@@ -141,7 +162,7 @@ describe('per-address throttling', () => {
   });
 
   it('does not count successful sign-ins: eleven people behind one address all get in within a minute', async () => {
-    throttle = createLoginThrottle();
+    throttle = createLoginThrottle(store);
     for (let i = 0; i < 11; i++) {
       expect(await attempt('rita', PASSWORD, '192.0.2.7'), `sign-in ${i + 1}`).toMatchObject({ ok: true });
       clock.advance(SECOND);
@@ -150,15 +171,14 @@ describe('per-address throttling', () => {
     expect(await attempt('rita', PASSWORD, '192.0.2.7')).toMatchObject({ ok: false, reason: 'throttled' });
   });
 
-  it('holds a place for an attempt whose password is still being checked, so parallel guesses cannot overrun the window', () => {
-    const small = createLoginThrottle({ ipAttemptsPerWindow: 2 });
-    const now = new Date(clock.now());
-    const first = small.takeIpAttempt('192.0.2.8', now);
-    const second = small.takeIpAttempt('192.0.2.8', now);
+  it('holds a place for an attempt whose password is still being checked, so parallel guesses cannot overrun the window', async () => {
+    const small = createLoginThrottle(store, { ipAttemptsPerWindow: 2 });
+    const first = await take(small, '192.0.2.8');
+    const second = await take(small, '192.0.2.8');
     expect([first.allowed, second.allowed]).toEqual([true, true]);
-    expect(small.takeIpAttempt('192.0.2.8', now).allowed).toBe(false);
-    if (first.allowed) first.succeeded();
-    expect(small.takeIpAttempt('192.0.2.8', now).allowed).toBe(true);
+    expect(await take(small, '192.0.2.8')).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    await giveBack(first);
+    expect((await take(small, '192.0.2.8')).allowed).toBe(true);
   });
 
   it('counts IPv6 clients by their /64 and IPv4-mapped addresses as IPv4', () => {
@@ -171,13 +191,164 @@ describe('per-address throttling', () => {
     expect(ipThrottleKey('192.0.2.1')).toBe('192.0.2.1');
   });
 
-  it('forgets the least recently seen addresses beyond its bound', () => {
-    const small = createLoginThrottle({ ipAttemptsPerWindow: 1, maxTrackedKeys: 2 });
-    const now = new Date(clock.now());
-    expect(small.takeIpAttempt('192.0.2.1', now).allowed).toBe(true);
-    expect(small.takeIpAttempt('192.0.2.1', now).allowed).toBe(false);
-    small.takeIpAttempt('192.0.2.2', now);
-    small.takeIpAttempt('192.0.2.3', now);
-    expect(small.takeIpAttempt('192.0.2.1', now).allowed).toBe(true);
+  it('gives the place back in the transaction of the success: a success rolled back keeps it', async () => {
+    const small = createLoginThrottle(store, { ipAttemptsPerWindow: 1 });
+    const held = await take(small, '192.0.2.9');
+    await expect(
+      store.write(async (tx) => {
+        if (held.allowed) await held.succeeded(tx);
+        throw new Error('the success was not recorded after all');
+      }),
+    ).rejects.toThrow('not recorded');
+    expect((await take(small, '192.0.2.9')).allowed).toBe(false);
+    await giveBack(held);
+    expect((await take(small, '192.0.2.9')).allowed).toBe(true);
+  });
+});
+
+describe('shared by every instance on one database', () => {
+  // Two throttles on one store stand for two Markdesk instances on one database: neither keeps
+  // anything of its own.
+  it('counts the failures of one address on both instances in one window', async () => {
+    const [a, b] = [createLoginThrottle(store), createLoginThrottle(store)];
+    for (let i = 0; i < 10; i++) {
+      expect(await attempt(`user${i}`, 'wrong password!!', '192.0.2.20', i % 2 === 0 ? a : b)).toEqual({ ok: false, reason: 'invalid' });
+      clock.advance(SECOND);
+    }
+    const refused = { ok: false, reason: 'throttled', retryAfterSeconds: 50 };
+    expect(await attempt('rita', PASSWORD, '192.0.2.20', a)).toEqual(refused);
+    expect(await attempt('rita', PASSWORD, '192.0.2.20', b)).toEqual(refused);
+    // IPv6: one /64, two addresses in it, one on each instance.
+    const c = createLoginThrottle(store, { ipAttemptsPerWindow: 1 });
+    const d = createLoginThrottle(store, { ipAttemptsPerWindow: 1 });
+    expect((await take(c, '2001:db8:5:6::1')).allowed).toBe(true);
+    expect((await take(d, '2001:db8:5:6::ffff')).allowed).toBe(false);
+  });
+
+  it('delays a name without an account after 5 failures on any instance, as it would a real one', async () => {
+    const [a, b] = [createLoginThrottle(store), createLoginThrottle(store)];
+    const real: unknown[] = [];
+    const fake: unknown[] = [];
+    for (let i = 0; i < 7; i++) {
+      const instance = i % 2 === 0 ? a : b;
+      real.push(await attempt('rita', 'wrong password!!', freshIp(), instance));
+      fake.push(await attempt('nobody', 'wrong password!!', freshIp(), instance === a ? b : a));
+    }
+    expect(fake).toEqual(real);
+    expect(fake.slice(4)).toEqual([
+      { ok: false, reason: 'invalid' },
+      { ok: false, reason: 'throttled', retryAfterSeconds: 1 },
+      { ok: false, reason: 'throttled', retryAfterSeconds: 1 },
+    ]);
+    // A third instance started now sees the same wait.
+    expect(await attempt('nobody', PASSWORD, freshIp(), createLoginThrottle(store))).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 1 });
+    // What was typed as a name is not kept: it may be a password typed into the wrong field.
+    const kept = await store.read.selectFrom('login_unknown_names').selectAll().execute();
+    expect(kept).toHaveLength(1);
+    expect(JSON.stringify(kept)).not.toContain('nobody');
+  });
+
+  it('lets concurrent takes on two instances fill the window exactly', async () => {
+    const [a, b] = [createLoginThrottle(store, { ipAttemptsPerWindow: 3 }), createLoginThrottle(store, { ipAttemptsPerWindow: 3 })];
+    const verdicts = await Promise.all(Array.from({ length: 10 }, (_, i) => take(i % 2 === 0 ? a : b, '192.0.2.21')));
+    expect(verdicts.filter((v) => v.allowed)).toHaveLength(3);
+    expect(await placesOf('192.0.2.21')).toBe(3);
+  });
+
+  it('does not let the last place be taken twice while the attempt holding it is still checking its password', async () => {
+    const [a, b] = [createLoginThrottle(store, { ipAttemptsPerWindow: 2 }), createLoginThrottle(store, { ipAttemptsPerWindow: 2 })];
+    expect(await attempt('user1', 'wrong password!!', '192.0.2.22', a)).toEqual({ ok: false, reason: 'invalid' });
+    clock.advance(SECOND);
+
+    // The second attempt takes the last place, then its password check is held open.
+    const gate = createGate();
+    vi.mocked(verifyPassword).mockImplementationOnce(async (hash, password) => {
+      await gate.pass();
+      return realVerifyPassword(hash, password);
+    });
+    const held = attempt('rita', 'wrong password!!', '192.0.2.22', a);
+    await gate.arrived();
+
+    // Meanwhile, on the other instance, even the right password finds the window full, and costs no hash.
+    expect(await attempt('rita', PASSWORD, '192.0.2.22', b)).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 59 });
+    expect(await attempt('rita', PASSWORD, '192.0.2.22', a)).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 59 });
+    expect(vi.mocked(verifyPassword)).toHaveBeenCalledTimes(2);
+
+    gate.release();
+    expect(await held).toEqual({ ok: false, reason: 'invalid' });
+    expect(await placesOf('192.0.2.22')).toBe(2);
+    expect(await attempt('rita', PASSWORD, '192.0.2.22', b)).toMatchObject({ ok: false, reason: 'throttled' });
+  });
+
+  it('gives the held place back when the held attempt succeeds, to either instance', async () => {
+    const [a, b] = [createLoginThrottle(store, { ipAttemptsPerWindow: 2 }), createLoginThrottle(store, { ipAttemptsPerWindow: 2 })];
+    expect(await attempt('user1', 'wrong password!!', '192.0.2.23', a)).toEqual({ ok: false, reason: 'invalid' });
+
+    const gate = createGate();
+    vi.mocked(verifyPassword).mockImplementationOnce(async (hash, password) => {
+      await gate.pass();
+      return realVerifyPassword(hash, password);
+    });
+    const held = attempt('rita', PASSWORD, '192.0.2.23', a);
+    await gate.arrived();
+    expect(await attempt('rita', PASSWORD, '192.0.2.23', b)).toMatchObject({ ok: false, reason: 'throttled' });
+
+    gate.release();
+    expect(await held).toMatchObject({ ok: true, username: 'rita' });
+    expect(await placesOf('192.0.2.23')).toBe(1);
+    expect(await attempt('rita', PASSWORD, '192.0.2.23', b)).toMatchObject({ ok: true });
+  });
+});
+
+describe('bounded growth', () => {
+  it('keeps no more rows for an address than its window has places, however long it keeps trying', async () => {
+    const small = createLoginThrottle(store, { ipAttemptsPerWindow: 3 });
+    let allowed = 0;
+    for (let i = 0; i < 60; i++) {
+      if ((await take(small, '192.0.2.30')).allowed) allowed++;
+      expect(await placesOf('192.0.2.30')).toBeLessThanOrEqual(3);
+      clock.advance(7 * SECOND);
+    }
+    // 7 minutes at 3 places a minute: every place freed by time was taken again, nothing more.
+    expect(allowed).toBe(21);
+  });
+
+  it('sweeps the attempts of addresses not seen again once they leave the window, and names left alone', async () => {
+    const [a, b] = [createLoginThrottle(store), createLoginThrottle(store)];
+    await take(a, '203.0.113.250'); // a's first take sweeps (nothing yet); its next sweep is due a window later
+    for (let i = 0; i < 200; i++) await take(i % 2 === 0 ? a : b, `10.0.${Math.floor(i / 100)}.${i % 100}`);
+    for (let i = 0; i < 20; i++) await a.recordUnknownAccountFailure(`ghost${i}`, new Date(clock.now()));
+    expect(await rows('login_ip_attempts')).toBe(201);
+    expect(await rows('login_unknown_names')).toBe(20);
+
+    clock.advance(IP_WINDOW_MS / 2);
+    await take(a, '203.0.113.1'); // not due yet: nothing swept
+    expect(await rows('login_ip_attempts')).toBe(202);
+
+    clock.advance(IP_WINDOW_MS / 2);
+    await take(a, '203.0.113.2'); // due: everything that left the window goes, whoever took it
+    expect(await rows('login_ip_attempts')).toBe(2);
+    expect(await rows('login_unknown_names')).toBe(20); // names are kept for a day
+
+    await a.recordUnknownAccountFailure('recent', new Date(clock.now()));
+    clock.advance(UNKNOWN_NAME_RETENTION_MS - IP_WINDOW_MS);
+    await take(b, '203.0.113.3'); // b's first take: it sweeps too
+    expect(await rows('login_ip_attempts')).toBe(1);
+    expect(await rows('login_unknown_names')).toBe(1); // the ghosts are a day old; 'recent' is not
+  });
+
+  it('lets a name left alone past its retention start again from nothing, swept or not', async () => {
+    const short = createLoginThrottle(store, { unknownNameRetentionMs: 60 * 60 * SECOND });
+    for (let i = 0; i < 6; i++) {
+      await attempt('nobody', 'wrong password!!', freshIp(), short);
+      clock.advance(10 * SECOND);
+    }
+    expect(await attempt('nobody', 'wrong password!!', freshIp(), short)).toEqual({ ok: false, reason: 'invalid' }); // 7th: 4 s
+    clock.advance(60 * 60 * SECOND);
+    // Four free failures again, then the fifth sets the first wait.
+    for (let i = 0; i < 4; i++) await short.recordUnknownAccountFailure('nobody', new Date(clock.now()));
+    expect(await short.unknownAccountRetryAfter('nobody', new Date(clock.now()))).toBeNull();
+    await short.recordUnknownAccountFailure('nobody', new Date(clock.now()));
+    expect(await short.unknownAccountRetryAfter('nobody', new Date(clock.now()))).toBe(1);
   });
 });

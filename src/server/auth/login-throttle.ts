@@ -1,5 +1,6 @@
+import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
-import { type Role, type Store } from '../store/database';
+import { type Role, type Store, type Tx } from '../store/database';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 import { getStaffCredentials, normalizeUsername } from './staff';
 import { type Clock, systemClock } from '../clock';
@@ -11,8 +12,12 @@ export const IP_WINDOW_MS = 60 * 1000;
 export const ACCOUNT_FREE_FAILURES = 5;
 export const ACCOUNT_BASE_DELAY_MS = 1000;
 export const ACCOUNT_MAX_DELAY_MS = 15 * 60 * 1000;
-/** Bound on the addresses/names held in memory, so a flood of new ones cannot exhaust it. */
-export const MAX_TRACKED_KEYS = 10_000;
+/**
+ * How long the failures under a name without an account are remembered after its last one (its
+ * wait, at most ACCOUNT_MAX_DELAY_MS, is over long before). A name left alone that long starts
+ * again from nothing: the bound on that table.
+ */
+export const UNKNOWN_NAME_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** The wait after the n-th consecutive failure: 0 before the 5th, then 1 s, 2 s, 4 s … at most 15 min. */
 export function accountDelayMs(consecutiveFailures: number): number {
@@ -41,49 +46,64 @@ export function ipThrottleKey(ip: string): string {
     .join(':')}::/64`;
 }
 
-/** An allowed attempt holds a place in its address's window until `succeeded()` gives it back. */
-type Verdict = { allowed: true; succeeded: () => void } | { allowed: false; retryAfterSeconds: number };
+/**
+ * An allowed attempt holds a place in its address's window until `succeeded(tx)` gives it back, as
+ * part of the transaction that records the success.
+ */
+export type IpVerdict = { allowed: true; succeeded: (tx: Tx) => Promise<void> } | { allowed: false; retryAfterSeconds: number };
 
 function secondsUntil(untilMs: number, nowMs: number): number {
   return Math.max(1, Math.ceil((untilMs - nowMs) / 1000));
 }
 
-/** A Map that forgets its least recently touched key beyond a size bound. */
-class BoundedMap<V> {
-  readonly #map = new Map<string, V>();
-  constructor(readonly limit: number) {}
-  get(key: string): V | undefined {
-    return this.#map.get(key);
-  }
-  set(key: string, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.limit) {
-      const oldest = this.#map.keys().next();
-      if (!oldest.done) this.#map.delete(oldest.value);
-    }
-  }
-  delete(key: string): void {
-    this.#map.delete(key);
-  }
-}
+export type LoginThrottleOptions = {
+  ipAttemptsPerWindow?: number;
+  ipWindowMs?: number;
+  unknownNameRetentionMs?: number;
+  /** How often (at most) this instance sweeps stale rows, on its next take; default: one window. */
+  sweepEveryMs?: number;
+};
 
 /**
- * In-memory login throttling: a sliding window of failed sign-ins per client address, and the same failure/delay
- * bookkeeping as staff.failed_logins/locked_until for names that have no account — so that being
- * throttled does not reveal whether an account exists. Times come from the caller's clock.
+ * Sign-in throttling kept in the database, so that every instance sharing it counts the same: a
+ * sliding window of failed sign-ins per client address (login_ip_attempts), and the same
+ * failure/delay bookkeeping as staff.failed_logins/locked_until for names that have no account
+ * (login_unknown_names), so that being throttled does not reveal whether an account exists. Times
+ * come from the caller's clock.
+ *
+ * Each take reads the window and takes its place in one write transaction. Write transactions on
+ * a store run one at a time, across every instance sharing the database (SQLite: BEGIN IMMEDIATE;
+ * PostgreSQL: the store's write lock), so two requests — on one instance or two — cannot both see
+ * the last place free. Holding that lock is also why every statement here is a short, indexed one.
+ *
+ * Bounded growth. In memory, a least-recently-used bound (10,000 addresses and names) kept a flood
+ * of new addresses from exhausting the process, at the price of forgetting the windows it pushed
+ * out — a flood that reset the counts it was meant to keep. In the database the bound is time
+ * instead, and nothing current is forgotten: a take deletes its own address's attempts that left
+ * the window, so an address holds at most `ipAttemptsPerWindow` rows; and at most once per
+ * `sweepEveryMs` a take of this instance also deletes every attempt that left the window (the
+ * addresses not seen again) and the unknown names untried for UNKNOWN_NAME_RETENTION_MS. So the
+ * attempts table holds at most `ipAttemptsPerWindow` rows per address seen in the last window and
+ * sweep interval, and the names table one row per name failed in the last retention period —
+ * failures the address window itself limits.
  */
 export class LoginThrottle {
-  readonly #attemptsByIp: BoundedMap<number[]>;
-  readonly #unknownNames: BoundedMap<{ failures: number; lockedUntilMs: number }>;
+  readonly #store: Store;
   readonly #ipLimit: number;
   readonly #windowMs: number;
+  readonly #unknownNameRetentionMs: number;
+  readonly #sweepEveryMs: number;
+  readonly #nameKey: Buffer;
+  #lastSweepMs: number | null = null;
 
-  constructor(options: { ipAttemptsPerWindow?: number; ipWindowMs?: number; maxTrackedKeys?: number } = {}) {
+  constructor(store: Store, options: LoginThrottleOptions = {}) {
+    this.#store = store;
     this.#ipLimit = options.ipAttemptsPerWindow ?? IP_ATTEMPTS_PER_WINDOW;
     this.#windowMs = options.ipWindowMs ?? IP_WINDOW_MS;
-    this.#attemptsByIp = new BoundedMap(options.maxTrackedKeys ?? MAX_TRACKED_KEYS);
-    this.#unknownNames = new BoundedMap(options.maxTrackedKeys ?? MAX_TRACKED_KEYS);
+    this.#unknownNameRetentionMs = options.unknownNameRetentionMs ?? UNKNOWN_NAME_RETENTION_MS;
+    this.#sweepEveryMs = options.sweepEveryMs ?? this.#windowMs;
+    // Every instance on one database holds the same audit key, so they all hash a name alike.
+    this.#nameKey = Buffer.from(hkdfSync('sha256', store.auditKey, Buffer.alloc(0), 'markdesk login throttle names v1', 32));
   }
 
   /**
@@ -93,40 +113,93 @@ export class LoginThrottle {
    * place is taken before the password is checked, so a burst of parallel guesses cannot all pass
    * the check before any of them has failed.
    */
-  takeIpAttempt(ip: string, now: Date): Verdict {
+  async takeIpAttempt(ip: string, now: Date): Promise<IpVerdict> {
     const key = ipThrottleKey(ip);
     const nowMs = now.getTime();
-    const recent = (this.#attemptsByIp.get(key) ?? []).filter((t) => t > nowMs - this.#windowMs);
-    if (recent.length >= this.#ipLimit) {
-      this.#attemptsByIp.set(key, recent);
-      return { allowed: false, retryAfterSeconds: secondsUntil((recent[0] as number) + this.#windowMs, nowMs) };
-    }
-    recent.push(nowMs);
-    this.#attemptsByIp.set(key, recent);
+    const windowStartMs = nowMs - this.#windowMs;
+    const attemptId = randomUUID();
+    // Opportunistic: the first take of this instance, then one take per interval (or after its clock went back).
+    const sweep = this.#lastSweepMs === null || nowMs < this.#lastSweepMs || nowMs - this.#lastSweepMs >= this.#sweepEveryMs;
+    if (sweep) this.#lastSweepMs = nowMs;
+    const refusal = await this.#store.write(
+      async (tx) => {
+        if (sweep) await this.#sweep(tx, nowMs);
+        await tx.deleteFrom('login_ip_attempts').where('ip_key', '=', key).where('at_ms', '<=', windowStartMs).execute();
+        const held = await tx
+          .selectFrom('login_ip_attempts')
+          .select((eb) => [eb.fn.countAll().as('places'), eb.fn.min('at_ms').as('oldest_ms')])
+          .where('ip_key', '=', key)
+          .executeTakeFirstOrThrow();
+        if (Number(held.places) >= this.#ipLimit) return { retryAfterSeconds: secondsUntil(Number(held.oldest_ms) + this.#windowMs, nowMs) };
+        await tx.insertInto('login_ip_attempts').values({ attempt_id: attemptId, ip_key: key, at_ms: nowMs }).execute();
+        return null;
+      },
+      // A place a power cut loses is one more guess for that address, once: counts were lost at
+      // every restart while they lived in memory. Not worth an fsync on every sign-in attempt.
+      { durability: 'relaxed' },
+    );
+    if (refusal) return { allowed: false, ...refusal };
     return {
       allowed: true,
-      succeeded: () => {
-        const held = this.#attemptsByIp.get(key);
-        const index = held?.indexOf(nowMs) ?? -1;
-        if (held && index >= 0) held.splice(index, 1);
+      succeeded: async (tx) => {
+        await tx.deleteFrom('login_ip_attempts').where('attempt_id', '=', attemptId).execute();
       },
     };
   }
 
   /** Seconds to wait before `username` (a name without an account) may be tried again, or null. */
-  unknownAccountRetryAfter(username: string, now: Date): number | null {
-    const entry = this.#unknownNames.get(username);
-    return entry && entry.lockedUntilMs > now.getTime() ? secondsUntil(entry.lockedUntilMs, now.getTime()) : null;
+  async unknownAccountRetryAfter(username: string, now: Date): Promise<number | null> {
+    const row = await this.#store.read
+      .selectFrom('login_unknown_names')
+      .select('locked_until_ms')
+      .where('name_hash', '=', this.#nameHash(username))
+      .executeTakeFirst();
+    const untilMs = row ? Number(row.locked_until_ms) : 0;
+    return untilMs > now.getTime() ? secondsUntil(untilMs, now.getTime()) : null;
   }
 
-  recordUnknownAccountFailure(username: string, now: Date): void {
-    const failures = (this.#unknownNames.get(username)?.failures ?? 0) + 1;
-    this.#unknownNames.set(username, { failures, lockedUntilMs: now.getTime() + accountDelayMs(failures) });
+  async recordUnknownAccountFailure(username: string, now: Date): Promise<void> {
+    const nameHash = this.#nameHash(username);
+    const nowMs = now.getTime();
+    await this.#store.write(
+      async (tx) => {
+        const row = await tx.selectFrom('login_unknown_names').select(['failures', 'locked_until_ms', 'last_failure_ms']).where('name_hash', '=', nameHash).executeTakeFirst();
+        // A row the sweep would delete counts as gone whether or not a sweep has removed it yet.
+        const remembered = row && !this.#forgotten(row, nowMs) ? Number(row.failures) : 0;
+        const failures = remembered + 1;
+        const values = { failures, locked_until_ms: nowMs + accountDelayMs(failures), last_failure_ms: nowMs };
+        await tx
+          .insertInto('login_unknown_names')
+          .values({ name_hash: nameHash, ...values })
+          .onConflict((oc) => oc.column('name_hash').doUpdateSet(values))
+          .execute();
+      },
+      { durability: 'relaxed' },
+    );
+  }
+
+  #nameHash(username: string): string {
+    return createHmac('sha256', this.#nameKey).update(username, 'utf8').digest('hex');
+  }
+
+  /** An unknown name whose last failure is past its retention and whose wait is over. */
+  #forgotten(row: { last_failure_ms: number; locked_until_ms: number }, nowMs: number): boolean {
+    return Number(row.last_failure_ms) <= nowMs - this.#unknownNameRetentionMs && Number(row.locked_until_ms) <= nowMs;
+  }
+
+  /** Deletes the attempts that left the window under any address, and the names forgotten (see #forgotten). */
+  async #sweep(tx: Tx, nowMs: number): Promise<void> {
+    await tx.deleteFrom('login_ip_attempts').where('at_ms', '<=', nowMs - this.#windowMs).execute();
+    await tx
+      .deleteFrom('login_unknown_names')
+      .where('last_failure_ms', '<=', nowMs - this.#unknownNameRetentionMs)
+      .where('locked_until_ms', '<=', nowMs)
+      .execute();
   }
 }
 
-export function createLoginThrottle(options?: ConstructorParameters<typeof LoginThrottle>[0]): LoginThrottle {
-  return new LoginThrottle(options);
+export function createLoginThrottle(store: Store, options?: LoginThrottleOptions): LoginThrottle {
+  return new LoginThrottle(store, options);
 }
 
 export type AuthenticationResult =
@@ -146,7 +219,7 @@ export async function authenticate(
   clock: Clock = systemClock,
 ): Promise<AuthenticationResult> {
   const now = new Date(clock.now());
-  const ipVerdict = throttle.takeIpAttempt(credentials.ip, now);
+  const ipVerdict = await throttle.takeIpAttempt(credentials.ip, now);
   if (!ipVerdict.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: ipVerdict.retryAfterSeconds };
 
   // An invalid name is looked after like an unknown one, under a bounded key.
@@ -154,10 +227,10 @@ export async function authenticate(
   const staff = await getStaffCredentials(store, username);
 
   if (!staff) {
-    const retryAfter = throttle.unknownAccountRetryAfter(username, now);
+    const retryAfter = await throttle.unknownAccountRetryAfter(username, now);
     if (retryAfter !== null) return { ok: false, reason: 'throttled', retryAfterSeconds: retryAfter };
     await verifyPassword(DUMMY_HASH, credentials.password);
-    throttle.recordUnknownAccountFailure(username, new Date(clock.now()));
+    await throttle.recordUnknownAccountFailure(username, new Date(clock.now()));
     return { ok: false, reason: 'invalid' };
   }
 
@@ -167,14 +240,14 @@ export async function authenticate(
   const passwordMatches = await verifyPassword(staff.password_hash, credentials.password);
   const after = new Date(clock.now());
   if (passwordMatches && staff.disabled === 0) {
-    await store.write((tx) =>
-      tx
+    await store.write(async (tx) => {
+      await tx
         .updateTable('staff')
         .set({ failed_logins: 0, locked_until: null, last_login_at: after.toISOString() })
         .where('username', '=', staff.username)
-        .execute(),
-    );
-    ipVerdict.succeeded();
+        .execute();
+      await ipVerdict.succeeded(tx);
+    });
     return { ok: true, username: staff.username, role: staff.role };
   }
   await store.write(async (tx) => {

@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import { type Store, type Tx } from '../store/database';
-import { accountDelayMs, type LoginThrottle } from './login-throttle';
+import { accountDelayMs, type IpVerdict, type LoginThrottle } from './login-throttle';
 import type { SecretBox } from './secret-box';
 import { StaffError, normalizeUsername } from './staff';
 import { type Clock, systemClock } from '../clock';
@@ -63,9 +63,13 @@ async function throttled(store: Store, username: string, now: Date): Promise<num
   return until > now.getTime() ? Math.max(1, Math.ceil((until - now.getTime()) / 1000)) : null;
 }
 
-/** A code was accepted: the account's count of wrong codes starts again (in the accepting transaction). */
-async function clearFailures(tx: Tx, username: string): Promise<void> {
+/**
+ * A code was accepted: the account's count of wrong codes starts again and the address gets its
+ * place in the window back (in the accepting transaction).
+ */
+async function clearFailures(tx: Tx, username: string, ipVerdict: Extract<IpVerdict, { allowed: true }>): Promise<void> {
   await tx.updateTable('staff').set({ mfa_failures: 0, mfa_locked_until: null }).where('username', '=', username).execute();
+  await ipVerdict.succeeded(tx);
 }
 
 async function recordFailure(store: Store, username: string, now: Date): Promise<void> {
@@ -96,7 +100,7 @@ export async function checkCode(
   const now = new Date(clock.now());
   const username = normalizeUsername(input.username);
   if (username === null) return { ok: false, reason: 'invalid' };
-  const ipVerdict = throttle.takeIpAttempt(input.ip, now);
+  const ipVerdict = await throttle.takeIpAttempt(input.ip, now);
   if (!ipVerdict.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: ipVerdict.retryAfterSeconds };
   const wait = await throttled(store, username, now);
   if (wait !== null) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
@@ -119,7 +123,7 @@ export async function checkCode(
         const update = tx.updateTable('staff').set({ totp_last_step: step }).where('username', '=', username);
         const result = await (previous === null ? update.where('totp_last_step', 'is', null) : update.where('totp_last_step', '=', previous)).executeTakeFirst();
         if (result.numUpdatedRows !== 1n) return null;
-        await clearFailures(tx, username);
+        await clearFailures(tx, username, ipVerdict);
         return { ok: true, via: 'totp' } as const;
       });
     } else if (step === null && !input.pending && !/^\d{6}$/.test(code)) {
@@ -132,15 +136,12 @@ export async function checkCode(
           .where('used_at', 'is', null)
           .executeTakeFirst();
         if (used.numUpdatedRows !== 1n) return null;
-        await clearFailures(tx, username);
+        await clearFailures(tx, username, ipVerdict);
         return { ok: true, via: 'recovery' } as const;
       });
     }
   }
-  if (accepted) {
-    ipVerdict.succeeded();
-    return accepted;
-  }
+  if (accepted) return accepted;
   await recordFailure(store, username, now);
   return { ok: false, reason: 'invalid' };
 }

@@ -19,6 +19,7 @@ import {
   sessionHashPrefix,
 } from './sessions';
 import { createStaff } from './staff';
+import { openTestStore } from '../testing/test-store';
 
 const MINUTE = 60_000;
 const meta = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' };
@@ -27,7 +28,7 @@ let clock: FakeClock;
 
 // One store with two hashed accounts for the whole file; each test starts with no sessions.
 beforeAll(async () => {
-  store = await openDatabase({ file: ':memory:' });
+  store = await openTestStore();
   await createStaff(store, { username: 'rita', role: 'editor', password: 'correct horse battery' });
   await createStaff(store, { username: 'sam', role: 'viewer', password: 'correct horse battery' });
 });

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Store } from '../store/database';
+import { type Store } from '../store/database';
 import { createFakeClock } from '../testing/fake-clock';
 import { upsertSsoStaff } from './identity';
 import { verifyPassword } from './passwords';
 import { createSession, resolveSession } from './sessions';
+import { openTestStore } from '../testing/test-store';
 import {
   createStaff,
   ensureInitialStaff,
@@ -23,7 +24,7 @@ const clock = createFakeClock();
 let store: Store;
 
 beforeEach(async () => {
-  store = await openDatabase({ file: ':memory:' });
+  store = await openTestStore();
 });
 afterEach(async () => {
   await store.close();
@@ -131,7 +132,7 @@ describe('ensureInitialStaff', () => {
 
   it('creates only admin in live mode, and nothing when there is staff already', async () => {
     expect((await ensureInitialStaff(store, { sandbox: false }, clock)).map((a) => a.username)).toEqual(['admin']);
-    const other = await openDatabase({ file: ':memory:' });
+    const other = await openTestStore();
     await createStaff(other, { username: 'rita', role: 'viewer', password: PASSWORD }, clock);
     expect(await ensureInitialStaff(other, { sandbox: true }, clock)).toEqual([]);
     expect((await listStaff(other)).map((s) => s.username)).toEqual(['rita']);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ERROR_HTTP_STATUS, type ErrorCode } from '../../shared/api/errors';
+import { isDatabaseUnavailable } from '../store/database';
 
 /** An error whose status, code and sentence are safe to show to a person as they are. */
 export class HttpError extends Error {
@@ -92,6 +93,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return sendError(reply, new HttpError('VALIDATION_FAILED', 'The request body is not valid JSON.'));
+  }
+  if (isDatabaseUnavailable(error)) {
+    // An outage, not a bug: one line for the operator, no stack; the person may simply try again.
+    request.log.warn({ event: 'database_unavailable', route: request.routeOptions.url }, 'the database cannot be reached');
+    return sendError(reply, new HttpError('UNAVAILABLE', 'The database cannot be reached right now; try again in a moment. If it goes on, tell your administrator.'));
   }
   if (error.statusCode === 429) {
     return sendError(reply, new HttpError('RATE_LIMITED', 'Too many requests; wait a moment and try again.'));

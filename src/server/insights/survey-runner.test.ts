@@ -4,9 +4,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatClient } from '../chat/client';
 import { createGate, type Gate } from '../testing/gate';
-import { openDatabase, type Store } from '../store/database';
+import { type Store } from '../store/database';
 import { createSurveyRunner } from './survey-runner';
 import { systemClock } from '../clock';
+import { openTestStore } from '../testing/test-store';
 
 let store: Store | undefined;
 afterEach(async () => store?.close());
@@ -26,7 +27,7 @@ const quietLog = { info() {}, warn() {}, error() {} };
 
 describe('the survey runner', () => {
   it('keeps at most `concurrency` reads out, pauses without losing any and resumes to the end', { timeout: 30_000 }, async () => {
-    store = await openDatabase({ file: ':memory:' });
+    store = await openTestStore();
     const gate = createGate();
     const sent: string[] = [];
     const runner = createSurveyRunner({ store, chat: heldChat(gate, sent), clock: systemClock, log: quietLog, concurrency: 3, commitEvery: 1 });
@@ -55,7 +56,7 @@ describe('the survey runner', () => {
   });
 
   it('cancels: what is held is given up, the survey ends cancelled without results', { timeout: 30_000 }, async () => {
-    store = await openDatabase({ file: ':memory:' });
+    store = await openTestStore();
     const gate = createGate();
     const runner = createSurveyRunner({ store, chat: heldChat(gate, []), clock: systemClock, log: quietLog, concurrency: 2 });
     const { surveyId } = await runner.create({ users: ['a', 'b', 'c', 'd'] }, 'viewer');

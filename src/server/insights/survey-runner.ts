@@ -9,6 +9,12 @@
 // Restarts: a user is pending or settled in the database, nothing in between; results are
 // committed in small groups. After a crash the users that were being read are pending and are
 // read again (reads have no effect upstream). Running surveys go on at start.
+//
+// Several instances on one database: a survey is run only under its lease, as bulk jobs are
+// (jobs/leases.ts, jobs/lease-keeper.ts). The holder renews it and reads the survey's state back,
+// so a pause or cancel made on another instance halts the run here within LEASE_TICK_MS; every
+// instance takes over the running surveys whose holder stopped renewing (from its start on). A run
+// whose lease was taken over halts and records nothing more: each of its commits checks the lease.
 import { setMaxListeners } from 'node:events';
 import type { SurveyCreateRequest, SurveySource, SurveyStatus } from '../../shared/api/insights';
 import { SURVEY_MAX_USERS } from '../../shared/api/insights';
@@ -16,6 +22,8 @@ import { ChatCallAbortedError, type ChatClient } from '../chat/client';
 import { ChatApiError, isChatError } from '../chat/errors';
 import { getAllContactGroups, getFullRecentList } from '../chat/helpers';
 import { BackOff } from '../jobs/back-off';
+import { LeaseKeeper } from '../jobs/lease-keeper';
+import { LeaseLostError, newInstanceId, type HeldLease } from '../jobs/leases';
 import type { Store } from '../store/database';
 import { readOnlyCaller, type ReadOnlyCaller } from './read-only';
 import { createAggregator, summarizeUser } from './summary';
@@ -27,7 +35,6 @@ import {
   listSurveys,
   pendingUsers,
   recordUserOutcomes,
-  surveyIdsInState,
   surveyUsers,
   toSurveyStatus,
   usersInAudit,
@@ -56,6 +63,10 @@ export type SurveyRunnerOptions = {
   retryDelayMs?: { base: number; max: number };
   /** A user whose read fails transiently this many times is recorded as failed (default 6). */
   maxAttempts?: number;
+  /** The name on the leases this runner holds (default: random per process). */
+  instanceId?: string;
+  /** Whether the lease step runs on a timer of its own (default true); tests run it with tickLeases(). */
+  leaseTimer?: boolean;
 };
 
 export class SurveyError extends Error {
@@ -69,14 +80,18 @@ export class SurveyError extends Error {
 }
 
 export type SurveyRunner = {
+  /** The name on the leases this runner holds. */
+  readonly instanceId: string;
   create(request: SurveyCreateRequest, staff: string): Promise<SurveyStatus>;
   status(id: string): Promise<SurveyStatus | null>;
   list(limit: number): Promise<SurveyStatus[]>;
   pause(id: string): Promise<SurveyStatus>;
   resume(id: string): Promise<SurveyStatus>;
   cancel(id: string): Promise<SurveyStatus>;
-  /** At server start: goes on with the surveys that were running. */
+  /** At server start: goes on with the running surveys no live instance holds, and takes such surveys over from then on. */
   resumeInterrupted(): Promise<void>;
+  /** The lease step now (renew, halt runs paused or cancelled elsewhere, take over); a timer runs it unless `leaseTimer` is false. */
+  tickLeases(): Promise<void>;
   /** Resolves once no work goes on for the survey. */
   whenIdle(id: string): Promise<void>;
   /** Stops taking users; what is in flight finishes and is committed. Surveys stay running in the database. */
@@ -97,6 +112,19 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
   const { log } = options;
   let stopped = false;
   const runs = new Map<string, SurveyRun>();
+  const leases = new LeaseKeeper({
+    store,
+    table: 'surveys',
+    instanceId: options.instanceId ?? newInstanceId(),
+    clock,
+    log,
+    timer: options.leaseTimer ?? true,
+    busy: () => runs.keys(),
+    // Paused or cancelled on another instance: the run halts (what is in flight is still recorded).
+    onRenewed: (lease, row) => void (row.state !== 'running' && runs.get(lease.id)?.halt()),
+    onLost: (lease) => runs.get(lease.id)?.halt(),
+    onTaken: (lease) => launch(lease.id, lease),
+  });
 
   async function statusOf(id: string): Promise<SurveyStatus> {
     const record = await getSurvey(store.read, id);
@@ -104,11 +132,23 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
     return toSurveyStatus(record);
   }
 
-  function launch(id: string): void {
-    if (stopped || runs.has(id)) return;
+  /** Runs the survey under its lease (`taken`, or taken now); nothing when another live instance holds it. */
+  function launch(id: string, taken: HeldLease | null = null): void {
+    if (stopped || runs.has(id)) {
+      if (taken) void leases.release(taken);
+      return;
+    }
     const run = new SurveyRun(id, { store, clock, caller, concurrency, commitEvery, retryDelayMs, maxAttempts, log });
     runs.set(id, run);
-    run.finished = run.execute().finally(() => {
+    run.finished = (async () => {
+      const lease = taken ?? (await leases.take(id));
+      if (!lease) return;
+      try {
+        await run.execute(lease);
+      } finally {
+        await leases.release(lease);
+      }
+    })().finally(() => {
       if (runs.get(id) === run) runs.delete(id);
     });
   }
@@ -128,6 +168,7 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
   }
 
   return {
+    instanceId: leases.instanceId,
     async create(request, staff) {
       const { users, source } = await usersFor(request);
       if (users.length === 0) throw new SurveyError('VALIDATION_FAILED', 'There are no Chat users to survey.');
@@ -181,15 +222,19 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
       return statusOf(id);
     },
     async resumeInterrupted() {
-      for (const id of await surveyIdsInState(store.read, 'running')) launch(id);
+      leases.startScanning();
+      await leases.tick();
     },
+    tickLeases: () => leases.tick(),
     async whenIdle(id) {
       await runs.get(id)?.finished;
     },
     async stop() {
       stopped = true;
+      leases.stopScanning();
       for (const run of runs.values()) run.halt();
       await Promise.all([...runs.values()].map((run) => run.finished));
+      leases.stop();
     },
   };
 }
@@ -219,6 +264,10 @@ class SurveyRun {
   private fatal: string | null = null;
   private flushedAt = Date.now();
   private readonly backOff: BackOff;
+  /** The lease the run works under: every commit checks it. */
+  private lease: HeldLease | null = null;
+  /** A commit's lease check found the survey taken over. */
+  private leaseRefused = false;
 
   constructor(
     private readonly id: string,
@@ -234,22 +283,36 @@ class SurveyRun {
     this.abort.abort();
   }
 
-  async execute(): Promise<void> {
+  /** Another instance took the survey over (a renewal or a commit's check found out). */
+  private get leaseLost(): boolean {
+    return this.lease?.lost === true || this.leaseRefused;
+  }
+
+  async execute(lease: HeldLease): Promise<void> {
     const { store, log } = this.context;
+    this.lease = lease;
     try {
       const include = (await getSurvey(store.read, this.id))?.include_recent === 1;
       await Promise.all(Array.from({ length: this.context.concurrency }, () => this.worker(include)));
       await this.flush();
+      // Taken over meanwhile: how the survey ends is its new holder's to record.
+      if (this.leaseLost) return;
       if (this.fatal !== null) {
-        await changeSurveyState(store, this.id, ['running'], 'failed', { message: this.fatal });
+        await changeSurveyState(store, this.id, ['running'], 'failed', { message: this.fatal }, lease.fence);
         log.warn({ event: 'survey_failed', survey: this.id, reason: this.fatal }, 'survey stopped');
         return;
       }
       if (this.halted || (await hasPendingUsers(store.read, this.id))) return;
       await this.finish();
     } catch (error) {
+      // Taken over by another instance (a commit's lease check said so): it goes on with the survey.
+      if (error instanceof LeaseLostError || this.leaseLost) {
+        this.halt();
+        return;
+      }
       log.error({ err: error, survey: this.id }, 'survey step failed');
-      await changeSurveyState(store, this.id, ['running'], 'failed', { message: 'The survey stopped on an unexpected error; resume it to go on.' }).catch(() => {});
+      const message = 'The survey stopped on an unexpected error; resume it to go on.';
+      await changeSurveyState(store, this.id, ['running'], 'failed', { message }, lease.fence).catch(() => {});
     }
   }
 
@@ -258,7 +321,7 @@ class SurveyRun {
     const aggregator = createAggregator();
     for await (const user of surveyUsers(store.read, this.id)) if (user.summary) aggregator.add(user.userId, user.summary);
     const results = aggregator.result();
-    if (await changeSurveyState(store, this.id, ['running'], 'done', { finishedAt: new Date(clock.now()), results })) {
+    if (await changeSurveyState(store, this.id, ['running'], 'done', { finishedAt: new Date(clock.now()), results }, this.lease?.fence)) {
       log.info({ event: 'survey_done', survey: this.id, users: results.usersRead }, 'survey finished');
     }
   }
@@ -337,7 +400,17 @@ class SurveyRun {
     const batch = this.outcomes;
     this.outcomes = [];
     this.flushedAt = Date.now();
-    this.committing = this.committing.then(() => recordUserOutcomes(this.context.store, this.id, batch));
+    this.committing = this.committing.then(async () => {
+      // Nothing more is recorded once the lease was lost: its new holder reads these users again.
+      if (this.leaseLost) return;
+      try {
+        await recordUserOutcomes(this.context.store, this.id, batch, this.lease?.fence);
+      } catch (error) {
+        if (!(error instanceof LeaseLostError)) throw error;
+        this.leaseRefused = true;
+        this.halt();
+      }
+    });
     return this.committing;
   }
 }

@@ -5,9 +5,14 @@ import { sql } from 'kysely';
 import type { Reader, Store, SurveysTable } from '../store/database';
 import { timeOrderedId } from '../store/ids';
 import { runStatement } from '../store/sql';
+import { holdLeaseInTransaction, type LeaseFence } from '../jobs/leases';
 import type { UserSummary } from './summary';
 
-export type SurveyRecord = Omit<SurveysTable, 'seq' | 'label' | 'done' | 'failed'> & { label: string; done: number; failed: number };
+export type SurveyRecord = Omit<SurveysTable, 'seq' | 'label' | 'done' | 'failed' | 'lease_owner' | 'lease_expires_at' | 'lease_epoch'> & {
+  label: string;
+  done: number;
+  failed: number;
+};
 
 export function toSurveyStatus(record: SurveyRecord, withResults = true): SurveyStatus {
   const status: SurveyStatus = {
@@ -52,10 +57,6 @@ export async function listSurveys(db: Reader, limit: number): Promise<SurveyReco
   return db.selectFrom('surveys').select(SURVEY_COLUMNS).orderBy('seq', 'desc').limit(limit).execute();
 }
 
-export async function surveyIdsInState(db: Reader, state: SurveyState): Promise<string[]> {
-  return (await db.selectFrom('surveys').select('id').where('state', '=', state).orderBy('seq').execute()).map((row) => row.id);
-}
-
 export type NewSurvey = { label: string; source: SurveySource; includeRecent: boolean; users: readonly string[]; createdBy: string; createdAt: Date };
 
 // A survey's users are written USERS_PER_INSERT to a statement (three parameters each: well under
@@ -97,16 +98,20 @@ export async function insertSurvey(store: Store, survey: NewSurvey): Promise<str
   return id;
 }
 
-/** Moves a survey from one of `from` to `to`; false when it was in none of them. */
+/**
+ * Moves a survey from one of `from` to `to`; false when it was in none of them. With a fence (a run
+ * ending its survey), only while the run still holds the survey's lease (jobs/leases.ts).
+ */
 export async function changeSurveyState(
   store: Store,
   id: string,
   from: readonly SurveyState[],
   to: SurveyState,
   extra: { finishedAt?: Date; message?: string | null; results?: SurveyResults } = {},
+  fence?: LeaseFence,
 ): Promise<boolean> {
-  const result = await store.write((tx) =>
-    tx
+  const result = await store.write((tx) => {
+    let update = tx
       .updateTable('surveys')
       .set({
         state: to,
@@ -115,10 +120,11 @@ export async function changeSurveyState(
         ...(extra.results ? { results_json: JSON.stringify(extra.results) } : {}),
       })
       .where('id', '=', id)
-      .where('state', 'in', from)
-      .executeTakeFirst(),
-  );
-  return result.numUpdatedRows === 1n;
+      .where('state', 'in', from);
+    if (fence) update = update.where('lease_owner', '=', fence.owner).where('lease_epoch', '=', fence.epoch);
+    return update.executeTakeFirst();
+  });
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export type PendingUser = { position: number; userId: string };
@@ -141,10 +147,11 @@ export async function pendingUsers(db: Reader, id: string, afterPosition: number
 
 export type UserOutcome = { position: number } & ({ state: 'read'; summary: UserSummary } | { state: 'failed'; message: string });
 
-/** Records read users and the survey's counts in one transaction. */
-export async function recordUserOutcomes(store: Store, id: string, outcomes: readonly UserOutcome[]): Promise<void> {
+/** Records read users and the survey's counts in one transaction, while `fence` still holds the survey's lease (LeaseLostError otherwise). */
+export async function recordUserOutcomes(store: Store, id: string, outcomes: readonly UserOutcome[], fence?: LeaseFence): Promise<void> {
   if (outcomes.length === 0) return;
   await store.write(async (tx) => {
+    if (fence) await holdLeaseInTransaction(tx, 'surveys', id, fence);
     let done = 0;
     let failed = 0;
     for (const outcome of outcomes) {

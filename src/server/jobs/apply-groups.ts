@@ -23,7 +23,7 @@ export async function applyJobGroups(deps: { store: Store; chat: Pick<ChatClient
     .select(['line', 'chat_user', 'conversation_type', 'conversation_id', 'input_json'])
     .where('job_id', '=', jobId)
     .where('status', 'in', ['applied', 'unchanged'])
-    .where(sql<number>`json_array_length(input_json)`, '>', 8)
+    .where(deps.store.location.dialect === 'postgres' ? sql<number>`json_array_length(input_json::json)` : sql<number>`json_array_length(input_json)`, '>', 8)
     .orderBy('line')
     // Applied and unchanged lines are valid ones: their chat user and conversation are set.
     .$narrowType<{ chat_user: string; conversation_type: Conversation['type']; conversation_id: string }>()

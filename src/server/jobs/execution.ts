@@ -21,6 +21,11 @@
 // Transient failures (Chat busy, 60007 after the client's own retries, network) put lines back in
 // line and slow the run down (back-off.ts) instead of failing them; configuration errors stop the
 // job (state failed) so that someone can fix the cause and resume it.
+//
+// Leases (leases.ts): a run works under the job's lease. Each commit carries the lease's fence and
+// is refused once another instance took the job over; a call is sent only while the lease has
+// SEND_MARGIN_MS left. Either way the run stops at once ('lease'), sends and commits nothing more
+// and leaves the job as it is: the new holder settles what this run left announced.
 import { chatErrorInfo, chatErrorMessage } from '../../shared/chat-errors/catalogue';
 import { toMarkItem, type MarkState } from '../../shared/marks/change';
 import { ChatClientClosedError, type ChatClient } from '../chat/client';
@@ -36,6 +41,7 @@ import { transition } from './job-states';
 import { settledLine, type JobLedger, type LedgerCommit, type SettledLine } from './ledger';
 import { callOutcome, decideLines, haltMessage, splitInto, type WriteLine } from './line-decisions';
 import { landedLine, settleAnnouncedWrites } from './recovery';
+import { LeaseLostError, type HeldLease } from './leases';
 import { RunControl, type StopReason } from './run-control';
 import { nextPendingChunk, type PendingChunk, type WorkRow } from './line-store';
 import { forgetJobWrites, getJob } from './store';
@@ -89,11 +95,14 @@ export class Execution {
   /** Lines taken before and to be tried again (transient failures), by chat user. */
   private readonly retry = new Map<string, WorkRow[]>();
   private staff = '';
+  /** Set once this run recorded the job done. */
+  private recordedDone = false;
   readonly finished: Promise<void>;
 
   constructor(
     private readonly runner: RunnerCore,
     readonly jobId: string,
+    private readonly lease: HeldLease,
   ) {
     // Batches read and waiting for a writer; few, since they hold memory and the writers are fed anyway.
     this.queue = new BatchQueue(Math.max(1, Math.ceil(runner.writeConcurrency / 2)));
@@ -118,6 +127,11 @@ export class Execution {
 
   private get stopReason(): StopReason | null {
     return this.control.stopReason;
+  }
+
+  /** Whether this run took the job's last line and recorded it done (under its lease). */
+  get finishedJob(): boolean {
+    return this.recordedDone;
   }
 
   private get store(): Store {
@@ -155,12 +169,13 @@ export class Execution {
   private async conclude(): Promise<void> {
     const now = new Date(this.runner.clock.now()).toISOString();
     if (this.stopReason === 'halt') {
-      await transition(this.store, this.jobId, 'fail', { finishedAt: now, message: this.control.haltMessage ?? 'The job stopped.' });
+      await transition(this.store, this.jobId, 'fail', { finishedAt: now, message: this.control.haltMessage ?? 'The job stopped.' }, this.lease.fence);
       this.runner.log.warn({ event: 'job_failed', job: this.jobId, reason: this.control.haltMessage }, 'bulk job stopped');
       return;
     }
     if (this.stopReason !== null) return;
-    if (await transition(this.store, this.jobId, 'finish', { finishedAt: now })) {
+    if (await transition(this.store, this.jobId, 'finish', { finishedAt: now }, this.lease.fence)) {
+      this.recordedDone = true;
       await forgetJobWrites(this.store, this.jobId);
       const job = (await getJob(this.store.read, this.jobId))!;
       this.runner.log.info(
@@ -351,6 +366,11 @@ export class Execution {
       lines = decided.toWrite;
       if (lines.length === 0) return { lines, codes: [], settled };
     }
+    // Not sent unless the lease is surely still this run's for long enough (leases.ts SEND_MARGIN_MS).
+    if (!(await this.lease.sendable())) {
+      this.loseLease();
+      return null;
+    }
     const items = lines.map((line) => toMarkItem(line.conversation, line.change));
     const codes = await sendMarkCall(this.runner.chat, batch.chatUser, items, this.control.signal);
     if (codes === null) return null;
@@ -362,7 +382,17 @@ export class Execution {
 
   /** One transaction: settled lines, announcements of calls about to be sent, announcements settled. */
   private commit(settled: SettledLine[], announce: LedgerCommit['announce'], forget: number[]): Promise<number[]> {
-    return this.runner.ledger.commit({ jobId: this.jobId, staff: this.staff, at: new Date(this.runner.clock.now()).toISOString(), settled, announce, forget });
+    // After the lease is lost nothing more is committed: the new holder settles these lines from Chat.
+    if (this.stopReason === 'lease') return Promise.reject(new LeaseLostError('jobs', this.jobId));
+    const at = new Date(this.runner.clock.now()).toISOString();
+    return this.runner.ledger.commit({ jobId: this.jobId, staff: this.staff, at, settled, announce, forget, lease: this.lease.fence });
+  }
+
+  /** The lease is lost (or no longer surely held): stop at once, sending and committing nothing more. */
+  private loseLease(): void {
+    if (this.stopReason === 'lease') return;
+    this.runner.log.warn({ event: 'job_lease_lost', job: this.jobId }, 'bulk job: its lease is no longer this instance’s; the run here stops');
+    this.stop('lease');
   }
 
   /** Lines back in line after a transient failure; the run pauses a little, longer each time. */
@@ -380,6 +410,8 @@ export class Execution {
   private unexpected(error: unknown): void {
     // The server is shutting down under us: the job goes on at the next start.
     if (error instanceof ChatClientClosedError) return this.stop('shutdown');
+    // A commit refused by the lease's fence: another instance runs the job now.
+    if (error instanceof LeaseLostError) return this.loseLease();
     this.runner.log.error({ err: error, job: this.jobId }, 'bulk job step failed');
     this.stop('halt', 'Markdesk hit an unexpected error while running the job. Resume it to try again; if it stops again, tell whoever runs the server.');
   }

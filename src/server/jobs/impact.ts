@@ -20,7 +20,7 @@ import { ACCOUNT_CHECK_MAX_ITEMS, accountCheck, getAllContactGroups } from '../c
 import { EMPTY_MARK_STATE, readMarkStates } from '../services/mark-writer';
 import { decideItem, type WriteGuard } from '../services/write-policy';
 import type { Reader, Store } from '../store/database';
-import { runStatement, selectRow, selectRows } from '../store/sql';
+import { runStatement, selectRow, selectRows, type Statement } from '../store/sql';
 import type { Clock } from '../clock';
 
 export type ImpactDeps = { store: Store; chat: Pick<ChatClient, 'call'>; clock: Clock };
@@ -44,17 +44,31 @@ export const isMarked = (state: MarkState) => state.bits.length > 0 || state.cus
 type LineRow = { line: number; conversation_type: ConversationType; conversation_id: string; change_json: string; guard_json: string | null };
 type Finding = { kind: JobImpactKind; line: number; found: ImpactFound | null };
 
-// The check reads a job's pending lines a user and a page at a time, through the pending index.
-const PENDING_USERS = `SELECT DISTINCT chat_user FROM job_rows INDEXED BY job_rows_pending
-     WHERE job_id = ? AND status = 'pending' AND chat_user > ? ORDER BY chat_user LIMIT ?`;
-const PENDING_LINES_OF_USER = `SELECT line, conversation_type, conversation_id, change_json, guard_json FROM job_rows INDEXED BY job_rows_pending
-     WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND line > ? ORDER BY line LIMIT ?`;
-// A line that sets a bit or a non-empty custom mark may add a marked conversation.
-const USER_MAY_MARK = `SELECT EXISTS (SELECT 1 FROM job_rows INDEXED BY job_rows_pending WHERE job_id = ? AND status = 'pending' AND chat_user = ?
-       AND (json_array_length(change_json, '$.setBits') > 0 OR COALESCE(json_extract(change_json, '$.customMark'), '') != '')) AS found`;
-const INSERT_FINDING = `INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json) VALUES (?, ?, ?, ?)`;
-const INSERT_NOT_IMPORTED = `INSERT OR REPLACE INTO job_checks (job_id, kind, line, found_json)
-     SELECT job_id, 'notImported', line, NULL FROM job_rows WHERE job_id = ? AND status = 'pending' AND chat_user = ?`;
+// The check reads a job's pending lines a user and a page at a time, through the pending index
+// (SQLite is told to; PostgreSQL's planner picks the partial index itself).
+const PENDING_USERS: Statement = {
+  sqlite: `SELECT DISTINCT chat_user FROM job_rows INDEXED BY job_rows_pending
+     WHERE job_id = ? AND status = 'pending' AND chat_user > ? ORDER BY chat_user LIMIT ?`,
+  postgres: `SELECT DISTINCT chat_user FROM job_rows WHERE job_id = ? AND status = 'pending' AND chat_user > ? ORDER BY chat_user LIMIT ?`,
+};
+const PENDING_LINES_OF_USER: Statement = {
+  sqlite: `SELECT line, conversation_type, conversation_id, change_json, guard_json FROM job_rows INDEXED BY job_rows_pending
+     WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND line > ? ORDER BY line LIMIT ?`,
+  postgres: `SELECT line, conversation_type, conversation_id, change_json, guard_json FROM job_rows
+     WHERE job_id = ? AND status = 'pending' AND chat_user = ? AND line > ? ORDER BY line LIMIT ?`,
+};
+// A line that sets a bit or a non-empty custom mark may add a marked conversation (1 or 0).
+const USER_MAY_MARK: Statement = {
+  sqlite: `SELECT EXISTS (SELECT 1 FROM job_rows INDEXED BY job_rows_pending WHERE job_id = ? AND status = 'pending' AND chat_user = ?
+       AND (json_array_length(change_json, '$.setBits') > 0 OR COALESCE(json_extract(change_json, '$.customMark'), '') != '')) AS found`,
+  postgres: `SELECT CASE WHEN EXISTS (SELECT 1 FROM job_rows WHERE job_id = ? AND status = 'pending' AND chat_user = ?
+       AND (json_array_length((change_json::json) -> 'setBits') > 0 OR COALESCE((change_json::json) ->> 'customMark', '') != '')) THEN 1 ELSE 0 END AS found`,
+};
+const INSERT_FINDING = `INSERT INTO job_checks (job_id, kind, line, found_json) VALUES (?, ?, ?, ?)
+     ON CONFLICT (job_id, kind, line) DO UPDATE SET found_json = excluded.found_json`;
+const INSERT_NOT_IMPORTED = `INSERT INTO job_checks (job_id, kind, line, found_json)
+     SELECT job_id, 'notImported', line, NULL FROM job_rows WHERE job_id = ? AND status = 'pending' AND chat_user = ?
+     ON CONFLICT (job_id, kind, line) DO UPDATE SET found_json = excluded.found_json`;
 
 /** The Chat users of a job's pending lines, ACCOUNT_CHECK_MAX_ITEMS at a time, in order. */
 async function* userBatches(db: Reader, jobId: string): AsyncGenerator<string[]> {

@@ -2,8 +2,9 @@
 // it leads to. Every change of a job's state goes through it (the runner's controls, its own end of
 // a run), applied with a compare-and-set in the database, so two people pausing and cancelling at
 // once cannot both win.
-import type { JobTableState } from '../store/database';
-import { transitionJob, type JobChanges } from './store';
+import type { JobTableState, Tx } from '../store/database';
+import type { LeaseFence } from './leases';
+import { transitionJob, transitionJobInTransaction, type JobChanges } from './store';
 
 export const JOB_TRANSITIONS = {
   start: { from: ['checked'], to: 'running' },
@@ -29,8 +30,17 @@ export function allowedStates(action: JobAction): string {
   return from.length === 1 ? from[0]! : `${from.slice(0, -1).join(', ')} or ${from[from.length - 1]}`;
 }
 
-/** Takes the action if the job is in a state it allows; false when it was not (someone else moved it). */
-export function transition(store: Parameters<typeof transitionJob>[0], jobId: string, action: JobAction, changes: JobChanges = {}): Promise<boolean> {
+/**
+ * Takes the action if the job is in a state it allows; false when it was not (someone else moved
+ * it). With a fence (a run ending its job: finish, fail), only while the run still holds the lease.
+ */
+export function transition(store: Parameters<typeof transitionJob>[0], jobId: string, action: JobAction, changes: JobChanges = {}, fence?: LeaseFence): Promise<boolean> {
   const { from, to } = JOB_TRANSITIONS[action];
-  return transitionJob(store, jobId, from, to, changes);
+  return transitionJob(store, jobId, from, to, changes, fence);
+}
+
+/** transition in the caller's transaction (a control that also takes the job's lease). */
+export function transitionInTransaction(tx: Tx, jobId: string, action: JobAction, changes: JobChanges = {}): Promise<boolean> {
+  const { from, to } = JOB_TRANSITIONS[action];
+  return transitionJobInTransaction(tx, jobId, from, to, changes);
 }

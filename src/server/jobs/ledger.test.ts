@@ -30,7 +30,7 @@ async function fileStore(): Promise<{ store: Store; file: string }> {
   return { store, file };
 }
 
-const hosts: [string, (store: Store, file: string) => JobLedger][] = [['on a worker thread', (_store, file) => workerLedger(file)]];
+const hosts: [string, (store: Store, file: string) => JobLedger][] = [['on a worker thread', (_store, file) => workerLedger({ dialect: 'sqlite', file })]];
 
 describe.each(hosts)('a job ledger %s', (_name, open) => {
   it('records settled lines (entry + final state), announces calls and forgets them, in one commit each', async () => {
@@ -92,7 +92,7 @@ describe('a job ledger on a worker thread', () => {
     // A directory where the database file should be: the worker cannot open it and stops.
     const file = join(dir, DATABASE_FILE_NAME);
     mkdirSync(file);
-    const ledger = workerLedger(file);
+    const ledger = workerLedger({ dialect: 'sqlite', file });
     cleanups.push(() => ledger.close());
     const commit = { jobId: 'j', staff: 'editor', at: new Date().toISOString(), settled: [], announce: [], forget: [] };
     await expect(ledger.commit(commit)).rejects.toThrow();
@@ -123,7 +123,7 @@ describe('final line states', () => {
         (await selectRows<{ line: number; status: string }>(store.read, `SELECT line, status FROM job_rows WHERE job_id = ? ORDER BY line`, [checked.jobId])).map((row) => [row.line, row.status]),
       );
     const userOf = async (line: number) => (await selectRow<{ chat_user: string }>(store.read, `SELECT chat_user FROM job_rows WHERE job_id = ? AND line = ?`, [checked.jobId, line]))!.chat_user;
-    const ledger = workerLedger(file);
+    const ledger = workerLedger({ dialect: 'sqlite', file });
     cleanups.push(() => ledger.close());
     const commit = async (settled: { line: number; status: 'applied' | 'failed'; upstreamCode?: number; message?: string }[]) =>
       ledger.commit({

@@ -14,7 +14,8 @@ import type { Conversation } from '../../shared/marks/conversation';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { MarkResultStatus } from '../../shared/api/marks';
 import { appendEntries } from '../store/audit';
-import type { Durability, Tx } from '../store/database';
+import type { Durability, StoreLocation, Tx } from '../store/database';
+import { holdLeaseInTransaction, LeaseLostError, type LeaseFence } from './leases';
 import { announceWriteInTransaction, finishRowsInTransaction, forgetWritesInTransaction, type AnnouncedLine } from './line-store';
 
 /** The request id on each line's audit entry; also how the entry is found again. */
@@ -70,11 +71,17 @@ export type LedgerCommit = {
   announce: { chatUser: string; lines: AnnouncedLine[] }[];
   /** Announcements whose lines are settled. */
   forget: number[];
+  /**
+   * The lease the run works under (leases.ts): the commit is refused (LeaseLostError) once the job
+   * was taken over, so a run that lost its job announces, settles and forgets nothing more.
+   */
+  lease?: LeaseFence;
 };
 
 /** Applies a commit in the caller's transaction. Returns the ids of the announcements, in order. */
 export async function applyLedgerCommit(tx: Tx, auditKey: Buffer, commit: LedgerCommit): Promise<number[]> {
   const { jobId, settled } = commit;
+  if (commit.lease) await holdLeaseInTransaction(tx, 'jobs', jobId, commit.lease);
   if (settled.length > 0) {
     const reason = jobReason(jobId);
     await appendEntries(
@@ -132,7 +139,7 @@ export type JobLedger = {
  * What the worker thread answers for each commit, by its id, once the commit is as durable as it
  * must be (ledgerDurability): a relaxed commit may be answered before a synced one ahead of it.
  */
-export type LedgerReply = { id: number; ids: number[] } | { id: number; error: string };
+export type LedgerReply = { id: number; ids: number[] } | { id: number; error: string; /** The job whose lease fence refused the commit. */ leaseLost?: string };
 
 /** One worker thread and the commits it still owes an answer. */
 type LedgerThread = { worker: Worker; waiting: Map<number, { resolve: (ids: number[]) => void; reject: (error: Error) => void }>; gone: boolean };
@@ -151,7 +158,7 @@ const IDLE_RETIRE_MS = 60_000;
  * while jobs need it: it is started when a job is uploaded or started (warm) and retired after a
  * minute without commits.
  */
-export function workerLedger(databaseFile: string, auditKey?: Buffer): JobLedger {
+export function workerLedger(location: StoreLocation, auditKey?: Buffer): JobLedger {
   let nextId = 0;
   let closing = false;
   let thread: LedgerThread | null = null;
@@ -178,7 +185,7 @@ export function workerLedger(databaseFile: string, auditKey?: Buffer): JobLedger
   }
 
   function start(): LedgerThread {
-    const current: LedgerThread = { worker: startLedgerWorker(databaseFile, auditKey), waiting: new Map(), gone: false };
+    const current: LedgerThread = { worker: startLedgerWorker(location, auditKey), waiting: new Map(), gone: false };
     const { worker, waiting } = current;
     const failAll = (error: Error) => {
       current.gone = true;
@@ -195,7 +202,8 @@ export function workerLedger(databaseFile: string, auditKey?: Buffer): JobLedger
         worker.unref();
         retireWhenIdle(current);
       }
-      if ('error' in reply) pending?.reject(new Error(`the job ledger could not commit: ${reply.error}`));
+      // A refused fence comes back as what it is: the run stops quietly instead of failing the job.
+      if ('error' in reply) pending?.reject(reply.leaseLost !== undefined ? new LeaseLostError('jobs', reply.leaseLost) : new Error(`the job ledger could not commit: ${reply.error}`));
       else pending?.resolve(reply.ids);
     });
     worker.on('error', (error) => failAll(error));
@@ -241,10 +249,10 @@ export function ledgerWorkerUrl(moduleUrl: string = import.meta.url): URL {
   return new URL(fromSource ? './ledger-worker-source.mjs' : './ledger-worker.mjs', moduleUrl);
 }
 
-function startLedgerWorker(databaseFile: string, auditKey?: Buffer): Worker {
+function startLedgerWorker(location: StoreLocation, auditKey?: Buffer): Worker {
   // The audit key goes along: the worker appends to the same keyed chain (without one it reads the data directory's).
   const worker = new Worker(ledgerWorkerUrl(), {
-    workerData: { databaseFile, auditKey },
+    workerData: { location, auditKey },
     // What the worker allocates lives for one commit: a small young generation collects it as well
     // as V8's default (up to 3 × 16 MB on 64-bit) and keeps the job's resident memory down.
     resourceLimits: { maxYoungGenerationSizeMb: LEDGER_YOUNG_GENERATION_MB },

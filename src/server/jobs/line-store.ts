@@ -7,7 +7,7 @@ import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { Conversation, ConversationType } from '../../shared/marks/conversation';
 import type { WriteGuard } from '../services/write-policy';
 import type { Reader, Tx } from '../store/database';
-import { runStatement, selectRow, selectRows } from '../store/sql';
+import { runStatement, selectRow, selectRows, type Statement } from '../store/sql';
 
 /** A pending line as the runner works on it. */
 export type WorkRow = {
@@ -52,8 +52,11 @@ export type WorkColumns = {
 };
 
 // The first chat user with a pending line after (user, line), through the pending index.
-const NEXT_PENDING_USER = `SELECT chat_user FROM job_rows INDEXED BY job_rows_pending
-     WHERE job_id = ? AND status = 'pending' AND (chat_user, line) > (?, ?) ORDER BY chat_user, line LIMIT 1`;
+const NEXT_PENDING_USER: Statement = {
+  sqlite: `SELECT chat_user FROM job_rows INDEXED BY job_rows_pending
+     WHERE job_id = ? AND status = 'pending' AND (chat_user, line) > (?, ?) ORDER BY chat_user, line LIMIT 1`,
+  postgres: `SELECT chat_user FROM job_rows WHERE job_id = ? AND status = 'pending' AND (chat_user, line) > (?, ?) ORDER BY chat_user, line LIMIT 1`,
+};
 // That user's pending lines after a line, read from the table itself: a user's lines are stored
 // together in line order (keyed by job, cluster = chat user, line), so this reads a few
 // consecutive pages instead of looking each line up from the index — pages which, while the
@@ -66,8 +69,11 @@ const FINISH_USER_ROW = `UPDATE job_rows SET status = ?, upstream_code = ?, mess
 const FINISH_RUN = `UPDATE job_rows SET status = ? WHERE job_id = ? AND cluster = ? AND line BETWEEN ? AND ? AND status = 'pending'`;
 // Lines of one chat user that ended the same way, given as a JSON array: one statement for all of
 // them, each still found through the table's key (job, chat user, line).
-const FINISH_LINES = `UPDATE job_rows SET status = ? WHERE job_id = ? AND cluster = ? AND line IN (SELECT value FROM json_each(?)) AND status = 'pending'`;
-const ANNOUNCE_WRITE = `INSERT INTO job_writes (job_id, chat_user, lines_json) VALUES (?, ?, ?)`;
+const FINISH_LINES: Statement = {
+  sqlite: `UPDATE job_rows SET status = ? WHERE job_id = ? AND cluster = ? AND line IN (SELECT value FROM json_each(?)) AND status = 'pending'`,
+  postgres: `UPDATE job_rows SET status = ? WHERE job_id = ? AND cluster = ? AND line IN (SELECT value::integer FROM json_array_elements_text(?::json)) AND status = 'pending'`,
+};
+const ANNOUNCE_WRITE = `INSERT INTO job_writes (job_id, chat_user, lines_json) VALUES (?, ?, ?) RETURNING id`;
 const ANNOUNCED_WRITES = `SELECT id, chat_user, lines_json FROM job_writes WHERE job_id = ? ORDER BY id`;
 const FORGET_WRITE = `DELETE FROM job_writes WHERE id = ?`;
 const ADD_COUNTS = `UPDATE jobs SET applied = applied + ?, unchanged = unchanged + ?, conflicts = conflicts + ?, failed = failed + ? WHERE id = ?`;
@@ -118,7 +124,7 @@ export async function pendingLine(db: Reader, jobId: string, line: number): Prom
 /** Records a mark_contact call about to be sent, in the caller's transaction. Returns its id. */
 export async function announceWriteInTransaction(tx: Tx, jobId: string, chatUser: string, lines: readonly AnnouncedLine[]): Promise<number> {
   const json = JSON.stringify(lines.map(({ line, before }) => ({ line, before: { bits: before.bits, customMark: before.customMark } })));
-  return (await runStatement(tx, ANNOUNCE_WRITE, [jobId, chatUser, json])).insertId;
+  return (await selectRow<{ id: number }>(tx, ANNOUNCE_WRITE, [jobId, chatUser, json]))!.id;
 }
 
 /** The calls announced and not yet settled, oldest first: after a crash, those whose answers were lost. */

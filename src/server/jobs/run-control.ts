@@ -2,8 +2,12 @@
 // back from a writer, a chunk done, the stop itself) instead of polling.
 import { setMaxListeners } from 'node:events';
 
-/** control: paused or cancelled; shutdown: the server stops; halt: the job fails (message says why). */
-export type StopReason = 'control' | 'shutdown' | 'halt';
+/**
+ * control: paused or cancelled; shutdown: the server stops; halt: the job fails (message says why);
+ * lease: the job's lease is no longer (known to be) this instance's — another may run the job now,
+ * so the run sends nothing and commits nothing more, and records no end of the job (leases.ts).
+ */
+export type StopReason = 'control' | 'shutdown' | 'halt' | 'lease';
 
 export class RunControl {
   private reason: StopReason | null = null;
@@ -31,9 +35,12 @@ export class RunControl {
     return this.message;
   }
 
-  /** A halt overrides any other reason; the first halt's message stays. */
+  /**
+   * A halt overrides any other reason but a lost lease, which overrides every reason: the job is
+   * another instance's to end. The first halt's message stays.
+   */
   stop(reason: StopReason, message?: string): void {
-    if (this.reason === null || reason === 'halt') this.reason = reason;
+    if (this.reason === null || reason === 'lease' || (reason === 'halt' && this.reason !== 'lease')) this.reason = reason;
     if (reason === 'halt' && message !== undefined && this.message === null) this.message = message;
     this.stopping.abort();
     this.notify();

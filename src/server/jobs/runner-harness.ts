@@ -19,7 +19,12 @@ export type RunnerHarness = {
   /** Commands whose limiter the runner itself slowed down (emptied before each test). */
   readonly penalized: string[];
   readonly recordingChat: Pick<ChatClient, 'call' | 'limiterFor'>;
-  runner(options?: Partial<Omit<JobRunnerOptions, 'ledger' | 'log'>>): JobRunner;
+  /**
+   * A runner on the BFF's store and ledger (unless given others). Its lease step runs only when the
+   * test calls tickLeases() (and once in resumeInterrupted): no timer of a runner an earlier test
+   * left behind takes a later test's job over.
+   */
+  runner(options?: Partial<Omit<JobRunnerOptions, 'log'>>): JobRunner;
   newJob(rows: PlannedRow[]): Promise<string>;
   until(condition: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
   expectAllApplied(jobId: string, rows: PlannedRow[]): Promise<void>;
@@ -91,6 +96,7 @@ export function useRunnerHarness(): RunnerHarness {
         chunkRows: 10,
         writeBatchRows: 5,
         retryDelayMs: { base: 5, max: 20 },
+        leaseTimer: false,
         ...options,
       });
     },

@@ -6,6 +6,13 @@
 // Restarts: a line is final or pending in the database; nothing in between. At start, running jobs
 // go on (their first step settles the calls a previous run left unanswered, recovery.ts) and
 // cancelled jobs whose end was not recorded are finished.
+//
+// Several instances on one database: work on a job is done only under its lease (leases.ts,
+// lease-keeper.ts). Start and resume take it with the change of state, in one transaction; the
+// holder renews it and, doing so, reads the job's state back, so a pause or cancel made on another
+// instance stops the run here within LEASE_TICK_MS; from the server's start on, every instance
+// takes over the jobs whose holder stopped renewing and goes on with them as after a restart. A
+// run whose lease was taken over stops at once and commits nothing more.
 import type { JobStatus } from '../../shared/api/jobs';
 import type { ChatClient } from '../chat/client';
 import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS } from '../chat/helpers';
@@ -14,10 +21,12 @@ import { readMarkStates } from '../services/mark-writer';
 import type { Store } from '../store/database';
 import { applyJobGroups } from './apply-groups';
 import { Execution, type JobLog, type RunnerCore } from './execution';
-import { allowedStates, transition, type JobAction } from './job-states';
+import { allowedStates, transition, transitionInTransaction, type JobAction } from './job-states';
 import type { JobLedger } from './ledger';
+import { LeaseKeeper } from './lease-keeper';
+import { LeaseLostError, newInstanceId, takeLeaseInTransaction, type HeldLease } from './leases';
 import { settleAnnouncedWrites } from './recovery';
-import { cancelPendingRows, deleteUnfinishedUploads, forgetJobWrites, getJob, jobIdsInState, listJobs, toJobStatus, type JobRecord } from './store';
+import { cancelPendingRows, deleteUnfinishedUploads, forgetJobWrites, getJob, listJobs, toJobStatus, UPLOAD_ABANDONED_MS, type JobRecord } from './store';
 import { type Clock } from '../clock';
 
 export type { JobLog } from './execution';
@@ -49,6 +58,13 @@ export type JobRunnerOptions = {
    * cancelled job whose unanswered calls could not be settled is tried again after the longest.
    */
   retryDelayMs?: { base: number; max: number };
+  /** The name on the leases this runner holds (default: random per process, newInstanceId()). */
+  instanceId?: string;
+  /**
+   * Whether the lease step (renew, take over) runs on a timer of its own every LEASE_TICK_MS
+   * (default true). Tests turn it off and run the step with tickLeases(), in fake time.
+   */
+  leaseTimer?: boolean;
 };
 
 export type JobControlErrorCode = 'NOT_FOUND' | 'CONFLICT';
@@ -64,6 +80,8 @@ export class JobControlError extends Error {
 }
 
 export type JobRunner = {
+  /** The name on the leases this runner holds. */
+  readonly instanceId: string;
   status(jobId: string): Promise<JobStatus | null>;
   list(limit: number): Promise<JobStatus[]>;
   start(jobId: string, staff: string): Promise<JobStatus>;
@@ -73,8 +91,19 @@ export type JobRunner = {
   cancel(jobId: string): Promise<JobStatus>;
   /** A job is about to be checked or started: get the ledger ready, so its first write does not wait for it. */
   warm(): void;
-  /** At server start: drops unfinished uploads, goes on with running jobs, settles cancelled ones. */
+  /**
+   * At server start: drops unfinished uploads, goes on with the running jobs and settles the
+   * cancelled ones that no live instance holds — and from then on takes such jobs over at every
+   * lease step.
+   */
   resumeInterrupted(): Promise<void>;
+  /**
+   * The lease step, now: renews the leases held here (a run whose job was paused or cancelled on
+   * another instance stops, one whose job was taken over stops at once), then, once
+   * resumeInterrupted has run, takes over the jobs nobody live holds. A timer runs it every
+   * LEASE_TICK_MS unless `leaseTimer` is false.
+   */
+  tickLeases(): Promise<void>;
   /** Resolves once no work is going on for the job (tests, shutdown). */
   whenIdle(jobId: string): Promise<void>;
   /** Stops taking new lines, lets what is in flight finish (or `timeoutMs` pass). Jobs stay running in the database. */
@@ -88,10 +117,12 @@ const CONTROL_SETTLE_MAX_MS = 5000;
 /** What is going on for one job: a run, or the end of a cancelled job. */
 type Work = {
   finished: Promise<void>;
-  stop(reason: 'control' | 'shutdown'): void;
+  stop(reason: 'control' | 'shutdown' | 'lease'): void;
   live?(remainingLines: number): { callsPerSecond: number; etaSeconds: number | null } | null;
   /** Set when the work could not be finished for now and should be tried again this much later. */
   retryAfterMs: number | null;
+  /** Whether the job's state, read back at a lease renewal, still calls for this work (absent: always). */
+  wantedIn?(state: string): boolean;
 };
 
 /**
@@ -99,29 +130,36 @@ type Work = {
  * what landed is on record), then every line still pending is marked cancelled. If Chat cannot be
  * read, it is tried again later — never in a loop.
  */
-function finishCancelled(core: RunnerCore, jobId: string): Work {
+function finishCancelled(core: RunnerCore, jobId: string, lease: HeldLease): Work {
   const work: Work = { finished: Promise.resolve(), stop() {}, retryAfterMs: null };
-  work.finished = (async () => {
-    const staff = (await getJob(core.store.read, jobId))?.startedBy ?? '';
-    const recovery = await settleAnnouncedWrites(core.store.read, jobId, (chatUser, rows) =>
-      readMarkStates(core.chat, chatUser, rows.map((row) => row.conversation), { concurrency: 3 }),
-    ).catch((error: unknown) => {
-      core.log.error({ err: error, job: jobId }, 'bulk job: settling a cancelled job failed');
-      return null;
-    });
-    if (!recovery?.ok) {
-      if (recovery) core.log.warn({ event: 'job_recovery_failed', job: jobId, reason: recovery.message }, 'bulk job: calls left unanswered not settled yet');
-      work.retryAfterMs = core.retryDelayMs.max;
-      return;
-    }
-    if (recovery.forget.length > 0) {
-      await core.ledger.commit({ jobId, staff, at: new Date(core.clock.now()).toISOString(), settled: recovery.settled, announce: [], forget: recovery.forget });
-    }
-    if ((await getJob(core.store.read, jobId))?.state !== 'cancelled') return;
-    await cancelPendingRows(core.store, jobId, new Date(core.clock.now()).toISOString());
-    await forgetJobWrites(core.store, jobId);
-  })();
+  work.finished = finishCancelledUnder(core, jobId, lease, work).catch((error: unknown) => {
+    // Taken over by another instance meanwhile: it finishes the job.
+    if (!(error instanceof LeaseLostError)) throw error;
+  });
   return work;
+}
+
+/** finishCancelled's steps; each write checks the lease (LeaseLostError once another instance took the job). */
+async function finishCancelledUnder(core: RunnerCore, jobId: string, lease: HeldLease, work: Work): Promise<void> {
+  const staff = (await getJob(core.store.read, jobId))?.startedBy ?? '';
+  const recovery = await settleAnnouncedWrites(core.store.read, jobId, (chatUser, rows) =>
+    readMarkStates(core.chat, chatUser, rows.map((row) => row.conversation), { concurrency: 3 }),
+  ).catch((error: unknown) => {
+    core.log.error({ err: error, job: jobId }, 'bulk job: settling a cancelled job failed');
+    return null;
+  });
+  if (!recovery?.ok) {
+    if (recovery) core.log.warn({ event: 'job_recovery_failed', job: jobId, reason: recovery.message }, 'bulk job: calls left unanswered not settled yet');
+    work.retryAfterMs = core.retryDelayMs.max;
+    return;
+  }
+  if (recovery.forget.length > 0) {
+    const at = new Date(core.clock.now()).toISOString();
+    await core.ledger.commit({ jobId, staff, at, settled: recovery.settled, announce: [], forget: recovery.forget, lease: lease.fence });
+  }
+  if ((await getJob(core.store.read, jobId))?.state !== 'cancelled') return;
+  await cancelPendingRows(core.store, jobId, new Date(core.clock.now()).toISOString(), lease.fence);
+  await forgetJobWrites(core.store, jobId);
 }
 
 function positive(value: number | undefined, fallback: number, max: number, name: string): number {
@@ -153,27 +191,56 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const changedWhileRunning = new Set<string>();
   const retryTimers = new Map<string, NodeJS.Timeout>();
 
-  /** The work the job's state calls for, once its state is read. */
-  function workIn(job: JobRecord | null): Work | null {
+  const leases = new LeaseKeeper({
+    store,
+    table: 'jobs',
+    instanceId: options.instanceId ?? newInstanceId(),
+    clock: core.clock,
+    log: core.log,
+    timer: options.leaseTimer ?? true,
+    busy: () => works.keys(),
+    onRenewed(lease, row) {
+      // Paused or cancelled on another instance (or here, and already being stopped): the run
+      // stops; what the new state calls for (the end of a cancel) follows once it has drained.
+      const work = works.get(lease.id);
+      if (!work || (work.wantedIn?.(row.state) ?? true)) return;
+      changedWhileRunning.add(lease.id);
+      work.stop('control');
+    },
+    onLost: (lease) => works.get(lease.id)?.stop('lease'),
+    onTaken: (lease) => ensureWork(lease.id, lease),
+  });
+
+  /** The work the job's state calls for, once its state is read, under the job's lease. */
+  function workIn(job: JobRecord | null, lease: HeldLease): Work | null {
     if (job?.state === 'running') {
-      const execution = new Execution(core, job.id);
-      // Once every line is taken, the job's group columns (apply-groups.ts).
-      const finished = execution.finished.then(() => applyJobGroups(core, job.id)).then(() => {});
-      return { finished, stop: (reason) => execution.stop(reason), live: (remaining) => execution.live(remaining), retryAfterMs: null };
+      const execution = new Execution(core, job.id, lease);
+      // Once every line is taken, the job's group columns (apply-groups.ts): by the run that recorded
+      // the job done — not by one that lost the job to another instance unawares.
+      const finished = execution.finished.then(() => (execution.finishedJob ? applyJobGroups(core, job.id) : undefined)).then(() => {});
+      return {
+        finished,
+        stop: (reason) => execution.stop(reason),
+        live: (remaining) => execution.live(remaining),
+        retryAfterMs: null,
+        wantedIn: (state) => state === 'running',
+      };
     }
-    if (job?.state === 'cancelled' && job.finishedAt === null) return finishCancelled(core, job.id);
+    if (job?.state === 'cancelled' && job.finishedAt === null) return finishCancelled(core, job.id, lease);
     return null;
   }
 
   /**
    * What the job's state calls for, as one Work from before its state is read: ensureWork holds the
    * job's place in `works` from its first step on, so that a second call made while the state is
-   * being read waits for this work instead of starting another run of the same job. Stopped before
-   * the state was read, it starts nothing.
+   * being read waits for this work instead of starting another run of the same job. Its first step
+   * takes the job's lease (unless `taken` already is it): when another live instance holds it, that
+   * instance does the work and this one does nothing. Stopped before the state was read, it starts
+   * nothing. The lease is given up once the work is over.
    */
-  function workFor(jobId: string): Work {
+  function workFor(jobId: string, taken: HeldLease | null): Work {
     let inner: Work | null = null;
-    let stopped: 'control' | 'shutdown' | null = null;
+    let stopped: 'control' | 'shutdown' | 'lease' | null = null;
     const work: Work = {
       finished: Promise.resolve(),
       stop(reason) {
@@ -182,31 +249,39 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       },
       live: (remaining) => inner?.live?.(remaining) ?? null,
       retryAfterMs: null,
+      wantedIn: (state) => inner?.wantedIn?.(state) ?? true,
     };
     work.finished = (async () => {
-      const job = await getJob(store.read, jobId);
-      if (stopped !== null) return;
-      inner = workIn(job);
-      if (!inner) return;
+      const lease = taken ?? (await leases.take(jobId));
+      if (!lease) return;
       try {
-        await inner.finished;
+        const job = await getJob(store.read, jobId);
+        if (stopped !== null) return;
+        inner = workIn(job, lease);
+        if (!inner) return;
+        try {
+          await inner.finished;
+        } finally {
+          work.retryAfterMs = inner.retryAfterMs;
+        }
       } finally {
-        work.retryAfterMs = inner.retryAfterMs;
+        await leases.release(lease);
       }
     })();
     return work;
   }
 
   /** Starts what the job's state calls for, unless something is already going on for it. */
-  function ensureWork(jobId: string): void {
-    if (stopping) return;
-    if (works.has(jobId)) {
-      changedWhileRunning.add(jobId);
+  function ensureWork(jobId: string, taken: HeldLease | null = null): void {
+    if (stopping || works.has(jobId)) {
+      if (!stopping) changedWhileRunning.add(jobId);
+      // Work of its own goes on (or none may start): the lease handed in is not needed.
+      if (taken) void leases.release(taken);
       return;
     }
     clearTimeout(retryTimers.get(jobId));
     retryTimers.delete(jobId);
-    const work = workFor(jobId);
+    const work = workFor(jobId, taken);
     works.set(jobId, work);
     void work.finished
       .catch((error: unknown) => core.log.error({ err: error, job: jobId }, 'bulk job run failed'))
@@ -246,6 +321,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   /**
    * After pause or cancel: what was in flight settles (calls already sent are seen through, the rest
    * given up), so the answer shows the counts the job stopped at — within a bound, if Chat is slow.
+   * (Paused or cancelled here while another instance runs the job, nothing is in flight here: that
+   * instance stops at its next lease renewal.)
    */
   async function settled(jobId: string): Promise<JobStatus> {
     let timer: NodeJS.Timeout | undefined;
@@ -254,16 +331,38 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     return statusOf(await requireJob(jobId));
   }
 
+  function conflict(job: JobRecord, action: JobAction, verb: string): JobControlError {
+    return new JobControlError('CONFLICT', `The job is ${job.state}; only a ${allowedStates(action)} job can be ${verb}.`);
+  }
+
   /** Takes a control action through the state table; 409 with the states it needs when the job is elsewhere. */
   async function control(jobId: string, action: JobAction, verb: string, changes: Parameters<typeof transition>[3] = {}): Promise<JobRecord> {
     const job = await requireJob(jobId);
-    if (!(await transition(store, jobId, action, changes))) {
-      throw new JobControlError('CONFLICT', `The job is ${(await requireJob(jobId)).state}; only a ${allowedStates(action)} job can be ${verb}.`);
-    }
+    if (!(await transition(store, jobId, action, changes))) throw conflict(await requireJob(jobId), action, verb);
     return job;
   }
 
+  /**
+   * Start and resume: the change of state and the take of the lease in one transaction, so that no
+   * other instance's takeover can come in between. The lease is left alone while a run of the job
+   * still drains here (paused a moment ago): it is taken once that run is over (ensureWork). Null
+   * lease: another live instance still holds it — it goes on with the job, or gives the lease up
+   * and some instance's next lease step takes the job over.
+   */
+  async function controlAndTake(jobId: string, action: 'start' | 'resume', verb: string, changes: Parameters<typeof transition>[3]) {
+    const job = await requireJob(jobId);
+    const now = core.clock.now();
+    const drainingHere = works.has(jobId);
+    const outcome = await store.write(async (tx) => {
+      if (!(await transitionInTransaction(tx, jobId, action, changes))) return null;
+      return { fence: drainingHere ? null : await takeLeaseInTransaction(tx, 'jobs', jobId, leases.instanceId, now) };
+    });
+    if (!outcome) throw conflict(await requireJob(jobId), action, verb);
+    return { job, lease: outcome.fence ? leases.hold(jobId, outcome.fence, now) : null };
+  }
+
   return {
+    instanceId: leases.instanceId,
     async status(jobId) {
       const job = await getJob(store.read, jobId);
       return job ? statusOf(job) : null;
@@ -276,9 +375,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
     async start(jobId, staff) {
       core.ledger.warm();
-      const job = await control(jobId, 'start', 'started', { startedBy: staff, startedAt: new Date(core.clock.now()).toISOString() });
+      const { job, lease } = await controlAndTake(jobId, 'start', 'started', { startedBy: staff, startedAt: new Date(core.clock.now()).toISOString() });
       core.log.info({ event: 'sensitive_update', job: jobId, staff, rows: job.validRows }, 'bulk job started');
-      ensureWork(jobId);
+      ensureWork(jobId, lease);
       return statusOf(await requireJob(jobId));
     },
     async pause(jobId) {
@@ -287,8 +386,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       return settled(jobId);
     },
     async resume(jobId) {
-      await control(jobId, 'resume', 'resumed', { finishedAt: null, message: null });
-      ensureWork(jobId);
+      const { lease } = await controlAndTake(jobId, 'resume', 'resumed', { finishedAt: null, message: null });
+      ensureWork(jobId, lease);
       return statusOf(await requireJob(jobId));
     },
     async cancel(jobId) {
@@ -300,13 +399,18 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
     async resumeInterrupted() {
       stopping = false;
-      await deleteUnfinishedUploads(store);
-      for (const { id } of await jobIdsInState(store.read, 'running')) ensureWork(id);
-      for (const { id, finishedAt } of await jobIdsInState(store.read, 'cancelled')) if (finishedAt === null) ensureWork(id);
+      await deleteUnfinishedUploads(store, new Date(core.clock.now() - UPLOAD_ABANDONED_MS));
+      // Running jobs and cancelled ones whose end was not recorded, unless a live instance holds
+      // them: taken over now, and at every lease step from now on.
+      leases.startScanning();
+      await leases.tick();
     },
+    tickLeases: () => leases.tick(),
     whenIdle,
     async stop(stopOptions = {}) {
       stopping = true;
+      // No more takeovers; the leases of the runs draining are renewed until they are over.
+      leases.stopScanning();
       for (const timer of retryTimers.values()) clearTimeout(timer);
       retryTimers.clear();
       const running = [...works.values()];
@@ -316,6 +420,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, stopOptions.timeoutMs ?? 15_000)));
       await Promise.race([drained, timeout]);
       clearTimeout(timer);
+      // A run still not drained keeps its lease until it runs out: then another instance takes the job over.
+      leases.stop();
     },
   };
 }

@@ -1,15 +1,18 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../store/database';
+
 import { bitNamesFrom, readJobCsv } from './csv';
 import { finishRowsInTransaction, nextPendingChunk, type PendingChunk } from './line-store';
 import { storeCheckedJob } from './upload-store';
+import { deleteUnfinishedUploads } from './store';
+import { runStatement } from '../store/sql';
 import { csvOf, plannedRows } from './testing';
 import { systemClock } from '../clock';
+import { openTestStore } from '../testing/test-store';
 
 describe('taking pending lines', () => {
   it('gives one chat user’s lines at a time, in (user, line) order, from where the last chunk ended, skipping finished lines', async () => {
-    const store = await openDatabase({ file: ':memory:' });
+    const store = await openTestStore();
     // The file interleaves the users: b, a, b, a, …
     const rows = plannedRows(['take.b', 'take.a'], 5, [1]);
     const interleaved = rows.map((_, index) => rows[(index % 2) * 5 + Math.floor(index / 2)]!);
@@ -35,7 +38,7 @@ describe('taking pending lines', () => {
 
 describe('settling lines', () => {
   it('settles exactly the lines given, each counted once, in runs, in lists with gaps, and one by one', async () => {
-    const store = await openDatabase({ file: ':memory:' });
+    const store = await openTestStore();
     // settle.a is on lines 2..6, settle.b on 7..11.
     const rows = plannedRows(['settle.a', 'settle.b'], 5, [1]);
     const { jobId } = await storeCheckedJob(store, { createdBy: 'editor', clock: systemClock }, readJobCsv(Readable.from([csvOf(rows)]), { names: bitNamesFrom({}) }));
@@ -63,6 +66,20 @@ describe('settling lines', () => {
     // A line settled again is not counted again.
     await store.write((tx) => finishRowsInTransaction(tx, jobId, [{ line: 2, chatUser: a, status: 'applied' }, { line: 3, chatUser: a, status: 'applied' }]));
     expect(await store.read.selectFrom('jobs').select('applied').where('id', '=', jobId).executeTakeFirstOrThrow()).toEqual({ applied: 4 });
+    await store.close();
+  });
+});
+
+describe('abandoned uploads', () => {
+  it('removes uploads unfinished since before the cut-off, and leaves younger ones (another instance may be reading them)', async () => {
+    const store = await openTestStore();
+    const upload = (id: string, createdAt: string) =>
+      store.write((tx) => runStatement(tx, `INSERT INTO jobs (id, state, created_by, created_at) VALUES (?, 'uploading', 'editor', ?)`, [id, createdAt]));
+    await upload('old-upload', '2026-12-01T08:00:00.000Z');
+    await upload('young-upload', '2026-12-01T09:30:00.000Z');
+    expect(await deleteUnfinishedUploads(store, new Date('2026-12-01T09:00:00.000Z'))).toBe(1);
+    const left = await store.read.selectFrom('jobs').select('id').execute();
+    expect(left).toEqual([{ id: 'young-upload' }]);
     await store.close();
   });
 });

@@ -2,7 +2,8 @@
 // upload-store.ts (storing a checked file) and line-store.ts (the runner's steps); its downloads in
 // reports.ts.
 import type { JobKind, JobState, JobStatus } from '../../shared/api/jobs';
-import type { JobTableState, JobsTable, Reader, Store } from '../store/database';
+import type { JobTableState, JobsTable, Reader, Store, Tx } from '../store/database';
+import { holdLeaseInTransaction, type LeaseFence } from './leases';
 
 export type JobRecord = {
   id: string;
@@ -25,7 +26,7 @@ export type JobRecord = {
 };
 
 /** A jobs table row as read by JOB_COLUMNS. */
-type JobRow = Omit<JobsTable, 'seq' | 'kind' | 'impact_checked_at'> & { kind: JobKind };
+type JobRow = Omit<JobsTable, 'seq' | 'kind' | 'impact_checked_at' | 'lease_owner' | 'lease_expires_at' | 'lease_epoch'> & { kind: JobKind };
 
 const toRecord = (row: JobRow): JobRecord => ({
   id: row.id,
@@ -67,9 +68,18 @@ const JOB_COLUMNS = [
   'source_job_id',
 ] as const satisfies readonly (keyof JobRow)[];
 
-/** Removes jobs whose upload never finished (the server stopped while reading the file). */
-export async function deleteUnfinishedUploads(store: Store): Promise<number> {
-  const result = await store.write((tx) => tx.deleteFrom('jobs').where('state', '=', 'uploading').executeTakeFirst());
+/**
+ * An upload still unfinished this long after it began was abandoned (its server stopped while
+ * reading the file): no upload of the largest file takes a minute. Younger ones may be in progress
+ * on another instance sharing the database.
+ */
+export const UPLOAD_ABANDONED_MS = 60 * 60 * 1000;
+
+/** Removes jobs whose upload began before `before` and never finished. */
+export async function deleteUnfinishedUploads(store: Store, before: Date): Promise<number> {
+  const result = await store.write((tx) =>
+    tx.deleteFrom('jobs').where('state', '=', 'uploading').where('created_at', '<', before.toISOString()).executeTakeFirst(),
+  );
   return Number(result.numDeletedRows);
 }
 
@@ -81,11 +91,6 @@ export async function getJob(db: Reader, jobId: string): Promise<JobRecord | nul
 export async function listJobs(db: Reader, limit: number): Promise<JobRecord[]> {
   const rows = await db.selectFrom('jobs').select(JOB_COLUMNS).where('state', '!=', 'uploading').orderBy('seq', 'desc').limit(limit).execute();
   return rows.map(toRecord);
-}
-
-export async function jobIdsInState(db: Reader, state: JobTableState): Promise<{ id: string; finishedAt: string | null }[]> {
-  const rows = await db.selectFrom('jobs').select(['id', 'finished_at']).where('state', '=', state).orderBy('seq').execute();
-  return rows.map((row) => ({ id: row.id, finishedAt: row.finished_at }));
 }
 
 /** The API view of a job; the live figures come from the runner. */
@@ -117,17 +122,38 @@ export function toJobStatus(job: JobRecord, live: { callsPerSecond: number; etaS
 
 export type JobChanges = Partial<{ startedBy: string; startedAt: string; finishedAt: string | null; message: string | null }>;
 
-/** Moves a job to `to` if it is in one of `from`; false (nothing changed) otherwise. */
-export async function transitionJob(store: Store, jobId: string, from: readonly JobTableState[], to: JobTableState, changes: JobChanges = {}): Promise<boolean> {
+/**
+ * Moves a job to `to` if it is in one of `from`; false (nothing changed) otherwise. With a fence
+ * (a run ending its job), only while the run's lease is still the one it was started under.
+ */
+export async function transitionJob(
+  store: Store,
+  jobId: string,
+  from: readonly JobTableState[],
+  to: JobTableState,
+  changes: JobChanges = {},
+  fence?: LeaseFence,
+): Promise<boolean> {
+  return store.write((tx) => transitionJobInTransaction(tx, jobId, from, to, changes, fence));
+}
+
+/** transitionJob in the caller's transaction. */
+export async function transitionJobInTransaction(
+  tx: Tx,
+  jobId: string,
+  from: readonly JobTableState[],
+  to: JobTableState,
+  changes: JobChanges = {},
+  fence?: LeaseFence,
+): Promise<boolean> {
   // A change not given stays as it is: Kysely leaves out a column whose value is undefined.
-  const result = await store.write((tx) =>
-    tx
-      .updateTable('jobs')
-      .set({ state: to, started_by: changes.startedBy, started_at: changes.startedAt, finished_at: changes.finishedAt, message: changes.message })
-      .where('id', '=', jobId)
-      .where('state', 'in', [...from])
-      .executeTakeFirst(),
-  );
+  let update = tx
+    .updateTable('jobs')
+    .set({ state: to, started_by: changes.startedBy, started_at: changes.startedAt, finished_at: changes.finishedAt, message: changes.message })
+    .where('id', '=', jobId)
+    .where('state', 'in', [...from]);
+  if (fence) update = update.where('lease_owner', '=', fence.owner).where('lease_epoch', '=', fence.epoch);
+  const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -136,9 +162,10 @@ export async function forgetJobWrites(store: Store, jobId: string): Promise<void
   await store.write((tx) => tx.deleteFrom('job_writes').where('job_id', '=', jobId).execute());
 }
 
-/** Every line still pending becomes cancelled; the job's finish time is set. */
-export async function cancelPendingRows(store: Store, jobId: string, finishedAt: string): Promise<void> {
+/** Every line still pending becomes cancelled; the job's finish time is set. Only while `fence` still holds the job's lease. */
+export async function cancelPendingRows(store: Store, jobId: string, finishedAt: string, fence: LeaseFence): Promise<void> {
   await store.write(async (tx) => {
+    await holdLeaseInTransaction(tx, 'jobs', jobId, fence);
     const { numUpdatedRows } = await tx
       .updateTable('job_rows')
       .set({ status: 'cancelled', message: 'The job was cancelled before this row was sent.' })

@@ -36,7 +36,7 @@ const REFUSE_REPEATED_CONVERSATIONS = `UPDATE job_rows SET status = 'invalid', c
      WHERE job_rows.job_id = ? AND job_rows.status = 'pending' AND job_rows.chat_user = first.chat_user
        AND job_rows.conversation_type = first.conversation_type AND job_rows.conversation_id = first.conversation_id
        AND job_rows.line > first.line`;
-const COUNT_ROWS = `SELECT COUNT(*) AS total, COALESCE(SUM(status = 'pending'), 0) AS valid FROM job_rows WHERE job_id = ?`;
+const COUNT_ROWS = `SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS valid FROM job_rows WHERE job_id = ?`;
 const PREVIEW_ROWS = `SELECT ${WORK_COLUMNS} FROM job_rows WHERE job_id = ? AND status = 'pending' ORDER BY line LIMIT ?`;
 
 /** A row's values in the order of the INSERT's columns. */

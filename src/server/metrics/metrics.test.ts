@@ -26,7 +26,7 @@ async function appWith(metricsOn: boolean) {
   const metrics = metricsOn ? createMetrics({ store, chat: () => chat }) : null;
   const logs: string[] = [];
   const app = await buildApp(
-    { store, chat, clock: systemClock, loginThrottle: createLoginThrottle(), cookie: sessionCookieFor('http://127.0.0.1:8080'), mode: 'live', chatApp: { sdkAppId: 1400000001, region: null }, version: 'test' },
+    { store, chat, clock: systemClock, loginThrottle: createLoginThrottle(store), cookie: sessionCookieFor('http://127.0.0.1:8080'), mode: 'live', chatApp: { sdkAppId: 1400000001, region: null }, version: 'test' },
     { publicOrigin: 'http://127.0.0.1:8080', metrics: metrics ? { metrics, token: TOKEN } : null, logStream: { write: (line: string) => void logs.push(line) } },
   );
   closers.push(async () => {

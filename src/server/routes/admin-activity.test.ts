@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdminActivityEntry } from '../../shared/api/admin-activity';
 import { runStatement } from '../store/sql';
+import { LOWER_HIGHEST_AUDIT_SEQ, unguardAudit } from '../testing/raw-sql';
 import { startTestBff, TEST_PASSWORD, type TestBff } from '../testing/bff-harness';
 
 let bff: TestBff;
@@ -99,10 +100,10 @@ describe('the chain check over HTTP', () => {
     const reached = await bff.inject({ method: 'GET', url: `/api/audit/verify?expectHead=${seq}:${hash}`, headers: { cookie: admin } });
     expect(reached.json()).toMatchObject({ ok: true, truncated: false });
 
+    await unguardAudit(bff.store);
     await bff.store.write(async (tx) => {
-      await runStatement(tx, 'DROP TRIGGER audit_no_delete');
       await tx.deleteFrom('audit').where('seq', '>=', seq).execute();
-      await runStatement(tx, `UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'`, [seq - 1]);
+      await runStatement(tx, LOWER_HIGHEST_AUDIT_SEQ, [seq - 1]);
     });
     const cut = await bff.inject({ method: 'GET', url: `/api/audit/verify?expectHead=${seq}:${hash}`, headers: { cookie: admin } });
     expect(cut.json()).toMatchObject({ ok: false, truncated: true, brokenAt: 'end-of-log' });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOk } from '../../emulator/test-support';
 import type { AuditEntry } from '../../shared/api/audit';
 import type { MarkResult } from '../../shared/api/marks';
-import { runStatement } from '../store/sql';
+import { unguardAudit } from '../testing/raw-sql';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 
 let bff: TestBff;
@@ -259,7 +259,7 @@ describe('the hash chain', () => {
     await expect(edit()).rejects.toThrow();
     await expect(bff.store.write((tx) => tx.deleteFrom('audit').where('id', '=', victim!.id).execute())).rejects.toThrow();
 
-    await bff.store.write((tx) => runStatement(tx, 'DROP TRIGGER audit_no_update'));
+    await unguardAudit(bff.store);
     await edit();
     const broken = await bff.inject({ method: 'GET', url: '/api/audit/verify', headers: { cookie: admin } });
     expect(broken.statusCode).toBe(200);

@@ -27,7 +27,7 @@ describe('GET /api/ready', () => {
     await bff.clearEmulatorStats();
     const first = await ready();
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ ready: true, checks: { database: true, upstream: true }, problem: null, reason: null, checkedAt: expect.any(String) });
+    expect(first.json()).toEqual({ ready: true, checks: { database: true, upstream: true }, database: bff.store.location.dialect, problem: null, reason: null, checkedAt: expect.any(String) });
     await ready();
     expect(await accountChecks()).toBe(0);
   });

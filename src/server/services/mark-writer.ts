@@ -225,10 +225,13 @@ export async function writeMarksLocked(
   const results = items.map((item, index) => resultOf(item, outcomes[index]!));
   // The outcomes' commit does not wait for an fsync (recordOutcomes), so answering before it
   // promises nothing more: either way an outcome lost to a crash leaves its intent 'unknown' for
-  // reconcile.ts. It is queued on the database connection before the answer is written, ahead of
-  // anything a later request asks of the database, so the person's next look at History finds it.
-  answer?.(results);
+  // reconcile.ts. On SQLite it is queued on the one database connection before the answer is
+  // written, ahead of anything a later request asks of the database, so the person's next look at
+  // History finds it. PostgreSQL has a pool (and other instances): a later request could read
+  // before the commit, so there the answer waits for it.
+  if (deps.store.location.dialect === 'sqlite') answer?.(results);
   await recordOutcomes(deps.store, outcomes, deps.clock);
+  if (deps.store.location.dialect === 'postgres') answer?.(results);
   return results;
 }
 

@@ -8,7 +8,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { AuditTable, Reader, Tx } from './database';
-import { runStatement, selectRow } from './sql';
+import { runStatement, selectRow, type Statement } from './sql';
 
 export type AuditRow = Selectable<AuditTable>;
 export type AuditContent = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
@@ -120,9 +120,19 @@ export function blankContent(id: string, kind: AuditContent['kind'], at: string)
 // and each statement's text is built once, so the connection's prepared statement is reused.
 const ROWS_PER_INSERT = 32;
 const INSERT_COLUMNS = [...KEYED_COLUMNS, 'prev_hash', 'hash'] as const;
+/**
+ * The highest seq ever given to an audit row (0 before the first): SQLite's sqlite_sequence, or
+ * PostgreSQL's audit_high_water (postgres/baseline.ts). Rows cut off the end leave it higher than
+ * the last row's seq, unless it was lowered too (audit-head.ts catches that).
+ */
+export const HIGHEST_AUDIT_SEQ: Statement = {
+  sqlite: `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0) AS seq`,
+  postgres: 'SELECT seq FROM audit_high_water',
+};
+
 const LAST_HASH = 'SELECT hash FROM audit ORDER BY seq DESC LIMIT 1';
 /** Adds a (field, value) pair to the history search's values unless it is there (audit_terms, 0014_bulk_ledger). */
-const ADD_TERM = 'INSERT OR IGNORE INTO audit_terms (field, value) VALUES (?, ?)';
+const ADD_TERM = 'INSERT INTO audit_terms (field, value) VALUES (?, ?) ON CONFLICT DO NOTHING';
 /** By number of rows: KEYED_COLUMNS' values in order, then prev_hash and hash, row after row (positional: no object per row). */
 const insertTexts = new Map<number, string>();
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { recordEntries, type AuditOneShotEntry } from './audit';
 import { createHeadAnchor } from './audit-head';
-import { openDatabase } from './database';
+
 import { createFakeClock } from '../testing/fake-clock';
+import { openTestStore } from '../testing/test-store';
 
 const entry = (i: number): AuditOneShotEntry => ({
   staff: 'rita',
@@ -17,7 +18,7 @@ const entry = (i: number): AuditOneShotEntry => ({
 
 describe('head anchoring', () => {
   it('logs every 1,000th row, the head after 10 minutes when it moved, and the head at shutdown', async () => {
-    const store = await openDatabase({ file: ':memory:' });
+    const store = await openTestStore();
     const clock = createFakeClock();
     const logged: number[] = [];
     const hashes = new Map<number, string>();

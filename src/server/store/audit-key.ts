@@ -28,9 +28,27 @@ function readKeyFile(file: string): Buffer {
   return Buffer.from(text, 'hex');
 }
 
+/**
+ * How MARKDESK_AUDIT_KEY gives a key file's key: `hex:` and the file's 64 hex digits. A key file
+ * holds 32 random bytes written as hex, while any other value of the variable is used as its UTF-8
+ * bytes; so a database first signed with its data directory's key file (SQLite) can be moved where
+ * there is no data directory (PostgreSQL: `npm run migrate -- --from-sqlite`) and keep its key.
+ */
+export const AUDIT_KEY_HEX_PREFIX = 'hex:';
+
+/** The key a MARKDESK_AUDIT_KEY value stands for: its UTF-8 bytes, or the bytes after `hex:`. */
+export function auditKeyFromSetting(value: string): Buffer {
+  if (!value.startsWith(AUDIT_KEY_HEX_PREFIX)) return Buffer.from(value, 'utf8');
+  const hex = value.slice(AUDIT_KEY_HEX_PREFIX.length);
+  if (!/^[0-9a-f]{64}$/i.test(hex)) {
+    throw new AuditKeyError(`MARKDESK_AUDIT_KEY starts with ${AUDIT_KEY_HEX_PREFIX} but is not followed by 64 hex digits (the contents of an ${AUDIT_KEY_FILE_NAME} file).`);
+  }
+  return Buffer.from(hex, 'hex');
+}
+
 /** The configured key, else the data directory's key file, generating it (mode 0600) when absent. */
 export function resolveAuditKey(options: { dataDir: string; configured?: string | null }): ResolvedAuditKey {
-  if (options.configured) return { key: Buffer.from(options.configured, 'utf8'), created: null };
+  if (options.configured) return { key: auditKeyFromSetting(options.configured), created: null };
   const file = join(options.dataDir, AUDIT_KEY_FILE_NAME);
   try {
     return { key: readKeyFile(file), created: null };

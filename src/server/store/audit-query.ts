@@ -1,11 +1,12 @@
 // Reading the audit log of mark changes (audit.ts appends to it): filtered, cursor-paged, newest first.
-import { sql, type InferResult } from 'kysely';
+import { type RawBuilder, sql, type InferResult } from 'kysely';
 import { AUDIT_PAGE_MAX, auditStatusSchema, type AuditEntry, type AuditStatus } from '../../shared/api/audit';
 import { MARK_REQUEST_MAX_ITEMS } from '../../shared/api/marks';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { ConversationType } from '../../shared/marks/conversation';
 import { AuditError } from './audit';
 import type { Reader } from './database';
+import { dialectOf } from './sql';
 import { cursorPages } from './pages';
 
 /** An entry as the API shows it (audit.ts's AuditEntry), with when its outcome was written. */
@@ -129,6 +130,11 @@ type SearchColumn = 'chat_user' | 'conversation_id' | 'staff' | 'reason';
 // characters; a shorter term is matched with instr() on the rows the rest of the filter leaves.
 const TRIGRAM = 3;
 
+/** Whether `text` holds `term`, ignoring case (SQLite's instr, PostgreSQL's strpos). */
+function containsText(postgres: boolean, text: RawBuilder<unknown>, term: string): RawBuilder<boolean> {
+  return postgres ? sql<boolean>`strpos(lower(${text}), lower(${term})) > 0` : sql<boolean>`instr(lower(${text}), lower(${term})) > 0`;
+}
+
 /** An FTS5 phrase: the text in double quotes, inner quotes doubled, so no character is syntax. */
 function phrase(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
@@ -156,17 +162,25 @@ function applyFilter(db: Reader, filter: Omit<AuditFilter, 'limit'>) {
   const indexed = terms.filter(({ term }) => Array.from(term).length >= TRIGRAM);
   // Each column's terms are matched against the distinct values of that column (all of them must
   // occur in one value), and the entries are those holding one of the matching values.
+  const postgres = dialectOf(db) === 'postgres';
   for (const column of new Set(indexed.map(({ column }) => column))) {
-    const expression = indexed
-      .filter((term) => term.column === column)
-      .map(({ term }) => `${column} : ${phrase(term)}`)
-      .join(' AND ');
+    const columnTerms = indexed.filter((term) => term.column === column);
+    if (postgres) {
+      // No trigram index on PostgreSQL (postgres/baseline.ts): the distinct values are scanned.
+      const contains = sql.join(
+        columnTerms.map(({ term }) => containsText(true, sql.ref('value'), term)),
+        sql` AND `,
+      );
+      query = query.where(sql<boolean>`${sql.ref(`e.${column}`)} IN (SELECT value FROM audit_terms WHERE field = ${column} AND ${contains})`);
+      continue;
+    }
+    const expression = columnTerms.map(({ term }) => `${column} : ${phrase(term)}`).join(' AND ');
     query = query.where(
       sql<boolean>`${sql.ref(`e.${column}`)} IN (SELECT value FROM audit_terms WHERE id IN (SELECT rowid FROM audit_terms_search WHERE audit_terms_search MATCH ${expression}) AND +field = ${column})`,
     );
   }
   for (const { column, term } of terms.filter(({ term }) => Array.from(term).length < TRIGRAM)) {
-    query = query.where(sql<boolean>`instr(lower(${sql.ref(`e.${column}`)}), lower(${term})) > 0`);
+    query = query.where(containsText(postgres, sql.ref(`e.${column}`), term));
   }
   if (filter.requestId !== undefined) query = query.where('e.request_id', '=', filter.requestId);
   if (filter.entryId !== undefined) query = query.where('e.id', '=', filter.entryId);

@@ -11,6 +11,7 @@
 // is intact in the keyed chain, comes after the row, and the named fix reproduces the stored hash.
 // Rows broken any other way stay reported as broken.
 import {
+  HIGHEST_AUDIT_SEQ,
   appendChainRows,
   blankContent,
   chainHash,
@@ -126,11 +127,9 @@ export async function openKeyedChain(store: Store): Promise<void> {
       if (keyedStartMac(store.auditKey, record.keyed_from) !== record.mac) throw new Error(KEY_MISMATCH);
       return;
     }
-    const used = (await selectRow<{ seq: number }>(
-      tx,
-      `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0), coalesce((SELECT max(seq) FROM audit), 0)) AS seq`,
-    ))!;
-    const keyedFrom = used.seq + 1;
+    const highest = (await selectRow<{ seq: number }>(tx, HIGHEST_AUDIT_SEQ))?.seq ?? 0;
+    const last = (await tx.selectFrom('audit').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0;
+    const keyedFrom = Math.max(highest, last) + 1;
     await tx.insertInto('audit_chain').values({ id: 1, keyed_from: keyedFrom, mac: keyedStartMac(store.auditKey, keyedFrom) }).execute();
     const now = new Date();
     await appendChainRows(

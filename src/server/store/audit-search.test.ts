@@ -4,13 +4,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordEntries } from './audit';
 import { queryAudit, type AuditFilter } from './audit-query';
-import { openDatabase, type Store } from './database';
+import { type Store } from './database';
 import { oneShotEntry } from './audit-test-entry';
 import { createFakeClock } from '../testing/fake-clock';
+import { openTestStore } from '../testing/test-store';
 
 let store: Store;
 beforeEach(async () => {
-  store = await openDatabase({ file: ':memory:' });
+  store = await openTestStore();
 });
 afterEach(async () => {
   await store.close();

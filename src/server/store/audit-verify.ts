@@ -3,7 +3,7 @@
 // stop at the first problem: each row is checked against what is stored before it, so one edit is
 // one break and a later edit is reported too. It runs in slices of a time budget with the event
 // loop free between them, so other requests keep being answered on a large log.
-import { chainHash, keyedChainHash, readKeyedStart, type AuditRow } from './audit-chain';
+import { chainHash, HIGHEST_AUDIT_SEQ, keyedChainHash, readKeyedStart, type AuditRow } from './audit-chain';
 import { repairHolds, type RepairDetails } from './audit-repair';
 import type { Reader, Store } from './database';
 import { selectRow, selectRows } from './sql';
@@ -101,7 +101,7 @@ export class ChainWalk {
   }
 
   private async highestSeq(): Promise<number> {
-    return (await selectRow<{ seq: number }>(this.db, `SELECT seq FROM sqlite_sequence WHERE name = 'audit'`))?.seq ?? 0;
+    return (await selectRow<{ seq: number }>(this.db, HIGHEST_AUDIT_SEQ))?.seq ?? 0;
   }
 
   private report(problem: ChainBreak): void {
@@ -155,7 +155,7 @@ export class ChainWalk {
   }
 
   private finish(highestSeq: number): true {
-    // sqlite_sequence remembers the highest seq ever used: more than we saw means rows cut off the end.
+    // The highest seq ever used, more than we saw, means rows cut off the end.
     if (highestSeq > this.lastSeq) this.report({ at: 'end-of-log', problem: 'missing-after' });
     for (const rows of this.pending.values()) {
       for (const row of rows) this.report({ at: row.id, seq: row.seq, problem: 'changed' });

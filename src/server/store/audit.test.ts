@@ -14,12 +14,13 @@ import { neutralizeFormula } from '../../shared/text/csv';
 import { timeOrderedId } from './ids';
 import { openDatabase, type Store } from './database';
 import { createFakeClock, type FakeClock } from '../testing/fake-clock';
-import { rawAll, rawExec, rawGet, rawRun } from '../testing/raw-sql';
+import { rawAll, rawGet, rawRun, unguardAudit } from '../testing/raw-sql';
+import { openTestStore } from '../testing/test-store';
 
 let store: Store;
 let clock: FakeClock;
 beforeEach(async () => {
-  store = await openDatabase({ file: ':memory:' });
+  store = await openTestStore();
   clock = createFakeClock('2026-11-20T08:00:00.000Z');
 });
 afterEach(async () => {
@@ -163,7 +164,7 @@ describe('hash chain', () => {
     return ids;
   }
   const rows = async () => (await rawAll(store, 'SELECT id FROM audit ORDER BY seq')) as { id: string }[];
-  const dropGuards = async () => await rawExec(store, 'DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
+  const dropGuards = () => unguardAudit(store);
 
   it('verifies a clean chain, each row linking to the one before', async () => {
     expect((await verifyAuditChain(store))).toMatchObject({ ok: true, checked: 0, breaks: [], head: null });
@@ -185,9 +186,13 @@ describe('hash chain', () => {
 
   it('verifies in chunks while other work appends, and still sees a tampered end', async () => {
     await someHistory();
-    const walking = verifyAuditChainAsync(store, { chunkRows: 1, budgetMs: 0 });
-    await recordEntries(store, [oneShot(), oneShot()], clock); // lands between chunks
-    expect(await walking).toMatchObject({ ok: true, checked: 6 });
+    // Two entries land between the first chunk and the next.
+    let appended: Promise<unknown> | undefined;
+    const pause = async () => {
+      appended ??= recordEntries(store, [oneShot(), oneShot()], clock);
+      await appended;
+    };
+    expect(await verifyAuditChainAsync(store, { chunkRows: 1, budgetMs: 0, pause })).toMatchObject({ ok: true, checked: 6 });
     (await dropGuards());
     await rawRun(store, 'DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)');
     expect(await verifyAuditChainAsync(store, { chunkRows: 2 })).toMatchObject({ ok: false, checked: 5, brokenAt: 'end-of-log', breakCount: 1 });
@@ -208,9 +213,9 @@ describe('hash chain', () => {
     await rawRun(store, 'DELETE FROM audit WHERE id = ?', [all[1]!.id]);
     expect((await verifyAuditChain(store))).toMatchObject({ ok: false, checked: 3, brokenAt: all[2]!.id, breaks: [{ at: all[2]!.id, problem: 'missing-before' }] });
 
-    const other = await openDatabase({ file: ':memory:' });
+    const other = await openTestStore();
     const [id] = await recordIntents(other, [intent(), intent()], clock);
-    await rawExec(other, 'DROP TRIGGER audit_no_delete');
+    await unguardAudit(other);
     await rawRun(other, 'DELETE FROM audit WHERE id != ?', [id!]);
     expect((await verifyAuditChain(other))).toMatchObject({ ok: false, checked: 1, brokenAt: 'end-of-log' });
     await other.close();

@@ -45,7 +45,15 @@ declare const writeHandle: unique symbol;
  * that write take one; only `Store.write` makes one, so writing always happens inside a transaction
  * a caller opened, and code that holds a Tx has no way to open another.
  */
-export type Tx = Reader & Pick<Kysely<Database>, 'insertInto' | 'updateTable' | 'deleteFrom' | 'replaceInto'> & { readonly [writeHandle]: true };
+export type Tx = Reader & Pick<Kysely<Database>, 'insertInto' | 'updateTable' | 'deleteFrom'> & { readonly [writeHandle]: true };
+
+/** A database: a SQLite file (':memory:' for none) or a PostgreSQL URL (and a schema of its own, for tests). */
+export type StoreLocation = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string; schema?: string };
+
+/** The SQL engine behind a store: SQLite (a file in the data directory) or PostgreSQL (MARKDESK_DATABASE_URL). */
+export type Dialect = 'sqlite' | 'postgres';
+
+
 
 /**
  * How a write transaction's commit reaches the disk. 'synced' (the default) resolves once the
@@ -77,6 +85,8 @@ export type Store = {
   snapshot<T>(work: (db: Reader) => Promise<T>): Promise<T>;
   /** The HMAC key of the audit chain; kept outside the database, never logged or sent. */
   auditKey: Buffer;
+  /** Where the database is: what another connection (the job ledger's thread) opens. Holds credentials: never logged. */
+  location: StoreLocation;
   close(): Promise<void>;
 };
 
@@ -97,6 +107,29 @@ class ImmediateSqliteDriver extends SqliteDriver {
 
 // SQLite does have transactional DDL: running each migration inside BEGIN IMMEDIATE also keeps a
 // server and a staff CLI that start at the same moment from migrating the same file twice.
+/**
+ * The database cannot be reached (PostgreSQL down, restarting or out of connections): nothing was
+ * read or written by the statement that met it. The HTTP layer answers 503 with a sentence.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('The database cannot be reached right now.', options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+// PostgreSQL's SQLSTATEs for a lost or refused connection: class 08, and the server shutting down
+// or starting up (57P01–57P03).
+const UNAVAILABLE_STATES = /^(08...|57P0[123])$/;
+
+/** Whether an error means the database could not be reached (see DatabaseUnavailableError). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE_STATES.test(code)) return true;
+  return error instanceof Error && /^Connection terminated/.test(error.message);
+}
+
 /** A `store.read`/`store.write` from inside the work of a `store.write`: use its Tx instead. */
 export class NestedTransactionError extends Error {
   constructor() {
@@ -112,7 +145,7 @@ export class NestedTransactionError extends Error {
 // use is a programming error that the tests, which run every transaction's work, bring out.
 type TransactionScope = { open: boolean };
 type ScopeTracker = { run<R>(scope: TransactionScope, work: () => R): R; getStore(): TransactionScope | undefined };
-const transactionScope: ScopeTracker =
+export const transactionScope: ScopeTracker =
   process.env.VITEST === undefined ? { run: (_scope, work) => work(), getStore: () => undefined } : new AsyncLocalStorage<TransactionScope>();
 
 const PRAGMA_RELAXED = CompiledQuery.raw('PRAGMA synchronous = NORMAL');
@@ -210,6 +243,7 @@ export async function openDatabase(options: { file: string; auditKey?: Buffer })
       write,
       snapshot,
       auditKey,
+      location: { dialect: 'sqlite', file: options.file },
       close: async () => {
         await db.destroy();
         await walSync?.close();
@@ -224,10 +258,13 @@ export async function openDatabase(options: { file: string; auditKey?: Buffer })
 }
 
 /** Applies pending migrations; a no-op on an up-to-date database. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>, steps: Record<string, Migration> = migrations, schema?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async (): Promise<Record<string, Migration>> => migrations },
+    provider: { getMigrations: async (): Promise<Record<string, Migration>> => steps },
+    // On PostgreSQL, the schema the store's tables live in: Kysely otherwise looks for its own
+    // tables in every schema of the database, and takes another schema's for this one's.
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   // Kysely creates its bookkeeping tables before taking any lock; a second process doing the same at
   // the same instant can trip over that, and a retry then finds everything in place.

@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely';
+import { POSTGRES_BASELINE_NAME, postgresBaseline } from './postgres/baseline';
 import { initial } from './migrations/0001_initial';
 import { jobs } from './migrations/0002_jobs';
 import { jobWrites } from './migrations/0003_job_writes';
@@ -14,10 +15,13 @@ import { conversationGroups } from './migrations/0013_conversation_groups';
 import { bulkLedger } from './migrations/0014_bulk_ledger';
 import { dropDeadJobFields } from './migrations/0015_drop_dead_job_fields';
 import { markWritesInFlight } from './migrations/0016_mark_writes_in_flight';
+import { jobLeases } from './migrations/0017_job_leases';
+import { loginThrottle } from './migrations/0018_login_throttle';
 
 // Versioned schema changes, applied in name order by Kysely's Migrator, one file each in
 // migrations/. Never edit a migration that has shipped: add the next one. Each runs inside one
-// BEGIN IMMEDIATE transaction.
+// transaction (BEGIN IMMEDIATE on SQLite). From 0017 on, migrations run on both engines, so they
+// use Kysely's portable schema builder only; PostgreSQL starts from a baseline equal to 0016.
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_jobs': jobs,
@@ -34,4 +38,12 @@ export const migrations: Record<string, Migration> = {
   '0014_bulk_ledger': bulkLedger,
   '0015_drop_dead_job_fields': dropDeadJobFields,
   '0016_mark_writes_in_flight': markWritesInFlight,
+  '0017_job_leases': jobLeases,
+  '0018_login_throttle': loginThrottle,
+};
+
+/** PostgreSQL's migrations: the baseline in place of SQLite's first ones, then the shared ones after it. */
+export const postgresMigrations: Record<string, Migration> = {
+  [POSTGRES_BASELINE_NAME]: postgresBaseline,
+  ...Object.fromEntries(Object.entries(migrations).filter(([name]) => name > POSTGRES_BASELINE_NAME)),
 };

@@ -166,6 +166,12 @@ export interface JobsTable {
   source_job_id: string | null;
   /** When the check read the rows' current state in Chat (null: not read, or the read failed). */
   impact_checked_at: string | null;
+  /** The instance holding the job's lease (jobs/leases.ts, 0017); null: nobody. */
+  lease_owner: Generated<string | null>;
+  /** Until when the lease holds, in ms since the epoch (the holder's clock); null with no holder. */
+  lease_expires_at: Generated<number | null>;
+  /** Raised at every take of the lease: the fencing token a run's commits check. */
+  lease_epoch: Generated<number>;
 }
 
 /** A line that falls under an impact kind of its job's check, with the state found (JSON). */
@@ -226,6 +232,12 @@ export interface SurveysTable {
   message: string | null;
   /** The SurveyResults (JSON), once done. */
   results_json: string | null;
+  /** The instance holding the survey's lease (jobs/leases.ts, 0017); null: nobody. */
+  lease_owner: Generated<string | null>;
+  /** Until when the lease holds, in ms since the epoch (the holder's clock); null with no holder. */
+  lease_expires_at: Generated<number | null>;
+  /** Raised at every take of the lease: the fencing token a run's commits check. */
+  lease_epoch: Generated<number>;
 }
 
 /** One surveyed user: pending until read, then its UserSummary (JSON) or the failure. */
@@ -257,6 +269,29 @@ export interface StaffPreferencesTable {
   language: UiLanguage | null;
 }
 
+/**
+ * A place held in a client address's sliding window of sign-in attempts (0018_login_throttle): one
+ * per attempt not given back, until it leaves the window (auth/login-throttle.ts).
+ */
+export interface LoginIpAttemptsTable {
+  /** Random; a successful sign-in gives back its own place by it. */
+  attempt_id: string;
+  /** The address as it is counted: IPv4, or an IPv6 /64 (ipThrottleKey). */
+  ip_key: string;
+  /** When the place was taken, in ms since the epoch. */
+  at_ms: number;
+}
+
+/** Failed sign-ins under a name without an account, counted like staff.failed_logins (0018). */
+export interface LoginUnknownNamesTable {
+  /** HMAC of the name typed, under a key derived from the audit key: it may be a mistyped password. */
+  name_hash: string;
+  failures: number;
+  /** No attempt under this name before this time (ms since the epoch); 0 or past: none held back. */
+  locked_until_ms: number;
+  last_failure_ms: number;
+}
+
 export interface Database {
   staff: StaffTable;
   sessions: SessionsTable;
@@ -276,4 +311,6 @@ export interface Database {
   job_effects: JobEffectsTable;
   mark_writes_in_flight: MarkWritesInFlightTable;
   staff_preferences: StaffPreferencesTable;
+  login_ip_attempts: LoginIpAttemptsTable;
+  login_unknown_names: LoginUnknownNamesTable;
 }

@@ -7,14 +7,15 @@ import { storableString } from '../../shared/text/storable-arbitraries';
 import { isStorableText } from '../../shared/text/storable';
 import { recordEntries } from './audit';
 import { keyedChainHash } from './audit-chain';
-import { openDatabase, type Store } from './database';
+import { type Store } from './database';
 import { createFakeClock } from '../testing/fake-clock';
 import { getLabels, replaceLabels } from './labels';
 import { rawGet } from '../testing/raw-sql';
+import { openTestStore } from '../testing/test-store';
 
 let store: Store;
 beforeEach(async () => {
-  store = await openDatabase({ file: ':memory:' });
+  store = await openTestStore();
 });
 afterEach(async () => {
   await store.close();

@@ -19,7 +19,8 @@ import { createStaff } from '../auth/staff';
 import { createChatClient, type ChatClient, type ChatClientEvent } from '../chat/client';
 import type { ChatCommand } from '../chat/commands';
 import { sessionCookieFor } from '../http/auth';
-import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
+import type { Store } from '../store/database';
+import { openTestStore } from './test-store';
 import { createFakeClock, type FakeClock } from './fake-clock';
 import { findLeaks, type Leak } from './leak-scan';
 
@@ -47,6 +48,8 @@ export type TestBffOptions = {
   timeouts?: AppOptions['timeouts'];
   /** SSO, local sign-in and required MFA (default: no SSO, local sign-in on, MFA optional). */
   identity?: Partial<IdentityConfig>;
+  /** Opens the store instead of openTestStore (e.g. PostgreSQL behind a proxy the test can cut). */
+  openStore?: (dataDir: string) => Promise<Store>;
 };
 
 /**
@@ -139,10 +142,10 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
     clock: { nowMs: () => Date.now() + offsets.emulatorMs },
     ...options.emulator,
   });
-  // A database file, as in production: the bulk jobs' ledger commits on a worker thread with a
-  // connection of its own (plugins/ledger.ts).
+  // A database file (or a PostgreSQL schema), as in production: the bulk jobs' ledger commits on a
+  // worker thread with a connection of its own (plugins/ledger.ts).
   const dataDir = mkdtempSync(join(tmpdir(), 'markdesk-bff-'));
-  const store = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+  const store = options.openStore ? await options.openStore(dataDir) : await openTestStore({ dataDir });
   const chatHooks: ChatHooks = {};
   const client = createChatClient({
     baseUrl: emulator.url,
@@ -186,7 +189,7 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
       store,
       chat,
       clock,
-      loginThrottle: createLoginThrottle(),
+      loginThrottle: createLoginThrottle(store),
       cookie: sessionCookieFor(origin),
       mode: 'sandbox',
       chatApp: { sdkAppId: emulator.sdkAppId, region: null },

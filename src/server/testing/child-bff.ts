@@ -10,7 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import type { RunningEmulator } from '../../emulator/server';
 import { createStaff } from '../auth/staff';
-import { DATABASE_FILE_NAME, openDatabase } from '../store/database';
+import { DATABASE_FILE_NAME, openDatabase, type StoreLocation } from '../store/database';
+import { openStore } from '../store/open';
 import { createGate, type Gate } from './gate';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -37,14 +38,24 @@ export async function startChildBff(env: NodeJS.ProcessEnv, cwd: string): Promis
   }
 }
 
-/** A data directory with one editor, `support`, whose password is CHILD_PASSWORD. */
-export async function prepareChildDataDir(dataDir: string): Promise<void> {
-  const setup = await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
+/**
+ * A database with one editor, `support`, whose password is CHILD_PASSWORD: the SQLite file of a data
+ * directory, or a PostgreSQL schema (with the audit key every instance on it is then given).
+ */
+export async function prepareChildDataDir(dataDir: string, postgres?: { location: StoreLocation; auditKey: Buffer }): Promise<void> {
+  const setup = postgres ? await openStore(postgres.location, postgres.auditKey) : await openDatabase({ file: join(dataDir, DATABASE_FILE_NAME) });
   try {
     await createStaff(setup, { username: 'support', role: 'editor', password: CHILD_PASSWORD });
   } finally {
     await setup.close();
   }
+}
+
+/** MARKDESK_DATABASE_URL for a PostgreSQL test location: its schema goes first in the search path. */
+export function childDatabaseUrl(location: StoreLocation & { dialect: 'postgres' }): string {
+  const url = new URL(location.url);
+  if (location.schema) url.searchParams.set('options', `-c search_path=${location.schema}`);
+  return url.toString();
 }
 
 /** The environment of a live-mode child BFF on `dataDir`, talking to Chat at `chatUrl`. */
@@ -67,6 +78,8 @@ export type RecordingProxy = {
   url: string;
   /** Per "user/conversation id", the mark writes Chat accepted. */
   landed: Map<string, number>;
+  /** When each mark_contact call reached the proxy (performance.now(), ms), in order. */
+  markArrivals: number[];
   /** Holds the `nth` mark_contact call from now (1-based) before it reaches Chat, until the gate opens. */
   /** Holds the nth mark_contact call from now (with `andLater`, that one and every later one) until the gate opens. */
   holdMarkContact(nth: number, options?: { andLater?: boolean }): Gate;
@@ -76,6 +89,7 @@ export type RecordingProxy = {
 /** A pass-through to the emulator that counts, per conversation, the mark writes Chat accepted. */
 export async function recordingProxy(target: string): Promise<RecordingProxy> {
   const landed = new Map<string, number>();
+  const markArrivals: number[] = [];
   let markCalls = 0;
   let hold: { nth: number; andLater: boolean; gate: Gate } | null = null;
   const server: Server = createServer((incoming, outgoing) => {
@@ -83,6 +97,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
     // A caller that died while its call was held never sends it: the call is dropped, not forwarded.
     let callerGone = false;
     outgoing.on('close', () => (callerGone = !outgoing.writableEnded));
+    if (incoming.url?.startsWith('/v4/recentcontact/mark_contact')) markArrivals.push(performance.now());
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
@@ -113,6 +128,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     landed,
+    markArrivals,
     holdMarkContact(nth, options = {}) {
       hold = { nth: markCalls + nth, andLater: options.andLater ?? false, gate: createGate() };
       return hold.gate;

@@ -12,7 +12,7 @@ describe('health', () => {
   });
 
   it('reads readiness', () => {
-    const answer = { ready: false, checks: { database: true, upstream: false }, problem: 'chat-unreachable', reason: 'Chat cannot be reached.', checkedAt: '2026-12-06T06:00:00.000Z' };
+    const answer = { ready: false, checks: { database: true, upstream: false }, database: 'sqlite', problem: 'chat-unreachable', reason: 'Chat cannot be reached.', checkedAt: '2026-12-06T06:00:00.000Z' };
     expect(readyResponseSchema.parse(answer).ready).toBe(false);
   });
 });

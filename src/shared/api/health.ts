@@ -26,6 +26,8 @@ export type ReadinessProblem = z.infer<typeof readinessProblemSchema>;
 export const readyResponseSchema = z.object({
   ready: z.boolean(),
   checks: z.object({ database: z.boolean(), upstream: z.boolean() }),
+  /** Which database this instance uses: SQLite in its data directory, or PostgreSQL shared with other instances. */
+  database: z.enum(['sqlite', 'postgres']),
   /** null while ready. */
   problem: readinessProblemSchema.nullable(),
   /** The problem in one English sentence (for probes and logs); null while ready. */

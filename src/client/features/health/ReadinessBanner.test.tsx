@@ -19,6 +19,7 @@ function renderBanner(answer: { status: number; body: unknown }, isAdmin: boolea
 const notReady = {
   ready: false,
   checks: { database: true, upstream: false },
+  database: 'sqlite',
   problem: 'chat-credentials',
   reason: 'Chat refuses Markdesk’s credentials (SDKAppID, secret key or admin account).',
   checkedAt: '2026-11-28T09:00:00.000Z',

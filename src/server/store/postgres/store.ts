@@ -1,0 +1,153 @@
+// The store on PostgreSQL (MARKDESK_DATABASE_URL): the same Store as SQLite's (database.ts), for
+// several instances sharing one database.
+//
+// Write transactions are serialised across every instance by one transaction-scoped advisory lock,
+// taken right after BEGIN: the guarantee SQLite's BEGIN IMMEDIATE gives, which the code above the
+// store relies on (a read-then-write in one transaction sees nothing change in between; the audit
+// chain's appends form one chain; a label save's compare-and-swap). Reads never take it. Writes are
+// short (a bulk job commits a group of lines at once), so one writer at a time is not the limit:
+// Tencent's rate ceiling is.
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, PostgresDialect, type PostgresDialectConfig, PostgresDriver, sql } from 'kysely';
+import pg from 'pg';
+import { openKeyedChain } from '../audit-repair';
+import { DatabaseUnavailableError, type Durability, migrateToLatest, NestedTransactionError, type Reader, type Store, type Tx, transactionScope } from '../database';
+import { postgresMigrations } from '../migrations';
+import type { Database } from '../schema';
+
+/** How long a request waits for a connection before it fails (the database is down or saturated). */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/** Connections per instance. */
+export const POOL_SIZE = 10;
+
+const BEGIN = CompiledQuery.raw('BEGIN');
+// Keyed by schema, so that databases in different schemas (the tests') do not wait for each other.
+const WRITE_LOCK = CompiledQuery.raw(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.markdesk.write'))`);
+// A relaxed commit does not wait for its WAL flush (see Durability): the same trade as SQLite's.
+const RELAXED = CompiledQuery.raw('SET LOCAL synchronous_commit = off');
+const BEGIN_SNAPSHOT = CompiledQuery.raw('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+const COMMIT = CompiledQuery.raw('COMMIT');
+const ROLLBACK = CompiledQuery.raw('ROLLBACK');
+
+// bigint (int8: counts, sums of integers, BIGSERIAL ids) and numeric (sums of bigints, averages)
+// arrive as strings by default; every such value the store holds is far below 2^53.
+const INT8 = 20;
+const NUMERIC = 1700;
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 || oid === NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+class CheckedPostgresDriver extends PostgresDriver {
+  // As on SQLite: a nested use of the store from inside a transaction's work would wait for the
+  // write lock its own transaction holds. It fails at once instead (under the test runner).
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    if (transactionScope.getStore()?.open) throw new NestedTransactionError();
+    try {
+      return await super.acquireConnection();
+    } catch (error) {
+      // Refused, timed out or out of connections: the same sentence for all (errors.ts answers 503).
+      throw new DatabaseUnavailableError({ cause: error });
+    }
+  }
+}
+
+class MarkdeskPostgresDialect extends PostgresDialect {
+  readonly #config: PostgresDialectConfig;
+  constructor(config: PostgresDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new CheckedPostgresDriver(this.#config);
+  }
+}
+
+export type PostgresLocation = {
+  url: string;
+  /** A schema of its own (created when missing) instead of the connection's default: for tests. */
+  schema?: string;
+};
+
+/** A pool on the database, with the store's type parsing and, when given, its schema first in the search path. */
+export function createPool(location: PostgresLocation, max = POOL_SIZE): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: location.url,
+    max,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Idle connections do not keep a stopping process alive.
+    allowExitOnIdle: true,
+    types: typeParsers,
+    ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
+  });
+  // An idle connection the server closed (a restart, a failover) is dropped from the pool; the
+  // next query opens a new one. Without a listener the error would end the process.
+  pool.on('error', () => undefined);
+  // The same for a connection lost while checked out between two statements: the next statement
+  // on it fails (and the transaction with it) instead of the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+/** Opens the store on PostgreSQL and brings its schema to the latest migration (under Kysely's migration lock). */
+export async function openPostgresStore(options: PostgresLocation & { auditKey: Buffer }): Promise<Store> {
+  if (options.schema) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`Not a plain schema name: ${options.schema}`);
+    const setup = new pg.Client({ connectionString: options.url });
+    await setup.connect();
+    try {
+      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+    } catch (error) {
+      // Two starts creating the same schema at once: one wins, the other finds it there.
+      if ((error as { code?: string }).code !== '23505') throw error;
+    } finally {
+      await setup.end();
+    }
+  }
+  const pool = createPool(options);
+  const db = new Kysely<Database>({ dialect: new MarkdeskPostgresDialect({ pool }) });
+  try {
+    const { schema } = (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]!;
+    await migrateToLatest(db, postgresMigrations, schema);
+    const write = <T>(work: (tx: Tx) => Promise<T>, writeOptions?: { durability?: Durability }): Promise<T> =>
+      db.connection().execute(async (connection) => {
+        const scope = { open: true };
+        await connection.executeQuery(BEGIN);
+        try {
+          await connection.executeQuery(WRITE_LOCK);
+          if (writeOptions?.durability === 'relaxed') await connection.executeQuery(RELAXED);
+          const value = await transactionScope.run(scope, () => work(connection as unknown as Tx));
+          await connection.executeQuery(COMMIT);
+          return value;
+        } catch (error) {
+          await connection.executeQuery(ROLLBACK).catch(() => undefined);
+          throw error;
+        } finally {
+          scope.open = false;
+        }
+      });
+    const snapshot = <T>(work: (reader: Reader) => Promise<T>): Promise<T> =>
+      db.connection().execute(async (connection) => {
+        const scope = { open: true };
+        await connection.executeQuery(BEGIN_SNAPSHOT);
+        try {
+          return await transactionScope.run(scope, () => work(connection));
+        } finally {
+          scope.open = false;
+          await connection.executeQuery(COMMIT).catch(() => undefined);
+        }
+      });
+    const store: Store = {
+      read: db,
+      write,
+      snapshot,
+      auditKey: options.auditKey,
+      location: { dialect: 'postgres', url: options.url, ...(options.schema ? { schema: options.schema } : {}) },
+      close: () => db.destroy(),
+    };
+    await openKeyedChain(store);
+    return store;
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
