@@ -7,7 +7,7 @@ import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { Conversation, ConversationType } from '../../shared/marks/conversation';
 import type { WriteGuard } from '../services/write-policy';
 import type { Reader, Tx } from '../store/database';
-import { runStatement, selectRow, selectRows, type Statement } from '../store/sql';
+import { dialectOf, runStatement, selectRow, selectRows, type Statement } from '../store/sql';
 
 /** A pending line as the runner works on it. */
 export type WorkRow = {
@@ -76,6 +76,13 @@ const FINISH_LINES: Statement = {
 const ANNOUNCE_WRITE = `INSERT INTO job_writes (job_id, chat_user, lines_json) VALUES (?, ?, ?) RETURNING id`;
 const ANNOUNCED_WRITES = `SELECT id, chat_user, lines_json FROM job_writes WHERE job_id = ? ORDER BY id`;
 const FORGET_WRITE = `DELETE FROM job_writes WHERE id = ?`;
+// PostgreSQL: every announcement of a commit, and every plain line of it (chat user, line,
+// status), in one statement each: each statement is a round trip made under the write lock.
+const FORGET_WRITES_POSTGRES = `DELETE FROM job_writes WHERE id = ANY(?::bigint[])`;
+const FINISH_PLAIN_POSTGRES = `UPDATE job_rows SET status = u.status
+     FROM unnest(?::text[], ?::integer[], ?::text[]) AS u(cluster, line, status)
+     WHERE job_rows.job_id = ? AND job_rows.cluster = u.cluster AND job_rows.line = u.line AND job_rows.status = 'pending'
+     RETURNING job_rows.status`;
 const ADD_COUNTS = `UPDATE jobs SET applied = applied + ?, unchanged = unchanged + ?, conflicts = conflicts + ?, failed = failed + ? WHERE id = ?`;
 
 /**
@@ -135,7 +142,33 @@ export async function announcedWrites(db: Reader, jobId: string): Promise<Announ
 
 /** Deletes announced calls whose lines are settled, in the caller's transaction. */
 export async function forgetWritesInTransaction(tx: Tx, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  if (dialectOf(tx) === 'postgres') {
+    await runStatement(tx, FORGET_WRITES_POSTGRES, [ids]);
+    return;
+  }
   for (const id of ids) await runStatement(tx, FORGET_WRITE, [id]);
+}
+
+/** PostgreSQL: the plain lines of every chat user in one UPDATE; counts what it changed. */
+async function finishPlainPostgres(
+  tx: Tx,
+  jobId: string,
+  groups: readonly { chatUser: string; status: MarkResultStatus; lines: number[] }[],
+  counts: Record<MarkResultStatus, number>,
+): Promise<void> {
+  const clusters: string[] = [];
+  const lines: number[] = [];
+  const statuses: string[] = [];
+  for (const group of groups) {
+    for (const line of new Set(group.lines)) {
+      clusters.push(group.chatUser);
+      lines.push(line);
+      statuses.push(group.status);
+    }
+  }
+  if (lines.length === 0) return;
+  for (const row of await selectRows<{ status: MarkResultStatus }>(tx, FINISH_PLAIN_POSTGRES, [clusters, lines, statuses, jobId])) counts[row.status]++;
 }
 
 /**
@@ -166,6 +199,10 @@ export async function finishRowsInTransaction(tx: Tx, jobId: string, results: re
         ? await runStatement(tx, FINISH_USER_ROW, [result.status, code, message, jobId, result.chatUser, result.line])
         : await runStatement(tx, FINISH_ROW, [result.status, code, message, jobId, result.line]);
     counts[result.status] += changes;
+  }
+  if (dialectOf(tx) === 'postgres') {
+    await finishPlainPostgres(tx, jobId, [...plain.values()], counts);
+    plain.clear();
   }
   for (const group of [...plain.values()].sort((a, b) => (a.chatUser < b.chatUser ? -1 : a.chatUser > b.chatUser ? 1 : 0))) {
     const { chatUser, status } = group;

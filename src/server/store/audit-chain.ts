@@ -8,7 +8,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { AuditTable, Reader, Tx } from './database';
-import { runStatement, selectRow, type Statement } from './sql';
+import { dialectOf, runStatement, selectRow, type Statement } from './sql';
 
 export type AuditRow = Selectable<AuditTable>;
 export type AuditContent = Omit<AuditRow, 'seq' | 'prev_hash' | 'hash'>;
@@ -117,8 +117,10 @@ export function blankContent(id: string, kind: AuditContent['kind'], at: string)
 
 // Bulk jobs append a row per mark at the upstream rate: rows go in ROWS_PER_INSERT at a time (one
 // multi-row INSERT runs the statement's setup and the call into the database once for all of them),
-// and each statement's text is built once, so the connection's prepared statement is reused.
-const ROWS_PER_INSERT = 32;
+// and each statement's text is built once, so the connection's prepared statement is reused. On
+// PostgreSQL each statement is also a round trip under the write lock: more rows go at once
+// (within its 65,535 parameters).
+const ROWS_PER_INSERT = { sqlite: 32, postgres: 1000 } as const;
 const INSERT_COLUMNS = [...KEYED_COLUMNS, 'prev_hash', 'hash'] as const;
 /**
  * The highest seq ever given to an audit row (0 before the first): SQLite's sqlite_sequence, or
@@ -133,6 +135,11 @@ export const HIGHEST_AUDIT_SEQ: Statement = {
 const LAST_HASH = 'SELECT hash FROM audit ORDER BY seq DESC LIMIT 1';
 /** Adds a (field, value) pair to the history search's values unless it is there (audit_terms, 0014_bulk_ledger). */
 const ADD_TERM = 'INSERT INTO audit_terms (field, value) VALUES (?, ?) ON CONFLICT DO NOTHING';
+/**
+ * The same for many pairs in one statement, on PostgreSQL, where each statement is a round trip
+ * made while the write lock is held (two arrays: the fields and the values).
+ */
+const ADD_TERMS_POSTGRES = 'INSERT INTO audit_terms (field, value) SELECT * FROM unnest(?::text[], ?::text[]) ON CONFLICT DO NOTHING';
 /** By number of rows: KEYED_COLUMNS' values in order, then prev_hash and hash, row after row (positional: no object per row). */
 const insertTexts = new Map<number, string>();
 
@@ -151,8 +158,9 @@ export async function appendChainRows(tx: Tx, auditKey: Buffer, rows: readonly A
   if (rows.length === 0) return;
   let prevHash = (await selectRow<{ hash: string }>(tx, LAST_HASH))?.hash ?? GENESIS_HASH;
   const width = INSERT_COLUMNS.length;
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    const count = Math.min(ROWS_PER_INSERT, rows.length - start);
+  const perInsert = ROWS_PER_INSERT[dialectOf(tx)];
+  for (let start = 0; start < rows.length; start += perInsert) {
+    const count = Math.min(perInsert, rows.length - start);
     const values: unknown[] = new Array(count * width);
     for (let n = 0; n < count; n++) {
       const row = rows[start + n]!;
@@ -185,6 +193,8 @@ const SEARCH_FIELDS = ['chat_user', 'conversation_id', 'staff', 'reason'] as con
  * entry holding it is. Deduplicated here first: a bulk job's lines share one staff and one reason.
  */
 async function addSearchTerms(tx: Tx, rows: readonly AuditContent[]): Promise<void> {
+  const fields: string[] = [];
+  const values: string[] = [];
   for (const field of SEARCH_FIELDS) {
     const seen = new Set<string>();
     for (const row of rows) {
@@ -192,9 +202,18 @@ async function addSearchTerms(tx: Tx, rows: readonly AuditContent[]): Promise<vo
       const value = row[field];
       if (value === null || seen.has(value)) continue;
       seen.add(value);
-      await runStatement(tx, ADD_TERM, [field, value]);
+      fields.push(field);
+      values.push(value);
     }
   }
+  if (fields.length === 0) return;
+  if (dialectOf(tx) === 'postgres') {
+    await runStatement(tx, ADD_TERMS_POSTGRES, [fields, values]);
+    return;
+  }
+  // SQLite's statements are calls within this process: one cached statement per pair costs less
+  // than building a statement for each count of pairs.
+  for (let index = 0; index < fields.length; index++) await runStatement(tx, ADD_TERM, [fields[index], values[index]]);
 }
 
 // ---- where the keyed rows start ----
