@@ -4,6 +4,19 @@ import { parse as parseDotenv } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+/** What a command-line tool is run with: its settings, its working directory and its output. */
+export type CliIo = {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+};
+
+/** The tools' exit codes: done, failed, or called wrongly. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
 /** A setting from the environment, else from ./.env (as the server reads them); blank counts as unset. */
 export function setting(env: Record<string, string | undefined>, cwd: string, name: string): string | undefined {
   const envFile = join(cwd, '.env');

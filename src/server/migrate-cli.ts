@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { resolveDataDir, setting } from './cli-settings';
+import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, resolveDataDir, setting } from './cli-settings';
 import { AUDIT_KEY_FILE_NAME, AUDIT_KEY_HEX_PREFIX, AUDIT_KEY_MIN_LENGTH, AuditKeyError, auditKeyCreatedMessage, resolveAuditKey } from './store/audit-key';
 import { CopyError, copySqliteToPostgres, type CopyProgress, type CopyReport } from './store/copy-sqlite';
 import { DATABASE_FILE_NAME, type StoreLocation } from './store/database';
@@ -21,16 +21,7 @@ export const USAGE = `Usage: npm run migrate [-- --from-sqlite FILE [--keep-brok
   --keep-broken-chain  with --from-sqlite: copy an audit log whose chain check already fails, as it is
 Settings are read from the environment, else from a .env file in the working directory.`;
 
-export type MigrateCliIo = {
-  env: Record<string, string | undefined>;
-  cwd: string;
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-};
-
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+export type MigrateCliIo = CliIo;
 
 class UsageError extends Error {}
 /** A mistake in the settings or the input: said as it is, without "the database could not be used". */

@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resetMfa } from './auth/mfa';
-import { resolveDataDir, setting } from './cli-settings';
+import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, resolveDataDir, setting } from './cli-settings';
 import { isRole, ROLES, StaffError, createStaff, listStaff, resetPassword, setBreakGlass, setDisabled, setRole } from './auth/staff';
 import { recordAdminActivity, type AdminActivity } from './store/admin-activity';
 import { auditKeyCreatedMessage, resolveAuditKey } from './store/audit-key';
@@ -26,17 +26,9 @@ of input; one trailing newline is dropped). The database is {MARKDESK_DATA_DIR}/
 MARKDESK_DATA_DIR defaults to ./data and is also read from a .env file in the working directory.`;
 
 type Input = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
-export type StaffCliIo = {
-  env: Record<string, string | undefined>;
-  cwd: string;
-  stdin: Input;
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-};
+export type StaffCliIo = CliIo & { stdin: Input };
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE };
 
 class UsageError extends Error {}
 

@@ -1,19 +1,17 @@
 // The keyed chain: what someone holding only the database file can no longer hide, the move from
 // plain SHA-256 rows to keyed ones, repairs of rows broken by unstorable text, the sliced check.
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blankContent, chainHash, GENESIS_HASH, type AuditContent } from './audit-chain';
+import { writeLegacyDatabase } from '../testing/legacy-database';
 import { recordEntries, type AuditOneShotEntry } from './audit';
 import { AUDIT_KEY_FILE_NAME, resolveAuditKey } from './audit-key';
 import { ChainWalk, reachesHead, verifyAuditChain, verifyAuditChainAsync } from './audit-verify';
 import { openDatabase, type Store } from './database';
 import { createFakeClock } from '../testing/fake-clock';
-import { migrations } from './migrations';
 import { rawAll, rawExec, rawGet, rawRun } from '../testing/raw-sql';
 
 const clock = createFakeClock('2026-11-20T08:00:00.000Z');
@@ -56,27 +54,6 @@ async function rewriteWithPlainHashes(store: Store, fromSeq: number, edit: (row:
   }
 }
 
-/** A database as the previous version left it: migrations up to 0003 and plain SHA-256 rows. */
-async function legacyDatabase(reasons: string[]): Promise<void> {
-  const sqlite = new BetterSqlite3(file);
-  const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const upTo3 = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0004'));
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => upTo3 } }).migrateToLatest();
-  if (error) throw error;
-  let prev = GENESIS_HASH;
-  reasons.forEach((reason, index) => {
-    const row = blankContent(`legacy-${index}`, 'entry', '2026-11-01T08:00:00.000Z');
-    Object.assign(row, { staff: 'rita', chat_user: 'user0', conversation_type: 'c2c', conversation_id: 'user1', status: 'applied', reason, request_id: `r${index}` });
-    // The old code hashed the JavaScript string; SQLite stored what UTF-8 can hold.
-    const hash = createHash('sha256').update(prev + JSON.stringify(Object.fromEntries(HASHED.map((c) => [c, row[c]])))).digest('hex');
-    sqlite
-      .prepare(`INSERT INTO audit (${HASHED.join(', ')}, prev_hash, hash) VALUES (${HASHED.map(() => '?').join(', ')}, ?, ?)`)
-      .run(...HASHED.map((c) => row[c]), prev, hash);
-    prev = hash;
-  });
-  await db.destroy();
-}
-const HASHED = ['after_json', 'at', 'before_json', 'chat_user', 'conversation_id', 'conversation_type', 'id', 'kind', 'message', 'reason', 'refers_to', 'request_id', 'requested_json', 'revert_of', 'staff', 'status', 'upstream_code'] as const;
 
 describe('what the database file alone can no longer hide', () => {
   it('an edited row whose later hashes were recomputed without the key', async () => {
@@ -165,7 +142,7 @@ describe('the key', () => {
 
 describe('an existing log', () => {
   it('keeps its plain rows exactly and continues keyed from the last one', async () => {
-    await legacyDatabase(['one', 'two', 'three']);
+    await writeLegacyDatabase(file, ['one', 'two', 'three']);
     const before = new BetterSqlite3(file);
     const legacy = before.prepare('SELECT seq, id, prev_hash, hash FROM audit ORDER BY seq').all();
     before.close();
@@ -187,7 +164,7 @@ describe('an existing log', () => {
   });
 
   it('carries over the highest seq ever used, so a tail cut before the upgrade still shows', async () => {
-    await legacyDatabase(['one', 'two', 'three']);
+    await writeLegacyDatabase(file, ['one', 'two', 'three']);
     const raw = new BetterSqlite3(file);
     raw.exec('DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 3;');
     raw.close();
@@ -197,7 +174,7 @@ describe('an existing log', () => {
   });
 
   it('vouches, with a keyed repair entry, for a row whose lone surrogate SQLite stored as U+FFFD', async () => {
-    await legacyDatabase(['fine', 'cut emoji \ud83d', 'after']);
+    await writeLegacyDatabase(file, ['fine', 'cut emoji \ud83d', 'after']);
     const store = await openDatabase({ file, auditKey: KEY });
     const repairs = (await rawAll(store, `SELECT target, details_json FROM audit WHERE kind = 'repair'`)) as { target: string; details_json: string }[];
     expect(repairs).toEqual([{ target: 'legacy-1', details_json: expect.stringContaining('"codeUnit":55357') }]);
@@ -206,7 +183,7 @@ describe('an existing log', () => {
   });
 
   it('does not vouch for a row edited to contain U+FFFD, nor accept a forged repair entry', async () => {
-    await legacyDatabase(['fine', 'second', 'third']);
+    await writeLegacyDatabase(file, ['fine', 'second', 'third']);
     const raw = new BetterSqlite3(file);
     raw.exec(`DROP TRIGGER audit_no_update; UPDATE audit SET reason = 'edited \uFFFD' WHERE id = 'legacy-1';`);
     raw.close();

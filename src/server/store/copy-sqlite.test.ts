@@ -2,9 +2,6 @@
 // SQLite database with real content into PostgreSQL — every table, the audit chain and its head,
 // sequences that go on after the copied ids — and the refusals (a target with data, a log whose
 // chain already fails). The PostgreSQL parts run only when MARKDESK_TEST_DATABASE_URL is set.
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +19,10 @@ import { runMigrateCli, type MigrateCliIo } from '../migrate-cli';
 import { dropTestSchema, freshPostgresLocation } from '../testing/test-store';
 import { testDatabaseUrl } from '../testing/postgres';
 import { rawAll, rawExec } from '../testing/raw-sql';
+import { writeLegacyDatabase } from '../testing/legacy-database';
 import { recordAdminActivity } from './admin-activity';
 import { recordEntries, recordIntents, recordOutcomes, holdBefore } from './audit';
-import { blankContent, GENESIS_HASH, HIGHEST_AUDIT_SEQ, type AuditContent } from './audit-chain';
+import { HIGHEST_AUDIT_SEQ } from './audit-chain';
 import { AUDIT_KEY_FILE_NAME, auditKeyFromSetting } from './audit-key';
 import { oneShotEntry } from './audit-test-entry';
 import { chainHead, verifyAuditChain } from './audit-verify';
@@ -105,28 +103,6 @@ async function tableRows(store: Pick<Store, 'read'>, table: string): Promise<str
   return (await rawAll(store, `SELECT * FROM ${table}`)).map((row) => JSON.stringify(row)).sort();
 }
 
-const LEGACY_COLUMNS = ['after_json', 'at', 'before_json', 'chat_user', 'conversation_id', 'conversation_type', 'id', 'kind', 'message', 'reason', 'refers_to', 'request_id', 'requested_json', 'revert_of', 'staff', 'status', 'upstream_code'] as const;
-
-/** A database as a version before the keyed chain left it: migrations up to 0003 and plain SHA-256 rows. */
-async function legacyDatabase(file: string, reasons: string[]): Promise<void> {
-  const sqlite = new BetterSqlite3(file);
-  const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const upTo3 = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0004'));
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => upTo3 } }).migrateToLatest();
-  if (error) throw error;
-  let prev = GENESIS_HASH;
-  reasons.forEach((reason, index) => {
-    const row: AuditContent = blankContent(`legacy-${index}`, 'entry', '2026-11-01T08:00:00.000Z');
-    Object.assign(row, { staff: 'rita', chat_user: 'user0', conversation_type: 'c2c', conversation_id: 'user1', status: 'applied', reason, request_id: `r${index}` });
-    // The old code hashed the JavaScript string; SQLite stored what UTF-8 can hold.
-    const hash = createHash('sha256').update(prev + JSON.stringify(Object.fromEntries(LEGACY_COLUMNS.map((column) => [column, row[column]])))).digest('hex');
-    sqlite
-      .prepare(`INSERT INTO audit (${LEGACY_COLUMNS.join(', ')}, prev_hash, hash) VALUES (${LEGACY_COLUMNS.map(() => '?').join(', ')}, ?, ?)`)
-      .run(...LEGACY_COLUMNS.map((column) => row[column]), prev, hash);
-    prev = hash;
-  });
-  await db.destroy();
-}
 
 function io(env: Record<string, string>, cwd: string): MigrateCliIo & { out: () => string; err: () => string } {
   let out = '';
@@ -238,7 +214,7 @@ describe.runIf(url)('copying a SQLite database into PostgreSQL', () => {
 
   it('copies a log keyed from a later seq, with a repaired old row, and refuses a wrong key before writing anything', async () => {
     const file = join(dir, DATABASE_FILE_NAME);
-    await legacyDatabase(file, ['fine', 'cut emoji \ud83d', 'after']);
+    await writeLegacyDatabase(file, ['fine', 'cut emoji \ud83d', 'after']);
     const sqlite = await openDatabase({ file, auditKey: KEY });
     await recordEntries(sqlite, [oneShotEntry({}), oneShotEntry({ reason: 'keyed' })]);
     const keyedFrom = (await rawAll<{ keyed_from: number }>(sqlite, 'SELECT keyed_from FROM audit_chain'))[0]!.keyed_from;

@@ -4,10 +4,9 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { existsSync } from 'node:fs';
-import pg from 'pg';
 import { migrateToLatest, openDatabase, type StoreLocation } from './database';
 import { migrations, postgresMigrations } from './migrations';
-import { createPool, type PostgresLocation } from './postgres/store';
+import { createPool, createSchemaIfMissing, type PostgresLocation } from './postgres/store';
 import type { Database } from './schema';
 
 export type MigrationResult = {
@@ -35,19 +34,7 @@ const LATEST = Object.keys(migrations).sort().at(-1)!;
 
 /** A Kysely on PostgreSQL with the store's pool settings, the location's schema created when missing. */
 export async function openPostgresKysely(location: PostgresLocation, poolSize = 2): Promise<{ db: Kysely<Database>; schema: string }> {
-  if (location.schema) {
-    // As the store does (postgres/store.ts): the schema is a test's own, created on first use.
-    if (!/^[a-z_][a-z0-9_]*$/.test(location.schema)) throw new Error(`Not a plain schema name: ${location.schema}`);
-    const setup = new pg.Client({ connectionString: location.url });
-    await setup.connect();
-    try {
-      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${location.schema}`);
-    } catch (error) {
-      if ((error as { code?: string }).code !== '23505') throw error;
-    } finally {
-      await setup.end();
-    }
-  }
+  await createSchemaIfMissing(location);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: createPool(location, poolSize) }) });
   try {
     const { schema } = (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]!;

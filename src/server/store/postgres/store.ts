@@ -88,21 +88,25 @@ export function createPool(location: PostgresLocation, max = POOL_SIZE): pg.Pool
   return pool;
 }
 
+/** Creates the location's own schema when it names one that is not there yet (tests). */
+export async function createSchemaIfMissing(location: PostgresLocation): Promise<void> {
+  if (!location.schema) return;
+  if (!/^[a-z_][a-z0-9_]*$/.test(location.schema)) throw new Error(`Not a plain schema name: ${location.schema}`);
+  const setup = new pg.Client({ connectionString: location.url });
+  await setup.connect();
+  try {
+    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${location.schema}`);
+  } catch (error) {
+    // Two starts creating the same schema at once: one wins, the other finds it there.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  } finally {
+    await setup.end();
+  }
+}
+
 /** Opens the store on PostgreSQL and brings its schema to the latest migration (under Kysely's migration lock). */
 export async function openPostgresStore(options: PostgresLocation & { auditKey: Buffer }): Promise<Store> {
-  if (options.schema) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`Not a plain schema name: ${options.schema}`);
-    const setup = new pg.Client({ connectionString: options.url });
-    await setup.connect();
-    try {
-      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-    } catch (error) {
-      // Two starts creating the same schema at once: one wins, the other finds it there.
-      if ((error as { code?: string }).code !== '23505') throw error;
-    } finally {
-      await setup.end();
-    }
-  }
+  await createSchemaIfMissing(options);
   const pool = createPool(options);
   const db = new Kysely<Database>({ dialect: new MarkdeskPostgresDialect({ pool }) });
   try {
