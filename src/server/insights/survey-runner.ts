@@ -15,6 +15,11 @@
 // so a pause or cancel made on another instance halts the run here within LEASE_TICK_MS; every
 // instance takes over the running surveys whose holder stopped renewing (from its start on). A run
 // whose lease was taken over halts and records nothing more: each of its commits checks the lease.
+//
+// The database out of reach (PostgreSQL restarting, a failover): the run halts and the survey stays
+// running, as after a crash; its lease is released once the database answers and the next lease
+// step takes it up again (jobs/lease-keeper.ts). The users whose reads were not recorded are read
+// again — a read has no effect upstream.
 import { setMaxListeners } from 'node:events';
 import type { SurveyCreateRequest, SurveySource, SurveyStatus } from '../../shared/api/insights';
 import { SURVEY_MAX_USERS } from '../../shared/api/insights';
@@ -24,7 +29,7 @@ import { getAllContactGroups, getFullRecentList } from '../chat/helpers';
 import { BackOff } from '../jobs/back-off';
 import { LeaseKeeper } from '../jobs/lease-keeper';
 import { LeaseLostError, newInstanceId, type HeldLease } from '../jobs/leases';
-import type { Store } from '../store/database';
+import { isDatabaseUnavailable, type Store } from '../store/database';
 import { readOnlyCaller, type ReadOnlyCaller } from './read-only';
 import { createAggregator, summarizeUser } from './summary';
 import {
@@ -124,6 +129,8 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
     onRenewed: (lease, row) => void (row.state !== 'running' && runs.get(lease.id)?.halt()),
     onLost: (lease) => runs.get(lease.id)?.halt(),
     onTaken: (lease) => launch(lease.id, lease),
+    // A renewal could not reach the database: the run halts; the survey goes on once it answers.
+    onUnavailable: (lease) => runs.get(lease.id)?.halt(),
   });
 
   async function statusOf(id: string): Promise<SurveyStatus> {
@@ -148,9 +155,16 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
       } finally {
         await leases.release(lease);
       }
-    })().finally(() => {
-      if (runs.get(id) === run) runs.delete(id);
-    });
+    })()
+      // Only taking the lease can fail here (execute handles its own errors): the survey stays as it
+      // is, and a lease step takes it up. Nobody may be waiting for this promise: never left rejected.
+      .catch((error: unknown) => {
+        if (isDatabaseUnavailable(error)) log.warn({ err: error, event: 'survey_database_unavailable', survey: id }, 'survey: the database cannot be reached; it goes on once it answers');
+        else log.error({ err: error, survey: id }, 'survey run failed');
+      })
+      .finally(() => {
+        if (runs.get(id) === run) runs.delete(id);
+      });
   }
 
   async function usersFor(request: SurveyCreateRequest): Promise<{ users: string[]; source: SurveySource }> {
@@ -268,6 +282,8 @@ class SurveyRun {
   private lease: HeldLease | null = null;
   /** A commit's lease check found the survey taken over. */
   private leaseRefused = false;
+  /** The first commit that failed otherwise: nothing more is committed, and execute handles it. */
+  private commitFailure: { error: unknown } | null = null;
 
   constructor(
     private readonly id: string,
@@ -295,6 +311,7 @@ class SurveyRun {
       const include = (await getSurvey(store.read, this.id))?.include_recent === 1;
       await Promise.all(Array.from({ length: this.context.concurrency }, () => this.worker(include)));
       await this.flush();
+      if (this.commitFailure) throw this.commitFailure.error;
       // Taken over meanwhile: how the survey ends is its new holder's to record.
       if (this.leaseLost) return;
       if (this.fatal !== null) {
@@ -308,6 +325,13 @@ class SurveyRun {
       // Taken over by another instance (a commit's lease check said so): it goes on with the survey.
       if (error instanceof LeaseLostError || this.leaseLost) {
         this.halt();
+        return;
+      }
+      // The database out of reach: no failure of the survey, which stays running and goes on once
+      // it answers (the lease step takes it up again).
+      if (isDatabaseUnavailable(error)) {
+        this.halt();
+        log.warn({ err: error, event: 'survey_database_unavailable', survey: this.id }, 'survey: the database cannot be reached; the run stops and the survey goes on once it answers');
         return;
       }
       log.error({ err: error, survey: this.id }, 'survey step failed');
@@ -401,13 +425,16 @@ class SurveyRun {
     this.outcomes = [];
     this.flushedAt = Date.now();
     this.committing = this.committing.then(async () => {
-      // Nothing more is recorded once the lease was lost: its new holder reads these users again.
-      if (this.leaseLost) return;
+      // Nothing more is recorded once the lease was lost (its new holder reads these users again),
+      // or once a commit failed (execute decides what follows; these users stay pending).
+      if (this.leaseLost || this.commitFailure) return;
       try {
         await recordUserOutcomes(this.context.store, this.id, batch, this.lease?.fence);
       } catch (error) {
-        if (!(error instanceof LeaseLostError)) throw error;
-        this.leaseRefused = true;
+        if (error instanceof LeaseLostError) this.leaseRefused = true;
+        // Kept rather than thrown: settle() calls flush without waiting, and a rejection nobody
+        // waits for would end the process (the database out of reach for a moment is enough).
+        else this.commitFailure = { error };
         this.halt();
       }
     });

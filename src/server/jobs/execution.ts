@@ -26,6 +26,18 @@
 // is refused once another instance took the job over; a call is sent only while the lease has
 // SEND_MARGIN_MS left. Either way the run stops at once ('lease'), sends and commits nothing more
 // and leaves the job as it is: the new holder settles what this run left announced.
+//
+// The database out of reach (PostgreSQL restarting, a failover): the first step that meets it — a
+// commit, a read of pending lines, a lease renewal — stops the run ('unavailable') the same way: it
+// sends nothing more (no call whose outcome cannot be recorded), commits nothing more, records no
+// end, and gives up what it held in memory (lines read, lines to try again, outcomes not yet
+// committed). What the database holds is all the next run needs, as after a crash: the calls
+// announced stay announced and are settled from Chat's state, every other line is still pending.
+// Why not wait and go on in this run: what a commit that failed mid-way left behind is unknown (it
+// may have committed before the connection went), and the database is the one record both agree on;
+// starting again from it is the path every crash already takes. Who starts again: the lease is
+// released once the database answers, and the next lease step — of any instance, this one included
+// — takes the job over (lease-keeper.ts); no restart and no person is needed.
 import { chatErrorInfo, chatErrorMessage } from '../../shared/chat-errors/catalogue';
 import { toMarkItem, type MarkState } from '../../shared/marks/change';
 import { ChatClientClosedError, type ChatClient } from '../chat/client';
@@ -33,7 +45,7 @@ import { isChatError } from '../chat/errors';
 import type { ChatUserLocks } from '../services/chat-user-locks';
 import { readMarkStates, sendMarkCall } from '../services/mark-writer';
 import { verdictFor } from '../services/write-policy';
-import type { Store } from '../store/database';
+import { DatabaseUnavailableError, isDatabaseUnavailable, type Store } from '../store/database';
 import { BackOff } from './back-off';
 import { BatchQueue } from './batch-queue';
 import { GroupCommitter } from './group-committer';
@@ -139,10 +151,10 @@ export class Execution {
   }
 
   private async run(): Promise<void> {
-    const job = await getJob(this.store.read, this.jobId);
-    if (!job) return;
-    this.staff = job.startedBy ?? job.createdBy;
     try {
+      const job = await getJob(this.store.read, this.jobId);
+      if (!job) return;
+      this.staff = job.startedBy ?? job.createdBy;
       const recovery = await settleAnnouncedWrites(this.store.read, this.jobId, (chatUser, rows) => this.readStates(chatUser, rows));
       if (!recovery.ok) this.stop('halt', recovery.message);
       else if (recovery.forget.length > 0) {
@@ -165,8 +177,18 @@ export class Execution {
     await this.conclude();
   }
 
-  /** After the pipeline has drained: record how the job ended, if it did. */
+  /** After the pipeline has drained: record how the job ended, if it did (and the database can be reached). */
   private async conclude(): Promise<void> {
+    try {
+      await this.recordEnd();
+    } catch (error) {
+      // The job stays running: the next run finds what is left (maybe nothing) and ends it.
+      if (!isDatabaseUnavailable(error)) throw error;
+      this.databaseUnavailable(error);
+    }
+  }
+
+  private async recordEnd(): Promise<void> {
     const now = new Date(this.runner.clock.now()).toISOString();
     if (this.stopReason === 'halt') {
       await transition(this.store, this.jobId, 'fail', { finishedAt: now, message: this.control.haltMessage ?? 'The job stopped.' }, this.lease.fence);
@@ -195,7 +217,14 @@ export class Execution {
         await this.control.changed(wait);
         continue;
       }
-      const chunk = await this.takeChunk();
+      let chunk: PendingChunk | null;
+      try {
+        chunk = await this.takeChunk();
+      } catch (error) {
+        // The database could not be read (or worse): nothing was taken.
+        this.unexpected(error);
+        return;
+      }
       if (!chunk) {
         // Nothing to take now; lines in flight may still come back (transient failures).
         if (this.outstandingChunks === 0) return;
@@ -367,8 +396,9 @@ export class Execution {
       if (lines.length === 0) return { lines, codes: [], settled };
     }
     // Not sent unless the lease is surely still this run's for long enough (leases.ts SEND_MARGIN_MS).
+    // (A renewal that could not reach the database has stopped the run already: not a lost lease.)
     if (!(await this.lease.sendable())) {
-      this.loseLease();
+      if (this.stopReason !== 'unavailable') this.loseLease();
       return null;
     }
     const items = lines.map((line) => toMarkItem(line.conversation, line.change));
@@ -384,6 +414,9 @@ export class Execution {
   private commit(settled: SettledLine[], announce: LedgerCommit['announce'], forget: number[]): Promise<number[]> {
     // After the lease is lost nothing more is committed: the new holder settles these lines from Chat.
     if (this.stopReason === 'lease') return Promise.reject(new LeaseLostError('jobs', this.jobId));
+    // Nor once the database was out of reach, even if it answers again meanwhile: the run's work is
+    // given up, and the next run settles these lines from the announcements and Chat's state.
+    if (this.stopReason === 'unavailable') return Promise.reject(new DatabaseUnavailableError());
     const at = new Date(this.runner.clock.now()).toISOString();
     return this.runner.ledger.commit({ jobId: this.jobId, staff: this.staff, at, settled, announce, forget, lease: this.lease.fence });
   }
@@ -393,6 +426,19 @@ export class Execution {
     if (this.stopReason === 'lease') return;
     this.runner.log.warn({ event: 'job_lease_lost', job: this.jobId }, 'bulk job: its lease is no longer this instance’s; the run here stops');
     this.stop('lease');
+  }
+
+  /**
+   * The database cannot be reached: stop at once, sending and committing nothing more, and leave the
+   * job as it is (running) for the next run, once the database answers (see the top of this file).
+   */
+  databaseUnavailable(error?: unknown): void {
+    if (this.stopReason === 'unavailable' || this.stopReason === 'lease') return;
+    this.runner.log.warn(
+      { err: error, event: 'job_database_unavailable', job: this.jobId },
+      'bulk job: the database cannot be reached; the run stops without sending more, and the job goes on once the database answers',
+    );
+    this.stop('unavailable');
   }
 
   /** Lines back in line after a transient failure; the run pauses a little, longer each time. */
@@ -408,6 +454,9 @@ export class Execution {
   }
 
   private unexpected(error: unknown): void {
+    // The database out of reach is no failure of the job: it goes on once the database answers. (A
+    // commit refused on the ledger's thread comes back as DatabaseUnavailableError too: ledger.ts.)
+    if (isDatabaseUnavailable(error)) return this.databaseUnavailable(error);
     // The server is shutting down under us: the job goes on at the next start.
     if (error instanceof ChatClientClosedError) return this.stop('shutdown');
     // A commit refused by the lease's fence: another instance runs the job now.

@@ -1,8 +1,16 @@
 // The leases one runner holds (leases.ts), kept alive: every LEASE_TICK_MS it renews them, reading
 // each job's state back, and — from the server's start on — takes over the jobs whose holder
 // stopped renewing. The bulk job runner and the survey runner have one each.
+//
+// The database out of reach (PostgreSQL restarting, a failover): a step that cannot reach it does
+// nothing and the next one tries again; the first such failure is logged, the rest of the outage is
+// not (a step every 5 s would fill the log), and the return is logged once. A renewal that cannot
+// reach it tells the runs under those leases (onUnavailable): they stop and give their work up,
+// leaving the job as it is. A lease whose release could not reach the database is released again
+// at each step until it can be; the same step's scan then takes the job over — this instance or
+// another — and its work goes on from what the database holds, as after a restart.
 import type { Clock } from '../clock';
-import type { Store } from '../store/database';
+import { isDatabaseUnavailable, type Store } from '../store/database';
 import {
   HeldLease,
   LEASE_MS,
@@ -32,6 +40,11 @@ export type LeaseKeeperOptions = {
   onLost(lease: HeldLease): void;
   /** A job taken over from a holder that stopped renewing, or from nobody: its work starts. */
   onTaken(lease: HeldLease): void;
+  /**
+   * A renewal could not reach the database: the lease's run should stop, giving its work up (its
+   * lease is released once the database answers, and the job taken up again). Absent: runs go on.
+   */
+  onUnavailable?(lease: HeldLease): void;
 };
 
 export class LeaseKeeper {
@@ -40,6 +53,10 @@ export class LeaseKeeper {
   private timer: NodeJS.Timeout | null = null;
   private renewing: Promise<void> | null = null;
   private ticking: Promise<void> | null = null;
+  /** Leases given up while the database could not be reached: released at the next steps, once it can be. */
+  private readonly unreleased = new Map<string, HeldLease>();
+  /** Set from the first step that could not reach the database until one that could: the outage is logged once. */
+  private outage = false;
 
   constructor(private readonly options: LeaseKeeperOptions) {}
 
@@ -51,7 +68,7 @@ export class LeaseKeeper {
     return this.options.table === 'jobs' ? 'job' : 'survey';
   }
 
-  /** Takes the lease if nobody holds it or the lease ran out; null when a live lease is held (by another instance, usually). */
+  /** Takes the lease if nobody live holds it (none, a lease that ran out, a dead holder: leases.ts); null when a live lease is held (by another instance, usually). */
   async take(id: string): Promise<HeldLease | null> {
     const now = this.options.clock.now();
     const fence = await this.options.store.write((tx) => takeLeaseInTransaction(tx, this.options.table, id, this.options.instanceId, now));
@@ -66,13 +83,22 @@ export class LeaseKeeper {
     return lease;
   }
 
-  /** Gives the lease up once its work is over (if it is still this take); a failure only logs — it runs out. */
+  /**
+   * Gives the lease up once its work is over (if it is still this take). When the database cannot
+   * be reached, it is released at a later step, once it can be; any other failure only logs — it runs out.
+   */
   async release(lease: HeldLease): Promise<void> {
     if (this.held.get(lease.id) === lease) this.held.delete(lease.id);
     if (lease.lost) return;
-    await releaseLease(this.options.store, this.options.table, lease.id, lease.fence).catch((error: unknown) =>
-      this.options.log.warn({ err: error, [this.subject]: lease.id }, 'lease not released; it runs out instead'),
-    );
+    try {
+      await releaseLease(this.options.store, this.options.table, lease.id, lease.fence);
+      this.reached();
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        this.unreleased.set(lease.id, lease);
+        this.unreachable(error);
+      } else this.options.log.warn({ err: error, [this.subject]: lease.id }, 'lease not released; it runs out instead');
+    }
   }
 
   /** From the server's start on: every tick also takes over the jobs nobody live holds. */
@@ -102,6 +128,7 @@ export class LeaseKeeper {
     // (A step that failed was reported to whoever asked for it; the next one runs regardless.)
     const step = (this.ticking ?? Promise.resolve()).catch(() => {}).then(async () => {
       await this.renew();
+      await this.releaseUnreleased();
       await this.scan();
     });
     const tracked: Promise<void> = step.finally(() => {
@@ -137,9 +164,16 @@ export class LeaseKeeper {
     try {
       rows = await renewLeases(store, table, instanceId, leases.map((lease) => lease.id), startedAt);
     } catch (error) {
-      log.warn({ err: error, event: 'lease_renewal_failed' }, 'leases not renewed; tried again at the next tick');
+      if (!isDatabaseUnavailable(error)) {
+        log.warn({ err: error, event: 'lease_renewal_failed' }, 'leases not renewed; tried again at the next tick');
+        return;
+      }
+      this.unreachable(error);
+      // Whether the runs may go on is unknown: they stop now rather than send what they cannot record.
+      for (const lease of leases) if (this.held.get(lease.id) === lease) this.options.onUnavailable?.(lease);
       return;
     }
+    this.reached();
     for (const lease of leases) {
       // Released while the renewal ran: its work is over.
       if (this.held.get(lease.id) !== lease) continue;
@@ -156,6 +190,42 @@ export class LeaseKeeper {
     }
   }
 
+  /**
+   * The leases whose release could not reach the database, released now if it can (a lease taken
+   * over meanwhile is left alone: the release checks the take). Before the scan, which then finds
+   * their jobs free. Stops at the first that still cannot.
+   */
+  private async releaseUnreleased(): Promise<void> {
+    const { store, table } = this.options;
+    for (const lease of [...this.unreleased.values()]) {
+      try {
+        await releaseLease(store, table, lease.id, lease.fence);
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) return this.unreachable(error);
+        this.options.log.warn({ err: error, [this.subject]: lease.id }, 'lease not released; it runs out instead');
+      }
+      if (this.unreleased.get(lease.id) === lease) this.unreleased.delete(lease.id);
+      this.reached();
+    }
+  }
+
+  /** A step could not reach the database: said once per outage. */
+  private unreachable(error: unknown): void {
+    if (this.outage) return;
+    this.outage = true;
+    this.options.log.warn(
+      { err: error, event: 'lease_database_unavailable', instance: this.options.instanceId },
+      `the database cannot be reached: ${this.subject} leases are neither renewed nor taken over until it answers`,
+    );
+  }
+
+  /** A step reached the database: the end of an outage, if there was one, is said once. */
+  private reached(): void {
+    if (!this.outage) return;
+    this.outage = false;
+    this.options.log.info({ event: 'lease_database_back', instance: this.options.instanceId }, `the database answers again: ${this.subject} leases are renewed and taken over again`);
+  }
+
   private async scan(): Promise<void> {
     if (!this.scanning) return;
     const { store, table, instanceId, clock, log } = this.options;
@@ -165,11 +235,13 @@ export class LeaseKeeper {
     try {
       taken = await takeOverLeases(store, table, instanceId, now, busy);
     } catch (error) {
-      log.warn({ err: error, event: 'lease_scan_failed' }, 'looking for work to take over failed; tried again at the next tick');
+      if (isDatabaseUnavailable(error)) this.unreachable(error);
+      else log.warn({ err: error, event: 'lease_scan_failed' }, 'looking for work to take over failed; tried again at the next tick');
       return;
     }
+    this.reached();
     for (const { id, fence, from } of taken) {
-      if (from !== null) log.info({ event: 'lease_taken_over', [this.subject]: id, from, instance: instanceId }, `${this.subject} taken over from an instance that stopped renewing its lease`);
+      if (from !== null) log.info({ event: 'lease_taken_over', [this.subject]: id, from, instance: instanceId }, `${this.subject} taken over from an instance that stopped renewing its lease or whose process is gone`);
       this.options.onTaken(this.hold(id, fence, now));
     }
   }

@@ -1,11 +1,12 @@
 // The lease statements on their own, two connections on one database as two instances would have
 // them — on SQLite, and on PostgreSQL in the `postgres` project: who may take a lease, what
 // renewing reads back, and the fence that refuses a commit after a takeover.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JobTableState, Store } from '../store/database';
 import { DATABASE_FILE_NAME, openDatabase } from '../store/database';
 import { openStore } from '../store/open';
@@ -15,8 +16,10 @@ import {
   HeldLease,
   holdLeaseInTransaction,
   LEASE_MS,
+  leaseHolderGone,
   LeaseLostError,
   leaseOf,
+  processAlive,
   releaseLease,
   renewLeases,
   SEND_MARGIN_MS,
@@ -124,6 +127,86 @@ describe('taking a lease', () => {
     const taken = await takeOverLeases(a, 'jobs', 'a', NOW, new Set([busy]));
     expect(taken.map((lease) => lease.id)).toEqual([running, cancelling]);
     expect(await a.write((tx) => takeLeaseInTransaction(tx, 'jobs', paused, 'a', NOW))).toBeNull();
+  });
+});
+
+describe('a lease whose holder is dead', () => {
+  // A restart after a crash: the dead process's lease names this host and its pid.
+  it('is decided by the holder’s host and whether its pid lives: only a gone pid on this host lets the lease go early', () => {
+    const alive = vi.fn((pid: number) => pid !== 4242);
+    const here = { host: 'web-1', alive };
+    expect(leaseHolderGone('web-1:4242:0a1b2c3d', here)).toBe(true);
+    expect(alive).toHaveBeenLastCalledWith(4242);
+    // A live pid, whoever it belongs to now: the normal rule.
+    expect(leaseHolderGone('web-1:4243:0a1b2c3d', here)).toBe(false);
+    // Another host: its pids mean nothing here, and none is looked up.
+    alive.mockClear();
+    expect(leaseHolderGone('web-2:4242:0a1b2c3d', here)).toBe(false);
+    expect(leaseHolderGone('web-10:4242:0a1b2c3d', here)).toBe(false);
+    expect(leaseHolderGone('eb-1:4242:0a1b2c3d', here)).toBe(false);
+    // Names that are not an instance id (tests', an operator's): never taken for dead.
+    for (const holder of ['a', 'web-1', 'web-1:4242', 'web-1:x4242:0a1b2c3d', 'web-1:0:0a1b2c3d', 'web-1:4242:not-hex', ':4242:0a1b2c3d']) {
+      expect(leaseHolderGone(holder, here), holder).toBe(false);
+    }
+    expect(alive).not.toHaveBeenCalled();
+    // A host name with colons of its own still parses from the right.
+    expect(leaseHolderGone('db:web:1:4242:ff', { host: 'db:web:1', alive })).toBe(true);
+  });
+
+  it('asks the kernel: this process and its parent live, a child that exited does not', () => {
+    expect(processAlive(process.pid)).toBe(true);
+    expect(processAlive(process.ppid)).toBe(true);
+    // spawnSync returns once the child has exited and been reaped: its pid names no process.
+    const exited = spawnSync(process.execPath, ['-e', '']).pid;
+    expect(processAlive(exited)).toBe(false);
+    expect(leaseHolderGone(`${hostname()}:${exited}:0a1b2c3d`)).toBe(true);
+    expect(leaseHolderGone(`${hostname()}:${process.pid}:0a1b2c3d`)).toBe(false);
+  });
+
+  it('is taken at once, by a takeover or a take; a live holder, or one on another host, keeps its lease until it runs out', async () => {
+    const [a] = await twoInstances();
+    const dead = 'web-1:111:aa';
+    const live = 'web-1:222:bb';
+    const remote = 'web-2:111:cc';
+    const holderGone = (holder: string) => leaseHolderGone(holder, { host: 'web-1', alive: (pid) => pid !== 111 });
+    const heldBy = async (holder: string) => {
+      const id = await insertJob(a, 'running');
+      expect(await a.write((tx) => takeLeaseInTransaction(tx, 'jobs', id, holder, NOW, holderGone))).toEqual({ owner: holder, epoch: 1 });
+      return id;
+    };
+    const ofDead = await heldBy(dead);
+    const ofLive = await heldBy(live);
+    const ofRemote = await heldBy(remote);
+    const me = 'web-1:333:dd';
+
+    // A second after they were taken: every lease is live, and only the dead holder's goes.
+    expect(await takeOverLeases(a, 'jobs', me, NOW + 1000, none, holderGone)).toEqual([{ id: ofDead, fence: { owner: me, epoch: 2 }, from: dead }]);
+    expect(await a.write((tx) => takeLeaseInTransaction(tx, 'jobs', ofLive, me, NOW + 1000, holderGone))).toBeNull();
+    expect(await a.write((tx) => takeLeaseInTransaction(tx, 'jobs', ofRemote, me, NOW + 1000, holderGone))).toBeNull();
+    // This instance's own lease is never its predecessor's.
+    expect(await a.write((tx) => takeLeaseInTransaction(tx, 'jobs', ofDead, me, NOW + 1000, () => true))).toBeNull();
+    // A take (start, resume, the end of a cancel) follows the same rule.
+    const alsoOfDead = await heldBy(dead);
+    expect(await a.write((tx) => takeLeaseInTransaction(tx, 'jobs', alsoOfDead, me, NOW + 1000, holderGone))).toEqual({ owner: me, epoch: 2 });
+    // The others', once run out, as always.
+    const later = NOW + LEASE_MS + 1;
+    expect((await takeOverLeases(a, 'jobs', me, later, none, holderGone)).map((taken) => [taken.id, taken.from])).toEqual([
+      [ofLive, live],
+      [ofRemote, remote],
+    ]);
+  });
+
+  it('by default, the kernel says: a lease of a process of this host that exited is taken over at once', async () => {
+    const [a] = await twoInstances();
+    const exited = spawnSync(process.execPath, ['-e', '']).pid;
+    const id = await insertJob(a, 'running');
+    const predecessor = `${hostname()}:${exited}:0a1b2c3d`;
+    await a.write((tx) => takeLeaseInTransaction(tx, 'jobs', id, predecessor, NOW));
+    const sibling = await insertJob(a, 'running');
+    await a.write((tx) => takeLeaseInTransaction(tx, 'jobs', sibling, `${hostname()}:${process.pid}:0a1b2c3d`, NOW));
+    expect(await takeOverLeases(a, 'jobs', `${hostname()}:${process.pid}:12345678`, NOW + 1, none)).toEqual([
+      { id, fence: { owner: `${hostname()}:${process.pid}:12345678`, epoch: 2 }, from: predecessor },
+    ]);
   });
 });
 

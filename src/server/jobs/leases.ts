@@ -12,6 +12,13 @@
 // Times are the instances' clocks (clock.ts), compared across instances: they are assumed to agree
 // to well within a second (NTP), far inside the margins below.
 //
+// One exception to "a live lease is never taken": a holder that is known to be dead. An instance id
+// names its host and pid, so an instance on the same host can ask the kernel whether that process
+// still exists (leaseHolderGone). A restart after a crash then takes its predecessor's jobs at once
+// instead of waiting up to LEASE_MS + LEASE_TICK_MS for the lease to run out. Only on the holder's
+// own host, and only when the pid is certainly gone (ESRCH): a pid that is alive — whoever it now
+// belongs to — or a holder on another host keeps the normal rule.
+//
 // Every query is Kysely's builder (no dialect's own words): it runs on SQLite and PostgreSQL alike.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -53,9 +60,54 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** A new instance id: random per process, with the host and pid so that an operator can tell who holds what. */
+/**
+ * A new instance id, `host:pid:random`: random per process, with the host and pid so that an
+ * operator can tell who holds what, and an instance on the same host whether its holder still lives
+ * (leaseHolderGone).
+ */
 export function newInstanceId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/** Whether a process with this pid exists on this host (as far as this process can see). */
+export type ProcessAlive = (pid: number) => boolean;
+
+/**
+ * Signal 0 checks for the process without touching it: ESRCH means there is none. EPERM (a process
+ * of another user) or anything else counts as alive: only a certain "gone" lets a lease be taken early.
+ */
+export const processAlive: ProcessAlive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+};
+
+/**
+ * Whether a lease's holder is certainly dead, so that its lease may be taken before it runs out: the
+ * holder is an instance id (newInstanceId) of this host whose process no longer exists. Anything
+ * else — another host, a live pid (even one reused by an unrelated process), an id of another form —
+ * is a holder that may still be working: its lease holds until it runs out.
+ *
+ * What this gives up, and relies on:
+ * - A lapsed lease also guarantees that a call its holder sent has had SEND_MARGIN_MS to reach
+ *   Chat before the new holder reads Chat's state. A dead holder's lease is taken without that
+ *   wait: a call it sent in its last moment may still land (Chat answers or gives up within 3 s)
+ *   after the new holder's read — a restart takes about as long; an instance of the same host that
+ *   was running all along takes it at its next lease step. Such a line is then recorded as
+ *   unchanged, or sent once more (a delta: the same marks); nothing is lost and no entry doubled.
+ * - Instances that share a host name share a pid namespace. Two containers with one host name and
+ *   pid namespaces of their own (e.g. host networking) would each see the other's pid as gone and
+ *   take each other's jobs at every step; give each instance a host name of its own there.
+ */
+export function leaseHolderGone(holder: string, here: { host: string; alive: ProcessAlive } = { host: hostname(), alive: processAlive }): boolean {
+  const match = /^(.+):(\d{1,10}):[0-9a-f]+$/.exec(holder);
+  if (!match) return false;
+  const pid = Number(match[2]);
+  // (This process's own pid is alive: another runner of this process is never taken for dead.)
+  return match[1] === here.host && pid > 0 && !here.alive(pid);
 }
 
 /** A row's lease and state, as the holder reads them back when it renews. */
@@ -75,27 +127,54 @@ function callsForWork(table: LeaseTable) {
 }
 
 /**
- * The compare-and-swap that takes a lease: the job calls for work, and nobody holds it or its lease
- * ran out. The epoch goes up: runs under an earlier take are fenced out. Null when a live lease is
- * held — by another instance, or by this one for other work of its own — or the job calls for no
- * work. So a live lease has one holder, and one take.
+ * The compare-and-swap that takes a lease: the job calls for work, and nobody holds it, its lease ran
+ * out, or its holder is certainly dead (leaseHolderGone; the caller read who that is, in the same
+ * transaction). The epoch goes up: runs under an earlier take are fenced out. Null when the job calls
+ * for no work, or a live lease is held — by another instance, or by this one for other work of its
+ * own. So a live lease has one holder, and one take.
  */
-export async function takeLeaseInTransaction(tx: Tx, table: LeaseTable, id: string, owner: string, nowMs: number): Promise<LeaseFence | null> {
+async function compareAndTake(tx: Tx, table: LeaseTable, id: string, owner: string, nowMs: number, goneHolder: string | null): Promise<LeaseFence | null> {
   const { numUpdatedRows } = await tx
     .updateTable(common(table))
     .set((eb) => ({ lease_owner: owner, lease_expires_at: nowMs + LEASE_MS, lease_epoch: eb('lease_epoch', '+', 1) }))
     .where('id', '=', id)
     .where(callsForWork(table))
-    .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', nowMs)]))
+    .where((eb) =>
+      eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', nowMs), ...(goneHolder !== null ? [eb('lease_owner', '=', goneHolder)] : [])]),
+    )
     .executeTakeFirst();
   if (Number(numUpdatedRows) !== 1) return null;
   const { lease_epoch: epoch } = await tx.selectFrom(common(table)).select('lease_epoch').where('id', '=', id).executeTakeFirstOrThrow();
   return { owner, epoch };
 }
 
+/** The holder of a live lease if it is certainly dead (a crashed predecessor on this host), else null. */
+function goneHolderOf(row: { lease_owner: string | null }, owner: string, holderGone: (holder: string) => boolean): string | null {
+  return row.lease_owner !== null && row.lease_owner !== owner && holderGone(row.lease_owner) ? row.lease_owner : null;
+}
+
+/**
+ * Takes the lease if the job calls for work and nobody live holds it (none, a lease that ran out, or
+ * a holder that is certainly dead). Null otherwise. `holderGone` is leaseHolderGone unless a test
+ * gives another.
+ */
+export async function takeLeaseInTransaction(
+  tx: Tx,
+  table: LeaseTable,
+  id: string,
+  owner: string,
+  nowMs: number,
+  holderGone: (holder: string) => boolean = leaseHolderGone,
+): Promise<LeaseFence | null> {
+  const row = await tx.selectFrom(common(table)).select('lease_owner').where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  return compareAndTake(tx, table, id, owner, nowMs, goneHolderOf(row, owner, holderGone));
+}
+
 /**
  * Takes over, in one write transaction, every job that calls for work and has no live holder (none,
- * or a lease that ran out), except `busy` ones (work for them is going on here already).
+ * a lease that ran out, or a holder that is certainly dead), except `busy` ones (work for them is
+ * going on here already).
  */
 export async function takeOverLeases(
   store: Store,
@@ -103,20 +182,19 @@ export async function takeOverLeases(
   owner: string,
   nowMs: number,
   busy: ReadonlySet<string>,
+  holderGone: (holder: string) => boolean = leaseHolderGone,
 ): Promise<{ id: string; fence: LeaseFence; from: string | null }[]> {
   return store.write(async (tx) => {
-    const candidates = await tx
-      .selectFrom(common(table))
-      .select(['id', 'lease_owner'])
-      .where(callsForWork(table))
-      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', nowMs)]))
-      .orderBy('seq')
-      .execute();
+    // Every job that calls for work (a few at most): which of their holders are gone is decided here.
+    const rows = await tx.selectFrom(common(table)).select(['id', 'lease_owner', 'lease_expires_at']).where(callsForWork(table)).orderBy('seq').execute();
     const taken: { id: string; fence: LeaseFence; from: string | null }[] = [];
-    for (const { id, lease_owner: from } of candidates) {
-      if (busy.has(id)) continue;
-      const fence = await takeLeaseInTransaction(tx, table, id, owner, nowMs);
-      if (fence) taken.push({ id, fence, from });
+    for (const row of rows) {
+      if (busy.has(row.id)) continue;
+      const gone = goneHolderOf(row, owner, holderGone);
+      const free = row.lease_owner === null || (row.lease_expires_at !== null && row.lease_expires_at < nowMs) || gone !== null;
+      if (!free) continue;
+      const fence = await compareAndTake(tx, table, row.id, owner, nowMs, gone);
+      if (fence) taken.push({ id: row.id, fence, from: row.lease_owner });
     }
     return taken;
   });

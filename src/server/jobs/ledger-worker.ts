@@ -2,14 +2,18 @@
 // write transaction per commit (the store runs them one at a time); each commit is answered once it
 // is as durable as ledgerDurability asks.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { StoreLocation } from '../store/database';
+import { DatabaseUnavailableError, isDatabaseUnavailable, type StoreLocation } from '../store/database';
 import { openStore } from '../store/open';
 import { applyLedgerCommit, ledgerDurability, type LedgerCommit, type LedgerReply } from './ledger';
 import { LeaseLostError } from './leases';
 
 const port = parentPort!;
 const { location, auditKey } = workerData as { location: StoreLocation; auditKey?: Uint8Array };
-const store = await openStore(location, auditKey ? Buffer.from(auditKey) : undefined);
+// A thread started while the database cannot be reached dies with an error that says so (ledger.ts
+// threadError): the commits waiting for it fail as an outage, and the next commit starts another.
+const store = await openStore(location, auditKey ? Buffer.from(auditKey) : undefined).catch((error: unknown) => {
+  throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError({ cause: error }) : error;
+});
 
 port.on('message', (message: { id: number; commit: LedgerCommit } | 'close') => {
   if (message === 'close') {
@@ -24,6 +28,8 @@ port.on('message', (message: { id: number; commit: LedgerCommit } | 'close') => 
         id,
         error: error instanceof Error ? error.message : String(error),
         ...(error instanceof LeaseLostError ? { leaseLost: commit.jobId } : {}),
+        // The class does not cross the thread: the runner tells an outage from a failure by this.
+        ...(isDatabaseUnavailable(error) ? { unavailable: true as const } : {}),
       } satisfies LedgerReply),
   );
 });

@@ -14,7 +14,7 @@ import type { Conversation } from '../../shared/marks/conversation';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { MarkResultStatus } from '../../shared/api/marks';
 import { appendEntries } from '../store/audit';
-import type { Durability, StoreLocation, Tx } from '../store/database';
+import { DatabaseUnavailableError, type Durability, type StoreLocation, type Tx } from '../store/database';
 import { holdLeaseInTransaction, LeaseLostError, type LeaseFence } from './leases';
 import { announceWriteInTransaction, finishRowsInTransaction, forgetWritesInTransaction, type AnnouncedLine } from './line-store';
 
@@ -139,7 +139,37 @@ export type JobLedger = {
  * What the worker thread answers for each commit, by its id, once the commit is as durable as it
  * must be (ledgerDurability): a relaxed commit may be answered before a synced one ahead of it.
  */
-export type LedgerReply = { id: number; ids: number[] } | { id: number; error: string; /** The job whose lease fence refused the commit. */ leaseLost?: string };
+export type LedgerReply =
+  | { id: number; ids: number[] }
+  | {
+      id: number;
+      error: string;
+      /** The job whose lease fence refused the commit. */
+      leaseLost?: string;
+      /**
+       * The database could not be reached (isDatabaseUnavailable on the worker's side): an error
+       * crosses the thread as its message only, so the class is said here, and the runner tells an
+       * outage (the job goes on once the database answers) from a failure (the job stops).
+       */
+      unavailable?: true;
+    };
+
+/** The error a refused commit is answered with on this side of the thread: what it was on the other. */
+function ledgerError(reply: Extract<LedgerReply, { error: string }>): Error {
+  // A refused fence comes back as what it is: the run stops quietly instead of failing the job.
+  if (reply.leaseLost !== undefined) return new LeaseLostError('jobs', reply.leaseLost);
+  if (reply.unavailable) return new DatabaseUnavailableError({ cause: new Error(reply.error) });
+  return new Error(`the job ledger could not commit: ${reply.error}`);
+}
+
+/**
+ * A thread that died (its 'error' event): one that could not open its connection because the
+ * database could not be reached threw DatabaseUnavailableError (ledger-worker.ts), which arrives
+ * here as a copy of another class with the same name.
+ */
+function threadError(error: Error): Error {
+  return error.name === 'DatabaseUnavailableError' ? new DatabaseUnavailableError({ cause: error }) : error;
+}
 
 /** One worker thread and the commits it still owes an answer. */
 type LedgerThread = { worker: Worker; waiting: Map<number, { resolve: (ids: number[]) => void; reject: (error: Error) => void }>; gone: boolean };
@@ -154,7 +184,9 @@ const IDLE_RETIRE_MS = 60_000;
  * Commits on a worker thread with its own connection to the database file (WAL: the two
  * connections take turns writing; readers never wait). If the worker dies, the commits it owed
  * fail — the job stops with Markdesk's "unexpected error" message — and the next commit starts a
- * new worker, so resuming the job works without a restart of the server. The worker runs only
+ * new worker, so resuming the job works without a restart of the server. A commit that could not
+ * reach the database (PostgreSQL out of reach) fails with DatabaseUnavailableError instead: the
+ * run gives its work up and the job goes on once the database answers (execution.ts). The worker runs only
  * while jobs need it: it is started when a job is uploaded or started (warm) and retired after a
  * minute without commits.
  */
@@ -202,11 +234,10 @@ export function workerLedger(location: StoreLocation, auditKey?: Buffer): JobLed
         worker.unref();
         retireWhenIdle(current);
       }
-      // A refused fence comes back as what it is: the run stops quietly instead of failing the job.
-      if ('error' in reply) pending?.reject(reply.leaseLost !== undefined ? new LeaseLostError('jobs', reply.leaseLost) : new Error(`the job ledger could not commit: ${reply.error}`));
+      if ('error' in reply) pending?.reject(ledgerError(reply));
       else pending?.resolve(reply.ids);
     });
-    worker.on('error', (error) => failAll(error));
+    worker.on('error', (error) => failAll(threadError(error)));
     worker.on('exit', (code) => failAll(new Error(`the job ledger worker stopped (exit code ${code})`)));
     return current;
   }

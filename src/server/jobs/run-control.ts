@@ -5,9 +5,19 @@ import { setMaxListeners } from 'node:events';
 /**
  * control: paused or cancelled; shutdown: the server stops; halt: the job fails (message says why);
  * lease: the job's lease is no longer (known to be) this instance's — another may run the job now,
- * so the run sends nothing and commits nothing more, and records no end of the job (leases.ts).
+ * so the run sends nothing and commits nothing more, and records no end of the job (leases.ts);
+ * unavailable: the database cannot be reached — the run gives its work up as after a crash: it
+ * sends nothing and commits nothing more, records no end, and the job is taken up again from the
+ * database once it answers (lease-keeper.ts).
  */
-export type StopReason = 'control' | 'shutdown' | 'halt' | 'lease';
+export type StopReason = 'control' | 'shutdown' | 'halt' | 'lease' | 'unavailable';
+
+/**
+ * Which reason wins when several come: a lost lease (the job is another instance's to end), then
+ * the database out of reach (nothing can be recorded, not even a halt: the next run meets the
+ * halt's cause again and records it then), then a halt (the job fails), then the rest — first come.
+ */
+const PRECEDENCE: Record<StopReason, number> = { control: 0, shutdown: 0, halt: 1, unavailable: 2, lease: 3 };
 
 export class RunControl {
   private reason: StopReason | null = null;
@@ -35,12 +45,9 @@ export class RunControl {
     return this.message;
   }
 
-  /**
-   * A halt overrides any other reason but a lost lease, which overrides every reason: the job is
-   * another instance's to end. The first halt's message stays.
-   */
+  /** The reason that ranks higher wins (PRECEDENCE); the first halt's message stays. */
   stop(reason: StopReason, message?: string): void {
-    if (this.reason === null || reason === 'lease' || (reason === 'halt' && this.reason !== 'lease')) this.reason = reason;
+    if (this.reason === null || PRECEDENCE[reason] > PRECEDENCE[this.reason]) this.reason = reason;
     if (reason === 'halt' && message !== undefined && this.message === null) this.message = message;
     this.stopping.abort();
     this.notify();

@@ -13,12 +13,17 @@
 // instance stops the run here within LEASE_TICK_MS; from the server's start on, every instance
 // takes over the jobs whose holder stopped renewing and goes on with them as after a restart. A
 // run whose lease was taken over stops at once and commits nothing more.
+//
+// The database out of reach (PostgreSQL only; execution.ts says why this way): the run that meets it
+// stops and gives its work up, the job stays running, the lease is released once the database
+// answers (lease-keeper.ts), and the lease step that follows takes the job up again — here or on
+// another instance — from what the database holds. A job never fails for an outage.
 import type { JobStatus } from '../../shared/api/jobs';
 import type { ChatClient } from '../chat/client';
 import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS } from '../chat/helpers';
 import { chatUserLocks } from '../services/chat-user-locks';
 import { readMarkStates } from '../services/mark-writer';
-import type { Store } from '../store/database';
+import { isDatabaseUnavailable, type Store } from '../store/database';
 import { applyJobGroups } from './apply-groups';
 import { Execution, type JobLog, type RunnerCore } from './execution';
 import { allowedStates, transition, transitionInTransaction, type JobAction } from './job-states';
@@ -114,10 +119,13 @@ const MAX_CHUNK_ROWS = 3 * SEARCH_CONTACT_GROUP_MAX_ITEMS;
 /** Longest a pause or cancel request waits for the lines in flight to settle before it answers. */
 const CONTROL_SETTLE_MAX_MS = 5000;
 
+/** Why work is stopped from outside: a control, the shutdown, a lost lease, the database out of reach. */
+type WorkStop = 'control' | 'shutdown' | 'lease' | 'unavailable';
+
 /** What is going on for one job: a run, or the end of a cancelled job. */
 type Work = {
   finished: Promise<void>;
-  stop(reason: 'control' | 'shutdown' | 'lease'): void;
+  stop(reason: WorkStop): void;
   live?(remainingLines: number): { callsPerSecond: number; etaSeconds: number | null } | null;
   /** Set when the work could not be finished for now and should be tried again this much later. */
   retryAfterMs: number | null;
@@ -134,7 +142,14 @@ function finishCancelled(core: RunnerCore, jobId: string, lease: HeldLease): Wor
   const work: Work = { finished: Promise.resolve(), stop() {}, retryAfterMs: null };
   work.finished = finishCancelledUnder(core, jobId, lease, work).catch((error: unknown) => {
     // Taken over by another instance meanwhile: it finishes the job.
-    if (!(error instanceof LeaseLostError)) throw error;
+    if (error instanceof LeaseLostError) return;
+    // The database out of reach: the job is still cancelled and unfinished, so the lease step that
+    // takes it up once the database answers finishes it (every step here can be done again).
+    if (isDatabaseUnavailable(error)) {
+      core.log.warn({ event: 'job_database_unavailable', job: jobId }, 'bulk job: the database cannot be reached; the end of the cancelled job is recorded once it answers');
+      return;
+    }
+    throw error;
   });
   return work;
 }
@@ -209,6 +224,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
     onLost: (lease) => works.get(lease.id)?.stop('lease'),
     onTaken: (lease) => ensureWork(lease.id, lease),
+    // A renewal could not reach the database: the run stops and gives its work up (execution.ts).
+    onUnavailable: (lease) => works.get(lease.id)?.stop('unavailable'),
   });
 
   /** The work the job's state calls for, once its state is read, under the job's lease. */
@@ -220,7 +237,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const finished = execution.finished.then(() => (execution.finishedJob ? applyJobGroups(core, job.id) : undefined)).then(() => {});
       return {
         finished,
-        stop: (reason) => execution.stop(reason),
+        stop: (reason) => (reason === 'unavailable' ? execution.databaseUnavailable() : execution.stop(reason)),
         live: (remaining) => execution.live(remaining),
         retryAfterMs: null,
         wantedIn: (state) => state === 'running',
@@ -240,7 +257,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
    */
   function workFor(jobId: string, taken: HeldLease | null): Work {
     let inner: Work | null = null;
-    let stopped: 'control' | 'shutdown' | 'lease' | null = null;
+    let stopped: WorkStop | null = null;
     const work: Work = {
       finished: Promise.resolve(),
       stop(reason) {
@@ -284,7 +301,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const work = workFor(jobId, taken);
     works.set(jobId, work);
     void work.finished
-      .catch((error: unknown) => core.log.error({ err: error, job: jobId }, 'bulk job run failed'))
+      .catch((error: unknown) => {
+        // The database went out of reach outside a run's own steps (taking the lease, reading the
+        // job): no failure of the job, which a lease step takes up once the database answers.
+        if (isDatabaseUnavailable(error)) core.log.warn({ err: error, event: 'job_database_unavailable', job: jobId }, 'bulk job: the database cannot be reached; the job goes on once it answers');
+        else core.log.error({ err: error, job: jobId }, 'bulk job run failed');
+      })
       .finally(() => {
         works.delete(jobId);
         // Only a change of state starts the next work at once; work that could not be finished for

@@ -1,56 +1,20 @@
 // PostgreSQL out of reach for a while (a restart, a failover, a cut network): requests get 503 with
 // a sentence, nothing is sent to Chat without its audit intent, and everything works again once the
 // database answers, without a restart. The database is reached through a TCP relay the test cuts.
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBff, type TestBff } from '../../testing/bff-harness';
+import { databaseRelay, type DatabaseRelay } from '../../testing/database-relay';
 import { dropTestSchema, freshPostgresLocation } from '../../testing/test-store';
 import { openStore } from '../open';
 
-/** A TCP relay to the database that can be cut (every connection dropped, new ones refused) and restored. */
-async function relay(target: URL) {
-  const sockets = new Set<Socket>();
-  let server: Server | null = null;
-  let port = 0;
-  const listen = async () => {
-    server = createServer((client) => {
-      const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    server.listen(port, '127.0.0.1');
-    await once(server, 'listening');
-    port = (server.address() as { port: number }).port;
-  };
-  await listen();
-  return {
-    url: () => {
-      const url = new URL(target.toString());
-      url.hostname = '127.0.0.1';
-      url.port = String(port);
-      return url.toString();
-    },
-    async cut() {
-      const closed = new Promise((resolve) => server!.close(resolve));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-    restore: listen,
-  };
-}
 
 const location = freshPostgresLocation();
 let bff: TestBff;
-let cable: Awaited<ReturnType<typeof relay>>;
+let cable: DatabaseRelay;
 
 beforeAll(async () => {
-  cable = await relay(new URL(location.url));
+  cable = await databaseRelay(new URL(location.url));
   bff = await startTestBff({ openStore: () => openStore({ ...location, url: cable.url() }, randomBytes(32)) });
   await bff.importUsers('outage.alice');
 });

@@ -164,7 +164,8 @@ describe('two instances on one PostgreSQL database', () => {
     }
     a.child.kill('SIGKILL');
     await once(a.child, 'exit');
-    // What A had confirmed: B cannot take over before A's lease lapses, seconds from now.
+    // What A had confirmed, read at once: B takes over at its next lease step at the soonest (on this
+    // host A's pid is seen gone; on another host, once A's lease lapsed), up to 5 s from now.
     const atKill = await openStore(location, Buffer.from(AUDIT_KEY, 'utf8'));
     const confirmed = (
       await atKill.read.selectFrom('job_rows').select(['chat_user', 'conversation_id']).where('job_id', '=', checked.jobId).where('status', '=', 'applied').execute()
@@ -173,7 +174,7 @@ describe('two instances on one PostgreSQL database', () => {
     expect(confirmed.length).toBeGreaterThanOrEqual(200);
     expect(confirmed.length).toBeLessThan(2000);
 
-    // B takes the job over once A's lease has lapsed, and finishes it.
+    // B takes the job over and finishes it.
     let final: JobStatus;
     for (;;) {
       final = await childApi<JobStatus>(b, session, 'GET', `/api/jobs/${checked.jobId}`);
