@@ -20,6 +20,7 @@ import { conversationHistoryHref, historyHref } from '../../../entities/audit/mo
 import type { RequestGroup } from '../model/groups';
 import { canUndo, STATUS_LABEL } from './AuditEntryCard';
 import { EntryLinks } from './EntryLinks';
+import { REASON_TEXT } from './reason-text';
 
 type HistoryTableProps = {
   groups: readonly RequestGroup[];
@@ -111,7 +112,7 @@ const EntryRow = memo(function EntryRow({ entry, labeler, canEdit, onUndo, group
       <TableCell sx={{ minWidth: '10rem' }}>
         <Typography variant="body2">{change ?? '—'}</Typography>
       </TableCell>
-      <TableCell sx={{ overflowWrap: 'anywhere', minWidth: '8rem' }}>
+      <TableCell sx={{ ...REASON_TEXT, minWidth: '8rem' }}>
         {entry.reason ? (
           <Typography variant="body2">{entry.reason}</Typography>
         ) : (

@@ -17,7 +17,8 @@ const LIST_HEIGHT = 480;
 /** Rows drawn beyond the visible ones, each way: enough for a keyboard step, few enough to scroll cheaply. */
 const OVERSCAN = 3;
 const rowHeight = () => ROW_HEIGHT;
-const COLUMNS = '48px 120px minmax(180px, 1.4fr) 64px 150px minmax(160px, 1.2fr) minmax(120px, 1fr)';
+// Narrow enough (690 px at least) that every column shows beside the editor at 1440 px wide.
+const COLUMNS = '44px 112px minmax(140px, 1.4fr) 52px 112px minmax(130px, 1.2fr) minmax(100px, 1fr)';
 
 type ConversationListProps = {
   label: string;
@@ -280,7 +281,7 @@ const listStyles = (theme: Theme) =>
     border: 1,
     borderColor: 'divider',
     borderRadius: 1,
-    '& .list-table': { minWidth: 900 },
+    '& .list-table': { minWidth: 706 },
     '& .list-row': { display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', px: 1, borderBottom: `1px solid ${theme.palette.divider}` },
     '& .list-head': { py: 0.75, bgcolor: 'action.hover', ...theme.typography.caption, fontWeight: 600 },
     '& .list-body': { overflowY: 'auto', position: 'relative' },
