@@ -32,15 +32,26 @@ export class ChatUserLocks {
   /** Every forgotten user's last exclusive write is at or below this. */
   private forgottenUpTo = 0;
 
-  /** Runs `work` holding the user's lock alone. */
+  /**
+   * @param acrossInstances holds a key alone among every instance on the database (Store's
+   *   exclusiveAcrossInstances): without it, the lock is this process's alone.
+   */
+  constructor(private readonly acrossInstances: <T>(key: string, work: () => Promise<T>) => Promise<T> = (_key, work) => work()) {}
+
+  /**
+   * Runs `work` holding the user's lock alone — here, and against exclusive writers of the same
+   * user on other instances sharing the database (their saves, Undos and reconcile passes).
+   */
   exclusive<T>(chatUser: string, work: () => Promise<T>): Promise<T> {
-    return this.hold(chatUser, 'exclusive', async () => {
-      try {
-        return await work();
-      } finally {
-        this.noteExclusiveWrite(chatUser);
-      }
-    });
+    return this.hold(chatUser, 'exclusive', () =>
+      this.acrossInstances(`chat-user:${chatUser}`, async () => {
+        try {
+          return await work();
+        } finally {
+          this.noteExclusiveWrite(chatUser);
+        }
+      }),
+    );
   }
 
   /** Runs `work` holding the user's lock together with other shared holders. */
@@ -136,7 +147,7 @@ const byStore = new WeakMap<Store, ChatUserLocks>();
 export function chatUserLocks(store: Store): ChatUserLocks {
   let locks = byStore.get(store);
   if (!locks) {
-    locks = new ChatUserLocks();
+    locks = new ChatUserLocks((key, work) => store.exclusiveAcrossInstances(key, work));
     byStore.set(store, locks);
   }
   return locks;

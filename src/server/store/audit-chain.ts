@@ -140,15 +140,22 @@ const ADD_TERM = 'INSERT INTO audit_terms (field, value) VALUES (?, ?) ON CONFLI
  * made while the write lock is held (two arrays: the fields and the values).
  */
 const ADD_TERMS_POSTGRES = 'INSERT INTO audit_terms (field, value) SELECT * FROM unnest(?::text[], ?::text[]) ON CONFLICT DO NOTHING';
-/** By number of rows: KEYED_COLUMNS' values in order, then prev_hash and hash, row after row (positional: no object per row). */
-const insertTexts = new Map<number, string>();
+/**
+ * By number of rows: KEYED_COLUMNS' values in order, then prev_hash and hash, row after row
+ * (positional: no object per row); with `seq` first on PostgreSQL (see appendChainRows). Only the
+ * texts of the usual sizes are kept: a commit's last INSERT may have any number of rows.
+ */
+const insertTexts = new Map<string, string>();
+const KEPT_INSERT_ROWS = 32;
 
-function insertText(rows: number): string {
-  let text = insertTexts.get(rows);
+function insertText(rows: number, withSeq: boolean): string {
+  const key = `${withSeq ? 's' : ''}${rows}`;
+  let text = insertTexts.get(key);
   if (text === undefined) {
-    const tuple = `(${INSERT_COLUMNS.map(() => '?').join(', ')})`;
-    text = `INSERT INTO audit (${INSERT_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
-    insertTexts.set(rows, text);
+    const columns = withSeq ? ['seq', ...INSERT_COLUMNS] : INSERT_COLUMNS;
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    text = `INSERT INTO audit (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
+    if (rows <= KEPT_INSERT_ROWS || rows === ROWS_PER_INSERT.postgres) insertTexts.set(key, text);
   }
   return text;
 }
@@ -157,14 +164,21 @@ function insertText(rows: number): string {
 export async function appendChainRows(tx: Tx, auditKey: Buffer, rows: readonly AuditContent[]): Promise<void> {
   if (rows.length === 0) return;
   let prevHash = (await selectRow<{ hash: string }>(tx, LAST_HASH))?.hash ?? GENESIS_HASH;
-  const width = INSERT_COLUMNS.length;
-  const perInsert = ROWS_PER_INSERT[dialectOf(tx)];
+  // SQLite numbers the rows (AUTOINCREMENT, rolled back with its transaction). A PostgreSQL
+  // sequence is not rolled back, and jumps after a crash: its gaps would read as rows removed from
+  // the chain. There the rows are numbered from the highest seq ever used, under the write lock.
+  const postgres = dialectOf(tx) === 'postgres';
+  let nextSeq = postgres ? ((await selectRow<{ seq: number }>(tx, HIGHEST_AUDIT_SEQ))?.seq ?? 0) + 1 : 0;
+  const lead = postgres ? 1 : 0;
+  const width = INSERT_COLUMNS.length + lead;
+  const perInsert = ROWS_PER_INSERT[postgres ? 'postgres' : 'sqlite'];
   for (let start = 0; start < rows.length; start += perInsert) {
     const count = Math.min(perInsert, rows.length - start);
     const values: unknown[] = new Array(count * width);
     for (let n = 0; n < count; n++) {
       const row = rows[start + n]!;
-      const offset = n * width;
+      const offset = n * width + lead;
+      if (postgres) values[offset - 1] = nextSeq++;
       for (let index = 0; index < KEYED_COLUMNS.length; index++) {
         const column = KEYED_COLUMNS[index]!;
         const value = row[column];
@@ -178,7 +192,7 @@ export async function appendChainRows(tx: Tx, auditKey: Buffer, rows: readonly A
       prevHash = hash;
     }
     // Rows of one INSERT get their seq in the order of its VALUES: the chain order.
-    await runStatement(tx, insertText(count), values);
+    await runStatement(tx, insertText(count, postgres), values);
   }
   await addSearchTerms(tx, rows);
 }

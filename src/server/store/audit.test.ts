@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AUDIT_PAGE_MAX } from '../../shared/api/audit';
-import { AuditError, type AuditIntent, type AuditOneShotEntry, recordEntries, recordEntry, recordIntents, recordOutcomes } from './audit';
+import { appendEntries, AuditError, type AuditIntent, type AuditOneShotEntry, recordEntries, recordEntry, recordIntents, recordOutcomes } from './audit';
 import { canonicalAuditContent } from './audit-chain';
 import { AUDIT_CSV_COLUMNS, auditCsv } from './audit-csv';
 import { getAuditEntry, queryAudit } from './audit-query';
@@ -165,6 +165,20 @@ describe('hash chain', () => {
   }
   const rows = async () => (await rawAll(store, 'SELECT id FROM audit ORDER BY seq')) as { id: string }[];
   const dropGuards = () => unguardAudit(store);
+
+  it('numbers the rows without a gap where an append was rolled back, and the chain still verifies', async () => {
+    await someHistory();
+    await expect(
+      store.write(async (tx) => {
+        await appendEntries(tx, store.auditKey, [oneShot({ reason: 'rolled back' })], new Date());
+        throw new Error('the save failed after its entry was appended');
+      }),
+    ).rejects.toThrow('the save failed');
+    await recordEntries(store, [oneShot({ reason: 'after the rollback' })], clock);
+    const seqs = ((await rawAll(store, 'SELECT seq FROM audit ORDER BY seq')) as { seq: number }[]).map((row) => row.seq);
+    expect(seqs).toEqual(seqs.map((_, index) => seqs[0]! + index));
+    expect(await verifyAuditChain(store)).toMatchObject({ ok: true, breakCount: 0, checked: 5 });
+  });
 
   it('verifies a clean chain, each row linking to the one before', async () => {
     expect((await verifyAuditChain(store))).toMatchObject({ ok: true, checked: 0, breaks: [], head: null });

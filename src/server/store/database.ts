@@ -83,6 +83,12 @@ export type Store = {
    * use of the store from inside `work` throws NestedTransactionError, as in `write`.
    */
   snapshot<T>(work: (db: Reader) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` holding `key` alone among every process on this database. SQLite: one process
+   * writes marks through a file, so the caller's own lock suffices and `work` just runs. PostgreSQL:
+   * a session-level advisory lock on a connection of its own (postgres/store.ts).
+   */
+  exclusiveAcrossInstances<T>(key: string, work: () => Promise<T>): Promise<T>;
   /** The HMAC key of the audit chain; kept outside the database, never logged or sent. */
   auditKey: Buffer;
   /** Where the database is: what another connection (the job ledger's thread) opens. Holds credentials: never logged. */
@@ -119,15 +125,17 @@ export class DatabaseUnavailableError extends Error {
 }
 
 // PostgreSQL's SQLSTATEs for a lost or refused connection: class 08, and the server shutting down
-// or starting up (57P01–57P03).
+// or starting up (57P01–57P03); and the socket errors a connection dropped in the middle of a
+// statement arrives as (a failover behind a proxy, a cut network).
 const UNAVAILABLE_STATES = /^(08...|57P0[123])$/;
+const SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
 /** Whether an error means the database could not be reached (see DatabaseUnavailableError). */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && UNAVAILABLE_STATES.test(code)) return true;
-  return error instanceof Error && /^Connection terminated/.test(error.message);
+  if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || SOCKET_ERRORS.has(code))) return true;
+  return error instanceof Error && /^Connection terminated|is not queryable/.test(error.message);
 }
 
 /** A `store.read`/`store.write` from inside the work of a `store.write`: use its Tx instead. */
@@ -242,6 +250,7 @@ export async function openDatabase(options: { file: string; auditKey?: Buffer })
       read: db,
       write,
       snapshot,
+      exclusiveAcrossInstances: (_key, work) => work(),
       auditKey,
       location: { dialect: 'sqlite', file: options.file },
       close: async () => {

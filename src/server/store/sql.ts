@@ -23,7 +23,8 @@ export function numberPlaceholders(text: string): string {
   if (converted === undefined) {
     let n = 0;
     converted = text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?/g, (match) => (match === '?' ? `$${++n}` : match));
-    if (numbered.size < 1024) numbered.set(text, converted);
+    // Constants only: a statement built for a varying number of rows is long and seldom repeated.
+    if (numbered.size < 1024 && text.length <= 4096) numbered.set(text, converted);
   }
   return converted;
 }

@@ -10,14 +10,22 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, PostgresDialect, type PostgresDialectConfig, PostgresDriver, sql } from 'kysely';
 import pg from 'pg';
 import { openKeyedChain } from '../audit-repair';
-import { DatabaseUnavailableError, type Durability, migrateToLatest, NestedTransactionError, type Reader, type Store, type Tx, transactionScope } from '../database';
+import { DatabaseUnavailableError, type Durability, isDatabaseUnavailable, migrateToLatest, NestedTransactionError, type Reader, type Store, type Tx, transactionScope } from '../database';
 import { postgresMigrations } from '../migrations';
 import type { Database } from '../schema';
 
 /** How long a request waits for a connection before it fails (the database is down or saturated). */
 export const CONNECT_TIMEOUT_MS = 5_000;
+/** A transaction left idle this long by its instance is ended by the server (its locks with it). */
+const IDLE_IN_TRANSACTION_MS = 60_000;
+const SERVER_KEEPALIVE = 'SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3';
 /** Connections per instance. */
 export const POOL_SIZE = 10;
+/** Connections for locks held across instances (exclusiveAcrossInstances): interactive saves in flight at once. */
+const LOCK_POOL_SIZE = 8;
+// A key space of its own (two int4 keys), apart from the write lock's (one bigint).
+const LOCK_KEY = `SELECT pg_advisory_lock(7301, hashtext($1))`;
+const UNLOCK_KEY = `SELECT pg_advisory_unlock(7301, hashtext($1))`;
 
 const BEGIN = CompiledQuery.raw('BEGIN');
 // Keyed by schema, so that databases in different schemas (the tests') do not wait for each other.
@@ -74,6 +82,12 @@ export function createPool(location: PostgresLocation, max = POOL_SIZE): pg.Pool
     connectionString: location.url,
     max,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // An instance that dies without closing its sockets (power, a frozen VM, a cut network) must not
+    // keep the write lock: the server ends a session idle inside a transaction after a minute (no
+    // transaction waits that long for Markdesk between two statements), and TCP keepalive finds a
+    // dead peer of an idle one.
+    keepAlive: true,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     // Idle connections do not keep a stopping process alive.
     allowExitOnIdle: true,
     types: typeParsers,
@@ -84,7 +98,13 @@ export function createPool(location: PostgresLocation, max = POOL_SIZE): pg.Pool
   pool.on('error', () => undefined);
   // The same for a connection lost while checked out between two statements: the next statement
   // on it fails (and the transaction with it) instead of the process.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    // The server's side of keepalive: it ends the session of a peer gone silent within about a
+    // minute, and with it any lock the session held (exclusiveAcrossInstances' are held outside a
+    // transaction, where the idle timeout does not reach). Queued before the pool hands the client out.
+    client.query(SERVER_KEEPALIVE).catch(() => undefined);
+  });
   return pool;
 }
 
@@ -140,13 +160,37 @@ export async function openPostgresStore(options: PostgresLocation & { auditKey: 
           await connection.executeQuery(COMMIT).catch(() => undefined);
         }
       });
+    // Locks held across a unit of work that makes its own transactions (an interactive save: read,
+    // intent, Chat call, outcome) on connections of their own, so a holder never waits for the
+    // store's pool. A holder whose connection drops loses the lock with it (the database ends it).
+    const lockPool = createPool(options, LOCK_POOL_SIZE);
+    const exclusiveAcrossInstances = async <T>(key: string, work: () => Promise<T>): Promise<T> => {
+      const client = await lockPool.connect().catch((error: unknown) => {
+        throw new DatabaseUnavailableError({ cause: error });
+      });
+      let broken = false;
+      try {
+        await client.query(LOCK_KEY, [key]);
+        return await work();
+      } catch (error) {
+        broken = isDatabaseUnavailable(error);
+        throw error;
+      } finally {
+        if (!broken) await client.query(UNLOCK_KEY, [key]).catch(() => (broken = true));
+        client.release(broken);
+      }
+    };
     const store: Store = {
       read: db,
       write,
       snapshot,
+      exclusiveAcrossInstances,
       auditKey: options.auditKey,
       location: { dialect: 'postgres', url: options.url, ...(options.schema ? { schema: options.schema } : {}) },
-      close: () => db.destroy(),
+      close: async () => {
+        await db.destroy();
+        await lockPool.end();
+      },
     };
     await openKeyedChain(store);
     return store;
