@@ -33,6 +33,8 @@ import { dropTestSchema, freshPostgresLocation } from '../../testing/test-store'
 
 /** The rate each command may use, together, in the tests below (calls per second). */
 const RATE = 20;
+/** How much later than its slot a call may be seen at the proxy on a busy machine (ms). */
+const ARRIVAL_JITTER_MS = 200;
 const AUDIT_KEY = randomBytes(32).toString('hex');
 
 let dir: string;
@@ -142,7 +144,11 @@ describe('two instances on one PostgreSQL database', () => {
     }
     const arrivals = proxy.markArrivals.slice(before);
     expect(arrivals).toHaveLength(40);
-    expect(busiestSecond(arrivals)).toBeLessThanOrEqual(RATE);
+    // Times are taken where the calls reach the proxy, after each process's own scheduling delay —
+    // on a busy 2-core machine up to a couple of hundred ms, beyond the limiter's 40 ms margin for
+    // unequal delays on the way. So no window of 800 ms may hold more than the ceiling: two
+    // instances each spending a budget of their own would put about 32 calls in one.
+    expect(busiestSecond(arrivals, 1000 - ARRIVAL_JITTER_MS)).toBeLessThanOrEqual(RATE);
   });
 
   it('finish a job whose instance was killed: the other takes it over, each line written once', { timeout: 240_000 }, async () => {
