@@ -1,5 +1,6 @@
 import PlaylistAddCheck from '@mui/icons-material/PlaylistAddCheck';
 import Button from '@mui/material/Button';
+import { memo } from 'react';
 import { useNavigate } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { useToast } from '../../../components/ToastProvider';
@@ -18,8 +19,9 @@ export function preparedFileName(userId: string, count: number): string {
 /**
  * On the Marks page: the editor's current change for every conversation matching the filters, as a
  * job file built here and opened on the Bulk page, which checks it. Nothing runs until Start.
+ * Memoised: its props stay while rows are selected.
  */
-export function BulkEditAllButton({ userId, rows, editorChange }: BulkEditAllButtonProps) {
+export const BulkEditAllButton = memo(function BulkEditAllButton({ userId, rows, editorChange }: BulkEditAllButtonProps) {
   const t = useT();
   const format = useFormat();
   const toast = useToast();
@@ -44,4 +46,4 @@ export function BulkEditAllButton({ userId, rows, editorChange }: BulkEditAllBut
       {t('list.bulkEditAll', { count: format.number(rows.length) })}
     </Button>
   );
-}
+});

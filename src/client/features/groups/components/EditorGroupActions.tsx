@@ -3,7 +3,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useId, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import { GROUP_REQUEST_MAX_CONVERSATIONS, type GroupAuditEntry } from '../../../../shared/api/groups';
 import type { Conversation } from '../../../../shared/marks/conversation';
 import { useToast } from '../../../components/ToastProvider';
@@ -14,7 +14,8 @@ import { changeProblem } from './ManageGroupsDialog';
 
 type Props = {
   userId: string;
-  conversations: readonly Conversation[];
+  /** The editor's conversations, read when Add or Remove is pressed. */
+  conversations: () => readonly Conversation[];
   /** The editor's Reason, sent with the change (it lands in History beside the mark changes). */
   reason: () => string;
 };
@@ -25,8 +26,9 @@ type Outcome = { severity: 'success' | 'info' | 'warning' | 'error'; message: st
  * The selected conversations into a conversation group, or out of one, from the editor: pick one of
  * the user's groups, then Add or Remove. Through the groups API (POST …/groups/:id/conversations),
  * so each change is one audited entry that History can undo. Editors only (the caller checks).
+ * Memoised: its props stay the same while the selection changes.
  */
-export function EditorGroupActions({ userId, conversations, reason }: Props) {
+export const EditorGroupActions = memo(function EditorGroupActions({ userId, conversations: currentConversations, reason }: Props) {
   const t = useT();
   const format = useFormat();
   const toast = useToast();
@@ -40,6 +42,7 @@ export function EditorGroupActions({ userId, conversations, reason }: Props) {
   const group = list.find((candidate) => String(candidate.id) === groupId);
 
   const run = async (action: 'add' | 'remove') => {
+    const conversations = currentConversations();
     if (!group || conversations.length === 0) return;
     setOutcome(null);
     const text = reason();
@@ -120,4 +123,4 @@ export function EditorGroupActions({ userId, conversations, reason }: Props) {
       </Box>
     </Box>
   );
-}
+});

@@ -4,7 +4,7 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { CHAT_USER_ID_MAX_BYTES, conversationSchema, GROUP_ID_MAX_BYTES } from '../../../../shared/marks/schemas';
 import type { Conversation, ConversationType } from '../../../../shared/marks/conversation';
 import { utf8ByteLength } from '../../../../shared/marks/utf8';
@@ -13,8 +13,11 @@ import { isComposing } from '../../../lib/ime';
 
 export type AddOutcome = 'added' | 'exists';
 
-/** A conversation not in the list (e.g. never messaged, not yet marked) can still be marked: add it by type + ID. */
-export function AddConversationForm({ onAdd }: { onAdd: (conversation: Conversation) => AddOutcome }) {
+/**
+ * A conversation not in the list (e.g. never messaged, not yet marked) can still be marked: add it by
+ * type + ID. Memoised (`onAdd` is stable): selecting rows does not render its fields again.
+ */
+export const AddConversationForm = memo(function AddConversationForm({ onAdd }: { onAdd: (conversation: Conversation) => AddOutcome }) {
   const t = useT();
   const [type, setType] = useState<ConversationType>('c2c');
   const [id, setId] = useState('');
@@ -81,4 +84,4 @@ export function AddConversationForm({ onAdd }: { onAdd: (conversation: Conversat
       </Typography>
     </Box>
   );
-}
+});

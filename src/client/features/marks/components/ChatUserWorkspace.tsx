@@ -3,7 +3,7 @@ import Button from '@mui/material/Button';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Skeleton from '@mui/material/Skeleton';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { Activity, lazy, memo, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import type { ConversationEntry, ConversationGroup } from '../../../../shared/api/chat-users';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
@@ -24,13 +24,17 @@ import { ConversationList } from './ConversationList';
 import { LastChangeNote } from './LastChangeNote';
 import { PasteSelection } from './PasteSelection';
 import { SaveResults } from './SaveResults';
-import { WorkspaceLayout } from './WorkspaceLayout';
+import { NothingSelected, WorkspaceLayout } from './WorkspaceLayout';
 import type { WorkspaceSlots } from './workspace-slots';
 
 // The editor is its own chunk: the header and the list paint first, and the editor's code is
 // fetched meanwhile (see LoadedWorkspace), so it is there by the first click on a row.
 const loadMarkEditor = () => import('./MarkEditor');
 const MarkEditor = lazy(loadMarkEditor);
+
+// The toolbar's buttons take stable callbacks and plain text: memoised, a selection change that
+// leaves their label and state alone does not render them again.
+const ToolbarButton = memo(Button);
 
 type WorkspaceProps = { userId: string; filters: Filters; onFiltersChange: (change: Partial<Filters>) => void; slots?: WorkspaceSlots };
 
@@ -75,12 +79,17 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
   // What the editor shows: the selection as it was when a save failed (until it gets through or the
   // selection changes) or was sent, else the selection as the server has it now.
   const editorSelection = save.pinned ?? selection.selectedForEditor;
-  // The editor's extra actions, for the conversations it shows (a stable function while they stay).
-  const editorConversations = useMemo(() => editorSelection.map((item) => item.conversation), [editorSelection]);
+  // The editor's extra actions, for the conversations it shows: they read them when they run, so
+  // the function stays the same (and they are not rendered again) as the selection changes.
+  const editorConversations = useRef(editorSelection);
+  useLayoutEffect(() => {
+    editorConversations.current = editorSelection;
+  }, [editorSelection]);
+  const readEditorConversations = useCallback(() => editorConversations.current.map((item) => item.conversation), []);
   const { editorActions } = slots;
   const renderEditorActions = useCallback(
-    ({ reason }: { reason: () => string }) => editorActions?.({ userId, conversations: editorConversations, reason }),
-    [editorActions, userId, editorConversations],
+    ({ reason }: { reason: () => string }) => editorActions?.({ userId, conversations: readEditorConversations, reason }),
+    [editorActions, userId, readEditorConversations],
   );
   const { rows, allEntries, selectedEntries } = selection;
   const single = selectedEntries.length === 1 ? (selectedEntries[0] as ConversationEntry) : null;
@@ -107,13 +116,13 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
       counts={{ shown: rows.length, total: allEntries.length, selected: selection.selected.size }}
       actions={
         <>
-          <Button size="small" onClick={selection.selectAllMatching} disabled={rows.length === 0}>
+          <ToolbarButton size="small" onClick={selection.selectAllMatching} disabled={rows.length === 0}>
             {t('list.selectAllMatching', { count: format.number(rows.length) })}
-          </Button>
+          </ToolbarButton>
           {canEdit ? slots.matchingRowsAction?.({ userId, rows: selection.writableRows, editorChange }) : null}
-          <Button size="small" onClick={selection.clearSelection} disabled={selection.selected.size === 0}>
+          <ToolbarButton size="small" onClick={selection.clearSelection} disabled={selection.selected.size === 0}>
             {t('list.clearSelection')}
-          </Button>
+          </ToolbarButton>
           {canEdit ? slots.selectionAction?.({ userId, selected: selection.selectedConversations }) : null}
         </>
       }
@@ -140,23 +149,30 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
       }
       editorCount={editorSelection.length}
       editor={
-        editorSelection.length > 0 ? (
-          // No key: the editor stays mounted as the selection or the data change, and resets itself.
-          <Suspense fallback={<EditorSkeleton />}>
-            <MarkEditor
-              selected={editorSelection}
-              labeler={labeler}
-              canEdit={canEdit}
-              saving={save.saving}
-              onSave={(request) => save.save(request, editorSelection)}
-              initialChange={draft ?? undefined}
-              onChangeDraft={editorChange.set}
-              saveError={save.saveError}
-              onRetry={save.retry}
-              extra={canEdit && editorActions ? renderEditorActions : undefined}
-            />
-          </Suspense>
-        ) : null
+        // The editor is rendered before anything is selected, hidden (React renders a hidden
+        // Activity when the page is idle, without its effects), so the first row picked only shows
+        // it and resets it to that row: mounting its 64 bits and fields on that click took most
+        // of the click's time on a slow laptop. No key: it stays mounted as the selection or the
+        // data change, and resets itself.
+        <>
+          <Activity mode={editorSelection.length > 0 ? 'visible' : 'hidden'}>
+            <Suspense fallback={<EditorSkeleton />}>
+              <MarkEditor
+                selected={editorSelection}
+                labeler={labeler}
+                canEdit={canEdit}
+                saving={save.saving}
+                onSave={(request) => save.save(request, editorSelection)}
+                initialChange={draft ?? undefined}
+                onChangeDraft={editorChange.set}
+                saveError={save.saveError}
+                onRetry={save.retry}
+                extra={canEdit && editorActions ? renderEditorActions : undefined}
+              />
+            </Suspense>
+          </Activity>
+          {editorSelection.length > 0 ? null : <NothingSelected />}
+        </>
       }
       editorNotes={
         <>

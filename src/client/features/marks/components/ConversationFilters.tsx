@@ -1,7 +1,7 @@
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import { useRef, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import type { ConversationGroup } from '../../../../shared/api/chat-users';
 import { EDITABLE_BITS } from '../../../../shared/marks/bits';
 import { useT } from '../../../lib/i18n/I18nProvider';
@@ -18,8 +18,11 @@ type ConversationFiltersProps = {
   groups: readonly ConversationGroup[];
 };
 
-/** Text, type, bit and conversation-group filters. The text filter applies only outside IME composition. */
-export function ConversationFilters({ filters, onChange, labeler, groups }: ConversationFiltersProps) {
+/**
+ * Text, type, bit and conversation-group filters. The text filter applies only outside IME composition.
+ * Memoised: selecting rows does not render its four MUI fields again.
+ */
+export const ConversationFilters = memo(function ConversationFilters({ filters, onChange, labeler, groups }: ConversationFiltersProps) {
   const t = useT();
   const [text, setText] = useState(filters.q);
   // The address's q as last seen, and the values this field sent that the address has not shown
@@ -126,4 +129,4 @@ export function ConversationFilters({ filters, onChange, labeler, groups }: Conv
       ) : null}
     </Stack>
   );
-}
+});

@@ -1,7 +1,7 @@
-import Box from '@mui/material/Box';
+import GlobalStyles from '@mui/material/GlobalStyles';
 import { alpha, type Theme } from '@mui/material/styles';
 import type { VirtualItem } from '@tanstack/react-virtual';
-import { memo, useCallback, useRef, useState, type ChangeEvent, type FocusEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useMemo, useRef, useState, type ChangeEvent, type FocusEvent, type KeyboardEvent } from 'react';
 import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/chat-users';
 import { conversationKey } from '../../../../shared/marks/conversation';
 import { Glyph } from '../../../components/glyphs';
@@ -64,6 +64,10 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
   const t = useT();
   const tableRef = useRef<HTMLDivElement>(null);
   const rowsRef = useRef<VirtualRowsHandle>(null);
+  // Each row's key, once per list: the virtualizer asks for every row's key, and a new key function
+  // would make it measure all 1,500 rows again on each selection change.
+  const keys = useMemo(() => rows.map((entry) => conversationKey(entry.conversation)), [rows]);
+  const rowKey = useCallback((index: number) => keys[index] as string, [keys]);
 
   // The roving tab stop: the row whose checkbox Tab lands on.
   const [activeIndex, setActiveIndex] = useState(0);
@@ -122,14 +126,15 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
   const headers = [t('list.colSelect'), t('list.colType'), t('list.colConversation'), t('list.colPinned'), t('list.colLastMessage'), t('list.colMarks'), t('list.colCustomMark')];
 
   return (
-    <Box sx={listStyles}>
+    <div className="conversation-list">
+      <ListStyles />
       <div ref={tableRef} role="table" aria-label={label} aria-rowcount={rows.length + 1} className="list-table">
         <div role="rowgroup">
           <div role="row" aria-rowindex={1} className="list-row list-head">
             {headers.map((header, index) => (
               <span key={header} role="columnheader" className="list-cell">
                 {/* The checkbox column keeps its grid cell; only its name is visually hidden. */}
-                {index === 0 ? <Box component="span" sx={visuallyHidden}>{header}</Box> : header}
+                {index === 0 ? <span className="visually-hidden">{header}</span> : header}
               </span>
             ))}
           </div>
@@ -141,7 +146,7 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
           onDrawn={focusPending}
           count={rows.length}
           rowHeight={rowHeight}
-          rowKey={(index) => conversationKey((rows[index] as ConversationEntry).conversation)}
+          rowKey={rowKey}
           height={Math.min(LIST_HEIGHT, Math.max(rows.length, 1) * ROW_HEIGHT)}
           overscan={OVERSCAN}
           role="rowgroup"
@@ -155,7 +160,7 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
             const tabStop = tabStopOf(drawn);
             return drawn.map((item) => {
               const entry = rows[item.index] as ConversationEntry;
-              const key = conversationKey(entry.conversation);
+              const key = keys[item.index] as string;
               return (
                 <ConversationRow
                   key={key}
@@ -173,7 +178,7 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
           }}
         </VirtualRows>
       </div>
-    </Box>
+    </div>
   );
 }
 
@@ -274,6 +279,14 @@ function RowLastChange({ entry }: { entry: ConversationEntry }) {
   );
 }
 
+/**
+ * The list's styles, written once (per theme) under its class: as the list's `sx` they were
+ * serialised again each time the list rendered, i.e. on every selection change.
+ */
+const ListStyles = memo(function ListStyles() {
+  return <GlobalStyles styles={(theme) => ({ '.conversation-list': theme.unstable_sx(listStyles(theme)) })} />;
+});
+
 /** Every row's styles, once for the whole list. */
 const listStyles = (theme: Theme) =>
   ({
@@ -282,6 +295,7 @@ const listStyles = (theme: Theme) =>
     borderColor: 'divider',
     borderRadius: 1,
     '& .list-table': { minWidth: 706 },
+    '& .visually-hidden': visuallyHidden,
     '& .list-row': { display: 'grid', gridTemplateColumns: COLUMNS, alignItems: 'center', px: 1, borderBottom: `1px solid ${theme.palette.divider}` },
     '& .list-head': { py: 0.75, bgcolor: 'action.hover', ...theme.typography.caption, fontWeight: 600 },
     '& .list-body': { overflowY: 'auto', position: 'relative' },

@@ -5,7 +5,7 @@ import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { memo, useLayoutEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
 import type { MarkChange, MarkState } from '../../../../shared/marks/change';
 import type { Conversation } from '../../../../shared/marks/conversation';
@@ -58,6 +58,8 @@ export default function MarkEditor({ selected, labeler, canEdit, saving, onSave,
   // Reserved bits stay folded away unless one of them is set in the selection (then it matters).
   const reservedSet = useMemo(() => selection.masks.some((mask) => (mask & RESERVED_MASK) !== 0n), [selection]);
   const singleId = selected.length === 1 ? (selected[0] as SelectedConversation).conversation.id : null;
+  // Stable, so the extra actions (memoised) are not rendered again by each selection change.
+  const readReason = useCallback(() => store.reason().value.trim(), [store]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -88,7 +90,7 @@ export default function MarkEditor({ selected, labeler, canEdit, saving, onSave,
           {saveError && canEdit ? <SaveError error={saveError} retrying={saving} onRetry={onRetry} /> : null}
         </Box>
       </form>
-      {extra ? extra({ reason: () => store.reason().value.trim() }) : null}
+      {extra ? extra({ reason: readReason }) : null}
     </Paper>
   );
 }

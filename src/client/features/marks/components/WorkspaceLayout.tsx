@@ -20,7 +20,7 @@ type WorkspaceLayoutProps = {
   /** Below the list: selecting by paste, adding a conversation (editors only). */
   tools: ReactNode;
   editorCount: number;
-  /** The editor, or null when nothing is selected. */
+  /** The editor, and what stands in for it while nothing is selected (NothingSelected). */
   editor: ReactNode;
   /** Below the editor: the last change, the results of the last save, confirmations. */
   editorNotes: ReactNode;
@@ -61,17 +61,23 @@ export function WorkspaceLayout({ userId, notices, filters, counts, actions, lis
           )}
         </Box>
         <EditorPanel count={editorCount}>
-          {editor ?? (
-            <Paper variant="outlined" sx={{ p: 3 }}>
-              <Typography variant="h6" component="h2" gutterBottom>
-                {t('editor.title')}
-              </Typography>
-              <Typography color="text.secondary">{t('editor.nothingSelected')}</Typography>
-            </Paper>
-          )}
+          {editor}
           {editorNotes}
         </EditorPanel>
       </Box>
     </Box>
+  );
+}
+
+/** The editor's place while nothing is selected. */
+export function NothingSelected() {
+  const t = useT();
+  return (
+    <Paper variant="outlined" sx={{ p: 3 }}>
+      <Typography variant="h6" component="h2" gutterBottom>
+        {t('editor.title')}
+      </Typography>
+      <Typography color="text.secondary">{t('editor.nothingSelected')}</Typography>
+    </Paper>
   );
 }

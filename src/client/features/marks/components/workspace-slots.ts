@@ -13,6 +13,9 @@ export type WorkspaceSlots = {
   matchingRowsAction?: (props: { userId: string; rows: readonly ConversationEntry[]; editorChange: ChangeStore }) => ReactNode;
   /** After "Clear selection": an action on the selected conversations. */
   selectionAction?: (props: { userId: string; selected: readonly Conversation[] }) => ReactNode;
-  /** In the editor: actions on the conversations it shows, sent with its Reason. */
-  editorActions?: (props: { userId: string; conversations: readonly Conversation[]; reason: () => string }) => ReactNode;
+  /**
+   * In the editor: actions on the conversations it shows, sent with its Reason. Both are read when an
+   * action runs, so the slot's props stay the same while the selection changes.
+   */
+  editorActions?: (props: { userId: string; conversations: () => readonly Conversation[]; reason: () => string }) => ReactNode;
 };

@@ -42,9 +42,11 @@ export function useSelection({ entries, filters, initial, onChange }: SelectionO
   const rowKeys = useMemo(() => rows.map((entry) => conversationKey(entry.conversation)), [rows]);
   const writableRows = useMemo(() => rows.filter((entry) => !isReadOnlyEntry(entry)), [rows]);
 
+  // Each entry's key, once per list rather than once per entry on every selection change.
+  const allKeys = useMemo(() => allEntries.map((entry) => conversationKey(entry.conversation)), [allEntries]);
   const selectedEntries = useMemo(
-    () => allEntries.filter((entry) => selected.has(conversationKey(entry.conversation)) && !isReadOnlyEntry(entry)),
-    [allEntries, selected],
+    () => allEntries.filter((entry, index) => selected.has(allKeys[index] as string) && !isReadOnlyEntry(entry)),
+    [allEntries, allKeys, selected],
   );
   const selectedForEditor = useMemo<SelectedConversation[]>(
     () => selectedEntries.map((entry) => ({ conversation: entry.conversation, state: { bits: entry.bits, customMark: entry.customMark } })),
@@ -80,16 +82,24 @@ export function useSelection({ entries, filters, initial, onChange }: SelectionO
     [changeSelection],
   );
 
+  // Stable, like onToggle: the toolbar's buttons are not rendered again by each selection change.
+  const selectAllMatching = useCallback(() => changeSelection(new Set([...latest.current.selected, ...latest.current.rowKeys])), [changeSelection]);
+  const clearSelection = useCallback(() => changeSelection(new Set()), [changeSelection]);
+
   const isListed = useCallback(
     (conversation: Conversation) => allEntries.some((entry) => conversationKey(entry.conversation) === conversationKey(conversation)),
     [allEntries],
   );
-  const onAdd = (conversation: Conversation): AddOutcome => {
-    const exists = isListed(conversation);
-    if (!exists) setAdded((current) => [addedEntry(conversation), ...current]);
-    changeSelection(new Set(selected).add(conversationKey(conversation)));
-    return exists ? 'exists' : 'added';
-  };
+  // Stable across selection changes, like the paste callbacks below: the add form is not rendered by selecting.
+  const onAdd = useCallback(
+    (conversation: Conversation): AddOutcome => {
+      const exists = isListed(conversation);
+      if (!exists) setAdded((current) => [addedEntry(conversation), ...current]);
+      changeSelection(new Set(latest.current.selected).add(conversationKey(conversation)));
+      return exists ? 'exists' : 'added';
+    },
+    [changeSelection, isListed],
+  );
 
   // Select by paste: the listed ones join the selection; the missing ones can be added (and selected).
   // Stable across selection changes (they read the selection when called), so the paste form does
@@ -116,8 +126,8 @@ export function useSelection({ entries, filters, initial, onChange }: SelectionO
     selectedConversations,
     listedConversations,
     onToggle,
-    selectAllMatching: () => changeSelection(new Set([...selected, ...rowKeys])),
-    clearSelection: () => changeSelection(new Set()),
+    selectAllMatching,
+    clearSelection,
     onAdd,
     onPasteSelect,
     onAddMissing,
