@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { errorBodySchema } from '../../shared/api/errors';
 import { ApiError, CLIENT_ERROR_CODES } from './api-error';
+import { dropEarly, takeEarly } from './early-requests';
 import { notifyUnauthenticated, requestStepUp, type StepUpDetails } from './session-expiry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -63,15 +64,19 @@ export async function exchange(path: string, options: BaseOptions & { schema?: z
   }
   if (options.signal) init.signal = options.signal;
 
+  // A plain GET the entry already sent (early-requests.ts) takes that answer; a change makes them all stale.
+  if (method !== 'GET') dropEarly();
+  const early = method === 'GET' && options.headers === undefined ? takeEarly(path) : undefined;
   let response: Response;
   try {
-    response = await fetch(path, init);
+    response = await (early ?? fetch(path, init));
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError({ status: 0, code: CLIENT_ERROR_CODES.network, message: 'The request did not reach Markdesk.', requestId: null });
   }
 
   const headerRequestId = response.headers.get('x-request-id');
+  if (early !== undefined && response.status === 401) dropEarly();
   if (!response.ok) {
     const error = await errorFromResponse(response, headerRequestId);
     if (response.status === 401 && options.redirectOnUnauthenticated !== false) {

@@ -5,7 +5,7 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import type { Theme } from '@mui/material/styles';
 import Typography from '@mui/material/Typography';
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { loginRequestSchema } from '../../../../shared/api/session';
 import { LanguageSwitch } from '../../../components/LanguageSwitch';
@@ -16,9 +16,15 @@ import { useT } from '../../../lib/i18n/I18nProvider';
 import type { Translate } from '../../../lib/i18n/translate';
 import { isSession, useSignIn, useSignedInCache } from '../api/sign-in';
 import { useAuthConfig } from '../api/identity';
-import { CodeStep } from './CodeStep';
-import { EnrolmentPanel } from './EnrolmentPanel';
 import { SsoSection, SignInNotice } from './SsoSection';
+
+// The two-step verification steps come after a right password, for the accounts that use it: their
+// code (with MUI's text field) is not part of the page's first load. It is fetched when the password
+// is sent, beside the sign-in request, so it is there when the answer asks for a code.
+const loadCodeStep = () => import('./CodeStep');
+const loadEnrolment = () => import('./EnrolmentPanel');
+const CodeStep = lazy(() => loadCodeStep().then((module) => ({ default: module.CodeStep })));
+const EnrolmentPanel = lazy(() => loadEnrolment().then((module) => ({ default: module.EnrolmentPanel })));
 
 /** Only same-site paths: `next` comes from the address bar and must not send anyone elsewhere. */
 export function safeNextPath(next: string | null): string {
@@ -86,6 +92,8 @@ export default function SignInPage() {
       document.getElementById(found.username !== undefined ? 'sign-in-username' : 'sign-in-password')?.focus();
       return;
     }
+    void loadCodeStep();
+    void loadEnrolment();
     signIn.mutate(credentials, {
       onSuccess: (response) => {
         if (isSession(response)) goOn();
@@ -112,24 +120,26 @@ export default function SignInPage() {
           {t('signIn.intro')}
         </Typography>
         <SignInNotice reason={searchParams.get('reason')} error={searchParams.get('error')} />
-        {step === 'mfa' ? (
-          <CodeStep
-            onSignedIn={(session) => {
-              remember(session);
-              goOn();
-            }}
-            onRestart={() => setStep('password')}
-          />
-        ) : null}
-        {step === 'enrol' ? (
-          <EnrolmentPanel
-            during="sign-in"
-            onDone={(confirmed) => {
-              if (confirmed.session) remember(confirmed.session);
-              goOn();
-            }}
-          />
-        ) : null}
+        <Suspense fallback={null}>
+          {step === 'mfa' ? (
+            <CodeStep
+              onSignedIn={(session) => {
+                remember(session);
+                goOn();
+              }}
+              onRestart={() => setStep('password')}
+            />
+          ) : null}
+          {step === 'enrol' ? (
+            <EnrolmentPanel
+              during="sign-in"
+              onDone={(confirmed) => {
+                if (confirmed.session) remember(confirmed.session);
+                goOn();
+              }}
+            />
+          ) : null}
+        </Suspense>
         {step === 'password' && config.data?.sso ? <SsoSection name={config.data.sso.name} returnTo={nextPath} localLogin={config.data.localLogin} /> : null}
         <Box component="form" noValidate onSubmit={onSubmit} hidden={step !== 'password'} sx={fieldStyles}>
           <Stack spacing={2}>

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { healthRoutes } from '../../../../shared/api/contracts/health';
 import { readyResponseSchema, type ReadyResponse } from '../../../../shared/api/health';
+import { fetchOrTakeEarly } from '../../../lib/early-requests';
 
 /** How often the SPA asks; the server answers from its own background check, so this costs nothing upstream. */
 export const READY_POLL_MS = 30_000;
@@ -12,7 +13,7 @@ export const READY_POLL_MS = 30_000;
 export async function getReady(signal?: AbortSignal): Promise<ReadyResponse | null> {
   try {
     // Not through callRoute: a 503 here is an answer to read, not an error to throw.
-    const response = await fetch(healthRoutes.ready.path, { headers: { Accept: 'application/json' }, credentials: 'same-origin', ...(signal ? { signal } : {}) });
+    const response = await fetchOrTakeEarly(healthRoutes.ready.path, { headers: { Accept: 'application/json' }, credentials: 'same-origin', ...(signal ? { signal } : {}) });
     if (response.status !== 200 && response.status !== 503) return null;
     const parsed = readyResponseSchema.safeParse(await response.json());
     return parsed.success ? parsed.data : null;
