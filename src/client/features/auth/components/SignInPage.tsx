@@ -3,7 +3,6 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import type { Theme } from '@mui/material/styles';
 import Typography from '@mui/material/Typography';
 import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -17,6 +16,7 @@ import type { Translate } from '../../../lib/i18n/translate';
 import { isSession, useSignIn, useSignedInCache } from '../api/sign-in';
 import { useAuthConfig } from '../api/identity';
 import { SsoSection, SignInNotice } from './SsoSection';
+import { plainFieldStyles } from '../../../components/plain-field-styles';
 
 // The two-step verification steps come after a right password, for the accounts that use it: their
 // code (with MUI's text field) is not part of the page's first load. It is fetched when the password
@@ -141,7 +141,7 @@ export default function SignInPage() {
           ) : null}
         </Suspense>
         {step === 'password' && config.data?.sso ? <SsoSection name={config.data.sso.name} returnTo={nextPath} localLogin={config.data.localLogin} /> : null}
-        <Box component="form" noValidate onSubmit={onSubmit} hidden={step !== 'password'} sx={fieldStyles}>
+        <Box component="form" noValidate onSubmit={onSubmit} hidden={step !== 'password'} sx={plainFieldStyles}>
           <Stack spacing={2}>
             {failure ? (
               <Alert severity="error" role="alert">
@@ -186,26 +186,3 @@ function PlainField({ id, name, label, type = 'text', autoComplete, autoFocus = 
     </div>
   );
 }
-
-/** The two fields' styles, once, in the theme's colours and type. */
-const fieldStyles = (theme: Theme) =>
-  ({
-    '& .field': { display: 'flex', flexDirection: 'column', gap: 0.5 },
-    '& .field label': { ...theme.typography.body2, color: theme.palette.text.secondary },
-    '& .field input': {
-      font: 'inherit',
-      fontSize: '1rem',
-      color: theme.palette.text.primary,
-      bgcolor: 'transparent',
-      border: `1px solid ${theme.palette.mode === 'dark' ? 'rgba(255, 255, 255, 0.23)' : 'rgba(0, 0, 0, 0.23)'}`,
-      borderRadius: 1,
-      px: 1.75,
-      py: 2,
-      outline: 'none',
-    },
-    '& .field input:hover': { borderColor: theme.palette.text.primary },
-    '& .field input:focus': { borderColor: theme.palette.primary.main, boxShadow: `inset 0 0 0 1px ${theme.palette.primary.main}` },
-    '& .field[data-error] label, & .field-error': { color: theme.palette.error.main },
-    '& .field[data-error] input': { borderColor: theme.palette.error.main },
-    '& .field-error': { ...theme.typography.caption },
-  }) as const;

@@ -1,12 +1,12 @@
 import Alert from '@mui/material/Alert';
-import Button from '@mui/material/Button';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Skeleton from '@mui/material/Skeleton';
-import { Activity, lazy, memo, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Activity, lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import type { ConversationEntry, ConversationGroup } from '../../../../shared/api/chat-users';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
+import { StableButton } from '../../../components/StableButton';
 import { conversationHistoryHref } from '../../../entities/audit/model/filters';
 import { ChatUserConversations } from '../../../entities/chat-users/components/ChatUserConversations';
 import { useBitLabeler } from '../../../entities/marks/hooks/use-bit-labeler';
@@ -31,10 +31,6 @@ import type { WorkspaceSlots } from './workspace-slots';
 // fetched meanwhile (see LoadedWorkspace), so it is there by the first click on a row.
 const loadMarkEditor = () => import('./MarkEditor');
 const MarkEditor = lazy(loadMarkEditor);
-
-// The toolbar's buttons take stable callbacks and plain text: memoised, a selection change that
-// leaves their label and state alone does not render them again.
-const ToolbarButton = memo(Button);
 
 type WorkspaceProps = { userId: string; filters: Filters; onFiltersChange: (change: Partial<Filters>) => void; slots?: WorkspaceSlots };
 
@@ -116,13 +112,13 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
       counts={{ shown: rows.length, total: allEntries.length, selected: selection.selected.size }}
       actions={
         <>
-          <ToolbarButton size="small" onClick={selection.selectAllMatching} disabled={rows.length === 0}>
+          <StableButton size="small" onClick={selection.selectAllMatching} disabled={rows.length === 0}>
             {t('list.selectAllMatching', { count: format.number(rows.length) })}
-          </ToolbarButton>
+          </StableButton>
           {canEdit ? slots.matchingRowsAction?.({ userId, rows: selection.writableRows, editorChange }) : null}
-          <ToolbarButton size="small" onClick={selection.clearSelection} disabled={selection.selected.size === 0}>
+          <StableButton size="small" onClick={selection.clearSelection} disabled={selection.selected.size === 0}>
             {t('list.clearSelection')}
-          </ToolbarButton>
+          </StableButton>
           {canEdit ? slots.selectionAction?.({ userId, selected: selection.selectedConversations }) : null}
         </>
       }

@@ -1,19 +1,21 @@
-import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
-import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
-import { memo } from 'react';
+import GlobalStyles from '@mui/material/GlobalStyles';
+import { memo, useCallback } from 'react';
 import { customMarkRequestSchema } from '../../../../shared/api/marks';
 import { customMarkSchema } from '../../../../shared/marks/schemas';
 import { isCustomMarkTooLong, utf8ByteLength } from '../../../../shared/marks/utf8';
+import { plainFieldStyles } from '../../../components/plain-field-styles';
+import { StableButton } from '../../../components/StableButton';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { useEditorCustomMark, type EditorStore } from '../model/editor-store';
+
+const HELP_ID = 'custom-mark-help';
 
 /**
  * The custom mark with its live UTF-8 byte counter (`한국어` is 9 bytes). The counter, the error and
  * the Save button all use the domain's utf8ByteLength / customMarkSchema, so they cannot disagree.
- * Two fixed rows in a plain textarea: MUI's `multiline` field renders its self-sizing textarea even
- * with fixed `rows`, and that one measures the page's layout after every render (every keystroke).
+ * A plain labelled textarea of two rows, styled once: it renders on every keystroke, and MUI's text
+ * field re-serialised the styles of its six parts each time (its `multiline` one also measured the
+ * page's layout after every render).
  */
 export const CustomMarkField = memo(function CustomMarkField({ store, disabled }: { store: EditorStore; disabled: boolean }) {
   const t = useT();
@@ -29,48 +31,57 @@ export const CustomMarkField = memo(function CustomMarkField({ store, disabled }
   const invalid = !customMarkSchema.safeParse(value).success || (changed && !customMarkRequestSchema.safeParse(value).success);
   const message = tooLong ? t('editor.customMarkTooLong') : invalid ? t('text.unstorable') : untouchedMixed ? t('editor.customMarkMixedHelp') : '';
 
-  const setValue = (next: string) => store.setCustomMark(next, mixed);
-  const leaveUnchanged = () => store.setCustomMark(original.kind === 'same' ? original.value : '', false);
+  // Stable, so the two buttons are not rendered again by each keystroke.
+  const clear = useCallback(() => store.setCustomMark('', store.customMark().original.kind === 'mixed'), [store]);
+  const leaveUnchanged = useCallback(() => {
+    const { original: held } = store.customMark();
+    store.setCustomMark(held.kind === 'same' ? held.value : '', false);
+  }, [store]);
 
   return (
-    <Box>
-      <TextField
-        fullWidth
-        id="custom-mark"
-        label={t('editor.customMark')}
-        name="customMark"
-        value={value}
-        onChange={(event) => setValue(event.target.value)}
-        disabled={disabled}
-        placeholder={untouchedMixed ? t('editor.customMarkMixed') : undefined}
-        error={invalid}
-        slotProps={{
-          inputLabel: untouchedMixed ? { shrink: true } : undefined,
-          input: { inputComponent: 'textarea' },
-          htmlInput: { rows: 2 },
-        }}
-        sx={{ '& textarea': { height: 'auto', resize: 'none' } }}
-        helperText={
-          <Box component="span" sx={{ display: 'flex', justifyContent: 'space-between', gap: 2 }}>
-            <span>{message}</span>
-            <Box component="span" sx={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }} data-testid="custom-mark-bytes">
-              {t('editor.customMarkBytes', { bytes })}
-            </Box>
-          </Box>
-        }
-      />
+    <div className="custom-mark">
+      <CustomMarkStyles />
+      <div className="field field-floating" data-error={invalid ? '' : undefined}>
+        <label htmlFor="custom-mark">{t('editor.customMark')}</label>
+        <textarea
+          id="custom-mark"
+          name="customMark"
+          rows={2}
+          value={value}
+          onChange={(event) => store.setCustomMark(event.target.value, mixed)}
+          disabled={disabled}
+          placeholder={untouchedMixed ? t('editor.customMarkMixed') : undefined}
+          aria-invalid={invalid}
+          aria-describedby={HELP_ID}
+        />
+        <span id={HELP_ID} className="field-help">
+          <span>{message}</span>
+          <span className="field-count" data-testid="custom-mark-bytes">
+            {t('editor.customMarkBytes', { bytes })}
+          </span>
+        </span>
+      </div>
       {disabled ? null : (
-        <Stack direction="row" spacing={1} sx={{ mt: 0.5 }}>
-          <Button size="small" onClick={() => setValue('')} disabled={value === '' && !untouchedMixed}>
+        <div className="custom-mark-actions">
+          <StableButton size="small" onClick={clear} disabled={value === '' && !untouchedMixed}>
             {t('editor.clearCustomMark')}
-          </Button>
+          </StableButton>
           {changed ? (
-            <Button size="small" onClick={leaveUnchanged}>
+            <StableButton size="small" onClick={leaveUnchanged}>
               {t('editor.keepCustomMark')}
-            </Button>
+            </StableButton>
           ) : null}
-        </Stack>
+        </div>
       )}
-    </Box>
+    </div>
+  );
+});
+
+/** The field's styles, written once (per theme) under its class, not on every keystroke. */
+const CustomMarkStyles = memo(function CustomMarkStyles() {
+  return (
+    <GlobalStyles
+      styles={(theme) => ({ '.custom-mark': theme.unstable_sx({ ...plainFieldStyles(theme), '& .custom-mark-actions': { display: 'flex', gap: 1, mt: 0.5 } }) })}
+    />
   );
 });

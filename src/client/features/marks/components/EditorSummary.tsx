@@ -1,14 +1,17 @@
 import Save from '@mui/icons-material/Save';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { memo, useEffect, useMemo } from 'react';
 import type { MarkChange } from '../../../../shared/marks/change';
+import { StableButton } from '../../../components/StableButton';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import { canSaveChange, resultingValue } from '../model/editor-state';
 import { useEditorChange, type EditorStore } from '../model/editor-store';
 import { describeChange } from '../../../entities/marks/model/preview';
+
+// One element for every render, so the memoised Save button is not rendered again by a keystroke.
+const SAVE_ICON = <Save />;
 
 type EditorSummaryProps = {
   store: EditorStore;
@@ -77,9 +80,9 @@ export const EditorSummary = memo(function EditorSummary({ store, labeler, canEd
         ) : null}
       </Box>
       {canEdit ? (
-        <Button type="submit" variant="contained" startIcon={<Save />} disabled={!savable} loading={saving} loadingPosition="start">
+        <StableButton type="submit" variant="contained" startIcon={SAVE_ICON} disabled={!savable} loading={saving} loadingPosition="start">
           {t('editor.save')}
-        </Button>
+        </StableButton>
       ) : null}
     </Box>
   );
