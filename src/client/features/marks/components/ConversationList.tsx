@@ -196,7 +196,6 @@ type ConversationRowProps = {
 
 const ConversationRow = memo(function ConversationRow({ entry, index, top, selected, tabbable, added, onToggle, labeler }: ConversationRowProps) {
   const t = useT();
-  const format = useFormat();
   const { conversation } = entry;
   const readOnly = isReadOnlyEntry(entry);
   const selectName = t('list.selectRow', { id: conversation.id });
@@ -219,6 +218,22 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
           aria-label={readOnly ? `${selectName}: ${t('list.readOnlyId')}` : selectName}
         />
       </span>
+      <RowCells entry={entry} tabbable={tabbable} added={added} labeler={labeler} />
+    </div>
+  );
+});
+
+/**
+ * A row's cells after its checkbox. Memoised apart from the row: selecting a row (or all of them)
+ * re-renders its checkbox, not its chips, times and texts.
+ */
+const RowCells = memo(function RowCells({ entry, tabbable, added, labeler }: Pick<ConversationRowProps, 'entry' | 'tabbable' | 'added' | 'labeler'>) {
+  const t = useT();
+  const format = useFormat();
+  const { conversation } = entry;
+  const readOnly = isReadOnlyEntry(entry);
+  return (
+    <>
       <span role="cell" className="list-cell cell-type">
         <Glyph name={conversation.type === 'group' ? 'group' : 'person'} className="row-glyph" />
         {t(conversation.type === 'group' ? 'type.group' : 'type.c2c')}
@@ -260,7 +275,7 @@ const ConversationRow = memo(function ConversationRow({ entry, index, top, selec
           {entry.customMark}
         </span>
       </span>
-    </div>
+    </>
   );
 });
 
