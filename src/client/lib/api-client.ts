@@ -64,8 +64,8 @@ export async function exchange(path: string, options: BaseOptions & { schema?: z
   }
   if (options.signal) init.signal = options.signal;
 
-  // A plain GET the entry already sent (early-requests.ts) takes that answer; a change makes them all stale.
-  if (method !== 'GET') dropEarly();
+  // A plain GET the entry already sent (early-requests.ts) takes that answer; a change makes those of its resource stale.
+  if (method !== 'GET') dropEarly(path);
   const early = method === 'GET' && options.headers === undefined ? takeEarly(path) : undefined;
   let response: Response;
   try {

@@ -70,10 +70,20 @@ describe('stale early answers', () => {
     expect(takeEarly('/api/chat-users/a/conversations')).toBeUndefined();
   });
 
-  it('are all dropped by a request that changes something', async () => {
+  it('are all dropped by a sign-in, and those of a changed resource by a change to it', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => answer(200)));
     sendEarly(['/api/mark-labels']);
     await apiRequest('/api/session', { method: 'POST', body: {} });
     expect(takeEarly('/api/mark-labels')).toBeUndefined();
+
+    sendEarly(['/api/preferences', '/api/mark-labels', '/api/chat-users/a', '/api/chat-users/a/conversations']);
+    // Saving the language leaves the Chat user's answers alone.
+    await apiRequest('/api/preferences', { method: 'PUT', body: { language: 'en' } });
+    expect(takeEarly('/api/preferences')).toBeUndefined();
+    // A save to a Chat user's marks makes every Chat user answer stale, not the labels.
+    await apiRequest('/api/chat-users/b/marks?x=1', { method: 'POST', body: {} });
+    expect(takeEarly('/api/chat-users/a')).toBeUndefined();
+    expect(takeEarly('/api/chat-users/a/conversations')).toBeUndefined();
+    expect(takeEarly('/api/mark-labels')).toBeDefined();
   });
 });

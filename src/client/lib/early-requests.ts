@@ -4,9 +4,10 @@
 // went out one after another behind it. Each answer is handed, once, to the first request the app
 // makes for the same address (see `exchange`), which reads it exactly as it would read its own: a
 // 401 still ends the session, a contract check still applies. An answer nobody asks for within
-// FRESH_MS is dropped, so a later request always goes to the server; and all of them are dropped
-// as soon as the page changes something (a sign-in, a save) or one of them says the visitor is not
-// signed in, since every other one then predates the change or says the same.
+// FRESH_MS is dropped, so a later request always goes to the server. A change the page makes
+// drops those of the resource it changes (a save to a Chat user's marks, every `/api/chat-users`
+// answer; a sign-in or sign-out, all of them), and so does an answer saying the visitor is not
+// signed in, since every other one then says the same.
 
 const FRESH_MS = 10_000;
 
@@ -47,9 +48,16 @@ export function takeEarly(path: string): Promise<Response> | undefined {
   return performance.now() - early.sentAt <= FRESH_MS ? early.response : undefined;
 }
 
-/** Forgets every early answer not yet taken. */
-export function dropEarly(): void {
-  sent.clear();
+/** Forgets the early answers a change to `changedPath` may have made stale; all of them without one. */
+export function dropEarly(changedPath?: string): void {
+  const path = changedPath?.split('?')[0];
+  if (path === undefined || path.startsWith('/api/session')) {
+    sent.clear();
+    return;
+  }
+  // The resource: `/api/chat-users` for `/api/chat-users/minji.kim/marks`.
+  const resource = path.split('/').slice(0, 3).join('/');
+  for (const early of [...sent.keys()]) if (early === resource || early.startsWith(`${resource}/`)) sent.delete(early);
 }
 
 /** A plain GET that takes the early answer when there is one (for requests made outside `exchange`). */

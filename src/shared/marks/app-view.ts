@@ -31,8 +31,16 @@ export type AppViewRow<T extends AppViewInput> = AppViewConversation<T> | AppVie
 
 const has = (input: AppViewInput, bit: number) => input.bits.includes(bit);
 
+// Times are the API's UTC strings of one format, so they order as plain strings do: no locale
+// collation (ten times slower, and 1,500 conversations take about 16,000 comparisons).
+const newestFirst = (a: string | null, b: string | null) => {
+  const aTime = a ?? '';
+  const bTime = b ?? '';
+  return aTime === bTime ? 0 : aTime < bTime ? 1 : -1;
+};
+
 const byListOrder = (a: { pinned: boolean; lastMessageAt: string | null }, b: { pinned: boolean; lastMessageAt: string | null }) =>
-  Number(b.pinned) - Number(a.pinned) || (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? '');
+  Number(b.pinned) - Number(a.pinned) || newestFirst(a.lastMessageAt, b.lastMessageAt);
 
 /**
  * The conversation list as Tencent's UIKit shows it with these marks (docs/chat-upstream.md, The standard mark): only
