@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultBitLabel } from '../../../shared/marks/bits';
 import { en } from './en';
 import { ko } from './ko';
 import { zhCN } from './zh-cn';
-import { createFormatter, createTranslator, interpolate, languageFromBrowser, placeholdersOf } from './translate';
+import { createFormatter, createTranslator, interpolate, languageFromBrowser, placeholdersOf, type Language } from './translate';
 
 describe('dictionaries', () => {
   // Completeness is checked by the typecheck (ko is Record<keyof typeof en, string>); this guards
@@ -68,6 +69,20 @@ describe('formatter', () => {
     expect(createFormatter('en').relativeTime('2026-11-20T12:00:00Z', now)).toBe('yesterday');
     expect(createFormatter('ko').relativeTime('2026-11-20T12:00:00Z', now)).toBe('어제');
     expect(createFormatter('en').relativeTime('2026-11-21T11:59:30Z', now)).toBe('30 seconds ago');
+  });
+
+  it('writes whole numbers as Intl.NumberFormat does in each language, without building one; other numbers through it', () => {
+    const locales: Record<Language, string> = { en: 'en-GB', ko: 'ko-KR', 'zh-CN': 'zh-CN' };
+    for (const [language, locale] of Object.entries(locales) as [Language, string][]) {
+      const intl = new Intl.NumberFormat(locale);
+      const format = createFormatter(language);
+      fc.assert(
+        fc.property(fc.oneof(fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), fc.maxSafeInteger(), fc.constantFrom(0, 999, 1000, -1000, Number.MAX_SAFE_INTEGER)), (value) => {
+          expect(format.number(value)).toBe(intl.format(value));
+        }),
+      );
+      expect(format.number(1234.5)).toBe(intl.format(1234.5));
+    }
   });
 
   it('formats absolute times and numbers', () => {
