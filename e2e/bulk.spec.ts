@@ -3,6 +3,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { addStaffWithCli, printedPassword, signIn, snap } from './support/staff';
+import { shortId } from '../src/shared/short-id';
 
 type Row = { conversation: { type: string; id: string }; bits: number[]; customMark: string; inRecentList: boolean };
 
@@ -140,16 +141,16 @@ test('a CSV job: checked against Chat with its bad line named, started, followed
 
   // The job is listed, done, with its counts.
   const recent = page.getByRole('table', { name: 'Recent jobs' });
-  const listed = recent.getByRole('row').filter({ hasText: jobId!.slice(0, 8) });
+  const listed = recent.getByRole('row').filter({ hasText: shortId(jobId!) });
   await expect(listed).toContainText('Done');
   await expect(listed).toContainText('5 applied · 0 unchanged · 0 conflicts · 0 failed');
   await expect(listed).toContainText('support');
 
   // Roll back: after confirming, a new job writes the inverse and every conversation is as before.
   await page.getByRole('button', { name: 'Roll back job' }).click();
-  const confirmRollback = page.getByRole('dialog', { name: `Roll back job ${jobId!.slice(0, 8)}?` });
+  const confirmRollback = page.getByRole('dialog', { name: `Roll back job ${shortId(jobId!)}?` });
   await confirmRollback.getByRole('button', { name: 'Roll back 5 changes' }).click();
-  await expect(page.getByTestId('job-origin')).toHaveText(`Rollback of job ${jobId!.slice(0, 8)}`);
+  await expect(page.getByTestId('job-origin')).toHaveText(`Rollback of job ${shortId(jobId!)}`);
   await expect(page.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 });
   await expect(page.getByTestId('job-count-applied')).toHaveText('5');
   await look(page, 'bulk-03b-rolled-back');

@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { printedPassword, signIn, snap } from './support/staff';
+import { shortId } from '../src/shared/short-id';
 
 // Customers 0001–0500 of the sandbox: their own marks (demo/customer-marks.ts), read by surveys only.
 const USERS = Array.from({ length: 500 }, (_, index) => `customer.${String(index + 1).padStart(4, '0')}`);
@@ -135,7 +136,7 @@ test('activity over time and a campaign’s effect have their charts and tables'
   await page.getByRole('tab', { name: 'Campaign effect' }).click();
   await expect(page).toHaveURL(/tab=effect/);
   await page.getByLabel('Finished bulk job').click();
-  await page.getByRole('option', { name: new RegExp(`^Job ${jobId.slice(0, 8)}`) }).click();
+  await page.getByRole('option', { name: new RegExp(`^Job ${shortId(jobId)}`) }).click();
   await expect(page).toHaveURL(new RegExp(`job=${jobId}`));
   await page.getByRole('button', { name: 'Measure effect now' }).click();
   await expect(page.getByText(/of 3 rows, 2 still carry what the job wrote and 1 changed since/)).toBeVisible({ timeout: 30_000 });

@@ -232,7 +232,7 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     for (const name of ['Start', 'Pause', 'Resume', 'Cancel']) expect(screen.queryByRole('button', { name })).toBeNull();
     expect(screen.getByRole('link', { name: 'Download partial results' })).toBeInTheDocument();
 
-    await user.click(within(list).getByRole('button', { name: 'Open job job-old0' }));
+    await user.click(within(list).getByRole('button', { name: 'Open job old00001' }));
     expect(router.state.location.search).toBe('?job=job-old00001');
     expect(await screen.findByRole('link', { name: 'Download results' })).toBeInTheDocument();
   });
@@ -326,19 +326,19 @@ describe('Bulk page', { timeout: 60_000 }, () => {
     expect(await screen.findByText('2 × The Chat user is not imported.')).toBeInTheDocument();
 
     await user.click(await screen.findByRole('button', { name: 'Roll back job' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Roll back job job-fin0?' });
+    const dialog = await screen.findByRole('dialog', { name: 'Roll back job fin00001?' });
     expect(within(dialog).getByText(/undoes the 3 changes this job applied/)).toBeInTheDocument();
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(api.last('POST', '/api/jobs/job-fin00001/rollback')).toBeUndefined();
 
     await user.click(screen.getByRole('button', { name: 'Roll back job' }));
     await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Roll back 3 changes' }));
-    expect(await screen.findByTestId('job-origin')).toHaveTextContent('Rollback of job job-fin0');
+    expect(await screen.findByTestId('job-origin')).toHaveTextContent('Rollback of job fin00001');
     expect(router.state.location.search).toBe('?job=job-rb000001');
 
     await router.navigate('/bulk?job=job-fin00001');
     await user.click(await screen.findByRole('button', { name: 'Retry failed rows' }));
-    expect(await screen.findByText('Failed rows of job job-fin0')).toBeInTheDocument();
+    expect(await screen.findByText('Failed rows of job fin00001')).toBeInTheDocument();
     expect(router.state.location.search).toBe('?job=job-rt000001');
     expect(api.last('POST', '/api/jobs/job-fin00001/retry-failed')?.body).toEqual({});
   });
@@ -346,7 +346,7 @@ describe('Bulk page', { timeout: 60_000 }, () => {
   it('does not offer roll back or retry to a viewer', async () => {
     fakeBulkApi({ role: 'viewer', jobs: [jobStatus('job-fin00002', { state: 'done', total: 2, done: 2, applied: 1, failed: 1, finishedAt: '2026-11-21T09:40:00Z' })] });
     renderApp('/bulk?job=job-fin00002');
-    expect(await screen.findByText('Job job-fin0')).toBeInTheDocument();
+    expect(await screen.findByText('Job fin00002')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Roll back job' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Retry failed rows' })).toBeNull();
   });

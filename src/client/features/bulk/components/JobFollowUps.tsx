@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useRetryFailedRows, useRollbackJob } from '../api/job-follow-ups';
+import { shortId } from '../../../../shared/short-id';
 
 const FINISHED: readonly string[] = ['done', 'cancelled', 'failed'];
 
@@ -50,7 +51,7 @@ export function JobFollowUps({ status, onOpenJob }: { status: JobStatus; onOpenJ
       ) : null}
       {confirming ? (
         <ConfirmDialog
-          title={t('bulk.confirmRollbackTitle', { id: status.jobId.slice(0, 8) })}
+          title={t('bulk.confirmRollbackTitle', { id: shortId(status.jobId) })}
           body={t('bulk.confirmRollbackBody', { applied: format.number(status.applied) })}
           confirmLabel={t('bulk.confirmRollbackConfirm', { applied: format.number(status.applied) })}
           onConfirm={() => rollback.mutate(undefined, { onSuccess: (created) => onOpenJob(created.jobId) })}

@@ -30,8 +30,8 @@ import { JobFindings } from './JobFindings';
 import { JobFollowUps } from './JobFollowUps';
 import { JobProgress } from './JobProgress';
 import { JobStateChip } from './JobStateChip';
+import { shortId } from '../../../../shared/short-id';
 
-export const shortJobId = (jobId: string) => jobId.slice(0, 8);
 
 /** The card of the job being looked at when none is: for editors, Start stays in view, disabled. */
 export function NoJobPanel({ canEdit }: { canEdit: boolean }) {
@@ -107,7 +107,7 @@ export function JobPanel({ jobId, canEdit, onStarted, onOpenJob }: JobPanelProps
         <Paper component="section" variant="outlined" aria-labelledby="bulk-job-title" sx={{ p: 2 }}>
           <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', mb: 0.5 }}>
             <Typography variant="h6" component="h2" id="bulk-job-title">
-              {t('bulk.jobTitle', { id: shortJobId(status.jobId) })}
+              {t('bulk.jobTitle', { id: shortId(status.jobId) })}
             </Typography>
             <JobStateChip status={status} />
           </Stack>
@@ -118,7 +118,7 @@ export function JobPanel({ jobId, canEdit, onStarted, onOpenJob }: JobPanelProps
           </Typography>
           {status.sourceJobId && (status.kind === 'rollback' || status.kind === 'retry') ? (
             <Typography variant="body2" sx={{ mb: 2, mt: -1.5 }} data-testid="job-origin">
-              {t(status.kind === 'rollback' ? 'bulk.origin.rollback' : 'bulk.origin.retry', { id: shortJobId(status.sourceJobId) })}
+              {t(status.kind === 'rollback' ? 'bulk.origin.rollback' : 'bulk.origin.retry', { id: shortId(status.sourceJobId) })}
             </Typography>
           ) : null}
 

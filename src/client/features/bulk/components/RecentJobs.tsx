@@ -15,7 +15,7 @@ import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { jobQueryOptions } from '../api/get-job';
 import { jobsQueryOptions } from '../../../entities/jobs/api/get-jobs';
 import { JobStateChip } from './JobStateChip';
-import { shortJobId } from './JobPanel';
+import { shortId } from '../../../../shared/short-id';
 import { visuallyHidden } from '../../../components/visually-hidden';
 
 const RELATIVE_TIME_REFRESH_MS = 15_000;
@@ -71,7 +71,7 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
                     const job = isCurrent && current.data ? current.data : listed;
                     return (
                       <TableRow key={job.jobId} selected={isCurrent} aria-current={isCurrent ? 'true' : undefined}>
-                        <TableCell sx={{ fontFamily: 'monospace' }}>{shortJobId(job.jobId)}</TableCell>
+                        <TableCell sx={{ fontFamily: 'monospace' }}>{shortId(job.jobId)}</TableCell>
                         <TableCell>
                           <JobStateChip status={job} />
                         </TableCell>
@@ -92,7 +92,7 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
                           </time>
                         </TableCell>
                         <TableCell>
-                          <Button size="small" onClick={() => onOpen(job.jobId)} disabled={isCurrent} aria-label={isCurrent ? undefined : t('bulk.openJob', { id: shortJobId(job.jobId) })}>
+                          <Button size="small" onClick={() => onOpen(job.jobId)} disabled={isCurrent} aria-label={isCurrent ? undefined : t('bulk.openJob', { id: shortId(job.jobId) })}>
                             {isCurrent ? t('bulk.shown') : t('bulk.open')}
                           </Button>
                         </TableCell>

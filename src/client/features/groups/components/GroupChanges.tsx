@@ -16,6 +16,7 @@ import { useDescribeError } from '../../../lib/use-describe-error';
 import { useHasRole } from '../../../lib/session-context';
 import { useGroupChanges, useRevertGroupChange } from '../api/groups-api';
 import { changeProblem } from './ManageGroupsDialog';
+import { shortId } from '../../../../shared/short-id';
 
 type Translate = ReturnType<typeof useT>;
 
@@ -77,7 +78,7 @@ export function GroupChanges({ chatUser }: { chatUser: string }) {
             <Typography variant="body2" component="span" sx={{ flexGrow: 1, minWidth: 240 }}>
               <time dateTime={entry.at}>{format.dateTime(entry.at)}</time> · {describeGroupChange(entry, t, format.number)} · {t('history.by', { staff: entry.staff })}
               {entry.reason ? ` · ${entry.reason}` : ''}
-              {entry.revertedBy ? ` · ${t('history.undoneBy', { id: entry.revertedBy.slice(0, 8) })}` : ''}
+              {entry.revertedBy ? ` · ${t('history.undoneBy', { id: shortId(entry.revertedBy) })}` : ''}
             </Typography>
             <Chip size="small" label={t(`history.status.${entry.status}`)} />
             {canEdit && entry.status === 'applied' && !entry.revertedBy ? (

@@ -15,6 +15,7 @@ import { effectBitRows, effectRows } from '../model/chart-data';
 import type { ChartView } from '../model/url-state';
 import { ChartCard } from './ChartCard';
 import { Bars } from './SurveyCharts';
+import { shortId } from '../../../../shared/short-id';
 
 const FINISHED = new Set(['done', 'cancelled', 'failed']);
 
@@ -30,7 +31,7 @@ export function EffectTab({ jobId, onJob, view }: { jobId: string | null; onJob:
       <TextField select label={t('insights.effect.job')} value={finished.some((job) => job.jobId === jobId) ? jobId : ''} onChange={(event) => onJob(event.target.value || null)} sx={{ maxWidth: 520 }} helperText={finished.length === 0 ? t('insights.effect.noJobs') : undefined}>
         {finished.map((job) => (
           <MenuItem key={job.jobId} value={job.jobId}>
-            {t('insights.jobOption', { id: job.jobId.slice(0, 8), rows: format.number(job.applied), at: format.dateTime(job.createdAt) })}
+            {t('insights.jobOption', { id: shortId(job.jobId), rows: format.number(job.applied), at: format.dateTime(job.createdAt) })}
           </MenuItem>
         ))}
       </TextField>

@@ -21,6 +21,7 @@ import { jobsQueryOptions } from '../../../entities/jobs/api/get-jobs';
 import { useCreateSurvey } from '../api/surveys';
 import { parseCsvIds, parsePastedIds, tooMany } from '../model/user-ids';
 import { defaultRange } from '../model/url-state';
+import { shortId } from '../../../../shared/short-id';
 
 type Source = 'paste' | 'file' | 'job' | 'audit';
 
@@ -93,7 +94,7 @@ export function NewSurveyDialog({ open, onClose, onCreated }: { open: boolean; o
               <TextField select label={t('insights.new.job')} value={jobId} onChange={(event) => setJobId(event.target.value)}>
                 {(jobs.data?.jobs ?? []).map((job) => (
                   <MenuItem key={job.jobId} value={job.jobId}>
-                    {t('insights.jobOption', { id: job.jobId.slice(0, 8), rows: format.number(job.total), at: format.dateTime(job.createdAt) })}
+                    {t('insights.jobOption', { id: shortId(job.jobId), rows: format.number(job.total), at: format.dateTime(job.createdAt) })}
                   </MenuItem>
                 ))}
               </TextField>
