@@ -1,7 +1,5 @@
 // The mark editor's current change, readable outside the editor without re-rendering the page on
-// every tick: the editor writes it, only the components that subscribe (the "Bulk edit all N
-// matching" button) render again.
-import { useSyncExternalStore } from 'react';
+// every tick: the editor writes it; the "Bulk edit all N matching" button reads it when pressed.
 import { changeProblems, type MarkChange } from '../../../../shared/marks/change';
 import { customMarkRequestSchema } from '../../../../shared/api/marks';
 import { customMarkSchema } from '../../../../shared/marks/schemas';
@@ -9,28 +7,16 @@ import { customMarkSchema } from '../../../../shared/marks/schemas';
 export type ChangeStore = {
   get(): MarkChange | null;
   set(change: MarkChange | null): void;
-  subscribe(listener: () => void): () => void;
 };
 
 export function createChangeStore(): ChangeStore {
   let current: MarkChange | null = null;
-  const listeners = new Set<() => void>();
   return {
     get: () => current,
     set: (change) => {
-      if (change === current) return;
       current = change;
-      for (const listener of listeners) listener();
-    },
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
     },
   };
-}
-
-export function useStoredChange(store: ChangeStore): MarkChange | null {
-  return useSyncExternalStore(store.subscribe, store.get);
 }
 
 /** A change a job row can carry: something to do, nothing the mark rules refuse. */

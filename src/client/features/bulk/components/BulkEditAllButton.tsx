@@ -6,7 +6,7 @@ import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { bulkFileState } from '../model/bulk-file-state';
-import { isSendableChange, useStoredChange, type ChangeStore } from '../../../entities/marks/model/change-store';
+import { isSendableChange, type ChangeStore } from '../../../entities/marks/model/change-store';
 import { jobCsvForChange } from '../../../entities/jobs/model/job-csv';
 
 type BulkEditAllButtonProps = { userId: string; rows: readonly ConversationEntry[]; editorChange: ChangeStore };
@@ -19,16 +19,16 @@ export function preparedFileName(userId: string, count: number): string {
 /**
  * On the Marks page: the editor's current change for every conversation matching the filters, as a
  * job file built here and opened on the Bulk page, which checks it. Nothing runs until Start.
- * Memoised: its props stay while rows are selected.
+ * Memoised: its props stay while rows are selected, and it reads the editor's change only when
+ * pressed, so a bit toggled or a key typed in the editor does not render it again.
  */
 export const BulkEditAllButton = memo(function BulkEditAllButton({ userId, rows, editorChange }: BulkEditAllButtonProps) {
   const t = useT();
   const format = useFormat();
   const toast = useToast();
   const navigate = useNavigate();
-  const change = useStoredChange(editorChange);
-
   const open = () => {
+    const change = editorChange.get();
     if (!isSendableChange(change)) {
       toast({ severity: 'info', message: t('list.bulkEditHint') });
       return;
