@@ -127,6 +127,7 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
           <ConversationList
             label={t('list.label', { userId })}
             rows={rows}
+            rowKeys={selection.rowKeys}
             selected={selection.selected}
             addedKeys={selection.addedKeys}
             onToggle={selection.onToggle}

@@ -27,7 +27,7 @@ function List({ rows }: { rows: ConversationEntry[] }) {
       return result.selected;
     });
   };
-  return <ConversationList label="Conversations" rows={rows} selected={selected} addedKeys={new Set()} onToggle={onToggle} labeler={labeler} />;
+  return <ConversationList label="Conversations" rows={rows} rowKeys={rows.map((row) => conversationKey(row.conversation))} selected={selected} addedKeys={new Set()} onToggle={onToggle} labeler={labeler} />;
 }
 
 const box = (id: string) => screen.getByRole('checkbox', { name: `Select ${id}` });

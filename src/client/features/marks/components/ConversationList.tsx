@@ -1,9 +1,8 @@
 import GlobalStyles from '@mui/material/GlobalStyles';
 import { alpha, type Theme } from '@mui/material/styles';
 import type { VirtualItem } from '@tanstack/react-virtual';
-import { memo, useCallback, useMemo, useRef, useState, type ChangeEvent, type FocusEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useRef, useState, type ChangeEvent, type FocusEvent, type KeyboardEvent } from 'react';
 import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/chat-users';
-import { conversationKey } from '../../../../shared/marks/conversation';
 import { Glyph } from '../../../components/glyphs';
 import { VirtualRows, type VirtualRowsHandle } from '../../../components/VirtualRows';
 import { visuallyHidden } from '../../../components/visually-hidden';
@@ -23,6 +22,8 @@ const COLUMNS = '44px 112px minmax(140px, 1.4fr) 52px 112px minmax(130px, 1.2fr)
 type ConversationListProps = {
   label: string;
   rows: readonly ConversationEntry[];
+  /** Each row's conversationKey, in the rows' order (worked out once per list, by the selection). */
+  rowKeys: readonly string[];
   selected: ReadonlySet<string>;
   addedKeys: ReadonlySet<string>;
   onToggle: (index: number, shiftKey: boolean) => void;
@@ -60,13 +61,12 @@ export function rowForKey(key: string, from: number, selectable: (index: number)
  * first drawn row) is tabbable, with its "+N" chip, so Tab goes past 1,500 rows in one press
  * instead of walking through every row the virtualizer draws as the focus scrolls it.
  */
-export function ConversationList({ label, rows, selected, addedKeys, onToggle, labeler }: ConversationListProps) {
+export function ConversationList({ label, rows, rowKeys: keys, selected, addedKeys, onToggle, labeler }: ConversationListProps) {
   const t = useT();
   const tableRef = useRef<HTMLDivElement>(null);
   const rowsRef = useRef<VirtualRowsHandle>(null);
-  // Each row's key, once per list: the virtualizer asks for every row's key, and a new key function
+  // Stable while the list is: the virtualizer asks for every row's key, and a new key function
   // would make it measure all 1,500 rows again on each selection change.
-  const keys = useMemo(() => rows.map((entry) => conversationKey(entry.conversation)), [rows]);
   const rowKey = useCallback((index: number) => keys[index] as string, [keys]);
 
   // The roving tab stop: the row whose checkbox Tab lands on.
@@ -111,7 +111,7 @@ export function ConversationList({ label, rows, selected, addedKeys, onToggle, l
     }
     event.preventDefault();
     // Shift+Arrow extends: the row moved to joins the range (one already selected stays as it is).
-    if (event.shiftKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp') && !selected.has(conversationKey((rows[next] as ConversationEntry).conversation))) {
+    if (event.shiftKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp') && !selected.has(keys[next] as string)) {
       onToggle(next, true);
     }
     pendingFocus.current = next;

@@ -118,6 +118,7 @@ export function useSelection({ entries, filters, initial, onChange }: SelectionO
   return {
     allEntries,
     rows,
+    rowKeys,
     writableRows,
     addedKeys,
     selected,
