@@ -48,6 +48,7 @@ import {
   type UserOutcome,
 } from './survey-store';
 import { type Clock, systemClock } from '../clock';
+import { groupDigits } from '../../shared/text/group-digits';
 
 export type SurveyLog = {
   info(fields: object, message: string): void;
@@ -186,7 +187,7 @@ export function createSurveyRunner(options: SurveyRunnerOptions): SurveyRunner {
     async create(request, staff) {
       const { users, source } = await usersFor(request);
       if (users.length === 0) throw new SurveyError('VALIDATION_FAILED', 'There are no Chat users to survey.');
-      if (users.length > SURVEY_MAX_USERS) throw new SurveyError('VALIDATION_FAILED', `A survey reads at most ${SURVEY_MAX_USERS.toLocaleString('en-US')} users.`);
+      if (users.length > SURVEY_MAX_USERS) throw new SurveyError('VALIDATION_FAILED', `A survey reads at most ${groupDigits(SURVEY_MAX_USERS)} users.`);
       const id = await insertSurvey(store, {
         label: request.label?.trim() ?? '',
         source,

@@ -9,6 +9,7 @@ import { storableText } from '../text/storable';
 import { markReasonSchema } from './marks';
 import { auditStatusSchema } from './audit';
 import { isoDateTimeSchema } from './time';
+import { groupDigits } from '../text/group-digits';
 
 /** At most this many conversations per request (a user has at most 1,000 marked or grouped ones). */
 export const GROUP_REQUEST_MAX_CONVERSATIONS = 1000;
@@ -36,7 +37,7 @@ function conversationListSchema(min: number) {
   return z
     .array(conversationSchema)
     .min(min, { error: 'Chat creates a conversation group only with at least one conversation in it. Select conversations first.' })
-    .max(GROUP_REQUEST_MAX_CONVERSATIONS, { error: `Send at most ${GROUP_REQUEST_MAX_CONVERSATIONS.toLocaleString('en-US')} conversations in one request.` })
+    .max(GROUP_REQUEST_MAX_CONVERSATIONS, { error: `Send at most ${groupDigits(GROUP_REQUEST_MAX_CONVERSATIONS)} conversations in one request.` })
     .superRefine((list, context) => {
       const seen = new Map<string, number>();
       list.forEach((conversation, index) => {
@@ -80,7 +81,7 @@ export const groupMembersRequestSchema = z
     const remove = request.remove ?? [];
     if (add.length + remove.length === 0) context.addIssue({ code: 'custom', path: [], message: 'There is nothing to change: name conversations to add or remove.' });
     if (add.length + remove.length > GROUP_REQUEST_MAX_CONVERSATIONS) {
-      context.addIssue({ code: 'custom', path: [], message: `Send at most ${GROUP_REQUEST_MAX_CONVERSATIONS.toLocaleString('en-US')} conversations in one request.` });
+      context.addIssue({ code: 'custom', path: [], message: `Send at most ${groupDigits(GROUP_REQUEST_MAX_CONVERSATIONS)} conversations in one request.` });
     }
     const added = new Set(add.map(conversationKey));
     remove.forEach((conversation, index) => {

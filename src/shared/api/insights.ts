@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { chatUserIdSchema } from '../marks/schemas';
 import { isoDateTimeInputSchema, isoDateTimeSchema } from './time';
+import { groupDigits } from '../text/group-digits';
 
 /** A survey reads at most this many Chat users (pasted or uploaded IDs, a job's users, the audit log's). */
 export const SURVEY_MAX_USERS = 100_000;
@@ -43,7 +44,7 @@ export const surveyCreateRequestSchema = z
     users: z
       .array(chatUserIdSchema)
       .min(1, 'Give at least one Chat user ID.')
-      .max(SURVEY_MAX_USERS, `A survey reads at most ${SURVEY_MAX_USERS.toLocaleString('en-US')} users.`)
+      .max(SURVEY_MAX_USERS, `A survey reads at most ${groupDigits(SURVEY_MAX_USERS)} users.`)
       .optional(),
     jobId: z.string().min(1).max(64).optional(),
     auditFrom: isoDateTimeInputSchema.optional(),

@@ -6,6 +6,7 @@ import { changeProblems, type ChangeProblem, type MarkChange } from '../marks/ch
 import { conversationKey } from '../marks/conversation';
 import { conversationSchema, markStateSchema } from '../marks/schemas';
 import { storableText } from '../text/storable';
+import { groupDigits } from '../text/group-digits';
 
 export const MARK_REQUEST_MAX_ITEMS = 1000;
 export const MARK_REASON_MAX_CHARS = 500;
@@ -71,7 +72,7 @@ export const markRequestSchema = z
       .array(markItemRequestSchema)
       .min(1, { error: 'Send at least one item.' })
       .max(MARK_REQUEST_MAX_ITEMS, {
-        error: (issue) => `Send at most 1,000 items in one request; got ${(issue.input as unknown[]).length.toLocaleString('en-US')}. Use a bulk job for more.`,
+        error: (issue) => `Send at most 1,000 items in one request; got ${groupDigits((issue.input as unknown[]).length)}. Use a bulk job for more.`,
       }),
     reason: markReasonSchema.optional(),
   })

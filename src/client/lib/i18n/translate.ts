@@ -1,6 +1,7 @@
 // Pure i18n machinery (no React): languages, typed keys with typed `{placeholder}` values, the
 // dictionaries (each its own chunk, loaded when its language is used) and the Intl-based formatters.
 // The React side lives in I18nProvider.tsx.
+import { groupDigits } from '../../../shared/text/group-digits';
 import type { EnglishMessages, MessageKey } from './en';
 
 export const LANGUAGES = ['en', 'ko', 'zh-CN'] as const;
@@ -109,18 +110,6 @@ const RELATIVE_UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
   ['hour', 3600],
   ['minute', 60],
 ];
-
-/**
- * A whole number as en-GB, ko-KR and zh-CN all write it: digits in threes with commas, `-` before a
- * negative one (i18n.test.ts holds it to Intl.NumberFormat for each language). The first
- * Intl.NumberFormat of a page costs about 30 ms in Chromium (120 ms on a slow laptop), on the way to
- * the first paint of every list with a count.
- */
-export function groupDigits(value: number): string {
-  const digits = String(Math.abs(value));
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return value < 0 ? `-${grouped}` : grouped;
-}
 
 /** Formatters whose Intl objects are built on first use: building them costs more than a first paint can spare. */
 export function createFormatter(language: Language): Formatter {
