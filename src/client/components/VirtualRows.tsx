@@ -1,4 +1,4 @@
-import { measureElement, observeElementRect, useVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
+import { elementScroll, measureElement, useVirtualizer, type VirtualItem, type Virtualizer } from '@tanstack/react-virtual';
 import { useImperativeHandle, useLayoutEffect, useRef, type CSSProperties, type FocusEventHandler, type KeyboardEventHandler, type ReactNode, type Ref } from 'react';
 
 export type VirtualRowsHandle = { scrollToIndex: (index: number) => void };
@@ -36,12 +36,37 @@ type VirtualRowsProps = {
   onFocus?: FocusEventHandler<HTMLDivElement>;
 };
 
-// A scroll container not laid out yet (or a test DOM, which lays nothing out) measures 0 × 0:
-// render a first screenful instead of nothing, and let the real size take over once it is known.
-// The one place that copes with a DOM without layout.
-function observeRectWithFallback(height: number) {
-  return (instance: Virtualizer<HTMLDivElement, Element>, callback: (rect: { width: number; height: number }) => void) =>
-    observeElementRect(instance, (rect) => callback(rect.height === 0 ? { width: rect.width, height } : rect));
+// The box's height is known (the `height` prop): the first render draws a screenful from it, and
+// the ResizeObserver, which reports after the browser's own layout, corrects it when the box is laid
+// out otherwise. The library's default reads the box's size as the list mounts, which forced a layout
+// of the whole page in the middle of the first render (about 150 ms on a slow laptop) and drew the
+// rows in a second render. A box not laid out (or a test DOM, which lays nothing out) measures 0:
+// keep drawing a screenful then. The one place that copes with a DOM without layout.
+function observeRectAfterLayout(height: number) {
+  return (instance: Virtualizer<HTMLDivElement, Element>, callback: (rect: { width: number; height: number }) => void) => {
+    const element = instance.scrollElement;
+    if (element === null || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      const laidOut = element.clientHeight;
+      callback({ width: element.clientWidth, height: laidOut === 0 ? height : laidOut });
+    });
+    observer.observe(element, { box: 'content-box' });
+    return () => observer.disconnect();
+  };
+}
+
+// As it mounts, the virtualizer writes the box's offset back to it: 0 to a box that is new, and so
+// at 0 already. That first write is skipped: a scroll write lays out the whole page on the spot (about
+// 140 ms on a slow laptop, in the middle of the first render), and writing 0 to a box at 0 moves
+// nothing and fires no scroll event. Every later write, to 0 or elsewhere, goes through.
+const mounted = new WeakSet<Element>();
+function scrollAfterMount(offset: number, options: { adjustments?: number; behavior?: ScrollBehavior }, instance: Virtualizer<HTMLDivElement, Element>) {
+  const element = instance.scrollElement;
+  if (element !== null && !mounted.has(element)) {
+    mounted.add(element);
+    if (offset + (options.adjustments ?? 0) === 0) return;
+  }
+  elementScroll(offset, options, instance);
 }
 
 /**
@@ -78,7 +103,9 @@ export function VirtualRows({
     estimateSize: rowHeight,
     overscan,
     getItemKey: rowKey,
-    observeElementRect: observeRectWithFallback(height),
+    initialRect: { width: 0, height },
+    observeElementRect: observeRectAfterLayout(height),
+    scrollToFn: scrollAfterMount,
     // Sizes come only from the ResizeObserver, which reports every row of a frame at once after
     // layout: a row that has just rendered keeps its last known size or its estimate instead of
     // being measured on the spot (one forced layout per row). An element not laid out (or in a
