@@ -1,9 +1,10 @@
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
+import GlobalStyles from '@mui/material/GlobalStyles';
 import Typography from '@mui/material/Typography';
 import { memo, useState, type FormEvent } from 'react';
 import type { Conversation } from '../../../../shared/marks/conversation';
+import { plainFieldStyles } from '../../../components/plain-field-styles';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { matchPastedIds, MAX_PASTED_IDS, type PasteMatch } from '../model/paste-selection';
 
@@ -16,7 +17,13 @@ export type PasteSelectionProps = {
   onAddMissing: (missing: Conversation[]) => void;
 };
 
-/** Paste the conversation IDs from a ticket to select them all at once. */
+const HINT_ID = 'paste-conversation-ids-hint';
+
+/**
+ * Paste the conversation IDs from a ticket to select them all at once. The field is a plain
+ * labelled textarea that the person resizes: MUI's auto-growing one measured the page's layout as
+ * the Marks page mounted (about 150 ms on a slow laptop, before its first paint).
+ */
 export const PasteSelection = memo(function PasteSelection({ listed, onSelect, onAddMissing }: PasteSelectionProps) {
   const t = useT();
   const format = useFormat();
@@ -32,23 +39,26 @@ export const PasteSelection = memo(function PasteSelection({ listed, onSelect, o
 
   const missingList = match?.missing.map((conversation) => conversation.id).join(', ') ?? '';
   return (
-    <Stack component="form" noValidate onSubmit={submit} spacing={1} aria-labelledby="paste-selection-title">
+    <Stack component="form" className="paste-selection-form" noValidate onSubmit={submit} spacing={1} aria-labelledby="paste-selection-title">
       <Typography variant="subtitle2" component="h3" id="paste-selection-title">
         {t('paste.title')}
       </Typography>
-      <TextField
-        id="paste-conversation-ids"
-        label={t('paste.field')}
-        helperText={t('paste.hint', { max: format.number(MAX_PASTED_IDS) })}
-        multiline
-        minRows={2}
-        maxRows={6}
-        size="small"
-        value={text}
-        onChange={(event) => setText(event.target.value)}
-        autoComplete="off"
-        spellCheck={false}
-      />
+      <PasteFieldStyles />
+      <div className="field field-floating">
+        <label htmlFor="paste-conversation-ids">{t('paste.field')}</label>
+        <textarea
+          id="paste-conversation-ids"
+          rows={3}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          aria-describedby={HINT_ID}
+        />
+        <span id={HINT_ID} className="field-help">
+          {t('paste.hint', { max: format.number(MAX_PASTED_IDS) })}
+        </span>
+      </div>
       <Stack direction="row" spacing={1}>
         <Button type="submit" variant="outlined" disabled={text.trim() === ''}>
           {t('paste.select')}
@@ -79,5 +89,19 @@ export const PasteSelection = memo(function PasteSelection({ listed, onSelect, o
         </div>
       ) : null}
     </Stack>
+  );
+});
+
+/** The field's styles, written once (per theme) under its class. */
+const PasteFieldStyles = memo(function PasteFieldStyles() {
+  return (
+    <GlobalStyles
+      styles={(theme) => ({
+        '.paste-selection-form': theme.unstable_sx({
+          ...plainFieldStyles(theme),
+          '& .field textarea': { py: 1, resize: 'vertical', minHeight: '3em' },
+        }),
+      })}
+    />
   );
 });
