@@ -64,11 +64,14 @@ export function EditorPanel({ count, children }: { count: number; children: Reac
     const schedule = () => {
       if (frame === 0) frame = requestAnimationFrame(fit);
     };
-    fit();
     window.addEventListener('scroll', schedule, { passive: true });
     window.addEventListener('resize', schedule);
-    // Something above it grows or shrinks (a notice appears): its top moves without a scroll.
-    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(schedule);
+    // Something above it grows or shrinks (a notice appears): its top moves without a scroll. The
+    // observer also gives the first fit, after the browser's own first layout: reading the panel's
+    // place as it mounts laid the whole page out on the spot (about 130 ms on a slow laptop, before
+    // the first paint). Until then the panel is as tall as the window below the app bar.
+    if (typeof ResizeObserver === 'undefined') fit();
+    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(fit);
     resized?.observe(document.body);
     return () => {
       resized?.disconnect();
