@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS recent_contact (
   pinned INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (owner, conv_type, peer)
 );
+CREATE INDEX IF NOT EXISTS recent_contact_by_time ON recent_contact (owner, pinned, msg_time DESC, conv_type, peer);
 CREATE TABLE IF NOT EXISTS conversation_mark (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   owner TEXT NOT NULL,
@@ -153,6 +154,15 @@ function toGroup(row: SqlRow): ChatGroupRow {
   };
 }
 
+function toRecent(row: SqlRow): RecentRow {
+  return {
+    type: conversationType(row.conv_type),
+    peer: row.peer as string,
+    msgTime: row.msg_time as number,
+    pinned: row.pinned === 1,
+  };
+}
+
 function toMark(row: SqlRow): MarkRow {
   return {
     type: conversationType(row.conv_type),
@@ -219,6 +229,14 @@ export class EmulatorStore {
       recentList: db.prepare(
         'SELECT conv_type, peer, msg_time, pinned FROM recent_contact WHERE owner = ? ORDER BY msg_time DESC, conv_type, peer',
       ),
+      recentPage: db.prepare(
+        'SELECT conv_type, peer, msg_time, pinned FROM recent_contact WHERE owner = ? ORDER BY msg_time DESC, conv_type, peer LIMIT ? OFFSET ?',
+      ),
+      recentPageByPinned: db.prepare(
+        'SELECT conv_type, peer, msg_time, pinned FROM recent_contact WHERE owner = ? AND pinned = ? ORDER BY msg_time DESC, conv_type, peer LIMIT ? OFFSET ?',
+      ),
+      recentCount: db.prepare('SELECT COUNT(*) AS n FROM recent_contact WHERE owner = ?'),
+      recentCountByPinned: db.prepare('SELECT COUNT(*) AS n FROM recent_contact WHERE owner = ? AND pinned = ?'),
       getMark: db.prepare(
         'SELECT conv_type, peer, standard_mark_hex, custom_mark, updated_at FROM conversation_mark WHERE owner = ? AND conv_type = ? AND peer = ?',
       ),
@@ -394,12 +412,27 @@ export class EmulatorStore {
 
   /** Newest message first. */
   recentList(owner: string): RecentRow[] {
-    return (this.statements.recentList.all(owner) as SqlRow[]).map((row) => ({
-      type: conversationType(row.conv_type),
-      peer: row.peer as string,
-      msgTime: row.msg_time as number,
-      pinned: row.pinned === 1,
-    }));
+    return (this.statements.recentList.all(owner) as SqlRow[]).map(toRecent);
+  }
+
+  /**
+   * One page of the list in recentList's order: the pinned conversations (`pinned` true), the others
+   * (false) or all of them (undefined). A page reads only its own rows: get_list pages through a
+   * heavy user's 1,500 conversations 100 at a time.
+   */
+  recentPage(owner: string, pinned: boolean | undefined, offset: number, limit: number): RecentRow[] {
+    const rows = (
+      pinned === undefined
+        ? this.statements.recentPage.all(owner, limit, offset)
+        : this.statements.recentPageByPinned.all(owner, pinned ? 1 : 0, limit, offset)
+    ) as SqlRow[];
+    return rows.map(toRecent);
+  }
+
+  /** How many conversations recentPage(owner, pinned, …) pages through. */
+  recentCount(owner: string, pinned: boolean | undefined): number {
+    const row = (pinned === undefined ? this.statements.recentCount.get(owner) : this.statements.recentCountByPinned.get(owner, pinned ? 1 : 0)) as { n: number };
+    return row.n;
   }
 
   // marks (one row per marked-or-grouped conversation)

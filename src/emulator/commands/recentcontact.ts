@@ -339,17 +339,19 @@ function getList(body: JsonObject, context: CommandContext): JsonObject {
 
   // Without AssistFlags bit 0 the client does not understand pinning: one list, newest first.
   const supportsPinned = (assistFlags & ASSIST_PINNED) !== 0;
-  const all = context.store.recentList(owner);
-  const pinned = supportsPinned ? all.filter((item) => item.pinned) : [];
-  const regular = supportsPinned ? all.filter((item) => !item.pinned) : all;
+  // Pinned conversations first (TopStartIndex pages through them), then the others (StartIndex).
+  const { store } = context;
+  const regularKind = supportsPinned ? false : undefined;
+  const pinnedTotal = supportsPinned ? store.recentCount(owner, true) : 0;
+  const regularTotal = store.recentCount(owner, regularKind);
 
   const pageSize = context.pageSize.recentList;
-  const pinnedPage = pinned.slice(topStartIndex, topStartIndex + pageSize);
+  const pinnedPage = supportsPinned ? store.recentPage(owner, true, topStartIndex, pageSize) : [];
   const room = pageSize - pinnedPage.length;
-  const regularPage = room > 0 ? regular.slice(startIndex, startIndex + room) : [];
+  const regularPage = room > 0 ? store.recentPage(owner, regularKind, startIndex, room) : [];
   const nextTopStart = topStartIndex + pinnedPage.length;
   const nextStart = startIndex + regularPage.length;
-  const complete = nextTopStart >= pinned.length && nextStart >= regular.length;
+  const complete = nextTopStart >= pinnedTotal && nextStart >= regularTotal;
 
   return {
     SessionItem: [...pinnedPage, ...regularPage].map((item) => ({
