@@ -6,6 +6,7 @@ import type { ChatClient } from '../chat/client';
 import { getAllContactGroups, getFullRecentList, groupInfos, portraitNicknames } from '../chat/helpers';
 import { countSkipped, createOddRows, type OddRows } from '../chat/rows';
 import { type Clock } from '../clock';
+import { newestFirst } from '../../shared/marks/app-view';
 
 /** Nicknames and group names change rarely; a short cache spares Chat's budget on reloads. */
 export const NAME_CACHE_TTL_MS = 60_000;
@@ -125,11 +126,13 @@ export async function loadConversations(
   const lookUp = conversations.filter((entry) => !entry.warnings?.includes('id-too-long')).map((entry) => entry.conversation);
   const names = await namesOf(chat, cache, lookUp);
   for (const entry of conversations) entry.name = names.get(conversationKey(entry.conversation)) ?? null;
+  // Plain comparisons, as the SPA sorts the same times (newestFirst): the API's time strings order as
+  // plain strings do, and no locale collation is built for them.
   conversations.sort(
     (a, b) =>
       Number(b.pinned) - Number(a.pinned) ||
-      (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? '') ||
-      conversationKey(a.conversation).localeCompare(conversationKey(b.conversation)),
+      newestFirst(a.lastMessageAt, b.lastMessageAt) ||
+      byCodeUnits(conversationKey(a.conversation), conversationKey(b.conversation)),
   );
   return {
     userId,
@@ -138,3 +141,6 @@ export async function loadConversations(
     skipped: countSkipped(odd),
   };
 }
+
+/** Ties in time go by conversation key, compared as code units: the same order on every server, whatever its locale. */
+const byCodeUnits = (a: string, b: string) => (a === b ? 0 : a < b ? -1 : 1);

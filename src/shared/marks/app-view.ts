@@ -31,9 +31,12 @@ export type AppViewRow<T extends AppViewInput> = AppViewConversation<T> | AppVie
 
 const has = (input: AppViewInput, bit: number) => input.bits.includes(bit);
 
-// Times are the API's UTC strings of one format, so they order as plain strings do: no locale
-// collation (ten times slower, and 1,500 conversations take about 16,000 comparisons).
-const newestFirst = (a: string | null, b: string | null) => {
+/**
+ * Newest first (no time last) for the API's UTC time strings: of one format, they order as plain
+ * strings do. No locale collation: ten times slower, and sorting 1,500 conversations takes about
+ * 16,000 comparisons.
+ */
+export const newestFirst = (a: string | null, b: string | null) => {
   const aTime = a ?? '';
   const bTime = b ?? '';
   return aTime === bTime ? 0 : aTime < bTime ? 1 : -1;
