@@ -18,6 +18,7 @@ import type { AppPresence } from '../model/app-presence';
 import type { PreviewEntry } from '../model/what-if';
 import { RowWindow } from './RowWindow';
 import { visuallyHidden } from '../../../components/visually-hidden';
+import { useTitleOnHover } from '../../../components/title-on-hover';
 
 export const RAW_ROW_HEIGHT = 64;
 const LIST_HEIGHT = 560;
@@ -120,6 +121,7 @@ type RawRowProps = {
 const RawRow = memo(function RawRow({ entry, index, presence, labeler, columns, choosing, chosen, onChoose }: RawRowProps) {
   const t = useT();
   const format = useFormat();
+  const exactTime = useTitleOnHover(() => (entry.lastMessageAt === null ? '' : format.dateTime(entry.lastMessageAt)));
   const { conversation } = entry;
   const key = conversationKey(conversation);
   return (
@@ -165,7 +167,7 @@ const RawRow = memo(function RawRow({ entry, index, presence, labeler, columns, 
       </Box>
       <Box role="cell" sx={{ px: 0.5 }}>
         {entry.lastMessageAt ? (
-          <Typography variant="body2" component="time" dateTime={entry.lastMessageAt} title={format.dateTime(entry.lastMessageAt)}>
+          <Typography variant="body2" component="time" dateTime={entry.lastMessageAt} {...exactTime}>
             {format.relativeTime(entry.lastMessageAt)}
           </Typography>
         ) : (

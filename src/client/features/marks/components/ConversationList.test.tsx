@@ -172,3 +172,19 @@ describe('ConversationList in the Tab order', { timeout: 60_000 }, () => {
     expect(screen.getAllByRole('checkbox').filter((input) => input.tabIndex === 0)).toHaveLength(1);
   });
 });
+
+describe('ConversationList exact times', () => {
+  it('works out the exact time of the last message and of the last change when the pointer comes over them', async () => {
+    const user = userEvent.setup({ delay: null });
+    renderWithProviders(<List rows={[entry('u000', { markUpdatedAt: '2026-11-21T09:30:00Z', lastChange: { source: 'elsewhere' } })]} />);
+    const lastMessage = document.querySelector('time[datetime="2026-11-20T08:00:00Z"]')!;
+    const lastChange = screen.getByText(/^Marks last changed .+ · outside Markdesk$/);
+    expect(lastMessage).not.toHaveAttribute('title');
+    expect(lastChange).not.toHaveAttribute('title');
+
+    await user.hover(lastMessage);
+    expect(lastMessage).toHaveAttribute('title', expect.stringMatching(/2026/));
+    await user.hover(lastChange);
+    expect(lastChange).toHaveAttribute('title', expect.stringMatching(/2026.* · outside Markdesk$/));
+  });
+});

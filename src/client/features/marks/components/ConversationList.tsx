@@ -6,6 +6,7 @@ import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/
 import { Glyph } from '../../../components/glyphs';
 import { VirtualRows, type VirtualRowsHandle } from '../../../components/VirtualRows';
 import { visuallyHidden } from '../../../components/visually-hidden';
+import { useTitleOnHover } from '../../../components/title-on-hover';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import { timeZoneLabel } from './LastChangeNote';
@@ -232,6 +233,7 @@ const RowCells = memo(function RowCells({ entry, tabbable, added, labeler }: Pic
   const format = useFormat();
   const { conversation } = entry;
   const readOnly = isReadOnlyEntry(entry);
+  const exactTime = useTitleOnHover(() => (entry.lastMessageAt === null ? '' : format.dateTime(entry.lastMessageAt)));
   return (
     <>
       <span role="cell" className="list-cell cell-type">
@@ -259,7 +261,7 @@ const RowCells = memo(function RowCells({ entry, tabbable, added, labeler }: Pic
       </span>
       <span role="cell" className="list-cell">
         {entry.lastMessageAt ? (
-          <time dateTime={entry.lastMessageAt} title={format.dateTime(entry.lastMessageAt)}>
+          <time dateTime={entry.lastMessageAt} {...exactTime}>
             {format.relativeTime(entry.lastMessageAt)}
           </time>
         ) : (
@@ -284,11 +286,12 @@ function RowLastChange({ entry }: { entry: ConversationEntry }) {
   const t = useT();
   const format = useFormat();
   const { markUpdatedAt, lastChange } = entry;
-  if (markUpdatedAt === null) return null;
   const source = lastChange === undefined ? '' : t(lastChange.source === 'markdesk' ? 'lastChange.short.markdesk' : 'lastChange.short.elsewhere');
+  const exact = useTitleOnHover(() => (markUpdatedAt === null ? '' : `${format.dateTime(markUpdatedAt)} ${timeZoneLabel(markUpdatedAt)}${source ? ` · ${source}` : ''}`));
+  if (markUpdatedAt === null) return null;
   const text = `${t('lastChange.at', { when: format.relativeTime(markUpdatedAt) })}${source ? ` · ${source}` : ''}`;
   return (
-    <span className="line row-changed" title={`${format.dateTime(markUpdatedAt)} ${timeZoneLabel(markUpdatedAt)}${source ? ` · ${source}` : ''}`}>
+    <span className="line row-changed" {...exact}>
       {text}
     </span>
   );
