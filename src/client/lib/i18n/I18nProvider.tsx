@@ -1,4 +1,4 @@
-import { createContext, use, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, use, useCallback, useContext, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
 import { readPreference, writePreference } from '../storage';
 import {
   createFormatter,
@@ -39,7 +39,9 @@ export function I18nProvider({ children, language: fixedLanguage }: { children: 
     void loadDictionary(next).then(() => setLanguageState(next));
   }, []);
 
-  useEffect(() => {
+  // In the same commit as the text in that language (a passive effect ran after the paint, so a
+  // screen reader, or a test, could meet Chinese text in a page still marked English).
+  useLayoutEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
 
