@@ -51,13 +51,16 @@ export function EditorPanel({ count, children }: { count: number; children: Reac
     if (previousCount === 0 && count > 0) setOpen(true);
   }
 
-  // Wide: the panel is as tall as the window below its top edge (which moves until it sticks).
+  // Wide: the panel is as tall as the window below its top edge (which moves until it sticks). The
+  // panel is read when it is fitted: it is rendered in place first and moved into the page's slot
+  // once the slot exists, as a new element.
   useLayoutEffect(() => {
-    const element = panel.current;
-    if (!wide || !element) return;
+    if (!wide) return;
     let frame = 0;
     const fit = () => {
       frame = 0;
+      const element = panel.current;
+      if (!element) return;
       const top = Math.max(element.getBoundingClientRect().top, STICKY_TOP);
       element.style.setProperty('--editor-panel-height', `${Math.max(MIN_HEIGHT, window.innerHeight - top - BOTTOM_GAP)}px`);
     };
@@ -67,11 +70,13 @@ export function EditorPanel({ count, children }: { count: number; children: Reac
     window.addEventListener('scroll', schedule, { passive: true });
     window.addEventListener('resize', schedule);
     // Something above it grows or shrinks (a notice appears): its top moves without a scroll. The
-    // observer also gives the first fit, after the browser's own first layout: reading the panel's
-    // place as it mounts laid the whole page out on the spot (about 130 ms on a slow laptop, before
-    // the first paint). Until then the panel is as tall as the window below the app bar.
+    // observer also gives the first fit, in the frame after the browser's own first layout: reading
+    // the panel's place as it mounts laid the whole page out on the spot (about 130 ms on a slow
+    // laptop, before the first paint). Until then the panel is as tall as the window below the app
+    // bar. Fitting in the observer's own callback could resize the body it observes, which the
+    // browser reports as a ResizeObserver loop.
     if (typeof ResizeObserver === 'undefined') fit();
-    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(fit);
+    const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(schedule);
     resized?.observe(document.body);
     return () => {
       resized?.disconnect();
