@@ -37,11 +37,12 @@ export function ChatUserConversations({ userId, children }: { userId: string; ch
   const imported = chatUser.data?.imported === true;
   const conversations = useQuery(conversationsQueryOptions(userId));
   usePrefetchQuery(markLabelsQueryOptions());
-  // The list's first arrival is drawn by an interruptible render: a query's answer is rendered at
-  // once and in one piece, which for a heavy user's page held the main thread for about 0.7 s on a
-  // slow laptop, clicks and keys waiting behind it. The skeleton stays until that render is done;
-  // later answers (a refetch after a save) are drawn at once, as before.
-  const firstArrived = useDeferredValue(conversations.data !== undefined);
+  // The list is first drawn by an interruptible render: a query's answer is rendered at once and in
+  // one piece, which for a heavy user's page held the main thread for about 0.7 s on a slow laptop,
+  // clicks and keys waiting behind it. The skeleton stays until that render is done, also when both
+  // answers are already cached; later answers (a refetch after a save) are drawn at once, as before.
+  const ready = chatUser.data !== undefined && conversations.data !== undefined;
+  const drawn = useDeferredValue(ready, false);
 
   useEffect(() => {
     if (imported) rememberChatUser(userId);
@@ -62,7 +63,7 @@ export function ChatUserConversations({ userId, children }: { userId: string; ch
       </Alert>
     );
   }
-  if (conversations.isPending || (conversations.data !== undefined && !firstArrived)) return <PageSkeleton rows={8} />;
+  if (conversations.isPending || (ready && !drawn)) return <PageSkeleton rows={8} />;
   if (conversations.data === undefined) return <ErrorNotice error={conversations.error} onRetry={() => void conversations.refetch()} />;
   const skipped = conversations.data.skipped ?? 0;
   const refreshError = conversations.isError ? conversations.error : chatUser.isError ? chatUser.error : null;
