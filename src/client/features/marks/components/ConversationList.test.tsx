@@ -1,6 +1,6 @@
 // Moving through the virtual list with the keyboard: Up/Down/Home/End move the focus between the
 // row checkboxes (scrolling rows into the DOM as needed), Space toggles, Shift extends a range.
-import { act, screen } from '@testing-library/react';
+import { act, fireEvent, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useRef, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -174,17 +174,23 @@ describe('ConversationList in the Tab order', { timeout: 60_000 }, () => {
 });
 
 describe('ConversationList exact times', () => {
-  it('works out the exact time of the last message and of the last change when the pointer comes over them', async () => {
-    const user = userEvent.setup({ delay: null });
-    renderWithProviders(<List rows={[entry('u000', { markUpdatedAt: '2026-11-21T09:30:00Z', lastChange: { source: 'elsewhere' } })]} />);
-    const lastMessage = document.querySelector('time[datetime="2026-11-20T08:00:00Z"]')!;
-    const lastChange = screen.getByText(/^Marks last changed .+ · outside Markdesk$/);
-    expect(lastMessage).not.toHaveAttribute('title');
-    expect(lastChange).not.toHaveAttribute('title');
+  afterEach(() => vi.useRealTimers());
 
-    await user.hover(lastMessage);
-    expect(lastMessage).toHaveAttribute('title', expect.stringMatching(/2026/));
-    await user.hover(lastChange);
+  it('gives the exact time of the last message and of the last change as titles: at once on hover, and to every row once the page is idle', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    renderWithProviders(<List rows={[entry('u000', { markUpdatedAt: '2026-11-21T09:30:00Z', lastChange: { source: 'elsewhere' } }), entry('u001')]} />);
+    const times = () => [...document.querySelectorAll('time[datetime="2026-11-20T08:00:00Z"]')];
+    const lastChange = screen.getByText(/^Marks last changed .+ · outside Markdesk$/);
+    expect(lastChange).not.toHaveAttribute('title');
+    for (const time of times()) expect(time).not.toHaveAttribute('title');
+
+    fireEvent.pointerEnter(lastChange);
     expect(lastChange).toHaveAttribute('title', expect.stringMatching(/2026.* · outside Markdesk$/));
+    for (const time of times()) expect(time).not.toHaveAttribute('title');
+
+    // jsdom has no requestIdleCallback: the stand-in is a short timer.
+    act(() => vi.runOnlyPendingTimers());
+    expect(times()).toHaveLength(2);
+    for (const time of times()) expect(time).toHaveAttribute('title', expect.stringMatching(/2026/));
   });
 });
