@@ -5,34 +5,33 @@ import { SignInSkeleton } from './routes/SignInSkeleton';
 import { NotFoundPage } from './routes/NotFoundPage';
 import { RequireAdmin } from './routes/RequireAdmin';
 import { RouteErrorPage } from './routes/RouteErrorPage';
+import { preloadable, type Preloadable } from './preloadable';
 
 // Route-level code splitting: the sign-in page, the signed-in frame and each page are their own
 // chunks, so the first download carries only React, the router, the theme and the API client.
-const loadShell = () => import('./shell/AppShell');
-const loadSignIn = () => import('../features/auth/components/SignInPage');
-const loadMarks = () => import('./routes/MarksPage');
-const loadInspect = () => import('../features/inspect/components/InspectPage');
-const loadHistory = () => import('./routes/HistoryPage');
-const loadBulk = () => import('../features/bulk/components/BulkPage');
-const AppShell = lazy(loadShell);
-const SignInPage = lazy(loadSignIn);
-const MarksPage = lazy(loadMarks);
-const InspectPage = lazy(loadInspect);
-const HistoryPage = lazy(loadHistory);
+const shell = preloadable(() => import('./shell/AppShell'));
+const signIn = preloadable(() => import('../features/auth/components/SignInPage'));
+const marks = preloadable(() => import('./routes/MarksPage'));
+const inspect = preloadable(() => import('../features/inspect/components/InspectPage'));
+const history = preloadable(() => import('./routes/HistoryPage'));
+const bulk = preloadable(() => import('../features/bulk/components/BulkPage'));
+const insights = preloadable(() => import('../features/insights/components/InsightsPage'));
+// The frame's code counts as loaded once the first page's code is too (preloadRoute starts both):
+// rendered apart, the frame would show the page's skeleton, and React would hold the page back
+// until 300 ms after that skeleton appeared (see preloadable).
+let firstPage: Promise<unknown> = Promise.resolve();
+const AppShell = lazy(() => Promise.all([shell.preload(), firstPage.catch(() => undefined)]).then(([module]) => module));
 const SettingsPage = lazy(() => import('../features/settings/components/SettingsPage'));
-const BulkPage = lazy(loadBulk);
 const StepUpDone = lazy(() => import('../features/auth/components/StepUpDone'));
 const AccountPage = lazy(() => import('./routes/AccountPage'));
-const loadInsights = () => import('../features/insights/components/InsightsPage');
-const InsightsPage = lazy(loadInsights);
 
-const PAGE_LOADERS: Record<string, () => Promise<unknown>> = {
-  '/': loadMarks,
-  '/marks': loadMarks,
-  '/inspect': loadInspect,
-  '/history': loadHistory,
-  '/bulk': loadBulk,
-  '/insights': loadInsights,
+const PAGES: Record<string, Preloadable> = {
+  '/': marks,
+  '/marks': marks,
+  '/inspect': inspect,
+  '/history': history,
+  '/bulk': bulk,
+  '/insights': insights,
 };
 
 /**
@@ -41,11 +40,11 @@ const PAGE_LOADERS: Record<string, () => Promise<unknown>> = {
  */
 export function preloadRoute(pathname: string): void {
   if (pathname === '/sign-in' || pathname === '/signin') {
-    void loadSignIn();
+    void signIn.preload();
     return;
   }
-  void loadShell();
-  void PAGE_LOADERS[pathname]?.();
+  void shell.preload();
+  firstPage = PAGES[pathname]?.preload() ?? Promise.resolve();
 }
 
 /**
@@ -57,7 +56,7 @@ export const appRoutes: RouteObject[] = [
     path: '/sign-in',
     element: (
       <Suspense fallback={<SignInSkeleton />}>
-        <SignInPage />
+        <signIn.Component />
       </Suspense>
     ),
     errorElement: <RouteErrorPage />,
@@ -76,7 +75,7 @@ export const appRoutes: RouteObject[] = [
     path: '/signin',
     element: (
       <Suspense fallback={<SignInSkeleton />}>
-        <SignInPage />
+        <signIn.Component />
       </Suspense>
     ),
     errorElement: <RouteErrorPage />,
@@ -95,12 +94,12 @@ export const appRoutes: RouteObject[] = [
         errorElement: <RouteErrorPage />,
         children: [
           { index: true, element: <Navigate to="/marks" replace /> },
-          { path: 'marks', element: <MarksPage /> },
-          { path: 'inspect', element: <InspectPage /> },
-          { path: 'history', element: <HistoryPage /> },
-          { path: 'bulk', element: <BulkPage /> },
+          { path: 'marks', element: <marks.Component /> },
+          { path: 'inspect', element: <inspect.Component /> },
+          { path: 'history', element: <history.Component /> },
+          { path: 'bulk', element: <bulk.Component /> },
           { path: 'account', element: <AccountPage /> },
-          { path: 'insights', element: <InsightsPage /> },
+          { path: 'insights', element: <insights.Component /> },
           // Checked before the chunk loads: others get the "administrators only" page, not its code.
           {
             path: 'settings',
