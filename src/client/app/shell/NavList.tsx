@@ -9,31 +9,44 @@ import ListItemButton from '@mui/material/ListItemButton';
 import ListItemIcon from '@mui/material/ListItemIcon';
 import ListItemText from '@mui/material/ListItemText';
 import type { ComponentType } from 'react';
-import { NavLink } from 'react-router';
+import { NavLink, useLocation } from 'react-router';
 import { useT } from '../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../lib/i18n/translate';
 
-type NavEntry = { to: string; label: PlainMessageKey; Icon: ComponentType; adminOnly?: boolean };
+/** `withUser`: the page looks at one Chat user (`?user=`), and the link keeps the one looked at. */
+type NavEntry = { to: string; label: PlainMessageKey; Icon: ComponentType; adminOnly?: boolean; withUser?: boolean };
 
 const ENTRIES: readonly NavEntry[] = [
-  { to: '/marks', label: 'nav.marks', Icon: BookmarksOutlined },
-  { to: '/inspect', label: 'nav.inspect', Icon: VisibilityOutlined },
+  { to: '/marks', label: 'nav.marks', Icon: BookmarksOutlined, withUser: true },
+  { to: '/inspect', label: 'nav.inspect', Icon: VisibilityOutlined, withUser: true },
   { to: '/history', label: 'nav.history', Icon: HistoryOutlined },
   { to: '/bulk', label: 'nav.bulk', Icon: PlaylistAddCheckOutlined },
   { to: '/insights', label: 'nav.insights', Icon: InsightsOutlined },
   { to: '/settings', label: 'nav.settings', Icon: SettingsOutlined, adminOnly: true },
 ];
 
-/** Links named exactly Marks, Inspect, History, Bulk, Insights and (admins only) Settings. */
+/** The Chat user the current page looks at, when it is one of the pages that look at one. */
+function currentChatUser(pathname: string, search: string): string | null {
+  if (!ENTRIES.some((entry) => entry.withUser && entry.to === pathname)) return null;
+  return new URLSearchParams(search).get('user')?.trim() || null;
+}
+
+/**
+ * Links named exactly Marks, Inspect, History, Bulk, Insights and (admins only) Settings. From
+ * Marks to Inspect and back, the Chat user on screen comes along: a support agent checking what a
+ * customer's marks do should not have to type the ID again.
+ */
 export function NavList({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
+  const { pathname, search } = useLocation();
+  const chatUser = currentChatUser(pathname, search);
   return (
     <List component="ul" disablePadding sx={{ display: 'flex', flexDirection: { xs: 'row', md: 'column' }, flexWrap: 'wrap', gap: 0.5 }}>
-      {ENTRIES.filter((entry) => isAdmin || !entry.adminOnly).map(({ to, label, Icon }) => (
+      {ENTRIES.filter((entry) => isAdmin || !entry.adminOnly).map(({ to, label, Icon, withUser }) => (
         <li key={to}>
           <ListItemButton
             component={NavLink}
-            to={to}
+            to={withUser && chatUser ? { pathname: to, search: `?${new URLSearchParams({ user: chatUser })}` } : to}
             sx={{ borderRadius: 1, '&.active': { bgcolor: 'action.selected', fontWeight: 600 } }}
           >
             <ListItemIcon sx={{ minWidth: 36 }} aria-hidden>

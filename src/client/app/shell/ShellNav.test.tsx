@@ -46,3 +46,35 @@ describe('navigation at phone width', { timeout: 60_000 }, () => {
     await waitFor(() => expect(within(nav).queryByRole('link', { name: 'Inspect' })).toBeNull());
   });
 });
+
+describe('the Chat user between Marks and Inspect', { timeout: 60_000 }, () => {
+  it('comes along from Marks to Inspect and back; other pages start without one', async () => {
+    installFakeApi({
+      'GET /api/session': session('editor'),
+      'GET /api/health': sandboxHealth,
+      'GET /api/mark-labels': noLabels,
+      'GET /api/preferences': json({ language: 'en' }),
+    });
+    renderApp('/marks?user=minji.kim&type=group');
+    const nav = await screen.findByRole('navigation', { name: 'Pages' });
+    // Only the user: the filters belong to the page they were set on.
+    await waitFor(() => expect(within(nav).getByRole('link', { name: 'Inspect' })).toHaveAttribute('href', '/inspect?user=minji.kim'));
+    expect(within(nav).getByRole('link', { name: 'Marks' })).toHaveAttribute('href', '/marks?user=minji.kim');
+    expect(within(nav).getByRole('link', { name: 'History' })).toHaveAttribute('href', '/history');
+    expect(within(nav).getByRole('link', { name: 'Bulk' })).toHaveAttribute('href', '/bulk');
+  });
+
+  it('is not made up on a page that looks at none', async () => {
+    installFakeApi({
+      'GET /api/session': session('editor'),
+      'GET /api/health': sandboxHealth,
+      'GET /api/mark-labels': noLabels,
+      'GET /api/preferences': json({ language: 'en' }),
+      'GET /api/audit': json({ entries: [], nextCursor: null }),
+    });
+    renderApp('/history?user=minji.kim');
+    const nav = await screen.findByRole('navigation', { name: 'Pages' });
+    expect(within(nav).getByRole('link', { name: 'Inspect' })).toHaveAttribute('href', '/inspect');
+    expect(within(nav).getByRole('link', { name: 'Marks' })).toHaveAttribute('href', '/marks');
+  });
+});
