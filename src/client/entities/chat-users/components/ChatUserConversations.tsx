@@ -30,7 +30,16 @@ export type LoadedConversations = {
  * the conversations answer CHAT_USER_NOT_FOUND); skeletons, errors and "not imported" are shown
  * here, the page gets the list.
  */
-export function ChatUserConversations({ userId, children }: { userId: string; children: (loaded: LoadedConversations) => ReactNode }) {
+export function ChatUserConversations({
+  userId,
+  children,
+  skeleton = <PageSkeleton rows={8} />,
+}: {
+  userId: string;
+  children: (loaded: LoadedConversations) => ReactNode;
+  /** What stands in for the page's part while its data loads (a page may show its frame). */
+  skeleton?: ReactNode;
+}) {
   const t = useT();
   const describeError = useDescribeError();
   const chatUser = useQuery(chatUserQueryOptions(userId));
@@ -51,7 +60,7 @@ export function ChatUserConversations({ userId, children }: { userId: string; ch
   // A refetch that fails (the server stopped, a 5xx) keeps what was loaded on screen, and with it
   // whatever the person was doing there (a selection, an unsaved change): only a first load that
   // fails is an error page.
-  if (chatUser.isPending) return <PageSkeleton rows={8} />;
+  if (chatUser.isPending) return skeleton;
   if (chatUser.data === undefined) return <ErrorNotice error={chatUser.error} onRetry={() => void chatUser.refetch()} />;
   const notImported =
     !imported || (conversations.isError && isApiError(conversations.error) && conversations.error.code === 'CHAT_USER_NOT_FOUND');
@@ -63,7 +72,7 @@ export function ChatUserConversations({ userId, children }: { userId: string; ch
       </Alert>
     );
   }
-  if (conversations.isPending || (ready && !drawn)) return <PageSkeleton rows={8} />;
+  if (conversations.isPending || (ready && !drawn)) return skeleton;
   if (conversations.data === undefined) return <ErrorNotice error={conversations.error} onRetry={() => void conversations.refetch()} />;
   const skipped = conversations.data.skipped ?? 0;
   const refreshError = conversations.isError ? conversations.error : chatUser.isError ? chatUser.error : null;

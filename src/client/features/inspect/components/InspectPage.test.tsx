@@ -45,6 +45,34 @@ const appOrder = () =>
     .map((item) => item.getAttribute('data-conversation') ?? 'folded');
 
 describe('Inspect page', { timeout: 60_000 }, () => {
+  it('draws its frame while the conversations load: the what-if explains itself and can be turned on at once', async () => {
+    let answer: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (answer = resolve));
+    installFakeApi({
+      'GET /api/session': session('editor'),
+      'GET /api/health': sandboxHealth,
+      'GET /api/mark-labels': json({ labels: {} }),
+      'GET /api/chat-users/:userId': (request) => json({ userId: request.params.userId, imported: true }),
+      'GET /api/chat-users/:userId/conversations': async () => {
+        await gate;
+        return json({ userId: 'user0', conversations: CONVERSATIONS, groups: [] });
+      },
+    });
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderApp('/inspect?user=user0');
+    expect(await screen.findByText(/Turn on what-if mode to tick bits/)).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Loading');
+    expect(screen.queryByRole('region', { name: 'All conversations' })).toBeNull();
+
+    // Turned on before the list is there: the mode stays on once it arrives, and the address keeps it.
+    await user.click(screen.getByRole('switch', { name: 'What-if mode' }));
+    answer();
+    await screen.findByRole('region', { name: 'All conversations' });
+    expect(screen.getByRole('switch', { name: 'What-if mode' })).toBeChecked();
+    expect(screen.queryByText(/Turn on what-if mode to tick bits/)).toBeNull();
+    await waitFor(() => expect(new URLSearchParams(router.state.location.search).get('whatif')).toBe('1'));
+  });
+
   it('shows every conversation beside the list as the app shows it, with the folded row that opens', async () => {
     fakeInspectApi();
     const user = userEvent.setup({ delay: null });

@@ -2,9 +2,10 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Paper from '@mui/material/Paper';
+import Skeleton from '@mui/material/Skeleton';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import type { ConversationEntry } from '../../../../shared/api/chat-users';
 import { countsPerBit, deriveAppView } from '../../../../shared/marks/app-view';
@@ -22,6 +23,7 @@ import { RawConversationList } from './RawConversationList';
 import { RawFilters } from './RawFilters';
 import { WhatIfPanel } from './WhatIfPanel';
 import { PageHeader } from '../../../components/PageHeader';
+import { visuallyHidden } from '../../../components/visually-hidden';
 import { useQuery } from '@tanstack/react-query';
 import { conversationsQueryOptions } from '../../../entities/marks/api/get-conversations';
 import { entriesInGroup, GroupTabs } from './GroupTabs';
@@ -48,15 +50,8 @@ export default function InspectPage() {
   );
 }
 
-function InspectWorkspace({ userId }: { userId: string }) {
-  return <ChatUserConversations userId={userId}>{({ entries }) => <LoadedInspect userId={userId} entries={entries} />}</ChatUserConversations>;
-}
-
-function LoadedInspect({ userId, entries: allEntries }: { userId: string; entries: readonly ConversationEntry[] }) {
-  const t = useT();
-  const format = useFormat();
-  const labeler = useBitLabeler();
-  // The what-if and the filters start from the address and are kept in it, so a link reproduces them.
+/** The what-if and the filters: they start from the address and are kept in it, so a link reproduces them. */
+function useInspectView() {
   const [searchParams, setSearchParams] = useSearchParams();
   const [initial] = useState(() => readInspectView(searchParams));
   const [whatIfMode, setWhatIfMode] = useState(initial.whatIfMode);
@@ -65,6 +60,88 @@ function LoadedInspect({ userId, entries: allEntries }: { userId: string; entrie
   useEffect(() => {
     setSearchParams((current) => writeInspectView(current, { whatIfMode, whatIf, ...rawFilter }), { replace: true });
   }, [whatIfMode, whatIf, rawFilter, setSearchParams]);
+  return { whatIfMode, setWhatIfMode, whatIf, setWhatIf, rawFilter, setRawFilter };
+}
+type InspectView = ReturnType<typeof useInspectView>;
+
+// While the conversations load, the page's frame is drawn with the what-if's explanation and switch
+// (they need no data), and skeletons where the counts and lists will be.
+function InspectWorkspace({ userId }: { userId: string }) {
+  const view = useInspectView();
+  return (
+    <ChatUserConversations userId={userId} skeleton={<InspectFrame view={view} />}>
+      {({ entries }) => <LoadedInspect userId={userId} entries={entries} view={view} />}
+    </ChatUserConversations>
+  );
+}
+
+const SECTIONS_GRID = { display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 1fr) minmax(0, 1fr)' }, alignItems: 'start', mb: 2 } as const;
+
+function InspectFrame({ view }: { view: InspectView }) {
+  const t = useT();
+  return (
+    <Box aria-busy="true">
+      <Box role="status" sx={visuallyHidden}>
+        {t('app.loading')}
+      </Box>
+      <Typography variant="body2" sx={{ mb: 2 }}>
+        <Skeleton variant="text" width="70%" />
+      </Typography>
+      <Box sx={SECTIONS_GRID}>
+        <Paper variant="outlined" sx={{ p: 2 }}>
+          <Typography variant="h6" component="h2" gutterBottom>
+            {t('inspect.countsTitle')}
+          </Typography>
+          <Skeleton variant="rounded" height={120} />
+        </Paper>
+        <WhatIfSection view={view}>
+          <Skeleton variant="rounded" height={120} />
+        </WhatIfSection>
+      </Box>
+      <Skeleton variant="rounded" height={320} />
+    </Box>
+  );
+}
+
+/** The what-if's title and switch; with the mode on, `children` (the panel), else what it does. */
+function WhatIfSection({ view, children }: { view: InspectView; children: ReactNode }) {
+  const t = useT();
+  const { whatIfMode, setWhatIfMode, setWhatIf } = view;
+  return (
+    <Paper component="section" variant="outlined" aria-labelledby="what-if-title" sx={{ p: 2 }}>
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap', mb: 1 }}>
+        <Typography variant="h6" component="h2" id="what-if-title" sx={{ flexGrow: 1 }}>
+          {t('inspect.whatIfTitle')}
+        </Typography>
+        <FormControlLabel
+          control={
+            <Switch
+              checked={whatIfMode}
+              onChange={(event) => {
+                setWhatIfMode(event.target.checked);
+                if (!event.target.checked) setWhatIf(EMPTY_WHAT_IF);
+              }}
+            />
+          }
+          label={t('inspect.whatIfMode')}
+        />
+      </Box>
+      {whatIfMode ? (
+        children
+      ) : (
+        <Typography variant="body2" color="text.secondary">
+          {t('inspect.whatIfIntro')}
+        </Typography>
+      )}
+    </Paper>
+  );
+}
+
+function LoadedInspect({ userId, entries: allEntries, view }: { userId: string; entries: readonly ConversationEntry[]; view: InspectView }) {
+  const t = useT();
+  const format = useFormat();
+  const labeler = useBitLabeler();
+  const { whatIfMode, whatIf, setWhatIf, rawFilter, setRawFilter } = view;
   // Group tabs, as the Chat UIKit shows them: the groups come with the conversations (already loaded).
   const groups = useQuery(conversationsQueryOptions(userId)).data?.groups ?? [];
   const [groupTab, setGroupTab] = useState<number | null>(null);
@@ -96,7 +173,7 @@ function LoadedInspect({ userId, entries: allEntries }: { userId: string; entrie
         else chosen.add(key);
         return { ...current, chosen };
       }),
-    [],
+    [setWhatIf],
   );
 
   return (
@@ -110,39 +187,16 @@ function LoadedInspect({ userId, entries: allEntries }: { userId: string; entrie
           notListed: format.number(tally.notListed),
         })}
       </Typography>
-      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 1fr) minmax(0, 1fr)' }, alignItems: 'start', mb: 2 }}>
+      <Box sx={SECTIONS_GRID}>
         <Paper component="section" variant="outlined" aria-labelledby="bit-counts-title" sx={{ p: 2 }}>
           <Typography variant="h6" component="h2" id="bit-counts-title" gutterBottom>
             {t('inspect.countsTitle')}
           </Typography>
           <BitCounts counts={counts} savedCounts={savedCounts} labeler={labeler} />
         </Paper>
-        <Paper component="section" variant="outlined" aria-labelledby="what-if-title" sx={{ p: 2 }}>
-          <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap', mb: 1 }}>
-            <Typography variant="h6" component="h2" id="what-if-title" sx={{ flexGrow: 1 }}>
-              {t('inspect.whatIfTitle')}
-            </Typography>
-            <FormControlLabel
-              control={
-                <Switch
-                  checked={whatIfMode}
-                  onChange={(event) => {
-                    setWhatIfMode(event.target.checked);
-                    if (!event.target.checked) setWhatIf(EMPTY_WHAT_IF);
-                  }}
-                />
-              }
-              label={t('inspect.whatIfMode')}
-            />
-          </Box>
-          {whatIfMode ? (
-            <WhatIfPanel userId={userId} entries={sorted} whatIf={whatIf} onChange={setWhatIf} labeler={labeler} />
-          ) : (
-            <Typography variant="body2" color="text.secondary">
-              {t('inspect.whatIfIntro')}
-            </Typography>
-          )}
-        </Paper>
+        <WhatIfSection view={view}>
+          <WhatIfPanel userId={userId} entries={sorted} whatIf={whatIf} onChange={setWhatIf} labeler={labeler} />
+        </WhatIfSection>
       </Box>
       <GroupTabs groups={groups} entries={allEntries} value={groupTab} onChange={setGroupTab} />
       <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 3fr) minmax(320px, 2fr)' }, alignItems: 'start' }}>
