@@ -14,7 +14,7 @@ import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { PreviewEntry } from '../model/what-if';
 import { RowWindow } from './RowWindow';
 import { visuallyHidden } from '../../../components/visually-hidden';
-import { useTitleOnHover } from '../../../components/title-on-hover';
+import { useDeferredTitle } from '../../../components/deferred-title';
 
 const ROW_HEIGHT = 60;
 const LIST_HEIGHT = 560;
@@ -102,7 +102,7 @@ function UnreadDot() {
 
 function TimeText({ iso }: { iso: string | null }) {
   const format = useFormat();
-  const exactTime = useTitleOnHover(() => (iso === null ? '' : format.dateTime(iso)));
+  const exactTime = useDeferredTitle(() => (iso === null ? '' : format.dateTime(iso)));
   if (!iso) return null;
   return (
     <Typography variant="caption" color="text.secondary" component="time" dateTime={iso} {...exactTime} noWrap>

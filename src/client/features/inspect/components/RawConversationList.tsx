@@ -18,7 +18,7 @@ import type { AppPresence } from '../model/app-presence';
 import type { PreviewEntry } from '../model/what-if';
 import { RowWindow } from './RowWindow';
 import { visuallyHidden } from '../../../components/visually-hidden';
-import { useTitleOnHover } from '../../../components/title-on-hover';
+import { useDeferredTitle } from '../../../components/deferred-title';
 
 export const RAW_ROW_HEIGHT = 64;
 const LIST_HEIGHT = 560;
@@ -121,7 +121,7 @@ type RawRowProps = {
 const RawRow = memo(function RawRow({ entry, index, presence, labeler, columns, choosing, chosen, onChoose }: RawRowProps) {
   const t = useT();
   const format = useFormat();
-  const exactTime = useTitleOnHover(() => (entry.lastMessageAt === null ? '' : format.dateTime(entry.lastMessageAt)));
+  const exactTime = useDeferredTitle(() => (entry.lastMessageAt === null ? '' : format.dateTime(entry.lastMessageAt)));
   const { conversation } = entry;
   const key = conversationKey(conversation);
   return (

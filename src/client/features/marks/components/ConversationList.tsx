@@ -6,7 +6,7 @@ import { isReadOnlyEntry, type ConversationEntry } from '../../../../shared/api/
 import { Glyph } from '../../../components/glyphs';
 import { VirtualRows, type VirtualRowsHandle } from '../../../components/VirtualRows';
 import { visuallyHidden } from '../../../components/visually-hidden';
-import { useTitleOnHover } from '../../../components/title-on-hover';
+import { useDeferredTitle } from '../../../components/deferred-title';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import { timeZoneLabel } from './LastChangeNote';
@@ -233,7 +233,7 @@ const RowCells = memo(function RowCells({ entry, tabbable, added, labeler }: Pic
   const format = useFormat();
   const { conversation } = entry;
   const readOnly = isReadOnlyEntry(entry);
-  const exactTime = useTitleOnHover(() => (entry.lastMessageAt === null ? '' : format.dateTime(entry.lastMessageAt)));
+  const exactTime = useDeferredTitle(() => (entry.lastMessageAt === null ? '' : format.dateTime(entry.lastMessageAt)));
   return (
     <>
       <span role="cell" className="list-cell cell-type">
@@ -287,7 +287,7 @@ function RowLastChange({ entry }: { entry: ConversationEntry }) {
   const format = useFormat();
   const { markUpdatedAt, lastChange } = entry;
   const source = lastChange === undefined ? '' : t(lastChange.source === 'markdesk' ? 'lastChange.short.markdesk' : 'lastChange.short.elsewhere');
-  const exact = useTitleOnHover(() => (markUpdatedAt === null ? '' : `${format.dateTime(markUpdatedAt)} ${timeZoneLabel(markUpdatedAt)}${source ? ` · ${source}` : ''}`));
+  const exact = useDeferredTitle(() => (markUpdatedAt === null ? '' : `${format.dateTime(markUpdatedAt)} ${timeZoneLabel(markUpdatedAt)}${source ? ` · ${source}` : ''}`));
   if (markUpdatedAt === null) return null;
   const text = `${t('lastChange.at', { when: format.relativeTime(markUpdatedAt) })}${source ? ` · ${source}` : ''}`;
   return (

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
  * list's first paint. Idle time gives it to every element, so a screen reader meets it too. Spread
  * the result on the element.
  */
-export function useTitleOnHover(title: () => string): { title?: string; onPointerEnter?: () => void } {
+export function useDeferredTitle(title: () => string): { title?: string; onPointerEnter?: () => void } {
   const [shown, setShown] = useState(false);
   useEffect(() => {
     if (shown) return;
