@@ -23,16 +23,21 @@ function phoneWidth() {
 
 afterEach(() => vi.unstubAllGlobals());
 
+/** An editor signed in to the sandbox, with an empty History. */
+function fakeShellApi() {
+  installFakeApi({
+    'GET /api/session': session('editor'),
+    'GET /api/health': sandboxHealth,
+    'GET /api/mark-labels': noLabels,
+    'GET /api/preferences': json({ language: 'en' }),
+    'GET /api/audit': json({ entries: [], nextCursor: null }),
+  });
+}
+
 describe('navigation at phone width', { timeout: 60_000 }, () => {
   it('collapses into a menu that opens, and closes after a link is followed', async () => {
     phoneWidth();
-    installFakeApi({
-      'GET /api/session': session('editor'),
-      'GET /api/health': sandboxHealth,
-      'GET /api/mark-labels': noLabels,
-      'GET /api/preferences': json({ language: 'en' }),
-      'GET /api/audit': json({ entries: [], nextCursor: null }),
-    });
+    fakeShellApi();
     const user = userEvent.setup({ delay: null });
     const { router } = renderApp('/history');
     const nav = await screen.findByRole('navigation', { name: 'Pages' });
@@ -49,12 +54,7 @@ describe('navigation at phone width', { timeout: 60_000 }, () => {
 
 describe('the Chat user between Marks and Inspect', { timeout: 60_000 }, () => {
   it('comes along from Marks to Inspect and back; other pages start without one', async () => {
-    installFakeApi({
-      'GET /api/session': session('editor'),
-      'GET /api/health': sandboxHealth,
-      'GET /api/mark-labels': noLabels,
-      'GET /api/preferences': json({ language: 'en' }),
-    });
+    fakeShellApi();
     renderApp('/marks?user=minji.kim&type=group');
     const nav = await screen.findByRole('navigation', { name: 'Pages' });
     // Only the user: the filters belong to the page they were set on.
@@ -65,13 +65,7 @@ describe('the Chat user between Marks and Inspect', { timeout: 60_000 }, () => {
   });
 
   it('is not made up on a page that looks at none', async () => {
-    installFakeApi({
-      'GET /api/session': session('editor'),
-      'GET /api/health': sandboxHealth,
-      'GET /api/mark-labels': noLabels,
-      'GET /api/preferences': json({ language: 'en' }),
-      'GET /api/audit': json({ entries: [], nextCursor: null }),
-    });
+    fakeShellApi();
     renderApp('/history?user=minji.kim');
     const nav = await screen.findByRole('navigation', { name: 'Pages' });
     expect(within(nav).getByRole('link', { name: 'Inspect' })).toHaveAttribute('href', '/inspect');
