@@ -46,7 +46,9 @@ export const AddConversationForm = memo(function AddConversationForm({ onAdd }: 
       <Typography variant="subtitle2" component="h3" id="add-conversation-title" sx={{ mb: 1 }}>
         {t('add.title')}
       </Typography>
-      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ alignItems: { sm: 'flex-start' } }}>
+      {/* Where the column is narrow (beside the editor at 1440 px), the button goes under the fields
+          rather than squeezing the ID or breaking its own label over two lines. */}
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} useFlexGap sx={{ alignItems: { sm: 'flex-start' }, flexWrap: 'wrap' }}>
         <TextField
           id="add-conversation-type"
           select
@@ -73,9 +75,9 @@ export const AddConversationForm = memo(function AddConversationForm({ onAdd }: 
           helperText={error ?? undefined}
           autoComplete="off"
           spellCheck={false}
-          sx={{ flexGrow: 1 }}
+          sx={{ flex: { sm: '1 1 10rem' } }}
         />
-        <Button type="submit" variant="outlined">
+        <Button type="submit" variant="outlined" sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
           {t('add.submit')}
         </Button>
       </Stack>
