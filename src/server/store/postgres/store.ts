@@ -18,7 +18,12 @@ import type { Database } from '../schema';
 export const CONNECT_TIMEOUT_MS = 5_000;
 /** A transaction left idle this long by its instance is ended by the server (its locks with it). */
 const IDLE_IN_TRANSACTION_MS = 60_000;
-const SERVER_KEEPALIVE = 'SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3';
+/**
+ * The server's side of keepalive: it ends the session of a peer gone silent within about a minute,
+ * and with it any lock the session held (exclusiveAcrossInstances' are held outside a transaction,
+ * where the idle timeout does not reach). Set as the connection starts, so no query is needed.
+ */
+const SERVER_KEEPALIVE = ['tcp_keepalives_idle=30', 'tcp_keepalives_interval=10', 'tcp_keepalives_count=3'];
 /** Connections per instance. */
 export const POOL_SIZE = 10;
 /** Connections for locks held across instances (exclusiveAcrossInstances): interactive saves in flight at once. */
@@ -91,7 +96,7 @@ export function createPool(location: PostgresLocation, max = POOL_SIZE): pg.Pool
     // Idle connections do not keep a stopping process alive.
     allowExitOnIdle: true,
     types: typeParsers,
-    ...(location.schema ? { options: `-c search_path=${location.schema}` } : {}),
+    options: [...SERVER_KEEPALIVE, ...(location.schema ? [`search_path=${location.schema}`] : [])].map((setting) => `-c ${setting}`).join(' '),
   });
   // An idle connection the server closed (a restart, a failover) is dropped from the pool; the
   // next query opens a new one. Without a listener the error would end the process.
@@ -100,10 +105,6 @@ export function createPool(location: PostgresLocation, max = POOL_SIZE): pg.Pool
   // on it fails (and the transaction with it) instead of the process.
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
-    // The server's side of keepalive: it ends the session of a peer gone silent within about a
-    // minute, and with it any lock the session held (exclusiveAcrossInstances' are held outside a
-    // transaction, where the idle timeout does not reach). Queued before the pool hands the client out.
-    client.query(SERVER_KEEPALIVE).catch(() => undefined);
   });
   return pool;
 }
