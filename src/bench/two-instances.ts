@@ -169,10 +169,18 @@ function sampleSessions(url: string, names: readonly string[]) {
   // Its failure is met where the connection is awaited (backends, sampling); never unhandled.
   connected.catch(() => undefined);
   let loop: Promise<void> = Promise.resolve();
+  // One query at a time on the one connection: backends() may ask while a sample is running (pg
+  // queues them itself, but warns that this goes away in its next major version).
+  let last: Promise<unknown> = Promise.resolve();
+  const query = <Row extends pg.QueryResultRow>(text: string, values: unknown[]) => {
+    const next = last.then(() => client.query<Row>(text, values));
+    last = next.catch(() => undefined);
+    return next;
+  };
   const sample = async () => {
     await connected;
     while (!stopped) {
-      const { rows } = await client.query<{ pid: number; state: string | null; wait_event_type: string | null; wait_event: string | null; query: string | null; holds_write_lock: boolean }>(
+      const { rows } = await query<{ pid: number; state: string | null; wait_event_type: string | null; wait_event: string | null; query: string | null; holds_write_lock: boolean }>(
         `SELECT a.pid, a.state, a.wait_event_type, a.wait_event, left(a.query, 200) AS query,
                 EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted) AS holds_write_lock
            FROM pg_stat_activity a WHERE a.application_name = ANY($1)`,
@@ -211,7 +219,7 @@ function sampleSessions(url: string, names: readonly string[]) {
     /** The backends of the named sessions now (their CPU is read from /proc). */
     async backends(): Promise<number[]> {
       await connected;
-      const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = ANY($1)', [names]);
+      const { rows } = await query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = ANY($1)', [names]);
       return rows.map((row) => row.pid);
     },
     async stop(): Promise<SessionSamples> {
