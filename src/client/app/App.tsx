@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { createBrowserRouter, RouterProvider } from 'react-router';
+import { useEffect, useLayoutEffect, useRef, useState, type ComponentType, type ReactNode } from 'react';
+import { BrowserRouter, useLocation, useNavigate, useRoutes } from 'react-router';
 import { setUnauthenticatedHandler, signInPath } from '../lib/session-expiry';
 import type { Language } from '../lib/i18n/translate';
 import { shareChangesAcrossTabs } from '../lib/fresh-data';
@@ -8,37 +8,51 @@ import { createQueryClient } from '../lib/query-client';
 import { AppProviders } from './AppProviders';
 import { appRoutes } from './routes';
 
-export type AppRouter = ReturnType<typeof createBrowserRouter>;
+/** The router around the app: the browser's address bar, or (in tests) a memory router. */
+export type AppRouter = ComponentType<{ children: ReactNode }>;
 
-/** When the session ends (any 401 but the login's): forget cached data and go to sign-in, then back. */
-export function installSessionExpiryHandler(router: AppRouter, queryClient: QueryClient): () => void {
-  return setUnauthenticatedHandler((reason) => {
-    const { pathname, search } = router.state.location;
-    if (pathname === '/sign-in' || pathname === '/signin') return;
-    queryClient.clear();
-    void router.navigate(signInPath(`${pathname}${search}`, reason), { replace: true });
+/** The routes, and what happens when the session ends (any 401 but the login's): forget cached data and go to sign-in, then back. */
+function AppRoutes({ queryClient }: { queryClient: QueryClient }) {
+  const location = useLocation();
+  const navigate = useNavigate();
+  // The handler reads where the person is when a 401 arrives, so it is installed once.
+  const current = useRef({ location, navigate });
+  useLayoutEffect(() => {
+    current.current = { location, navigate };
   });
+  useEffect(
+    () =>
+      setUnauthenticatedHandler((reason) => {
+        const { location, navigate: go } = current.current;
+        const { pathname, search } = location;
+        if (pathname === '/sign-in' || pathname === '/signin') return;
+        queryClient.clear();
+        void go(signInPath(`${pathname}${search}`, reason), { replace: true });
+      }),
+    [queryClient],
+  );
+  return useRoutes(appRoutes);
 }
 
 export function App({
-  createRouter = () => createBrowserRouter(appRoutes),
+  Router = BrowserRouter,
   queryClient: givenQueryClient,
   language,
   shareChanges = true,
 }: {
-  createRouter?: () => AppRouter;
+  Router?: AppRouter;
   queryClient?: QueryClient;
   language?: Language;
   /** false in tests: a change in one test must not reach the next test's page through the channel. */
   shareChanges?: boolean;
 }) {
   const [queryClient] = useState(() => givenQueryClient ?? createQueryClient());
-  const [router] = useState(createRouter);
-  useEffect(() => installSessionExpiryHandler(router, queryClient), [router, queryClient]);
   useEffect(() => (shareChanges ? shareChangesAcrossTabs(queryClient) : undefined), [queryClient, shareChanges]);
   return (
     <AppProviders queryClient={queryClient} language={language}>
-      <RouterProvider router={router} />
+      <Router>
+        <AppRoutes queryClient={queryClient} />
+      </Router>
     </AppProviders>
   );
 }

@@ -4,7 +4,7 @@ import { ShellSkeleton } from './shell/ShellSkeleton';
 import { SignInSkeleton } from './routes/SignInSkeleton';
 import { NotFoundPage } from './routes/NotFoundPage';
 import { RequireAdmin } from './routes/RequireAdmin';
-import { RouteErrorPage } from './routes/RouteErrorPage';
+import { PageErrorBoundary, RouteErrorBoundary } from './routes/RouteErrorBoundary';
 import { preloadable, type Preloadable } from './preloadable';
 
 // Route-level code splitting: the sign-in page, the signed-in frame and each page are their own
@@ -55,43 +55,48 @@ export const appRoutes: RouteObject[] = [
   {
     path: '/sign-in',
     element: (
-      <Suspense fallback={<SignInSkeleton />}>
-        <signIn.Component />
-      </Suspense>
+      <RouteErrorBoundary>
+        <Suspense fallback={<SignInSkeleton />}>
+          <signIn.Component />
+        </Suspense>
+      </RouteErrorBoundary>
     ),
-    errorElement: <RouteErrorPage />,
   },
   // The end of a single sign-on step-up in its own window.
   {
     path: '/step-up-done',
     element: (
-      <Suspense fallback={null}>
-        <StepUpDone />
-      </Suspense>
+      <RouteErrorBoundary>
+        <Suspense fallback={null}>
+          <StepUpDone />
+        </Suspense>
+      </RouteErrorBoundary>
     ),
   },
   // Where a refused single sign-on lands (`/signin?error=…`): the same page.
   {
     path: '/signin',
     element: (
-      <Suspense fallback={<SignInSkeleton />}>
-        <signIn.Component />
-      </Suspense>
+      <RouteErrorBoundary>
+        <Suspense fallback={<SignInSkeleton />}>
+          <signIn.Component />
+        </Suspense>
+      </RouteErrorBoundary>
     ),
-    errorElement: <RouteErrorPage />,
   },
   {
     path: '/',
     element: (
-      <Suspense fallback={<ShellSkeleton />}>
-        <AppShell />
-      </Suspense>
+      <RouteErrorBoundary>
+        <Suspense fallback={<ShellSkeleton />}>
+          <AppShell />
+        </Suspense>
+      </RouteErrorBoundary>
     ),
-    errorElement: <RouteErrorPage />,
     children: [
       {
         // Page errors stay inside the shell, so navigation keeps working.
-        errorElement: <RouteErrorPage />,
+        element: <PageErrorBoundary />,
         children: [
           { index: true, element: <Navigate to="/marks" replace /> },
           { path: 'marks', element: <marks.Component /> },

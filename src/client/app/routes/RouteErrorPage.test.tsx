@@ -1,19 +1,21 @@
 import { render, screen } from '@testing-library/react';
-import { createMemoryRouter, RouterProvider } from 'react-router';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter, Route, Routes, useNavigate } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../lib/api-error';
 import { I18nProvider } from '../../lib/i18n/I18nProvider';
-import { RouteErrorPage } from './RouteErrorPage';
+import { PageErrorBoundary, RouteErrorBoundary } from './RouteErrorBoundary';
 
 function renderThrowing(error: unknown) {
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
   const Throwing = () => {
     throw error;
   };
-  const router = createMemoryRouter([{ path: '/', element: <Throwing />, errorElement: <RouteErrorPage /> }]);
   render(
     <I18nProvider language="en">
-      <RouterProvider router={router} />
+      <RouteErrorBoundary>
+        <Throwing />
+      </RouteErrorBoundary>
     </I18nProvider>,
   );
 }
@@ -31,5 +33,40 @@ describe('RouteErrorPage', () => {
     renderThrowing(new TypeError('undefined is not a function'));
     expect(await screen.findByText('This page stopped working because of an error in Markdesk. Reload the page to continue.')).toBeInTheDocument();
     expect(screen.queryByText(/Request ID/)).toBeNull();
+  });
+
+  it('keeps a page error inside the frame, and the next navigation renders the page it leads to', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const user = userEvent.setup();
+    const Broken = () => {
+      throw new TypeError('x is undefined');
+    };
+    function Frame() {
+      const navigate = useNavigate();
+      return (
+        <>
+          <button type="button" onClick={() => void navigate('/fine')}>
+            Go on
+          </button>
+          <PageErrorBoundary />
+        </>
+      );
+    }
+    render(
+      <I18nProvider language="en">
+        <MemoryRouter initialEntries={['/broken']}>
+          <Routes>
+            <Route element={<Frame />}>
+              <Route path="broken" element={<Broken />} />
+              <Route path="fine" element={<p>The page works</p>} />
+            </Route>
+          </Routes>
+        </MemoryRouter>
+      </I18nProvider>,
+    );
+    expect(await screen.findByRole('heading', { name: 'Something went wrong' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Go on' }));
+    expect(await screen.findByText('The page works')).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Something went wrong' })).toBeNull();
   });
 });

@@ -2,19 +2,15 @@ import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { isRouteErrorResponse, useRouteError } from 'react-router';
 import { RequestId } from '../../components/ErrorNotice';
 import { isApiError } from '../../lib/api-error';
 import { useT } from '../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../lib/use-describe-error';
-import { NotFoundPage } from './NotFoundPage';
 
-/** The error boundary of every route: a sentence, the request id when there is one, and a way on. */
-export function RouteErrorPage() {
-  const error = useRouteError();
+/** What a route's error boundary shows: a sentence, the request id when there is one, and a way on. */
+export function RouteErrorPage({ error }: { error: unknown }) {
   const t = useT();
   const describeError = useDescribeError();
-  if (isRouteErrorResponse(error) && error.status === 404) return <NotFoundPage />;
   // An API error says what happened; anything else is a bug in this page (or a stale deploy).
   const { sentence, requestId, unreachable } = isApiError(error) ? describeError(error) : { sentence: t('error.pageCrashed'), requestId: null, unreachable: false };
   return (
