@@ -3,13 +3,13 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState, type KeyboardEvent } from 'react';
 import { chatUserIdSchema } from '../../../../shared/marks/schemas';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { isComposing } from '../../../lib/ime';
 import { useRecentChatUsers } from '../hooks/use-recent-chat-users';
+import { Field } from '../../../components/Field';
 
 /** `Chat user ID`: Enter (outside IME composition) or Load opens the user; recent ones are one click away. */
 export function ChatUserField({ userId, onLoad }: { userId: string | null; onLoad: (userId: string) => void }) {
@@ -45,7 +45,7 @@ export function ChatUserField({ userId, onLoad }: { userId: string | null; onLoa
   return (
     <Box>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
-        <TextField
+        <Field
           id="chat-user-id"
           label={t('marks.chatUserId')}
           value={text}

@@ -1,12 +1,12 @@
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { Session } from '../../../../shared/api/session';
 import { isApiError } from '../../../lib/api-error';
+import { Field } from '../../../components/Field';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { submitCode } from '../api/identity';
 
@@ -36,7 +36,7 @@ export function CodeStep({ onSignedIn, onRestart }: { onSignedIn: (session: Sess
           {failure}
         </Alert>
       ) : null}
-      <TextField
+      <Field
         label={t('mfa.code')}
         helperText={t('mfa.codeHelp')}
         value={code}

@@ -5,10 +5,10 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useLocation } from 'react-router';
+import { Field } from '../../../components/Field';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { setStepUpHandler, type StepUpDetails } from '../../../lib/session-expiry';
 import { ssoStartHref, stepUp } from '../api/identity';
@@ -116,9 +116,9 @@ export function StepUpDialog() {
           ) : null}
           {sso ? null : (
             <>
-              <TextField type="password" label={t('stepUp.password')} value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" autoFocus />
+              <Field type="password" label={t('stepUp.password')} value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="current-password" autoFocus />
               {pending.details.mfa ? (
-                <TextField label={t('mfa.code')} value={code} onChange={(event) => setCode(event.target.value)} autoComplete="one-time-code" />
+                <Field label={t('mfa.code')} value={code} onChange={(event) => setCode(event.target.value)} autoComplete="one-time-code" />
               ) : null}
             </>
           )}

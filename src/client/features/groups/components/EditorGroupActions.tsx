@@ -1,7 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { memo, useId, useState } from 'react';
 import { GROUP_REQUEST_MAX_CONVERSATIONS, type GroupAuditEntry } from '../../../../shared/api/groups';
@@ -11,6 +10,7 @@ import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
 import { useChangeGroupMembers, useGroups } from '../api/groups-api';
 import { changeProblem } from './ManageGroupsDialog';
+import { Field } from '../../../components/Field';
 
 type Props = {
   userId: string;
@@ -90,14 +90,13 @@ export const EditorGroupActions = memo(function EditorGroupActions({ userId, con
       {list.length > 0 ? (
         <>
           <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-            <TextField
+            <Field
               select
               size="small"
               label={t('editor.groupsPick')}
               value={groupId}
               onChange={(event) => setGroupId(event.target.value)}
               sx={{ minWidth: 160, flexGrow: 1 }}
-              slotProps={{ select: { native: true }, inputLabel: { shrink: true } }}
             >
               <option value="" />
               {list.map((candidate) => (
@@ -105,7 +104,7 @@ export const EditorGroupActions = memo(function EditorGroupActions({ userId, con
                   {candidate.name} ({format.number(candidate.conversationCount)})
                 </option>
               ))}
-            </TextField>
+            </Field>
             <Button size="small" variant="outlined" disabled={!group || change.isPending} onClick={() => void run('add')}>
               {t('editor.groupsAdd')}
             </Button>

@@ -11,7 +11,6 @@ import DialogTitle from '@mui/material/DialogTitle';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { ConversationGroupInfo, GroupAuditEntry } from '../../../../shared/api/groups';
@@ -23,6 +22,7 @@ import { useToast } from '../../../components/ToastProvider';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
 import { useCreateGroup, useDeleteGroup, useGroups, useRenameGroup } from '../api/groups-api';
+import { Field } from '../../../components/Field';
 
 type Translate = ReturnType<typeof useT>;
 
@@ -44,7 +44,7 @@ function NameField({ label, value, onChange, error }: { label: string; value: st
   const t = useT();
   const bytes = utf8ByteLength(value.trim());
   return (
-    <TextField
+    <Field
       size="small"
       label={label}
       value={value}

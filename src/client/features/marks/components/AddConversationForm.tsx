@@ -1,8 +1,6 @@
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { memo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { CHAT_USER_ID_MAX_BYTES, conversationSchema, GROUP_ID_MAX_BYTES } from '../../../../shared/marks/schemas';
@@ -10,6 +8,7 @@ import type { Conversation, ConversationType } from '../../../../shared/marks/co
 import { utf8ByteLength } from '../../../../shared/marks/utf8';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { isComposing } from '../../../lib/ime';
+import { Field } from '../../../components/Field';
 
 export type AddOutcome = 'added' | 'exists';
 
@@ -49,7 +48,7 @@ export const AddConversationForm = memo(function AddConversationForm({ onAdd }: 
       {/* Where the column is narrow (beside the editor at 1440 px), the button goes under the fields
           rather than squeezing the ID or breaking its own label over two lines. */}
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} useFlexGap sx={{ alignItems: { sm: 'flex-start' }, flexWrap: 'wrap' }}>
-        <TextField
+        <Field
           id="add-conversation-type"
           select
           size="small"
@@ -58,10 +57,10 @@ export const AddConversationForm = memo(function AddConversationForm({ onAdd }: 
           onChange={(event) => setType(event.target.value === 'group' ? 'group' : 'c2c')}
           sx={{ minWidth: 150 }}
         >
-          <MenuItem value="c2c">{t('type.c2c')}</MenuItem>
-          <MenuItem value="group">{t('type.group')}</MenuItem>
-        </TextField>
-        <TextField
+          <option value="c2c">{t('type.c2c')}</option>
+          <option value="group">{t('type.group')}</option>
+        </Field>
+        <Field
           id="add-conversation-id"
           size="small"
           label={t('add.id')}

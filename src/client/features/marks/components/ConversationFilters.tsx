@@ -1,12 +1,11 @@
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import { memo, useRef, useState } from 'react';
 import type { ConversationGroup } from '../../../../shared/api/chat-users';
 import { EDITABLE_BITS } from '../../../../shared/marks/bits';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import type { ConversationFilters as Filters } from '../model/filters';
+import { Field } from '../../../components/Field';
 
 const ANY = 'any';
 
@@ -58,7 +57,7 @@ export const ConversationFilters = memo(function ConversationFilters({ filters, 
   return (
     // Wraps: beside the editor the list's column is narrow, and the text filter keeps a usable width.
     <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1.5} useFlexGap sx={{ mb: 1.5, flexWrap: 'wrap' }}>
-      <TextField
+      <Field
         id="conversation-filter"
         size="small"
         label={t('list.filter')}
@@ -79,7 +78,7 @@ export const ConversationFilters = memo(function ConversationFilters({ filters, 
         }}
         sx={{ flexGrow: 1, flexBasis: { sm: '100%', xl: 0 }, minWidth: { sm: 220 } }}
       />
-      <TextField
+      <Field
         id="conversation-type-filter"
         select
         size="small"
@@ -88,11 +87,11 @@ export const ConversationFilters = memo(function ConversationFilters({ filters, 
         onChange={(event) => onChange({ type: event.target.value === 'c2c' || event.target.value === 'group' ? event.target.value : null })}
         sx={{ minWidth: 150 }}
       >
-        <MenuItem value={ANY}>{t('list.typeAll')}</MenuItem>
-        <MenuItem value="c2c">{t('type.c2c')}</MenuItem>
-        <MenuItem value="group">{t('type.group')}</MenuItem>
-      </TextField>
-      <TextField
+        <option value={ANY}>{t('list.typeAll')}</option>
+        <option value="c2c">{t('type.c2c')}</option>
+        <option value="group">{t('type.group')}</option>
+      </Field>
+      <Field
         id="conversation-bit-filter"
         select
         size="small"
@@ -101,15 +100,15 @@ export const ConversationFilters = memo(function ConversationFilters({ filters, 
         onChange={(event) => onChange({ bit: event.target.value === ANY ? null : Number(event.target.value) })}
         sx={{ minWidth: 200 }}
       >
-        <MenuItem value={ANY}>{t('list.bitAny')}</MenuItem>
+        <option value={ANY}>{t('list.bitAny')}</option>
         {bitOptions.map((bit) => (
-          <MenuItem key={bit} value={String(bit)}>
+          <option key={bit} value={String(bit)}>
             {labeler.accessibleName(bit)}
-          </MenuItem>
+          </option>
         ))}
-      </TextField>
+      </Field>
       {groups.length > 0 || filters.group !== null ? (
-        <TextField
+        <Field
           id="conversation-group-filter"
           select
           size="small"
@@ -118,14 +117,14 @@ export const ConversationFilters = memo(function ConversationFilters({ filters, 
           onChange={(event) => onChange({ group: event.target.value === ANY ? null : Number(event.target.value) })}
           sx={{ minWidth: 180 }}
         >
-          <MenuItem value={ANY}>{t('list.groupAll')}</MenuItem>
+          <option value={ANY}>{t('list.groupAll')}</option>
           {groups.map((group) => (
-            <MenuItem key={group.id} value={String(group.id)}>
+            <option key={group.id} value={String(group.id)}>
               {group.name}
-            </MenuItem>
+            </option>
           ))}
-          {groupMissing ? <MenuItem value={String(filters.group)}>{t('list.groupMissing', { id: String(filters.group) })}</MenuItem> : null}
-        </TextField>
+          {groupMissing ? <option value={String(filters.group)}>{t('list.groupMissing', { id: String(filters.group) })}</option> : null}
+        </Field>
       ) : null}
     </Stack>
   );

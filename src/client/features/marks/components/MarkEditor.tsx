@@ -3,7 +3,6 @@ import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { memo, useCallback, useLayoutEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
@@ -18,6 +17,7 @@ import { createEditorStore, useEditorReason, type EditorStore } from '../model/e
 import { BitGrid, RESERVED_MASK } from './BitGrid';
 import { CustomMarkField } from './CustomMarkField';
 import { EditorSummary } from './EditorSummary';
+import { Field } from '../../../components/Field';
 
 export type SelectedConversation = { conversation: Conversation; state: MarkState };
 
@@ -137,7 +137,7 @@ const ReasonField = memo(function ReasonField({ store }: { store: EditorStore })
   const t = useT();
   const { value, invalid } = useEditorReason(store);
   return (
-    <TextField
+    <Field
       id={REASON_ID}
       name="reason"
       value={value}
@@ -147,7 +147,7 @@ const ReasonField = memo(function ReasonField({ store }: { store: EditorStore })
       helperText={invalid ? t('text.unstorable') : t('editor.reasonHelp')}
       fullWidth
       sx={{ mt: 2 }}
-      slotProps={{ htmlInput: { maxLength: MARK_REASON_MAX_CHARS } }}
+      htmlInput={{ maxLength: MARK_REASON_MAX_CHARS }}
     />
   );
 });
