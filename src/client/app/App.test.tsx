@@ -1,8 +1,9 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeApi, json } from '../test/fake-api';
 import { noLabels, sandboxHealth, session, unauthenticated } from '../test/fixtures';
+import { notifyUnauthenticated } from '../lib/session-expiry';
 import { renderApp } from '../test/render';
 
 function navigation() {
@@ -71,6 +72,21 @@ describe('App shell', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/sign-in'));
     expect(router.state.location.search).toBe('?next=%2Fmarks%3Fuser%3Duser0');
     expect(queryClient.getQueryCache().findAll({ queryKey: ['auth', 'session'] }).every((query) => query.state.data === undefined)).toBe(true);
+  });
+
+  it('keeps the first refusal’s reason when several requests are refused at once', async () => {
+    installFakeApi({ 'GET /api/session': session(), 'GET /api/health': sandboxHealth, 'GET /api/mark-labels': noLabels });
+    const { router } = renderApp('/marks?user=user0');
+    await navigation();
+    // Three requests refused in the same moment; only the first says why.
+    act(() => {
+      notifyUnauthenticated('revoked');
+      notifyUnauthenticated();
+      notifyUnauthenticated();
+    });
+    await waitFor(() => expect(router.state.location.pathname).toBe('/sign-in'));
+    expect(router.state.location.search).toBe('?next=%2Fmarks%3Fuser%3Duser0&reason=revoked');
+    expect(await screen.findByText('An administrator ended your session. Sign in again.')).toBeInTheDocument();
   });
 
   it('shows a sentence and the request id when the session cannot be checked', async () => {

@@ -11,21 +11,30 @@ import { appRoutes } from './routes';
 /** The router around the app: the browser's address bar, or (in tests) a memory router. */
 export type AppRouter = ComponentType<{ children: ReactNode }>;
 
+const isSignIn = (pathname: string) => pathname === '/sign-in' || pathname === '/signin';
+
 /** The routes, and what happens when the session ends (any 401 but the login's): forget cached data and go to sign-in, then back. */
 function AppRoutes({ queryClient }: { queryClient: QueryClient }) {
   const location = useLocation();
   const navigate = useNavigate();
   // The handler reads where the person is when a 401 arrives, so it is installed once.
   const current = useRef({ location, navigate });
+  // Set from the first 401 until the sign-in page is shown. The router renders a navigation in a
+  // transition, so the location above is still the page's when the other requests refused with it
+  // arrive: each would go to sign-in again, and the last (perhaps one that gave no reason) would
+  // replace the address that says why the session ended.
+  const leaving = useRef(false);
   useLayoutEffect(() => {
     current.current = { location, navigate };
+    if (isSignIn(location.pathname)) leaving.current = false;
   });
   useEffect(
     () =>
       setUnauthenticatedHandler((reason) => {
         const { location, navigate: go } = current.current;
         const { pathname, search } = location;
-        if (pathname === '/sign-in' || pathname === '/signin') return;
+        if (leaving.current || isSignIn(pathname)) return;
+        leaving.current = true;
         queryClient.clear();
         void go(signInPath(`${pathname}${search}`, reason), { replace: true });
       }),
