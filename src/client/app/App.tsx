@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { useEffect, useLayoutEffect, useRef, useState, type ComponentType, type ReactNode } from 'react';
 import { BrowserRouter, useLocation, useNavigate, useRoutes } from 'react-router';
-import { setUnauthenticatedHandler, signInPath } from '../lib/session-expiry';
+import { isSignInPage, setUnauthenticatedHandler, signInPath } from '../lib/session-expiry';
 import type { Language } from '../lib/i18n/translate';
 import { shareChangesAcrossTabs } from '../lib/fresh-data';
 import { createQueryClient } from '../lib/query-client';
@@ -10,8 +10,6 @@ import { appRoutes } from './routes';
 
 /** The router around the app: the browser's address bar, or (in tests) a memory router. */
 export type AppRouter = ComponentType<{ children: ReactNode }>;
-
-const isSignIn = (pathname: string) => pathname === '/sign-in' || pathname === '/signin';
 
 /** The routes, and what happens when the session ends (any 401 but the login's): forget cached data and go to sign-in, then back. */
 function AppRoutes({ queryClient }: { queryClient: QueryClient }) {
@@ -26,14 +24,14 @@ function AppRoutes({ queryClient }: { queryClient: QueryClient }) {
   const leaving = useRef(false);
   useLayoutEffect(() => {
     current.current = { location, navigate };
-    if (isSignIn(location.pathname)) leaving.current = false;
+    if (isSignInPage(location.pathname)) leaving.current = false;
   });
   useEffect(
     () =>
       setUnauthenticatedHandler((reason) => {
         const { location, navigate: go } = current.current;
         const { pathname, search } = location;
-        if (leaving.current || isSignIn(pathname)) return;
+        if (leaving.current || isSignInPage(pathname)) return;
         leaving.current = true;
         queryClient.clear();
         void go(signInPath(`${pathname}${search}`, reason), { replace: true });

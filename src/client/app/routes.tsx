@@ -5,6 +5,7 @@ import { SignInSkeleton } from './routes/SignInSkeleton';
 import { NotFoundPage } from './routes/NotFoundPage';
 import { RequireAdmin } from './routes/RequireAdmin';
 import { PageErrorBoundary, RouteErrorBoundary } from './routes/RouteErrorBoundary';
+import { isSignInPage } from '../lib/session-expiry';
 import { preloadable, type Preloadable } from './preloadable';
 
 // Route-level code splitting: the sign-in page, the signed-in frame and each page are their own
@@ -39,7 +40,7 @@ const PAGES: Record<string, Preloadable> = {
  * so it downloads beside the dictionary instead of after it. Unknown paths fetch nothing extra.
  */
 export function preloadRoute(pathname: string): void {
-  if (pathname === '/sign-in' || pathname === '/signin') {
+  if (isSignInPage(pathname)) {
     void signIn.preload();
     return;
   }

@@ -1,3 +1,4 @@
+import { isSignInPage } from './session-expiry';
 // The first screen's GET requests, sent as soon as the entry runs: before the page's code has
 // downloaded and run, and before the session check has answered. On a slow laptop the code takes
 // about a second to evaluate; without this the session, then the shell's requests, then the page's
@@ -17,7 +18,7 @@ const sent = new Map<string, Early>();
 /** The addresses the page at `location` asks for first (kept in step with those pages' queries). */
 export function firstScreenRequests(location: Pick<Location, 'pathname' | 'search'>): string[] {
   const { pathname } = location;
-  if (pathname === '/sign-in' || pathname === '/signin' || pathname === '/step-up-done') return [];
+  if (isSignInPage(pathname) || pathname === '/step-up-done') return [];
   // The shell, on every signed-in page: who is signed in, the server's mode and readiness, the saved language.
   const requests = ['/api/session', '/api/health', '/api/ready', '/api/preferences'];
   const page = pathname === '/' ? '/marks' : pathname;

@@ -17,6 +17,11 @@ export function setUnauthenticatedHandler(handler: UnauthenticatedHandler): () =
   };
 }
 
+/** The sign-in page's paths: `/sign-in`, and `/signin`, where a refused single sign-on lands. */
+export function isSignInPage(pathname: string): boolean {
+  return pathname === '/sign-in' || pathname === '/signin';
+}
+
 export function currentPath(): string {
   return `${window.location.pathname}${window.location.search}`;
 }
