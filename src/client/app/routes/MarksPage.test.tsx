@@ -331,6 +331,37 @@ describe('Marks page: saving', { timeout: 120_000 }, () => {
     expect(screen.getByText('Save marks', { selector: 'button' })).toBeDisabled();
   });
 
+  it('keeps what the person is editing when the list is read again and the selected conversations are as they were', async () => {
+    const { api, state } = fakeMarksApi();
+    const user = userEvent.setup({ delay: null });
+    const { queryClient } = renderApp('/marks?user=user0');
+    await user.click(await screen.findByLabelText('Select user1', { selector: 'input' }));
+    await editorShown();
+    await user.click(bitBox('VIP (bit 32)'));
+    await user.type(textField('Reason'), 'ticket 4711');
+    // Another conversation changes (a new message), so the list read again differs, but not the selected one.
+    state.set('c2c:user2', { ...state.get('c2c:user2')!, lastMessageAt: '2026-11-21T08:00:00Z' });
+    const reads = api.requests.filter((request) => request.path === '/api/chat-users/user0/conversations').length;
+    await queryClient.refetchQueries({ queryKey: ['chat-users'] });
+    await waitFor(() => expect(api.requests.filter((request) => request.path === '/api/chat-users/user0/conversations').length).toBeGreaterThan(reads));
+    await waitFor(() => expect(screen.getAllByText('Wei Zhang').length).toBeGreaterThan(0));
+    expect(bitBox('VIP (bit 32)')).toBeChecked();
+    expect(screen.getByTestId('mark-preview')).toHaveTextContent('Set: VIP (bit 32)');
+    expect(textField('Reason')).toHaveValue('ticket 4711');
+
+    // Someone else marks the selected conversation unread: the editor shows it, and keeps the
+    // person's own change, custom mark and reason over it.
+    await user.type(textField('Custom mark'), ' gold');
+    state.set('c2c:user1', { ...state.get('c2c:user1')!, bits: [0, 1, 33] });
+    await queryClient.refetchQueries({ queryKey: ['chat-users'] });
+    await waitFor(() => expect(bitBox('Unread (bit 1)')).toBeChecked());
+    expect(bitBox('VIP (bit 32)')).toBeChecked();
+    expect(bitBox('Favourite (bit 0)')).toBeChecked();
+    expect(textField('Custom mark')).toHaveValue('VIP gold');
+    expect(textField('Reason')).toHaveValue('ticket 4711');
+    expect(screen.getByTestId('mark-preview')).toHaveTextContent("Set: VIP (bit 32) · Custom mark → 'VIP gold'");
+  });
+
   it('guards a custom-mark edit with the value each conversation had, and re-applies after a conflict', async () => {
     const { api, state } = fakeMarksApi();
     const user = userEvent.setup({ delay: null });

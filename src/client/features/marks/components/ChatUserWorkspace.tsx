@@ -162,6 +162,7 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
                 onSave={(request) => save.save(request, editorSelection)}
                 initialChange={draft ?? undefined}
                 onChangeDraft={editorChange.set}
+                startAgainKey={save.savesAnswered}
                 saveError={save.saveError}
                 onRetry={save.retry}
                 extra={canEdit && editorActions ? renderEditorActions : undefined}

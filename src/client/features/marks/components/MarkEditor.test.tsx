@@ -31,16 +31,18 @@ beforeEach(() => {
 
 const labels = { '32': { name: 'VIP', description: 'Paying customer' } };
 
-const selectionOf = (states: MarkState[]) => states.map((state, index) => ({ conversation: { type: 'c2c' as const, id: `user${index + 1}` }, state }));
+// `prefix` names the conversations: the same prefix is the same conversations read again.
+const selectionOf = (states: MarkState[], prefix = 'user') =>
+  states.map((state, index) => ({ conversation: { type: 'c2c' as const, id: `${prefix}${index + 1}` }, state }));
 
 function renderEditor(states: MarkState[], options: { canEdit?: boolean; language?: 'en' | 'ko' } = {}) {
   const onSave = vi.fn<(request: SaveRequest) => void>();
   const labeler = createBitLabeler(createTranslator(options.language ?? 'en'), labels);
-  const editor = (selected: MarkState[]) => (
-    <MarkEditor selected={selectionOf(selected)} labeler={labeler} canEdit={options.canEdit ?? true} saving={false} onSave={onSave} />
+  const editor = (selected: MarkState[], prefix?: string) => (
+    <MarkEditor selected={selectionOf(selected, prefix)} labeler={labeler} canEdit={options.canEdit ?? true} saving={false} onSave={onSave} />
   );
   const { rerender } = renderWithProviders(editor(states), { language: options.language ?? 'en' });
-  return { onSave, user: userEvent.setup({ delay: null }), select: (next: MarkState[]) => rerender(editor(next)) };
+  return { onSave, user: userEvent.setup({ delay: null }), select: (next: MarkState[], prefix?: string) => rerender(editor(next, prefix)) };
 }
 
 // By aria-label: role queries compute the accessible name of all 64 boxes each time, which is slow in
@@ -104,7 +106,7 @@ describe('the 64-bit grid', { timeout: 60_000 }, () => {
     expect(preview()).toBe('Set: Custom bit 41 (bit 41) · Clear: Custom bit 40 (bit 40)');
 
     // Another selection: a bit set in it shows, the others fold again.
-    select([{ bits: [50], customMark: '' }]);
+    select([{ bits: [50], customMark: '' }], 'other');
     expect(shown()).toEqual(['VIP (bit 32)', 'Custom bit 50 (bit 50)']);
   });
 
@@ -364,6 +366,39 @@ describe('re-render isolation (measured with React Profiler)', { timeout: 60_000
     expect(screen.getByRole('textbox', { name: 'Custom mark' })).toHaveAttribute('placeholder', '(mixed)');
     expect(screen.getByRole('textbox', { name: 'Reason' })).toHaveValue('');
     expect(preview()).toBe('Nothing to save yet: change a bit or the custom mark.');
+  });
+
+  it('keeps the person’s bits, custom mark and reason when the same conversations are read again with another state', async () => {
+    const { user, select } = renderEditor([
+      { bits: [0], customMark: 'a' },
+      { bits: [0, 3], customMark: 'b' },
+    ]);
+    await user.click(checkbox('Unread (bit 1)'));
+    await user.click(checkbox('Hidden (bit 3)'));
+    await user.type(screen.getByRole('textbox', { name: 'Custom mark' }), 'gold');
+    await user.type(screen.getByRole('textbox', { name: 'Reason' }), 'ticket 1');
+    expect(preview()).toBe("Set: Unread, Hidden · Custom mark → 'gold'");
+
+    // Someone else cleared Favourite and set Collapsed on both meanwhile.
+    renders.log.length = 0;
+    select([
+      { bits: [2], customMark: 'a' },
+      { bits: [2, 3], customMark: 'b' },
+    ]);
+    expect(renderedIds(renders.log, 'mount')).toEqual([]);
+    expect(checkbox('Favourite (bit 0)')).not.toBeChecked();
+    expect(checkbox('Collapsed (bit 2)')).toBeChecked();
+    expect(checkbox('Unread (bit 1)')).toBeChecked();
+    expect(checkbox('Hidden (bit 3)')).toBeChecked();
+    expect(screen.getByRole('textbox', { name: 'Custom mark' })).toHaveValue('gold');
+    expect(screen.getByRole('textbox', { name: 'Reason' })).toHaveValue('ticket 1');
+    expect(preview()).toBe("Set: Unread, Hidden · Custom mark → 'gold'");
+
+    // Other conversations start again.
+    select([{ bits: [2], customMark: 'a' }], 'other');
+    expect(checkbox('Unread (bit 1)')).not.toBeChecked();
+    expect(screen.getByRole('textbox', { name: 'Custom mark' })).toHaveValue('a');
+    expect(screen.getByRole('textbox', { name: 'Reason' })).toHaveValue('');
   });
 
   it('toggles a bit over 1,500 selected conversations re-rendering that box and the summary only', async () => {

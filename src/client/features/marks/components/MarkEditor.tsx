@@ -4,10 +4,10 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
-import { memo, useCallback, useLayoutEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/marks';
 import type { MarkChange, MarkState } from '../../../../shared/marks/change';
-import type { Conversation } from '../../../../shared/marks/conversation';
+import { conversationKey, type Conversation } from '../../../../shared/marks/conversation';
 import { RequestId } from '../../../components/ErrorNotice';
 import type { ErrorDescription } from '../../../lib/describe-error';
 import { useT } from '../../../lib/i18n/I18nProvider';
@@ -40,6 +40,8 @@ export type MarkEditorProps = {
   onRetry?: (() => void) | undefined;
   /** More of the editor below the form (the group actions); `reason` reads the Reason field. */
   extra?: ((context: { reason: () => string }) => ReactNode) | undefined;
+  /** Changes when the editor starts again from the selection's state even for the same conversations (a save answered). */
+  startAgainKey?: number;
 };
 
 const REASON_ID = 'mark-reason';
@@ -49,11 +51,19 @@ const REASON_ID = 'mark-reason';
  * It stays mounted while the selection changes: its store is reset to the new selection, and each
  * field subscribes to its own part of it.
  */
-export default function MarkEditor({ selected, labeler, canEdit, saving, onSave, initialChange, onChangeDraft, saveError, onRetry, extra }: MarkEditorProps) {
+export default function MarkEditor({ selected, labeler, canEdit, saving, onSave, initialChange, onChangeDraft, saveError, onRetry, extra, startAgainKey = 0 }: MarkEditorProps) {
   const selection = useMemo(() => summarizeSelection(selected.map((item) => item.state)), [selected]);
   const prepared = canEdit ? initialChange : undefined;
   const [store] = useState(() => createEditorStore(selection, prepared));
-  useLayoutEffect(() => store.reset(selection, prepared), [store, selection, prepared]);
+  // The same conversations read again (the list's refresh, another person's save) keep what the
+  // person is editing; other conversations, or a save that answered, start again from Chat's state.
+  const keys = useMemo(() => selected.map((item) => conversationKey(item.conversation)).join('\n'), [selected]);
+  const shown = useRef({ keys, startAgainKey });
+  useLayoutEffect(() => {
+    const same = shown.current.keys === keys && shown.current.startAgainKey === startAgainKey;
+    shown.current = { keys, startAgainKey };
+    store.reset(selection, prepared, same);
+  }, [store, selection, prepared, keys, startAgainKey]);
   const readOnly = !canEdit;
   // Reserved bits stay folded away unless one of them is set in the selection (then it matters).
   const reservedSet = useMemo(() => selection.masks.some((mask) => (mask & RESERVED_MASK) !== 0n), [selection]);

@@ -7,7 +7,7 @@ import { useSyncExternalStore } from 'react';
 import { BIT_COUNT } from '../../../../shared/marks/bits';
 import type { MarkChange } from '../../../../shared/marks/change';
 import { nextTriState, type TriState } from '../../../../shared/marks/tristate';
-import { changeFromEditor, initialEditorValues, type PreparedChange, type SelectionSummary } from './editor-state';
+import { changeFromEditor, customMarkChange, initialEditorValues, type PreparedChange, type SelectionSummary } from './editor-state';
 
 /** A bit as its checkbox shows it: the current state, and the state it started from (a mixed bit cycles through three). */
 export type BitView = { value: TriState; original: TriState };
@@ -64,18 +64,28 @@ export function createEditorStore(initialSelection: SelectionSummary, initialPre
     return true;
   };
 
-  /** Sets every value from the selection; tells only the bits whose view differs. */
-  const load = (): Listeners[] => {
+  /**
+   * Sets every value from the selection; tells only the bits whose view differs. `keepEdits`: the
+   * bits the person touched and a custom mark they changed keep their values over the new state.
+   */
+  const load = (keepEdits = false): Listeners[] => {
     const values = initialEditorValues(selection, prepared);
     const changed: Listeners[] = [];
     values.bits.forEach((value, bit) => {
-      const view = bitView(value, selection.triStates[bit] as TriState);
+      const held = bits[bit];
+      const original = selection.triStates[bit] as TriState;
+      const touched = keepEdits && held !== undefined && held.value !== held.original;
+      // A bit left mixed by the person is no longer mixed once Chat holds the same value everywhere.
+      const view = bitView(touched && (held.value !== 'mixed' || original === 'mixed') ? held.value : value, original);
       if (bits[bit] !== view) {
         bits[bit] = view;
         changed.push(bitListeners[bit] as Listeners);
       }
     });
-    customMark = { value: values.customMark, edited: false, original: selection.customMark };
+    const typed = keepEdits && customMarkChange({ customMark: customMark.value, customMarkEdited: customMark.edited }, { customMark: customMark.original }) !== undefined;
+    customMark = typed
+      ? { value: customMark.value, edited: true, original: selection.customMark }
+      : { value: values.customMark, edited: false, original: selection.customMark };
     return changed;
   };
   load();
@@ -89,16 +99,20 @@ export function createEditorStore(initialSelection: SelectionSummary, initialPre
     reason: () => reason,
     change: () => change,
 
-    /** A new selection (or the same conversations read again): every field starts again from it. */
-    reset(nextSelection: SelectionSummary, nextPrepared?: PreparedChange) {
+    /**
+     * A new selection: every field starts again from it. `keepEdits`, for the same conversations
+     * read again (the list's refresh, another person's save): the bits the person touched, the
+     * custom mark they changed and the reason stay, over the state Chat holds now.
+     */
+    reset(nextSelection: SelectionSummary, nextPrepared?: PreparedChange, keepEdits = false) {
       if (nextSelection === selection && nextPrepared === prepared) return;
       selection = nextSelection;
       prepared = nextPrepared;
-      const changedBits = load();
+      const changedBits = load(keepEdits);
       updateChange();
       for (const listeners of changedBits) notify(listeners);
       notify(customMarkListeners);
-      if (reason.value !== '' || reason.invalid) {
+      if (!keepEdits && (reason.value !== '' || reason.invalid)) {
         reason = { value: '', invalid: false };
         notify(reasonListeners);
       }
