@@ -18,7 +18,7 @@ const ids = (count: number) => Array.from({ length: count }, (_, index) => `u${S
 
 function List({ rows }: { rows: ConversationEntry[] }) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const anchor = useRef<number | null>(null);
+  const anchor = useRef<string | null>(null);
   const keys = rows.map((row) => conversationKey(row.conversation));
   const onToggle = (index: number, shiftKey: boolean) => {
     setSelected((current) => {

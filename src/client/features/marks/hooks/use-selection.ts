@@ -31,7 +31,7 @@ export function useSelection({ entries, filters, initial, onChange }: SelectionO
     initial.filter((conversation) => !entries.some((entry) => conversationKey(entry.conversation) === conversationKey(conversation))).map(addedEntry),
   );
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set(initial.map(conversationKey)));
-  const anchor = useRef<number | null>(null);
+  const anchor = useRef<string | null>(null);
 
   const serverKeys = useMemo(() => new Set(entries.map((entry) => conversationKey(entry.conversation))), [entries]);
   // A conversation added by hand that the server now lists (e.g. after marking it) is the server's.

@@ -102,22 +102,35 @@ describe('editor state', () => {
 
 describe('selection', () => {
   const keys = ['a', 'b', 'c', 'd', 'e'];
-  it('toggles one row and remembers it as the anchor', () => {
+  it('toggles one row and remembers its conversation as the anchor', () => {
     const first = applySelectionClick(new Set(), keys, null, { index: 1, shiftKey: false });
     expect([...first.selected]).toEqual(['b']);
-    expect(first.anchor).toBe(1);
+    expect(first.anchor).toBe('b');
   });
 
   it('shift-click selects the range from the anchor, in either direction', () => {
-    const down = applySelectionClick(new Set(['b']), keys, 1, { index: 3, shiftKey: true });
+    const down = applySelectionClick(new Set(['b']), keys, 'b', { index: 3, shiftKey: true });
     expect([...down.selected].sort()).toEqual(['b', 'c', 'd']);
-    const up = applySelectionClick(new Set(), keys, 4, { index: 2, shiftKey: true });
+    const up = applySelectionClick(new Set(), keys, 'e', { index: 2, shiftKey: true });
     expect([...up.selected].sort()).toEqual(['c', 'd', 'e']);
   });
 
   it('shift-click on a selected row clears the range', () => {
-    const result = applySelectionClick(new Set(keys), keys, 0, { index: 2, shiftKey: true });
+    const result = applySelectionClick(new Set(keys), keys, 'a', { index: 2, shiftKey: true });
     expect([...result.selected].sort()).toEqual(['d', 'e']);
+  });
+
+  it('starts the range where the anchor’s conversation is now, after the list moved', () => {
+    // b was clicked at position 1; a new message moved e to the top since.
+    const moved = ['e', 'a', 'b', 'c', 'd'];
+    const result = applySelectionClick(new Set(['b']), moved, 'b', { index: 4, shiftKey: true });
+    expect([...result.selected].sort()).toEqual(['b', 'c', 'd']);
+  });
+
+  it('toggles only the clicked row when the anchor’s conversation is no longer listed (filtered out)', () => {
+    const result = applySelectionClick(new Set(['b']), ['a', 'c', 'd', 'e'], 'b', { index: 3, shiftKey: true });
+    expect([...result.selected].sort()).toEqual(['b', 'e']);
+    expect(result.anchor).toBe('e');
   });
 });
 
