@@ -153,6 +153,7 @@ export const en = {
   'paste.select': 'Select pasted',
   'paste.selected': 'Selected {count} of {read} pasted.',
   'paste.missing': 'Not in the list: {ids}.',
+  'paste.invalid': 'Not conversation IDs Chat accepts, left out: {ids}.',
   'paste.truncated': 'Only the first {max} IDs were read.',
   'paste.addMissing': 'Add the {count} missing to the list',
   'lastChange.at': 'Marks last changed {when}',

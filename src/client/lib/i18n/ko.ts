@@ -152,6 +152,7 @@ export const ko: Record<MessageKey, string> = {
   'paste.select': '붙여넣은 대화 선택',
   'paste.selected': '붙여넣은 {read}개 중 {count}개를 선택했습니다.',
   'paste.missing': '목록에 없음: {ids}.',
+  'paste.invalid': 'Chat에서 쓸 수 없는 대화 ID라서 제외했습니다: {ids}.',
   'paste.truncated': '처음 {max}개 ID만 읽었습니다.',
   'paste.addMissing': '없는 {count}개를 목록에 추가',
   'lastChange.at': '마크 마지막 변경: {when}',

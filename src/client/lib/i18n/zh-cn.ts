@@ -152,6 +152,7 @@ export const zhCN: Record<MessageKey, string> = {
   'paste.select': '选择粘贴的会话',
   'paste.selected': '已从粘贴的 {read} 个中选择 {count} 个。',
   'paste.missing': '不在列表中：{ids}。',
+  'paste.invalid': '不是 Chat 接受的会话 ID，已略过：{ids}。',
   'paste.truncated': '只读取了前 {max} 个 ID。',
   'paste.addMissing': '将缺少的 {count} 个添加到列表',
   'lastChange.at': '标记最后修改于 {when}',

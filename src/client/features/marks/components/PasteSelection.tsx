@@ -70,6 +70,7 @@ export const PasteSelection = memo(function PasteSelection({ listed, onSelect, o
           : [
               t('paste.selected', { count: format.number(match.keys.length), read: format.number(match.read) }),
               match.missing.length > 0 ? t('paste.missing', { ids: missingList }) : '',
+              match.invalid.length > 0 ? t('paste.invalid', { ids: match.invalid.join(', ') }) : '',
               match.truncated ? t('paste.truncated', { max: format.number(MAX_PASTED_IDS) }) : '',
             ]
               .filter(Boolean)

@@ -44,6 +44,13 @@ describe('matchPastedIds', () => {
     ]);
     expect(match.read).toBe(5);
   });
+  it('reports what Chat would refuse as an ID apart, and never offers to add it', () => {
+    const tooLong = `${'a'.repeat(40)}@example.com`;
+    const match = matchPastedIds(`zoe ${tooLong} group:bad-group-id-that-is-far-too-long-for-chat-groups-${'x'.repeat(60)}`, listed);
+    expect(match.missing).toEqual([{ type: 'c2c', id: 'zoe' }]);
+    expect(match.invalid).toEqual([tooLong, `group:bad-group-id-that-is-far-too-long-for-chat-groups-${'x'.repeat(60)}`]);
+    expect(match.read).toBe(3);
+  });
   it('a bare ID listed as both a user and a group selects both; a typed one only its own', () => {
     expect(matchPastedIds('bob', listed).keys).toEqual(['c2c:bob', 'group:bob']);
     expect(matchPastedIds('group:bob', listed).keys).toEqual(['group:bob']);

@@ -3,8 +3,10 @@
 // those rows selected. `c2c:ID` and `group:ID` name the type; a bare ID matches a listed
 // conversation of either type with that ID. What is not in the list is reported, typed as well as
 // can be told (`@TGS#…` is Chat's group ID form, anything else is taken as a Chat user), so it can
-// be added.
+// be added; what Chat would refuse as an ID (an e-mail address over its length, say) is reported
+// apart and never added, so a save cannot fail on it.
 import { conversationKey, type Conversation } from '../../../../shared/marks/conversation';
+import { conversationSchema } from '../../../../shared/marks/schemas';
 
 /** More than any ticket holds; a paste beyond it is cut and says so. */
 export const MAX_PASTED_IDS = 5000;
@@ -16,6 +18,8 @@ export type PasteMatch = {
   keys: string[];
   /** Pasted conversations the list does not have. */
   missing: Conversation[];
+  /** Pasted values neither listed nor an ID Chat accepts (as pasted). */
+  invalid: string[];
   /** How many distinct IDs were read. */
   read: number;
   /** True when the paste held more than MAX_PASTED_IDS IDs and the rest was left out. */
@@ -59,6 +63,7 @@ export function matchPastedIds(text: string, listed: readonly Conversation[]): P
   }
   const keys = new Set<string>();
   const missing = new Map<string, Conversation>();
+  const invalid: string[] = [];
   for (const token of tokens) {
     const candidates = (byId.get(token.id) ?? []).filter((conversation) => token.type === undefined || conversation.type === token.type);
     if (candidates.length > 0) {
@@ -66,7 +71,8 @@ export function matchPastedIds(text: string, listed: readonly Conversation[]): P
       continue;
     }
     const conversation: Conversation = { type: token.type ?? guessType(token.id), id: token.id };
-    missing.set(conversationKey(conversation), conversation);
+    if (conversationSchema.safeParse(conversation).success) missing.set(conversationKey(conversation), conversation);
+    else invalid.push(token.type === undefined ? token.id : `${token.type}:${token.id}`);
   }
-  return { keys: [...keys], missing: [...missing.values()], read: tokens.length, truncated };
+  return { keys: [...keys], missing: [...missing.values()], invalid, read: tokens.length, truncated };
 }
