@@ -386,6 +386,7 @@ export const en = {
   'history.undoRequest': 'Undo request',
   'history.undoRequestTitle': 'Undo every change of this request?',
   'history.undoRequestBody': 'Each applied change of request {requestId} is undone on its own. A conversation that has changed since is left as it is and listed here.',
+  'history.undoRequestScope': 'This request made {count} changes; {shown} of them are listed on this page. Undo all undoes every one of them.',
   'history.undoRequestConfirm': 'Undo all',
   'history.undoRequestDone': '{undone} changes undone; {problems} could not be.',
   'history.undoRequestAllDone': '{undone} changes undone.',

@@ -385,6 +385,7 @@ export const ko: Record<MessageKey, string> = {
   'history.undoRequest': '요청 되돌리기',
   'history.undoRequestTitle': '이 요청의 모든 변경을 되돌릴까요?',
   'history.undoRequestBody': '요청 {requestId}의 적용된 변경을 하나씩 되돌립니다. 그 뒤에 바뀐 대화는 그대로 두고 여기에 표시합니다.',
+  'history.undoRequestScope': '이 요청은 {count}건을 변경했고, 이 페이지에는 그중 {shown}건만 표시됩니다. 모두 되돌리기를 누르면 전부 되돌립니다.',
   'history.undoRequestConfirm': '모두 되돌리기',
   'history.undoRequestDone': '{undone}건을 되돌렸고 {problems}건은 되돌리지 못했습니다.',
   'history.undoRequestAllDone': '{undone}건을 되돌렸습니다.',

@@ -386,6 +386,7 @@ export const zhCN: Record<MessageKey, string> = {
   'history.undoRequest': '撤销请求',
   'history.undoRequestTitle': '撤销此请求的所有修改？',
   'history.undoRequestBody': '请求 {requestId} 中每个已应用的修改都会分别撤销。之后有变化的会话保持原样，并在此列出。',
+  'history.undoRequestScope': '此请求共做了 {count} 项更改，本页只列出其中 {shown} 项。“全部撤销”会撤销所有这些更改。',
   'history.undoRequestConfirm': '全部撤销',
   'history.undoRequestDone': '已撤销 {undone} 个修改；{problems} 个无法撤销。',
   'history.undoRequestAllDone': '已撤销 {undone} 个修改。',

@@ -34,12 +34,17 @@ const ENTRIES = [
   entry('a0', { requestId: 'req-old', reason: 'ticket 1', revertedBy: 'u1' }),
 ];
 
-function fakeApi(undoAnswer: RequestUndoResponse) {
+/** `unlisted`: more entries of req-five that the page's own list does not show (as a filter would leave out). */
+function fakeApi(undoAnswer: RequestUndoResponse, unlisted: AuditEntry[] = []) {
   return installFakeApi({
     'GET /api/session': session('editor'),
     'GET /api/health': sandboxHealth,
     'GET /api/mark-labels': json({ labels: {} }),
-    'GET /api/audit': json({ entries: ENTRIES, nextCursor: null }),
+    'GET /api/audit': (request) => {
+      const requestId = request.search.get('requestId');
+      if (requestId === null) return json({ entries: ENTRIES, nextCursor: null });
+      return json({ entries: [...ENTRIES, ...unlisted].filter((one) => one.requestId === requestId), nextCursor: null });
+    },
     'POST /api/audit/requests/:requestId/revert': json(undoAnswer),
   });
 }
@@ -68,11 +73,25 @@ describe('History table', { timeout: 60_000 }, () => {
     await user.click(within(table).getByRole('button', { name: 'Undo request' }));
     const dialog = await screen.findByRole('dialog', { name: 'Undo every change of this request?' });
     expect(within(dialog).getByRole('textbox', { name: 'Reason for the undo' })).toHaveValue('Undo: Ticket #4711');
+    // The page lists the whole request: nothing more to say about its scope.
+    await waitFor(() => expect(within(dialog).getByRole('button', { name: 'Undo all' })).toBeEnabled());
+    expect(within(dialog).queryByText(/listed on this page/)).toBeNull();
     await user.click(within(dialog).getByRole('button', { name: 'Undo all' }));
     expect(await within(dialog).findByText('2 changes undone; 1 could not be.')).toBeInTheDocument();
     expect(within(dialog).getByText('peer-a2: Changed since, so left as it is')).toBeInTheDocument();
     const post = api.last('POST', '/api/audit/requests/req-five/revert');
     expect(post?.body).toEqual({ reason: 'Undo: Ticket #4711' });
+  });
+
+  it('says how many changes Undo all covers when the page lists only some of the request', async () => {
+    fakeApi({ requestId: 'r', undone: 0, problems: 0, items: [] }, [entry('a4', { conversation: { type: 'group', id: '@TGS#4' } }), entry('a5')]);
+    const user = userEvent.setup({ delay: null });
+    renderApp('/history');
+    const table = await screen.findByRole('table', { name: 'History entries' });
+    await user.click(within(table).getByRole('button', { name: 'Undo request' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Undo every change of this request?' });
+    expect(await within(dialog).findByText('This request made 5 changes; 3 of them are listed on this page. Undo all undoes every one of them.')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Undo all' })).toBeEnabled();
   });
 
   it('links an entry to its undo and the undo back, as real links', async () => {

@@ -5,12 +5,15 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import Typography from '@mui/material/Typography';
-import { useId } from 'react';
-import { defaultUndoReason, type AuditEntry, type RequestUndoItem } from '../../../../shared/api/audit';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useId, useMemo } from 'react';
+import { AUDIT_PAGE_MAX, defaultUndoReason, type AuditEntry, type RequestUndoItem } from '../../../../shared/api/audit';
 import { chatErrorMessage } from '../../../../shared/chat-errors/catalogue';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { useLanguage, useT } from '../../../lib/i18n/I18nProvider';
 import type { PlainMessageKey } from '../../../lib/i18n/translate';
+import { EMPTY_HISTORY_FILTERS } from '../../../entities/audit/model/filters';
+import { auditEntriesQueryOptions } from '../api/get-audit';
 import { useUndoRequest } from '../api/undo-request';
 import { UndoActions, UndoReasonField, useUndoReason } from './UndoParts';
 
@@ -26,13 +29,18 @@ type UndoRequestDialogProps = { requestId: string; entries: readonly AuditEntry[
 
 /**
  * Undoes every applied entry of one request (the server undoes each with its own checks), then
- * says per conversation what happened: a conversation that changed since is left as it is.
+ * says per conversation what happened: a conversation that changed since is left as it is. The
+ * page may show only some of the request's entries (a filter, a first page), so the dialog reads
+ * the whole request first and says how many changes Undo all covers when that is more.
  */
 export function UndoRequestDialog({ requestId, entries, onClose }: UndoRequestDialogProps) {
   const t = useT();
   const [language] = useLanguage();
   const titleId = useId();
-  const undo = useUndoRequest([...new Set(entries.map((entry) => entry.chatUser))]);
+  const whole = useInfiniteQuery({ ...auditEntriesQueryOptions({ ...EMPTY_HISTORY_FILTERS, requestId }, AUDIT_PAGE_MAX), refetchInterval: false });
+  const wholeEntries = useMemo(() => whole.data?.pages.flatMap((page) => page.entries), [whole.data]);
+  const undo = useUndoRequest([...new Set((wholeEntries ?? entries).map((entry) => entry.chatUser))]);
+  const hidden = wholeEntries === undefined ? 0 : wholeEntries.length - entries.length;
   const first = entries[0];
   const undoReason = useUndoReason(() => (first?.reason ? defaultUndoReason(first.reason, first.id) : ''));
   const { reason, problem: reasonProblem } = undoReason;
@@ -64,13 +72,23 @@ export function UndoRequestDialog({ requestId, entries, onClose }: UndoRequestDi
             <ErrorNotice error={undo.error} />
           </Box>
         ) : (
-          <UndoReasonField {...undoReason} />
+          <>
+            {hidden > 0 || whole.hasNextPage ? (
+              <Alert severity="info" sx={{ mt: 2 }}>
+                {t('history.undoRequestScope', {
+                  count: `${wholeEntries?.length ?? 0}${whole.hasNextPage ? '+' : ''}`,
+                  shown: entries.length,
+                })}
+              </Alert>
+            ) : null}
+            <UndoReasonField {...undoReason} />
+          </>
         )}
       </DialogContent>
       <UndoActions
         done={result !== undefined}
         pending={undo.isPending}
-        blocked={reasonProblem !== null}
+        blocked={reasonProblem !== null || whole.isPending}
         confirmLabel={t('history.undoRequestConfirm')}
         onConfirm={() => undo.mutate({ requestId, reason: reason.trim() })}
         onClose={onClose}
