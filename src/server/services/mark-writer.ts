@@ -186,6 +186,8 @@ export async function writeMarksLocked(
   }
 
   const outcomes = new Array<AuditOutcome>(items.length);
+  // Writes whose answer was lost and whose state could not be read back either (their before state).
+  const undecided = new Map<number, MarkState>();
   const toWrite: { index: number; state: MarkState }[] = [];
   items.forEach((item, index) => {
     const state = before.get(conversationKey(item.conversation)) ?? EMPTY_MARK_STATE;
@@ -220,14 +222,25 @@ export async function writeMarksLocked(
     toWrite.forEach(({ index, state }, n) => {
       const item = items[index]!;
       const { code, sent } = answers[n]!;
+      const lostAnswer = code === CHAT_NETWORK_ERROR_CODE && sent;
       const now = readBack?.get(conversationKey(item.conversation));
+      // Neither the answer nor Chat's state could be read: the write may have landed. No outcome is
+      // recorded, so the intent stays 'unknown' with its kept state, and reconcile.ts settles it
+      // from Chat (at its next run) as after a crash; the person is told it may have been applied.
+      if (lostAnswer && now === undefined) {
+        undecided.set(index, state);
+        return;
+      }
       outcomes[index] =
-        code === 0 || (code === CHAT_NETWORK_ERROR_CODE && sent && now !== undefined && landed(state, item.change, now))
+        code === 0 || (lostAnswer && landed(state, item.change, now!))
           ? { entryId: intentIds[index]!, status: 'applied', before: state, after: applyChange(state, item.change) }
           : { entryId: intentIds[index]!, status: 'failed', before: state, after: now ?? state, upstreamCode: code, message: chatErrorMessage(code, 'en') };
     });
   }
-  const results = items.map((item, index) => resultOf(item, outcomes[index]!));
+  const results = items.map((item, index) => {
+    const state = undecided.get(index);
+    return state === undefined ? resultOf(item, outcomes[index]!) : undecidedResult(item, intentIds[index]!, state);
+  });
   // The outcomes' commit does not wait for an fsync (recordOutcomes), so answering before it
   // promises nothing more: either way an outcome lost to a crash leaves its intent 'unknown' for
   // reconcile.ts. On SQLite it is queued on the one database connection before the answer is
@@ -235,7 +248,7 @@ export async function writeMarksLocked(
   // History finds it. PostgreSQL has a pool (and other instances): a later request could read
   // before the commit, so there the answer waits for it.
   if (deps.store.location.dialect === 'sqlite') answer?.(results);
-  await recordOutcomes(deps.store, outcomes, deps.clock);
+  await recordOutcomes(deps.store, undecided.size === 0 ? outcomes : outcomes.filter((outcome) => outcome !== undefined), deps.clock);
   if (deps.store.location.dialect === 'postgres') answer?.(results);
   return results;
 }
@@ -251,6 +264,23 @@ function resultOf(item: MarkWriteItem, outcome: AuditOutcome): MarkResult {
     default:
       return { ...common, status: 'failed', code: itemErrorCode(outcome.upstreamCode!), message: outcome.message!, upstreamCode: outcome.upstreamCode! };
   }
+}
+
+export const UNDECIDED_MESSAGE =
+  'Chat did not answer and could not be asked again, so this change may or may not have been applied. Markdesk checks it with Chat within minutes; History then shows what happened.';
+
+/** A write whose answer was lost and could not be read back: failed for now, with the code that says why. */
+function undecidedResult(item: MarkWriteItem, entryId: string, before: MarkState): MarkResult {
+  return {
+    conversation: item.conversation,
+    status: 'failed',
+    before,
+    after: null,
+    auditId: entryId,
+    code: itemErrorCode(CHAT_NETWORK_ERROR_CODE),
+    message: UNDECIDED_MESSAGE,
+    upstreamCode: CHAT_NETWORK_ERROR_CODE,
+  };
 }
 
 /** Nothing was written; the attempt is still on record, then the person gets one clear error. */

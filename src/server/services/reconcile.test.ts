@@ -14,6 +14,9 @@ import { getAuditEntry, queryAudit } from '../store/audit-query';
 import { verifyAuditChain } from '../store/audit-verify';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff } from '../testing/child-bff';
+import { ChatNetworkError } from '../chat/errors';
+import type { ChatClient } from '../chat/client';
+import { UNDECIDED_MESSAGE, writeMarks } from './mark-writer';
 import { LANDED_MESSAGE, NOT_LANDED_MESSAGE, SHOWN_MESSAGE, reconcileUnknownEntries } from './reconcile';
 
 describe('reconcileUnknownEntries', () => {
@@ -32,6 +35,37 @@ describe('reconcileUnknownEntries', () => {
     before: { bits: [], customMark: '' },
     requestId: `req-${id}`,
     reason: 'ticket 7',
+  });
+
+  it('leaves a save whose answer was lost and whose state could not be read back unknown, for reconcile to settle', async () => {
+    await bff.importUsers('rec.carol');
+    // Chat takes the write but its answer is lost; the read back fails as well (the link is down).
+    let searches = 0;
+    const chat: Pick<ChatClient, 'call'> = {
+      call: (async (command: Parameters<ChatClient['call']>[0], body: never, options?: never) => {
+        if (command === 'recentcontact/search_contact_group' && ++searches > 1) throw new ChatNetworkError(command, 'ECONNRESET', true);
+        const answer = await bff.chat.call(command, body, options);
+        if (command === 'recentcontact/mark_contact') throw new ChatNetworkError(command, 'ECONNRESET', true);
+        return answer;
+      }) as ChatClient['call'],
+    };
+    const results = await writeMarks(
+      { store: bff.store, chat, clock: bff.clock },
+      { staff: 'editor', chatUser: 'rec.carol', requestId: 'req-lost' },
+      [{ conversation: { type: 'c2c', id: 'p9' }, change: { setBits: [0], clearBits: [] } }],
+      (error) => {
+        throw error;
+      },
+    );
+    expect(results).toMatchObject([{ status: 'failed', code: 'UPSTREAM_UNREACHABLE', message: UNDECIDED_MESSAGE, before: { bits: [] } }]);
+    const entryId = results[0]!.auditId;
+    expect((await getAuditEntry(bff.store.read, entryId))?.status).toBe('unknown');
+    expect(await heldBefore(bff.store.read, entryId)).toEqual({ bits: [], customMark: '' });
+
+    // The next run of reconcile reads Chat, finds the change there, and settles it as applied.
+    expect(await reconcileUnknownEntries(bff)).toMatchObject({ applied: 1, left: 0 });
+    expect(await getAuditEntry(bff.store.read, entryId)).toMatchObject({ status: 'applied', before: { bits: [] }, after: { bits: [0] } });
+    expect((await verifyAuditChain(bff.store)).ok).toBe(true);
   });
 
   it('settles each entry from what Chat shows; an applied one can then be undone', async () => {
