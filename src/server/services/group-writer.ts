@@ -81,6 +81,9 @@ async function bracketed(
   try {
     result = await write();
   } catch (error) {
+    // The change may have landed and Chat cannot tell now: the entry stays 'unknown', and
+    // group-reconcile.ts settles it from Chat at its next run, as after a crash.
+    if (error instanceof UndecidedGroupChange) return { status: 'done', entry: (await getGroupAuditEntry(deps.store.read, id))! };
     if (!isChatError(error)) throw error;
     result = { status: 'failed', changed: [], failed: [], ...wholeFailure(error.code) };
   }
@@ -88,12 +91,19 @@ async function bracketed(
   return { status: 'done', entry: (await getGroupAuditEntry(deps.store.read, id))! };
 }
 
+/** A group-level change whose answer was lost, and Chat could not be read back to tell whether it landed. */
+class UndecidedGroupChange extends Error {
+  constructor() {
+    super('The answer to a group change was lost and Chat could not be read back.');
+  }
+}
+
 function wholeFailure(code: number): Pick<GroupChangeResult, 'problem' | 'upstreamCode' | 'message'> {
   const problem = groupProblemOfChatCode(code);
   return { ...(problem ? { problem } : {}), upstreamCode: code, message: groupCodeMessage(code) };
 }
 
-/** Reads back after a lost answer; null when Chat cannot be read either (the change then counts as failed). */
+/** Reads back after a lost answer; null when Chat cannot be read either. */
 async function readBack(deps: GroupWriterDeps, chatUser: string, conversations: readonly Conversation[] = []): Promise<GroupState | null> {
   try {
     return conversations.length > 0 ? await readGroupState(deps.chat, chatUser, conversations) : await readGroupList(deps.chat, chatUser);
@@ -103,10 +113,11 @@ async function readBack(deps: GroupWriterDeps, chatUser: string, conversations: 
   }
 }
 
-/** Is a group-level change whose answer was lost there? */
+/** Is a group-level change whose answer was lost there? Throws UndecidedGroupChange when Chat cannot be read either. */
 async function lostLanded(deps: GroupWriterDeps, chatUser: string, change: Exclude<LostChange, { action: 'add' | 'remove' }>): Promise<GroupState | null> {
   const after = await readBack(deps, chatUser);
-  return after && groupChangeLanded(change, after) ? after : null;
+  if (after === null) throw new UndecidedGroupChange();
+  return groupChangeLanded(change, after) ? after : null;
 }
 
 /** Adds or removes conversations in calls of ≤100, settling lost answers from Chat. */
@@ -169,8 +180,9 @@ export async function createGroupLocked(deps: GroupWriterDeps, context: GroupWri
     } catch (error) {
       if (!isChatError(error) || error.code !== CHAT_NETWORK_ERROR_CODE) throw error;
       const after = await readBack(deps, context.chatUser, first);
-      const created = after ? groupByName(after, name) : undefined;
-      if (!after || !created) throw error;
+      if (after === null) throw new UndecidedGroupChange();
+      const created = groupByName(after, name);
+      if (!created) throw error;
       groupId = created.id;
       answers = first.map((conversation) => ({ conversation, code: isMember(after, created.id, conversation) ? 0 : error.code }));
     }

@@ -17,6 +17,7 @@ import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, s
 import { ChatNetworkError } from '../chat/errors';
 import type { ChatClient } from '../chat/client';
 import { UNDECIDED_MESSAGE, writeMarks } from './mark-writer';
+import { createGroup, listGroups, renameGroup } from './group-writer';
 import { LANDED_MESSAGE, NOT_LANDED_MESSAGE, SHOWN_MESSAGE, reconcileUnknownEntries } from './reconcile';
 
 describe('reconcileUnknownEntries', () => {
@@ -65,6 +66,31 @@ describe('reconcileUnknownEntries', () => {
     // The next run of reconcile reads Chat, finds the change there, and settles it as applied.
     expect(await reconcileUnknownEntries(bff)).toMatchObject({ applied: 1, left: 0 });
     expect(await getAuditEntry(bff.store.read, entryId)).toMatchObject({ status: 'applied', before: { bits: [] }, after: { bits: [0] } });
+    expect((await verifyAuditChain(bff.store)).ok).toBe(true);
+  });
+
+  it('leaves a group rename whose answer was lost, and which Chat could not be asked about, unknown for reconcile', async () => {
+    await bff.importUsers('rec.dave');
+    const context = { staff: 'editor', chatUser: 'rec.dave', requestId: 'req-group-lost' };
+    const created = await createGroup(bff, context, 'Refunds', [{ type: 'c2c', id: 'p1' }]);
+    if (created.status !== 'done' || created.entry.status !== 'applied') throw new Error('the group was not created');
+    const groupId = (await listGroups(bff, 'rec.dave')).find((group) => group.name === 'Refunds')!.id;
+    let reads = 0;
+    const chat: Pick<ChatClient, 'call'> = {
+      call: (async (command: Parameters<ChatClient['call']>[0], body: never, options?: never) => {
+        // The rename reads the list once before writing; the read after the lost answer fails.
+        if (command === 'recentcontact/get_contact_group' && ++reads > 1) throw new ChatNetworkError(command, 'ECONNRESET', true);
+        const answer = await bff.chat.call(command, body, options);
+        if (command === 'recentcontact/update_contact_group') throw new ChatNetworkError(command, 'ECONNRESET', true);
+        return answer;
+      }) as ChatClient['call'],
+    };
+    const renamed = await renameGroup({ store: bff.store, chat, clock: bff.clock }, context, groupId, 'Refunds 2026');
+    expect(renamed).toMatchObject({ status: 'done', entry: { status: 'unknown' } });
+
+    // The next run of reconcile reads Chat and finds the group renamed.
+    expect(await reconcileUnknownEntries(bff)).toMatchObject({ applied: 1, left: 0 });
+    expect((await listGroups(bff, 'rec.dave')).map((group) => group.name)).toEqual(['Refunds 2026']);
     expect((await verifyAuditChain(bff.store)).ok).toBe(true);
   });
 
