@@ -716,6 +716,7 @@ export const en = {
   'groups.created': 'Group {name} created.',
   'groups.renamed': 'Group renamed to {name}.',
   'groups.deleted': 'Group {name} deleted.',
+  'groups.undecided': 'Chat did not answer and could not be asked again, so this change may or may not have been made. Markdesk checks it with Chat within minutes; History then shows what happened.',
   'groups.unchanged': 'Nothing to change: it already is so.',
   'groups.someFailed': '{count} conversations could not be added: {message}',
   'groups.nameTooLong': 'The name is {bytes} bytes; Chat allows at most 32 (a Korean or Chinese character is 3).',

@@ -715,6 +715,7 @@ export const ko: Record<MessageKey, string> = {
   'groups.created': '{name} 그룹을 만들었습니다.',
   'groups.renamed': '그룹 이름을 {name}(으)로 바꿨습니다.',
   'groups.deleted': '{name} 그룹을 삭제했습니다.',
+  'groups.undecided': 'Chat이 응답하지 않았고 다시 확인할 수도 없어서, 이 변경이 적용되었는지 알 수 없습니다. Markdesk가 몇 분 안에 Chat에서 확인하며, 결과는 기록에서 볼 수 있습니다.',
   'groups.unchanged': '바꿀 것이 없습니다. 이미 그 상태입니다.',
   'groups.someFailed': '대화 {count}개를 넣지 못했습니다: {message}',
   'groups.nameTooLong': '이름이 {bytes}바이트입니다. Chat은 최대 32바이트까지 허용합니다(한글·한자는 3바이트).',

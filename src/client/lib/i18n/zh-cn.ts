@@ -716,6 +716,7 @@ export const zhCN: Record<MessageKey, string> = {
   'groups.created': '分组“{name}”已创建。',
   'groups.renamed': '分组已重命名为“{name}”。',
   'groups.deleted': '分组“{name}”已删除。',
+  'groups.undecided': 'Chat 没有应答，也无法再次查询，因此此更改可能已生效，也可能没有。Markdesk 会在几分钟内向 Chat 核实，之后可在历史记录中查看结果。',
   'groups.unchanged': '无需修改：已经是该状态。',
   'groups.someFailed': '有 {count} 个会话无法添加：{message}',
   'groups.nameTooLong': '此名称为 {bytes} 字节；Chat 最多允许 32 字节（一个汉字或韩文字符占 3 字节）。',

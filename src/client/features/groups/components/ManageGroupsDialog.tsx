@@ -30,6 +30,7 @@ type Translate = ReturnType<typeof useT>;
 export function changeProblem(change: GroupAuditEntry, t: Translate): string | null {
   if (change.status === 'applied') return null;
   if (change.status === 'unchanged') return t('groups.unchanged');
+  if (change.status === 'unknown') return t('groups.undecided');
   return change.problem ? t(`groups.problem.${change.problem}`) : (change.message ?? t('groups.problem.GROUP_CHANGED'));
 }
 
