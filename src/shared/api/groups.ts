@@ -30,7 +30,11 @@ export const groupNameSchema = storableText('The group name').superRefine((name,
 /** `:groupId`: Tencent's per-user GroupId, a positive integer (path segments are strings). */
 export const groupParamsSchema = z.strictObject({
   userId: chatUserIdSchema,
-  groupId: z.coerce.number({ error: 'The group id is a whole number.' }).int({ error: 'The group id is a whole number.' }).positive({ error: 'The group id is a whole number.' }),
+  // Digits only: Number() would also read `0x1A`, `1e1` or ` 12 ` as a group id.
+  groupId: z
+    .union([z.number(), z.string().regex(/^[1-9][0-9]{0,15}$/, { error: 'The group id is a whole number.' })], { error: 'The group id is a whole number.' })
+    .transform(Number)
+    .pipe(z.int({ error: 'The group id is a whole number.' }).positive({ error: 'The group id is a whole number.' })),
 });
 
 function conversationListSchema(min: number) {
