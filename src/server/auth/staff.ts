@@ -4,6 +4,7 @@ import type { StaffSource } from '../../shared/api/staff';
 import { isStorableText, unstorableTextMessage } from '../../shared/text/storable';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
 import { type Clock, systemClock } from '../clock';
+import { appendAdminActivity, type AdminActivity } from '../store/admin-activity';
 
 export type { Role } from '../store/database';
 export { ROLES } from '../store/database';
@@ -217,6 +218,59 @@ export async function resetPassword(store: Store, username: string, password: st
       .execute();
     await deleteSessionsIn(tx, name);
     return toView(row);
+  });
+}
+
+export type StaffChange = { role?: Role | undefined; disabled?: boolean | undefined; password?: string | undefined };
+
+/**
+ * An administrator's change of an account (role, disabled, password) with the admin-activity
+ * entries that record it, in one transaction: a part refused (the last admin, a password for an
+ * identity-provider account) changes nothing and records nothing. The person's sessions end with it.
+ */
+export async function updateStaff(
+  store: Store,
+  username: string,
+  change: StaffChange,
+  by: Pick<AdminActivity, 'staff' | 'ip' | 'userAgent'>,
+  clock: Clock = systemClock,
+): Promise<{ previous: StaffView; current: StaffView }> {
+  const name = requireUsername(username);
+  const role = change.role === undefined ? undefined : requireRole(change.role);
+  if (change.password !== undefined) requireAcceptablePassword(change.password);
+  const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
+  const at = new Date(clock.now());
+  return store.write(async (tx) => {
+    const row = await rowOrNotFound(tx, name);
+    const next = { ...row };
+    const done: Omit<AdminActivity, 'staff' | 'ip' | 'userAgent'>[] = [];
+    if (role !== undefined && role !== row.role) {
+      next.role = role;
+      done.push({ action: 'role_changed', target: name, details: { from: row.role, to: role } });
+    }
+    const disabled = change.disabled === undefined ? row.disabled : change.disabled ? 1 : 0;
+    if (disabled !== row.disabled) {
+      next.disabled = disabled;
+      done.push({ action: disabled ? 'staff_disabled' : 'staff_enabled', target: name });
+    }
+    // An enabled admin who stops being one (demoted or disabled) must leave another.
+    if (row.role === 'admin' && row.disabled === 0 && (next.role !== 'admin' || next.disabled !== 0)) await assertAnotherEnabledAdmin(tx, name);
+    if (passwordHash !== undefined) {
+      // A password would let an account of the identity provider sign in around it.
+      if (row.source === 'sso') throw new StaffError('INVALID_ROLE', `"${name}" signs in through the identity provider and has no password to reset.`);
+      next.password_hash = passwordHash;
+      next.failed_logins = 0;
+      next.locked_until = null;
+      done.push({ action: 'password_reset', target: name });
+    }
+    await tx
+      .updateTable('staff')
+      .set({ role: next.role, disabled: next.disabled, password_hash: next.password_hash, failed_logins: next.failed_logins, locked_until: next.locked_until })
+      .where('username', '=', name)
+      .execute();
+    if (done.length > 0 || change.disabled !== undefined) await deleteSessionsIn(tx, name);
+    for (const activity of done) await appendAdminActivity(tx, store.auditKey, { ...by, ...activity }, at);
+    return { previous: toView(row), current: toView(next) };
   });
 }
 

@@ -83,6 +83,18 @@ describe('admin activity', () => {
     expect(records[1]).toEqual([expect.any(String), expect.any(String), 'admin', 'role_changed', 'nina', '127.0.0.1', 'Firefox/140 =cmd', 'from=viewer; to=editor']);
   });
 
+  it('changes nothing and records nothing when one part of a staff change is refused', async () => {
+    const write = { ...bff.writeHeaders, cookie: admin };
+    expect((await bff.inject({ method: 'POST', url: '/api/staff', headers: write, payload: { username: 'omar', role: 'viewer', password: TEST_PASSWORD } })).statusCode).toBe(201);
+    // omar now signs in through the identity provider: a password cannot be set for him.
+    await bff.store.write((tx) => tx.updateTable('staff').set({ source: 'sso' }).where('username', '=', 'omar').execute());
+    const refused = await bff.inject({ method: 'PATCH', url: '/api/staff/omar', headers: write, payload: { role: 'editor', disabled: true, password: `${TEST_PASSWORD}!` } });
+    expect(refused.statusCode, refused.body).toBe(400);
+    const staff = (await bff.inject({ method: 'GET', url: '/api/staff', headers: { cookie: admin } })).json() as { staff: { username: string; role: string; disabled: boolean }[] };
+    expect(staff.staff.find((member) => member.username === 'omar')).toMatchObject({ role: 'viewer', disabled: false });
+    expect((await activity()).filter((entry) => entry.target === 'omar').map((entry) => entry.action)).toEqual(['staff_created']);
+  });
+
   it('is for admins only: a viewer asking for it gets 403, for the list and the export', async () => {
     viewer = await bff.sessionCookie('viewer');
     expect((await bff.inject({ method: 'GET', url: '/api/audit?kind=admin', headers: { cookie: viewer } })).statusCode).toBe(403);

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { staffRoutes as routes } from '../../shared/api/contracts/staff';
 import { hashSessionId, listSessions, revokeSessionByHashPrefix } from '../auth/sessions';
-import { StaffError, createStaff, getStaff, listStaff, resetPassword, setDisabled, setRole } from '../auth/staff';
+import { StaffError, createStaff, listStaff, updateStaff } from '../auth/staff';
 import type { AppDeps } from '../deps';
 import { registerRoute } from '../http/contract';
 import { requireRole, requireStepUp } from '../http/auth';
@@ -44,24 +44,18 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     }
   });
 
-  // Every change here also ends the person's sessions (in the same transaction, in auth/staff).
+  // Every change here also ends the person's sessions, and is recorded with them, in one
+  // transaction (auth/staff updateStaff): a part refused changes and records nothing.
   registerRoute(app, routes.patch, { onRequest: adminAction }, async (request) => {
     const { name } = request.params;
     const { role, disabled, password } = request.body;
     try {
-      const previous = await getStaff(deps.store, name);
-      if (!previous) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
-      if (role !== undefined) await setRole(deps.store, name, role);
-      if (disabled !== undefined) await setDisabled(deps.store, name, disabled);
-      if (password !== undefined) await resetPassword(deps.store, name, password);
+      const { previous, current } = await updateStaff(deps.store, name, { role, disabled, password }, { staff: request.staff!.username, ...seenFrom(request) }, deps.clock);
       request.log.info({ event: 'user_updated', staff: request.staff!.username, target: name, role, disabled, passwordReset: password !== undefined }, 'staff account changed');
-      if (role !== undefined && role !== previous.role) {
-        request.log.info({ event: 'authz_change', staff: request.staff!.username, target: name, from: previous.role, to: role }, 'staff role changed');
-        await record(request, { action: 'role_changed', target: previous.username, details: { from: previous.role, to: role } });
+      if (current.role !== previous.role) {
+        request.log.info({ event: 'authz_change', staff: request.staff!.username, target: name, from: previous.role, to: current.role }, 'staff role changed');
       }
-      if (disabled !== undefined && disabled !== previous.disabled) await record(request, { action: disabled ? 'staff_disabled' : 'staff_enabled', target: previous.username });
-      if (password !== undefined) await record(request, { action: 'password_reset', target: previous.username });
-      return (await getStaff(deps.store, name))!;
+      return current;
     } catch (error) {
       staffHttpError(error);
     }
