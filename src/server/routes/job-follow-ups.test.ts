@@ -6,6 +6,8 @@ import { expectOk } from '../../emulator/test-support';
 import type { JobCheckedResponse, JobReport } from '../../shared/api/jobs';
 import { jobLineRequestId } from '../jobs/ledger';
 import { checkedJob, controlJob, jobAuditEntries, jobCsv, upstreamStates, uploadJob, waitForJob } from '../jobs/testing';
+import { storeCheckedJob } from '../jobs/upload-store';
+import { isUniqueViolation } from '../store/sql';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 
 let bff: TestBff;
@@ -160,6 +162,26 @@ describe('rollback', () => {
       expect(entry.revertOf).toBe(original.get(jobLineRequestId(checked.jobId, line)));
     }
     expect(entries.find((entry) => entry.conversation.id === 'r4')).toMatchObject({ status: 'conflict', before: { bits: [2, 3] } });
+  });
+
+  it('starts one rollback when two are asked for at once, here or on another instance', async () => {
+    const checked = await checkedJob(bff, jobCsv('rb.alice,c2c,twice1,0,,,', 'rb.alice,c2c,twice2,1,,,'));
+    await controlJob(bff, checked.jobId, 'start');
+    await waitForJob(bff, checked.jobId, ['done']);
+    // Another instance stores its rollback between this one's check and its own insert: the
+    // database refuses the second one under way, whichever instance asks.
+    const rows = async function* () {};
+    const first = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock, kind: 'rollback', sourceJobId: checked.jobId }, rows());
+    const second = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock, kind: 'rollback', sourceJobId: checked.jobId }, rows()).catch((error: unknown) => error);
+    expect(isUniqueViolation(second)).toBe(true);
+    await bff.store.write((tx) => tx.deleteFrom('jobs').where('id', '=', first.jobId).execute());
+
+    // Two clicks at once on this instance: one rollback, one 409 that says why.
+    const answers = await Promise.all([post(`/api/jobs/${checked.jobId}/rollback`), post(`/api/jobs/${checked.jobId}/rollback`)]);
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409]);
+    expect(answers.find((answer) => answer.statusCode === 409)!.json().error.message).toBe('A rollback of this job is already under way.');
+    const { jobId } = answers.find((answer) => answer.statusCode === 201)!.json<{ jobId: string }>();
+    await waitForJob(bff, jobId, ['done']);
   });
 
   it('answers 409 while the job is running, and for a job that changed nothing', async () => {

@@ -16,6 +16,7 @@ import { jobImpactCsv, jobInvalidCsv, reasonCounts } from '../jobs/reports';
 import { JobControlError, type JobRunner } from '../jobs/runner';
 import { getJob, type JobRecord } from '../jobs/store';
 import { storeCheckedJob } from '../jobs/upload-store';
+import { isUniqueViolation } from '../store/sql';
 import { isChatError } from '../chat/errors';
 
 type App = Parameters<FastifyPluginAsyncZod<AppDeps>>[0];
@@ -72,10 +73,6 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
     },
   );
 
-  // One rollback of a job at a time in this process: a second click while the first is being
-  // stored would otherwise make two jobs writing the same inverse.
-  const rollingBack = new Set<string>();
-
   registerRoute(
     app,
     routes.rollback,
@@ -86,27 +83,24 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
       if (!FINISHED.includes(job.state)) {
         throw new HttpError('CONFLICT', `The job is ${job.state}; only a done, cancelled or failed job can be rolled back.`);
       }
-      // Held from before the checks that read the database: a second click arriving while they
-      // run would otherwise pass them too.
-      if (rollingBack.has(job.id)) throw new HttpError('CONFLICT', 'A rollback of this job is already under way.');
-      rollingBack.add(job.id);
-      try {
-        if ((await countRows(deps.store.read, job.id, 'applied')) === 0) throw new HttpError('CONFLICT', 'The job changed no conversation; there is nothing to roll back.');
-        if (await rollbackUnderWay(deps, job.id)) throw new HttpError('CONFLICT', 'A rollback of this job is already under way.');
-        const rollback = await storeCheckedJob(
-          deps.store,
-          { createdBy: staff, clock: deps.clock, kind: 'rollback', sourceJobId: job.id },
-          rollbackRows(deps.store.read, job.id),
-        );
-        await runner.start(rollback.jobId, staff).catch((error: unknown) => {
-          if (error instanceof JobControlError) throw new HttpError(error.code, error.message);
-          throw error;
-        });
-        request.log.info({ event: 'sensitive_update', job: rollback.jobId, of: job.id, staff, rows: rollback.valid }, 'bulk job rollback started');
-        return await reply.code(201).send({ jobId: rollback.jobId });
-      } finally {
-        rollingBack.delete(job.id);
-      }
+      const underWay = () => new HttpError('CONFLICT', 'A rollback of this job is already under way.');
+      if ((await countRows(deps.store.read, job.id, 'applied')) === 0) throw new HttpError('CONFLICT', 'The job changed no conversation; there is nothing to roll back.');
+      if (await rollbackUnderWay(deps, job.id)) throw underWay();
+      // Two clicks at once (on this instance or another) both pass the check above; the database
+      // keeps one rollback under way per job (0019_one_rollback_at_a_time) and refuses the second.
+      const rollback = await storeCheckedJob(
+        deps.store,
+        { createdBy: staff, clock: deps.clock, kind: 'rollback', sourceJobId: job.id },
+        rollbackRows(deps.store.read, job.id),
+      ).catch((error: unknown) => {
+        throw isUniqueViolation(error) ? underWay() : error;
+      });
+      await runner.start(rollback.jobId, staff).catch((error: unknown) => {
+        if (error instanceof JobControlError) throw new HttpError(error.code, error.message);
+        throw error;
+      });
+      request.log.info({ event: 'sensitive_update', job: rollback.jobId, of: job.id, staff, rows: rollback.valid }, 'bulk job rollback started');
+      return await reply.code(201).send({ jobId: rollback.jobId });
     },
   );
 

@@ -54,3 +54,9 @@ export async function runStatement(tx: Tx, statement: Statement, parameters: rea
   const result = await tx.executeQuery(compiled(tx, statement, parameters));
   return { changes: Number(result.numAffectedRows ?? 0n) };
 }
+
+/** A unique index refused the write, on either engine (better-sqlite3's code, or PostgreSQL's SQLSTATE). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
