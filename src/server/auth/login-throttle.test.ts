@@ -280,6 +280,35 @@ describe('shared by every instance on one database', () => {
     expect(await attempt('rita', PASSWORD, '192.0.2.22', b)).toMatchObject({ ok: false, reason: 'throttled' });
   });
 
+  it('counts a guess toward the account’s wait before its password is checked, so parallel guesses cannot all pass the wait', async () => {
+    const [a, b] = [createLoginThrottle(store), createLoginThrottle(store)];
+    for (let i = 0; i < 4; i++) expect(await attempt('rita', 'wrong password!!', freshIp(), a)).toEqual({ ok: false, reason: 'invalid' });
+    // The 5th guess is held while its password is checked; meanwhile guesses arrive on both instances.
+    const gate = createGate();
+    vi.mocked(verifyPassword).mockImplementationOnce(async (hash, password) => {
+      await gate.pass();
+      return realVerifyPassword(hash, password);
+    });
+    const held = attempt('rita', 'wrong password!!', freshIp(), a);
+    await gate.arrived();
+    const others = await Promise.all(Array.from({ length: 6 }, (_, i) => attempt('rita', 'wrong password!!', freshIp(), i % 2 === 0 ? a : b)));
+    expect(others).toEqual(Array.from({ length: 6 }, () => ({ ok: false, reason: 'throttled', retryAfterSeconds: 1 })));
+    gate.release();
+    expect(await held).toEqual({ ok: false, reason: 'invalid' });
+    // The same for a name without an account.
+    for (let i = 0; i < 4; i++) await attempt('nobody', 'wrong password!!', freshIp(), a);
+    const gate2 = createGate();
+    vi.mocked(verifyPassword).mockImplementationOnce(async (hash, password) => {
+      await gate2.pass();
+      return realVerifyPassword(hash, password);
+    });
+    const heldUnknown = attempt('nobody', 'wrong password!!', freshIp(), b);
+    await gate2.arrived();
+    expect(await attempt('nobody', 'wrong password!!', freshIp(), a)).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 1 });
+    gate2.release();
+    expect(await heldUnknown).toEqual({ ok: false, reason: 'invalid' });
+  });
+
   it('gives the held place back when the held attempt succeeds, to either instance', async () => {
     const [a, b] = [createLoginThrottle(store, { ipAttemptsPerWindow: 2 }), createLoginThrottle(store, { ipAttemptsPerWindow: 2 })];
     expect(await attempt('user1', 'wrong password!!', '192.0.2.23', a)).toEqual({ ok: false, reason: 'invalid' });

@@ -159,23 +159,40 @@ export class LoginThrottle {
   }
 
   async recordUnknownAccountFailure(username: string, now: Date): Promise<void> {
+    await this.#store.write((tx) => this.#countUnknownName(tx, this.#nameHash(username), now.getTime()), { durability: 'relaxed' });
+  }
+
+  /**
+   * An attempt under a name without an account: refused (seconds to wait) while the name waits,
+   * else counted as a failure at once, in one transaction, so that parallel guesses cannot all pass
+   * the wait before any has been counted.
+   */
+  async takeUnknownAccountAttempt(username: string, now: Date): Promise<number | null> {
     const nameHash = this.#nameHash(username);
     const nowMs = now.getTime();
-    await this.#store.write(
+    return this.#store.write(
       async (tx) => {
-        const row = await tx.selectFrom('login_unknown_names').select(['failures', 'locked_until_ms', 'last_failure_ms']).where('name_hash', '=', nameHash).executeTakeFirst();
-        // A row the sweep would delete counts as gone whether or not a sweep has removed it yet.
-        const remembered = row && !this.#forgotten(row, nowMs) ? Number(row.failures) : 0;
-        const failures = remembered + 1;
-        const values = { failures, locked_until_ms: nowMs + accountDelayMs(failures), last_failure_ms: nowMs };
-        await tx
-          .insertInto('login_unknown_names')
-          .values({ name_hash: nameHash, ...values })
-          .onConflict((oc) => oc.column('name_hash').doUpdateSet(values))
-          .execute();
+        const row = await tx.selectFrom('login_unknown_names').select('locked_until_ms').where('name_hash', '=', nameHash).executeTakeFirst();
+        const untilMs = row ? Number(row.locked_until_ms) : 0;
+        if (untilMs > nowMs) return secondsUntil(untilMs, nowMs);
+        await this.#countUnknownName(tx, nameHash, nowMs);
+        return null;
       },
       { durability: 'relaxed' },
     );
+  }
+
+  async #countUnknownName(tx: Tx, nameHash: string, nowMs: number): Promise<void> {
+    const row = await tx.selectFrom('login_unknown_names').select(['failures', 'locked_until_ms', 'last_failure_ms']).where('name_hash', '=', nameHash).executeTakeFirst();
+    // A row the sweep would delete counts as gone whether or not a sweep has removed it yet.
+    const remembered = row && !this.#forgotten(row, nowMs) ? Number(row.failures) : 0;
+    const failures = remembered + 1;
+    const values = { failures, locked_until_ms: nowMs + accountDelayMs(failures), last_failure_ms: nowMs };
+    await tx
+      .insertInto('login_unknown_names')
+      .values({ name_hash: nameHash, ...values })
+      .onConflict((oc) => oc.column('name_hash').doUpdateSet(values))
+      .execute();
   }
 
   #nameHash(username: string): string {
@@ -227,16 +244,29 @@ export async function authenticate(
   const staff = await getStaffCredentials(store, username);
 
   if (!staff) {
-    const retryAfter = await throttle.unknownAccountRetryAfter(username, now);
+    const retryAfter = await throttle.takeUnknownAccountAttempt(username, now);
     if (retryAfter !== null) return { ok: false, reason: 'throttled', retryAfterSeconds: retryAfter };
     await verifyPassword(DUMMY_HASH, credentials.password);
-    await throttle.recordUnknownAccountFailure(username, new Date(clock.now()));
     return { ok: false, reason: 'invalid' };
   }
 
-  if (staff.locked_until !== null && Date.parse(staff.locked_until) > now.getTime()) {
-    return { ok: false, reason: 'throttled', retryAfterSeconds: secondsUntil(Date.parse(staff.locked_until), now.getTime()) };
-  }
+  // The account's wait is checked and this attempt counted as a failure in one transaction, before
+  // the password is: parallel guesses cannot all pass the wait before any of them has failed. A
+  // success then sets the count back to zero.
+  const waitSeconds = await store.write(async (tx) => {
+    const current = await tx.selectFrom('staff').select(['failed_logins', 'locked_until']).where('username', '=', staff.username).executeTakeFirst();
+    if (!current) return null;
+    if (current.locked_until !== null && Date.parse(current.locked_until) > now.getTime()) return secondsUntil(Date.parse(current.locked_until), now.getTime());
+    const failures = current.failed_logins + 1;
+    const delayMs = accountDelayMs(failures);
+    await tx
+      .updateTable('staff')
+      .set({ failed_logins: failures, locked_until: delayMs > 0 ? new Date(now.getTime() + delayMs).toISOString() : null })
+      .where('username', '=', staff.username)
+      .execute();
+    return null;
+  });
+  if (waitSeconds !== null) return { ok: false, reason: 'throttled', retryAfterSeconds: waitSeconds };
   const passwordMatches = await verifyPassword(staff.password_hash, credentials.password);
   const after = new Date(clock.now());
   if (passwordMatches && staff.disabled === 0) {
@@ -250,20 +280,5 @@ export async function authenticate(
     });
     return { ok: true, username: staff.username, role: staff.role };
   }
-  await store.write(async (tx) => {
-    const current = await tx
-      .selectFrom('staff')
-      .select('failed_logins')
-      .where('username', '=', staff.username)
-      .executeTakeFirst();
-    if (!current) return;
-    const failures = current.failed_logins + 1;
-    const delayMs = accountDelayMs(failures);
-    await tx
-      .updateTable('staff')
-      .set({ failed_logins: failures, locked_until: delayMs > 0 ? new Date(after.getTime() + delayMs).toISOString() : null })
-      .where('username', '=', staff.username)
-      .execute();
-  });
   return { ok: false, reason: 'invalid' };
 }
