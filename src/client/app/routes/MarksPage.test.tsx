@@ -506,6 +506,30 @@ describe('Marks page: a save that does not get through', { timeout: 180_000 }, (
     await waitFor(() => expect(screen.getByText('Result of the last save', { selector: 'h2' })).toHaveFocus());
   });
 
+  it('shows what a save sent in turns got through before it stopped, and Retry sends only the rest', async () => {
+    const conversations = Array.from({ length: 1005 }, (_, n) => entry(`peer${n}`, { lastMessageAt: '2026-11-20T08:00:00Z' }));
+    const { api } = fakeMarksApi({ conversations, postFault: (attempt) => (attempt === 2 ? { landed: false, answer: 503 } : undefined) });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/marks?user=user0');
+    await user.click(await screen.findByRole('button', { name: 'Select all 1,005 matching' }));
+    await editorShown();
+    await user.click(bitBox('Favourite (bit 0)'));
+    await user.type(textField('Reason'), 'ticket 12');
+    await user.click(screen.getByText('Save marks', { selector: 'button' }));
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: /^Save 1,?005 conversations$/ }));
+
+    const box = (await screen.findByText('Not every mark was saved')).closest('[role="alert"]') as HTMLElement;
+    expect(within(box).getByText(/^1,?000 of 1,?005 conversations were saved \(their results are below\); the other 5 were not sent\. Retry sends only those\.$/)).toBeInTheDocument();
+    expect(screen.getByText(/^1,?000 applied · 0 unchanged · 0 conflicts · 0 failed$/)).toBeInTheDocument();
+    expect(textField('Reason')).toHaveValue('ticket 12');
+
+    await user.click(within(box).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText(/^1,?005 applied · 0 unchanged · 0 conflicts · 0 failed$/)).toBeInTheDocument();
+    const sent = posts(api).map((post) => (post.body as MarkRequest).items.length);
+    expect(sent).toEqual([1000, 5, 5]);
+    expect(screen.queryByText('Not every mark was saved')).toBeNull();
+  });
+
   it('says the server could not be reached on a network error, and saves on Retry', async () => {
     const { api } = fakeMarksApi({ postFault: (attempt) => (attempt === 1 ? { landed: false, answer: 'network' } : undefined) });
     const user = userEvent.setup({ delay: null });

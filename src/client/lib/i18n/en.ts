@@ -223,6 +223,8 @@ export const en = {
   'editor.sheetShow': 'Show editor',
   'editor.sheetHide': 'Hide editor',
   'editor.saveFailedTitle': 'The marks were not saved',
+  'editor.savePartlyTitle': 'Not every mark was saved',
+  'editor.savePartly': '{done} of {total} conversations were saved (their results are below); the other {rest} were not sent. Retry sends only those.',
   'editor.saveKept': 'Nothing you entered is lost; Retry sends the same change again and never writes it twice.',
   'editor.retry': 'Retry',
   'editor.groupsTitle': 'Conversation groups',

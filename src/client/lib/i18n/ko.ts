@@ -222,6 +222,8 @@ export const ko: Record<MessageKey, string> = {
   'editor.sheetShow': '편집기 열기',
   'editor.sheetHide': '편집기 닫기',
   'editor.saveFailedTitle': '마크를 저장하지 못했습니다',
+  'editor.savePartlyTitle': '일부 표시만 저장되었습니다',
+  'editor.savePartly': '대화 {total}개 중 {done}개는 저장되었습니다(결과는 아래에 있습니다). 나머지 {rest}개는 보내지 않았습니다. 다시 시도하면 그것만 보냅니다.',
   'editor.saveKept': '입력한 내용은 그대로입니다. 다시 시도해도 같은 변경이 두 번 기록되지 않습니다.',
   'editor.retry': '다시 시도',
   'editor.groupsTitle': '대화 그룹',

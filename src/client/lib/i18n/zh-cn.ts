@@ -223,6 +223,8 @@ export const zhCN: Record<MessageKey, string> = {
   'editor.sheetShow': '展开编辑器',
   'editor.sheetHide': '收起编辑器',
   'editor.saveFailedTitle': '标记未保存',
+  'editor.savePartlyTitle': '并非所有标记都已保存',
+  'editor.savePartly': '{total} 个会话中已保存 {done} 个（结果见下方）；其余 {rest} 个未发送。重试只会发送这些。',
   'editor.saveKept': '您输入的内容都还在；“重试”会再次发送同一更改，不会重复写入。',
   'editor.retry': '重试',
   'editor.groupsTitle': '会话分组',

@@ -9,8 +9,8 @@ import { MARK_REASON_MAX_CHARS, markReasonSchema } from '../../../../shared/api/
 import type { MarkChange, MarkState } from '../../../../shared/marks/change';
 import { conversationKey, type Conversation } from '../../../../shared/marks/conversation';
 import { RequestId } from '../../../components/ErrorNotice';
-import type { ErrorDescription } from '../../../lib/describe-error';
-import { useT } from '../../../lib/i18n/I18nProvider';
+import type { SaveFailure } from '../hooks/use-save-with-reapply';
+import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import { canSaveChange, summarizeSelection, type PreparedChange } from '../model/editor-state';
 import { createEditorStore, useEditorReason, type EditorStore } from '../model/editor-store';
@@ -35,7 +35,7 @@ export type MarkEditorProps = {
   /** Told the change as it is edited (see EditorSummary). */
   onChangeDraft?: ((change: MarkChange | null) => void) | undefined;
   /** The last save did not get through (network, 5xx): said here, beside Save, with Retry. */
-  saveError?: ErrorDescription | null | undefined;
+  saveError?: SaveFailure | null | undefined;
   /** Sends the failed request again, exactly as it was. */
   onRetry?: (() => void) | undefined;
   /** More of the editor below the form (the group actions); `reason` reads the Reason field. */
@@ -108,8 +108,9 @@ export default function MarkEditor({ selected, labeler, canEdit, saving, onSave,
 const footerStyle = { position: 'sticky', bottom: 0, zIndex: 1, mt: 2, pt: 1.5, pb: 1, bgcolor: 'background.paper', borderTop: 1, borderColor: 'divider' } as const;
 
 /** Why the save did not get through, and Retry (which sends the very same request again). */
-function SaveError({ error, retrying, onRetry }: { error: ErrorDescription; retrying: boolean; onRetry: (() => void) | undefined }) {
+function SaveError({ error, retrying, onRetry }: { error: SaveFailure; retrying: boolean; onRetry: (() => void) | undefined }) {
   const t = useT();
+  const format = useFormat();
   return (
     <Alert
       severity="error"
@@ -123,7 +124,12 @@ function SaveError({ error, retrying, onRetry }: { error: ErrorDescription; retr
         ) : undefined
       }
     >
-      <AlertTitle>{t('editor.saveFailedTitle')}</AlertTitle>
+      <AlertTitle>{error.saved ? t('editor.savePartlyTitle') : t('editor.saveFailedTitle')}</AlertTitle>
+      {error.saved ? (
+        <Typography variant="body2" component="span" sx={{ display: 'block', mb: 0.5 }}>
+          {t('editor.savePartly', { done: format.number(error.saved.done), total: format.number(error.saved.total), rest: format.number(error.saved.total - error.saved.done) })}
+        </Typography>
+      ) : null}
       {error.sentence}
       {error.requestId ? <RequestId requestId={error.requestId} /> : null}
       {!error.requestId && error.unreachable ? (

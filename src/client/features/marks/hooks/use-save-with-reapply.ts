@@ -7,7 +7,7 @@ import { useToast } from '../../../components/ToastProvider';
 import type { ErrorDescription } from '../../../lib/describe-error';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../../lib/use-describe-error';
-import { useSaveMarks } from '../api/save-marks';
+import { PartialSaveError, useSaveMarks } from '../api/save-marks';
 import type { SaveRequest, SelectedConversation } from '../components/MarkEditor';
 import { countByStatus } from '../components/SaveResults';
 
@@ -40,8 +40,11 @@ type FailedSave = {
   reason: string;
   merge: (results: MarkResult[]) => MarkResult[];
   shown: SelectedConversation[];
-  error: ErrorDescription;
+  error: SaveFailure;
 };
+
+/** Why a save did not get through; `saved`: a save sent in turns got this far before it stopped (Retry sends the rest). */
+export type SaveFailure = ErrorDescription & { saved?: { done: number; total: number } };
 
 type SaveOptions = {
   userId: string;
@@ -96,15 +99,26 @@ export function useSaveWithReapply({ userId, refetch, onSaved }: SaveOptions) {
           if (counts.conflict + counts.failed === 0) toast({ severity: 'success', message: t('results.saved', counts) });
           else toast({ severity: 'warning', message: t('results.needsAttention') });
         },
-        // Said in the editor, beside Save, with Retry; everything the person entered stays.
+        // Said in the editor, beside Save, with Retry; everything the person entered stays. A save
+        // sent in turns that stopped part way shows the results of the turns that got through, and
+        // Retry sends only the items after them.
         onError: (error) => {
-          const described = describeError(error);
+          const partial = error instanceof PartialSaveError ? error.results : [];
+          const described = describeError(error instanceof PartialSaveError ? error.cause : error);
+          if (partial.length > 0) setLastSave({ change, reason, results: merge(partial) });
           if (epoch !== selectionEpoch.current) {
             toast({ severity: 'error', message: described.sentence, requestId: described.requestId });
             return;
           }
           setInFlight(null);
-          setFailedSave({ items, change, reason, merge, shown, error: described });
+          setFailedSave({
+            items: items.slice(partial.length),
+            change,
+            reason,
+            merge: (rest) => merge([...partial, ...rest]),
+            shown,
+            error: partial.length > 0 ? { ...described, saved: { done: partial.length, total: items.length } } : described,
+          });
         },
       },
     );
