@@ -329,6 +329,10 @@ describe('Marks page: saving', { timeout: 120_000 }, () => {
     await waitFor(() => expect(bitBox('VIP (bit 32)')).toBeChecked());
     expect(bitBox('Hidden (bit 3)')).not.toBeChecked();
     expect(screen.getByText('Save marks', { selector: 'button' })).toBeDisabled();
+    // Dismissing the results (the focus was in them) leaves the keyboard at the editor's heading.
+    await user.click(screen.getByText('Dismiss results', { selector: 'button' }));
+    expect(screen.queryByText('Result of the last save', { selector: 'h2' })).toBeNull();
+    await waitFor(() => expect(screen.getByText('Mark editor', { selector: 'h2' })).toHaveFocus());
   });
 
   it('keeps what the person is editing when the list is read again and the selected conversations are as they were', async () => {

@@ -201,6 +201,8 @@ describe('History page', { timeout: 60_000 }, () => {
     expect(screen.getByText('Undoes entry e1')).toBeInTheDocument();
     // The undo itself may be undone (it is applied); the undone entry may not.
     expect(screen.getAllByRole('button', { name: 'Undo' })).toHaveLength(1);
+    // The Undo button that had the focus is gone: the keyboard's place is the page's title, not the body.
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: 'History' })).toHaveFocus());
   });
 
   it('explains a 409: the conversation changed since, with its state now; nothing is retried', async () => {

@@ -32,7 +32,7 @@ const VIEW_PREFERENCE = 'historyView';
 function rememberedView(): HistoryView {
   return readPreference(VIEW_PREFERENCE) === 'table' ? 'table' : 'cards';
 }
-import { PageHeader } from '../../../components/PageHeader';
+import { focusPageTitle, PageHeader } from '../../../components/PageHeader';
 
 /** History (audit log): `/history?chatUser=…&conversationType=…&conversationId=…&staff=…&status=…&from=…&to=…&reason=…&jobId=…&requestId=…&entryId=…&match=exact`. */
 export function HistoryPage({ chatUserPanel }: { chatUserPanel?: (chatUser: string) => ReactNode }) {
@@ -113,7 +113,16 @@ function AuditEntries({ filters, view }: { filters: HistoryFilters; view: Histor
         </Box>
       ) : null}
       {query.isFetchNextPageError ? <ErrorNotice error={query.error} onRetry={() => void query.fetchNextPage()} /> : null}
-      {undoing ? <UndoDialog entry={undoing} labeler={labeler} onClose={() => setUndoing(null)} /> : null}
+      {undoing ? (
+        <UndoDialog
+          entry={undoing}
+          labeler={labeler}
+          onClose={(undone) => {
+            setUndoing(null);
+            if (undone) focusPageTitle();
+          }}
+        />
+      ) : null}
       {undoingRequest ? <UndoRequestDialog requestId={undoingRequest.requestId} entries={undoingRequest.entries} onClose={() => setUndoingRequest(null)} /> : null}
     </Box>
       )}

@@ -17,7 +17,8 @@ import { revertConflictOf, useRevertAuditEntry } from '../api/revert-audit-entry
 import { BitNames, CustomMarkText } from './MarkStateView';
 import { UndoActions, UndoReasonField, useUndoReason } from './UndoParts';
 
-type UndoDialogProps = { entry: AuditEntry; labeler: BitLabeler; onClose: () => void };
+/** `onClose(undone)`: true when it closes because the undo was made (its Undo button is then gone). */
+type UndoDialogProps = { entry: AuditEntry; labeler: BitLabeler; onClose: (undone?: boolean) => void };
 
 /**
  * Confirms an undo: says what will be written (the inverse of the entry's change), then posts the
@@ -50,13 +51,13 @@ export function UndoDialog({ entry, labeler, onClose }: UndoDialogProps) {
       {
         onSuccess: () => {
           toast({ severity: 'success', message: t('history.undone', { id: entry.conversation.id }) });
-          onClose();
+          onClose(true);
         },
       },
     );
 
   return (
-    <Dialog open onClose={revert.isPending ? undefined : onClose} aria-labelledby="undo-title" aria-describedby="undo-description" fullWidth maxWidth="sm">
+    <Dialog open onClose={revert.isPending ? undefined : () => onClose()} aria-labelledby="undo-title" aria-describedby="undo-description" fullWidth maxWidth="sm">
       <DialogTitle id="undo-title">{t('history.undoTitle')}</DialogTitle>
       <DialogContent>
         <DialogContentText id="undo-description" sx={{ overflowWrap: 'anywhere' }}>
@@ -99,7 +100,7 @@ export function UndoDialog({ entry, labeler, onClose }: UndoDialogProps) {
         blocked={reasonProblem !== null}
         confirmLabel={t('history.confirmUndo')}
         onConfirm={confirm}
-        onClose={onClose}
+        onClose={() => onClose()}
       />
     </Dialog>
   );

@@ -26,6 +26,8 @@ import { PasteSelection } from './PasteSelection';
 import { SaveResults } from './SaveResults';
 import { NothingSelected, WorkspaceLayout } from './WorkspaceLayout';
 import type { WorkspaceSlots } from './workspace-slots';
+import { focusSoon } from '../../../lib/focus';
+import { MARK_EDITOR_TITLE_ID } from '../model/focus-targets';
 
 // The editor is its own chunk: the header and the list paint first, and the editor's code is
 // fetched meanwhile (see LoadedWorkspace), so it is there by the first click on a row.
@@ -186,7 +188,10 @@ function LoadedWorkspace({ userId, entries, groups, refetch, filters, onFiltersC
               onReapply={() => void save.reapply(editorSelection)}
               reapplying={save.saving}
               canEdit={canEdit}
-              onDismiss={save.dismissResults}
+              onDismiss={() => {
+                save.dismissResults();
+                focusSoon(MARK_EDITOR_TITLE_ID);
+              }}
               focusKey={save.savesAnswered}
             />
           ) : null}

@@ -14,6 +14,7 @@ import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import type { BitLabeler } from '../../../entities/marks/model/bit-labels';
 import { canSaveChange, summarizeSelection, type PreparedChange } from '../model/editor-state';
 import { createEditorStore, useEditorReason, type EditorStore } from '../model/editor-store';
+import { MARK_EDITOR_TITLE_ID } from '../model/focus-targets';
 import { BitGrid, RESERVED_MASK } from './BitGrid';
 import { CustomMarkField } from './CustomMarkField';
 import { EditorSummary } from './EditorSummary';
@@ -86,7 +87,7 @@ export default function MarkEditor({ selected, labeler, canEdit, saving, onSave,
 
   return (
     // A region named "Mark editor" (its heading), holding the form: Enter in Reason submits it.
-    <Paper component="section" variant="outlined" aria-labelledby="mark-editor-title" sx={{ p: 2 }}>
+    <Paper component="section" variant="outlined" aria-labelledby={MARK_EDITOR_TITLE_ID} sx={{ p: 2 }}>
       <form noValidate onSubmit={submit}>
         <EditorHeader count={selected.length} singleId={singleId} readOnly={readOnly} />
         <BitGrid store={store} labeler={labeler} disabled={readOnly} reservedSet={reservedSet} />
@@ -172,7 +173,7 @@ const EditorHeader = memo(function EditorHeader({ count, singleId, readOnly }: {
   const t = useT();
   return (
     <Box sx={{ mb: 1.5 }}>
-      <Typography variant="h6" component="h2" id="mark-editor-title">
+      <Typography variant="h6" component="h2" id={MARK_EDITOR_TITLE_ID} tabIndex={-1} sx={{ outline: 'none' }}>
         {t('editor.title')}
       </Typography>
       <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
