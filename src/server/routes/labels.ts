@@ -6,7 +6,7 @@ import { registerRoute } from '../http/contract';
 import { requireRole, requireStepUp } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { parseIfMatch } from '../http/preconditions';
-import { recordAdminActivity, seenFrom } from '../store/admin-activity';
+import { appendAdminActivity, seenFrom } from '../store/admin-activity';
 import { LabelError, getLabelsVersion, saveLabels, type LabelsVersion } from '../store/labels';
 
 const view = (current: LabelsVersion) => ({ labels: current.labels, updatedBy: current.updatedBy, updatedAt: current.updatedAt });
@@ -40,12 +40,21 @@ export const labelRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         );
       }
       const staff = request.staff!.username;
+      const at = new Date(deps.clock.now());
       let result;
       try {
         result = await saveLabels(deps.store, request.body.labels as Record<string, { name: string; description: string }>, {
           expected: ifMatch.kind === 'any' ? '*' : ifMatch.tags,
           by: staff,
-          at: new Date(deps.clock.now()),
+          at,
+          // Recorded in the save's own transaction: a save is never left without its entry.
+          alsoInTransaction: (tx, saved) =>
+            appendAdminActivity(
+              tx,
+              deps.store.auditKey,
+              { staff, action: 'labels_changed', target: 'mark-labels', ...seenFrom(request), details: { labels: Object.keys(saved.labels).length, version: saved.version } },
+              at,
+            ),
         });
       } catch (error) {
         if (error instanceof LabelError) throw new HttpError('VALIDATION_FAILED', error.message, { details: { ...error.details } });
@@ -57,11 +66,6 @@ export const labelRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         throw new HttpError('PRECONDITION_FAILED', conflictMessage(result.current), { details });
       }
       request.log.info({ event: 'sensitive_update', staff, what: 'mark-labels', version: result.current.version }, 'labels replaced');
-      await recordAdminActivity(
-        deps.store,
-        { staff, action: 'labels_changed', target: 'mark-labels', ...seenFrom(request), details: { labels: Object.keys(result.current.labels).length, version: result.current.version } },
-        deps.clock,
-      );
       reply.header('etag', result.current.etag);
       return view(result.current);
     },

@@ -101,6 +101,20 @@ describe('label versions (compare-and-swap)', () => {
     expect((await getLabelsVersion(store))).toEqual(before);
   });
 
+  it('keeps the labels as they were when what is recorded with the save fails', async () => {
+    const before = await getLabelsVersion(store);
+    const failing = saveLabels(store, { '40': { name: 'Lost' } }, {
+      expected: '*',
+      by: 'a',
+      at,
+      alsoInTransaction: async () => {
+        throw new Error('the audit entry could not be appended');
+      },
+    });
+    await expect(failing).rejects.toThrow('the audit entry could not be appended');
+    expect(await getLabelsVersion(store)).toEqual(before);
+  });
+
   it('gives a database that had labels before versions existed version 1', async () => {
     const sqlite = new BetterSqlite3(':memory:');
     const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: sqlite }) });

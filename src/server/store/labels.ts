@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Reader, Store } from './database';
+import type { Reader, Store, Tx } from './database';
 
 // Names for the custom mark bits 32..63 (bits 0..3 are Tencent's standard marks and named by the
 // product). Besides being shown, a label names its bit in bulk-job CSV files, so labels must be
@@ -111,7 +111,13 @@ export type SaveLabelsResult = { saved: true; current: LabelsVersion } | { saved
 export async function saveLabels(
   store: Store,
   labels: MarkLabelsInput,
-  options: { expected: LabelsPrecondition; by: string | null; at: Date },
+  options: {
+    expected: LabelsPrecondition;
+    by: string | null;
+    at: Date;
+    /** Runs in the save's transaction once the labels are replaced (the admin-activity entry): both land, or neither. */
+    alsoInTransaction?: (tx: Tx, saved: LabelsVersion) => Promise<unknown>;
+  },
 ): Promise<SaveLabelsResult> {
   const problems = labelProblems(labels);
   if (problems) throw new LabelError('Some labels cannot be stored.', problems);
@@ -134,7 +140,9 @@ export async function saveLabels(
         conflict.column('id').doUpdateSet({ version: current.version + 1, updated_by: options.by, updated_at: options.at.toISOString() }),
       )
       .execute();
-    return { saved: true, current: await labelsVersionIn(tx) };
+    const saved = await labelsVersionIn(tx);
+    await options.alsoInTransaction?.(tx, saved);
+    return { saved: true, current: saved };
   });
 }
 
