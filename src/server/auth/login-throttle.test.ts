@@ -58,6 +58,15 @@ beforeEach(async () => {
 const attempt = (username: string, password: string, ip = freshIp(), by = throttle) =>
   authenticate(store, by, { username, password, ip }, clock);
 
+/** The next password check waits at a gate (the real argon2 verify runs once it is released). */
+function holdNextPasswordCheck() {
+  const gate = createGate();
+  vi.mocked(verifyPassword).mockImplementationOnce(async (hash, password) => {
+    await gate.pass();
+    return realVerifyPassword(hash, password);
+  });
+  return gate;
+}
 const take = (by: LoginThrottle, ip: string) => by.takeIpAttempt(ip, new Date(clock.now()));
 const giveBack = (verdict: IpVerdict) => store.write(async (tx) => (verdict.allowed ? verdict.succeeded(tx) : undefined));
 const rows = async (table: 'login_ip_attempts' | 'login_unknown_names') =>
@@ -261,11 +270,7 @@ describe('shared by every instance on one database', () => {
     clock.advance(SECOND);
 
     // The second attempt takes the last place, then its password check is held open.
-    const gate = createGate();
-    vi.mocked(verifyPassword).mockImplementationOnce(async (hash, password) => {
-      await gate.pass();
-      return realVerifyPassword(hash, password);
-    });
+    const gate = holdNextPasswordCheck();
     const held = attempt('rita', 'wrong password!!', '192.0.2.22', a);
     await gate.arrived();
 
@@ -284,11 +289,7 @@ describe('shared by every instance on one database', () => {
     const [a, b] = [createLoginThrottle(store), createLoginThrottle(store)];
     for (let i = 0; i < 4; i++) expect(await attempt('rita', 'wrong password!!', freshIp(), a)).toEqual({ ok: false, reason: 'invalid' });
     // The 5th guess is held while its password is checked; meanwhile guesses arrive on both instances.
-    const gate = createGate();
-    vi.mocked(verifyPassword).mockImplementationOnce(async (hash, password) => {
-      await gate.pass();
-      return realVerifyPassword(hash, password);
-    });
+    const gate = holdNextPasswordCheck();
     const held = attempt('rita', 'wrong password!!', freshIp(), a);
     await gate.arrived();
     const others = await Promise.all(Array.from({ length: 6 }, (_, i) => attempt('rita', 'wrong password!!', freshIp(), i % 2 === 0 ? a : b)));
@@ -297,11 +298,7 @@ describe('shared by every instance on one database', () => {
     expect(await held).toEqual({ ok: false, reason: 'invalid' });
     // The same for a name without an account.
     for (let i = 0; i < 4; i++) await attempt('nobody', 'wrong password!!', freshIp(), a);
-    const gate2 = createGate();
-    vi.mocked(verifyPassword).mockImplementationOnce(async (hash, password) => {
-      await gate2.pass();
-      return realVerifyPassword(hash, password);
-    });
+    const gate2 = holdNextPasswordCheck();
     const heldUnknown = attempt('nobody', 'wrong password!!', freshIp(), b);
     await gate2.arrived();
     expect(await attempt('nobody', 'wrong password!!', freshIp(), a)).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 1 });
@@ -313,11 +310,7 @@ describe('shared by every instance on one database', () => {
     const [a, b] = [createLoginThrottle(store, { ipAttemptsPerWindow: 2 }), createLoginThrottle(store, { ipAttemptsPerWindow: 2 })];
     expect(await attempt('user1', 'wrong password!!', '192.0.2.23', a)).toEqual({ ok: false, reason: 'invalid' });
 
-    const gate = createGate();
-    vi.mocked(verifyPassword).mockImplementationOnce(async (hash, password) => {
-      await gate.pass();
-      return realVerifyPassword(hash, password);
-    });
+    const gate = holdNextPasswordCheck();
     const held = attempt('rita', PASSWORD, '192.0.2.23', a);
     await gate.arrived();
     expect(await attempt('rita', PASSWORD, '192.0.2.23', b)).toMatchObject({ ok: false, reason: 'throttled' });

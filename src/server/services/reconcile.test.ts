@@ -16,6 +16,7 @@ import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { childApi, childEnv, prepareChildDataDir, recordingProxy, signInChild, startChildBff } from '../testing/child-bff';
 import { ChatNetworkError } from '../chat/errors';
 import type { ChatClient } from '../chat/client';
+import type { ChatCommand } from '../chat/commands';
 import { UNDECIDED_MESSAGE, writeMarks } from './mark-writer';
 import { createGroup, listGroups, renameGroup } from './group-writer';
 import { LANDED_MESSAGE, NOT_LANDED_MESSAGE, SHOWN_MESSAGE, reconcileUnknownEntries } from './reconcile';
@@ -38,18 +39,26 @@ describe('reconcileUnknownEntries', () => {
     reason: 'ticket 7',
   });
 
-  it('leaves a save whose answer was lost and whose state could not be read back unknown, for reconcile to settle', async () => {
-    await bff.importUsers('rec.carol');
-    // Chat takes the write but its answer is lost; the read back fails as well (the link is down).
-    let searches = 0;
-    const chat: Pick<ChatClient, 'call'> = {
-      call: (async (command: Parameters<ChatClient['call']>[0], body: never, options?: never) => {
-        if (command === 'recentcontact/search_contact_group' && ++searches > 1) throw new ChatNetworkError(command, 'ECONNRESET', true);
+  /**
+   * Chat as the BFF's client sees it when the link drops: `write` reaches Chat but its answer is
+   * lost, and every `read` after the first fails.
+   */
+  const losingAnswers = (write: ChatCommand, read: ChatCommand): Pick<ChatClient, 'call'> => {
+    let reads = 0;
+    return {
+      call: (async (command: ChatCommand, body: never, options?: never) => {
+        if (command === read && ++reads > 1) throw new ChatNetworkError(command, 'ECONNRESET', true);
         const answer = await bff.chat.call(command, body, options);
-        if (command === 'recentcontact/mark_contact') throw new ChatNetworkError(command, 'ECONNRESET', true);
+        if (command === write) throw new ChatNetworkError(command, 'ECONNRESET', true);
         return answer;
       }) as ChatClient['call'],
     };
+  };
+
+  it('leaves a save whose answer was lost and whose state could not be read back unknown, for reconcile to settle', async () => {
+    await bff.importUsers('rec.carol');
+    // Chat takes the write but its answer is lost; the read back fails as well (the link is down).
+    const chat = losingAnswers('recentcontact/mark_contact', 'recentcontact/search_contact_group');
     const results = await writeMarks(
       { store: bff.store, chat, clock: bff.clock },
       { staff: 'editor', chatUser: 'rec.carol', requestId: 'req-lost' },
@@ -75,16 +84,8 @@ describe('reconcileUnknownEntries', () => {
     const created = await createGroup(bff, context, 'Refunds', [{ type: 'c2c', id: 'p1' }]);
     if (created.status !== 'done' || created.entry.status !== 'applied') throw new Error('the group was not created');
     const groupId = (await listGroups(bff, 'rec.dave')).find((group) => group.name === 'Refunds')!.id;
-    let reads = 0;
-    const chat: Pick<ChatClient, 'call'> = {
-      call: (async (command: Parameters<ChatClient['call']>[0], body: never, options?: never) => {
-        // The rename reads the list once before writing; the read after the lost answer fails.
-        if (command === 'recentcontact/get_contact_group' && ++reads > 1) throw new ChatNetworkError(command, 'ECONNRESET', true);
-        const answer = await bff.chat.call(command, body, options);
-        if (command === 'recentcontact/update_contact_group') throw new ChatNetworkError(command, 'ECONNRESET', true);
-        return answer;
-      }) as ChatClient['call'],
-    };
+    // The rename reads the list once before writing; the read after the lost answer fails.
+    const chat = losingAnswers('recentcontact/update_contact_group', 'recentcontact/get_contact_group');
     const renamed = await renameGroup({ store: bff.store, chat, clock: bff.clock }, context, groupId, 'Refunds 2026');
     expect(renamed).toMatchObject({ status: 'done', entry: { status: 'unknown' } });
 
