@@ -1,5 +1,6 @@
-// The groups_add / groups_remove columns of a bulk job, applied once its run has taken every line:
-// the lines whose mark write is done (applied or unchanged) are gathered per Chat user and group,
+// The groups_add / groups_remove columns of a bulk job, applied once its run has taken every line and
+// before the job is recorded done (execution.ts), so that a crash in between leaves them to the next
+// run: the lines whose mark write is done (applied or unchanged) are gathered per Chat user and group,
 // and each group gets one change through the group write service (services/group-writer.ts) —
 // audited and undoable like any other group change, with the request id job:{id}:groups.
 import { sql } from 'kysely';
@@ -17,7 +18,7 @@ export type JobGroupsReport = { changes: number; failed: number };
 export async function applyJobGroups(deps: { store: Store; chat: Pick<ChatClient, 'call'>; clock: Clock; log: JobLog }, jobId: string): Promise<JobGroupsReport> {
   const report: JobGroupsReport = { changes: 0, failed: 0 };
   const job = await deps.store.read.selectFrom('jobs').select(['state', 'created_by']).where('id', '=', jobId).executeTakeFirst();
-  if (job?.state !== 'done') return report;
+  if (job?.state !== 'running') return report;
   const lines = await deps.store.read
     .selectFrom('job_rows')
     .select(['line', 'chat_user', 'conversation_type', 'conversation_id', 'input_json'])

@@ -59,6 +59,7 @@ import { nextPendingChunk, type PendingChunk, type WorkRow } from './line-store'
 import { forgetJobWrites, getJob } from './store';
 import { ThroughputMeter } from './throughput-meter';
 import { type Clock, systemClock } from '../clock';
+import { applyJobGroups } from './apply-groups';
 
 /** What the runner logs through (a pino/Fastify logger fits). */
 export type JobLog = {
@@ -116,8 +117,6 @@ export class Execution {
   /** Lines taken before and to be tried again (transient failures), by chat user. */
   private readonly retry = new Map<string, WorkRow[]>();
   private staff = '';
-  /** Set once this run recorded the job done. */
-  private recordedDone = false;
   readonly finished: Promise<void>;
 
   constructor(
@@ -148,11 +147,6 @@ export class Execution {
 
   private get stopReason(): StopReason | null {
     return this.control.stopReason;
-  }
-
-  /** Whether this run took the job's last line and recorded it done (under its lease). */
-  get finishedJob(): boolean {
-    return this.recordedDone;
   }
 
   private get store(): Store {
@@ -205,8 +199,13 @@ export class Execution {
       return;
     }
     if (this.stopReason !== null) return;
+    // The job's group columns, once every line is taken and before the job is recorded done: a
+    // crash or a stop (shutdown, pause, a lost lease) while they are applied leaves the job running,
+    // and the next run applies them again before it finishes (a group change by name is made once:
+    // members already in the group come back unchanged).
+    await applyJobGroups(this.runner, this.jobId);
+    if (this.stopReason !== null) return;
     if (await transition(this.store, this.jobId, 'finish', { finishedAt: now }, this.lease.fence)) {
-      this.recordedDone = true;
       await forgetJobWrites(this.store, this.jobId);
       const job = (await getJob(this.store.read, this.jobId))!;
       this.runner.log.info(

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOk } from '../../emulator/test-support';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
+import { createGate } from '../testing/gate';
 import { queryGroupAudit } from '../store/group-audit';
 import { bitNamesFrom, readJobCsv, type CheckedRow } from './csv';
 import { createJobRunner } from './runner';
@@ -72,6 +73,44 @@ describe('applying them', () => {
     expect(entries.map((e) => [e.action, e.status, e.requestId, e.staff]).reverse()).toEqual([
       ['create', 'applied', `job:${jobId}:groups`, 'editor'],
       ['remove', 'applied', `job:${jobId}:groups`, 'editor'],
+    ]);
+  });
+
+  it('records the job done only once its group columns are applied: a shutdown meanwhile leaves it running, and the next start applies them and finishes', async () => {
+    await bff.importUsers('bob', 'q1');
+    const csv = `${HEADER}\r\nbob,c2c,q1,0,,,,Team,\r\n`;
+    const options = { store: bff.store, chat: bff.chat, clock: bff.clock, ledger: bff.app.ledger, log: bff.app.log, leaseTimer: false };
+    const first = createJobRunner(options);
+    const { jobId } = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock }, readJobCsv(Readable.from([csv]), { names: bitNamesFrom({}) }));
+    // The group's creation is held open: the server is shut down while it is in flight.
+    const gate = createGate();
+    bff.chatHooks.beforeCall = async (command) => {
+      if (command === 'recentcontact/create_contact_group') await gate.pass();
+    };
+    try {
+      await first.start(jobId, 'editor');
+      await gate.arrived();
+      expect(await first.status(jobId)).toMatchObject({ state: 'running' });
+      const stopping = first.stop();
+      gate.release();
+      await stopping;
+    } finally {
+      gate.release();
+      bff.chatHooks.beforeCall = undefined;
+    }
+    expect(await first.status(jobId)).toMatchObject({ state: 'running' });
+
+    // The next start goes on with the running job: every line is done, so it applies the group
+    // columns again (the member already there comes back unchanged) and records the job done.
+    const second = createJobRunner(options);
+    await second.resumeInterrupted();
+    await second.whenIdle(jobId);
+    expect(await second.status(jobId)).toMatchObject({ state: 'done', applied: 1 });
+    await second.stop();
+    const { entries } = await queryGroupAudit(bff.store.read, { chatUser: 'bob', limit: 10 });
+    expect(entries.map((e) => [e.action, e.status]).reverse()).toEqual([
+      ['create', 'applied'],
+      ['add', 'unchanged'],
     ]);
   });
 });

@@ -24,7 +24,6 @@ import { MARK_CONTACT_MAX_ITEMS, SEARCH_CONTACT_GROUP_MAX_ITEMS } from '../chat/
 import { chatUserLocks } from '../services/chat-user-locks';
 import { readMarkStates } from '../services/mark-writer';
 import { isDatabaseUnavailable, type Store } from '../store/database';
-import { applyJobGroups } from './apply-groups';
 import { Execution, type JobLog, type RunnerCore } from './execution';
 import { allowedStates, transition, transitionInTransaction, type JobAction } from './job-states';
 import type { JobLedger } from './ledger';
@@ -232,11 +231,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   function workIn(job: JobRecord | null, lease: HeldLease): Work | null {
     if (job?.state === 'running') {
       const execution = new Execution(core, job.id, lease);
-      // Once every line is taken, the job's group columns (apply-groups.ts): by the run that recorded
-      // the job done — not by one that lost the job to another instance unawares.
-      const finished = execution.finished.then(() => (execution.finishedJob ? applyJobGroups(core, job.id) : undefined)).then(() => {});
       return {
-        finished,
+        finished: execution.finished,
         stop: (reason) => (reason === 'unavailable' ? execution.databaseUnavailable() : execution.stop(reason)),
         live: (remaining) => execution.live(remaining),
         retryAfterMs: null,
