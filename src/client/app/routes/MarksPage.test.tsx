@@ -389,8 +389,11 @@ describe('Marks page: saving', { timeout: 120_000 }, () => {
     });
     expect(screen.getByText(/changed by someone else since you loaded it \(now ‘VIP\+’\)/)).toBeInTheDocument();
 
-    await user.click(screen.getByText('Reload and re-apply', { selector: 'button' }));
+    // A double click: the second click meets a reapply already under way (its reread included).
+    const reapply = screen.getByText('Reload and re-apply', { selector: 'button' });
+    await user.dblClick(reapply);
     expect(await screen.findByText('2 applied · 0 unchanged · 0 conflicts · 0 failed')).toBeInTheDocument();
+    expect(posts(api)).toHaveLength(2);
     expect(posts(api)[1]?.body).toEqual({ items: [{ conversation: { type: 'c2c', id: 'user1' }, customMark: '에스컬레이션', expectedCustomMark: 'VIP+' }] });
     expect(state.get('c2c:user1')?.customMark).toBe('에스컬레이션');
   });

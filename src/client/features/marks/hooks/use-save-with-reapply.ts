@@ -131,10 +131,18 @@ export function useSaveWithReapply({ userId, refetch, onSaved }: SaveOptions) {
   };
 
   // Conflicts: read the current state again, then send the same change against what is there now.
+  // A second click while the state is being read again (before the send) is the same reapply.
+  const rereading = useRef(false);
+  const [rereadPending, setRereadPending] = useState(false);
   const reapply = async (shown: SelectedConversation[]) => {
-    if (!lastSave) return;
+    if (!lastSave || rereading.current || mutation.isPending) return;
     const conflicts = lastSave.results.filter((result) => result.status === 'conflict');
-    const fresh = await refetch();
+    rereading.current = true;
+    setRereadPending(true);
+    const fresh = await refetch().finally(() => {
+      rereading.current = false;
+      setRereadPending(false);
+    });
     const freshByKey = new Map((fresh ?? []).map((entry) => [conversationKey(entry.conversation), entry]));
     const items = conflicts.map((result) => {
       const current = freshByKey.get(conversationKey(result.conversation));
@@ -155,7 +163,7 @@ export function useSaveWithReapply({ userId, refetch, onSaved }: SaveOptions) {
 
   return {
     pinned: failedSave?.shown ?? inFlight,
-    saving: mutation.isPending,
+    saving: mutation.isPending || rereadPending,
     saveError: failedSave?.error ?? null,
     lastSave,
     savesAnswered,
