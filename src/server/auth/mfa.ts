@@ -10,6 +10,7 @@ import { accountDelayMs, type IpVerdict, type LoginThrottle } from './login-thro
 import type { SecretBox } from './secret-box';
 import { StaffError, normalizeUsername } from './staff';
 import { type Clock, systemClock } from '../clock';
+import type { AlsoInTransaction } from '../store/admin-activity';
 
 export const RECOVERY_CODE_COUNT = 10;
 const TOTP_PERIOD_SECONDS = 30;
@@ -147,7 +148,7 @@ export async function checkCode(
 }
 
 /** Makes the pending secret the account's TOTP secret and replaces its recovery codes; returns the codes, shown once. */
-export async function completeEnrolment(store: Store, box: SecretBox, username: string): Promise<string[]> {
+export async function completeEnrolment(store: Store, box: SecretBox, username: string, also?: AlsoInTransaction): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   await store.write(async (tx) => {
     const row = await tx.selectFrom('staff').select('totp_pending_secret').where('username', '=', username).executeTakeFirst();
@@ -158,6 +159,7 @@ export async function completeEnrolment(store: Store, box: SecretBox, username: 
       .insertInto('recovery_codes')
       .values(codes.map((code) => ({ username, code_hash: box.digest(normalizeRecoveryCode(code)), used_at: null })))
       .execute();
+    await also?.(tx);
   });
   return codes;
 }

@@ -3,6 +3,7 @@ import type { CompiledQuery } from 'kysely';
 import { type AuthMethod, type EndedSessionsTable, type Reader, type Role, type Store } from '../store/database';
 import { StaffError, normalizeUsername } from './staff';
 import { type Clock, systemClock } from '../clock';
+import type { AlsoInTransaction } from '../store/admin-activity';
 
 export const SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_TIMEOUT_MS = 8 * 60 * 60 * 1000;
@@ -187,7 +188,7 @@ export async function resolveSession(
  * Deletes sessions by id hash and remembers for a while why (so the sign-in page can say "ended by
  * an admin", "expired" or "role removed").
  */
-export async function endSessions(store: Store, idHashes: string[], reason: EndReason, clock: Clock = systemClock): Promise<void> {
+export async function endSessions(store: Store, idHashes: string[], reason: EndReason, clock: Clock = systemClock, also?: AlsoInTransaction): Promise<void> {
   if (idHashes.length === 0) return;
   const endedAt = new Date(clock.now()).toISOString();
   await store.write(async (tx) => {
@@ -197,6 +198,7 @@ export async function endSessions(store: Store, idHashes: string[], reason: EndR
       .values(idHashes.map((id_hash) => ({ id_hash, reason, ended_at: endedAt })))
       .onConflict((oc) => oc.column('id_hash').doUpdateSet({ reason, ended_at: endedAt }))
       .execute();
+    await also?.(tx);
   });
 }
 
@@ -274,7 +276,7 @@ export async function listSessions(store: Store, clock: Clock = systemClock): Pr
  * Revokes the one session whose id hash starts with `prefix` (a `SessionView.id`). False when the
  * prefix is malformed, shorter than SESSION_HASH_PREFIX_LENGTH, or does not name exactly one session.
  */
-export async function revokeSessionByHashPrefix(store: Store, prefix: string): Promise<boolean> {
+export async function revokeSessionByHashPrefix(store: Store, prefix: string, also?: AlsoInTransaction): Promise<boolean> {
   if (!/^[0-9a-f]+$/.test(prefix) || prefix.length < SESSION_HASH_PREFIX_LENGTH || prefix.length > 64) return false;
   return store.write(async (tx) => {
     const matches = await tx
@@ -291,6 +293,7 @@ export async function revokeSessionByHashPrefix(store: Store, prefix: string): P
       .values({ id_hash: matches[0].id_hash, reason: 'revoked', ended_at: new Date().toISOString() })
       .onConflict((oc) => oc.column('id_hash').doUpdateSet({ reason: 'revoked' }))
       .execute();
+    await also?.(tx);
     return true;
   });
 }

@@ -56,6 +56,17 @@ describe('staff repository', () => {
     expect(await verifyPassword((await getStaffCredentials(store, 'rita'))!.password_hash, PASSWORD)).toBe(true);
   });
 
+  it('creates nothing, and changes no password, when what is recorded with the change fails', async () => {
+    const failing = async () => {
+      throw new Error('the admin-activity entry could not be appended');
+    };
+    await expect(createStaff(store, { username: 'omar', role: 'viewer', password: PASSWORD }, clock, failing)).rejects.toThrow('could not be appended');
+    expect(await getStaff(store, 'omar')).toBeNull();
+    await createStaff(store, { username: 'omar', role: 'viewer', password: PASSWORD }, clock);
+    await expect(resetPassword(store, 'omar', `${PASSWORD}!`, failing)).rejects.toThrow('could not be appended');
+    expect(await verifyPassword((await getStaffCredentials(store, 'omar'))!.password_hash, PASSWORD)).toBe(true);
+  });
+
   it('refuses a password for an account of the identity provider: it would sign in around the provider', async () => {
     await upsertSsoStaff(store, { issuer: 'https://idp.example', subject: 'u-1', suggestedName: 'sso.rita', role: 'editor', roleClaimPresent: true, refreshToken: null }, clock);
     await expectStaffError(resetPassword(store, 'sso.rita', PASSWORD), 'INVALID_ROLE');

@@ -4,7 +4,7 @@ import type { StaffSource } from '../../shared/api/staff';
 import { isStorableText, unstorableTextMessage } from '../../shared/text/storable';
 import { generatePassword, hashPassword, passwordProblem } from './passwords';
 import { type Clock, systemClock } from '../clock';
-import { appendAdminActivity, type AdminActivity } from '../store/admin-activity';
+import { appendAdminActivity, type AdminActivity, type AlsoInTransaction } from '../store/admin-activity';
 
 export type { Role } from '../store/database';
 export { ROLES } from '../store/database';
@@ -100,6 +100,8 @@ export async function createStaff(
   store: Store,
   input: { username: string; role: Role; password: string },
   clock: Clock = systemClock,
+  /** Runs in the insert's transaction when the account was created (its admin-activity entry). */
+  also?: AlsoInTransaction,
 ): Promise<StaffView> {
   const username = requireUsername(input.username);
   const role = requireRole(input.role);
@@ -117,7 +119,11 @@ export async function createStaff(
     locked_until: null,
   } satisfies Insertable<StaffTable>;
   // insert-or-ignore: someone may have created the same name while we were hashing.
-  const result = await store.write((tx) => tx.insertInto('staff').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst());
+  const result = await store.write(async (tx) => {
+    const inserted = await tx.insertInto('staff').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows !== 0n) await also?.(tx);
+    return inserted;
+  });
   if (result.numInsertedOrUpdatedRows === 0n) {
     throw new StaffError('ALREADY_EXISTS', `There is already a staff account "${username}".`);
   }
@@ -202,7 +208,7 @@ export async function setDisabled(store: Store, username: string, disabled: bool
 }
 
 /** Sets a new password, lifts any login lockout and ends that person's sessions, in one transaction. */
-export async function resetPassword(store: Store, username: string, password: string): Promise<StaffView> {
+export async function resetPassword(store: Store, username: string, password: string, also?: AlsoInTransaction): Promise<StaffView> {
   const name = requireUsername(username);
   requireAcceptablePassword(password);
   if (!(await getStaff(store, name))) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
@@ -217,6 +223,7 @@ export async function resetPassword(store: Store, username: string, password: st
       .where('username', '=', name)
       .execute();
     await deleteSessionsIn(tx, name);
+    await also?.(tx);
     return toView(row);
   });
 }

@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps';
 import { registerRoute } from '../http/contract';
 import { requireRole, setSessionCookie } from '../http/auth';
 import { HttpError } from '../http/errors';
-import { recordAdminActivity, seenFrom } from '../store/admin-activity';
+import { recordingActivity, seenFrom } from '../store/admin-activity';
 import { identityOf } from './session';
 
 export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
@@ -32,7 +32,12 @@ export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     }
     try {
       // Ends every session of this person (a stolen one too); this browser gets a fresh one.
-      await resetPassword(deps.store, staff.username, request.body.newPassword);
+      await resetPassword(
+        deps.store,
+        staff.username,
+        request.body.newPassword,
+        recordingActivity(deps.store, { staff: staff.username, action: 'password_changed', target: staff.username, ...seenFrom(request) }, deps.clock),
+      );
     } catch (error) {
       if (error instanceof StaffError) throw new HttpError('VALIDATION_FAILED', error.message, { details: { 'body.newPassword': [error.message] } });
       throw error;
@@ -40,7 +45,6 @@ export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     const { sessionId } = await createSession(deps.store, staff.username, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' }, deps.clock, { method: staff.method });
     setSessionCookie(reply, deps.cookie, sessionId);
     request.log.info({ event: 'authn_password_change', staff: staff.username }, 'password changed');
-    await recordAdminActivity(deps.store, { staff: staff.username, action: 'password_changed', target: staff.username, ...seenFrom(request) }, deps.clock);
     return reply.code(204).send();
   });
 
@@ -56,8 +60,7 @@ export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
       if (result.reason === 'throttled') throw new HttpError('RATE_LIMITED', 'Too many wrong codes. Wait a little and try again.', { retryAfterSeconds: result.retryAfterSeconds ?? 60 });
       throw new HttpError('VALIDATION_FAILED', 'That code is not right; check the time on your phone and try the next one.', { details: { 'body.code': ['That code is not right.'] } });
     }
-    const recoveryCodes = await completeEnrolment(deps.store, identity.box, staff.username);
-    await recordAdminActivity(deps.store, { staff: staff.username, action: 'mfa_enrolled', ...seenFrom(request) }, deps.clock);
+    const recoveryCodes = await completeEnrolment(deps.store, identity.box, staff.username, recordingActivity(deps.store, { staff: staff.username, action: 'mfa_enrolled', ...seenFrom(request) }, deps.clock));
     return { recoveryCodes };
   });
 
@@ -81,9 +84,14 @@ export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     const staff = request.staff!;
     const target = (await listSessionsOf(deps.store, staff.username, deps.clock)).find((session) => session.id === request.params.handle);
     if (!target) throw new HttpError('NOT_FOUND', 'You have no such session.');
-    await endSessions(deps.store, [target.idHash], 'revoked', deps.clock);
+    await endSessions(
+      deps.store,
+      [target.idHash],
+      'revoked',
+      deps.clock,
+      recordingActivity(deps.store, { staff: staff.username, action: 'session_ended', target: staff.username, ...seenFrom(request), details: { session: target.id, by: 'owner' } }, deps.clock),
+    );
     request.log.info({ event: 'session_expired', reason: 'ended_by_owner', staff: staff.username, handle: target.id }, 'own session ended');
-    await recordAdminActivity(deps.store, { staff: staff.username, action: 'session_ended', target: staff.username, ...seenFrom(request), details: { session: target.id, by: 'owner' } }, deps.clock);
     return reply.code(204).send();
   });
 };

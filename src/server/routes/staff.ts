@@ -2,12 +2,12 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { staffRoutes as routes } from '../../shared/api/contracts/staff';
 import { hashSessionId, listSessions, revokeSessionByHashPrefix } from '../auth/sessions';
-import { StaffError, createStaff, listStaff, updateStaff } from '../auth/staff';
+import { StaffError, createStaff, listStaff, normalizeUsername, updateStaff } from '../auth/staff';
 import type { AppDeps } from '../deps';
 import { registerRoute } from '../http/contract';
 import { requireRole, requireStepUp } from '../http/auth';
 import { HttpError } from '../http/errors';
-import { recordAdminActivity, seenFrom, type AdminActivity } from '../store/admin-activity';
+import { recordingActivity, seenFrom, type AdminActivity } from '../store/admin-activity';
 
 function staffHttpError(error: unknown): never {
   if (!(error instanceof StaffError)) throw error;
@@ -26,8 +26,9 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   const admin = requireRole('admin');
   // Managing staff and sessions needs an authentication within the last 10 minutes.
   const adminAction = [admin, requireStepUp(deps)];
-  const record = (request: FastifyRequest, activity: Omit<AdminActivity, 'staff' | 'ip' | 'userAgent'>) =>
-    recordAdminActivity(deps.store, { staff: request.staff!.username, ...seenFrom(request), ...activity }, deps.clock);
+  // The admin-activity entry of a change, appended in the change's own transaction.
+  const recording = (request: FastifyRequest, activity: Omit<AdminActivity, 'staff' | 'ip' | 'userAgent'>) =>
+    recordingActivity(deps.store, { staff: request.staff!.username, ...seenFrom(request), ...activity }, deps.clock);
 
   registerRoute(app, routes.list, { onRequest: admin }, async () => ({
     staff: await listStaff(deps.store),
@@ -35,9 +36,9 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
 
   registerRoute(app, routes.create, { onRequest: adminAction }, async (request, reply) => {
     try {
-      const created = await createStaff(deps.store, request.body, deps.clock);
+      const { username, role } = request.body;
+      const created = await createStaff(deps.store, request.body, deps.clock, recording(request, { action: 'staff_created', target: normalizeUsername(username) ?? username, details: { role } }));
       request.log.info({ event: 'user_created', staff: request.staff!.username, target: created.username, role: created.role }, 'staff account created');
-      await record(request, { action: 'staff_created', target: created.username, details: { role: created.role } });
       return reply.code(201).send(created);
     } catch (error) {
       staffHttpError(error);
@@ -80,9 +81,9 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   registerRoute(app, routes.revokeSession, { onRequest: adminAction }, async (request, reply) => {
     const { handle } = request.params;
     const owner = (await listSessions(deps.store, deps.clock)).find((session) => session.id === handle)?.username;
-    if (!(await revokeSessionByHashPrefix(deps.store, handle))) throw new HttpError('NOT_FOUND', 'There is no such session.');
+    const recorded = recording(request, { action: 'session_ended', ...(owner ? { target: owner } : {}), details: { session: handle } });
+    if (!(await revokeSessionByHashPrefix(deps.store, handle, recorded))) throw new HttpError('NOT_FOUND', 'There is no such session.');
     request.log.info({ event: 'session_expired', reason: 'revoked', staff: request.staff!.username, handle }, 'session revoked');
-    await record(request, { action: 'session_ended', ...(owner ? { target: owner } : {}), details: { session: handle } });
     return reply.code(204).send();
   });
 };

@@ -60,6 +60,15 @@ export async function appendAdminActivity(tx: Tx, auditKey: Buffer, activity: Ad
   return row.id;
 }
 
+/** Work a write function runs in its own transaction after its changes: the entry that records them. */
+export type AlsoInTransaction = (tx: Tx) => Promise<unknown>;
+
+/** The admin-activity entry of a change, to be appended in the change's own transaction (both land, or neither). */
+export function recordingActivity(store: Pick<Store, 'auditKey'>, activity: AdminActivity, clock: Clock = systemClock): AlsoInTransaction {
+  const at = new Date(clock.now());
+  return (tx) => appendAdminActivity(tx, store.auditKey, activity, at);
+}
+
 export function recordAdminActivity(store: Store, activity: AdminActivity, clock: Clock = systemClock): Promise<string> {
   const at = new Date(clock.now());
   return store.write((tx) => appendAdminActivity(tx, store.auditKey, activity, at));
