@@ -339,7 +339,7 @@ describe('bounded growth', () => {
     const [a, b] = [createLoginThrottle(store), createLoginThrottle(store)];
     await take(a, '203.0.113.250'); // a's first take sweeps (nothing yet); its next sweep is due a window later
     for (let i = 0; i < 200; i++) await take(i % 2 === 0 ? a : b, `10.0.${Math.floor(i / 100)}.${i % 100}`);
-    for (let i = 0; i < 20; i++) await a.recordUnknownAccountFailure(`ghost${i}`, new Date(clock.now()));
+    for (let i = 0; i < 20; i++) await a.takeUnknownAccountAttempt(`ghost${i}`, new Date(clock.now()));
     expect(await rows('login_ip_attempts')).toBe(201);
     expect(await rows('login_unknown_names')).toBe(20);
 
@@ -352,7 +352,7 @@ describe('bounded growth', () => {
     expect(await rows('login_ip_attempts')).toBe(2);
     expect(await rows('login_unknown_names')).toBe(20); // names are kept for a day
 
-    await a.recordUnknownAccountFailure('recent', new Date(clock.now()));
+    await a.takeUnknownAccountAttempt('recent', new Date(clock.now()));
     clock.advance(UNKNOWN_NAME_RETENTION_MS - IP_WINDOW_MS);
     await take(b, '203.0.113.3'); // b's first take: it sweeps too
     expect(await rows('login_ip_attempts')).toBe(1);
@@ -368,9 +368,7 @@ describe('bounded growth', () => {
     expect(await attempt('nobody', 'wrong password!!', freshIp(), short)).toEqual({ ok: false, reason: 'invalid' }); // 7th: 4 s
     clock.advance(60 * 60 * SECOND);
     // Four free failures again, then the fifth sets the first wait.
-    for (let i = 0; i < 4; i++) await short.recordUnknownAccountFailure('nobody', new Date(clock.now()));
-    expect(await short.unknownAccountRetryAfter('nobody', new Date(clock.now()))).toBeNull();
-    await short.recordUnknownAccountFailure('nobody', new Date(clock.now()));
-    expect(await short.unknownAccountRetryAfter('nobody', new Date(clock.now()))).toBe(1);
+    for (let i = 0; i < 5; i++) expect(await short.takeUnknownAccountAttempt('nobody', new Date(clock.now()))).toBeNull();
+    expect(await short.takeUnknownAccountAttempt('nobody', new Date(clock.now()))).toBe(1);
   });
 });

@@ -147,21 +147,6 @@ export class LoginThrottle {
     };
   }
 
-  /** Seconds to wait before `username` (a name without an account) may be tried again, or null. */
-  async unknownAccountRetryAfter(username: string, now: Date): Promise<number | null> {
-    const row = await this.#store.read
-      .selectFrom('login_unknown_names')
-      .select('locked_until_ms')
-      .where('name_hash', '=', this.#nameHash(username))
-      .executeTakeFirst();
-    const untilMs = row ? Number(row.locked_until_ms) : 0;
-    return untilMs > now.getTime() ? secondsUntil(untilMs, now.getTime()) : null;
-  }
-
-  async recordUnknownAccountFailure(username: string, now: Date): Promise<void> {
-    await this.#store.write((tx) => this.#countUnknownName(tx, this.#nameHash(username), now.getTime()), { durability: 'relaxed' });
-  }
-
   /**
    * An attempt under a name without an account: refused (seconds to wait) while the name waits,
    * else counted as a failure at once, in one transaction, so that parallel guesses cannot all pass

@@ -182,66 +182,34 @@ async function deleteSessionsIn(tx: Tx, username: string, reason: 'revoked' | 'r
 
 /** Changes the role; when it really changes, that person's sessions end in the same transaction. */
 export async function setRole(store: Store, username: string, role: Role): Promise<StaffView> {
-  const name = requireUsername(username);
-  const newRole = requireRole(role);
-  return store.write(async (tx) => {
-    const row = await rowOrNotFound(tx, name);
-    if (row.role === newRole) return toView(row);
-    if (row.role === 'admin' && row.disabled === 0) await assertAnotherEnabledAdmin(tx, name);
-    await tx.updateTable('staff').set({ role: newRole }).where('username', '=', name).execute();
-    await deleteSessionsIn(tx, name);
-    return toView({ ...row, role: newRole });
-  });
+  return (await updateStaff(store, username, { role })).current;
 }
 
 /** Disables or re-enables the account; its sessions end in the same transaction. */
 export async function setDisabled(store: Store, username: string, disabled: boolean): Promise<StaffView> {
-  const name = requireUsername(username);
-  return store.write(async (tx) => {
-    const row = await rowOrNotFound(tx, name);
-    if (disabled && row.role === 'admin' && row.disabled === 0) await assertAnotherEnabledAdmin(tx, name);
-    const value = disabled ? 1 : 0;
-    await tx.updateTable('staff').set({ disabled: value }).where('username', '=', name).execute();
-    await deleteSessionsIn(tx, name);
-    return toView({ ...row, disabled: value });
-  });
+  return (await updateStaff(store, username, { disabled })).current;
 }
 
-/** Sets a new password, lifts any login lockout and ends that person's sessions, in one transaction. */
+/** Sets a new password, lifts any login lockout and ends that person's sessions, in one transaction (with `also`). */
 export async function resetPassword(store: Store, username: string, password: string, also?: AlsoInTransaction): Promise<StaffView> {
-  const name = requireUsername(username);
-  requireAcceptablePassword(password);
-  if (!(await getStaff(store, name))) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
-  const passwordHash = await hashPassword(password);
-  return store.write(async (tx) => {
-    const row = await rowOrNotFound(tx, name);
-    // A password would let an account of the identity provider sign in around it.
-    if (row.source === 'sso') throw new StaffError('INVALID_ROLE', `"${name}" signs in through the identity provider and has no password to reset.`);
-    await tx
-      .updateTable('staff')
-      .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
-      .where('username', '=', name)
-      .execute();
-    await deleteSessionsIn(tx, name);
-    await also?.(tx);
-    return toView(row);
-  });
+  return (await updateStaff(store, username, { password }, also ? { also } : {})).current;
 }
 
 export type StaffChange = { role?: Role | undefined; disabled?: boolean | undefined; password?: string | undefined };
 
 /**
- * An administrator's change of an account (role, disabled, password) with the admin-activity
- * entries that record it, in one transaction: a part refused (the last admin, a password for an
- * identity-provider account) changes nothing and records nothing. The person's sessions end with it.
+ * A change of an account (role, disabled, password) in one transaction: a part refused (the last
+ * admin, a password for an identity-provider account) changes nothing. The person's sessions end
+ * with it. `by`: an administrator's change, recorded by an admin-activity entry per part in the same
+ * transaction; `also`: other work of that transaction (a person's own password change, recorded so).
  */
 export async function updateStaff(
   store: Store,
   username: string,
   change: StaffChange,
-  by: Pick<AdminActivity, 'staff' | 'ip' | 'userAgent'>,
-  clock: Clock = systemClock,
+  options: { by?: Pick<AdminActivity, 'staff' | 'ip' | 'userAgent'>; clock?: Clock; also?: AlsoInTransaction } = {},
 ): Promise<{ previous: StaffView; current: StaffView }> {
+  const { by, clock = systemClock, also } = options;
   const name = requireUsername(username);
   const role = change.role === undefined ? undefined : requireRole(change.role);
   if (change.password !== undefined) requireAcceptablePassword(change.password);
@@ -276,7 +244,8 @@ export async function updateStaff(
       .where('username', '=', name)
       .execute();
     if (done.length > 0 || change.disabled !== undefined) await deleteSessionsIn(tx, name);
-    for (const activity of done) await appendAdminActivity(tx, store.auditKey, { ...by, ...activity }, at);
+    if (by) for (const activity of done) await appendAdminActivity(tx, store.auditKey, { ...by, ...activity }, at);
+    await also?.(tx);
     return { previous: toView(row), current: toView(next) };
   });
 }

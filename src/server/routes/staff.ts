@@ -51,7 +51,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     const { name } = request.params;
     const { role, disabled, password } = request.body;
     try {
-      const { previous, current } = await updateStaff(deps.store, name, { role, disabled, password }, { staff: request.staff!.username, ...seenFrom(request) }, deps.clock);
+      const { previous, current } = await updateStaff(deps.store, name, { role, disabled, password }, { by: { staff: request.staff!.username, ...seenFrom(request) }, clock: deps.clock });
       request.log.info({ event: 'user_updated', staff: request.staff!.username, target: name, role, disabled, passwordReset: password !== undefined }, 'staff account changed');
       if (current.role !== previous.role) {
         request.log.info({ event: 'authz_change', staff: request.staff!.username, target: name, from: previous.role, to: current.role }, 'staff role changed');

@@ -248,7 +248,8 @@ export async function writeMarksLocked(
   // History finds it. PostgreSQL has a pool (and other instances): a later request could read
   // before the commit, so there the answer waits for it.
   if (deps.store.location.dialect === 'sqlite') answer?.(results);
-  await recordOutcomes(deps.store, undecided.size === 0 ? outcomes : outcomes.filter((outcome) => outcome !== undefined), deps.clock);
+  // An undecided write has no outcome yet (a hole in `outcomes`, which filter skips).
+  await recordOutcomes(deps.store, outcomes.filter(Boolean), deps.clock);
   if (deps.store.location.dialect === 'postgres') answer?.(results);
   return results;
 }
