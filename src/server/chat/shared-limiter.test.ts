@@ -52,6 +52,21 @@ describe('shared limiter', () => {
     expect(Math.max(...starts)).toBeLessThanOrEqual(400 * spacing + spacing);
   });
 
+  it('drops a slot it missed by more than the margin instead of starting late, so a stalled event loop cannot bunch calls', async () => {
+    const budget = createInMemoryRateBudget(systemClock);
+    const limit = 25;
+    // One sleep overruns by 300 ms, as a long GC pause or a busy machine makes a timer fire late.
+    let sleeps = 0;
+    const clock = { now: () => Date.now(), sleep: (ms: number) => systemClock.sleep(++sleeps === 5 ? ms + 300 : ms) };
+    const limiter = createSharedLimiter({ key: 'k', limitPerSecond: limit, budget, clock });
+    const starts: number[] = [];
+    const done = Promise.all(Array.from({ length: 90 }, () => limiter.acquire().then(() => starts.push(Date.now()))));
+    await vi.runAllTimersAsync();
+    await done;
+    expect(starts).toHaveLength(90);
+    expect(busiestSecond(starts)).toBeLessThanOrEqual(limit);
+  });
+
   it('reserves one slot per call at low load and blocks of a tenth of a second under a burst', async () => {
     const { budget, sizes } = countingBudget(createInMemoryRateBudget(systemClock));
     const limiter = createSharedLimiter({ key: 'k', limitPerSecond: 200, budget });

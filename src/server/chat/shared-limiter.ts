@@ -15,7 +15,7 @@
 // busy job. Callers are served first come, first served within an instance.
 import { abortableWait, type Settle } from './abortable-wait';
 import { type Clock, systemClock } from '../clock';
-import { DEFAULT_PENALTY_MS, penalizedSlot, reserveSlots, slotSpacingMs } from './gcra';
+import { DEFAULT_ARRIVAL_MARGIN_MS, DEFAULT_PENALTY_MS, penalizedSlot, reserveSlots, slotSpacingMs } from './gcra';
 import type { SlidingWindowLimiter } from './rate-limiter';
 
 /** Slots granted by the shared budget, already mapped onto this instance's clock. */
@@ -45,6 +45,11 @@ type Waiter = Settle & { gone: boolean };
 export function createSharedLimiter(options: SharedLimiterOptions): SlidingWindowLimiter {
   const { key, limitPerSecond, budget } = options;
   const spacingMs = slotSpacingMs(limitPerSecond, options.arrivalMarginMs);
+  // A slot is used no later than this after its time. The slots of any window of 1 s + the margin
+  // number `limitPerSecond`, so calls started within the margin of their slots never make more than
+  // `limitPerSecond` in any second; a slot missed by more (the event loop held up: a long GC, a
+  // busy machine) is dropped rather than used late, where it would bunch with the next ones.
+  const lateMs = options.arrivalMarginMs ?? DEFAULT_ARRIVAL_MARGIN_MS;
   const clock = options.clock ?? systemClock;
   const maxBlock = Math.max(1, Math.floor(options.maxBlock ?? limitPerSecond / 10));
 
@@ -85,6 +90,7 @@ export function createSharedLimiter(options: SharedLimiterOptions): SlidingWindo
         const wait = Math.ceil(slot - clock.now());
         if (wait > 0) await clock.sleep(wait);
         if (slot < blockedUntil) continue; // a penalty arrived while we slept; this slot is void
+        if (clock.now() - slot > lateMs) continue; // missed: dropped, never used late
         queue.shift();
         if (head.gone) continue; // the slot is wasted, never reused out of order
         head.resolve();
