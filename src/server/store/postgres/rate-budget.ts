@@ -4,10 +4,13 @@
 //
 // Mapping database time onto this instance's clock: the answer carries the database's `now`, read
 // during the statement, and we read our own clock after the answer arrived. Our reading is later
-// than the database's by the return trip at most, so `slot + (ourNow − dbNow)` is never earlier
-// than the slot really is: calls start late by up to one round trip, never early. Instances with
-// different round trips shift by different amounts; the limiter's arrival margin (40 ms) covers
-// that, as it covers unequal delays on the way to Chat.
+// than the database's by the return trip at most, so `ourNow − dbNow` is never less than the true
+// difference of the two clocks: slots mapped with it start late, never early. How late is the
+// return trip, which a busy machine stretches to tens of milliseconds, and two instances shifted
+// by different amounts bunch their calls together. So the offset used is the smallest of the
+// answers of the last minute: still never less than the true difference (each one is at least
+// that), and as close to it as the quickest answer. What is left between instances is within the
+// limiter's arrival margin (40 ms), as are unequal delays on the way to Chat.
 import type { Pool } from 'pg';
 import { type Clock, systemClock } from '../../clock';
 import type { SharedRateBudget } from '../../chat/shared-limiter';
@@ -53,13 +56,20 @@ export async function ensureRateBudgetTable(pool: Pool): Promise<void> {
   }
 }
 
+/** How long an answer's reading of the two clocks counts towards the offset (clocks drift, and are set). */
+const OFFSET_MEMORY_MS = 60_000;
+
 export function createPostgresRateBudget(pool: Pool, clock: Clock = systemClock): SharedRateBudget {
+  // (local time of the answer, ourNow − dbNow), oldest first.
+  let readings: { at: number; offset: number }[] = [];
   return {
     async reserve(key, count, spacingMs) {
       const result = await pool.query<{ first_ms: number; now_ms: number }>(RESERVE, [key, count, spacingMs]);
       const localNow = clock.now();
       const row = result.rows[0]!;
-      const offset = localNow - Number(row.now_ms);
+      readings = readings.filter((reading) => reading.at >= localNow - OFFSET_MEMORY_MS);
+      readings.push({ at: localNow, offset: localNow - Number(row.now_ms) });
+      const offset = Math.min(...readings.map((reading) => reading.offset));
       return { firstAt: Number(row.first_ms) + offset, spacingMs, count };
     },
     async penalize(key, delayMs) {
