@@ -180,9 +180,12 @@ function sampleSessions(url: string, names: readonly string[]) {
   const sample = async () => {
     await connected;
     while (!stopped) {
-      const { rows } = await query<{ pid: number; state: string | null; wait_event_type: string | null; wait_event: string | null; query: string | null; holds_write_lock: boolean }>(
+      // The write lock is the advisory lock with one bigint key (objsubid 1); a Chat user's lock has
+      // two int4 keys (objsubid 2), and a wait for one is counted with the other waits (Lock:advisory).
+      const { rows } = await query<{ pid: number; state: string | null; wait_event_type: string | null; wait_event: string | null; query: string | null; holds_write_lock: boolean; waits_for_write_lock: boolean }>(
         `SELECT a.pid, a.state, a.wait_event_type, a.wait_event, left(a.query, 200) AS query,
-                EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted) AS holds_write_lock
+                EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted) AS holds_write_lock,
+                EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.objsubid = 1 AND NOT l.granted) AS waits_for_write_lock
            FROM pg_stat_activity a WHERE a.application_name = ANY($1)`,
         [names],
       );
@@ -198,7 +201,7 @@ function sampleSessions(url: string, names: readonly string[]) {
           if (row.holds_write_lock) totals.holdingWriteLockWaitingForMarkdesk++;
         } else if (row.state === 'active') {
           if (row.query?.includes('rate_budget')) totals.rateBudget++;
-          if (row.wait_event_type === 'Lock' && row.wait_event === 'advisory') totals.waitingForWriteLock++;
+          if (row.waits_for_write_lock) totals.waitingForWriteLock++;
           else if (row.wait_event_type === null) totals.running++;
           else {
             const event = `${row.wait_event_type}:${row.wait_event}`;

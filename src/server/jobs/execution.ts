@@ -42,7 +42,7 @@ import { chatErrorInfo, chatErrorMessage } from '../../shared/chat-errors/catalo
 import { toMarkItem, type MarkState } from '../../shared/marks/change';
 import { ChatClientClosedError, type ChatClient } from '../chat/client';
 import { isChatError } from '../chat/errors';
-import type { ChatUserLocks } from '../services/chat-user-locks';
+import type { ChatUserLocks, WriteMark } from '../services/chat-user-locks';
 import { readMarkStates, sendMarkCall } from '../services/mark-writer';
 import { verdictFor } from '../services/write-policy';
 import { DatabaseUnavailableError, isDatabaseUnavailable, type Store } from '../store/database';
@@ -100,7 +100,7 @@ const POSTGRES_FLUSH_ROWS = 600;
 const isFrequencyCode = (code: number) => chatErrorInfo(code).class === 'back-off';
 
 /** `readMark`: the point in the user's write history the lines' states were read at (ChatUserLocks.mark). */
-type Batch = { chatUser: string; lines: WriteLine[]; announcement: number; chunk: ChunkTracker; readMark: number };
+type Batch = { chatUser: string; lines: WriteLine[]; announcement: number; chunk: ChunkTracker; readMark: WriteMark };
 type ChunkTracker = { remaining: number };
 
 export class Execution {
@@ -290,7 +290,7 @@ export class Execution {
   }
 
   private async readChunk(chunk: PendingChunk, tracker: ChunkTracker): Promise<void> {
-    const readMark = this.runner.locks.mark();
+    const readMark = await this.runner.locks.mark();
     let states: Map<string, MarkState>;
     try {
       states = await this.readStates(chunk.chatUser, chunk.rows);
@@ -357,7 +357,7 @@ export class Execution {
 
   private async write(batch: Batch): Promise<void> {
     // Calls of bulk jobs to one user may overlap; an interactive save or an Undo of that user may not.
-    const sent = await this.runner.locks.shared(batch.chatUser, () => this.sendLocked(batch));
+    const sent = await this.runner.locks.shared(batch.chatUser, batch.readMark, (writtenSince) => this.sendLocked(batch, writtenSince));
     // Given up before it was sent: as if it had been left in the queue.
     if (sent === null) return;
     const outcome = callOutcome(batch.chatUser, sent.lines, sent.codes);
@@ -387,10 +387,10 @@ export class Execution {
    * lines were read, they are read again first (and decided again); then the one mark_contact call.
    * Null when the run stopped before it was sent.
    */
-  private async sendLocked(batch: Batch): Promise<{ lines: WriteLine[]; codes: { code: number; whole: boolean }[]; settled: SettledLine[] } | null> {
+  private async sendLocked(batch: Batch, writtenSince: boolean): Promise<{ lines: WriteLine[]; codes: { code: number; whole: boolean }[]; settled: SettledLine[] } | null> {
     let lines = batch.lines;
     const settled: SettledLine[] = [];
-    if (this.runner.locks.exclusiveWritesSince(batch.chatUser, batch.readMark)) {
+    if (writtenSince) {
       let states: Map<string, MarkState>;
       try {
         states = await this.readStates(batch.chatUser, lines);

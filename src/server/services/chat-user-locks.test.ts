@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createGate } from '../testing/gate';
-import { ChatUserLocks } from './chat-user-locks';
+import { ChatUserLocks, type WriteMark } from './chat-user-locks';
+
+/** A mark before anything was written. */
+const START: WriteMark = { local: 0, acrossInstances: 0 };
 
 /** Records the order in which holders start and end. */
 function journal() {
@@ -44,8 +47,8 @@ describe('ChatUserLocks', () => {
     const { events, hold } = journal();
     const first = createGate();
     const second = createGate();
-    const s1 = locks.shared('alice', hold('s1', first));
-    const s2 = locks.shared('alice', hold('s2', second));
+    const s1 = locks.shared('alice', START, hold('s1', first));
+    const s2 = locks.shared('alice', START, hold('s2', second));
     await Promise.all([first.arrived(), second.arrived()]);
     const x = locks.exclusive('alice', hold('x'));
     await locks.whenWaiting('alice');
@@ -61,11 +64,11 @@ describe('ChatUserLocks', () => {
     const locks = new ChatUserLocks();
     const { events, hold } = journal();
     const gate = createGate();
-    const s1 = locks.shared('alice', hold('s1', gate));
+    const s1 = locks.shared('alice', START, hold('s1', gate));
     await gate.arrived();
     const x = locks.exclusive('alice', hold('x'));
-    const s2 = locks.shared('alice', hold('s2'));
-    const s3 = locks.shared('alice', hold('s3'));
+    const s2 = locks.shared('alice', START, hold('s2'));
+    const s3 = locks.shared('alice', START, hold('s3'));
     await locks.whenWaiting('alice', 3);
     gate.release();
     await Promise.all([s1, x, s2, s3]);
@@ -81,23 +84,23 @@ describe('ChatUserLocks', () => {
 
   it('tells a bulk read whether an exclusive write to that user came after it', async () => {
     const locks = new ChatUserLocks();
-    const mark = locks.mark();
-    expect(locks.exclusiveWritesSince('alice', mark)).toBe(false);
-    await locks.shared('alice', async () => {});
-    expect(locks.exclusiveWritesSince('alice', mark)).toBe(false);
+    const mark = await locks.mark();
+    const writtenSince = (chatUser: string, since: WriteMark) => locks.shared(chatUser, since, async (written) => written);
+    expect(await writtenSince('alice', mark)).toBe(false);
     await locks.exclusive('alice', async () => {});
-    expect(locks.exclusiveWritesSince('alice', mark)).toBe(true);
-    expect(locks.exclusiveWritesSince('bob', mark)).toBe(false);
-    expect(locks.exclusiveWritesSince('alice', locks.mark())).toBe(false);
+    expect(await writtenSince('alice', mark)).toBe(true);
+    expect(await writtenSince('bob', mark)).toBe(false);
+    expect(await writtenSince('alice', await locks.mark())).toBe(false);
   });
 
   it('remembers a bounded number of users, and answers "maybe" for the ones it forgot', async () => {
     const locks = new ChatUserLocks();
-    const mark = locks.mark();
+    const mark = await locks.mark();
+    const writtenSince = (chatUser: string, since: WriteMark) => locks.shared(chatUser, since, async (written) => written);
     for (let n = 0; n <= 10_000; n++) await locks.exclusive(`user${n}`, async () => {});
     // user0 was forgotten: it may have been written since `mark`, so the answer is yes.
-    expect(locks.exclusiveWritesSince('user0', mark)).toBe(true);
-    expect(locks.exclusiveWritesSince('never-written', mark)).toBe(true);
-    expect(locks.exclusiveWritesSince('never-written', locks.mark())).toBe(false);
+    expect(await writtenSince('user0', mark)).toBe(true);
+    expect(await writtenSince('never-written', mark)).toBe(true);
+    expect(await writtenSince('never-written', await locks.mark())).toBe(false);
   });
 });

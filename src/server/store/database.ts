@@ -67,6 +67,26 @@ export type Dialect = 'sqlite' | 'postgres';
  */
 export type Durability = 'synced' | 'relaxed';
 
+/**
+ * A lock table shared by every instance on one database, with a record of when each key's exclusive
+ * holds ended: what lets a holder of a shared hold know whether an exclusive holder came and went
+ * since a moment it noted (chat-user-locks.ts).
+ */
+export type InstanceLocks = {
+  /** Runs `work` holding `key` alone among every instance; its end is recorded before the key is let go. */
+  exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
+  /** Takes `key` together with other shared holders, never with an exclusive one on any instance. */
+  holdShared(key: string): Promise<SharedHold>;
+  /** A point in the record of exclusive holds' ends, to compare a later SharedHold's `lastExclusiveEnd` with. */
+  lastExclusiveEnd(): Promise<number>;
+};
+
+export type SharedHold = {
+  /** Where the key's last exclusive hold ended in the record (0: never): fixed while this hold lasts. */
+  lastExclusiveEnd: number;
+  release(): void;
+};
+
 export type Store = {
   /** Reads outside any transaction. Inside one, read through its Tx (this one would wait for it). */
   read: Reader;
@@ -84,11 +104,10 @@ export type Store = {
    */
   snapshot<T>(work: (db: Reader) => Promise<T>): Promise<T>;
   /**
-   * Runs `work` holding `key` alone among every process on this database. SQLite: one process
-   * writes marks through a file, so the caller's own lock suffices and `work` just runs. PostgreSQL:
-   * a session-level advisory lock on a connection of its own (postgres/store.ts).
+   * Locks every instance on this database shares (PostgreSQL's advisory locks, postgres/store.ts).
+   * Absent on SQLite: one process writes marks through a file, and its own locks suffice.
    */
-  exclusiveAcrossInstances<T>(key: string, work: () => Promise<T>): Promise<T>;
+  instanceLocks?: InstanceLocks;
   /** The HMAC key of the audit chain; kept outside the database, never logged or sent. */
   auditKey: Buffer;
   /** Where the database is: what another connection (the job ledger's thread) opens. Holds credentials: never logged. */
@@ -250,7 +269,6 @@ export async function openDatabase(options: { file: string; auditKey?: Buffer })
       read: db,
       write,
       snapshot,
-      exclusiveAcrossInstances: (_key, work) => work(),
       auditKey,
       location: { dialect: 'sqlite', file: options.file },
       close: async () => {

@@ -18,6 +18,7 @@ import { markWritesInFlight } from './migrations/0016_mark_writes_in_flight';
 import { jobLeases } from './migrations/0017_job_leases';
 import { loginThrottle } from './migrations/0018_login_throttle';
 import { oneRollbackAtATime } from './migrations/0019_one_rollback_at_a_time';
+import { exclusiveEnds } from './migrations/0020_exclusive_ends';
 
 // Versioned schema changes, applied in name order by Kysely's Migrator, one file each in
 // migrations/. Never edit a migration that has shipped: add the next one. Each runs inside one
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0017_job_leases': jobLeases,
   '0018_login_throttle': loginThrottle,
   '0019_one_rollback_at_a_time': oneRollbackAtATime,
+  '0020_exclusive_ends': exclusiveEnds,
 };
 
 /** PostgreSQL's migrations: the baseline in place of SQLite's first ones, then the shared ones after it. */

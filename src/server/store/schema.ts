@@ -292,6 +292,12 @@ export interface LoginUnknownNamesTable {
   last_failure_ms: number;
 }
 
+/** Where a key's last exclusive hold across instances ended (0020_exclusive_ends; PostgreSQL only). */
+export interface ExclusiveEndsTable {
+  key: string;
+  seq: number;
+}
+
 export interface Database {
   staff: StaffTable;
   sessions: SessionsTable;
@@ -313,4 +319,5 @@ export interface Database {
   staff_preferences: StaffPreferencesTable;
   login_ip_attempts: LoginIpAttemptsTable;
   login_unknown_names: LoginUnknownNamesTable;
+  exclusive_ends: ExclusiveEndsTable;
 }
