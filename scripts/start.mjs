@@ -5,7 +5,9 @@
 // never live in the server's memory. Then this process becomes the server by importing the
 // bundle (node has no exec()): one process and no supervisor in between, so signals (SIGTERM
 // from npm, systemd or a container runtime) reach the server's own handlers directly and its
-// exit code is the process's. A deployment may skip this script: `node dist/server/main.mjs`.
+// exit code is the process's. package.json's `start` begins with `exec`: without it npm's shell
+// (dash) would sit between npm and this process and not hand npm's SIGTERM on. A deployment may
+// skip this script: `node dist/server/main.mjs`.
 //
 // package.json starts this with `--v8-pool-size=1 --max-semi-space-size=2 --heap-growing-percent=20`
 // (V8's options must be on node's command line; the README's "Node options of the server" gives

@@ -86,4 +86,38 @@ describe('the built server', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('stops gracefully on SIGTERM to `npm start`: the server is npm’s own child, with no shell in between to swallow the signal', { timeout: 240_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'markdesk-npm-start-'));
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CHAT_|MARKDESK_|NODE_OPTIONS$|npm_)/.test(name)));
+    const npm = spawn('npm', ['start'], { cwd: root, env: { ...env, MARKDESK_PORT: '0', MARKDESK_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let serverPid: number | null = null;
+    try {
+      // `npm start` builds first when the build is missing or older than the sources.
+      while (!/Markdesk is running at http:\/\/\S+/.test(output) || !/"pid":\d+/.test(output)) {
+        if (npm.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+        await Promise.race([once(npm.stdout, 'data'), once(npm.stderr, 'data')]);
+      }
+      serverPid = Number(/"pid":(\d+)/.exec(output)![1]);
+      expect(serverPid).not.toBe(npm.pid);
+      npm.kill('SIGTERM');
+      // 'close': npm has exited and the server too (it writes to the same pipes).
+      await once(npm, 'close');
+      expect(output).toContain('Markdesk is stopping');
+      expect(() => process.kill(serverPid!, 0)).toThrow();
+    } finally {
+      if (npm.exitCode === null) npm.kill('SIGKILL');
+      if (serverPid !== null) {
+        try {
+          process.kill(serverPid, 'SIGKILL');
+        } catch {
+          // Gone already, as it should be.
+        }
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

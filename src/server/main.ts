@@ -127,25 +127,9 @@ const app = await buildApp(
     auditHeadLog: true,
   },
 );
-const address = await app.listen({ host: config.host, port: config.port });
-// With MARKDESK_PORT=0 the port is known only now; an explicit public origin always wins.
-if (!process.env.MARKDESK_PUBLIC_ORIGIN && config.port === 0) listeningOrigin = address;
-
-if (initialAccounts.length > 0) {
-  console.log('\nFirst start: these staff accounts were created. The passwords are shown only this once:');
-  for (const account of initialAccounts) console.log(`  ${account.username.padEnd(8)} (${account.role.padEnd(6)})  password: ${account.password}`);
-  console.log('Change them with: npm run staff -- reset-password NAME --password-stdin\n');
-}
-console.log(upstream.mode === 'sandbox' ? 'Mode: sandbox (embedded Chat emulator with demo data)' : `Mode: live (SDKAppID ${upstream.sdkAppId}, ${upstream.baseUrl})`);
-if (config.identity.oidc) console.log(`Single sign-on: ${config.identity.oidc.issuer} (redirect URI ${listeningOrigin}/api/auth/oidc/callback)`);
-if (!config.identity.localLogin) console.log('Password sign-in is off except for break-glass accounts (MARKDESK_LOCAL_LOGIN=off).');
-if (config.identity.requireMfa) console.log('Every local account sets up TOTP at its next sign-in (MARKDESK_REQUIRE_MFA=1).');
-console.log(`Markdesk is running at ${listeningOrigin}`);
-// Jobs that were running when the server stopped (or crashed) go on.
-await app.jobs.resumeInterrupted();
-
-// Graceful shutdown under one deadline: app.close() closes everything the app owns, each plugin
-// in the reverse order of its registration (app.ts, plugins/):
+// Graceful shutdown under one deadline, ready before the server listens (a signal that comes while
+// it starts, or while interrupted jobs resume, stops it the same way): app.close() closes
+// everything the app owns, each plugin in the reverse order of its registration (app.ts, plugins/):
 //  1. stop taking new work — the server stops listening and answers a request that still arrives
 //     with 503, the job runner sends no new lines — while what is in flight finishes: requests
 //     get their answers, a job's calls already sent are seen through and their outcomes handed
@@ -175,3 +159,22 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     );
   });
 }
+const address = await app.listen({ host: config.host, port: config.port });
+// With MARKDESK_PORT=0 the port is known only now; an explicit public origin always wins.
+if (!process.env.MARKDESK_PUBLIC_ORIGIN && config.port === 0) listeningOrigin = address;
+
+if (initialAccounts.length > 0) {
+  console.log('\nFirst start: these staff accounts were created. The passwords are shown only this once:');
+  for (const account of initialAccounts) console.log(`  ${account.username.padEnd(8)} (${account.role.padEnd(6)})  password: ${account.password}`);
+  console.log('Change them with: npm run staff -- reset-password NAME --password-stdin\n');
+}
+console.log(upstream.mode === 'sandbox' ? 'Mode: sandbox (embedded Chat emulator with demo data)' : `Mode: live (SDKAppID ${upstream.sdkAppId}, ${upstream.baseUrl})`);
+if (config.identity.oidc) console.log(`Single sign-on: ${config.identity.oidc.issuer} (redirect URI ${listeningOrigin}/api/auth/oidc/callback)`);
+if (!config.identity.localLogin) console.log('Password sign-in is off except for break-glass accounts (MARKDESK_LOCAL_LOGIN=off).');
+if (config.identity.requireMfa) console.log('Every local account sets up TOTP at its next sign-in (MARKDESK_REQUIRE_MFA=1).');
+console.log(`Markdesk is running at ${listeningOrigin}`);
+// Jobs that were running when the server stopped (or crashed) go on — unless it is stopping already.
+await app.jobs.resumeInterrupted().catch((error: unknown) => {
+  if (!stopping) throw error;
+});
+
