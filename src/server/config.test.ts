@@ -82,6 +82,13 @@ describe('loadConfig', () => {
     expect(result.ok).toBe(false);
   });
 
+  it('takes trusted proxies as addresses, ranges and named ranges, and refuses anything else in one line', () => {
+    expect(loadConfig({ MARKDESK_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback' })).toMatchObject({ ok: true });
+    for (const value of ['true', '10.0.0.0/33', '10.0.0.1/8/1', 'proxy.internal']) {
+      expect(loadConfig({ MARKDESK_TRUST_PROXY: value }), value).toEqual({ ok: false, problems: [expect.stringMatching(/^MARKDESK_TRUST_PROXY must list the trusted reverse proxies/)] });
+    }
+  });
+
   it('takes an audit key of at least 32 characters and never echoes a short one', () => {
     const key = 'k'.repeat(40);
     expect(loadConfig({ MARKDESK_AUDIT_KEY: key })).toMatchObject({ ok: true, config: { auditKey: key } });

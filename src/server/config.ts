@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseRoleMap } from './auth/oidc';
 import { CHAT_REGIONS, type ChatRegion } from './chat/regions';
@@ -58,6 +59,15 @@ export type Config = {
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalText = z.preprocess(emptyToUndefined, z.string().trim().optional());
 
+/** One entry of a trusted proxy list as Fastify's trustProxy takes it: an address, a CIDR range or a named range. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
 const envSchema = z.object({
   MARKDESK_HOST: z.preprocess(emptyToUndefined, z.string().trim().default('127.0.0.1')),
   MARKDESK_PORT: z.preprocess(
@@ -77,7 +87,17 @@ const envSchema = z.object({
       .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin only (scheme, host and port, no path)')
       .optional(),
   ),
-  MARKDESK_TRUST_PROXY: optionalText,
+  MARKDESK_TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine(
+        (value) => value.split(',').every((entry) => isProxyAddress(entry.trim())),
+        'must list the trusted reverse proxies, separated by commas: IP addresses, CIDR ranges such as 10.0.0.0/8, or loopback, linklocal, uniquelocal',
+      )
+      .optional(),
+  ),
   MARKDESK_AUDIT_KEY: z.preprocess(
     emptyToUndefined,
     z.string().trim().min(32, 'must be at least 32 characters (for example 64 hex digits from `openssl rand -hex 32`)').optional(),
