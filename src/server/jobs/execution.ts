@@ -52,7 +52,7 @@ import { GroupCommitter } from './group-committer';
 import { transition } from './job-states';
 import { settledLine, type JobLedger, type LedgerCommit, type SettledLine } from './ledger';
 import { callOutcome, decideLines, haltMessage, splitInto, type WriteLine } from './line-decisions';
-import { landedLine, settleAnnouncedWrites } from './recovery';
+import { landedLine, settleAnnouncedWrites, type Recovery } from './recovery';
 import { LeaseLostError, type HeldLease } from './leases';
 import { RunControl, type StopReason } from './run-control';
 import { nextPendingChunk, type PendingChunk, type WorkRow } from './line-store';
@@ -158,9 +158,8 @@ export class Execution {
       const job = await getJob(this.store.read, this.jobId);
       if (!job) return;
       this.staff = job.startedBy ?? job.createdBy;
-      const recovery = await settleAnnouncedWrites(this.store.read, this.jobId, (chatUser, rows) => this.readStates(chatUser, rows));
-      if (!recovery.ok) this.stop('halt', recovery.message);
-      else if (recovery.forget.length > 0) {
+      const recovery = await this.settlePreviousRun();
+      if (recovery && recovery.forget.length > 0) {
         this.committer.add(recovery.settled, recovery.forget);
         await this.committer.flush();
         const landed = recovery.settled.length;
@@ -178,6 +177,39 @@ export class Execution {
       await this.committer.flush();
     }
     await this.conclude();
+  }
+
+  /**
+   * The calls an earlier run announced and never saw answered, settled from Chat's state (recovery.ts)
+   * before any line is taken. Chat failing to be read for a passing reason (60007 after the client's
+   * retries, the network) is met as the pipeline's reads meet it: the run backs off (its BackOff,
+   * the lines' attempts counted) and tries again, and stops as failed only once the lines have used
+   * up their attempts; a reason only a person can fix stops it at once. Null when the run stopped
+   * (and so settled nothing): the announcements stay for the next run.
+   */
+  private async settlePreviousRun(): Promise<Extract<Recovery, { ok: true }> | null> {
+    for (;;) {
+      const recovery = await settleAnnouncedWrites(this.store.read, this.jobId, (chatUser, rows) => this.readStates(chatUser, rows));
+      if (recovery.ok) {
+        this.backOff.succeeded();
+        return recovery;
+      }
+      if (!recovery.transient) {
+        this.stop('halt', recovery.message);
+        return null;
+      }
+      if (isFrequencyCode(recovery.code)) this.runner.chat.limiterFor('recentcontact/search_contact_group').penalize(1000);
+      const { attempts, exhausted } = this.backOff.failed(recovery.unread);
+      if (exhausted) {
+        this.stop(
+          'halt',
+          `Chat could not be read to settle the calls the previous run left unanswered (${chatErrorMessage(recovery.code, 'en')}, code ${recovery.code}); the job stopped after ${attempts} attempts. Resume it to try again.`,
+        );
+        return null;
+      }
+      for (let wait = this.backOff.waitMs(); wait > 0 && this.stopReason === null; wait = this.backOff.waitMs()) await this.control.changed(wait);
+      if (this.stopReason !== null) return null;
+    }
   }
 
   /** After the pipeline has drained: record how the job ended, if it did (and the database can be reached). */
@@ -358,7 +390,9 @@ export class Execution {
   private async write(batch: Batch): Promise<void> {
     // Calls of bulk jobs to one user may overlap; an interactive save or an Undo of that user may not.
     const sent = await this.runner.locks.shared(batch.chatUser, batch.readMark, (writtenSince) => this.sendLocked(batch, writtenSince));
-    // Given up before it was sent: as if it had been left in the queue.
+    // Given up before it was sent: as if it had been left in the queue. (Or given up part-way: the
+    // edition fallback's second call was not sent — sendMarkCall. The announcement stays all the
+    // same, so the next run settles what the first call did from Chat's state: recovery.ts.)
     if (sent === null) return;
     const outcome = callOutcome(batch.chatUser, sent.lines, sent.codes);
     const settled = [...sent.settled, ...outcome.settled];
@@ -385,7 +419,7 @@ export class Execution {
   /**
    * Inside the user's lock: when an interactive save or an Undo wrote the user since the batch's
    * lines were read, they are read again first (and decided again); then the one mark_contact call.
-   * Null when the run stopped before it was sent.
+   * Null when the run stopped before it was sent (or before the edition fallback's second call was).
    */
   private async sendLocked(batch: Batch, writtenSince: boolean): Promise<{ lines: WriteLine[]; codes: { code: number; whole: boolean }[]; settled: SettledLine[] } | null> {
     let lines = batch.lines;

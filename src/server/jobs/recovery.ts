@@ -17,8 +17,12 @@ export type ReadStates = (chatUser: string, rows: readonly WorkRow[]) => Promise
 
 export type Recovery =
   | { ok: true; settled: SettledLine[]; forget: number[]; lines: number }
-  /** Chat could not be read: the announcements stay for the next run. */
-  | { ok: false; message: string };
+  /**
+   * Chat could not be read: the announcements stay (for another try, or the next run). `transient`:
+   * for a passing reason (Chat busy, 60007, the network — write-policy's verdict), worth trying again
+   * after a pause; else only a person can fix it. `code`: Chat's; `unread`: the lines not read.
+   */
+  | { ok: false; transient: boolean; code: number; unread: number[]; message: string };
 
 /**
  * A line whose earlier call may have landed unseen (sentBefore: the state read before it): applied,
@@ -53,9 +57,13 @@ export async function settleAnnouncedWrites(db: Reader, jobId: string, read: Rea
       if (!isChatError(error)) throw error;
       // Chat does not know the user (e.g. 50001): nothing of its can have landed. Its lines stay
       // pending and fail on record when they are read again (or are cancelled).
-      if (verdictFor(error.code, true) === 'failed') continue;
+      const verdict = verdictFor(error.code, true);
+      if (verdict === 'failed') continue;
       return {
         ok: false,
+        transient: verdict === 'transient',
+        code: error.code,
+        unread: rows.map((row) => row.line),
         message: `Chat could not be read to settle the calls the previous run left unanswered: ${chatErrorMessage(error.code, 'en')} (code ${error.code}). Resume the job to try again.`,
       };
     }

@@ -2,7 +2,7 @@
 // never came are settled from Chat's state, against the emulator.
 import { describe, expect, it } from 'vitest';
 import { toMarkItem } from '../../shared/marks/change';
-import { ChatNetworkError } from '../chat/errors';
+import { ChatApiError, ChatNetworkError } from '../chat/errors';
 import { recordEntry } from '../store/audit';
 import { jobLineRequestId, jobReason } from './ledger';
 import { useRunnerHarness } from './runner-harness';
@@ -113,14 +113,47 @@ describe('taking over after a crash', () => {
     await jobs.stop();
   });
 
-  it('a running job whose unanswered calls cannot be settled stops with the reason, and resume settles them', async () => {
-    const { jobId, rows } = await interruptedJob('recover.r', 2, [38]);
-    let readsFail = true;
+  it('a transient failure while settling the previous run’s calls ("too frequent", the network) backs off and tries again: the job goes on', async () => {
+    const { jobId, rows } = await interruptedJob('recover.t', 2, [39]);
+    // The first two reads fail as the pipeline's own reads may: 60007 beyond the client's retries,
+    // then the network; the third is answered.
+    const failures = [new ChatApiError('recentcontact/search_contact_group', 60007, 'too frequent'), new ChatNetworkError('recentcontact/search_contact_group', 'ECONNRESET', true)];
+    let reads = 0;
     const jobs = h.runner({
       chat: {
         ...h.recordingChat,
         async call(command, body, options) {
-          if (command === 'recentcontact/search_contact_group' && readsFail) throw new ChatNetworkError(command, 'ECONNREFUSED', false);
+          if (command === 'recentcontact/search_contact_group') {
+            const failure = failures[reads++];
+            if (failure) throw failure;
+          }
+          return h.recordingChat.call(command, body, options);
+        },
+      },
+    });
+    await jobs.resumeInterrupted();
+    await jobs.whenIdle(jobId);
+    expect(await jobs.status(jobId)).toMatchObject({ state: 'done', applied: 2, failed: 0 });
+    expect((await getJob(h.bff.store.read, jobId))!.message).toBeNull();
+    // Slowed down as the pipeline does on 60007.
+    expect(h.penalized).toContain('recentcontact/search_contact_group');
+    await h.expectAllApplied(jobId, rows);
+    expect(await announcedWrites(h.bff.store.read, jobId)).toEqual([]);
+  });
+
+  it('a running job whose unanswered calls Chat keeps failing to read stops after the attempts allowed, and resume settles them', async () => {
+    const { jobId, rows } = await interruptedJob('recover.r', 2, [38]);
+    let readsFail = true;
+    let reads = 0;
+    const jobs = h.runner({
+      maxRowAttempts: 3,
+      chat: {
+        ...h.recordingChat,
+        async call(command, body, options) {
+          if (command === 'recentcontact/search_contact_group') {
+            reads++;
+            if (readsFail) throw new ChatNetworkError(command, 'ECONNREFUSED', false);
+          }
           return h.recordingChat.call(command, body, options);
         },
       },
@@ -130,11 +163,40 @@ describe('taking over after a crash', () => {
     const stopped = (await jobs.status(jobId))!;
     expect(stopped).toMatchObject({ state: 'failed', done: 0 });
     expect(stopped.message).toContain('Chat could not be read to settle the calls the previous run left unanswered');
+    expect(stopped.message).toContain('after 3 attempts');
+    expect(reads).toBe(3);
+    expect(h.sent).toEqual([]);
 
     readsFail = false;
     await jobs.resume(jobId);
     await jobs.whenIdle(jobId);
     expect(await jobs.status(jobId)).toMatchObject({ state: 'done', applied: 2 });
     await h.expectAllApplied(jobId, rows);
+  });
+
+  it('a running job whose unanswered calls Chat refuses to read for a reason only a person can fix stops at once', async () => {
+    const { jobId } = await interruptedJob('recover.h', 2, [40]);
+    let reads = 0;
+    const jobs = h.runner({
+      chat: {
+        ...h.recordingChat,
+        async call(command, body, options) {
+          if (command === 'recentcontact/search_contact_group') {
+            reads++;
+            // 50003: the request needs App admin permission — no retry fixes it.
+            throw new ChatApiError(command, 50003, 'no admin');
+          }
+          return h.recordingChat.call(command, body, options);
+        },
+      },
+    });
+    await jobs.resumeInterrupted();
+    await jobs.whenIdle(jobId);
+    const stopped = (await jobs.status(jobId))!;
+    expect(stopped).toMatchObject({ state: 'failed', done: 0 });
+    expect(stopped.message).toMatch(/^Chat could not be read to settle the calls the previous run left unanswered: .*\(code 50003\)/);
+    expect(reads).toBe(1);
+    expect(h.sent).toEqual([]);
+    expect(await announcedWrites(h.bff.store.read, jobId)).toHaveLength(1);
   });
 });

@@ -4,16 +4,21 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOk } from '../../emulator/test-support';
 import type { JobCheckedResponse, JobReport } from '../../shared/api/jobs';
-import { jobLineRequestId } from '../jobs/ledger';
+import { toMarkItem } from '../../shared/marks/change';
+import { jobLineRequestId, jobReason } from '../jobs/ledger';
+import { LEASE_MS } from '../jobs/leases';
+import { announceWriteInTransaction, finishRowsInTransaction, nextPendingChunk } from '../jobs/line-store';
+import { transitionJob } from '../jobs/store';
 import { checkedJob, controlJob, jobAuditEntries, jobCsv, upstreamStates, uploadJob, waitForJob } from '../jobs/testing';
 import { storeCheckedJob } from '../jobs/upload-store';
+import { recordEntry } from '../store/audit';
 import { isUniqueViolation } from '../store/sql';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 
 let bff: TestBff;
 beforeAll(async () => {
   bff = await startTestBff();
-  await bff.importUsers('imp.alice', 'imp.full', 'imp.clear', 'rb.alice', 'rt.alice');
+  await bff.importUsers('imp.alice', 'imp.full', 'imp.clear', 'rb.alice', 'rb.bob', 'rb.carol', 'rt.alice');
   expectOk(
     await bff.tencent('recentcontact/mark_contact', {
       From_Account: 'imp.alice',
@@ -214,6 +219,80 @@ describe('rollback', () => {
     const none = await post(`/api/jobs/${nothing.jobId}/rollback`);
     expect(none.statusCode).toBe(409);
     expect((await post('/api/jobs/no-such-job/rollback')).statusCode).toBe(404);
+  });
+});
+
+describe('before a job’s lines are settled', () => {
+  it('answers 409 for a cancelled job whose end another instance is still recording, and goes ahead once it is recorded', async () => {
+    const checked = await checkedJob(bff, jobCsv('rb.carol,c2c,c1,0,,,', 'rb.carol,c2c,c2,1,,,'));
+    await controlJob(bff, checked.jobId, 'start');
+    await waitForJob(bff, checked.jobId, ['done']);
+    // As a job cancelled on another instance looks while that instance's run still settles its
+    // lines: cancelled, its end not recorded, its lease held by a live instance elsewhere.
+    const setEnd = (finishedAt: string | null) =>
+      bff.store.write((tx) =>
+        tx
+          .updateTable('jobs')
+          .set({ state: 'cancelled', finished_at: finishedAt, lease_owner: 'other-host:4242:beef', lease_expires_at: bff.clock.now() + 10 * LEASE_MS })
+          .where('id', '=', checked.jobId)
+          .execute(),
+      );
+    await setEnd(null);
+    const rollback = await post(`/api/jobs/${checked.jobId}/rollback`);
+    expect(rollback.statusCode, rollback.body).toBe(409);
+    expect(rollback.json().error.message).toBe('The job is still being cancelled: the rows it had in flight are being recorded. Try again in a few seconds.');
+    const retry = await post(`/api/jobs/${checked.jobId}/retry-failed`);
+    expect(retry.statusCode).toBe(409);
+    expect(retry.json().error.message).toBe('The job is still being cancelled: the rows it had in flight are being recorded. Try again in a few seconds.');
+
+    await setEnd(new Date(bff.clock.now()).toISOString());
+    const later = await post(`/api/jobs/${checked.jobId}/rollback`);
+    expect(later.statusCode, later.body).toBe(201);
+    await waitForJob(bff, later.json<{ jobId: string }>().jobId, ['done']);
+  });
+
+  it('answers 409 for a failed job with calls whose outcome is not recorded; once they are settled the rollback covers them', async () => {
+    const checked = await checkedJob(bff, jobCsv('rb.bob,c2c,b1,0,,,', 'rb.bob,c2c,b2,1,,,'));
+    const jobId = checked.jobId;
+    const startedAt = new Date(bff.clock.now()).toISOString();
+    // What a run that stopped (failed) mid-way can leave: line 2 (b1) applied and on record; line 3
+    // (b2) announced, its call landed in Chat, its answer never seen — still pending.
+    // (Staged straight in the failed state: a running job nobody holds would be taken over by this
+    // BFF's own runner at its next lease step.)
+    await transitionJob(bff.store, jobId, ['checked'], 'failed', { startedBy: 'editor', startedAt, finishedAt: startedAt, message: 'Chat refused to write marks.' });
+    const [applied, unseen] = (await nextPendingChunk(bff.store.read, jobId, null, 10))!.rows;
+    const empty = { bits: [], customMark: '' };
+    await bff.store.write((tx) => announceWriteInTransaction(tx, jobId, 'rb.bob', [{ line: unseen!.line, before: empty }]));
+    for (const row of [applied!, unseen!]) {
+      expectOk(await bff.tencent('recentcontact/mark_contact', { From_Account: 'rb.bob', MarkItem: [toMarkItem(row.conversation, row.change)] }));
+    }
+    await recordEntry(
+      bff.store,
+      { staff: 'editor', chatUser: 'rb.bob', conversation: applied!.conversation, requested: applied!.change, before: empty, after: { bits: [0], customMark: '' }, status: 'applied', requestId: jobLineRequestId(jobId, applied!.line), reason: jobReason(jobId) },
+      bff.clock,
+    );
+    await bff.store.write((tx) => finishRowsInTransaction(tx, jobId, [{ line: applied!.line, status: 'applied' }]));
+
+    const message = 'The job stopped with calls to Chat whose outcome is not recorded yet. Resume or cancel the job so that Markdesk records them, then try again.';
+    const rollback = await post(`/api/jobs/${jobId}/rollback`);
+    expect(rollback.statusCode, rollback.body).toBe(409);
+    expect(rollback.json().error.message).toBe(message);
+    const retry = await post(`/api/jobs/${jobId}/retry-failed`);
+    expect(retry.statusCode).toBe(409);
+    expect(retry.json().error.message).toBe(message);
+
+    // Cancelling settles the unseen call from Chat's state (it landed: applied) and records the end.
+    expect((await controlJob(bff, jobId, 'cancel')).statusCode).toBe(200);
+    const cancelled = await waitForJob(bff, jobId, ['cancelled']);
+    expect(cancelled).toMatchObject({ applied: 2, finishedAt: expect.any(String) });
+    const response = await post(`/api/jobs/${jobId}/rollback`);
+    expect(response.statusCode, response.body).toBe(201);
+    const status = await waitForJob(bff, response.json<{ jobId: string }>().jobId, ['done']);
+    expect(status).toMatchObject({ applied: 2, conflicts: 0 });
+    const rows = ['b1', 'b2'].map((id) => ({ chatUser: 'rb.bob', conversation: { type: 'c2c' as const, id }, setBits: [] }));
+    const states = await upstreamStates(bff.chat, rows);
+    expect(states.get('rb.bob/b1')).toEqual({ bits: [], customMark: '' });
+    expect(states.get('rb.bob/b2')).toEqual({ bits: [], customMark: '' });
   });
 });
 

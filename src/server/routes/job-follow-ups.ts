@@ -13,9 +13,11 @@ import { HttpError } from '../http/errors';
 import { countRows, retryRows, rollbackRows } from '../jobs/derived';
 import { checkJobImpact, jobImpact } from '../jobs/impact';
 import { jobImpactCsv, jobInvalidCsv, reasonCounts } from '../jobs/reports';
+import { announcedWrites } from '../jobs/line-store';
 import { JobControlError, type JobRunner } from '../jobs/runner';
 import { getJob, type JobRecord } from '../jobs/store';
 import { storeCheckedJob } from '../jobs/upload-store';
+import type { Reader } from '../store/database';
 import { isUniqueViolation } from '../store/sql';
 import { isChatError } from '../chat/errors';
 
@@ -83,6 +85,7 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
       if (!FINISHED.includes(job.state)) {
         throw new HttpError('CONFLICT', `The job is ${job.state}; only a done, cancelled or failed job can be rolled back.`);
       }
+      await requireLinesSettled(deps, job);
       const underWay = () => new HttpError('CONFLICT', 'A rollback of this job is already under way.');
       if ((await countRows(deps.store.read, job.id, 'applied')) === 0) throw new HttpError('CONFLICT', 'The job changed no conversation; there is nothing to roll back.');
       if (await rollbackUnderWay(deps, job.id)) throw underWay();
@@ -111,6 +114,7 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
     async (request, reply) => {
       const job = await requireJob(deps, request.params.id);
       if (!FINISHED.includes(job.state)) throw new HttpError('CONFLICT', `The job is ${job.state}; only the failed rows of a done, cancelled or failed job can be retried.`);
+      await requireLinesSettled(deps, job);
       if ((await countRows(deps.store.read, job.id, 'failed')) === 0) throw new HttpError('CONFLICT', 'The job has no failed rows to retry.');
       const retry = await storeCheckedJob(
         deps.store,
@@ -122,6 +126,51 @@ export function registerJobFollowUps(app: App, deps: AppDeps, runner: JobRunner)
       return reply.code(201).send({ jobId: retry.jobId, state: 'checked' as const });
     },
   );
+}
+
+/**
+ * A rollback reads the lines a job applied, a retry those it failed: both only once no line of the
+ * job can still change. Two cases where one still can, each answered 409 with what to do:
+ * - cancelled with its end not recorded (finishedAt null): a run (here or on another instance)
+ *   still settles the lines it had in flight, and finishCancelled then settles the calls left
+ *   unanswered — seconds, after which the person asks again;
+ * - lines still pending with an announced call (job_writes) — a failed job can stop so: the call
+ *   may have landed unseen, and only a run reading Chat (recovery.ts, on resume or cancel) can say.
+ *   Settling them here would mean Chat reads and the job's lease in a request; refusing is simpler
+ *   and as safe: resume or cancel does it. Announcements whose lines are all settled (a call with
+ *   lines tried again keeps its announcement until the job is over) do not count.
+ * (A done job, or a cancelled one whose end is recorded, has no pending line left.)
+ */
+async function requireLinesSettled(deps: AppDeps, job: JobRecord): Promise<void> {
+  if (job.state === 'cancelled' && job.finishedAt === null) {
+    throw new HttpError('CONFLICT', 'The job is still being cancelled: the rows it had in flight are being recorded. Try again in a few seconds.');
+  }
+  if (await announcedLinePending(deps.store.read, job.id)) {
+    throw new HttpError(
+      'CONFLICT',
+      'The job stopped with calls to Chat whose outcome is not recorded yet. Resume or cancel the job so that Markdesk records them, then try again.',
+    );
+  }
+}
+
+/** Lines looked up per query: far inside either engine's limit on bound parameters. */
+const ANNOUNCED_LINES_PER_QUERY = 500;
+
+/** Whether a line of one of the job's announced calls is still pending. */
+async function announcedLinePending(db: Reader, jobId: string): Promise<boolean> {
+  const lines = [...new Set((await announcedWrites(db, jobId)).flatMap((write) => write.lines.map(({ line }) => line)))];
+  for (let start = 0; start < lines.length; start += ANNOUNCED_LINES_PER_QUERY) {
+    const pending = await db
+      .selectFrom('job_rows')
+      .select('line')
+      .where('job_id', '=', jobId)
+      .where('status', '=', 'pending')
+      .where('line', 'in', lines.slice(start, start + ANNOUNCED_LINES_PER_QUERY))
+      .limit(1)
+      .executeTakeFirst();
+    if (pending) return true;
+  }
+  return false;
 }
 
 async function rollbackUnderWay(deps: AppDeps, jobId: string): Promise<boolean> {

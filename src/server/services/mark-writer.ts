@@ -63,7 +63,11 @@ async function callOnce(chat: Pick<ChatClient, 'call'>, chatUser: string, items:
 /**
  * One mark_contact call (≤100 items), with the edition fallback: items Chat refused only because
  * the call also touched standard marks (51013) are sent again on their own. Null when the call was
- * given up (signal) before it was sent.
+ * given up (signal) before it was sent — or before that second call was: its items were never sent
+ * on their own, so their 51013 is no answer, and a failure recorded from it would be wrong (they
+ * work on every edition). The caller then treats the whole call as unanswered, as after a crash: a
+ * bulk job keeps its lines pending with the call's announcement, and the next run reads them from
+ * Chat (recovery.ts) — what the first call did is settled from Chat's state, the rest sent again.
  */
 export async function sendMarkCall(
   chat: Pick<ChatClient, 'call'>,
@@ -76,7 +80,8 @@ export async function sendMarkCall(
   const again = items.flatMap((item, n) => (worthResendingAlone(item, answers[n]!.code) ? [n] : []));
   if (again.length > 0 && again.length < items.length) {
     const retried = await callOnce(chat, chatUser, again.map((n) => items[n]!), signal);
-    if (retried) again.forEach((n, k) => (answers[n] = retried[k]!));
+    if (!retried) return null;
+    again.forEach((n, k) => (answers[n] = retried[k]!));
   }
   return answers;
 }

@@ -693,6 +693,7 @@ export const en = {
   'bulk.origin.rollback': 'Rollback of job {id}',
   'bulk.origin.retry': 'Failed rows of job {id}',
   'bulk.followUpHelp': 'Roll back job undoes every applied row still as this job left it. Retry failed rows makes a new job of the failed rows, to start when you are ready.',
+  'bulk.followUpConflict': 'If the job stopped while calls to Chat were under way, resume or cancel it first so that Markdesk records their outcome; then try again.',
 
   'groups.tabs': 'Conversation groups',
   'groups.tabAll': 'All ({count})',

@@ -692,6 +692,7 @@ export const ko: Record<MessageKey, string> = {
   'bulk.origin.rollback': '작업 {id}의 되돌리기',
   'bulk.origin.retry': '작업 {id}의 실패한 행',
   'bulk.followUpHelp': '작업 되돌리기는 이 작업이 남긴 상태 그대로인 모든 적용 행을 되돌립니다. 실패한 행 다시 시도는 실패한 행으로 새 작업을 만들며, 준비되면 시작합니다.',
+  'bulk.followUpConflict': 'Chat 호출이 진행 중일 때 작업이 멈췄다면, Markdesk가 그 결과를 기록하도록 먼저 작업을 재개하거나 취소한 뒤 다시 시도하세요.',
 
   'groups.tabs': '대화 그룹',
   'groups.tabAll': '전체 ({count})',

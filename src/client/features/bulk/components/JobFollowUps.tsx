@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { JobStatus } from '../../../../shared/api/jobs';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorNotice } from '../../../components/ErrorNotice';
+import { isApiError } from '../../../lib/api-error';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { useRetryFailedRows, useRollbackJob } from '../api/job-follow-ups';
 import { shortId } from '../../../../shared/short-id';
@@ -47,6 +48,12 @@ export function JobFollowUps({ status, onOpenJob }: { status: JobStatus; onOpenJ
       {error ? (
         <Box sx={{ mt: 1 }}>
           <ErrorNotice error={error} />
+          {/* The server refuses while a line's call may have landed unrecorded (a failed job's last calls): what to do about it. */}
+          {isApiError(error) && error.code === 'CONFLICT' ? (
+            <Typography variant="body2" sx={{ mt: 0.5 }}>
+              {t('bulk.followUpConflict')}
+            </Typography>
+          ) : null}
         </Box>
       ) : null}
       {confirming ? (
