@@ -7,6 +7,7 @@ import { bitsFromMask } from '../../shared/marks/mask';
 import type { ChatClient } from '../chat/client';
 import { searchContactGroup } from '../chat/helpers';
 import type { TestBff } from '../testing/bff-harness';
+import { createGate, type Gate } from '../testing/gate';
 import { auditPages, type AuditEntryView } from '../store/audit-query';
 import type { Reader } from '../store/database';
 import { jobReason } from './ledger';
@@ -89,4 +90,31 @@ export async function jobAuditEntries(db: Reader, jobId: string): Promise<AuditE
   const entries: AuditEntryView[] = [];
   for await (const page of auditPages(db, {})) entries.push(...page.filter((entry) => entry.reason === jobReason(jobId)));
   return entries;
+}
+
+/**
+ * A Chat client for a job runner whose first search_contact_group is held, once Chat answered it,
+ * until `readDone` is released: another writer can come between a job's read and its write.
+ * `markCalls` counts the mark_contact calls sent through it.
+ */
+export function holdingFirstRead(chat: Pick<ChatClient, 'call' | 'limiterFor'>): { chat: Pick<ChatClient, 'call' | 'limiterFor'>; readDone: Gate; markCalls: () => number } {
+  const readDone = createGate();
+  let holdRead = true;
+  let markCalls = 0;
+  return {
+    readDone,
+    markCalls: () => markCalls,
+    chat: {
+      limiterFor: (command) => chat.limiterFor(command),
+      async call(command, body, options) {
+        if (command === 'recentcontact/mark_contact') markCalls++;
+        const answer = await chat.call(command, body, options);
+        if (command === 'recentcontact/search_contact_group' && holdRead) {
+          holdRead = false;
+          await readDone.pass();
+        }
+        return answer;
+      },
+    },
+  };
 }

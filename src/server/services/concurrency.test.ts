@@ -7,12 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectOk } from '../../emulator/test-support';
 import type { AuditEntry } from '../../shared/api/audit';
 import type { MarkResult } from '../../shared/api/marks';
-import type { ChatClient } from '../chat/client';
 import type { ChatCommand } from '../chat/commands';
 import { bitNamesFrom, readJobCsv } from '../jobs/csv';
 import { createJobRunner } from '../jobs/runner';
 import { storeCheckedJob } from '../jobs/upload-store';
-import { csvOf, jobAuditEntries } from '../jobs/testing';
+import { csvOf, holdingFirstRead, jobAuditEntries } from '../jobs/testing';
 import { startTestBff, type TestBff } from '../testing/bff-harness';
 import { createGate, type Gate } from '../testing/gate';
 import { chatUserLocks } from './chat-user-locks';
@@ -162,19 +161,7 @@ describe('a bulk job and an interactive save of the same user', () => {
     await setCustomMarkInChat('');
     // The job's read of alice's lines is held after Chat answered it, so the save comes in between
     // the read and the write.
-    const readDone = createGate();
-    let holdRead = true;
-    const chat: Pick<ChatClient, 'call' | 'limiterFor'> = {
-      limiterFor: (command) => bff.chat.limiterFor(command),
-      async call(command, body, options) {
-        const answer = await bff.chat.call(command, body, options);
-        if (command === 'recentcontact/search_contact_group' && holdRead) {
-          holdRead = false;
-          await readDone.pass();
-        }
-        return answer;
-      },
-    };
+    const { chat, readDone } = holdingFirstRead(bff.chat);
     const jobs = createJobRunner({ store: bff.store, chat, clock: bff.clock, ledger: bff.app.ledger, log: bff.app.log, readConcurrency: 1, writeConcurrency: 1 });
     const rows = [{ chatUser: 'alice', conversation: dave, setBits: [0], clearBits: [], customMark: 'from the job' }];
     const { jobId } = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock }, readJobCsv(Readable.from([csvOf(rows)]), { names: bitNamesFrom({}) }));

@@ -8,10 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectOk } from '../../../emulator/test-support';
-import type { ChatClient } from '../../chat/client';
 import { bitNamesFrom, readJobCsv } from '../../jobs/csv';
 import { createJobRunner } from '../../jobs/runner';
-import { csvOf, jobAuditEntries } from '../../jobs/testing';
+import { csvOf, holdingFirstRead, jobAuditEntries } from '../../jobs/testing';
 import { storeCheckedJob } from '../../jobs/upload-store';
 import { chatUserLocks } from '../../services/chat-user-locks';
 import { startTestBff, type TestBff } from '../../testing/bff-harness';
@@ -59,21 +58,7 @@ describe('a bulk job on one instance and a save of the same user on another', ()
   it('the job’s call waits for the save, then reads the line again and records the save’s value as the one it replaced', { timeout: 120_000 }, async () => {
     await writeCustomMark('');
     // The job's read of alice's lines is held once Chat answered it: the save comes in between.
-    const readDone = createGate();
-    let holdRead = true;
-    const sent: string[] = [];
-    const chat: Pick<ChatClient, 'call' | 'limiterFor'> = {
-      limiterFor: (command) => bff.chat.limiterFor(command),
-      async call(command, body, options) {
-        if (command === 'recentcontact/mark_contact') sent.push(command);
-        const answer = await bff.chat.call(command, body, options);
-        if (command === 'recentcontact/search_contact_group' && holdRead) {
-          holdRead = false;
-          await readDone.pass();
-        }
-        return answer;
-      },
-    };
+    const { chat, readDone, markCalls } = holdingFirstRead(bff.chat);
     const jobs = createJobRunner({ store: bff.store, chat, clock: bff.clock, ledger: bff.app.ledger, log: bff.app.log, readConcurrency: 1, writeConcurrency: 1 });
     const rows = [{ chatUser: 'alice', conversation: dave, setBits: [0], clearBits: [], customMark: 'from the job' }];
     const { jobId } = await storeCheckedJob(bff.store, { createdBy: 'editor', clock: bff.clock }, readJobCsv(Readable.from([csvOf(rows)]), { names: bitNamesFrom({}) }));
@@ -90,7 +75,7 @@ describe('a bulk job on one instance and a save of the same user on another', ()
     readDone.release();
     // The job's announcement commit comes first, on the ledger's thread: on a busy machine that may take a while.
     await vi.waitFor(async () => expect(await waitingForAlice()).toBe(1), { timeout: 60_000, interval: 20 });
-    expect(sent).toEqual([]);
+    expect(markCalls()).toBe(0);
     expect(await customMarkInChat()).toBe('saved meanwhile');
 
     saveHeld.release();
@@ -98,7 +83,7 @@ describe('a bulk job on one instance and a save of the same user on another', ()
     await jobs.whenIdle(jobId);
     const [entry] = await jobAuditEntries(bff.store.read, jobId);
     expect(entry).toMatchObject({ status: 'applied', before: { customMark: 'saved meanwhile' }, after: { bits: [0], customMark: 'from the job' } });
-    expect(sent).toHaveLength(1);
+    expect(markCalls()).toBe(1);
     await jobs.stop();
   });
 });
