@@ -10,9 +10,11 @@ import {
   IP_WINDOW_MS,
   ipThrottleKey,
   type IpVerdict,
-  type LoginThrottle,
+  LoginThrottle,
   UNKNOWN_NAME_RETENTION_MS,
 } from './login-throttle';
+import { checkCode, currentCode } from './mfa';
+import { secretBox } from './secret-box';
 import type * as Passwords from './passwords';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 import { createStaff } from './staff';
@@ -319,6 +321,54 @@ describe('shared by every instance on one database', () => {
     expect(await held).toMatchObject({ ok: true, username: 'rita' });
     expect(await placesOf('192.0.2.23')).toBe(1);
     expect(await attempt('rita', PASSWORD, '192.0.2.23', b)).toMatchObject({ ok: true });
+  });
+});
+
+describe('wrong TOTP codes', () => {
+  const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  const code = (username: string, input: { code: string; by?: LoginThrottle }) =>
+    checkCode(store, secretBox(store.auditKey), input.by ?? throttle, { username, code: input.code, ip: freshIp() }, clock);
+
+  /** An instance whose attempts each wait at `gate` once the address window has let them in. */
+  const heldAfterAdmission = (gate: ReturnType<typeof createGate>) =>
+    new (class extends LoginThrottle {
+      override async takeIpAttempt(ip: string, now: Date): Promise<IpVerdict> {
+        const verdict = await super.takeIpAttempt(ip, now);
+        await gate.pass();
+        return verdict;
+      }
+    })(store, { ipAttemptsPerWindow: 1000 });
+
+  it('counts a code toward the account’s wait before it is checked, so parallel wrong codes cannot all pass the wait', async () => {
+    const box = secretBox(store.auditKey);
+    await store.write((tx) =>
+      tx.updateTable('staff').set({ totp_secret: box.seal(TOTP_SECRET), totp_last_step: null, mfa_failures: 0, mfa_locked_until: null }).where('username', '=', 'rita').execute(),
+    );
+    const now = clock.now();
+    const wrong = '000000';
+    expect([-30_000, 0, 30_000].map((offset) => currentCode('rita', TOTP_SECRET, new Date(now + offset)))).not.toContain(wrong);
+    for (let i = 0; i < 4; i++) expect(await code('rita', { code: wrong })).toEqual({ ok: false, reason: 'invalid' });
+
+    // Eight wrong codes on two instances, each held once its address let it in, then all let go at once:
+    // the 5th failure starts the wait, so exactly one of them may be checked.
+    const gate = createGate();
+    const [a, b] = [heldAfterAdmission(gate), heldAfterAdmission(gate)];
+    const attempts = Array.from({ length: 8 }, (_, i) => code('rita', { code: wrong, by: i % 2 === 0 ? a : b }));
+    await gate.arrived(8);
+    gate.release();
+    const results = await Promise.all(attempts);
+    expect(results.filter((result) => !result.ok && result.reason === 'invalid')).toHaveLength(1);
+    expect(results.filter((result) => !result.ok && result.reason === 'throttled')).toEqual(Array.from({ length: 7 }, () => ({ ok: false, reason: 'throttled', retryAfterSeconds: 1 })));
+    const counted = await store.read.selectFrom('staff').select(['mfa_failures', 'mfa_locked_until']).where('username', '=', 'rita').executeTakeFirstOrThrow();
+    expect(counted).toEqual({ mfa_failures: 5, mfa_locked_until: new Date(now + accountDelayMs(5)).toISOString() });
+
+    // Once the wait is over, the right code is taken and sets the count back to zero.
+    clock.advance(accountDelayMs(5));
+    expect(await code('rita', { code: currentCode('rita', TOTP_SECRET, new Date(clock.now())) })).toEqual({ ok: true, via: 'totp' });
+    expect(await store.read.selectFrom('staff').select(['mfa_failures', 'mfa_locked_until']).where('username', '=', 'rita').executeTakeFirstOrThrow()).toEqual({
+      mfa_failures: 0,
+      mfa_locked_until: null,
+    });
   });
 });
 

@@ -3,6 +3,7 @@
 // reset from the CLI, step-up with password + code, and local sign-in turned off.
 import { afterEach, describe, expect, it } from 'vitest';
 import { currentCode, resetMfa } from './mfa';
+import { updateStaff } from './staff';
 import { startTestBff, TEST_PASSWORD, type TestBff } from '../testing/bff-harness';
 import { flowCookieName, sessionCookieFor } from '../http/auth';
 
@@ -111,6 +112,55 @@ describe('TOTP', () => {
   });
 });
 
+describe('a sign-in in progress ends with a change of the account', () => {
+  const enrolmentStart = (flow: string) => bff.inject({ method: 'POST', url: '/api/session/mfa/enrolment', headers: { ...bff.writeHeaders, cookie: flow } });
+  const enrolmentConfirm = (flow: string, code: string) =>
+    bff.inject({ method: 'POST', url: '/api/session/mfa/enrolment/confirm', headers: { ...bff.writeHeaders, cookie: flow }, payload: { code } });
+  const totpSecretOf = async (username: string) =>
+    (await bff.store.read.selectFrom('staff').select('totp_secret').where('username', '=', username).executeTakeFirstOrThrow()).totp_secret;
+
+  it('an enrolment started with the old password cannot go on after a password reset, a disable, a role change or an MFA reset', async () => {
+    bff = await startTestBff({ identity: { requireMfa: true } });
+    const changes: Record<string, (username: string) => Promise<unknown>> = {
+      password: (username) => updateStaff(bff.store, username, { password: 'a brand new pass phrase' }),
+      disabled: (username) => updateStaff(bff.store, username, { disabled: true }),
+      role: (username) => updateStaff(bff.store, username, { role: 'viewer' }),
+      mfa: (username) => resetMfa(bff.store, username),
+    };
+    for (const [change, apply] of Object.entries(changes)) {
+      const username = `victim.${change}`;
+      await bff.addStaff(username, 'editor');
+      // Someone with a leaked password gets as far as the enrolment; then an administrator steps in.
+      const flow = await passwordStep(username, 'enrolmentRequired');
+      await apply(username);
+      const started = await enrolmentStart(flow);
+      expect(started.statusCode, `${change}: ${started.body}`).toBe(401);
+      expect(started.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', message: 'This sign-in has timed out. Enter your username and password again.' } });
+      expect(await bff.store.read.selectFrom('auth_flows').select('id_hash').where('username', '=', username).execute(), change).toEqual([]);
+      expect(await totpSecretOf(username)).toBeNull();
+    }
+  });
+
+  it('an account disabled while its enrolment is open gets a 401, and its second factor is not written', async () => {
+    bff = await startTestBff({ identity: { requireMfa: true } });
+    await bff.addStaff('rita', 'editor');
+    const flow = await passwordStep('rita', 'enrolmentRequired');
+    const { secret } = (await enrolmentStart(flow)).json() as { secret: string };
+    // Disabled by a way round updateStaff (another instance's older code, a hand-made change): the flow is still there.
+    await bff.store.write((tx) => tx.updateTable('staff').set({ disabled: 1 }).where('username', '=', 'rita').execute());
+    const confirmed = await enrolmentConfirm(flow, currentCode('rita', secret, new Date(bff.clock.now())));
+    expect(confirmed.statusCode, confirmed.body).toBe(401);
+    expect(confirmed.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    expect(cookieOf(confirmed, sessionCookieFor(bff.origin).name)).toBeNull();
+    expect(await totpSecretOf('rita')).toBeNull();
+    // A code step for a disabled account is refused the same way, before the code is looked at.
+    await bff.store.write((tx) => tx.updateTable('staff').set({ disabled: 0 }).where('username', '=', 'rita').execute());
+    const second = await passwordStep('rita', 'enrolmentRequired');
+    await bff.store.write((tx) => tx.updateTable('staff').set({ disabled: 1 }).where('username', '=', 'rita').execute());
+    expect((await enrolmentStart(second)).statusCode).toBe(401);
+  });
+});
+
 describe('step-up with password and code', () => {
   it('answers 403 STEP_UP_REQUIRED to an admin action after 10 minutes, and lets it through after re-authentication', async () => {
     bff = await startTestBff();
@@ -150,6 +200,79 @@ describe('step-up with password and code', () => {
     });
     expect(withCode.statusCode, withCode.body).toBe(200);
     expect((await verify()).statusCode).toBe(200);
+  });
+});
+
+describe('step-up is not had for less', () => {
+  const verify = (cookie: string) => bff.inject({ method: 'GET', url: '/api/audit/verify', headers: { cookie } });
+  const stepUpWith = (cookie: string, password: string, code: string) =>
+    bff.inject({ method: 'POST', url: '/api/session/step-up', headers: { ...bff.writeHeaders, cookie }, payload: { password, code } });
+
+  it('a password change keeps the session’s time of sign-in: admin actions still need the code afterwards', async () => {
+    bff = await startTestBff();
+    const admin = await bff.sessionCookie('admin');
+    const started = await bff.inject({ method: 'POST', url: '/api/me/mfa/enrolment', headers: { ...bff.writeHeaders, cookie: admin } });
+    const { secret } = started.json() as { secret: string };
+    const enrolled = await bff.inject({
+      method: 'POST',
+      url: '/api/me/mfa/enrolment/confirm',
+      headers: { ...bff.writeHeaders, cookie: admin },
+      payload: { code: currentCode('admin', secret, new Date(bff.clock.now())) },
+    });
+    expect(enrolled.statusCode, enrolled.body).toBe(200);
+    bff.clock.advance(11 * 60_000);
+    expect((await verify(admin)).json()).toMatchObject({ error: { code: 'STEP_UP_REQUIRED', details: { method: 'password', mfa: true } } });
+
+    const changed = await bff.inject({
+      method: 'POST',
+      url: '/api/me/password',
+      headers: { ...bff.writeHeaders, cookie: admin },
+      payload: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new pass phrase' },
+    });
+    expect(changed.statusCode, changed.body).toBe(204);
+    const fresh = cookieOf(changed, sessionCookieFor(bff.origin).name)!;
+    const me = (await bff.inject({ method: 'GET', url: '/api/me', headers: { cookie: fresh } })).json() as { authAt: string };
+    expect(me.authAt).toBe(new Date(bff.clock.now() - 11 * 60_000).toISOString());
+    const refused = await verify(fresh);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'STEP_UP_REQUIRED', details: { method: 'password', mfa: true } } });
+
+    expect((await stepUpWith(fresh, 'a brand new pass phrase', currentCode('admin', secret, new Date(bff.clock.now())))).statusCode).toBe(200);
+    expect((await verify(fresh)).statusCode).toBe(200);
+  });
+
+  it('replacing a second factor already set up needs a recent step-up, with the current code; setting up the first one does not', async () => {
+    bff = await startTestBff();
+    const cookie = await bff.sessionCookie('editor');
+    bff.clock.advance(11 * 60_000);
+    // The first one only adds a factor: a session is enough, however old its sign-in.
+    const { secret, recoveryCodes } = await enrol(cookie);
+    const storedBefore = await bff.store.read.selectFrom('staff').select('totp_secret').where('username', '=', 'editor').executeTakeFirstOrThrow();
+
+    bff.clock.advance(60_000);
+    const start = () => bff.inject({ method: 'POST', url: '/api/me/mfa/enrolment', headers: { ...bff.writeHeaders, cookie } });
+    const refused = await start();
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'STEP_UP_REQUIRED', details: { method: 'password', mfa: true } } });
+    const confirmRefused = await bff.inject({ method: 'POST', url: '/api/me/mfa/enrolment/confirm', headers: { ...bff.writeHeaders, cookie }, payload: { code: '123456' } });
+    expect(confirmRefused.statusCode).toBe(403);
+    // Nothing was replaced: the same secret, the recovery codes still good.
+    const storedAfter = await bff.store.read.selectFrom('staff').select(['totp_secret', 'totp_pending_secret']).where('username', '=', 'editor').executeTakeFirstOrThrow();
+    expect(storedAfter).toEqual({ totp_secret: storedBefore.totp_secret, totp_pending_secret: null });
+    expect(await bff.store.read.selectFrom('recovery_codes').select('code_hash').where('username', '=', 'editor').where('used_at', 'is', null).execute()).toHaveLength(recoveryCodes.length);
+
+    expect((await stepUpWith(cookie, TEST_PASSWORD, currentCode('editor', secret, new Date(bff.clock.now())))).statusCode).toBe(200);
+    const replacement = await start();
+    expect(replacement.statusCode, replacement.body).toBe(200);
+    const next = (replacement.json() as { secret: string }).secret;
+    bff.clock.advance(30_000);
+    const confirmed = await bff.inject({
+      method: 'POST',
+      url: '/api/me/mfa/enrolment/confirm',
+      headers: { ...bff.writeHeaders, cookie },
+      payload: { code: currentCode('editor', next, new Date(bff.clock.now())) },
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
   });
 });
 

@@ -8,7 +8,7 @@ import QRCode from 'qrcode';
 import { type Store, type Tx } from '../store/database';
 import { accountDelayMs, type IpVerdict, type LoginThrottle } from './login-throttle';
 import type { SecretBox } from './secret-box';
-import { StaffError, normalizeUsername } from './staff';
+import { StaffError, deleteSignInFlowsIn, normalizeUsername } from './staff';
 import { type Clock, systemClock } from '../clock';
 import type { AlsoInTransaction } from '../store/admin-activity';
 
@@ -58,12 +58,6 @@ export type CodeCheck =
   | { ok: true; via: 'totp' | 'recovery' }
   | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSeconds?: number };
 
-async function throttled(store: Store, username: string, now: Date): Promise<number | null> {
-  const row = await store.read.selectFrom('staff').select('mfa_locked_until').where('username', '=', username).executeTakeFirst();
-  const until = row?.mfa_locked_until ? Date.parse(row.mfa_locked_until) : 0;
-  return until > now.getTime() ? Math.max(1, Math.ceil((until - now.getTime()) / 1000)) : null;
-}
-
 /**
  * A code was accepted: the account's count of wrong codes starts again and the address gets its
  * place in the window back (in the accepting transaction).
@@ -73,10 +67,27 @@ async function clearFailures(tx: Tx, username: string, ipVerdict: Extract<IpVerd
   await ipVerdict.succeeded(tx);
 }
 
-async function recordFailure(store: Store, username: string, now: Date): Promise<void> {
-  await store.write(async (tx) => {
-    const row = await tx.selectFrom('staff').select('mfa_failures').where('username', '=', username).executeTakeFirst();
-    if (!row) return;
+type CodeAttempt =
+  | { waitSeconds: number }
+  | { waitSeconds: null; row: { totp_secret: string | null; totp_pending_secret: string | null; totp_last_step: number | null } | null };
+
+/**
+ * The account's wait is checked and this attempt counted as a wrong code in one write transaction,
+ * before the code is: read outside it, parallel wrong codes (PostgreSQL runs reads side by side)
+ * all found the account free before any of them was counted. A code accepted sets the count back
+ * to zero (clearFailures), as a right password does. Returns the secrets the code is checked
+ * against, read in the same transaction.
+ */
+async function takeCodeAttempt(store: Store, username: string, now: Date): Promise<CodeAttempt> {
+  return store.write(async (tx) => {
+    const row = await tx
+      .selectFrom('staff')
+      .select(['mfa_failures', 'mfa_locked_until', 'totp_secret', 'totp_pending_secret', 'totp_last_step'])
+      .where('username', '=', username)
+      .executeTakeFirst();
+    if (!row) return { waitSeconds: null, row: null };
+    const until = row.mfa_locked_until ? Date.parse(row.mfa_locked_until) : 0;
+    if (until > now.getTime()) return { waitSeconds: Math.max(1, Math.ceil((until - now.getTime()) / 1000)) };
     const failures = row.mfa_failures + 1;
     const delay = accountDelayMs(failures);
     await tx
@@ -84,6 +95,7 @@ async function recordFailure(store: Store, username: string, now: Date): Promise
       .set({ mfa_failures: failures, mfa_locked_until: delay > 0 ? new Date(now.getTime() + delay).toISOString() : null })
       .where('username', '=', username)
       .execute();
+    return { waitSeconds: null, row: { totp_secret: row.totp_secret, totp_pending_secret: row.totp_pending_secret, totp_last_step: row.totp_last_step } };
   });
 }
 
@@ -103,14 +115,10 @@ export async function checkCode(
   if (username === null) return { ok: false, reason: 'invalid' };
   const ipVerdict = await throttle.takeIpAttempt(input.ip, now);
   if (!ipVerdict.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: ipVerdict.retryAfterSeconds };
-  const wait = await throttled(store, username, now);
-  if (wait !== null) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
+  const attempt = await takeCodeAttempt(store, username, now);
+  if (attempt.waitSeconds !== null) return { ok: false, reason: 'throttled', retryAfterSeconds: attempt.waitSeconds };
 
-  const row = await store.read
-    .selectFrom('staff')
-    .select(['totp_secret', 'totp_pending_secret', 'totp_last_step'])
-    .where('username', '=', username)
-    .executeTakeFirst();
+  const row = attempt.row;
   const sealed = input.pending ? row?.totp_pending_secret : row?.totp_secret;
   const base32 = sealed ? box.open(sealed) : null;
   const code = input.code.trim();
@@ -142,18 +150,24 @@ export async function checkCode(
       });
     }
   }
-  if (accepted) return accepted;
-  await recordFailure(store, username, now);
-  return { ok: false, reason: 'invalid' };
+  // Refused: the attempt stays counted (takeCodeAttempt).
+  return accepted ?? { ok: false, reason: 'invalid' };
 }
 
-/** Makes the pending secret the account's TOTP secret and replaces its recovery codes; returns the codes, shown once. */
+/**
+ * Makes the pending secret the account's TOTP secret and replaces its recovery codes; returns the
+ * codes, shown once. Refused (NOT_FOUND) for an account that is gone or disabled: checked in the
+ * transaction that writes the secret, so a disable just before cannot be overtaken. Sign-ins still
+ * in progress for the old second factor end with it.
+ */
 export async function completeEnrolment(store: Store, box: SecretBox, username: string, also?: AlsoInTransaction): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   await store.write(async (tx) => {
-    const row = await tx.selectFrom('staff').select('totp_pending_secret').where('username', '=', username).executeTakeFirst();
-    if (!row?.totp_pending_secret) throw new StaffError('NOT_FOUND', 'There is no enrolment to confirm; start again.');
+    const row = await tx.selectFrom('staff').select(['totp_pending_secret', 'disabled']).where('username', '=', username).executeTakeFirst();
+    if (!row || row.disabled !== 0) throw new StaffError('NOT_FOUND', `There is no enabled staff account "${username}".`);
+    if (!row.totp_pending_secret) throw new StaffError('NOT_FOUND', 'There is no enrolment to confirm; start again.');
     await tx.updateTable('staff').set({ totp_secret: row.totp_pending_secret, totp_pending_secret: null }).where('username', '=', username).execute();
+    await deleteSignInFlowsIn(tx, username);
     await tx.deleteFrom('recovery_codes').where('username', '=', username).execute();
     await tx
       .insertInto('recovery_codes')
@@ -164,7 +178,10 @@ export async function completeEnrolment(store: Store, box: SecretBox, username: 
   return codes;
 }
 
-/** `npm run staff -- reset-mfa NAME`: removes TOTP and the recovery codes; that person's sessions end. */
+/**
+ * `npm run staff -- reset-mfa NAME`: removes TOTP and the recovery codes; that person's sessions end,
+ * and so do their sign-ins in progress (an enrolment started before the reset must not finish after it).
+ */
 export async function resetMfa(store: Store, username: string): Promise<void> {
   const name = normalizeUsername(username);
   if (name === null) throw new StaffError('INVALID_USERNAME', 'That is not a valid username.');
@@ -177,6 +194,7 @@ export async function resetMfa(store: Store, username: string): Promise<void> {
     if (result.numUpdatedRows === 0n) throw new StaffError('NOT_FOUND', `There is no staff account "${name}".`);
     await tx.deleteFrom('recovery_codes').where('username', '=', name).execute();
     await tx.deleteFrom('sessions').where('username', '=', name).execute();
+    await deleteSignInFlowsIn(tx, name);
   });
 }
 

@@ -26,6 +26,11 @@ export type SessionOptions = {
   method?: AuthMethod;
   /** SSO: the provider's refresh token, already sealed. */
   refreshToken?: string | null;
+  /**
+   * When its person last authenticated strongly, for a session that replaces another without a
+   * sign-in (a password change): carried over, not now. Default: now (a sign-in).
+   */
+  authAt?: string;
 };
 export type SessionPrincipal = {
   username: string;
@@ -100,7 +105,7 @@ export async function createSession(
         ip: meta.ip.slice(0, MAX_IP_LENGTH),
         user_agent: meta.userAgent.slice(0, MAX_USER_AGENT_LENGTH),
         method: options.method ?? 'password',
-        auth_at: now.toISOString(),
+        auth_at: options.authAt ?? now.toISOString(),
         refresh_token: options.refreshToken ?? null,
         idp_checked_at: options.method === 'sso' ? now.toISOString() : null,
       })

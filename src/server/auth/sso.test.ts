@@ -86,6 +86,22 @@ describe('SSO sign-in through the provider', () => {
   });
 });
 
+describe('where the browser goes after signing in', () => {
+  it('back to the page it came from, on this site only: a returnTo a browser would read as another site goes to /marks', async () => {
+    const returnTo = async (value: string) => {
+      const { callbackPath, flowCookie } = await browser.startAndSignIn('sso.pm', password('sso.pm'), { returnTo: value });
+      const back = await browser.callback(callbackPath, flowCookie);
+      expect(back.response.statusCode).toBe(302);
+      expect(back.cookie).not.toBeNull();
+      return back.location;
+    };
+    expect(await returnTo('/conversations?user=alice#latest')).toBe('/conversations?user=alice#latest');
+    // A browser drops the tab and reads "//evil.example/phish": another site, with this site's sign-in behind it.
+    expect(await returnTo('/\t/evil.example/phish')).toBe('/marks');
+    expect(await returnTo('/.//evil.example/phish')).toBe('/marks');
+  });
+});
+
 describe('refused callbacks: a clear sign-in error and no session', () => {
   it('refuses a state that is not the one this browser was sent with', async () => {
     const { callbackPath, flowCookie } = await browser.startAndSignIn('sso.pm', password('sso.pm'));

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Store } from '../store/database';
 import { createFakeClock } from '../testing/fake-clock';
-import { upsertSsoStaff } from './identity';
+import { createFlow, readFlow, upsertSsoStaff } from './identity';
+import { resetMfa } from './mfa';
 import { verifyPassword } from './passwords';
 import { createSession, resolveSession } from './sessions';
 import { openTestStore } from '../testing/test-store';
@@ -108,6 +109,33 @@ describe('staff repository', () => {
     const credentials = await getStaffCredentials(store, 'rita');
     expect(await verifyPassword(credentials!.password_hash, 'a brand new passphrase')).toBe(true);
     expect(await resolveSession(store, admin, clock)).not.toBeNull();
+  });
+
+  it('ends that person’s sign-ins in progress (only theirs) with a role change, disable, password reset or MFA reset, in the same transaction', async () => {
+    await createStaff(store, { username: 'admin', role: 'admin', password: PASSWORD }, clock);
+    await createStaff(store, { username: 'rita', role: 'editor', password: PASSWORD }, clock);
+    const start = (username: string, kind: 'mfa' | 'enrol') => createFlow(store, { kind, username, sessionHash: null, data: {} }, clock);
+    const open = async (flowId: string, kind: 'mfa' | 'enrol') => (await readFlow(store, flowId, kind, { consume: false }, clock)) !== null;
+
+    const admins = await start('admin', 'mfa');
+    const changes: [string, () => Promise<unknown>][] = [
+      ['role', () => setRole(store, 'rita', 'viewer')],
+      ['disable', () => setDisabled(store, 'rita', true)],
+      ['enable', () => setDisabled(store, 'rita', false)],
+      ['password', () => resetPassword(store, 'rita', 'a brand new passphrase')],
+      ['mfa', () => resetMfa(store, 'rita')],
+    ];
+    for (const [change, apply] of changes) {
+      const [code, enrolment] = [await start('rita', 'mfa'), await start('rita', 'enrol')];
+      await apply();
+      expect([await open(code, 'mfa'), await open(enrolment, 'enrol')], change).toEqual([false, false]);
+    }
+    expect(await open(admins, 'mfa')).toBe(true);
+
+    // A change refused (the last admin) ends nothing.
+    const kept = await start('admin', 'enrol');
+    await expectStaffError(setRole(store, 'admin', 'viewer'), 'LAST_ADMIN');
+    expect(await open(kept, 'enrol')).toBe(true);
   });
 
   it('keeps a session when the role is set to what it already is', async () => {

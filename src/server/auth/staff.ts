@@ -180,6 +180,16 @@ async function deleteSessionsIn(tx: Tx, username: string, reason: 'revoked' | 'r
     .execute();
 }
 
+/**
+ * Ends the person's sign-ins in progress (auth_flows: a password accepted with the code or the
+ * enrolment still to come, an SSO step-up): one started before a change of the password, the
+ * account's state or its second factor must not be finished after it — with a leaked old password,
+ * an enrolment left open would let someone set up their own authenticator after the reset.
+ */
+export async function deleteSignInFlowsIn(tx: Tx, username: string): Promise<void> {
+  await tx.deleteFrom('auth_flows').where('username', '=', username).execute();
+}
+
 /** Changes the role; when it really changes, that person's sessions end in the same transaction. */
 export async function setRole(store: Store, username: string, role: Role): Promise<StaffView> {
   return (await updateStaff(store, username, { role })).current;
@@ -199,9 +209,10 @@ export type StaffChange = { role?: Role | undefined; disabled?: boolean | undefi
 
 /**
  * A change of an account (role, disabled, password) in one transaction: a part refused (the last
- * admin, a password for an identity-provider account) changes nothing. The person's sessions end
- * with it. `by`: an administrator's change, recorded by an admin-activity entry per part in the same
- * transaction; `also`: other work of that transaction (a person's own password change, recorded so).
+ * admin, a password for an identity-provider account) changes nothing. The person's sessions and
+ * sign-ins in progress end with it. `by`: an administrator's change, recorded by an admin-activity
+ * entry per part in the same transaction; `also`: other work of that transaction (a person's own
+ * password change, recorded so).
  */
 export async function updateStaff(
   store: Store,
@@ -243,7 +254,10 @@ export async function updateStaff(
       .set({ role: next.role, disabled: next.disabled, password_hash: next.password_hash, failed_logins: next.failed_logins, locked_until: next.locked_until })
       .where('username', '=', name)
       .execute();
-    if (done.length > 0 || change.disabled !== undefined) await deleteSessionsIn(tx, name);
+    if (done.length > 0 || change.disabled !== undefined) {
+      await deleteSessionsIn(tx, name);
+      await deleteSignInFlowsIn(tx, name);
+    }
     if (by) for (const activity of done) await appendAdminActivity(tx, store.auditKey, { ...by, ...activity }, at);
     await also?.(tx);
     return { previous: toView(row), current: toView(next) };

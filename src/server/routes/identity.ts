@@ -9,7 +9,7 @@ import { authenticate } from '../auth/login-throttle';
 import { checkCode, completeEnrolment, startEnrolment, type CodeCheck } from '../auth/mfa';
 import { OidcRefusal } from '../auth/oidc';
 import { markStrongAuth } from '../auth/sessions';
-import { getStaff, getStaffCredentials } from '../auth/staff';
+import { StaffError, getStaff, getStaffCredentials } from '../auth/staff';
 import type { AppDeps } from '../deps';
 import { registerRoute } from '../http/contract';
 import { clearFlowCookie, flowCookieName, requireRole, setFlowCookie } from '../http/auth';
@@ -17,10 +17,31 @@ import { HttpError } from '../http/errors';
 import { recordAdminActivity, seenFrom } from '../store/admin-activity';
 import { completeSignIn, identityOf } from './session';
 
-/** Only a path on this site: `returnTo` comes from the address bar and must not send anyone elsewhere. */
+const RETURN_TO_FALLBACK = '/marks';
+// Stands for this site while a returnTo is parsed: any value that leaves it names another origin.
+const RETURN_TO_BASE = 'http://markdesk.invalid';
+
+/**
+ * Only a path on this site: `returnTo` comes from the address bar and must not send anyone
+ * elsewhere. Checking the text is not enough, because browsers read a Location header leniently:
+ * they drop tabs and newlines (`/\t/evil.example` is `//evil.example`, another site) and read `\`
+ * as `/`. So a value with a control character or a backslash is refused outright, the rest is
+ * parsed as a URL against a stand-in origin, and only a result still on that origin is used — in
+ * the parsed, normalised form (`/.//evil.example` would otherwise come out as `//evil.example`).
+ */
 export function safeReturnTo(value: string | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.startsWith('/api/') || value.length > 2000) return '/marks';
-  return value;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (!value || value.length > 2000 || /[\u0000-\u001f\u007f-\u009f\\]/.test(value) || !value.startsWith('/') || value.startsWith('//')) return RETURN_TO_FALLBACK;
+  let url: URL;
+  try {
+    url = new URL(value, RETURN_TO_BASE);
+  } catch {
+    return RETURN_TO_FALLBACK;
+  }
+  if (url.origin !== RETURN_TO_BASE) return RETURN_TO_FALLBACK;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (!path.startsWith('/') || path.startsWith('//') || url.pathname.startsWith('/api/')) return RETURN_TO_FALLBACK;
+  return path;
 }
 
 function refuseCode(result: Extract<CodeCheck, { ok: false }>): never {
@@ -103,7 +124,8 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     if (proven.role === null) return refuse('no_mapped_group', 'no_role');
     const staff = await upsertSsoStaff(deps.store, { ...proven, role: proven.role }, deps.clock);
     if (staff.disabled) return refuse('account_disabled', 'sso_failed', staff.username);
-    const returnTo = flow.data.returnTo ?? '/marks';
+    // Checked again on the way out: a flow written before this check was as strict still redirects safely.
+    const returnTo = safeReturnTo(flow.data.returnTo);
     if (stepUp) {
       // The session this step-up was started from, still live and still this person's.
       const session = await deps.store.read.selectFrom('sessions').select('username').where('id_hash', '=', flow.sessionHash ?? '').executeTakeFirst();
@@ -124,10 +146,21 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   // ---- Second step of a password sign-in ------------------------------------------------------
   const localFlow = (request: FastifyRequest, kind: 'mfa' | 'enrol', consume: boolean) => readFlow(deps.store, request.cookies[localCookie], kind, { consume }, deps.clock);
   const noFlow = () => new HttpError('UNAUTHENTICATED', 'This sign-in has timed out. Enter your username and password again.');
+  /**
+   * The account of a flow, when it can still finish signing in: it exists and is enabled. A change
+   * of the account ends its flows (staff.ts, deleteSignInFlowsIn); this is checked as well, before
+   * a code is spent or a secret written, and answers what an ended flow answers — never a 500.
+   */
+  const accountOfFlow = async (username: string) => {
+    const account = await getStaffCredentials(deps.store, username);
+    if (!account || account.disabled !== 0) throw noFlow();
+    return account;
+  };
 
   registerRoute(app, routes.mfa, {}, async (request, reply) => {
     const flow = await localFlow(request, 'mfa', false);
     if (!flow?.username) throw noFlow();
+    await accountOfFlow(flow.username);
     const result = await checkCode(deps.store, identity.box, deps.loginThrottle, { username: flow.username, code: request.body.code, ip: request.ip }, deps.clock);
     if (!result.ok) {
       request.log.warn({ event: 'authn_login_fail', method: 'totp', reason: result.reason, staff: flow.username, ip: request.ip }, 'code refused');
@@ -144,22 +177,40 @@ export const identityRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     return { username: staff.username, role: staff.role };
   });
 
+  // An enrolment flow is for an account without TOTP: one that has it by now (set up from another
+  // session) signs in with its code, and its factor is not replaced from here.
+  const accountToEnrol = async (username: string) => {
+    const account = await accountOfFlow(username);
+    if (account.totp_secret) throw noFlow();
+    return account;
+  };
+
   registerRoute(app, routes.enrolmentDuringSignIn, {}, async (request) => {
     const flow = await localFlow(request, 'enrol', false);
     if (!flow?.username) throw noFlow();
+    await accountToEnrol(flow.username);
     return startEnrolment(deps.store, identity.box, flow.username);
   });
 
   registerRoute(app, routes.confirmEnrolmentDuringSignIn, {}, async (request, reply) => {
     const flow = await localFlow(request, 'enrol', false);
     if (!flow?.username) throw noFlow();
+    await accountToEnrol(flow.username);
     const result = await checkCode(deps.store, identity.box, deps.loginThrottle, { username: flow.username, code: request.body.code, ip: request.ip, pending: true }, deps.clock);
     if (!result.ok) refuseCode(result);
     if (!(await localFlow(request, 'enrol', true))) throw noFlow();
     clearFlowCookie(reply, deps.cookie, 'local');
-    const recoveryCodes = await completeEnrolment(deps.store, identity.box, flow.username);
+    let recoveryCodes;
+    try {
+      // Checks again, in the transaction that writes the secret, that the account is enabled.
+      recoveryCodes = await completeEnrolment(deps.store, identity.box, flow.username);
+    } catch (error) {
+      if (error instanceof StaffError) throw noFlow();
+      throw error;
+    }
     await recordAdminActivity(deps.store, { staff: flow.username, action: 'mfa_enrolled', ...seenFrom(request) }, deps.clock);
-    const staff = (await getStaff(deps.store, flow.username))!;
+    const staff = await getStaff(deps.store, flow.username);
+    if (!staff || staff.disabled) throw noFlow();
     await completeSignIn(deps, request, reply, { username: staff.username, method: 'totp', details: { factor: 'enrolment' } });
     return { recoveryCodes, session: { username: staff.username, role: staff.role } };
   });
