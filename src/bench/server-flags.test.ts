@@ -10,6 +10,6 @@ describe('serverNodeOptions', () => {
     const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
     const options = serverNodeOptions(root);
     expect(options.length).toBeGreaterThan(0);
-    expect(`node ${options.join(' ')} scripts/start.mjs`).toBe(start);
+    expect(`exec node ${options.join(' ')} scripts/start.mjs`).toBe(start);
   });
 });
