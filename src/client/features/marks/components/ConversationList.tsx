@@ -268,7 +268,7 @@ const RowCells = memo(function RowCells({ entry, tabbable, added, labeler }: Pic
           <span className="muted">{t('list.noMessage')}</span>
         )}
       </span>
-      <span role="cell" className="list-cell">
+      <span role="cell" className="list-cell cell-marks">
         <MarkChips bits={entry.bits} labeler={labeler} tabbable={tabbable} />
         <RowLastChange entry={entry} />
       </span>
@@ -354,7 +354,13 @@ const listStyles = (theme: Theme) =>
     '& .chip-star': { bgcolor: alpha(theme.palette.primary.main, 0.16) },
     '& .chip-visibilityOff': { bgcolor: alpha(theme.palette.warning.main, 0.2) },
     '& .chip-unfoldLess': { bgcolor: alpha(theme.palette.info.main, 0.16) },
-    '& .chip-more': { position: 'relative', font: 'inherit', cursor: 'default', borderColor: theme.palette.divider, bgcolor: 'transparent' },
+    // The "+N" tooltip is placed against the Marks cell, not the chip: `.chips` clips what
+    // overflows it, and would clip a tooltip placed inside it.
+    '& .cell-marks': { position: 'relative' },
+    // Each row is a stacking context of its own (it is moved into place): the row whose tooltip
+    // shows goes above the rows after it.
+    '& .list-item:hover, & .list-item:focus-within': { zIndex: 1 },
+    '& .chip-more': { font: 'inherit', cursor: 'default', borderColor: theme.palette.divider, bgcolor: 'transparent' },
     '& .chip-more:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: 1 },
     '& .chip-tooltip': {
       display: 'none',
