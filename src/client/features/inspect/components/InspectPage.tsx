@@ -60,7 +60,11 @@ function useInspectView() {
   useEffect(() => {
     setSearchParams((current) => writeInspectView(current, { whatIfMode, whatIf, ...rawFilter }), { replace: true });
   }, [whatIfMode, whatIf, rawFilter, setSearchParams]);
-  return { whatIfMode, setWhatIfMode, whatIf, setWhatIf, rawFilter, setRawFilter };
+  // The address this view is kept at, from the view itself: the browser's address gets it a moment
+  // later (a router navigation, which a busy page may render late), so a link copied meanwhile must
+  // not be read from the router's location.
+  const search = `?${writeInspectView(searchParams, { whatIfMode, whatIf, ...rawFilter }).toString()}`;
+  return { whatIfMode, setWhatIfMode, whatIf, setWhatIf, rawFilter, setRawFilter, search };
 }
 type InspectView = ReturnType<typeof useInspectView>;
 
@@ -195,7 +199,7 @@ function LoadedInspect({ userId, entries: allEntries, view }: { userId: string; 
           <BitCounts counts={counts} savedCounts={savedCounts} labeler={labeler} />
         </Paper>
         <WhatIfSection view={view}>
-          <WhatIfPanel userId={userId} entries={sorted} whatIf={whatIf} onChange={setWhatIf} labeler={labeler} />
+          <WhatIfPanel userId={userId} entries={sorted} whatIf={whatIf} onChange={setWhatIf} labeler={labeler} search={view.search} />
         </WhatIfSection>
       </Box>
       <GroupTabs groups={groups} entries={allEntries} value={groupTab} onChange={setGroupTab} />

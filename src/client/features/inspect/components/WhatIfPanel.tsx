@@ -34,6 +34,8 @@ type WhatIfPanelProps = {
   whatIf: WhatIf;
   onChange: (whatIf: WhatIf) => void;
   labeler: BitLabeler;
+  /** The query of the address that holds this what-if (InspectPage's view): the link to share. */
+  search: string;
 };
 
 /**
@@ -42,14 +44,14 @@ type WhatIfPanelProps = {
  * A viewer, who cannot save, gets no editor: "Copy link" (the address holds the what-if) and
  * "Download as bulk CSV" (one job line per conversation it changes) hand it to someone who can.
  */
-export function WhatIfPanel({ userId, entries, whatIf, onChange, labeler }: WhatIfPanelProps) {
+export function WhatIfPanel({ userId, entries, whatIf, onChange, labeler, search }: WhatIfPanelProps) {
   const t = useT();
   const navigate = useNavigate();
   const toast = useToast();
   const canEdit = useHasRole('editor');
   // The page's own address holds the what-if (see inspect-url.ts): that is the link to share.
   const location = useLocation();
-  const here = useHref({ pathname: location.pathname, search: location.search });
+  const here = useHref({ pathname: location.pathname, search });
   const customId = useId();
   const [customShown, setCustomShown] = useState(false);
   const original = useMemo(() => chosenTriStates(entries, whatIf.chosen), [entries, whatIf.chosen]);
