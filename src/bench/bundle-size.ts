@@ -19,8 +19,8 @@ type Manifest = Record<string, ManifestChunk>;
 /** The source modules whose chunks (and their static imports) a route loads, after the entry. */
 export const ROUTE_MODULES = {
   '/sign-in': ['src/client/features/auth/components/SignInPage.tsx'],
-  '/marks': ['src/client/app/shell/AppShell.tsx', 'src/client/features/marks/components/MarksPage.tsx'],
-  '/marks with the editor': ['src/client/app/shell/AppShell.tsx', 'src/client/features/marks/components/MarksPage.tsx', 'src/client/features/marks/components/MarkEditor.tsx'],
+  '/marks': ['src/client/app/shell/AppShell.tsx', 'src/client/app/routes/MarksPage.tsx'],
+  '/marks with the editor': ['src/client/app/shell/AppShell.tsx', 'src/client/app/routes/MarksPage.tsx', 'src/client/features/marks/components/MarkEditor.tsx'],
   '/inspect': ['src/client/app/shell/AppShell.tsx', 'src/client/features/inspect/components/InspectPage.tsx'],
 } as const;
 
@@ -50,6 +50,9 @@ export function routeJavaScriptBytes(distDir: string): RouteBytes[] {
   const size = (file: string) => statSync(join(distDir, file)).size;
   const sizeOf = (file: string, suffix: string) => (existsSync(join(distDir, file + suffix)) ? size(file + suffix) : size(file));
   return Object.entries(ROUTE_MODULES).map(([route, modules]) => {
+    // A page moved or renamed must not drop out of its route's figure unnoticed.
+    const missing = modules.filter((module) => manifest[module] === undefined);
+    if (missing.length > 0) throw new Error(`the build manifest has no chunk for ${missing.join(', ')} (${route}): update ROUTE_MODULES`);
     const files = closure([entry, ...(dictionary ? [dictionary] : []), ...modules]);
     return {
       route,
