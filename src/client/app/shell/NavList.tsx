@@ -25,6 +25,11 @@ const ENTRIES: readonly NavEntry[] = [
   { to: '/settings', label: 'nav.settings', Icon: SettingsOutlined, adminOnly: true },
 ];
 
+// In the rail (md to xl, see ShellNav) each link is its icon over its name, in small type.
+const linkStyle = { borderRadius: 1, flexDirection: { md: 'column', xl: 'row' }, px: { md: 0.5, xl: 2 }, '&.active': { bgcolor: 'action.selected', fontWeight: 600 } } as const;
+const iconStyle = { minWidth: { md: 0, xl: 36 } } as const;
+const textStyle = { my: { md: 0.25, xl: 0.5 }, textAlign: { md: 'center', xl: 'left' }, '& .MuiListItemText-primary': { fontSize: { md: '0.75rem', xl: '1rem' }, fontWeight: 'inherit' } } as const;
+
 /** The Chat user the current page looks at, when it is one of the pages that look at one. */
 function currentChatUser(pathname: string, search: string): string | null {
   if (!ENTRIES.some((entry) => entry.withUser && entry.to === pathname)) return null;
@@ -47,12 +52,12 @@ export function NavList({ isAdmin }: { isAdmin: boolean }) {
           <ListItemButton
             component={NavLink}
             to={withUser && chatUser ? { pathname: to, search: `?${new URLSearchParams({ user: chatUser })}` } : to}
-            sx={{ borderRadius: 1, '&.active': { bgcolor: 'action.selected', fontWeight: 600 } }}
+            sx={linkStyle}
           >
-            <ListItemIcon sx={{ minWidth: 36 }} aria-hidden>
+            <ListItemIcon sx={iconStyle} aria-hidden>
               <Icon />
             </ListItemIcon>
-            <ListItemText primary={t(label)} />
+            <ListItemText primary={t(label)} sx={textStyle} />
           </ListItemButton>
         </li>
       ))}

@@ -9,8 +9,10 @@ import { useT } from '../../lib/i18n/I18nProvider';
 import { NavList } from './NavList';
 
 /**
- * The page navigation: a column on wide screens, a row on tablets and, on a phone (under 600 px,
- * e.g. 390 px), one "Menu" button that opens the links; following a link closes it again.
+ * The page navigation: a column on wide screens (from 1536 px), a narrow rail of icons over their
+ * names on laptops (900–1535 px, where the Marks page needs the width for its list and editor), a
+ * row on tablets and, on a phone (under 600 px, e.g. 390 px), one "Menu" button that opens the
+ * links; following a link closes it again.
  */
 export function ShellNav({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
@@ -32,7 +34,7 @@ export function ShellNav({ isAdmin }: { isAdmin: boolean }) {
       aria-label={t('nav.label')}
       square
       elevation={0}
-      sx={{ width: { md: 200 }, flexShrink: 0, p: 1, borderRight: { md: 1 }, borderBottom: { xs: 1, md: 0 }, borderColor: 'divider' }}
+      sx={{ width: { md: 88, xl: 200 }, flexShrink: 0, p: 1, borderRight: { md: 1 }, borderBottom: { xs: 1, md: 0 }, borderColor: 'divider' }}
     >
       {phone ? (
         <Button startIcon={<Menu />} aria-expanded={open} aria-controls={listId} onClick={() => setOpen((was) => !was)} color="inherit">

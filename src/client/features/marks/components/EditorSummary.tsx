@@ -1,7 +1,7 @@
 import Save from '@mui/icons-material/Save';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo, type ReactNode } from 'react';
 import type { MarkChange } from '../../../../shared/marks/change';
 import { StableButton } from '../../../components/StableButton';
 import { useT } from '../../../lib/i18n/I18nProvider';
@@ -22,6 +22,8 @@ type EditorSummaryProps = {
   singleId: string | null;
   /** Told the change as it is edited, and null when the editor closes (the Bulk edit button reads it). */
   onChangeDraft?: ((change: MarkChange | null) => void) | undefined;
+  /** Drawn between the preview and Save (the Reason field). */
+  beforeSave?: ReactNode;
 };
 
 /**
@@ -29,7 +31,7 @@ type EditorSummaryProps = {
  * Each is worked out again only when the change (or the selection) does, from the selection's
  * distinct values, never per selected conversation.
  */
-export const EditorSummary = memo(function EditorSummary({ store, labeler, canEdit, saving, singleId, onChangeDraft }: EditorSummaryProps) {
+export const EditorSummary = memo(function EditorSummary({ store, labeler, canEdit, saving, singleId, onChangeDraft, beforeSave }: EditorSummaryProps) {
   const t = useT();
   const { change, selection } = useEditorChange(store);
   const savable = useMemo(() => canSaveChange(selection, change), [selection, change]);
@@ -79,6 +81,7 @@ export const EditorSummary = memo(function EditorSummary({ store, labeler, canEd
           </Typography>
         ) : null}
       </Box>
+      {beforeSave}
       {canEdit ? (
         <StableButton type="submit" variant="contained" startIcon={SAVE_ICON} disabled={!savable} loading={saving} loadingPosition="start">
           {t('editor.save')}

@@ -71,6 +71,8 @@ export default function MarkEditor({ selected, labeler, canEdit, saving, onSave,
   const singleId = selected.length === 1 ? (selected[0] as SelectedConversation).conversation.id : null;
   // Stable, so the extra actions (memoised) are not rendered again by each selection change.
   const readReason = useCallback(() => store.reason().value.trim(), [store]);
+  // One element for every render, so a selection change does not render the summary again for it.
+  const reasonField = useMemo(() => (canEdit ? <ReasonField store={store} /> : null), [canEdit, store]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -94,10 +96,11 @@ export default function MarkEditor({ selected, labeler, canEdit, saving, onSave,
         <Box sx={{ mt: 1 }}>
           <CustomMarkField store={store} disabled={readOnly} />
         </Box>
-        {canEdit ? <ReasonField store={store} /> : null}
-        {/* Value, preview and Save stay in view at the bottom of the editor's own scroll. */}
+        {/* Value, preview, Reason and Save stay in view at the bottom of the editor's own scroll: on a
+            laptop's screen a Reason below the bits was out of sight, under this footer, until one
+            scrolled the editor. In the tab order it still comes after the custom mark, before Save. */}
         <Box sx={footerStyle}>
-          <EditorSummary store={store} labeler={labeler} canEdit={canEdit} saving={saving} singleId={singleId} onChangeDraft={onChangeDraft} />
+          <EditorSummary store={store} labeler={labeler} canEdit={canEdit} saving={saving} singleId={singleId} onChangeDraft={onChangeDraft} beforeSave={reasonField} />
           {saveError && canEdit ? <SaveError error={saveError} retrying={saving} onRetry={onRetry} /> : null}
         </Box>
       </form>
@@ -163,7 +166,8 @@ const ReasonField = memo(function ReasonField({ store }: { store: EditorStore })
       error={invalid}
       helperText={invalid ? t('text.unstorable') : t('editor.reasonHelp')}
       fullWidth
-      sx={{ mt: 2 }}
+      size="small"
+      sx={{ mb: 1.5 }}
       htmlInput={{ maxLength: MARK_REASON_MAX_CHARS }}
     />
   );
