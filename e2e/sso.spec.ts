@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +128,12 @@ async function enrolAtSignIn(page: Page): Promise<{ authenticator: Authenticator
   expect(recoveryCodes).toHaveLength(10);
   for (const code of recoveryCodes) expect(code).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
   expect(new Set(recoveryCodes).size).toBe(10);
+  // Saved as a text file, as shown: a title line naming the account, then the codes one a line.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download codes' }).click()]);
+  const saved = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  expect(download.suggestedFilename()).toMatch(/^markdesk-recovery-codes-.+\.txt$/);
+  expect(saved[0]).toMatch(/^Markdesk recovery codes for .+\. Each code works once\.$/);
+  expect(saved.slice(2)).toEqual(recoveryCodes);
   await page.getByRole('button', { name: 'I have saved them — continue' }).click();
   return { authenticator, recoveryCodes };
 }
