@@ -154,6 +154,10 @@ test('a CSV job: checked against Chat with its bad line named, started, followed
   await expect(page.getByRole('progressbar', { name: 'Job progress' })).toHaveAttribute('aria-valuenow', '100', { timeout: 60_000 });
   await expect(page.getByTestId('job-count-applied')).toHaveText('5');
   await look(page, 'bulk-03b-rolled-back');
+  // Recent jobs says which job was rolled back, and by which.
+  const rolledBack = recent.getByRole('row').filter({ hasText: 'Rolled back by job' });
+  await expect(rolledBack).toHaveCount(1);
+  await expect(rolledBack).toContainText(shortId(jobId!));
   for (const customer of CUSTOMERS) {
     const old = before.get(customer)!;
     const row = (await conversationsOf(page.request, customer)).find((c) => c.conversation.type === 'c2c' && c.conversation.id === PEER)!;

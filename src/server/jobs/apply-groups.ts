@@ -3,6 +3,7 @@
 // run: the lines whose mark write is done (applied or unchanged) are gathered per Chat user and group,
 // and each group gets one change through the group write service (services/group-writer.ts) —
 // audited and undoable like any other group change, with the request id job:{id}:groups.
+import { bulkJobReason } from '../../shared/api/job-reason';
 import { sql } from 'kysely';
 import type { Conversation } from '../../shared/marks/conversation';
 import type { ChatClient } from '../chat/client';
@@ -47,7 +48,7 @@ export async function applyJobGroups(deps: { store: Store; chat: Pick<ChatClient
   for (const [chatUser, byAction] of plan) {
     for (const action of ['add', 'remove'] as const) {
       for (const [name, conversations] of byAction.get(action) ?? []) {
-        const context = { staff: job.created_by, chatUser, requestId: `job:${jobId}:groups`, reason: `bulk job ${jobId}` };
+        const context = { staff: job.created_by, chatUser, requestId: `job:${jobId}:groups`, reason: bulkJobReason(jobId) };
         try {
           const entry = await changeMembersByName(deps, context, name, action, conversations);
           if (entry) report.changes++;

@@ -1,5 +1,6 @@
 // The two hosts of a job's commits record the same thing: on the caller's connection, and on a
 // worker thread with its own connection to the database file.
+import { bulkJobReason } from '../../shared/api/job-reason';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { verifyAuditChain } from '../store/audit-verify';
 import { DATABASE_FILE_NAME, openDatabase, type Store } from '../store/database';
 import { selectRow, selectRows } from '../store/sql';
 import { bitNamesFrom, readJobCsv } from './csv';
-import { jobLineRequestId, jobReason, ledgerDurability, workerLedger, type JobLedger } from './ledger';
+import { jobLineRequestId, ledgerDurability, workerLedger, type JobLedger } from './ledger';
 import { announcedWrites, nextPendingChunk } from './line-store';
 import { getJob } from './store';
 import { storeCheckedJob } from './upload-store';
@@ -68,7 +69,7 @@ describe.each(hosts)('a job ledger %s', (_name, open) => {
     expect(await getJob(store.read, checked.jobId)).toMatchObject({ unchanged: 1, applied: 1, failed: 1 });
     const entries = await jobAuditEntries(store.read, checked.jobId);
     expect(entries.map((entry) => [entry.requestId, entry.status, entry.staff, entry.reason])).toEqual(
-      [third, second, first].map((row, index) => [jobLineRequestId(checked.jobId, row!.line), ['failed', 'applied', 'unchanged'][index], 'editor', jobReason(checked.jobId)]),
+      [third, second, first].map((row, index) => [jobLineRequestId(checked.jobId, row!.line), ['failed', 'applied', 'unchanged'][index], 'editor', bulkJobReason(checked.jobId)]),
     );
     expect(entries[0]).toMatchObject({ upstreamCode: 51008, before: empty, after: empty, at: '2026-11-28T05:00:01.000Z' });
     expect((await verifyAuditChain(store)).ok).toBe(true);

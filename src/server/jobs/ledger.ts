@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { Conversation } from '../../shared/marks/conversation';
 import type { MarkChange, MarkState } from '../../shared/marks/change';
 import type { MarkResultStatus } from '../../shared/api/marks';
+import { bulkJobReason } from '../../shared/api/job-reason';
 import { appendEntries } from '../store/audit';
 import { DatabaseUnavailableError, type Durability, type StoreLocation, type Tx } from '../store/database';
 import { holdLeaseInTransaction, LeaseLostError, type LeaseFence } from './leases';
@@ -21,10 +22,6 @@ import { announceWriteInTransaction, finishRowsInTransaction, forgetWritesInTran
 /** The request id on each line's audit entry; also how the entry is found again. */
 export function jobLineRequestId(jobId: string, line: number): string {
   return `job:${jobId}:line:${line}`;
-}
-
-export function jobReason(jobId: string): string {
-  return `bulk job ${jobId}`;
 }
 
 /** A line whose outcome is known: what its audit entry and its final state say. */
@@ -83,7 +80,7 @@ export async function applyLedgerCommit(tx: Tx, auditKey: Buffer, commit: Ledger
   const { jobId, settled } = commit;
   if (commit.lease) await holdLeaseInTransaction(tx, 'jobs', jobId, commit.lease);
   if (settled.length > 0) {
-    const reason = jobReason(jobId);
+    const reason = bulkJobReason(jobId);
     await appendEntries(
       tx,
       auditKey,

@@ -1,10 +1,11 @@
 // The job runner taking a job over after a crash or a stop: calls announced before it whose answers
 // never came are settled from Chat's state, against the emulator.
+import { bulkJobReason } from '../../shared/api/job-reason';
 import { describe, expect, it } from 'vitest';
 import { toMarkItem } from '../../shared/marks/change';
 import { ChatApiError, ChatNetworkError } from '../chat/errors';
 import { recordEntry } from '../store/audit';
-import { jobLineRequestId, jobReason } from './ledger';
+import { jobLineRequestId } from './ledger';
 import { useRunnerHarness } from './runner-harness';
 import { announcedWrites, announceWriteInTransaction, finishRowsInTransaction, nextPendingChunk } from './line-store';
 import { getJob, transitionJob } from './store';
@@ -42,7 +43,7 @@ describe('taking over after a crash', () => {
     const after = { bits: [0, 33], customMark: 'after crash' };
     await recordEntry(
       h.bff.store,
-      { staff: 'editor', chatUser: 'crash.a', conversation: settled!.conversation, requested: settled!.change, before: empty, after, status: 'applied', requestId: jobLineRequestId(jobId, settled!.line), reason: jobReason(jobId) },
+      { staff: 'editor', chatUser: 'crash.a', conversation: settled!.conversation, requested: settled!.change, before: empty, after, status: 'applied', requestId: jobLineRequestId(jobId, settled!.line), reason: bulkJobReason(jobId) },
       h.bff.clock,
     );
     await h.bff.store.write((tx) => finishRowsInTransaction(tx, jobId, [{ line: settled!.line, status: 'applied' }]));

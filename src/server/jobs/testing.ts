@@ -1,5 +1,6 @@
 // Test support for bulk jobs: CSV text, uploads and polling through the HTTP API, and reading back
 // what Chat and the audit log hold.
+import { bulkJobReason } from '../../shared/api/job-reason';
 import type { LightMyRequestResponse } from 'fastify';
 import { JOB_CSV_COLUMNS, type JobCheckedResponse, type JobState, type JobStatus } from '../../shared/api/jobs';
 import { toContactItem, type Conversation } from '../../shared/marks/conversation';
@@ -10,7 +11,6 @@ import type { TestBff } from '../testing/bff-harness';
 import { createGate, type Gate } from '../testing/gate';
 import { auditPages, type AuditEntryView } from '../store/audit-query';
 import type { Reader } from '../store/database';
-import { jobReason } from './ledger';
 
 export const JOB_CSV_HEADER = JOB_CSV_COLUMNS.join(',');
 
@@ -88,7 +88,7 @@ export async function upstreamStates(chat: Pick<ChatClient, 'call'>, rows: reado
 /** Every audit entry of a job (intents and one-shot entries; one per row is expected). */
 export async function jobAuditEntries(db: Reader, jobId: string): Promise<AuditEntryView[]> {
   const entries: AuditEntryView[] = [];
-  for await (const page of auditPages(db, {})) entries.push(...page.filter((entry) => entry.reason === jobReason(jobId)));
+  for await (const page of auditPages(db, {})) entries.push(...page.filter((entry) => entry.reason === bulkJobReason(jobId)));
   return entries;
 }
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOk } from '../../emulator/test-support';
 import type { JobCheckedResponse, JobReport } from '../../shared/api/jobs';
 import { toMarkItem } from '../../shared/marks/change';
-import { jobLineRequestId, jobReason } from '../jobs/ledger';
+import { jobLineRequestId } from '../jobs/ledger';
+import { bulkJobReason } from '../../shared/api/job-reason';
 import { LEASE_MS } from '../jobs/leases';
 import { announceWriteInTransaction, finishRowsInTransaction, nextPendingChunk } from '../jobs/line-store';
 import { transitionJob } from '../jobs/store';
@@ -268,7 +269,7 @@ describe('before a job’s lines are settled', () => {
     }
     await recordEntry(
       bff.store,
-      { staff: 'editor', chatUser: 'rb.bob', conversation: applied!.conversation, requested: applied!.change, before: empty, after: { bits: [0], customMark: '' }, status: 'applied', requestId: jobLineRequestId(jobId, applied!.line), reason: jobReason(jobId) },
+      { staff: 'editor', chatUser: 'rb.bob', conversation: applied!.conversation, requested: applied!.change, before: empty, after: { bits: [0], customMark: '' }, status: 'applied', requestId: jobLineRequestId(jobId, applied!.line), reason: bulkJobReason(jobId) },
       bff.clock,
     );
     await bff.store.write((tx) => finishRowsInTransaction(tx, jobId, [{ line: applied!.line, status: 'applied' }]));

@@ -2,7 +2,8 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_RESULT_COLUMNS, type JobCheckedResponse, type JobStatus } from '../../shared/api/jobs';
-import { jobLineRequestId, jobReason } from '../jobs/ledger';
+import { jobLineRequestId } from '../jobs/ledger';
+import { bulkJobReason } from '../../shared/api/job-reason';
 import {
   checkedJob,
   controlJob,
@@ -209,7 +210,7 @@ describe('running a job', () => {
     const entries = await jobAuditEntries(bff.store.read, checked.jobId);
     expect(entries).toHaveLength(7);
     expect(new Set(entries.map((entry) => entry.requestId)).size).toBe(7);
-    expect(entries.every((entry) => entry.staff === 'editor' && entry.reason === jobReason(checked.jobId))).toBe(true);
+    expect(entries.every((entry) => entry.staff === 'editor' && entry.reason === bulkJobReason(checked.jobId))).toBe(true);
     expect(entries.map((entry) => entry.status).sort()).toEqual(['applied', 'applied', 'applied', 'applied', 'applied', 'failed', 'unchanged']);
     const failedEntry = entries.find((entry) => entry.status === 'failed')!;
     expect(failedEntry).toMatchObject({ chatUser: 'not.imported', upstreamCode: 50001, requestId: jobLineRequestId(checked.jobId, 9) });

@@ -331,6 +331,7 @@ export const en = {
   'history.customMark': 'Custom mark',
   'history.requested': 'Requested',
   'history.reason': 'Reason',
+  'history.bulkJobReason': 'Bulk job {id}',
   'history.outcome': 'Message',
   'history.upstreamCode': 'Chat error {code}',
   'history.becomes': 'becomes',
@@ -692,6 +693,7 @@ export const en = {
   'bulk.confirmRollbackConfirm': 'Roll back {applied} changes',
   'bulk.origin.rollback': 'Rollback of job {id}',
   'bulk.origin.retry': 'Failed rows of job {id}',
+  'bulk.rolledBackBy': 'Rolled back by job {id}',
   'bulk.followUpHelp': 'Roll back job undoes every applied row still as this job left it. Retry failed rows makes a new job of the failed rows, to start when you are ready.',
   'bulk.followUpConflict': 'If the job stopped while calls to Chat were under way, resume or cancel it first so that Markdesk records their outcome; then try again.',
 

@@ -330,6 +330,7 @@ export const ko: Record<MessageKey, string> = {
   'history.customMark': '사용자 지정 마크',
   'history.requested': '요청 내용',
   'history.reason': '사유',
+  'history.bulkJobReason': '일괄 작업 {id}',
   'history.outcome': '메시지',
   'history.upstreamCode': 'Chat 오류 {code}',
   'history.becomes': '변경 후',
@@ -691,6 +692,7 @@ export const ko: Record<MessageKey, string> = {
   'bulk.confirmRollbackConfirm': '변경 {applied}개 되돌리기',
   'bulk.origin.rollback': '작업 {id}의 되돌리기',
   'bulk.origin.retry': '작업 {id}의 실패한 행',
+  'bulk.rolledBackBy': '작업 {id}(으)로 되돌림',
   'bulk.followUpHelp': '작업 되돌리기는 이 작업이 남긴 상태 그대로인 모든 적용 행을 되돌립니다. 실패한 행 다시 시도는 실패한 행으로 새 작업을 만들며, 준비되면 시작합니다.',
   'bulk.followUpConflict': 'Chat 호출이 진행 중일 때 작업이 멈췄다면, Markdesk가 그 결과를 기록하도록 먼저 작업을 재개하거나 취소한 뒤 다시 시도하세요.',
 

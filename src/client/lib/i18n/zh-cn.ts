@@ -331,6 +331,7 @@ export const zhCN: Record<MessageKey, string> = {
   'history.customMark': '自定义标记',
   'history.requested': '请求的修改',
   'history.reason': '原因',
+  'history.bulkJobReason': '批量任务 {id}',
   'history.outcome': '消息',
   'history.upstreamCode': 'Chat 错误 {code}',
   'history.becomes': '变为',
@@ -692,6 +693,7 @@ export const zhCN: Record<MessageKey, string> = {
   'bulk.confirmRollbackConfirm': '回滚 {applied} 个修改',
   'bulk.origin.rollback': '任务 {id} 的回滚',
   'bulk.origin.retry': '任务 {id} 的失败行',
+  'bulk.rolledBackBy': '已由任务 {id} 回滚',
   'bulk.followUpHelp': '“回滚任务”会撤销仍保持此任务所留状态的每个已应用行。“重试失败的行”会用失败的行生成一个新任务，准备好后再开始。',
   'bulk.followUpConflict': '如果任务在调用 Chat 的过程中停止，请先恢复或取消该任务，让 Markdesk 记录这些调用的结果，然后再试。',
 

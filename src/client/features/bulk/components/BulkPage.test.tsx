@@ -333,12 +333,19 @@ describe('Bulk page', { timeout: 60_000 }, () => {
 
     await user.click(screen.getByRole('button', { name: 'Roll back job' }));
     await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Roll back 3 changes' }));
-    expect(await screen.findByTestId('job-origin')).toHaveTextContent('Rollback of job fin00001');
+    // (The rolled-back job's panel may say "Rolled back by job rb000001" for a moment before the new job opens.)
+    await waitFor(() => expect(screen.getByTestId('job-origin')).toHaveTextContent('Rollback of job fin00001'));
     expect(router.state.location.search).toBe('?job=job-rb000001');
 
     await router.navigate('/bulk?job=job-fin00001');
+    // The job rolled back says so, in its panel and in its row of Recent jobs, naming the rollback.
+    await waitFor(() => expect(screen.getByTestId('job-origin')).toHaveTextContent('Rolled back by job rb000001'));
+    const recent = screen.getByRole('table', { name: 'Recent jobs' });
+    const rows = within(recent).getAllByRole('row');
+    expect(rows.find((row) => row.textContent?.startsWith('fin00001'))).toHaveTextContent('Rolled back by job rb000001');
+    expect(rows.find((row) => row.textContent?.startsWith('rb000001'))).toHaveTextContent('Rollback of job fin00001');
     await user.click(await screen.findByRole('button', { name: 'Retry failed rows' }));
-    expect(await screen.findByText('Failed rows of job fin00001')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('job-origin')).toHaveTextContent('Failed rows of job fin00001'));
     expect(router.state.location.search).toBe('?job=job-rt000001');
     expect(api.last('POST', '/api/jobs/job-fin00001/retry-failed')?.body).toEqual({});
   });

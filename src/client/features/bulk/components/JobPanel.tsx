@@ -9,7 +9,7 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { JobStatus } from '../../../../shared/api/jobs';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { ErrorNotice } from '../../../components/ErrorNotice';
@@ -30,6 +30,8 @@ import { JobFindings } from './JobFindings';
 import { JobFollowUps } from './JobFollowUps';
 import { JobProgress } from './JobProgress';
 import { JobStateChip } from './JobStateChip';
+import { JobOrigin, rollbacksBySource } from './JobOrigin';
+import { jobsQueryOptions } from '../../../entities/jobs/api/get-jobs';
 import { shortId } from '../../../../shared/short-id';
 
 
@@ -67,6 +69,9 @@ export function JobPanel({ jobId, canEdit, onStarted, onOpenJob }: JobPanelProps
   const labeler = useBitLabeler();
   const job = useQuery(jobQueryOptions(jobId));
   const check = useQuery(jobCheckQueryOptions(jobId));
+  // The page's Recent jobs list (the same query): whether this job was rolled back since, and by which job.
+  const recent = useQuery(jobsQueryOptions());
+  const rollbacks = useMemo(() => rollbacksBySource(recent.data?.jobs ?? []), [recent.data]);
   const control = useControlJob(jobId);
   const [confirmingCancel, setConfirmingCancel] = useState(false);
   const [confirmingStart, setConfirmingStart] = useState(false);
@@ -116,11 +121,9 @@ export function JobPanel({ jobId, canEdit, onStarted, onOpenJob }: JobPanelProps
             {status.startedBy && status.startedAt ? ` · ${t('bulk.startedBy', { staff: status.startedBy, time: format.dateTime(status.startedAt) })}` : ''}
             {status.finishedAt ? ` · ${t('bulk.finishedAt', { time: format.dateTime(status.finishedAt) })}` : ''}
           </Typography>
-          {status.sourceJobId && (status.kind === 'rollback' || status.kind === 'retry') ? (
-            <Typography variant="body2" sx={{ mb: 2, mt: -1.5 }} data-testid="job-origin">
-              {t(status.kind === 'rollback' ? 'bulk.origin.rollback' : 'bulk.origin.retry', { id: shortId(status.sourceJobId) })}
-            </Typography>
-          ) : null}
+          <Box sx={{ mb: 2, mt: -1.5, '&:empty': { display: 'none' } }} data-testid="job-origin">
+            <JobOrigin status={status} rolledBackBy={rollbacks.get(status.jobId)} />
+          </Box>
 
           {status.state === 'checked' ? <CheckResult check={check.data} status={status} labeler={labeler} /> : <JobProgress status={status} />}
           <JobFindings status={status} impactMessage={check.data?.impactMessage} />

@@ -8,13 +8,14 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { QueryState } from '../../../components/QueryState';
 import { PageSkeleton } from '../../../components/PageSkeleton';
 import { useFormat, useT } from '../../../lib/i18n/I18nProvider';
 import { jobQueryOptions } from '../api/get-job';
 import { jobsQueryOptions } from '../../../entities/jobs/api/get-jobs';
 import { JobStateChip } from './JobStateChip';
+import { JobOrigin, rollbacksBySource } from './JobOrigin';
 import { shortId } from '../../../../shared/short-id';
 import { visuallyHidden } from '../../../components/visually-hidden';
 
@@ -35,6 +36,7 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
   const t = useT();
   const format = useFormat();
   const jobs = useQuery(jobsQueryOptions());
+  const rollbacks = useMemo(() => rollbacksBySource(jobs.data?.jobs ?? []), [jobs.data]);
   // The job in view is polled every second; the list only every few: show its row as fresh as the panel.
   const current = useQuery({ ...jobQueryOptions(currentJobId ?? ''), enabled: currentJobId !== null });
   // "2 minutes ago" moves on even while no job is running (and the list is not polled). A job
@@ -71,7 +73,12 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
                     const job = isCurrent && current.data ? current.data : listed;
                     return (
                       <TableRow key={job.jobId} selected={isCurrent} aria-current={isCurrent ? 'true' : undefined}>
-                        <TableCell sx={{ fontFamily: 'monospace' }}>{shortId(job.jobId)}</TableCell>
+                        <TableCell>
+                          <Typography component="span" variant="body2" sx={{ fontFamily: 'monospace' }}>
+                            {shortId(job.jobId)}
+                          </Typography>
+                          <JobOrigin status={job} rolledBackBy={rollbacks.get(job.jobId)} variant="caption" />
+                        </TableCell>
                         <TableCell>
                           <JobStateChip status={job} />
                         </TableCell>

@@ -20,7 +20,7 @@ import { describeChange } from '../../../entities/marks/model/preview';
 import { conversationHistoryHref, historyHref } from '../../../entities/audit/model/filters';
 import { EntryLinks } from './EntryLinks';
 import { BitNames, CustomMarkText } from './MarkStateView';
-import { REASON_TEXT } from './reason-text';
+import { REASON_TEXT, shownReason } from './reason-text';
 
 export const STATUS_LABEL: Record<AuditStatus, PlainMessageKey> = {
   applied: 'history.status.applied',
@@ -114,7 +114,7 @@ export const AuditEntryCard = memo(function AuditEntryCard({ entry, labeler, can
         <Field label={t('history.reason')}>
           {entry.reason ? (
             <Typography component="span" variant="body2" sx={REASON_TEXT}>
-              {entry.reason}
+              {shownReason(entry, t)}
             </Typography>
           ) : (
             <Typography component="span" variant="body2" color="text.secondary" sx={{ fontStyle: 'italic' }}>

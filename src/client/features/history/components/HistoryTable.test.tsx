@@ -119,4 +119,21 @@ describe('History table', { timeout: 60_000 }, () => {
     expect(Math.round(days)).toBe(7);
     expect(screen.getByRole('button', { name: 'Last 7 days' })).toHaveAttribute('aria-pressed', 'true');
   });
+
+  it('shows a bulk job’s reason in the reader’s language, and a person’s reason as typed', async () => {
+    const jobId = 'job-7f3a9c21d4e5';
+    const jobEntries = [
+      entry('j1', { requestId: `job:${jobId}:line:2`, reason: `bulk job ${jobId}` }),
+      entry('p1', { requestId: 'req-typed', reason: `bulk job ${jobId}` }),
+    ];
+    installFakeApi({
+      'GET /api/session': session('editor'),
+      'GET /api/health': sandboxHealth,
+      'GET /api/mark-labels': json({ labels: {} }),
+      'GET /api/audit': json({ entries: jobEntries, nextCursor: null }),
+    });
+    renderApp('/history', { language: 'ko' });
+    expect(await screen.findByText('일괄 작업 9c21d4e5')).toBeInTheDocument();
+    expect(screen.getByText(`bulk job ${jobId}`)).toBeInTheDocument();
+  });
 });

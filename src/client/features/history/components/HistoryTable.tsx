@@ -20,7 +20,7 @@ import { conversationHistoryHref, historyHref } from '../../../entities/audit/mo
 import type { RequestGroup } from '../model/groups';
 import { canUndo, STATUS_LABEL } from './AuditEntryCard';
 import { EntryLinks } from './EntryLinks';
-import { REASON_TEXT } from './reason-text';
+import { REASON_TEXT, shownReason } from './reason-text';
 
 type HistoryTableProps = {
   groups: readonly RequestGroup[];
@@ -114,7 +114,7 @@ const EntryRow = memo(function EntryRow({ entry, labeler, canEdit, onUndo, group
       </TableCell>
       <TableCell sx={{ ...REASON_TEXT, minWidth: '8rem' }}>
         {entry.reason ? (
-          <Typography variant="body2">{entry.reason}</Typography>
+          <Typography variant="body2">{shownReason(entry, t)}</Typography>
         ) : (
           <Typography variant="body2" color="text.secondary" sx={{ fontStyle: 'italic' }}>
             {t('history.noReason')}
