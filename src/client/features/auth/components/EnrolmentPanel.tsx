@@ -12,6 +12,7 @@ import type { EnrolmentConfirmed } from '../../../../shared/api/identity';
 import { downloadText } from '../../../lib/download';
 import { useT } from '../../../lib/i18n/I18nProvider';
 import { SessionContext } from '../../../lib/session-context';
+import { useCopyText } from '../../../lib/use-copy-text';
 import { confirmEnrolment, startEnrolment } from '../api/identity';
 
 /** TOTP enrolment: the QR code (and the key to type), a first code, then the 10 recovery codes shown once. */
@@ -76,16 +77,8 @@ function RecoveryCodes({ confirmed, onDone }: { confirmed: EnrolmentConfirmed; o
   // During sign-in the confirmation names the account; on the Account page the shell's session does.
   const signedIn = useContext(SessionContext);
   const username = confirmed.session?.username ?? signedIn?.session.username ?? '';
-  const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const [copy, copyText] = useCopyText();
   const codes = confirmed.recoveryCodes.join('\n');
-  const copyCodes = async () => {
-    try {
-      await navigator.clipboard.writeText(codes);
-      setCopy('copied');
-    } catch {
-      setCopy('failed');
-    }
-  };
   const download = () => downloadText(`${t('enrol.codesFileTitle', { username })}\n\n${codes}\n`, `markdesk-recovery-codes${username ? `-${username}` : ''}.txt`, 'text/plain;charset=utf-8');
   return (
     <Stack spacing={2}>
@@ -99,7 +92,7 @@ function RecoveryCodes({ confirmed, onDone }: { confirmed: EnrolmentConfirmed; o
         ))}
       </Box>
       <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
-        <Button variant="outlined" startIcon={<ContentCopy />} onClick={() => void copyCodes()}>
+        <Button variant="outlined" startIcon={<ContentCopy />} onClick={() => void copyText(codes)}>
           {t('enrol.copyCodes')}
         </Button>
         <Button variant="outlined" startIcon={<Download />} onClick={download}>

@@ -26,6 +26,7 @@ import { marksDraftState } from '../../../entities/marks/model/draft';
 import { describeChange } from '../../../entities/marks/model/preview';
 import { chosenTriStates, shownTriState, toggleWhatIfBit, whatIfChange, type WhatIf } from '../model/what-if';
 import { downloadText } from '../../../lib/download';
+import { useCopyText } from '../../../lib/use-copy-text';
 import { affectedByWhatIf, whatIfFileName, whatIfJobCsv } from '../model/what-if-csv';
 
 type WhatIfPanelProps = {
@@ -68,13 +69,10 @@ export function WhatIfPanel({ userId, entries, whatIf, onChange, labeler, search
   };
 
   const affected = useMemo(() => affectedByWhatIf(entries, whatIf).length, [entries, whatIf]);
+  const [, copyText] = useCopyText();
   const copyLink = async () => {
-    try {
-      await navigator.clipboard.writeText(new URL(here, window.location.origin).href);
-      toast({ severity: 'success', message: t('inspect.linkCopied') });
-    } catch {
-      toast({ severity: 'error', message: t('inspect.linkNotCopied') });
-    }
+    const copied = (await copyText(new URL(here, window.location.origin).href)) === 'copied';
+    toast(copied ? { severity: 'success', message: t('inspect.linkCopied') } : { severity: 'error', message: t('inspect.linkNotCopied') });
   };
   const downloadCsv = () => downloadText(whatIfJobCsv(userId, entries, whatIf), whatIfFileName(userId), 'text/csv;charset=utf-8');
 

@@ -7,8 +7,8 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import { useState } from 'react';
 import { useT } from '../../../lib/i18n/I18nProvider';
+import { useCopyText } from '../../../lib/use-copy-text';
 
 /**
  * A generated password, shown this one time with a copy button. Closing forgets it: only its hash is
@@ -16,16 +16,7 @@ import { useT } from '../../../lib/i18n/I18nProvider';
  */
 export function PasswordOnceDialog({ username, password, onClose }: { username: string; password: string; onClose: () => void }) {
   const t = useT();
-  const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle');
-
-  const copyPassword = async () => {
-    try {
-      await navigator.clipboard.writeText(password);
-      setCopy('copied');
-    } catch {
-      setCopy('failed');
-    }
-  };
+  const [copy, copyText] = useCopyText();
 
   return (
     <Dialog open onClose={onClose} aria-labelledby="password-once-title" aria-describedby="password-once-description" fullWidth maxWidth="sm">
@@ -51,7 +42,7 @@ export function PasswordOnceDialog({ username, password, onClose }: { username: 
         ) : null}
       </DialogContent>
       <DialogActions>
-        <Button startIcon={<ContentCopy />} onClick={() => void copyPassword()}>
+        <Button startIcon={<ContentCopy />} onClick={() => void copyText(password)}>
           {t('settings.staff.copyPassword')}
         </Button>
         <Button variant="contained" onClick={onClose}>
