@@ -334,10 +334,13 @@ const listStyles = (theme: Theme) =>
     '& .chip-group': { ml: 0.5, height: 18, lineHeight: '16px', bgcolor: 'transparent', borderColor: theme.palette.divider },
     '& .row-id': { ...theme.typography.caption, fontFamily: 'monospace', color: 'text.secondary' },
     '& .chips': { display: 'flex', gap: 0.5, flexWrap: 'nowrap', overflow: 'hidden' },
+    // Chips too wide for the column share it (each shrinks, its name cut short with "…") rather than
+    // the last ones being cut off unseen; "+N" keeps its size.
     '& .chip': {
       display: 'inline-flex',
       alignItems: 'center',
-      flexShrink: 0,
+      flexShrink: 1,
+      minWidth: 30,
       height: 24,
       px: 1,
       borderRadius: 12,
@@ -350,7 +353,8 @@ const listStyles = (theme: Theme) =>
     },
     '& .chip-custom': { bgcolor: 'transparent', borderColor: theme.palette.secondary.main, color: theme.palette.mode === 'dark' ? theme.palette.secondary.light : theme.palette.secondary.dark },
     '& .chip-reserved': { bgcolor: 'transparent', borderColor: theme.palette.divider },
-    '& .chip-glyph': { fontSize: 14, marginRight: 4, flexShrink: 0 },
+    '& .chip-glyph': { fontSize: 14, marginRight: '4px', flexShrink: 0 },
+    '& .chip-label': { minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' },
     '& .chip-star': { bgcolor: alpha(theme.palette.primary.main, 0.16) },
     '& .chip-visibilityOff': { bgcolor: alpha(theme.palette.warning.main, 0.2) },
     '& .chip-unfoldLess': { bgcolor: alpha(theme.palette.info.main, 0.16) },
@@ -360,7 +364,7 @@ const listStyles = (theme: Theme) =>
     // Each row is a stacking context of its own (it is moved into place): the row whose tooltip
     // shows goes above the rows after it.
     '& .list-item:hover, & .list-item:focus-within': { zIndex: 1 },
-    '& .chip-more': { font: 'inherit', cursor: 'default', borderColor: theme.palette.divider, bgcolor: 'transparent' },
+    '& .chip-more': { flexShrink: 0, font: 'inherit', cursor: 'default', borderColor: theme.palette.divider, bgcolor: 'transparent' },
     '& .chip-more:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: 1 },
     '& .chip-tooltip': {
       display: 'none',

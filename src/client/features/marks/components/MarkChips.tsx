@@ -9,8 +9,9 @@ const MAX_CHIPS = 4;
 const STANDARD_GLYPH: Record<number, GlyphName> = { 0: 'star', 1: 'dot', 2: 'unfoldLess', 3: 'visibilityOff' };
 
 /**
- * The set bits of a conversation as named chips that wrap; past MAX_CHIPS a "+N" chip holds the
- * rest: its accessible name lists them, and on hover or keyboard focus a tooltip lists every bit.
+ * The set bits of a conversation as named chips on one line; when they do not fit the column they
+ * share it, each name cut short with "…" (its title names the bit in full, the glyph stays). Past
+ * MAX_CHIPS a "+N" chip holds the rest: its accessible name lists them, and on hover or keyboard focus a tooltip lists every bit.
  * Plain elements, styled once by the list (ConversationList's `listStyles`): a list row is cheap.
  * `tabbable` false takes "+N" out of the Tab order (a list row that is not the list's Tab stop).
  */
@@ -25,7 +26,7 @@ export function MarkChips({ bits, labeler, tabbable = true }: { bits: readonly n
         return (
           <span key={bit} className={`chip chip-${group}${glyph ? ` chip-${glyph}` : ''}`} title={labeler.accessibleName(bit)}>
             {glyph ? <Glyph name={glyph} className="chip-glyph" /> : null}
-            {group === 'reserved' ? labeler.accessibleName(bit) : labeler.label(bit)}
+            <span className="chip-label">{group === 'reserved' ? labeler.accessibleName(bit) : labeler.label(bit)}</span>
           </span>
         );
       })}
