@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
+import { z } from 'zod';
+import en from 'zod/v4/locales/en.js';
 import { createIdentity } from './auth/identity';
 import type { AppDeps } from './deps';
 import { registerSessionAuth } from './http/auth';
@@ -88,6 +90,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     return503OnClosing: false,
   }).withTypeProvider();
 
+  // A refused request names its problems in zod's English sentences where a schema has no wording
+  // of its own ("Too big: expected string to have <=64 characters"). Classic zod installs them when it
+  // builds its first schema; the contract's schemas are zod/mini ones (shared with the browser), which
+  // install none, so they are set here rather than left to whichever module builds a classic schema first.
+  z.config(en());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

@@ -1,7 +1,7 @@
 // The one way the SPA talks to the BFF. Same-origin cookie session; every state-changing request
 // carries the CSRF header the BFF requires; every success is checked against the shared zod
 // contract; every failure becomes an ApiError a component can turn into a sentence + request id.
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { errorBodySchema } from '../../shared/api/errors';
 import { ApiError, CLIENT_ERROR_CODES } from './api-error';
 import { dropEarly, takeEarly } from './early-requests';
@@ -32,17 +32,17 @@ export type BaseOptions = {
   | { body?: undefined; rawBody: RawBody }
 );
 
-export function apiRequest<Schema extends z.ZodType>(
+export function apiRequest<Schema extends z.ZodMiniType>(
   path: string,
   options: BaseOptions & { schema: Schema },
 ): Promise<z.output<Schema>>;
 export function apiRequest(path: string, options?: BaseOptions & { schema?: undefined }): Promise<void>;
-export async function apiRequest(path: string, options: BaseOptions & { schema?: z.ZodType } = {}): Promise<unknown> {
+export async function apiRequest(path: string, options: BaseOptions & { schema?: z.ZodMiniType } = {}): Promise<unknown> {
   return (await exchange(path, options)).data;
 }
 
 /** apiRequest that also hands back the response headers (an `ETag`, for one). */
-export function apiRequestWithHeaders<Schema extends z.ZodType>(
+export function apiRequestWithHeaders<Schema extends z.ZodMiniType>(
   path: string,
   options: BaseOptions & { schema: Schema },
 ): Promise<{ data: z.output<Schema>; headers: Headers }> {
@@ -50,7 +50,7 @@ export function apiRequestWithHeaders<Schema extends z.ZodType>(
 }
 
 /** One request and its checked answer; apiRequest and callRoute (call-route.ts) are built on it. */
-export async function exchange(path: string, options: BaseOptions & { schema?: z.ZodType }): Promise<{ data: unknown; headers: Headers }> {
+export async function exchange(path: string, options: BaseOptions & { schema?: z.ZodMiniType }): Promise<{ data: unknown; headers: Headers }> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   if (STATE_CHANGING.has(method)) headers['X-Requested-By'] = 'markdesk';

@@ -3,7 +3,7 @@
 // route takes, so a wrong body or a missing parameter does not compile. The answer is checked
 // against the route's success schema (or a cheaper one of the same type) by `exchange`, which
 // keeps the CSRF header, the error envelope, the session-ended redirect and step-up.
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import {
   routePath,
   successStatuses,
@@ -16,10 +16,10 @@ import {
 import { exchange, type RawBody } from './api-client';
 
 type ParamsOption<Route extends ApiRoute> =
-  RouteParamsSchema<Route> extends z.ZodType ? { params: z.input<RouteParamsSchema<Route>> } : { params?: undefined };
+  RouteParamsSchema<Route> extends z.ZodMiniType ? { params: z.input<RouteParamsSchema<Route>> } : { params?: undefined };
 
 type QueryOption<Route extends ApiRoute> =
-  RouteQuerySchema<Route> extends z.ZodType
+  RouteQuerySchema<Route> extends z.ZodMiniType
     ? object extends z.input<RouteQuerySchema<Route>>
       ? { query?: z.input<RouteQuerySchema<Route>> }
       : { query: z.input<RouteQuerySchema<Route>> }
@@ -27,13 +27,13 @@ type QueryOption<Route extends ApiRoute> =
 
 type BodyOption<Route extends ApiRoute> = Route extends { consumes: readonly string[] }
   ? { body?: undefined; /** The body as it is (the CSV upload), under its own Content-Type. */ rawBody: RawBody }
-  : RouteBodySchema<Route> extends z.ZodType
+  : RouteBodySchema<Route> extends z.ZodMiniType
     ? undefined extends z.input<RouteBodySchema<Route>>
       ? { body?: z.input<RouteBodySchema<Route>>; rawBody?: undefined }
       : { body: z.input<RouteBodySchema<Route>>; rawBody?: undefined }
     : { body?: undefined; rawBody?: undefined };
 
-type AnswerSchema<Route extends ApiRoute> = z.ZodType<RouteData<Route>>;
+type AnswerSchema<Route extends ApiRoute> = z.ZodMiniType<RouteData<Route>>;
 
 export type CallOptions<Route extends ApiRoute, Schema extends AnswerSchema<Route> = AnswerSchema<Route>> = {
   signal?: AbortSignal | undefined;

@@ -26,8 +26,11 @@ export type SchemaOf<Route extends ApiRoute> = {
   params: RouteParamsSchema<Route>;
   querystring: RouteQuerySchema<Route>;
   body: RouteBodySchema<Route>;
-  /** A status without a JSON body sends nothing (204, a redirect) or a stream (a CSV download). */
-  response: { [Status in keyof Route['responses']]: Route['responses'][Status] extends z.ZodType ? Route['responses'][Status] : z.ZodType<Readable | undefined> };
+  /**
+   * A status without a JSON body sends nothing (204, a redirect) or a stream (a CSV download). The
+   * contract's schemas are zod/mini ones, hence the core type (both kinds of zod schema are one).
+   */
+  response: { [Status in keyof Route['responses']]: Route['responses'][Status] extends z.core.$ZodType ? Route['responses'][Status] : z.ZodType<Readable | undefined> };
 };
 
 export type ContractHandler<Route extends ApiRoute> = RouteHandlerMethod<

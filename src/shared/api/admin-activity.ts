@@ -1,7 +1,7 @@
 // Admin activity: what staff did to the console itself (sign-ins, staff accounts, sessions,
 // labels, chain checks), kept in the same keyed audit chain as the mark entries.
 // GET /api/audit?kind=admin (admins only) lists it; kind=mark (the default) lists mark entries.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { isoDateTimeSchema } from './time';
 
 export const AUDIT_KINDS = ['mark', 'admin'] as const;
@@ -41,18 +41,18 @@ export const adminActivityEntrySchema = z.object({
   staff: z.string(),
   action: adminActionSchema,
   /** Whom or what it was done to (a username, "mark-labels" …). */
-  target: z.string().optional(),
-  ip: z.string().optional(),
+  target: z.optional(z.string()),
+  ip: z.optional(z.string()),
   /** The browser's User-Agent header, as sent. */
-  userAgent: z.string().optional(),
-  details: adminDetailsSchema.optional(),
+  userAgent: z.optional(z.string()),
+  details: z.optional(adminDetailsSchema),
 });
 export type AdminActivityEntry = z.infer<typeof adminActivityEntrySchema>;
 
 export const adminActivityListResponseSchema = z.object({
   /** Newest first. */
   entries: z.array(adminActivityEntrySchema),
-  nextCursor: z.string().nullable(),
+  nextCursor: z.nullable(z.string()),
 });
 export type AdminActivityListResponse = z.infer<typeof adminActivityListResponseSchema>;
 

@@ -1,5 +1,5 @@
 // A Chat user and their conversations (/api/chat-users; docs/http-api.md, Endpoints).
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { bitIndexSchema, chatUserIdSchema, conversationTypeSchema } from '../marks/schemas';
 import { isoDateTimeSchema } from './time';
 
@@ -10,11 +10,11 @@ export type ChatUserParams = z.infer<typeof chatUserParamsSchema>;
 export const chatUserResponseSchema = z.object({ userId: z.string(), imported: z.boolean() });
 export type ChatUserResponse = z.infer<typeof chatUserResponseSchema>;
 
-const sortedBitsSchema = z
-  .array(bitIndexSchema)
-  .refine((bits) => bits.every((bit, index) => index === 0 || bit > (bits[index - 1] as number)), {
+const sortedBitsSchema = z.array(bitIndexSchema).check(
+  z.refine((bits) => bits.every((bit, index) => index === 0 || bit > (bits[index - 1] as number)), {
     error: 'The bits must be listed in ascending order, each once.',
-  });
+  }),
+);
 
 /**
  * What was doubtful about a row Chat sent: a time sent in milliseconds instead of seconds (shown
@@ -35,8 +35,8 @@ export function isReadOnlyEntry(entry: { warnings?: readonly ConversationWarning
  * the app, or another server).
  */
 export const lastChangeSchema = z.discriminatedUnion('source', [
-  z.object({ source: z.literal('markdesk'), entryId: z.string(), at: isoDateTimeSchema, staff: z.string().optional() }),
-  z.object({ source: z.literal('elsewhere'), afterEntryId: z.string().optional() }),
+  z.object({ source: z.literal('markdesk'), entryId: z.string(), at: isoDateTimeSchema, staff: z.optional(z.string()) }),
+  z.object({ source: z.literal('elsewhere'), afterEntryId: z.optional(z.string()) }),
 ]);
 export type LastChange = z.infer<typeof lastChangeSchema>;
 
@@ -45,25 +45,25 @@ export const conversationEntrySchema = z.object({
    * As Chat listed it. Not held to Chat's ID limits: a row with an over-long ID is still listed
    * (read-only, with the 'id-too-long' warning) rather than failing the whole list.
    */
-  conversation: z.strictObject({ type: conversationTypeSchema, id: z.string().min(1) }),
+  conversation: z.strictObject({ type: conversationTypeSchema, id: z.string().check(z.minLength(1)) }),
   /** The peer's nickname or the group's name when known. */
-  name: z.string().nullable(),
+  name: z.nullable(z.string()),
   pinned: z.boolean(),
   /** Null for a marked conversation that is no longer in the recent list (no message time known). */
-  lastMessageAt: isoDateTimeSchema.nullable(),
+  lastMessageAt: z.nullable(isoDateTimeSchema),
   inRecentList: z.boolean(),
   bits: sortedBitsSchema,
   customMark: z.string(),
   /** Conversation-group ids (Tencent's ContactGroupId). */
   groupIds: z.array(z.int()),
   /** The names of those groups, in the same order (the server always sends it). */
-  groupNames: z.array(z.string()).optional(),
+  groupNames: z.optional(z.array(z.string())),
   /** Null when the conversation has no mark or group data. */
-  markUpdatedAt: isoDateTimeSchema.nullable(),
+  markUpdatedAt: z.nullable(isoDateTimeSchema),
   /** Set when `markUpdatedAt` is. */
-  lastChange: lastChangeSchema.optional(),
+  lastChange: z.optional(lastChangeSchema),
   /** Absent or empty when Chat's row was as documented. */
-  warnings: z.array(conversationWarningSchema).optional(),
+  warnings: z.optional(z.array(conversationWarningSchema)),
 });
 export type ConversationEntry = z.infer<typeof conversationEntrySchema>;
 
@@ -75,7 +75,7 @@ export const conversationsResponseSchema = z.object({
   conversations: z.array(conversationEntrySchema),
   groups: z.array(conversationGroupSchema),
   /** Rows of Chat's lists that could not be read at all and are not in `conversations`. */
-  skipped: z.int().min(0).optional(),
+  skipped: z.optional(z.int().check(z.minimum(0))),
 });
 export type ConversationsResponse = z.infer<typeof conversationsResponseSchema>;
 
@@ -123,26 +123,30 @@ export function hasConversationEntryShape(row: unknown): boolean {
  * 1,500 rows with zod took about 300 ms on a slow laptop before the list could paint; the server
  * builds every row with the full schema (conversationsResponseSchema) anyway.
  */
-export const conversationsResponseSampledSchema = z
-  .object({
-    userId: z.string(),
-    conversations: z.array(z.unknown()),
-    groups: z.array(conversationGroupSchema),
-    skipped: z.int().min(0).optional(),
-  })
-  .superRefine((response, context) => {
-    const rows = response.conversations;
-    const misshapen = rows.findIndex((row) => !hasConversationEntryShape(row));
-    if (misshapen !== -1) {
-      context.addIssue({ code: 'custom', path: ['conversations', misshapen], message: 'This conversation is not in the expected shape.' });
-      return;
-    }
-    for (const index of sampleIndexes(rows.length, CONVERSATIONS_SAMPLE_SIZE)) {
-      const parsed = conversationEntrySchema.safeParse(rows[index]);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', path: ['conversations', index, ...issue.path], message: issue.message });
-        return;
-      }
-    }
-  })
-  .transform((response) => response as ConversationsResponse);
+export const conversationsResponseSampledSchema = z.pipe(
+  z
+    .object({
+      userId: z.string(),
+      conversations: z.array(z.unknown()),
+      groups: z.array(conversationGroupSchema),
+      skipped: z.optional(z.int().check(z.minimum(0))),
+    })
+    .check(
+      z.superRefine((response, context) => {
+        const rows = response.conversations;
+        const misshapen = rows.findIndex((row) => !hasConversationEntryShape(row));
+        if (misshapen !== -1) {
+          context.addIssue({ code: 'custom', path: ['conversations', misshapen], message: 'This conversation is not in the expected shape.' });
+          return;
+        }
+        for (const index of sampleIndexes(rows.length, CONVERSATIONS_SAMPLE_SIZE)) {
+          const parsed = conversationEntrySchema.safeParse(rows[index]);
+          if (!parsed.success) {
+            for (const issue of parsed.error.issues) context.addIssue({ code: 'custom', path: ['conversations', index, ...issue.path], message: issue.message });
+            return;
+          }
+        }
+      }),
+    ),
+  z.transform((response) => response as ConversationsResponse),
+);

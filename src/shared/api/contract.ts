@@ -2,7 +2,7 @@
 // may give. The BFF registers its routes from these (src/server/http/contract.ts), the SPA calls
 // them (src/client/lib/call-route.ts) and the OpenAPI document is made from them, so the three
 // cannot drift apart. Each feature's routes sit beside its schemas; routes.ts gathers them.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { apiErrorSchema, errorBodySchema } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -16,16 +16,16 @@ export type ApiRoute = {
   readonly path: `/api/${string}`;
   /** One line for the OpenAPI document. */
   readonly summary: string;
-  readonly params?: z.ZodType;
-  readonly query?: z.ZodType;
+  readonly params?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
   /** The JSON body; absent for a route that takes none or whose body is not JSON (see consumes). */
-  readonly body?: z.ZodType;
+  readonly body?: z.ZodMiniType;
   /** Content types of a body that is not JSON (the bulk-job CSV upload). */
   readonly consumes?: readonly string[];
   /** Content types of an answer that is not JSON (CSV downloads). */
   readonly produces?: readonly string[];
   /** Every status the route answers with, and its body; error statuses carry the error envelope. */
-  readonly responses: { readonly [status: number]: z.ZodType | null };
+  readonly responses: { readonly [status: number]: z.ZodMiniType | null };
   /** Left out of the OpenAPI document (the document itself). */
   readonly hide?: boolean;
 };
@@ -41,8 +41,8 @@ export function errorResponses<const Statuses extends readonly number[]>(...stat
 }
 
 /** The error envelope of a status whose `details` have a declared shape (the revert 409). */
-export function errorBodyWithDetails<Details extends z.ZodType>(details: Details) {
-  return z.object({ error: apiErrorSchema.extend({ details: details.optional() }) });
+export function errorBodyWithDetails<Details extends z.ZodMiniType>(details: Details) {
+  return z.object({ error: z.extend(apiErrorSchema, { details: z.optional(details) }) });
 }
 
 /** What every route signed-in staff call may answer besides its own statuses. */
@@ -54,13 +54,13 @@ export const UPSTREAM_ERRORS = errorResponses(429, 502, 503);
 
 type SuccessStatus = 200 | 201 | 202 | 204 | 302;
 type SuccessKeys<Route extends ApiRoute> = Extract<keyof Route['responses'], SuccessStatus>;
-type OutputOf<Schema> = Schema extends z.ZodType ? z.output<Schema> : void;
+type OutputOf<Schema> = Schema extends z.ZodMiniType ? z.output<Schema> : void;
 
 /** The data of a route's success answer (void when it has no JSON body). */
 export type RouteData<Route extends ApiRoute> = OutputOf<Route['responses'][SuccessKeys<Route>]>;
-export type RouteParamsSchema<Route extends ApiRoute> = Route extends { params: infer Schema extends z.ZodType } ? Schema : undefined;
-export type RouteQuerySchema<Route extends ApiRoute> = Route extends { query: infer Schema extends z.ZodType } ? Schema : undefined;
-export type RouteBodySchema<Route extends ApiRoute> = Route extends { body: infer Schema extends z.ZodType } ? Schema : undefined;
+export type RouteParamsSchema<Route extends ApiRoute> = Route extends { params: infer Schema extends z.ZodMiniType } ? Schema : undefined;
+export type RouteQuerySchema<Route extends ApiRoute> = Route extends { query: infer Schema extends z.ZodMiniType } ? Schema : undefined;
+export type RouteBodySchema<Route extends ApiRoute> = Route extends { body: infer Schema extends z.ZodMiniType } ? Schema : undefined;
 
 /** `/api/staff/:name` with `{ name: 'ada' }` → `/api/staff/ada` (each value URI-encoded). */
 export function routePath(path: string, params: Readonly<Record<string, string | number>> | undefined): string {
@@ -80,4 +80,4 @@ export function successStatuses(route: ApiRoute): number[] {
 }
 
 /** The body of a control request (start, pause, …): none, or an empty JSON object. */
-export const emptyBodySchema = z.strictObject({}).nullish();
+export const emptyBodySchema = z.nullish(z.strictObject({}));

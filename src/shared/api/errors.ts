@@ -1,5 +1,5 @@
 // The error body of every /api route and the codes it may carry (docs/http-api.md, Errors).
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
@@ -53,9 +53,9 @@ export const apiErrorSchema = z.object({
   message: z.string(),
   /** The same value as the x-request-id header, for quoting to whoever runs the server. */
   requestId: z.string(),
-  details: z.record(z.string(), z.unknown()).optional(),
+  details: z.optional(z.record(z.string(), z.unknown())),
   /** Tencent's ErrorCode when the failure came from Chat. */
-  upstreamCode: z.int().optional(),
+  upstreamCode: z.optional(z.int()),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 

@@ -1,6 +1,6 @@
 // A Chat user's conversation groups (docs/http-api.md, Conversation groups): list, create, rename,
 // delete, add and remove conversations, and the audit entries those changes leave.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { CONVERSATION_GROUP_NAME_MAX_BYTES, GROUP_PROBLEMS } from '../chat-errors/groups';
 import { conversationKey } from '../marks/conversation';
 import { chatUserIdSchema, conversationSchema } from '../marks/schemas';
@@ -15,34 +15,38 @@ import { groupDigits } from '../text/group-digits';
 export const GROUP_REQUEST_MAX_CONVERSATIONS = 1000;
 
 /** A group name Markdesk is asked to write: 1..32 UTF-8 bytes of storable text, no surrounding spaces. */
-export const groupNameSchema = storableText('The group name').superRefine((name, context) => {
-  const bytes = utf8ByteLength(name);
-  if (name.trim() === '') context.addIssue({ code: 'custom', message: 'Give the conversation group a name.' });
-  else if (name.trim() !== name) context.addIssue({ code: 'custom', message: 'The group name starts or ends with a space.' });
-  if (bytes > CONVERSATION_GROUP_NAME_MAX_BYTES) {
-    context.addIssue({
-      code: 'custom',
-      message: `The group name is ${bytes} bytes; Chat allows at most ${CONVERSATION_GROUP_NAME_MAX_BYTES} bytes (UTF-8: a Korean or Chinese character is 3 bytes).`,
-    });
-  }
-});
+export const groupNameSchema = storableText('The group name').check(
+  z.superRefine((name, context) => {
+    const bytes = utf8ByteLength(name);
+    if (name.trim() === '') context.addIssue({ code: 'custom', message: 'Give the conversation group a name.' });
+    else if (name.trim() !== name) context.addIssue({ code: 'custom', message: 'The group name starts or ends with a space.' });
+    if (bytes > CONVERSATION_GROUP_NAME_MAX_BYTES) {
+      context.addIssue({
+        code: 'custom',
+        message: `The group name is ${bytes} bytes; Chat allows at most ${CONVERSATION_GROUP_NAME_MAX_BYTES} bytes (UTF-8: a Korean or Chinese character is 3 bytes).`,
+      });
+    }
+  }),
+);
 
 /** `:groupId`: Tencent's per-user GroupId, a positive integer (path segments are strings). */
 export const groupParamsSchema = z.strictObject({
   userId: chatUserIdSchema,
   // Digits only: Number() would also read `0x1A`, `1e1` or ` 12 ` as a group id.
-  groupId: z
-    .union([z.number(), z.string().regex(/^[1-9][0-9]{0,15}$/, { error: 'The group id is a whole number.' })], { error: 'The group id is a whole number.' })
-    .transform(Number)
-    .pipe(z.int({ error: 'The group id is a whole number.' }).positive({ error: 'The group id is a whole number.' })),
+  groupId: z.pipe(
+    z.pipe(
+      z.union([z.number(), z.string().check(z.regex(/^[1-9][0-9]{0,15}$/, { error: 'The group id is a whole number.' }))], { error: 'The group id is a whole number.' }),
+      z.transform(Number),
+    ),
+    z.int({ error: 'The group id is a whole number.' }).check(z.positive({ error: 'The group id is a whole number.' })),
+  ),
 });
 
 function conversationListSchema(min: number) {
-  return z
-    .array(conversationSchema)
-    .min(min, { error: 'Chat creates a conversation group only with at least one conversation in it. Select conversations first.' })
-    .max(GROUP_REQUEST_MAX_CONVERSATIONS, { error: `Send at most ${groupDigits(GROUP_REQUEST_MAX_CONVERSATIONS)} conversations in one request.` })
-    .superRefine((list, context) => {
+  return z.array(conversationSchema).check(
+    z.minLength(min, { error: 'Chat creates a conversation group only with at least one conversation in it. Select conversations first.' }),
+    z.maxLength(GROUP_REQUEST_MAX_CONVERSATIONS, { error: `Send at most ${groupDigits(GROUP_REQUEST_MAX_CONVERSATIONS)} conversations in one request.` }),
+    z.superRefine((list, context) => {
       const seen = new Map<string, number>();
       list.forEach((conversation, index) => {
         const key = conversationKey(conversation);
@@ -50,57 +54,60 @@ function conversationListSchema(min: number) {
         if (first === undefined) seen.set(key, index);
         else context.addIssue({ code: 'custom', path: [index], message: `This conversation is already entry ${first + 1} of the list.` });
       });
-    });
+    }),
+  );
 }
 
 export const createGroupRequestSchema = z.strictObject({
   name: groupNameSchema,
   conversations: conversationListSchema(1),
-  reason: markReasonSchema.optional(),
+  reason: z.optional(markReasonSchema),
 });
 export type CreateGroupRequest = z.infer<typeof createGroupRequestSchema>;
 
 export const renameGroupRequestSchema = z.strictObject({
   name: groupNameSchema,
   /** The name the person saw; when the group is called otherwise now, nothing is written (status conflict). */
-  expectedName: z.string().optional(),
-  reason: markReasonSchema.optional(),
+  expectedName: z.optional(z.string()),
+  reason: z.optional(markReasonSchema),
 });
 export type RenameGroupRequest = z.infer<typeof renameGroupRequestSchema>;
 
 export const deleteGroupRequestSchema = z.strictObject({
-  expectedName: z.string().optional(),
-  reason: markReasonSchema.optional(),
+  expectedName: z.optional(z.string()),
+  reason: z.optional(markReasonSchema),
 });
 export type DeleteGroupRequest = z.infer<typeof deleteGroupRequestSchema>;
 
 export const groupMembersRequestSchema = z
   .strictObject({
-    add: conversationListSchema(0).optional(),
-    remove: conversationListSchema(0).optional(),
-    reason: markReasonSchema.optional(),
+    add: z.optional(conversationListSchema(0)),
+    remove: z.optional(conversationListSchema(0)),
+    reason: z.optional(markReasonSchema),
   })
-  .superRefine((request, context) => {
-    const add = request.add ?? [];
-    const remove = request.remove ?? [];
-    if (add.length + remove.length === 0) context.addIssue({ code: 'custom', path: [], message: 'There is nothing to change: name conversations to add or remove.' });
-    if (add.length + remove.length > GROUP_REQUEST_MAX_CONVERSATIONS) {
-      context.addIssue({ code: 'custom', path: [], message: `Send at most ${groupDigits(GROUP_REQUEST_MAX_CONVERSATIONS)} conversations in one request.` });
-    }
-    const added = new Set(add.map(conversationKey));
-    remove.forEach((conversation, index) => {
-      if (added.has(conversationKey(conversation))) {
-        context.addIssue({ code: 'custom', path: ['remove', index], message: 'This conversation is also in "add"; a conversation is either added or removed.' });
+  .check(
+    z.superRefine((request, context) => {
+      const add = request.add ?? [];
+      const remove = request.remove ?? [];
+      if (add.length + remove.length === 0) context.addIssue({ code: 'custom', path: [], message: 'There is nothing to change: name conversations to add or remove.' });
+      if (add.length + remove.length > GROUP_REQUEST_MAX_CONVERSATIONS) {
+        context.addIssue({ code: 'custom', path: [], message: `Send at most ${groupDigits(GROUP_REQUEST_MAX_CONVERSATIONS)} conversations in one request.` });
       }
-    });
-  });
+      const added = new Set(add.map(conversationKey));
+      remove.forEach((conversation, index) => {
+        if (added.has(conversationKey(conversation))) {
+          context.addIssue({ code: 'custom', path: ['remove', index], message: 'This conversation is also in "add"; a conversation is either added or removed.' });
+        }
+      });
+    }),
+  );
 export type GroupMembersRequest = z.infer<typeof groupMembersRequestSchema>;
 
 export const conversationGroupInfoSchema = z.object({
   id: z.int(),
   name: z.string(),
   /** How many of the user's conversations are in it. */
-  conversationCount: z.int().nonnegative(),
+  conversationCount: z.int().check(z.nonnegative()),
 });
 export type ConversationGroupInfo = z.infer<typeof conversationGroupInfoSchema>;
 
@@ -121,9 +128,9 @@ export const groupProblemSchema = z.enum(GROUP_PROBLEMS);
 export const groupConversationFailureSchema = z.object({
   conversation: conversationSchema,
   /** Which of the group problems it was, when known (else see message). */
-  problem: groupProblemSchema.optional(),
+  problem: z.optional(groupProblemSchema),
   message: z.string(),
-  upstreamCode: z.int().optional(),
+  upstreamCode: z.optional(z.int()),
 });
 export type GroupConversationFailure = z.infer<typeof groupConversationFailureSchema>;
 
@@ -139,9 +146,9 @@ export const groupAuditEntrySchema = z.object({
   chatUser: z.string(),
   action: groupActionSchema,
   /** The group as it was called when the change started; id null for a group not yet created. */
-  group: z.object({ id: z.int().nullable(), name: z.string() }),
+  group: z.object({ id: z.nullable(z.int()), name: z.string() }),
   /** rename: the new name. */
-  newName: z.string().optional(),
+  newName: z.optional(z.string()),
   /** create/add/remove: the conversations asked for; delete: the group's conversations when it was deleted. */
   conversations: z.array(conversationSchema),
   /** The conversations whose membership this change actually moved (those already so are left out). */
@@ -149,13 +156,13 @@ export const groupAuditEntrySchema = z.object({
   failed: z.array(groupConversationFailureSchema),
   status: auditStatusSchema,
   /** Why nothing (or not everything) was done, when that is about the whole change. */
-  problem: groupProblemSchema.optional(),
-  upstreamCode: z.int().optional(),
-  message: z.string().optional(),
-  reason: z.string().optional(),
+  problem: z.optional(groupProblemSchema),
+  upstreamCode: z.optional(z.int()),
+  message: z.optional(z.string()),
+  reason: z.optional(z.string()),
   requestId: z.string(),
-  revertOf: z.string().optional(),
-  revertedBy: z.string().optional(),
+  revertOf: z.optional(z.string()),
+  revertedBy: z.optional(z.string()),
 });
 export type GroupAuditEntry = z.infer<typeof groupAuditEntrySchema>;
 
@@ -167,10 +174,10 @@ export type GroupChangeResponse = z.infer<typeof groupChangeResponseSchema>;
 export const groupMembersResponseSchema = z.object({ changes: z.array(groupAuditEntrySchema) });
 export type GroupMembersResponse = z.infer<typeof groupMembersResponseSchema>;
 
-export const groupChangesResponseSchema = z.object({ entries: z.array(groupAuditEntrySchema), nextCursor: z.string().nullable() });
+export const groupChangesResponseSchema = z.object({ entries: z.array(groupAuditEntrySchema), nextCursor: z.nullable(z.string()) });
 export type GroupChangesResponse = z.infer<typeof groupChangesResponseSchema>;
 
 export const groupChangesQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(512).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });

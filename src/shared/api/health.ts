@@ -1,5 +1,5 @@
 // Liveness and readiness (GET /api/health, GET /api/ready; docs/http-api.md, Endpoints).
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const serverModeSchema = z.enum(['sandbox', 'live']);
 export type ServerMode = z.infer<typeof serverModeSchema>;
@@ -11,8 +11,8 @@ export const healthResponseSchema = z.object({
   // For the top bar's "Live · {SDKAppID} · {region}". Neither is a secret; both
   // are null when unknown (e.g. region in sandbox mode, where the emulator is the upstream).
   chat: z.object({
-    sdkAppId: z.int().positive().nullable(),
-    region: z.string().nullable(),
+    sdkAppId: z.nullable(z.int().check(z.positive())),
+    region: z.nullable(z.string()),
   }),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
@@ -29,9 +29,9 @@ export const readyResponseSchema = z.object({
   /** Which database this instance uses: SQLite in its data directory, or PostgreSQL shared with other instances. */
   database: z.enum(['sqlite', 'postgres']),
   /** null while ready. */
-  problem: readinessProblemSchema.nullable(),
+  problem: z.nullable(readinessProblemSchema),
   /** The problem in one English sentence (for probes and logs); null while ready. */
-  reason: z.string().nullable(),
+  reason: z.nullable(z.string()),
   /** ISO time of the last background check. */
   checkedAt: z.string(),
 });

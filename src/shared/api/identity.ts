@@ -1,7 +1,7 @@
 // Identity: single sign-on through the company's identity provider (OIDC), TOTP for local
 // accounts, step-up before admin actions, and what people manage themselves (docs/http-api.md,
 // Identity).
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { storableText } from '../text/storable';
 import { authMethodSchema, roleSchema } from './session';
 import { staffPasswordSchema, staffSourceSchema } from './staff';
@@ -10,7 +10,7 @@ import { isoDateTimeSchema } from './time';
 /** GET /api/auth/config (no session needed): what the sign-in page offers. */
 export const authConfigSchema = z.object({
   /** The provider's name for the button, or null when SSO is not configured. */
-  sso: z.object({ name: z.string() }).nullable(),
+  sso: z.nullable(z.object({ name: z.string() })),
   /** false: only break-glass accounts may sign in with a password. */
   localLogin: z.boolean(),
 });
@@ -25,10 +25,12 @@ export type SsoError = (typeof SSO_ERRORS)[number];
 /** A 6-digit TOTP code, or a recovery code (xxxx-xxxx-xxxx, dashes and case optional). */
 export const mfaCodeSchema = z
   .string()
-  .trim()
-  .min(6, { error: 'Enter the 6-digit code from your authenticator app, or a recovery code.' })
-  .max(32, { error: 'Enter the 6-digit code from your authenticator app, or a recovery code.' })
-  .regex(/^[0-9A-Za-z -]+$/, { error: 'Enter the 6-digit code from your authenticator app, or a recovery code.' });
+  .check(
+    z.trim(),
+    z.minLength(6, { error: 'Enter the 6-digit code from your authenticator app, or a recovery code.' }),
+    z.maxLength(32, { error: 'Enter the 6-digit code from your authenticator app, or a recovery code.' }),
+    z.regex(/^[0-9A-Za-z -]+$/, { error: 'Enter the 6-digit code from your authenticator app, or a recovery code.' }),
+  );
 
 export const mfaRequestSchema = z.strictObject({ code: mfaCodeSchema });
 export type MfaRequest = z.infer<typeof mfaRequestSchema>;
@@ -57,16 +59,16 @@ export type Enrolment = z.infer<typeof enrolmentSchema>;
 
 /** Confirming the enrolment with a first code answers the 10 recovery codes, shown this once. */
 export const enrolmentConfirmedSchema = z.object({
-  recoveryCodes: z.array(z.string()).length(10),
+  recoveryCodes: z.array(z.string()).check(z.length(10)),
   /** Present when the confirmation also completed a sign-in. */
-  session: z.object({ username: z.string(), role: roleSchema }).optional(),
+  session: z.optional(z.object({ username: z.string(), role: roleSchema })),
 });
 export type EnrolmentConfirmed = z.infer<typeof enrolmentConfirmedSchema>;
 
 /** POST /api/session/step-up: the password (and a code when TOTP is set up). SSO sessions use the provider instead. */
 export const stepUpRequestSchema = z.strictObject({
-  password: storableText('The password', { allowControlCharacters: true }).min(1, { error: 'Enter your password.' }).max(1024),
-  code: mfaCodeSchema.optional(),
+  password: storableText('The password', { allowControlCharacters: true }).check(z.minLength(1, { error: 'Enter your password.' }), z.maxLength(1024)),
+  code: z.optional(mfaCodeSchema),
 });
 export type StepUpRequest = z.infer<typeof stepUpRequestSchema>;
 
@@ -74,7 +76,7 @@ export type StepUpRequest = z.infer<typeof stepUpRequestSchema>;
 export const stepUpDetailsSchema = z.object({
   method: z.enum(['password', 'sso']),
   /** With `password`: whether a TOTP code is needed too. */
-  mfa: z.boolean().optional(),
+  mfa: z.optional(z.boolean()),
 });
 
 /** GET /api/me: the signed-in person with what they can manage themselves. */
@@ -90,7 +92,7 @@ export const meSchema = z.object({
 export type Me = z.infer<typeof meSchema>;
 
 export const changePasswordRequestSchema = z.strictObject({
-  currentPassword: storableText('The password', { allowControlCharacters: true }).min(1, { error: 'Enter your password.' }).max(1024),
+  currentPassword: storableText('The password', { allowControlCharacters: true }).check(z.minLength(1, { error: 'Enter your password.' }), z.maxLength(1024)),
   newPassword: staffPasswordSchema,
 });
 export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;

@@ -1,6 +1,6 @@
 // Insights (docs/http-api.md, Insights): mark surveys across many Chat users, the effect of a
 // finished bulk job measured later, and activity over time from the audit log. Read-only upstream.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { chatUserIdSchema } from '../marks/schemas';
 import { isoDateTimeInputSchema, isoDateTimeSchema } from './time';
 import { groupDigits } from '../text/group-digits';
@@ -41,25 +41,27 @@ export type SurveyState = z.infer<typeof surveyStateSchema>;
 /** Who is surveyed (exactly one of): a list of IDs, the users of a bulk job, or the users in the audit log between two times. */
 export const surveyCreateRequestSchema = z
   .strictObject({
-    users: z
-      .array(chatUserIdSchema)
-      .min(1, 'Give at least one Chat user ID.')
-      .max(SURVEY_MAX_USERS, `A survey reads at most ${groupDigits(SURVEY_MAX_USERS)} users.`)
-      .optional(),
-    jobId: z.string().min(1).max(64).optional(),
-    auditFrom: isoDateTimeInputSchema.optional(),
-    auditTo: isoDateTimeInputSchema.optional(),
-    includeRecent: z.boolean().optional(),
-    label: z.string().trim().max(80).optional(),
+    users: z.optional(
+      z
+        .array(chatUserIdSchema)
+        .check(z.minLength(1, 'Give at least one Chat user ID.'), z.maxLength(SURVEY_MAX_USERS, `A survey reads at most ${groupDigits(SURVEY_MAX_USERS)} users.`)),
+    ),
+    jobId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    auditFrom: z.optional(isoDateTimeInputSchema),
+    auditTo: z.optional(isoDateTimeInputSchema),
+    includeRecent: z.optional(z.boolean()),
+    label: z.optional(z.string().check(z.trim(), z.maxLength(80))),
   })
-  .superRefine((body, context) => {
-    const audit = body.auditFrom !== undefined || body.auditTo !== undefined;
-    if ([body.users !== undefined, body.jobId !== undefined, audit].filter(Boolean).length !== 1) {
-      context.addIssue({ code: 'custom', message: 'Say who to survey with exactly one of: users, jobId, or auditFrom and auditTo.', path: [] });
-    } else if (audit && (body.auditFrom === undefined || body.auditTo === undefined)) {
-      context.addIssue({ code: 'custom', message: 'Give both auditFrom and auditTo.', path: [body.auditFrom === undefined ? 'auditFrom' : 'auditTo'] });
-    }
-  });
+  .check(
+    z.superRefine((body, context) => {
+      const audit = body.auditFrom !== undefined || body.auditTo !== undefined;
+      if ([body.users !== undefined, body.jobId !== undefined, audit].filter(Boolean).length !== 1) {
+        context.addIssue({ code: 'custom', message: 'Say who to survey with exactly one of: users, jobId, or auditFrom and auditTo.', path: [] });
+      } else if (audit && (body.auditFrom === undefined || body.auditTo === undefined)) {
+        context.addIssue({ code: 'custom', message: 'Give both auditFrom and auditTo.', path: [body.auditFrom === undefined ? 'auditFrom' : 'auditTo'] });
+      }
+    }),
+  );
 export type SurveyCreateRequest = z.input<typeof surveyCreateRequestSchema>;
 
 export const surveySourceSchema = z.discriminatedUnion('kind', [
@@ -70,36 +72,36 @@ export const surveySourceSchema = z.discriminatedUnion('kind', [
 export type SurveySource = z.infer<typeof surveySourceSchema>;
 
 /** Counts keyed by bit index ("0" … "63"); bits nobody carries are left out. */
-export const bitCountsSchema = z.record(z.string().regex(/^\d{1,2}$/), z.int().nonnegative());
+export const bitCountsSchema = z.record(z.string().check(z.regex(/^\d{1,2}$/)), z.int().check(z.nonnegative()));
 export type BitCounts = z.infer<typeof bitCountsSchema>;
 
-export const histogramBucketSchema = z.object({ from: z.int(), to: z.int(), users: z.int().nonnegative() });
+export const histogramBucketSchema = z.object({ from: z.int(), to: z.int(), users: z.int().check(z.nonnegative()) });
 export type HistogramBucket = z.infer<typeof histogramBucketSchema>;
 
 const typeCountsSchema = z.object({
   /** Users with at least one marked conversation of this type. */
-  users: z.int().nonnegative(),
-  conversations: z.int().nonnegative(),
+  users: z.int().check(z.nonnegative()),
+  conversations: z.int().check(z.nonnegative()),
 });
 
 /** What a finished survey found, over the users it could read. */
 export const surveyResultsSchema = z.object({
-  usersRead: z.int().nonnegative(),
+  usersRead: z.int().check(z.nonnegative()),
   /** Users with at least one marked or grouped conversation. */
-  usersWithMarks: z.int().nonnegative(),
+  usersWithMarks: z.int().check(z.nonnegative()),
   /** Marked or grouped conversations over all users read. */
-  conversations: z.int().nonnegative(),
+  conversations: z.int().check(z.nonnegative()),
   usersWithBit: bitCountsSchema,
   conversationsWithBit: bitCountsSchema,
   markedPerUser: z.array(histogramBucketSchema),
   /** Users at NEAR_CAP_FROM or more marked-or-grouped conversations. */
-  nearCap: z.int().nonnegative(),
+  nearCap: z.int().check(z.nonnegative()),
   c2c: typeCountsSchema,
   group: typeCountsSchema,
-  usersWithCustomMark: z.int().nonnegative(),
-  topCustomMarks: z.array(z.object({ value: z.string(), count: z.int().positive() })),
+  usersWithCustomMark: z.int().check(z.nonnegative()),
+  topCustomMarks: z.array(z.object({ value: z.string(), count: z.int().check(z.positive()) })),
   /** Conversations in the users' recent lists (when the survey read them). */
-  recent: z.object({ users: z.int().nonnegative(), conversations: z.int().nonnegative() }).optional(),
+  recent: z.optional(z.object({ users: z.int().check(z.nonnegative()), conversations: z.int().check(z.nonnegative()) })),
   /** Some users with marks, for "open in Inspect". */
   sampleUsers: z.array(z.string()),
 });
@@ -112,51 +114,51 @@ export const surveyStatusSchema = z.object({
   source: surveySourceSchema,
   includeRecent: z.boolean(),
   /** Users in the survey. */
-  users: z.int().nonnegative(),
+  users: z.int().check(z.nonnegative()),
   /** Users read so far (including those that could not be read). */
-  done: z.int().nonnegative(),
+  done: z.int().check(z.nonnegative()),
   /** Users Chat would not answer for (unknown user, error after retries). */
-  failed: z.int().nonnegative(),
+  failed: z.int().check(z.nonnegative()),
   createdBy: z.string(),
   createdAt: isoDateTimeSchema,
-  finishedAt: isoDateTimeSchema.optional(),
-  message: z.string().optional(),
+  finishedAt: z.optional(isoDateTimeSchema),
+  message: z.optional(z.string()),
   /** When done. */
-  results: surveyResultsSchema.optional(),
+  results: z.optional(surveyResultsSchema),
 });
 export type SurveyStatus = z.infer<typeof surveyStatusSchema>;
 
-export const surveyCreatedResponseSchema = z.object({ surveyId: z.string(), state: surveyStateSchema, users: z.int().nonnegative() });
+export const surveyCreatedResponseSchema = z.object({ surveyId: z.string(), state: surveyStateSchema, users: z.int().check(z.nonnegative()) });
 export type SurveyCreatedResponse = z.infer<typeof surveyCreatedResponseSchema>;
 
-export const surveyListResponseSchema = z.object({ surveys: z.array(surveyStatusSchema.omit({ results: true })) });
+export const surveyListResponseSchema = z.object({ surveys: z.array(z.omit(surveyStatusSchema, { results: true })) });
 export type SurveyListResponse = z.infer<typeof surveyListResponseSchema>;
 
-export const surveyIdParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
+export const surveyIdParamsSchema = z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 export const surveyCsvQuerySchema = z.strictObject({
   /** "0" leaves the custom mark values out of the export (their counts stay). */
-  values: z.enum(['0', '1']).default('1'),
+  values: z._default(z.enum(['0', '1']), '1'),
 });
 
-export const surveyCompareQuerySchema = z.strictObject({ a: z.string().min(1).max(64), b: z.string().min(1).max(64) });
+export const surveyCompareQuerySchema = z.strictObject({ a: z.string().check(z.minLength(1), z.maxLength(64)), b: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 /** Two surveys side by side, over the users both could read. */
 export const surveyCompareResponseSchema = z.object({
   a: z.string(),
   b: z.string(),
-  usersInBoth: z.int().nonnegative(),
+  usersInBoth: z.int().check(z.nonnegative()),
   bits: z.array(
     z.object({
-      bit: z.int().min(0).max(63),
+      bit: z.int().check(z.minimum(0), z.maximum(63)),
       /** Users carrying the bit on at least one conversation, in a and in b. */
-      usersA: z.int().nonnegative(),
-      usersB: z.int().nonnegative(),
-      conversationsA: z.int().nonnegative(),
-      conversationsB: z.int().nonnegative(),
+      usersA: z.int().check(z.nonnegative()),
+      usersB: z.int().check(z.nonnegative()),
+      conversationsA: z.int().check(z.nonnegative()),
+      conversationsB: z.int().check(z.nonnegative()),
       /** Users without the bit in a and with it in b, and the other way round. */
-      gained: z.int().nonnegative(),
-      lost: z.int().nonnegative(),
+      gained: z.int().check(z.nonnegative()),
+      lost: z.int().check(z.nonnegative()),
     }),
   ),
 });
@@ -167,18 +169,18 @@ export type SurveyCompareResponse = z.infer<typeof surveyCompareResponseSchema>;
 export const jobEffectSchema = z.object({
   measuredAt: isoDateTimeSchema,
   /** The job's applied rows, re-read. */
-  rows: z.int().nonnegative(),
+  rows: z.int().check(z.nonnegative()),
   /** Rows whose conversation still carries everything the job wrote. */
-  stillAsWritten: z.int().nonnegative(),
-  changedSince: z.int().nonnegative(),
+  stillAsWritten: z.int().check(z.nonnegative()),
+  changedSince: z.int().check(z.nonnegative()),
   /** Rows where a bit the job set is now clear (unread cleared: the user opened the conversation). */
   bitsCleared: bitCountsSchema,
   /** Rows where a bit the job cleared is now set again (hidden set again: hidden once more). */
   bitsSet: bitCountsSchema,
   /** Rows whose custom mark is no longer what the job wrote. */
-  customMarkChanged: z.int().nonnegative(),
+  customMarkChanged: z.int().check(z.nonnegative()),
   /** Rows that could not be read (their user's read failed). */
-  unreadable: z.int().nonnegative(),
+  unreadable: z.int().check(z.nonnegative()),
 });
 export type JobEffect = z.infer<typeof jobEffectSchema>;
 
@@ -190,13 +192,13 @@ export type JobEffectListResponse = z.infer<typeof jobEffectListResponseSchema>;
 /** Longest range of GET /api/audit/activity. */
 export const ACTIVITY_MAX_DAYS = 366;
 
-export const activityQuerySchema = z
-  .strictObject({ from: isoDateTimeInputSchema, to: isoDateTimeInputSchema, by: z.literal('day').default('day') })
-  .refine((query) => query.from <= query.to, { message: '`from` must not be after `to`.', path: ['to'] })
-  .refine((query) => Date.parse(query.to) - Date.parse(query.from) <= ACTIVITY_MAX_DAYS * 86_400_000, {
+export const activityQuerySchema = z.strictObject({ from: isoDateTimeInputSchema, to: isoDateTimeInputSchema, by: z._default(z.literal('day'), 'day') }).check(
+  z.refine((query) => query.from <= query.to, { message: '`from` must not be after `to`.', path: ['to'] }),
+  z.refine((query) => Date.parse(query.to) - Date.parse(query.from) <= ACTIVITY_MAX_DAYS * 86_400_000, {
     message: `Choose at most ${ACTIVITY_MAX_DAYS} days.`,
     path: ['to'],
-  });
+  }),
+);
 export type ActivityQueryInput = z.input<typeof activityQuerySchema>;
 
 export const ACTIVITY_SOURCES = ['interactive', 'undo', 'bulk'] as const;
@@ -204,15 +206,15 @@ export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
 
 export const activityDaySchema = z.object({
   /** UTC day, YYYY-MM-DD. */
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
   /** Mark changes recorded that day (every status). */
-  changes: z.int().nonnegative(),
+  changes: z.int().check(z.nonnegative()),
   /** Applied changes that set / cleared each bit. */
   bitsSet: bitCountsSchema,
   bitsCleared: bitCountsSchema,
-  byStaff: z.record(z.string(), z.int().nonnegative()),
-  byStatus: z.record(z.string(), z.int().nonnegative()),
-  bySource: z.record(z.string(), z.int().nonnegative()),
+  byStaff: z.record(z.string(), z.int().check(z.nonnegative())),
+  byStatus: z.record(z.string(), z.int().check(z.nonnegative())),
+  bySource: z.record(z.string(), z.int().check(z.nonnegative())),
 });
 export type ActivityDay = z.infer<typeof activityDaySchema>;
 

@@ -1,5 +1,5 @@
 // Bulk jobs from a CSV file (/api/jobs; docs/http-api.md, Endpoints).
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { bitIndexSchema, conversationSchema } from '../marks/schemas';
 import { MARK_RESULT_STATUSES } from './marks';
 import { isoDateTimeSchema } from './time';
@@ -53,23 +53,23 @@ export const JOB_KINDS = ['upload', 'rollback', 'retry'] as const;
 export const jobKindSchema = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof jobKindSchema>;
 
-export const jobIdParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
+export const jobIdParamsSchema = z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 export type JobIdParams = z.infer<typeof jobIdParamsSchema>;
 
 /** One valid row as it will be sent (bit names already resolved to indexes). */
 export const jobPreviewRowSchema = z.object({
   /** 1-based line in the file, the header being line 1. */
-  line: z.int().positive(),
+  line: z.int().check(z.positive()),
   chatUser: z.string(),
   conversation: conversationSchema,
   setBits: z.array(bitIndexSchema),
   clearBits: z.array(bitIndexSchema),
   /** Absent = unchanged, "" = clear. */
-  customMark: z.string().optional(),
+  customMark: z.optional(z.string()),
 });
 export type JobPreviewRow = z.infer<typeof jobPreviewRowSchema>;
 
-export const jobInvalidRowSchema = z.object({ line: z.int().positive(), error: z.string() });
+export const jobInvalidRowSchema = z.object({ line: z.int().check(z.positive()), error: z.string() });
 export type JobInvalidRow = z.infer<typeof jobInvalidRowSchema>;
 
 /** What the check found in Chat, by kind of row (see jobImpactSchema). */
@@ -82,7 +82,7 @@ export const MARKED_CONVERSATIONS_CAP = 1000;
 export const JOB_IMPACT_EXAMPLES = 5;
 
 export const jobImpactExampleSchema = z.object({
-  line: z.int().positive(),
+  line: z.int().check(z.positive()),
   chatUser: z.string(),
   conversation: conversationSchema,
   from: z.string(),
@@ -97,30 +97,30 @@ export type JobImpactExample = z.infer<typeof jobImpactExampleSchema>;
  * Chat (those will fail).
  */
 export const jobImpactSchema = z.object({
-  overwritesCustomMark: z.int().nonnegative(),
-  alreadyInState: z.int().nonnegative(),
-  wouldExceedCap: z.int().nonnegative(),
-  notImported: z.int().nonnegative(),
+  overwritesCustomMark: z.int().check(z.nonnegative()),
+  alreadyInState: z.int().check(z.nonnegative()),
+  wouldExceedCap: z.int().check(z.nonnegative()),
+  notImported: z.int().check(z.nonnegative()),
   examples: z.array(jobImpactExampleSchema),
 });
 export type JobImpact = z.infer<typeof jobImpactSchema>;
 
-export const jobImpactParamsSchema = z.strictObject({ id: z.string().min(1).max(64), kind: jobImpactKindSchema });
+export const jobImpactParamsSchema = z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64)), kind: jobImpactKindSchema });
 
 /** 201 of POST /api/jobs: the file was checked, nothing written yet. */
 export const jobCheckedResponseSchema = z.object({
   jobId: z.string(),
   state: z.literal('checked'),
   /** Data rows (header excluded). */
-  rows: z.int().nonnegative(),
-  valid: z.int().nonnegative(),
+  rows: z.int().check(z.nonnegative()),
+  valid: z.int().check(z.nonnegative()),
   /** The first JOB_INVALID_ROWS_LISTED problems, in line order; rows − valid is the full count. */
   invalid: z.array(jobInvalidRowSchema),
   /** The first JOB_PREVIEW_ROWS valid rows. */
   preview: z.array(jobPreviewRowSchema),
   /** What the rows would do, read from Chat; absent when Chat could not be read (impactMessage says why). */
-  impact: jobImpactSchema.optional(),
-  impactMessage: z.string().optional(),
+  impact: z.optional(jobImpactSchema),
+  impactMessage: z.optional(z.string()),
 });
 export type JobCheckedResponse = z.infer<typeof jobCheckedResponseSchema>;
 
@@ -129,37 +129,37 @@ export const jobStatusSchema = z.object({
   jobId: z.string(),
   state: jobStateSchema,
   /** Valid rows to run. */
-  total: z.int().nonnegative(),
-  done: z.int().nonnegative(),
-  applied: z.int().nonnegative(),
-  unchanged: z.int().nonnegative(),
-  conflicts: z.int().nonnegative(),
-  failed: z.int().nonnegative(),
+  total: z.int().check(z.nonnegative()),
+  done: z.int().check(z.nonnegative()),
+  applied: z.int().check(z.nonnegative()),
+  unchanged: z.int().check(z.nonnegative()),
+  conflicts: z.int().check(z.nonnegative()),
+  failed: z.int().check(z.nonnegative()),
   /** Upstream mark calls per second over the recent past; 0 when not running. */
-  callsPerSecond: z.number().nonnegative(),
+  callsPerSecond: z.number().check(z.nonnegative()),
   /** Null when not running or not yet estimable. */
-  etaSeconds: z.number().nonnegative().nullable(),
+  etaSeconds: z.nullable(z.number().check(z.nonnegative())),
   createdBy: z.string(),
   createdAt: isoDateTimeSchema,
   /** Data rows in the file and those the check refused (rows − invalid = total). */
-  rows: z.int().nonnegative().optional(),
-  invalid: z.int().nonnegative().optional(),
+  rows: z.optional(z.int().check(z.nonnegative())),
+  invalid: z.optional(z.int().check(z.nonnegative())),
   /** Who started it (their name is on each row's audit entry), and when. */
-  startedBy: z.string().optional(),
-  startedAt: isoDateTimeSchema.optional(),
+  startedBy: z.optional(z.string()),
+  startedAt: z.optional(isoDateTimeSchema),
   /** When it reached done, cancelled or failed. */
-  finishedAt: isoDateTimeSchema.optional(),
+  finishedAt: z.optional(isoDateTimeSchema),
   /** Why a job stopped (state failed); a person can fix the cause and resume it. */
-  message: z.string().optional(),
+  message: z.optional(z.string()),
   /** Where the job came from (JOB_KINDS). */
-  kind: jobKindSchema.optional(),
+  kind: z.optional(jobKindSchema),
   /** The job a rollback or retry job was made from. */
-  sourceJobId: z.string().optional(),
+  sourceJobId: z.optional(z.string()),
 });
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
 /** GET /api/jobs?limit= (1..500, default 100). */
-export const jobListQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const jobListQuerySchema = z.strictObject({ limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 100) });
 export type JobListQuery = z.infer<typeof jobListQuerySchema>;
 
 /** GET /api/jobs, newest first. */
@@ -171,13 +171,13 @@ export const jobRollbackResponseSchema = z.object({ jobId: z.string() });
 /** 201 of POST /api/jobs/:id/retry-failed: the new job, checked, to be started by the person. */
 export const jobRetryResponseSchema = z.object({ jobId: z.string(), state: z.literal('checked') });
 
-export const jobReasonCountSchema = z.object({ reason: z.string(), count: z.int().positive() });
+export const jobReasonCountSchema = z.object({ reason: z.string(), count: z.int().check(z.positive()) });
 export type JobReasonCount = z.infer<typeof jobReasonCountSchema>;
 
 /** GET /api/jobs/:id/report: refused and failed lines by reason (most frequent first), and the check's impact. */
 export const jobReportSchema = z.object({
   invalidByReason: z.array(jobReasonCountSchema),
   failedByReason: z.array(jobReasonCountSchema),
-  impact: jobImpactSchema.optional(),
+  impact: z.optional(jobImpactSchema),
 });
 export type JobReport = z.infer<typeof jobReportSchema>;

@@ -1,5 +1,5 @@
 // Names and descriptions of the custom bits 32–63 (GET and PUT /api/mark-labels).
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { bitFromName, CUSTOM_BITS } from '../marks/bits';
 import { storableText } from '../text/storable';
 import { isoDateTimeSchema } from './time';
@@ -15,47 +15,53 @@ export const customBitKeySchema = z.enum(CUSTOM_BIT_KEYS);
 // refused before trimming, so a tab or line break at either end is refused too, not dropped silently.
 const characters = (text: string) => [...text].length;
 
-export const labelNameSchema = storableText('The name')
-  .trim()
-  .refine((name) => name.length > 0, { error: 'Give the bit a name.', abort: true })
-  .refine((name) => characters(name) <= LABEL_NAME_MAX_CHARS, {
+export const labelNameSchema = storableText('The name').check(
+  z.trim(),
+  z.refine((name) => name.length > 0, { error: 'Give the bit a name.', abort: true }),
+  z.refine((name) => characters(name) <= LABEL_NAME_MAX_CHARS, {
     error: (issue) => `The name is ${characters(issue.input as string)} characters; the limit is ${LABEL_NAME_MAX_CHARS}.`,
-  })
+  }),
   // Bulk-job CSVs may name bits by label, so a label must not read as a bit index or a standard bit.
-  .refine((name) => !/^\d+$/.test(name), { error: 'A name cannot be only digits (it would read as a bit number).' })
-  .refine((name) => bitFromName(name) === undefined, { error: (issue) => `"${String(issue.input)}" is the name of a standard bit.` });
+  z.refine((name) => !/^\d+$/.test(name), { error: 'A name cannot be only digits (it would read as a bit number).' }),
+  z.refine((name) => bitFromName(name) === undefined, { error: (issue) => `"${String(issue.input)}" is the name of a standard bit.` }),
+);
 
 export const labelSchema = z.strictObject({
   name: labelNameSchema,
   /** Optional in requests (defaults to ""), always present in responses. */
-  description: storableText('The description')
-    .trim()
-    .refine((text) => characters(text) <= LABEL_DESCRIPTION_MAX_CHARS, {
-      error: (issue) => `The description is ${characters(issue.input as string)} characters; the limit is ${LABEL_DESCRIPTION_MAX_CHARS}.`,
-    })
-    .default(''),
+  description: z._default(
+    storableText('The description').check(
+      z.trim(),
+      z.refine((text) => characters(text) <= LABEL_DESCRIPTION_MAX_CHARS, {
+        error: (issue) => `The description is ${characters(issue.input as string)} characters; the limit is ${LABEL_DESCRIPTION_MAX_CHARS}.`,
+      }),
+    ),
+    '',
+  ),
 });
 export type Label = z.infer<typeof labelSchema>;
 
 /** Bits without a name are absent. Keys outside "32".."63" are refused. */
-export const labelMapSchema = z.partialRecord(customBitKeySchema, labelSchema).superRefine((labels, context) => {
-  // Names identify bits in bulk jobs and in the editor, so two bits may not share one (any case).
-  const seen = new Map<string, string>();
-  for (const [bit, label] of Object.entries(labels)) {
-    if (label === undefined) continue;
-    const key = label.name.toLowerCase();
-    const other = seen.get(key);
-    if (other !== undefined) {
-      context.addIssue({ code: 'custom', path: [bit, 'name'], message: `Bit ${other} is already called "${label.name}".` });
-    } else seen.set(key, bit);
-  }
-});
+export const labelMapSchema = z.partialRecord(customBitKeySchema, labelSchema).check(
+  z.superRefine((labels, context) => {
+    // Names identify bits in bulk jobs and in the editor, so two bits may not share one (any case).
+    const seen = new Map<string, string>();
+    for (const [bit, label] of Object.entries(labels)) {
+      if (label === undefined) continue;
+      const key = label.name.toLowerCase();
+      const other = seen.get(key);
+      if (other !== undefined) {
+        context.addIssue({ code: 'custom', path: [bit, 'name'], message: `Bit ${other} is already called "${label.name}".` });
+      } else seen.set(key, bit);
+    }
+  }),
+);
 export type LabelMap = z.infer<typeof labelMapSchema>;
 
 /** Who saved the current labels (staff username) and when; both null while they were never changed. */
 const lastChangeShape = {
-  updatedBy: z.string().nullable().default(null),
-  updatedAt: isoDateTimeSchema.nullable().default(null),
+  updatedBy: z._default(z.nullable(z.string()), null),
+  updatedAt: z._default(z.nullable(isoDateTimeSchema), null),
 };
 
 /**

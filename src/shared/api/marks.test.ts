@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { changeProblems } from '../marks/change';
 import { markChangeOfItem, markRequestSchema, markResponseSchema } from './marks';
+
+// A problem without a sentence of its own is worded in zod's English, as on the server, which sets
+// it up (src/server/app.ts); zod/mini alone would say "Invalid input".
+z.config(en());
 
 const group = { type: 'group', id: '@TGS#2ABC' } as const;
 const item = (fields: Record<string, unknown>, index = 0) => ({ conversation: { type: 'c2c', id: `user${index}` }, ...fields });

@@ -2,7 +2,7 @@
 // these, the OpenAPI document is made of them, and docs.test.ts checks that no /api route is
 // registered outside it. The SPA imports each feature's routes from contracts/ directly, so a
 // page's chunk carries only the schemas it uses.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { defineRoute, errorResponses, type ApiRoute } from './contract';
 import { auditRoutes } from './contracts/audit';
 import { chatUserRoutes } from './contracts/chat-users';

@@ -1,5 +1,5 @@
 // Sign-in, the signed-in person, and roles (docs/http-api.md, Roles and Sessions).
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { storableText } from '../text/storable';
 import { isoDateTimeSchema } from './time';
 
@@ -24,8 +24,8 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
 // control characters (accounts made before they were refused still sign in), but not a broken emoji
 // half, which argon2 would see as U+FFFD.
 export const loginRequestSchema = z.strictObject({
-  username: storableText('The username').min(1, { error: 'Enter your username.' }).max(64),
-  password: storableText('The password', { allowControlCharacters: true }).min(1, { error: 'Enter your password.' }).max(1024),
+  username: storableText('The username').check(z.minLength(1, { error: 'Enter your username.' }), z.maxLength(64)),
+  password: storableText('The password', { allowControlCharacters: true }).check(z.minLength(1, { error: 'Enter your password.' }), z.maxLength(1024)),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
@@ -48,5 +48,5 @@ export type ActiveSession = z.infer<typeof activeSessionSchema>;
 export const activeSessionListResponseSchema = z.object({ sessions: z.array(activeSessionSchema) });
 export type ActiveSessionListResponse = z.infer<typeof activeSessionListResponseSchema>;
 
-export const sessionHandleParamsSchema = z.strictObject({ handle: z.string().min(1).max(128) });
+export const sessionHandleParamsSchema = z.strictObject({ handle: z.string().check(z.minLength(1), z.maxLength(128)) });
 export type SessionHandleParams = z.infer<typeof sessionHandleParamsSchema>;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod/mini';
 import { hasControlCharacter, hasLoneSurrogate, isStorableText, storableText, unstorableTextMessage } from './storable';
 import { storableString, withControlCharacter, withLoneSurrogate } from './storable-arbitraries';
 
@@ -68,7 +69,7 @@ describe('isStorableText', () => {
 
 describe('storableText', () => {
   it('refuses with one sentence naming the field, before any later check', () => {
-    const reason = storableText('The reason').max(5);
+    const reason = storableText('The reason').check(z.maxLength(5));
     expect(reason.safeParse('ticket \ud800 42').error?.issues.map((issue) => issue.message)).toEqual([
       'The reason contains a character that cannot be stored (an invisible control character or a broken emoji half). Remove it.',
     ]);

@@ -6,7 +6,7 @@
 //   it splits lines in logs and CSV files and makes two different texts look the same.
 // Every free-text field that enters the system is checked here, so the API, the SPA's forms, the
 // bulk-job checker and the staff CLI refuse the same characters with the same sentence.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 // With the u flag a class over the surrogate range matches only unpaired surrogates: a pair is read
 // as the one astral code point it encodes.
@@ -51,11 +51,11 @@ export type StorableTextOptions = {
 
 /**
  * A zod string that refuses unstorable text with the sentence above, before any later check runs
- * (so a length message never counts a character that has to go anyway). Chain further checks onto it:
- * `storableText('The reason').max(500)`.
+ * (so a length message never counts a character that has to go anyway). Add further checks after it:
+ * `storableText('The reason').check(z.maxLength(500))`.
  */
 export function storableText(subject: string, options: StorableTextOptions = {}) {
   return options.allowControlCharacters
-    ? z.string().refine((text) => !hasLoneSurrogate(text), { error: brokenTextMessage(subject), abort: true })
-    : z.string().refine(isStorableText, { error: unstorableTextMessage(subject), abort: true });
+    ? z.string().check(z.refine((text) => !hasLoneSurrogate(text), { error: brokenTextMessage(subject), abort: true }))
+    : z.string().check(z.refine(isStorableText, { error: unstorableTextMessage(subject), abort: true }));
 }

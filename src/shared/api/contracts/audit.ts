@@ -1,5 +1,5 @@
 // The audit log: reading and exporting it, checking its chain, and Undo (of one entry or a request).
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import {
   auditAnyListResponseSchema,
   auditIdParamsSchema,
@@ -63,7 +63,7 @@ export const auditRoutes = {
     path: '/api/audit/:id/revert',
     summary: 'Undo one audit entry',
     params: auditIdParamsSchema,
-    body: revertRequestSchema.nullish(),
+    body: z.nullish(revertRequestSchema),
     responses: {
       201: z.union([revertResponseSchema, groupAuditEntrySchema]),
       ...SIGNED_IN_WRITE_ERRORS,
@@ -77,7 +77,7 @@ export const auditRoutes = {
     path: '/api/audit/requests/:requestId/revert',
     summary: 'Undo every applied entry of one request (each reported on its own)',
     params: requestIdParamsSchema,
-    body: revertRequestSchema.nullish(),
+    body: z.nullish(revertRequestSchema),
     responses: { 200: requestUndoResponseSchema, ...SIGNED_IN_WRITE_ERRORS, ...errorResponses(404) },
   }),
 } as const;

@@ -1,4 +1,5 @@
 // A Chat user's conversation groups: reads for every role, changes for editors (each audited).
+import { z } from 'zod/mini';
 import { defineRoute, errorResponses, SIGNED_IN_ERRORS, SIGNED_IN_WRITE_ERRORS } from '../contract';
 import { chatUserParamsSchema } from '../chat-users';
 import {
@@ -54,7 +55,7 @@ export const groupRoutes = {
     path: '/api/chat-users/:userId/groups/:groupId',
     summary: 'Delete a conversation group',
     params: groupParamsSchema,
-    body: deleteGroupRequestSchema.nullish(),
+    body: z.nullish(deleteGroupRequestSchema),
     responses: { 200: groupChangeResponseSchema, ...WRITE_ERRORS },
   }),
   members: defineRoute({

@@ -1,5 +1,5 @@
 // Insights: surveys over many Chat users, a finished job's effect, activity over time.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { defineRoute, emptyBodySchema, errorResponses, NO_BODY, SIGNED_IN_ERRORS, SIGNED_IN_WRITE_ERRORS } from '../contract';
 import {
   activityQuerySchema,
@@ -17,7 +17,7 @@ import {
 } from '../insights';
 import { jobIdParamsSchema } from '../jobs';
 
-export const surveyListQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const surveyListQuerySchema = z.strictObject({ limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50) });
 
 export const SURVEY_ACTIONS = ['pause', 'resume', 'cancel'] as const;
 export type SurveyAction = (typeof SURVEY_ACTIONS)[number];

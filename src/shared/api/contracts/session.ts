@@ -1,5 +1,5 @@
 // Signing in and out, the second factor, step-up, SSO, and what each person manages themselves.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { defineRoute, errorResponses, NO_BODY, SIGNED_IN_ERRORS, SIGNED_IN_WRITE_ERRORS } from '../contract';
 import {
   authConfigSchema,
@@ -16,13 +16,13 @@ import { loginRequestSchema, sessionHandleParamsSchema, sessionSchema } from '..
 
 /** `?returnTo=/marks&purpose=step-up` of GET /api/auth/oidc/start. */
 export const ssoStartQuerySchema = z.strictObject({
-  returnTo: z.string().max(2000).optional(),
+  returnTo: z.optional(z.string().check(z.maxLength(2000))),
   /** `step-up`: re-authenticate the signed-in person (max_age) instead of signing someone in. */
-  purpose: z.enum(['sign-in', 'step-up']).optional(),
+  purpose: z.optional(z.enum(['sign-in', 'step-up'])),
 });
 
 /** Whatever the identity provider appends to the callback (code, state, error, …). */
-export const ssoCallbackQuerySchema = z.record(z.string(), z.string().max(4096));
+export const ssoCallbackQuerySchema = z.record(z.string(), z.string().check(z.maxLength(4096)));
 
 const PUBLIC_WRITE_ERRORS = errorResponses(400, 401, 413, 415, 429, 500);
 

@@ -1,10 +1,10 @@
 // A change prepared elsewhere (Inspect's what-if) and carried to the Marks page in the router's
 // state: which conversations to select and which bits to tick. Nothing is saved until Save marks.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { conversationSchema, editableBitSchema } from '../../../../shared/marks/schemas';
 
 export const marksDraftSchema = z.object({
-  conversations: z.array(conversationSchema).min(1),
+  conversations: z.array(conversationSchema).check(z.minLength(1)),
   setBits: z.array(editableBitSchema),
   clearBits: z.array(editableBitSchema),
 });

@@ -1,8 +1,8 @@
 // A file prepared on another page (the Marks page's "Bulk edit all N matching") and carried to the
 // Bulk page in the router's state. The Bulk page checks it at once; nothing runs until Start.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
-const bulkFileSchema = z.object({ name: z.string().min(1), text: z.string() });
+const bulkFileSchema = z.object({ name: z.string().check(z.minLength(1)), text: z.string() });
 export type PreparedBulkFile = z.infer<typeof bulkFileSchema>;
 
 /** The `state` to navigate to `/bulk` with. */
