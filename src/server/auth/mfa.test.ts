@@ -48,6 +48,9 @@ async function passwordStep(username: string, expected: 'mfaRequired' | 'enrolme
 const codeStep = (flow: string, code: string, remoteAddress?: string) =>
   bff.inject({ method: 'POST', url: '/api/session/mfa', headers: { ...bff.writeHeaders, cookie: flow }, payload: { code }, ...(remoteAddress ? { remoteAddress } : {}) });
 
+const stepUpWith = (cookie: string, password: string, code: string) =>
+  bff.inject({ method: 'POST', url: '/api/session/step-up', headers: { ...bff.writeHeaders, cookie }, payload: { password, code } });
+
 describe('TOTP', () => {
   it('enrols with a QR code and 10 recovery codes, then signs in with a code; a code and a recovery code are each good once', async () => {
     bff = await startTestBff();
@@ -205,8 +208,6 @@ describe('step-up with password and code', () => {
 
 describe('step-up is not had for less', () => {
   const verify = (cookie: string) => bff.inject({ method: 'GET', url: '/api/audit/verify', headers: { cookie } });
-  const stepUpWith = (cookie: string, password: string, code: string) =>
-    bff.inject({ method: 'POST', url: '/api/session/step-up', headers: { ...bff.writeHeaders, cookie }, payload: { password, code } });
 
   it('a password change keeps the session’s time of sign-in: admin actions still need the code afterwards', async () => {
     bff = await startTestBff();
@@ -273,6 +274,47 @@ describe('step-up is not had for less', () => {
       payload: { code: currentCode('editor', next, new Date(bff.clock.now())) },
     });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
+  });
+});
+
+describe('new recovery codes', () => {
+  const newCodes = (cookie: string) => bff.inject({ method: 'POST', url: '/api/me/mfa/recovery-codes', headers: { ...bff.writeHeaders, cookie } });
+
+  it('replace the earlier ones, used or not, and each works once; recorded as admin activity', async () => {
+    bff = await startTestBff();
+    const cookie = await bff.sessionCookie('editor');
+    const without = await newCodes(cookie);
+    expect(without.statusCode).toBe(409);
+    expect(without.json()).toMatchObject({ error: { code: 'CONFLICT', message: 'Set up two-step verification first: recovery codes come with it.' } });
+
+    const { recoveryCodes: earlier } = await enrol(cookie);
+    const replaced = await newCodes(cookie);
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    const { recoveryCodes: fresh } = replaced.json() as { recoveryCodes: string[] };
+    expect(fresh).toHaveLength(10);
+    expect(fresh.filter((code) => earlier.includes(code))).toEqual([]);
+
+    expect((await codeStep(await passwordStep('editor', 'mfaRequired'), earlier[0]!)).statusCode).toBe(401);
+    expect((await codeStep(await passwordStep('editor', 'mfaRequired'), fresh[0]!)).statusCode).toBe(200);
+    expect((await codeStep(await passwordStep('editor', 'mfaRequired'), fresh[0]!)).statusCode).toBe(401);
+
+    const activity = await bff.inject({ method: 'GET', url: '/api/audit?kind=admin&staff=editor&action=mfa_recovery_codes_replaced', headers: { cookie: await bff.sessionCookie('admin') } });
+    expect(activity.json().entries).toHaveLength(1);
+  });
+
+  it('need a sign-in or step-up within the last 10 minutes, as replacing TOTP does; refused, the codes stay', async () => {
+    bff = await startTestBff();
+    const cookie = await bff.sessionCookie('editor');
+    const { secret, recoveryCodes } = await enrol(cookie);
+    bff.clock.advance(11 * 60_000);
+    const refused = await newCodes(cookie);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'STEP_UP_REQUIRED', details: { method: 'password', mfa: true } } });
+    expect((await codeStep(await passwordStep('editor', 'mfaRequired'), recoveryCodes[1]!)).statusCode).toBe(200);
+
+    expect((await stepUpWith(cookie, TEST_PASSWORD, currentCode('editor', secret, new Date(bff.clock.now())))).statusCode).toBe(200);
+    expect((await newCodes(cookie)).statusCode).toBe(200);
+    expect((await codeStep(await passwordStep('editor', 'mfaRequired'), recoveryCodes[2]!)).statusCode).toBe(401);
   });
 });
 

@@ -168,14 +168,35 @@ export async function completeEnrolment(store: Store, box: SecretBox, username: 
     if (!row.totp_pending_secret) throw new StaffError('NOT_FOUND', 'There is no enrolment to confirm; start again.');
     await tx.updateTable('staff').set({ totp_secret: row.totp_pending_secret, totp_pending_secret: null }).where('username', '=', username).execute();
     await deleteSignInFlowsIn(tx, username);
-    await tx.deleteFrom('recovery_codes').where('username', '=', username).execute();
-    await tx
-      .insertInto('recovery_codes')
-      .values(codes.map((code) => ({ username, code_hash: box.digest(normalizeRecoveryCode(code)), used_at: null })))
-      .execute();
+    await writeRecoveryCodes(tx, box, username, codes);
     await also?.(tx);
   });
   return codes;
+}
+
+/**
+ * Replaces the recovery codes of an account whose TOTP is set up (the earlier ones stop working, used
+ * or not); returns the new ones, shown once. Refused (NOT_FOUND) for an account gone or disabled, and
+ * (NOT_ENROLLED) without TOTP: checked in the transaction that writes the codes.
+ */
+export async function replaceRecoveryCodes(store: Store, box: SecretBox, username: string, also?: AlsoInTransaction): Promise<string[]> {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  await store.write(async (tx) => {
+    const row = await tx.selectFrom('staff').select(['totp_secret', 'disabled']).where('username', '=', username).executeTakeFirst();
+    if (!row || row.disabled !== 0) throw new StaffError('NOT_FOUND', `There is no enabled staff account "${username}".`);
+    if (!row.totp_secret) throw new StaffError('NOT_ENROLLED', 'Two-step verification is not set up for this account.');
+    await writeRecoveryCodes(tx, box, username, codes);
+    await also?.(tx);
+  });
+  return codes;
+}
+
+async function writeRecoveryCodes(tx: Tx, box: SecretBox, username: string, codes: readonly string[]): Promise<void> {
+  await tx.deleteFrom('recovery_codes').where('username', '=', username).execute();
+  await tx
+    .insertInto('recovery_codes')
+    .values(codes.map((code) => ({ username, code_hash: box.digest(normalizeRecoveryCode(code)), used_at: null })))
+    .execute();
 }
 
 /**

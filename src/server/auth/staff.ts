@@ -31,6 +31,8 @@ export type StaffErrorCode =
   | 'WEAK_PASSWORD'
   | 'ALREADY_EXISTS'
   | 'NOT_FOUND'
+  /** Two-step verification is not set up (so there is nothing to give new recovery codes to). */
+  | 'NOT_ENROLLED'
   /** The change would leave no enabled admin, and nobody could manage staff from the console. */
   | 'LAST_ADMIN';
 

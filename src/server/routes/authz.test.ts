@@ -200,6 +200,8 @@ const ROUTES: RouteCase[] = [
     allowedStatus: 400,
     request: () => ({ method: 'POST', url: '/api/me/mfa/enrolment/confirm', headers: write, payload: { code: '000000' } }),
   },
+  // Without TOTP set up: allowed callers are told to set it up first.
+  { name: 'POST /api/me/mfa/recovery-codes', needs: 'viewer', allowedStatus: 409, request: () => ({ method: 'POST', url: '/api/me/mfa/recovery-codes', headers: write }) },
   { name: 'GET /api/me/sessions', needs: 'viewer', allowedStatus: 200, request: () => ({ method: 'GET', url: '/api/me/sessions' }) },
   { name: 'DELETE /api/me/sessions/:handle', needs: 'viewer', allowedStatus: 404, request: () => ({ method: 'DELETE', url: '/api/me/sessions/0000000000000000', headers: write }) },
 ];

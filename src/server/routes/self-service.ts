@@ -1,10 +1,11 @@
-// What every signed-in person manages themselves: their password, TOTP, and their own sessions.
+// What every signed-in person manages themselves: their password, TOTP and its recovery codes, and
+// their own sessions.
 import type { onRequestAsyncHookHandler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sessionRoutes as routes } from '../../shared/api/contracts/session';
 import { STEP_UP_MAX_AGE_MS } from '../auth/identity';
 import { authenticate } from '../auth/login-throttle';
-import { checkCode, completeEnrolment, startEnrolment } from '../auth/mfa';
+import { checkCode, completeEnrolment, replaceRecoveryCodes, startEnrolment } from '../auth/mfa';
 import { createSession, endSessions, listSessionsOf } from '../auth/sessions';
 import { StaffError, getStaffCredentials, resetPassword } from '../auth/staff';
 import type { AppDeps } from '../deps';
@@ -93,6 +94,23 @@ export const selfServiceRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     } catch (error) {
       // Since the code was checked: the account disabled, or this setup confirmed by a parallel request.
       if (error instanceof StaffError) throw new HttpError('VALIDATION_FAILED', 'This setup can no longer be confirmed. Start it again.', { details: { 'body.code': ['Start the setup again.'] } });
+      throw error;
+    }
+  });
+
+  // New recovery codes replace the second factor's fallback, so they need what replacing TOTP needs:
+  // a sign-in or step-up within the last 10 minutes (the hook above; it asks nothing of an account
+  // without TOTP, which is answered 409 here).
+  registerRoute(app, routes.newRecoveryCodes, { onRequest: enrolling }, async (request) => {
+    const staff = request.staff!;
+    if (staff.source === 'sso') throw new HttpError('CONFLICT', 'Your account signs in through the identity provider; its second factor is set up there.');
+    try {
+      const recoveryCodes = await replaceRecoveryCodes(deps.store, identity.box, staff.username, recordingActivity(deps.store, { staff: staff.username, action: 'mfa_recovery_codes_replaced', ...seenFrom(request) }, deps.clock));
+      return { recoveryCodes };
+    } catch (error) {
+      if (error instanceof StaffError && error.code === 'NOT_ENROLLED') throw new HttpError('CONFLICT', 'Set up two-step verification first: recovery codes come with it.');
+      // Since the session was checked: the account disabled or removed.
+      if (error instanceof StaffError) throw new HttpError('UNAUTHENTICATED', 'Your account can no longer sign in.');
       throw error;
     }
   });

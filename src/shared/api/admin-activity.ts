@@ -23,6 +23,7 @@ export const ADMIN_ACTIONS = [
   'step_up',
   'password_changed',
   'mfa_enrolled',
+  'mfa_recovery_codes_replaced',
   'mfa_reset',
   'break_glass_changed',
 ] as const;

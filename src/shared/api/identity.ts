@@ -57,13 +57,19 @@ export const enrolmentSchema = z.object({
 });
 export type Enrolment = z.infer<typeof enrolmentSchema>;
 
+const recoveryCodeListSchema = z.array(z.string()).check(z.length(10));
+
 /** Confirming the enrolment with a first code answers the 10 recovery codes, shown this once. */
 export const enrolmentConfirmedSchema = z.object({
-  recoveryCodes: z.array(z.string()).check(z.length(10)),
+  recoveryCodes: recoveryCodeListSchema,
   /** Present when the confirmation also completed a sign-in. */
   session: z.optional(z.object({ username: z.string(), role: roleSchema })),
 });
 export type EnrolmentConfirmed = z.infer<typeof enrolmentConfirmedSchema>;
+
+/** POST /api/me/mfa/recovery-codes: 10 new recovery codes, shown this once; the earlier ones stop working. */
+export const newRecoveryCodesSchema = z.object({ recoveryCodes: recoveryCodeListSchema });
+export type NewRecoveryCodes = z.infer<typeof newRecoveryCodesSchema>;
 
 /** POST /api/session/step-up: the password (and a code when TOTP is set up). SSO sessions use the provider instead. */
 export const stepUpRequestSchema = z.strictObject({

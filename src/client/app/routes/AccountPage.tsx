@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useT } from '../../lib/i18n/I18nProvider';
 import { useDescribeError } from '../../lib/use-describe-error';
 import { EnrolmentPanel } from '../../features/auth/components/EnrolmentPanel';
+import { NewRecoveryCodes } from '../../features/auth/components/NewRecoveryCodes';
 import { accountKeys, meQueryOptions, useChangePassword } from '../../features/account/api/account';
 import type { Me } from '../../../shared/api/identity';
 import { OwnSessions } from '../../features/account/components/OwnSessions';
@@ -94,7 +95,7 @@ function MfaSetup({ on }: { on: boolean }) {
     <Stack spacing={2} sx={{ alignItems: 'flex-start' }}>
       {done ? <Alert severity="success">{t('account.mfaDone')}</Alert> : null}
       <Typography>{on ? t('account.mfaOn') : t('account.mfaOff')}</Typography>
-      {on ? null : (
+      {on ? <NewRecoveryCodes /> : (
         <Button variant="outlined" onClick={() => setEnrolling(true)}>
           {t('account.mfaSetUp')}
         </Button>

@@ -9,6 +9,7 @@ import {
   loginResponseSchema,
   meSchema,
   mfaRequestSchema,
+  newRecoveryCodesSchema,
   ownSessionListSchema,
   stepUpRequestSchema,
 } from '../identity';
@@ -103,6 +104,12 @@ export const sessionRoutes = {
     summary: 'Finish setting up an authenticator app (its recovery codes)',
     body: mfaRequestSchema,
     responses: { 200: enrolmentConfirmedSchema, ...SIGNED_IN_WRITE_ERRORS, ...errorResponses(429) },
+  }),
+  newRecoveryCodes: defineRoute({
+    method: 'POST',
+    path: '/api/me/mfa/recovery-codes',
+    summary: 'Make 10 new recovery codes (the earlier ones stop working)',
+    responses: { 200: newRecoveryCodesSchema, ...SIGNED_IN_WRITE_ERRORS, ...errorResponses(409) },
   }),
   ownSessions: defineRoute({ method: 'GET', path: '/api/me/sessions', summary: 'Your sessions', responses: { 200: ownSessionListSchema, ...SIGNED_IN_ERRORS } }),
   endOwnSession: defineRoute({

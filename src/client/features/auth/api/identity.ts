@@ -2,7 +2,7 @@
 // TOTP enrolment and step-up (the contract is src/shared/api/identity.ts).
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { sessionRoutes } from '../../../../shared/api/contracts/session';
-import type { AuthConfig, Enrolment, EnrolmentConfirmed, LoginResponse, StepUpRequest } from '../../../../shared/api/identity';
+import type { AuthConfig, Enrolment, EnrolmentConfirmed, LoginResponse, NewRecoveryCodes, StepUpRequest } from '../../../../shared/api/identity';
 import type { LoginRequest, Session } from '../../../../shared/api/session';
 import { callRoute, routeUrl } from '../../../lib/call-route';
 import { authKeys } from './keys';
@@ -33,6 +33,11 @@ export function startEnrolment(during: 'sign-in' | 'account'): Promise<Enrolment
 export function confirmEnrolment(during: 'sign-in' | 'account', code: string): Promise<EnrolmentConfirmed> {
   const route = during === 'sign-in' ? sessionRoutes.confirmEnrolmentDuringSignIn : sessionRoutes.confirmEnrolment;
   return callRoute(route, { body: { code }, redirectOnUnauthenticated: during === 'account' });
+}
+
+/** From the account page: 10 new recovery codes (the earlier ones stop working). May ask for a step-up first. */
+export function newRecoveryCodes(): Promise<NewRecoveryCodes> {
+  return callRoute(sessionRoutes.newRecoveryCodes, {});
 }
 
 export function stepUp(body: StepUpRequest): Promise<Session> {

@@ -72,7 +72,7 @@ export function EnrolmentPanel({ during, onDone }: { during: 'sign-in' | 'accoun
  * The 10 recovery codes, shown this once (only their hashes are kept): copied or saved as a text
  * file from here, as a password manager or a printer expects them.
  */
-function RecoveryCodes({ confirmed, onDone }: { confirmed: EnrolmentConfirmed; onDone: () => void }) {
+export function RecoveryCodes({ confirmed, onDone }: { confirmed: Pick<EnrolmentConfirmed, 'recoveryCodes' | 'session'>; onDone: () => void }) {
   const t = useT();
   // During sign-in the confirmation names the account; on the Account page the shell's session does.
   const signedIn = useContext(SessionContext);

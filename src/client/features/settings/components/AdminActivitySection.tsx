@@ -36,6 +36,7 @@ export const ACTION_LABEL: Record<AdminAction, PlainMessageKey> = {
   step_up: 'settings.activity.action.step_up',
   password_changed: 'settings.activity.action.password_changed',
   mfa_enrolled: 'settings.activity.action.mfa_enrolled',
+  mfa_recovery_codes_replaced: 'settings.activity.action.mfa_recovery_codes_replaced',
   mfa_reset: 'settings.activity.action.mfa_reset',
   break_glass_changed: 'settings.activity.action.break_glass_changed',
 };
