@@ -261,6 +261,38 @@ test.describe('single sign-on and two-step verification', () => {
     expect((await page.request.get(`${r.url}/api/session`)).status()).toBe(401);
   });
 
+  test('lost recovery codes: new ones from Account after a step-up; the earlier ones stop working', async ({ page }) => {
+    const r = running();
+    const support = r.app.staff.support!;
+    await signInWithPassword(page, r.url, 'support', support.password);
+    const { authenticator, recoveryCodes: earlier } = await enrolAtSignIn(page);
+    await expectSignedInAs(page, 'support', 'editor');
+
+    makeLastAuthenticationOld(r.app.dataDir, 'support');
+    await page.goto(`${r.url}/account`);
+    await page.getByRole('button', { name: 'New recovery codes' }).click();
+    await page.getByRole('dialog', { name: 'Make new recovery codes?' }).getByRole('button', { name: 'Make new codes' }).click();
+    const stepUp = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await expect(stepUp).toBeVisible(SLOW);
+    await stepUp.getByLabel('Password').fill(support.password);
+    await stepUp.getByLabel('Authentication code').fill(await authenticator.nextCode());
+    await stepUp.getByRole('button', { name: 'Confirm' }).click();
+    const list = page.getByRole('list', { name: 'Recovery codes' });
+    await expect(list.getByRole('listitem')).toHaveCount(10, SLOW);
+    const fresh = await list.getByRole('listitem').allTextContents();
+    expect(fresh.filter((code) => earlier.includes(code))).toEqual([]);
+    await page.getByRole('button', { name: 'I have saved them — continue' }).click();
+    await signOut(page);
+
+    await signInWithPassword(page, r.url, 'support', support.password);
+    await page.getByLabel('Authentication code').fill(earlier[0]!);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect(page.getByRole('alert')).toHaveText('That code is not right, or it was used already.', SLOW);
+    await page.getByLabel('Authentication code').fill(fresh[0]!);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expectSignedInAs(page, 'support', 'editor');
+  });
+
   test('an admin action after ten minutes asks for the password and a code, then goes through', async ({ page }) => {
     const r = running();
     const admin = r.app.staff.admin!;
