@@ -694,6 +694,8 @@ export const en = {
   'bulk.origin.rollback': 'Rollback of job {id}',
   'bulk.origin.retry': 'Failed rows of job {id}',
   'bulk.rolledBackBy': 'Rolled back by job {id}',
+  'bulk.rollingBackBy': 'Being rolled back by job {id}',
+  'bulk.rollbackStopped': 'Rollback job {id} stopped before the end',
   'bulk.followUpHelp': 'Roll back job undoes every applied row still as this job left it. Retry failed rows makes a new job of the failed rows, to start when you are ready.',
   'bulk.followUpConflict': 'If the job stopped while calls to Chat were under way, resume or cancel it first so that Markdesk records their outcome; then try again.',
 
@@ -737,7 +739,7 @@ export const en = {
   'groups.problem.EDITION_NOT_SUPPORTED': 'Your Chat edition does not allow conversation groups.',
   'groups.problem.CHAT_GROUP_DISMISSED': 'The group chat was dismissed or does not exist.',
   'groups.problem.INVALID_CONVERSATION': 'Chat refused this conversation as invalid.',
-  'error.code.STEP_UP_REQUIRED': 'This admin action needs you to confirm who you are again.',
+  'error.code.STEP_UP_REQUIRED': 'This action needs you to confirm who you are again.',
   'settings.activity.action.step_up': 'Confirmed identity for an admin action',
   'settings.activity.action.password_changed': 'Own password changed',
   'settings.activity.action.mfa_enrolled': 'Two-step verification set up',

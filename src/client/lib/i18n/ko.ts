@@ -693,6 +693,8 @@ export const ko: Record<MessageKey, string> = {
   'bulk.origin.rollback': '작업 {id}의 되돌리기',
   'bulk.origin.retry': '작업 {id}의 실패한 행',
   'bulk.rolledBackBy': '작업 {id}(으)로 되돌림',
+  'bulk.rollingBackBy': '작업 {id}(으)로 되돌리는 중',
+  'bulk.rollbackStopped': '되돌리기 작업 {id}이(가) 끝나기 전에 멈춤',
   'bulk.followUpHelp': '작업 되돌리기는 이 작업이 남긴 상태 그대로인 모든 적용 행을 되돌립니다. 실패한 행 다시 시도는 실패한 행으로 새 작업을 만들며, 준비되면 시작합니다.',
   'bulk.followUpConflict': 'Chat 호출이 진행 중일 때 작업이 멈췄다면, Markdesk가 그 결과를 기록하도록 먼저 작업을 재개하거나 취소한 뒤 다시 시도하세요.',
 
@@ -736,7 +738,7 @@ export const ko: Record<MessageKey, string> = {
   'groups.problem.EDITION_NOT_SUPPORTED': '현재 Chat 에디션에서는 대화 그룹을 사용할 수 없습니다.',
   'groups.problem.CHAT_GROUP_DISMISSED': '그룹 채팅이 해체되었거나 존재하지 않습니다.',
   'groups.problem.INVALID_CONVERSATION': 'Chat이 이 대화를 올바르지 않다며 거부했습니다.',
-  'error.code.STEP_UP_REQUIRED': '이 관리 작업을 하려면 본인 확인을 다시 해야 합니다.',
+  'error.code.STEP_UP_REQUIRED': '이 작업을 하려면 본인 확인을 다시 해야 합니다.',
   'settings.activity.action.step_up': '관리 작업을 위한 본인 확인',
   'settings.activity.action.password_changed': '본인 비밀번호 변경',
   'settings.activity.action.mfa_enrolled': '2단계 인증 설정',

@@ -694,6 +694,8 @@ export const zhCN: Record<MessageKey, string> = {
   'bulk.origin.rollback': '任务 {id} 的回滚',
   'bulk.origin.retry': '任务 {id} 的失败行',
   'bulk.rolledBackBy': '已由任务 {id} 回滚',
+  'bulk.rollingBackBy': '正由任务 {id} 回滚',
+  'bulk.rollbackStopped': '回滚任务 {id} 未完成即停止',
   'bulk.followUpHelp': '“回滚任务”会撤销仍保持此任务所留状态的每个已应用行。“重试失败的行”会用失败的行生成一个新任务，准备好后再开始。',
   'bulk.followUpConflict': '如果任务在调用 Chat 的过程中停止，请先恢复或取消该任务，让 Markdesk 记录这些调用的结果，然后再试。',
 
@@ -737,7 +739,7 @@ export const zhCN: Record<MessageKey, string> = {
   'groups.problem.EDITION_NOT_SUPPORTED': '您的 Chat 版本不支持会话分组。',
   'groups.problem.CHAT_GROUP_DISMISSED': '该群组已解散或不存在。',
   'groups.problem.INVALID_CONVERSATION': 'Chat 认为此会话无效，拒绝了它。',
-  'error.code.STEP_UP_REQUIRED': '此管理操作需要您再次确认身份。',
+  'error.code.STEP_UP_REQUIRED': '此操作需要您再次确认身份。',
   'settings.activity.action.step_up': '已为管理操作确认身份',
   'settings.activity.action.password_changed': '已修改自己的密码',
   'settings.activity.action.mfa_enrolled': '已设置两步验证',

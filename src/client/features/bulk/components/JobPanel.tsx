@@ -122,7 +122,7 @@ export function JobPanel({ jobId, canEdit, onStarted, onOpenJob }: JobPanelProps
             {status.finishedAt ? ` · ${t('bulk.finishedAt', { time: format.dateTime(status.finishedAt) })}` : ''}
           </Typography>
           <Box sx={{ mb: 2, mt: -1.5, '&:empty': { display: 'none' } }} data-testid="job-origin">
-            <JobOrigin status={status} rolledBackBy={rollbacks.get(status.jobId)} />
+            <JobOrigin status={status} rollback={rollbacks.get(status.jobId)} />
           </Box>
 
           {status.state === 'checked' ? <CheckResult check={check.data} status={status} labeler={labeler} /> : <JobProgress status={status} />}

@@ -77,7 +77,7 @@ export function RecentJobs({ currentJobId, onOpen }: { currentJobId: string | nu
                           <Typography component="span" variant="body2" sx={{ fontFamily: 'monospace' }}>
                             {shortId(job.jobId)}
                           </Typography>
-                          <JobOrigin status={job} rolledBackBy={rollbacks.get(job.jobId)} variant="caption" />
+                          <JobOrigin status={job} rollback={rollbacks.get(job.jobId)} variant="caption" />
                         </TableCell>
                         <TableCell>
                           <JobStateChip status={job} />

@@ -17,6 +17,7 @@ import { useHasRole } from '../../../lib/session-context';
 import { useGroupChanges, useRevertGroupChange } from '../api/groups-api';
 import { changeProblem } from './ManageGroupsDialog';
 import { shortId } from '../../../../shared/short-id';
+import { shownReason } from '../../../entities/audit/model/reason-text';
 
 type Translate = ReturnType<typeof useT>;
 
@@ -77,7 +78,7 @@ export function GroupChanges({ chatUser }: { chatUser: string }) {
           <Box component="li" key={entry.id} sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
             <Typography variant="body2" component="span" sx={{ flexGrow: 1, minWidth: 240 }}>
               <time dateTime={entry.at}>{format.dateTime(entry.at)}</time> · {describeGroupChange(entry, t, format.number)} · {t('history.by', { staff: entry.staff })}
-              {entry.reason ? ` · ${entry.reason}` : ''}
+              {entry.reason ? ` · ${shownReason(entry, t)}` : ''}
               {entry.revertedBy ? ` · ${t('history.undoneBy', { id: shortId(entry.revertedBy) })}` : ''}
             </Typography>
             <Chip size="small" label={t(`history.status.${entry.status}`)} />

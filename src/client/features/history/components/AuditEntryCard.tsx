@@ -20,7 +20,7 @@ import { describeChange } from '../../../entities/marks/model/preview';
 import { conversationHistoryHref, historyHref } from '../../../entities/audit/model/filters';
 import { EntryLinks } from './EntryLinks';
 import { BitNames, CustomMarkText } from './MarkStateView';
-import { REASON_TEXT, shownReason } from './reason-text';
+import { REASON_TEXT, shownReason } from '../../../entities/audit/model/reason-text';
 
 export const STATUS_LABEL: Record<AuditStatus, PlainMessageKey> = {
   applied: 'history.status.applied',

@@ -20,7 +20,7 @@ import { conversationHistoryHref, historyHref } from '../../../entities/audit/mo
 import type { RequestGroup } from '../model/groups';
 import { canUndo, STATUS_LABEL } from './AuditEntryCard';
 import { EntryLinks } from './EntryLinks';
-import { REASON_TEXT, shownReason } from './reason-text';
+import { REASON_TEXT, shownReason } from '../../../entities/audit/model/reason-text';
 
 type HistoryTableProps = {
   groups: readonly RequestGroup[];

@@ -334,13 +334,14 @@ const listStyles = (theme: Theme) =>
     '& .chip-group': { ml: 0.5, height: 18, lineHeight: '16px', bgcolor: 'transparent', borderColor: theme.palette.divider },
     '& .row-id': { ...theme.typography.caption, fontFamily: 'monospace', color: 'text.secondary' },
     '& .chips': { display: 'flex', gap: 0.5, flexWrap: 'nowrap', overflow: 'hidden' },
+    '& .chips-shown': { display: 'flex', gap: 0.5, minWidth: 0, overflow: 'hidden' },
     // Chips too wide for the column share it (each shrinks, its name cut short with "…") rather than
     // the last ones being cut off unseen; "+N" keeps its size.
     '& .chip': {
       display: 'inline-flex',
       alignItems: 'center',
       flexShrink: 1,
-      minWidth: 30,
+      minWidth: 24,
       height: 24,
       px: 1,
       borderRadius: 12,
@@ -354,6 +355,8 @@ const listStyles = (theme: Theme) =>
     '& .chip-custom': { bgcolor: 'transparent', borderColor: theme.palette.secondary.main, color: theme.palette.mode === 'dark' ? theme.palette.secondary.light : theme.palette.secondary.dark },
     '& .chip-reserved': { bgcolor: 'transparent', borderColor: theme.palette.divider },
     '& .chip-glyph': { fontSize: 14, marginRight: '4px', flexShrink: 0 },
+    // A standard bit's chip keeps room for its glyph (padding, border, glyph and its margin).
+    '& .chip-standard': { minWidth: 36 },
     '& .chip-label': { minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' },
     '& .chip-star': { bgcolor: alpha(theme.palette.primary.main, 0.16) },
     '& .chip-visibilityOff': { bgcolor: alpha(theme.palette.warning.main, 0.2) },

@@ -20,16 +20,19 @@ export function MarkChips({ bits, labeler, tabbable = true }: { bits: readonly n
   const rest = bits.slice(MAX_CHIPS);
   return (
     <span className="chips">
-      {shown.map((bit) => {
-        const group = bitGroup(bit);
-        const glyph = group === 'standard' ? STANDARD_GLYPH[bit] : undefined;
-        return (
-          <span key={bit} className={`chip chip-${group}${glyph ? ` chip-${glyph}` : ''}`} title={labeler.accessibleName(bit)}>
-            {glyph ? <Glyph name={glyph} className="chip-glyph" /> : null}
-            <span className="chip-label">{group === 'reserved' ? labeler.accessibleName(bit) : labeler.label(bit)}</span>
-          </span>
-        );
-      })}
+      {/* The chips shrink (and clip) inside their own box, so "+N" after them always stays in view. */}
+      <span className="chips-shown">
+        {shown.map((bit) => {
+          const group = bitGroup(bit);
+          const glyph = group === 'standard' ? STANDARD_GLYPH[bit] : undefined;
+          return (
+            <span key={bit} className={`chip chip-${group}${glyph ? ` chip-${glyph}` : ''}`} title={labeler.accessibleName(bit)}>
+              {glyph ? <Glyph name={glyph} className="chip-glyph" /> : null}
+              <span className="chip-label">{group === 'reserved' ? labeler.accessibleName(bit) : labeler.label(bit)}</span>
+            </span>
+          );
+        })}
+      </span>
       {rest.length > 0 ? (
         <button type="button" className="chip chip-more" tabIndex={tabbable ? 0 : -1} aria-label={`+${rest.length}: ${rest.map(labeler.accessibleName).join(', ')}`}>
           +{rest.length}

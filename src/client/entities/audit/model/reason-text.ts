@@ -9,7 +9,7 @@ import type { Translate } from '../../../lib/i18n/translate';
  */
 export const REASON_TEXT = { wordBreak: 'keep-all', overflowWrap: 'anywhere' } as const;
 
-/** An entry's reason as shown: a bulk job's own reason in the reader's language, any other as typed. */
+/** An entry's reason as shown (History, a user's group changes): a bulk job's own reason in the reader's language, any other as typed. */
 export function shownReason(entry: Pick<AuditEntry, 'reason' | 'requestId'>, t: Translate): string | undefined {
   if (!entry.reason) return entry.reason;
   const jobId = jobOfBulkJobReason(entry.reason, entry.requestId);
