@@ -13,7 +13,7 @@ const POSTGRES_SUITE = [
   'src/server/insights/survey-runner.test.ts',
   'src/server/routes/{marks,labels,audit,jobs,session,groups,job-follow-ups,admin-activity,audit-undo-request,preferences,conversations,odd-rows,text}.test.ts',
   'src/server/services/{concurrency,reconcile,last-change,group-race,mark-writer}.test.ts',
-  'src/server/auth/{login-throttle,sessions,staff}.test.ts',
+  'src/server/auth/{login-throttle,sessions,staff,mfa}.test.ts',
   'src/server/insights/{survey,effect-activity}.test.ts',
   'src/server/jobs/{guards,groups-columns,leases}.test.ts',
 ];

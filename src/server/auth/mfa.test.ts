@@ -2,7 +2,9 @@
 // with a code, a used code and a used recovery code refused, wrong codes throttled, required MFA,
 // reset from the CLI, step-up with password + code, and local sign-in turned off.
 import { afterEach, describe, expect, it } from 'vitest';
-import { currentCode, resetMfa } from './mfa';
+import { currentCode, normalizeRecoveryCode, replaceRecoveryCodes, resetMfa } from './mfa';
+import { secretBox } from './secret-box';
+import { createGate } from '../testing/gate';
 import { updateStaff } from './staff';
 import { startTestBff, TEST_PASSWORD, type TestBff } from '../testing/bff-harness';
 import { flowCookieName, sessionCookieFor } from '../http/auth';
@@ -300,6 +302,20 @@ describe('new recovery codes', () => {
 
     const activity = await bff.inject({ method: 'GET', url: '/api/audit?kind=admin&staff=editor&action=mfa_recovery_codes_replaced', headers: { cookie: await bff.sessionCookie('admin') } });
     expect(activity.json().entries).toHaveLength(1);
+  });
+
+  it('asked for twice at once, leave one set of 10: the one written last (the first held open in its transaction)', async () => {
+    bff = await startTestBff();
+    await enrol(await bff.sessionCookie('editor'));
+    const box = secretBox(bff.store.auditKey);
+    const held = createGate();
+    const first = replaceRecoveryCodes(bff.store, box, 'editor', () => held.pass());
+    await held.arrived();
+    const second = replaceRecoveryCodes(bff.store, box, 'editor');
+    held.release();
+    const [, last] = await Promise.all([first, second]);
+    const stored = await bff.store.read.selectFrom('recovery_codes').select('code_hash').where('username', '=', 'editor').execute();
+    expect(stored.map((row) => row.code_hash).sort()).toEqual(last.map((code) => box.digest(normalizeRecoveryCode(code))).sort());
   });
 
   it('need a sign-in or step-up within the last 10 minutes, as replacing TOTP does; refused, the codes stay', async () => {
